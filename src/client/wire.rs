@@ -1,0 +1,323 @@
+//! The JSON shapes of API v1, written once and used by both the portal (serialize) and
+//! the client (deserialize), so the two cannot drift apart.
+
+use crate::domain::{ActivationStatus, Kopecks, Vendor};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const API_PREFIX: &str = "/api/v1";
+/// Page sizes the API accepts (SPEC §4); the console cycles through them.
+pub const PAGE_SIZES: [u32; 4] = [10, 25, 50, 100];
+pub const DEFAULT_PER_PAGE: u32 = 25;
+
+/// `{"error":{"code":"...","message":"..."}}` for every 4xx.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorInfo {
+    /// Machine-readable: `unauthorized`, `forbidden`, `not_found`, `bad_request`, …
+    pub code: String,
+    /// Human-readable, names the offending parameter or object.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Support,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Support => "support",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "support" => Ok(Role::Support),
+            "viewer" => Ok(Role::Viewer),
+            other => Err(format!("unknown role {other:?}: expected admin, support or viewer")),
+        }
+    }
+}
+
+/// `GET /me`: who the token is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// The token's label (e.g. who it was issued to).
+    pub account: String,
+    pub role: Role,
+    pub organizations: Vec<OrgRef>,
+}
+
+/// An organization as embedded in other objects.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OrgRef {
+    pub id: i64,
+    pub name: String,
+    pub inn: String,
+}
+
+/// `GET /organizations` item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: i64,
+    pub name: String,
+    pub inn: String,
+    /// Empty for an individual entrepreneur.
+    pub kpp: Option<String>,
+    pub offer_accepted_at: Option<DateTime<Utc>>,
+    pub activation_blocked: bool,
+}
+
+impl Organization {
+    pub fn as_ref(&self) -> OrgRef {
+        OrgRef { id: self.id, name: self.name.clone(), inn: self.inn.clone() }
+    }
+}
+
+/// A vendor as embedded in other objects: `{"id":"pay-kiosk","name":"Пэй Киоск"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct VendorRef {
+    pub id: Vendor,
+    pub name: String,
+}
+
+impl From<Vendor> for VendorRef {
+    fn from(v: Vendor) -> VendorRef {
+        VendorRef { id: v, name: v.name(crate::domain::Lang::Ru).to_string() }
+    }
+}
+
+/// `GET /prices` item: per vendor and model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Price {
+    pub vendor: VendorRef,
+    pub model: String,
+    /// The partner's price ("Ваша цена").
+    pub price: Kopecks,
+    /// Recommended retail price.
+    pub retail_price: Kopecks,
+}
+
+/// `GET /activations` item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationSummary {
+    pub number: i64,
+    pub organization: OrgRef,
+    pub status: ActivationStatus,
+    pub vendor: VendorRef,
+    pub license_count: i64,
+    pub total_cost: Kopecks,
+    /// Order date.
+    pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Readable error text when `status` is `error`.
+    pub error: Option<String>,
+}
+
+/// One serial of an activation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationLine {
+    pub serial: String,
+    pub model: String,
+    /// Subscription end before this activation (null when never licensed).
+    pub current_until: Option<NaiveDate>,
+    /// Subscription end after it.
+    pub new_until: NaiveDate,
+    pub price: Kopecks,
+}
+
+/// `GET /activations/{number}`: the summary fields plus the lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationDetail {
+    #[serde(flatten)]
+    pub summary: ActivationSummary,
+    pub lines: Vec<ActivationLine>,
+}
+
+/// `{"items":[...],"page":P,"per_page":N,"total":T}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    /// Number of pages (at least 1, so "page 1 of 1" reads right for an empty list).
+    pub fn page_count(&self) -> u32 {
+        page_count(self.total, self.per_page)
+    }
+}
+
+pub fn page_count(total: u64, per_page: u32) -> u32 {
+    if per_page == 0 {
+        return 1;
+    }
+    let pages = total.div_ceil(u64::from(per_page)).max(1);
+    u32::try_from(pages).unwrap_or(u32::MAX)
+}
+
+/// Sort keys of `GET /activations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivationSortKey {
+    Number,
+    TotalCost,
+    CreatedAt,
+}
+
+impl ActivationSortKey {
+    pub const ALL: [ActivationSortKey; 3] = [ActivationSortKey::Number, ActivationSortKey::TotalCost, ActivationSortKey::CreatedAt];
+
+    pub fn as_api(self) -> &'static str {
+        match self {
+            ActivationSortKey::Number => "number",
+            ActivationSortKey::TotalCost => "total_cost",
+            ActivationSortKey::CreatedAt => "created_at",
+        }
+    }
+}
+
+/// `sort=number` / `sort=-total_cost`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ActivationSort {
+    pub key: ActivationSortKey,
+    pub descending: bool,
+}
+
+impl Default for ActivationSort {
+    /// Newest first, as the seed's list shows (28, 27, 26, …).
+    fn default() -> Self {
+        ActivationSort { key: ActivationSortKey::Number, descending: true }
+    }
+}
+
+impl ActivationSort {
+    pub fn to_param(self) -> String {
+        format!("{}{}", if self.descending { "-" } else { "" }, self.key.as_api())
+    }
+
+    pub fn parse(s: &str) -> Option<ActivationSort> {
+        let (descending, name) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        ActivationSortKey::ALL
+            .into_iter()
+            .find(|k| k.as_api() == name)
+            .map(|key| ActivationSort { key, descending })
+    }
+}
+
+/// The query of `GET /activations`, as the client sends it and the console keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ActivationQuery {
+    pub organization: Option<i64>,
+    pub status: Option<ActivationStatus>,
+    pub vendor: Option<Vendor>,
+    /// Activation number, or (part of) a serial contained in the activation.
+    pub q: Option<String>,
+    pub sort: ActivationSort,
+    /// From 1.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Default for ActivationQuery {
+    fn default() -> Self {
+        ActivationQuery {
+            organization: None,
+            status: None,
+            vendor: None,
+            q: None,
+            sort: ActivationSort::default(),
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+impl ActivationQuery {
+    /// Query-string pairs, omitting unset filters.
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::with_capacity(7);
+        if let Some(org) = self.organization {
+            p.push(("organization", org.to_string()));
+        }
+        if let Some(st) = self.status {
+            p.push(("status", st.as_api().to_string()));
+        }
+        if let Some(v) = self.vendor {
+            p.push(("vendor", v.id().to_string()));
+        }
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            p.push(("q", q.to_string()));
+        }
+        p.push(("sort", self.sort.to_param()));
+        p.push(("page", self.page.to_string()));
+        p.push(("per_page", self.per_page.to_string()));
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_param_round_trip() {
+        for key in ActivationSortKey::ALL {
+            for descending in [false, true] {
+                let s = ActivationSort { key, descending };
+                assert_eq!(ActivationSort::parse(&s.to_param()), Some(s));
+            }
+        }
+        assert_eq!(ActivationSort::parse("-cost"), None);
+        assert_eq!(ActivationSort::parse("--number"), None);
+    }
+
+    #[test]
+    fn page_counts() {
+        assert_eq!(page_count(0, 25), 1);
+        assert_eq!(page_count(25, 25), 1);
+        assert_eq!(page_count(26, 25), 2);
+        assert_eq!(page_count(401, 100), 5);
+    }
+
+    #[test]
+    fn detail_flattens_summary() {
+        let json = serde_json::json!({
+            "number": 40, "organization": {"id": 1, "name": "ТЕХБИЗНЕС+ ООО", "inn": "7743058902"},
+            "status": "done", "vendor": {"id": "pay-kiosk", "name": "Пэй Киоск"},
+            "license_count": 1, "total_cost": 390000, "created_at": "2025-12-13T10:00:00Z",
+            "completed_at": null, "error": null,
+            "lines": [{"serial": "0239110138900130", "model": "NETPAY-FC", "current_until": "2027-12-09", "new_until": "2028-12-09", "price": 390000}]
+        });
+        let detail: ActivationDetail = serde_json::from_value(json).expect("detail parses");
+        assert_eq!(detail.summary.number, 40);
+        assert_eq!(detail.summary.total_cost, Kopecks::from_rubles(3900));
+        assert_eq!(detail.lines[0].new_until.to_string(), "2028-12-09");
+    }
+}

@@ -1,0 +1,20 @@
+//! Pure domain rules of licadm: no I/O, no HTTP, no SQL, no terminal.
+//!
+//! Everything here is deterministic and unit-tested; the portal, the client and the
+//! console all build on these types so a rule is written exactly once.
+
+pub mod dates;
+pub mod lang;
+pub mod money;
+pub mod serial;
+pub mod status;
+pub mod taxid;
+pub mod vendor;
+
+pub use dates::{SubscriptionUrgency, format_date, new_until, urgency};
+pub use lang::Lang;
+pub use money::{Kopecks, format_rub};
+pub use serial::{Serial, SerialError, SerialList, SerialListError, parse_serial_list};
+pub use status::ActivationStatus;
+pub use taxid::{Inn, Kpp, Ogrn, TaxIdError};
+pub use vendor::Vendor;

@@ -1,0 +1,9 @@
+//! licadm: license administration — a portal API, its typed client and a terminal
+//! console. See README.md for the layout.
+#![forbid(unsafe_code)]
+
+pub mod client;
+pub mod config;
+pub mod console;
+pub mod domain;
+pub mod portal;
