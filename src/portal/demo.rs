@@ -1,0 +1,372 @@
+//! The deterministic demo data set: three organizations, both vendors, a device
+//! registry and months of activations. A fixed-seed PRNG makes two fresh stores
+//! byte-for-byte alike, so tests and screenshots are stable.
+
+use super::DemoOptions;
+use super::store::activations::{self, NewActivation};
+use super::store::catalog::{self, NewDevice, NewModel, NewOrganization};
+use super::store::{Store, StoreError};
+use crate::client::wire::ActivationLine;
+use crate::domain::{ActivationStatus, Inn, Kopecks, Vendor, new_until};
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use std::collections::HashSet;
+
+/// splitmix64: tiny, fast and good enough for demo data; no extra crate.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform-enough in `0..n` (n > 0).
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn percent(&mut self, chance: u64) -> bool {
+        self.below(100) < chance
+    }
+}
+
+const SEED: u64 = 0x11CA_D000_2026_1124;
+/// "Today" of the demo world: subscription bands are spread around it.
+const DEMO_TODAY: (i32, u32, u32) = (2026, 11, 24);
+/// The seed document's serials: the precheck example and the refused device.
+const SEED_SERIAL_NETPAY: &str = "0239110138900130";
+const SEED_SERIAL_REFUSED: &str = "0408420138900124";
+const MIN_DEVICES: usize = 5_000;
+
+struct ModelSpec {
+    vendor: Vendor,
+    name: &'static str,
+    price_rub: i64,
+    retail_rub: i64,
+    /// First four digits of generated serials of this model.
+    serial_prefix: u64,
+}
+
+/// Prices from the vendor document (2 900 / 3 900 / 1 900 ₽ …); retail is above.
+const MODELS: [ModelSpec; 6] = [
+    ModelSpec {
+        vendor: Vendor::PayKiosk,
+        name: "aQsi 5Ф",
+        price_rub: 2_900,
+        retail_rub: 3_500,
+        serial_prefix: 151,
+    },
+    ModelSpec {
+        vendor: Vendor::PayKiosk,
+        name: "aQsi 5",
+        price_rub: 3_400,
+        retail_rub: 4_100,
+        serial_prefix: 152,
+    },
+    ModelSpec {
+        vendor: Vendor::PayKiosk,
+        name: "NETPAY-FC",
+        price_rub: 3_900,
+        retail_rub: 4_700,
+        serial_prefix: 239,
+    },
+    ModelSpec {
+        vendor: Vendor::PayKiosk,
+        name: "PayOnline-01-ФА",
+        price_rub: 2_900,
+        retail_rub: 3_500,
+        serial_prefix: 310,
+    },
+    ModelSpec {
+        vendor: Vendor::PpElectro,
+        name: "PP-Электро 02Ф",
+        price_rub: 1_900,
+        retail_rub: 2_300,
+        serial_prefix: 720,
+    },
+    ModelSpec {
+        vendor: Vendor::PpElectro,
+        name: "PP-Электро 03Ф",
+        price_rub: 2_400,
+        retail_rub: 2_900,
+        serial_prefix: 730,
+    },
+];
+const NETPAY_MODEL: usize = 2;
+
+const ERROR_TEXTS: [&str; 4] = [
+    "Реестр вендора отклонил серийный номер {serial}: устройство снято с учёта",
+    "Реестр вендора отклонил серийный номер {serial}: устройство зарегистрировано за другим владельцем",
+    "Реестр вендора отклонил серийный номер {serial}: модель не поддерживает подписку «Кассовое ядро – МН»",
+    "Сервис вендора не ответил при активации серийного номера {serial}; повторите запрос",
+];
+
+struct Device {
+    serial: String,
+    model: usize,
+    current_until: Option<NaiveDate>,
+    registry_refuses: bool,
+}
+
+fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> Result<DateTime<Utc>, StoreError> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .ok_or_else(|| StoreError::Invalid(format!("bad demo timestamp {y}-{m}-{d}")))
+}
+
+fn organizations() -> Result<Vec<NewOrganization>, StoreError> {
+    let entrepreneur_inn = Inn::with_check_digits("7802135961")
+        .map_err(|e| StoreError::Invalid(format!("demo INN: {e}")))?;
+    Ok(vec![
+        NewOrganization {
+            id: 1,
+            name: "АЛЬСТЕР ООО".into(),
+            inn: "7842175621".into(),
+            kpp: Some("784201001".into()),
+            offer_accepted_at: Some(utc(2026, 4, 28, 9, 12)?),
+            offer_accepted_by: Some("Иванов Пётр Сергеевич".into()),
+            activation_blocked: false,
+        },
+        NewOrganization {
+            id: 2,
+            name: "ТЕХБИЗНЕС+ ООО".into(),
+            inn: "7743058902".into(),
+            kpp: Some("774301001".into()),
+            offer_accepted_at: Some(utc(2026, 4, 30, 14, 5)?),
+            offer_accepted_by: Some("Смирнова Ольга Николаевна".into()),
+            activation_blocked: false,
+        },
+        NewOrganization {
+            id: 3,
+            name: "ИП Соколова Анна Викторовна".into(),
+            inn: entrepreneur_inn.as_str().to_string(),
+            kpp: None,
+            offer_accepted_at: None,
+            offer_accepted_by: None,
+            activation_blocked: false,
+        },
+    ])
+}
+
+/// The registry: the two seed devices first, then generated ones with unique serials.
+fn devices(rng: &mut SplitMix64, count: usize, today: NaiveDate) -> Vec<Device> {
+    let mut devices = vec![
+        Device {
+            serial: SEED_SERIAL_NETPAY.into(),
+            model: NETPAY_MODEL,
+            current_until: NaiveDate::from_ymd_opt(2027, 12, 9),
+            registry_refuses: false,
+        },
+        Device {
+            serial: SEED_SERIAL_REFUSED.into(),
+            model: NETPAY_MODEL,
+            current_until: NaiveDate::from_ymd_opt(2030, 12, 9),
+            registry_refuses: true,
+        },
+    ];
+    let mut seen: HashSet<String> = devices.iter().map(|d| d.serial.clone()).collect();
+    let mut counter: u64 = 0;
+    while devices.len() < count {
+        counter += 1;
+        let model = rng.below(MODELS.len() as u64) as usize;
+        // i * odd-not-5 multiplier mod 10^12 is a bijection: distinct counters give
+        // distinct tails, scattered like real serials.
+        let tail = (counter.wrapping_mul(7_919_000_003) + 138_900_000) % 1_000_000_000_000;
+        let serial = format!("{:04}{tail:012}", MODELS[model].serial_prefix);
+        if !seen.insert(serial.clone()) {
+            continue;
+        }
+        let band = rng.below(100);
+        let offset = |rng: &mut SplitMix64, from: u64, to: u64| {
+            today.checked_add_days(Days::new(from + rng.below(to - from)))
+        };
+        let current_until = match band {
+            0..15 => None,
+            15..35 => today.checked_sub_days(Days::new(1 + rng.below(400))),
+            35..45 => offset(rng, 0, 30),
+            45..60 => offset(rng, 30, 90),
+            _ => offset(rng, 90, 900),
+        };
+        devices.push(Device {
+            serial,
+            model,
+            current_until,
+            registry_refuses: rng.below(100) == 0,
+        });
+    }
+    devices
+}
+
+fn line_count(rng: &mut SplitMix64) -> usize {
+    match rng.below(100) {
+        0..55 => 1,
+        55..80 => 2,
+        80..92 => 3,
+        92..98 => 4 + rng.below(5) as usize,
+        _ => 15 + rng.below(11) as usize,
+    }
+}
+
+fn error_text(template: &str, serial: &str) -> String {
+    template.replace("{serial}", serial)
+}
+
+/// Generates and inserts everything in one transaction, then refreshes planner stats.
+pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
+    let mut rng = SplitMix64(SEED);
+    let today = NaiveDate::from_ymd_opt(DEMO_TODAY.0, DEMO_TODAY.1, DEMO_TODAY.2)
+        .ok_or_else(|| StoreError::Invalid("bad demo date".into()))?;
+    let organizations = organizations()?;
+    let mut devices = devices(&mut rng, MIN_DEVICES.max(3 * options.activations), today);
+    // Random picks skip the seed devices, which keep the document's dates.
+    let by_vendor = |vendor: Vendor| -> Vec<usize> {
+        (2..devices.len())
+            .filter(|&i| MODELS[devices[i].model].vendor == vendor)
+            .collect()
+    };
+    let pay_kiosk_devices = by_vendor(Vendor::PayKiosk);
+    let pp_electro_devices = by_vendor(Vendor::PpElectro);
+
+    let first = utc(2026, 5, 1, 8, 0)?;
+    let last = utc(2026, 11, 23, 20, 0)?;
+    let total = options.activations.max(1) as i64;
+    let span_seconds = (last - first).num_seconds();
+    let slot_seconds = (span_seconds / total).max(1);
+    let in_progress_from = options
+        .activations
+        .saturating_sub((options.activations / 100).max(4));
+    let seed_error_at = in_progress_from.checked_sub(3);
+
+    let mut activations = Vec::with_capacity(options.activations);
+    for index in 0..options.activations {
+        let created_at = first
+            + chrono::Duration::seconds(
+                span_seconds * index as i64 / total + rng.below(slot_seconds as u64) as i64,
+            );
+        let date = created_at.date_naive();
+        let forced_seed_error = seed_error_at == Some(index);
+        let organization_id = match rng.below(100) {
+            _ if forced_seed_error => 1,
+            0..40 => 1,
+            40..85 => 2,
+            _ => 3,
+        };
+        let vendor = if forced_seed_error || rng.percent(65) {
+            Vendor::PayKiosk
+        } else {
+            Vendor::PpElectro
+        };
+        let pool = if vendor == Vendor::PayKiosk {
+            &pay_kiosk_devices
+        } else {
+            &pp_electro_devices
+        };
+        let mut picked: Vec<usize> = Vec::new();
+        if forced_seed_error {
+            picked.push(1);
+        } else {
+            let wanted = line_count(&mut rng).min(pool.len());
+            while picked.len() < wanted {
+                let candidate = pool[rng.below(pool.len() as u64) as usize];
+                if !picked.contains(&candidate) {
+                    picked.push(candidate);
+                }
+            }
+        }
+        let status = if forced_seed_error || (index < in_progress_from && rng.percent(4)) {
+            ActivationStatus::Error
+        } else if index >= in_progress_from {
+            ActivationStatus::InProgress
+        } else {
+            ActivationStatus::Done
+        };
+
+        let lines: Vec<ActivationLine> = picked
+            .iter()
+            .map(|&i| {
+                let device = &devices[i];
+                let model = &MODELS[device.model];
+                ActivationLine {
+                    serial: device.serial.clone(),
+                    model: model.name.to_string(),
+                    current_until: device.current_until,
+                    new_until: new_until(device.current_until, date),
+                    price: Kopecks::from_rubles(model.price_rub),
+                }
+            })
+            .collect();
+        let mut completed_at = None;
+        let mut error = None;
+        match status {
+            ActivationStatus::Done => {
+                completed_at =
+                    Some(created_at + chrono::Duration::seconds(20 + rng.below(600) as i64));
+                for (&i, line) in picked.iter().zip(&lines) {
+                    devices[i].current_until = Some(line.new_until);
+                }
+            }
+            ActivationStatus::Error => {
+                let culprit = picked
+                    .iter()
+                    .copied()
+                    .find(|&i| devices[i].registry_refuses)
+                    .unwrap_or(picked[0]);
+                let template = if forced_seed_error {
+                    ERROR_TEXTS[0]
+                } else {
+                    ERROR_TEXTS[rng.below(4) as usize]
+                };
+                error = Some(error_text(template, &devices[culprit].serial));
+            }
+            ActivationStatus::InProgress => {}
+        }
+        activations.push(NewActivation {
+            number: index as i64 + 1,
+            organization_id,
+            vendor,
+            status,
+            created_at,
+            completed_at,
+            error,
+            lines,
+        });
+    }
+
+    store.blocking(move |conn| {
+        let tx = conn.transaction()?;
+        for organization in &organizations {
+            catalog::insert_organization(&tx, organization)?;
+        }
+        for (index, spec) in MODELS.iter().enumerate() {
+            catalog::insert_model(
+                &tx,
+                &NewModel {
+                    id: index as i64 + 1,
+                    vendor: spec.vendor,
+                    name: spec.name.into(),
+                    price: Kopecks::from_rubles(spec.price_rub),
+                    retail_price: Kopecks::from_rubles(spec.retail_rub),
+                },
+            )?;
+        }
+        for device in &devices {
+            catalog::insert_device(
+                &tx,
+                &NewDevice {
+                    serial: device.serial.clone(),
+                    model_id: device.model as i64 + 1,
+                    current_until: device.current_until,
+                    registry_refuses: device.registry_refuses,
+                },
+            )?;
+        }
+        for activation in &activations {
+            activations::insert(&tx, activation)?;
+        }
+        tx.commit()?;
+        super::store::refresh_statistics(conn)
+    })
+}

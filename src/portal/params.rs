@@ -1,0 +1,248 @@
+//! Query-string and path parsing with named 400 errors. Parsed by hand (not with
+//! serde) so every bad value gets a message naming the parameter and what is allowed.
+
+use super::error::ApiError;
+use super::store::activations::TextSearch;
+use crate::client::wire::{ActivationSort, ActivationSortKey, DEFAULT_PER_PAGE, PAGE_SIZES};
+use crate::domain::{ActivationStatus, Vendor};
+
+/// `GET /activations` parameters, validated; the organization is not yet checked
+/// against the caller's scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivationListParams {
+    pub organization: Option<i64>,
+    pub status: Option<ActivationStatus>,
+    pub vendor: Option<Vendor>,
+    pub search: Option<TextSearch>,
+    pub sort: ActivationSort,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// Shows a rejected value without letting a huge one flood the message.
+fn shown(value: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    if value.chars().count() > MAX_CHARS {
+        format!("{}…", value.chars().take(MAX_CHARS).collect::<String>())
+    } else {
+        value.to_string()
+    }
+}
+
+fn join<T: ToString>(values: impl IntoIterator<Item = T>) -> String {
+    values
+        .into_iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every accepted `sort` value, ascending then descending per key.
+pub fn sort_values() -> Vec<String> {
+    ActivationSortKey::ALL
+        .into_iter()
+        .flat_map(|key| {
+            [false, true].map(|descending| ActivationSort { key, descending }.to_param())
+        })
+        .collect()
+}
+
+impl ActivationListParams {
+    /// Unknown parameters are ignored; a repeated one keeps its last value; an empty
+    /// value means "not given" (what an HTML form sends for an unset filter).
+    pub fn parse(pairs: &[(String, String)]) -> Result<ActivationListParams, ApiError> {
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.trim())
+                .filter(|v| !v.is_empty())
+        };
+        let organization = get("organization")
+            .map(|raw| {
+                raw.parse::<i64>().map_err(|_| {
+                    ApiError::BadRequest(format!(
+                        "organization must be a numeric organization id (got {})",
+                        shown(raw)
+                    ))
+                })
+            })
+            .transpose()?;
+        let status = get("status")
+            .map(|raw| {
+                raw.parse::<ActivationStatus>().map_err(|_| {
+                    ApiError::BadRequest(format!(
+                        "status must be one of {} (got {})",
+                        join(ActivationStatus::ALL.map(ActivationStatus::as_api)),
+                        shown(raw)
+                    ))
+                })
+            })
+            .transpose()?;
+        let vendor = get("vendor")
+            .map(|raw| {
+                raw.parse::<Vendor>().map_err(|_| {
+                    ApiError::BadRequest(format!(
+                        "vendor must be one of {} (got {})",
+                        join(Vendor::ALL.map(Vendor::id)),
+                        shown(raw)
+                    ))
+                })
+            })
+            .transpose()?;
+        let search = get("q").map(|q| {
+            if q.bytes().all(|b| b.is_ascii_digit()) {
+                TextSearch::NumberOrSerialPrefix(q.to_string())
+            } else {
+                TextSearch::Nothing
+            }
+        });
+        let sort = match get("sort") {
+            None => ActivationSort::default(),
+            Some(raw) => ActivationSort::parse(raw).ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "sort must be one of {} (got {})",
+                    sort_values().join(", "),
+                    shown(raw)
+                ))
+            })?,
+        };
+        let page = match get("page") {
+            None => 1,
+            Some(raw) => raw
+                .parse::<u32>()
+                .ok()
+                .filter(|page| *page >= 1)
+                .ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "page must be a whole number from 1 (got {})",
+                        shown(raw)
+                    ))
+                })?,
+        };
+        let per_page = match get("per_page") {
+            None => DEFAULT_PER_PAGE,
+            Some(raw) => raw
+                .parse::<u32>()
+                .ok()
+                .filter(|size| PAGE_SIZES.contains(size))
+                .ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "per_page must be one of {} (got {})",
+                        join(PAGE_SIZES),
+                        shown(raw)
+                    ))
+                })?,
+        };
+        Ok(ActivationListParams {
+            organization,
+            status,
+            vendor,
+            search,
+            sort,
+            page,
+            per_page,
+        })
+    }
+}
+
+/// The `{number}` path segment of `/activations/{number}`.
+pub fn activation_number(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|number| *number >= 1)
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "activation number must be a whole number from 1 (got {})",
+                shown(raw)
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(query: &[(&str, &str)]) -> Result<ActivationListParams, String> {
+        let pairs: Vec<(String, String)> = query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ActivationListParams::parse(&pairs).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn defaults_and_full_query() {
+        let p = parse(&[]).expect("empty query is fine");
+        assert_eq!(
+            (p.page, p.per_page, p.sort),
+            (1, 25, ActivationSort::default())
+        );
+        let p = parse(&[
+            ("organization", "2"),
+            ("status", "in_progress"),
+            ("vendor", "pp-electro"),
+            ("q", "  0239 "),
+            ("sort", "-total_cost"),
+            ("page", "3"),
+            ("per_page", "100"),
+            ("unknown", "x"),
+        ])
+        .expect("valid query");
+        assert_eq!(p.organization, Some(2));
+        assert_eq!(p.status, Some(ActivationStatus::InProgress));
+        assert_eq!(p.vendor, Some(Vendor::PpElectro));
+        assert_eq!(
+            p.search,
+            Some(TextSearch::NumberOrSerialPrefix("0239".into()))
+        );
+        assert_eq!(p.sort.to_param(), "-total_cost");
+        assert_eq!((p.page, p.per_page), (3, 100));
+        assert_eq!(
+            parse(&[("q", "abc")]).expect("text q").search,
+            Some(TextSearch::Nothing)
+        );
+        assert_eq!(parse(&[("q", "   ")]).expect("blank q").search, None);
+    }
+
+    #[test]
+    fn bad_values_name_the_parameter() {
+        assert_eq!(
+            parse(&[("per_page", "7")]).unwrap_err(),
+            "per_page must be one of 10, 25, 50, 100 (got 7)"
+        );
+        assert!(
+            parse(&[("sort", "cost")])
+                .unwrap_err()
+                .starts_with("sort must be one of number, -number,")
+        );
+        assert!(
+            parse(&[("status", "finished")])
+                .unwrap_err()
+                .starts_with("status must be one of done,")
+        );
+        assert!(
+            parse(&[("vendor", "acme")])
+                .unwrap_err()
+                .starts_with("vendor must be one of pay-kiosk")
+        );
+        assert!(
+            parse(&[("page", "0")])
+                .unwrap_err()
+                .starts_with("page must be")
+        );
+        assert!(
+            parse(&[("page", "abc")])
+                .unwrap_err()
+                .starts_with("page must be")
+        );
+        assert!(
+            parse(&[("organization", "abc")])
+                .unwrap_err()
+                .starts_with("organization must be")
+        );
+        assert!(activation_number("x1").is_err());
+        assert_eq!(activation_number("40").ok(), Some(40));
+    }
+}

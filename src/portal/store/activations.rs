@@ -1,0 +1,292 @@
+//! Activations and their lines: the filtered, sorted, paged list and the detail.
+
+use super::catalog::parse_vendor;
+use super::{
+    StoreError, date_from_sql, date_to_sql, optional, placeholders, timestamp_from_sql,
+    timestamp_to_sql,
+};
+use crate::client::wire::{
+    ActivationDetail, ActivationLine, ActivationSort, ActivationSortKey, ActivationSummary, OrgRef,
+    Page, VendorRef,
+};
+use crate::domain::{ActivationStatus, Kopecks, Vendor};
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row, params, params_from_iter};
+
+/// What `q` asks for, already interpreted by the request parser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextSearch {
+    /// All digits: the activation with this number, or any activation with a line whose
+    /// serial starts with these digits.
+    NumberOrSerialPrefix(String),
+    /// Text that can be neither a number nor a serial.
+    Nothing,
+}
+
+/// A fully validated list request. `organizations` is the caller's scope (already
+/// narrowed to one when the `organization` filter was given).
+#[derive(Debug, Clone)]
+pub struct ActivationFilter {
+    pub organizations: Vec<i64>,
+    pub status: Option<ActivationStatus>,
+    pub vendor: Option<Vendor>,
+    pub search: Option<TextSearch>,
+    pub sort: ActivationSort,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+pub struct NewActivation {
+    pub number: i64,
+    pub organization_id: i64,
+    pub vendor: Vendor,
+    pub status: ActivationStatus,
+    pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+    pub lines: Vec<ActivationLine>,
+}
+
+const SUMMARY_COLUMNS: &str =
+    "a.number, a.organization_id, o.name, o.inn, a.status, a.vendor, a.license_count,
+     a.total_cost, a.created_at, a.completed_at, a.error";
+
+fn order_by(sort: ActivationSort) -> &'static str {
+    // Fixed strings only: user input never reaches the SQL text.
+    match (sort.key, sort.descending) {
+        (ActivationSortKey::Number, false) => "a.number ASC",
+        (ActivationSortKey::Number, true) => "a.number DESC",
+        (ActivationSortKey::TotalCost, false) => "a.total_cost ASC, a.number ASC",
+        (ActivationSortKey::TotalCost, true) => "a.total_cost DESC, a.number DESC",
+        (ActivationSortKey::CreatedAt, false) => "a.created_at ASC, a.number ASC",
+        (ActivationSortKey::CreatedAt, true) => "a.created_at DESC, a.number DESC",
+    }
+}
+
+pub fn list(
+    conn: &Connection,
+    filter: &ActivationFilter,
+) -> Result<Page<ActivationSummary>, StoreError> {
+    let empty = Page {
+        items: Vec::new(),
+        page: filter.page,
+        per_page: filter.per_page,
+        total: 0,
+    };
+    if filter.organizations.is_empty() || filter.search == Some(TextSearch::Nothing) {
+        return Ok(empty);
+    }
+
+    let mut conditions = vec![format!(
+        "a.organization_id IN ({})",
+        placeholders(filter.organizations.len())
+    )];
+    let mut args: Vec<Value> = filter
+        .organizations
+        .iter()
+        .map(|id| Value::Integer(*id))
+        .collect();
+    if let Some(status) = filter.status {
+        conditions.push("a.status = ?".into());
+        args.push(Value::Text(status.as_api().into()));
+    }
+    if let Some(vendor) = filter.vendor {
+        conditions.push("a.vendor = ?".into());
+        args.push(Value::Text(vendor.id().into()));
+    }
+    if let Some(TextSearch::NumberOrSerialPrefix(digits)) = &filter.search {
+        // A range on the serial index instead of LIKE: `:` sorts right after `9`, so
+        // [digits, digits + ":") is exactly the digit strings starting with `digits`.
+        let number = digits
+            .parse::<i64>()
+            .map(Value::Integer)
+            .unwrap_or(Value::Null);
+        conditions.push(
+            "a.number IN (SELECT activation_number FROM activation_lines WHERE serial >= ? AND serial < ?
+                          UNION ALL SELECT ?)"
+                .into(),
+        );
+        args.push(Value::Text(digits.clone()));
+        args.push(Value::Text(format!("{digits}:")));
+        args.push(number);
+    }
+    let where_sql = conditions.join(" AND ");
+
+    let count_sql = format!("SELECT COUNT(*) FROM activations a WHERE {where_sql}");
+    let total: i64 = conn
+        .prepare_cached(&count_sql)?
+        .query_row(params_from_iter(&args), |row| row.get(0))?;
+
+    let offset = i64::from(filter.page.saturating_sub(1)) * i64::from(filter.per_page);
+    let page_sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM activations a JOIN organizations o ON o.id = a.organization_id
+         WHERE {where_sql} ORDER BY {} LIMIT ? OFFSET ?",
+        order_by(filter.sort)
+    );
+    args.push(Value::Integer(i64::from(filter.per_page)));
+    args.push(Value::Integer(offset));
+    let mut stmt = conn.prepare_cached(&page_sql)?;
+    let raw = stmt
+        .query_map(params_from_iter(&args), RawSummary::from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let items = raw
+        .into_iter()
+        .map(RawSummary::into_summary)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page {
+        items,
+        total: u64::try_from(total).unwrap_or(0),
+        ..empty
+    })
+}
+
+/// The activation with its lines (by serial), or None when it does not exist or belongs
+/// to an organization outside `organizations` — the caller cannot tell which.
+pub fn get(
+    conn: &Connection,
+    number: i64,
+    organizations: &[i64],
+) -> Result<Option<ActivationDetail>, StoreError> {
+    if organizations.is_empty() {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM activations a JOIN organizations o ON o.id = a.organization_id
+         WHERE a.number = ? AND a.organization_id IN ({})",
+        placeholders(organizations.len())
+    );
+    let mut args = vec![Value::Integer(number)];
+    args.extend(organizations.iter().map(|id| Value::Integer(*id)));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query_map(params_from_iter(&args), RawSummary::from_row)?;
+    let Some(raw) = rows.next().transpose()? else {
+        return Ok(None);
+    };
+    let summary = raw.into_summary()?;
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT serial, model, current_until, new_until, price FROM activation_lines
+         WHERE activation_number = ? ORDER BY serial",
+    )?;
+    let raw_lines = stmt
+        .query_map([number], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, i64>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let lines = raw_lines
+        .into_iter()
+        .map(|(serial, model, current, new, price)| {
+            Ok(ActivationLine {
+                serial,
+                model,
+                current_until: optional(current, |v| date_from_sql("current_until", v))?,
+                new_until: date_from_sql("new_until", &new)?,
+                price: Kopecks(price),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Some(ActivationDetail { summary, lines }))
+}
+
+/// Inserts an activation with its lines; `license_count` and `total_cost` are derived
+/// from the lines so they cannot disagree.
+pub fn insert(conn: &Connection, activation: &NewActivation) -> Result<(), StoreError> {
+    let total: Kopecks = activation.lines.iter().map(|line| line.price).sum();
+    conn.prepare_cached(
+        "INSERT INTO activations (number, organization_id, vendor, status, license_count, total_cost,
+                                  created_at, completed_at, error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        activation.number,
+        activation.organization_id,
+        activation.vendor.id(),
+        activation.status.as_api(),
+        activation.lines.len() as i64,
+        total.0,
+        timestamp_to_sql(activation.created_at),
+        activation.completed_at.map(timestamp_to_sql),
+        activation.error,
+    ])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO activation_lines (activation_number, serial, model, current_until, new_until, price)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )?;
+    for line in &activation.lines {
+        stmt.execute(params![
+            activation.number,
+            line.serial,
+            line.model,
+            line.current_until.map(date_to_sql),
+            date_to_sql(line.new_until),
+            line.price.0,
+        ])?;
+    }
+    Ok(())
+}
+
+/// A summary row as stored, before its text columns are parsed (row closures can only
+/// return rusqlite errors).
+struct RawSummary {
+    number: i64,
+    organization_id: i64,
+    organization_name: String,
+    organization_inn: String,
+    status: String,
+    vendor: String,
+    license_count: i64,
+    total_cost: i64,
+    created_at: String,
+    completed_at: Option<String>,
+    error: Option<String>,
+}
+
+impl RawSummary {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<RawSummary> {
+        Ok(RawSummary {
+            number: row.get(0)?,
+            organization_id: row.get(1)?,
+            organization_name: row.get(2)?,
+            organization_inn: row.get(3)?,
+            status: row.get(4)?,
+            vendor: row.get(5)?,
+            license_count: row.get(6)?,
+            total_cost: row.get(7)?,
+            created_at: row.get(8)?,
+            completed_at: row.get(9)?,
+            error: row.get(10)?,
+        })
+    }
+
+    fn into_summary(self) -> Result<ActivationSummary, StoreError> {
+        let status = self
+            .status
+            .parse::<ActivationStatus>()
+            .map_err(|_| StoreError::BadValue {
+                column: "status",
+                value: self.status.clone(),
+            })?;
+        Ok(ActivationSummary {
+            number: self.number,
+            organization: OrgRef {
+                id: self.organization_id,
+                name: self.organization_name,
+                inn: self.organization_inn,
+            },
+            status,
+            vendor: VendorRef::from(parse_vendor(&self.vendor)?),
+            license_count: self.license_count,
+            total_cost: Kopecks(self.total_cost),
+            created_at: timestamp_from_sql("created_at", &self.created_at)?,
+            completed_at: optional(self.completed_at, |v| timestamp_from_sql("completed_at", v))?,
+            error: self.error,
+        })
+    }
+}

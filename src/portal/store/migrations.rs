@@ -1,0 +1,124 @@
+//! Numbered schema migrations, applied at start. The applied count is kept in
+//! `PRAGMA user_version`, so a migration runs exactly once per store file.
+
+use super::StoreError;
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Migration N (1-based) is `MIGRATIONS[N - 1]`. Append only; never edit a shipped one.
+const MIGRATIONS: &[&str] = &[
+    // 1: organizations, catalog, device registry, activations, tokens.
+    r#"
+    CREATE TABLE organizations (
+        id                 INTEGER PRIMARY KEY,
+        name               TEXT NOT NULL,
+        inn                TEXT NOT NULL UNIQUE,
+        kpp                TEXT,
+        offer_accepted_at  TEXT,
+        offer_accepted_by  TEXT,
+        activation_blocked INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE models (
+        id             INTEGER PRIMARY KEY,
+        vendor         TEXT NOT NULL CHECK (vendor IN ('pay-kiosk', 'pp-electro')),
+        name           TEXT NOT NULL UNIQUE,
+        price_kopecks  INTEGER NOT NULL CHECK (price_kopecks >= 0),
+        retail_kopecks INTEGER NOT NULL CHECK (retail_kopecks >= 0)
+    );
+
+    -- The vendor registry: serial -> model and current subscription end.
+    CREATE TABLE devices (
+        serial           TEXT PRIMARY KEY CHECK (length(serial) = 16),
+        model_id         INTEGER NOT NULL REFERENCES models(id),
+        current_until    TEXT,
+        -- The vendor registry will refuse this serial when the worker activates it.
+        registry_refuses INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE INDEX devices_model ON devices(model_id);
+
+    CREATE TABLE activations (
+        number          INTEGER PRIMARY KEY,
+        organization_id INTEGER NOT NULL REFERENCES organizations(id),
+        vendor          TEXT NOT NULL CHECK (vendor IN ('pay-kiosk', 'pp-electro')),
+        status          TEXT NOT NULL CHECK (status IN ('done', 'in_progress', 'error')),
+        license_count   INTEGER NOT NULL,
+        total_cost      INTEGER NOT NULL,
+        created_at      TEXT NOT NULL,
+        completed_at    TEXT,
+        error           TEXT
+    );
+    -- One index per filter and sort of GET /activations; `number` last so ties are
+    -- ordered by the index itself and the planner never needs a sort step.
+    CREATE INDEX activations_organization ON activations(organization_id, number);
+    CREATE INDEX activations_status ON activations(status, number);
+    CREATE INDEX activations_vendor ON activations(vendor, number);
+    CREATE INDEX activations_total_cost ON activations(total_cost, number);
+    CREATE INDEX activations_created_at ON activations(created_at, number);
+
+    CREATE TABLE activation_lines (
+        activation_number INTEGER NOT NULL REFERENCES activations(number),
+        serial            TEXT NOT NULL,
+        model             TEXT NOT NULL,
+        current_until     TEXT,
+        new_until         TEXT NOT NULL,
+        price             INTEGER NOT NULL,
+        PRIMARY KEY (activation_number, serial)
+    ) WITHOUT ROWID;
+    -- Serial search (`q`): a prefix range on this index, covering activation_number.
+    CREATE INDEX activation_lines_serial ON activation_lines(serial);
+
+    CREATE TABLE tokens (
+        id         INTEGER PRIMARY KEY,
+        hash       TEXT NOT NULL UNIQUE,
+        role       TEXT NOT NULL CHECK (role IN ('admin', 'support', 'viewer')),
+        label      TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE token_organizations (
+        token_id        INTEGER NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+        organization_id INTEGER NOT NULL REFERENCES organizations(id),
+        PRIMARY KEY (token_id, organization_id)
+    ) WITHOUT ROWID;
+    "#,
+];
+
+/// Brings the store up to the newest schema. Each migration runs in its own
+/// IMMEDIATE transaction and re-reads the version inside it, so two processes opening
+/// the same fresh file do not both apply it.
+pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
+    let known = MIGRATIONS.len() as i64;
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        let version = index as i64 + 1;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if current > known {
+            return Err(StoreError::Invalid(format!(
+                "the store has schema version {current}, newer than this licadm knows ({known}); upgrade licadm"
+            )));
+        }
+        if current >= version {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_once_and_records_the_version() {
+        let mut conn = Connection::open_in_memory().expect("in-memory db");
+        apply(&mut conn).expect("first apply");
+        apply(&mut conn).expect("second apply is a no-op");
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .expect("version");
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+}
