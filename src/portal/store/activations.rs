@@ -17,8 +17,8 @@ use rusqlite::{Connection, Row, params, params_from_iter};
 /// What `q` asks for, already interpreted by the request parser.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextSearch {
-    /// All digits: the activation with this number, or any activation with a line whose
-    /// serial starts with these digits.
+    /// All digits: the activation with this number (written without leading zeros), or
+    /// any activation with a line whose serial starts with these digits.
     NumberOrSerialPrefix(String),
     /// Text that can be neither a number nor a serial.
     Nothing,
@@ -98,10 +98,11 @@ pub fn list(
     if let Some(TextSearch::NumberOrSerialPrefix(digits)) = &filter.search {
         // A range on the serial index instead of LIKE: `:` sorts right after `9`, so
         // [digits, digits + ":") is exactly the digit strings starting with `digits`.
-        let number = digits
-            .parse::<i64>()
-            .map(Value::Integer)
-            .unwrap_or(Value::Null);
+        // Numbers are written without leading zeros; "0239" is a serial prefix only.
+        let number = match digits.parse::<i64>() {
+            Ok(number) if !digits.starts_with('0') => Value::Integer(number),
+            _ => Value::Null,
+        };
         conditions.push(
             "a.number IN (SELECT activation_number FROM activation_lines WHERE serial >= ? AND serial < ?
                           UNION ALL SELECT ?)"
