@@ -78,15 +78,17 @@ pub fn list(
         return Ok(empty);
     }
 
-    let mut conditions = vec![format!(
-        "a.organization_id IN ({})",
-        placeholders(filter.organizations.len())
-    )];
-    let mut args: Vec<Value> = filter
-        .organizations
-        .iter()
-        .map(|id| Value::Integer(*id))
-        .collect();
+    let mut conditions = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    // A scope that covers every organization filters nothing; leaving the IN list out
+    // lets the planner walk a sort index instead of sorting the whole scope.
+    if !covers_every_organization(conn, &filter.organizations)? {
+        conditions.push(format!(
+            "a.organization_id IN ({})",
+            placeholders(filter.organizations.len())
+        ));
+        args.extend(filter.organizations.iter().map(|id| Value::Integer(*id)));
+    }
     if let Some(status) = filter.status {
         conditions.push("a.status = ?".into());
         args.push(Value::Text(status.as_api().into()));
@@ -112,7 +114,11 @@ pub fn list(
         args.push(Value::Text(format!("{digits}:")));
         args.push(number);
     }
-    let where_sql = conditions.join(" AND ");
+    let where_sql = if conditions.is_empty() {
+        "1".to_string()
+    } else {
+        conditions.join(" AND ")
+    };
 
     let count_sql = format!("SELECT COUNT(*) FROM activations a WHERE {where_sql}");
     let total: i64 = conn
@@ -140,6 +146,16 @@ pub fn list(
         total: u64::try_from(total).unwrap_or(0),
         ..empty
     })
+}
+
+fn covers_every_organization(conn: &Connection, scope: &[i64]) -> Result<bool, StoreError> {
+    let sql = format!(
+        "SELECT NOT EXISTS (SELECT 1 FROM organizations WHERE id NOT IN ({}))",
+        placeholders(scope.len())
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params_from_iter(scope), |row| row.get(0))?)
 }
 
 /// The activation with its lines (by serial), or None when it does not exist or belongs

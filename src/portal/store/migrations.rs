@@ -47,13 +47,19 @@ const MIGRATIONS: &[&str] = &[
         completed_at    TEXT,
         error           TEXT
     );
-    -- One index per filter and sort of GET /activations; `number` last so ties are
-    -- ordered by the index itself and the planner never needs a sort step.
+    -- One index per filter and sort of GET /activations. `number` follows the key so
+    -- ties come out of the index already ordered; the sort indexes also carry the
+    -- filter columns, so a filtered, sorted page is read from the index alone and
+    -- only the rows on the page touch the table.
     CREATE INDEX activations_organization ON activations(organization_id, number);
     CREATE INDEX activations_status ON activations(status, number);
     CREATE INDEX activations_vendor ON activations(vendor, number);
-    CREATE INDEX activations_total_cost ON activations(total_cost, number);
-    CREATE INDEX activations_created_at ON activations(created_at, number);
+    CREATE INDEX activations_total_cost
+        ON activations(total_cost, number, organization_id, status, vendor);
+    CREATE INDEX activations_created_at
+        ON activations(created_at, number, organization_id, status, vendor);
+    -- Counts (`total`) of any organization/status/vendor mix, from the index alone.
+    CREATE INDEX activations_filters ON activations(organization_id, status, vendor);
 
     CREATE TABLE activation_lines (
         activation_number INTEGER NOT NULL REFERENCES activations(number),
