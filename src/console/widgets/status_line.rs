@@ -1,7 +1,7 @@
-//! The bottom row: where the data comes from, connection state in words, who is signed
-//! in, and the last error.
+//! The bottom row: connection state in words, the last error, where the data comes
+//! from, and who is signed in.
 
-use super::truncate;
+use super::{display_width, truncate};
 use crate::console::app::{Connection, State};
 use crate::console::i18n;
 use ratatui::Frame;
@@ -18,20 +18,20 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         Connection::Offline => (i18n::CONN_OFFLINE.get(lang), theme.error),
     };
     let sep = Span::styled(" · ", theme.muted);
-    let mut spans = vec![
-        Span::styled(state.portal_label.clone(), theme.muted),
-        sep.clone(),
-        Span::styled(conn_text, conn_style),
-    ];
-    if let Some(me) = &state.me {
-        spans.push(sep.clone());
-        spans.push(Span::raw(format!("{} ({})", me.account, me.role.as_str())));
-    }
+    let mut spans = vec![Span::styled(conn_text, conn_style)];
+    // The error comes right after the connection state: at 80 columns it matters more
+    // than the portal address, which is cut first.
     if let Some(error) = &state.last_error {
-        let used: usize = spans.iter().map(|s| s.width()).sum();
-        let room = usize::from(area.width).saturating_sub(used + 3);
-        spans.push(sep);
+        let used = display_width(conn_text) + 3;
+        let room = usize::from(area.width).saturating_sub(used);
+        spans.push(sep.clone());
         spans.push(Span::styled(truncate(error, room), theme.error));
+    }
+    spans.push(sep.clone());
+    spans.push(Span::styled(state.portal_label.clone(), theme.muted));
+    if let Some(me) = &state.me {
+        spans.push(sep);
+        spans.push(Span::raw(format!("{} ({})", me.account, me.role.as_str())));
     }
     // Everything past the right edge is clipped by the paragraph; it never wraps.
     let line = Line::from(spans);
