@@ -48,7 +48,7 @@ pub fn format_rub(amount: Kopecks, ascii: bool) -> String {
         grouped.push('-');
     }
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(' ');
         }
         grouped.push(ch);

@@ -1,0 +1,634 @@
+//! The Activations list: filters, sort, pages, and a table of activations.
+
+use crate::client::wire::{
+    ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary, Organization,
+    PAGE_SIZES, Page, page_count,
+};
+use crate::console::app::{Command, RequestIds};
+use crate::console::i18n::{self, Tr};
+use crate::console::keymap::{Binding, Key};
+use crate::console::theme::Theme;
+use crate::console::widgets::{filter_bar, truncate};
+use crate::domain::{ActivationStatus, Lang, Vendor, format_date, format_rub};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListAction {
+    Down,
+    Up,
+    FirstRow,
+    LastRow,
+    NextPage,
+    PrevPage,
+    FirstPage,
+    LastPage,
+    CycleOrganization,
+    CycleStatus,
+    CycleVendor,
+    Search,
+    SortNumber,
+    SortCost,
+    SortDate,
+    CyclePageSize,
+    ClearFilters,
+    Refresh,
+    Open,
+    Help,
+    Quit,
+}
+
+/// The list's keys, declared once: dispatch, hint line and help all read this.
+pub const BINDINGS: &[Binding<ListAction>] = &[
+    Binding {
+        keys: &[Key::Char('j'), Key::Down],
+        action: ListAction::Down,
+        help: Tr::new("следующая строка", "next row"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('k'), Key::Up],
+        action: ListAction::Up,
+        help: Tr::new("предыдущая строка", "previous row"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('g')],
+        action: ListAction::FirstRow,
+        help: Tr::new("первая строка", "first row"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('G')],
+        action: ListAction::LastRow,
+        help: Tr::new("последняя строка", "last row"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Right, Key::Char('l'), Key::PageDown, Key::Char(']')],
+        action: ListAction::NextPage,
+        help: Tr::new("следующая страница", "next page"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Left, Key::Char('h'), Key::PageUp, Key::Char('[')],
+        action: ListAction::PrevPage,
+        help: Tr::new("предыдущая страница", "previous page"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Home, Key::Char('<')],
+        action: ListAction::FirstPage,
+        help: Tr::new("первая страница", "first page"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::End, Key::Char('>')],
+        action: ListAction::LastPage,
+        help: Tr::new("последняя страница", "last page"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Enter],
+        action: ListAction::Open,
+        help: Tr::new("открыть активацию", "open the activation"),
+        hint: Some(Tr::new("открыть", "open")),
+    },
+    Binding {
+        keys: &[Key::Char('/')],
+        action: ListAction::Search,
+        help: Tr::new(
+            "поиск по номеру активации или СН",
+            "search by activation number or serial",
+        ),
+        hint: Some(Tr::new("поиск", "search")),
+    },
+    Binding {
+        keys: &[Key::Char('o')],
+        action: ListAction::CycleOrganization,
+        help: Tr::new("фильтр: организация", "filter: organization"),
+        hint: Some(Tr::new("орг.", "org")),
+    },
+    Binding {
+        keys: &[Key::Char('s')],
+        action: ListAction::CycleStatus,
+        help: Tr::new("фильтр: статус", "filter: status"),
+        hint: Some(Tr::new("статус", "status")),
+    },
+    Binding {
+        keys: &[Key::Char('v')],
+        action: ListAction::CycleVendor,
+        help: Tr::new("фильтр: вендор", "filter: vendor"),
+        hint: Some(Tr::new("вендор", "vendor")),
+    },
+    Binding {
+        keys: &[Key::Char('x')],
+        action: ListAction::ClearFilters,
+        help: Tr::new("сбросить фильтры", "clear filters"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('n')],
+        action: ListAction::SortNumber,
+        help: Tr::new(
+            "сортировка по номеру (ещё раз — обратно)",
+            "sort by number (again: reverse)",
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('c')],
+        action: ListAction::SortCost,
+        help: Tr::new("сортировка по стоимости", "sort by cost"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('d')],
+        action: ListAction::SortDate,
+        help: Tr::new("сортировка по дате заказа", "sort by order date"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('p')],
+        action: ListAction::CyclePageSize,
+        help: Tr::new(
+            "строк на странице: 10/25/50/100",
+            "rows per page: 10/25/50/100",
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('r')],
+        action: ListAction::Refresh,
+        help: Tr::new("обновить", "refresh"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('?')],
+        action: ListAction::Help,
+        help: Tr::new("справка", "help"),
+        hint: Some(Tr::new("справка", "help")),
+    },
+    Binding {
+        keys: &[Key::Char('q'), Key::Esc],
+        action: ListAction::Quit,
+        help: Tr::new("выход", "quit"),
+        hint: Some(Tr::new("выход", "quit")),
+    },
+];
+
+/// Everything the list shows. It stays untouched while a detail is open, so coming
+/// back shows exactly the same filters, page and selection.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActivationsScreen {
+    /// What the user asked for; the filter bar shows it at once.
+    pub query: ActivationQuery,
+    /// The query of the rows on screen; a failed fetch falls back to it.
+    pub applied: ActivationQuery,
+    /// The last page that arrived (None until the first does).
+    pub page: Option<Page<ActivationSummary>>,
+    pub selected: usize,
+    /// The request whose answer we wait for; older answers are stale.
+    pub pending: Option<(u64, ActivationQuery)>,
+    /// `Some(text)` while the search input is open.
+    pub search_input: Option<String>,
+}
+
+impl ActivationsScreen {
+    pub fn rows(&self) -> &[ActivationSummary] {
+        self.page
+            .as_ref()
+            .map(|p| p.items.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn selected_row(&self) -> Option<&ActivationSummary> {
+        self.rows().get(self.selected)
+    }
+
+    pub fn loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Pages for the current page size, from the last known total.
+    pub fn page_count(&self) -> u32 {
+        self.page
+            .as_ref()
+            .map(|p| page_count(p.total, self.query.per_page))
+            .unwrap_or(1)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.page.as_ref().map(|p| p.total).unwrap_or(0)
+    }
+
+    /// Sends the current query.
+    pub fn fetch(&mut self, ids: &mut RequestIds) -> Command {
+        let request_id = ids.next_id();
+        self.pending = Some((request_id, self.query.clone()));
+        Command::FetchActivations {
+            request_id,
+            query: self.query.clone(),
+        }
+    }
+
+    /// A filter, sort or page size changed: back to page 1 and fetch.
+    fn refetch_from_first(&mut self, ids: &mut RequestIds) -> Vec<Command> {
+        self.query.page = 1;
+        vec![self.fetch(ids)]
+    }
+
+    fn go_to_page(&mut self, page: u32, ids: &mut RequestIds) -> Vec<Command> {
+        let page = page.clamp(1, self.page_count());
+        if page == self.query.page {
+            return Vec::new();
+        }
+        self.query.page = page;
+        vec![self.fetch(ids)]
+    }
+
+    /// Handles the list's own actions (Open/Help/Quit belong to the app).
+    pub fn apply(
+        &mut self,
+        action: ListAction,
+        organizations: &[Organization],
+        ids: &mut RequestIds,
+    ) -> Vec<Command> {
+        let last_row = self.rows().len().saturating_sub(1);
+        match action {
+            ListAction::Down => self.selected = (self.selected + 1).min(last_row),
+            ListAction::Up => self.selected = self.selected.saturating_sub(1),
+            ListAction::FirstRow => self.selected = 0,
+            ListAction::LastRow => self.selected = last_row,
+            ListAction::NextPage => return self.go_to_page(self.query.page.saturating_add(1), ids),
+            ListAction::PrevPage => return self.go_to_page(self.query.page.saturating_sub(1), ids),
+            ListAction::FirstPage => return self.go_to_page(1, ids),
+            ListAction::LastPage => return self.go_to_page(self.page_count(), ids),
+            ListAction::CycleOrganization => {
+                self.query.organization =
+                    next_in_cycle(self.query.organization, organizations.iter().map(|o| o.id));
+                return self.refetch_from_first(ids);
+            }
+            ListAction::CycleStatus => {
+                self.query.status = next_in_cycle(self.query.status, ActivationStatus::ALL);
+                return self.refetch_from_first(ids);
+            }
+            ListAction::CycleVendor => {
+                self.query.vendor = next_in_cycle(self.query.vendor, Vendor::ALL);
+                return self.refetch_from_first(ids);
+            }
+            ListAction::SortNumber => return self.sort_by(ActivationSortKey::Number, ids),
+            ListAction::SortCost => return self.sort_by(ActivationSortKey::TotalCost, ids),
+            ListAction::SortDate => return self.sort_by(ActivationSortKey::CreatedAt, ids),
+            ListAction::CyclePageSize => {
+                let next = PAGE_SIZES
+                    .iter()
+                    .copied()
+                    .find(|&size| size > self.query.per_page)
+                    .unwrap_or(PAGE_SIZES[0]);
+                self.query.per_page = next;
+                return self.refetch_from_first(ids);
+            }
+            ListAction::ClearFilters => {
+                self.query.organization = None;
+                self.query.status = None;
+                self.query.vendor = None;
+                self.query.q = None;
+                return self.refetch_from_first(ids);
+            }
+            ListAction::Search => {
+                self.search_input = Some(self.query.q.clone().unwrap_or_default())
+            }
+            ListAction::Refresh => return vec![self.fetch(ids)],
+            ListAction::Open | ListAction::Help | ListAction::Quit => {}
+        }
+        Vec::new()
+    }
+
+    /// Same key again flips the direction; a new key starts descending (largest,
+    /// newest first — what one usually looks for).
+    fn sort_by(&mut self, key: ActivationSortKey, ids: &mut RequestIds) -> Vec<Command> {
+        self.query.sort = if self.query.sort.key == key {
+            ActivationSort {
+                key,
+                descending: !self.query.sort.descending,
+            }
+        } else {
+            ActivationSort {
+                key,
+                descending: true,
+            }
+        };
+        self.refetch_from_first(ids)
+    }
+
+    /// A key while the search input is open: typing edits, Enter applies, Esc cancels
+    /// and keeps the previous text.
+    pub fn search_key(&mut self, event: &KeyEvent, ids: &mut RequestIds) -> Vec<Command> {
+        let Some(input) = self.search_input.as_mut() else {
+            return Vec::new();
+        };
+        match event.code {
+            KeyCode::Esc => self.search_input = None,
+            KeyCode::Enter => {
+                let text = input.trim().to_string();
+                self.search_input = None;
+                let q = if text.is_empty() { None } else { Some(text) };
+                if q != self.query.q {
+                    self.query.q = q;
+                    return self.refetch_from_first(ids);
+                }
+            }
+            KeyCode::Backspace => {
+                input.pop();
+            }
+            KeyCode::Char(c)
+                if !event
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                input.push(c)
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Whether `request_id` is the answer we wait for (anything else is stale).
+    pub fn is_current(&self, request_id: u64) -> bool {
+        matches!(self.pending, Some((id, _)) if id == request_id)
+    }
+
+    /// A page arrived (`None`: the request failed). Stale answers are dropped; a
+    /// failure restores the shown query and leaves rows and selection alone.
+    /// Returns whether it was accepted.
+    pub fn on_loaded(&mut self, request_id: u64, result: Option<Page<ActivationSummary>>) -> bool {
+        let Some((pending_id, requested)) = self.pending.take_if(|(id, _)| *id == request_id)
+        else {
+            return false;
+        };
+        debug_assert_eq!(pending_id, request_id);
+        match result {
+            Some(page) => {
+                let same_view = self.page.is_some() && self.applied == requested;
+                let mut requested = requested;
+                if page.page >= 1 {
+                    requested.page = page.page;
+                }
+                self.query = requested.clone();
+                self.applied = requested;
+                self.page = Some(page);
+                let last = self.rows().len().saturating_sub(1);
+                self.selected = if same_view {
+                    self.selected.min(last)
+                } else {
+                    0
+                };
+            }
+            None => self.query = self.applied.clone(),
+        }
+        true
+    }
+}
+
+/// None → first → … → last → None.
+fn next_in_cycle<T: PartialEq + Copy>(
+    current: Option<T>,
+    all: impl IntoIterator<Item = T>,
+) -> Option<T> {
+    let all: Vec<T> = all.into_iter().collect();
+    match current {
+        None => all.first().copied(),
+        Some(cur) => all
+            .iter()
+            .position(|x| *x == cur)
+            .and_then(|i| all.get(i + 1).copied()),
+    }
+}
+
+// Fixed column widths; the organization takes what is left (16 columns at 80).
+const W_NUMBER: u16 = 6;
+const W_STATUS: u16 = 11;
+const W_VENDOR: u16 = 10;
+const W_LICENSES: u16 = 8;
+const W_COST: u16 = 12;
+const W_DATE: u16 = 11;
+const COLUMN_GAPS: u16 = 6;
+
+pub struct ViewContext<'a> {
+    pub lang: Lang,
+    pub theme: &'a Theme,
+    pub organizations: &'a [Organization],
+}
+
+fn sort_label(lang: Lang, sort: ActivationSort) -> String {
+    let name = match sort.key {
+        ActivationSortKey::Number => i18n::SORT_NUMBER,
+        ActivationSortKey::TotalCost => i18n::SORT_COST,
+        ActivationSortKey::CreatedAt => i18n::SORT_DATE,
+    };
+    format!(
+        "{} {}",
+        name.get(lang),
+        if sort.descending { "↓" } else { "↑" }
+    )
+}
+
+/// Draws filter bar (2 rows), table, page counter (1 row) into `area`. Returns the
+/// cursor position: in the search input while editing, else on the selected row.
+pub fn view(
+    screen: &ActivationsScreen,
+    ctx: &ViewContext,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let lang = ctx.lang;
+    let theme = ctx.theme;
+    if area.height < 4 {
+        return None;
+    }
+    let bar1 = Rect::new(area.x, area.y, area.width, 1);
+    let bar2 = Rect::new(area.x, area.y + 1, area.width, 1);
+    let table_area = Rect::new(area.x, area.y + 2, area.width, area.height - 3);
+    let counter = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+
+    let query = &screen.query;
+    let all = i18n::FILTER_ALL.get(lang).to_string();
+    let org_name = match query.organization {
+        None => all.clone(),
+        Some(id) => ctx
+            .organizations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| format!("#{id}")),
+    };
+    let row1 = [
+        filter_bar::Field {
+            label: i18n::FILTER_ORGANIZATION.get(lang),
+            value: org_name,
+            max_width: 24,
+            editing: false,
+        },
+        filter_bar::Field {
+            label: i18n::FILTER_STATUS.get(lang),
+            value: query
+                .status
+                .map(|s| s.label(lang).to_string())
+                .unwrap_or_else(|| all.clone()),
+            max_width: 11,
+            editing: false,
+        },
+        filter_bar::Field {
+            label: i18n::FILTER_VENDOR.get(lang),
+            value: query
+                .vendor
+                .map(|v| v.name(lang).to_string())
+                .unwrap_or(all),
+            max_width: 10,
+            editing: false,
+        },
+    ];
+    filter_bar::render(&row1, None, theme, frame, bar1);
+    let (search_value, editing) = match &screen.search_input {
+        Some(text) => (text.clone(), true),
+        None => (
+            query
+                .q
+                .clone()
+                .unwrap_or_else(|| i18n::FILTER_NONE.get(lang).to_string()),
+            false,
+        ),
+    };
+    let row2 = [
+        filter_bar::Field {
+            label: i18n::FILTER_SEARCH.get(lang),
+            value: search_value,
+            max_width: 18,
+            editing,
+        },
+        filter_bar::Field {
+            label: i18n::FILTER_SORT.get(lang),
+            value: sort_label(lang, query.sort),
+            max_width: 12,
+            editing: false,
+        },
+        filter_bar::Field {
+            label: i18n::FILTER_PER_PAGE.get(lang),
+            value: query.per_page.to_string(),
+            max_width: 3,
+            editing: false,
+        },
+    ];
+    let loading = screen
+        .loading()
+        .then(|| (i18n::LOADING.get(lang), theme.accent));
+    let input_cursor = filter_bar::render(&row2, loading, theme, frame, bar2);
+
+    let counter_text = i18n::page_counter(lang, query.page, screen.page_count(), screen.total());
+    let mut counter_spans = vec![
+        Span::styled(i18n::SCREEN_ACTIVATIONS.get(lang), theme.header),
+        Span::styled(" · ", theme.muted),
+        Span::raw(counter_text),
+    ];
+    if editing {
+        counter_spans.push(Span::styled(
+            format!(" · {}", i18n::SEARCH_EDIT_HINT.get(lang)),
+            theme.muted,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(counter_spans)), counter);
+
+    let row_cursor = draw_table(screen, ctx, frame, table_area);
+    if editing { input_cursor } else { row_cursor }
+}
+
+fn right(text: String) -> Cell<'static> {
+    Cell::from(Line::from(text).alignment(Alignment::Right))
+}
+
+fn draw_table(
+    screen: &ActivationsScreen,
+    ctx: &ViewContext,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let lang = ctx.lang;
+    let theme = ctx.theme;
+    let fixed = W_NUMBER + W_STATUS + W_VENDOR + W_LICENSES + W_COST + W_DATE + COLUMN_GAPS;
+    let org_width = area.width.saturating_sub(fixed).max(4);
+    let header = Row::new(vec![
+        right(i18n::COL_NUMBER.get(lang).to_string()),
+        Cell::from(i18n::COL_ORGANIZATION.get(lang)),
+        Cell::from(i18n::COL_STATUS.get(lang)),
+        Cell::from(i18n::COL_VENDOR.get(lang)),
+        right(i18n::COL_LICENSES.get(lang).to_string()),
+        right(i18n::COL_COST.get(lang).to_string()),
+        Cell::from(i18n::COL_ORDER_DATE.get(lang)),
+    ])
+    .style(theme.header);
+    let rows = screen.rows();
+    let visible = usize::from(area.height.saturating_sub(1));
+    if rows.is_empty() || visible == 0 {
+        let table = Table::new(Vec::<Row>::new(), widths(org_width)).header(header);
+        frame.render_widget(table, area);
+        if screen.page.is_some() && !screen.loading() && area.height > 2 {
+            let msg = Rect::new(area.x, area.y + 2, area.width, 1);
+            frame.render_widget(
+                Paragraph::new(i18n::NO_ACTIVATIONS.get(lang))
+                    .style(theme.muted)
+                    .alignment(Alignment::Center),
+                msg,
+            );
+        }
+        return None;
+    }
+    let selected = screen.selected.min(rows.len() - 1);
+    // The window scrolls just enough to keep the selection visible.
+    let offset = (selected + 1).saturating_sub(visible);
+    let body: Vec<Row> = rows
+        .iter()
+        .map(|a| {
+            let date = a.created_at.with_timezone(&chrono::Local).date_naive();
+            Row::new(vec![
+                right(a.number.to_string()),
+                Cell::from(truncate(&a.organization.name, usize::from(org_width))),
+                Cell::from(Span::styled(a.status.label(lang), theme.status(a.status))),
+                Cell::from(truncate(&vendor_name(a, lang), usize::from(W_VENDOR))),
+                right(a.license_count.to_string()),
+                right(format_rub(a.total_cost, false)),
+                Cell::from(format_date(date)),
+            ])
+        })
+        .collect();
+    let table = Table::new(body, widths(org_width))
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme.selection);
+    let mut table_state = TableState::new()
+        .with_offset(offset)
+        .with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut table_state);
+    let row_y = area.y + 1 + u16::try_from(selected - offset).unwrap_or(0);
+    Some(Position::new(area.x, row_y))
+}
+
+/// The vendor's name in the UI language (the English UI gets the transliteration).
+fn vendor_name(a: &ActivationSummary, lang: Lang) -> String {
+    a.vendor.id.name(lang).to_string()
+}
+
+fn widths(org_width: u16) -> [Constraint; 7] {
+    [
+        Constraint::Length(W_NUMBER),
+        Constraint::Length(org_width),
+        Constraint::Length(W_STATUS),
+        Constraint::Length(W_VENDOR),
+        Constraint::Length(W_LICENSES),
+        Constraint::Length(W_COST),
+        Constraint::Length(W_DATE),
+    ]
+}

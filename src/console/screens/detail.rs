@@ -1,0 +1,436 @@
+//! One activation: its summary, the error text, and its lines with search by serial.
+
+use crate::client::wire::{ActivationDetail, ActivationLine, ActivationSummary};
+use crate::console::app::{Command, RequestIds};
+use crate::console::i18n::{self, Tr};
+use crate::console::keymap::{Binding, Key};
+use crate::console::theme::Theme;
+use crate::console::widgets::{display_width, filter_bar, truncate};
+use crate::domain::{Lang, SubscriptionUrgency, format_date, format_rub, urgency};
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailAction {
+    Down,
+    Up,
+    FirstLine,
+    LastLine,
+    Search,
+    Refresh,
+    Help,
+    Back,
+}
+
+pub const BINDINGS: &[Binding<DetailAction>] = &[
+    Binding {
+        keys: &[Key::Char('j'), Key::Down],
+        action: DetailAction::Down,
+        help: Tr::new("следующая строка", "next line"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('k'), Key::Up],
+        action: DetailAction::Up,
+        help: Tr::new("предыдущая строка", "previous line"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('g'), Key::Home],
+        action: DetailAction::FirstLine,
+        help: Tr::new("первая строка", "first line"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('G'), Key::End],
+        action: DetailAction::LastLine,
+        help: Tr::new("последняя строка", "last line"),
+        hint: None,
+    },
+    Binding {
+        keys: &[Key::Char('/')],
+        action: DetailAction::Search,
+        help: Tr::new("поиск по серийному номеру", "search by serial number"),
+        hint: Some(Tr::new("поиск по СН", "search serial")),
+    },
+    Binding {
+        keys: &[Key::Char('r')],
+        action: DetailAction::Refresh,
+        help: Tr::new("обновить статус", "refresh status"),
+        hint: Some(Tr::new("обновить", "refresh")),
+    },
+    Binding {
+        keys: &[Key::Char('?')],
+        action: DetailAction::Help,
+        help: Tr::new("справка", "help"),
+        hint: Some(Tr::new("справка", "help")),
+    },
+    Binding {
+        keys: &[Key::Esc, Key::Char('q')],
+        action: DetailAction::Back,
+        help: Tr::new("назад к списку", "back to the list"),
+        hint: Some(Tr::new("назад", "back")),
+    },
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailScreen {
+    pub number: i64,
+    /// The list row we came from, shown until the full detail arrives.
+    pub summary: ActivationSummary,
+    pub detail: Option<ActivationDetail>,
+    pub pending: Option<u64>,
+    /// Serial substring filter over the lines.
+    pub search: String,
+    /// While editing: the text to go back to on Esc.
+    pub search_before_edit: Option<String>,
+    /// Index into the filtered lines.
+    pub selected: usize,
+}
+
+impl DetailScreen {
+    pub fn open(summary: ActivationSummary, ids: &mut RequestIds) -> (DetailScreen, Command) {
+        let mut screen = DetailScreen {
+            number: summary.number,
+            summary,
+            detail: None,
+            pending: None,
+            search: String::new(),
+            search_before_edit: None,
+            selected: 0,
+        };
+        let command = screen.fetch(ids);
+        (screen, command)
+    }
+
+    pub fn fetch(&mut self, ids: &mut RequestIds) -> Command {
+        let request_id = ids.next_id();
+        self.pending = Some(request_id);
+        Command::FetchDetail {
+            request_id,
+            number: self.number,
+        }
+    }
+
+    pub fn editing(&self) -> bool {
+        self.search_before_edit.is_some()
+    }
+
+    /// The shown summary: from the detail once it arrived.
+    pub fn summary(&self) -> &ActivationSummary {
+        self.detail
+            .as_ref()
+            .map(|d| &d.summary)
+            .unwrap_or(&self.summary)
+    }
+
+    /// Lines whose serial contains the search text.
+    pub fn visible_lines(&self) -> Vec<&ActivationLine> {
+        let needle = self.search.trim();
+        self.detail
+            .as_ref()
+            .map(|d| {
+                d.lines
+                    .iter()
+                    .filter(|l| l.serial.contains(needle))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn apply(&mut self, action: DetailAction, ids: &mut RequestIds) -> Vec<Command> {
+        let last = self.visible_lines().len().saturating_sub(1);
+        match action {
+            DetailAction::Down => self.selected = (self.selected + 1).min(last),
+            DetailAction::Up => self.selected = self.selected.saturating_sub(1),
+            DetailAction::FirstLine => self.selected = 0,
+            DetailAction::LastLine => self.selected = last,
+            DetailAction::Search => self.search_before_edit = Some(self.search.clone()),
+            DetailAction::Refresh => return vec![self.fetch(ids)],
+            DetailAction::Help | DetailAction::Back => {}
+        }
+        Vec::new()
+    }
+
+    /// Typing filters the lines at once; Enter keeps the text, Esc restores it.
+    pub fn search_key(&mut self, event: &KeyEvent) {
+        match event.code {
+            KeyCode::Esc => {
+                if let Some(before) = self.search_before_edit.take() {
+                    self.search = before;
+                }
+            }
+            KeyCode::Enter => self.search_before_edit = None,
+            KeyCode::Backspace => {
+                self.search.pop();
+            }
+            KeyCode::Char(c)
+                if !event
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                self.search.push(c)
+            }
+            _ => {}
+        }
+        self.selected = self
+            .selected
+            .min(self.visible_lines().len().saturating_sub(1));
+    }
+
+    /// The detail arrived (`None`: the request failed and what is shown stays).
+    pub fn on_loaded(&mut self, request_id: u64, result: Option<ActivationDetail>) -> bool {
+        if self.pending != Some(request_id) {
+            return false;
+        }
+        self.pending = None;
+        if let Some(detail) = result {
+            self.summary = detail.summary.clone();
+            self.detail = Some(detail);
+            self.selected = self
+                .selected
+                .min(self.visible_lines().len().saturating_sub(1));
+        }
+        true
+    }
+}
+
+pub struct ViewContext<'a> {
+    pub lang: Lang,
+    pub theme: &'a Theme,
+    pub today: NaiveDate,
+}
+
+/// Text marker per urgency, so the color is never the only signal.
+fn urgency_marker(u: SubscriptionUrgency) -> &'static str {
+    match u {
+        SubscriptionUrgency::None => "",
+        SubscriptionUrgency::Expired => "✕ ",
+        SubscriptionUrgency::Under30Days => "‼ ",
+        SubscriptionUrgency::Under90Days => "! ",
+        SubscriptionUrgency::Later => "● ",
+    }
+}
+
+fn label_line(label: Tr, lang: Lang, theme: &Theme, value: Vec<Span<'static>>) -> Line<'static> {
+    let mut spans = vec![Span::styled(format!("{} ", label.get(lang)), theme.muted)];
+    spans.extend(value);
+    Line::from(spans)
+}
+
+pub fn view(
+    screen: &DetailScreen,
+    ctx: &ViewContext,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let lang = ctx.lang;
+    let theme = ctx.theme;
+    let s = screen.summary();
+    let local_date = |t: chrono::DateTime<chrono::Utc>| {
+        format_date(t.with_timezone(&chrono::Local).date_naive())
+    };
+
+    let mut title = vec![Span::styled(
+        i18n::activation_title(lang, s.number, s.status.label(lang)),
+        theme.header,
+    )];
+    if screen.pending.is_some() {
+        title.push(Span::styled(
+            format!("  {}", i18n::LOADING.get(lang)),
+            theme.accent,
+        ));
+    }
+    let mut dates = vec![Span::raw(local_date(s.created_at))];
+    if let Some(done) = s.completed_at {
+        dates.push(Span::styled(
+            format!(" · {} ", i18n::DETAIL_COMPLETED.get(lang)),
+            theme.muted,
+        ));
+        dates.push(Span::raw(local_date(done)));
+    }
+    let header_lines = vec![
+        Line::from(title),
+        label_line(
+            i18n::DETAIL_ORGANIZATION,
+            lang,
+            theme,
+            vec![Span::raw(format!(
+                "{}, {} {}",
+                s.organization.name,
+                i18n::DETAIL_INN.get(lang),
+                s.organization.inn
+            ))],
+        ),
+        label_line(
+            i18n::DETAIL_VENDOR,
+            lang,
+            theme,
+            vec![Span::raw(s.vendor.id.name(lang))],
+        ),
+        label_line(
+            i18n::DETAIL_SUM,
+            lang,
+            theme,
+            vec![Span::raw(format!(
+                "{} ({} {})",
+                format_rub(s.total_cost, false),
+                i18n::DETAIL_LICENSES.get(lang),
+                s.license_count
+            ))],
+        ),
+        label_line(
+            i18n::DETAIL_STATUS,
+            lang,
+            theme,
+            vec![Span::styled(s.status.label(lang), theme.status(s.status))],
+        ),
+        label_line(i18n::DETAIL_ORDERED, lang, theme, dates),
+    ];
+    let header_height = u16::try_from(header_lines.len())
+        .unwrap_or(0)
+        .min(area.height);
+    frame.render_widget(
+        Paragraph::new(header_lines),
+        Rect::new(area.x, area.y, area.width, header_height),
+    );
+    let mut y = area.y + header_height;
+
+    // The error text, wrapped, at most 3 rows so the lines stay visible at 24 rows.
+    if let Some(error) = s.error.as_deref().filter(|e| !e.trim().is_empty()) {
+        let text = format!("{} {error}", i18n::DETAIL_ERROR.get(lang));
+        let needed = u16::try_from(display_width(&text))
+            .unwrap_or(u16::MAX)
+            .div_ceil(area.width.max(1));
+        let rows = needed.clamp(1, 3).min(area.bottom().saturating_sub(y));
+        let para = Paragraph::new(text)
+            .style(theme.error)
+            .wrap(Wrap { trim: true });
+        frame.render_widget(para, Rect::new(area.x, y, area.width, rows));
+        y += rows;
+    }
+    if y >= area.bottom() {
+        return None;
+    }
+
+    let lines = screen.visible_lines();
+    let total = screen.detail.as_ref().map(|d| d.lines.len()).unwrap_or(0);
+    let search_field = [filter_bar::Field {
+        label: i18n::DETAIL_SEARCH.get(lang).trim_end_matches(':'),
+        value: if screen.search.is_empty() && !screen.editing() {
+            i18n::FILTER_NONE.get(lang).to_string()
+        } else {
+            screen.search.clone()
+        },
+        max_width: 17,
+        editing: screen.editing(),
+    }];
+    let shown = (screen.detail.is_some()).then(|| i18n::shown_of(lang, lines.len(), total));
+    let input_cursor = filter_bar::render(
+        &search_field,
+        shown.as_deref().map(|t| (t, theme.muted)),
+        theme,
+        frame,
+        Rect::new(area.x, y, area.width, 1),
+    );
+    y += 1;
+    let table_area = Rect::new(area.x, y, area.width, area.bottom().saturating_sub(y));
+    let row_cursor = draw_lines(screen, &lines, ctx, frame, table_area);
+    if screen.editing() {
+        input_cursor
+    } else {
+        row_cursor
+    }
+}
+
+const W_SERIAL: u16 = 16;
+const W_CURRENT: u16 = 16;
+const W_NEW: u16 = 14;
+const W_PRICE: u16 = 11;
+
+fn draw_lines(
+    screen: &DetailScreen,
+    lines: &[&ActivationLine],
+    ctx: &ViewContext,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let lang = ctx.lang;
+    let theme = ctx.theme;
+    if area.height == 0 {
+        return None;
+    }
+    let model_width = area
+        .width
+        .saturating_sub(W_SERIAL + W_CURRENT + W_NEW + W_PRICE + 4)
+        .max(4);
+    let widths = [
+        Constraint::Length(W_SERIAL),
+        Constraint::Length(model_width),
+        Constraint::Length(W_CURRENT),
+        Constraint::Length(W_NEW),
+        Constraint::Length(W_PRICE),
+    ];
+    let header = Row::new(vec![
+        Cell::from(i18n::COL_SERIAL.get(lang)),
+        Cell::from(i18n::COL_MODEL.get(lang)),
+        Cell::from(i18n::COL_CURRENT_UNTIL.get(lang)),
+        Cell::from(i18n::COL_NEW_UNTIL.get(lang)),
+        Cell::from(Line::from(i18n::COL_PRICE.get(lang)).alignment(Alignment::Right)),
+    ])
+    .style(theme.header);
+    let visible = usize::from(area.height.saturating_sub(1));
+    if lines.is_empty() || visible == 0 {
+        frame.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
+        if screen.detail.is_some() && area.height > 1 {
+            let message = if screen.search.trim().is_empty() {
+                i18n::DETAIL_NO_LINES
+            } else {
+                i18n::DETAIL_NO_MATCH
+            };
+            frame.render_widget(
+                Paragraph::new(message.get(lang)).style(theme.muted),
+                Rect::new(area.x, area.y + 1, area.width, 1),
+            );
+        }
+        return None;
+    }
+    let selected = screen.selected.min(lines.len() - 1);
+    let offset = (selected + 1).saturating_sub(visible);
+    let rows: Vec<Row> = lines
+        .iter()
+        .map(|line| {
+            let u = urgency(line.current_until, ctx.today);
+            let current = match line.current_until {
+                Some(date) => Span::styled(
+                    format!("{}{}", urgency_marker(u), format_date(date)),
+                    theme.urgency(u),
+                ),
+                None => Span::styled("—", theme.muted),
+            };
+            Row::new(vec![
+                Cell::from(line.serial.clone()),
+                Cell::from(truncate(&line.model, usize::from(model_width))),
+                Cell::from(current),
+                Cell::from(format_date(line.new_until)),
+                Cell::from(Line::from(format_rub(line.price, false)).alignment(Alignment::Right)),
+            ])
+        })
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme.selection);
+    let mut state = TableState::new()
+        .with_offset(offset)
+        .with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut state);
+    Some(Position::new(
+        area.x,
+        area.y + 1 + u16::try_from(selected - offset).unwrap_or(0),
+    ))
+}

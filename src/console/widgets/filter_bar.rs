@@ -1,0 +1,89 @@
+//! The filter bar above a table: `Label: value` fields on one line; one field may be a
+//! one-line text input, which then owns the terminal cursor.
+
+use super::{display_width, truncate};
+use crate::console::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+    /// Columns the value may take before it is cut with `…`.
+    pub max_width: usize,
+    /// Being typed into: drawn as an input, and the cursor goes after its text.
+    pub editing: bool,
+}
+
+/// Draws the fields separated by ` · ` and, at the right edge, `right` (e.g. the
+/// loading indicator). Returns where the cursor belongs when a field is being edited.
+pub fn render(
+    fields: &[Field],
+    right: Option<(&str, ratatui::style::Style)>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let mut spans = Vec::new();
+    let mut cursor = None;
+    let mut x = 0usize;
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.muted));
+            x += 3;
+        }
+        let label = format!("{}: ", field.label);
+        x += display_width(&label);
+        spans.push(Span::styled(label, theme.muted));
+        if field.editing {
+            // Show the end of what is typed, so the cursor stays visible.
+            let text = tail(&field.value, field.max_width.saturating_sub(1));
+            let width = display_width(&text);
+            cursor = Some(x + width);
+            let pad = field.max_width.saturating_sub(width);
+            spans.push(Span::styled(
+                format!("{text}{}", " ".repeat(pad)),
+                theme.input,
+            ));
+            x += width + pad;
+        } else {
+            let text = truncate(&field.value, field.max_width);
+            x += display_width(&text);
+            spans.push(Span::styled(text, theme.accent));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if let Some((text, style)) = right {
+        let width = u16::try_from(display_width(text)).unwrap_or(u16::MAX);
+        if width < area.width && usize::from(area.width - width) > x + 1 {
+            let rect = Rect::new(area.x + area.width - width, area.y, width, 1);
+            frame.render_widget(Paragraph::new(Span::styled(text.to_string(), style)), rect);
+        }
+    }
+    cursor.map(|cx| {
+        Position::new(
+            area.x
+                .saturating_add(u16::try_from(cx).unwrap_or(u16::MAX))
+                .min(area.right().saturating_sub(1)),
+            area.y,
+        )
+    })
+}
+
+/// The last `max` columns of `text`.
+fn tail(text: &str, max: usize) -> String {
+    let mut out: Vec<char> = Vec::new();
+    let mut used = 0;
+    let mut buf = [0u8; 4];
+    for ch in text.chars().rev() {
+        let w = display_width(ch.encode_utf8(&mut buf));
+        if used + w > max {
+            break;
+        }
+        out.push(ch);
+        used += w;
+    }
+    out.iter().rev().collect()
+}

@@ -1,0 +1,73 @@
+//! Small drawing pieces shared by the screens.
+
+pub mod filter_bar;
+pub mod help;
+pub mod hints;
+pub mod status_line;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// Columns a string occupies (Cyrillic is 1, CJK 2), as ratatui measures it.
+pub fn display_width(text: &str) -> usize {
+    Span::raw(text).width()
+}
+
+/// Cuts `text` to at most `max` columns, ending with `…` when anything was cut.
+/// Never wraps; zero width gives an empty string.
+pub fn truncate(text: &str, max: usize) -> String {
+    if display_width(text) <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    let mut buf = [0u8; 4];
+    for ch in text.chars() {
+        let w = display_width(ch.encode_utf8(&mut buf));
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(ch);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// The "terminal too small" view: a centered, wrapped message and nothing else.
+pub fn too_small(frame: &mut Frame, message: &str, style: ratatui::style::Style) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let width = u16::try_from(display_width(message))
+        .unwrap_or(u16::MAX)
+        .max(1);
+    let lines = width.div_ceil(area.width.max(1)).min(area.height);
+    let y = area.y + (area.height - lines) / 2;
+    let rect = Rect::new(area.x, y, area.width, lines);
+    let paragraph = Paragraph::new(message.to_string())
+        .style(style)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    frame.render_widget(paragraph, rect);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncates_with_ellipsis_by_columns() {
+        assert_eq!(truncate("ТЕХБИЗНЕС+ ООО", 20), "ТЕХБИЗНЕС+ ООО");
+        assert_eq!(truncate("ТЕХБИЗНЕС+ ООО", 14), "ТЕХБИЗНЕС+ ООО");
+        assert_eq!(truncate("ТЕХБИЗНЕС+ ООО", 8), "ТЕХБИЗН…");
+        assert_eq!(truncate("abc", 1), "…");
+        assert_eq!(truncate("abc", 0), "");
+    }
+}
