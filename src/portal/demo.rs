@@ -280,6 +280,12 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
                 }
             }
         }
+        let Some(&first_pick) = picked.first() else {
+            return Err(StoreError::Invalid(format!(
+                "the demo registry has no {} devices",
+                vendor.id()
+            )));
+        };
         let status = if forced_seed_error || (index < in_progress_from && rng.percent(4)) {
             ActivationStatus::Error
         } else if index >= in_progress_from {
@@ -317,7 +323,7 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
                     .iter()
                     .copied()
                     .find(|&i| devices[i].registry_refuses)
-                    .unwrap_or(picked[0]);
+                    .unwrap_or(first_pick);
                 let template = if forced_seed_error {
                     ERROR_TEXTS[0]
                 } else {
