@@ -230,10 +230,13 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
     let pay_kiosk_devices = by_vendor(Vendor::PayKiosk);
     let pp_electro_devices = by_vendor(Vendor::PpElectro);
 
-    let first = utc(2026, 5, 1, 8, 0)?;
-    let last = utc(2026, 11, 23, 20, 0)?;
+    // Orders fall in office hours, 08:00–20:00 Moscow (05:00–17:00 UTC), from 1 May to
+    // 23 November 2026: spread evenly over the working seconds so numbers follow time.
+    let first_day_opens = utc(2026, 5, 1, 5, 0)?;
+    const WORKDAY_SECONDS: i64 = 12 * 3600;
+    const DAYS: i64 = 207;
     let total = options.activations.max(1) as i64;
-    let span_seconds = (last - first).num_seconds();
+    let span_seconds = DAYS * WORKDAY_SECONDS;
     let slot_seconds = (span_seconds / total).max(1);
     let in_progress_from = options
         .activations
@@ -242,10 +245,11 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
 
     let mut activations = Vec::with_capacity(options.activations);
     for index in 0..options.activations {
-        let created_at = first
-            + chrono::Duration::seconds(
-                span_seconds * index as i64 / total + rng.below(slot_seconds as u64) as i64,
-            );
+        let working_second =
+            span_seconds * index as i64 / total + rng.below(slot_seconds as u64) as i64;
+        let created_at = first_day_opens
+            + chrono::Duration::days(working_second / WORKDAY_SECONDS)
+            + chrono::Duration::seconds(working_second % WORKDAY_SECONDS);
         let date = created_at.date_naive();
         let forced_seed_error = seed_error_at == Some(index);
         let organization_id = match rng.below(100) {
@@ -276,6 +280,12 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
                 }
             }
         }
+        let Some(&first_pick) = picked.first() else {
+            return Err(StoreError::Invalid(format!(
+                "the demo registry has no {} devices",
+                vendor.id()
+            )));
+        };
         let status = if forced_seed_error || (index < in_progress_from && rng.percent(4)) {
             ActivationStatus::Error
         } else if index >= in_progress_from {
@@ -313,7 +323,7 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
                     .iter()
                     .copied()
                     .find(|&i| devices[i].registry_refuses)
-                    .unwrap_or(picked[0]);
+                    .unwrap_or(first_pick);
                 let template = if forced_seed_error {
                     ERROR_TEXTS[0]
                 } else {
