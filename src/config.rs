@@ -1,1 +1,166 @@
-//! stub
+//! Where the console connects to: command-line flags and environment
+//! (`LICADM_PORTAL`, `LICADM_TOKEN`) override a profile in the config file, which
+//! overrides the file's top-level values; with nothing configured the console runs an
+//! embedded portal.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// `~/.config/licadm/config.toml` (per the `directories` crate on each OS).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub portal: Option<String>,
+    pub token: Option<String>,
+    /// `ru` or `en`; the locale decides when absent.
+    pub lang: Option<String>,
+    pub theme: Option<String>,
+    /// The profile used when `--profile` is not given.
+    pub profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub portal: Option<String>,
+    pub token: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("profile {name:?} is not in the config file{known}")]
+    UnknownProfile { name: String, known: String },
+    #[error("portal {portal} is set but no token: pass --token, set LICADM_TOKEN or add token to the profile")]
+    MissingToken { portal: String },
+    #[error("a token is set but no portal: pass --portal, set LICADM_PORTAL or add portal to the profile")]
+    MissingPortal,
+}
+
+/// The directories licadm uses on this machine.
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "licadm")
+}
+
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Reads the config file; a missing file is an empty config, a broken one an error
+/// naming the file and the problem (toml's message carries line and column).
+pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
+        Err(source) => return Err(ConfigError::Read { path: path.to_path_buf(), source }),
+    };
+    toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string().trim().to_string() })
+}
+
+/// What the console talks to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    Remote { portal: String, token: String },
+    /// No portal configured: run one in-process on the user's data directory.
+    Embedded,
+}
+
+/// Command-line (and environment, via clap) values.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub portal: Option<String>,
+    pub token: Option<String>,
+    pub profile: Option<String>,
+}
+
+pub fn resolve(overrides: &Overrides, file: &ConfigFile) -> Result<Connection, ConfigError> {
+    let profile_name = overrides.profile.as_ref().or(file.profile.as_ref());
+    let profile = match profile_name {
+        Some(name) => Some(file.profiles.get(name).ok_or_else(|| ConfigError::UnknownProfile {
+            name: name.clone(),
+            known: if file.profiles.is_empty() {
+                String::new()
+            } else {
+                format!(" (known: {})", file.profiles.keys().cloned().collect::<Vec<_>>().join(", "))
+            },
+        })?),
+        None => None,
+    };
+    let nonempty = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let portal = nonempty(&overrides.portal)
+        .or_else(|| profile.and_then(|p| nonempty(&p.portal)))
+        .or_else(|| nonempty(&file.portal));
+    let token = nonempty(&overrides.token)
+        .or_else(|| profile.and_then(|p| nonempty(&p.token)))
+        .or_else(|| nonempty(&file.token));
+    match (portal, token) {
+        (Some(portal), Some(token)) => Ok(Connection::Remote { portal, token }),
+        (Some(portal), None) => Err(ConfigError::MissingToken { portal }),
+        (None, Some(_)) => Err(ConfigError::MissingPortal),
+        (None, None) => Ok(Connection::Embedded),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> ConfigFile {
+        toml::from_str(text).expect("test config parses")
+    }
+
+    #[test]
+    fn nothing_configured_is_embedded() {
+        assert_eq!(resolve(&Overrides::default(), &ConfigFile::default()).ok(), Some(Connection::Embedded));
+    }
+
+    #[test]
+    fn flags_beat_profile_beat_top_level() {
+        let file = parse(
+            r#"
+            portal = "http://top:1"
+            token = "top-token"
+            profile = "prod"
+            [profiles.prod]
+            portal = "https://portal.example"
+            token = "prod-token"
+            [profiles.lab]
+            portal = "http://lab:8080"
+            "#,
+        );
+        let from_profile = resolve(&Overrides::default(), &file).ok();
+        assert_eq!(from_profile, Some(Connection::Remote { portal: "https://portal.example".into(), token: "prod-token".into() }));
+        // The lab profile has no token: the top-level one fills in.
+        let lab = resolve(&Overrides { profile: Some("lab".into()), ..Default::default() }, &file).ok();
+        assert_eq!(lab, Some(Connection::Remote { portal: "http://lab:8080".into(), token: "top-token".into() }));
+        let flags = Overrides { portal: Some("http://cli:2".into()), token: Some("cli".into()), profile: None };
+        assert_eq!(resolve(&flags, &file).ok(), Some(Connection::Remote { portal: "http://cli:2".into(), token: "cli".into() }));
+    }
+
+    #[test]
+    fn clear_errors() {
+        let file = parse("[profiles.a]\nportal = \"http://a\"\n");
+        let unknown = resolve(&Overrides { profile: Some("b".into()), ..Default::default() }, &file);
+        assert_eq!(unknown.map_err(|e| e.to_string()).err(), Some("profile \"b\" is not in the config file (known: a)".into()));
+        let missing = resolve(&Overrides { profile: Some("a".into()), ..Default::default() }, &file);
+        assert!(matches!(missing, Err(ConfigError::MissingToken { .. })));
+        let no_portal = resolve(&Overrides { token: Some("t".into()), ..Default::default() }, &ConfigFile::default());
+        assert!(matches!(no_portal, Err(ConfigError::MissingPortal)));
+    }
+
+    #[test]
+    fn broken_file_names_the_file_and_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "portal = \"http://x\"\nbogus = 1\n").expect("write");
+        let err = load(&path).map_err(|e| e.to_string()).err().unwrap_or_default();
+        assert!(err.contains("config.toml") && err.contains("bogus") && err.contains("line 2"), "{err}");
+        assert_eq!(load(&dir.path().join("absent.toml")).ok(), Some(ConfigFile::default()));
+    }
+}

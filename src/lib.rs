@@ -6,4 +6,5 @@ pub mod client;
 pub mod config;
 pub mod console;
 pub mod domain;
+pub mod embedded;
 pub mod portal;

@@ -1,1 +1,179 @@
-fn main() {}
+//! `licadm`: the console (default), the portal (`serve`) and operator commands.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use licadm::client::ApiClient;
+use licadm::client::wire::Role;
+use licadm::config::{self, Connection, Overrides};
+use licadm::console::{self, ConsoleOptions, data::DataSource};
+use licadm::domain::Lang;
+use licadm::portal::{DemoOptions, Portal, create_token};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "licadm", version, about = "License administration: portal API and terminal console")]
+struct Cli {
+    #[command(flatten)]
+    console: ConsoleArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Args, Debug)]
+struct ConsoleArgs {
+    /// Portal URL, e.g. https://portal.example; without one an embedded demo portal runs.
+    #[arg(long, env = "LICADM_PORTAL", global = true)]
+    portal: Option<String>,
+    /// Bearer token for the portal.
+    #[arg(long, env = "LICADM_TOKEN", global = true, hide_env_values = true)]
+    token: Option<String>,
+    /// Profile from the config file ([profiles.NAME]).
+    #[arg(long, global = true)]
+    profile: Option<String>,
+    /// Config file (default: ~/.config/licadm/config.toml).
+    #[arg(long, env = "LICADM_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Interface language: ru or en (default: from the locale).
+    #[arg(long, global = true)]
+    lang: Option<String>,
+    /// Data directory of the embedded portal (default: the user's data directory).
+    #[arg(long, env = "LICADM_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the portal API on a SQLite store.
+    Serve {
+        /// SQLite file (created with its schema when missing).
+        #[arg(long)]
+        db: PathBuf,
+        /// Address to listen on; port 0 picks a free port (printed at start).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Fill an empty store with the demo data set.
+        #[arg(long)]
+        demo: bool,
+        /// With --demo: number of demo activations (default 420), e.g. 100000 for benchmarks.
+        #[arg(long, requires = "demo")]
+        scale: Option<usize>,
+    },
+    /// Manage bearer tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Create a token and print it (only its hash is stored).
+    Create {
+        #[arg(long)]
+        db: PathBuf,
+        /// admin, support or viewer.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Organization id the token may see (repeat for several; none = all).
+        #[arg(long = "organization")]
+        organizations: Vec<i64>,
+        /// Who the token is for (shown as the account).
+        #[arg(long, default_value = "operator")]
+        label: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("licadm: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("licadm: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => run_console(cli.console).await,
+        Some(Command::Serve { db, listen, demo, scale }) => serve(db, listen, demo, scale).await,
+        Some(Command::Token { command: TokenCommand::Create { db, role, organizations, label } }) => {
+            let token = create_token(&db, role, &organizations, &label)?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(db: PathBuf, listen: SocketAddr, demo: bool, scale: Option<usize>) -> anyhow::Result<()> {
+    init_logging();
+    let demo_options = demo.then(|| scale.map(|activations| DemoOptions { activations }).unwrap_or_default());
+    let db_for_open = db.clone();
+    let portal = tokio::task::spawn_blocking(move || Portal::open(&db_for_open, demo_options))
+        .await
+        .context("portal start-up task failed")?
+        .with_context(|| format!("cannot open store {}", db.display()))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    if portal.demo_filled() {
+        let token = create_token(&db, Role::Admin, &[], "demo admin")?;
+        eprintln!("demo data created; admin token: {token}");
+    }
+    // The first stdout line is the address, so scripts and tests can use --listen :0.
+    println!("licadm portal listening on http://{addr}");
+    tokio::select! {
+        served = portal.serve(listener) => served.context("portal stopped")?,
+        _ = tokio::signal::ctrl_c() => eprintln!("licadm portal: interrupted, shutting down"),
+    }
+    Ok(())
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LICADM_LOG").unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
+    let config_path = args.config.clone().or_else(config::default_config_path);
+    let file = match &config_path {
+        Some(path) => config::load(path)?,
+        None => config::ConfigFile::default(),
+    };
+    let lang = match args.lang.as_deref().or(file.lang.as_deref()) {
+        Some(value) => Lang::parse(value).with_context(|| format!("unknown language {value:?}: use ru or en"))?,
+        None => Lang::from_locale_vars(
+            std::env::var("LC_ALL").ok().as_deref(),
+            std::env::var("LC_MESSAGES").ok().as_deref(),
+            std::env::var("LANG").ok().as_deref(),
+        ),
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let overrides = Overrides { portal: args.portal, token: args.token, profile: args.profile };
+
+    // Keep the embedded portal alive for as long as the console runs.
+    let (source, _embedded) = match config::resolve(&overrides, &file)? {
+        Connection::Remote { portal, token } => (DataSource::Live(ApiClient::new(&portal, &token)?), None),
+        Connection::Embedded => {
+            let data_dir = match args.data_dir {
+                Some(dir) => dir,
+                None => licadm::embedded::default_data_dir()?,
+            };
+            let embedded = licadm::embedded::start(&data_dir).await?;
+            (DataSource::Live(embedded.client.clone()), Some(embedded))
+        }
+    };
+    console::run(source, ConsoleOptions { lang, no_color }).await
+}

@@ -8,7 +8,7 @@ use super::terminal::{ConsoleTerminal, TerminalGuard};
 use crossterm::event::{Event, EventStream};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{execute, queue};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 /// What the loop learned from one message.
@@ -50,14 +50,11 @@ pub async fn run_loop(source: DataSource, mut state: State, no_color: bool) -> a
                     return Ok(());
                 }
             }
+            // Only the channel is drained here: polling the EventStream with a no-op
+            // waker (`now_or_never`) would park crossterm's reader thread on that waker
+            // and lose the wake-up of the next key press.
             while let Ok(msg) = rx.try_recv() {
                 pending.push(msg);
-            }
-            while let Some(Some(event)) = events.next().now_or_never() {
-                match event {
-                    Ok(event) => pending.extend(event_to_msg(event)),
-                    Err(e) => return Err(e.into()),
-                }
             }
             if pending.is_empty() {
                 break;
