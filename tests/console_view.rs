@@ -53,7 +53,10 @@ fn list_at_80x24_in_russian_shows_headers_rows_counter_and_status_line() {
     let status = &lines[23];
     assert!(status.contains("http://127.0.0.1:8080"), "{status}");
     assert!(status.contains("подключено"), "{status}");
-    assert!(status.contains("ivanov@techbiz.ru (admin)"), "{status}");
+    assert!(
+        status.contains("ivanov@techbiz.ru (администратор)"),
+        "{status}"
+    );
     // The key-hint line comes from the keymap declaration.
     for (key, hint) in keymap::hint_entries(activations::BINDINGS, Lang::Ru) {
         if hint == "выход" {
@@ -113,7 +116,11 @@ fn list_at_120x40_in_english() {
     }
     assert!(row_with(&lines, "    25 ").contains("In progress"));
     assert!(text.contains("Page 2 of 17 · 420 total"), "{text}");
-    assert!(lines[39].contains("online"), "{}", lines[39]);
+    assert!(
+        lines[39].contains("online") && lines[39].contains("(admin)"),
+        "{}",
+        lines[39]
+    );
 }
 
 #[test]
@@ -181,7 +188,11 @@ fn failed_request_shows_readable_error_in_status_line() {
     );
     let (lines, _) = render(&state, 80, 24);
     assert!(lines[23].contains("нет связи"), "{}", lines[23]);
-    assert!(lines[23].contains("portal unreachable"), "{}", lines[23]);
+    assert!(
+        lines[23].contains("портал недоступен: connection refused"),
+        "{}",
+        lines[23]
+    );
     assert!(row_with(&lines, "    28 ").contains("2 900 ₽"), "rows stay");
 }
 

@@ -126,7 +126,7 @@ impl State {
                 } else {
                     Connection::Online
                 };
-                self.last_error = Some(error.to_string());
+                self.last_error = Some(i18n::request_error(self.lang, error));
             }
         }
     }
