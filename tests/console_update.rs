@@ -433,3 +433,17 @@ fn keys_are_declared_once_without_clashes() {
         }
     }
 }
+
+#[test]
+fn paste_goes_into_the_open_search_input_only() {
+    let mut state = loaded_state(Lang::Ru);
+    update(&mut state, Msg::Paste("0239".into()));
+    assert_eq!(
+        state.list.search_input, None,
+        "no input open: paste ignored"
+    );
+    update(&mut state, ch('/'));
+    update(&mut state, Msg::Paste("0239110138900130\n".into()));
+    let (_, q) = activations_request(&update(&mut state, key(KeyCode::Enter)));
+    assert_eq!(q.q.as_deref(), Some("0239110138900130"));
+}

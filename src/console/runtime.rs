@@ -97,6 +97,7 @@ fn event_to_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Resize(_, _) => Some(Msg::Resize),
+        Event::Paste(text) => Some(Msg::Paste(text)),
         _ => None,
     }
 }
