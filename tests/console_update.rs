@@ -329,6 +329,16 @@ fn stale_responses_are_ignored() {
     let (first, _) = activations_request(&update(&mut state, ch(']')));
     let (second, q) = activations_request(&update(&mut state, ch(']')));
     assert_eq!(q.page, 4);
+    // A late failure of the superseded request must not show an error or go offline.
+    update(
+        &mut state,
+        Msg::ActivationsLoaded {
+            request_id: first,
+            result: Err(ClientError::Timeout),
+        },
+    );
+    assert_eq!(state.last_error, None);
+    assert_eq!(state.connection, Connection::Online);
     let mut old_rows = seed_rows();
     old_rows.truncate(1);
     old_rows[0].number = 999;

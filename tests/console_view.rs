@@ -367,3 +367,25 @@ fn print_screens() {
         screen_text(&render(&loaded_state(Lang::En), 120, 40).0)
     );
 }
+
+#[test]
+fn status_words_are_colored_by_theme() {
+    let state = loaded_state(Lang::Ru);
+    let (lines, terminal) = render(&state, 80, 24);
+    let theme = Theme::dark();
+    for (row, word, expected) in [
+        ("    24 ", "Ошибка", theme.status_error.fg),
+        ("    25 ", "В работе", theme.status_in_progress.fg),
+        ("    26 ", "Выполнена", theme.status_done.fg),
+    ] {
+        let y = lines.iter().position(|l| l.contains(row)).expect("row");
+        let x = lines[y]
+            .split(word)
+            .next()
+            .map(|before| before.chars().count())
+            .expect("word");
+        let cell = &terminal.backend().buffer()
+            [(u16::try_from(x).expect("x"), u16::try_from(y).expect("y"))];
+        assert_eq!(Some(cell.fg), expected, "{word}");
+    }
+}

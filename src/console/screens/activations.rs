@@ -263,15 +263,14 @@ impl ActivationsScreen {
     /// failure restores the shown query and leaves rows and selection alone.
     /// Returns whether it was accepted.
     pub fn on_loaded(&mut self, request_id: u64, result: Option<Page<ActivationSummary>>) -> bool {
-        let Some((pending_id, requested)) = self.pending.take_if(|(id, _)| *id == request_id)
-        else {
+        let Some((_, mut requested)) = self.pending.take_if(|(id, _)| *id == request_id) else {
             return false;
         };
-        debug_assert_eq!(pending_id, request_id);
         match result {
             Some(page) => {
+                // A refresh of the same view keeps the selection; a new view starts on top.
                 let same_view = self.page.is_some() && self.applied == requested;
-                let mut requested = requested;
+                // The portal may clamp a page past the end; show the page it sent.
                 if page.page >= 1 {
                     requested.page = page.page;
                 }
