@@ -366,6 +366,11 @@ fn print_screens() {
         "{}",
         screen_text(&render(&loaded_state(Lang::En), 120, 40).0)
     );
+    let mut state = loaded_state(Lang::En);
+    for c in ['o', 's', 's', 'v', 'v', '/', '4'] {
+        update(&mut state, ch(c));
+    }
+    println!("{}", screen_text(&render(&state, 80, 24).0));
 }
 
 #[test]
