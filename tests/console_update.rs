@@ -329,6 +329,16 @@ fn stale_responses_are_ignored() {
     let (first, _) = activations_request(&update(&mut state, ch(']')));
     let (second, q) = activations_request(&update(&mut state, ch(']')));
     assert_eq!(q.page, 4);
+    // A late failure of the superseded request must not show an error or go offline.
+    update(
+        &mut state,
+        Msg::ActivationsLoaded {
+            request_id: first,
+            result: Err(ClientError::Timeout),
+        },
+    );
+    assert_eq!(state.last_error, None);
+    assert_eq!(state.connection, Connection::Online);
     let mut old_rows = seed_rows();
     old_rows.truncate(1);
     old_rows[0].number = 999;
@@ -432,4 +442,18 @@ fn keys_are_declared_once_without_clashes() {
             }
         }
     }
+}
+
+#[test]
+fn paste_goes_into_the_open_search_input_only() {
+    let mut state = loaded_state(Lang::Ru);
+    update(&mut state, Msg::Paste("0239".into()));
+    assert_eq!(
+        state.list.search_input, None,
+        "no input open: paste ignored"
+    );
+    update(&mut state, ch('/'));
+    update(&mut state, Msg::Paste("0239110138900130\n".into()));
+    let (_, q) = activations_request(&update(&mut state, key(KeyCode::Enter)));
+    assert_eq!(q.q.as_deref(), Some("0239110138900130"));
 }

@@ -53,7 +53,10 @@ fn list_at_80x24_in_russian_shows_headers_rows_counter_and_status_line() {
     let status = &lines[23];
     assert!(status.contains("http://127.0.0.1:8080"), "{status}");
     assert!(status.contains("подключено"), "{status}");
-    assert!(status.contains("ivanov@techbiz.ru (admin)"), "{status}");
+    assert!(
+        status.contains("ivanov@techbiz.ru (администратор)"),
+        "{status}"
+    );
     // The key-hint line comes from the keymap declaration.
     for (key, hint) in keymap::hint_entries(activations::BINDINGS, Lang::Ru) {
         if hint == "выход" {
@@ -113,7 +116,11 @@ fn list_at_120x40_in_english() {
     }
     assert!(row_with(&lines, "    25 ").contains("In progress"));
     assert!(text.contains("Page 2 of 17 · 420 total"), "{text}");
-    assert!(lines[39].contains("online"), "{}", lines[39]);
+    assert!(
+        lines[39].contains("online") && lines[39].contains("(admin)"),
+        "{}",
+        lines[39]
+    );
 }
 
 #[test]
@@ -181,7 +188,11 @@ fn failed_request_shows_readable_error_in_status_line() {
     );
     let (lines, _) = render(&state, 80, 24);
     assert!(lines[23].contains("нет связи"), "{}", lines[23]);
-    assert!(lines[23].contains("portal unreachable"), "{}", lines[23]);
+    assert!(
+        lines[23].contains("портал недоступен: connection refused"),
+        "{}",
+        lines[23]
+    );
     assert!(row_with(&lines, "    28 ").contains("2 900 ₽"), "rows stay");
 }
 
@@ -355,4 +366,31 @@ fn print_screens() {
         "{}",
         screen_text(&render(&loaded_state(Lang::En), 120, 40).0)
     );
+    let mut state = loaded_state(Lang::En);
+    for c in ['o', 's', 's', 'v', 'v', '/', '4'] {
+        update(&mut state, ch(c));
+    }
+    println!("{}", screen_text(&render(&state, 80, 24).0));
+}
+
+#[test]
+fn status_words_are_colored_by_theme() {
+    let state = loaded_state(Lang::Ru);
+    let (lines, terminal) = render(&state, 80, 24);
+    let theme = Theme::dark();
+    for (row, word, expected) in [
+        ("    24 ", "Ошибка", theme.status_error.fg),
+        ("    25 ", "В работе", theme.status_in_progress.fg),
+        ("    26 ", "Выполнена", theme.status_done.fg),
+    ] {
+        let y = lines.iter().position(|l| l.contains(row)).expect("row");
+        let x = lines[y]
+            .split(word)
+            .next()
+            .map(|before| before.chars().count())
+            .expect("word");
+        let cell = &terminal.backend().buffer()
+            [(u16::try_from(x).expect("x"), u16::try_from(y).expect("y"))];
+        assert_eq!(Some(cell.fg), expected, "{word}");
+    }
 }

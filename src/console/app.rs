@@ -3,7 +3,7 @@
 
 use super::data::DataError;
 use super::i18n;
-use super::keymap::{self, Binding};
+use super::keymap;
 use super::screens::activations::{self, ActivationsScreen, ListAction};
 use super::screens::detail::{self, DetailAction, DetailScreen};
 use super::theme::Theme;
@@ -42,6 +42,8 @@ pub enum Msg {
     /// The console just opened.
     Start,
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste); goes into an open input.
+    Paste(String),
     /// The terminal changed size (the view reads the size from the frame).
     Resize,
     MeLoaded(Result<Me, DataError>),
@@ -126,7 +128,7 @@ impl State {
                 } else {
                     Connection::Online
                 };
-                self.last_error = Some(error.to_string());
+                self.last_error = Some(i18n::request_error(self.lang, error));
             }
         }
     }
@@ -156,6 +158,20 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         }
         Msg::Resize => Vec::new(),
         Msg::Key(event) => on_key(state, &event),
+        Msg::Paste(text) => {
+            // One line only: inputs are single-line, so line breaks become spaces.
+            let text: String = text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            match state.detail.as_mut() {
+                Some(detail) if !state.help_open => detail.paste(&text),
+                Some(_) => {}
+                None if !state.help_open => state.list.paste(&text),
+                None => {}
+            }
+            Vec::new()
+        }
         Msg::MeLoaded(result) => {
             state.note_result(&result);
             if let Ok(me) = result {
@@ -214,7 +230,7 @@ fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
             detail.search_key(event);
             return Vec::new();
         }
-        return match lookup(detail::BINDINGS, event) {
+        return match keymap::lookup(detail::BINDINGS, event) {
             Some(DetailAction::Help) => {
                 state.help_open = true;
                 Vec::new()
@@ -230,7 +246,7 @@ fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     if state.list.search_input.is_some() {
         return state.list.search_key(event, &mut state.request_ids);
     }
-    match lookup(activations::BINDINGS, event) {
+    match keymap::lookup(activations::BINDINGS, event) {
         Some(ListAction::Help) => {
             state.help_open = true;
             Vec::new()
@@ -249,10 +265,6 @@ fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
             .apply(action, &state.organizations, &mut state.request_ids),
         None => Vec::new(),
     }
-}
-
-fn lookup<A: Copy>(bindings: &[Binding<A>], event: &KeyEvent) -> Option<A> {
-    keymap::lookup(bindings, event)
 }
 
 /// Draws the state. Never mutates, never does I/O; safe at any terminal size.

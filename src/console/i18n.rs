@@ -1,6 +1,8 @@
 //! Every string the console shows, in Russian and English. Screens never spell UI text
 //! inline, so the Russian UI cannot leak English (product names aside).
 
+use crate::client::ClientError;
+use crate::client::wire::Role;
 use crate::domain::Lang;
 
 /// One UI string in both languages.
@@ -122,4 +124,34 @@ pub fn too_small(lang: Lang, min_w: u16, min_h: u16, w: u16, h: u16) -> String {
 
 pub fn help_title(lang: Lang, screen: Tr) -> String {
     format!("{} — {}", HELP_TITLE.get(lang), screen.get(lang))
+}
+
+/// The account's role as the status line shows it.
+pub fn role(lang: Lang, role: Role) -> &'static str {
+    match (role, lang) {
+        (Role::Admin, Lang::Ru) => "администратор",
+        (Role::Support, Lang::Ru) => "поддержка",
+        (Role::Viewer, Lang::Ru) => "просмотр",
+        (Role::Admin, Lang::En) => "admin",
+        (Role::Support, Lang::En) => "support",
+        (Role::Viewer, Lang::En) => "viewer",
+    }
+}
+
+/// A failed request, worded for the status line. English is `ClientError`'s own
+/// message; Russian translates the fixed part and keeps the portal's own text (which
+/// the portal may already write in Russian) and technical causes as they are.
+pub fn request_error(lang: Lang, error: &ClientError) -> String {
+    if lang == Lang::En {
+        return error.to_string();
+    }
+    match error {
+        ClientError::BadUrl { url, reason } => format!("неверный адрес портала {url:?}: {reason}"),
+        ClientError::Unreachable(cause) => format!("портал недоступен: {cause}"),
+        ClientError::Timeout => "портал не ответил вовремя".to_string(),
+        ClientError::Api {
+            status, message, ..
+        } => format!("{message} (HTTP {status})"),
+        ClientError::Decode(cause) => format!("непонятный ответ портала: {cause}"),
+    }
 }

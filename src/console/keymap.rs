@@ -79,6 +79,16 @@ pub struct Binding<A: 'static> {
     pub hint: Option<Tr>,
 }
 
+/// Shorthand for the screens' binding tables.
+pub const fn bind<A>(keys: &'static [Key], action: A, help: Tr, hint: Option<Tr>) -> Binding<A> {
+    Binding {
+        keys,
+        action,
+        help,
+        hint,
+    }
+}
+
 impl<A> Binding<A> {
     /// All keys joined for display: `j ↓`.
     pub fn keys_label(&self) -> String {

@@ -17,50 +17,79 @@ enum Step {
     Quit,
 }
 
+/// Everything that wakes the loop arrives on one channel: terminal input (read by its
+/// own task) and command results.
+enum Incoming {
+    Msg(Msg),
+    InputError(std::io::Error),
+    /// stdin closed: nothing more can be typed.
+    InputClosed,
+}
+
 pub async fn run_loop(source: DataSource, mut state: State, no_color: bool) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter(no_color)?;
-    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut events = EventStream::new();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Incoming>();
+    let input = tokio::spawn(read_input(tx.clone()));
+    let result = event_loop(&mut guard, &source, &mut state, &tx, &mut rx).await;
+    input.abort();
+    result
+}
 
-    let mut dirty = true;
-    if let Step::Quit = dispatch(&mut state, Msg::Start, &source, &tx) {
+async fn event_loop(
+    guard: &mut TerminalGuard,
+    source: &DataSource,
+    state: &mut State,
+    tx: &mpsc::UnboundedSender<Incoming>,
+    rx: &mut mpsc::UnboundedReceiver<Incoming>,
+) -> anyhow::Result<()> {
+    if let Step::Quit = dispatch(state, Msg::Start, source, tx) {
         return Ok(());
     }
+    let mut dirty = true;
     loop {
         if dirty {
-            draw(&mut guard.terminal, &state)?;
+            draw(&mut guard.terminal, state)?;
         }
         let before = state.clone();
-        let first = tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(event)) => event_to_msg(event),
-                Some(Err(e)) => return Err(e.into()),
-                // stdin closed: nothing more can be typed.
-                None => return Ok(()),
-            },
-            Some(msg) = rx.recv() => Some(msg),
+        // Wait for one message, then take everything already queued before drawing.
+        let Some(first) = rx.recv().await else {
+            return Ok(());
         };
         let mut resized = false;
-        let mut pending: Vec<Msg> = first.into_iter().collect();
-        // Drain everything already queued before drawing once.
-        loop {
-            for msg in pending.drain(..) {
-                resized |= matches!(msg, Msg::Resize);
-                if let Step::Quit = dispatch(&mut state, msg, &source, &tx) {
-                    return Ok(());
+        let mut next = Some(first);
+        while let Some(incoming) = next {
+            match incoming {
+                Incoming::Msg(msg) => {
+                    resized |= matches!(msg, Msg::Resize);
+                    if let Step::Quit = dispatch(state, msg, source, tx) {
+                        return Ok(());
+                    }
                 }
+                Incoming::InputError(e) => return Err(e.into()),
+                Incoming::InputClosed => return Ok(()),
             }
-            // Only the channel is drained here: polling the EventStream with a no-op
-            // waker (`now_or_never`) would park crossterm's reader thread on that waker
-            // and lose the wake-up of the next key press.
-            while let Ok(msg) = rx.try_recv() {
-                pending.push(msg);
-            }
-            if pending.is_empty() {
-                break;
-            }
+            next = rx.try_recv().ok();
         }
-        dirty = resized || state != before;
+        dirty = resized || *state != before;
+    }
+}
+
+/// Forwards terminal events to the loop until the terminal goes away.
+async fn read_input(tx: mpsc::UnboundedSender<Incoming>) {
+    let mut events = EventStream::new();
+    loop {
+        let incoming = match events.next().await {
+            Some(Ok(event)) => match event_to_msg(event) {
+                Some(msg) => Incoming::Msg(msg),
+                None => continue,
+            },
+            Some(Err(e)) => Incoming::InputError(e),
+            None => Incoming::InputClosed,
+        };
+        let last = !matches!(incoming, Incoming::Msg(_));
+        if tx.send(incoming).is_err() || last {
+            return;
+        }
     }
 }
 
@@ -68,6 +97,7 @@ fn event_to_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Resize(_, _) => Some(Msg::Resize),
+        Event::Paste(text) => Some(Msg::Paste(text)),
         _ => None,
     }
 }
@@ -76,7 +106,7 @@ fn dispatch(
     state: &mut State,
     msg: Msg,
     source: &DataSource,
-    tx: &mpsc::UnboundedSender<Msg>,
+    tx: &mpsc::UnboundedSender<Incoming>,
 ) -> Step {
     for command in app::update(state, msg) {
         if let Step::Quit = execute_command(command, source, tx) {
@@ -88,31 +118,37 @@ fn dispatch(
 
 /// Runs a command in its own task; its answer comes back through the channel. A send
 /// error only means the console already quit.
-fn execute_command(command: Command, source: &DataSource, tx: &mpsc::UnboundedSender<Msg>) -> Step {
+fn execute_command(
+    command: Command,
+    source: &DataSource,
+    tx: &mpsc::UnboundedSender<Incoming>,
+) -> Step {
     let source = source.clone();
     let tx = tx.clone();
     match command {
         Command::Quit => return Step::Quit,
         Command::FetchMe => {
             tokio::spawn(async move {
-                let _ = tx.send(Msg::MeLoaded(source.me().await));
+                let _ = tx.send(Incoming::Msg(Msg::MeLoaded(source.me().await)));
             });
         }
         Command::FetchOrganizations => {
             tokio::spawn(async move {
-                let _ = tx.send(Msg::OrganizationsLoaded(source.organizations().await));
+                let _ = tx.send(Incoming::Msg(Msg::OrganizationsLoaded(
+                    source.organizations().await,
+                )));
             });
         }
         Command::FetchActivations { request_id, query } => {
             tokio::spawn(async move {
                 let result = source.activations(&query).await;
-                let _ = tx.send(Msg::ActivationsLoaded { request_id, result });
+                let _ = tx.send(Incoming::Msg(Msg::ActivationsLoaded { request_id, result }));
             });
         }
         Command::FetchDetail { request_id, number } => {
             tokio::spawn(async move {
                 let result = source.activation(number).await;
-                let _ = tx.send(Msg::DetailLoaded { request_id, result });
+                let _ = tx.send(Incoming::Msg(Msg::DetailLoaded { request_id, result }));
             });
         }
     }

@@ -6,7 +6,7 @@ use crossterm::cursor::Show;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -84,19 +84,19 @@ impl TerminalGuard {
         install_panic_hook();
         enable_raw_mode()?;
         let mut stdout = io::stdout();
-        if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableBracketedPaste) {
+        // Clear here rather than with `Terminal::clear`, which asks the terminal for the
+        // cursor position (DSR) and fails on terminals that never answer.
+        if let Err(e) = execute!(
+            stdout,
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            Clear(ClearType::All)
+        ) {
             restore();
             return Err(e);
         }
         match Terminal::new(CrosstermBackend::new(FrameWriter::new(no_color))) {
-            Ok(mut terminal) => {
-                // Start from a blank alternate screen so the first diff is complete.
-                if let Err(e) = terminal.clear() {
-                    restore();
-                    return Err(e);
-                }
-                Ok(TerminalGuard { terminal })
-            }
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {
                 restore();
                 Err(e)
@@ -107,7 +107,7 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = self.terminal.flush();
+        // Nothing to flush: every frame is written whole by `draw`.
         restore();
     }
 }

@@ -6,7 +6,10 @@ use crate::client::wire::{
 };
 use crate::console::app::{Command, RequestIds};
 use crate::console::i18n::{self, Tr};
-use crate::console::keymap::{Binding, Key};
+use crate::console::keymap::Key::{
+    Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up,
+};
+use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::{filter_bar, truncate};
 use crate::domain::{ActivationStatus, Lang, Vendor, format_date, format_rub};
@@ -42,142 +45,29 @@ pub enum ListAction {
 }
 
 /// The list's keys, declared once: dispatch, hint line and help all read this.
+#[rustfmt::skip]
 pub const BINDINGS: &[Binding<ListAction>] = &[
-    Binding {
-        keys: &[Key::Char('j'), Key::Down],
-        action: ListAction::Down,
-        help: Tr::new("следующая строка", "next row"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('k'), Key::Up],
-        action: ListAction::Up,
-        help: Tr::new("предыдущая строка", "previous row"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('g')],
-        action: ListAction::FirstRow,
-        help: Tr::new("первая строка", "first row"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('G')],
-        action: ListAction::LastRow,
-        help: Tr::new("последняя строка", "last row"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Right, Key::Char('l'), Key::PageDown, Key::Char(']')],
-        action: ListAction::NextPage,
-        help: Tr::new("следующая страница", "next page"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Left, Key::Char('h'), Key::PageUp, Key::Char('[')],
-        action: ListAction::PrevPage,
-        help: Tr::new("предыдущая страница", "previous page"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Home, Key::Char('<')],
-        action: ListAction::FirstPage,
-        help: Tr::new("первая страница", "first page"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::End, Key::Char('>')],
-        action: ListAction::LastPage,
-        help: Tr::new("последняя страница", "last page"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Enter],
-        action: ListAction::Open,
-        help: Tr::new("открыть активацию", "open the activation"),
-        hint: Some(Tr::new("открыть", "open")),
-    },
-    Binding {
-        keys: &[Key::Char('/')],
-        action: ListAction::Search,
-        help: Tr::new(
-            "поиск по номеру активации или СН",
-            "search by activation number or serial",
-        ),
-        hint: Some(Tr::new("поиск", "search")),
-    },
-    Binding {
-        keys: &[Key::Char('o')],
-        action: ListAction::CycleOrganization,
-        help: Tr::new("фильтр: организация", "filter: organization"),
-        hint: Some(Tr::new("орг.", "org")),
-    },
-    Binding {
-        keys: &[Key::Char('s')],
-        action: ListAction::CycleStatus,
-        help: Tr::new("фильтр: статус", "filter: status"),
-        hint: Some(Tr::new("статус", "status")),
-    },
-    Binding {
-        keys: &[Key::Char('v')],
-        action: ListAction::CycleVendor,
-        help: Tr::new("фильтр: вендор", "filter: vendor"),
-        hint: Some(Tr::new("вендор", "vendor")),
-    },
-    Binding {
-        keys: &[Key::Char('x')],
-        action: ListAction::ClearFilters,
-        help: Tr::new("сбросить фильтры", "clear filters"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('n')],
-        action: ListAction::SortNumber,
-        help: Tr::new(
-            "сортировка по номеру (ещё раз — обратно)",
-            "sort by number (again: reverse)",
-        ),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('c')],
-        action: ListAction::SortCost,
-        help: Tr::new("сортировка по стоимости", "sort by cost"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('d')],
-        action: ListAction::SortDate,
-        help: Tr::new("сортировка по дате заказа", "sort by order date"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('p')],
-        action: ListAction::CyclePageSize,
-        help: Tr::new(
-            "строк на странице: 10/25/50/100",
-            "rows per page: 10/25/50/100",
-        ),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('r')],
-        action: ListAction::Refresh,
-        help: Tr::new("обновить", "refresh"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('?')],
-        action: ListAction::Help,
-        help: Tr::new("справка", "help"),
-        hint: Some(Tr::new("справка", "help")),
-    },
-    Binding {
-        keys: &[Key::Char('q'), Key::Esc],
-        action: ListAction::Quit,
-        help: Tr::new("выход", "quit"),
-        hint: Some(Tr::new("выход", "quit")),
-    },
+    bind(&[Char('j'), Down], ListAction::Down, Tr::new("следующая строка", "next row"), None),
+    bind(&[Char('k'), Up], ListAction::Up, Tr::new("предыдущая строка", "previous row"), None),
+    bind(&[Char('g')], ListAction::FirstRow, Tr::new("первая строка", "first row"), None),
+    bind(&[Char('G')], ListAction::LastRow, Tr::new("последняя строка", "last row"), None),
+    bind(&[Right, Char('l'), PageDown, Char(']')], ListAction::NextPage, Tr::new("следующая страница", "next page"), None),
+    bind(&[Left, Char('h'), PageUp, Char('[')], ListAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
+    bind(&[Home, Char('<')], ListAction::FirstPage, Tr::new("первая страница", "first page"), None),
+    bind(&[End, Char('>')], ListAction::LastPage, Tr::new("последняя страница", "last page"), None),
+    bind(&[Enter], ListAction::Open, Tr::new("открыть активацию", "open the activation"), Some(Tr::new("открыть", "open"))),
+    bind(&[Char('/')], ListAction::Search, Tr::new("поиск по номеру активации или СН", "search by activation number or serial"), Some(Tr::new("поиск", "search"))),
+    bind(&[Char('o')], ListAction::CycleOrganization, Tr::new("фильтр: организация", "filter: organization"), Some(Tr::new("орг.", "org"))),
+    bind(&[Char('s')], ListAction::CycleStatus, Tr::new("фильтр: статус", "filter: status"), Some(Tr::new("статус", "status"))),
+    bind(&[Char('v')], ListAction::CycleVendor, Tr::new("фильтр: вендор", "filter: vendor"), Some(Tr::new("вендор", "vendor"))),
+    bind(&[Char('x')], ListAction::ClearFilters, Tr::new("сбросить фильтры", "clear filters"), None),
+    bind(&[Char('n')], ListAction::SortNumber, Tr::new("сортировка по номеру (ещё раз — обратно)", "sort by number (again: reverse)"), None),
+    bind(&[Char('c')], ListAction::SortCost, Tr::new("сортировка по стоимости", "sort by cost"), None),
+    bind(&[Char('d')], ListAction::SortDate, Tr::new("сортировка по дате заказа", "sort by order date"), None),
+    bind(&[Char('p')], ListAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
+    bind(&[Char('r')], ListAction::Refresh, Tr::new("обновить", "refresh"), None),
+    bind(&[Char('?')], ListAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
+    bind(&[Char('q'), Esc], ListAction::Quit, Tr::new("выход", "quit"), Some(Tr::new("выход", "quit"))),
 ];
 
 /// Everything the list shows. It stays untouched while a detail is open, so coming
@@ -357,6 +247,13 @@ impl ActivationsScreen {
         Vec::new()
     }
 
+    /// Pasted text goes into the search input when it is open.
+    pub fn paste(&mut self, text: &str) {
+        if let Some(input) = self.search_input.as_mut() {
+            input.push_str(text);
+        }
+    }
+
     /// Whether `request_id` is the answer we wait for (anything else is stale).
     pub fn is_current(&self, request_id: u64) -> bool {
         matches!(self.pending, Some((id, _)) if id == request_id)
@@ -366,15 +263,14 @@ impl ActivationsScreen {
     /// failure restores the shown query and leaves rows and selection alone.
     /// Returns whether it was accepted.
     pub fn on_loaded(&mut self, request_id: u64, result: Option<Page<ActivationSummary>>) -> bool {
-        let Some((pending_id, requested)) = self.pending.take_if(|(id, _)| *id == request_id)
-        else {
+        let Some((_, mut requested)) = self.pending.take_if(|(id, _)| *id == request_id) else {
             return false;
         };
-        debug_assert_eq!(pending_id, request_id);
         match result {
             Some(page) => {
+                // A refresh of the same view keeps the selection; a new view starts on top.
                 let same_view = self.page.is_some() && self.applied == requested;
-                let mut requested = requested;
+                // The portal may clamp a page past the end; show the page it sent.
                 if page.page >= 1 {
                     requested.page = page.page;
                 }

@@ -3,7 +3,8 @@
 use crate::client::wire::{ActivationDetail, ActivationLine, ActivationSummary};
 use crate::console::app::{Command, RequestIds};
 use crate::console::i18n::{self, Tr};
-use crate::console::keymap::{Binding, Key};
+use crate::console::keymap::Key::{Char, Down, End, Esc, Home, Up};
+use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::{display_width, filter_bar, truncate};
 use crate::domain::{Lang, SubscriptionUrgency, format_date, format_rub, urgency};
@@ -26,55 +27,17 @@ pub enum DetailAction {
     Back,
 }
 
+/// The detail's keys, declared once: dispatch, hint line and help all read this.
+#[rustfmt::skip]
 pub const BINDINGS: &[Binding<DetailAction>] = &[
-    Binding {
-        keys: &[Key::Char('j'), Key::Down],
-        action: DetailAction::Down,
-        help: Tr::new("следующая строка", "next line"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('k'), Key::Up],
-        action: DetailAction::Up,
-        help: Tr::new("предыдущая строка", "previous line"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('g'), Key::Home],
-        action: DetailAction::FirstLine,
-        help: Tr::new("первая строка", "first line"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('G'), Key::End],
-        action: DetailAction::LastLine,
-        help: Tr::new("последняя строка", "last line"),
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::Char('/')],
-        action: DetailAction::Search,
-        help: Tr::new("поиск по серийному номеру", "search by serial number"),
-        hint: Some(Tr::new("поиск по СН", "search serial")),
-    },
-    Binding {
-        keys: &[Key::Char('r')],
-        action: DetailAction::Refresh,
-        help: Tr::new("обновить статус", "refresh status"),
-        hint: Some(Tr::new("обновить", "refresh")),
-    },
-    Binding {
-        keys: &[Key::Char('?')],
-        action: DetailAction::Help,
-        help: Tr::new("справка", "help"),
-        hint: Some(Tr::new("справка", "help")),
-    },
-    Binding {
-        keys: &[Key::Esc, Key::Char('q')],
-        action: DetailAction::Back,
-        help: Tr::new("назад к списку", "back to the list"),
-        hint: Some(Tr::new("назад", "back")),
-    },
+    bind(&[Char('j'), Down], DetailAction::Down, Tr::new("следующая строка", "next line"), None),
+    bind(&[Char('k'), Up], DetailAction::Up, Tr::new("предыдущая строка", "previous line"), None),
+    bind(&[Char('g'), Home], DetailAction::FirstLine, Tr::new("первая строка", "first line"), None),
+    bind(&[Char('G'), End], DetailAction::LastLine, Tr::new("последняя строка", "last line"), None),
+    bind(&[Char('/')], DetailAction::Search, Tr::new("поиск по серийному номеру", "search by serial number"), Some(Tr::new("поиск по СН", "search serial"))),
+    bind(&[Char('r')], DetailAction::Refresh, Tr::new("обновить статус", "refresh status"), Some(Tr::new("обновить", "refresh"))),
+    bind(&[Char('?')], DetailAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
+    bind(&[Esc, Char('q')], DetailAction::Back, Tr::new("назад к списку", "back to the list"), Some(Tr::new("назад", "back"))),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -180,6 +143,16 @@ impl DetailScreen {
         self.selected = self
             .selected
             .min(self.visible_lines().len().saturating_sub(1));
+    }
+
+    /// Pasted text goes into the serial search when it is open.
+    pub fn paste(&mut self, text: &str) {
+        if self.editing() {
+            self.search.push_str(text);
+            self.selected = self
+                .selected
+                .min(self.visible_lines().len().saturating_sub(1));
+        }
     }
 
     /// The detail arrived (`None`: the request failed and what is shown stays).

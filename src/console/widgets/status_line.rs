@@ -31,7 +31,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     spans.push(Span::styled(state.portal_label.clone(), theme.muted));
     if let Some(me) = &state.me {
         spans.push(sep);
-        spans.push(Span::raw(format!("{} ({})", me.account, me.role.as_str())));
+        spans.push(Span::raw(format!(
+            "{} ({})",
+            me.account,
+            i18n::role(lang, me.role)
+        )));
     }
     // Everything past the right edge is clipped by the paragraph; it never wraps.
     let line = Line::from(spans);
