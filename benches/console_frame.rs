@@ -12,7 +12,11 @@ use ratatui::backend::TestBackend;
 use std::hint::black_box;
 
 fn page_of(n: i64) -> Page<ActivationSummary> {
-    let orgs = [("АЛЬСТЕР ООО", "7842175621"), ("ТЕХБИЗНЕС+ ООО", "7743058902"), ("ИП Соколова Анна Викторовна", "500100732259")];
+    let orgs = [
+        ("АЛЬСТЕР ООО", "7842175621"),
+        ("ТЕХБИЗНЕС+ ООО", "7743058902"),
+        ("ИП Соколова Анна Викторовна", "500100732259"),
+    ];
     let items = (0..n)
         .map(|i| {
             let (name, inn) = orgs[(i % 3) as usize];
@@ -20,24 +24,42 @@ fn page_of(n: i64) -> Page<ActivationSummary> {
             let vendor = Vendor::ALL[(i % 2) as usize];
             ActivationSummary {
                 number: 1000 - i,
-                organization: OrgRef { id: i % 3 + 1, name: name.into(), inn: inn.into() },
+                organization: OrgRef {
+                    id: i % 3 + 1,
+                    name: name.into(),
+                    inn: inn.into(),
+                },
                 status,
                 vendor: VendorRef::from(vendor),
                 license_count: i % 7 + 1,
                 total_cost: Kopecks::from_rubles(2900 * (i % 7 + 1)),
-                created_at: Utc.with_ymd_and_hms(2026, 11, 1 + (i % 28) as u32, 10, 0, 0).single().unwrap_or_default(),
+                created_at: Utc
+                    .with_ymd_and_hms(2026, 11, 1 + (i % 28) as u32, 10, 0, 0)
+                    .single()
+                    .unwrap_or_default(),
                 completed_at: None,
-                error: (status == ActivationStatus::Error).then(|| "Реестр вендора отклонил серийный номер".into()),
+                error: (status == ActivationStatus::Error)
+                    .then(|| "Реестр вендора отклонил серийный номер".into()),
             }
         })
         .collect();
-    Page { items, page: 1, per_page: 100, total: 420 }
+    Page {
+        items,
+        page: 1,
+        per_page: 100,
+        total: 420,
+    }
 }
 
 /// A state as the console has it after loading a 100-row page.
 fn loaded_state() -> State {
     let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
-    let mut state = State::new(Lang::Ru, Theme::for_options(false), "http://127.0.0.1:8080".into(), today);
+    let mut state = State::new(
+        Lang::Ru,
+        Theme::for_options(false),
+        "http://127.0.0.1:8080".into(),
+        today,
+    );
     let commands = update(&mut state, Msg::Start);
     let request_id = commands
         .iter()
@@ -47,7 +69,13 @@ fn loaded_state() -> State {
         })
         .unwrap_or(1);
     let _ = ActivationQuery::default();
-    update(&mut state, Msg::ActivationsLoaded { request_id, result: Ok(page_of(100)) });
+    update(
+        &mut state,
+        Msg::ActivationsLoaded {
+            request_id,
+            result: Ok(page_of(100)),
+        },
+    );
     state
 }
 

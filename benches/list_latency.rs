@@ -11,7 +11,10 @@ use licadm::portal::{DemoOptions, Portal, create_token};
 use std::time::{Duration, Instant};
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -31,10 +34,15 @@ fn main() -> anyhow::Result<()> {
     let db = dir.path().join("bench.sqlite");
     let started = Instant::now();
     let portal = Portal::open(&db, Some(DemoOptions { activations }))?;
-    eprintln!("seeded {activations} activations in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "seeded {activations} activations in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let token = create_token(&db, Role::Admin, &[], "bench")?;
 
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
@@ -42,28 +50,109 @@ fn main() -> anyhow::Result<()> {
         let client = ApiClient::new(&format!("http://{addr}"), &token)?;
         let first = client.activations(&ActivationQuery::default()).await?;
         let last_page = first.page_count();
-        let sample_serial = client.activation(first.items[0].number).await?.lines[0].serial.clone();
+        let sample_serial = client.activation(first.items[0].number).await?.lines[0]
+            .serial
+            .clone();
 
-        let base = ActivationQuery { per_page: 25, ..ActivationQuery::default() };
-        let sort = |key, descending| ActivationQuery { sort: ActivationSort { key, descending }, ..base.clone() };
+        let base = ActivationQuery {
+            per_page: 25,
+            ..ActivationQuery::default()
+        };
+        let sort = |key, descending| ActivationQuery {
+            sort: ActivationSort { key, descending },
+            ..base.clone()
+        };
         let scenarios: Vec<(String, ActivationQuery)> = vec![
             ("first page".into(), base.clone()),
-            (format!("deep page ({})", last_page / 2), ActivationQuery { page: last_page / 2, ..base.clone() }),
-            (format!("last page ({last_page})"), ActivationQuery { page: last_page, ..base.clone() }),
-            ("filter organization".into(), ActivationQuery { organization: Some(first.items[0].organization.id), ..base.clone() }),
-            ("filter status=error".into(), ActivationQuery { status: Some(ActivationStatus::Error), ..base.clone() }),
-            ("filter status=in_progress".into(), ActivationQuery { status: Some(ActivationStatus::InProgress), ..base.clone() }),
-            ("filter vendor=pp-electro".into(), ActivationQuery { vendor: Some(Vendor::PpElectro), ..base.clone() }),
-            ("q = activation number".into(), ActivationQuery { q: Some((activations / 3).to_string()), ..base.clone() }),
-            ("q = full serial".into(), ActivationQuery { q: Some(sample_serial.clone()), ..base.clone() }),
-            ("q = serial prefix (8)".into(), ActivationQuery { q: Some(sample_serial[..8].to_string()), ..base.clone() }),
+            (
+                format!("deep page ({})", last_page / 2),
+                ActivationQuery {
+                    page: last_page / 2,
+                    ..base.clone()
+                },
+            ),
+            (
+                format!("last page ({last_page})"),
+                ActivationQuery {
+                    page: last_page,
+                    ..base.clone()
+                },
+            ),
+            (
+                "filter organization".into(),
+                ActivationQuery {
+                    organization: Some(first.items[0].organization.id),
+                    ..base.clone()
+                },
+            ),
+            (
+                "filter status=error".into(),
+                ActivationQuery {
+                    status: Some(ActivationStatus::Error),
+                    ..base.clone()
+                },
+            ),
+            (
+                "filter status=in_progress".into(),
+                ActivationQuery {
+                    status: Some(ActivationStatus::InProgress),
+                    ..base.clone()
+                },
+            ),
+            (
+                "filter vendor=pp-electro".into(),
+                ActivationQuery {
+                    vendor: Some(Vendor::PpElectro),
+                    ..base.clone()
+                },
+            ),
+            (
+                "q = activation number".into(),
+                ActivationQuery {
+                    q: Some((activations / 3).to_string()),
+                    ..base.clone()
+                },
+            ),
+            (
+                "q = full serial".into(),
+                ActivationQuery {
+                    q: Some(sample_serial.clone()),
+                    ..base.clone()
+                },
+            ),
+            (
+                "q = serial prefix (8)".into(),
+                ActivationQuery {
+                    q: Some(sample_serial[..8].to_string()),
+                    ..base.clone()
+                },
+            ),
             ("sort number".into(), sort(ActivationSortKey::Number, false)),
             ("sort -number".into(), sort(ActivationSortKey::Number, true)),
-            ("sort total_cost".into(), sort(ActivationSortKey::TotalCost, false)),
-            ("sort -total_cost".into(), sort(ActivationSortKey::TotalCost, true)),
-            ("sort created_at".into(), sort(ActivationSortKey::CreatedAt, false)),
-            ("sort -created_at".into(), sort(ActivationSortKey::CreatedAt, true)),
-            ("status=done + sort -total_cost, deep".into(), ActivationQuery { status: Some(ActivationStatus::Done), page: 100, ..sort(ActivationSortKey::TotalCost, true) }),
+            (
+                "sort total_cost".into(),
+                sort(ActivationSortKey::TotalCost, false),
+            ),
+            (
+                "sort -total_cost".into(),
+                sort(ActivationSortKey::TotalCost, true),
+            ),
+            (
+                "sort created_at".into(),
+                sort(ActivationSortKey::CreatedAt, false),
+            ),
+            (
+                "sort -created_at".into(),
+                sort(ActivationSortKey::CreatedAt, true),
+            ),
+            (
+                "status=done + sort -total_cost, deep".into(),
+                ActivationQuery {
+                    status: Some(ActivationStatus::Done),
+                    page: 100,
+                    ..sort(ActivationSortKey::TotalCost, true)
+                },
+            ),
         ];
         println!("| scenario | p50 ms | p95 ms | max ms | total |");
         println!("|---|---:|---:|---:|---:|");

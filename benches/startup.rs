@@ -13,10 +13,16 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let runs: usize = std::env::var("LICADM_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let runs: usize = std::env::var("LICADM_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
     let data = tempfile::tempdir().expect("temp data dir");
     let data_dir = data.path().to_string_lossy().to_string();
-    let env = [("LANG", "ru_RU.UTF-8"), ("LICADM_DATA_DIR", data_dir.as_str())];
+    let env = [
+        ("LANG", "ru_RU.UTF-8"),
+        ("LICADM_DATA_DIR", data_dir.as_str()),
+    ];
 
     // The first start seeds the demo store; it is not measured.
     let seed_start = Instant::now();
@@ -32,14 +38,19 @@ fn main() {
         let t = Instant::now();
         let mut console = PtyConsole::spawn(&[], &env, 80, 24);
         // A page is drawn when a money cell of a row is on screen.
-        console.wait_for("first page", Duration::from_secs(10), |s| s.contains("Стр. 1 из") && s.contains('₽'));
+        console.wait_for("first page", Duration::from_secs(10), |s| {
+            s.contains("Стр. 1 из") && s.contains('₽')
+        });
         times.push(t.elapsed());
         console.send("q");
         console.wait_exit(Duration::from_secs(10));
     }
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("first start (seeding the demo store): {:.0} ms", ms(seeding));
+    println!(
+        "first start (seeding the demo store): {:.0} ms",
+        ms(seeding)
+    );
     println!(
         "start → first drawn page over {runs} runs: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
         ms(times[times.len() / 2]),

@@ -32,14 +32,21 @@ pub struct Profile {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("profile {name:?} is not in the config file{known}")]
     UnknownProfile { name: String, known: String },
-    #[error("portal {portal} is set but no token: pass --token, set LICADM_TOKEN or add token to the profile")]
+    #[error(
+        "portal {portal} is set but no token: pass --token, set LICADM_TOKEN or add token to the profile"
+    )]
     MissingToken { portal: String },
-    #[error("a token is set but no portal: pass --portal, set LICADM_PORTAL or add portal to the profile")]
+    #[error(
+        "a token is set but no portal: pass --portal, set LICADM_PORTAL or add portal to the profile"
+    )]
     MissingPortal,
 }
 
@@ -58,15 +65,26 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
-        Err(source) => return Err(ConfigError::Read { path: path.to_path_buf(), source }),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
     };
-    toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string().trim().to_string() })
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string().trim().to_string(),
+    })
 }
 
 /// What the console talks to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Connection {
-    Remote { portal: String, token: String },
+    Remote {
+        portal: String,
+        token: String,
+    },
     /// No portal configured: run one in-process on the user's data directory.
     Embedded,
 }
@@ -82,17 +100,28 @@ pub struct Overrides {
 pub fn resolve(overrides: &Overrides, file: &ConfigFile) -> Result<Connection, ConfigError> {
     let profile_name = overrides.profile.as_ref().or(file.profile.as_ref());
     let profile = match profile_name {
-        Some(name) => Some(file.profiles.get(name).ok_or_else(|| ConfigError::UnknownProfile {
-            name: name.clone(),
-            known: if file.profiles.is_empty() {
-                String::new()
-            } else {
-                format!(" (known: {})", file.profiles.keys().cloned().collect::<Vec<_>>().join(", "))
-            },
-        })?),
+        Some(name) => Some(
+            file.profiles
+                .get(name)
+                .ok_or_else(|| ConfigError::UnknownProfile {
+                    name: name.clone(),
+                    known: if file.profiles.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " (known: {})",
+                            file.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+                        )
+                    },
+                })?,
+        ),
         None => None,
     };
-    let nonempty = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let nonempty = |v: &Option<String>| {
+        v.as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
     let portal = nonempty(&overrides.portal)
         .or_else(|| profile.and_then(|p| nonempty(&p.portal)))
         .or_else(|| nonempty(&file.portal));
@@ -117,7 +146,10 @@ mod tests {
 
     #[test]
     fn nothing_configured_is_embedded() {
-        assert_eq!(resolve(&Overrides::default(), &ConfigFile::default()).ok(), Some(Connection::Embedded));
+        assert_eq!(
+            resolve(&Overrides::default(), &ConfigFile::default()).ok(),
+            Some(Connection::Embedded)
+        );
     }
 
     #[test]
@@ -135,22 +167,72 @@ mod tests {
             "#,
         );
         let from_profile = resolve(&Overrides::default(), &file).ok();
-        assert_eq!(from_profile, Some(Connection::Remote { portal: "https://portal.example".into(), token: "prod-token".into() }));
+        assert_eq!(
+            from_profile,
+            Some(Connection::Remote {
+                portal: "https://portal.example".into(),
+                token: "prod-token".into()
+            })
+        );
         // The lab profile has no token: the top-level one fills in.
-        let lab = resolve(&Overrides { profile: Some("lab".into()), ..Default::default() }, &file).ok();
-        assert_eq!(lab, Some(Connection::Remote { portal: "http://lab:8080".into(), token: "top-token".into() }));
-        let flags = Overrides { portal: Some("http://cli:2".into()), token: Some("cli".into()), profile: None };
-        assert_eq!(resolve(&flags, &file).ok(), Some(Connection::Remote { portal: "http://cli:2".into(), token: "cli".into() }));
+        let lab = resolve(
+            &Overrides {
+                profile: Some("lab".into()),
+                ..Default::default()
+            },
+            &file,
+        )
+        .ok();
+        assert_eq!(
+            lab,
+            Some(Connection::Remote {
+                portal: "http://lab:8080".into(),
+                token: "top-token".into()
+            })
+        );
+        let flags = Overrides {
+            portal: Some("http://cli:2".into()),
+            token: Some("cli".into()),
+            profile: None,
+        };
+        assert_eq!(
+            resolve(&flags, &file).ok(),
+            Some(Connection::Remote {
+                portal: "http://cli:2".into(),
+                token: "cli".into()
+            })
+        );
     }
 
     #[test]
     fn clear_errors() {
         let file = parse("[profiles.a]\nportal = \"http://a\"\n");
-        let unknown = resolve(&Overrides { profile: Some("b".into()), ..Default::default() }, &file);
-        assert_eq!(unknown.map_err(|e| e.to_string()).err(), Some("profile \"b\" is not in the config file (known: a)".into()));
-        let missing = resolve(&Overrides { profile: Some("a".into()), ..Default::default() }, &file);
+        let unknown = resolve(
+            &Overrides {
+                profile: Some("b".into()),
+                ..Default::default()
+            },
+            &file,
+        );
+        assert_eq!(
+            unknown.map_err(|e| e.to_string()).err(),
+            Some("profile \"b\" is not in the config file (known: a)".into())
+        );
+        let missing = resolve(
+            &Overrides {
+                profile: Some("a".into()),
+                ..Default::default()
+            },
+            &file,
+        );
         assert!(matches!(missing, Err(ConfigError::MissingToken { .. })));
-        let no_portal = resolve(&Overrides { token: Some("t".into()), ..Default::default() }, &ConfigFile::default());
+        let no_portal = resolve(
+            &Overrides {
+                token: Some("t".into()),
+                ..Default::default()
+            },
+            &ConfigFile::default(),
+        );
         assert!(matches!(no_portal, Err(ConfigError::MissingPortal)));
     }
 
@@ -159,8 +241,17 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "portal = \"http://x\"\nbogus = 1\n").expect("write");
-        let err = load(&path).map_err(|e| e.to_string()).err().unwrap_or_default();
-        assert!(err.contains("config.toml") && err.contains("bogus") && err.contains("line 2"), "{err}");
-        assert_eq!(load(&dir.path().join("absent.toml")).ok(), Some(ConfigFile::default()));
+        let err = load(&path)
+            .map_err(|e| e.to_string())
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.contains("config.toml") && err.contains("bogus") && err.contains("line 2"),
+            "{err}"
+        );
+        assert_eq!(
+            load(&dir.path().join("absent.toml")).ok(),
+            Some(ConfigFile::default())
+        );
     }
 }

@@ -26,16 +26,19 @@ pub fn default_data_dir() -> anyhow::Result<PathBuf> {
 }
 
 pub async fn start(data_dir: &Path) -> anyhow::Result<Embedded> {
-    std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
     let db = data_dir.join(DB_FILE);
     let token_path = data_dir.join(TOKEN_FILE);
     let fresh_store = !db.exists();
 
     let db_for_open = db.clone();
-    let portal = tokio::task::spawn_blocking(move || Portal::open(&db_for_open, Some(DemoOptions::default())))
-        .await
-        .context("portal start-up task failed")?
-        .with_context(|| format!("cannot open the embedded portal store {}", db.display()))?;
+    let portal = tokio::task::spawn_blocking(move || {
+        Portal::open(&db_for_open, Some(DemoOptions::default()))
+    })
+    .await
+    .context("portal start-up task failed")?
+    .with_context(|| format!("cannot open the embedded portal store {}", db.display()))?;
 
     // The token is kept next to the store it belongs to; a new store needs a new one.
     let token = match std::fs::read_to_string(&token_path) {
@@ -47,8 +50,12 @@ pub async fn start(data_dir: &Path) -> anyhow::Result<Embedded> {
         }
     };
 
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.context("cannot listen on loopback")?;
-    let addr = listener.local_addr().context("loopback listener has no address")?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .context("cannot listen on loopback")?;
+    let addr = listener
+        .local_addr()
+        .context("loopback listener has no address")?;
     let server = tokio::spawn(portal.serve(listener));
     let client = ApiClient::new(&format!("http://{addr}"), &token)?;
     Ok(Embedded { client, db, server })
@@ -64,7 +71,10 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
         options.mode(0o600);
     }
     use std::io::Write;
-    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
-    file.write_all(contents.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

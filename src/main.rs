@@ -12,7 +12,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "licadm", version, about = "License administration: portal API and terminal console")]
+#[command(
+    name = "licadm",
+    version,
+    about = "License administration: portal API and terminal console"
+)]
 struct Cli {
     #[command(flatten)]
     console: ConsoleArgs,
@@ -90,7 +94,10 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("licadm: cannot start the async runtime: {e}");
@@ -109,8 +116,21 @@ fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => run_console(cli.console).await,
-        Some(Command::Serve { db, listen, demo, scale }) => serve(db, listen, demo, scale).await,
-        Some(Command::Token { command: TokenCommand::Create { db, role, organizations, label } }) => {
+        Some(Command::Serve {
+            db,
+            listen,
+            demo,
+            scale,
+        }) => serve(db, listen, demo, scale).await,
+        Some(Command::Token {
+            command:
+                TokenCommand::Create {
+                    db,
+                    role,
+                    organizations,
+                    label,
+                },
+        }) => {
             let token = create_token(&db, role, &organizations, &label)?;
             println!("{token}");
             Ok(())
@@ -118,15 +138,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(db: PathBuf, listen: SocketAddr, demo: bool, scale: Option<usize>) -> anyhow::Result<()> {
+async fn serve(
+    db: PathBuf,
+    listen: SocketAddr,
+    demo: bool,
+    scale: Option<usize>,
+) -> anyhow::Result<()> {
     init_logging();
-    let demo_options = demo.then(|| scale.map(|activations| DemoOptions { activations }).unwrap_or_default());
+    let demo_options = demo.then(|| {
+        scale
+            .map(|activations| DemoOptions { activations })
+            .unwrap_or_default()
+    });
     let db_for_open = db.clone();
     let portal = tokio::task::spawn_blocking(move || Portal::open(&db_for_open, demo_options))
         .await
         .context("portal start-up task failed")?
         .with_context(|| format!("cannot open store {}", db.display()))?;
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     if portal.demo_filled() {
         let token = create_token(&db, Role::Admin, &[], "demo admin")?;
@@ -142,8 +173,12 @@ async fn serve(db: PathBuf, listen: SocketAddr, demo: bool, scale: Option<usize>
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("LICADM_LOG").unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("LICADM_LOG").unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
@@ -153,7 +188,8 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
         None => config::ConfigFile::default(),
     };
     let lang = match args.lang.as_deref().or(file.lang.as_deref()) {
-        Some(value) => Lang::parse(value).with_context(|| format!("unknown language {value:?}: use ru or en"))?,
+        Some(value) => Lang::parse(value)
+            .with_context(|| format!("unknown language {value:?}: use ru or en"))?,
         None => Lang::from_locale_vars(
             std::env::var("LC_ALL").ok().as_deref(),
             std::env::var("LC_MESSAGES").ok().as_deref(),
@@ -161,11 +197,17 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
         ),
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let overrides = Overrides { portal: args.portal, token: args.token, profile: args.profile };
+    let overrides = Overrides {
+        portal: args.portal,
+        token: args.token,
+        profile: args.profile,
+    };
 
     // Keep the embedded portal alive for as long as the console runs.
     let (source, _embedded) = match config::resolve(&overrides, &file)? {
-        Connection::Remote { portal, token } => (DataSource::Live(ApiClient::new(&portal, &token)?), None),
+        Connection::Remote { portal, token } => {
+            (DataSource::Live(ApiClient::new(&portal, &token)?), None)
+        }
         Connection::Embedded => {
             let data_dir = match args.data_dir {
                 Some(dir) => dir,

@@ -338,42 +338,6 @@ fn monochrome_theme_draws_no_colors() {
 }
 
 #[test]
-#[ignore = "prints the screens for eyeballing: cargo test --test console_view -- --ignored --nocapture"]
-fn print_screens() {
-    let mut state = loaded_state(Lang::Ru);
-    state.last_error = Some("portal unreachable: connection refused".into());
-    println!("{}", screen_text(&render(&state, 80, 24).0));
-    update(&mut state, ch('?'));
-    println!("{}", screen_text(&render(&state, 80, 24).0));
-    update(&mut state, ch('?'));
-    for _ in 0..4 {
-        update(&mut state, ch('j'));
-    }
-    let commands = update(&mut state, key(KeyCode::Enter));
-    if let Some(licadm::console::app::Command::FetchDetail { request_id, .. }) = commands.first() {
-        update(
-            &mut state,
-            Msg::DetailLoaded {
-                request_id: *request_id,
-                result: Ok(detail(24, ActivationStatus::Error)),
-            },
-        );
-    }
-    println!("{}", screen_text(&render(&state, 80, 24).0));
-    update(&mut state, ch('?'));
-    println!("{}", screen_text(&render(&state, 80, 24).0));
-    println!(
-        "{}",
-        screen_text(&render(&loaded_state(Lang::En), 120, 40).0)
-    );
-    let mut state = loaded_state(Lang::En);
-    for c in ['o', 's', 's', 'v', 'v', '/', '4'] {
-        update(&mut state, ch(c));
-    }
-    println!("{}", screen_text(&render(&state, 80, 24).0));
-}
-
-#[test]
 fn status_words_are_colored_by_theme() {
     let state = loaded_state(Lang::Ru);
     let (lines, terminal) = render(&state, 80, 24);

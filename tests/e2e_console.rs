@@ -14,7 +14,10 @@ fn row_numbers(screen: &str) -> Vec<i64> {
     screen
         .lines()
         .filter_map(|line| {
-            let first = line.trim_start_matches(['│', '|', ' ', '▶', '>']).split_whitespace().next()?;
+            let first = line
+                .trim_start_matches(['│', '|', ' ', '▶', '>'])
+                .split_whitespace()
+                .next()?;
             first.parse::<i64>().ok().filter(|_| line.contains('₽'))
         })
         .collect()
@@ -32,25 +35,41 @@ fn browse_pages_filter_open_detail_and_come_back() {
     );
 
     // The first frame is drawn before the data arrives; wait for rows.
-    let first = console.wait_for("page 1 with rows", WAIT, |s| s.contains("Стр. 1 из") && !row_numbers(s).is_empty());
-    assert!(first.contains("Организация") && first.contains("Дата заказа"), "headers:\n{first}");
+    let first = console.wait_for("page 1 with rows", WAIT, |s| {
+        s.contains("Стр. 1 из") && !row_numbers(s).is_empty()
+    });
+    assert!(
+        first.contains("Организация") && first.contains("Дата заказа"),
+        "headers:\n{first}"
+    );
     let first_rows = row_numbers(&first);
     assert!(!first_rows.is_empty(), "no rows on page 1:\n{first}");
     // Default order is newest first.
-    assert!(first_rows.windows(2).all(|w| w[0] > w[1]), "not descending: {first_rows:?}");
+    assert!(
+        first_rows.windows(2).all(|w| w[0] > w[1]),
+        "not descending: {first_rows:?}"
+    );
 
     console.send("]");
     let second = console.wait_for("page 2 with rows", WAIT, |s| {
-        s.contains("Стр. 2 из") && row_numbers(s).first().is_some_and(|n| !first_rows.contains(n))
+        s.contains("Стр. 2 из")
+            && row_numbers(s)
+                .first()
+                .is_some_and(|n| !first_rows.contains(n))
     });
     let second_rows = row_numbers(&second);
     assert!(!second_rows.is_empty());
-    assert!(second_rows[0] < *first_rows.last().unwrap_or(&0), "page 2 must continue page 1");
+    assert!(
+        second_rows[0] < *first_rows.last().unwrap_or(&0),
+        "page 2 must continue page 1"
+    );
 
     // Status filter: cycle to «Выполнена» — every row then shows it; page resets to 1.
     console.send("s");
     let filtered = console.wait_for("status filter applied", WAIT, |s| {
-        s.contains("Стр. 1 из") && rows_with_status(s).iter().all(|st| *st == "Выполнена") && !rows_with_status(s).is_empty()
+        s.contains("Стр. 1 из")
+            && rows_with_status(s).iter().all(|st| *st == "Выполнена")
+            && !rows_with_status(s).is_empty()
     });
     let filtered_rows = row_numbers(&filtered);
 
@@ -59,13 +78,22 @@ fn browse_pages_filter_open_detail_and_come_back() {
     let wanted = filtered_rows[2];
     console.send("\r");
     let detail = console.wait_for_text(&format!("Активация № {wanted}"), WAIT);
-    assert!(detail.contains("Выполнена") && detail.contains("Сумма"), "detail:\n{detail}");
+    assert!(
+        detail.contains("Выполнена") && detail.contains("Сумма"),
+        "detail:\n{detail}"
+    );
     assert!(detail.contains("Серийный номер"), "detail lines:\n{detail}");
 
     // Back: same filter, page and rows.
     console.send("\x1b");
-    let back = console.wait_for("the list again", WAIT, |s| s.contains("Стр. 1 из") && !row_numbers(s).is_empty());
-    assert_eq!(row_numbers(&back), filtered_rows, "list changed after returning from the detail");
+    let back = console.wait_for("the list again", WAIT, |s| {
+        s.contains("Стр. 1 из") && !row_numbers(s).is_empty()
+    });
+    assert_eq!(
+        row_numbers(&back),
+        filtered_rows,
+        "list changed after returning from the detail"
+    );
     assert!(rows_with_status(&back).iter().all(|st| *st == "Выполнена"));
 
     console.send("q");
@@ -77,6 +105,10 @@ fn rows_with_status(screen: &str) -> Vec<&'static str> {
     screen
         .lines()
         .filter(|l| l.contains('₽'))
-        .filter_map(|l| ["Выполнена", "В работе", "Ошибка"].into_iter().find(|st| l.contains(st)))
+        .filter_map(|l| {
+            ["Выполнена", "В работе", "Ошибка"]
+                .into_iter()
+                .find(|st| l.contains(st))
+        })
         .collect()
 }

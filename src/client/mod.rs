@@ -6,7 +6,10 @@ pub mod wire;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
-use wire::{ActivationDetail, ActivationQuery, ActivationSummary, ErrorBody, Health, Me, Organization, Page, Price};
+use wire::{
+    ActivationDetail, ActivationQuery, ActivationSummary, ErrorBody, Health, Me, Organization,
+    Page, Price,
+};
 
 /// Why a request failed, worded for the status line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,7 +22,11 @@ pub enum ClientError {
     Timeout,
     /// The portal answered with an error body (4xx, or an unexpected 5xx).
     #[error("{message} (HTTP {status})")]
-    Api { status: u16, code: String, message: String },
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+    },
     #[error("unexpected answer from the portal: {0}")]
     Decode(String),
 }
@@ -58,7 +65,10 @@ impl ApiClient {
     /// prefix is added here.
     pub fn new(portal: &str, token: &str) -> Result<ApiClient, ClientError> {
         install_tls_provider();
-        let bad = |reason: String| ClientError::BadUrl { url: portal.to_string(), reason };
+        let bad = |reason: String| ClientError::BadUrl {
+            url: portal.to_string(),
+            reason,
+        };
         let mut base = reqwest::Url::parse(portal.trim()).map_err(|e| bad(e.to_string()))?;
         if !matches!(base.scheme(), "http" | "https") {
             return Err(bad("the scheme must be http or https".into()));
@@ -73,7 +83,11 @@ impl ApiClient {
             .user_agent(concat!("licadm/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| bad(e.to_string()))?;
-        Ok(ApiClient { http, base, token: token.to_string() })
+        Ok(ApiClient {
+            http,
+            base,
+            token: token.to_string(),
+        })
     }
 
     /// The portal's root URL, for the status line.
@@ -83,11 +97,22 @@ impl ApiClient {
 
     fn url(&self, path: &str) -> Result<reqwest::Url, ClientError> {
         let rel = format!("{}{}", wire::API_PREFIX.trim_start_matches('/'), path);
-        self.base.join(&rel).map_err(|e| ClientError::BadUrl { url: rel, reason: e.to_string() })
+        self.base.join(&rel).map_err(|e| ClientError::BadUrl {
+            url: rel,
+            reason: e.to_string(),
+        })
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, ClientError> {
-        let request = self.http.get(self.url(path)?).bearer_auth(&self.token).query(query);
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ClientError> {
+        let request = self
+            .http
+            .get(self.url(path)?)
+            .bearer_auth(&self.token)
+            .query(query);
         let response = request.send().await.map_err(map_transport)?;
         decode(response).await
     }
@@ -108,7 +133,10 @@ impl ApiClient {
         self.get("/prices", &[]).await
     }
 
-    pub async fn activations(&self, query: &ActivationQuery) -> Result<Page<ActivationSummary>, ClientError> {
+    pub async fn activations(
+        &self,
+        query: &ActivationQuery,
+    ) -> Result<Page<ActivationSummary>, ClientError> {
         self.get("/activations", &query.to_params()).await
     }
 
@@ -141,10 +169,18 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, C
         return serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()));
     }
     match serde_json::from_slice::<ErrorBody>(&bytes) {
-        Ok(body) => Err(ClientError::Api { status: status.as_u16(), code: body.error.code, message: body.error.message }),
+        Ok(body) => Err(ClientError::Api {
+            status: status.as_u16(),
+            code: body.error.code,
+            message: body.error.message,
+        }),
         Err(_) => Err(ClientError::Api {
             status: status.as_u16(),
-            code: status.canonical_reason().unwrap_or("error").to_lowercase().replace(' ', "_"),
+            code: status
+                .canonical_reason()
+                .unwrap_or("error")
+                .to_lowercase()
+                .replace(' ', "_"),
             message: fallback_message(status),
         }),
     }

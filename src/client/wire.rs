@@ -55,7 +55,9 @@ impl std::str::FromStr for Role {
             "admin" => Ok(Role::Admin),
             "support" => Ok(Role::Support),
             "viewer" => Ok(Role::Viewer),
-            other => Err(format!("unknown role {other:?}: expected admin, support or viewer")),
+            other => Err(format!(
+                "unknown role {other:?}: expected admin, support or viewer"
+            )),
         }
     }
 }
@@ -91,7 +93,11 @@ pub struct Organization {
 
 impl Organization {
     pub fn as_ref(&self) -> OrgRef {
-        OrgRef { id: self.id, name: self.name.clone(), inn: self.inn.clone() }
+        OrgRef {
+            id: self.id,
+            name: self.name.clone(),
+            inn: self.inn.clone(),
+        }
     }
 }
 
@@ -104,7 +110,10 @@ pub struct VendorRef {
 
 impl From<Vendor> for VendorRef {
     fn from(v: Vendor) -> VendorRef {
-        VendorRef { id: v, name: v.name(crate::domain::Lang::Ru).to_string() }
+        VendorRef {
+            id: v,
+            name: v.name(crate::domain::Lang::Ru).to_string(),
+        }
     }
 }
 
@@ -189,7 +198,11 @@ pub enum ActivationSortKey {
 }
 
 impl ActivationSortKey {
-    pub const ALL: [ActivationSortKey; 3] = [ActivationSortKey::Number, ActivationSortKey::TotalCost, ActivationSortKey::CreatedAt];
+    pub const ALL: [ActivationSortKey; 3] = [
+        ActivationSortKey::Number,
+        ActivationSortKey::TotalCost,
+        ActivationSortKey::CreatedAt,
+    ];
 
     pub fn as_api(self) -> &'static str {
         match self {
@@ -210,13 +223,20 @@ pub struct ActivationSort {
 impl Default for ActivationSort {
     /// Newest first, as the seed's list shows (28, 27, 26, …).
     fn default() -> Self {
-        ActivationSort { key: ActivationSortKey::Number, descending: true }
+        ActivationSort {
+            key: ActivationSortKey::Number,
+            descending: true,
+        }
     }
 }
 
 impl ActivationSort {
     pub fn to_param(self) -> String {
-        format!("{}{}", if self.descending { "-" } else { "" }, self.key.as_api())
+        format!(
+            "{}{}",
+            if self.descending { "-" } else { "" },
+            self.key.as_api()
+        )
     }
 
     pub fn parse(s: &str) -> Option<ActivationSort> {

@@ -2,7 +2,9 @@
 //! API; the offline mirror (a later issue) becomes another variant answering the same
 //! calls from local SQLite, and no screen changes.
 
-use crate::client::wire::{ActivationDetail, ActivationQuery, ActivationSummary, Me, Organization, Page};
+use crate::client::wire::{
+    ActivationDetail, ActivationQuery, ActivationSummary, Me, Organization, Page,
+};
 use crate::client::{ApiClient, ClientError};
 
 pub type DataError = ClientError;
@@ -32,7 +34,10 @@ impl DataSource {
         }
     }
 
-    pub async fn activations(&self, query: &ActivationQuery) -> Result<Page<ActivationSummary>, DataError> {
+    pub async fn activations(
+        &self,
+        query: &ActivationQuery,
+    ) -> Result<Page<ActivationSummary>, DataError> {
         match self {
             DataSource::Live(client) => client.activations(query).await,
         }

@@ -61,19 +61,31 @@ mod tests {
     #[test]
     fn extends_from_the_later_of_current_and_today() {
         // The seed's example: current 09.12.2027 → new 09.12.2028.
-        assert_eq!(new_until(Some(d(2027, 12, 9)), d(2026, 11, 24)), d(2028, 12, 9));
+        assert_eq!(
+            new_until(Some(d(2027, 12, 9)), d(2026, 11, 24)),
+            d(2028, 12, 9)
+        );
         // Expired subscription starts from today.
-        assert_eq!(new_until(Some(d(2025, 1, 1)), d(2026, 11, 24)), d(2027, 11, 24));
+        assert_eq!(
+            new_until(Some(d(2025, 1, 1)), d(2026, 11, 24)),
+            d(2027, 11, 24)
+        );
         // Never licensed starts from today.
         assert_eq!(new_until(None, d(2026, 11, 24)), d(2027, 11, 24));
         // Ending today counts as today.
-        assert_eq!(new_until(Some(d(2026, 11, 24)), d(2026, 11, 24)), d(2027, 11, 24));
+        assert_eq!(
+            new_until(Some(d(2026, 11, 24)), d(2026, 11, 24)),
+            d(2027, 11, 24)
+        );
     }
 
     #[test]
     fn month_ends_and_leap_years() {
         assert_eq!(new_until(None, d(2028, 2, 29)), d(2029, 2, 28));
-        assert_eq!(new_until(Some(d(2028, 2, 29)), d(2027, 1, 1)), d(2029, 2, 28));
+        assert_eq!(
+            new_until(Some(d(2028, 2, 29)), d(2027, 1, 1)),
+            d(2029, 2, 28)
+        );
         assert_eq!(new_until(None, d(2027, 2, 28)), d(2028, 2, 28));
         assert_eq!(new_until(None, d(2026, 12, 31)), d(2027, 12, 31));
         assert_eq!(new_until(None, d(2026, 1, 31)), d(2027, 1, 31));
@@ -89,10 +101,25 @@ mod tests {
     fn urgency_bands() {
         let today = d(2026, 11, 24);
         assert_eq!(urgency(None, today), SubscriptionUrgency::None);
-        assert_eq!(urgency(Some(d(2026, 11, 23)), today), SubscriptionUrgency::Expired);
-        assert_eq!(urgency(Some(today), today), SubscriptionUrgency::Under30Days);
-        assert_eq!(urgency(Some(d(2026, 12, 23)), today), SubscriptionUrgency::Under30Days);
-        assert_eq!(urgency(Some(d(2026, 12, 24)), today), SubscriptionUrgency::Under90Days);
-        assert_eq!(urgency(Some(d(2027, 2, 22)), today), SubscriptionUrgency::Later);
+        assert_eq!(
+            urgency(Some(d(2026, 11, 23)), today),
+            SubscriptionUrgency::Expired
+        );
+        assert_eq!(
+            urgency(Some(today), today),
+            SubscriptionUrgency::Under30Days
+        );
+        assert_eq!(
+            urgency(Some(d(2026, 12, 23)), today),
+            SubscriptionUrgency::Under30Days
+        );
+        assert_eq!(
+            urgency(Some(d(2026, 12, 24)), today),
+            SubscriptionUrgency::Under90Days
+        );
+        assert_eq!(
+            urgency(Some(d(2027, 2, 22)), today),
+            SubscriptionUrgency::Later
+        );
     }
 }

@@ -15,7 +15,11 @@ impl Lang {
     /// (LC_ALL, then LC_MESSAGES, then LANG). Russian locales give Russian; English,
     /// `C` and `POSIX` give English (a `C` locale usually cannot show Cyrillic); with no
     /// locale at all we default to Russian, the language of our users.
-    pub fn from_locale_vars(lc_all: Option<&str>, lc_messages: Option<&str>, lang: Option<&str>) -> Lang {
+    pub fn from_locale_vars(
+        lc_all: Option<&str>,
+        lc_messages: Option<&str>,
+        lang: Option<&str>,
+    ) -> Lang {
         let chosen = [lc_all, lc_messages, lang]
             .into_iter()
             .flatten()
@@ -48,11 +52,23 @@ mod tests {
     #[test]
     fn locale_precedence_and_defaults() {
         assert_eq!(Lang::from_locale_vars(None, None, None), Lang::Ru);
-        assert_eq!(Lang::from_locale_vars(None, None, Some("ru_RU.UTF-8")), Lang::Ru);
-        assert_eq!(Lang::from_locale_vars(None, None, Some("en_US.UTF-8")), Lang::En);
+        assert_eq!(
+            Lang::from_locale_vars(None, None, Some("ru_RU.UTF-8")),
+            Lang::Ru
+        );
+        assert_eq!(
+            Lang::from_locale_vars(None, None, Some("en_US.UTF-8")),
+            Lang::En
+        );
         assert_eq!(Lang::from_locale_vars(None, None, Some("C")), Lang::En);
-        assert_eq!(Lang::from_locale_vars(Some("ru_RU.UTF-8"), None, Some("en_US")), Lang::Ru);
-        assert_eq!(Lang::from_locale_vars(Some(""), Some("en_GB"), Some("ru_RU")), Lang::En);
+        assert_eq!(
+            Lang::from_locale_vars(Some("ru_RU.UTF-8"), None, Some("en_US")),
+            Lang::Ru
+        );
+        assert_eq!(
+            Lang::from_locale_vars(Some(""), Some("en_GB"), Some("ru_RU")),
+            Lang::En
+        );
         assert_eq!(Lang::parse("EN"), Some(Lang::En));
         assert_eq!(Lang::parse("de"), None);
     }

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::ops::{Add, Mul};
 
 /// An amount in kopecks (1/100 ruble). Integer so sums never drift.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Kopecks(pub i64);
 
@@ -67,10 +69,16 @@ mod tests {
     #[test]
     fn groups_thousands_with_spaces() {
         assert_eq!(format_rub(Kopecks::from_rubles(2900), false), "2 900 ₽");
-        assert_eq!(format_rub(Kopecks::from_rubles(1_234_567), false), "1 234 567 ₽");
+        assert_eq!(
+            format_rub(Kopecks::from_rubles(1_234_567), false),
+            "1 234 567 ₽"
+        );
         assert_eq!(format_rub(Kopecks::from_rubles(900), false), "900 ₽");
         assert_eq!(format_rub(Kopecks::from_rubles(0), false), "0 ₽");
-        assert_eq!(format_rub(Kopecks::from_rubles(100_000), false), "100 000 ₽");
+        assert_eq!(
+            format_rub(Kopecks::from_rubles(100_000), false),
+            "100 000 ₽"
+        );
     }
 
     #[test]
@@ -83,7 +91,9 @@ mod tests {
 
     #[test]
     fn arithmetic() {
-        let total: Kopecks = [Kopecks::from_rubles(2900), Kopecks::from_rubles(3900)].into_iter().sum();
+        let total: Kopecks = [Kopecks::from_rubles(2900), Kopecks::from_rubles(3900)]
+            .into_iter()
+            .sum();
         assert_eq!(total, Kopecks::from_rubles(6800));
         assert_eq!(Kopecks::from_rubles(1900) * 3, Kopecks::from_rubles(5700));
     }

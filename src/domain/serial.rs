@@ -112,12 +112,30 @@ mod tests {
 
     #[test]
     fn accepts_exactly_sixteen_digits() {
-        assert_eq!(Serial::parse("0239110138900130").map(|s| s.to_string()), Ok("0239110138900130".into()));
-        assert_eq!(Serial::parse(" 0239110138900130 ").map(|s| s.to_string()), Ok("0239110138900130".into()));
-        assert_eq!(Serial::parse("023911013890013"), Err(SerialError::WrongLength(15)));
-        assert_eq!(Serial::parse("02391101389001301"), Err(SerialError::WrongLength(17)));
-        assert_eq!(Serial::parse("02391101389001A0"), Err(SerialError::NotDigits));
-        assert_eq!(Serial::parse("０２３９１１０１３８９００１３０"), Err(SerialError::NotDigits));
+        assert_eq!(
+            Serial::parse("0239110138900130").map(|s| s.to_string()),
+            Ok("0239110138900130".into())
+        );
+        assert_eq!(
+            Serial::parse(" 0239110138900130 ").map(|s| s.to_string()),
+            Ok("0239110138900130".into())
+        );
+        assert_eq!(
+            Serial::parse("023911013890013"),
+            Err(SerialError::WrongLength(15))
+        );
+        assert_eq!(
+            Serial::parse("02391101389001301"),
+            Err(SerialError::WrongLength(17))
+        );
+        assert_eq!(
+            Serial::parse("02391101389001A0"),
+            Err(SerialError::NotDigits)
+        );
+        assert_eq!(
+            Serial::parse("０２３９１１０１３８９００１３０"),
+            Err(SerialError::NotDigits)
+        );
         assert_eq!(Serial::parse(""), Err(SerialError::Empty));
     }
 
@@ -131,7 +149,8 @@ mod tests {
     fn list_separators_comments_and_line_numbers() {
         let text = "# serials for December\n0239110138900130, 0408420138900124\n\n1007512879004126;12345\n\tabc 0239110138900130\r\n";
         let list = parse_serial_list(text);
-        let serials: Vec<(usize, &str)> = list.serials.iter().map(|(l, s)| (*l, s.as_str())).collect();
+        let serials: Vec<(usize, &str)> =
+            list.serials.iter().map(|(l, s)| (*l, s.as_str())).collect();
         assert_eq!(
             serials,
             vec![
@@ -142,7 +161,13 @@ mod tests {
             ]
         );
         assert_eq!(list.errors.len(), 2);
-        assert_eq!((list.errors[0].line, list.errors[0].token.as_str()), (4, "12345"));
-        assert_eq!((list.errors[1].line, list.errors[1].token.as_str()), (5, "abc"));
+        assert_eq!(
+            (list.errors[0].line, list.errors[0].token.as_str()),
+            (4, "12345")
+        );
+        assert_eq!(
+            (list.errors[1].line, list.errors[1].token.as_str()),
+            (5, "abc")
+        );
     }
 }

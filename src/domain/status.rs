@@ -14,7 +14,11 @@ pub enum ActivationStatus {
 }
 
 impl ActivationStatus {
-    pub const ALL: [ActivationStatus; 3] = [ActivationStatus::Done, ActivationStatus::InProgress, ActivationStatus::Error];
+    pub const ALL: [ActivationStatus; 3] = [
+        ActivationStatus::Done,
+        ActivationStatus::InProgress,
+        ActivationStatus::Error,
+    ];
 
     /// The API spelling: `done`, `in_progress`, `error`.
     pub fn as_api(self) -> &'static str {
@@ -65,7 +69,10 @@ mod tests {
     fn api_names_round_trip_and_labels() {
         for st in ActivationStatus::ALL {
             assert_eq!(st.as_api().parse::<ActivationStatus>(), Ok(st));
-            assert_eq!(serde_json::to_string(&st).ok(), Some(format!("\"{}\"", st.as_api())));
+            assert_eq!(
+                serde_json::to_string(&st).ok(),
+                Some(format!("\"{}\"", st.as_api()))
+            );
         }
         assert!("finished".parse::<ActivationStatus>().is_err());
         assert_eq!(ActivationStatus::Done.label(Lang::Ru), "Выполнена");

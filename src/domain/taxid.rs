@@ -9,7 +9,11 @@ pub enum TaxIdError {
     #[error("{kind} must contain only digits")]
     NotDigits { kind: &'static str },
     #[error("{kind} must have {expected} digits, got {got}")]
-    WrongLength { kind: &'static str, expected: &'static str, got: usize },
+    WrongLength {
+        kind: &'static str,
+        expected: &'static str,
+        got: usize,
+    },
     #[error("{kind} check digit does not match: the number is mistyped")]
     CheckDigit { kind: &'static str },
     #[error("KPP must be 9 characters: 4 digits, 2 digits or capital letters A-Z, 3 digits")]
@@ -43,12 +47,23 @@ impl Inn {
         let d = digits(s, "INN")?;
         let ok = match d.len() {
             10 => inn_check(&d[..9], &INN10_WEIGHTS) == d[9],
-            12 => inn_check(&d[..10], &INN12_WEIGHTS_11) == d[10] && inn_check(&d[..11], &INN12_WEIGHTS_12) == d[11],
+            12 => {
+                inn_check(&d[..10], &INN12_WEIGHTS_11) == d[10]
+                    && inn_check(&d[..11], &INN12_WEIGHTS_12) == d[11]
+            }
             n => {
-                return Err(TaxIdError::WrongLength { kind: "INN", expected: "10 (legal entity) or 12 (entrepreneur)", got: n });
+                return Err(TaxIdError::WrongLength {
+                    kind: "INN",
+                    expected: "10 (legal entity) or 12 (entrepreneur)",
+                    got: n,
+                });
             }
         };
-        if ok { Ok(Inn(s.to_string())) } else { Err(TaxIdError::CheckDigit { kind: "INN" }) }
+        if ok {
+            Ok(Inn(s.to_string()))
+        } else {
+            Err(TaxIdError::CheckDigit { kind: "INN" })
+        }
     }
 
     /// A legal entity (10 digits) has a KPP; an entrepreneur (12 digits) does not.
@@ -70,9 +85,18 @@ impl Inn {
                 d.push(inn_check(&d, &INN12_WEIGHTS_11));
                 d.push(inn_check(&d, &INN12_WEIGHTS_12));
             }
-            n => return Err(TaxIdError::WrongLength { kind: "INN prefix", expected: "9 or 10", got: n }),
+            n => {
+                return Err(TaxIdError::WrongLength {
+                    kind: "INN prefix",
+                    expected: "9 or 10",
+                    got: n,
+                });
+            }
         }
-        Ok(Inn(d.iter().map(|x| char::from_digit(*x, 10).unwrap_or('0')).collect()))
+        Ok(Inn(d
+            .iter()
+            .map(|x| char::from_digit(*x, 10).unwrap_or('0'))
+            .collect()))
     }
 }
 
@@ -106,9 +130,15 @@ impl Kpp {
         let chars: Vec<char> = s.chars().collect();
         let ok = chars.len() == 9
             && chars[..4].iter().all(char::is_ascii_digit)
-            && chars[4..6].iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+            && chars[4..6]
+                .iter()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
             && chars[6..].iter().all(char::is_ascii_digit);
-        if ok { Ok(Kpp(s.to_string())) } else { Err(TaxIdError::KppFormat) }
+        if ok {
+            Ok(Kpp(s.to_string()))
+        } else {
+            Err(TaxIdError::KppFormat)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -146,9 +176,17 @@ impl Ogrn {
         let (body_len, modulus) = match d.len() {
             13 => (12, 11u64),
             15 => (14, 13u64),
-            n => return Err(TaxIdError::WrongLength { kind: "OGRN", expected: "13 (OGRN) or 15 (OGRNIP)", got: n }),
+            n => {
+                return Err(TaxIdError::WrongLength {
+                    kind: "OGRN",
+                    expected: "13 (OGRN) or 15 (OGRNIP)",
+                    got: n,
+                });
+            }
         };
-        let body = d[..body_len].iter().fold(0u64, |acc, x| acc * 10 + u64::from(*x));
+        let body = d[..body_len]
+            .iter()
+            .fold(0u64, |acc, x| acc * 10 + u64::from(*x));
         if (body % modulus % 10) as u32 == d[body_len] {
             Ok(Ogrn(s.to_string()))
         } else {
@@ -169,27 +207,52 @@ mod tests {
     fn seed_inns_are_valid() {
         assert!(Inn::parse("7842175621").is_ok());
         assert!(Inn::parse("7743058902").is_ok());
-        assert!(Inn::parse("7842175621").map(|i| i.is_legal_entity()).unwrap_or(false));
+        assert!(
+            Inn::parse("7842175621")
+                .map(|i| i.is_legal_entity())
+                .unwrap_or(false)
+        );
     }
 
     #[test]
     fn inn_errors_name_the_problem() {
-        assert_eq!(Inn::parse("7842175622"), Err(TaxIdError::CheckDigit { kind: "INN" }));
-        assert_eq!(Inn::parse("7743058901"), Err(TaxIdError::CheckDigit { kind: "INN" }));
-        assert!(matches!(Inn::parse("78421756"), Err(TaxIdError::WrongLength { got: 8, .. })));
-        assert_eq!(Inn::parse("78421756X1"), Err(TaxIdError::NotDigits { kind: "INN" }));
+        assert_eq!(
+            Inn::parse("7842175622"),
+            Err(TaxIdError::CheckDigit { kind: "INN" })
+        );
+        assert_eq!(
+            Inn::parse("7743058901"),
+            Err(TaxIdError::CheckDigit { kind: "INN" })
+        );
+        assert!(matches!(
+            Inn::parse("78421756"),
+            Err(TaxIdError::WrongLength { got: 8, .. })
+        ));
+        assert_eq!(
+            Inn::parse("78421756X1"),
+            Err(TaxIdError::NotDigits { kind: "INN" })
+        );
     }
 
     #[test]
     fn twelve_digit_inn() {
         // A well-known valid entrepreneur INN.
         assert!(Inn::parse("500100732259").is_ok());
-        assert_eq!(Inn::parse("500100732258"), Err(TaxIdError::CheckDigit { kind: "INN" }));
-        assert_eq!(Inn::parse("500100732249"), Err(TaxIdError::CheckDigit { kind: "INN" }));
+        assert_eq!(
+            Inn::parse("500100732258"),
+            Err(TaxIdError::CheckDigit { kind: "INN" })
+        );
+        assert_eq!(
+            Inn::parse("500100732249"),
+            Err(TaxIdError::CheckDigit { kind: "INN" })
+        );
         let made = Inn::with_check_digits("7707083893").map(|i| i.to_string());
         assert_eq!(made.as_ref().map(String::len), Ok(12));
         assert!(Inn::parse(&made.unwrap_or_default()).is_ok());
-        assert_eq!(Inn::with_check_digits("784217562").map(|i| i.to_string()), Ok("7842175621".into()));
+        assert_eq!(
+            Inn::with_check_digits("784217562").map(|i| i.to_string()),
+            Ok("7842175621".into())
+        );
     }
 
     #[test]
@@ -207,9 +270,18 @@ mod tests {
         assert!(Ogrn::parse("1187746057322").is_ok());
         assert!(Ogrn::parse("1067746394792").is_ok());
         assert!(Ogrn::parse("1137746317830").is_ok());
-        assert_eq!(Ogrn::parse("1187746057323"), Err(TaxIdError::CheckDigit { kind: "OGRN" }));
+        assert_eq!(
+            Ogrn::parse("1187746057323"),
+            Err(TaxIdError::CheckDigit { kind: "OGRN" })
+        );
         assert!(Ogrn::parse("304500116000157").is_ok());
-        assert_eq!(Ogrn::parse("304500116000158"), Err(TaxIdError::CheckDigit { kind: "OGRN" }));
-        assert!(matches!(Ogrn::parse("123"), Err(TaxIdError::WrongLength { .. })));
+        assert_eq!(
+            Ogrn::parse("304500116000158"),
+            Err(TaxIdError::CheckDigit { kind: "OGRN" })
+        );
+        assert!(matches!(
+            Ogrn::parse("123"),
+            Err(TaxIdError::WrongLength { .. })
+        ));
     }
 }

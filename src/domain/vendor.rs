@@ -52,7 +52,10 @@ pub struct UnknownVendor(pub String);
 impl FromStr for Vendor {
     type Err = UnknownVendor;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Vendor::ALL.into_iter().find(|v| v.id() == s).ok_or_else(|| UnknownVendor(s.to_string()))
+        Vendor::ALL
+            .into_iter()
+            .find(|v| v.id() == s)
+            .ok_or_else(|| UnknownVendor(s.to_string()))
     }
 }
 
@@ -65,7 +68,11 @@ mod tests {
     fn ids_round_trip_and_ogrns_are_valid() {
         for v in Vendor::ALL {
             assert_eq!(v.id().parse::<Vendor>(), Ok(v));
-            assert!(Ogrn::parse(v.ogrn()).is_ok(), "{} OGRN must be valid", v.id());
+            assert!(
+                Ogrn::parse(v.ogrn()).is_ok(),
+                "{} OGRN must be valid",
+                v.id()
+            );
         }
         assert!("acme".parse::<Vendor>().is_err());
     }

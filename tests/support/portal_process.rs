@@ -26,7 +26,9 @@ impl PortalProcess {
             .expect("spawn licadm serve");
         let stdout = child.stdout.take().expect("portal stdout");
         let mut first_line = String::new();
-        BufReader::new(stdout).read_line(&mut first_line).expect("read the portal's address line");
+        BufReader::new(stdout)
+            .read_line(&mut first_line)
+            .expect("read the portal's address line");
         let url = first_line
             .trim()
             .rsplit(' ')
@@ -34,19 +36,32 @@ impl PortalProcess {
             .filter(|u| u.starts_with("http://"))
             .unwrap_or_else(|| panic!("portal did not print its address, got {first_line:?}"))
             .to_string();
-        PortalProcess { child, url, db, _dir: dir }
+        PortalProcess {
+            child,
+            url,
+            db,
+            _dir: dir,
+        }
     }
 
     /// `licadm token create` against this portal's store.
     pub fn token(&self, role: &str, organizations: &[i64]) -> String {
         let mut cmd = Command::new(super::licadm_bin());
-        cmd.args(["token", "create", "--role", role, "--db"]).arg(&self.db);
+        cmd.args(["token", "create", "--role", role, "--db"])
+            .arg(&self.db);
         for org in organizations {
             cmd.args(["--organization", &org.to_string()]);
         }
         let out = cmd.output().expect("run licadm token create");
-        assert!(out.status.success(), "token create failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).expect("token is UTF-8").trim().to_string()
+        assert!(
+            out.status.success(),
+            "token create failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("token is UTF-8")
+            .trim()
+            .to_string()
     }
 }
 

@@ -18,7 +18,12 @@ pub struct PtyConsole {
 impl PtyConsole {
     pub fn spawn(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> PtyConsole {
         let pair = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(super::licadm_bin());
         cmd.args(args);
@@ -29,7 +34,10 @@ impl PtyConsole {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = pair.slave.spawn_command(cmd).expect("spawn licadm in the pty");
+        let child = pair
+            .slave
+            .spawn_command(cmd)
+            .expect("spawn licadm in the pty");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = Arc::new(Mutex::new(pair.master.take_writer().expect("pty writer")));
@@ -66,11 +74,20 @@ impl PtyConsole {
                 }
             }
         });
-        PtyConsole { parser, raw, writer, child, _master: pair.master }
+        PtyConsole {
+            parser,
+            raw,
+            writer,
+            child,
+            _master: pair.master,
+        }
     }
 
     pub fn screen(&self) -> String {
-        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
     }
 
     pub fn raw_len(&self) -> usize {
@@ -78,7 +95,10 @@ impl PtyConsole {
     }
 
     pub fn raw_since(&self, offset: usize) -> Vec<u8> {
-        self.raw.lock().map(|r| r.get(offset..).map(<[u8]>::to_vec).unwrap_or_default()).unwrap_or_default()
+        self.raw
+            .lock()
+            .map(|r| r.get(offset..).map(<[u8]>::to_vec).unwrap_or_default())
+            .unwrap_or_default()
     }
 
     /// Waits until the screen satisfies `pred`; panics with the screen when it never does.
@@ -88,7 +108,10 @@ impl PtyConsole {
             pred(&s).then_some(s)
         }) {
             Some(s) => s,
-            None => panic!("timed out waiting for {what}; the screen is:\n{}", self.screen()),
+            None => panic!(
+                "timed out waiting for {what}; the screen is:\n{}",
+                self.screen()
+            ),
         }
     }
 
@@ -98,7 +121,9 @@ impl PtyConsole {
 
     pub fn send(&mut self, keys: &str) {
         let mut writer = self.writer.lock().expect("pty writer lock");
-        writer.write_all(keys.as_bytes()).expect("write keys to the pty");
+        writer
+            .write_all(keys.as_bytes())
+            .expect("write keys to the pty");
         writer.flush().expect("flush keys");
     }
 

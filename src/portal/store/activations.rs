@@ -126,17 +126,40 @@ pub fn list(
         .query_row(params_from_iter(&args), |row| row.get(0))?;
 
     let offset = i64::from(filter.page.saturating_sub(1)) * i64::from(filter.per_page);
+    let per_page = i64::from(filter.per_page);
+    if offset >= total {
+        return Ok(Page {
+            total: u64::try_from(total).unwrap_or(0),
+            ..empty
+        });
+    }
+    // OFFSET walks every skipped row, so a page in the back half is read from the other
+    // end of the (total) order and flipped: the last page costs what the first does.
+    let from_the_end = offset > total / 2;
+    let (sort, limit, skip) = if from_the_end {
+        let reversed = ActivationSort {
+            descending: !filter.sort.descending,
+            ..filter.sort
+        };
+        let limit = per_page.min(total - offset);
+        (reversed, limit, total - offset - limit)
+    } else {
+        (filter.sort, per_page, offset)
+    };
     let page_sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM activations a JOIN organizations o ON o.id = a.organization_id
          WHERE {where_sql} ORDER BY {} LIMIT ? OFFSET ?",
-        order_by(filter.sort)
+        order_by(sort)
     );
-    args.push(Value::Integer(i64::from(filter.per_page)));
-    args.push(Value::Integer(offset));
+    args.push(Value::Integer(limit));
+    args.push(Value::Integer(skip));
     let mut stmt = conn.prepare_cached(&page_sql)?;
-    let raw = stmt
+    let mut raw = stmt
         .query_map(params_from_iter(&args), RawSummary::from_row)?
         .collect::<Result<Vec<_>, _>>()?;
+    if from_the_end {
+        raw.reverse();
+    }
     let items = raw
         .into_iter()
         .map(RawSummary::into_summary)
