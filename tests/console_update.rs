@@ -5,7 +5,7 @@ mod console_support;
 use console_support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use licadm::client::ClientError;
-use licadm::client::wire::{ActivationQuery, ActivationSort, ActivationSortKey};
+use licadm::client::wire::{ActivationSort, ActivationSortKey};
 use licadm::console::app::{Command, Connection, Msg, update};
 use licadm::console::keymap;
 use licadm::console::screens::activations;
@@ -283,7 +283,6 @@ fn failed_fetch_keeps_rows_filters_and_selection_and_sets_error() {
     let mut state = loaded_state(Lang::Ru);
     update(&mut state, ch('j'));
     let rows_before = state.list.rows().to_vec();
-    let query_before: ActivationQuery = state.list.query.clone();
     let (request_id, requested) = activations_request(&update(&mut state, ch('s')));
     assert_eq!(requested.status, Some(ActivationStatus::Done));
     let error = ClientError::Api {
@@ -300,8 +299,18 @@ fn failed_fetch_keeps_rows_filters_and_selection_and_sets_error() {
     );
     assert_eq!(state.list.rows(), rows_before.as_slice());
     assert_eq!(
-        state.list.query, query_before,
-        "filters fall back to the rows shown"
+        state.list.query.status,
+        Some(ActivationStatus::Done),
+        "the user's filter is kept"
+    );
+    assert_eq!(
+        state.list.query, requested,
+        "the whole query stays as the user set it"
+    );
+    assert_ne!(state.list.applied, requested);
+    assert!(
+        state.list.is_stale(),
+        "the old rows are marked as earlier results"
     );
     assert_eq!(state.list.selected, 1);
     assert!(!state.list.loading());
@@ -311,7 +320,8 @@ fn failed_fetch_keeps_rows_filters_and_selection_and_sets_error() {
     );
     assert_eq!(state.connection, Connection::Online, "the portal answered");
 
-    let (request_id, _) = activations_request(&update(&mut state, ch('r')));
+    let (request_id, retried) = activations_request(&update(&mut state, ch('r')));
+    assert_eq!(retried, requested, "r asks again for what the user set");
     update(
         &mut state,
         Msg::ActivationsLoaded {

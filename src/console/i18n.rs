@@ -55,6 +55,10 @@ pub const SEARCH_EDIT_HINT: Tr = Tr::new(
 );
 
 pub const LOADING: Tr = Tr::new("загрузка…", "loading…");
+pub const STALE_ROWS: Tr = Tr::new(
+    "показаны прежние строки, r — повторить",
+    "showing earlier rows, r to retry",
+);
 pub const NO_ACTIVATIONS: Tr = Tr::new("Активаций не найдено", "No activations found");
 
 // Detail screen.

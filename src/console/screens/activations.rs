@@ -76,7 +76,8 @@ pub const BINDINGS: &[Binding<ListAction>] = &[
 pub struct ActivationsScreen {
     /// What the user asked for; the filter bar shows it at once.
     pub query: ActivationQuery,
-    /// The query of the rows on screen; a failed fetch falls back to it.
+    /// The query of the rows on screen. After a failed fetch it differs from `query`
+    /// (the user's filters are kept, the old rows stay, marked as earlier results).
     pub applied: ActivationQuery,
     /// The last page that arrived (None until the first does).
     pub page: Option<Page<ActivationSummary>>,
@@ -101,6 +102,12 @@ impl ActivationsScreen {
 
     pub fn loading(&self) -> bool {
         self.pending.is_some()
+    }
+
+    /// The rows on screen answer an earlier query than the one the user set (the
+    /// fetch for it failed); `r` asks again.
+    pub fn is_stale(&self) -> bool {
+        !self.loading() && self.page.is_some() && self.query != self.applied
     }
 
     /// Pages for the current page size, from the last known total.
@@ -260,31 +267,31 @@ impl ActivationsScreen {
     }
 
     /// A page arrived (`None`: the request failed). Stale answers are dropped; a
-    /// failure restores the shown query and leaves rows and selection alone.
+    /// failure keeps the user's filters, sort, page and search text (nothing typed is
+    /// lost) and leaves rows and selection alone, marked as earlier rows.
     /// Returns whether it was accepted.
     pub fn on_loaded(&mut self, request_id: u64, result: Option<Page<ActivationSummary>>) -> bool {
         let Some((_, mut requested)) = self.pending.take_if(|(id, _)| *id == request_id) else {
             return false;
         };
-        match result {
-            Some(page) => {
-                // A refresh of the same view keeps the selection; a new view starts on top.
-                let same_view = self.page.is_some() && self.applied == requested;
-                // The portal may clamp a page past the end; show the page it sent.
-                if page.page >= 1 {
-                    requested.page = page.page;
-                }
-                self.query = requested.clone();
-                self.applied = requested;
-                self.page = Some(page);
-                let last = self.rows().len().saturating_sub(1);
-                self.selected = if same_view {
-                    self.selected.min(last)
-                } else {
-                    0
-                };
+        // On failure the user's query stays as set (the filter bar shows it, `r`
+        // retries it) and the rows on screen stay, marked as earlier rows.
+        if let Some(page) = result {
+            // A refresh of the same view keeps the selection; a new view starts on top.
+            let same_view = self.page.is_some() && self.applied == requested;
+            // The portal may clamp a page past the end; show the page it sent.
+            if page.page >= 1 {
+                requested.page = page.page;
             }
-            None => self.query = self.applied.clone(),
+            self.query = requested.clone();
+            self.applied = requested;
+            self.page = Some(page);
+            let last = self.rows().len().saturating_sub(1);
+            self.selected = if same_view {
+                self.selected.min(last)
+            } else {
+                0
+            };
         }
         true
     }
@@ -434,6 +441,11 @@ pub fn view(
         counter_spans.push(Span::styled(
             format!(" · {}", i18n::SEARCH_EDIT_HINT.get(lang)),
             theme.muted,
+        ));
+    } else if screen.is_stale() {
+        counter_spans.push(Span::styled(
+            format!(" · {}", i18n::STALE_ROWS.get(lang)),
+            theme.error,
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(counter_spans)), counter);
