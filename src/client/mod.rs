@@ -7,8 +7,9 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 use wire::{
-    ActivationDetail, ActivationQuery, ActivationSummary, ErrorBody, Health, Me, Organization,
-    Page, Price,
+    ActivationDetail, ActivationQuery, ActivationSummary, CreatedActivations, ErrorBody, Health,
+    IDEMPOTENCY_HEADER, LicenseFile, Me, Organization, Page, PrecheckResponse, Price,
+    SerialsRequest, SigningKeyInfo,
 };
 
 /// Why a request failed, worded for the status line.
@@ -27,6 +28,12 @@ pub enum ClientError {
         code: String,
         message: String,
     },
+    /// `POST /activations` refused the whole request: these serials are not `ok`.
+    #[error("{message} (HTTP 422)")]
+    Rejected {
+        message: String,
+        rejected: Vec<wire::PrecheckRow>,
+    },
     #[error("unexpected answer from the portal: {0}")]
     Decode(String),
 }
@@ -40,6 +47,7 @@ impl ClientError {
     pub fn status(&self) -> Option<u16> {
         match self {
             ClientError::Api { status, .. } => Some(*status),
+            ClientError::Rejected { .. } => Some(422),
             _ => None,
         }
     }
@@ -143,6 +151,128 @@ impl ApiClient {
     pub async fn activation(&self, number: i64) -> Result<ActivationDetail, ClientError> {
         self.get(&format!("/activations/{number}"), &[]).await
     }
+
+    async fn post<B: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, ClientError> {
+        let mut request = self
+            .http
+            .post(self.url(path)?)
+            .bearer_auth(&self.token)
+            .json(body);
+        if let Some(key) = idempotency_key {
+            request = request.header(IDEMPOTENCY_HEADER, key);
+        }
+        let response = request.send().await.map_err(map_transport)?;
+        decode(response).await
+    }
+
+    /// Records that the caller accepted the sublicense offer and the personal-data
+    /// consent for `organization`; answers the updated organization.
+    pub async fn accept_offer(&self, organization: i64) -> Result<Organization, ClientError> {
+        self.post(
+            &format!("/organizations/{organization}/accept-offer"),
+            &serde_json::json!({}),
+            None,
+        )
+        .await
+    }
+
+    /// One row per input serial, in input order. Changes nothing.
+    pub async fn precheck(
+        &self,
+        organization: i64,
+        serials: &[String],
+    ) -> Result<PrecheckResponse, ClientError> {
+        let body = SerialsRequest {
+            organization,
+            serials: serials.to_vec(),
+        };
+        self.post("/precheck", &body, None).await
+    }
+
+    /// Creates one activation per vendor. Repeating the call with the same
+    /// `idempotency_key` returns the same activations instead of creating new ones.
+    pub async fn create_activations(
+        &self,
+        organization: i64,
+        serials: &[String],
+        idempotency_key: &str,
+    ) -> Result<CreatedActivations, ClientError> {
+        let body = SerialsRequest {
+            organization,
+            serials: serials.to_vec(),
+        };
+        self.post("/activations", &body, Some(idempotency_key))
+            .await
+    }
+
+    /// Queues an errored activation again.
+    pub async fn retry(&self, number: i64) -> Result<ActivationSummary, ClientError> {
+        self.post(
+            &format!("/activations/{number}/retry"),
+            &serde_json::json!({}),
+            None,
+        )
+        .await
+    }
+
+    /// The signed `license-<number>.lic` of a done activation.
+    pub async fn license_file(&self, number: i64) -> Result<LicenseFile, ClientError> {
+        let url = self.url(&format!("/activations/{number}/license-file"))?;
+        let response = self
+            .http
+            .get(url)
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(map_transport)?;
+        if !response.status().is_success() {
+            return Err(decode::<serde_json::Value>(response)
+                .await
+                .err()
+                .unwrap_or_else(|| {
+                    ClientError::Decode("an error status with a success body".into())
+                }));
+        }
+        let file_name = response
+            .headers()
+            .get(reqwest::header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split("filename=").nth(1))
+            .map(|name| name.trim_matches('"').to_string())
+            .filter(|name| {
+                !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.')
+            })
+            .unwrap_or_else(|| format!("license-{number}.lic"));
+        let contents = response.text().await.map_err(map_transport)?;
+        Ok(LicenseFile {
+            file_name,
+            contents,
+        })
+    }
+
+    pub async fn signing_key(&self) -> Result<SigningKeyInfo, ClientError> {
+        self.get("/signing-key", &[]).await
+    }
+}
+
+/// A fresh random idempotency key (128 bits, hex).
+pub fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    // getrandom only fails when the OS has no entropy source at all; a time-based key
+    // is still unique enough to stop a double submit.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        bytes = nanos.to_le_bytes();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn map_transport(e: reqwest::Error) -> ClientError {

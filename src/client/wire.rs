@@ -22,6 +22,9 @@ pub struct ErrorInfo {
     pub code: String,
     /// Human-readable, names the offending parameter or object.
     pub message: String,
+    /// For a refused activation: every serial that is not `ok`, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<PrecheckRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -341,3 +344,62 @@ mod tests {
         assert_eq!(detail.lines[0].new_until.to_string(), "2028-12-09");
     }
 }
+
+// ---- New activations (issue 3) ----
+
+/// `POST /precheck` and `POST /activations` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SerialsRequest {
+    pub organization: i64,
+    /// Raw input tokens: the portal reports format errors per row, it never trusts the
+    /// client's parsing.
+    pub serials: Vec<String>,
+}
+
+/// One row of `POST /precheck`, in input order. Device fields only for `ok`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrecheckRow {
+    pub serial: String,
+    pub outcome: crate::domain::PrecheckOutcome,
+    /// Readable reason for anything but `ok` (e.g. «Серийный номер не найден»).
+    pub message: Option<String>,
+    pub model: Option<String>,
+    pub vendor: Option<VendorRef>,
+    pub current_until: Option<NaiveDate>,
+    pub new_until: Option<NaiveDate>,
+    /// "Ваша цена".
+    pub price: Option<Kopecks>,
+    /// Recommended retail price.
+    pub retail_price: Option<Kopecks>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrecheckResponse {
+    pub rows: Vec<PrecheckRow>,
+}
+
+/// `POST /activations` answer: one activation per vendor, `in_progress`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedActivations {
+    pub activations: Vec<ActivationSummary>,
+}
+
+/// `GET /signing-key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigningKeyInfo {
+    /// Always `ed25519`.
+    pub algorithm: String,
+    /// Base64 of the 32-byte public key (`licadm verify --key`).
+    pub public_key: String,
+}
+
+/// A downloaded license file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenseFile {
+    /// `license-<number>.lic`.
+    pub file_name: String,
+    pub contents: String,
+}
+
+/// Header carrying the client's idempotency key on `POST /activations`.
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";

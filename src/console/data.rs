@@ -3,7 +3,8 @@
 //! calls from local SQLite, and no screen changes.
 
 use crate::client::wire::{
-    ActivationDetail, ActivationQuery, ActivationSummary, Me, Organization, Page,
+    ActivationDetail, ActivationQuery, ActivationSummary, CreatedActivations, LicenseFile, Me,
+    Organization, Page, PrecheckResponse,
 };
 use crate::client::{ApiClient, ClientError};
 
@@ -46,6 +47,49 @@ impl DataSource {
     pub async fn activation(&self, number: i64) -> Result<ActivationDetail, DataError> {
         match self {
             DataSource::Live(client) => client.activation(number).await,
+        }
+    }
+
+    pub async fn accept_offer(&self, organization: i64) -> Result<Organization, DataError> {
+        match self {
+            DataSource::Live(client) => client.accept_offer(organization).await,
+        }
+    }
+
+    pub async fn precheck(
+        &self,
+        organization: i64,
+        serials: &[String],
+    ) -> Result<PrecheckResponse, DataError> {
+        match self {
+            DataSource::Live(client) => client.precheck(organization, serials).await,
+        }
+    }
+
+    pub async fn create_activations(
+        &self,
+        organization: i64,
+        serials: &[String],
+        idempotency_key: &str,
+    ) -> Result<CreatedActivations, DataError> {
+        match self {
+            DataSource::Live(client) => {
+                client
+                    .create_activations(organization, serials, idempotency_key)
+                    .await
+            }
+        }
+    }
+
+    pub async fn retry(&self, number: i64) -> Result<ActivationSummary, DataError> {
+        match self {
+            DataSource::Live(client) => client.retry(number).await,
+        }
+    }
+
+    pub async fn license_file(&self, number: i64) -> Result<LicenseFile, DataError> {
+        match self {
+            DataSource::Live(client) => client.license_file(number).await,
         }
     }
 }

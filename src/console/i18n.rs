@@ -156,6 +156,7 @@ pub fn request_error(lang: Lang, error: &ClientError) -> String {
         ClientError::Api {
             status, message, ..
         } => format!("{message} (HTTP {status})"),
+        ClientError::Rejected { message, .. } => format!("{message} (HTTP 422)"),
         ClientError::Decode(cause) => format!("непонятный ответ портала: {cause}"),
     }
 }

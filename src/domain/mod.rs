@@ -5,7 +5,9 @@
 
 pub mod dates;
 pub mod lang;
+pub mod license;
 pub mod money;
+pub mod precheck;
 pub mod serial;
 pub mod status;
 pub mod taxid;
@@ -14,6 +16,7 @@ pub mod vendor;
 pub use dates::{SubscriptionUrgency, format_date, new_until, urgency};
 pub use lang::Lang;
 pub use money::{Kopecks, format_rub};
+pub use precheck::{Checked, DeviceInfo, MAX_SERIALS, PrecheckOutcome, precheck, split_by_vendor};
 pub use serial::{Serial, SerialError, SerialList, SerialListError, parse_serial_list};
 pub use status::ActivationStatus;
 pub use taxid::{Inn, Kpp, Ogrn, TaxIdError};

@@ -49,6 +49,7 @@ impl IntoResponse for ApiError {
             error: ErrorInfo {
                 code: code.to_string(),
                 message,
+                rejected: Vec::new(),
             },
         };
         let mut response = (status, Json(body)).into_response();
