@@ -112,3 +112,42 @@ fn rows_with_status(screen: &str) -> Vec<&'static str> {
         })
         .collect()
 }
+
+/// With no portal configured, `licadm` runs an embedded portal on the data directory
+/// (demo data on first start) and shows real activations; a second start reuses the
+/// same store and token.
+#[test]
+fn embedded_portal_on_first_and_second_start() {
+    let data = tempfile::tempdir().expect("temp data dir");
+    let data_dir = data.path().to_string_lossy().to_string();
+    let env = [
+        ("LANG", "en_US.UTF-8"),
+        ("LICADM_DATA_DIR", data_dir.as_str()),
+    ];
+    let token_path = data.path().join("console.token");
+    let mut first_token = None;
+    for start in 1..=2 {
+        let mut console = PtyConsole::spawn(&[], &env, 80, 24);
+        let screen = console.wait_for("embedded rows", WAIT, |s| {
+            s.contains("Page 1 of") && !row_numbers(s).is_empty()
+        });
+        assert!(
+            screen.contains("online"),
+            "start {start}: status line:\n{screen}"
+        );
+        assert!(
+            screen.contains("No.") && screen.contains("Order date"),
+            "English headers:\n{screen}"
+        );
+        console.send("q");
+        let status = console.wait_exit(WAIT).expect("console exits on q");
+        assert!(status.success());
+        let token = std::fs::read_to_string(&token_path).expect("token kept beside the store");
+        assert!(token.starts_with("lca_"));
+        match &first_token {
+            None => first_token = Some(token),
+            Some(first) => assert_eq!(first, &token, "the second start reuses the token"),
+        }
+    }
+    assert!(data.path().join("portal.sqlite").exists());
+}
