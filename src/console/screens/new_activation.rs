@@ -991,7 +991,7 @@ const W_SERIAL: u16 = 16;
 const W_CURRENT: u16 = 13;
 const W_NEW: u16 = 10;
 const W_VENDOR: u16 = 10;
-const W_PRICE: u16 = 9;
+const W_PRICE: u16 = 10;
 const W_RETAIL: u16 = 10;
 
 fn right(text: String) -> Cell<'static> {
@@ -1121,6 +1121,32 @@ fn view_precheck(
             .with_offset(offset)
             .with_selected(Some(selected));
         frame.render_stateful_widget(table, table_area, &mut state);
+        // A refused row's message spans the device columns (a table has no colspan):
+        // drawn over them, in the error color, reversed on the selected row.
+        let message_x = W_SEL + 1 + W_SERIAL + 1;
+        if table_area.width > message_x {
+            let width = table_area.width - message_x;
+            for (i, line) in flow.rows.iter().enumerate().skip(offset).take(visible) {
+                if line.is_ok() {
+                    continue;
+                }
+                let y = table_area.y + 1 + u16::try_from(i - offset).unwrap_or(0);
+                if y >= table_area.bottom() {
+                    break;
+                }
+                let style = if i == selected {
+                    theme.error.patch(theme.selection)
+                } else {
+                    theme.error
+                };
+                let text = truncate(&row_message(&line.row, lang), usize::from(width));
+                let pad = usize::from(width).saturating_sub(display_width(&text));
+                frame.render_widget(
+                    Paragraph::new(Span::styled(format!("{text}{}", " ".repeat(pad)), style)),
+                    Rect::new(table_area.x + message_x, y, width, 1),
+                );
+            }
+        }
         cursor = Some(Position::new(
             table_area.x,
             table_area.y + 1 + u16::try_from(selected - offset).unwrap_or(0),
