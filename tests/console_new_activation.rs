@@ -965,3 +965,60 @@ fn small_terminals_do_not_panic_in_any_step() {
         }
     }
 }
+
+#[test]
+fn list_retry_and_download_act_on_the_selected_row() {
+    // Seed rows: 28 done, 27 done, 26 done, 25 in progress, 24 error.
+    let mut state = loaded_state(Lang::Ru);
+    assert_eq!(
+        without_ticks(update(&mut state, ch('L'))),
+        vec![Command::SaveLicenseFile { number: 28 }]
+    );
+    assert!(without_ticks(update(&mut state, ch('R'))).is_empty());
+    update(&mut state, ch('G'));
+    assert_eq!(
+        without_ticks(update(&mut state, ch('R'))),
+        vec![Command::Retry { number: 24 }]
+    );
+    assert!(without_ticks(update(&mut state, ch('L'))).is_empty());
+    let commands = update(
+        &mut state,
+        Msg::Retried {
+            number: 24,
+            result: Ok(activation(
+                24,
+                ActivationStatus::InProgress,
+                Vendor::PayKiosk,
+                1,
+                1900,
+            )),
+        },
+    );
+    assert_eq!(state.list.rows()[4].status, ActivationStatus::InProgress);
+    assert!(without_ticks(commands).is_empty());
+}
+
+#[test]
+fn hint_lines_of_the_new_screens_keep_back_visible_at_80_columns() {
+    for lang in [Lang::Ru, Lang::En] {
+        let state = precheck_state(lang);
+        let (lines, _) = render(&state, 80, 24);
+        let back = if lang == Lang::Ru {
+            "Esc назад"
+        } else {
+            "Esc back"
+        };
+        assert!(lines[22].contains(back), "{}", lines[22]);
+        assert!(lines[22].contains("Space"), "{}", lines[22]);
+        let state = serials_state(lang);
+        let (lines, _) = render(&state, 80, 24);
+        assert!(lines[22].contains("F5"), "{}", lines[22]);
+        assert!(lines[22].contains("Ctrl+O"), "{}", lines[22]);
+    }
+    let state = loaded_state(Lang::Ru);
+    let (lines, _) = render(&state, 80, 24);
+    assert!(lines[22].contains("a новая активация"), "{}", lines[22]);
+    let state = loaded_state(Lang::En);
+    let (lines, _) = render(&state, 80, 24);
+    assert!(lines[22].contains("a new activation"), "{}", lines[22]);
+}

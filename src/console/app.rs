@@ -555,6 +555,28 @@ fn apply_outcome(state: &mut State, outcome: Outcome) -> Vec<Command> {
     outcome.commands
 }
 
+/// `R`: only an errored activation, and not for the viewer role.
+fn retry(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Command> {
+    if let Some(role) = state.role().filter(|r| *r == Role::Viewer) {
+        state.set_error(i18n::role_denied(state.lang, role, i18n::ACTION_RETRY));
+        return Vec::new();
+    }
+    if status != ActivationStatus::Error {
+        state.set_error(i18n::RETRY_ONLY_ERROR.get(state.lang));
+        return Vec::new();
+    }
+    vec![Command::Retry { number }]
+}
+
+/// `s` (detail) / `L` (list): only a done activation has a license file.
+fn save_license(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Command> {
+    if status != ActivationStatus::Done {
+        state.set_error(i18n::LICENSE_ONLY_DONE.get(state.lang));
+        return Vec::new();
+    }
+    vec![Command::SaveLicenseFile { number }]
+}
+
 /// `a` on the list: open the flow (where it was left, if it was).
 fn open_new_activation(state: &mut State) -> Vec<Command> {
     if let Some(role) = state.role().filter(|r| *r != Role::Admin) {
@@ -599,8 +621,6 @@ fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         let outcome = flow.on_key(event, &state.organizations, state.lang);
         return apply_outcome(state, outcome);
     }
-    let lang = state.lang;
-    let role = state.role();
     if let Some(detail) = state.detail.as_mut() {
         if detail.editing() {
             detail.search_key(event);
@@ -616,26 +636,12 @@ fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
                 Vec::new()
             }
             Some(DetailAction::Retry) => {
-                if let Some(role) = role.filter(|r| *r == Role::Viewer) {
-                    state.set_error(i18n::role_denied(lang, role, i18n::ACTION_RETRY));
-                    return Vec::new();
-                }
-                if detail.summary().status != ActivationStatus::Error {
-                    state.set_error(i18n::RETRY_ONLY_ERROR.get(lang));
-                    return Vec::new();
-                }
-                vec![Command::Retry {
-                    number: detail.number,
-                }]
+                let (number, status) = (detail.number, detail.summary().status);
+                retry(state, number, status)
             }
             Some(DetailAction::SaveLicense) => {
-                if detail.summary().status != ActivationStatus::Done {
-                    state.set_error(i18n::LICENSE_ONLY_DONE.get(lang));
-                    return Vec::new();
-                }
-                vec![Command::SaveLicenseFile {
-                    number: detail.number,
-                }]
+                let (number, status) = (detail.number, detail.summary().status);
+                save_license(state, number, status)
             }
             Some(action) => detail.apply(action, &mut state.request_ids),
             None => Vec::new(),
@@ -651,6 +657,20 @@ fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         }
         Some(ListAction::Quit) => vec![Command::Quit],
         Some(ListAction::NewActivation) => open_new_activation(state),
+        Some(ListAction::Retry) => match state.list.selected_row() {
+            Some(row) => {
+                let (number, status) = (row.number, row.status);
+                retry(state, number, status)
+            }
+            None => Vec::new(),
+        },
+        Some(ListAction::SaveLicense) => match state.list.selected_row() {
+            Some(row) => {
+                let (number, status) = (row.number, row.status);
+                save_license(state, number, status)
+            }
+            None => Vec::new(),
+        },
         Some(ListAction::Open) => match state.list.selected_row().cloned() {
             Some(row) => {
                 let (screen, command) = DetailScreen::open(row, &mut state.request_ids);

@@ -42,6 +42,10 @@ pub enum ListAction {
     Open,
     /// Handled by the app (it knows the role).
     NewActivation,
+    /// Handled by the app: retry the selected errored activation.
+    Retry,
+    /// Handled by the app: download the selected done activation's license file.
+    SaveLicense,
     Help,
     Quit,
 }
@@ -69,6 +73,8 @@ pub const BINDINGS: &[Binding<ListAction>] = &[
     bind(&[Char('d')], ListAction::SortDate, Tr::new("сортировка по дате заказа", "sort by order date"), None),
     bind(&[Char('p')], ListAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
     bind(&[Char('r')], ListAction::Refresh, Tr::new("обновить", "refresh"), None),
+    bind(&[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), None),
+    bind(&[Char('L')], ListAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), None),
     bind(&[Char('?')], ListAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind(&[Char('q'), Esc], ListAction::Quit, Tr::new("выход", "quit"), Some(Tr::new("выход", "quit"))),
 ];
@@ -223,7 +229,12 @@ impl ActivationsScreen {
                 self.search_input = Some(self.query.q.clone().unwrap_or_default())
             }
             ListAction::Refresh => return vec![self.fetch(ids)],
-            ListAction::Open | ListAction::Help | ListAction::Quit | ListAction::NewActivation => {}
+            ListAction::Open
+            | ListAction::Help
+            | ListAction::Quit
+            | ListAction::NewActivation
+            | ListAction::Retry
+            | ListAction::SaveLicense => {}
         }
         Vec::new()
     }
