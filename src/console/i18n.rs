@@ -300,12 +300,8 @@ pub fn more_errors(lang: Lang, n: usize) -> String {
 
 pub fn format_errors_block(lang: Lang, count: usize, first_line: usize) -> String {
     match lang {
-        Lang::Ru => format!(
-            "Не отправлено: ошибок формата {count} (первая — строка {first_line}); исправьте список"
-        ),
-        Lang::En => format!(
-            "Not sent: {count} format errors (the first on line {first_line}); fix the list"
-        ),
+        Lang::Ru => format!("Не отправлено: ошибок формата {count}, первая — строка {first_line}"),
+        Lang::En => format!("Not sent: format errors {count}, the first on line {first_line}"),
     }
 }
 
