@@ -756,12 +756,12 @@ pub fn view(
     if let Some(org) = &flow.organization
         && flow.step != Step::Organization
     {
+        let used: usize = title.iter().map(Span::width).sum::<usize>() + 3;
+        let room = usize::from(area.width).saturating_sub(used);
         title.push(Span::styled(" · ", theme.muted));
-        title.push(Span::raw(format!(
-            "{}, {} {}",
-            org.name,
-            i18n::DETAIL_INN.get(lang),
-            org.inn
+        title.push(Span::raw(truncate(
+            &format!("{}, {} {}", org.name, i18n::DETAIL_INN.get(lang), org.inn),
+            room,
         )));
     }
     if flow.pending.is_some() && flow.pending != Some(Pending::Create) {
