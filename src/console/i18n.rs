@@ -160,3 +160,299 @@ pub fn request_error(lang: Lang, error: &ClientError) -> String {
         ClientError::Decode(cause) => format!("непонятный ответ портала: {cause}"),
     }
 }
+
+// ---- New activation (issue 3) ----
+
+pub const SCREEN_NEW_ACTIVATION: Tr = Tr::new("Новая активация", "New activation");
+pub const STEP_ORGANIZATION: Tr = Tr::new("Выбор организации", "Choose the organization");
+pub const STEP_OFFER: Tr = Tr::new("Акцепт договора", "Accept the offer");
+pub const STEP_SERIALS: Tr = Tr::new("Серийные номера", "Serial numbers");
+pub const STEP_PRECHECK: Tr = Tr::new("Проверка номеров", "Precheck");
+pub const ACTIVATION_BLOCKED: Tr = Tr::new("активация заблокирована", "activation blocked");
+pub const NO_ORGANIZATIONS: Tr = Tr::new(
+    "Нет организаций, доступных этому токену",
+    "No organizations are available to this token",
+);
+pub const OFFER_TEXT: Tr = Tr::new(
+    "Нажимая кнопку \"Продолжить\", вы даете согласие на обработку персональных данных и подтверждаете, что ознакомлены и согласны с условиями оферты сублицензионного договора в последней редакции.",
+    "By pressing \"Continue\" you consent to the processing of personal data and confirm that you have read and agree to the terms of the sublicense agreement offer in its latest version.",
+);
+pub const OFFER_CONFIRM: Tr = Tr::new(
+    "Enter — принять и продолжить · Esc — назад",
+    "Enter — accept and continue · Esc — back",
+);
+pub const SENDING: Tr = Tr::new("отправка…", "sending…");
+pub const SERIALS_PLACEHOLDER: Tr = Tr::new(
+    "Вставьте или введите серийные номера: по одному в строке, или через запятую, пробел, ;",
+    "Paste or type serial numbers: one per line, or separated by commas, spaces, ;",
+);
+pub const IMPORT_PROMPT: Tr = Tr::new("Файл .txt:", "File .txt:");
+pub const IMPORT_HINT: Tr = Tr::new(
+    "Enter — импортировать, Esc — отмена",
+    "Enter imports, Esc cancels",
+);
+pub const FORMAT_OK: Tr = Tr::new("ошибок формата нет", "no format errors");
+pub const PRECHECK_EMPTY_LIST: Tr = Tr::new(
+    "Список пуст: вставьте или введите серийные номера",
+    "The list is empty: paste or type serial numbers",
+);
+pub const COL_SEL: Tr = Tr::new("[x]", "[x]");
+pub const COL_CURRENT_SHORT: Tr = Tr::new("Тек. подписка", "Current until");
+pub const COL_NEW_SHORT: Tr = Tr::new("Новая до", "New until");
+pub const COL_YOUR_PRICE: Tr = Tr::new("Ваша цена", "Your price");
+pub const COL_RETAIL: Tr = Tr::new("Розн. цена", "Retail");
+pub const NOTHING_SELECTED: Tr = Tr::new(
+    "Ничего не выбрано: Space — выбрать строку, A — активировать все проверенные",
+    "Nothing selected: Space selects a row, A activates all checked rows",
+);
+pub const ERRORS_IN_TARGET: Tr = Tr::new(
+    "Строки с ошибками нельзя активировать: удалите строки с ошибками (D) или выберите только проверенные",
+    "Rows with errors cannot be activated: delete the rows with errors (D) or select only checked rows",
+);
+pub const NOTHING_TO_ACTIVATE: Tr = Tr::new(
+    "Нет проверенных номеров для активации",
+    "No checked serials to activate",
+);
+pub const CONFIRM_TITLE: Tr = Tr::new("Подтверждение", "Confirmation");
+pub const CONFIRM_KEYS: Tr = Tr::new(
+    "Enter — активировать, Esc — отмена",
+    "Enter activates, Esc cancels",
+);
+pub const COPIED: Tr = Tr::new("скопировано", "copied");
+pub const ROWS_EMPTY: Tr = Tr::new(
+    "Строк не осталось: Esc — назад к списку номеров",
+    "No rows left: Esc goes back to the serial list",
+);
+pub const HIGHLIGHT_LEGEND: Tr = Tr::new("* — новые активации", "* — new activations");
+pub const RETRY_ONLY_ERROR: Tr = Tr::new(
+    "Повторить можно только активацию со статусом «Ошибка»",
+    "Only an activation with status Error can be retried",
+);
+pub const LICENSE_ONLY_DONE: Tr = Tr::new(
+    "Файл лицензий есть только у выполненной активации",
+    "Only a completed activation has a license file",
+);
+pub const RETRY_SENT: Tr = Tr::new("запрос повторён", "request retried");
+pub const DISCARDED: Tr = Tr::new("новая активация отменена", "new activation discarded");
+
+/// «3 лицензии», «12 лицензий» — Russian plural by the last digits.
+pub fn ru_plural(n: usize, one: &str, few: &str, many: &str) -> String {
+    let form = match (n % 10, n % 100) {
+        (_, 11..=14) => many,
+        (1, _) => one,
+        (2..=4, _) => few,
+        _ => many,
+    };
+    format!("{n} {form}")
+}
+
+fn en_plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub fn licenses(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ru => ru_plural(n, "лицензию", "лицензии", "лицензий"),
+        Lang::En => en_plural(n, "license", "licenses"),
+    }
+}
+
+pub fn activations_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ru => ru_plural(n, "активация", "активации", "активаций"),
+        Lang::En => en_plural(n, "activation", "activations"),
+    }
+}
+
+/// «14 номеров» under the text area.
+pub fn serial_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ru => ru_plural(n, "номер", "номера", "номеров"),
+        Lang::En => en_plural(n, "serial", "serials"),
+    }
+}
+
+/// «Строка 4: «12345» — нужно 16 цифр».
+pub fn format_error_line(lang: Lang, error: &crate::domain::SerialListError) -> String {
+    use crate::domain::SerialError;
+    let reason = match (&error.reason, lang) {
+        (SerialError::WrongLength(n), Lang::Ru) => format!("нужно 16 цифр, здесь {n}"),
+        (SerialError::WrongLength(n), Lang::En) => format!("16 digits expected, got {n}"),
+        (SerialError::NotDigits, Lang::Ru) => "нужно 16 цифр, здесь не только цифры".to_string(),
+        (SerialError::NotDigits, Lang::En) => {
+            "16 digits expected, not only digits here".to_string()
+        }
+        (SerialError::Empty, Lang::Ru) => "пусто".to_string(),
+        (SerialError::Empty, Lang::En) => "empty".to_string(),
+    };
+    match lang {
+        Lang::Ru => format!("Строка {}: «{}» — {reason}", error.line, error.token),
+        Lang::En => format!("Line {}: \"{}\" — {reason}", error.line, error.token),
+    }
+}
+
+pub fn more_errors(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ru => format!("…и ещё ошибок: {n}"),
+        Lang::En => format!("…and {n} more errors"),
+    }
+}
+
+pub fn format_errors_block(lang: Lang, count: usize, first_line: usize) -> String {
+    match lang {
+        Lang::Ru => format!("Не отправлено: ошибок формата {count}, первая — строка {first_line}"),
+        Lang::En => format!("Not sent: format errors {count}, the first on line {first_line}"),
+    }
+}
+
+pub fn too_many_serials(lang: Lang, n: usize, max: usize) -> String {
+    match lang {
+        Lang::Ru => format!("Слишком много номеров: {n}, можно не больше {max}"),
+        Lang::En => format!("Too many serials: {n}, at most {max} allowed"),
+    }
+}
+
+/// The precheck summary; `selected` says whether the count is of the selected rows.
+pub fn precheck_summary(
+    lang: Lang,
+    to_activate: usize,
+    selected: bool,
+    errors: usize,
+    total: &str,
+) -> String {
+    match (lang, selected) {
+        (Lang::Ru, true) => {
+            format!("К активации: {to_activate} (выбранные) · с ошибками: {errors} · итого {total}")
+        }
+        (Lang::Ru, false) => format!(
+            "К активации: {to_activate} (все проверенные) · с ошибками: {errors} · итого {total}"
+        ),
+        (Lang::En, true) => {
+            format!("To activate: {to_activate} (selected) · with errors: {errors} · total {total}")
+        }
+        (Lang::En, false) => format!(
+            "To activate: {to_activate} (all checked) · with errors: {errors} · total {total}"
+        ),
+    }
+}
+
+/// First line of the confirmation: «Активировать 12 лицензий? Будет создано 2 активации:».
+pub fn confirm_question(lang: Lang, licenses_n: usize, activations_n: usize) -> String {
+    match lang {
+        Lang::Ru => format!(
+            "Активировать {}? Будет создано {}:",
+            licenses(lang, licenses_n),
+            activations_count(lang, activations_n)
+        ),
+        Lang::En => format!(
+            "Activate {}? {} will be created:",
+            licenses(lang, licenses_n),
+            activations_count(lang, activations_n)
+        ),
+    }
+}
+
+/// «Пэй Киоск — 9 шт., 34 900 ₽».
+pub fn confirm_vendor_line(lang: Lang, vendor: &str, count: usize, sum: &str) -> String {
+    match lang {
+        Lang::Ru => format!("{vendor} — {count} шт., {sum}"),
+        Lang::En => format!("{vendor} — {count} pcs, {sum}"),
+    }
+}
+
+pub fn confirm_total(lang: Lang, total: &str) -> String {
+    match lang {
+        Lang::Ru => format!("Итого {total}."),
+        Lang::En => format!("Total {total}."),
+    }
+}
+
+pub fn created(lang: Lang, numbers: &[i64]) -> String {
+    let list = numbers
+        .iter()
+        .map(|n| format!("№ {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match lang {
+        Lang::Ru => format!(
+            "Создано: {} ({list})",
+            activations_count(lang, numbers.len())
+        ),
+        Lang::En => format!(
+            "Created {} ({list})",
+            activations_count(lang, numbers.len())
+        ),
+    }
+}
+
+pub fn copied(lang: Lang, serial: &str) -> String {
+    format!("{}: {serial}", COPIED.get(lang))
+}
+
+pub fn saved_to(lang: Lang, path: &std::path::Path) -> String {
+    match lang {
+        Lang::Ru => format!("Файл сохранён: {}", path.display()),
+        Lang::En => format!("File saved: {}", path.display()),
+    }
+}
+
+pub fn save_failed(lang: Lang, path: &std::path::Path, error: &str) -> String {
+    match lang {
+        Lang::Ru => format!("Не удалось записать {}: {error}", path.display()),
+        Lang::En => format!("Could not write {}: {error}", path.display()),
+    }
+}
+
+pub fn imported(lang: Lang, path: &std::path::Path, lines: usize) -> String {
+    match lang {
+        Lang::Ru => format!("Импортировано из {}: строк {lines}", path.display()),
+        Lang::En => format!("Imported from {}: {lines} lines", path.display()),
+    }
+}
+
+pub fn import_failed(lang: Lang, path: &std::path::Path, error: &str) -> String {
+    match lang {
+        Lang::Ru => format!("Не удалось прочитать {}: {error}", path.display()),
+        Lang::En => format!("Could not read {}: {error}", path.display()),
+    }
+}
+
+/// A role may not do something: «Роль «просмотр» не может создавать активации».
+pub fn role_denied(lang: Lang, role: Role, action: Tr) -> String {
+    match lang {
+        Lang::Ru => format!("Роль «{}» не может {}", self::role(lang, role), action.ru),
+        Lang::En => format!("The {} role may not {}", self::role(lang, role), action.en),
+    }
+}
+
+pub const ACTION_CREATE: Tr = Tr::new("создавать активации", "create activations");
+pub const ACTION_RETRY: Tr = Tr::new("повторять запрос активации", "retry activations");
+
+/// The sample serial list written by Ctrl+S, with comment lines.
+pub fn sample_file(lang: Lang) -> String {
+    let comments = match lang {
+        Lang::Ru => [
+            "# Пример списка серийных номеров для licadm.",
+            "# Один номер в строке (или через запятую, точку с запятой, пробел).",
+            "# Номер — ровно 16 цифр. Строки с # и пустые строки пропускаются.",
+        ],
+        Lang::En => [
+            "# Sample serial number list for licadm.",
+            "# One serial per line (or separated by commas, semicolons, spaces).",
+            "# A serial is exactly 16 digits. Lines starting with # and empty lines are skipped.",
+        ],
+    };
+    let mut text = comments.join("\n");
+    text.push_str("\n0239110138900130\n0408420138900124\n\n1007512879004126, 1007512879004127\n");
+    text
+}
+
+pub const RETAIL_PRICE: Tr = Tr::new("рек. розн. цена", "retail price");
+
+/// «ошибок формата: 2» next to the serial count.
+pub fn format_errors_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ru => format!("ошибок формата: {n}"),
+        Lang::En => format!("format errors: {n}"),
+    }
+}

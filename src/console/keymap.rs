@@ -20,12 +20,18 @@ pub enum Key {
     End,
     Enter,
     Esc,
+    Delete,
+    /// Ctrl plus a letter (for screens where plain letters type text).
+    Ctrl(char),
+    /// A function key, F1…F12.
+    F(u8),
 }
 
 impl Key {
     /// The key as shown in hints and help.
     pub fn label(self) -> String {
         match self {
+            Key::Char(' ') => "Space".into(),
             Key::Char(c) => c.to_string(),
             Key::Up => "↑".into(),
             Key::Down => "↓".into(),
@@ -37,6 +43,9 @@ impl Key {
             Key::End => "End".into(),
             Key::Enter => "Enter".into(),
             Key::Esc => "Esc".into(),
+            Key::Delete => "Del".into(),
+            Key::Ctrl(c) => format!("Ctrl+{}", c.to_ascii_uppercase()),
+            Key::F(n) => format!("F{n}"),
         }
     }
 
@@ -45,6 +54,11 @@ impl Key {
     pub fn matches(self, event: &KeyEvent) -> bool {
         if event.kind == KeyEventKind::Release {
             return false;
+        }
+        if let Key::Ctrl(want) = self {
+            return event.modifiers.contains(KeyModifiers::CONTROL)
+                && !event.modifiers.contains(KeyModifiers::ALT)
+                && matches!(event.code, KeyCode::Char(got) if got.eq_ignore_ascii_case(&want));
         }
         if event
             .modifiers
@@ -63,7 +77,9 @@ impl Key {
             | (Key::Home, KeyCode::Home)
             | (Key::End, KeyCode::End)
             | (Key::Enter, KeyCode::Enter)
-            | (Key::Esc, KeyCode::Esc) => true,
+            | (Key::Esc, KeyCode::Esc)
+            | (Key::Delete, KeyCode::Delete) => true,
+            (Key::F(want), KeyCode::F(got)) => want == got,
             _ => false,
         }
     }

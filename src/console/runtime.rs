@@ -2,13 +2,15 @@
 //! on each, `Command`s run in tokio tasks, and the screen is redrawn only when the
 //! state changed — once per batch of queued messages, inside a synchronized update.
 
-use super::app::{self, Command, Msg, State};
+use super::app::{self, Command, Msg, POLL_INTERVAL_MS, SaveError, State};
 use super::data::DataSource;
 use super::terminal::{ConsoleTerminal, TerminalGuard};
 use crossterm::event::{Event, EventStream};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{execute, queue};
 use futures_util::StreamExt;
+use std::io::Write;
+use std::path::PathBuf;
 use tokio::sync::mpsc;
 
 /// What the loop learned from one message.
@@ -42,7 +44,7 @@ async fn event_loop(
     tx: &mpsc::UnboundedSender<Incoming>,
     rx: &mut mpsc::UnboundedReceiver<Incoming>,
 ) -> anyhow::Result<()> {
-    if let Step::Quit = dispatch(state, Msg::Start, source, tx) {
+    if let Step::Quit = dispatch(state, Msg::Start, source, tx, &mut Vec::new()) {
         return Ok(());
     }
     let mut dirty = true;
@@ -61,7 +63,15 @@ async fn event_loop(
             match incoming {
                 Incoming::Msg(msg) => {
                     resized |= matches!(msg, Msg::Resize);
-                    if let Step::Quit = dispatch(state, msg, source, tx) {
+                    let mut clipboard = Vec::new();
+                    let step = dispatch(state, msg, source, tx, &mut clipboard);
+                    for text in clipboard {
+                        // A terminal without OSC 52 ignores it; nothing to report.
+                        let out = guard.terminal.backend_mut();
+                        let _ = out.write_all(osc52(&text).as_bytes());
+                        let _ = out.flush();
+                    }
+                    if let Step::Quit = step {
                         return Ok(());
                     }
                 }
@@ -102,13 +112,58 @@ fn event_to_msg(event: Event) -> Option<Msg> {
     }
 }
 
+/// The OSC 52 "set clipboard" sequence: `ESC ] 52 ; c ; <base64> ESC \`.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    format!("\x1b]52;c;{encoded}\x1b\\")
+}
+
+/// Where downloaded files go: `LICADM_DOWNLOAD_DIR`, else the user's downloads
+/// directory, else the home directory, else the current directory.
+pub fn download_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("LICADM_DOWNLOAD_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    directories::UserDirs::new()
+        .and_then(|dirs| {
+            dirs.download_dir()
+                .filter(|d| d.is_dir())
+                .map(|d| d.to_path_buf())
+                .or_else(|| Some(dirs.home_dir().to_path_buf()))
+        })
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+async fn write_download(file_name: &str, contents: &[u8]) -> Result<PathBuf, SaveError> {
+    // Only the file name part: a portal cannot make us write elsewhere.
+    let name = std::path::Path::new(file_name)
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "license.lic".into());
+    let path = download_dir().join(name);
+    let path = std::path::absolute(&path).unwrap_or(path);
+    match tokio::fs::write(&path, contents).await {
+        Ok(()) => Ok(path),
+        Err(e) => Err(SaveError::Write {
+            path,
+            error: e.to_string(),
+        }),
+    }
+}
+
 fn dispatch(
     state: &mut State,
     msg: Msg,
     source: &DataSource,
     tx: &mpsc::UnboundedSender<Incoming>,
+    clipboard: &mut Vec<String>,
 ) -> Step {
     for command in app::update(state, msg) {
+        if let Command::CopyToClipboard(text) = command {
+            clipboard.push(text);
+            continue;
+        }
         if let Step::Quit = execute_command(command, source, tx) {
             return Step::Quit;
         }
@@ -151,6 +206,76 @@ fn execute_command(
                 let _ = tx.send(Incoming::Msg(Msg::DetailLoaded { request_id, result }));
             });
         }
+        Command::AcceptOffer { organization } => {
+            tokio::spawn(async move {
+                let result = source.accept_offer(organization).await;
+                let _ = tx.send(Incoming::Msg(Msg::OfferAccepted(result)));
+            });
+        }
+        Command::Precheck {
+            organization,
+            serials,
+        } => {
+            tokio::spawn(async move {
+                let result = source.precheck(organization, &serials).await;
+                let _ = tx.send(Incoming::Msg(Msg::Prechecked(result)));
+            });
+        }
+        Command::CreateActivations {
+            organization,
+            serials,
+            idempotency_key,
+        } => {
+            tokio::spawn(async move {
+                let result = source
+                    .create_activations(organization, &serials, &idempotency_key)
+                    .await;
+                let _ = tx.send(Incoming::Msg(Msg::ActivationsCreated(result)));
+            });
+        }
+        Command::Retry { number } => {
+            tokio::spawn(async move {
+                let result = source.retry(number).await;
+                let _ = tx.send(Incoming::Msg(Msg::Retried { number, result }));
+            });
+        }
+        Command::SaveLicenseFile { number } => {
+            tokio::spawn(async move {
+                let result = match source.license_file(number).await {
+                    Ok(file) => write_download(&file.file_name, file.contents.as_bytes()).await,
+                    Err(e) => Err(SaveError::Request(e)),
+                };
+                let _ = tx.send(Incoming::Msg(Msg::FileSaved(result)));
+            });
+        }
+        Command::WriteSampleFile {
+            file_name,
+            contents,
+        } => {
+            tokio::spawn(async move {
+                let result = write_download(&file_name, contents.as_bytes()).await;
+                let _ = tx.send(Incoming::Msg(Msg::FileSaved(result)));
+            });
+        }
+        Command::ImportSerials { path } => {
+            tokio::spawn(async move {
+                let result = tokio::fs::read(&path)
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| {
+                        String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+                    });
+                let _ = tx.send(Incoming::Msg(Msg::SerialsImported { path, result }));
+            });
+        }
+        Command::ScheduleTick => {
+            tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(POLL_INTERVAL_MS)).await;
+                let _ = tx.send(Incoming::Msg(Msg::Tick));
+            });
+        }
+        // Written by the loop, which owns the terminal.
+        Command::CopyToClipboard(_) => {}
     }
     Step::Continue
 }

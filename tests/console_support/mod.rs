@@ -4,12 +4,12 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use licadm::client::wire::{
-    ActivationDetail, ActivationLine, ActivationSummary, Me, OrgRef, Organization, Page, Role,
-    VendorRef,
+    ActivationDetail, ActivationLine, ActivationSummary, Me, OrgRef, Organization, Page,
+    PrecheckResponse, PrecheckRow, Role, VendorRef,
 };
 use licadm::console::app::{Command, Msg, State, update};
 use licadm::console::theme::Theme;
-use licadm::domain::{ActivationStatus, Kopecks, Lang, Vendor};
+use licadm::domain::{ActivationStatus, Kopecks, Lang, PrecheckOutcome, Vendor};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -218,4 +218,143 @@ pub fn render(state: &State, width: u16, height: u16) -> (Vec<String>, Terminal<
 
 pub fn screen_text(lines: &[String]) -> String {
     lines.join("\n")
+}
+
+// ---- New activation fixtures ----
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+pub fn fkey(n: u8) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::F(n), KeyModifiers::NONE))
+}
+
+/// One organization whose offer is already accepted.
+pub fn accepted_org() -> Organization {
+    let mut org = organizations().remove(0);
+    org.offer_accepted_at = Some(utc(2025, 12, 1, 9));
+    org
+}
+
+fn ok_row(
+    serial: &str,
+    model: &str,
+    vendor: Vendor,
+    current: Option<NaiveDate>,
+    new_until: NaiveDate,
+    rubles: i64,
+    retail: i64,
+) -> PrecheckRow {
+    PrecheckRow {
+        serial: serial.into(),
+        outcome: PrecheckOutcome::Ok,
+        message: None,
+        model: Some(model.into()),
+        vendor: Some(VendorRef::from(vendor)),
+        current_until: current,
+        new_until: Some(new_until),
+        price: Some(Kopecks::from_rubles(rubles)),
+        retail_price: Some(Kopecks::from_rubles(retail)),
+    }
+}
+
+pub fn error_row(serial: &str, outcome: PrecheckOutcome, message: &str) -> PrecheckRow {
+    PrecheckRow {
+        serial: serial.into(),
+        outcome,
+        message: Some(message.into()),
+        model: None,
+        vendor: None,
+        current_until: None,
+        new_until: None,
+        price: None,
+        retail_price: None,
+    }
+}
+
+/// The text the precheck fixtures answer for.
+pub const SERIALS_TEXT: &str = "0239110138900130\n0408420138900124, 1007512879004126\n# comment\n1111222233334444\n0239110138900130\n1007512879004127\n";
+
+/// Six rows: four ok (three Пэй Киоск, one PP-Электро; 12 600 ₽), two errors.
+pub fn precheck_rows() -> Vec<PrecheckRow> {
+    vec![
+        ok_row(
+            "0239110138900130",
+            "NETPAY-FC",
+            Vendor::PayKiosk,
+            Some(date(2027, 12, 9)),
+            date(2028, 12, 9),
+            3900,
+            4500,
+        ),
+        ok_row(
+            "0408420138900124",
+            "PP-Электро 02Ф",
+            Vendor::PpElectro,
+            Some(date(2025, 11, 1)),
+            date(2026, 12, 13),
+            1900,
+            2400,
+        ),
+        ok_row(
+            "1007512879004126",
+            "aQsi 5Ф",
+            Vendor::PayKiosk,
+            Some(date(2025, 12, 30)),
+            date(2026, 12, 30),
+            2900,
+            3500,
+        ),
+        error_row(
+            "1111222233334444",
+            PrecheckOutcome::NotFound,
+            "Серийный номер не найден",
+        ),
+        error_row(
+            "0239110138900130",
+            PrecheckOutcome::Duplicate,
+            "Повтор: этот номер уже есть в списке выше",
+        ),
+        ok_row(
+            "1007512879004127",
+            "PayOnline-01",
+            Vendor::PayKiosk,
+            None,
+            date(2026, 12, 13),
+            3900,
+            4500,
+        ),
+    ]
+}
+
+/// The list loaded, one accepted organization, `a` pressed: the serials step.
+pub fn serials_state(lang: Lang) -> State {
+    let mut state = loaded_state(lang);
+    update(
+        &mut state,
+        Msg::OrganizationsLoaded(Ok(vec![accepted_org()])),
+    );
+    update(&mut state, ch('a'));
+    state
+}
+
+/// The serials pasted, prechecked, and the answer in the table.
+pub fn precheck_state(lang: Lang) -> State {
+    let mut state = serials_state(lang);
+    update(&mut state, Msg::Paste(SERIALS_TEXT.into()));
+    let commands = update(&mut state, fkey(5));
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::Precheck { .. })),
+        "{commands:?}"
+    );
+    update(
+        &mut state,
+        Msg::Prechecked(Ok(PrecheckResponse {
+            rows: precheck_rows(),
+        })),
+    );
+    state
 }

@@ -40,6 +40,12 @@ pub enum ListAction {
     ClearFilters,
     Refresh,
     Open,
+    /// Handled by the app (it knows the role).
+    NewActivation,
+    /// Handled by the app: retry the selected errored activation.
+    Retry,
+    /// Handled by the app: download the selected done activation's license file.
+    SaveLicense,
     Help,
     Quit,
 }
@@ -56,16 +62,19 @@ pub const BINDINGS: &[Binding<ListAction>] = &[
     bind(&[Home, Char('<')], ListAction::FirstPage, Tr::new("первая страница", "first page"), None),
     bind(&[End, Char('>')], ListAction::LastPage, Tr::new("последняя страница", "last page"), None),
     bind(&[Enter], ListAction::Open, Tr::new("открыть активацию", "open the activation"), Some(Tr::new("открыть", "open"))),
+    bind(&[Char('a')], ListAction::NewActivation, Tr::new("новая активация", "new activation"), Some(Tr::new("новая активация", "new activation"))),
     bind(&[Char('/')], ListAction::Search, Tr::new("поиск по номеру активации или СН", "search by activation number or serial"), Some(Tr::new("поиск", "search"))),
     bind(&[Char('o')], ListAction::CycleOrganization, Tr::new("фильтр: организация", "filter: organization"), Some(Tr::new("орг.", "org"))),
     bind(&[Char('s')], ListAction::CycleStatus, Tr::new("фильтр: статус", "filter: status"), Some(Tr::new("статус", "status"))),
-    bind(&[Char('v')], ListAction::CycleVendor, Tr::new("фильтр: вендор", "filter: vendor"), Some(Tr::new("вендор", "vendor"))),
+    bind(&[Char('v')], ListAction::CycleVendor, Tr::new("фильтр: вендор", "filter: vendor"), None),
     bind(&[Char('x')], ListAction::ClearFilters, Tr::new("сбросить фильтры", "clear filters"), None),
     bind(&[Char('n')], ListAction::SortNumber, Tr::new("сортировка по номеру (ещё раз — обратно)", "sort by number (again: reverse)"), None),
     bind(&[Char('c')], ListAction::SortCost, Tr::new("сортировка по стоимости", "sort by cost"), None),
     bind(&[Char('d')], ListAction::SortDate, Tr::new("сортировка по дате заказа", "sort by order date"), None),
     bind(&[Char('p')], ListAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
     bind(&[Char('r')], ListAction::Refresh, Tr::new("обновить", "refresh"), None),
+    bind(&[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), None),
+    bind(&[Char('L')], ListAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), None),
     bind(&[Char('?')], ListAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind(&[Char('q'), Esc], ListAction::Quit, Tr::new("выход", "quit"), Some(Tr::new("выход", "quit"))),
 ];
@@ -86,6 +95,8 @@ pub struct ActivationsScreen {
     pub pending: Option<(u64, ActivationQuery)>,
     /// `Some(text)` while the search input is open.
     pub search_input: Option<String>,
+    /// Activations just created from the console, marked `*` until the filters change.
+    pub highlighted: Vec<i64>,
 }
 
 impl ActivationsScreen {
@@ -132,8 +143,26 @@ impl ActivationsScreen {
         }
     }
 
+    /// A background poll brought the same view again: take it, keep the selection.
+    pub fn on_polled(&mut self, page: Page<ActivationSummary>) {
+        if self.page.as_ref() != Some(&page) {
+            self.page = Some(page);
+            self.selected = self.selected.min(self.rows().len().saturating_sub(1));
+        }
+    }
+
+    /// An activation changed (e.g. retried): update its row if it is shown.
+    pub fn replace_row(&mut self, summary: ActivationSummary) {
+        if let Some(page) = self.page.as_mut()
+            && let Some(row) = page.items.iter_mut().find(|a| a.number == summary.number)
+        {
+            *row = summary;
+        }
+    }
+
     /// A filter, sort or page size changed: back to page 1 and fetch.
     fn refetch_from_first(&mut self, ids: &mut RequestIds) -> Vec<Command> {
+        self.highlighted.clear();
         self.query.page = 1;
         vec![self.fetch(ids)]
     }
@@ -200,7 +229,12 @@ impl ActivationsScreen {
                 self.search_input = Some(self.query.q.clone().unwrap_or_default())
             }
             ListAction::Refresh => return vec![self.fetch(ids)],
-            ListAction::Open | ListAction::Help | ListAction::Quit => {}
+            ListAction::Open
+            | ListAction::Help
+            | ListAction::Quit
+            | ListAction::NewActivation
+            | ListAction::Retry
+            | ListAction::SaveLicense => {}
         }
         Vec::new()
     }
@@ -447,6 +481,11 @@ pub fn view(
             format!(" · {}", i18n::STALE_ROWS.get(lang)),
             theme.error,
         ));
+    } else if !screen.highlighted.is_empty() {
+        counter_spans.push(Span::styled(
+            format!(" · {}", i18n::HIGHLIGHT_LEGEND.get(lang)),
+            theme.accent,
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(counter_spans)), counter);
 
@@ -501,8 +540,16 @@ fn draw_table(
         .iter()
         .map(|a| {
             let date = a.created_at.with_timezone(&chrono::Local).date_naive();
+            let number = if screen.highlighted.contains(&a.number) {
+                Cell::from(
+                    Line::from(Span::styled(format!("*{}", a.number), theme.accent))
+                        .alignment(Alignment::Right),
+                )
+            } else {
+                right(a.number.to_string())
+            };
             Row::new(vec![
-                right(a.number.to_string()),
+                number,
                 Cell::from(truncate(&a.organization.name, usize::from(org_width))),
                 Cell::from(Span::styled(a.status.label(lang), theme.status(a.status))),
                 Cell::from(truncate(&vendor_name(a, lang), usize::from(W_VENDOR))),

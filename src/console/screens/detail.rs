@@ -23,6 +23,10 @@ pub enum DetailAction {
     LastLine,
     Search,
     Refresh,
+    /// Handled by the app (it knows the role).
+    Retry,
+    /// Handled by the app.
+    SaveLicense,
     Help,
     Back,
 }
@@ -36,6 +40,8 @@ pub const BINDINGS: &[Binding<DetailAction>] = &[
     bind(&[Char('G'), End], DetailAction::LastLine, Tr::new("последняя строка", "last line"), None),
     bind(&[Char('/')], DetailAction::Search, Tr::new("поиск по серийному номеру", "search by serial number"), Some(Tr::new("поиск по СН", "search serial"))),
     bind(&[Char('r')], DetailAction::Refresh, Tr::new("обновить статус", "refresh status"), Some(Tr::new("обновить", "refresh"))),
+    bind(&[Char('R')], DetailAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), Some(Tr::new("повторить", "retry"))),
+    bind(&[Char('s')], DetailAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), Some(Tr::new("скачать", "download"))),
     bind(&[Char('?')], DetailAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind(&[Esc, Char('q')], DetailAction::Back, Tr::new("назад к списку", "back to the list"), Some(Tr::new("назад", "back"))),
 ];
@@ -114,7 +120,10 @@ impl DetailScreen {
             DetailAction::LastLine => self.selected = last,
             DetailAction::Search => self.search_before_edit = Some(self.search.clone()),
             DetailAction::Refresh => return vec![self.fetch(ids)],
-            DetailAction::Help | DetailAction::Back => {}
+            DetailAction::Help
+            | DetailAction::Back
+            | DetailAction::Retry
+            | DetailAction::SaveLicense => {}
         }
         Vec::new()
     }
@@ -179,7 +188,7 @@ pub struct ViewContext<'a> {
 }
 
 /// Text marker per urgency, so the color is never the only signal.
-fn urgency_marker(u: SubscriptionUrgency) -> &'static str {
+pub(crate) fn urgency_marker(u: SubscriptionUrgency) -> &'static str {
     match u {
         SubscriptionUrgency::None => "",
         SubscriptionUrgency::Expired => "✕ ",

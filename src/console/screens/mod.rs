@@ -2,3 +2,4 @@
 
 pub mod activations;
 pub mod detail;
+pub mod new_activation;

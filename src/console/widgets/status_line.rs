@@ -26,6 +26,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         let room = usize::from(area.width).saturating_sub(used);
         spans.push(sep.clone());
         spans.push(Span::styled(truncate(error, room), theme.error));
+    } else if let Some(notice) = &state.notice {
+        let used = display_width(conn_text) + 3;
+        let room = usize::from(area.width).saturating_sub(used);
+        spans.push(sep.clone());
+        spans.push(Span::styled(truncate(notice, room), theme.accent));
     }
     spans.push(sep.clone());
     spans.push(Span::styled(state.portal_label.clone(), theme.muted));
