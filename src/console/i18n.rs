@@ -298,13 +298,6 @@ pub fn more_errors(lang: Lang, n: usize) -> String {
     }
 }
 
-pub fn format_errors_block(lang: Lang, count: usize, first_line: usize) -> String {
-    match lang {
-        Lang::Ru => format!("Не отправлено: ошибок формата {count}, первая — строка {first_line}"),
-        Lang::En => format!("Not sent: format errors {count}, the first on line {first_line}"),
-    }
-}
-
 pub fn too_many_serials(lang: Lang, n: usize, max: usize) -> String {
     match lang {
         Lang::Ru => format!("Слишком много номеров: {n}, можно не больше {max}"),

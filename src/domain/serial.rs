@@ -74,6 +74,9 @@ pub struct SerialListError {
 pub struct SerialList {
     pub serials: Vec<(usize, Serial)>,
     pub errors: Vec<SerialListError>,
+    /// Every token, good or bad, in input order: what a precheck sends, so the portal
+    /// reports bad ones as `format_error` rows in their place.
+    pub tokens: Vec<(usize, String)>,
 }
 
 /// Parses pasted or imported text. Separators are newlines, commas, semicolons, tabs
@@ -93,6 +96,7 @@ pub fn parse_serial_list(text: &str) -> SerialList {
             if token.is_empty() {
                 continue;
             }
+            list.tokens.push((line_no, token.to_string()));
             match Serial::parse(token) {
                 Ok(serial) => list.serials.push((line_no, serial)),
                 Err(reason) => list.errors.push(SerialListError {
@@ -161,6 +165,13 @@ mod tests {
             ]
         );
         assert_eq!(list.errors.len(), 2);
+        let tokens: Vec<&str> = list.tokens.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(
+            tokens[3..5],
+            ["12345", "abc"],
+            "bad tokens keep their place"
+        );
+        assert_eq!(list.tokens.len(), 6);
         assert_eq!(
             (list.errors[0].line, list.errors[0].token.as_str()),
             (4, "12345")

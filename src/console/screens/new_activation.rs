@@ -450,21 +450,17 @@ impl NewActivation {
         }
     }
 
-    /// The local format check decides whether anything is sent at all.
+    /// Format errors were already listed with their line numbers under the text area;
+    /// they are sent too, in their place, so the precheck table shows them as format
+    /// errors the user can delete together with the other errors (as the vendor portal
+    /// does). An empty or oversized list is refused here.
     fn request_precheck(&mut self, lang: Lang) -> Outcome {
         if self.pending.is_some() {
             return Outcome::default();
         }
         self.recheck();
-        if let Some(first) = self.check.errors.first() {
-            return Outcome::error(i18n::format_errors_block(
-                lang,
-                self.check.errors.len(),
-                first.line,
-            ));
-        }
-        let count = self.check.serials.len();
-        if count == 0 {
+        let count = self.check.tokens.len();
+        if self.check.serials.is_empty() {
             return Outcome::error(i18n::PRECHECK_EMPTY_LIST.get(lang));
         }
         if count > MAX_SERIALS {
@@ -473,12 +469,7 @@ impl NewActivation {
         self.pending = Some(Pending::Precheck);
         Outcome::command(Command::Precheck {
             organization: self.organization_id(),
-            serials: self
-                .check
-                .serials
-                .iter()
-                .map(|(_, s)| s.to_string())
-                .collect(),
+            serials: self.check.tokens.iter().map(|(_, t)| t.clone()).collect(),
         })
     }
 
