@@ -1,0 +1,189 @@
+//! Keys and pasted text: routed to the help, the new-activation flow, the detail or
+//! the list, whichever is in front, and the actions that need the whole state.
+
+use super::{Command, Front, State};
+use crate::client::wire::Role;
+use crate::console::i18n;
+use crate::console::keymap;
+use crate::console::screens::activations::{self, ListAction};
+use crate::console::screens::detail::{self, DetailAction, DetailScreen};
+use crate::console::screens::new_activation::{NewActivation, Outcome};
+use crate::domain::ActivationStatus;
+use crossterm::event::KeyEvent;
+
+pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
+    if !keymap::is_press(event) {
+        return Vec::new();
+    }
+    if keymap::is_interrupt(event) {
+        return vec![Command::Quit];
+    }
+    if state.help_open {
+        // Only closing keys; everything else is swallowed so the help is read in peace.
+        if keymap::Key::Esc.matches(event)
+            || keymap::Key::Char('?').matches(event)
+            || keymap::Key::Char('q').matches(event)
+        {
+            state.help_open = false;
+        }
+        return Vec::new();
+    }
+    if state.front() == Front::NewActivation
+        && let Some(flow) = state.new_activation.as_mut()
+    {
+        let outcome = flow.on_key(event, &state.organizations, state.lang);
+        return apply_outcome(state, outcome);
+    }
+    if let Some(detail) = state.detail.as_mut() {
+        if detail.editing() {
+            detail.search_key(event);
+            return Vec::new();
+        }
+        return match keymap::lookup(detail::BINDINGS, event) {
+            Some(DetailAction::Help) => {
+                state.help_open = true;
+                Vec::new()
+            }
+            Some(DetailAction::Back) => {
+                state.detail = None;
+                Vec::new()
+            }
+            Some(DetailAction::Retry) => {
+                let (number, status) = (detail.number, detail.summary().status);
+                retry(state, number, status)
+            }
+            Some(DetailAction::SaveLicense) => {
+                let (number, status) = (detail.number, detail.summary().status);
+                save_license(state, number, status)
+            }
+            Some(action) => detail.apply(action, &mut state.request_ids),
+            None => Vec::new(),
+        };
+    }
+    if state.list.search_input.is_some() {
+        return state.list.search_key(event, &mut state.request_ids);
+    }
+    match keymap::lookup(activations::BINDINGS, event) {
+        Some(ListAction::Help) => {
+            state.help_open = true;
+            Vec::new()
+        }
+        Some(ListAction::Quit) => vec![Command::Quit],
+        Some(ListAction::NewActivation) => open_new_activation(state),
+        Some(ListAction::Retry) => match state.list.selected_row() {
+            Some(row) => {
+                let (number, status) = (row.number, row.status);
+                retry(state, number, status)
+            }
+            None => Vec::new(),
+        },
+        Some(ListAction::SaveLicense) => match state.list.selected_row() {
+            Some(row) => {
+                let (number, status) = (row.number, row.status);
+                save_license(state, number, status)
+            }
+            None => Vec::new(),
+        },
+        Some(ListAction::Open) => match state.list.selected_row().cloned() {
+            Some(row) => {
+                let (screen, command) = DetailScreen::open(row, &mut state.request_ids);
+                state.detail = Some(screen);
+                vec![command]
+            }
+            None => Vec::new(),
+        },
+        Some(action) => state
+            .list
+            .apply(action, &state.organizations, &mut state.request_ids),
+        None => Vec::new(),
+    }
+}
+
+/// Pasted text goes into the open input of the screen in front (none under the help).
+pub(super) fn on_paste(state: &mut State, text: String) -> Vec<Command> {
+    if state.front() == Front::NewActivation {
+        if !state.help_open
+            && let Some(flow) = state.new_activation.as_mut()
+        {
+            flow.paste(&text);
+        }
+        Vec::new()
+    } else {
+        // One line only: inputs are single-line, so line breaks become spaces.
+        let text: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        match state.detail.as_mut() {
+            Some(detail) if !state.help_open => detail.paste(&text),
+            Some(_) => {}
+            None if !state.help_open => state.list.paste(&text),
+            None => {}
+        }
+        Vec::new()
+    }
+}
+
+/// Applies what the flow asked for.
+fn apply_outcome(state: &mut State, outcome: Outcome) -> Vec<Command> {
+    if let Some(error) = outcome.error {
+        state.set_error(error);
+    }
+    if let Some(notice) = outcome.notice {
+        state.set_notice(notice);
+    }
+    if outcome.help {
+        state.help_open = true;
+    }
+    if outcome.close {
+        state.new_activation_open = false;
+    }
+    if outcome.discard {
+        state.new_activation = None;
+        state.new_activation_open = false;
+    }
+    outcome.commands
+}
+
+/// `R`: only an errored activation, and not for the viewer role.
+fn retry(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Command> {
+    if let Some(role) = state.role().filter(|r| *r == Role::Viewer) {
+        state.set_error(i18n::role_denied(state.lang, role, i18n::ACTION_RETRY));
+        return Vec::new();
+    }
+    if status != ActivationStatus::Error {
+        state.set_error(i18n::RETRY_ONLY_ERROR.get(state.lang));
+        return Vec::new();
+    }
+    vec![Command::Retry { number }]
+}
+
+/// `s` (detail) / `L` (list): only a done activation has a license file.
+fn save_license(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Command> {
+    if status != ActivationStatus::Done {
+        state.set_error(i18n::LICENSE_ONLY_DONE.get(state.lang));
+        return Vec::new();
+    }
+    vec![Command::SaveLicenseFile { number }]
+}
+
+/// `a` on the list: open the flow (where it was left, if it was).
+fn open_new_activation(state: &mut State) -> Vec<Command> {
+    if let Some(role) = state.role().filter(|r| *r != Role::Admin) {
+        let text = i18n::role_denied(state.lang, role, i18n::ACTION_CREATE);
+        state.set_error(text);
+        return Vec::new();
+    }
+    state.new_activation_open = true;
+    if state.new_activation.is_none() {
+        state.new_activation = Some(NewActivation::start(
+            &state.organizations,
+            &state.theme,
+            state.lang,
+        ));
+        if state.organizations.is_empty() {
+            return vec![Command::FetchOrganizations];
+        }
+    }
+    Vec::new()
+}

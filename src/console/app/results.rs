@@ -1,0 +1,232 @@
+//! The answers to `Command`s (and the poll timer's tick), applied to the state.
+
+use super::{Command, Connection, SaveError, State};
+use crate::client::wire::{
+    ActivationDetail, ActivationQuery, ActivationSummary, CreatedActivations, Me, Organization,
+    Page, PrecheckResponse,
+};
+use crate::console::data::DataError;
+use crate::console::i18n;
+use crate::domain::ActivationStatus;
+use std::path::PathBuf;
+
+pub(super) fn on_me_loaded(state: &mut State, result: Result<Me, DataError>) -> Vec<Command> {
+    state.note_result(&result);
+    if let Ok(me) = result {
+        state.me = Some(me);
+    }
+    Vec::new()
+}
+
+pub(super) fn on_organizations_loaded(
+    state: &mut State,
+    result: Result<Vec<Organization>, DataError>,
+) -> Vec<Command> {
+    state.note_result(&result);
+    if let Ok(organizations) = result {
+        state.organizations = organizations;
+        if let Some(flow) = state.new_activation.as_mut() {
+            flow.organizations_arrived(&state.organizations);
+        }
+    }
+    Vec::new()
+}
+
+pub(super) fn on_activations_loaded(
+    state: &mut State,
+    request_id: u64,
+    result: Result<Page<ActivationSummary>, DataError>,
+) -> Vec<Command> {
+    // A stale answer (the user has asked for something newer) changes nothing.
+    if state.list.is_current(request_id) {
+        state.note_result(&result);
+        state.list.on_loaded(request_id, result.ok());
+    } else if let Some((_, query)) = state
+        .polling
+        .list_request
+        .take_if(|(id, _)| *id == request_id)
+    {
+        // A background poll: only applied when the user asked for nothing
+        // else meanwhile; a failure is not worth a message (the next tick asks
+        // again) beyond the connection state.
+        match result {
+            Ok(page) if !state.list.loading() && state.list.applied == query => {
+                state.connection = Connection::Online;
+                state.list.on_polled(page);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                if e.is_connection() {
+                    state.connection = Connection::Offline;
+                }
+            }
+        }
+    }
+    Vec::new()
+}
+
+pub(super) fn on_detail_loaded(
+    state: &mut State,
+    request_id: u64,
+    result: Result<ActivationDetail, DataError>,
+) -> Vec<Command> {
+    if let Some(detail) = state
+        .detail
+        .as_mut()
+        .filter(|d| d.pending == Some(request_id))
+    {
+        detail.on_loaded(request_id, result.as_ref().ok().cloned());
+        state.note_result(&result);
+    } else if state.polling.detail_request == Some(request_id) {
+        state.polling.detail_request = None;
+        if let (Some(detail), Ok(loaded)) = (state.detail.as_mut(), result)
+            && detail.pending.is_none()
+            && detail.number == loaded.summary.number
+        {
+            detail.summary = loaded.summary.clone();
+            detail.detail = Some(loaded);
+            detail.selected = detail
+                .selected
+                .min(detail.visible_lines().len().saturating_sub(1));
+        }
+    }
+    Vec::new()
+}
+
+/// The poll timer: re-read what is in progress (quietly, without a loading marker).
+pub(super) fn on_tick(state: &mut State) -> Vec<Command> {
+    state.polling.tick_scheduled = false;
+    let mut commands = Vec::new();
+    if state.list_in_progress() && !state.list.loading() && state.polling.list_request.is_none() {
+        let request_id = state.request_ids.next_id();
+        let query = state.list.applied.clone();
+        state.polling.list_request = Some((request_id, query.clone()));
+        commands.push(Command::FetchActivations { request_id, query });
+    }
+    if let Some(detail) = state.detail.as_ref()
+        && detail.summary().status == ActivationStatus::InProgress
+        && detail.pending.is_none()
+        && state.polling.detail_request.is_none()
+    {
+        let request_id = state.request_ids.next_id();
+        state.polling.detail_request = Some(request_id);
+        commands.push(Command::FetchDetail {
+            request_id,
+            number: detail.number,
+        });
+    }
+    commands
+}
+
+pub(super) fn on_offer_accepted(
+    state: &mut State,
+    result: Result<Organization, DataError>,
+) -> Vec<Command> {
+    state.note_result(&result);
+    if let Ok(org) = &result
+        && let Some(known) = state.organizations.iter_mut().find(|o| o.id == org.id)
+    {
+        *known = org.clone();
+    }
+    if let Some(flow) = state.new_activation.as_mut() {
+        flow.offer_accepted(result);
+    }
+    Vec::new()
+}
+
+pub(super) fn on_prechecked(
+    state: &mut State,
+    result: Result<PrecheckResponse, DataError>,
+) -> Vec<Command> {
+    state.note_result(&result);
+    if let Some(flow) = state.new_activation.as_mut() {
+        flow.prechecked(result.map(|r| r.rows));
+    }
+    Vec::new()
+}
+
+/// The activations were created: land on the list, newest first, with them marked.
+/// A failure keeps the flow as it was (rows, selection, key).
+pub(super) fn on_created(
+    state: &mut State,
+    result: Result<CreatedActivations, DataError>,
+) -> Vec<Command> {
+    state.note_result(&result);
+    match result {
+        Ok(created) => {
+            let numbers: Vec<i64> = created.activations.iter().map(|a| a.number).collect();
+            state.new_activation = None;
+            state.new_activation_open = false;
+            state.detail = None;
+            state.list.query = ActivationQuery {
+                per_page: state.list.query.per_page,
+                ..ActivationQuery::default()
+            };
+            state.list.highlighted = numbers.clone();
+            state.set_notice(i18n::created(state.lang, &numbers));
+            vec![state.list.fetch(&mut state.request_ids)]
+        }
+        Err(error) => {
+            if let Some(flow) = state.new_activation.as_mut() {
+                flow.create_failed(&error);
+            }
+            Vec::new()
+        }
+    }
+}
+
+pub(super) fn on_retried(
+    state: &mut State,
+    number: i64,
+    result: Result<ActivationSummary, DataError>,
+) -> Vec<Command> {
+    state.note_result(&result);
+    if let Ok(summary) = result {
+        state.set_notice(i18n::RETRY_SENT.get(state.lang));
+        if let Some(detail) = state.detail.as_mut().filter(|d| d.number == number) {
+            detail.summary = summary.clone();
+            if let Some(loaded) = detail.detail.as_mut() {
+                loaded.summary = summary.clone();
+            }
+        }
+        state.list.replace_row(summary);
+    }
+    Vec::new()
+}
+
+pub(super) fn on_file_saved(state: &mut State, result: Result<PathBuf, SaveError>) -> Vec<Command> {
+    match result {
+        Ok(path) => state.set_notice(i18n::saved_to(state.lang, &path)),
+        Err(SaveError::Request(error)) => {
+            let result: Result<(), _> = Err(error);
+            state.note_result(&result);
+        }
+        Err(SaveError::Write { path, error }) => {
+            state.set_error(i18n::save_failed(state.lang, &path, &error))
+        }
+    }
+    Vec::new()
+}
+
+pub(super) fn on_serials_imported(
+    state: &mut State,
+    path: PathBuf,
+    result: Result<String, String>,
+) -> Vec<Command> {
+    let lang = state.lang;
+    match result {
+        Ok(text) => {
+            if let Some(flow) = state.new_activation.as_mut() {
+                flow.imported(&text);
+            }
+            state.set_notice(i18n::imported(lang, &path, text.lines().count()));
+        }
+        Err(error) => {
+            if let Some(flow) = state.new_activation.as_mut() {
+                flow.import_failed();
+            }
+            state.set_error(i18n::import_failed(lang, &path, &error));
+        }
+    }
+    Vec::new()
+}

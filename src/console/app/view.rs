@@ -1,0 +1,76 @@
+//! Drawing the whole console: the screen in front, the key hints, the status line
+//! and the help on top.
+
+use super::{Front, State};
+use crate::console::i18n;
+use crate::console::screens::{activations, detail, new_activation};
+use crate::console::widgets;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+/// Smallest terminal the layout is designed for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Draws the state. Never mutates, never does I/O; safe at any terminal size.
+pub fn view(state: &State, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = &state.theme;
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let message = i18n::too_small(state.lang, MIN_WIDTH, MIN_HEIGHT, area.width, area.height);
+        widgets::too_small(frame, &message, theme.error);
+        return;
+    }
+    let body = Rect::new(area.x, area.y, area.width, area.height - 2);
+    let hints_area = Rect::new(area.x, area.bottom() - 2, area.width, 1);
+    let status_area = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+
+    let cursor = match (&state.new_activation, &state.detail) {
+        (Some(flow), _) if state.front() == Front::NewActivation => {
+            let ctx = new_activation::ViewContext {
+                lang: state.lang,
+                theme,
+                today: state.today,
+                organizations: &state.organizations,
+            };
+            new_activation::view(flow, &ctx, frame, body)
+        }
+        (_, Some(screen)) => {
+            let ctx = detail::ViewContext {
+                lang: state.lang,
+                theme,
+                today: state.today,
+            };
+            detail::view(screen, &ctx, frame, body)
+        }
+        _ => {
+            let ctx = activations::ViewContext {
+                lang: state.lang,
+                theme,
+                organizations: &state.organizations,
+            };
+            activations::view(&state.list, &ctx, frame, body)
+        }
+    };
+    widgets::hints::render(&state.hint_entries(), theme, frame, hints_area);
+    widgets::status_line::render(state, frame, status_area);
+
+    if state.help_open {
+        let screen = match state.front() {
+            Front::NewActivation => i18n::SCREEN_NEW_ACTIVATION,
+            Front::Detail => i18n::SCREEN_DETAIL,
+            Front::List => i18n::SCREEN_ACTIVATIONS,
+        };
+        let title = i18n::help_title(state.lang, screen);
+        widgets::help::render(
+            &title,
+            i18n::HELP_CLOSE.get(state.lang),
+            &state.help_entries(),
+            theme,
+            frame,
+        );
+    } else if let Some(position) = cursor {
+        // Screen readers follow the real cursor: it sits on the selection.
+        frame.set_cursor_position(position);
+    }
+}

@@ -1,0 +1,202 @@
+//! Drawing the new-activation flow: the title, each step, and the confirmation on top.
+//! Only reads the flow.
+
+mod precheck;
+mod serials;
+
+use super::{Confirm, NewActivation, Pending, Step, confirm_lines};
+use crate::client::wire::Organization;
+use crate::console::i18n;
+use crate::console::theme::Theme;
+use crate::console::widgets::truncate;
+use crate::domain::Lang;
+use chrono::NaiveDate;
+use precheck::view_precheck;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+use serials::view_serials;
+
+pub struct ViewContext<'a> {
+    pub lang: Lang,
+    pub theme: &'a Theme,
+    pub today: NaiveDate,
+    pub organizations: &'a [Organization],
+}
+
+pub fn view(
+    flow: &NewActivation,
+    ctx: &ViewContext,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let lang = ctx.lang;
+    let theme = ctx.theme;
+    if area.height < 6 {
+        return None;
+    }
+    let mut title = vec![
+        Span::styled(i18n::SCREEN_NEW_ACTIVATION.get(lang), theme.header),
+        Span::styled(" · ", theme.muted),
+        Span::styled(flow.step_title().get(lang), theme.header),
+    ];
+    if let Some(org) = &flow.organization
+        && flow.step != Step::Organization
+    {
+        let used: usize = title.iter().map(Span::width).sum::<usize>() + 3;
+        let room = usize::from(area.width).saturating_sub(used);
+        title.push(Span::styled(" · ", theme.muted));
+        title.push(Span::raw(truncate(
+            &format!("{}, {} {}", org.name, i18n::DETAIL_INN.get(lang), org.inn),
+            room,
+        )));
+    }
+    if flow.pending.is_some() && flow.pending != Some(Pending::Create) {
+        title.push(Span::styled(
+            format!("  {}", i18n::LOADING.get(lang)),
+            theme.accent,
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(title)),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    let cursor = match flow.step {
+        Step::Organization => view_organizations(flow, ctx, frame, body),
+        Step::Offer => view_offer(flow, ctx, frame, body),
+        Step::Serials => view_serials(flow, ctx, frame, body),
+        Step::Precheck => view_precheck(flow, ctx, frame, body),
+    };
+    if let Some(confirm) = &flow.confirm {
+        view_confirm(confirm, flow.pending == Some(Pending::Create), ctx, frame);
+        return None;
+    }
+    cursor
+}
+
+fn view_organizations(
+    flow: &NewActivation,
+    ctx: &ViewContext,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let (lang, theme) = (ctx.lang, ctx.theme);
+    if ctx.organizations.is_empty() {
+        let text = if flow.pending.is_some() {
+            i18n::LOADING
+        } else {
+            i18n::NO_ORGANIZATIONS
+        };
+        frame.render_widget(
+            Paragraph::new(text.get(lang)).style(theme.muted),
+            Rect::new(area.x, area.y + 1, area.width, 1),
+        );
+        return None;
+    }
+    let width = usize::from(area.width);
+    let rows: Vec<Row> = ctx
+        .organizations
+        .iter()
+        .map(|o| {
+            let mut spans = vec![Span::raw(format!(
+                "{} · {} {}",
+                o.name,
+                i18n::DETAIL_INN.get(lang),
+                o.inn
+            ))];
+            if o.activation_blocked {
+                spans.push(Span::styled(
+                    format!(" · ✕ {}", i18n::ACTIVATION_BLOCKED.get(lang)),
+                    theme.error,
+                ));
+            }
+            let line = Line::from(spans);
+            if line.width() > width {
+                let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+                Row::new(vec![Cell::from(truncate(&text, width))])
+            } else {
+                Row::new(vec![Cell::from(line)])
+            }
+        })
+        .collect();
+    let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    let visible = usize::from(table_area.height).max(1);
+    let selected = flow.org_cursor.min(rows.len() - 1);
+    let offset = (selected + 1).saturating_sub(visible);
+    let table = Table::new(rows, [Constraint::Fill(1)]).row_highlight_style(theme.selection);
+    let mut state = TableState::new()
+        .with_offset(offset)
+        .with_selected(Some(selected));
+    frame.render_stateful_widget(table, table_area, &mut state);
+    Some(Position::new(
+        table_area.x,
+        table_area.y + u16::try_from(selected - offset).unwrap_or(0),
+    ))
+}
+
+fn view_offer(
+    flow: &NewActivation,
+    ctx: &ViewContext,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let (lang, theme) = (ctx.lang, ctx.theme);
+    let mut lines = vec![
+        Line::raw(""),
+        Line::raw(i18n::OFFER_TEXT.get(lang)),
+        Line::raw(""),
+    ];
+    if flow.pending == Some(Pending::AcceptOffer) {
+        lines.push(Line::styled(i18n::SENDING.get(lang), theme.accent));
+    } else {
+        lines.push(Line::styled(i18n::OFFER_CONFIRM.get(lang), theme.accent));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    None
+}
+
+fn view_confirm(confirm: &Confirm, sending: bool, ctx: &ViewContext, frame: &mut Frame) {
+    let (lang, theme) = (ctx.lang, ctx.theme);
+    let area = frame.area();
+    let mut lines: Vec<Line> = confirm_lines(confirm, lang)
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(if sending {
+        Line::styled(i18n::SENDING.get(lang), theme.accent)
+    } else {
+        Line::styled(i18n::CONFIRM_KEYS.get(lang), theme.accent)
+    });
+    let content_width = lines.iter().map(Line::width).max().unwrap_or(0) + 4;
+    let width = u16::try_from(content_width)
+        .unwrap_or(u16::MAX)
+        .min(area.width.saturating_sub(2))
+        .max(10.min(area.width));
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let rect = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(
+            format!(" {} ", i18n::CONFIRM_TITLE.get(lang)),
+            theme.header,
+        ));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .style(theme.base)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}

@@ -1,0 +1,236 @@
+//! Drawing the precheck step: the table, the refused rows' messages, the full line
+//! of the row under the cursor, and the summary.
+
+use super::ViewContext;
+use crate::client::wire::PrecheckRow;
+use crate::console::i18n;
+use crate::console::screens::detail::urgency_marker;
+use crate::console::screens::new_activation::{NewActivation, summary_text};
+use crate::console::widgets::{display_width, truncate};
+use crate::domain::{Lang, format_date, format_rub, urgency};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+const W_SEL: u16 = 3;
+const W_SERIAL: u16 = 16;
+const W_CURRENT: u16 = 13;
+const W_NEW: u16 = 10;
+const W_VENDOR: u16 = 10;
+const W_PRICE: u16 = 10;
+const W_RETAIL: u16 = 10;
+
+fn right(text: String) -> Cell<'static> {
+    Cell::from(Line::from(text).alignment(Alignment::Right))
+}
+
+pub(super) fn view_precheck(
+    flow: &NewActivation,
+    ctx: &ViewContext,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let (lang, theme) = (ctx.lang, ctx.theme);
+    if area.height < 4 {
+        return None;
+    }
+    let table_area = Rect::new(area.x, area.y, area.width, area.height - 2);
+    let detail_row = Rect::new(area.x, area.bottom() - 2, area.width, 1);
+    let summary_row = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+
+    // At 80 columns the retail column takes the vendor's place (the vendor stays in
+    // the line under the table and in the confirmation).
+    let show_vendor = !flow.show_retail || area.width >= 96;
+    let mut fixed = W_SEL + W_SERIAL + W_CURRENT + W_NEW + W_PRICE;
+    let mut columns = 6u16;
+    if show_vendor {
+        fixed += W_VENDOR;
+        columns += 1;
+    }
+    if flow.show_retail {
+        fixed += W_RETAIL;
+        columns += 1;
+    }
+    let model_width = area.width.saturating_sub(fixed + columns - 1).max(4);
+    let mut widths = vec![
+        Constraint::Length(W_SEL),
+        Constraint::Length(W_SERIAL),
+        Constraint::Length(model_width),
+        Constraint::Length(W_CURRENT),
+        Constraint::Length(W_NEW),
+    ];
+    let mut header = vec![
+        Cell::from(i18n::COL_SEL.get(lang)),
+        Cell::from(i18n::COL_SERIAL.get(lang)),
+        Cell::from(i18n::COL_MODEL.get(lang)),
+        Cell::from(i18n::COL_CURRENT_SHORT.get(lang)),
+        Cell::from(i18n::COL_NEW_SHORT.get(lang)),
+    ];
+    if show_vendor {
+        widths.push(Constraint::Length(W_VENDOR));
+        header.push(Cell::from(i18n::COL_VENDOR.get(lang)));
+    }
+    widths.push(Constraint::Length(W_PRICE));
+    header.push(right(i18n::COL_YOUR_PRICE.get(lang).to_string()));
+    if flow.show_retail {
+        widths.push(Constraint::Length(W_RETAIL));
+        header.push(right(i18n::COL_RETAIL.get(lang).to_string()));
+    }
+    let header = Row::new(header).style(theme.header);
+
+    let rows: Vec<Row> = flow
+        .rows
+        .iter()
+        .map(|line| {
+            let r = &line.row;
+            let mark = if line.selected { "[x]" } else { "[ ]" };
+            let mut cells = vec![Cell::from(mark), Cell::from(r.serial.clone())];
+            if line.is_ok() {
+                let u = urgency(r.current_until, ctx.today);
+                let current = match r.current_until {
+                    Some(date) => Span::styled(
+                        format!("{}{}", urgency_marker(u), format_date(date)),
+                        theme.urgency(u),
+                    ),
+                    None => Span::styled("—", theme.muted),
+                };
+                cells.push(Cell::from(truncate(
+                    r.model.as_deref().unwrap_or("—"),
+                    usize::from(model_width),
+                )));
+                cells.push(Cell::from(current));
+                cells.push(Cell::from(r.new_until.map(format_date).unwrap_or_default()));
+                if show_vendor {
+                    let vendor = vendor_name(r, lang);
+                    cells.push(Cell::from(truncate(vendor, usize::from(W_VENDOR))));
+                }
+                cells.push(right(
+                    r.price.map(|p| format_rub(p, false)).unwrap_or_default(),
+                ));
+                if flow.show_retail {
+                    cells.push(right(
+                        r.retail_price
+                            .map(|p| format_rub(p, false))
+                            .unwrap_or_default(),
+                    ));
+                }
+            } else {
+                cells.push(Cell::from(Span::styled(
+                    truncate(&row_message(r, lang), usize::from(model_width)),
+                    theme.error,
+                )));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    let mut cursor = None;
+    if rows.is_empty() {
+        frame.render_widget(
+            Table::new(Vec::<Row>::new(), widths).header(header),
+            table_area,
+        );
+        if table_area.height > 1 {
+            frame.render_widget(
+                Paragraph::new(i18n::ROWS_EMPTY.get(lang)).style(theme.muted),
+                Rect::new(area.x, area.y + 1, area.width, 1),
+            );
+        }
+    } else {
+        let visible = usize::from(table_area.height.saturating_sub(1)).max(1);
+        let selected = flow.cursor.min(rows.len() - 1);
+        let offset = (selected + 1).saturating_sub(visible);
+        let table = Table::new(rows, widths)
+            .header(header)
+            .column_spacing(1)
+            .row_highlight_style(theme.selection);
+        let mut state = TableState::new()
+            .with_offset(offset)
+            .with_selected(Some(selected));
+        frame.render_stateful_widget(table, table_area, &mut state);
+        // A refused row's message spans the device columns (a table has no colspan):
+        // drawn over them, in the error color, reversed on the selected row.
+        let message_x = W_SEL + 1 + W_SERIAL + 1;
+        if table_area.width > message_x {
+            let width = table_area.width - message_x;
+            for (i, line) in flow.rows.iter().enumerate().skip(offset).take(visible) {
+                if line.is_ok() {
+                    continue;
+                }
+                let y = table_area.y + 1 + u16::try_from(i - offset).unwrap_or(0);
+                if y >= table_area.bottom() {
+                    break;
+                }
+                let style = if i == selected {
+                    theme.error.patch(theme.selection)
+                } else {
+                    theme.error
+                };
+                let text = truncate(&row_message(&line.row, lang), usize::from(width));
+                let pad = usize::from(width).saturating_sub(display_width(&text));
+                frame.render_widget(
+                    Paragraph::new(Span::styled(format!("{text}{}", " ".repeat(pad)), style)),
+                    Rect::new(table_area.x + message_x, y, width, 1),
+                );
+            }
+        }
+        cursor = Some(Position::new(
+            table_area.x,
+            table_area.y + 1 + u16::try_from(selected - offset).unwrap_or(0),
+        ));
+        // The row under the cursor in full: the error text or model and vendor.
+        if let Some(line) = flow.rows.get(selected) {
+            let r = &line.row;
+            let (text, style) = if line.is_ok() {
+                let vendor = vendor_name(r, lang);
+                let mut text = format!(
+                    "{} · {} · {}",
+                    r.serial,
+                    r.model.as_deref().unwrap_or("—"),
+                    vendor
+                );
+                if let Some(retail) = r.retail_price {
+                    text.push_str(&format!(
+                        " · {} {}",
+                        i18n::RETAIL_PRICE.get(lang),
+                        format_rub(retail, false)
+                    ));
+                }
+                (text, theme.muted)
+            } else {
+                (
+                    format!("{} · {}", r.serial, row_message(r, lang)),
+                    theme.error,
+                )
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    truncate(&text, usize::from(area.width)),
+                    style,
+                )),
+                detail_row,
+            );
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            truncate(&summary_text(flow, lang), usize::from(area.width)),
+            theme.header,
+        )),
+        summary_row,
+    );
+    cursor
+}
+
+/// The row's vendor, or «—» when the portal named none.
+fn vendor_name(row: &PrecheckRow, lang: Lang) -> &'static str {
+    row.vendor.as_ref().map(|v| v.id.name(lang)).unwrap_or("—")
+}
+
+/// The portal's message for a refused row, or the outcome's own text.
+fn row_message(row: &PrecheckRow, lang: Lang) -> String {
+    row.message
+        .clone()
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| row.outcome.message(lang).to_string())
+}
