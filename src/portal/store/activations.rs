@@ -319,7 +319,10 @@ pub fn due(conn: &Connection, due_by: DateTime<Utc>, limit: usize) -> Result<Vec
     )?;
     let numbers = stmt
         .query_map(
-            params![queue_time_to_sql(due_by), i64::try_from(limit).unwrap_or(i64::MAX)],
+            params![
+                queue_time_to_sql(due_by),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
             |row| row.get(0),
         )?
         .collect::<Result<Vec<i64>, _>>()?;
@@ -345,7 +348,11 @@ pub fn mark_done(
         "UPDATE activations SET status = 'done', completed_at = ?, error = NULL, license_text = ?
          WHERE number = ?",
     )?
-    .execute(params![timestamp_to_sql(completed_at), license_text, number])?;
+    .execute(params![
+        timestamp_to_sql(completed_at),
+        license_text,
+        number
+    ])?;
     Ok(())
 }
 
