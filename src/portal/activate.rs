@@ -24,7 +24,7 @@ fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);
@@ -104,18 +104,18 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Result<Result<Created, ApiError>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some((key, hash)) = &request.idempotency {
-        if let Some(seen) = keys::find_idempotent(&tx, request.token_id, key)? {
-            if seen.request_hash != *hash {
-                return Ok(Err(ApiError::Conflict(format!(
-                    "Idempotency-Key {key:?} was already used with a different request; use a new key for a new request"
-                ))));
-            }
-            let stored: CreatedActivations =
-                serde_json::from_str(&seen.response).map_err(invalid)?;
-            return Ok(Ok(Created::Replayed(stored)));
+    if let Some((key, hash)) = &request.idempotency
+        && let Some(seen) = keys::find_idempotent(&tx, request.token_id, key)?
+    {
+        if seen.request_hash != *hash {
+            return Ok(Err(ApiError::Conflict(format!(
+                "Idempotency-Key {key:?} was already used with a different request; use a new key for a new request"
+            ))));
         }
+        let stored: CreatedActivations = serde_json::from_str(&seen.response).map_err(invalid)?;
+        return Ok(Ok(Created::Replayed(stored)));
     }
+
     let Some(org) = catalog::organizations(&tx, &[request.organization])?
         .into_iter()
         .next()
@@ -160,9 +160,9 @@ pub fn create(
         }));
     }
 
-    let mut number = activations::next_number(&tx)?;
+    let first_number = activations::next_number(&tx)?;
     let mut created = Vec::new();
-    for (vendor, group) in split_by_vendor(&rows) {
+    for (number, (vendor, group)) in (first_number..).zip(split_by_vendor(&rows)) {
         let lines: Vec<ActivationLine> = group
             .iter()
             .filter_map(|checked| {
@@ -193,7 +193,6 @@ pub fn create(
         let summary = activations::summary(&tx, number)?
             .ok_or_else(|| invalid(format!("activation {number} vanished")))?;
         created.push(summary);
-        number += 1;
     }
     let response = CreatedActivations {
         activations: created,
