@@ -22,6 +22,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -49,7 +50,9 @@ pub fn router(state: AppState) -> Router {
         .route(&at("/signing-key"), get(signing_key))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(CompressionLayer::new())
+        // Fastest gzip: a 10 000-row precheck is ~2.5 MB of JSON; level 1 still shrinks
+        // it ~8x at a fraction of the default level's CPU time.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
