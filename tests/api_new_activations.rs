@@ -540,7 +540,7 @@ async fn roles_decide_who_may_write() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_worker_completes_activations_and_refuses_what_the_registry_refuses() {
-    let portal = TestPortal::start_worker(fast_worker(300)).await;
+    let portal = TestPortal::start_worker(fast_worker(1_000)).await;
     let admin = portal.admin();
     let known = serials(&portal);
     let pk = kind(&known.ok, Vendor::PayKiosk);
@@ -560,7 +560,7 @@ async fn the_worker_completes_activations_and_refuses_what_the_registry_refuses(
         .expect("created")
         .activations[0]
         .clone();
-    // Not instant: right after creation the worker has not touched them.
+    // Not instant: right after creation (well within the 1 s delay) nothing was touched.
     assert_eq!(
         status_of(&admin, created[0].number).await,
         ActivationStatus::InProgress
@@ -608,7 +608,7 @@ async fn the_worker_completes_activations_and_refuses_what_the_registry_refuses(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn retry_gets_past_a_transient_refusal_and_only_errors_can_be_retried() {
-    let portal = TestPortal::start_worker(fast_worker(100)).await;
+    let portal = TestPortal::start_worker(fast_worker(1_000)).await;
     let admin = portal.admin();
     let known = serials(&portal);
     let flaky = kind(&known.refused_once, Vendor::PayKiosk)[0].clone();
@@ -619,6 +619,7 @@ async fn retry_gets_past_a_transient_refusal_and_only_errors_can_be_retried() {
         .expect("created")
         .activations[0]
         .clone();
+    // Still within the worker's 1 s delay: in progress.
     let (status, message) = api_status(admin.retry(created.number).await);
     assert_eq!(status, 409, "in progress cannot be retried");
     assert!(message.contains("in_progress"), "{message}");
