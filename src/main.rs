@@ -7,9 +7,11 @@ use licadm::client::wire::Role;
 use licadm::config::{self, Connection, Overrides};
 use licadm::console::{self, ConsoleOptions, data::DataSource};
 use licadm::domain::Lang;
-use licadm::portal::{DemoOptions, Portal, create_token};
+use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -62,6 +64,24 @@ enum Command {
         /// With --demo: number of demo activations (default 420), e.g. 100000 for benchmarks.
         #[arg(long, requires = "demo")]
         scale: Option<usize>,
+        /// How long a new activation waits before the worker completes it (the vendor
+        /// registry is not instant).
+        #[arg(long, default_value_t = 2500)]
+        worker_delay_ms: u64,
+    },
+    /// Check a license file offline: is it genuine, signed by the portal's key?
+    ///
+    /// Exit status: 0 genuine, 1 not genuine, 2 the file or key could not be read.
+    Verify {
+        /// The license file (license-<number>.lic).
+        file: PathBuf,
+        /// The portal's public key: base64 (GET /api/v1/signing-key) or a file holding it.
+        #[arg(long)]
+        key: Option<String>,
+        /// Read the key from this portal store instead (default: the embedded portal's
+        /// store in the data directory).
+        #[arg(long)]
+        db: Option<PathBuf>,
     },
     /// Manage bearer tokens.
     Token {
@@ -94,6 +114,15 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // Offline and synchronous: no runtime, its own exit codes.
+    if let Some(Command::Verify { file, key, db }) = &cli.command {
+        return verify(
+            file,
+            key.as_deref(),
+            db.as_deref(),
+            cli.console.data_dir.as_deref(),
+        );
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -121,7 +150,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             listen,
             demo,
             scale,
-        }) => serve(db, listen, demo, scale).await,
+            worker_delay_ms,
+        }) => serve(db, listen, demo, scale, worker_delay_ms).await,
+        Some(Command::Verify { .. }) => Ok(()),
         Some(Command::Token {
             command:
                 TokenCommand::Create {
@@ -143,6 +174,7 @@ async fn serve(
     listen: SocketAddr,
     demo: bool,
     scale: Option<usize>,
+    worker_delay_ms: u64,
 ) -> anyhow::Result<()> {
     init_logging();
     let demo_options = demo.then(|| {
@@ -151,10 +183,15 @@ async fn serve(
             .unwrap_or_default()
     });
     let db_for_open = db.clone();
-    let portal = tokio::task::spawn_blocking(move || Portal::open(&db_for_open, demo_options))
-        .await
-        .context("portal start-up task failed")?
-        .with_context(|| format!("cannot open store {}", db.display()))?;
+    let options = PortalOptions {
+        worker_delay: Duration::from_millis(worker_delay_ms),
+        ..PortalOptions::default()
+    };
+    let portal =
+        tokio::task::spawn_blocking(move || Portal::open_with(&db_for_open, demo_options, options))
+            .await
+            .context("portal start-up task failed")?
+            .with_context(|| format!("cannot open store {}", db.display()))?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -218,4 +255,100 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
         }
     };
     console::run(source, ConsoleOptions { lang, no_color }).await
+}
+
+/// Where the public key for `verify` comes from, in order: `--key`, `--db`, the
+/// embedded portal's store.
+fn verification_key(
+    key: Option<&str>,
+    db: Option<&Path>,
+    data_dir: Option<&Path>,
+) -> anyhow::Result<(String, String)> {
+    if let Some(key) = key {
+        let path = Path::new(key);
+        if path.is_file() {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the key file {}", path.display()))?;
+            return Ok((
+                text.trim().to_string(),
+                format!("key file {}", path.display()),
+            ));
+        }
+        return Ok((key.trim().to_string(), "--key".into()));
+    }
+    let how = "pass the portal's public key with --key (GET /api/v1/signing-key answers it as public_key), or --db with the portal's store file";
+    let store = match db {
+        Some(db) => db.to_path_buf(),
+        None => {
+            let dir = match data_dir {
+                Some(dir) => dir.to_path_buf(),
+                None => licadm::embedded::default_data_dir()
+                    .with_context(|| format!("no key given: {how}"))?,
+            };
+            let store = dir.join("portal.sqlite");
+            if !store.is_file() {
+                anyhow::bail!(
+                    "no key given and no embedded portal store at {}: {how}",
+                    store.display()
+                );
+            }
+            store
+        }
+    };
+    let key =
+        licadm::portal::signing_public_key(&store).with_context(|| format!("no key: {how}"))?;
+    Ok((key, format!("portal store {}", store.display())))
+}
+
+fn verify(file: &Path, key: Option<&str>, db: Option<&Path>, data_dir: Option<&Path>) -> ExitCode {
+    use licadm::domain::license::{decode_public_key, verify};
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("licadm verify: cannot read {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let (key_text, source) = match verification_key(key, db, data_dir) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("licadm verify: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let public_key = match decode_public_key(&key_text) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("licadm verify: the key from {source} is unusable: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string());
+    let Ok(text) = String::from_utf8(bytes) else {
+        println!(
+            "NOT GENUINE: {name} is not UTF-8 text, so it was changed or is not a license file"
+        );
+        return ExitCode::from(1);
+    };
+    match verify(&text, &public_key) {
+        Ok(license) => {
+            println!(
+                "GENUINE: {name} — activation {}, organization INN {}, {} devices, issued {} (key from {source})",
+                license.activation,
+                license.organization_inn,
+                license.lines.len(),
+                license
+                    .issued_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("NOT GENUINE: {name}: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -645,14 +645,73 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/prices",
         "/api/v1/activations",
         "/api/v1/activations/{number}",
+        "/api/v1/organizations/{id}/accept-offer",
+        "/api/v1/precheck",
+        "/api/v1/activations/{number}/retry",
+        "/api/v1/activations/{number}/license-file",
+        "/api/v1/signing-key",
     ]
     .into();
     assert_eq!(listed, served);
-    // Every documented route answers 200 on the real router.
+    // A done activation, so the license file is served too.
+    let done = portal
+        .admin()
+        .activations(&ActivationQuery {
+            status: Some(ActivationStatus::Done),
+            ..Default::default()
+        })
+        .await
+        .expect("done activations")
+        .items[0]
+        .number;
+    // Every documented GET answers 200 on the real router; a POST-only route refuses GET.
     for path in &listed {
-        let concrete = path.replace("{number}", "1").replacen("/api/v1", "", 1);
-        assert_eq!(portal.raw_get(&concrete).await.status(), 200, "{path}");
+        let concrete = path
+            .replace("{number}", &done.to_string())
+            .replace("{id}", "1")
+            .replacen("/api/v1", "", 1);
+        let expected = if paths[*path].get("get").is_some() {
+            200
+        } else {
+            405
+        };
+        assert_eq!(portal.raw_get(&concrete).await.status(), expected, "{path}");
     }
+    // Writes document their refusals and the idempotency header.
+    let create = &paths["/api/v1/activations"]["post"];
+    for status in [
+        "201", "200", "400", "401", "403", "404", "409", "413", "422",
+    ] {
+        assert!(
+            create["responses"].get(status).is_some(),
+            "POST /activations documents {status}"
+        );
+    }
+    assert_eq!(create["parameters"][0]["name"], "Idempotency-Key");
+    assert_eq!(create["parameters"][0]["in"], "header");
+    for (path, statuses) in [
+        ("/api/v1/precheck", &["200", "400", "404", "413"][..]),
+        (
+            "/api/v1/activations/{number}/retry",
+            &["200", "403", "404", "409"][..],
+        ),
+        (
+            "/api/v1/organizations/{id}/accept-offer",
+            &["200", "403", "404"][..],
+        ),
+    ] {
+        for status in statuses {
+            assert!(
+                paths[path]["post"]["responses"].get(*status).is_some(),
+                "{path} documents {status}"
+            );
+        }
+    }
+    assert!(
+        paths["/api/v1/activations/{number}/license-file"]["get"]["responses"]
+            .get("409")
+            .is_some()
+    );
     let parameters = doc["paths"]["/api/v1/activations"]["get"]["parameters"]
         .as_array()
         .expect("parameters");

@@ -299,6 +299,14 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, C
         return serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()));
     }
     match serde_json::from_slice::<ErrorBody>(&bytes) {
+        Ok(body)
+            if status == StatusCode::UNPROCESSABLE_ENTITY && !body.error.rejected.is_empty() =>
+        {
+            Err(ClientError::Rejected {
+                message: body.error.message,
+                rejected: body.error.rejected,
+            })
+        }
         Ok(body) => Err(ClientError::Api {
             status: status.as_u16(),
             code: body.error.code,

@@ -18,6 +18,8 @@ const TOKEN_BYTES: usize = 32;
 /// Who is asking: the token's role, label and the organizations it may see.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// The token's row, which scopes idempotency keys.
+    pub token_id: i64,
     pub role: Role,
     pub label: String,
     /// Ordered by id.
@@ -31,6 +33,54 @@ impl Caller {
 
     pub fn sees(&self, organization: i64) -> bool {
         self.organizations.iter().any(|org| org.id == organization)
+    }
+
+    /// 403 unless the role may do `action` (SPEC §3.9): admin everything, support
+    /// retry only, viewer nothing.
+    pub fn may(&self, action: Action) -> Result<(), ApiError> {
+        let allowed = match (self.role, action) {
+            (Role::Admin, _) => true,
+            (Role::Support, Action::Retry) => true,
+            (Role::Support, _) | (Role::Viewer, _) => false,
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "role {} may not {}",
+                self.role.as_str(),
+                action.describe()
+            )))
+        }
+    }
+
+    /// 404 for an organization outside the token, exactly as reads answer.
+    pub fn organization(&self, organization: i64) -> Result<i64, ApiError> {
+        if self.sees(organization) {
+            Ok(organization)
+        } else {
+            Err(ApiError::NotFound(format!(
+                "organization {organization} not found"
+            )))
+        }
+    }
+}
+
+/// The writes a role may or may not do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    AcceptOffer,
+    CreateActivations,
+    Retry,
+}
+
+impl Action {
+    fn describe(self) -> &'static str {
+        match self {
+            Action::AcceptOffer => "accept the offer",
+            Action::CreateActivations => "create activations",
+            Action::Retry => "retry activations",
+        }
     }
 }
 
@@ -82,6 +132,7 @@ impl FromRequestParts<AppState> for Caller {
                 };
                 let organizations = catalog::organization_refs(conn, &record.organizations)?;
                 Ok(Some(Caller {
+                    token_id: record.id,
                     role: record.role,
                     label: record.label,
                     organizations,

@@ -1,10 +1,17 @@
 //! The deterministic demo data set: three organizations, both vendors, a device
-//! registry and months of activations. A fixed-seed PRNG makes two fresh stores
+//! registry and months of activations.
+//!
+//! Organizations: АЛЬСТЕР and ТЕХБИЗНЕС+ have accepted the offer and may activate; the
+//! ИП has not accepted the offer yet and is also blocked for an unpaid invoice (so
+//! accepting the offer alone does not let it activate). About 1 % of devices are
+//! refused by the vendor registry for good and another 1 % once (a registry outage
+//! that a retry gets past); both kinds exist for both vendors. A fixed-seed PRNG makes two fresh stores
 //! byte-for-byte alike, so tests and screenshots are stable.
 
 use super::DemoOptions;
 use super::store::activations::{self, NewActivation};
 use super::store::catalog::{self, NewDevice, NewModel, NewOrganization};
+use super::store::registry::Refusal;
 use super::store::{Store, StoreError};
 use crate::client::wire::ActivationLine;
 use crate::domain::{ActivationStatus, Inn, Kopecks, Vendor, new_until};
@@ -108,7 +115,7 @@ struct Device {
     serial: String,
     model: usize,
     current_until: Option<NaiveDate>,
-    registry_refuses: bool,
+    refusal: Refusal,
 }
 
 fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> Result<DateTime<Utc>, StoreError> {
@@ -146,7 +153,7 @@ fn organizations() -> Result<Vec<NewOrganization>, StoreError> {
             kpp: None,
             offer_accepted_at: None,
             offer_accepted_by: None,
-            activation_blocked: false,
+            activation_blocked: true,
         },
     ])
 }
@@ -158,13 +165,13 @@ fn devices(rng: &mut SplitMix64, count: usize, today: NaiveDate) -> Vec<Device> 
             serial: SEED_SERIAL_NETPAY.into(),
             model: NETPAY_MODEL,
             current_until: NaiveDate::from_ymd_opt(2027, 12, 9),
-            registry_refuses: false,
+            refusal: Refusal::None,
         },
         Device {
             serial: SEED_SERIAL_REFUSED.into(),
             model: NETPAY_MODEL,
             current_until: NaiveDate::from_ymd_opt(2030, 12, 9),
-            registry_refuses: true,
+            refusal: Refusal::Permanent,
         },
     ];
     let mut seen: HashSet<String> = devices.iter().map(|d| d.serial.clone()).collect();
@@ -194,7 +201,11 @@ fn devices(rng: &mut SplitMix64, count: usize, today: NaiveDate) -> Vec<Device> 
             serial,
             model,
             current_until,
-            registry_refuses: rng.below(100) == 0,
+            refusal: match rng.below(100) {
+                0 => Refusal::Permanent,
+                1 => Refusal::Transient,
+                _ => Refusal::None,
+            },
         });
     }
     devices
@@ -244,6 +255,7 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
     let seed_error_at = in_progress_from.checked_sub(3);
 
     let mut activations = Vec::with_capacity(options.activations);
+    let mut in_progress_devices: HashSet<usize> = HashSet::new();
     for index in 0..options.activations {
         let working_second =
             span_seconds * index as i64 / total + rng.below(slot_seconds as u64) as i64;
@@ -275,9 +287,15 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
             let wanted = line_count(&mut rng).min(pool.len());
             while picked.len() < wanted {
                 let candidate = pool[rng.below(pool.len() as u64) as usize];
-                if !picked.contains(&candidate) {
+                // A device is in at most one in-progress activation, as the portal's
+                // own precheck (`pending`) guarantees for new ones.
+                let busy = index >= in_progress_from && in_progress_devices.contains(&candidate);
+                if !picked.contains(&candidate) && !busy {
                     picked.push(candidate);
                 }
+            }
+            if index >= in_progress_from {
+                in_progress_devices.extend(picked.iter().copied());
             }
         }
         let Some(&first_pick) = picked.first() else {
@@ -322,7 +340,7 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
                 let culprit = picked
                     .iter()
                     .copied()
-                    .find(|&i| devices[i].registry_refuses)
+                    .find(|&i| devices[i].refusal == Refusal::Permanent)
                     .unwrap_or(first_pick);
                 let template = if forced_seed_error {
                     ERROR_TEXTS[0]
@@ -341,6 +359,7 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
             created_at,
             completed_at,
             error,
+            queued_at: (status == ActivationStatus::InProgress).then_some(created_at),
             lines,
         });
     }
@@ -369,7 +388,7 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
                     serial: device.serial.clone(),
                     model_id: device.model as i64 + 1,
                     current_until: device.current_until,
-                    registry_refuses: device.registry_refuses,
+                    refusal: device.refusal,
                 },
             )?;
         }

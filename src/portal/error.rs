@@ -1,7 +1,7 @@
 //! The one error type of the HTTP layer, mapped once to status + `{"error":{...}}`.
 
 use super::store::StoreError;
-use crate::client::wire::{ErrorBody, ErrorInfo};
+use crate::client::wire::{ErrorBody, ErrorInfo, PrecheckRow};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,8 +14,22 @@ pub enum ApiError {
     /// Missing, malformed or unknown token; the message says which.
     #[error("{0}")]
     Unauthorized(String),
+    /// The token's role may not do this; the message names the role and the action.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// The object is not in a state that allows this (or an idempotency key clash).
+    #[error("{0}")]
+    Conflict(String),
+    /// Well-formed but refused by a business rule; `rejected` lists refused serials.
+    #[error("{message}")]
+    Unprocessable {
+        message: String,
+        rejected: Vec<PrecheckRow>,
+    },
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("{0}")]
     MethodNotAllowed(String),
     /// Never caused by input: logged in full, answered vaguely.
@@ -28,16 +42,33 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Unprocessable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 }
 
+impl ApiError {
+    pub fn unprocessable(message: impl Into<String>) -> ApiError {
+        ApiError::Unprocessable {
+            message: message.into(),
+            rejected: Vec::new(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
         let (status, code) = self.status_and_code();
+        let rejected = match &mut self {
+            ApiError::Unprocessable { rejected, .. } => std::mem::take(rejected),
+            _ => Vec::new(),
+        };
         let message = match &self {
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed inside the portal");
@@ -49,7 +80,7 @@ impl IntoResponse for ApiError {
             error: ErrorInfo {
                 code: code.to_string(),
                 message,
-                rejected: Vec::new(),
+                rejected,
             },
         };
         let mut response = (status, Json(body)).into_response();

@@ -3,6 +3,7 @@
 //! `licadm serve` and the console's embedded mode both start it through [`Portal`];
 //! `licadm token create` goes through [`create_token`].
 
+mod activate;
 mod auth;
 mod demo;
 mod error;
@@ -10,12 +11,17 @@ mod openapi;
 mod params;
 mod routes;
 mod store;
+mod worker;
 
 use crate::client::wire::Role;
 use anyhow::Context;
 use chrono::Utc;
+use ed25519_dalek::SigningKey;
+use std::collections::HashMap;
 use std::path::Path;
-use store::{Store, catalog, tokens};
+use std::sync::Arc;
+use std::time::Duration;
+use store::{Store, catalog, keys, registry, tokens};
 
 pub use auth::TOKEN_PREFIX;
 
@@ -32,10 +38,34 @@ impl Default for DemoOptions {
     }
 }
 
+/// How the portal runs besides its store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortalOptions {
+    /// Run the activation worker while serving.
+    pub run_worker: bool,
+    /// How long a queued activation waits before the worker takes it (the vendor
+    /// registry is not instant).
+    pub worker_delay: Duration,
+    /// How often the worker looks for due activations.
+    pub worker_tick: Duration,
+}
+
+impl Default for PortalOptions {
+    fn default() -> Self {
+        PortalOptions {
+            run_worker: true,
+            worker_delay: Duration::from_millis(2_500),
+            worker_tick: Duration::from_millis(250),
+        }
+    }
+}
+
 /// State shared by every handler.
 #[derive(Clone)]
 pub(crate) struct AppState {
     store: Store,
+    /// The portal's license-signing key, generated once and kept in the store.
+    key: Arc<SigningKey>,
 }
 
 /// A portal over one store file. Cheap to clone.
@@ -43,6 +73,7 @@ pub(crate) struct AppState {
 pub struct Portal {
     state: AppState,
     demo_filled: bool,
+    options: PortalOptions,
 }
 
 impl Portal {
@@ -50,6 +81,15 @@ impl Portal {
     /// Some and the store has no organizations yet, fills it with the deterministic demo
     /// data set. Blocking: call it before serving (or from `spawn_blocking`).
     pub fn open(db: &Path, demo: Option<DemoOptions>) -> anyhow::Result<Portal> {
+        Portal::open_with(db, demo, PortalOptions::default())
+    }
+
+    /// [`Portal::open`] with explicit worker options.
+    pub fn open_with(
+        db: &Path,
+        demo: Option<DemoOptions>,
+        options: PortalOptions,
+    ) -> anyhow::Result<Portal> {
         let store = Store::open(db)
             .with_context(|| format!("cannot open the portal store {}", db.display()))?;
         let mut demo_filled = false;
@@ -60,9 +100,14 @@ impl Portal {
                 demo_filled = true;
             }
         }
+        let key = load_or_create_key(&store)?;
         Ok(Portal {
-            state: AppState { store },
+            state: AppState {
+                store,
+                key: Arc::new(key),
+            },
             demo_filled,
+            options,
         })
     }
 
@@ -71,9 +116,23 @@ impl Portal {
         routes::router(self.state.clone())
     }
 
-    /// Serves until the future is dropped or the process ends.
+    /// Serves until the future is dropped or the process ends. The activation worker
+    /// (when enabled) runs alongside and stops with it; queued work lives in the store
+    /// only, so a later `serve` on the same file picks it up.
     pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        let _worker = self.options.run_worker.then(|| {
+            worker::AbortOnDrop(tokio::spawn(worker::run(
+                self.state.store.clone(),
+                self.state.key.clone(),
+                self.options,
+            )))
+        });
         axum::serve(listener, self.router()).await
+    }
+
+    /// Base64 of the portal's ed25519 public key (as `GET /api/v1/signing-key`).
+    pub fn public_key(&self) -> String {
+        crate::domain::license::encode_public_key(&self.state.key.verifying_key())
     }
 
     /// True when `open` just filled the demo data (so the CLI can print a demo token).
@@ -117,4 +176,68 @@ pub fn create_token(
         tokens::insert(conn, &hash, role, &label, &scope, Utc::now())
     })?;
     Ok(token)
+}
+
+/// The signing key stored with the portal, created on first open.
+fn load_or_create_key(store: &Store) -> anyhow::Result<SigningKey> {
+    let mut fresh = [0u8; 32];
+    getrandom::fill(&mut fresh).map_err(|e| anyhow::anyhow!("no randomness for a key: {e}"))?;
+    let secret = store.blocking(move |conn| {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if let Some(secret) = keys::signing_secret(&tx)? {
+            return Ok(secret);
+        }
+        keys::insert_signing_secret(&tx, &fresh, Utc::now())?;
+        tx.commit()?;
+        Ok(fresh)
+    })?;
+    Ok(SigningKey::from_bytes(&secret))
+}
+
+/// Base64 public key of the portal whose store is `db`, read without a network (for
+/// `licadm verify`). Fails when the file is missing or the portal never ran on it.
+pub fn signing_public_key(db: &Path) -> anyhow::Result<String> {
+    if !db.is_file() {
+        anyhow::bail!("there is no portal store at {}", db.display());
+    }
+    let store = Store::open(db)
+        .with_context(|| format!("cannot open the portal store {}", db.display()))?;
+    let secret = store
+        .blocking(|conn| keys::signing_secret(conn))?
+        .with_context(|| {
+            format!(
+                "the portal store {} has no signing key yet (the portal creates it when it first starts)",
+                db.display()
+            )
+        })?;
+    Ok(crate::domain::license::encode_public_key(
+        &SigningKey::from_bytes(&secret).verifying_key(),
+    ))
+}
+
+/// Serials of a (demo) store by kind, for tests and benchmarks, so they never hard-code
+/// serials that could drift from the generator. Vendor keys are `Vendor::id()`.
+#[derive(Debug, Clone, Default)]
+pub struct DemoSerials {
+    /// Accepted by the registry and not pending: precheck says `ok`.
+    pub ok: HashMap<String, Vec<String>>,
+    /// The worker's activation fails every time («снято с учёта»).
+    pub refused_permanently: HashMap<String, Vec<String>>,
+    /// The worker's first attempt fails («временно недоступен»), a retry succeeds.
+    pub refused_once: HashMap<String, Vec<String>>,
+    /// On a line of an in-progress activation: precheck says `pending`.
+    pub pending: Vec<String>,
+}
+
+/// Up to `per_kind` serials of each kind (and vendor) as the store holds them now.
+pub fn demo_serials(db: &Path, per_kind: usize) -> anyhow::Result<DemoSerials> {
+    let store = Store::open(db)
+        .with_context(|| format!("cannot open the portal store {}", db.display()))?;
+    let found = store.blocking(move |conn| registry::serials_by_kind(conn, per_kind))?;
+    Ok(DemoSerials {
+        ok: found.ok,
+        refused_permanently: found.refused_permanently,
+        refused_once: found.refused_once,
+        pending: found.pending,
+    })
 }

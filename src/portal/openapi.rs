@@ -2,8 +2,9 @@
 //! parser uses, so the document cannot drift from the server.
 
 use super::params::sort_values;
+use crate::client::wire::IDEMPOTENCY_HEADER;
 use crate::client::wire::{API_PREFIX, DEFAULT_PER_PAGE, PAGE_SIZES};
-use crate::domain::{ActivationStatus, Vendor};
+use crate::domain::{ActivationStatus, MAX_SERIALS, PrecheckOutcome, Vendor};
 use serde_json::{Value, json};
 
 fn error_response(description: &str) -> Value {
@@ -42,7 +43,56 @@ fn authed_get(summary: &str, parameters: Value, ok: Value, extra_errors: &[(&str
     }})
 }
 
+/// An authenticated POST: `body` is a schema name or None (no body needed).
+fn authed_post(
+    summary: &str,
+    parameters: Value,
+    body: Option<&str>,
+    ok: &[(&str, Value)],
+    errors: &[(&str, &str)],
+) -> Value {
+    let mut responses = json!({
+        "401": error_response("Missing, malformed or unknown bearer token (`unauthorized`)"),
+    });
+    for (status, response) in ok {
+        responses[*status] = response.clone();
+    }
+    for (status, description) in errors {
+        responses[*status] = error_response(description);
+    }
+    let mut operation = json!({
+        "summary": summary,
+        "security": [{"bearerAuth": []}],
+        "parameters": parameters,
+        "responses": responses,
+    });
+    if let Some(name) = body {
+        operation["requestBody"] = json!({
+            "required": true,
+            "content": {"application/json": {"schema": schema_ref(name)}}
+        });
+    }
+    json!({"post": operation})
+}
+
+fn number_parameter() -> Value {
+    json!({"name": "number", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}})
+}
+
+const BAD_BODY: &str = "The body is not JSON of the request shape (bad JSON, wrong type, missing field, wrong Content-Type) (`bad_request`)";
+const TOO_MANY: &str = "More than 10 000 serials, or a body over 2 MiB (`payload_too_large`)";
+
 fn components() -> Value {
+    let outcomes: Vec<Value> = [
+        PrecheckOutcome::Ok,
+        PrecheckOutcome::FormatError,
+        PrecheckOutcome::NotFound,
+        PrecheckOutcome::Duplicate,
+        PrecheckOutcome::Pending,
+    ]
+    .iter()
+    .map(|o| serde_json::to_value(o).unwrap_or(Value::Null))
+    .collect();
     let date_time = json!({"type": "string", "format": "date-time"});
     let nullable_date_time = json!({"type": "string", "format": "date-time", "nullable": true});
     let kopecks = json!({"type": "integer", "format": "int64", "description": "Integer kopecks (1/100 ruble)"});
@@ -54,8 +104,10 @@ fn components() -> Value {
                 "properties": {"error": {
                     "type": "object", "required": ["code", "message"],
                     "properties": {
-                        "code": {"type": "string", "enum": ["bad_request", "unauthorized", "not_found", "method_not_allowed", "internal"]},
-                        "message": {"type": "string", "description": "Names the offending parameter or object"}
+                        "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "payload_too_large", "unprocessable", "internal"]},
+                        "message": {"type": "string", "description": "Names the offending parameter or object"},
+                        "rejected": {"type": "array", "items": schema_ref("PrecheckRow"),
+                                     "description": "Only on a 422 of POST /activations: every serial that is not ok, and why"}
                     }
                 }}
             },
@@ -125,6 +177,45 @@ fn components() -> Value {
                     schema_ref("ActivationSummary"),
                     {"type": "object", "required": ["lines"], "properties": {"lines": array_of("ActivationLine")}}
                 ]
+            },
+            "SerialsRequest": {
+                "type": "object", "required": ["organization", "serials"],
+                "properties": {
+                    "organization": {"type": "integer", "format": "int64"},
+                    "serials": {"type": "array", "maxItems": MAX_SERIALS, "items": {"type": "string"},
+                                "description": "Raw serials as entered; the portal classifies each"}
+                }
+            },
+            "PrecheckRow": {
+                "type": "object",
+                "required": ["serial", "outcome", "message", "model", "vendor", "current_until", "new_until", "price", "retail_price"],
+                "properties": {
+                    "serial": {"type": "string"},
+                    "outcome": {"type": "string", "enum": outcomes},
+                    "message": {"type": "string", "nullable": true, "description": "Readable reason (Russian) for anything but ok"},
+                    "model": {"type": "string", "nullable": true},
+                    "vendor": {"allOf": [schema_ref("VendorRef")], "nullable": true},
+                    "current_until": {"type": "string", "format": "date", "nullable": true},
+                    "new_until": {"type": "string", "format": "date", "nullable": true,
+                                  "description": "max(current_until, today) + 12 months; only for ok"},
+                    "price": {"type": "integer", "format": "int64", "nullable": true, "description": "Your price, kopecks"},
+                    "retail_price": {"type": "integer", "format": "int64", "nullable": true, "description": "Recommended retail price, kopecks"}
+                }
+            },
+            "PrecheckResponse": {
+                "type": "object", "required": ["rows"],
+                "properties": {"rows": array_of("PrecheckRow")}
+            },
+            "CreatedActivations": {
+                "type": "object", "required": ["activations"],
+                "properties": {"activations": array_of("ActivationSummary")}
+            },
+            "SigningKeyInfo": {
+                "type": "object", "required": ["algorithm", "public_key"],
+                "properties": {
+                    "algorithm": {"type": "string", "enum": ["ed25519"]},
+                    "public_key": {"type": "string", "format": "byte", "description": "Base64 of the 32-byte public key"}
+                }
             },
             "ActivationPage": {
                 "type": "object", "required": ["items", "page", "per_page", "total"],
@@ -208,18 +299,6 @@ pub fn document() -> Value {
         ),
     );
     paths.insert(
-        path("/activations"),
-        authed_get(
-            "Activations of the token's organizations, filtered, sorted and paged",
-            activation_list_parameters(),
-            ok_response("One page; a page past the end is empty with the right total", schema_ref("ActivationPage")),
-            &[
-                ("400", "A parameter has a value outside the allowed ones; the message names it (`bad_request`)"),
-                ("404", "The `organization` does not exist or the token cannot see it (`not_found`)"),
-            ],
-        ),
-    );
-    paths.insert(
         path("/activations/{number}"),
         authed_get(
             "One activation with its lines (ordered by serial)",
@@ -229,6 +308,130 @@ pub fn document() -> Value {
                 ("400", "The number is not a whole number from 1 (`bad_request`)"),
                 ("404", "No such activation among the token's organizations (`not_found`)"),
             ],
+        ),
+    );
+    paths.insert(
+        path("/organizations/{id}/accept-offer"),
+        authed_post(
+            "Accept the sublicense offer and the personal-data consent (admin). Idempotent: the first acceptance time stays",
+            json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}}]),
+            None,
+            &[("200", ok_response("The organization with offer_accepted_at set", schema_ref("Organization")))],
+            &[
+                ("400", "The id is not a whole number from 1 (`bad_request`)"),
+                ("403", "The token's role may not accept the offer (`forbidden`)"),
+                ("404", "No such organization among the token's (`not_found`)"),
+            ],
+        ),
+    );
+    paths.insert(
+        path("/precheck"),
+        authed_post(
+            "Classify serials for activation; changes nothing. One row per input serial, in input order",
+            json!([]),
+            Some("SerialsRequest"),
+            &[("200", ok_response("One row per serial", schema_ref("PrecheckResponse")))],
+            &[
+                ("400", BAD_BODY),
+                ("404", "The organization does not exist or the token cannot see it (`not_found`)"),
+                ("413", TOO_MANY),
+            ],
+        ),
+    );
+    let mut activations = authed_get(
+        "Activations of the token's organizations, filtered, sorted and paged",
+        activation_list_parameters(),
+        ok_response(
+            "One page; a page past the end is empty with the right total",
+            schema_ref("ActivationPage"),
+        ),
+        &[
+            (
+                "400",
+                "A parameter has a value outside the allowed ones; the message names it (`bad_request`)",
+            ),
+            (
+                "404",
+                "The `organization` does not exist or the token cannot see it (`not_found`)",
+            ),
+        ],
+    );
+    activations["post"] = authed_post(
+        "Create one activation per vendor from serials that are all ok (admin); all or nothing",
+        json!([{"name": IDEMPOTENCY_HEADER, "in": "header", "required": false,
+                "description": "Repeating a request with the same key returns the same activations (200); the same key with another body is 409. Scoped per token.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255}}]),
+        Some("SerialsRequest"),
+        &[
+            ("201", ok_response("Created, in_progress, numbered sequentially in vendor order", schema_ref("CreatedActivations"))),
+            ("200", ok_response("A repeat with the same Idempotency-Key: the activations created the first time", schema_ref("CreatedActivations"))),
+        ],
+        &[
+            ("400", BAD_BODY),
+            ("403", "The token's role may not create activations (`forbidden`)"),
+            ("404", "The organization does not exist or the token cannot see it (`not_found`)"),
+            ("409", "The Idempotency-Key was already used with a different request (`conflict`)"),
+            ("413", TOO_MANY),
+            ("422", "Offer not accepted, organization blocked for an unpaid invoice, no serials, or serials that are not ok (listed in `rejected`); nothing was created (`unprocessable`)"),
+        ],
+    )["post"]
+        .take();
+    paths.insert(path("/activations"), activations);
+    paths.insert(
+        path("/activations/{number}/retry"),
+        authed_post(
+            "Queue an activation in error again (admin, support)",
+            json!([number_parameter()]),
+            None,
+            &[(
+                "200",
+                ok_response(
+                    "The activation, in_progress again",
+                    schema_ref("ActivationSummary"),
+                ),
+            )],
+            &[
+                (
+                    "400",
+                    "The number is not a whole number from 1 (`bad_request`)",
+                ),
+                ("403", "The token's role may not retry (`forbidden`)"),
+                (
+                    "404",
+                    "No such activation among the token's organizations (`not_found`)",
+                ),
+                ("409", "The activation is not in error (`conflict`)"),
+            ],
+        ),
+    );
+    let mut license = authed_get(
+        "The signed license file license-<number>.lic of a done activation",
+        json!([number_parameter()]),
+        json!({"description": "The file (Content-Disposition: attachment; filename=\"license-<number>.lic\")",
+               "content": {"text/plain; charset=utf-8": {"schema": {"type": "string"}}}}),
+        &[
+            (
+                "400",
+                "The number is not a whole number from 1 (`bad_request`)",
+            ),
+            (
+                "404",
+                "No such activation among the token's organizations (`not_found`)",
+            ),
+            ("409", "The activation is not done (`conflict`)"),
+        ],
+    );
+    license["get"]["description"] = json!(
+        "Canonical payload (activation, organization INN, issue time, each serial with valid-until and model) and an ed25519 signature over its exact bytes; check it with `licadm verify` and GET /signing-key."
+    );
+    paths.insert(path("/activations/{number}/license-file"), license);
+    paths.insert(
+        path("/signing-key"),
+        authed_get(
+            "The portal's public key for checking license files offline",
+            json!([]),
+            ok_response("ed25519 public key", schema_ref("SigningKeyInfo")),
+            &[],
         ),
     );
     json!({

@@ -4,8 +4,9 @@
 
 use licadm::client::wire::{ActivationQuery, ActivationSummary, Role};
 use licadm::client::{ApiClient, install_tls_provider};
-use licadm::portal::{DemoOptions, Portal, create_token};
+use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 
 pub struct TestPortal {
@@ -21,26 +22,51 @@ pub struct TestPortal {
     server: JoinHandle<std::io::Result<()>>,
 }
 
+/// Portal options without the worker: read tests see the demo data exactly as seeded
+/// (the worker would complete its in-progress activations).
+pub fn no_worker() -> PortalOptions {
+    PortalOptions {
+        run_worker: false,
+        ..PortalOptions::default()
+    }
+}
+
+/// A worker that takes queued activations after `delay_ms`, looking every 20 ms.
+pub fn fast_worker(delay_ms: u64) -> PortalOptions {
+    PortalOptions {
+        run_worker: true,
+        worker_delay: Duration::from_millis(delay_ms),
+        worker_tick: Duration::from_millis(20),
+    }
+}
+
 impl TestPortal {
     pub async fn start() -> TestPortal {
         TestPortal::start_with(DemoOptions::default()).await
     }
 
     pub async fn start_with(options: DemoOptions) -> TestPortal {
+        TestPortal::start_full(options, no_worker()).await
+    }
+
+    /// The default demo data with the given worker options.
+    pub async fn start_worker(portal: PortalOptions) -> TestPortal {
+        TestPortal::start_full(DemoOptions::default(), portal).await
+    }
+
+    pub async fn start_full(options: DemoOptions, portal_options: PortalOptions) -> TestPortal {
         install_tls_provider();
         let dir = tempfile::tempdir().expect("temp dir for the store");
         let db = dir.path().join("portal.sqlite");
         let open_db = db.clone();
-        let portal = tokio::task::spawn_blocking(move || Portal::open(&open_db, Some(options)))
-            .await
-            .expect("open task")
-            .expect("portal opens with demo data");
+        let portal = tokio::task::spawn_blocking(move || {
+            Portal::open_with(&open_db, Some(options), portal_options)
+        })
+        .await
+        .expect("open task")
+        .expect("portal opens with demo data");
         assert!(portal.demo_filled(), "a fresh store gets the demo data");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let base = format!("http://{}", listener.local_addr().expect("local addr"));
-        let server = tokio::spawn(portal.serve(listener));
+        let (base, server) = serve(portal).await;
         let admin_token = create_token(&db, Role::Admin, &[], "admin@test").expect("admin token");
         let raw = reqwest::Client::new();
         TestPortal {
@@ -51,6 +77,24 @@ impl TestPortal {
             raw,
             server,
         }
+    }
+
+    /// Stops the portal (its worker too) and opens the same store file again with
+    /// `options`, as a restarted process would. The address changes; tokens stay valid.
+    pub async fn restart(&mut self, options: PortalOptions) {
+        self.server.abort();
+        let _ = (&mut self.server).await;
+        let db = self.db.clone();
+        let portal = tokio::task::spawn_blocking(move || {
+            Portal::open_with(&db, Some(DemoOptions::default()), options)
+        })
+        .await
+        .expect("open task")
+        .expect("portal reopens");
+        assert!(!portal.demo_filled(), "a reopened store keeps its data");
+        let (base, server) = serve(portal).await;
+        self.base = base;
+        self.server = server;
     }
 
     pub fn token(&self, role: Role, organizations: &[i64], label: &str) -> String {
@@ -83,6 +127,34 @@ impl TestPortal {
 impl Drop for TestPortal {
     fn drop(&mut self) {
         self.server.abort();
+    }
+}
+
+async fn serve(portal: Portal) -> (String, JoinHandle<std::io::Result<()>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let base = format!("http://{}", listener.local_addr().expect("local addr"));
+    (base, tokio::spawn(portal.serve(listener)))
+}
+
+/// Polls `probe` every 20 ms until it yields a value or `timeout` passes (then panics
+/// naming `what`). The wait is on the condition, never a fixed sleep.
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(
+            started.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

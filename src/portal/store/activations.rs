@@ -2,8 +2,8 @@
 
 use super::catalog::parse_vendor;
 use super::{
-    StoreError, date_from_sql, date_to_sql, optional, placeholders, timestamp_from_sql,
-    timestamp_to_sql,
+    StoreError, date_from_sql, date_to_sql, optional, placeholders, queue_time_to_sql,
+    timestamp_from_sql, timestamp_to_sql,
 };
 use crate::client::wire::{
     ActivationDetail, ActivationLine, ActivationSort, ActivationSortKey, ActivationSummary, OrgRef,
@@ -12,7 +12,7 @@ use crate::client::wire::{
 use crate::domain::{ActivationStatus, Kopecks, Vendor};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 /// What `q` asks for, already interpreted by the request parser.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +45,8 @@ pub struct NewActivation {
     pub created_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
     pub error: Option<String>,
+    /// When the worker may take it (in-progress activations only).
+    pub queued_at: Option<DateTime<Utc>>,
     pub lines: Vec<ActivationLine>,
 }
 
@@ -241,8 +243,8 @@ pub fn insert(conn: &Connection, activation: &NewActivation) -> Result<(), Store
     let total: Kopecks = activation.lines.iter().map(|line| line.price).sum();
     conn.prepare_cached(
         "INSERT INTO activations (number, organization_id, vendor, status, license_count, total_cost,
-                                  created_at, completed_at, error)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                  created_at, completed_at, error, queued_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         activation.number,
@@ -254,6 +256,7 @@ pub fn insert(conn: &Connection, activation: &NewActivation) -> Result<(), Store
         timestamp_to_sql(activation.created_at),
         activation.completed_at.map(timestamp_to_sql),
         activation.error,
+        activation.queued_at.map(queue_time_to_sql),
     ])?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO activation_lines (activation_number, serial, model, current_until, new_until, price)
@@ -269,6 +272,93 @@ pub fn insert(conn: &Connection, activation: &NewActivation) -> Result<(), Store
             line.price.0,
         ])?;
     }
+    Ok(())
+}
+
+/// The number the next new activation gets.
+pub fn next_number(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM activations",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
+/// One activation's summary, unscoped (the caller has checked the scope).
+pub fn summary(conn: &Connection, number: i64) -> Result<Option<ActivationSummary>, StoreError> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM activations a JOIN organizations o ON o.id = a.organization_id
+         WHERE a.number = ?"
+    );
+    let raw = conn
+        .prepare_cached(&sql)?
+        .query_row([number], RawSummary::from_row)
+        .optional()?;
+    raw.map(RawSummary::into_summary).transpose()
+}
+
+/// Queues an errored activation again: `in_progress`, error cleared, due after the
+/// worker's delay from `now`. Returns false when it was not in `error`.
+pub fn requeue(conn: &Connection, number: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE activations SET status = 'in_progress', error = NULL, completed_at = NULL,
+                    queued_at = ?
+             WHERE number = ? AND status = 'error'",
+        )?
+        .execute(params![queue_time_to_sql(now), number])?;
+    Ok(changed == 1)
+}
+
+/// In-progress activations queued at or before `due_by`, oldest first.
+pub fn due(conn: &Connection, due_by: DateTime<Utc>, limit: usize) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT number FROM activations
+         WHERE status = 'in_progress' AND queued_at <= ?
+         ORDER BY queued_at, number LIMIT ?",
+    )?;
+    let numbers = stmt
+        .query_map(
+            params![
+                queue_time_to_sql(due_by),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            |row| row.get(0),
+        )?
+        .collect::<Result<Vec<i64>, _>>()?;
+    Ok(numbers)
+}
+
+/// The stored license file text (set when the worker completed the activation).
+pub fn license_text(conn: &Connection, number: i64) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT license_text FROM activations WHERE number = ?")?
+        .query_row([number], |row| row.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
+pub fn mark_done(
+    conn: &Connection,
+    number: i64,
+    completed_at: DateTime<Utc>,
+    license_text: &str,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE activations SET status = 'done', completed_at = ?, error = NULL, license_text = ?
+         WHERE number = ?",
+    )?
+    .execute(params![
+        timestamp_to_sql(completed_at),
+        license_text,
+        number
+    ])?;
+    Ok(())
+}
+
+pub fn mark_error(conn: &Connection, number: i64, error: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE activations SET status = 'error', error = ? WHERE number = ?")?
+        .execute(params![error, number])?;
     Ok(())
 }
 

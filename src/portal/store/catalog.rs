@@ -30,7 +30,7 @@ pub struct NewDevice {
     pub serial: String,
     pub model_id: i64,
     pub current_until: Option<NaiveDate>,
-    pub registry_refuses: bool,
+    pub refusal: super::registry::Refusal,
 }
 
 pub fn organization_count(conn: &Connection) -> Result<i64, StoreError> {
@@ -162,7 +162,23 @@ pub fn insert_device(conn: &Connection, device: &NewDevice) -> Result<(), StoreE
             device.serial,
             device.model_id,
             device.current_until.map(date_to_sql),
-            device.registry_refuses
+            device.refusal.to_sql()
         ])?;
+    Ok(())
+}
+
+/// Records the acceptance of the sublicense offer and the personal-data consent. The
+/// first acceptance stands: accepting again changes nothing.
+pub fn accept_offer(
+    conn: &Connection,
+    id: i64,
+    by: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE organizations SET offer_accepted_at = ?, offer_accepted_by = ?
+         WHERE id = ? AND offer_accepted_at IS NULL",
+    )?
+    .execute(params![timestamp_to_sql(at), by, id])?;
     Ok(())
 }

@@ -87,6 +87,32 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (token_id, organization_id)
     ) WITHOUT ROWID;
     "#,
+    // 2: new activations (issue 3): the worker queue, stored license files, the
+    // portal's signing key and idempotency keys. `devices.registry_refuses` now holds a
+    // kind: 0 = accepted, 1 = refused for good, 2 = refused once (transient outage).
+    r#"
+    ALTER TABLE activations ADD COLUMN queued_at TEXT;
+    ALTER TABLE activations ADD COLUMN license_text TEXT;
+    UPDATE activations SET queued_at = strftime('%Y-%m-%dT%H:%M:%S.000Z', created_at)
+     WHERE status = 'in_progress';
+    -- The worker's queue: only in-progress rows, oldest first.
+    CREATE INDEX activations_queue ON activations(queued_at) WHERE status = 'in_progress';
+
+    CREATE TABLE signing_key (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        secret     BLOB NOT NULL CHECK (length(secret) = 32),
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE idempotency_keys (
+        token_id     INTEGER NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+        key          TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        response     TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        PRIMARY KEY (token_id, key)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the store up to the newest schema. Each migration runs in its own

@@ -6,7 +6,9 @@
 
 pub mod activations;
 pub mod catalog;
+pub mod keys;
 pub mod migrations;
+pub mod registry;
 pub mod tokens;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -114,6 +116,12 @@ pub fn refresh_statistics(conn: &Connection) -> Result<(), StoreError> {
 /// one fixed width, so text order is time order and the index sorts correctly.
 pub fn timestamp_to_sql(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Queue times keep milliseconds, so a worker delay under a second still means something.
+/// Fixed width as well: text order is time order.
+pub fn queue_time_to_sql(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 pub fn timestamp_from_sql(column: &'static str, value: &str) -> Result<DateTime<Utc>, StoreError> {

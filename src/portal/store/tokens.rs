@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// A token as the store knows it.
 #[derive(Debug, Clone)]
 pub struct TokenRecord {
+    pub id: i64,
     pub role: Role,
     pub label: String,
     pub organizations: Vec<i64>,
@@ -65,6 +66,7 @@ pub fn find_by_hash(conn: &Connection, hash: &str) -> Result<Option<TokenRecord>
         .query_map([id], |row| row.get(0))?
         .collect::<Result<Vec<i64>, _>>()?;
     Ok(Some(TokenRecord {
+        id,
         role,
         label,
         organizations,

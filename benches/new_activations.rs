@@ -1,0 +1,143 @@
+//! Precheck and activation creation at scale, over HTTP on loopback.
+//!
+//! `cargo bench --bench new_activations`: a store with 100 000 devices (demo data with
+//! 33 334 activations), the worker off so it cannot interfere. Precheck of 10 000 ok
+//! serials (both vendors) is sent `LICADM_BENCH_REQUESTS` times (default 20); creating
+//! activations from 10 000 ok serials is done 5 times, each with fresh serials (created
+//! serials become pending). Typed-client times include request encoding, gzip and
+//! response decoding; the raw scenario (no gzip, body not decoded) is the portal's time
+//! plus loopback.
+
+use licadm::client::wire::Role;
+use licadm::client::{ApiClient, new_idempotency_key};
+use licadm::domain::PrecheckOutcome;
+use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token, demo_serials};
+use std::time::{Duration, Instant};
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "| {name} | {} | {:.1} | {:.1} | {:.1} |",
+        times.len(),
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.95)),
+        ms(*times.last().unwrap_or(&Duration::ZERO))
+    );
+}
+
+fn main() -> anyhow::Result<()> {
+    // Run only under `cargo bench` so `cargo test` stays fast.
+    if !std::env::args().any(|a| a == "--bench") {
+        return Ok(());
+    }
+    let requests: usize = std::env::var("LICADM_BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("bench.sqlite");
+    let started = Instant::now();
+    let portal = Portal::open_with(
+        &db,
+        Some(DemoOptions {
+            activations: 33_334,
+        }),
+        PortalOptions {
+            run_worker: false,
+            ..PortalOptions::default()
+        },
+    )?;
+    eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+    let token = create_token(&db, Role::Admin, &[], "bench")?;
+    const CREATES: usize = 5;
+    let known = demo_serials(&db, 5_000 * (CREATES + 1))?;
+    let pk = &known.ok["pay-kiosk"];
+    let pp = &known.ok["pp-electro"];
+    anyhow::ensure!(
+        pk.len() >= 5_000 * (CREATES + 1) && pp.len() >= 5_000 * (CREATES + 1),
+        "not enough ok serials: {} / {}",
+        pk.len(),
+        pp.len()
+    );
+    let batch = |i: usize| -> Vec<String> {
+        let range = i * 5_000..(i + 1) * 5_000;
+        pk[range.clone()]
+            .iter()
+            .chain(&pp[range])
+            .cloned()
+            .collect()
+    };
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        tokio::spawn(portal.serve(listener));
+        let client = ApiClient::new(&format!("http://{addr}"), &token)?;
+        println!("| scenario | runs | p50 ms | p95 ms | max ms |");
+        println!("|---|---:|---:|---:|---:|");
+
+        let serials = batch(0);
+        let mut times = Vec::with_capacity(requests);
+        for _ in 0..requests {
+            let t = Instant::now();
+            let rows = client.precheck(1, &serials).await?.rows;
+            times.push(t.elapsed());
+            anyhow::ensure!(rows.len() == 10_000);
+            anyhow::ensure!(rows.iter().all(|r| r.outcome == PrecheckOutcome::Ok));
+        }
+        report("precheck 10 000 ok serials (typed client, gzip)", times);
+
+        // The portal's part: raw HTTP without compression, body read but not decoded.
+        let raw = reqwest::Client::builder().no_gzip().build()?;
+        let body = serde_json::to_vec(&licadm::client::wire::SerialsRequest {
+            organization: 1,
+            serials: serials.clone(),
+        })?;
+        let mut times = Vec::with_capacity(requests);
+        for _ in 0..requests {
+            let t = Instant::now();
+            let response = raw
+                .post(format!("http://{addr}/api/v1/precheck"))
+                .bearer_auth(&token)
+                .header("Content-Type", "application/json")
+                .body(body.clone())
+                .send()
+                .await?;
+            anyhow::ensure!(response.status() == 200);
+            let bytes = response.bytes().await?;
+            times.push(t.elapsed());
+            anyhow::ensure!(bytes.len() > 1_000_000);
+        }
+        report("precheck 10 000 ok serials (raw HTTP, no gzip)", times);
+
+        let mut times = Vec::with_capacity(CREATES);
+        for i in 1..=CREATES {
+            let serials = batch(i);
+            let t = Instant::now();
+            let created = client
+                .create_activations(1, &serials, &new_idempotency_key())
+                .await?;
+            times.push(t.elapsed());
+            anyhow::ensure!(created.activations.len() == 2);
+            anyhow::ensure!(
+                created
+                    .activations
+                    .iter()
+                    .map(|a| a.license_count)
+                    .sum::<i64>()
+                    == 10_000
+            );
+        }
+        report("create from 10 000 ok serials", times);
+        anyhow::Ok(())
+    })
+}

@@ -1,0 +1,323 @@
+//! The new-activation flow (SPEC §3.4–3.5) over the store: precheck, create (all or
+//! nothing, idempotent), accept-offer, retry and the license file. Each function runs
+//! inside one `Store::run` call; refusals come back as `ApiError`s in the inner result.
+
+use super::error::ApiError;
+use super::store::activations::{self, NewActivation};
+use super::store::{StoreError, catalog, keys, registry};
+use crate::client::wire::{
+    ActivationLine, ActivationSummary, CreatedActivations, Organization, PrecheckRow, VendorRef,
+};
+use crate::domain::license::{License, LicenseLine};
+use crate::domain::{
+    ActivationStatus, Checked, Lang, MAX_SERIALS, PrecheckOutcome, precheck, split_by_vendor,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use ed25519_dalek::SigningKey;
+use rusqlite::{Connection, TransactionBehavior};
+
+pub const OFFER_NOT_ACCEPTED: &str = "Необходимо принять оферту сублицензионного договора и согласие на обработку персональных данных (the sublicense offer and the personal-data consent must be accepted first)";
+pub const BLOCKED: &str = "Активация заблокирована: не оплачен счёт за лицензии; после оплаты счёта активация снова доступна (activation blocked: unpaid invoice)";
+
+/// `10 000` style grouping for messages.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// 413 when a request carries more serials than allowed.
+pub fn check_count(count: usize) -> Result<(), ApiError> {
+    if count > MAX_SERIALS {
+        return Err(ApiError::PayloadTooLarge(format!(
+            "at most {} serials per request (got {}); split the list",
+            grouped(MAX_SERIALS),
+            grouped(count)
+        )));
+    }
+    Ok(())
+}
+
+/// The domain precheck over the store's registry and in-progress serials.
+pub fn check(
+    conn: &Connection,
+    inputs: &[String],
+    today: NaiveDate,
+) -> Result<Vec<Checked>, StoreError> {
+    let devices = registry::devices(conn, inputs)?;
+    let pending = registry::pending_serials(conn)?;
+    Ok(precheck(
+        inputs,
+        today,
+        |serial| devices.get(serial).cloned(),
+        |serial| pending.contains(serial.as_str()),
+    ))
+}
+
+pub fn row(checked: &Checked) -> PrecheckRow {
+    let device = checked.device.as_ref();
+    PrecheckRow {
+        serial: checked.input.clone(),
+        outcome: checked.outcome,
+        message: (checked.outcome != PrecheckOutcome::Ok)
+            .then(|| checked.outcome.message(Lang::Ru).to_string()),
+        model: device.map(|d| d.model.clone()),
+        vendor: device.map(|d| VendorRef::from(d.vendor)),
+        current_until: device.and_then(|d| d.current_until),
+        new_until: checked.new_until,
+        price: device.map(|d| d.price),
+        retail_price: device.map(|d| d.retail_price),
+    }
+}
+
+/// A validated `POST /activations`.
+pub struct CreateRequest {
+    pub token_id: i64,
+    pub organization: i64,
+    pub serials: Vec<String>,
+    /// (Idempotency-Key, SHA-256 of the canonical request body).
+    pub idempotency: Option<(String, String)>,
+}
+
+pub enum Created {
+    /// New activations (201).
+    Fresh(CreatedActivations),
+    /// The stored answer to an earlier request with the same key and body (200).
+    Replayed(CreatedActivations),
+}
+
+fn invalid(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(e.to_string())
+}
+
+/// Re-validates everything and creates one activation per vendor in one IMMEDIATE
+/// transaction: either every activation and line exists afterwards, or nothing changed.
+pub fn create(
+    conn: &mut Connection,
+    request: &CreateRequest,
+    now: DateTime<Utc>,
+) -> Result<Result<Created, ApiError>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some((key, hash)) = &request.idempotency
+        && let Some(seen) = keys::find_idempotent(&tx, request.token_id, key)?
+    {
+        if seen.request_hash != *hash {
+            return Ok(Err(ApiError::Conflict(format!(
+                "Idempotency-Key {key:?} was already used with a different request; use a new key for a new request"
+            ))));
+        }
+        let stored: CreatedActivations = serde_json::from_str(&seen.response).map_err(invalid)?;
+        return Ok(Ok(Created::Replayed(stored)));
+    }
+
+    let Some(org) = catalog::organizations(&tx, &[request.organization])?
+        .into_iter()
+        .next()
+    else {
+        return Ok(Err(ApiError::NotFound(format!(
+            "organization {} not found",
+            request.organization
+        ))));
+    };
+    if org.offer_accepted_at.is_none() {
+        return Ok(Err(ApiError::unprocessable(OFFER_NOT_ACCEPTED)));
+    }
+    if org.activation_blocked {
+        return Ok(Err(ApiError::unprocessable(BLOCKED)));
+    }
+    if request.serials.is_empty() {
+        return Ok(Err(ApiError::unprocessable(
+            "no serials: send at least one serial number",
+        )));
+    }
+    let rows = check(&tx, &request.serials, now.date_naive())?;
+    let rejected: Vec<PrecheckRow> = rows
+        .iter()
+        .filter(|r| r.outcome != PrecheckOutcome::Ok)
+        .map(row)
+        .collect();
+    if !rejected.is_empty() {
+        let examples: Vec<String> = rejected
+            .iter()
+            .take(5)
+            .map(|r| format!("{} ({})", r.serial, r.message.as_deref().unwrap_or("")))
+            .collect();
+        let more = if rejected.len() > 5 { ", …" } else { "" };
+        return Ok(Err(ApiError::Unprocessable {
+            message: format!(
+                "nothing was created: {} of {} serials cannot be activated: {}{more}",
+                rejected.len(),
+                rows.len(),
+                examples.join(", ")
+            ),
+            rejected,
+        }));
+    }
+
+    let first_number = activations::next_number(&tx)?;
+    let mut created = Vec::new();
+    for (number, (vendor, group)) in (first_number..).zip(split_by_vendor(&rows)) {
+        let lines: Vec<ActivationLine> = group
+            .iter()
+            .filter_map(|checked| {
+                let device = checked.device.as_ref()?;
+                Some(ActivationLine {
+                    serial: checked.input.clone(),
+                    model: device.model.clone(),
+                    current_until: device.current_until,
+                    new_until: checked.new_until?,
+                    price: device.price,
+                })
+            })
+            .collect();
+        activations::insert(
+            &tx,
+            &NewActivation {
+                number,
+                organization_id: org.id,
+                vendor,
+                status: ActivationStatus::InProgress,
+                created_at: now,
+                completed_at: None,
+                error: None,
+                queued_at: Some(now),
+                lines,
+            },
+        )?;
+        let summary = activations::summary(&tx, number)?
+            .ok_or_else(|| invalid(format!("activation {number} vanished")))?;
+        created.push(summary);
+    }
+    let response = CreatedActivations {
+        activations: created,
+    };
+    if let Some((key, hash)) = &request.idempotency {
+        let text = serde_json::to_string(&response).map_err(invalid)?;
+        keys::remember_idempotent(&tx, request.token_id, key, hash, &text, now)?;
+    }
+    tx.commit()?;
+    Ok(Ok(Created::Fresh(response)))
+}
+
+pub fn accept_offer(
+    conn: &mut Connection,
+    organization: i64,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<Organization, ApiError>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    catalog::accept_offer(&tx, organization, by, now)?;
+    let org = catalog::organizations(&tx, &[organization])?
+        .into_iter()
+        .next();
+    tx.commit()?;
+    Ok(org.ok_or_else(|| ApiError::NotFound(format!("organization {organization} not found"))))
+}
+
+pub fn retry(
+    conn: &mut Connection,
+    number: i64,
+    scope: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Result<ActivationSummary, ApiError>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let not_found = || ApiError::NotFound(format!("activation {number} not found"));
+    let Some(summary) = activations::summary(&tx, number)? else {
+        return Ok(Err(not_found()));
+    };
+    if !scope.contains(&summary.organization.id) {
+        return Ok(Err(not_found()));
+    }
+    if summary.status != ActivationStatus::Error {
+        return Ok(Err(ApiError::Conflict(format!(
+            "activation {number} is {}; only an activation in error can be retried",
+            summary.status.as_api()
+        ))));
+    }
+    activations::requeue(&tx, number, now)?;
+    let updated = activations::summary(&tx, number)?.ok_or_else(not_found);
+    tx.commit()?;
+    Ok(updated)
+}
+
+/// The signed license of a done activation. The worker stores the file it signed at
+/// completion; activations completed before that existed (demo history) get theirs
+/// signed on request from the lines, issued at their completion time (ed25519 is
+/// deterministic, so the same file every time).
+pub fn license_file(
+    conn: &Connection,
+    number: i64,
+    scope: &[i64],
+    key: &SigningKey,
+) -> Result<Result<String, ApiError>, StoreError> {
+    let Some(detail) = activations::get(conn, number, scope)? else {
+        return Ok(Err(ApiError::NotFound(format!(
+            "activation {number} not found"
+        ))));
+    };
+    if detail.summary.status != ActivationStatus::Done {
+        return Ok(Err(ApiError::Conflict(format!(
+            "activation {number} is {}; the license file exists once it is done",
+            detail.summary.status.as_api()
+        ))));
+    }
+    if let Some(text) = activations::license_text(conn, number)? {
+        return Ok(Ok(text));
+    }
+    let license = license_of(
+        number,
+        &detail.summary.organization.inn,
+        detail
+            .summary
+            .completed_at
+            .unwrap_or(detail.summary.created_at),
+        &detail.lines,
+    );
+    Ok(Ok(license.sign(key)))
+}
+
+/// What the license of these lines grants: each device until its `new_until`.
+pub fn license_of(
+    number: i64,
+    inn: &str,
+    issued_at: DateTime<Utc>,
+    lines: &[ActivationLine],
+) -> License {
+    License {
+        activation: number,
+        organization_inn: inn.to_string(),
+        issued_at,
+        lines: lines
+            .iter()
+            .map(|line| LicenseLine {
+                serial: line.serial.clone(),
+                model: line.model.clone(),
+                valid_until: line.new_until,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(grouped(7), "7");
+        assert_eq!(grouped(10_000), "10 000");
+        assert_eq!(grouped(1_234_567), "1 234 567");
+        assert!(check_count(10_000).is_ok());
+        let err = check_count(10_001).err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("at most 10 000 serials per request (got 10 001); split the list")
+        );
+    }
+}

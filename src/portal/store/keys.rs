@@ -1,0 +1,81 @@
+//! The portal's ed25519 signing key and the idempotency keys of `POST /activations`.
+
+use super::{StoreError, timestamp_to_sql};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// The stored 32-byte secret, if one was generated.
+pub fn signing_secret(conn: &Connection) -> Result<Option<[u8; 32]>, StoreError> {
+    let secret: Option<Vec<u8>> = conn
+        .query_row("SELECT secret FROM signing_key WHERE id = 1", [], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    secret
+        .map(|bytes| {
+            <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::BadValue {
+                column: "signing_key.secret",
+                value: format!("{} bytes", bytes.len()),
+            })
+        })
+        .transpose()
+}
+
+/// Stores the secret unless one exists already (the first one wins).
+pub fn insert_signing_secret(
+    conn: &Connection,
+    secret: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT OR IGNORE INTO signing_key (id, secret, created_at) VALUES (1, ?, ?)",
+        params![secret.as_slice(), timestamp_to_sql(now)],
+    )?;
+    Ok(())
+}
+
+/// A request already answered under an idempotency key.
+pub struct Remembered {
+    pub request_hash: String,
+    pub response: String,
+}
+
+pub fn find_idempotent(
+    conn: &Connection,
+    token_id: i64,
+    key: &str,
+) -> Result<Option<Remembered>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT request_hash, response FROM idempotency_keys WHERE token_id = ? AND key = ?",
+        )?
+        .query_row(params![token_id, key], |row| {
+            Ok(Remembered {
+                request_hash: row.get(0)?,
+                response: row.get(1)?,
+            })
+        })
+        .optional()?)
+}
+
+pub fn remember_idempotent(
+    conn: &Connection,
+    token_id: i64,
+    key: &str,
+    request_hash: &str,
+    response: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO idempotency_keys (token_id, key, request_hash, response, created_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        token_id,
+        key,
+        request_hash,
+        response,
+        timestamp_to_sql(now)
+    ])?;
+    Ok(())
+}

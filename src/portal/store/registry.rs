@@ -1,0 +1,199 @@
+//! The device registry as the new-activation flow reads and changes it: device lookups
+//! for precheck, the serials held by in-progress activations, and the simulated vendor
+//! registry's refusals.
+
+use super::catalog::parse_vendor;
+use super::{StoreError, date_from_sql, date_to_sql, optional};
+use crate::domain::{DeviceInfo, Kopecks, Serial};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::{HashMap, HashSet};
+
+/// How the (simulated) vendor registry answers when the worker activates a device.
+/// Stored in `devices.registry_refuses`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The registry accepts the serial.
+    None,
+    /// Refused every time: the device is deregistered.
+    Permanent,
+    /// Refused on the next attempt only (a registry outage); accepted after that.
+    Transient,
+}
+
+impl Refusal {
+    pub fn to_sql(self) -> i64 {
+        match self {
+            Refusal::None => 0,
+            Refusal::Permanent => 1,
+            Refusal::Transient => 2,
+        }
+    }
+
+    fn from_sql(value: i64) -> Result<Refusal, StoreError> {
+        match value {
+            0 => Ok(Refusal::None),
+            1 => Ok(Refusal::Permanent),
+            2 => Ok(Refusal::Transient),
+            other => Err(StoreError::BadValue {
+                column: "registry_refuses",
+                value: other.to_string(),
+            }),
+        }
+    }
+}
+
+/// Registry entries of every well-formed serial among `inputs` that exists: one point
+/// lookup on the devices key each; the few models are read once. (A join per lookup
+/// let the planner seek the model index once per model: 13 µs instead of ~3 µs.)
+pub fn devices(
+    conn: &Connection,
+    inputs: &[String],
+) -> Result<HashMap<Serial, DeviceInfo>, StoreError> {
+    let mut models = HashMap::new();
+    {
+        let mut stmt = conn
+            .prepare_cached("SELECT id, name, vendor, price_kopecks, retail_kopecks FROM models")?;
+        let rows = stmt.query_map([], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, i64>(3)?,
+                row.get::<_, i64>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, vendor, price, retail) = row?;
+            models.insert(id, (name, parse_vendor(&vendor)?, price, retail));
+        }
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT model_id, current_until FROM devices WHERE serial = ?")?;
+    let mut found = HashMap::with_capacity(inputs.len());
+    for input in inputs {
+        let Ok(serial) = Serial::parse(input) else {
+            continue;
+        };
+        if found.contains_key(&serial) {
+            continue;
+        }
+        let row = stmt
+            .query_row([serial.as_str()], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
+            })
+            .optional()?;
+        if let Some((model_id, current)) = row {
+            let (model, vendor, price, retail) =
+                models.get(&model_id).ok_or_else(|| StoreError::BadValue {
+                    column: "devices.model_id",
+                    value: model_id.to_string(),
+                })?;
+            let info = DeviceInfo {
+                model: model.clone(),
+                vendor: *vendor,
+                current_until: optional(current, |v| date_from_sql("current_until", v))?,
+                price: Kopecks(*price),
+                retail_price: Kopecks(*retail),
+            };
+            found.insert(serial, info);
+        }
+    }
+    Ok(found)
+}
+
+/// Every serial on a line of an `in_progress` activation (any organization).
+pub fn pending_serials(conn: &Connection) -> Result<HashSet<String>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.serial FROM activations a
+         JOIN activation_lines l ON l.activation_number = a.number
+         WHERE a.status = 'in_progress'",
+    )?;
+    let serials = stmt
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<Result<HashSet<_>, _>>()?;
+    Ok(serials)
+}
+
+pub fn refusal(conn: &Connection, serial: &str) -> Result<Refusal, StoreError> {
+    let value: Option<i64> = conn
+        .prepare_cached("SELECT registry_refuses FROM devices WHERE serial = ?")?
+        .query_row([serial], |row| row.get(0))
+        .optional()?;
+    // A serial gone from the registry is refused like a deregistered one.
+    value.map_or(Ok(Refusal::Permanent), Refusal::from_sql)
+}
+
+pub fn set_refusal(conn: &Connection, serial: &str, refusal: Refusal) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE devices SET registry_refuses = ? WHERE serial = ?")?
+        .execute(params![refusal.to_sql(), serial])?;
+    Ok(())
+}
+
+pub fn set_current_until(
+    conn: &Connection,
+    serial: &str,
+    until: NaiveDate,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE devices SET current_until = ? WHERE serial = ?")?
+        .execute(params![date_to_sql(until), serial])?;
+    Ok(())
+}
+
+/// Known demo serials by kind, for tests and benchmarks (see `portal::demo_serials`).
+pub struct SerialsByKind {
+    /// Accepted by the registry and in no in-progress activation, per vendor id.
+    pub ok: HashMap<String, Vec<String>>,
+    pub refused_permanently: HashMap<String, Vec<String>>,
+    pub refused_once: HashMap<String, Vec<String>>,
+    /// On a line of an in-progress activation.
+    pub pending: Vec<String>,
+}
+
+/// Up to `per_kind` serials of each kind and vendor, in serial order.
+pub fn serials_by_kind(conn: &Connection, per_kind: usize) -> Result<SerialsByKind, StoreError> {
+    let limit = i64::try_from(per_kind).unwrap_or(i64::MAX);
+    let pending = pending_serials(conn)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.serial FROM devices d JOIN models m ON m.id = d.model_id
+         WHERE m.vendor = ? AND d.registry_refuses = ? ORDER BY d.serial",
+    )?;
+    let mut kind = |vendor: &str, refusal: Refusal| -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        let rows = stmt.query_map(params![vendor, refusal.to_sql()], |row| {
+            row.get::<_, String>(0)
+        })?;
+        for serial in rows {
+            let serial = serial?;
+            if pending.contains(&serial) {
+                continue;
+            }
+            out.push(serial);
+            if out.len() as i64 >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    };
+    let mut result = SerialsByKind {
+        ok: HashMap::new(),
+        refused_permanently: HashMap::new(),
+        refused_once: HashMap::new(),
+        pending: Vec::new(),
+    };
+    for vendor in crate::domain::Vendor::ALL {
+        let id = vendor.id().to_string();
+        result.ok.insert(id.clone(), kind(&id, Refusal::None)?);
+        result
+            .refused_permanently
+            .insert(id.clone(), kind(&id, Refusal::Permanent)?);
+        result
+            .refused_once
+            .insert(id.clone(), kind(&id, Refusal::Transient)?);
+    }
+    let mut pending: Vec<String> = pending.into_iter().collect();
+    pending.sort();
+    pending.truncate(per_kind);
+    result.pending = pending;
+    Ok(result)
+}
