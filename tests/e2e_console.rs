@@ -25,7 +25,8 @@ fn row_numbers(screen: &str) -> Vec<i64> {
 
 #[test]
 fn browse_pages_filter_open_detail_and_come_back() {
-    let portal = PortalProcess::start_demo(&[]);
+    // The worker stays idle so the demo data holds still while the test reads it.
+    let portal = PortalProcess::start_demo(&["--worker-delay-ms", "3600000"]);
     let token = portal.token("admin", &[]);
     let mut console = PtyConsole::spawn(
         &["--portal", &portal.url, "--token", &token],
