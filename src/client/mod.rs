@@ -258,6 +258,102 @@ impl ApiClient {
     pub async fn signing_key(&self) -> Result<SigningKeyInfo, ClientError> {
         self.get("/signing-key", &[]).await
     }
+
+    pub async fn seats(&self, query: &wire::SeatQuery) -> Result<Page<wire::Seat>, ClientError> {
+        self.get("/seats", &query.to_params()).await
+    }
+
+    /// Free/bound/expired per product; `organization` None = every organization the
+    /// token sees.
+    pub async fn seat_summary(
+        &self,
+        organization: Option<i64>,
+    ) -> Result<Vec<wire::SeatSummary>, ClientError> {
+        let query: Vec<(&str, String)> = organization
+            .map(|o| ("organization", o.to_string()))
+            .into_iter()
+            .collect();
+        self.get("/seats/summary", &query).await
+    }
+
+    pub async fn bind_seat(&self, seat: i64, email: &str) -> Result<wire::Seat, ClientError> {
+        let body = wire::BindRequest {
+            email: email.to_string(),
+        };
+        self.post(&format!("/seats/{seat}/bind"), &body, None).await
+    }
+
+    pub async fn unbind_seat(&self, seat: i64) -> Result<wire::Seat, ClientError> {
+        self.post(
+            &format!("/seats/{seat}/unbind"),
+            &serde_json::json!({}),
+            None,
+        )
+        .await
+    }
+
+    /// Registered users whose e-mail or name contains `q` (bind suggestions).
+    pub async fn users(&self, organization: i64, q: &str) -> Result<Vec<wire::User>, ClientError> {
+        self.get(
+            "/users",
+            &[
+                ("organization", organization.to_string()),
+                ("q", q.to_string()),
+            ],
+        )
+        .await
+    }
+
+    pub async fn license_info(&self, organization: i64) -> Result<wire::LicenseInfo, ClientError> {
+        self.get(
+            "/license-info",
+            &[("organization", organization.to_string())],
+        )
+        .await
+    }
+
+    pub async fn request_emergency_license(
+        &self,
+        request: &wire::EmergencyRequest,
+    ) -> Result<wire::ProductCapacity, ClientError> {
+        self.post("/emergency-license", request, None).await
+    }
+
+    pub async fn activate_key(
+        &self,
+        request: &wire::KeyActivationRequest,
+    ) -> Result<wire::ServerLicense, ClientError> {
+        self.post("/keys/activate", request, None).await
+    }
+
+    /// Turns an offline request text into the signed response text.
+    pub async fn offline_response(
+        &self,
+        request_text: &str,
+    ) -> Result<wire::OfflineResponse, ClientError> {
+        let body = wire::OfflineResponseRequest {
+            request: request_text.to_string(),
+        };
+        self.post("/offline/response", &body, None).await
+    }
+
+    /// The history of one object (`activation:421`, `seat:17`, …), newest first.
+    pub async fn audit(
+        &self,
+        object: &str,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<wire::AuditEntry>, ClientError> {
+        self.get(
+            "/audit",
+            &[
+                ("object", object.to_string()),
+                ("page", page.to_string()),
+                ("per_page", per_page.to_string()),
+            ],
+        )
+        .await
+    }
 }
 
 /// A fresh random idempotency key (128 bits, hex).

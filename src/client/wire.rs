@@ -403,3 +403,255 @@ pub struct LicenseFile {
 
 /// Header carrying the client's idempotency key on `POST /activations`.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+// ---- Seats, capacity, product keys, offline activation, audit (issue 4) ----
+
+/// A product seats and capacity are counted for, e.g. `{"id":"orangeuce","name":"Orange[uc]e"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ProductRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatStatus {
+    Free,
+    Bound,
+    Expired,
+}
+
+impl SeatStatus {
+    pub const ALL: [SeatStatus; 3] = [SeatStatus::Free, SeatStatus::Bound, SeatStatus::Expired];
+
+    pub fn as_api(self) -> &'static str {
+        match self {
+            SeatStatus::Free => "free",
+            SeatStatus::Bound => "bound",
+            SeatStatus::Expired => "expired",
+        }
+    }
+}
+
+/// One purchased license of a product (SPEC §3.6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seat {
+    pub id: i64,
+    pub organization: OrgRef,
+    pub product: ProductRef,
+    pub status: SeatStatus,
+    /// The bound user's e-mail (lower case); null unless `bound`.
+    pub email: Option<String>,
+    /// Payment date.
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatSortKey {
+    Id,
+    ValidUntil,
+    Email,
+}
+
+impl SeatSortKey {
+    pub const ALL: [SeatSortKey; 3] =
+        [SeatSortKey::Id, SeatSortKey::ValidUntil, SeatSortKey::Email];
+
+    pub fn as_api(self) -> &'static str {
+        match self {
+            SeatSortKey::Id => "id",
+            SeatSortKey::ValidUntil => "valid_until",
+            SeatSortKey::Email => "email",
+        }
+    }
+}
+
+/// `GET /seats` query: filters `organization`, `product`, `status`, `q` (e-mail text);
+/// `sort` = `id` | `valid_until` | `email` with `-` for descending (default `id`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SeatQuery {
+    pub organization: Option<i64>,
+    pub product: Option<String>,
+    pub status: Option<SeatStatus>,
+    pub q: Option<String>,
+    pub sort: SeatSortKey,
+    pub descending: bool,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Default for SeatQuery {
+    fn default() -> Self {
+        SeatQuery {
+            organization: None,
+            product: None,
+            status: None,
+            q: None,
+            sort: SeatSortKey::Id,
+            descending: false,
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+impl SeatQuery {
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::with_capacity(8);
+        if let Some(org) = self.organization {
+            p.push(("organization", org.to_string()));
+        }
+        if let Some(product) = self.product.as_deref().filter(|s| !s.is_empty()) {
+            p.push(("product", product.to_string()));
+        }
+        if let Some(st) = self.status {
+            p.push(("status", st.as_api().to_string()));
+        }
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            p.push(("q", q.to_string()));
+        }
+        let sign = if self.descending { "-" } else { "" };
+        p.push(("sort", format!("{sign}{}", self.sort.as_api())));
+        p.push(("page", self.page.to_string()));
+        p.push(("per_page", self.per_page.to_string()));
+        p
+    }
+}
+
+/// `POST /seats/{id}/bind` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BindRequest {
+    pub email: String,
+}
+
+/// `GET /seats/summary?organization=`: free/bound/expired per product, always visible
+/// in the Seats screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatSummary {
+    pub organization: OrgRef,
+    pub product: ProductRef,
+    pub free: u32,
+    pub bound: u32,
+    pub expired: u32,
+}
+
+/// `GET /users?organization=&q=`: registered users (bind suggestions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub email: String,
+    pub name: String,
+}
+
+/// The emergency ("экстренная") license of a product (SPEC §3.7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyLicense {
+    pub valid_from: NaiveDate,
+    /// One month after `valid_from`.
+    pub valid_until: NaiveDate,
+    pub accounts_used: u32,
+    /// At most 10.
+    pub accounts_max: u32,
+    /// False once lapsed.
+    pub active: bool,
+}
+
+/// `GET /license-info?organization=` item: capacity of one product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductCapacity {
+    pub product: ProductRef,
+    /// None: «Лицензия на поддержку отсутствует».
+    pub support_until: Option<NaiveDate>,
+    /// X of X/Z.
+    pub accounts_used: u32,
+    /// Z of X/Z.
+    pub accounts_max: u32,
+    pub external_connections_max: u32,
+    /// Up to 8 users: the free Lite edition.
+    pub lite: bool,
+    /// The current or last emergency license.
+    pub emergency: Option<EmergencyLicense>,
+    /// Whether a new emergency license may be requested now; when not, why.
+    pub emergency_available: bool,
+    pub emergency_refusal: Option<String>,
+    /// Accounts blocked because a lapsed emergency license left them beyond capacity.
+    pub accounts_blocked: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenseInfo {
+    pub organization: OrgRef,
+    pub products: Vec<ProductCapacity>,
+}
+
+/// `POST /emergency-license` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyRequest {
+    pub organization: i64,
+    pub product: String,
+    /// Extra user accounts, 1..=10.
+    pub accounts: u32,
+}
+
+/// A server installation: new serial and hash after every reinstall (SPEC §3.8).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Installation {
+    pub serial: String,
+    pub hash: String,
+}
+
+/// `POST /keys/activate` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyActivationRequest {
+    /// Any accepted spelling; the portal parses it with `ProductKey::parse`.
+    pub key: String,
+    pub inn: String,
+    /// Empty/absent for an individual entrepreneur.
+    pub kpp: Option<String>,
+    pub installation: Installation,
+}
+
+/// A server license: the key's product and seat count bound to one installation, with
+/// the signed document (same signing as license files).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerLicense {
+    pub key: String,
+    pub product: ProductRef,
+    pub organization: OrgRef,
+    pub seats: u32,
+    pub installation: Installation,
+    pub issued_at: DateTime<Utc>,
+    /// The signed text to install on the server.
+    pub license: String,
+}
+
+/// `POST /offline/response` body: the request text exactly as written by
+/// `licadm offline request`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineResponseRequest {
+    pub request: String,
+}
+
+/// The signed response text for `licadm offline import`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineResponse {
+    pub response: String,
+}
+
+/// One audit record: who, when, what, before/after (SPEC §3.9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// The token's account label.
+    pub actor: String,
+    /// `activation.created`, `activation.completed`, `activation.failed`,
+    /// `activation.retried`, `seat.bound`, `seat.unbound`, `emergency.requested`,
+    /// `key.activated`, `offer.accepted`.
+    pub action: String,
+    /// `activation:421`, `seat:17`, `organization:1`, `key:DB49-…`.
+    pub object: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}

@@ -6,7 +6,7 @@ use crate::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSummary, CreatedActivations, LicenseFile, Me,
     Organization, Page, PrecheckResponse,
 };
-use crate::client::{ApiClient, ClientError};
+use crate::client::{ApiClient, ClientError, wire};
 
 pub type DataError = ClientError;
 
@@ -90,6 +90,83 @@ impl DataSource {
     pub async fn license_file(&self, number: i64) -> Result<LicenseFile, DataError> {
         match self {
             DataSource::Live(client) => client.license_file(number).await,
+        }
+    }
+
+    pub async fn seats(&self, query: &wire::SeatQuery) -> Result<Page<wire::Seat>, DataError> {
+        match self {
+            DataSource::Live(client) => client.seats(query).await,
+        }
+    }
+
+    pub async fn seat_summary(
+        &self,
+        organization: Option<i64>,
+    ) -> Result<Vec<wire::SeatSummary>, DataError> {
+        match self {
+            DataSource::Live(client) => client.seat_summary(organization).await,
+        }
+    }
+
+    pub async fn bind_seat(&self, seat: i64, email: &str) -> Result<wire::Seat, DataError> {
+        match self {
+            DataSource::Live(client) => client.bind_seat(seat, email).await,
+        }
+    }
+
+    pub async fn unbind_seat(&self, seat: i64) -> Result<wire::Seat, DataError> {
+        match self {
+            DataSource::Live(client) => client.unbind_seat(seat).await,
+        }
+    }
+
+    pub async fn users(&self, organization: i64, q: &str) -> Result<Vec<wire::User>, DataError> {
+        match self {
+            DataSource::Live(client) => client.users(organization, q).await,
+        }
+    }
+
+    pub async fn license_info(&self, organization: i64) -> Result<wire::LicenseInfo, DataError> {
+        match self {
+            DataSource::Live(client) => client.license_info(organization).await,
+        }
+    }
+
+    pub async fn request_emergency_license(
+        &self,
+        request: &wire::EmergencyRequest,
+    ) -> Result<wire::ProductCapacity, DataError> {
+        match self {
+            DataSource::Live(client) => client.request_emergency_license(request).await,
+        }
+    }
+
+    pub async fn activate_key(
+        &self,
+        request: &wire::KeyActivationRequest,
+    ) -> Result<wire::ServerLicense, DataError> {
+        match self {
+            DataSource::Live(client) => client.activate_key(request).await,
+        }
+    }
+
+    pub async fn offline_response(
+        &self,
+        request_text: &str,
+    ) -> Result<wire::OfflineResponse, DataError> {
+        match self {
+            DataSource::Live(client) => client.offline_response(request_text).await,
+        }
+    }
+
+    pub async fn audit(
+        &self,
+        object: &str,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<wire::AuditEntry>, DataError> {
+        match self {
+            DataSource::Live(client) => client.audit(object, page, per_page).await,
         }
     }
 }
