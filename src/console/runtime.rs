@@ -268,6 +268,126 @@ fn execute_command(
                 let _ = tx.send(Incoming::Msg(Msg::SerialsImported { path, result }));
             });
         }
+        Command::FetchSeats { request_id, query } => {
+            tokio::spawn(async move {
+                let result = source.seats(&query).await;
+                let _ = tx.send(Incoming::Msg(Msg::SeatsLoaded { request_id, result }));
+            });
+        }
+        Command::FetchSeatSummary { organization } => {
+            tokio::spawn(async move {
+                let result = source.seat_summary(organization).await;
+                let _ = tx.send(Incoming::Msg(Msg::SeatSummaryLoaded(result)));
+            });
+        }
+        Command::FetchUsers {
+            request_id,
+            organization,
+            q,
+        } => {
+            tokio::spawn(async move {
+                let result = source.users(organization, &q).await;
+                let _ = tx.send(Incoming::Msg(Msg::UsersLoaded { request_id, result }));
+            });
+        }
+        Command::BindSeat { seat, email } => {
+            tokio::spawn(async move {
+                let result = source.bind_seat(seat, &email).await;
+                let _ = tx.send(Incoming::Msg(Msg::SeatBound {
+                    seat,
+                    email,
+                    result,
+                }));
+            });
+        }
+        Command::UnbindSeat { seat } => {
+            tokio::spawn(async move {
+                let result = source.unbind_seat(seat).await;
+                let _ = tx.send(Incoming::Msg(Msg::SeatUnbound { seat, result }));
+            });
+        }
+        Command::FetchLicenseInfo {
+            request_id,
+            organization,
+        } => {
+            tokio::spawn(async move {
+                let result = source.license_info(organization).await;
+                let _ = tx.send(Incoming::Msg(Msg::LicenseInfoLoaded { request_id, result }));
+            });
+        }
+        Command::RequestEmergency(request) => {
+            tokio::spawn(async move {
+                let result = source.request_emergency_license(&request).await;
+                let _ = tx.send(Incoming::Msg(Msg::EmergencyRequested(result)));
+            });
+        }
+        Command::ActivateKey(request) => {
+            tokio::spawn(async move {
+                let result = source.activate_key(&request).await;
+                let _ = tx.send(Incoming::Msg(Msg::KeyActivated(result)));
+            });
+        }
+        Command::WriteActivationRequest {
+            key,
+            inn,
+            kpp,
+            installation,
+        } => {
+            tokio::spawn(async move {
+                let file_name =
+                    crate::console::screens::keys::request_file_name(&installation.serial);
+                let request = crate::domain::offline::ActivationRequest {
+                    key,
+                    inn,
+                    kpp,
+                    installation,
+                    created_at: chrono::Utc::now(),
+                };
+                let text = request.to_text();
+                let result = write_download(&file_name, text.as_bytes()).await;
+                let _ = tx.send(Incoming::Msg(Msg::RequestWritten { text, result }));
+            });
+        }
+        Command::ReadTextFile { path, purpose } => {
+            tokio::spawn(async move {
+                let result = tokio::fs::read(&path)
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| {
+                        String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+                    });
+                let _ = tx.send(Incoming::Msg(Msg::TextFileRead {
+                    purpose,
+                    path,
+                    result,
+                }));
+            });
+        }
+        Command::SaveText {
+            file_name,
+            contents,
+        } => {
+            tokio::spawn(async move {
+                let result = write_download(&file_name, contents.as_bytes()).await;
+                let _ = tx.send(Incoming::Msg(Msg::FileSaved(result)));
+            });
+        }
+        Command::FetchSigningKey => {
+            tokio::spawn(async move {
+                let result = source.signing_key().await;
+                let _ = tx.send(Incoming::Msg(Msg::SigningKeyLoaded(result)));
+            });
+        }
+        Command::FetchAudit {
+            request_id,
+            object,
+            page,
+        } => {
+            tokio::spawn(async move {
+                let result = source.audit(&object, page, app::AUDIT_PER_PAGE).await;
+                let _ = tx.send(Incoming::Msg(Msg::AuditLoaded { request_id, result }));
+            });
+        }
         Command::ScheduleTick => {
             tokio::spawn(async move {
                 tokio::time::sleep(std::time::Duration::from_millis(POLL_INTERVAL_MS)).await;
