@@ -305,10 +305,10 @@ impl SeatsScreen {
         };
         match result {
             Ok(_) => bulk.rows[row].result = BulkResult::Bound(seat),
-            // Someone took this seat meanwhile: the same e-mail tries the next one.
+            // Someone took this seat meanwhile (`seat_not_free`): the same e-mail tries the next one.
             Err(DataError::Api {
                 status: 409, code, ..
-            }) if code.contains("seat") => {}
+            }) if code.contains("not_free") => {}
             Err(error) => {
                 bulk.rows[row].result = BulkResult::Failed(error_text(lang, &error));
                 // The seat stayed free: the next e-mail gets it.

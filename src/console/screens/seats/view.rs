@@ -200,9 +200,9 @@ pub fn view(
 }
 
 const W_ID: u16 = 7;
-const W_PRODUCT: u16 = 13;
-const W_STATUS: u16 = 10;
-const W_FROM: u16 = 10;
+const W_PRODUCT: u16 = 12;
+const W_STATUS: u16 = 9;
+const W_FROM: u16 = 11;
 const W_UNTIL: u16 = 12;
 
 fn draw_table(
@@ -372,7 +372,14 @@ fn draw_bulk(
     let bulk = screen.bulk.as_ref()?;
     let lang = ctx.lang;
     let theme = ctx.theme;
-    let inner = modal(frame, area, tr::BULK_TITLE.get(lang), theme);
+    // Below the filters and the summary, which stay visible.
+    let rect = Rect::new(
+        area.x,
+        area.y + 3,
+        area.width,
+        area.height.saturating_sub(3),
+    );
+    let inner = modal(frame, rect, tr::BULK_TITLE.get(lang), theme);
     if inner.height < 4 {
         return None;
     }
