@@ -59,20 +59,6 @@ pub fn too_small(frame: &mut Frame, message: &str, style: ratatui::style::Style)
     frame.render_widget(paragraph, rect);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn truncates_with_ellipsis_by_columns() {
-        assert_eq!(truncate("ТЕХБИЗНЕС+ ООО", 20), "ТЕХБИЗНЕС+ ООО");
-        assert_eq!(truncate("ТЕХБИЗНЕС+ ООО", 14), "ТЕХБИЗНЕС+ ООО");
-        assert_eq!(truncate("ТЕХБИЗНЕС+ ООО", 8), "ТЕХБИЗН…");
-        assert_eq!(truncate("abc", 1), "…");
-        assert_eq!(truncate("abc", 0), "");
-    }
-}
-
 /// A `width`×`height` box centered in `area` (clamped to it).
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
@@ -102,4 +88,18 @@ pub fn modal(
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
     inner
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncates_with_ellipsis_by_columns() {
+        assert_eq!(truncate("ТЕХБИЗНЕС+ ООО", 20), "ТЕХБИЗНЕС+ ООО");
+        assert_eq!(truncate("ТЕХБИЗНЕС+ ООО", 14), "ТЕХБИЗНЕС+ ООО");
+        assert_eq!(truncate("ТЕХБИЗНЕС+ ООО", 8), "ТЕХБИЗН…");
+        assert_eq!(truncate("abc", 1), "…");
+        assert_eq!(truncate("abc", 0), "");
+    }
 }

@@ -3,7 +3,7 @@
 
 mod view;
 
-pub use view::{ViewContext, view};
+pub use view::{ViewContext, panel_lines, view};
 
 use super::activations::next_in_cycle;
 use super::tabs::TAB_BINDINGS;
