@@ -130,7 +130,7 @@ fn emergency_modal_bounds_confirmation_and_request() {
     assert_eq!(state.capacity.products()[0].accounts_used, 20);
     assert_eq!(
         state.notice.as_deref(),
-        Some("Экстренная лицензия получена: +3 учётных записей на 1 месяц")
+        Some("Экстренная лицензия получена: +3 учётные записи на 1 месяц")
     );
 }
 

@@ -143,7 +143,15 @@ pub fn confirm_question(lang: Lang, n: u32) -> String {
 /// «Экстренная лицензия получена: +10 учётных записей на 1 месяц».
 pub fn emergency_granted(lang: Lang, n: u32) -> String {
     match lang {
-        Lang::Ru => format!("Экстренная лицензия получена: +{n} учётных записей на 1 месяц"),
+        Lang::Ru => format!(
+            "Экстренная лицензия получена: +{} на 1 месяц",
+            super::ru_plural(
+                n as usize,
+                "учётная запись",
+                "учётные записи",
+                "учётных записей"
+            )
+        ),
         Lang::En => format!("Emergency license granted: +{n} accounts for 1 month"),
     }
 }
