@@ -169,9 +169,11 @@ fn filter_bar_shows_active_filters_and_sort_arrow() {
     );
     update(&mut state, ch('c'));
     let (lines, _) = render(&state, 80, 24);
-    assert!(lines[0].contains("Статус: Выполнена"), "{}", lines[0]);
-    assert!(lines[1].contains("Сортировка: стоимость ↓"), "{}", lines[1]);
-    assert!(lines[1].contains("загрузка…"), "in flight: {}", lines[1]);
+    // Line 0 is the screen tabs.
+    assert!(lines[0].contains("1 Активации"), "{}", lines[0]);
+    assert!(lines[1].contains("Статус: Выполнена"), "{}", lines[1]);
+    assert!(lines[2].contains("Сортировка: стоимость ↓"), "{}", lines[2]);
+    assert!(lines[2].contains("загрузка…"), "in flight: {}", lines[2]);
 }
 
 #[test]

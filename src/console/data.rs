@@ -93,6 +93,13 @@ impl DataSource {
         }
     }
 
+    /// The portal's public key (verifies offline activation responses).
+    pub async fn signing_key(&self) -> Result<wire::SigningKeyInfo, DataError> {
+        match self {
+            DataSource::Live(client) => client.signing_key().await,
+        }
+    }
+
     pub async fn seats(&self, query: &wire::SeatQuery) -> Result<Page<wire::Seat>, DataError> {
         match self {
             DataSource::Live(client) => client.seats(query).await,

@@ -21,6 +21,9 @@ pub enum Key {
     Enter,
     Esc,
     Delete,
+    Tab,
+    /// Shift+Tab.
+    BackTab,
     /// Ctrl plus a letter (for screens where plain letters type text).
     Ctrl(char),
     /// A function key, F1…F12.
@@ -44,6 +47,8 @@ impl Key {
             Key::Enter => "Enter".into(),
             Key::Esc => "Esc".into(),
             Key::Delete => "Del".into(),
+            Key::Tab => "Tab".into(),
+            Key::BackTab => "Shift+Tab".into(),
             Key::Ctrl(c) => format!("Ctrl+{}", c.to_ascii_uppercase()),
             Key::F(n) => format!("F{n}"),
         }
@@ -59,6 +64,9 @@ impl Key {
             return event.modifiers.contains(KeyModifiers::CONTROL)
                 && !event.modifiers.contains(KeyModifiers::ALT)
                 && matches!(event.code, KeyCode::Char(got) if got.eq_ignore_ascii_case(&want));
+        }
+        if self == Key::BackTab {
+            return event.code == KeyCode::BackTab;
         }
         if event
             .modifiers
@@ -78,7 +86,8 @@ impl Key {
             | (Key::End, KeyCode::End)
             | (Key::Enter, KeyCode::Enter)
             | (Key::Esc, KeyCode::Esc)
-            | (Key::Delete, KeyCode::Delete) => true,
+            | (Key::Delete, KeyCode::Delete)
+            | (Key::Tab, KeyCode::Tab) => true,
             (Key::F(want), KeyCode::F(got)) => want == got,
             _ => false,
         }

@@ -19,10 +19,17 @@ enum Step {
     Quit,
 }
 
+impl Incoming {
+    fn msg(msg: Msg) -> Incoming {
+        Incoming::Msg(Box::new(msg))
+    }
+}
+
 /// Everything that wakes the loop arrives on one channel: terminal input (read by its
 /// own task) and command results.
 enum Incoming {
-    Msg(Msg),
+    /// Boxed: a message is far larger than the other variants.
+    Msg(Box<Msg>),
     InputError(std::io::Error),
     /// stdin closed: nothing more can be typed.
     InputClosed,
@@ -62,6 +69,7 @@ async fn event_loop(
         while let Some(incoming) = next {
             match incoming {
                 Incoming::Msg(msg) => {
+                    let msg = *msg;
                     resized |= matches!(msg, Msg::Resize);
                     let mut clipboard = Vec::new();
                     let step = dispatch(state, msg, source, tx, &mut clipboard);
@@ -90,7 +98,7 @@ async fn read_input(tx: mpsc::UnboundedSender<Incoming>) {
     loop {
         let incoming = match events.next().await {
             Some(Ok(event)) => match event_to_msg(event) {
-                Some(msg) => Incoming::Msg(msg),
+                Some(msg) => Incoming::msg(msg),
                 None => continue,
             },
             Some(Err(e)) => Incoming::InputError(e),
@@ -184,12 +192,12 @@ fn execute_command(
         Command::Quit => return Step::Quit,
         Command::FetchMe => {
             tokio::spawn(async move {
-                let _ = tx.send(Incoming::Msg(Msg::MeLoaded(source.me().await)));
+                let _ = tx.send(Incoming::msg(Msg::MeLoaded(source.me().await)));
             });
         }
         Command::FetchOrganizations => {
             tokio::spawn(async move {
-                let _ = tx.send(Incoming::Msg(Msg::OrganizationsLoaded(
+                let _ = tx.send(Incoming::msg(Msg::OrganizationsLoaded(
                     source.organizations().await,
                 )));
             });
@@ -197,19 +205,19 @@ fn execute_command(
         Command::FetchActivations { request_id, query } => {
             tokio::spawn(async move {
                 let result = source.activations(&query).await;
-                let _ = tx.send(Incoming::Msg(Msg::ActivationsLoaded { request_id, result }));
+                let _ = tx.send(Incoming::msg(Msg::ActivationsLoaded { request_id, result }));
             });
         }
         Command::FetchDetail { request_id, number } => {
             tokio::spawn(async move {
                 let result = source.activation(number).await;
-                let _ = tx.send(Incoming::Msg(Msg::DetailLoaded { request_id, result }));
+                let _ = tx.send(Incoming::msg(Msg::DetailLoaded { request_id, result }));
             });
         }
         Command::AcceptOffer { organization } => {
             tokio::spawn(async move {
                 let result = source.accept_offer(organization).await;
-                let _ = tx.send(Incoming::Msg(Msg::OfferAccepted(result)));
+                let _ = tx.send(Incoming::msg(Msg::OfferAccepted(result)));
             });
         }
         Command::Precheck {
@@ -218,7 +226,7 @@ fn execute_command(
         } => {
             tokio::spawn(async move {
                 let result = source.precheck(organization, &serials).await;
-                let _ = tx.send(Incoming::Msg(Msg::Prechecked(result)));
+                let _ = tx.send(Incoming::msg(Msg::Prechecked(result)));
             });
         }
         Command::CreateActivations {
@@ -230,13 +238,13 @@ fn execute_command(
                 let result = source
                     .create_activations(organization, &serials, &idempotency_key)
                     .await;
-                let _ = tx.send(Incoming::Msg(Msg::ActivationsCreated(result)));
+                let _ = tx.send(Incoming::msg(Msg::ActivationsCreated(result)));
             });
         }
         Command::Retry { number } => {
             tokio::spawn(async move {
                 let result = source.retry(number).await;
-                let _ = tx.send(Incoming::Msg(Msg::Retried { number, result }));
+                let _ = tx.send(Incoming::msg(Msg::Retried { number, result }));
             });
         }
         Command::SaveLicenseFile { number } => {
@@ -245,7 +253,7 @@ fn execute_command(
                     Ok(file) => write_download(&file.file_name, file.contents.as_bytes()).await,
                     Err(e) => Err(SaveError::Request(e)),
                 };
-                let _ = tx.send(Incoming::Msg(Msg::FileSaved(result)));
+                let _ = tx.send(Incoming::msg(Msg::FileSaved(result)));
             });
         }
         Command::WriteSampleFile {
@@ -254,7 +262,7 @@ fn execute_command(
         } => {
             tokio::spawn(async move {
                 let result = write_download(&file_name, contents.as_bytes()).await;
-                let _ = tx.send(Incoming::Msg(Msg::FileSaved(result)));
+                let _ = tx.send(Incoming::msg(Msg::FileSaved(result)));
             });
         }
         Command::ImportSerials { path } => {
@@ -265,13 +273,133 @@ fn execute_command(
                     .and_then(|bytes| {
                         String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
                     });
-                let _ = tx.send(Incoming::Msg(Msg::SerialsImported { path, result }));
+                let _ = tx.send(Incoming::msg(Msg::SerialsImported { path, result }));
+            });
+        }
+        Command::FetchSeats { request_id, query } => {
+            tokio::spawn(async move {
+                let result = source.seats(&query).await;
+                let _ = tx.send(Incoming::msg(Msg::SeatsLoaded { request_id, result }));
+            });
+        }
+        Command::FetchSeatSummary { organization } => {
+            tokio::spawn(async move {
+                let result = source.seat_summary(organization).await;
+                let _ = tx.send(Incoming::msg(Msg::SeatSummaryLoaded(result)));
+            });
+        }
+        Command::FetchUsers {
+            request_id,
+            organization,
+            q,
+        } => {
+            tokio::spawn(async move {
+                let result = source.users(organization, &q).await;
+                let _ = tx.send(Incoming::msg(Msg::UsersLoaded { request_id, result }));
+            });
+        }
+        Command::BindSeat { seat, email } => {
+            tokio::spawn(async move {
+                let result = source.bind_seat(seat, &email).await;
+                let _ = tx.send(Incoming::msg(Msg::SeatBound {
+                    seat,
+                    email,
+                    result,
+                }));
+            });
+        }
+        Command::UnbindSeat { seat } => {
+            tokio::spawn(async move {
+                let result = source.unbind_seat(seat).await;
+                let _ = tx.send(Incoming::msg(Msg::SeatUnbound { seat, result }));
+            });
+        }
+        Command::FetchLicenseInfo {
+            request_id,
+            organization,
+        } => {
+            tokio::spawn(async move {
+                let result = source.license_info(organization).await;
+                let _ = tx.send(Incoming::msg(Msg::LicenseInfoLoaded { request_id, result }));
+            });
+        }
+        Command::RequestEmergency(request) => {
+            tokio::spawn(async move {
+                let result = source.request_emergency_license(&request).await;
+                let _ = tx.send(Incoming::msg(Msg::EmergencyRequested(result)));
+            });
+        }
+        Command::ActivateKey(request) => {
+            tokio::spawn(async move {
+                let result = source.activate_key(&request).await;
+                let _ = tx.send(Incoming::msg(Msg::KeyActivated(result)));
+            });
+        }
+        Command::WriteActivationRequest {
+            key,
+            inn,
+            kpp,
+            installation,
+        } => {
+            tokio::spawn(async move {
+                let file_name =
+                    crate::console::screens::keys::request_file_name(&installation.serial);
+                let request = crate::domain::offline::ActivationRequest {
+                    key,
+                    inn,
+                    kpp,
+                    installation,
+                    created_at: chrono::Utc::now(),
+                };
+                let text = request.to_text();
+                let result = write_download(&file_name, text.as_bytes()).await;
+                let _ = tx.send(Incoming::msg(Msg::RequestWritten { text, result }));
+            });
+        }
+        Command::ReadTextFile { path, purpose } => {
+            tokio::spawn(async move {
+                let result = tokio::fs::read(&path)
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| {
+                        String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+                    });
+                let _ = tx.send(Incoming::msg(Msg::TextFileRead {
+                    purpose,
+                    path,
+                    result,
+                }));
+            });
+        }
+        Command::SaveText {
+            file_name,
+            contents,
+        } => {
+            tokio::spawn(async move {
+                let result = write_download(&file_name, contents.as_bytes()).await;
+                let _ = tx.send(Incoming::msg(Msg::FileSaved(result)));
+            });
+        }
+        Command::FetchSigningKey => {
+            tokio::spawn(async move {
+                let result = source.signing_key().await;
+                let _ = tx.send(Incoming::msg(Msg::SigningKeyLoaded(result)));
+            });
+        }
+        Command::FetchAudit {
+            request_id,
+            object,
+            page,
+        } => {
+            tokio::spawn(async move {
+                let result = source.audit(&object, page, app::AUDIT_PER_PAGE).await;
+                let _ = tx.send(Incoming::msg(Msg::AuditLoaded { request_id, result }));
             });
         }
         Command::ScheduleTick => {
             tokio::spawn(async move {
                 tokio::time::sleep(std::time::Duration::from_millis(POLL_INTERVAL_MS)).await;
-                let _ = tx.send(Incoming::Msg(Msg::Tick));
+                let _ = tx.send(Incoming::msg(Msg::Tick));
             });
         }
         // Written by the loop, which owns the terminal.

@@ -358,3 +358,4 @@ pub fn precheck_state(lang: Lang) -> State {
     );
     state
 }
+pub mod issue4;

@@ -8,6 +8,7 @@ use crate::console::keymap;
 use crate::console::screens::activations::{self, ListAction};
 use crate::console::screens::detail::{self, DetailAction, DetailScreen};
 use crate::console::screens::new_activation::{NewActivation, Outcome};
+use crate::console::screens::tabs::TAB_BINDINGS;
 use crate::domain::ActivationStatus;
 use crossterm::event::KeyEvent;
 
@@ -27,6 +28,12 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
             state.help_open = false;
         }
         return Vec::new();
+    }
+    if state.audit.is_some() {
+        return super::tabbed::on_audit_key(state, event);
+    }
+    if matches!(state.front(), Front::Seats | Front::Capacity | Front::Keys) {
+        return super::tabbed::on_key(state, event);
     }
     if state.front() == Front::NewActivation
         && let Some(flow) = state.new_activation.as_mut()
@@ -48,6 +55,10 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
                 state.detail = None;
                 Vec::new()
             }
+            Some(DetailAction::History) => {
+                let object = format!("activation:{}", detail.number);
+                super::tabbed::open_history(state, object)
+            }
             Some(DetailAction::Retry) => {
                 let (number, status) = (detail.number, detail.summary().status);
                 retry(state, number, status)
@@ -62,6 +73,9 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     }
     if state.list.search_input.is_some() {
         return state.list.search_key(event, &mut state.request_ids);
+    }
+    if let Some(tab) = keymap::lookup(TAB_BINDINGS, event) {
+        return super::tabbed::switch_tab(state, tab);
     }
     match keymap::lookup(activations::BINDINGS, event) {
         Some(ListAction::Help) => {
@@ -101,6 +115,12 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
 
 /// Pasted text goes into the open input of the screen in front (none under the help).
 pub(super) fn on_paste(state: &mut State, text: String) -> Vec<Command> {
+    if state.help_open || state.audit.is_some() {
+        return Vec::new();
+    }
+    if matches!(state.front(), Front::Seats | Front::Capacity | Front::Keys) {
+        return super::tabbed::on_paste(state, &text);
+    }
     if state.front() == Front::NewActivation {
         if !state.help_open
             && let Some(flow) = state.new_activation.as_mut()

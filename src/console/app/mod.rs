@@ -6,6 +6,7 @@
 
 mod input;
 mod results;
+mod tabbed;
 mod view;
 
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
@@ -14,14 +15,21 @@ use super::data::DataError;
 use super::i18n;
 use super::keymap;
 use super::screens::activations::{self, ActivationsScreen};
+use super::screens::audit::AuditOverlay;
+use super::screens::capacity::CapacityScreen;
 use super::screens::detail::{self, DetailScreen};
+use super::screens::keys::KeysScreen;
 use super::screens::new_activation::NewActivation;
+use super::screens::seats::SeatsScreen;
+use super::screens::{Ctx, Tab};
 use super::theme::Theme;
 use crate::client::wire::{
-    ActivationDetail, ActivationQuery, ActivationSummary, CreatedActivations, Me, Organization,
-    Page, PrecheckResponse, Role,
+    ActivationDetail, ActivationQuery, ActivationSummary, AuditEntry, CreatedActivations,
+    EmergencyRequest, KeyActivationRequest, LicenseInfo, Me, Organization, Page, PrecheckResponse,
+    ProductCapacity, Role, Seat, SeatQuery, SeatSummary, ServerLicense, SigningKeyInfo, User,
 };
-use crate::domain::{ActivationStatus, Lang};
+use crate::domain::offline::InstallationId;
+use crate::domain::{ActivationStatus, Lang, ProductKey};
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -73,6 +81,65 @@ pub enum Command {
     ImportSerials {
         path: PathBuf,
     },
+    /// `GET /seats` → `Msg::SeatsLoaded` (the list, and the free seats of a bulk bind).
+    FetchSeats {
+        request_id: u64,
+        query: SeatQuery,
+    },
+    /// `GET /seats/summary` → `Msg::SeatSummaryLoaded`.
+    FetchSeatSummary {
+        organization: Option<i64>,
+    },
+    /// `GET /users` (bind suggestions) → `Msg::UsersLoaded`.
+    FetchUsers {
+        request_id: u64,
+        organization: i64,
+        q: String,
+    },
+    /// `POST /seats/{id}/bind` → `Msg::SeatBound`.
+    BindSeat {
+        seat: i64,
+        email: String,
+    },
+    /// `POST /seats/{id}/unbind` → `Msg::SeatUnbound`.
+    UnbindSeat {
+        seat: i64,
+    },
+    /// `GET /license-info` → `Msg::LicenseInfoLoaded`.
+    FetchLicenseInfo {
+        request_id: u64,
+        organization: i64,
+    },
+    /// `POST /emergency-license` → `Msg::EmergencyRequested`.
+    RequestEmergency(EmergencyRequest),
+    /// `POST /keys/activate` → `Msg::KeyActivated`.
+    ActivateKey(KeyActivationRequest),
+    /// Stamps the time, writes `ActivationRequest::to_text` to the downloads directory
+    /// → `Msg::RequestWritten`.
+    WriteActivationRequest {
+        key: ProductKey,
+        inn: String,
+        kpp: String,
+        installation: InstallationId,
+    },
+    /// Reads a text file (tokio::fs) → `Msg::TextFileRead`.
+    ReadTextFile {
+        path: PathBuf,
+        purpose: ReadPurpose,
+    },
+    /// Writes text to the downloads directory → `Msg::FileSaved`.
+    SaveText {
+        file_name: String,
+        contents: String,
+    },
+    /// `GET /signing-key` → `Msg::SigningKeyLoaded`.
+    FetchSigningKey,
+    /// `GET /audit?object=` → `Msg::AuditLoaded`.
+    FetchAudit {
+        request_id: u64,
+        object: String,
+        page: u32,
+    },
     /// Written to the terminal as OSC 52 (works over SSH); no answer.
     CopyToClipboard(String),
     /// Sends `Msg::Tick` after `POLL_INTERVAL_MS`. Only asked for while something
@@ -83,6 +150,20 @@ pub enum Command {
 
 /// How often an in-progress activation is re-read.
 pub const POLL_INTERVAL_MS: u64 = 2000;
+
+/// What a text file is read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadPurpose {
+    /// `serial: …` / `hash: …` of a server installation.
+    Installation,
+    /// A signed activation response to import.
+    Response,
+    /// An activation request written earlier (the one the response answers).
+    Request,
+}
+
+/// Audit entries per page in the history overlay.
+pub const AUDIT_PER_PAGE: u32 = 50;
 
 /// Why a file could not be saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +206,45 @@ pub enum Msg {
     },
     /// The poll timer fired (see `Command::ScheduleTick`).
     Tick,
+    SeatsLoaded {
+        request_id: u64,
+        result: Result<Page<Seat>, DataError>,
+    },
+    SeatSummaryLoaded(Result<Vec<SeatSummary>, DataError>),
+    UsersLoaded {
+        request_id: u64,
+        result: Result<Vec<User>, DataError>,
+    },
+    SeatBound {
+        seat: i64,
+        email: String,
+        result: Result<Seat, DataError>,
+    },
+    SeatUnbound {
+        seat: i64,
+        result: Result<Seat, DataError>,
+    },
+    LicenseInfoLoaded {
+        request_id: u64,
+        result: Result<LicenseInfo, DataError>,
+    },
+    EmergencyRequested(Result<ProductCapacity, DataError>),
+    KeyActivated(Result<ServerLicense, DataError>),
+    /// The request text as written, and where (or why not).
+    RequestWritten {
+        text: String,
+        result: Result<PathBuf, SaveError>,
+    },
+    TextFileRead {
+        purpose: ReadPurpose,
+        path: PathBuf,
+        result: Result<String, String>,
+    },
+    SigningKeyLoaded(Result<SigningKeyInfo, DataError>),
+    AuditLoaded {
+        request_id: u64,
+        result: Result<Page<AuditEntry>, DataError>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +308,13 @@ pub struct State {
     pub new_activation: Option<NewActivation>,
     /// Whether the flow is in front.
     pub new_activation_open: bool,
+    /// The screen chosen with the number keys; each keeps its state while away.
+    pub tab: Tab,
+    pub seats: SeatsScreen,
+    pub capacity: CapacityScreen,
+    pub keys: KeysScreen,
+    /// An object's history, on top of whatever is in front.
+    pub audit: Option<AuditOverlay>,
     pub help_open: bool,
     pub last_error: Option<String>,
     /// A non-error message for the status line («скопировано», a saved file's path).
@@ -202,10 +329,14 @@ pub enum Front {
     List,
     Detail,
     NewActivation,
+    Seats,
+    Capacity,
+    Keys,
 }
 
 impl State {
     pub fn new(lang: Lang, theme: Theme, portal_label: String, today: NaiveDate) -> State {
+        let keys = KeysScreen::new(&theme, lang);
         State {
             lang,
             theme,
@@ -218,6 +349,11 @@ impl State {
             detail: None,
             new_activation: None,
             new_activation_open: false,
+            tab: Tab::Activations,
+            seats: SeatsScreen::default(),
+            capacity: CapacityScreen::default(),
+            keys,
+            audit: None,
             help_open: false,
             last_error: None,
             notice: None,
@@ -232,7 +368,23 @@ impl State {
         } else if self.detail.is_some() {
             Front::Detail
         } else {
-            Front::List
+            match self.tab {
+                Tab::Activations => Front::List,
+                Tab::Seats => Front::Seats,
+                Tab::Capacity => Front::Capacity,
+                Tab::Keys => Front::Keys,
+            }
+        }
+    }
+
+    /// What the tabbed screens need to know.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            lang: self.lang,
+            role: self.role(),
+            organizations: &self.organizations,
+            today: self.today,
+            theme: &self.theme,
         }
     }
 
@@ -287,20 +439,41 @@ impl State {
         }
     }
 
-    /// Help entries of the screen in front.
+    /// Help entries of the screen in front (the tab keys too where they work).
     pub fn help_entries(&self) -> Vec<(String, &'static str)> {
-        match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap::help_entries(flow.bindings(), self.lang),
-            (Front::Detail, _) => keymap::help_entries(detail::BINDINGS, self.lang),
-            _ => keymap::help_entries(activations::BINDINGS, self.lang),
+        let lang = self.lang;
+        if let Some(audit) = &self.audit {
+            return keymap::help_entries(audit.bindings(), lang);
         }
+        let mut entries = match (self.front(), &self.new_activation) {
+            (Front::NewActivation, Some(flow)) => keymap::help_entries(flow.bindings(), lang),
+            (Front::Detail, _) => keymap::help_entries(detail::BINDINGS, lang),
+            (Front::Seats, _) => keymap::help_entries(self.seats.bindings(), lang),
+            (Front::Capacity, _) => keymap::help_entries(self.capacity.bindings(), lang),
+            (Front::Keys, _) => keymap::help_entries(self.keys.bindings(), lang),
+            _ => keymap::help_entries(activations::BINDINGS, lang),
+        };
+        if matches!(self.front(), Front::List | Front::Seats | Front::Capacity) {
+            entries.extend(keymap::help_entries(
+                super::screens::tabs::TAB_BINDINGS,
+                lang,
+            ));
+        }
+        entries
     }
 
     pub fn hint_entries(&self) -> Vec<(String, &'static str)> {
+        let lang = self.lang;
+        if let Some(audit) = &self.audit {
+            return keymap::hint_entries(audit.bindings(), lang);
+        }
         match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap::hint_entries(flow.bindings(), self.lang),
-            (Front::Detail, _) => keymap::hint_entries(detail::BINDINGS, self.lang),
-            _ => keymap::hint_entries(activations::BINDINGS, self.lang),
+            (Front::NewActivation, Some(flow)) => keymap::hint_entries(flow.bindings(), lang),
+            (Front::Detail, _) => keymap::hint_entries(detail::BINDINGS, lang),
+            (Front::Seats, _) => keymap::hint_entries(self.seats.bindings(), lang),
+            (Front::Capacity, _) => keymap::hint_entries(self.capacity.bindings(), lang),
+            (Front::Keys, _) => keymap::hint_entries(self.keys.bindings(), lang),
+            _ => keymap::hint_entries(activations::BINDINGS, lang),
         }
     }
 }
@@ -339,5 +512,6 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Retried { number, result } => results::on_retried(state, number, result),
         Msg::FileSaved(result) => results::on_file_saved(state, result),
         Msg::SerialsImported { path, result } => results::on_serials_imported(state, path, result),
+        other => tabbed::on_result(state, other),
     }
 }

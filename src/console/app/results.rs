@@ -28,6 +28,9 @@ pub(super) fn on_organizations_loaded(
         if let Some(flow) = state.new_activation.as_mut() {
             flow.organizations_arrived(&state.organizations);
         }
+        if state.tab == crate::console::screens::Tab::Capacity {
+            return super::tabbed::switch_tab(state, state.tab);
+        }
     }
     Vec::new()
 }

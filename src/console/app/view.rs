@@ -3,7 +3,9 @@
 
 use super::{Front, State};
 use crate::console::i18n;
-use crate::console::screens::{activations, detail, new_activation};
+use crate::console::screens::{
+    activations, audit, capacity, detail, keys, new_activation, seats, tabs,
+};
 use crate::console::widgets;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -21,12 +23,54 @@ pub fn view(state: &State, frame: &mut Frame) {
         widgets::too_small(frame, &message, theme.error);
         return;
     }
-    let body = Rect::new(area.x, area.y, area.width, area.height - 2);
+    let full_body = Rect::new(area.x, area.y, area.width, area.height - 2);
+    let front = state.front();
+    let tabbed = matches!(
+        front,
+        Front::List | Front::Seats | Front::Capacity | Front::Keys
+    );
+    let body = if tabbed {
+        tabs::render(
+            state.tab,
+            state.lang,
+            theme,
+            frame,
+            Rect::new(area.x, area.y, area.width, 1),
+        );
+        Rect::new(area.x, area.y + 1, area.width, area.height - 3)
+    } else {
+        full_body
+    };
     let hints_area = Rect::new(area.x, area.bottom() - 2, area.width, 1);
     let status_area = Rect::new(area.x, area.bottom() - 1, area.width, 1);
 
     let cursor = match (&state.new_activation, &state.detail) {
-        (Some(flow), _) if state.front() == Front::NewActivation => {
+        _ if front == Front::Seats => {
+            let ctx = seats::ViewContext {
+                lang: state.lang,
+                theme,
+                today: state.today,
+                organizations: &state.organizations,
+            };
+            seats::view(&state.seats, &ctx, frame, body)
+        }
+        _ if front == Front::Capacity => {
+            let ctx = capacity::ViewContext {
+                lang: state.lang,
+                theme,
+                today: state.today,
+                organizations: &state.organizations,
+            };
+            capacity::view(&state.capacity, &ctx, frame, body)
+        }
+        _ if front == Front::Keys => {
+            let ctx = keys::ViewContext {
+                lang: state.lang,
+                theme,
+            };
+            keys::view(&state.keys, &ctx, frame, body)
+        }
+        (Some(flow), _) if front == Front::NewActivation => {
             let ctx = new_activation::ViewContext {
                 lang: state.lang,
                 theme,
@@ -55,11 +99,21 @@ pub fn view(state: &State, frame: &mut Frame) {
     widgets::hints::render(&state.hint_entries(), theme, frame, hints_area);
     widgets::status_line::render(state, frame, status_area);
 
+    if let Some(overlay) = &state.audit {
+        audit::render(overlay, state.lang, theme, frame);
+    }
     if state.help_open {
-        let screen = match state.front() {
-            Front::NewActivation => i18n::SCREEN_NEW_ACTIVATION,
-            Front::Detail => i18n::SCREEN_DETAIL,
-            Front::List => i18n::SCREEN_ACTIVATIONS,
+        let screen = if state.audit.is_some() {
+            i18n::tabs::HISTORY_TITLE
+        } else {
+            match front {
+                Front::NewActivation => i18n::SCREEN_NEW_ACTIVATION,
+                Front::Detail => i18n::SCREEN_DETAIL,
+                Front::List => i18n::SCREEN_ACTIVATIONS,
+                Front::Seats => tabs::Tab::Seats.title(),
+                Front::Capacity => tabs::Tab::Capacity.title(),
+                Front::Keys => tabs::Tab::Keys.title(),
+            }
         };
         let title = i18n::help_title(state.lang, screen);
         widgets::help::render(
@@ -69,7 +123,7 @@ pub fn view(state: &State, frame: &mut Frame) {
             theme,
             frame,
         );
-    } else if let Some(position) = cursor {
+    } else if let Some(position) = cursor.filter(|_| state.audit.is_none()) {
         // Screen readers follow the real cursor: it sits on the selection.
         frame.set_cursor_position(position);
     }

@@ -332,7 +332,7 @@ impl ActivationsScreen {
 }
 
 /// None → first → … → last → None.
-fn next_in_cycle<T: PartialEq + Copy>(
+pub(crate) fn next_in_cycle<T: PartialEq + Copy>(
     current: Option<T>,
     all: impl IntoIterator<Item = T>,
 ) -> Option<T> {

@@ -27,6 +27,8 @@ pub enum DetailAction {
     Retry,
     /// Handled by the app.
     SaveLicense,
+    /// Handled by the app: the activation's history.
+    History,
     Help,
     Back,
 }
@@ -42,6 +44,7 @@ pub const BINDINGS: &[Binding<DetailAction>] = &[
     bind(&[Char('r')], DetailAction::Refresh, Tr::new("обновить статус", "refresh status"), Some(Tr::new("обновить", "refresh"))),
     bind(&[Char('R')], DetailAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), Some(Tr::new("повторить", "retry"))),
     bind(&[Char('s')], DetailAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), Some(Tr::new("скачать", "download"))),
+    bind(&[Char('h')], DetailAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), Some(Tr::new("история", "history"))),
     bind(&[Char('?')], DetailAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind(&[Esc, Char('q')], DetailAction::Back, Tr::new("назад к списку", "back to the list"), Some(Tr::new("назад", "back"))),
 ];
@@ -123,6 +126,7 @@ impl DetailScreen {
             DetailAction::Help
             | DetailAction::Back
             | DetailAction::Retry
+            | DetailAction::History
             | DetailAction::SaveLicense => {}
         }
         Vec::new()

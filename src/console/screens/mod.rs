@@ -1,5 +1,89 @@
 //! One module per screen, each with its own state, key declaration, update and view.
 
 pub mod activations;
+pub mod audit;
+pub mod capacity;
 pub mod detail;
+pub mod keys;
 pub mod new_activation;
+pub mod seats;
+pub mod tabs;
+
+use crate::client::wire::{Organization, Role};
+use crate::console::app::Command;
+use crate::console::data::DataError;
+use crate::console::i18n::{self, Tr};
+use crate::console::theme::Theme;
+use crate::domain::Lang;
+use chrono::NaiveDate;
+pub use tabs::Tab;
+
+/// What a key or an answer on one of the tabbed screens asks of the app.
+#[derive(Debug, Default, PartialEq)]
+pub struct Reply {
+    pub commands: Vec<Command>,
+    /// For the status line.
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    pub help: bool,
+    /// Switch to another screen (Esc: back to the activations).
+    pub tab: Option<Tab>,
+    /// Open the history of this audit object (`seat:17`).
+    pub history: Option<String>,
+}
+
+impl Reply {
+    pub fn commands(commands: Vec<Command>) -> Reply {
+        Reply {
+            commands,
+            ..Reply::default()
+        }
+    }
+
+    pub fn command(command: Command) -> Reply {
+        Reply::commands(vec![command])
+    }
+
+    pub fn error(text: impl Into<String>) -> Reply {
+        Reply {
+            error: Some(text.into()),
+            ..Reply::default()
+        }
+    }
+
+    pub fn notice(text: impl Into<String>) -> Reply {
+        Reply {
+            notice: Some(text.into()),
+            ..Reply::default()
+        }
+    }
+}
+
+/// What the tabbed screens need to know about the rest of the console.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub lang: Lang,
+    pub role: Option<Role>,
+    pub organizations: &'a [Organization],
+    pub today: NaiveDate,
+    pub theme: &'a Theme,
+}
+
+impl Ctx<'_> {
+    /// Changing things is for admins: the refusal for anyone else (unknown role: allowed,
+    /// the portal decides).
+    pub fn denied(&self, action: Tr) -> Option<String> {
+        self.role
+            .filter(|r| *r != Role::Admin)
+            .map(|role| i18n::role_denied(self.lang, role, action))
+    }
+}
+
+/// The portal's own words for a refused request (`message` of an API error), else the
+/// usual request error.
+pub fn error_text(lang: Lang, error: &DataError) -> String {
+    match error {
+        DataError::Api { message, .. } | DataError::Rejected { message, .. } => message.clone(),
+        other => i18n::request_error(lang, other),
+    }
+}

@@ -4,6 +4,7 @@ pub mod filter_bar;
 pub mod help;
 pub mod hints;
 pub mod status_line;
+pub mod text_box;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -56,6 +57,37 @@ pub fn too_small(frame: &mut Frame, message: &str, style: ratatui::style::Style)
         .alignment(Alignment::Center)
         .wrap(Wrap { trim: true });
     frame.render_widget(paragraph, rect);
+}
+
+/// A `width`×`height` box centered in `area` (clamped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
+
+/// Clears `rect` and draws a bordered box titled `title`; returns the inside.
+pub fn modal(
+    frame: &mut Frame,
+    rect: Rect,
+    title: &str,
+    theme: &crate::console::theme::Theme,
+) -> Rect {
+    use ratatui::widgets::{Block, Borders, Clear};
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {title} "), theme.header))
+        .style(theme.base);
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    inner
 }
 
 #[cfg(test)]

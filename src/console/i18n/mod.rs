@@ -449,3 +449,9 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
         Lang::En => format!("format errors: {n}"),
     }
 }
+
+pub mod capacity;
+pub mod history;
+pub mod keys;
+pub mod seats;
+pub mod tabs;

@@ -1,0 +1,180 @@
+//! The tabbed screens (seats, capacity, keys) and the history overlay: their keys, what
+//! their replies ask of the app, and the answers to their commands.
+
+use super::{Command, Connection, Front, Msg, State};
+use crate::console::data::DataError;
+use crate::console::screens::audit::AuditOverlay;
+use crate::console::screens::{Ctx, Reply, Tab};
+use crossterm::event::KeyEvent;
+
+/// The screens' context, borrowed field by field so a screen can be changed meanwhile.
+macro_rules! ctx {
+    ($state:expr) => {
+        Ctx {
+            lang: $state.lang,
+            role: $state.me.as_ref().map(|m| m.role),
+            organizations: &$state.organizations,
+            today: $state.today,
+            theme: &$state.theme,
+        }
+    };
+}
+
+/// Switches the screen; the one left keeps its state, the one entered loads what it
+/// has not loaded yet.
+pub(super) fn switch_tab(state: &mut State, tab: Tab) -> Vec<Command> {
+    state.tab = tab;
+    state.detail = None;
+    let ctx = ctx!(state);
+    match tab {
+        Tab::Seats => state.seats.enter(&mut state.request_ids),
+        Tab::Capacity => state.capacity.enter(&ctx, &mut state.request_ids),
+        Tab::Activations | Tab::Keys => Vec::new(),
+    }
+}
+
+pub(super) fn open_history(state: &mut State, object: String) -> Vec<Command> {
+    let (overlay, command) = AuditOverlay::open(object, &mut state.request_ids);
+    state.audit = Some(overlay);
+    vec![command]
+}
+
+pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
+    let mut commands = reply.commands;
+    if let Some(error) = reply.error {
+        state.set_error(error);
+    }
+    if let Some(notice) = reply.notice {
+        state.set_notice(notice);
+    }
+    if reply.help {
+        state.help_open = true;
+    }
+    if let Some(tab) = reply.tab {
+        commands.extend(switch_tab(state, tab));
+    }
+    if let Some(object) = reply.history {
+        commands.extend(open_history(state, object));
+    }
+    commands
+}
+
+/// A key for the history overlay.
+pub(super) fn on_audit_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
+    let Some(overlay) = state.audit.as_mut() else {
+        return Vec::new();
+    };
+    let (close, commands) = overlay.on_key(event, &mut state.request_ids);
+    if close {
+        state.audit = None;
+    }
+    commands
+}
+
+/// A key for the tabbed screen in front.
+pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
+    let ctx = ctx!(state);
+    let reply = match state.front() {
+        Front::Seats => state.seats.on_key(event, &ctx, &mut state.request_ids),
+        Front::Capacity => state.capacity.on_key(event, &ctx, &mut state.request_ids),
+        Front::Keys => state.keys.on_key(event, &ctx),
+        _ => Reply::default(),
+    };
+    apply(state, reply)
+}
+
+pub(super) fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
+    let reply = match state.front() {
+        Front::Seats => state.seats.paste(text, &mut state.request_ids),
+        Front::Keys => {
+            state.keys.paste(text);
+            Reply::default()
+        }
+        _ => Reply::default(),
+    };
+    apply(state, reply)
+}
+
+/// Only the connection state: the refusal itself is shown where it belongs.
+fn note_connection<T>(state: &mut State, result: &Result<T, DataError>) {
+    state.connection = match result {
+        Err(e) if e.is_connection() => Connection::Offline,
+        _ => Connection::Online,
+    };
+}
+
+pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
+    let lang = state.lang;
+    let reply = match msg {
+        Msg::SeatsLoaded { request_id, result } => {
+            if let Some(reply) = state.seats.on_free_seats(request_id, result.clone(), lang) {
+                note_connection(state, &result);
+                reply
+            } else {
+                if state.seats.pending == Some(request_id) {
+                    state.note_result(&result);
+                }
+                state.seats.on_loaded(request_id, result);
+                Reply::default()
+            }
+        }
+        Msg::SeatSummaryLoaded(result) => {
+            note_connection(state, &result);
+            state.seats.on_summary(result);
+            Reply::default()
+        }
+        Msg::UsersLoaded { request_id, result } => {
+            note_connection(state, &result);
+            state.seats.on_users(request_id, result);
+            Reply::default()
+        }
+        Msg::SeatBound {
+            seat,
+            email,
+            result,
+        } => {
+            note_connection(state, &result);
+            state
+                .seats
+                .on_bound(seat, &email, result, lang, &mut state.request_ids)
+        }
+        Msg::SeatUnbound { seat, result } => {
+            note_connection(state, &result);
+            state.seats.on_unbound(seat, result, lang)
+        }
+        Msg::LicenseInfoLoaded { request_id, result } => {
+            if state.capacity.pending == Some(request_id) {
+                state.note_result(&result);
+            }
+            state.capacity.on_loaded(request_id, result);
+            Reply::default()
+        }
+        Msg::EmergencyRequested(result) => {
+            note_connection(state, &result);
+            state.capacity.on_emergency(result, lang)
+        }
+        Msg::KeyActivated(result) => {
+            note_connection(state, &result);
+            state.keys.on_activated(result, lang)
+        }
+        Msg::RequestWritten { text, result } => state.keys.on_request_written(text, result, lang),
+        Msg::TextFileRead {
+            purpose,
+            path,
+            result,
+        } => state.keys.on_file_read(purpose, path, result, lang),
+        Msg::SigningKeyLoaded(result) => {
+            note_connection(state, &result);
+            state.keys.on_signing_key(result, lang)
+        }
+        Msg::AuditLoaded { request_id, result } => {
+            note_connection(state, &result);
+            if let Some(overlay) = state.audit.as_mut() {
+                overlay.on_loaded(request_id, result, lang);
+            }
+            Reply::default()
+        }
+        _ => Reply::default(),
+    };
+    apply(state, reply)
+}

@@ -1,0 +1,223 @@
+//! An object's history (audit log): who changed what and when, opened with `h` from the
+//! activation detail (`activation:N`) and the seats screen (`seat:ID`).
+
+use crate::client::wire::{AuditEntry, Page, page_count};
+use crate::console::app::{AUDIT_PER_PAGE, Command, RequestIds};
+use crate::console::data::DataError;
+use crate::console::i18n::{self, Tr, history as tr};
+use crate::console::keymap::Key::{Char, Down, Esc, Left, PageDown, PageUp, Right, Up};
+use crate::console::keymap::{self, Binding, bind};
+use crate::console::theme::Theme;
+use crate::console::widgets::{centered, display_width, modal, truncate};
+use crate::domain::Lang;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Down,
+    Up,
+    NextPage,
+    PrevPage,
+    Close,
+}
+
+#[rustfmt::skip]
+pub const BINDINGS: &[Binding<AuditAction>] = &[
+    bind(&[Char('j'), Down], AuditAction::Down, Tr::new("прокрутить вниз", "scroll down"), None),
+    bind(&[Char('k'), Up], AuditAction::Up, Tr::new("прокрутить вверх", "scroll up"), None),
+    bind(&[Right, PageDown, Char(']')], AuditAction::NextPage, Tr::new("следующая страница", "next page"), Some(Tr::new("стр.", "page"))),
+    bind(&[Left, PageUp, Char('[')], AuditAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
+    bind(&[Esc, Char('q'), Char('h')], AuditAction::Close, Tr::new("закрыть историю", "close the history"), Some(Tr::new("закрыть", "close"))),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditOverlay {
+    /// `seat:17`, `activation:421`.
+    pub object: String,
+    pub page_no: u32,
+    pub page: Option<Page<AuditEntry>>,
+    pub pending: Option<u64>,
+    pub scroll: usize,
+    pub failed: Option<String>,
+}
+
+impl AuditOverlay {
+    pub fn open(object: String, ids: &mut RequestIds) -> (AuditOverlay, Command) {
+        let mut overlay = AuditOverlay {
+            object,
+            page_no: 1,
+            page: None,
+            pending: None,
+            scroll: 0,
+            failed: None,
+        };
+        let command = overlay.fetch(ids);
+        (overlay, command)
+    }
+
+    pub fn bindings(&self) -> &'static [Binding<AuditAction>] {
+        BINDINGS
+    }
+
+    fn fetch(&mut self, ids: &mut RequestIds) -> Command {
+        let request_id = ids.next_id();
+        self.pending = Some(request_id);
+        Command::FetchAudit {
+            request_id,
+            object: self.object.clone(),
+            page: self.page_no,
+        }
+    }
+
+    fn entries(&self) -> &[AuditEntry] {
+        self.page
+            .as_ref()
+            .map(|p| p.items.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Returns whether the overlay closes, and what to fetch.
+    pub fn on_key(&mut self, event: &KeyEvent, ids: &mut RequestIds) -> (bool, Vec<Command>) {
+        let pages = self
+            .page
+            .as_ref()
+            .map(|p| page_count(p.total, AUDIT_PER_PAGE))
+            .unwrap_or(1);
+        match keymap::lookup(BINDINGS, event) {
+            Some(AuditAction::Close) => return (true, Vec::new()),
+            Some(AuditAction::Down) => {
+                self.scroll = (self.scroll + 1).min(self.entries().len().saturating_sub(1))
+            }
+            Some(AuditAction::Up) => self.scroll = self.scroll.saturating_sub(1),
+            Some(AuditAction::NextPage) if self.page_no < pages => {
+                self.page_no += 1;
+                self.scroll = 0;
+                return (false, vec![self.fetch(ids)]);
+            }
+            Some(AuditAction::PrevPage) if self.page_no > 1 => {
+                self.page_no -= 1;
+                self.scroll = 0;
+                return (false, vec![self.fetch(ids)]);
+            }
+            _ => {}
+        }
+        (false, Vec::new())
+    }
+
+    pub fn on_loaded(
+        &mut self,
+        request_id: u64,
+        result: Result<Page<AuditEntry>, DataError>,
+        lang: Lang,
+    ) -> bool {
+        if self.pending != Some(request_id) {
+            return false;
+        }
+        self.pending = None;
+        match result {
+            Ok(page) => {
+                self.failed = None;
+                self.page = Some(page);
+            }
+            Err(error) => self.failed = Some(crate::console::screens::error_text(lang, &error)),
+        }
+        true
+    }
+}
+
+/// «pole: было → стало, …» from the before/after objects (only what changed).
+pub fn change_summary(entry: &AuditEntry) -> String {
+    use serde_json::Value;
+    let show = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => "—".to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    match (&entry.before, &entry.after) {
+        (Some(Value::Object(before)), Some(Value::Object(after))) => {
+            let mut keys: Vec<&String> = after.keys().chain(before.keys()).collect();
+            keys.dedup();
+            let mut seen = Vec::new();
+            let mut parts = Vec::new();
+            for key in keys {
+                if seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key);
+                let (b, a) = (before.get(key), after.get(key));
+                if b != a {
+                    parts.push(format!("{key}: {} → {}", show(b), show(a)));
+                }
+            }
+            parts.join(", ")
+        }
+        (None, Some(after)) => show(Some(after)),
+        (Some(before), None) => format!("{} → —", show(Some(before))),
+        (Some(before), Some(after)) => format!("{} → {}", show(Some(before)), show(Some(after))),
+        (None, None) => String::new(),
+    }
+}
+
+pub fn render(overlay: &AuditOverlay, lang: Lang, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    let rect = centered(area, 78, area.height.saturating_sub(4).max(8));
+    let title = tr::title(lang, &overlay.object);
+    let inner = modal(frame, rect, &title, theme);
+    if inner.height < 2 {
+        return;
+    }
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(error) = &overlay.failed {
+        lines.push(Line::from(Span::styled(
+            truncate(error, width),
+            theme.error,
+        )));
+    }
+    if overlay.pending.is_some() {
+        lines.push(Line::from(Span::styled(
+            i18n::LOADING.get(lang),
+            theme.accent,
+        )));
+    } else if overlay.page.is_some() && overlay.entries().is_empty() {
+        lines.push(Line::from(Span::styled(tr::EMPTY.get(lang), theme.muted)));
+    }
+    for entry in overlay.entries().iter().skip(overlay.scroll) {
+        let at = entry
+            .at
+            .with_timezone(&chrono::Local)
+            .format("%d.%m.%Y %H:%M")
+            .to_string();
+        let head = format!("{at}  {}  ", tr::action(lang, &entry.action));
+        let actor = truncate(&entry.actor, width.saturating_sub(display_width(&head)));
+        lines.push(Line::from(vec![
+            Span::styled(head, theme.accent),
+            Span::styled(actor, theme.muted),
+        ]));
+        let change = change_summary(entry);
+        if !change.is_empty() {
+            lines.push(Line::from(truncate(&format!("  {change}"), width)));
+        }
+    }
+    let body = Rect::new(inner.x, inner.y, inner.width, inner.height - 1);
+    frame.render_widget(Paragraph::new(lines), body);
+    let total = overlay.page.as_ref().map(|p| p.total).unwrap_or(0);
+    let footer = format!(
+        "{} · {}",
+        i18n::page_counter(
+            lang,
+            overlay.page_no,
+            page_count(total, AUDIT_PER_PAGE),
+            total
+        ),
+        tr::CLOSE.get(lang)
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(truncate(&footer, width), theme.muted)),
+        Rect::new(inner.x, inner.bottom() - 1, inner.width, 1),
+    );
+}

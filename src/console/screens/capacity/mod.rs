@@ -1,0 +1,281 @@
+//! «Лицензионная информация»: per organization and product, support until, user accounts
+//! X/Z, external connections, Lite, and the emergency license with its request.
+
+mod view;
+
+pub use view::{ViewContext, panel_lines, view};
+
+use super::activations::next_in_cycle;
+use super::tabs::TAB_BINDINGS;
+use super::{Ctx, Reply, Tab, error_text};
+use crate::client::wire::{EmergencyRequest, LicenseInfo, ProductCapacity, ProductRef};
+use crate::console::app::{Command, RequestIds};
+use crate::console::data::DataError;
+use crate::console::i18n::{Tr, capacity as tr};
+use crate::console::keymap::Key::{Char, Down, Enter, Esc, Left, Right, Up};
+use crate::console::keymap::{self, Binding, bind};
+use crate::domain::Lang;
+use crossterm::event::KeyEvent;
+
+/// Extra accounts an emergency license may add.
+pub const EMERGENCY_MAX: u32 = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapacityAction {
+    Down,
+    Up,
+    CycleOrganization,
+    Emergency,
+    Update,
+    Help,
+    Back,
+    // The emergency modal's.
+    More,
+    Fewer,
+    Confirm,
+    Cancel,
+}
+
+#[rustfmt::skip]
+pub const BINDINGS: &[Binding<CapacityAction>] = &[
+    bind(&[Char('j'), Down], CapacityAction::Down, Tr::new("следующий продукт", "next product"), None),
+    bind(&[Char('k'), Up], CapacityAction::Up, Tr::new("предыдущий продукт", "previous product"), None),
+    bind(&[Char('e')], CapacityAction::Emergency, Tr::new("запросить экстренную лицензию", "request an emergency license"), Some(Tr::new("экстренная лицензия", "emergency license"))),
+    bind(&[Char('u')], CapacityAction::Update, Tr::new("обновить лицензию (перечитать с портала)", "update the license (re-read from the portal)"), Some(Tr::new("обновить", "update"))),
+    bind(&[Char('o')], CapacityAction::CycleOrganization, Tr::new("следующая организация", "next organization"), Some(Tr::new("орг.", "org"))),
+    bind(&[Char('?')], CapacityAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
+    bind(&[Char('q'), Esc], CapacityAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
+];
+
+#[rustfmt::skip]
+pub const EMERGENCY_BINDINGS: &[Binding<CapacityAction>] = &[
+    bind(&[Right, Up, Char('+'), Char('l')], CapacityAction::More, Tr::new("больше учётных записей", "more accounts"), Some(Tr::new("больше", "more"))),
+    bind(&[Left, Down, Char('-'), Char('h')], CapacityAction::Fewer, Tr::new("меньше учётных записей", "fewer accounts"), Some(Tr::new("меньше", "fewer"))),
+    bind(&[Enter], CapacityAction::Confirm, Tr::new("далее / запросить", "next / request"), Some(Tr::new("запросить", "request"))),
+    bind(&[Esc, Char('n')], CapacityAction::Cancel, Tr::new("назад / отмена", "back / cancel"), Some(Tr::new("отмена", "cancel"))),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmergencyModal {
+    pub organization: i64,
+    pub product: ProductRef,
+    /// 1..=10, 10 at first.
+    pub accounts: u32,
+    /// The second step: «Запросить …? Enter — запросить».
+    pub confirming: bool,
+    pub pending: bool,
+    /// Why it was (or would be) refused: the portal's words, kept until the modal closes.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CapacityScreen {
+    pub organization: Option<i64>,
+    pub info: Option<LicenseInfo>,
+    pub pending: Option<u64>,
+    /// Index of the product in front.
+    pub selected: usize,
+    pub emergency: Option<EmergencyModal>,
+}
+
+impl CapacityScreen {
+    pub fn bindings(&self) -> &'static [Binding<CapacityAction>] {
+        if self.emergency.is_some() {
+            EMERGENCY_BINDINGS
+        } else {
+            BINDINGS
+        }
+    }
+
+    pub fn products(&self) -> &[ProductCapacity] {
+        self.info
+            .as_ref()
+            .map(|i| i.products.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn selected_product(&self) -> Option<&ProductCapacity> {
+        self.products().get(self.selected)
+    }
+
+    fn fetch(&mut self, organization: i64, ids: &mut RequestIds) -> Command {
+        let request_id = ids.next_id();
+        self.pending = Some(request_id);
+        Command::FetchLicenseInfo {
+            request_id,
+            organization,
+        }
+    }
+
+    /// Coming to the screen (or the organizations arrived): the first organization's
+    /// information, once.
+    pub fn enter(&mut self, ctx: &Ctx, ids: &mut RequestIds) -> Vec<Command> {
+        if self.organization.is_none()
+            && let Some(first) = ctx.organizations.first()
+        {
+            self.organization = Some(first.id);
+            return vec![self.fetch(first.id, ids)];
+        }
+        Vec::new()
+    }
+
+    pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
+        if self.emergency.is_some() {
+            return self.emergency_key(event);
+        }
+        if let Some(tab) = keymap::lookup(TAB_BINDINGS, event) {
+            return Reply {
+                tab: Some(tab),
+                ..Reply::default()
+            };
+        }
+        let last = self.products().len().saturating_sub(1);
+        match keymap::lookup(BINDINGS, event) {
+            Some(CapacityAction::Down) => self.selected = (self.selected + 1).min(last),
+            Some(CapacityAction::Up) => self.selected = self.selected.saturating_sub(1),
+            Some(CapacityAction::CycleOrganization) => {
+                let ids_all: Vec<i64> = ctx.organizations.iter().map(|o| o.id).collect();
+                let next = next_in_cycle(self.organization, ids_all.iter().copied())
+                    .or_else(|| ids_all.first().copied());
+                if let Some(org) = next
+                    && Some(org) != self.organization
+                {
+                    self.organization = Some(org);
+                    self.selected = 0;
+                    return Reply::command(self.fetch(org, ids));
+                }
+            }
+            Some(CapacityAction::Update) => {
+                if let Some(org) = self.organization {
+                    return Reply::command(self.fetch(org, ids));
+                }
+                return Reply::commands(self.enter(ctx, ids));
+            }
+            Some(CapacityAction::Emergency) => return self.open_emergency(ctx),
+            Some(CapacityAction::Help) => {
+                return Reply {
+                    help: true,
+                    ..Reply::default()
+                };
+            }
+            Some(CapacityAction::Back) => {
+                return Reply {
+                    tab: Some(Tab::Activations),
+                    ..Reply::default()
+                };
+            }
+            _ => {}
+        }
+        Reply::default()
+    }
+
+    fn open_emergency(&mut self, ctx: &Ctx) -> Reply {
+        if let Some(text) = ctx.denied(tr::ACTION_EMERGENCY) {
+            return Reply::error(text);
+        }
+        let (Some(organization), Some(product)) = (self.organization, self.selected_product())
+        else {
+            return Reply::default();
+        };
+        // Refused already by the rules: the modal explains why and sends nothing.
+        let error = (!product.emergency_available).then(|| {
+            product
+                .emergency_refusal
+                .clone()
+                .unwrap_or_else(|| tr::EMERGENCY_UNAVAILABLE.get(ctx.lang).to_string())
+        });
+        self.emergency = Some(EmergencyModal {
+            organization,
+            product: product.product.clone(),
+            accounts: EMERGENCY_MAX,
+            confirming: false,
+            pending: false,
+            error,
+        });
+        Reply::default()
+    }
+
+    fn emergency_key(&mut self, event: &KeyEvent) -> Reply {
+        let available = self
+            .selected_product()
+            .is_some_and(|p| p.emergency_available);
+        let Some(modal) = self.emergency.as_mut() else {
+            return Reply::default();
+        };
+        if modal.pending {
+            return Reply::default();
+        }
+        match keymap::lookup(EMERGENCY_BINDINGS, event) {
+            Some(CapacityAction::More) if !modal.confirming => {
+                modal.accounts = (modal.accounts + 1).min(EMERGENCY_MAX);
+            }
+            Some(CapacityAction::Fewer) if !modal.confirming => {
+                modal.accounts = modal.accounts.saturating_sub(1).max(1);
+            }
+            Some(CapacityAction::Confirm) if available => {
+                if !modal.confirming {
+                    modal.confirming = true;
+                } else {
+                    modal.pending = true;
+                    return Reply::command(Command::RequestEmergency(EmergencyRequest {
+                        organization: modal.organization,
+                        product: modal.product.id.clone(),
+                        accounts: modal.accounts,
+                    }));
+                }
+            }
+            Some(CapacityAction::Cancel) => {
+                if modal.confirming {
+                    modal.confirming = false;
+                } else {
+                    self.emergency = None;
+                }
+            }
+            _ => {}
+        }
+        Reply::default()
+    }
+
+    pub fn on_loaded(&mut self, request_id: u64, result: Result<LicenseInfo, DataError>) -> bool {
+        if self.pending != Some(request_id) {
+            return false;
+        }
+        self.pending = None;
+        if let Ok(info) = result {
+            self.selected = self.selected.min(info.products.len().saturating_sub(1));
+            self.info = Some(info);
+        }
+        true
+    }
+
+    pub fn on_emergency(
+        &mut self,
+        result: Result<ProductCapacity, DataError>,
+        lang: Lang,
+    ) -> Reply {
+        let Some(modal) = self.emergency.as_mut() else {
+            return Reply::default();
+        };
+        modal.pending = false;
+        match result {
+            Ok(capacity) => {
+                let accounts = modal.accounts;
+                self.emergency = None;
+                if let Some(info) = self.info.as_mut()
+                    && let Some(p) = info
+                        .products
+                        .iter_mut()
+                        .find(|p| p.product.id == capacity.product.id)
+                {
+                    *p = capacity;
+                }
+                Reply::notice(tr::emergency_granted(lang, accounts))
+            }
+            Err(error) => {
+                modal.confirming = false;
+                modal.error = Some(error_text(lang, &error));
+                Reply::default()
+            }
+        }
+    }
+}

@@ -1,0 +1,487 @@
+//! «Управление подпиской»: the seats of the organizations' products, with filters, the
+//! free/bound/expired summary per product always visible, bind (an e-mail with
+//! suggestions), unbind (confirmed), bulk bind and a seat's history.
+//!
+//! This module holds the list and its keys; the dialogs live in `bind` and `bulk`, the
+//! drawing in `view`.
+
+mod bind;
+mod bulk;
+mod view;
+
+pub use bind::{
+    BIND_BINDINGS, BindDialog, EmailProblem, UNBIND_BINDINGS, UnbindConfirm, email_problem,
+};
+pub use bulk::{BULK_BINDINGS, BulkBind, BulkPhase, BulkResult, BulkRow, bulk_emails};
+pub use view::{ViewContext, view};
+
+use super::activations::next_in_cycle;
+use super::tabs::TAB_BINDINGS;
+use super::{Ctx, Reply, error_text};
+use crate::client::wire::{
+    PAGE_SIZES, Page, ProductRef, Seat, SeatQuery, SeatSortKey, SeatStatus, SeatSummary, User,
+    page_count,
+};
+use crate::console::app::{Command, RequestIds};
+use crate::console::data::DataError;
+use crate::console::i18n::{self, Tr};
+use crate::console::keymap::Key::{
+    Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up,
+};
+use crate::console::keymap::{self, Binding, bind};
+use crate::domain::Lang;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeatsAction {
+    Down,
+    Up,
+    FirstRow,
+    LastRow,
+    NextPage,
+    PrevPage,
+    FirstPage,
+    LastPage,
+    Bind,
+    Unbind,
+    BulkBind,
+    History,
+    Search,
+    CycleOrganization,
+    CycleProduct,
+    CycleStatus,
+    ClearFilters,
+    SortId,
+    SortValidUntil,
+    SortEmail,
+    CyclePageSize,
+    Refresh,
+    Help,
+    Back,
+    // The dialogs' actions.
+    Confirm,
+    Close,
+    NextSuggestion,
+    PrevSuggestion,
+    RunBulk,
+    NextTarget,
+}
+
+/// The seats list's keys, declared once: dispatch, hint line and help all read this.
+#[rustfmt::skip]
+pub const BINDINGS: &[Binding<SeatsAction>] = &[
+    bind(&[Char('j'), Down], SeatsAction::Down, Tr::new("следующее место", "next seat"), None),
+    bind(&[Char('k'), Up], SeatsAction::Up, Tr::new("предыдущее место", "previous seat"), None),
+    bind(&[Char('g')], SeatsAction::FirstRow, Tr::new("первая строка", "first row"), None),
+    bind(&[Char('G')], SeatsAction::LastRow, Tr::new("последняя строка", "last row"), None),
+    bind(&[Right, PageDown, Char(']')], SeatsAction::NextPage, Tr::new("следующая страница", "next page"), None),
+    bind(&[Left, PageUp, Char('[')], SeatsAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
+    bind(&[Home, Char('<')], SeatsAction::FirstPage, Tr::new("первая страница", "first page"), None),
+    bind(&[End, Char('>')], SeatsAction::LastPage, Tr::new("последняя страница", "last page"), None),
+    bind(&[Char('b')], SeatsAction::Bind, Tr::new("привязать свободное место к пользователю (e-mail)", "bind a free seat to a user (e-mail)"), Some(Tr::new("привязать", "bind"))),
+    bind(&[Char('u')], SeatsAction::Unbind, Tr::new("отвязать место (с подтверждением)", "unbind the seat (asks first)"), Some(Tr::new("отвязать", "unbind"))),
+    bind(&[Char('B')], SeatsAction::BulkBind, Tr::new("массовая привязка: список e-mail к свободным местам продукта", "bulk bind: a list of e-mails to a product's free seats"), Some(Tr::new("массово", "bulk"))),
+    bind(&[Char('h'), Enter], SeatsAction::History, Tr::new("история места (журнал изменений)", "the seat's history (audit log)"), Some(Tr::new("история", "history"))),
+    bind(&[Char('/')], SeatsAction::Search, Tr::new("поиск по e-mail", "search by e-mail"), Some(Tr::new("поиск", "search"))),
+    bind(&[Char('o')], SeatsAction::CycleOrganization, Tr::new("фильтр: организация", "filter: organization"), None),
+    bind(&[Char('t')], SeatsAction::CycleProduct, Tr::new("фильтр: продукт", "filter: product"), None),
+    bind(&[Char('s')], SeatsAction::CycleStatus, Tr::new("фильтр: статус места", "filter: seat status"), None),
+    bind(&[Char('x')], SeatsAction::ClearFilters, Tr::new("сбросить фильтры", "clear filters"), None),
+    bind(&[Char('n')], SeatsAction::SortId, Tr::new("сортировка по № места (ещё раз — обратно)", "sort by seat No. (again: reverse)"), None),
+    bind(&[Char('d')], SeatsAction::SortValidUntil, Tr::new("сортировка по дате окончания", "sort by end date"), None),
+    bind(&[Char('e')], SeatsAction::SortEmail, Tr::new("сортировка по e-mail", "sort by e-mail"), None),
+    bind(&[Char('p')], SeatsAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
+    bind(&[Char('r')], SeatsAction::Refresh, Tr::new("обновить", "refresh"), None),
+    bind(&[Char('?')], SeatsAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
+    bind(&[Char('q'), Esc], SeatsAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
+];
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SeatsScreen {
+    /// What the user asked for (the filter bar shows it at once).
+    pub query: SeatQuery,
+    /// The query of the rows on screen.
+    pub applied: SeatQuery,
+    pub page: Option<Page<Seat>>,
+    pub selected: usize,
+    /// The list request we wait for; older answers are stale.
+    pub pending: Option<u64>,
+    pub search_input: Option<String>,
+    /// Free/bound/expired per product; refreshed after every bind and unbind.
+    pub summary: Vec<SeatSummary>,
+    /// The first visit fetched the list and the summary.
+    pub visited: bool,
+    pub bind: Option<BindDialog>,
+    pub unbind: Option<UnbindConfirm>,
+    pub bulk: Option<BulkBind>,
+}
+
+impl SeatsScreen {
+    pub fn rows(&self) -> &[Seat] {
+        self.page
+            .as_ref()
+            .map(|p| p.items.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn selected_row(&self) -> Option<&Seat> {
+        self.rows().get(self.selected)
+    }
+
+    pub fn loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    pub fn page_count(&self) -> u32 {
+        self.page
+            .as_ref()
+            .map(|p| page_count(p.total, self.query.per_page))
+            .unwrap_or(1)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.page.as_ref().map(|p| p.total).unwrap_or(0)
+    }
+
+    /// The keys of what is in front: a dialog's, else the list's.
+    pub fn bindings(&self) -> &'static [Binding<SeatsAction>] {
+        if self.unbind.is_some() {
+            UNBIND_BINDINGS
+        } else if self.bind.is_some() {
+            BIND_BINDINGS
+        } else if self.bulk.is_some() {
+            BULK_BINDINGS
+        } else {
+            BINDINGS
+        }
+    }
+
+    /// The products the summary knows, in its order, each once.
+    pub fn products(&self) -> Vec<ProductRef> {
+        let mut out: Vec<ProductRef> = Vec::new();
+        for s in &self.summary {
+            if !out.iter().any(|p| p.id == s.product.id) {
+                out.push(s.product.clone());
+            }
+        }
+        out
+    }
+
+    /// Coming to the screen: the first time, load the list and the summary.
+    pub fn enter(&mut self, ids: &mut RequestIds) -> Vec<Command> {
+        if self.visited {
+            return Vec::new();
+        }
+        self.visited = true;
+        vec![self.fetch(ids), self.summary_command()]
+    }
+
+    pub fn fetch(&mut self, ids: &mut RequestIds) -> Command {
+        let request_id = ids.next_id();
+        self.pending = Some(request_id);
+        Command::FetchSeats {
+            request_id,
+            query: self.query.clone(),
+        }
+    }
+
+    pub fn summary_command(&self) -> Command {
+        Command::FetchSeatSummary {
+            organization: self.query.organization,
+        }
+    }
+
+    fn refetch_from_first(&mut self, ids: &mut RequestIds) -> Vec<Command> {
+        self.query.page = 1;
+        vec![self.fetch(ids)]
+    }
+
+    fn go_to_page(&mut self, page: u32, ids: &mut RequestIds) -> Vec<Command> {
+        let page = page.clamp(1, self.page_count());
+        if page == self.query.page {
+            return Vec::new();
+        }
+        self.query.page = page;
+        vec![self.fetch(ids)]
+    }
+
+    fn sort_by(&mut self, key: SeatSortKey, ids: &mut RequestIds) -> Vec<Command> {
+        self.query.descending = self.query.sort == key && !self.query.descending;
+        self.query.sort = key;
+        self.refetch_from_first(ids)
+    }
+
+    /// A key while the seats screen is in front.
+    pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
+        if self.unbind.is_some() {
+            return self.unbind_key(event);
+        }
+        if self.bind.is_some() {
+            return self.bind_key(event, ctx.lang, ids);
+        }
+        if self.bulk.is_some() {
+            return self.bulk_key(event, ctx, ids);
+        }
+        if self.search_input.is_some() {
+            return Reply::commands(self.search_key(event, ids));
+        }
+        if let Some(tab) = keymap::lookup(TAB_BINDINGS, event) {
+            return Reply {
+                tab: Some(tab),
+                ..Reply::default()
+            };
+        }
+        let Some(action) = keymap::lookup(BINDINGS, event) else {
+            return Reply::default();
+        };
+        self.apply(action, ctx, ids)
+    }
+
+    fn apply(&mut self, action: SeatsAction, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
+        let last_row = self.rows().len().saturating_sub(1);
+        let commands = match action {
+            SeatsAction::Down => {
+                self.selected = (self.selected + 1).min(last_row);
+                Vec::new()
+            }
+            SeatsAction::Up => {
+                self.selected = self.selected.saturating_sub(1);
+                Vec::new()
+            }
+            SeatsAction::FirstRow => {
+                self.selected = 0;
+                Vec::new()
+            }
+            SeatsAction::LastRow => {
+                self.selected = last_row;
+                Vec::new()
+            }
+            SeatsAction::NextPage => self.go_to_page(self.query.page.saturating_add(1), ids),
+            SeatsAction::PrevPage => self.go_to_page(self.query.page.saturating_sub(1), ids),
+            SeatsAction::FirstPage => self.go_to_page(1, ids),
+            SeatsAction::LastPage => self.go_to_page(self.page_count(), ids),
+            SeatsAction::CycleOrganization => {
+                self.query.organization = next_in_cycle(
+                    self.query.organization,
+                    ctx.organizations.iter().map(|o| o.id),
+                );
+                let mut commands = self.refetch_from_first(ids);
+                commands.push(self.summary_command());
+                commands
+            }
+            SeatsAction::CycleProduct => {
+                let products = self.products();
+                let ids_list: Vec<usize> = (0..products.len()).collect();
+                let current = self
+                    .query
+                    .product
+                    .as_ref()
+                    .and_then(|id| products.iter().position(|p| &p.id == id));
+                self.query.product = next_in_cycle(current, ids_list)
+                    .and_then(|i| products.get(i))
+                    .map(|p| p.id.clone());
+                self.refetch_from_first(ids)
+            }
+            SeatsAction::CycleStatus => {
+                self.query.status = next_in_cycle(self.query.status, SeatStatus::ALL);
+                self.refetch_from_first(ids)
+            }
+            SeatsAction::ClearFilters => {
+                let organization_changed = self.query.organization.is_some();
+                self.query.organization = None;
+                self.query.product = None;
+                self.query.status = None;
+                self.query.q = None;
+                let mut commands = self.refetch_from_first(ids);
+                if organization_changed {
+                    commands.push(self.summary_command());
+                }
+                commands
+            }
+            SeatsAction::SortId => self.sort_by(SeatSortKey::Id, ids),
+            SeatsAction::SortValidUntil => self.sort_by(SeatSortKey::ValidUntil, ids),
+            SeatsAction::SortEmail => self.sort_by(SeatSortKey::Email, ids),
+            SeatsAction::CyclePageSize => {
+                self.query.per_page = PAGE_SIZES
+                    .iter()
+                    .copied()
+                    .find(|&size| size > self.query.per_page)
+                    .unwrap_or(PAGE_SIZES[0]);
+                self.refetch_from_first(ids)
+            }
+            SeatsAction::Refresh => vec![self.fetch(ids), self.summary_command()],
+            SeatsAction::Search => {
+                self.search_input = Some(self.query.q.clone().unwrap_or_default());
+                Vec::new()
+            }
+            SeatsAction::Bind => return self.open_bind(ctx),
+            SeatsAction::Unbind => return self.open_unbind(ctx),
+            SeatsAction::BulkBind => return self.open_bulk(ctx),
+            SeatsAction::History => {
+                return match self.selected_row() {
+                    Some(seat) => Reply {
+                        history: Some(format!("seat:{}", seat.id)),
+                        ..Reply::default()
+                    },
+                    None => Reply::default(),
+                };
+            }
+            SeatsAction::Help => {
+                return Reply {
+                    help: true,
+                    ..Reply::default()
+                };
+            }
+            SeatsAction::Back => {
+                return Reply {
+                    tab: Some(super::Tab::Activations),
+                    ..Reply::default()
+                };
+            }
+            SeatsAction::Confirm
+            | SeatsAction::Close
+            | SeatsAction::NextSuggestion
+            | SeatsAction::PrevSuggestion
+            | SeatsAction::RunBulk
+            | SeatsAction::NextTarget => Vec::new(),
+        };
+        Reply::commands(commands)
+    }
+
+    fn search_key(&mut self, event: &KeyEvent, ids: &mut RequestIds) -> Vec<Command> {
+        let Some(input) = self.search_input.as_mut() else {
+            return Vec::new();
+        };
+        match event.code {
+            KeyCode::Esc => self.search_input = None,
+            KeyCode::Enter => {
+                let text = input.trim().to_string();
+                self.search_input = None;
+                let q = (!text.is_empty()).then_some(text);
+                if q != self.query.q {
+                    self.query.q = q;
+                    return self.refetch_from_first(ids);
+                }
+            }
+            KeyCode::Backspace => {
+                input.pop();
+            }
+            KeyCode::Char(c)
+                if !event
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                input.push(c)
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Pasted text: into the open input (bind e-mail, bulk list or search).
+    pub fn paste(&mut self, text: &str, ids: &mut RequestIds) -> Reply {
+        if let Some(bulk) = self.bulk.as_mut() {
+            bulk.paste(text);
+            return Reply::default();
+        }
+        let one_line: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        if let Some(dialog) = self.bind.as_mut() {
+            dialog.input.push_str(one_line.trim());
+            return Reply::commands(dialog.changed(ids));
+        }
+        if let Some(input) = self.search_input.as_mut() {
+            input.push_str(&one_line);
+        }
+        Reply::default()
+    }
+
+    /// A list page arrived (the bulk bind's free seats are routed before this).
+    pub fn on_loaded(&mut self, request_id: u64, result: Result<Page<Seat>, DataError>) -> bool {
+        if self.pending != Some(request_id) {
+            return false;
+        }
+        self.pending = None;
+        if let Ok(page) = result {
+            let same_view = self.page.is_some() && self.applied == self.query;
+            if page.page >= 1 {
+                self.query.page = page.page;
+            }
+            self.applied = self.query.clone();
+            self.page = Some(page);
+            let last = self.rows().len().saturating_sub(1);
+            self.selected = if same_view {
+                self.selected.min(last)
+            } else {
+                0
+            };
+        }
+        true
+    }
+
+    pub fn on_summary(&mut self, result: Result<Vec<SeatSummary>, DataError>) {
+        if let Ok(summary) = result {
+            self.summary = summary;
+        }
+    }
+
+    /// Suggestions for the bind dialog; only the answer to the latest text counts.
+    pub fn on_users(&mut self, request_id: u64, result: Result<Vec<User>, DataError>) {
+        if let Some(dialog) = self
+            .bind
+            .as_mut()
+            .filter(|d| d.suggest_request == Some(request_id))
+        {
+            dialog.suggest_request = None;
+            dialog.suggestions = result.unwrap_or_default();
+            dialog.suggestions.truncate(bind::MAX_SUGGESTIONS);
+            dialog.picked = None;
+        }
+    }
+
+    /// A seat changed: its row shows the new state.
+    pub fn replace_row(&mut self, seat: &Seat) {
+        if let Some(page) = self.page.as_mut()
+            && let Some(row) = page.items.iter_mut().find(|s| s.id == seat.id)
+        {
+            *row = seat.clone();
+        }
+    }
+
+    /// Counts moved by one bind (or unbind) until the fresh summary arrives.
+    fn count_bind(&mut self, seat: &Seat, bound: bool) {
+        if let Some(s) = self
+            .summary
+            .iter_mut()
+            .find(|s| s.product.id == seat.product.id && s.organization.id == seat.organization.id)
+        {
+            if bound {
+                s.free = s.free.saturating_sub(1);
+                s.bound += 1;
+            } else {
+                s.bound = s.bound.saturating_sub(1);
+                s.free += 1;
+            }
+        }
+    }
+
+    pub fn on_unbound(&mut self, seat: i64, result: Result<Seat, DataError>, lang: Lang) -> Reply {
+        if self.unbind.as_ref().map(|u| u.seat) == Some(seat) {
+            self.unbind = None;
+        }
+        match result {
+            Ok(updated) => {
+                self.replace_row(&updated);
+                self.count_bind(&updated, false);
+                Reply {
+                    commands: vec![self.summary_command()],
+                    notice: Some(i18n::seats::unbound(lang, seat)),
+                    ..Reply::default()
+                }
+            }
+            Err(error) => Reply::error(error_text(lang, &error)),
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! The screens reachable by number keys, and the tab line «1 Активации · 2 Подписки ·
+//! 3 Лицензии · 4 Ключи» above them.
+
+use crate::console::i18n::{self, Tr};
+use crate::console::keymap::Key::Char;
+use crate::console::keymap::{Binding, bind};
+use crate::console::theme::Theme;
+use crate::domain::Lang;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Activations,
+    Seats,
+    Capacity,
+    Keys,
+}
+
+/// Declared once: dispatch on every tabbed screen (where no text is typed), help, tab line.
+#[rustfmt::skip]
+pub const TAB_BINDINGS: &[Binding<Tab>] = &[
+    bind(&[Char('1')], Tab::Activations, Tr::new("экран «Активации»", "the Activations screen"), None),
+    bind(&[Char('2')], Tab::Seats, Tr::new("экран «Управление подпиской» (места)", "the Seats screen"), None),
+    bind(&[Char('3')], Tab::Capacity, Tr::new("экран «Лицензионная информация»", "the License information screen"), None),
+    bind(&[Char('4')], Tab::Keys, Tr::new("экран «Ключи и офлайн-активация»", "the Keys & offline screen"), None),
+];
+
+impl Tab {
+    /// The short name in the tab line.
+    pub fn short(self) -> Tr {
+        match self {
+            Tab::Activations => i18n::SCREEN_ACTIVATIONS,
+            Tab::Seats => i18n::tabs::SEATS_SHORT,
+            Tab::Capacity => i18n::tabs::CAPACITY_SHORT,
+            Tab::Keys => i18n::tabs::KEYS_SHORT,
+        }
+    }
+
+    /// The full title (help, screen header).
+    pub fn title(self) -> Tr {
+        match self {
+            Tab::Activations => i18n::SCREEN_ACTIVATIONS,
+            Tab::Seats => i18n::tabs::SEATS_TITLE,
+            Tab::Capacity => i18n::tabs::CAPACITY_TITLE,
+            Tab::Keys => i18n::tabs::KEYS_TITLE,
+        }
+    }
+}
+
+/// «1 Активации · 2 Подписки · 3 Лицензии · 4 Ключи», the current one highlighted.
+pub fn render(current: Tab, lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    for (i, b) in TAB_BINDINGS.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.muted));
+        }
+        let text = format!("{} {}", b.keys_label(), b.action.short().get(lang));
+        if b.action == current {
+            spans.push(Span::styled(format!("[{text}]"), theme.selection));
+        } else {
+            spans.push(Span::styled(text, theme.muted));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
