@@ -5,10 +5,14 @@
 //! work onto tokio's blocking pool with a connection from a small idle pool.
 
 pub mod activations;
+pub mod audit;
+pub mod capacity;
 pub mod catalog;
 pub mod keys;
 pub mod migrations;
+pub mod product_keys;
 pub mod registry;
+pub mod seats;
 pub mod tokens;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
