@@ -179,10 +179,11 @@ fn users(organization: i64, domain: &str, count: usize) -> Vec<(String, String)>
     for k in 0..count {
         let (surname, translit) = SURNAMES[(k * 7 + shift) % SURNAMES.len()];
         let female = k % 2 == 0;
+        // Step 4 is coprime with 15: every first name comes up.
         let (first, initial) = if female {
-            FEMALE[(k * 3 + shift) % FEMALE.len()]
+            FEMALE[(k / 2 * 4 + shift) % FEMALE.len()]
         } else {
-            MALE[(k * 3 + shift) % MALE.len()]
+            MALE[(k / 2 * 4 + shift) % MALE.len()]
         };
         let (name, local) = if female {
             (
