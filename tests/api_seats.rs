@@ -308,10 +308,19 @@ async fn many_concurrent_binds_of_one_seat_exactly_one_wins() {
     let facts = portal.facts();
     let seat = facts.free(1, ORANGEUCE)[0];
     let users: Vec<String> = facts.without_seat(1, ORANGEUCE)[..16].to_vec();
-    let mut tasks = Vec::new();
-    for user in users.clone() {
+    // One warmed-up client per contender (connection open), released together.
+    let mut clients = Vec::new();
+    for _ in &users {
         let client = portal.admin();
+        client.me().await.expect("warm-up");
+        clients.push(client);
+    }
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(users.len()));
+    let mut tasks = Vec::new();
+    for (user, client) in users.clone().into_iter().zip(clients) {
+        let start = start.clone();
         tasks.push(tokio::spawn(async move {
+            start.wait().await;
             (user.clone(), client.bind_seat(seat, &user).await)
         }));
     }

@@ -142,6 +142,94 @@ pub fn unbind(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::wire::ProductRef;
+    use crate::portal::store::Store;
+    use crate::portal::store::catalog::{self, NewOrganization};
+    use std::sync::{Arc, Barrier};
+
+    /// One organization, one product, one free seat and `users` registered users.
+    fn store_with_one_seat(dir: &std::path::Path, users: usize) -> (Store, i64) {
+        let store = Store::open(&dir.join("race.sqlite")).expect("store");
+        let seat = store
+            .blocking(move |conn| {
+                catalog::insert_organization(
+                    conn,
+                    &NewOrganization {
+                        id: 1,
+                        name: "АЛЬСТЕР ООО".into(),
+                        inn: "7842175621".into(),
+                        kpp: Some("784201001".into()),
+                        offer_accepted_at: None,
+                        offer_accepted_by: None,
+                        activation_blocked: false,
+                    },
+                )?;
+                seats::insert_product(
+                    conn,
+                    &ProductRef {
+                        id: "orangeuce".into(),
+                        name: "Orange[uc]e".into(),
+                    },
+                )?;
+                for i in 0..users {
+                    seats::insert_user(conn, 1, &format!("user{i}@alster.ru"), "User")?;
+                }
+                let today = Utc::now().date_naive();
+                seats::insert(
+                    conn,
+                    &seats::NewSeat {
+                        organization_id: 1,
+                        product_id: "orangeuce".into(),
+                        email: None,
+                        valid_from: today,
+                        valid_until: today + chrono::Days::new(30),
+                    },
+                )
+            })
+            .expect("setup");
+        (store, seat)
+    }
+
+    /// Threads on their own connections, released together, bind the same seat: one
+    /// wins, every other one is a 409 (never a second winner, never a database error).
+    #[test]
+    fn concurrent_binds_on_separate_connections_have_one_winner() {
+        const THREADS: usize = 12;
+        let dir = tempfile::tempdir().expect("temp dir");
+        for round in 0..5 {
+            let sub = dir.path().join(round.to_string());
+            std::fs::create_dir_all(&sub).expect("round dir");
+            let (store, seat) = store_with_one_seat(&sub, THREADS);
+            let start = Arc::new(Barrier::new(THREADS));
+            let handles: Vec<_> = (0..THREADS)
+                .map(|i| {
+                    let (store, start) = (store.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        let mut conn = store.connection().expect("connection");
+                        start.wait();
+                        bind(
+                            &mut conn,
+                            seat,
+                            &format!("user{i}@alster.ru"),
+                            &[1],
+                            "t",
+                            Utc::now(),
+                        )
+                    })
+                })
+                .collect();
+            let mut wins = 0;
+            for handle in handles {
+                match handle.join().expect("thread") {
+                    Ok(Ok(_)) => wins += 1,
+                    Ok(Err(ApiError::Conflict(_))) => {}
+                    Ok(Err(other)) => panic!("round {round}: {other}"),
+                    Err(e) => panic!("round {round}: database error {e}"),
+                }
+            }
+            assert_eq!(wins, 1, "round {round}");
+        }
+    }
 
     #[test]
     fn emails_are_trimmed_and_lower_case() {

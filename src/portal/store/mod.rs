@@ -87,6 +87,12 @@ impl Store {
         result
     }
 
+    /// A fresh connection of its own (tests that need several at once).
+    #[cfg(test)]
+    pub fn connection(&self) -> Result<Connection, StoreError> {
+        connect(&self.inner.path)
+    }
+
     /// Runs `work` on tokio's blocking pool so SQL never stalls an async worker.
     pub async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
     where
