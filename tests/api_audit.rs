@@ -138,7 +138,24 @@ async fn seats_capacity_keys_and_offers_are_audited_and_scoped() {
         })
         .await
         .expect("emergency");
+    let bought = portal
+        .raw_post(
+            &portal.admin_token,
+            "/purchases",
+            &serde_json::json!({"organization": 1, "product": "orangeuce", "accounts": 2}),
+        )
+        .await;
+    assert_eq!(bought.status(), 200);
     let org = history(&admin, "organization:1").await;
+    assert_eq!(
+        actions(&org)[..2],
+        ["purchase.recorded", "emergency.requested"]
+    );
+    assert_eq!(org[0].actor, "admin@test");
+    assert_eq!(
+        org[0].after.as_ref().map(|a| &a["accounts_max"]),
+        Some(&32.into())
+    );
     let emergency = org
         .iter()
         .find(|e| e.action == "emergency.requested")

@@ -68,7 +68,8 @@ impl Default for PortalOptions {
 
 /// Where the portal reads "now" (and so "today") for seats, capacity, keys and the
 /// audit log. The system clock in production; tests inject one that can move forward
-/// to see an emergency license lapse or a seat expire.
+/// to see an emergency license lapse or a seat expire. (The activation worker's queue
+/// timing stays on the system clock.)
 #[derive(Clone)]
 pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
 
