@@ -1,5 +1,7 @@
 //! `licadm`: the console (default), the portal (`serve`) and operator commands.
 
+mod cli;
+
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use licadm::client::ApiClient;
@@ -9,8 +11,7 @@ use licadm::console::{self, ConsoleOptions, data::DataSource};
 use licadm::domain::Lang;
 use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Parser, Debug)]
@@ -83,6 +84,11 @@ enum Command {
         #[arg(long)]
         db: Option<PathBuf>,
     },
+    /// Activate a server across an air gap: request, respond, import.
+    Offline {
+        #[command(subcommand)]
+        command: cli::offline::OfflineCommand,
+    },
     /// Manage bearer tokens.
     Token {
         #[command(subcommand)]
@@ -116,12 +122,24 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // Offline and synchronous: no runtime, its own exit codes.
     if let Some(Command::Verify { file, key, db }) = &cli.command {
-        return verify(
+        return cli::verify::verify(
             file,
             key.as_deref(),
             db.as_deref(),
             cli.console.data_dir.as_deref(),
         );
+    }
+    // Offline request/import need no runtime; respond builds its own.
+    if let Some(Command::Offline { command }) = &cli.command {
+        let args = &cli.console;
+        let portal = cli::offline::PortalArgs {
+            portal: args.portal.clone(),
+            token: args.token.clone(),
+            profile: args.profile.clone(),
+            config: args.config.clone(),
+            data_dir: args.data_dir.clone(),
+        };
+        return cli::offline::run(command, &portal);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -152,7 +170,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             scale,
             worker_delay_ms,
         }) => serve(db, listen, demo, scale, worker_delay_ms).await,
-        Some(Command::Verify { .. }) => Ok(()),
+        Some(Command::Verify { .. } | Command::Offline { .. }) => Ok(()),
         Some(Command::Token {
             command:
                 TokenCommand::Create {
@@ -255,100 +273,4 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
         }
     };
     console::run(source, ConsoleOptions { lang, no_color }).await
-}
-
-/// Where the public key for `verify` comes from, in order: `--key`, `--db`, the
-/// embedded portal's store.
-fn verification_key(
-    key: Option<&str>,
-    db: Option<&Path>,
-    data_dir: Option<&Path>,
-) -> anyhow::Result<(String, String)> {
-    if let Some(key) = key {
-        let path = Path::new(key);
-        if path.is_file() {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the key file {}", path.display()))?;
-            return Ok((
-                text.trim().to_string(),
-                format!("key file {}", path.display()),
-            ));
-        }
-        return Ok((key.trim().to_string(), "--key".into()));
-    }
-    let how = "pass the portal's public key with --key (GET /api/v1/signing-key answers it as public_key), or --db with the portal's store file";
-    let store = match db {
-        Some(db) => db.to_path_buf(),
-        None => {
-            let dir = match data_dir {
-                Some(dir) => dir.to_path_buf(),
-                None => licadm::embedded::default_data_dir()
-                    .with_context(|| format!("no key given: {how}"))?,
-            };
-            let store = dir.join("portal.sqlite");
-            if !store.is_file() {
-                anyhow::bail!(
-                    "no key given and no embedded portal store at {}: {how}",
-                    store.display()
-                );
-            }
-            store
-        }
-    };
-    let key =
-        licadm::portal::signing_public_key(&store).with_context(|| format!("no key: {how}"))?;
-    Ok((key, format!("portal store {}", store.display())))
-}
-
-fn verify(file: &Path, key: Option<&str>, db: Option<&Path>, data_dir: Option<&Path>) -> ExitCode {
-    use licadm::domain::license::{decode_public_key, verify};
-    let bytes = match std::fs::read(file) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            eprintln!("licadm verify: cannot read {}: {e}", file.display());
-            return ExitCode::from(2);
-        }
-    };
-    let (key_text, source) = match verification_key(key, db, data_dir) {
-        Ok(found) => found,
-        Err(e) => {
-            eprintln!("licadm verify: {e:#}");
-            return ExitCode::from(2);
-        }
-    };
-    let public_key = match decode_public_key(&key_text) {
-        Ok(k) => k,
-        Err(e) => {
-            eprintln!("licadm verify: the key from {source} is unusable: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| file.display().to_string());
-    let Ok(text) = String::from_utf8(bytes) else {
-        println!(
-            "NOT GENUINE: {name} is not UTF-8 text, so it was changed or is not a license file"
-        );
-        return ExitCode::from(1);
-    };
-    match verify(&text, &public_key) {
-        Ok(license) => {
-            println!(
-                "GENUINE: {name} — activation {}, organization INN {}, {} devices, issued {} (key from {source})",
-                license.activation,
-                license.organization_inn,
-                license.lines.len(),
-                license
-                    .issued_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            println!("NOT GENUINE: {name}: {e}");
-            ExitCode::from(1)
-        }
-    }
 }

@@ -650,6 +650,17 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/activations/{number}/retry",
         "/api/v1/activations/{number}/license-file",
         "/api/v1/signing-key",
+        "/api/v1/seats",
+        "/api/v1/seats/summary",
+        "/api/v1/seats/{id}/bind",
+        "/api/v1/seats/{id}/unbind",
+        "/api/v1/users",
+        "/api/v1/license-info",
+        "/api/v1/emergency-license",
+        "/api/v1/purchases",
+        "/api/v1/keys/activate",
+        "/api/v1/offline/response",
+        "/api/v1/audit",
     ]
     .into();
     assert_eq!(listed, served);
@@ -666,10 +677,16 @@ async fn openapi_describes_every_route_truthfully() {
         .number;
     // Every documented GET answers 200 on the real router; a POST-only route refuses GET.
     for path in &listed {
-        let concrete = path
+        let mut concrete = path
             .replace("{number}", &done.to_string())
             .replace("{id}", "1")
             .replacen("/api/v1", "", 1);
+        // Documented required parameters.
+        match concrete.as_str() {
+            "/audit" => concrete.push_str("?object=organization:1"),
+            "/license-info" | "/users" => concrete.push_str("?organization=1"),
+            _ => {}
+        }
         let expected = if paths[*path].get("get").is_some() {
             200
         } else {
@@ -699,6 +716,21 @@ async fn openapi_describes_every_route_truthfully() {
             "/api/v1/organizations/{id}/accept-offer",
             &["200", "403", "404"][..],
         ),
+        (
+            "/api/v1/seats/{id}/bind",
+            &["200", "400", "403", "404", "409", "422"][..],
+        ),
+        (
+            "/api/v1/seats/{id}/unbind",
+            &["200", "403", "404", "409"][..],
+        ),
+        (
+            "/api/v1/emergency-license",
+            &["200", "400", "403", "404", "422"][..],
+        ),
+        ("/api/v1/purchases", &["200", "403", "404", "422"][..]),
+        ("/api/v1/keys/activate", &["200", "400", "403", "422"][..]),
+        ("/api/v1/offline/response", &["200", "403", "422"][..]),
     ] {
         for status in statuses {
             assert!(
@@ -759,4 +791,40 @@ async fn openapi_describes_every_route_truthfully() {
         doc["components"]["securitySchemes"]["bearerAuth"]["scheme"],
         "bearer"
     );
+    // The seat list documents exactly the values the server accepts.
+    let seat_parameters = doc["paths"]["/api/v1/seats"]["get"]["parameters"]
+        .as_array()
+        .expect("seat parameters");
+    let seat_enum = |name: &str| -> Vec<String> {
+        seat_parameters
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["schema"]["enum"].as_array().cloned())
+            .unwrap_or_else(|| panic!("seat parameter {name} has an enum"))
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect()
+    };
+    assert_eq!(seat_enum("status"), ["free", "bound", "expired"]);
+    for sort in seat_enum("sort") {
+        assert!(
+            portal
+                .raw_get(&format!("/seats?sort={sort}"))
+                .await
+                .status()
+                .is_success(),
+            "{sort}"
+        );
+    }
+    assert_eq!(seat_enum("sort").len(), 6);
+    // Every schema a path refers to exists.
+    let text = doc.to_string();
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for reference in text.split("#/components/schemas/").skip(1) {
+        let name: String = reference
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        assert!(schemas.contains_key(&name), "schema {name} is defined");
+    }
 }

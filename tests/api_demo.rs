@@ -148,3 +148,87 @@ fn create_token_rejects_unknown_organizations() {
         create_token(&db, Role::Viewer, &[], "b").expect("token b")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_fills_seats_users_capacity_keys_and_audit() {
+    use licadm::client::wire::SeatQuery;
+    let portal = TestPortal::start().await;
+    let admin = portal.admin();
+    let facts = portal.facts();
+    assert_eq!(facts.products, ["orangeuce", "sls"]);
+    for org in 1..=3 {
+        let users = admin.users(org, "").await.expect("users");
+        assert!(!users.is_empty(), "organization {org} has registered users");
+        for user in &users {
+            assert_eq!(user.email, user.email.trim().to_lowercase());
+            assert!(user.name.split(' ').count() >= 2, "{}", user.name);
+        }
+        assert!(
+            facts
+                .seatless_users
+                .get(&org)
+                .is_some_and(|u| !u.is_empty()),
+            "organization {org} has users without any seat"
+        );
+        let info = admin.license_info(org).await.expect("license info");
+        assert!(!info.products.is_empty());
+        let seats = admin
+            .seats(&SeatQuery {
+                organization: Some(org),
+                ..Default::default()
+            })
+            .await
+            .expect("seats");
+        assert!(
+            seats.total >= 8,
+            "organization {org}: {} seats",
+            seats.total
+        );
+    }
+    // Expired, bound and free seats for the main organization's main product.
+    assert!(!facts.free(1, "orangeuce").is_empty());
+    assert!(!facts.bound(1, "orangeuce").is_empty());
+    assert!(!facts.expired(1, "orangeuce").is_empty());
+    for seat in &admin
+        .seats(&SeatQuery {
+            per_page: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("seats")
+        .items
+    {
+        assert!(seat.valid_from < seat.valid_until);
+    }
+    // One org without support, one in Lite, one emergency license of each kind.
+    let mut support_none = 0;
+    let mut lite = 0;
+    let mut refusals = 0;
+    for org in 1..=3 {
+        for p in admin.license_info(org).await.expect("info").products {
+            support_none += usize::from(p.support_until.is_none());
+            lite += usize::from(p.lite);
+            refusals += usize::from(p.emergency_refusal.is_some());
+        }
+    }
+    assert!(support_none >= 1 && lite >= 1 && refusals >= 1);
+    // Keys: the seed's key belongs to АЛЬСТЕР and is not activated; another one is.
+    let seed = facts
+        .keys
+        .iter()
+        .find(|k| k.key == "DB49-A88A-D2D6-50D4-81F1-7B67")
+        .expect("the seed's key");
+    assert_eq!((seed.organization, seed.installation.is_none()), (1, true));
+    assert!(facts.bound_key().is_some());
+    // The audit trail of a bound seat is not empty.
+    let (seat, email) = &facts.bound(1, "orangeuce")[0];
+    let history = admin
+        .audit(&format!("seat:{seat}"), 1, 10)
+        .await
+        .expect("audit");
+    assert_eq!(history.items[0].action, "seat.bound");
+    assert_eq!(
+        history.items[0].after.as_ref().map(|a| &a["email"]),
+        Some(&serde_json::json!(email))
+    );
+}

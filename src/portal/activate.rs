@@ -4,6 +4,7 @@
 
 use super::error::ApiError;
 use super::store::activations::{self, NewActivation};
+use super::store::audit::{self, Record};
 use super::store::{StoreError, catalog, keys, registry};
 use crate::client::wire::{
     ActivationLine, ActivationSummary, CreatedActivations, Organization, PrecheckRow, VendorRef,
@@ -79,6 +80,8 @@ pub fn row(checked: &Checked) -> PrecheckRow {
 /// A validated `POST /activations`.
 pub struct CreateRequest {
     pub token_id: i64,
+    /// The token's label, for the audit log.
+    pub actor: String,
     pub organization: i64,
     pub serials: Vec<String>,
     /// (Idempotency-Key, SHA-256 of the canonical request body).
@@ -192,6 +195,18 @@ pub fn create(
         )?;
         let summary = activations::summary(&tx, number)?
             .ok_or_else(|| invalid(format!("activation {number} vanished")))?;
+        audit::record(
+            &tx,
+            &Record {
+                at: now,
+                actor: &request.actor,
+                action: "activation.created",
+                object: format!("activation:{number}"),
+                organization_id: org.id,
+                before: None,
+                after: audit::json(&summary),
+            },
+        )?;
         created.push(summary);
     }
     let response = CreatedActivations {
@@ -212,10 +227,27 @@ pub fn accept_offer(
     now: DateTime<Utc>,
 ) -> Result<Result<Organization, ApiError>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    catalog::accept_offer(&tx, organization, by, now)?;
+    let before = catalog::organizations(&tx, &[organization])?
+        .into_iter()
+        .next();
+    let accepted = catalog::accept_offer(&tx, organization, by, now)?;
     let org = catalog::organizations(&tx, &[organization])?
         .into_iter()
         .next();
+    if accepted {
+        audit::record(
+            &tx,
+            &Record {
+                at: now,
+                actor: by,
+                action: "offer.accepted",
+                object: format!("organization:{organization}"),
+                organization_id: organization,
+                before: before.as_ref().and_then(audit::json),
+                after: org.as_ref().and_then(audit::json),
+            },
+        )?;
+    }
     tx.commit()?;
     Ok(org.ok_or_else(|| ApiError::NotFound(format!("organization {organization} not found"))))
 }
@@ -224,6 +256,7 @@ pub fn retry(
     conn: &mut Connection,
     number: i64,
     scope: &[i64],
+    actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<ActivationSummary, ApiError>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -241,9 +274,21 @@ pub fn retry(
         ))));
     }
     activations::requeue(&tx, number, now)?;
-    let updated = activations::summary(&tx, number)?.ok_or_else(not_found);
+    let updated = activations::summary(&tx, number)?;
+    audit::record(
+        &tx,
+        &Record {
+            at: now,
+            actor,
+            action: "activation.retried",
+            object: format!("activation:{number}"),
+            organization_id: summary.organization.id,
+            before: audit::json(&summary),
+            after: updated.as_ref().and_then(audit::json),
+        },
+    )?;
     tx.commit()?;
-    Ok(updated)
+    Ok(updated.ok_or_else(not_found))
 }
 
 /// The signed license of a done activation. The worker stores the file it signed at

@@ -72,6 +72,10 @@ pub enum Action {
     AcceptOffer,
     CreateActivations,
     Retry,
+    BindSeats,
+    RequestEmergencyLicense,
+    RecordPurchase,
+    ActivateKeys,
 }
 
 impl Action {
@@ -80,6 +84,10 @@ impl Action {
             Action::AcceptOffer => "accept the offer",
             Action::CreateActivations => "create activations",
             Action::Retry => "retry activations",
+            Action::BindSeats => "bind or unbind seats",
+            Action::RequestEmergencyLicense => "request emergency licenses",
+            Action::RecordPurchase => "record purchases",
+            Action::ActivateKeys => "activate product keys",
         }
     }
 }

@@ -5,17 +5,21 @@
 
 mod activate;
 mod auth;
+mod capacity;
 mod demo;
 mod error;
 mod openapi;
 mod params;
 mod routes;
+mod routes_licensing;
+mod seating;
+mod server_keys;
 mod store;
 mod worker;
 
 use crate::client::wire::Role;
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,6 +28,8 @@ use std::time::Duration;
 use store::{Store, catalog, keys, registry, tokens};
 
 pub use auth::TOKEN_PREFIX;
+pub use capacity::PurchaseRequest;
+pub use demo::facts::{DemoFacts, DemoKey};
 
 /// Size of the demo data set filled into an empty store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,12 +66,53 @@ impl Default for PortalOptions {
     }
 }
 
+/// Where the portal reads "now" (and so "today") for seats, capacity, keys and the
+/// audit log. The system clock in production; tests inject one that can move forward
+/// to see an emergency license lapse or a seat expire. (The activation worker's queue
+/// timing stays on the system clock.)
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(Utc::now))
+    }
+
+    /// A clock answering whatever `now` returns.
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock::system()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clock({})", self.now())
+    }
+}
+
 /// State shared by every handler.
 #[derive(Clone)]
 pub(crate) struct AppState {
     store: Store,
     /// The portal's license-signing key, generated once and kept in the store.
     key: Arc<SigningKey>,
+    clock: Clock,
+}
+
+impl AppState {
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
 }
 
 /// A portal over one store file. Cheap to clone.
@@ -105,10 +152,17 @@ impl Portal {
             state: AppState {
                 store,
                 key: Arc::new(key),
+                clock: Clock::system(),
             },
             demo_filled,
             options,
         })
+    }
+
+    /// The same portal reading time from `clock` (tests move it forward).
+    pub fn with_clock(mut self, clock: Clock) -> Portal {
+        self.state.clock = clock;
+        self
     }
 
     /// The full router: every /api/v1 route, gzip compression, body limit, tracing.
@@ -240,4 +294,11 @@ pub fn demo_serials(db: &Path, per_kind: usize) -> anyhow::Result<DemoSerials> {
         refused_once: found.refused_once,
         pending: found.pending,
     })
+}
+
+/// Seats, users and keys of a (demo) store as they are on `today` (see [`DemoFacts`]).
+pub fn demo_facts(db: &Path, today: chrono::NaiveDate) -> anyhow::Result<DemoFacts> {
+    let store = Store::open(db)
+        .with_context(|| format!("cannot open the portal store {}", db.display()))?;
+    Ok(demo::facts::read(&store, today)?)
 }

@@ -3,7 +3,9 @@
 
 use super::error::ApiError;
 use super::store::activations::TextSearch;
-use crate::client::wire::{ActivationSort, ActivationSortKey, DEFAULT_PER_PAGE, PAGE_SIZES};
+use crate::client::wire::{
+    ActivationSort, ActivationSortKey, DEFAULT_PER_PAGE, PAGE_SIZES, SeatSortKey, SeatStatus,
+};
 use crate::domain::{ActivationStatus, Vendor};
 
 /// `GET /activations` parameters, validated; the organization is not yet checked
@@ -141,6 +143,170 @@ impl ActivationListParams {
             vendor,
             search,
             sort,
+            page,
+            per_page,
+        })
+    }
+}
+
+/// The last non-empty value of a query parameter, trimmed.
+fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.trim())
+        .filter(|v| !v.is_empty())
+}
+
+fn page_params(pairs: &[(String, String)]) -> Result<(u32, u32), ApiError> {
+    let page = match last(pairs, "page") {
+        None => 1,
+        Some(raw) => raw.parse::<u32>().ok().filter(|p| *p >= 1).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "page must be a whole number from 1 (got {})",
+                shown(raw)
+            ))
+        })?,
+    };
+    let per_page = match last(pairs, "per_page") {
+        None => DEFAULT_PER_PAGE,
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|size| PAGE_SIZES.contains(size))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "per_page must be one of {} (got {})",
+                    join(PAGE_SIZES),
+                    shown(raw)
+                ))
+            })?,
+    };
+    Ok((page, per_page))
+}
+
+/// An optional numeric `organization` parameter.
+pub fn organization_param(pairs: &[(String, String)]) -> Result<Option<i64>, ApiError> {
+    last(pairs, "organization")
+        .map(|raw| {
+            raw.parse::<i64>().map_err(|_| {
+                ApiError::BadRequest(format!(
+                    "organization must be a numeric organization id (got {})",
+                    shown(raw)
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// Every accepted `sort` value of `GET /seats`.
+pub fn seat_sort_values() -> Vec<String> {
+    SeatSortKey::ALL
+        .into_iter()
+        .flat_map(|key| [key.as_api().to_string(), format!("-{}", key.as_api())])
+        .collect()
+}
+
+/// `GET /seats` parameters; `product` is checked against the store by the handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatListParams {
+    pub organization: Option<i64>,
+    pub product: Option<String>,
+    pub status: Option<SeatStatus>,
+    /// Trimmed, lower case.
+    pub q: Option<String>,
+    pub sort: SeatSortKey,
+    pub descending: bool,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl SeatListParams {
+    pub fn parse(pairs: &[(String, String)]) -> Result<SeatListParams, ApiError> {
+        let status = last(pairs, "status")
+            .map(|raw| {
+                SeatStatus::ALL
+                    .into_iter()
+                    .find(|s| s.as_api() == raw)
+                    .ok_or_else(|| {
+                        ApiError::BadRequest(format!(
+                            "status must be one of {} (got {})",
+                            join(SeatStatus::ALL.map(SeatStatus::as_api)),
+                            shown(raw)
+                        ))
+                    })
+            })
+            .transpose()?;
+        let (sort, descending) = match last(pairs, "sort") {
+            None => (SeatSortKey::Id, false),
+            Some(raw) => {
+                let (name, descending) = match raw.strip_prefix('-') {
+                    Some(name) => (name, true),
+                    None => (raw, false),
+                };
+                let key = SeatSortKey::ALL
+                    .into_iter()
+                    .find(|k| k.as_api() == name)
+                    .ok_or_else(|| {
+                        ApiError::BadRequest(format!(
+                            "sort must be one of {} (got {})",
+                            seat_sort_values().join(", "),
+                            shown(raw)
+                        ))
+                    })?;
+                (key, descending)
+            }
+        };
+        let (page, per_page) = page_params(pairs)?;
+        Ok(SeatListParams {
+            organization: organization_param(pairs)?,
+            product: last(pairs, "product").map(str::to_string),
+            status,
+            q: last(pairs, "q").map(str::to_lowercase),
+            sort,
+            descending,
+            page,
+            per_page,
+        })
+    }
+}
+
+/// `GET /audit` parameters: the object (`kind:id`) and the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditParams {
+    pub kind: String,
+    pub id: String,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// Object kinds the audit log answers for.
+pub const AUDIT_KINDS: [&str; 4] = ["activation", "seat", "organization", "key"];
+
+impl AuditParams {
+    pub fn parse(pairs: &[(String, String)]) -> Result<AuditParams, ApiError> {
+        let object = last(pairs, "object").ok_or_else(|| {
+            ApiError::BadRequest(
+                "object is required: kind:id, e.g. activation:421, seat:17, organization:1, key:DB49-…"
+                    .into(),
+            )
+        })?;
+        let bad = || {
+            ApiError::BadRequest(format!(
+                "object must be kind:id with kind one of {} (got {})",
+                AUDIT_KINDS.join(", "),
+                shown(object)
+            ))
+        };
+        let (kind, id) = object.split_once(':').ok_or_else(bad)?;
+        if !AUDIT_KINDS.contains(&kind) || id.trim().is_empty() {
+            return Err(bad());
+        }
+        let (page, per_page) = page_params(pairs)?;
+        Ok(AuditParams {
+            kind: kind.to_string(),
+            id: id.trim().to_string(),
             page,
             per_page,
         })

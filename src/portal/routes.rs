@@ -32,7 +32,7 @@ const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let at = |path: &str| format!("{API_PREFIX}{path}");
-    Router::new()
+    super::routes_licensing::add(Router::new())
         .route(&at("/health"), get(health))
         .route(&at("/openapi.json"), get(openapi_document))
         .route(&at("/me"), get(me))
@@ -222,9 +222,10 @@ async fn accept_offer(
     caller.may(Action::AcceptOffer)?;
     let id = caller.organization(organization_id(path)?)?;
     let by = caller.label.clone();
+    let now = state.now();
     let org = state
         .store
-        .run(move |conn| activate::accept_offer(conn, id, &by, Utc::now()))
+        .run(move |conn| activate::accept_offer(conn, id, &by, now))
         .await??;
     Ok(Json(org))
 }
@@ -289,13 +290,15 @@ async fn create_activations(
     };
     let create = CreateRequest {
         token_id: caller.token_id,
+        actor: caller.label.clone(),
         organization: request.organization,
         serials: request.serials,
         idempotency,
     };
+    let now = state.now();
     let created = state
         .store
-        .run(move |conn| activate::create(conn, &create, Utc::now()))
+        .run(move |conn| activate::create(conn, &create, now))
         .await??;
     Ok(match created {
         Created::Fresh(body) => (StatusCode::CREATED, Json(body)),
@@ -311,9 +314,10 @@ async fn retry(
     caller.may(Action::Retry)?;
     let number = number_from(path)?;
     let scope = caller.organization_ids();
+    let now = state.now();
     let summary = state
         .store
-        .run(move |conn| activate::retry(conn, number, &scope, Utc::now()))
+        .run(move |conn| activate::retry(conn, number, &scope, &caller.label, now))
         .await??;
     Ok(Json(summary))
 }

@@ -6,8 +6,10 @@
 
 use super::PortalOptions;
 use super::activate::license_of;
+use super::store::audit::{self, Record};
 use super::store::registry::{self, Refusal};
 use super::store::{Store, StoreError, activations};
+use crate::client::wire::ActivationSummary;
 use crate::domain::ActivationStatus;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
@@ -81,6 +83,7 @@ pub fn process(
             }
         };
         activations::mark_error(&tx, number, &error)?;
+        record(&tx, &summary, "activation.failed", now)?;
         tx.commit()?;
         return Ok(Some(ActivationStatus::Error));
     }
@@ -89,6 +92,29 @@ pub fn process(
     }
     let license = license_of(number, &summary.organization.inn, now, &detail.lines);
     activations::mark_done(&tx, number, now, &license.sign(key))?;
+    record(&tx, &summary, "activation.completed", now)?;
     tx.commit()?;
     Ok(Some(ActivationStatus::Done))
+}
+
+/// The worker's audit record: the activation before and after its outcome.
+fn record(
+    conn: &Connection,
+    before: &ActivationSummary,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let after = activations::summary(conn, before.number)?;
+    audit::record(
+        conn,
+        &Record {
+            at: now,
+            actor: "worker",
+            action,
+            object: format!("activation:{}", before.number),
+            organization_id: before.organization.id,
+            before: audit::json(before),
+            after: after.as_ref().and_then(audit::json),
+        },
+    )
 }

@@ -4,8 +4,10 @@
 
 use licadm::client::wire::{ActivationQuery, ActivationSummary, Role};
 use licadm::client::{ApiClient, install_tls_provider};
-use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
+use licadm::portal::{Clock, DemoFacts, DemoOptions, Portal, PortalOptions, create_token};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 
@@ -55,6 +57,19 @@ impl TestPortal {
     }
 
     pub async fn start_full(options: DemoOptions, portal_options: PortalOptions) -> TestPortal {
+        TestPortal::start_clocked(options, portal_options, Clock::system()).await
+    }
+
+    /// The default demo data, no worker, and the portal reading time from `clock`.
+    pub async fn start_with_clock(clock: Clock) -> TestPortal {
+        TestPortal::start_clocked(DemoOptions::default(), no_worker(), clock).await
+    }
+
+    pub async fn start_clocked(
+        options: DemoOptions,
+        portal_options: PortalOptions,
+        clock: Clock,
+    ) -> TestPortal {
         install_tls_provider();
         let dir = tempfile::tempdir().expect("temp dir for the store");
         let db = dir.path().join("portal.sqlite");
@@ -66,7 +81,7 @@ impl TestPortal {
         .expect("open task")
         .expect("portal opens with demo data");
         assert!(portal.demo_filled(), "a fresh store gets the demo data");
-        let (base, server) = serve(portal).await;
+        let (base, server) = serve(portal.with_clock(clock)).await;
         let admin_token = create_token(&db, Role::Admin, &[], "admin@test").expect("admin token");
         let raw = reqwest::Client::new();
         TestPortal {
@@ -111,6 +126,27 @@ impl TestPortal {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/v1{path}", self.base)
+    }
+
+    /// Seats, users and keys of the store as they are today.
+    pub fn facts(&self) -> DemoFacts {
+        licadm::portal::demo_facts(&self.db, chrono::Utc::now().date_naive()).expect("demo facts")
+    }
+
+    /// A raw POST of JSON with `token`, for status and body checks.
+    pub async fn raw_post(
+        &self,
+        token: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.raw
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("raw request")
     }
 
     /// A raw GET with the admin token, for status/header/body checks the typed client hides.
@@ -180,5 +216,42 @@ pub async fn walk_all(client: &ApiClient, query: &ActivationQuery) -> Vec<Activa
             return all;
         }
         page += 1;
+    }
+}
+
+/// A clock the test moves forward by whole days.
+#[derive(Clone, Default)]
+pub struct MovableClock {
+    offset_days: Arc<AtomicI64>,
+}
+
+impl MovableClock {
+    pub fn clock(&self) -> Clock {
+        let offset = self.offset_days.clone();
+        Clock::from_fn(move || {
+            chrono::Utc::now() + chrono::Duration::days(offset.load(Ordering::SeqCst))
+        })
+    }
+
+    pub fn advance_days(&self, days: i64) {
+        self.offset_days.fetch_add(days, Ordering::SeqCst);
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        (chrono::Utc::now() + chrono::Duration::days(self.offset_days.load(Ordering::SeqCst)))
+            .date_naive()
+    }
+}
+
+/// The status and the `error.message` of an error answer.
+pub fn status_message(
+    result: Result<impl std::fmt::Debug, licadm::client::ClientError>,
+) -> (u16, String) {
+    match result {
+        Ok(value) => panic!("expected an error, got {value:?}"),
+        Err(licadm::client::ClientError::Api {
+            status, message, ..
+        }) => (status, message),
+        Err(other) => panic!("expected an API error, got {other}"),
     }
 }

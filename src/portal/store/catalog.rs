@@ -168,17 +168,18 @@ pub fn insert_device(conn: &Connection, device: &NewDevice) -> Result<(), StoreE
 }
 
 /// Records the acceptance of the sublicense offer and the personal-data consent. The
-/// first acceptance stands: accepting again changes nothing.
+/// first acceptance stands: accepting again changes nothing (and answers false).
 pub fn accept_offer(
     conn: &Connection,
     id: i64,
     by: &str,
     at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "UPDATE organizations SET offer_accepted_at = ?, offer_accepted_by = ?
+) -> Result<bool, StoreError> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE organizations SET offer_accepted_at = ?, offer_accepted_by = ?
          WHERE id = ? AND offer_accepted_at IS NULL",
-    )?
-    .execute(params![timestamp_to_sql(at), by, id])?;
-    Ok(())
+        )?
+        .execute(params![timestamp_to_sql(at), by, id])?;
+    Ok(changed == 1)
 }

@@ -113,6 +113,83 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (token_id, key)
     ) WITHOUT ROWID;
     "#,
+    // 3: seats, registered users, capacity and emergency licenses, product keys, audit
+    // (issue 4). E-mails are stored trimmed and lower case. A seat's status is not
+    // stored: it follows from `valid_until` and `email` at read time (nothing renews).
+    r#"
+    CREATE TABLE products (
+        id   TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE users (
+        email           TEXT PRIMARY KEY CHECK (email = lower(trim(email))),
+        organization_id INTEGER NOT NULL REFERENCES organizations(id),
+        name            TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX users_organization ON users(organization_id, email);
+
+    CREATE TABLE seats (
+        id              INTEGER PRIMARY KEY,
+        organization_id INTEGER NOT NULL REFERENCES organizations(id),
+        product_id      TEXT NOT NULL REFERENCES products(id),
+        email           TEXT CHECK (email = lower(trim(email))),
+        valid_from      TEXT NOT NULL,
+        valid_until     TEXT NOT NULL
+    );
+    -- One per filter and sort of GET /seats; `id` breaks ties.
+    CREATE INDEX seats_organization ON seats(organization_id, product_id, id);
+    CREATE INDEX seats_valid_until ON seats(valid_until, id);
+    CREATE INDEX seats_email ON seats(email, id);
+    -- "Does this user already hold a seat of this product?"
+    CREATE INDEX seats_holder ON seats(organization_id, product_id, email, valid_until);
+
+    CREATE TABLE capacity (
+        organization_id          INTEGER NOT NULL REFERENCES organizations(id),
+        product_id               TEXT NOT NULL REFERENCES products(id),
+        support_until            TEXT,
+        accounts_max             INTEGER NOT NULL CHECK (accounts_max >= 0),
+        external_connections_max INTEGER NOT NULL CHECK (external_connections_max >= 0),
+        -- When a permanent purchase last raised accounts_max (null: never recorded).
+        max_raised_at            TEXT,
+        PRIMARY KEY (organization_id, product_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE emergency_licenses (
+        id              INTEGER PRIMARY KEY,
+        organization_id INTEGER NOT NULL REFERENCES organizations(id),
+        product_id      TEXT NOT NULL REFERENCES products(id),
+        requested_at    TEXT NOT NULL,
+        valid_from      TEXT NOT NULL,
+        valid_until     TEXT NOT NULL,
+        accounts        INTEGER NOT NULL CHECK (accounts BETWEEN 1 AND 10)
+    );
+    CREATE INDEX emergency_licenses_product
+        ON emergency_licenses(organization_id, product_id, requested_at);
+
+    CREATE TABLE product_keys (
+        key                 TEXT PRIMARY KEY,
+        organization_id     INTEGER NOT NULL REFERENCES organizations(id),
+        product_id          TEXT NOT NULL REFERENCES products(id),
+        seats               INTEGER NOT NULL CHECK (seats >= 0),
+        installation_serial TEXT,
+        installation_hash   TEXT,
+        issued_at           TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX product_keys_organization ON product_keys(organization_id, product_id);
+
+    CREATE TABLE audit (
+        id              INTEGER PRIMARY KEY,
+        at              TEXT NOT NULL,
+        actor           TEXT NOT NULL,
+        action          TEXT NOT NULL,
+        object          TEXT NOT NULL,
+        organization_id INTEGER REFERENCES organizations(id),
+        before          TEXT,
+        after           TEXT
+    );
+    CREATE INDEX audit_object ON audit(object, id);
+    "#,
 ];
 
 /// Brings the store up to the newest schema. Each migration runs in its own

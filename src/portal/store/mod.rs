@@ -5,10 +5,14 @@
 //! work onto tokio's blocking pool with a connection from a small idle pool.
 
 pub mod activations;
+pub mod audit;
+pub mod capacity;
 pub mod catalog;
 pub mod keys;
 pub mod migrations;
+pub mod product_keys;
 pub mod registry;
+pub mod seats;
 pub mod tokens;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -81,6 +85,12 @@ impl Store {
             idle.push(conn);
         }
         result
+    }
+
+    /// A fresh connection of its own (tests that need several at once).
+    #[cfg(test)]
+    pub fn connection(&self) -> Result<Connection, StoreError> {
+        connect(&self.inner.path)
     }
 
     /// Runs `work` on tokio's blocking pool so SQL never stalls an async worker.

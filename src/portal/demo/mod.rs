@@ -1,5 +1,6 @@
 //! The deterministic demo data set: three organizations, both vendors, a device
-//! registry and months of activations.
+//! registry and months of activations; seats, users, capacity and product keys live in
+//! `licensing`.
 //!
 //! Organizations: АЛЬСТЕР and ТЕХБИЗНЕС+ have accepted the offer and may activate; the
 //! ИП has not accepted the offer yet and is also blocked for an unpaid invoice (so
@@ -7,6 +8,9 @@
 //! refused by the vendor registry for good and another 1 % once (a registry outage
 //! that a retry gets past); both kinds exist for both vendors. A fixed-seed PRNG makes two fresh stores
 //! byte-for-byte alike, so tests and screenshots are stable.
+
+pub mod facts;
+mod licensing;
 
 use super::DemoOptions;
 use super::store::activations::{self, NewActivation};
@@ -395,6 +399,7 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
         for activation in &activations {
             activations::insert(&tx, activation)?;
         }
+        licensing::fill(&tx, today)?;
         tx.commit()?;
         super::store::refresh_statistics(conn)
     })

@@ -1,6 +1,8 @@
 //! The OpenAPI 3.0 document of `/api/v1`. Enums come from the same constants the
 //! parser uses, so the document cannot drift from the server.
 
+mod licensing;
+
 use super::params::sort_values;
 use crate::client::wire::IDEMPOTENCY_HEADER;
 use crate::client::wire::{API_PREFIX, DEFAULT_PER_PAGE, PAGE_SIZES};
@@ -83,6 +85,14 @@ const BAD_BODY: &str = "The body is not JSON of the request shape (bad JSON, wro
 const TOO_MANY: &str = "More than 10 000 serials, or a body over 2 MiB (`payload_too_large`)";
 
 fn components() -> Value {
+    let mut components = activation_components();
+    if let Some(schemas) = components["schemas"].as_object_mut() {
+        schemas.extend(licensing::schemas());
+    }
+    components
+}
+
+fn activation_components() -> Value {
     let outcomes: Vec<Value> = [
         PrecheckOutcome::Ok,
         PrecheckOutcome::FormatError,
@@ -434,12 +444,13 @@ pub fn document() -> Value {
             &[],
         ),
     );
+    licensing::paths(&mut paths);
     json!({
         "openapi": "3.0.3",
         "info": {
             "title": "licadm portal API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "License administration: organizations, prices and device license activations."
+            "description": "License administration: organizations, prices, device license activations, seats, capacity and emergency licenses, product keys (online and air-gapped) and the audit log."
         },
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}],

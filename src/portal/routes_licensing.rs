@@ -1,0 +1,345 @@
+//! Handlers of seats, users, capacity, purchases, product keys, the air gap and the
+//! audit log. Like `routes`: parse, check role and scope, ask the store, answer.
+
+use super::AppState;
+use super::auth::{Action, Caller};
+use super::capacity::{self, PurchaseRequest};
+use super::error::ApiError;
+use super::params::{self, AuditParams, SeatListParams};
+use super::routes::ApiJson;
+use super::seating;
+use super::server_keys::{self, Channel};
+use super::store::{audit, seats};
+use crate::client::wire::{
+    API_PREFIX, AuditEntry, BindRequest, EmergencyRequest, KeyActivationRequest, LicenseInfo,
+    OfflineResponse, OfflineResponseRequest, Page, ProductCapacity, Seat, SeatSummary,
+    ServerLicense, User,
+};
+use crate::domain::ProductKey;
+use crate::domain::offline::ActivationRequest;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+/// Most users `GET /users` answers (bind suggestions).
+pub const MAX_USERS: u32 = 20;
+
+pub fn add(router: Router<AppState>) -> Router<AppState> {
+    let at = |path: &str| format!("{API_PREFIX}{path}");
+    router
+        .route(&at("/seats"), get(list_seats))
+        .route(&at("/seats/summary"), get(seat_summary))
+        .route(&at("/seats/{id}/bind"), post(bind_seat))
+        .route(&at("/seats/{id}/unbind"), post(unbind_seat))
+        .route(&at("/users"), get(users))
+        .route(&at("/license-info"), get(license_info))
+        .route(&at("/emergency-license"), post(emergency_license))
+        .route(&at("/purchases"), post(purchase))
+        .route(&at("/keys/activate"), post(activate_key))
+        .route(&at("/offline/response"), post(offline_response))
+        .route(&at("/audit"), get(audit_log))
+}
+
+type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+fn pairs(query: Pairs) -> Result<Vec<(String, String)>, ApiError> {
+    let Query(pairs) =
+        query.map_err(|e| ApiError::BadRequest(format!("unreadable query string: {e}")))?;
+    Ok(pairs)
+}
+
+/// The `organization` parameter checked against the caller; when absent, the caller's
+/// only organization, else 400.
+fn one_organization(caller: &Caller, pairs: &[(String, String)]) -> Result<i64, ApiError> {
+    match params::organization_param(pairs)? {
+        Some(id) => caller.organization(id),
+        None => match caller.organizations.as_slice() {
+            [only] => Ok(only.id),
+            _ => Err(ApiError::BadRequest(
+                "organization is required: the token sees several organizations".into(),
+            )),
+        },
+    }
+}
+
+fn seat_id(path: Result<Path<String>, PathRejection>) -> Result<i64, ApiError> {
+    let Path(raw) = path.map_err(|e| ApiError::BadRequest(format!("unreadable seat id: {e}")))?;
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id >= 1)
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "seat id must be a whole number from 1 (got {raw:?})"
+            ))
+        })
+}
+
+async fn list_seats(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Pairs,
+) -> Result<Json<Page<Seat>>, ApiError> {
+    let params = SeatListParams::parse(&pairs(query)?)?;
+    let organizations = match params.organization {
+        Some(id) => vec![caller.organization(id)?],
+        None => caller.organization_ids(),
+    };
+    let today = state.now().date_naive();
+    let page = state
+        .store
+        .run(move |conn| {
+            if let Some(product) = &params.product
+                && seats::product(conn, product)?.is_none()
+            {
+                let known: Vec<String> = seats::products(conn)?.into_iter().map(|p| p.id).collect();
+                return Ok(Err(ApiError::BadRequest(format!(
+                    "product must be one of {} (got {product:?})",
+                    known.join(", ")
+                ))));
+            }
+            let filter = seats::SeatFilter {
+                organizations,
+                product: params.product,
+                status: params.status,
+                email_contains: params.q,
+                sort: params.sort,
+                descending: params.descending,
+                page: params.page,
+                per_page: params.per_page,
+                today,
+            };
+            Ok(Ok(seats::list(conn, &filter)?))
+        })
+        .await??;
+    Ok(Json(page))
+}
+
+async fn seat_summary(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Pairs,
+) -> Result<Json<Vec<SeatSummary>>, ApiError> {
+    let organizations = match params::organization_param(&pairs(query)?)? {
+        Some(id) => vec![caller.organization(id)?],
+        None => caller.organization_ids(),
+    };
+    let today = state.now().date_naive();
+    Ok(Json(
+        state
+            .store
+            .run(move |conn| seats::summary(conn, &organizations, today))
+            .await?,
+    ))
+}
+
+async fn bind_seat(
+    State(state): State<AppState>,
+    caller: Caller,
+    path: Result<Path<String>, PathRejection>,
+    ApiJson(request): ApiJson<BindRequest>,
+) -> Result<Json<Seat>, ApiError> {
+    caller.may(Action::BindSeats)?;
+    let id = seat_id(path)?;
+    let scope = caller.organization_ids();
+    let now = state.now();
+    let seat = state
+        .store
+        .run(move |conn| seating::bind(conn, id, &request.email, &scope, &caller.label, now))
+        .await??;
+    Ok(Json(seat))
+}
+
+async fn unbind_seat(
+    State(state): State<AppState>,
+    caller: Caller,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Seat>, ApiError> {
+    caller.may(Action::BindSeats)?;
+    let id = seat_id(path)?;
+    let scope = caller.organization_ids();
+    let now = state.now();
+    let seat = state
+        .store
+        .run(move |conn| seating::unbind(conn, id, &scope, &caller.label, now))
+        .await??;
+    Ok(Json(seat))
+}
+
+async fn users(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Pairs,
+) -> Result<Json<Vec<User>>, ApiError> {
+    let pairs = pairs(query)?;
+    let organization = one_organization(&caller, &pairs)?;
+    let text = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default();
+    Ok(Json(
+        state
+            .store
+            .run(move |conn| seats::users(conn, organization, &text, MAX_USERS))
+            .await?,
+    ))
+}
+
+async fn license_info(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Pairs,
+) -> Result<Json<LicenseInfo>, ApiError> {
+    let organization = one_organization(&caller, &pairs(query)?)?;
+    let now = state.now();
+    let info = state
+        .store
+        .run(move |conn| capacity::license_info(conn, organization, now))
+        .await??;
+    Ok(Json(info))
+}
+
+async fn emergency_license(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<EmergencyRequest>,
+) -> Result<Json<ProductCapacity>, ApiError> {
+    caller.may(Action::RequestEmergencyLicense)?;
+    caller.organization(request.organization)?;
+    let now = state.now();
+    let capacity = state
+        .store
+        .run(move |conn| {
+            capacity::request_emergency(
+                conn,
+                request.organization,
+                &request.product,
+                request.accounts,
+                &caller.label,
+                now,
+            )
+        })
+        .await??;
+    Ok(Json(capacity))
+}
+
+async fn purchase(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<PurchaseRequest>,
+) -> Result<Json<ProductCapacity>, ApiError> {
+    caller.may(Action::RecordPurchase)?;
+    caller.organization(request.organization)?;
+    let now = state.now();
+    let capacity = state
+        .store
+        .run(move |conn| capacity::purchase(conn, &request, &caller.label, now))
+        .await??;
+    Ok(Json(capacity))
+}
+
+async fn activate_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<KeyActivationRequest>,
+) -> Result<Json<ServerLicense>, ApiError> {
+    caller.may(Action::ActivateKeys)?;
+    let key = ProductKey::parse(&request.key).map_err(|e| {
+        ApiError::unprocessable(format!("ключ {:?} записан неверно: {e}", request.key))
+    })?;
+    let now = state.now();
+    let online = server_keys::online_request(
+        key,
+        &request.inn,
+        request.kpp.as_deref(),
+        &request.installation,
+        now,
+    );
+    let scope = caller.organization_ids();
+    let signing_key = state.key.clone();
+    let license = state
+        .store
+        .run(move |conn| {
+            server_keys::activate(
+                conn,
+                &online,
+                Channel::Online,
+                &scope,
+                &caller.label,
+                &signing_key,
+                now,
+            )
+        })
+        .await??;
+    Ok(Json(license))
+}
+
+async fn offline_response(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<OfflineResponseRequest>,
+) -> Result<Json<OfflineResponse>, ApiError> {
+    caller.may(Action::ActivateKeys)?;
+    let request = ActivationRequest::parse(&body.request).map_err(|e| {
+        ApiError::unprocessable(format!(
+            "the activation request cannot be used: {e}; copy the whole request file again"
+        ))
+    })?;
+    let now = state.now();
+    let scope = caller.organization_ids();
+    let signing_key = state.key.clone();
+    let license = state
+        .store
+        .run(move |conn| {
+            server_keys::activate(
+                conn,
+                &request,
+                Channel::Offline,
+                &scope,
+                &caller.label,
+                &signing_key,
+                now,
+            )
+        })
+        .await??;
+    Ok(Json(OfflineResponse {
+        response: license.license,
+    }))
+}
+
+async fn audit_log(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Pairs,
+) -> Result<Json<Page<AuditEntry>>, ApiError> {
+    let params = AuditParams::parse(&pairs(query)?)?;
+    let id = if params.kind == "key" {
+        ProductKey::parse(&params.id)
+            .map(|k| k.to_string())
+            .map_err(|e| ApiError::BadRequest(format!("object key:{}: {e}", params.id)))?
+    } else {
+        params.id.clone()
+    };
+    let object = format!("{}:{id}", params.kind);
+    let scope = caller.organization_ids();
+    let page = state
+        .store
+        .run(move |conn| {
+            let owner = audit::object_organization(conn, &params.kind, &id)?;
+            if !owner.is_some_and(|org| scope.contains(&org)) {
+                return Ok(Err(ApiError::NotFound(format!(
+                    "object {object} not found"
+                ))));
+            }
+            Ok(Ok(audit::list(
+                conn,
+                &object,
+                params.page,
+                params.per_page,
+            )?))
+        })
+        .await??;
+    Ok(Json(page))
+}

@@ -1,0 +1,241 @@
+//! Seat rules (SPEC §3.6): bind and unbind, each in one IMMEDIATE transaction so two
+//! binds of the same seat are serialized and exactly one wins. Refusals come back as
+//! `ApiError`s in the inner result, like `activate`.
+//!
+//! Order of the bind checks: the seat exists in the caller's organizations (404), is
+//! free today (409: bound or expired — an expired seat is never renewed), the e-mail is
+//! a registered user of the seat's organization (422), and that user holds no other
+//! unexpired seat of the product (409 naming it).
+
+use super::error::ApiError;
+use super::store::audit::{self, Record};
+use super::store::{StoreError, seats};
+use crate::client::wire::{Seat, SeatStatus};
+use crate::domain::format_date;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// E-mails compare trimmed and case-insensitively; stored lower case.
+pub fn normalize_email(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+fn seat_object(id: i64) -> String {
+    format!("seat:{id}")
+}
+
+fn find(
+    conn: &Connection,
+    id: i64,
+    scope: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Result<Seat, ApiError>, StoreError> {
+    Ok(seats::get(conn, id, now.date_naive())?
+        .filter(|seat| scope.contains(&seat.organization.id))
+        .ok_or_else(|| ApiError::NotFound(format!("seat {id} not found"))))
+}
+
+pub fn bind(
+    conn: &mut Connection,
+    id: i64,
+    raw_email: &str,
+    scope: &[i64],
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<Seat, ApiError>, StoreError> {
+    let today = now.date_naive();
+    let email = normalize_email(raw_email);
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let seat = match find(&tx, id, scope, now)? {
+        Ok(seat) => seat,
+        Err(e) => return Ok(Err(e)),
+    };
+    match seat.status {
+        SeatStatus::Free => {}
+        SeatStatus::Bound => {
+            return Ok(Err(ApiError::Conflict(format!(
+                "seat {id} is not free (bound to {})",
+                seat.email.as_deref().unwrap_or("?")
+            ))));
+        }
+        SeatStatus::Expired => {
+            return Ok(Err(ApiError::Conflict(format!(
+                "seat {id} is not free: it expired on {}; an expired seat is never renewed — buy a new license",
+                format_date(seat.valid_until)
+            ))));
+        }
+    }
+    if email.is_empty() {
+        return Ok(Err(ApiError::unprocessable(
+            "the e-mail is empty: give the e-mail of a registered user",
+        )));
+    }
+    if seats::user(&tx, seat.organization.id, &email)?.is_none() {
+        return Ok(Err(ApiError::unprocessable(format!(
+            "{email} is not registered: the user must register on the portal with this e-mail (as a user of {}) before a seat can be bound",
+            seat.organization.name
+        ))));
+    }
+    if let Some(held) = seats::held_by(&tx, seat.organization.id, &seat.product.id, &email, today)?
+    {
+        return Ok(Err(ApiError::Conflict(format!(
+            "user {email} already holds seat {held} of {}; one seat per user per product",
+            seat.product.name
+        ))));
+    }
+    seats::set_email(&tx, id, Some(&email))?;
+    let after = seats::get(&tx, id, today)?
+        .ok_or_else(|| StoreError::Invalid(format!("seat {id} vanished")))?;
+    audit::record(
+        &tx,
+        &Record {
+            at: now,
+            actor,
+            action: "seat.bound",
+            object: seat_object(id),
+            organization_id: seat.organization.id,
+            before: audit::json(&seat),
+            after: audit::json(&after),
+        },
+    )?;
+    tx.commit()?;
+    Ok(Ok(after))
+}
+
+pub fn unbind(
+    conn: &mut Connection,
+    id: i64,
+    scope: &[i64],
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<Seat, ApiError>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let seat = match find(&tx, id, scope, now)? {
+        Ok(seat) => seat,
+        Err(e) => return Ok(Err(e)),
+    };
+    if seat.status != SeatStatus::Bound {
+        return Ok(Err(ApiError::Conflict(format!(
+            "seat {id} is {}; only a bound seat can be unbound",
+            seat.status.as_api()
+        ))));
+    }
+    seats::set_email(&tx, id, None)?;
+    let after = seats::get(&tx, id, now.date_naive())?
+        .ok_or_else(|| StoreError::Invalid(format!("seat {id} vanished")))?;
+    audit::record(
+        &tx,
+        &Record {
+            at: now,
+            actor,
+            action: "seat.unbound",
+            object: seat_object(id),
+            organization_id: seat.organization.id,
+            before: audit::json(&seat),
+            after: audit::json(&after),
+        },
+    )?;
+    tx.commit()?;
+    Ok(Ok(after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::wire::ProductRef;
+    use crate::portal::store::Store;
+    use crate::portal::store::catalog::{self, NewOrganization};
+    use std::sync::{Arc, Barrier};
+
+    /// One organization, one product, one free seat and `users` registered users.
+    fn store_with_one_seat(dir: &std::path::Path, users: usize) -> (Store, i64) {
+        let store = Store::open(&dir.join("race.sqlite")).expect("store");
+        let seat = store
+            .blocking(move |conn| {
+                catalog::insert_organization(
+                    conn,
+                    &NewOrganization {
+                        id: 1,
+                        name: "АЛЬСТЕР ООО".into(),
+                        inn: "7842175621".into(),
+                        kpp: Some("784201001".into()),
+                        offer_accepted_at: None,
+                        offer_accepted_by: None,
+                        activation_blocked: false,
+                    },
+                )?;
+                seats::insert_product(
+                    conn,
+                    &ProductRef {
+                        id: "orangeuce".into(),
+                        name: "Orange[uc]e".into(),
+                    },
+                )?;
+                for i in 0..users {
+                    seats::insert_user(conn, 1, &format!("user{i}@alster.ru"), "User")?;
+                }
+                let today = Utc::now().date_naive();
+                seats::insert(
+                    conn,
+                    &seats::NewSeat {
+                        organization_id: 1,
+                        product_id: "orangeuce".into(),
+                        email: None,
+                        valid_from: today,
+                        valid_until: today + chrono::Days::new(30),
+                    },
+                )
+            })
+            .expect("setup");
+        (store, seat)
+    }
+
+    /// Threads on their own connections, released together, bind the same seat: one
+    /// wins, every other one is a 409 (never a second winner, never a database error).
+    #[test]
+    fn concurrent_binds_on_separate_connections_have_one_winner() {
+        const THREADS: usize = 12;
+        let dir = tempfile::tempdir().expect("temp dir");
+        for round in 0..5 {
+            let sub = dir.path().join(round.to_string());
+            std::fs::create_dir_all(&sub).expect("round dir");
+            let (store, seat) = store_with_one_seat(&sub, THREADS);
+            let start = Arc::new(Barrier::new(THREADS));
+            let handles: Vec<_> = (0..THREADS)
+                .map(|i| {
+                    let (store, start) = (store.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        let mut conn = store.connection().expect("connection");
+                        start.wait();
+                        bind(
+                            &mut conn,
+                            seat,
+                            &format!("user{i}@alster.ru"),
+                            &[1],
+                            "t",
+                            Utc::now(),
+                        )
+                    })
+                })
+                .collect();
+            let mut wins = 0;
+            for handle in handles {
+                match handle.join().expect("thread") {
+                    Ok(Ok(_)) => wins += 1,
+                    Ok(Err(ApiError::Conflict(_))) => {}
+                    Ok(Err(other)) => panic!("round {round}: {other}"),
+                    Err(e) => panic!("round {round}: database error {e}"),
+                }
+            }
+            assert_eq!(wins, 1, "round {round}");
+        }
+    }
+
+    #[test]
+    fn emails_are_trimmed_and_lower_case() {
+        assert_eq!(
+            normalize_email("  I.Petrova@Alster.RU \t"),
+            "i.petrova@alster.ru"
+        );
+    }
+}
