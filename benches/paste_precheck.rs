@@ -15,11 +15,17 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let runs: usize = std::env::var("LICADM_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let runs: usize = std::env::var("LICADM_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
     let seeding = Instant::now();
     // 33 334 activations → 100 002 devices; the worker stays idle.
     let portal = PortalProcess::start_demo(&["--scale", "33334", "--worker-delay-ms", "3600000"]);
-    eprintln!("portal with 100 002 devices up in {:.1} s", seeding.elapsed().as_secs_f64());
+    eprintln!(
+        "portal with 100 002 devices up in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
     let found = licadm::portal::demo_serials(&portal.db, 5_000).expect("demo serials");
     let serials: Vec<String> = found.ok.values().flatten().take(10_000).cloned().collect();
     assert_eq!(serials.len(), 10_000, "need 10 000 ok serials");
@@ -29,8 +35,15 @@ fn main() {
     let mut paste_times = Vec::new();
     let mut table_times = Vec::new();
     for _ in 0..runs {
-        let mut console = PtyConsole::spawn(&["--portal", &portal.url, "--token", &token], &[("LANG", "ru_RU.UTF-8")], 100, 30);
-        console.wait_for("the list", Duration::from_secs(20), |s| s.contains("Стр. 1 из") && s.contains('₽'));
+        let mut console = PtyConsole::spawn(
+            &["--portal", &portal.url, "--token", &token],
+            &[("LANG", "ru_RU.UTF-8")],
+            100,
+            30,
+        );
+        console.wait_for("the list", Duration::from_secs(20), |s| {
+            s.contains("Стр. 1 из") && s.contains('₽')
+        });
         console.send("a");
         console.wait_for_text("Выбор организации", Duration::from_secs(10));
         console.send("\r");

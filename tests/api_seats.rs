@@ -232,6 +232,20 @@ async fn bind_and_unbind_rules_each_refuse_with_their_status() {
         message.contains(&format!("seat {seat} is not free")) && message.contains(&user),
         "{message}"
     );
+    // Its own code, so a client binding a list moves on to the next free seat; a user
+    // already holding a seat is a plain conflict.
+    let code = |e: Option<licadm::client::ClientError>| match e {
+        Some(licadm::client::ClientError::Api { code, .. }) => code,
+        other => format!("{other:?}"),
+    };
+    assert_eq!(
+        code(admin.bind_seat(seat, &another).await.err()),
+        "seat_not_free"
+    );
+    assert_eq!(
+        code(admin.bind_seat(other_seat, &user).await.err()),
+        "conflict"
+    );
 
     // Not registered: 422 naming the address; a user of another organization is not
     // registered with this one.

@@ -22,6 +22,10 @@ pub enum ApiError {
     /// The object is not in a state that allows this (or an idempotency key clash).
     #[error("{0}")]
     Conflict(String),
+    /// A bind on a seat that is bound or expired: its own code (`seat_not_free`) so a
+    /// client binding a list can move on to the next free seat.
+    #[error("{0}")]
+    SeatNotFree(String),
     /// Well-formed but refused by a business rule; `rejected` lists refused serials.
     #[error("{message}")]
     Unprocessable {
@@ -45,6 +49,7 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::SeatNotFree(_) => (StatusCode::CONFLICT, "seat_not_free"),
             ApiError::Unprocessable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),

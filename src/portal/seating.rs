@@ -53,13 +53,13 @@ pub fn bind(
     match seat.status {
         SeatStatus::Free => {}
         SeatStatus::Bound => {
-            return Ok(Err(ApiError::Conflict(format!(
+            return Ok(Err(ApiError::SeatNotFree(format!(
                 "seat {id} is not free (bound to {})",
                 seat.email.as_deref().unwrap_or("?")
             ))));
         }
         SeatStatus::Expired => {
-            return Ok(Err(ApiError::Conflict(format!(
+            return Ok(Err(ApiError::SeatNotFree(format!(
                 "seat {id} is not free: it expired on {}; an expired seat is never renewed — buy a new license",
                 format_date(seat.valid_until)
             ))));
@@ -222,7 +222,7 @@ mod tests {
             for handle in handles {
                 match handle.join().expect("thread") {
                     Ok(Ok(_)) => wins += 1,
-                    Ok(Err(ApiError::Conflict(_))) => {}
+                    Ok(Err(ApiError::SeatNotFree(_))) => {}
                     Ok(Err(other)) => panic!("round {round}: {other}"),
                     Err(e) => panic!("round {round}: database error {e}"),
                 }

@@ -114,7 +114,7 @@ fn activation_components() -> Value {
                 "properties": {"error": {
                     "type": "object", "required": ["code", "message"],
                     "properties": {
-                        "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "payload_too_large", "unprocessable", "internal"]},
+                        "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "seat_not_free", "payload_too_large", "unprocessable", "internal"]},
                         "message": {"type": "string", "description": "Names the offending parameter or object"},
                         "rejected": {"type": "array", "items": schema_ref("PrecheckRow"),
                                      "description": "Only on a 422 of POST /activations: every serial that is not ok, and why"}
