@@ -108,7 +108,7 @@ impl ActivationListParams {
 }
 
 /// The last non-empty value of a query parameter, trimmed.
-fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
         .rev()
