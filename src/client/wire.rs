@@ -466,6 +466,23 @@ impl SeatSortKey {
             SeatSortKey::Email => "email",
         }
     }
+
+    /// The `sort` parameter: the key's name, `-` first for descending.
+    pub fn to_param(self, descending: bool) -> String {
+        format!("{}{}", if descending { "-" } else { "" }, self.as_api())
+    }
+
+    /// Reads what `to_param` writes: the key and whether it is descending.
+    pub fn parse_param(s: &str) -> Option<(SeatSortKey, bool)> {
+        let (descending, name) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        SeatSortKey::ALL
+            .into_iter()
+            .find(|k| k.as_api() == name)
+            .map(|key| (key, descending))
+    }
 }
 
 /// `GET /seats` query: filters `organization`, `product`, `status`, `q` (e-mail text);
@@ -512,8 +529,7 @@ impl SeatQuery {
         if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             p.push(("q", q.to_string()));
         }
-        let sign = if self.descending { "-" } else { "" };
-        p.push(("sort", format!("{sign}{}", self.sort.as_api())));
+        p.push(("sort", self.sort.to_param(self.descending)));
         p.push(("page", self.page.to_string()));
         p.push(("per_page", self.per_page.to_string()));
         p

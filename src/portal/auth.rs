@@ -54,6 +54,16 @@ impl Caller {
         }
     }
 
+    /// The organizations a list answers for: the `organization` filter when given (404
+    /// outside the token, so "not yours" and "does not exist" look the same), else all
+    /// of the token's.
+    pub fn organization_scope(&self, filter: Option<i64>) -> Result<Vec<i64>, ApiError> {
+        match filter {
+            Some(id) => Ok(vec![self.organization(id)?]),
+            None => Ok(self.organization_ids()),
+        }
+    }
+
     /// 404 for an organization outside the token, exactly as reads answer.
     pub fn organization(&self, organization: i64) -> Result<i64, ApiError> {
         if self.sees(organization) {

@@ -128,6 +128,30 @@ fn capacity_row(
     }))
 }
 
+/// Capacity changes are audited on the organization they belong to.
+fn record_change(
+    conn: &Connection,
+    organization: i64,
+    action: &str,
+    before: &ProductCapacity,
+    after: &ProductCapacity,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    audit::record(
+        conn,
+        &Record {
+            at: now,
+            actor,
+            action,
+            object: format!("organization:{organization}"),
+            organization_id: organization,
+            before: audit::json(before),
+            after: audit::json(after),
+        },
+    )
+}
+
 pub fn request_emergency(
     conn: &mut Connection,
     organization: i64,
@@ -167,17 +191,14 @@ pub fn request_emergency(
         },
     )?;
     let after = product_capacity(&tx, &row, today)?;
-    audit::record(
+    record_change(
         &tx,
-        &Record {
-            at: now,
-            actor,
-            action: "emergency.requested",
-            object: format!("organization:{organization}"),
-            organization_id: organization,
-            before: audit::json(&before),
-            after: audit::json(&after),
-        },
+        organization,
+        "emergency.requested",
+        &before,
+        &after,
+        actor,
+        now,
     )?;
     tx.commit()?;
     Ok(Ok(after))
@@ -237,17 +258,14 @@ pub fn purchase(
     let row = capacity::get(&tx, request.organization, &request.product)?
         .ok_or_else(|| StoreError::Invalid("capacity row vanished".into()))?;
     let after = product_capacity(&tx, &row, today)?;
-    audit::record(
+    record_change(
         &tx,
-        &Record {
-            at: now,
-            actor,
-            action: "purchase.recorded",
-            object: format!("organization:{}", request.organization),
-            organization_id: request.organization,
-            before: audit::json(&before),
-            after: audit::json(&after),
-        },
+        request.organization,
+        "purchase.recorded",
+        &before,
+        &after,
+        actor,
+        now,
     )?;
     tx.commit()?;
     Ok(Ok(after))

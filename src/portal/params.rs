@@ -53,24 +53,8 @@ impl ActivationListParams {
     /// Unknown parameters are ignored; a repeated one keeps its last value; an empty
     /// value means "not given" (what an HTML form sends for an unset filter).
     pub fn parse(pairs: &[(String, String)]) -> Result<ActivationListParams, ApiError> {
-        let get = |name: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.trim())
-                .filter(|v| !v.is_empty())
-        };
-        let organization = get("organization")
-            .map(|raw| {
-                raw.parse::<i64>().map_err(|_| {
-                    ApiError::BadRequest(format!(
-                        "organization must be a numeric organization id (got {})",
-                        shown(raw)
-                    ))
-                })
-            })
-            .transpose()?;
+        let get = |name: &str| last(pairs, name);
+        let organization = organization_param(pairs)?;
         let status = get("status")
             .map(|raw| {
                 raw.parse::<ActivationStatus>().map_err(|_| {
@@ -110,33 +94,7 @@ impl ActivationListParams {
                 ))
             })?,
         };
-        let page = match get("page") {
-            None => 1,
-            Some(raw) => raw
-                .parse::<u32>()
-                .ok()
-                .filter(|page| *page >= 1)
-                .ok_or_else(|| {
-                    ApiError::BadRequest(format!(
-                        "page must be a whole number from 1 (got {})",
-                        shown(raw)
-                    ))
-                })?,
-        };
-        let per_page = match get("per_page") {
-            None => DEFAULT_PER_PAGE,
-            Some(raw) => raw
-                .parse::<u32>()
-                .ok()
-                .filter(|size| PAGE_SIZES.contains(size))
-                .ok_or_else(|| {
-                    ApiError::BadRequest(format!(
-                        "per_page must be one of {} (got {})",
-                        join(PAGE_SIZES),
-                        shown(raw)
-                    ))
-                })?,
-        };
+        let (page, per_page) = page_params(pairs)?;
         Ok(ActivationListParams {
             organization,
             status,
@@ -150,7 +108,7 @@ impl ActivationListParams {
 }
 
 /// The last non-empty value of a query parameter, trimmed.
-fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
         .rev()
@@ -159,6 +117,7 @@ fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// `page` and `per_page`, shared by every paged list.
 fn page_params(pairs: &[(String, String)]) -> Result<(u32, u32), ApiError> {
     let page = match last(pairs, "page") {
         None => 1,
@@ -204,7 +163,7 @@ pub fn organization_param(pairs: &[(String, String)]) -> Result<Option<i64>, Api
 pub fn seat_sort_values() -> Vec<String> {
     SeatSortKey::ALL
         .into_iter()
-        .flat_map(|key| [key.as_api().to_string(), format!("-{}", key.as_api())])
+        .flat_map(|key| [false, true].map(|descending| key.to_param(descending)))
         .collect()
 }
 
@@ -240,23 +199,13 @@ impl SeatListParams {
             .transpose()?;
         let (sort, descending) = match last(pairs, "sort") {
             None => (SeatSortKey::Id, false),
-            Some(raw) => {
-                let (name, descending) = match raw.strip_prefix('-') {
-                    Some(name) => (name, true),
-                    None => (raw, false),
-                };
-                let key = SeatSortKey::ALL
-                    .into_iter()
-                    .find(|k| k.as_api() == name)
-                    .ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "sort must be one of {} (got {})",
-                            seat_sort_values().join(", "),
-                            shown(raw)
-                        ))
-                    })?;
-                (key, descending)
-            }
+            Some(raw) => SeatSortKey::parse_param(raw).ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "sort must be one of {} (got {})",
+                    seat_sort_values().join(", "),
+                    shown(raw)
+                ))
+            })?,
         };
         let (page, per_page) = page_params(pairs)?;
         Ok(SeatListParams {

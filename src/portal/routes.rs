@@ -7,7 +7,7 @@ use super::auth::{Action, Caller};
 use super::error::ApiError;
 use super::openapi;
 use super::params::{self, ActivationListParams};
-use super::store::{activations, catalog};
+use super::store::{StoreError, activations, catalog};
 use crate::client::wire::{
     API_PREFIX, ActivationDetail, ActivationSummary, CreatedActivations, Health,
     IDEMPOTENCY_HEADER, Me, Organization, Page, PrecheckResponse, Price, SerialsRequest,
@@ -20,7 +20,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
@@ -107,19 +108,10 @@ async fn prices(
 async fn list_activations(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Pairs,
 ) -> Result<Json<Page<ActivationSummary>>, ApiError> {
-    let Query(pairs) =
-        query.map_err(|e| ApiError::BadRequest(format!("unreadable query string: {e}")))?;
-    let params = ActivationListParams::parse(&pairs)?;
-    let organizations = match params.organization {
-        // Same answer for "exists but not yours" and "does not exist": no leak.
-        Some(id) if !caller.sees(id) => {
-            return Err(ApiError::NotFound(format!("organization {id} not found")));
-        }
-        Some(id) => vec![id],
-        None => caller.organization_ids(),
-    };
+    let params = ActivationListParams::parse(&pairs(query)?)?;
+    let organizations = caller.organization_scope(params.organization)?;
     let filter = activations::ActivationFilter {
         organizations,
         status: params.status,
@@ -152,6 +144,39 @@ async fn activation(
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("activation {number} not found")))
+}
+
+/// A query string as its pairs, in order, so the parsers in `params` can name every bad
+/// value themselves.
+pub type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+pub fn pairs(query: Pairs) -> Result<Vec<(String, String)>, ApiError> {
+    let Query(pairs) =
+        query.map_err(|e| ApiError::BadRequest(format!("unreadable query string: {e}")))?;
+    Ok(pairs)
+}
+
+/// What a write in the store needs from the request: the caller's organizations, its
+/// label for the audit log, and the time.
+pub struct Writer {
+    pub scope: Vec<i64>,
+    pub label: String,
+    pub now: DateTime<Utc>,
+}
+
+/// Runs `write` on the store as `caller`; a refusal it returns is the answer. The role
+/// check stays with the handler, so a refused role is told so before a bad request.
+pub async fn run_write<T, F>(state: &AppState, caller: Caller, write: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Connection, Writer) -> Result<Result<T, ApiError>, StoreError> + Send + 'static,
+{
+    let writer = Writer {
+        scope: caller.organization_ids(),
+        label: caller.label,
+        now: state.now(),
+    };
+    state.store.run(move |conn| write(conn, writer)).await?
 }
 
 /// `Json<T>` whose rejections (bad JSON, wrong types, missing fields, wrong content type,
@@ -221,12 +246,10 @@ async fn accept_offer(
 ) -> Result<Json<Organization>, ApiError> {
     caller.may(Action::AcceptOffer)?;
     let id = caller.organization(organization_id(path)?)?;
-    let by = caller.label.clone();
-    let now = state.now();
-    let org = state
-        .store
-        .run(move |conn| activate::accept_offer(conn, id, &by, now))
-        .await??;
+    let org = run_write(&state, caller, move |conn, w| {
+        activate::accept_offer(conn, id, &w.label, w.now)
+    })
+    .await?;
     Ok(Json(org))
 }
 
@@ -313,12 +336,10 @@ async fn retry(
 ) -> Result<Json<ActivationSummary>, ApiError> {
     caller.may(Action::Retry)?;
     let number = number_from(path)?;
-    let scope = caller.organization_ids();
-    let now = state.now();
-    let summary = state
-        .store
-        .run(move |conn| activate::retry(conn, number, &scope, &caller.label, now))
-        .await??;
+    let summary = run_write(&state, caller, move |conn, w| {
+        activate::retry(conn, number, &w.scope, &w.label, w.now)
+    })
+    .await?;
     Ok(Json(summary))
 }
 

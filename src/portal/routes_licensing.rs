@@ -6,7 +6,7 @@ use super::auth::{Action, Caller};
 use super::capacity::{self, PurchaseRequest};
 use super::error::ApiError;
 use super::params::{self, AuditParams, SeatListParams};
-use super::routes::ApiJson;
+use super::routes::{ApiJson, Pairs, pairs, run_write};
 use super::seating;
 use super::server_keys::{self, Channel};
 use super::store::{audit, seats};
@@ -17,10 +17,11 @@ use crate::client::wire::{
 };
 use crate::domain::ProductKey;
 use crate::domain::offline::ActivationRequest;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use chrono::{DateTime, Utc};
 
 /// Most users `GET /users` answers (bind suggestions).
 pub const MAX_USERS: u32 = 20;
@@ -39,14 +40,6 @@ pub fn add(router: Router<AppState>) -> Router<AppState> {
         .route(&at("/keys/activate"), post(activate_key))
         .route(&at("/offline/response"), post(offline_response))
         .route(&at("/audit"), get(audit_log))
-}
-
-type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
-
-fn pairs(query: Pairs) -> Result<Vec<(String, String)>, ApiError> {
-    let Query(pairs) =
-        query.map_err(|e| ApiError::BadRequest(format!("unreadable query string: {e}")))?;
-    Ok(pairs)
 }
 
 /// The `organization` parameter checked against the caller; when absent, the caller's
@@ -81,10 +74,7 @@ async fn list_seats(
     query: Pairs,
 ) -> Result<Json<Page<Seat>>, ApiError> {
     let params = SeatListParams::parse(&pairs(query)?)?;
-    let organizations = match params.organization {
-        Some(id) => vec![caller.organization(id)?],
-        None => caller.organization_ids(),
-    };
+    let organizations = caller.organization_scope(params.organization)?;
     let today = state.now().date_naive();
     let page = state
         .store
@@ -120,10 +110,7 @@ async fn seat_summary(
     caller: Caller,
     query: Pairs,
 ) -> Result<Json<Vec<SeatSummary>>, ApiError> {
-    let organizations = match params::organization_param(&pairs(query)?)? {
-        Some(id) => vec![caller.organization(id)?],
-        None => caller.organization_ids(),
-    };
+    let organizations = caller.organization_scope(params::organization_param(&pairs(query)?)?)?;
     let today = state.now().date_naive();
     Ok(Json(
         state
@@ -141,12 +128,10 @@ async fn bind_seat(
 ) -> Result<Json<Seat>, ApiError> {
     caller.may(Action::BindSeats)?;
     let id = seat_id(path)?;
-    let scope = caller.organization_ids();
-    let now = state.now();
-    let seat = state
-        .store
-        .run(move |conn| seating::bind(conn, id, &request.email, &scope, &caller.label, now))
-        .await??;
+    let seat = run_write(&state, caller, move |conn, w| {
+        seating::bind(conn, id, &request.email, &w.scope, &w.label, w.now)
+    })
+    .await?;
     Ok(Json(seat))
 }
 
@@ -157,12 +142,10 @@ async fn unbind_seat(
 ) -> Result<Json<Seat>, ApiError> {
     caller.may(Action::BindSeats)?;
     let id = seat_id(path)?;
-    let scope = caller.organization_ids();
-    let now = state.now();
-    let seat = state
-        .store
-        .run(move |conn| seating::unbind(conn, id, &scope, &caller.label, now))
-        .await??;
+    let seat = run_write(&state, caller, move |conn, w| {
+        seating::unbind(conn, id, &w.scope, &w.label, w.now)
+    })
+    .await?;
     Ok(Json(seat))
 }
 
@@ -173,12 +156,7 @@ async fn users(
 ) -> Result<Json<Vec<User>>, ApiError> {
     let pairs = pairs(query)?;
     let organization = one_organization(&caller, &pairs)?;
-    let text = pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "q")
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default();
+    let text = params::last(&pairs, "q").unwrap_or_default().to_string();
     Ok(Json(
         state
             .store
@@ -208,20 +186,17 @@ async fn emergency_license(
 ) -> Result<Json<ProductCapacity>, ApiError> {
     caller.may(Action::RequestEmergencyLicense)?;
     caller.organization(request.organization)?;
-    let now = state.now();
-    let capacity = state
-        .store
-        .run(move |conn| {
-            capacity::request_emergency(
-                conn,
-                request.organization,
-                &request.product,
-                request.accounts,
-                &caller.label,
-                now,
-            )
-        })
-        .await??;
+    let capacity = run_write(&state, caller, move |conn, w| {
+        capacity::request_emergency(
+            conn,
+            request.organization,
+            &request.product,
+            request.accounts,
+            &w.label,
+            w.now,
+        )
+    })
+    .await?;
     Ok(Json(capacity))
 }
 
@@ -232,11 +207,10 @@ async fn purchase(
 ) -> Result<Json<ProductCapacity>, ApiError> {
     caller.may(Action::RecordPurchase)?;
     caller.organization(request.organization)?;
-    let now = state.now();
-    let capacity = state
-        .store
-        .run(move |conn| capacity::purchase(conn, &request, &caller.label, now))
-        .await??;
+    let capacity = run_write(&state, caller, move |conn, w| {
+        capacity::purchase(conn, &request, &w.label, w.now)
+    })
+    .await?;
     Ok(Json(capacity))
 }
 
@@ -257,22 +231,7 @@ async fn activate_key(
         &request.installation,
         now,
     );
-    let scope = caller.organization_ids();
-    let signing_key = state.key.clone();
-    let license = state
-        .store
-        .run(move |conn| {
-            server_keys::activate(
-                conn,
-                &online,
-                Channel::Online,
-                &scope,
-                &caller.label,
-                &signing_key,
-                now,
-            )
-        })
-        .await??;
+    let license = activate_server_key(&state, caller, online, Channel::Online, now).await?;
     Ok(Json(license))
 }
 
@@ -288,25 +247,37 @@ async fn offline_response(
         ))
     })?;
     let now = state.now();
+    let license = activate_server_key(&state, caller, request, Channel::Offline, now).await?;
+    Ok(Json(OfflineResponse {
+        response: license.license,
+    }))
+}
+
+/// Both channels of a server key's activation end here; `now` is the time the request
+/// was built with.
+async fn activate_server_key(
+    state: &AppState,
+    caller: Caller,
+    request: ActivationRequest,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<ServerLicense, ApiError> {
     let scope = caller.organization_ids();
     let signing_key = state.key.clone();
-    let license = state
+    state
         .store
         .run(move |conn| {
             server_keys::activate(
                 conn,
                 &request,
-                Channel::Offline,
+                channel,
                 &scope,
                 &caller.label,
                 &signing_key,
                 now,
             )
         })
-        .await??;
-    Ok(Json(OfflineResponse {
-        response: license.license,
-    }))
+        .await?
 }
 
 async fn audit_log(

@@ -83,23 +83,38 @@ pub fn bind(
             seat.product.name
         ))));
     }
-    seats::set_email(&tx, id, Some(&email))?;
-    let after = seats::get(&tx, id, today)?
+    let after = set_email_recorded(&tx, &seat, id, Some(&email), "seat.bound", actor, now)?;
+    tx.commit()?;
+    Ok(Ok(after))
+}
+
+/// The write half of bind and unbind, once the checks passed: sets (or clears) the
+/// e-mail and audits the seat before and after. The caller commits.
+fn set_email_recorded(
+    tx: &Connection,
+    seat: &Seat,
+    id: i64,
+    email: Option<&str>,
+    action: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Seat, StoreError> {
+    seats::set_email(tx, id, email)?;
+    let after = seats::get(tx, id, now.date_naive())?
         .ok_or_else(|| StoreError::Invalid(format!("seat {id} vanished")))?;
     audit::record(
-        &tx,
+        tx,
         &Record {
             at: now,
             actor,
-            action: "seat.bound",
+            action,
             object: seat_object(id),
             organization_id: seat.organization.id,
-            before: audit::json(&seat),
+            before: audit::json(seat),
             after: audit::json(&after),
         },
     )?;
-    tx.commit()?;
-    Ok(Ok(after))
+    Ok(after)
 }
 
 pub fn unbind(
@@ -120,21 +135,7 @@ pub fn unbind(
             seat.status.as_api()
         ))));
     }
-    seats::set_email(&tx, id, None)?;
-    let after = seats::get(&tx, id, now.date_naive())?
-        .ok_or_else(|| StoreError::Invalid(format!("seat {id} vanished")))?;
-    audit::record(
-        &tx,
-        &Record {
-            at: now,
-            actor,
-            action: "seat.unbound",
-            object: seat_object(id),
-            organization_id: seat.organization.id,
-            before: audit::json(&seat),
-            after: audit::json(&after),
-        },
-    )?;
+    let after = set_email_recorded(&tx, &seat, id, None, "seat.unbound", actor, now)?;
     tx.commit()?;
     Ok(Ok(after))
 }

@@ -56,16 +56,9 @@ const CAPACITY_SELECT: &str = "SELECT c.organization_id, c.product_id, p.name, c
         c.accounts_max, c.external_connections_max, c.max_raised_at
      FROM capacity c JOIN products p ON p.id = c.product_id";
 
+/// The columns of `SELECT`, in order; parsed further once the statement is done.
 fn raw_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawCapacity> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-        row.get(6)?,
-    ))
+    RawCapacity::try_from(row)
 }
 
 /// Every product's capacity of an organization, by product id.

@@ -50,17 +50,9 @@ const SELECT: &str = "SELECT k.key, k.organization_id, k.product_id, p.name, k.s
         k.installation_serial, k.installation_hash, k.issued_at
      FROM product_keys k JOIN products p ON p.id = k.product_id";
 
+/// The columns of `SELECT`, in order; parsed further once the statement is done.
 fn raw_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawKey> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-        row.get(6)?,
-        row.get(7)?,
-    ))
+    RawKey::try_from(row)
 }
 
 pub fn get(conn: &Connection, key: &str) -> Result<Option<KeyRow>, StoreError> {
