@@ -270,6 +270,24 @@ fn import_verifies_with_the_portal_key_and_saves_the_license() {
 }
 
 #[test]
+fn ctrl_r_with_no_path_asks_for_one_and_enter_reads_it_as_the_request() {
+    let mut state = keys_state(Lang::Ru);
+    update(&mut state, fkey(4));
+    // No path yet: the path field takes the focus and says so; nothing is read.
+    assert!(update(&mut state, ctrl('r')).is_empty());
+    assert!(state.keys.path_focused);
+    update(&mut state, Msg::Paste("/tmp/req.txt".into()));
+    // Enter in the path field reads the file Ctrl+R asked for (not an install).
+    assert_eq!(
+        update(&mut state, key(KeyCode::Enter)),
+        vec![Command::ReadTextFile {
+            path: PathBuf::from("/tmp/req.txt"),
+            purpose: ReadPurpose::Request
+        }]
+    );
+}
+
+#[test]
 fn import_refuses_a_tampered_or_foreign_response() {
     let signing = SigningKey::from_bytes(&[7; 32]);
     let mut state = keys_state(Lang::Ru);

@@ -144,6 +144,9 @@ pub struct KeysScreen {
     pub import_path: String,
     /// Typing goes into the path, not the response.
     pub path_focused: bool,
+    /// The file the path field was focused for (Ctrl+O response, Ctrl+R request), so
+    /// Enter in the path field reads that one.
+    pub path_purpose: Option<ReadPurpose>,
     /// The portal's public key, fetched once.
     pub verifying_key: Option<VerifyingKey>,
     /// Verify as soon as the key arrives.
@@ -170,6 +173,7 @@ impl KeysScreen {
             ),
             import_path: String::new(),
             path_focused: false,
+            path_purpose: None,
             verifying_key: None,
             verify_after_key: false,
             installed: None,
@@ -212,6 +216,10 @@ impl KeysScreen {
                 };
             }
             KeysAction::Submit if self.section == Section::Online => return self.activate(ctx),
+            KeysAction::Submit if self.section == Section::Import && self.path_focused => {
+                let purpose = self.path_purpose.take().unwrap_or(ReadPurpose::Response);
+                return self.read_path(purpose, lang);
+            }
             KeysAction::Submit => return self.install(ctx),
             KeysAction::WriteRequest => return self.write_request(lang),
             KeysAction::ReadFile => return self.read_file(lang),
@@ -348,6 +356,7 @@ impl KeysScreen {
         let path = self.import_path.trim().to_string();
         if path.is_empty() {
             self.path_focused = true;
+            self.path_purpose = Some(purpose);
             return Reply::error(tr::PATH_NEEDED.get(lang));
         }
         self.pending = Some(KeysPending::ReadFile);
@@ -491,6 +500,8 @@ impl KeysScreen {
                     self.request = Some(request);
                     self.request_text = Some(text);
                     self.request_path = Some(path);
+                    // Back to the response, so Enter installs.
+                    self.path_focused = false;
                     self.error = None;
                     Reply::default()
                 }
