@@ -1,8 +1,8 @@
 //! The Activations list: filters, sort, pages, and a table of activations.
 
+use super::paged::{self, RowMove};
 use crate::client::wire::{
-    ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary, Organization,
-    PAGE_SIZES, Page, page_count,
+    ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary, Organization, Page,
 };
 use crate::console::app::{Command, RequestIds};
 use crate::console::i18n::{self, Tr};
@@ -13,7 +13,7 @@ use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::{filter_bar, truncate};
 use crate::domain::{ActivationStatus, Lang, Vendor, format_date, format_rub};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
@@ -101,10 +101,7 @@ pub struct ActivationsScreen {
 
 impl ActivationsScreen {
     pub fn rows(&self) -> &[ActivationSummary] {
-        self.page
-            .as_ref()
-            .map(|p| p.items.as_slice())
-            .unwrap_or(&[])
+        paged::rows(self.page.as_ref())
     }
 
     pub fn selected_row(&self) -> Option<&ActivationSummary> {
@@ -123,14 +120,11 @@ impl ActivationsScreen {
 
     /// Pages for the current page size, from the last known total.
     pub fn page_count(&self) -> u32 {
-        self.page
-            .as_ref()
-            .map(|p| page_count(p.total, self.query.per_page))
-            .unwrap_or(1)
+        paged::pages(self.page.as_ref(), self.query.per_page)
     }
 
     pub fn total(&self) -> u64 {
-        self.page.as_ref().map(|p| p.total).unwrap_or(0)
+        paged::total(self.page.as_ref())
     }
 
     /// Sends the current query.
@@ -168,10 +162,9 @@ impl ActivationsScreen {
     }
 
     fn go_to_page(&mut self, page: u32, ids: &mut RequestIds) -> Vec<Command> {
-        let page = page.clamp(1, self.page_count());
-        if page == self.query.page {
+        let Some(page) = paged::page_to_fetch(page, self.page_count(), self.query.page) else {
             return Vec::new();
-        }
+        };
         self.query.page = page;
         vec![self.fetch(ids)]
     }
@@ -183,12 +176,11 @@ impl ActivationsScreen {
         organizations: &[Organization],
         ids: &mut RequestIds,
     ) -> Vec<Command> {
-        let last_row = self.rows().len().saturating_sub(1);
         match action {
-            ListAction::Down => self.selected = (self.selected + 1).min(last_row),
-            ListAction::Up => self.selected = self.selected.saturating_sub(1),
-            ListAction::FirstRow => self.selected = 0,
-            ListAction::LastRow => self.selected = last_row,
+            ListAction::Down => self.move_selection(RowMove::Down),
+            ListAction::Up => self.move_selection(RowMove::Up),
+            ListAction::FirstRow => self.move_selection(RowMove::First),
+            ListAction::LastRow => self.move_selection(RowMove::Last),
             ListAction::NextPage => return self.go_to_page(self.query.page.saturating_add(1), ids),
             ListAction::PrevPage => return self.go_to_page(self.query.page.saturating_sub(1), ids),
             ListAction::FirstPage => return self.go_to_page(1, ids),
@@ -210,12 +202,7 @@ impl ActivationsScreen {
             ListAction::SortCost => return self.sort_by(ActivationSortKey::TotalCost, ids),
             ListAction::SortDate => return self.sort_by(ActivationSortKey::CreatedAt, ids),
             ListAction::CyclePageSize => {
-                let next = PAGE_SIZES
-                    .iter()
-                    .copied()
-                    .find(|&size| size > self.query.per_page)
-                    .unwrap_or(PAGE_SIZES[0]);
-                self.query.per_page = next;
+                self.query.per_page = paged::next_page_size(self.query.per_page);
                 return self.refetch_from_first(ids);
             }
             ListAction::ClearFilters => {
@@ -239,6 +226,10 @@ impl ActivationsScreen {
         Vec::new()
     }
 
+    fn move_selection(&mut self, row_move: RowMove) {
+        self.selected = paged::move_selection(self.selected, self.rows().len(), row_move);
+    }
+
     /// Same key again flips the direction; a new key starts descending (largest,
     /// newest first — what one usually looks for).
     fn sort_by(&mut self, key: ActivationSortKey, ids: &mut RequestIds) -> Vec<Command> {
@@ -259,31 +250,11 @@ impl ActivationsScreen {
     /// A key while the search input is open: typing edits, Enter applies, Esc cancels
     /// and keeps the previous text.
     pub fn search_key(&mut self, event: &KeyEvent, ids: &mut RequestIds) -> Vec<Command> {
-        let Some(input) = self.search_input.as_mut() else {
-            return Vec::new();
-        };
-        match event.code {
-            KeyCode::Esc => self.search_input = None,
-            KeyCode::Enter => {
-                let text = input.trim().to_string();
-                self.search_input = None;
-                let q = if text.is_empty() { None } else { Some(text) };
-                if q != self.query.q {
-                    self.query.q = q;
-                    return self.refetch_from_first(ids);
-                }
-            }
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Char(c)
-                if !event
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                input.push(c)
-            }
-            _ => {}
+        if let Some(q) = paged::search_key(&mut self.search_input, event)
+            && q != self.query.q
+        {
+            self.query.q = q;
+            return self.refetch_from_first(ids);
         }
         Vec::new()
     }
@@ -320,12 +291,8 @@ impl ActivationsScreen {
             self.query = requested.clone();
             self.applied = requested;
             self.page = Some(page);
-            let last = self.rows().len().saturating_sub(1);
-            self.selected = if same_view {
-                self.selected.min(last)
-            } else {
-                0
-            };
+            self.selected =
+                paged::selection_after_load(self.selected, self.rows().len(), same_view);
         }
         true
     }
