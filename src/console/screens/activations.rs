@@ -11,13 +11,13 @@ use crate::console::keymap::Key::{
 };
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
-use crate::console::widgets::{filter_bar, truncate};
+use crate::console::widgets::{filter_bar, render_scrolled_table, scroll_offset, truncate};
 use crate::domain::{ActivationStatus, Lang, Vendor, format_date, format_rub};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListAction {
@@ -501,8 +501,7 @@ fn draw_table(
         return None;
     }
     let selected = screen.selected.min(rows.len() - 1);
-    // The window scrolls just enough to keep the selection visible.
-    let offset = (selected + 1).saturating_sub(visible);
+    let offset = scroll_offset(selected, visible);
     let body: Vec<Row> = rows
         .iter()
         .map(|a| {
@@ -530,12 +529,9 @@ fn draw_table(
         .header(header)
         .column_spacing(1)
         .row_highlight_style(theme.selection);
-    let mut table_state = TableState::new()
-        .with_offset(offset)
-        .with_selected(Some(selected));
-    frame.render_stateful_widget(table, area, &mut table_state);
-    let row_y = area.y + 1 + u16::try_from(selected - offset).unwrap_or(0);
-    Some(Position::new(area.x, row_y))
+    Some(render_scrolled_table(
+        frame, table, area, selected, offset, 1,
+    ))
 }
 
 /// The vendor's name in the UI language (the English UI gets the transliteration).

@@ -6,14 +6,16 @@ use crate::client::wire::{Organization, Seat, SeatSortKey, SeatStatus};
 use crate::console::i18n::{self, seats as tr};
 use crate::console::screens::detail::urgency_marker;
 use crate::console::theme::Theme;
-use crate::console::widgets::{centered, display_width, filter_bar, modal, truncate};
+use crate::console::widgets::{
+    centered, display_width, filter_bar, modal, render_scrolled_table, scroll_offset, truncate,
+};
 use crate::domain::{Lang, format_date, urgency};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 pub struct ViewContext<'a> {
     pub lang: Lang,
@@ -249,19 +251,14 @@ fn draw_table(
         return None;
     }
     let selected = screen.selected.min(rows.len() - 1);
-    let offset = (selected + 1).saturating_sub(visible);
+    let offset = scroll_offset(selected, visible);
     let body: Vec<Row> = rows.iter().map(|s| seat_row(s, ctx, email_width)).collect();
     let table = Table::new(body, widths)
         .header(header)
         .column_spacing(1)
         .row_highlight_style(theme.selection);
-    let mut state = TableState::new()
-        .with_offset(offset)
-        .with_selected(Some(selected));
-    frame.render_stateful_widget(table, area, &mut state);
-    Some(Position::new(
-        area.x,
-        area.y + 1 + u16::try_from(selected - offset).unwrap_or(0),
+    Some(render_scrolled_table(
+        frame, table, area, selected, offset, 1,
     ))
 }
 
