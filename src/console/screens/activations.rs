@@ -361,15 +361,7 @@ pub fn view(
 
     let query = &screen.query;
     let all = i18n::FILTER_ALL.get(lang).to_string();
-    let org_name = match query.organization {
-        None => all.clone(),
-        Some(id) => ctx
-            .organizations
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_else(|| format!("#{id}")),
-    };
+    let org_name = filter_bar::organization_value(ctx.organizations, query.organization, &all);
     let row1 = [
         filter_bar::Field {
             label: i18n::FILTER_ORGANIZATION.get(lang),
@@ -397,16 +389,8 @@ pub fn view(
         },
     ];
     filter_bar::render(&row1, None, theme, frame, bar1);
-    let (search_value, editing) = match &screen.search_input {
-        Some(text) => (text.clone(), true),
-        None => (
-            query
-                .q
-                .clone()
-                .unwrap_or_else(|| i18n::FILTER_NONE.get(lang).to_string()),
-            false,
-        ),
-    };
+    let (search_value, editing) =
+        filter_bar::search_value(screen.search_input.as_ref(), query.q.as_ref(), lang);
     let row2 = [
         filter_bar::Field {
             label: i18n::FILTER_SEARCH.get(lang),

@@ -69,15 +69,7 @@ pub fn view(
     let counter = Rect::new(area.x, area.bottom() - 1, area.width, 1);
     let query = &screen.query;
     let all = i18n::FILTER_ALL.get(lang).to_string();
-    let org = match query.organization {
-        None => all.clone(),
-        Some(id) => ctx
-            .organizations
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_else(|| format!("#{id}")),
-    };
+    let org = filter_bar::organization_value(ctx.organizations, query.organization, &all);
     let product = match &query.product {
         None => all.clone(),
         Some(id) => screen
@@ -111,16 +103,8 @@ pub fn view(
         },
     ];
     filter_bar::render(&row1, None, theme, frame, bar1);
-    let (search, editing) = match &screen.search_input {
-        Some(text) => (text.clone(), true),
-        None => (
-            query
-                .q
-                .clone()
-                .unwrap_or_else(|| i18n::FILTER_NONE.get(lang).to_string()),
-            false,
-        ),
-    };
+    let (search, editing) =
+        filter_bar::search_value(screen.search_input.as_ref(), query.q.as_ref(), lang);
     let sort_name = match query.sort {
         SeatSortKey::Id => tr::SORT_ID,
         SeatSortKey::ValidUntil => tr::SORT_UNTIL,
