@@ -11,7 +11,7 @@ use crate::console::keymap::Key::{
 };
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
-use crate::console::widgets::{filter_bar, render_scrolled_table, scroll_offset, truncate};
+use crate::console::widgets::{filter_bar, render_scrolled_table, right, scroll_offset, truncate};
 use crate::domain::{ActivationStatus, Lang, Vendor, format_date, format_rub};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -442,10 +442,6 @@ pub fn view(
 
     let row_cursor = draw_table(screen, ctx, frame, table_area);
     if editing { input_cursor } else { row_cursor }
-}
-
-fn right(text: String) -> Cell<'static> {
-    Cell::from(Line::from(text).alignment(Alignment::Right))
 }
 
 fn draw_table(

@@ -7,7 +7,7 @@ use crate::console::keymap::Key::{Char, Down, End, Esc, Home, Up};
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::{
-    display_width, filter_bar, render_scrolled_table, scroll_offset, truncate,
+    display_width, filter_bar, render_scrolled_table, right, scroll_offset, truncate,
 };
 use crate::domain::{Lang, SubscriptionUrgency, format_date, format_rub, urgency};
 use chrono::NaiveDate;
@@ -405,7 +405,7 @@ fn draw_lines(
                 Cell::from(truncate(&line.model, usize::from(model_width))),
                 Cell::from(current),
                 Cell::from(format_date(line.new_until)),
-                Cell::from(Line::from(format_rub(line.price, false)).alignment(Alignment::Right)),
+                right(format_rub(line.price, false)),
             ])
         })
         .collect();

@@ -8,8 +8,8 @@ pub mod text_box;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Position, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Paragraph, Table, TableState, Wrap};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Table, TableState, Wrap};
 
 /// Columns a string occupies (Cyrillic is 1, CJK 2), as ratatui measures it.
 pub fn display_width(text: &str) -> usize {
@@ -57,6 +57,11 @@ pub fn too_small(frame: &mut Frame, message: &str, style: ratatui::style::Style)
         .alignment(Alignment::Center)
         .wrap(Wrap { trim: true });
     frame.render_widget(paragraph, rect);
+}
+
+/// A table cell with its text at the right edge (numbers, amounts).
+pub fn right(text: String) -> Cell<'static> {
+    Cell::from(Line::from(text).alignment(Alignment::Right))
 }
 
 /// The first row to show so that row `selected` is in a window of `visible` rows: the

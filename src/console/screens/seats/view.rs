@@ -7,7 +7,8 @@ use crate::console::i18n::{self, seats as tr};
 use crate::console::screens::detail::urgency_marker;
 use crate::console::theme::Theme;
 use crate::console::widgets::{
-    centered, display_width, filter_bar, modal, render_scrolled_table, scroll_offset, truncate,
+    centered, display_width, filter_bar, modal, render_scrolled_table, right, scroll_offset,
+    truncate,
 };
 use crate::domain::{Lang, format_date, urgency};
 use chrono::NaiveDate;
@@ -250,7 +251,7 @@ fn seat_row(s: &Seat, ctx: &ViewContext, email_width: u16) -> Row<'static> {
     let theme = ctx.theme;
     let u = urgency(Some(s.valid_until), ctx.today);
     Row::new(vec![
-        Cell::from(Line::from(s.id.to_string()).alignment(Alignment::Right)),
+        right(s.id.to_string()),
         Cell::from(truncate(&s.product.name, usize::from(W_PRODUCT))),
         Cell::from(Span::styled(
             tr::status(ctx.lang, s.status),

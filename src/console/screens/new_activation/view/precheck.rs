@@ -6,11 +6,13 @@ use crate::client::wire::PrecheckRow;
 use crate::console::i18n;
 use crate::console::screens::detail::urgency_marker;
 use crate::console::screens::new_activation::{NewActivation, summary_text};
-use crate::console::widgets::{display_width, render_scrolled_table, scroll_offset, truncate};
+use crate::console::widgets::{
+    display_width, render_scrolled_table, right, scroll_offset, truncate,
+};
 use crate::domain::{Lang, format_date, format_rub, urgency};
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Position, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::layout::{Constraint, Position, Rect};
+use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 const W_SEL: u16 = 3;
@@ -20,10 +22,6 @@ const W_NEW: u16 = 10;
 const W_VENDOR: u16 = 10;
 const W_PRICE: u16 = 10;
 const W_RETAIL: u16 = 10;
-
-fn right(text: String) -> Cell<'static> {
-    Cell::from(Line::from(text).alignment(Alignment::Right))
-}
 
 pub(super) fn view_precheck(
     flow: &NewActivation,
