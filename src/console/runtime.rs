@@ -191,42 +191,38 @@ fn execute_command(
     match command {
         Command::Quit => return Step::Quit,
         Command::FetchMe => {
-            tokio::spawn(async move {
-                let _ = tx.send(Incoming::msg(Msg::MeLoaded(source.me().await)));
-            });
+            send_when_done(tx, async move { Msg::MeLoaded(source.me().await) });
         }
         Command::FetchOrganizations => {
-            tokio::spawn(async move {
-                let _ = tx.send(Incoming::msg(Msg::OrganizationsLoaded(
-                    source.organizations().await,
-                )));
+            send_when_done(tx, async move {
+                Msg::OrganizationsLoaded(source.organizations().await)
             });
         }
         Command::FetchActivations { request_id, query } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.activations(&query).await;
-                let _ = tx.send(Incoming::msg(Msg::ActivationsLoaded { request_id, result }));
+                Msg::ActivationsLoaded { request_id, result }
             });
         }
         Command::FetchDetail { request_id, number } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.activation(number).await;
-                let _ = tx.send(Incoming::msg(Msg::DetailLoaded { request_id, result }));
+                Msg::DetailLoaded { request_id, result }
             });
         }
         Command::AcceptOffer { organization } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.accept_offer(organization).await;
-                let _ = tx.send(Incoming::msg(Msg::OfferAccepted(result)));
+                Msg::OfferAccepted(result)
             });
         }
         Command::Precheck {
             organization,
             serials,
         } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.precheck(organization, &serials).await;
-                let _ = tx.send(Incoming::msg(Msg::Prechecked(result)));
+                Msg::Prechecked(result)
             });
         }
         Command::CreateActivations {
@@ -234,58 +230,53 @@ fn execute_command(
             serials,
             idempotency_key,
         } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source
                     .create_activations(organization, &serials, &idempotency_key)
                     .await;
-                let _ = tx.send(Incoming::msg(Msg::ActivationsCreated(result)));
+                Msg::ActivationsCreated(result)
             });
         }
         Command::Retry { number } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.retry(number).await;
-                let _ = tx.send(Incoming::msg(Msg::Retried { number, result }));
+                Msg::Retried { number, result }
             });
         }
         Command::SaveLicenseFile { number } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = match source.license_file(number).await {
                     Ok(file) => write_download(&file.file_name, file.contents.as_bytes()).await,
                     Err(e) => Err(SaveError::Request(e)),
                 };
-                let _ = tx.send(Incoming::msg(Msg::FileSaved(result)));
+                Msg::FileSaved(result)
             });
         }
         Command::WriteSampleFile {
             file_name,
             contents,
         } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = write_download(&file_name, contents.as_bytes()).await;
-                let _ = tx.send(Incoming::msg(Msg::FileSaved(result)));
+                Msg::FileSaved(result)
             });
         }
         Command::ImportSerials { path } => {
-            tokio::spawn(async move {
-                let result = tokio::fs::read(&path)
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|bytes| {
-                        String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
-                    });
-                let _ = tx.send(Incoming::msg(Msg::SerialsImported { path, result }));
+            send_when_done(tx, async move {
+                let result = read_text_file(&path).await;
+                Msg::SerialsImported { path, result }
             });
         }
         Command::FetchSeats { request_id, query } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.seats(&query).await;
-                let _ = tx.send(Incoming::msg(Msg::SeatsLoaded { request_id, result }));
+                Msg::SeatsLoaded { request_id, result }
             });
         }
         Command::FetchSeatSummary { organization } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.seat_summary(organization).await;
-                let _ = tx.send(Incoming::msg(Msg::SeatSummaryLoaded(result)));
+                Msg::SeatSummaryLoaded(result)
             });
         }
         Command::FetchUsers {
@@ -293,46 +284,46 @@ fn execute_command(
             organization,
             q,
         } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.users(organization, &q).await;
-                let _ = tx.send(Incoming::msg(Msg::UsersLoaded { request_id, result }));
+                Msg::UsersLoaded { request_id, result }
             });
         }
         Command::BindSeat { seat, email } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.bind_seat(seat, &email).await;
-                let _ = tx.send(Incoming::msg(Msg::SeatBound {
+                Msg::SeatBound {
                     seat,
                     email,
                     result,
-                }));
+                }
             });
         }
         Command::UnbindSeat { seat } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.unbind_seat(seat).await;
-                let _ = tx.send(Incoming::msg(Msg::SeatUnbound { seat, result }));
+                Msg::SeatUnbound { seat, result }
             });
         }
         Command::FetchLicenseInfo {
             request_id,
             organization,
         } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.license_info(organization).await;
-                let _ = tx.send(Incoming::msg(Msg::LicenseInfoLoaded { request_id, result }));
+                Msg::LicenseInfoLoaded { request_id, result }
             });
         }
         Command::RequestEmergency(request) => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.request_emergency_license(&request).await;
-                let _ = tx.send(Incoming::msg(Msg::EmergencyRequested(result)));
+                Msg::EmergencyRequested(result)
             });
         }
         Command::ActivateKey(request) => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.activate_key(&request).await;
-                let _ = tx.send(Incoming::msg(Msg::KeyActivated(result)));
+                Msg::KeyActivated(result)
             });
         }
         Command::WriteActivationRequest {
@@ -341,7 +332,7 @@ fn execute_command(
             kpp,
             installation,
         } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let file_name =
                     crate::console::screens::keys::request_file_name(&installation.serial);
                 let request = crate::domain::offline::ActivationRequest {
@@ -353,37 +344,32 @@ fn execute_command(
                 };
                 let text = request.to_text();
                 let result = write_download(&file_name, text.as_bytes()).await;
-                let _ = tx.send(Incoming::msg(Msg::RequestWritten { text, result }));
+                Msg::RequestWritten { text, result }
             });
         }
         Command::ReadTextFile { path, purpose } => {
-            tokio::spawn(async move {
-                let result = tokio::fs::read(&path)
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|bytes| {
-                        String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
-                    });
-                let _ = tx.send(Incoming::msg(Msg::TextFileRead {
+            send_when_done(tx, async move {
+                let result = read_text_file(&path).await;
+                Msg::TextFileRead {
                     purpose,
                     path,
                     result,
-                }));
+                }
             });
         }
         Command::SaveText {
             file_name,
             contents,
         } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = write_download(&file_name, contents.as_bytes()).await;
-                let _ = tx.send(Incoming::msg(Msg::FileSaved(result)));
+                Msg::FileSaved(result)
             });
         }
         Command::FetchSigningKey => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.signing_key().await;
-                let _ = tx.send(Incoming::msg(Msg::SigningKeyLoaded(result)));
+                Msg::SigningKeyLoaded(result)
             });
         }
         Command::FetchAudit {
@@ -391,21 +377,40 @@ fn execute_command(
             object,
             page,
         } => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 let result = source.audit(&object, page, app::AUDIT_PER_PAGE).await;
-                let _ = tx.send(Incoming::msg(Msg::AuditLoaded { request_id, result }));
+                Msg::AuditLoaded { request_id, result }
             });
         }
         Command::ScheduleTick => {
-            tokio::spawn(async move {
+            send_when_done(tx, async move {
                 tokio::time::sleep(std::time::Duration::from_millis(POLL_INTERVAL_MS)).await;
-                let _ = tx.send(Incoming::msg(Msg::Tick));
+                Msg::Tick
             });
         }
         // Written by the loop, which owns the terminal.
         Command::CopyToClipboard(_) => {}
     }
     Step::Continue
+}
+
+/// Runs `work` in its own task and sends the message it ends with; the loop never
+/// waits on the portal or the disk. A send error only means the console already quit.
+fn send_when_done(
+    tx: mpsc::UnboundedSender<Incoming>,
+    work: impl Future<Output = Msg> + Send + 'static,
+) {
+    tokio::spawn(async move {
+        let _ = tx.send(Incoming::msg(work.await));
+    });
+}
+
+/// A file the user named, as text (the error as the user sees it).
+async fn read_text_file(path: &std::path::Path) -> Result<String, String> {
+    tokio::fs::read(path)
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string()))
 }
 
 fn draw(terminal: &mut ConsoleTerminal, state: &State) -> anyhow::Result<()> {

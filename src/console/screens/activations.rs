@@ -1,8 +1,8 @@
 //! The Activations list: filters, sort, pages, and a table of activations.
 
+use super::paged::{self, RowMove};
 use crate::client::wire::{
-    ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary, Organization,
-    PAGE_SIZES, Page, page_count,
+    ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary, Organization, Page,
 };
 use crate::console::app::{Command, RequestIds};
 use crate::console::i18n::{self, Tr};
@@ -11,13 +11,13 @@ use crate::console::keymap::Key::{
 };
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
-use crate::console::widgets::{filter_bar, truncate};
+use crate::console::widgets::{filter_bar, render_scrolled_table, right, scroll_offset, truncate};
 use crate::domain::{ActivationStatus, Lang, Vendor, format_date, format_rub};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListAction {
@@ -101,10 +101,7 @@ pub struct ActivationsScreen {
 
 impl ActivationsScreen {
     pub fn rows(&self) -> &[ActivationSummary] {
-        self.page
-            .as_ref()
-            .map(|p| p.items.as_slice())
-            .unwrap_or(&[])
+        paged::rows(self.page.as_ref())
     }
 
     pub fn selected_row(&self) -> Option<&ActivationSummary> {
@@ -123,14 +120,11 @@ impl ActivationsScreen {
 
     /// Pages for the current page size, from the last known total.
     pub fn page_count(&self) -> u32 {
-        self.page
-            .as_ref()
-            .map(|p| page_count(p.total, self.query.per_page))
-            .unwrap_or(1)
+        paged::pages(self.page.as_ref(), self.query.per_page)
     }
 
     pub fn total(&self) -> u64 {
-        self.page.as_ref().map(|p| p.total).unwrap_or(0)
+        paged::total(self.page.as_ref())
     }
 
     /// Sends the current query.
@@ -168,10 +162,9 @@ impl ActivationsScreen {
     }
 
     fn go_to_page(&mut self, page: u32, ids: &mut RequestIds) -> Vec<Command> {
-        let page = page.clamp(1, self.page_count());
-        if page == self.query.page {
+        let Some(page) = paged::page_to_fetch(page, self.page_count(), self.query.page) else {
             return Vec::new();
-        }
+        };
         self.query.page = page;
         vec![self.fetch(ids)]
     }
@@ -183,12 +176,11 @@ impl ActivationsScreen {
         organizations: &[Organization],
         ids: &mut RequestIds,
     ) -> Vec<Command> {
-        let last_row = self.rows().len().saturating_sub(1);
         match action {
-            ListAction::Down => self.selected = (self.selected + 1).min(last_row),
-            ListAction::Up => self.selected = self.selected.saturating_sub(1),
-            ListAction::FirstRow => self.selected = 0,
-            ListAction::LastRow => self.selected = last_row,
+            ListAction::Down => self.move_selection(RowMove::Down),
+            ListAction::Up => self.move_selection(RowMove::Up),
+            ListAction::FirstRow => self.move_selection(RowMove::First),
+            ListAction::LastRow => self.move_selection(RowMove::Last),
             ListAction::NextPage => return self.go_to_page(self.query.page.saturating_add(1), ids),
             ListAction::PrevPage => return self.go_to_page(self.query.page.saturating_sub(1), ids),
             ListAction::FirstPage => return self.go_to_page(1, ids),
@@ -210,12 +202,7 @@ impl ActivationsScreen {
             ListAction::SortCost => return self.sort_by(ActivationSortKey::TotalCost, ids),
             ListAction::SortDate => return self.sort_by(ActivationSortKey::CreatedAt, ids),
             ListAction::CyclePageSize => {
-                let next = PAGE_SIZES
-                    .iter()
-                    .copied()
-                    .find(|&size| size > self.query.per_page)
-                    .unwrap_or(PAGE_SIZES[0]);
-                self.query.per_page = next;
+                self.query.per_page = paged::next_page_size(self.query.per_page);
                 return self.refetch_from_first(ids);
             }
             ListAction::ClearFilters => {
@@ -239,6 +226,10 @@ impl ActivationsScreen {
         Vec::new()
     }
 
+    fn move_selection(&mut self, row_move: RowMove) {
+        self.selected = paged::move_selection(self.selected, self.rows().len(), row_move);
+    }
+
     /// Same key again flips the direction; a new key starts descending (largest,
     /// newest first — what one usually looks for).
     fn sort_by(&mut self, key: ActivationSortKey, ids: &mut RequestIds) -> Vec<Command> {
@@ -259,31 +250,11 @@ impl ActivationsScreen {
     /// A key while the search input is open: typing edits, Enter applies, Esc cancels
     /// and keeps the previous text.
     pub fn search_key(&mut self, event: &KeyEvent, ids: &mut RequestIds) -> Vec<Command> {
-        let Some(input) = self.search_input.as_mut() else {
-            return Vec::new();
-        };
-        match event.code {
-            KeyCode::Esc => self.search_input = None,
-            KeyCode::Enter => {
-                let text = input.trim().to_string();
-                self.search_input = None;
-                let q = if text.is_empty() { None } else { Some(text) };
-                if q != self.query.q {
-                    self.query.q = q;
-                    return self.refetch_from_first(ids);
-                }
-            }
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Char(c)
-                if !event
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                input.push(c)
-            }
-            _ => {}
+        if let Some(q) = paged::search_key(&mut self.search_input, event)
+            && q != self.query.q
+        {
+            self.query.q = q;
+            return self.refetch_from_first(ids);
         }
         Vec::new()
     }
@@ -320,12 +291,8 @@ impl ActivationsScreen {
             self.query = requested.clone();
             self.applied = requested;
             self.page = Some(page);
-            let last = self.rows().len().saturating_sub(1);
-            self.selected = if same_view {
-                self.selected.min(last)
-            } else {
-                0
-            };
+            self.selected =
+                paged::selection_after_load(self.selected, self.rows().len(), same_view);
         }
         true
     }
@@ -394,15 +361,7 @@ pub fn view(
 
     let query = &screen.query;
     let all = i18n::FILTER_ALL.get(lang).to_string();
-    let org_name = match query.organization {
-        None => all.clone(),
-        Some(id) => ctx
-            .organizations
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_else(|| format!("#{id}")),
-    };
+    let org_name = filter_bar::organization_value(ctx.organizations, query.organization, &all);
     let row1 = [
         filter_bar::Field {
             label: i18n::FILTER_ORGANIZATION.get(lang),
@@ -430,16 +389,8 @@ pub fn view(
         },
     ];
     filter_bar::render(&row1, None, theme, frame, bar1);
-    let (search_value, editing) = match &screen.search_input {
-        Some(text) => (text.clone(), true),
-        None => (
-            query
-                .q
-                .clone()
-                .unwrap_or_else(|| i18n::FILTER_NONE.get(lang).to_string()),
-            false,
-        ),
-    };
+    let (search_value, editing) =
+        filter_bar::search_value(screen.search_input.as_ref(), query.q.as_ref(), lang);
     let row2 = [
         filter_bar::Field {
             label: i18n::FILTER_SEARCH.get(lang),
@@ -493,10 +444,6 @@ pub fn view(
     if editing { input_cursor } else { row_cursor }
 }
 
-fn right(text: String) -> Cell<'static> {
-    Cell::from(Line::from(text).alignment(Alignment::Right))
-}
-
 fn draw_table(
     screen: &ActivationsScreen,
     ctx: &ViewContext,
@@ -534,8 +481,7 @@ fn draw_table(
         return None;
     }
     let selected = screen.selected.min(rows.len() - 1);
-    // The window scrolls just enough to keep the selection visible.
-    let offset = (selected + 1).saturating_sub(visible);
+    let offset = scroll_offset(selected, visible);
     let body: Vec<Row> = rows
         .iter()
         .map(|a| {
@@ -563,12 +509,9 @@ fn draw_table(
         .header(header)
         .column_spacing(1)
         .row_highlight_style(theme.selection);
-    let mut table_state = TableState::new()
-        .with_offset(offset)
-        .with_selected(Some(selected));
-    frame.render_stateful_widget(table, area, &mut table_state);
-    let row_y = area.y + 1 + u16::try_from(selected - offset).unwrap_or(0);
-    Some(Position::new(area.x, row_y))
+    Some(render_scrolled_table(
+        frame, table, area, selected, offset, 1,
+    ))
 }
 
 /// The vendor's name in the UI language (the English UI gets the transliteration).

@@ -6,14 +6,16 @@ use crate::console::i18n::{self, Tr};
 use crate::console::keymap::Key::{Char, Down, End, Esc, Home, Up};
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
-use crate::console::widgets::{display_width, filter_bar, truncate};
+use crate::console::widgets::{
+    display_width, filter_bar, render_scrolled_table, right, scroll_offset, truncate,
+};
 use crate::domain::{Lang, SubscriptionUrgency, format_date, format_rub, urgency};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailAction {
@@ -386,7 +388,7 @@ fn draw_lines(
         return None;
     }
     let selected = screen.selected.min(lines.len() - 1);
-    let offset = (selected + 1).saturating_sub(visible);
+    let offset = scroll_offset(selected, visible);
     let rows: Vec<Row> = lines
         .iter()
         .map(|line| {
@@ -403,7 +405,7 @@ fn draw_lines(
                 Cell::from(truncate(&line.model, usize::from(model_width))),
                 Cell::from(current),
                 Cell::from(format_date(line.new_until)),
-                Cell::from(Line::from(format_rub(line.price, false)).alignment(Alignment::Right)),
+                right(format_rub(line.price, false)),
             ])
         })
         .collect();
@@ -411,12 +413,7 @@ fn draw_lines(
         .header(header)
         .column_spacing(1)
         .row_highlight_style(theme.selection);
-    let mut state = TableState::new()
-        .with_offset(offset)
-        .with_selected(Some(selected));
-    frame.render_stateful_widget(table, area, &mut state);
-    Some(Position::new(
-        area.x,
-        area.y + 1 + u16::try_from(selected - offset).unwrap_or(0),
+    Some(render_scrolled_table(
+        frame, table, area, selected, offset, 1,
     ))
 }

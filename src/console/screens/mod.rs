@@ -6,6 +6,7 @@ pub mod capacity;
 pub mod detail;
 pub mod keys;
 pub mod new_activation;
+pub mod paged;
 pub mod seats;
 pub mod tabs;
 

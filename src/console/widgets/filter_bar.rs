@@ -2,7 +2,10 @@
 //! one-line text input, which then owns the terminal cursor.
 
 use super::{display_width, truncate};
+use crate::client::wire::Organization;
+use crate::console::i18n;
 use crate::console::theme::Theme;
+use crate::domain::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -15,6 +18,32 @@ pub struct Field {
     pub max_width: usize,
     /// Being typed into: drawn as an input, and the cursor goes after its text.
     pub editing: bool,
+}
+
+/// The organization filter's value: the organization's name, `#id` when the list of
+/// organizations does not know it, `all` without a filter.
+pub fn organization_value(organizations: &[Organization], id: Option<i64>, all: &str) -> String {
+    match id {
+        None => all.to_string(),
+        Some(id) => organizations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| format!("#{id}")),
+    }
+}
+
+/// The search field's value and whether it is being typed: the open input's text,
+/// else the search in force (or «none»).
+pub fn search_value(input: Option<&String>, q: Option<&String>, lang: Lang) -> (String, bool) {
+    match input {
+        Some(text) => (text.clone(), true),
+        None => (
+            q.cloned()
+                .unwrap_or_else(|| i18n::FILTER_NONE.get(lang).to_string()),
+            false,
+        ),
+    }
 }
 
 /// Draws the fields separated by ` · ` and, at the right edge, `right` (e.g. the

@@ -7,9 +7,9 @@ pub mod status_line;
 pub mod text_box;
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::layout::{Alignment, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Table, TableState, Wrap};
 
 /// Columns a string occupies (Cyrillic is 1, CJK 2), as ratatui measures it.
 pub fn display_width(text: &str) -> usize {
@@ -57,6 +57,38 @@ pub fn too_small(frame: &mut Frame, message: &str, style: ratatui::style::Style)
         .alignment(Alignment::Center)
         .wrap(Wrap { trim: true });
     frame.render_widget(paragraph, rect);
+}
+
+/// A table cell with its text at the right edge (numbers, amounts).
+pub fn right(text: String) -> Cell<'static> {
+    Cell::from(Line::from(text).alignment(Alignment::Right))
+}
+
+/// The first row to show so that row `selected` is in a window of `visible` rows: the
+/// window scrolls just enough to keep the selection visible.
+pub fn scroll_offset(selected: usize, visible: usize) -> usize {
+    (selected + 1).saturating_sub(visible)
+}
+
+/// Draws `table` in `area` from row `offset`, with row `selected` highlighted, and
+/// returns where the selected row is drawn (the terminal cursor goes there, which
+/// screen readers follow). `header_height`: lines above the first row.
+pub fn render_scrolled_table(
+    frame: &mut Frame,
+    table: Table,
+    area: Rect,
+    selected: usize,
+    offset: usize,
+    header_height: u16,
+) -> Position {
+    let mut state = TableState::new()
+        .with_offset(offset)
+        .with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut state);
+    Position::new(
+        area.x,
+        area.y + header_height + u16::try_from(selected - offset).unwrap_or(0),
+    )
 }
 
 /// A `width`×`height` box centered in `area` (clamped to it).

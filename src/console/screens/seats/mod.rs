@@ -16,11 +16,11 @@ pub use bulk::{BULK_BINDINGS, BulkBind, BulkPhase, BulkResult, BulkRow, bulk_ema
 pub use view::{ViewContext, view};
 
 use super::activations::next_in_cycle;
+use super::paged::{self, RowMove};
 use super::tabs::TAB_BINDINGS;
 use super::{Ctx, Reply, error_text};
 use crate::client::wire::{
-    PAGE_SIZES, Page, ProductRef, Seat, SeatQuery, SeatSortKey, SeatStatus, SeatSummary, User,
-    page_count,
+    Page, ProductRef, Seat, SeatQuery, SeatSortKey, SeatStatus, SeatSummary, User,
 };
 use crate::console::app::{Command, RequestIds};
 use crate::console::data::DataError;
@@ -30,7 +30,7 @@ use crate::console::keymap::Key::{
 };
 use crate::console::keymap::{self, Binding, bind};
 use crate::domain::Lang;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeatsAction {
@@ -118,10 +118,7 @@ pub struct SeatsScreen {
 
 impl SeatsScreen {
     pub fn rows(&self) -> &[Seat] {
-        self.page
-            .as_ref()
-            .map(|p| p.items.as_slice())
-            .unwrap_or(&[])
+        paged::rows(self.page.as_ref())
     }
 
     pub fn selected_row(&self) -> Option<&Seat> {
@@ -133,14 +130,11 @@ impl SeatsScreen {
     }
 
     pub fn page_count(&self) -> u32 {
-        self.page
-            .as_ref()
-            .map(|p| page_count(p.total, self.query.per_page))
-            .unwrap_or(1)
+        paged::pages(self.page.as_ref(), self.query.per_page)
     }
 
     pub fn total(&self) -> u64 {
-        self.page.as_ref().map(|p| p.total).unwrap_or(0)
+        paged::total(self.page.as_ref())
     }
 
     /// The keys of what is in front: a dialog's, else the list's.
@@ -197,12 +191,16 @@ impl SeatsScreen {
     }
 
     fn go_to_page(&mut self, page: u32, ids: &mut RequestIds) -> Vec<Command> {
-        let page = page.clamp(1, self.page_count());
-        if page == self.query.page {
+        let Some(page) = paged::page_to_fetch(page, self.page_count(), self.query.page) else {
             return Vec::new();
-        }
+        };
         self.query.page = page;
         vec![self.fetch(ids)]
+    }
+
+    fn move_selection(&mut self, row_move: RowMove) -> Vec<Command> {
+        self.selected = paged::move_selection(self.selected, self.rows().len(), row_move);
+        Vec::new()
     }
 
     fn sort_by(&mut self, key: SeatSortKey, ids: &mut RequestIds) -> Vec<Command> {
@@ -238,24 +236,11 @@ impl SeatsScreen {
     }
 
     fn apply(&mut self, action: SeatsAction, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
-        let last_row = self.rows().len().saturating_sub(1);
         let commands = match action {
-            SeatsAction::Down => {
-                self.selected = (self.selected + 1).min(last_row);
-                Vec::new()
-            }
-            SeatsAction::Up => {
-                self.selected = self.selected.saturating_sub(1);
-                Vec::new()
-            }
-            SeatsAction::FirstRow => {
-                self.selected = 0;
-                Vec::new()
-            }
-            SeatsAction::LastRow => {
-                self.selected = last_row;
-                Vec::new()
-            }
+            SeatsAction::Down => self.move_selection(RowMove::Down),
+            SeatsAction::Up => self.move_selection(RowMove::Up),
+            SeatsAction::FirstRow => self.move_selection(RowMove::First),
+            SeatsAction::LastRow => self.move_selection(RowMove::Last),
             SeatsAction::NextPage => self.go_to_page(self.query.page.saturating_add(1), ids),
             SeatsAction::PrevPage => self.go_to_page(self.query.page.saturating_sub(1), ids),
             SeatsAction::FirstPage => self.go_to_page(1, ids),
@@ -302,11 +287,7 @@ impl SeatsScreen {
             SeatsAction::SortValidUntil => self.sort_by(SeatSortKey::ValidUntil, ids),
             SeatsAction::SortEmail => self.sort_by(SeatSortKey::Email, ids),
             SeatsAction::CyclePageSize => {
-                self.query.per_page = PAGE_SIZES
-                    .iter()
-                    .copied()
-                    .find(|&size| size > self.query.per_page)
-                    .unwrap_or(PAGE_SIZES[0]);
+                self.query.per_page = paged::next_page_size(self.query.per_page);
                 self.refetch_from_first(ids)
             }
             SeatsAction::Refresh => vec![self.fetch(ids), self.summary_command()],
@@ -349,31 +330,11 @@ impl SeatsScreen {
     }
 
     fn search_key(&mut self, event: &KeyEvent, ids: &mut RequestIds) -> Vec<Command> {
-        let Some(input) = self.search_input.as_mut() else {
-            return Vec::new();
-        };
-        match event.code {
-            KeyCode::Esc => self.search_input = None,
-            KeyCode::Enter => {
-                let text = input.trim().to_string();
-                self.search_input = None;
-                let q = (!text.is_empty()).then_some(text);
-                if q != self.query.q {
-                    self.query.q = q;
-                    return self.refetch_from_first(ids);
-                }
-            }
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Char(c)
-                if !event
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                input.push(c)
-            }
-            _ => {}
+        if let Some(q) = paged::search_key(&mut self.search_input, event)
+            && q != self.query.q
+        {
+            self.query.q = q;
+            return self.refetch_from_first(ids);
         }
         Vec::new()
     }
@@ -411,12 +372,8 @@ impl SeatsScreen {
             }
             self.applied = self.query.clone();
             self.page = Some(page);
-            let last = self.rows().len().saturating_sub(1);
-            self.selected = if same_view {
-                self.selected.min(last)
-            } else {
-                0
-            };
+            self.selected =
+                paged::selection_after_load(self.selected, self.rows().len(), same_view);
         }
         true
     }

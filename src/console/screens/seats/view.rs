@@ -6,14 +6,17 @@ use crate::client::wire::{Organization, Seat, SeatSortKey, SeatStatus};
 use crate::console::i18n::{self, seats as tr};
 use crate::console::screens::detail::urgency_marker;
 use crate::console::theme::Theme;
-use crate::console::widgets::{centered, display_width, filter_bar, modal, truncate};
+use crate::console::widgets::{
+    centered, display_width, filter_bar, modal, render_scrolled_table, right, scroll_offset,
+    truncate,
+};
 use crate::domain::{Lang, format_date, urgency};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 pub struct ViewContext<'a> {
     pub lang: Lang,
@@ -67,15 +70,7 @@ pub fn view(
     let counter = Rect::new(area.x, area.bottom() - 1, area.width, 1);
     let query = &screen.query;
     let all = i18n::FILTER_ALL.get(lang).to_string();
-    let org = match query.organization {
-        None => all.clone(),
-        Some(id) => ctx
-            .organizations
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_else(|| format!("#{id}")),
-    };
+    let org = filter_bar::organization_value(ctx.organizations, query.organization, &all);
     let product = match &query.product {
         None => all.clone(),
         Some(id) => screen
@@ -109,16 +104,8 @@ pub fn view(
         },
     ];
     filter_bar::render(&row1, None, theme, frame, bar1);
-    let (search, editing) = match &screen.search_input {
-        Some(text) => (text.clone(), true),
-        None => (
-            query
-                .q
-                .clone()
-                .unwrap_or_else(|| i18n::FILTER_NONE.get(lang).to_string()),
-            false,
-        ),
-    };
+    let (search, editing) =
+        filter_bar::search_value(screen.search_input.as_ref(), query.q.as_ref(), lang);
     let sort_name = match query.sort {
         SeatSortKey::Id => tr::SORT_ID,
         SeatSortKey::ValidUntil => tr::SORT_UNTIL,
@@ -249,19 +236,14 @@ fn draw_table(
         return None;
     }
     let selected = screen.selected.min(rows.len() - 1);
-    let offset = (selected + 1).saturating_sub(visible);
+    let offset = scroll_offset(selected, visible);
     let body: Vec<Row> = rows.iter().map(|s| seat_row(s, ctx, email_width)).collect();
     let table = Table::new(body, widths)
         .header(header)
         .column_spacing(1)
         .row_highlight_style(theme.selection);
-    let mut state = TableState::new()
-        .with_offset(offset)
-        .with_selected(Some(selected));
-    frame.render_stateful_widget(table, area, &mut state);
-    Some(Position::new(
-        area.x,
-        area.y + 1 + u16::try_from(selected - offset).unwrap_or(0),
+    Some(render_scrolled_table(
+        frame, table, area, selected, offset, 1,
     ))
 }
 
@@ -269,7 +251,7 @@ fn seat_row(s: &Seat, ctx: &ViewContext, email_width: u16) -> Row<'static> {
     let theme = ctx.theme;
     let u = urgency(Some(s.valid_until), ctx.today);
     Row::new(vec![
-        Cell::from(Line::from(s.id.to_string()).alignment(Alignment::Right)),
+        right(s.id.to_string()),
         Cell::from(truncate(&s.product.name, usize::from(W_PRODUCT))),
         Cell::from(Span::styled(
             tr::status(ctx.lang, s.status),

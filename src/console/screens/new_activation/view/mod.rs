@@ -8,14 +8,14 @@ use super::{Confirm, NewActivation, Pending, Step, confirm_lines};
 use crate::client::wire::Organization;
 use crate::console::i18n;
 use crate::console::theme::Theme;
-use crate::console::widgets::truncate;
+use crate::console::widgets::{render_scrolled_table, scroll_offset, truncate};
 use crate::domain::Lang;
 use chrono::NaiveDate;
 use precheck::view_precheck;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use serials::view_serials;
 
 pub struct ViewContext<'a> {
@@ -124,15 +124,10 @@ fn view_organizations(
     let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let visible = usize::from(table_area.height).max(1);
     let selected = flow.org_cursor.min(rows.len() - 1);
-    let offset = (selected + 1).saturating_sub(visible);
+    let offset = scroll_offset(selected, visible);
     let table = Table::new(rows, [Constraint::Fill(1)]).row_highlight_style(theme.selection);
-    let mut state = TableState::new()
-        .with_offset(offset)
-        .with_selected(Some(selected));
-    frame.render_stateful_widget(table, table_area, &mut state);
-    Some(Position::new(
-        table_area.x,
-        table_area.y + u16::try_from(selected - offset).unwrap_or(0),
+    Some(render_scrolled_table(
+        frame, table, table_area, selected, offset, 0,
     ))
 }
 

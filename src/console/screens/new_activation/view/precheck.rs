@@ -6,12 +6,14 @@ use crate::client::wire::PrecheckRow;
 use crate::console::i18n;
 use crate::console::screens::detail::urgency_marker;
 use crate::console::screens::new_activation::{NewActivation, summary_text};
-use crate::console::widgets::{display_width, truncate};
+use crate::console::widgets::{
+    display_width, render_scrolled_table, right, scroll_offset, truncate,
+};
 use crate::domain::{Lang, format_date, format_rub, urgency};
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Position, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::layout::{Constraint, Position, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 const W_SEL: u16 = 3;
 const W_SERIAL: u16 = 16;
@@ -20,10 +22,6 @@ const W_NEW: u16 = 10;
 const W_VENDOR: u16 = 10;
 const W_PRICE: u16 = 10;
 const W_RETAIL: u16 = 10;
-
-fn right(text: String) -> Cell<'static> {
-    Cell::from(Line::from(text).alignment(Alignment::Right))
-}
 
 pub(super) fn view_precheck(
     flow: &NewActivation,
@@ -139,15 +137,12 @@ pub(super) fn view_precheck(
     } else {
         let visible = usize::from(table_area.height.saturating_sub(1)).max(1);
         let selected = flow.cursor.min(rows.len() - 1);
-        let offset = (selected + 1).saturating_sub(visible);
+        let offset = scroll_offset(selected, visible);
         let table = Table::new(rows, widths)
             .header(header)
             .column_spacing(1)
             .row_highlight_style(theme.selection);
-        let mut state = TableState::new()
-            .with_offset(offset)
-            .with_selected(Some(selected));
-        frame.render_stateful_widget(table, table_area, &mut state);
+        let selected_at = render_scrolled_table(frame, table, table_area, selected, offset, 1);
         // A refused row's message spans the device columns (a table has no colspan):
         // drawn over them, in the error color, reversed on the selected row.
         let message_x = W_SEL + 1 + W_SERIAL + 1;
@@ -174,10 +169,7 @@ pub(super) fn view_precheck(
                 );
             }
         }
-        cursor = Some(Position::new(
-            table_area.x,
-            table_area.y + 1 + u16::try_from(selected - offset).unwrap_or(0),
-        ));
+        cursor = Some(selected_at);
         // The row under the cursor in full: the error text or model and vendor.
         if let Some(line) = flow.rows.get(selected) {
             let r = &line.row;
