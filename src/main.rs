@@ -89,6 +89,8 @@ enum Command {
         #[command(subcommand)]
         command: cli::offline::OfflineCommand,
     },
+    #[command(flatten)]
+    Script(cli::scripting::ScriptCommand),
     /// Manage bearer tokens.
     Token {
         #[command(subcommand)]
@@ -129,17 +131,21 @@ fn main() -> std::process::ExitCode {
             cli.console.data_dir.as_deref(),
         );
     }
+    let args = &cli.console;
+    let portal = cli::PortalArgs {
+        portal: args.portal.clone(),
+        token: args.token.clone(),
+        profile: args.profile.clone(),
+        config: args.config.clone(),
+        data_dir: args.data_dir.clone(),
+    };
     // Offline request/import need no runtime; respond builds its own.
     if let Some(Command::Offline { command }) = &cli.command {
-        let args = &cli.console;
-        let portal = cli::offline::PortalArgs {
-            portal: args.portal.clone(),
-            token: args.token.clone(),
-            profile: args.profile.clone(),
-            config: args.config.clone(),
-            data_dir: args.data_dir.clone(),
-        };
         return cli::offline::run(command, &portal);
+    }
+    // The scripting commands build their own runtime and choose their exit status.
+    if let Some(Command::Script(command)) = cli.command {
+        return cli::scripting::run(command, &portal);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -170,7 +176,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             scale,
             worker_delay_ms,
         }) => serve(db, listen, demo, scale, worker_delay_ms).await,
-        Some(Command::Verify { .. } | Command::Offline { .. }) => Ok(()),
+        Some(Command::Verify { .. } | Command::Offline { .. } | Command::Script(_)) => Ok(()),
         Some(Command::Token {
             command:
                 TokenCommand::Create {

@@ -1,4 +1,51 @@
 //! Bodies of the scripting subcommands, so `main.rs` stays the command table.
 
 pub mod offline;
+pub mod output;
+pub mod scripting;
 pub mod verify;
+
+use anyhow::Context;
+use licadm::client::ApiClient;
+use licadm::config::{self, Connection, Overrides};
+use std::path::PathBuf;
+
+/// How a subcommand reaches a portal: the console's flags, environment and config file.
+#[derive(Debug, Clone, Default)]
+pub struct PortalArgs {
+    pub portal: Option<String>,
+    pub token: Option<String>,
+    pub profile: Option<String>,
+    pub config: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+}
+
+/// A client for the configured portal, or for the embedded one (kept alive by the
+/// returned handle) when none is configured — as the console does.
+pub async fn connect(
+    args: &PortalArgs,
+) -> anyhow::Result<(ApiClient, Option<licadm::embedded::Embedded>)> {
+    let config_path = args.config.clone().or_else(config::default_config_path);
+    let file = match &config_path {
+        Some(path) => config::load(path)?,
+        None => config::ConfigFile::default(),
+    };
+    let overrides = Overrides {
+        portal: args.portal.clone(),
+        token: args.token.clone(),
+        profile: args.profile.clone(),
+    };
+    match config::resolve(&overrides, &file)? {
+        Connection::Remote { portal, token } => Ok((ApiClient::new(&portal, &token)?, None)),
+        Connection::Embedded => {
+            let data_dir = match &args.data_dir {
+                Some(dir) => dir.clone(),
+                None => licadm::embedded::default_data_dir()?,
+            };
+            let embedded = licadm::embedded::start(&data_dir)
+                .await
+                .context("cannot start the embedded portal")?;
+            Ok((embedded.client.clone(), Some(embedded)))
+        }
+    }
+}

@@ -5,11 +5,10 @@
 //! Exit status: 0 done; 1 refused (`REFUSED: <reason>` on stdout) or the portal could
 //! not be reached; 2 a file could not be read or written, or the input is unusable.
 
-use anyhow::Context;
+use super::{PortalArgs, connect};
 use chrono::{SecondsFormat, Utc};
 use clap::Subcommand;
-use licadm::client::{ApiClient, ClientError};
-use licadm::config::{self, Connection, Overrides};
+use licadm::client::ClientError;
 use licadm::domain::license::decode_public_key;
 use licadm::domain::offline::{ActivationRequest, ActivationResponse, parse_installation};
 use licadm::domain::{Inn, Kpp, ProductKey};
@@ -64,16 +63,6 @@ pub enum OfflineCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-}
-
-/// How `respond` reaches a portal: the console's flags, environment and config file.
-#[derive(Debug, Clone, Default)]
-pub struct PortalArgs {
-    pub portal: Option<String>,
-    pub token: Option<String>,
-    pub profile: Option<String>,
-    pub config: Option<PathBuf>,
-    pub data_dir: Option<PathBuf>,
 }
 
 pub fn run(command: &OfflineCommand, portal: &PortalArgs) -> ExitCode {
@@ -249,36 +238,6 @@ fn respond(request_file: &Path, out: Option<&Path>, portal: &PortalArgs) -> Exit
         Err(e) => {
             eprintln!("licadm offline respond: {e:#}");
             ExitCode::from(1)
-        }
-    }
-}
-
-/// A client for the configured portal, or for the embedded one (kept alive by the
-/// returned handle) when none is configured — as the console does.
-async fn connect(
-    args: &PortalArgs,
-) -> anyhow::Result<(ApiClient, Option<licadm::embedded::Embedded>)> {
-    let config_path = args.config.clone().or_else(config::default_config_path);
-    let file = match &config_path {
-        Some(path) => config::load(path)?,
-        None => config::ConfigFile::default(),
-    };
-    let overrides = Overrides {
-        portal: args.portal.clone(),
-        token: args.token.clone(),
-        profile: args.profile.clone(),
-    };
-    match config::resolve(&overrides, &file)? {
-        Connection::Remote { portal, token } => Ok((ApiClient::new(&portal, &token)?, None)),
-        Connection::Embedded => {
-            let data_dir = match &args.data_dir {
-                Some(dir) => dir.clone(),
-                None => licadm::embedded::default_data_dir()?,
-            };
-            let embedded = licadm::embedded::start(&data_dir)
-                .await
-                .context("cannot start the embedded portal")?;
-            Ok((embedded.client.clone(), Some(embedded)))
         }
     }
 }

@@ -1,0 +1,229 @@
+//! The scripting CLI: `activations list|show`, `precheck`, `activate`,
+//! `seats list|bind|unbind`, `capacity`, `audit` — the portal API for shell scripts.
+//!
+//! Exit status: 0 done; 1 the portal refused (not found, conflict, invalid, forbidden)
+//! or a precheck row is not `ok`; 2 usage (bad flags, unreadable file, ambiguous
+//! organization, bad configuration); 3 the portal could not be reached.
+
+mod activations;
+mod seats;
+
+use super::output::OutputArgs;
+use super::{PortalArgs, connect};
+use clap::Subcommand;
+use licadm::client::{ApiClient, ClientError};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub use activations::ActivationsCommand;
+pub use seats::SeatsCommand;
+
+#[derive(Subcommand, Debug)]
+pub enum ScriptCommand {
+    /// List activations or show one with its lines.
+    Activations {
+        #[command(subcommand)]
+        command: ActivationsCommand,
+    },
+    /// Check a serial list (a file, or `-` for stdin) without changing anything.
+    ///
+    /// Exit status 1 when any row is not `ok`.
+    Precheck {
+        /// Serials separated by newlines, commas, semicolons, tabs or spaces; `-` = stdin.
+        file: PathBuf,
+        /// Organization id (optional when the token sees exactly one).
+        #[arg(long)]
+        organization: Option<i64>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Precheck a serial list, then create its activations (one per vendor).
+    ///
+    /// Nothing is created when any row is not `ok`: those rows are printed, exit status 1.
+    Activate {
+        /// Serials separated by newlines, commas, semicolons, tabs or spaces; `-` = stdin.
+        file: PathBuf,
+        /// Organization id (optional when the token sees exactly one).
+        #[arg(long)]
+        organization: Option<i64>,
+        /// Repeating a call with the same key returns the same activations.
+        #[arg(long)]
+        idempotency_key: Option<String>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// List seats, bind a seat to a user or free it.
+    Seats {
+        #[command(subcommand)]
+        command: SeatsCommand,
+    },
+    /// Capacity per product: accounts used and allowed, support, emergency licenses.
+    Capacity {
+        /// Organization id (optional when the token sees exactly one).
+        #[arg(long)]
+        organization: Option<i64>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// The history of one object, newest first, e.g. `activation:421` or `seat:17`.
+    Audit {
+        object: String,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        /// 10, 25, 50 or 100.
+        #[arg(long, default_value_t = 25, value_parser = parse_per_page)]
+        per_page: u32,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+/// Why a command failed, and so its exit status.
+#[derive(Debug)]
+pub enum Failure {
+    /// Exit 1: the portal (or the precheck) said no.
+    Domain(String),
+    /// Exit 1 with nothing more to print (the output already says why).
+    Silent,
+    /// Exit 2.
+    Usage(String),
+    /// Exit 3.
+    Unreachable(String),
+}
+
+impl From<ClientError> for Failure {
+    fn from(e: ClientError) -> Failure {
+        match e {
+            ClientError::Unreachable(reason) => Failure::Unreachable(reason),
+            ClientError::Timeout => Failure::Unreachable("request timed out".into()),
+            ClientError::BadUrl { .. } => Failure::Usage(e.to_string()),
+            other => Failure::Domain(other.to_string()),
+        }
+    }
+}
+
+pub type Outcome = Result<(), Failure>;
+
+pub fn parse_per_page(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(n @ (10 | 25 | 50 | 100)) => Ok(n),
+        _ => Err(format!("{s:?}: per page must be 10, 25, 50 or 100")),
+    }
+}
+
+/// Progress for long operations, on stderr and only when it is a terminal.
+pub fn progress(message: &str) {
+    let mut stderr = std::io::stderr();
+    if stderr.is_terminal() {
+        use std::io::Write;
+        let _ = write!(stderr, "\r\x1b[K{message}");
+        let _ = stderr.flush();
+    }
+}
+
+/// Ends a progress line (if one was drawn).
+pub fn progress_done() {
+    if std::io::stderr().is_terminal() {
+        eprint!("\r\x1b[K");
+    }
+}
+
+/// The organization to act for: the one given, or the only one the token sees.
+pub async fn resolve_organization(client: &ApiClient, given: Option<i64>) -> Result<i64, Failure> {
+    if let Some(id) = given {
+        return Ok(id);
+    }
+    let me = client.me().await?;
+    match me.organizations.as_slice() {
+        [only] => Ok(only.id),
+        [] => Err(Failure::Domain("the token sees no organization".into())),
+        many => {
+            let choices: Vec<String> = many
+                .iter()
+                .map(|o| format!("{} ({})", o.id, o.name))
+                .collect();
+            Err(Failure::Usage(format!(
+                "--organization is required: the token sees {}",
+                choices.join(", ")
+            )))
+        }
+    }
+}
+
+pub fn run(command: ScriptCommand, portal: &PortalArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("licadm: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = runtime.block_on(async {
+        let (client, _embedded) = match connect(portal).await {
+            Ok(found) => found,
+            Err(e) => {
+                return Err(match e.downcast::<ClientError>() {
+                    Ok(client_error) => Failure::from(client_error),
+                    Err(other) => Failure::Usage(format!("{other:#}")),
+                });
+            }
+        };
+        dispatch(command, &client).await
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Silent) => ExitCode::from(1),
+        Err(Failure::Domain(message)) => {
+            eprintln!("licadm: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("licadm: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Unreachable(reason)) => {
+            eprintln!("licadm: portal unreachable: {reason}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
+    match command {
+        ScriptCommand::Activations { command } => activations::run(command, client).await,
+        ScriptCommand::Precheck {
+            file,
+            organization,
+            out,
+        } => activations::precheck(client, &file, organization, out.format()).await,
+        ScriptCommand::Activate {
+            file,
+            organization,
+            idempotency_key,
+            out,
+        } => {
+            activations::activate(
+                client,
+                &file,
+                organization,
+                idempotency_key.as_deref(),
+                out.format(),
+            )
+            .await
+        }
+        ScriptCommand::Seats { command } => seats::run(command, client).await,
+        ScriptCommand::Capacity { organization, out } => {
+            seats::capacity(client, organization, out.format()).await
+        }
+        ScriptCommand::Audit {
+            object,
+            page,
+            per_page,
+            out,
+        } => seats::audit(client, &object, page, per_page, out.format()).await,
+    }
+}
