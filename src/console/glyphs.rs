@@ -2,6 +2,7 @@
 //! and their ASCII fallbacks for non-UTF-8 locales (`LANG=C`) and `--ascii`.
 
 use ratatui::symbols::border;
+use ratatui::text::{Line, Span};
 use std::borrow::Cow;
 
 /// Borders drawn with `+ - |`.
@@ -71,6 +72,35 @@ impl Glyphs {
         } else {
             Glyphs::UNICODE
         }
+    }
+
+    /// A line of spans as drawn: each span's text through [`Glyphs::text`], before
+    /// layout, so widths are those of the text actually shown.
+    pub fn line<'a>(&self, spans: Vec<Span<'a>>) -> Line<'a> {
+        if !self.ascii {
+            return Line::from(spans);
+        }
+        Line::from(
+            spans
+                .into_iter()
+                .map(|s| Span::styled(self.text(&s.content).into_owned(), s.style))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// Like `widgets::truncate`, with this glyph set's text and ellipsis.
+    pub fn truncate(&self, text: &str, max: usize) -> String {
+        if !self.ascii {
+            return crate::console::widgets::truncate(text, max);
+        }
+        let text = self.text(text);
+        if text.len() <= max {
+            return text.into_owned();
+        }
+        let keep = max.saturating_sub(3);
+        let mut out: String = text.chars().take(keep).collect();
+        out.push_str(&"..."[..max.min(3)]);
+        out
     }
 
     /// Text as it is drawn: unchanged in Unicode mode, transliterated in ASCII mode.

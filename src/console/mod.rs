@@ -26,11 +26,12 @@ pub struct ConsoleOptions {
 
 /// Runs the console until the user quits. Sets up and always restores the terminal.
 pub async fn run(source: data::DataSource, options: ConsoleOptions) -> anyhow::Result<()> {
-    let (theme, theme_error) = theme::Theme::resolve(
+    let (mut theme, theme_error) = theme::Theme::resolve(
         options.theme.as_deref(),
         options.no_color,
         theme::Theme::user_dir().as_deref(),
     );
+    theme.glyphs = glyphs::Glyphs::new(options.ascii);
     let today = chrono::Local::now().date_naive();
     let mut state = app::State::new(options.lang, theme, source.label(), today);
     if let Some(e) = theme_error {

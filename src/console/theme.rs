@@ -1,6 +1,7 @@
 //! Console colors: TOML themes from `themes/`, and a monochrome theme for `NO_COLOR`
 //! that uses only modifiers (bold, reverse, underline), so no color escape is emitted.
 
+use super::glyphs::Glyphs;
 use crate::domain::{ActivationStatus, SubscriptionUrgency};
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
@@ -113,6 +114,9 @@ pub struct Theme {
     pub accent: Style,
     /// An input being edited.
     pub input: Style,
+    /// The characters to draw with (Unicode or the ASCII fallback); travels with the
+    /// theme so every view that has the colors has the glyphs too.
+    pub glyphs: Glyphs,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -235,6 +239,7 @@ impl Theme {
             }
             .add_modifier(Modifier::UNDERLINED),
             accent,
+            glyphs: Glyphs::UNICODE,
         })
     }
 
@@ -326,6 +331,7 @@ impl Theme {
             error: bold,
             accent: bold,
             input: Style::new().add_modifier(Modifier::UNDERLINED),
+            glyphs: Glyphs::UNICODE,
         }
     }
 

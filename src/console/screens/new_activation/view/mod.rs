@@ -181,6 +181,7 @@ fn view_confirm(confirm: &Confirm, sending: bool, ctx: &ViewContext, frame: &mut
     );
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_set(theme.glyphs.border)
         .border_style(theme.border)
         .title(Span::styled(
             format!(" {} ", i18n::CONFIRM_TITLE.get(lang)),
