@@ -177,3 +177,27 @@ fn unknown_theme_falls_back_to_dark_and_says_so() {
     assert!(screen.contains("unknown theme"), "{screen}");
     console.send("q");
 }
+
+#[test]
+fn lang_c_other_screens_are_ascii() {
+    let env = [
+        ("LANG", "C"),
+        ("LC_ALL", ""),
+        ("LC_CTYPE", ""),
+        ("LC_MESSAGES", ""),
+    ];
+    let (_portal, mut console) = start(&env, &[]);
+    console.wait_for("the list with rows", WAIT, |s| {
+        s.contains("Page 1 of") && table_rows(s, "RUB") > 0
+    });
+    for (key, title) in [
+        ("2", "[2 Seats]"),
+        ("3", "[3 License info]"),
+        ("4", "[4 Keys]"),
+    ] {
+        console.send(key);
+        std::thread::sleep(Duration::from_millis(1500));
+        let screen = console.wait_for_text(title, WAIT);
+        assert_ascii(title, &screen);
+    }
+}

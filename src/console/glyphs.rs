@@ -88,6 +88,23 @@ impl Glyphs {
         )
     }
 
+    /// A built line as drawn, keeping its style and alignment.
+    pub fn map_line<'a>(&self, mut line: Line<'a>) -> Line<'a> {
+        if self.ascii {
+            line.spans = line
+                .spans
+                .into_iter()
+                .map(|s| Span::styled(self.text(&s.content).into_owned(), s.style))
+                .collect();
+        }
+        line
+    }
+
+    /// Lines as drawn (see [`Glyphs::map_line`]).
+    pub fn lines<'a>(&self, lines: Vec<Line<'a>>) -> Vec<Line<'a>> {
+        lines.into_iter().map(|l| self.map_line(l)).collect()
+    }
+
     /// Like `widgets::truncate`, with this glyph set's text and ellipsis.
     pub fn truncate(&self, text: &str, max: usize) -> String {
         if !self.ascii {
