@@ -200,4 +200,18 @@ fn lang_c_other_screens_are_ascii() {
         let screen = console.wait_for_text(title, WAIT);
         assert_ascii(title, &screen);
     }
+    // The new-activation form and the activation history overlay.
+    // The Keys screen's form takes digits; Esc leaves it for the Activations list.
+    console.send("\x1b");
+    console.wait_for_text("[1 Activations]", WAIT);
+    console.send("a");
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_ascii("new activation", &console.screen());
+    console.send("\x1b");
+    std::thread::sleep(Duration::from_millis(500));
+    console.send("\r");
+    console.wait_for_text("Serial number", WAIT);
+    console.send("h");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_ascii("history", &console.screen());
 }
