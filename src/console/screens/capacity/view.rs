@@ -306,7 +306,10 @@ fn draw_modal(
         inner.width,
         inner.height.saturating_sub(1),
     );
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text_area);
+    frame.render_widget(
+        Paragraph::new(theme.glyphs.lines(lines)).wrap(Wrap { trim: true }),
+        text_area,
+    );
     frame.render_widget(
         Paragraph::new(Span::styled(
             theme.glyphs.truncate(keys, width),
