@@ -44,6 +44,13 @@ struct ConsoleArgs {
     /// Interface language: ru or en (default: from the locale).
     #[arg(long, global = true)]
     lang: Option<String>,
+    /// Console theme: dark, light, high-contrast, 16-color, mono, or a NAME.toml in the
+    /// user theme directory (default: config `theme`, else dark).
+    #[arg(long, global = true)]
+    theme: Option<String>,
+    /// Draw with ASCII only (default: when the locale is not UTF-8).
+    #[arg(long, global = true)]
+    ascii: bool,
     /// Data directory of the embedded portal (default: the user's data directory).
     #[arg(long, env = "LICADM_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
@@ -257,7 +264,15 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
             std::env::var("LANG").ok().as_deref(),
         ),
     };
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("TERM").is_some_and(|v| v == "dumb");
+    let theme = args.theme.clone().or_else(|| file.theme.clone());
+    let ascii = args.ascii
+        || !licadm::console::glyphs::locale_is_utf8(
+            std::env::var("LC_ALL").ok().as_deref(),
+            std::env::var("LC_CTYPE").ok().as_deref(),
+            std::env::var("LANG").ok().as_deref(),
+        );
     let overrides = Overrides {
         portal: args.portal,
         token: args.token,
@@ -278,5 +293,14 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
             (DataSource::Live(embedded.client.clone()), Some(embedded))
         }
     };
-    console::run(source, ConsoleOptions { lang, no_color }).await
+    console::run(
+        source,
+        ConsoleOptions {
+            lang,
+            no_color,
+            theme,
+            ascii,
+        },
+    )
+    .await
 }

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod data;
+pub mod glyphs;
 pub mod i18n;
 pub mod keymap;
 pub mod runtime;
@@ -15,13 +16,29 @@ use crate::domain::Lang;
 
 pub struct ConsoleOptions {
     pub lang: Lang,
+    /// `NO_COLOR` set or `TERM=dumb`: the `mono` theme, no color escapes.
     pub no_color: bool,
+    /// `--theme` or the config's `theme`; `None` = `dark`.
+    pub theme: Option<String>,
+    /// ASCII only: `--ascii` or a locale that is not UTF-8.
+    pub ascii: bool,
 }
 
 /// Runs the console until the user quits. Sets up and always restores the terminal.
 pub async fn run(source: data::DataSource, options: ConsoleOptions) -> anyhow::Result<()> {
-    let theme = theme::Theme::for_options(options.no_color);
+    let (mut theme, theme_error) = theme::Theme::resolve(
+        options.theme.as_deref(),
+        options.no_color,
+        theme::Theme::user_dir().as_deref(),
+    );
+    theme.glyphs = glyphs::Glyphs::new(options.ascii);
     let today = chrono::Local::now().date_naive();
-    let state = app::State::new(options.lang, theme, source.label(), today);
+    let mut state = app::State::new(options.lang, theme, source.label(), today);
+    if let Some(e) = theme_error {
+        // Before the alternate screen, so it stays in the scrollback; and on the
+        // status line, so it is seen.
+        eprintln!("licadm: {e}; using the default theme");
+        state.notice = Some(e.to_string());
+    }
     runtime::run_loop(source, state, options.no_color).await
 }

@@ -11,7 +11,7 @@ use crate::console::keymap::Key::{
 };
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
-use crate::console::widgets::{filter_bar, render_scrolled_table, right, scroll_offset, truncate};
+use crate::console::widgets::{filter_bar, render_scrolled_table, right, scroll_offset};
 use crate::domain::{ActivationStatus, Lang, Vendor, format_date, format_rub};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -438,7 +438,7 @@ pub fn view(
             theme.accent,
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(counter_spans)), counter);
+    frame.render_widget(Paragraph::new(theme.glyphs.line(counter_spans)), counter);
 
     let row_cursor = draw_table(screen, ctx, frame, table_area);
     if editing { input_cursor } else { row_cursor }
@@ -453,15 +453,16 @@ fn draw_table(
     let lang = ctx.lang;
     let theme = ctx.theme;
     let fixed = W_NUMBER + W_STATUS + W_VENDOR + W_LICENSES + W_COST + W_DATE + COLUMN_GAPS;
+    let g = theme.glyphs;
     let org_width = area.width.saturating_sub(fixed).max(4);
     let header = Row::new(vec![
-        right(i18n::COL_NUMBER.get(lang).to_string()),
-        Cell::from(i18n::COL_ORGANIZATION.get(lang)),
-        Cell::from(i18n::COL_STATUS.get(lang)),
-        Cell::from(i18n::COL_VENDOR.get(lang)),
-        right(i18n::COL_LICENSES.get(lang).to_string()),
-        right(i18n::COL_COST.get(lang).to_string()),
-        Cell::from(i18n::COL_ORDER_DATE.get(lang)),
+        right(g.text(i18n::COL_NUMBER.get(lang)).into_owned()),
+        Cell::from(g.text(i18n::COL_ORGANIZATION.get(lang))),
+        Cell::from(g.text(i18n::COL_STATUS.get(lang))),
+        Cell::from(g.text(i18n::COL_VENDOR.get(lang))),
+        right(g.text(i18n::COL_LICENSES.get(lang)).into_owned()),
+        right(g.text(i18n::COL_COST.get(lang)).into_owned()),
+        Cell::from(g.text(i18n::COL_ORDER_DATE.get(lang))),
     ])
     .style(theme.header);
     let rows = screen.rows();
@@ -472,7 +473,7 @@ fn draw_table(
         if screen.page.is_some() && !screen.loading() && area.height > 2 {
             let msg = Rect::new(area.x, area.y + 2, area.width, 1);
             frame.render_widget(
-                Paragraph::new(i18n::NO_ACTIVATIONS.get(lang))
+                Paragraph::new(g.text(i18n::NO_ACTIVATIONS.get(lang)))
                     .style(theme.muted)
                     .alignment(Alignment::Center),
                 msg,
@@ -496,11 +497,14 @@ fn draw_table(
             };
             Row::new(vec![
                 number,
-                Cell::from(truncate(&a.organization.name, usize::from(org_width))),
-                Cell::from(Span::styled(a.status.label(lang), theme.status(a.status))),
-                Cell::from(truncate(&vendor_name(a, lang), usize::from(W_VENDOR))),
+                Cell::from(g.truncate(&a.organization.name, usize::from(org_width))),
+                Cell::from(Span::styled(
+                    g.text(a.status.label(lang)).into_owned(),
+                    theme.status(a.status),
+                )),
+                Cell::from(g.truncate(&vendor_name(a, lang), usize::from(W_VENDOR))),
                 right(a.license_count.to_string()),
-                right(format_rub(a.total_cost, false)),
+                right(format_rub(a.total_cost, g.ascii)),
                 Cell::from(format_date(date)),
             ])
         })

@@ -8,7 +8,7 @@ use crate::console::i18n::{self, Tr, history as tr};
 use crate::console::keymap::Key::{Char, Down, Esc, Left, PageDown, PageUp, Right, Up};
 use crate::console::keymap::{self, Binding, bind};
 use crate::console::theme::Theme;
-use crate::console::widgets::{centered, display_width, modal, truncate};
+use crate::console::widgets::{centered, display_width, modal};
 use crate::domain::Lang;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -174,7 +174,7 @@ pub fn render(overlay: &AuditOverlay, lang: Lang, theme: &Theme, frame: &mut Fra
     let mut lines: Vec<Line> = Vec::new();
     if let Some(error) = &overlay.failed {
         lines.push(Line::from(Span::styled(
-            truncate(error, width),
+            theme.glyphs.truncate(error, width),
             theme.error,
         )));
     }
@@ -193,18 +193,22 @@ pub fn render(overlay: &AuditOverlay, lang: Lang, theme: &Theme, frame: &mut Fra
             .format("%d.%m.%Y %H:%M")
             .to_string();
         let head = format!("{at}  {}  ", tr::action(lang, &entry.action));
-        let actor = truncate(&entry.actor, width.saturating_sub(display_width(&head)));
+        let actor = theme
+            .glyphs
+            .truncate(&entry.actor, width.saturating_sub(display_width(&head)));
         lines.push(Line::from(vec![
             Span::styled(head, theme.accent),
             Span::styled(actor, theme.muted),
         ]));
         let change = change_summary(entry);
         if !change.is_empty() {
-            lines.push(Line::from(truncate(&format!("  {change}"), width)));
+            lines.push(Line::from(
+                theme.glyphs.truncate(&format!("  {change}"), width),
+            ));
         }
     }
     let body = Rect::new(inner.x, inner.y, inner.width, inner.height - 1);
-    frame.render_widget(Paragraph::new(lines), body);
+    frame.render_widget(Paragraph::new(theme.glyphs.lines(lines)), body);
     let total = overlay.page.as_ref().map(|p| p.total).unwrap_or(0);
     let footer = format!(
         "{} · {}",
@@ -217,7 +221,10 @@ pub fn render(overlay: &AuditOverlay, lang: Lang, theme: &Theme, frame: &mut Fra
         tr::CLOSE.get(lang)
     );
     frame.render_widget(
-        Paragraph::new(Span::styled(truncate(&footer, width), theme.muted)),
+        Paragraph::new(Span::styled(
+            theme.glyphs.truncate(&footer, width),
+            theme.muted,
+        )),
         Rect::new(inner.x, inner.bottom() - 1, inner.width, 1),
     );
 }

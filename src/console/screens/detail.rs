@@ -7,7 +7,7 @@ use crate::console::keymap::Key::{Char, Down, End, Esc, Home, Up};
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::{
-    display_width, filter_bar, render_scrolled_table, right, scroll_offset, truncate,
+    display_width, filter_bar, render_scrolled_table, right, scroll_offset,
 };
 use crate::domain::{Lang, SubscriptionUrgency, format_date, format_rub, urgency};
 use chrono::NaiveDate;
@@ -266,7 +266,7 @@ pub fn view(
             theme,
             vec![Span::raw(format!(
                 "{} ({} {})",
-                format_rub(s.total_cost, false),
+                format_rub(s.total_cost, theme.glyphs.ascii),
                 i18n::DETAIL_LICENSES.get(lang),
                 s.license_count
             ))],
@@ -279,6 +279,10 @@ pub fn view(
         ),
         label_line(i18n::DETAIL_ORDERED, lang, theme, dates),
     ];
+    let header_lines: Vec<Line> = header_lines
+        .into_iter()
+        .map(|line| theme.glyphs.line(line.spans))
+        .collect();
     let header_height = u16::try_from(header_lines.len())
         .unwrap_or(0)
         .min(area.height);
@@ -290,7 +294,10 @@ pub fn view(
 
     // The error text, wrapped, at most 3 rows so the lines stay visible at 24 rows.
     if let Some(error) = s.error.as_deref().filter(|e| !e.trim().is_empty()) {
-        let text = format!("{} {error}", i18n::DETAIL_ERROR.get(lang));
+        let text = theme
+            .glyphs
+            .text(&format!("{} {error}", i18n::DETAIL_ERROR.get(lang)))
+            .into_owned();
         let needed = u16::try_from(display_width(&text))
             .unwrap_or(u16::MAX)
             .div_ceil(area.width.max(1));
@@ -349,6 +356,7 @@ fn draw_lines(
 ) -> Option<Position> {
     let lang = ctx.lang;
     let theme = ctx.theme;
+    let g = theme.glyphs;
     if area.height == 0 {
         return None;
     }
@@ -364,11 +372,11 @@ fn draw_lines(
         Constraint::Length(W_PRICE),
     ];
     let header = Row::new(vec![
-        Cell::from(i18n::COL_SERIAL.get(lang)),
-        Cell::from(i18n::COL_MODEL.get(lang)),
-        Cell::from(i18n::COL_CURRENT_UNTIL.get(lang)),
-        Cell::from(i18n::COL_NEW_UNTIL.get(lang)),
-        Cell::from(Line::from(i18n::COL_PRICE.get(lang)).alignment(Alignment::Right)),
+        Cell::from(g.text(i18n::COL_SERIAL.get(lang))),
+        Cell::from(g.text(i18n::COL_MODEL.get(lang))),
+        Cell::from(g.text(i18n::COL_CURRENT_UNTIL.get(lang))),
+        Cell::from(g.text(i18n::COL_NEW_UNTIL.get(lang))),
+        Cell::from(Line::from(g.text(i18n::COL_PRICE.get(lang))).alignment(Alignment::Right)),
     ])
     .style(theme.header);
     let visible = usize::from(area.height.saturating_sub(1));
@@ -381,7 +389,7 @@ fn draw_lines(
                 i18n::DETAIL_NO_MATCH
             };
             frame.render_widget(
-                Paragraph::new(message.get(lang)).style(theme.muted),
+                Paragraph::new(g.text(message.get(lang))).style(theme.muted),
                 Rect::new(area.x, area.y + 1, area.width, 1),
             );
         }
@@ -395,17 +403,17 @@ fn draw_lines(
             let u = urgency(line.current_until, ctx.today);
             let current = match line.current_until {
                 Some(date) => Span::styled(
-                    format!("{}{}", urgency_marker(u), format_date(date)),
+                    format!("{}{}", g.text(urgency_marker(u)), format_date(date)),
                     theme.urgency(u),
                 ),
-                None => Span::styled("—", theme.muted),
+                None => Span::styled(g.dash, theme.muted),
             };
             Row::new(vec![
                 Cell::from(line.serial.clone()),
-                Cell::from(truncate(&line.model, usize::from(model_width))),
+                Cell::from(g.truncate(&line.model, usize::from(model_width))),
                 Cell::from(current),
                 Cell::from(format_date(line.new_until)),
-                right(format_rub(line.price, false)),
+                right(format_rub(line.price, g.ascii)),
             ])
         })
         .collect();

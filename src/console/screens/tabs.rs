@@ -8,7 +8,7 @@ use crate::console::theme::Theme;
 use crate::domain::Lang;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -56,7 +56,7 @@ pub fn render(current: Tab, lang: Lang, theme: &Theme, frame: &mut Frame, area: 
     let mut spans = Vec::new();
     for (i, b) in TAB_BINDINGS.iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(" · ", theme.muted));
+            spans.push(Span::styled(format!(" {} ", theme.glyphs.dot), theme.muted));
         }
         let text = format!("{} {}", b.keys_label(), b.action.short().get(lang));
         if b.action == current {
@@ -65,5 +65,5 @@ pub fn render(current: Tab, lang: Lang, theme: &Theme, frame: &mut Frame, area: 
             spans.push(Span::styled(text, theme.muted));
         }
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(theme.glyphs.line(spans)), area);
 }

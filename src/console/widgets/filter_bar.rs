@@ -1,7 +1,7 @@
 //! The filter bar above a table: `Label: value` fields on one line; one field may be a
 //! one-line text input, which then owns the terminal cursor.
 
-use super::{display_width, truncate};
+use super::display_width;
 use crate::client::wire::Organization;
 use crate::console::i18n;
 use crate::console::theme::Theme;
@@ -55,20 +55,21 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
 ) -> Option<Position> {
+    let g = theme.glyphs;
     let mut spans = Vec::new();
     let mut cursor = None;
     let mut x = 0usize;
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(" · ", theme.muted));
+            spans.push(Span::styled(format!(" {} ", g.dot), theme.muted));
             x += 3;
         }
-        let label = format!("{}: ", field.label);
+        let label = format!("{}: ", g.text(field.label));
         x += display_width(&label);
         spans.push(Span::styled(label, theme.muted));
         if field.editing {
             // Show the end of what is typed, so the cursor stays visible.
-            let text = tail(&field.value, field.max_width.saturating_sub(1));
+            let text = tail(&g.text(&field.value), field.max_width.saturating_sub(1));
             let width = display_width(&text);
             cursor = Some(x + width);
             let pad = field.max_width.saturating_sub(width);
@@ -78,13 +79,14 @@ pub fn render(
             ));
             x += width + pad;
         } else {
-            let text = truncate(&field.value, field.max_width);
+            let text = g.truncate(&field.value, field.max_width);
             x += display_width(&text);
             spans.push(Span::styled(text, theme.accent));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
     if let Some((text, style)) = right {
+        let text = &*g.text(text);
         let width = u16::try_from(display_width(text)).unwrap_or(u16::MAX);
         if width < area.width && usize::from(area.width - width) > x + 1 {
             let rect = Rect::new(area.x + area.width - width, area.y, width, 1);

@@ -1,6 +1,6 @@
 //! The `?` overlay: every binding of the current screen, from its keymap declaration.
 
-use super::{display_width, truncate};
+use super::display_width;
 use crate::console::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -14,6 +14,14 @@ pub fn render(
     theme: &Theme,
     frame: &mut Frame,
 ) {
+    let g = theme.glyphs;
+    // In ASCII mode everything is transliterated first, so widths are those drawn.
+    let title = &*g.text(title);
+    let footer = &*g.text(footer);
+    let entries: Vec<(String, String)> = entries
+        .iter()
+        .map(|(k, d)| (g.text(k).into_owned(), g.text(d).into_owned()))
+        .collect();
     let area = frame.area();
     let key_width = entries
         .iter()
@@ -58,7 +66,7 @@ pub fn render(
                 continue;
             };
             if column > 0 {
-                spans.push(Span::raw(" │ "));
+                spans.push(Span::raw(format!(" {} ", g.bar)));
             }
             let pad = key_width.saturating_sub(display_width(keys));
             spans.push(Span::styled(
@@ -66,7 +74,7 @@ pub fn render(
                 theme.accent,
             ));
             let room = column_width.saturating_sub(key_width + 2);
-            let text = truncate(description, room);
+            let text = g.truncate(description, room);
             let fill = room.saturating_sub(display_width(&text));
             spans.push(Span::raw(format!("  {text}{}", " ".repeat(fill))));
         }
@@ -74,6 +82,7 @@ pub fn render(
     }
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_set(g.border)
         .border_style(theme.border)
         .title(Span::styled(format!(" {title} "), theme.header))
         .title_bottom(Span::styled(format!(" {footer} "), theme.muted));

@@ -4,7 +4,7 @@ use super::display_width;
 use crate::console::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 /// Draws `key label` pairs separated by two spaces; entries that do not fit are left
@@ -26,5 +26,5 @@ pub fn render(entries: &[(String, &str)], theme: &Theme, frame: &mut Frame, area
         spans.push(Span::styled(format!(" {label}"), theme.muted));
         used += sep + width;
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(theme.glyphs.line(spans)), area);
 }

@@ -113,8 +113,12 @@ pub fn modal(
     use ratatui::widgets::{Block, Borders, Clear};
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_set(theme.glyphs.border)
         .border_style(theme.border)
-        .title(Span::styled(format!(" {title} "), theme.header))
+        .title(Span::styled(
+            format!(" {} ", theme.glyphs.text(title)),
+            theme.header,
+        ))
         .style(theme.base);
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);

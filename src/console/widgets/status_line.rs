@@ -1,12 +1,12 @@
 //! The bottom row: connection state in words, the last error, where the data comes
 //! from, and who is signed in.
 
-use super::{display_width, truncate};
+use super::display_width;
 use crate::console::app::{Connection, State};
 use crate::console::i18n;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
@@ -17,7 +17,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         Connection::Online => (i18n::CONN_ONLINE.get(lang), theme.status_done),
         Connection::Offline => (i18n::CONN_OFFLINE.get(lang), theme.error),
     };
-    let sep = Span::styled(" · ", theme.muted);
+    let sep = Span::styled(format!(" {} ", theme.glyphs.dot), theme.muted);
     let mut spans = vec![Span::styled(conn_text, conn_style)];
     // The error comes right after the connection state: at 80 columns it matters more
     // than the portal address, which is cut first.
@@ -25,12 +25,18 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         let used = display_width(conn_text) + 3;
         let room = usize::from(area.width).saturating_sub(used);
         spans.push(sep.clone());
-        spans.push(Span::styled(truncate(error, room), theme.error));
+        spans.push(Span::styled(
+            theme.glyphs.truncate(error, room),
+            theme.error,
+        ));
     } else if let Some(notice) = &state.notice {
         let used = display_width(conn_text) + 3;
         let room = usize::from(area.width).saturating_sub(used);
         spans.push(sep.clone());
-        spans.push(Span::styled(truncate(notice, room), theme.accent));
+        spans.push(Span::styled(
+            theme.glyphs.truncate(notice, room),
+            theme.accent,
+        ));
     }
     spans.push(sep.clone());
     spans.push(Span::styled(state.portal_label.clone(), theme.muted));
@@ -43,6 +49,6 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         )));
     }
     // Everything past the right edge is clipped by the paragraph; it never wraps.
-    let line = Line::from(spans);
+    let line = theme.glyphs.line(spans);
     frame.render_widget(Paragraph::new(line).style(theme.base), area);
 }

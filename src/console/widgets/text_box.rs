@@ -26,8 +26,12 @@ impl TextBox {
         area.set_block(
             Block::default()
                 .borders(Borders::ALL)
+                .border_set(theme.glyphs.border)
                 .border_style(theme.border)
-                .title(Span::styled(format!(" {title} "), theme.header)),
+                .title(Span::styled(
+                    format!(" {} ", theme.glyphs.text(title)),
+                    theme.header,
+                )),
         );
         TextBox(area)
     }

@@ -5,7 +5,7 @@ use super::{CapacityScreen, EMERGENCY_MAX};
 use crate::client::wire::{Organization, ProductCapacity};
 use crate::console::i18n::{self, capacity as tr};
 use crate::console::theme::Theme;
-use crate::console::widgets::{centered, modal, truncate};
+use crate::console::widgets::{centered, modal};
 use crate::domain::Lang;
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -69,6 +69,28 @@ pub fn panel_lines(p: &ProductCapacity, lang: Lang, today: NaiveDate) -> Vec<Str
     lines
 }
 
+/// A usage bar: a block gauge, or `[#####-----] 20/30` in ASCII mode.
+fn draw_gauge(frame: &mut Frame, area: Rect, used: u32, max: u32, theme: &Theme) {
+    if theme.glyphs.ascii {
+        let label = format!(" {used}/{max}");
+        let inner = usize::from(area.width).saturating_sub(label.len() + 2);
+        let filled = if max == 0 {
+            0
+        } else {
+            (inner * usize::try_from(used.min(max)).unwrap_or(0))
+                / usize::try_from(max).unwrap_or(1)
+        };
+        let text = format!(
+            "[{}{}]{label}",
+            "#".repeat(filled),
+            "-".repeat(inner - filled)
+        );
+        frame.render_widget(Paragraph::new(text).style(theme.accent), area);
+    } else {
+        frame.render_widget(gauge(used, max, theme), area);
+    }
+}
+
 fn gauge(used: u32, max: u32, theme: &Theme) -> Gauge<'static> {
     let ratio = if max == 0 {
         0.0
@@ -109,7 +131,7 @@ pub fn view(
             format!("{} ", i18n::DETAIL_ORGANIZATION.get(lang)),
             theme.muted,
         ),
-        Span::styled(truncate(&org, 40), theme.accent),
+        Span::styled(theme.glyphs.truncate(&org, 40), theme.accent),
     ];
     if screen.pending.is_some() {
         head.push(Span::styled(
@@ -118,13 +140,13 @@ pub fn view(
         ));
     }
     frame.render_widget(
-        Paragraph::new(Line::from(head)),
+        Paragraph::new(theme.glyphs.line(head)),
         Rect::new(area.x, area.y, area.width, 1),
     );
     let mut tabs = Vec::new();
     for (i, p) in screen.products().iter().enumerate() {
         if i > 0 {
-            tabs.push(Span::styled(" · ", theme.muted));
+            tabs.push(Span::styled(format!(" {} ", theme.glyphs.dot), theme.muted));
         }
         let style = if i == screen.selected {
             theme.selection
@@ -134,14 +156,14 @@ pub fn view(
         tabs.push(Span::styled(p.product.name.clone(), style));
     }
     frame.render_widget(
-        Paragraph::new(Line::from(tabs)),
+        Paragraph::new(theme.glyphs.line(tabs)),
         Rect::new(area.x, area.y + 1, area.width, 1),
     );
     let mut y = area.y + 3;
     let Some(product) = screen.selected_product() else {
         if screen.info.is_some() {
             frame.render_widget(
-                Paragraph::new(tr::NO_PRODUCTS.get(lang)).style(theme.muted),
+                Paragraph::new(theme.glyphs.text(tr::NO_PRODUCTS.get(lang))).style(theme.muted),
                 Rect::new(area.x, y.min(area.bottom() - 1), area.width, 1),
             );
         }
@@ -151,7 +173,7 @@ pub fn view(
     let put = |frame: &mut Frame, text: &str, style, y: &mut u16| {
         if *y < area.bottom() {
             frame.render_widget(
-                Paragraph::new(Span::styled(truncate(text, width), style)),
+                Paragraph::new(Span::styled(theme.glyphs.truncate(text, width), style)),
                 Rect::new(area.x, *y, area.width, 1),
             );
             *y += 1;
@@ -167,9 +189,12 @@ pub fn view(
     put(frame, &lines[1], theme.base, &mut y);
     if y < area.bottom() {
         let w = area.width.min(40);
-        frame.render_widget(
-            gauge(product.accounts_used, product.accounts_max, theme),
+        draw_gauge(
+            frame,
             Rect::new(area.x + 2, y, w.saturating_sub(2), 1),
+            product.accounts_used,
+            product.accounts_max,
+            theme,
         );
         y += 1;
     }
@@ -206,9 +231,12 @@ pub fn view(
         );
         if y < area.bottom() {
             let w = area.width.min(40);
-            frame.render_widget(
-                gauge(e.accounts_used, e.accounts_max, theme),
+            draw_gauge(
+                frame,
                 Rect::new(area.x + 2, y, w.saturating_sub(2), 1),
+                e.accounts_used,
+                e.accounts_max,
+                theme,
             );
             y += 1;
         }
@@ -247,7 +275,9 @@ fn draw_modal(
     let width = usize::from(inner.width);
     let mut lines = vec![
         Line::from(Span::styled(
-            truncate(&tr::modal_product(lang, product), width),
+            theme
+                .glyphs
+                .truncate(&tr::modal_product(lang, product), width),
             theme.accent,
         )),
         Line::from(Span::styled(tr::RULES.get(lang), theme.muted)),
@@ -276,9 +306,15 @@ fn draw_modal(
         inner.width,
         inner.height.saturating_sub(1),
     );
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text_area);
     frame.render_widget(
-        Paragraph::new(Span::styled(truncate(keys, width), theme.muted)),
+        Paragraph::new(theme.glyphs.lines(lines)).wrap(Wrap { trim: true }),
+        text_area,
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            theme.glyphs.truncate(keys, width),
+            theme.muted,
+        )),
         Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
     );
 }

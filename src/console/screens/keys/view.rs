@@ -40,7 +40,7 @@ pub fn view(
     .enumerate()
     {
         if i > 0 {
-            spans.push(Span::styled(" · ", theme.muted));
+            spans.push(Span::styled(format!(" {} ", theme.glyphs.dot), theme.muted));
         }
         let style = if screen.section == section {
             theme.selection
@@ -50,7 +50,7 @@ pub fn view(
         spans.push(Span::styled(format!("{key} {}", name.get(lang)), style));
     }
     frame.render_widget(
-        Paragraph::new(Line::from(spans)),
+        Paragraph::new(theme.glyphs.line(spans)),
         Rect::new(area.x, area.y, area.width, 1),
     );
     let body = Rect::new(area.x, area.y + 2, area.width, area.height - 2);
@@ -170,7 +170,10 @@ fn draw_form(
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    frame.render_widget(
+        Paragraph::new(theme.glyphs.lines(lines)).wrap(Wrap { trim: false }),
+        area,
+    );
     cursor
 }
 
@@ -195,7 +198,11 @@ fn draw_import(
     };
     let label = format!("{} ", tr::PENDING_REQUEST.get(lang));
     frame.render_widget(
-        Paragraph::new(Line::from(vec![Span::styled(label, theme.muted), request])),
+        Paragraph::new(
+            theme
+                .glyphs
+                .line(vec![Span::styled(label, theme.muted), request]),
+        ),
         Rect::new(area.x, area.y, area.width, 1),
     );
     let path_label = format!("{} ", tr::FILE_LABEL.get(lang));
@@ -207,7 +214,7 @@ fn draw_import(
         theme.base
     };
     frame.render_widget(
-        Paragraph::new(Line::from(vec![
+        Paragraph::new(theme.glyphs.line(vec![
             Span::styled(path_label.clone(), theme.muted),
             Span::styled(shown.clone(), style),
         ])),
@@ -234,7 +241,7 @@ fn draw_import(
     }
     let y = (text_area.bottom()).min(area.bottom().saturating_sub(footer_rows));
     frame.render_widget(
-        Paragraph::new(footer),
+        Paragraph::new(theme.glyphs.lines(footer)),
         Rect::new(area.x, y, area.width, footer_rows.min(area.bottom() - y)),
     );
     if screen.path_focused {

@@ -38,6 +38,7 @@ impl SerialInput {
         area.set_block(
             Block::default()
                 .borders(Borders::ALL)
+                .border_set(theme.glyphs.border)
                 .border_style(theme.border)
                 .title(Span::styled(
                     format!(" {} ", i18n::STEP_SERIALS.get(lang)),

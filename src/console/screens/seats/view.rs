@@ -8,7 +8,6 @@ use crate::console::screens::detail::urgency_marker;
 use crate::console::theme::Theme;
 use crate::console::widgets::{
     centered, display_width, filter_bar, modal, render_scrolled_table, right, scroll_offset,
-    truncate,
 };
 use crate::domain::{Lang, format_date, urgency};
 use chrono::NaiveDate;
@@ -141,14 +140,16 @@ pub fn view(
     let input_cursor = filter_bar::render(&row2, loading, theme, frame, bar2);
     frame.render_widget(
         Paragraph::new(Span::styled(
-            truncate(&summary_text(screen, lang), usize::from(area.width)),
+            theme
+                .glyphs
+                .truncate(&summary_text(screen, lang), usize::from(area.width)),
             theme.header,
         )),
         summary,
     );
     let counter_text = i18n::page_counter(lang, query.page, screen.page_count(), screen.total());
     frame.render_widget(
-        Paragraph::new(Line::from(vec![
+        Paragraph::new(theme.glyphs.line(vec![
             Span::styled(i18n::tabs::SEATS_TITLE.get(lang), theme.header),
             Span::styled(" · ", theme.muted),
             Span::raw(counter_text),
@@ -169,7 +170,7 @@ pub fn view(
         };
         frame.render_widget(
             Paragraph::new(vec![
-                Line::from(truncate(&question, usize::from(inner.width))),
+                Line::from(theme.glyphs.truncate(&question, usize::from(inner.width))),
                 Line::from(""),
                 Line::from(Span::styled(keys, theme.muted)),
             ]),
@@ -213,12 +214,14 @@ fn draw_table(
         Constraint::Length(W_UNTIL),
     ];
     let header = Row::new(vec![
-        Cell::from(Line::from(tr::COL_SEAT.get(lang)).alignment(Alignment::Right)),
-        Cell::from(tr::COL_PRODUCT.get(lang)),
-        Cell::from(i18n::COL_STATUS.get(lang)),
-        Cell::from(tr::COL_EMAIL.get(lang)),
-        Cell::from(tr::COL_FROM.get(lang)),
-        Cell::from(tr::COL_UNTIL.get(lang)),
+        Cell::from(
+            Line::from(theme.glyphs.text(tr::COL_SEAT.get(lang))).alignment(Alignment::Right),
+        ),
+        Cell::from(theme.glyphs.text(tr::COL_PRODUCT.get(lang))),
+        Cell::from(theme.glyphs.text(i18n::COL_STATUS.get(lang))),
+        Cell::from(theme.glyphs.text(tr::COL_EMAIL.get(lang))),
+        Cell::from(theme.glyphs.text(tr::COL_FROM.get(lang))),
+        Cell::from(theme.glyphs.text(tr::COL_UNTIL.get(lang))),
     ])
     .style(theme.header);
     let rows = screen.rows();
@@ -227,7 +230,7 @@ fn draw_table(
         frame.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
         if screen.page.is_some() && !screen.loading() && area.height > 2 {
             frame.render_widget(
-                Paragraph::new(tr::NO_SEATS.get(lang))
+                Paragraph::new(theme.glyphs.text(tr::NO_SEATS.get(lang)))
                     .style(theme.muted)
                     .alignment(Alignment::Center),
                 Rect::new(area.x, area.y + 2, area.width, 1),
@@ -252,18 +255,30 @@ fn seat_row(s: &Seat, ctx: &ViewContext, email_width: u16) -> Row<'static> {
     let u = urgency(Some(s.valid_until), ctx.today);
     Row::new(vec![
         right(s.id.to_string()),
-        Cell::from(truncate(&s.product.name, usize::from(W_PRODUCT))),
+        Cell::from(
+            theme
+                .glyphs
+                .truncate(&s.product.name, usize::from(W_PRODUCT)),
+        ),
         Cell::from(Span::styled(
-            tr::status(ctx.lang, s.status),
+            theme
+                .glyphs
+                .text(tr::status(ctx.lang, s.status))
+                .into_owned(),
             status_style(theme, s.status),
         )),
-        Cell::from(truncate(
-            s.email.as_deref().unwrap_or("—"),
-            usize::from(email_width),
-        )),
+        Cell::from(
+            theme
+                .glyphs
+                .truncate(s.email.as_deref().unwrap_or("—"), usize::from(email_width)),
+        ),
         Cell::from(format_date(s.valid_from)),
         Cell::from(Span::styled(
-            format!("{}{}", urgency_marker(u), format_date(s.valid_until)),
+            format!(
+                "{}{}",
+                theme.glyphs.text(urgency_marker(u)),
+                format_date(s.valid_until)
+            ),
             theme.urgency(u),
         )),
     ])
@@ -300,13 +315,13 @@ fn draw_bind(
     };
     let mut lines = vec![
         Line::from(Span::styled(
-            truncate(
+            theme.glyphs.truncate(
                 &tr::bind_seat_line(lang, &dialog.seat.product.name, dialog.seat.valid_until),
                 width,
             ),
             theme.muted,
         )),
-        Line::from(vec![
+        theme.glyphs.line(vec![
             Span::raw(label.clone()),
             Span::styled(
                 format!(
@@ -316,10 +331,12 @@ fn draw_bind(
                 theme.input,
             ),
         ]),
-        Line::from(check),
+        theme.glyphs.line(vec![check]),
     ];
     for (i, user) in dialog.suggestions.iter().enumerate() {
-        let text = truncate(&format!("  {} — {}", user.email, user.name), width);
+        let text = theme
+            .glyphs
+            .truncate(&format!("  {} — {}", user.email, user.name), width);
         let style = if dialog.picked == Some(i) {
             theme.selection
         } else {
@@ -328,7 +345,7 @@ fn draw_bind(
         lines.push(Line::from(Span::styled(text, style)));
     }
     lines.push(Line::from(match &dialog.error {
-        Some(error) => Span::styled(truncate(error, width), theme.error),
+        Some(error) => Span::styled(theme.glyphs.truncate(error, width), theme.error),
         None => Span::raw(""),
     }));
     let keys = if dialog.pending {
@@ -336,7 +353,10 @@ fn draw_bind(
     } else {
         tr::BIND_KEYS.get(lang)
     };
-    lines.push(Line::from(Span::styled(truncate(keys, width), theme.muted)));
+    lines.push(Line::from(Span::styled(
+        theme.glyphs.truncate(keys, width),
+        theme.muted,
+    )));
     frame.render_widget(Paragraph::new(lines), inner);
     let x = inner.x + (display_width(&label) + display_width(&shown)).min(width) as u16;
     Some(Position::new(
@@ -379,7 +399,10 @@ fn draw_bulk(
         None => tr::BULK_NO_PRODUCT.get(lang).to_string(),
     };
     frame.render_widget(
-        Paragraph::new(Span::styled(truncate(&target, width), theme.accent)),
+        Paragraph::new(Span::styled(
+            theme.glyphs.truncate(&target, width),
+            theme.accent,
+        )),
         Rect::new(inner.x, inner.y, inner.width, 1),
     );
     let footer = Rect::new(inner.x, inner.bottom() - 1, inner.width, 1);
@@ -388,7 +411,7 @@ fn draw_bulk(
         frame.render_widget(&bulk.input.0, body);
         frame.render_widget(
             Paragraph::new(Span::styled(
-                truncate(tr::BULK_KEYS.get(lang), width),
+                theme.glyphs.truncate(tr::BULK_KEYS.get(lang), width),
                 theme.muted,
             )),
             footer,
@@ -407,12 +430,12 @@ fn draw_bulk(
                 BulkResult::Bound(seat) => (tr::bulk_bound(lang, *seat), theme.status_done),
                 BulkResult::Failed(error) => (error.clone(), theme.error),
             };
-            let email = truncate(&row.email, 28);
+            let email = theme.glyphs.truncate(&row.email, 28);
             let pad = 28usize.saturating_sub(display_width(&email));
             let room = width.saturating_sub(32);
-            Line::from(vec![
+            theme.glyphs.line(vec![
                 Span::raw(format!("{email}{} → ", " ".repeat(pad))),
-                Span::styled(truncate(&text, room), style),
+                Span::styled(theme.glyphs.truncate(&text, room), style),
             ])
         })
         .collect();
@@ -427,7 +450,10 @@ fn draw_bulk(
         ),
     };
     frame.render_widget(
-        Paragraph::new(Span::styled(truncate(&footer_text, width), theme.muted)),
+        Paragraph::new(Span::styled(
+            theme.glyphs.truncate(&footer_text, width),
+            theme.muted,
+        )),
         footer,
     );
     None

@@ -59,7 +59,7 @@ pub fn view(
         ));
     }
     frame.render_widget(
-        Paragraph::new(Line::from(title)),
+        Paragraph::new(ctx.theme.glyphs.line(title)),
         Rect::new(area.x, area.y, area.width, 1),
     );
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
@@ -90,7 +90,7 @@ fn view_organizations(
             i18n::NO_ORGANIZATIONS
         };
         frame.render_widget(
-            Paragraph::new(text.get(lang)).style(theme.muted),
+            Paragraph::new(theme.glyphs.text(text.get(lang))).style(theme.muted),
             Rect::new(area.x, area.y + 1, area.width, 1),
         );
         return None;
@@ -112,10 +112,10 @@ fn view_organizations(
                     theme.error,
                 ));
             }
-            let line = Line::from(spans);
+            let line = theme.glyphs.line(spans);
             if line.width() > width {
                 let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-                Row::new(vec![Cell::from(truncate(&text, width))])
+                Row::new(vec![Cell::from(theme.glyphs.truncate(&text, width))])
             } else {
                 Row::new(vec![Cell::from(line)])
             }
@@ -148,7 +148,10 @@ fn view_offer(
     } else {
         lines.push(Line::styled(i18n::OFFER_CONFIRM.get(lang), theme.accent));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    frame.render_widget(
+        Paragraph::new(theme.glyphs.lines(lines)).wrap(Wrap { trim: true }),
+        area,
+    );
     None
 }
 
@@ -181,6 +184,7 @@ fn view_confirm(confirm: &Confirm, sending: bool, ctx: &ViewContext, frame: &mut
     );
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_set(theme.glyphs.border)
         .border_style(theme.border)
         .title(Span::styled(
             format!(" {} ", i18n::CONFIRM_TITLE.get(lang)),
@@ -188,7 +192,7 @@ fn view_confirm(confirm: &Confirm, sending: bool, ctx: &ViewContext, frame: &mut
         ));
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(theme.glyphs.lines(lines))
             .block(block)
             .style(theme.base)
             .wrap(Wrap { trim: false }),

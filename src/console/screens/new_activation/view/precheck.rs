@@ -6,9 +6,7 @@ use crate::client::wire::PrecheckRow;
 use crate::console::i18n;
 use crate::console::screens::detail::urgency_marker;
 use crate::console::screens::new_activation::{NewActivation, summary_text};
-use crate::console::widgets::{
-    display_width, render_scrolled_table, right, scroll_offset, truncate,
-};
+use crate::console::widgets::{display_width, render_scrolled_table, right, scroll_offset};
 use crate::domain::{Lang, format_date, format_rub, urgency};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
@@ -93,7 +91,7 @@ pub(super) fn view_precheck(
                     ),
                     None => Span::styled("—", theme.muted),
                 };
-                cells.push(Cell::from(truncate(
+                cells.push(Cell::from(theme.glyphs.truncate(
                     r.model.as_deref().unwrap_or("—"),
                     usize::from(model_width),
                 )));
@@ -101,7 +99,9 @@ pub(super) fn view_precheck(
                 cells.push(Cell::from(r.new_until.map(format_date).unwrap_or_default()));
                 if show_vendor {
                     let vendor = vendor_name(r, lang);
-                    cells.push(Cell::from(truncate(vendor, usize::from(W_VENDOR))));
+                    cells.push(Cell::from(
+                        theme.glyphs.truncate(vendor, usize::from(W_VENDOR)),
+                    ));
                 }
                 cells.push(right(
                     r.price.map(|p| format_rub(p, false)).unwrap_or_default(),
@@ -115,7 +115,9 @@ pub(super) fn view_precheck(
                 }
             } else {
                 cells.push(Cell::from(Span::styled(
-                    truncate(&row_message(r, lang), usize::from(model_width)),
+                    theme
+                        .glyphs
+                        .truncate(&row_message(r, lang), usize::from(model_width)),
                     theme.error,
                 )));
             }
@@ -130,7 +132,7 @@ pub(super) fn view_precheck(
         );
         if table_area.height > 1 {
             frame.render_widget(
-                Paragraph::new(i18n::ROWS_EMPTY.get(lang)).style(theme.muted),
+                Paragraph::new(theme.glyphs.text(i18n::ROWS_EMPTY.get(lang))).style(theme.muted),
                 Rect::new(area.x, area.y + 1, area.width, 1),
             );
         }
@@ -161,7 +163,9 @@ pub(super) fn view_precheck(
                 } else {
                     theme.error
                 };
-                let text = truncate(&row_message(&line.row, lang), usize::from(width));
+                let text = theme
+                    .glyphs
+                    .truncate(&row_message(&line.row, lang), usize::from(width));
                 let pad = usize::from(width).saturating_sub(display_width(&text));
                 frame.render_widget(
                     Paragraph::new(Span::styled(format!("{text}{}", " ".repeat(pad)), style)),
@@ -197,7 +201,7 @@ pub(super) fn view_precheck(
             };
             frame.render_widget(
                 Paragraph::new(Span::styled(
-                    truncate(&text, usize::from(area.width)),
+                    theme.glyphs.truncate(&text, usize::from(area.width)),
                     style,
                 )),
                 detail_row,
@@ -206,7 +210,9 @@ pub(super) fn view_precheck(
     }
     frame.render_widget(
         Paragraph::new(Span::styled(
-            truncate(&summary_text(flow, lang), usize::from(area.width)),
+            theme
+                .glyphs
+                .truncate(&summary_text(flow, lang), usize::from(area.width)),
             theme.header,
         )),
         summary_row,

@@ -4,7 +4,7 @@
 use super::ViewContext;
 use crate::console::i18n;
 use crate::console::screens::new_activation::NewActivation;
-use crate::console::widgets::{display_width, truncate};
+use crate::console::widgets::display_width;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -40,7 +40,7 @@ pub(super) fn view_serials(
             let shown_path = tail(path, room);
             let x = display_width(&label) + display_width(&shown_path);
             frame.render_widget(
-                Paragraph::new(Line::from(vec![
+                Paragraph::new(theme.glyphs.line(vec![
                     Span::styled(label, theme.muted),
                     Span::styled(shown_path, theme.input),
                     Span::styled(hint, theme.muted),
@@ -71,7 +71,7 @@ pub(super) fn view_serials(
         if y >= area.bottom() {
             break;
         }
-        let text = truncate(
+        let text = theme.glyphs.truncate(
             &i18n::format_error_line(lang, error),
             usize::from(area.width),
         );
