@@ -17,6 +17,17 @@ pub struct PtyConsole {
 
 impl PtyConsole {
     pub fn spawn(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> PtyConsole {
+        Self::spawn_program(super::licadm_bin(), args, env, cols, rows)
+    }
+
+    /// Any program in the pty (benchmarks compare the console with `less`).
+    pub fn spawn_program(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> PtyConsole {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -25,7 +36,7 @@ impl PtyConsole {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(super::licadm_bin());
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
@@ -37,7 +48,7 @@ impl PtyConsole {
         let child = pair
             .slave
             .spawn_command(cmd)
-            .expect("spawn licadm in the pty");
+            .expect("spawn the program in the pty");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = Arc::new(Mutex::new(pair.master.take_writer().expect("pty writer")));
