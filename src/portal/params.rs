@@ -4,7 +4,8 @@
 use super::error::ApiError;
 use super::store::activations::TextSearch;
 use crate::client::wire::{
-    ActivationSort, ActivationSortKey, DEFAULT_PER_PAGE, PAGE_SIZES, SeatSortKey, SeatStatus,
+    ActivationSort, ActivationSortKey, DEFAULT_PER_PAGE, PAGE_SIZES, SeatQuery, SeatSortKey,
+    SeatStatus,
 };
 use crate::domain::{ActivationStatus, Vendor};
 
@@ -167,58 +168,44 @@ pub fn seat_sort_values() -> Vec<String> {
         .collect()
 }
 
-/// `GET /seats` parameters; `product` is checked against the store by the handler.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeatListParams {
-    pub organization: Option<i64>,
-    pub product: Option<String>,
-    pub status: Option<SeatStatus>,
-    /// Trimmed, lower case.
-    pub q: Option<String>,
-    pub sort: SeatSortKey,
-    pub descending: bool,
-    pub page: u32,
-    pub per_page: u32,
-}
-
-impl SeatListParams {
-    pub fn parse(pairs: &[(String, String)]) -> Result<SeatListParams, ApiError> {
-        let status = last(pairs, "status")
-            .map(|raw| {
-                SeatStatus::ALL
-                    .into_iter()
-                    .find(|s| s.as_api() == raw)
-                    .ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "status must be one of {} (got {})",
-                            join(SeatStatus::ALL.map(SeatStatus::as_api)),
-                            shown(raw)
-                        ))
-                    })
-            })
-            .transpose()?;
-        let (sort, descending) = match last(pairs, "sort") {
-            None => (SeatSortKey::Id, false),
-            Some(raw) => SeatSortKey::parse_param(raw).ok_or_else(|| {
-                ApiError::BadRequest(format!(
-                    "sort must be one of {} (got {})",
-                    seat_sort_values().join(", "),
-                    shown(raw)
-                ))
-            })?,
-        };
-        let (page, per_page) = page_params(pairs)?;
-        Ok(SeatListParams {
-            organization: organization_param(pairs)?,
-            product: last(pairs, "product").map(str::to_string),
-            status,
-            q: last(pairs, "q").map(str::to_lowercase),
-            sort,
-            descending,
-            page,
-            per_page,
+/// `GET /seats` parameters, parsed into the wire query the client sends (one type for
+/// both ends); `product` is checked against the store by the handler, `q` is lower-cased.
+pub fn parse_seat_query(pairs: &[(String, String)]) -> Result<SeatQuery, ApiError> {
+    let status = last(pairs, "status")
+        .map(|raw| {
+            SeatStatus::ALL
+                .into_iter()
+                .find(|s| s.as_api() == raw)
+                .ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "status must be one of {} (got {})",
+                        join(SeatStatus::ALL.map(SeatStatus::as_api)),
+                        shown(raw)
+                    ))
+                })
         })
-    }
+        .transpose()?;
+    let (sort, descending) = match last(pairs, "sort") {
+        None => (SeatSortKey::Id, false),
+        Some(raw) => SeatSortKey::parse_param(raw).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "sort must be one of {} (got {})",
+                seat_sort_values().join(", "),
+                shown(raw)
+            ))
+        })?,
+    };
+    let (page, per_page) = page_params(pairs)?;
+    Ok(SeatQuery {
+        organization: organization_param(pairs)?,
+        product: last(pairs, "product").map(str::to_string),
+        status,
+        q: last(pairs, "q").map(str::to_lowercase),
+        sort,
+        descending,
+        page,
+        per_page,
+    })
 }
 
 /// `GET /audit` parameters: the object (`kind:id`) and the page.

@@ -5,7 +5,7 @@ use super::AppState;
 use super::auth::{Action, Caller};
 use super::capacity::{self, PurchaseRequest};
 use super::error::ApiError;
-use super::params::{self, AuditParams, SeatListParams};
+use super::params::{self, AuditParams};
 use super::routes::{ApiJson, Pairs, pairs, run_write};
 use super::seating;
 use super::server_keys::{self, Channel};
@@ -73,7 +73,7 @@ async fn list_seats(
     caller: Caller,
     query: Pairs,
 ) -> Result<Json<Page<Seat>>, ApiError> {
-    let params = SeatListParams::parse(&pairs(query)?)?;
+    let params = params::parse_seat_query(&pairs(query)?)?;
     let organizations = caller.organization_scope(params.organization)?;
     let today = state.now().date_naive();
     let page = state
