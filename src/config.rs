@@ -16,6 +16,10 @@ pub struct ConfigFile {
     /// `ru` or `en`; the locale decides when absent.
     pub lang: Option<String>,
     pub theme: Option<String>,
+    /// Keep an offline mirror of a remote portal (default true).
+    pub mirror: Option<bool>,
+    /// Seconds between background syncs of the mirror (default 30).
+    pub sync_interval: Option<u64>,
     /// The profile used when `--profile` is not given.
     pub profile: Option<String>,
     #[serde(default)]

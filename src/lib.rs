@@ -7,4 +7,5 @@ pub mod config;
 pub mod console;
 pub mod domain;
 pub mod embedded;
+pub mod mirror;
 pub mod portal;

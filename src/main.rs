@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand};
 use licadm::client::ApiClient;
 use licadm::client::wire::Role;
 use licadm::config::{self, Connection, Overrides};
-use licadm::console::{self, ConsoleOptions, data::DataSource};
+use licadm::console::data::{DataSource, MirrorSource};
+use licadm::console::{self, ConsoleOptions};
 use licadm::domain::Lang;
 use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
 use std::net::SocketAddr;
@@ -54,6 +55,12 @@ struct ConsoleArgs {
     /// Data directory of the embedded portal (default: the user's data directory).
     #[arg(long, env = "LICADM_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
+    /// Read a remote portal live, without the offline mirror (config: mirror = false).
+    #[arg(long, global = true)]
+    no_mirror: bool,
+    /// Seconds between background syncs of the mirror (config: sync_interval; default 30).
+    #[arg(long, env = "LICADM_SYNC_INTERVAL", global = true)]
+    sync_interval: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -98,6 +105,14 @@ enum Command {
     },
     #[command(flatten)]
     Script(cli::scripting::ScriptCommand),
+    /// Sync the offline mirror once (for cron): send queued changes, pull what changed.
+    ///
+    /// Exit status: 0 synced; 1 the portal refused queued changes; 2 the mirror could
+    /// not be opened; 3 the portal could not be reached.
+    Sync {
+        #[command(flatten)]
+        out: cli::output::OutputArgs,
+    },
     /// Manage bearer tokens.
     Token {
         #[command(subcommand)]
@@ -150,6 +165,11 @@ fn main() -> std::process::ExitCode {
     if let Some(Command::Offline { command }) = &cli.command {
         return cli::offline::run(command, &portal);
     }
+    if let Some(Command::Sync { out }) = &cli.command {
+        return cli::scripting::with_client(&portal, |client| async move {
+            cli::sync::run(&client, *out).await
+        });
+    }
     // The scripting commands build their own runtime and choose their exit status.
     if let Some(Command::Script(command)) = cli.command {
         return cli::scripting::run(command, &portal);
@@ -183,7 +203,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             scale,
             worker_delay_ms,
         }) => serve(db, listen, demo, scale, worker_delay_ms).await,
-        Some(Command::Verify { .. } | Command::Offline { .. } | Command::Script(_)) => Ok(()),
+        Some(
+            Command::Verify { .. }
+            | Command::Offline { .. }
+            | Command::Script(_)
+            | Command::Sync { .. },
+        ) => Ok(()),
         Some(Command::Token {
             command:
                 TokenCommand::Create {
@@ -279,8 +304,19 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
         profile: args.profile,
     };
 
+    let mirrored = !args.no_mirror && file.mirror.unwrap_or(true);
+    let sync_interval = args
+        .sync_interval
+        .or(file.sync_interval)
+        .unwrap_or(DEFAULT_SYNC_INTERVAL_SECS)
+        .max(1);
     // Keep the embedded portal alive for as long as the console runs.
     let (source, _embedded) = match config::resolve(&overrides, &file)? {
+        Connection::Remote { portal, token } if mirrored => {
+            let client = ApiClient::new(&portal, &token)?;
+            let mirror = cli::sync::open_mirror(&portal, &token)?;
+            (DataSource::Mirror(MirrorSource { client, mirror }), None)
+        }
         Connection::Remote { portal, token } => {
             (DataSource::Live(ApiClient::new(&portal, &token)?), None)
         }
@@ -300,7 +336,12 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
             no_color,
             theme,
             ascii,
+            sync_interval: std::time::Duration::from_secs(sync_interval),
         },
     )
     .await
 }
+
+/// Often enough that "synced 12 s ago" stays true on a working link; rare enough to
+/// cost nothing (an empty delta is one small request).
+const DEFAULT_SYNC_INTERVAL_SECS: u64 = 30;

@@ -3,6 +3,7 @@
 pub mod offline;
 pub mod output;
 pub mod scripting;
+pub mod sync;
 pub mod verify;
 
 use anyhow::Context;

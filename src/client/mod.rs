@@ -20,6 +20,9 @@ pub enum ClientError {
     BadUrl { url: String, reason: String },
     #[error("portal unreachable: {0}")]
     Unreachable(String),
+    /// The console's own store (the offline mirror) failed; not the portal's fault.
+    #[error("local mirror: {0}")]
+    Local(String),
     #[error("request timed out")]
     Timeout,
     /// The portal answered with an error body (4xx, or an unexpected 5xx).
@@ -102,6 +105,12 @@ impl ApiClient {
     /// The portal's root URL, for the status line.
     pub fn portal_url(&self) -> &str {
         self.base.as_str()
+    }
+
+    /// Where this portal and token's offline mirror lives inside `dir` (one file per
+    /// portal and token; the token never appears in the name).
+    pub fn mirror_path(&self, dir: &std::path::Path) -> std::path::PathBuf {
+        crate::mirror::Mirror::path_for(dir, self.portal_url(), &self.token)
     }
 
     fn url(&self, path: &str) -> Result<reqwest::Url, ClientError> {
@@ -212,11 +221,15 @@ impl ApiClient {
     }
 
     /// Queues an errored activation again.
-    pub async fn retry(&self, number: i64) -> Result<ActivationSummary, ClientError> {
+    pub async fn retry(
+        &self,
+        number: i64,
+        idempotency_key: Option<&str>,
+    ) -> Result<ActivationSummary, ClientError> {
         self.post(
             &format!("/activations/{number}/retry"),
             &serde_json::json!({}),
-            None,
+            idempotency_key,
         )
         .await
     }
@@ -277,18 +290,28 @@ impl ApiClient {
         self.get("/seats/summary", &query).await
     }
 
-    pub async fn bind_seat(&self, seat: i64, email: &str) -> Result<wire::Seat, ClientError> {
+    pub async fn bind_seat(
+        &self,
+        seat: i64,
+        email: &str,
+        idempotency_key: Option<&str>,
+    ) -> Result<wire::Seat, ClientError> {
         let body = wire::BindRequest {
             email: email.to_string(),
         };
-        self.post(&format!("/seats/{seat}/bind"), &body, None).await
+        self.post(&format!("/seats/{seat}/bind"), &body, idempotency_key)
+            .await
     }
 
-    pub async fn unbind_seat(&self, seat: i64) -> Result<wire::Seat, ClientError> {
+    pub async fn unbind_seat(
+        &self,
+        seat: i64,
+        idempotency_key: Option<&str>,
+    ) -> Result<wire::Seat, ClientError> {
         self.post(
             &format!("/seats/{seat}/unbind"),
             &serde_json::json!({}),
-            None,
+            idempotency_key,
         )
         .await
     }
@@ -316,8 +339,19 @@ impl ApiClient {
     pub async fn request_emergency_license(
         &self,
         request: &wire::EmergencyRequest,
+        idempotency_key: Option<&str>,
     ) -> Result<wire::ProductCapacity, ClientError> {
-        self.post("/emergency-license", request, None).await
+        self.post("/emergency-license", request, idempotency_key)
+            .await
+    }
+
+    /// One page of the change feed after `since` (0: everything).
+    pub async fn changes(&self, since: i64, limit: u32) -> Result<feed::ChangeFeed, ClientError> {
+        self.get(
+            "/changes",
+            &[("since", since.to_string()), ("limit", limit.to_string())],
+        )
+        .await
     }
 
     pub async fn activate_key(

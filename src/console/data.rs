@@ -1,18 +1,66 @@
-//! The one seam through which every console screen reads data. Today it is the live
-//! API; the offline mirror (a later issue) becomes another variant answering the same
-//! calls from local SQLite, and no screen changes.
+//! The one seam through which every console screen reads data: the live API, or the
+//! offline mirror (SPEC §6), which answers reads from local SQLite — online or not —
+//! and queues writes in its outbox when the portal cannot be reached. No screen knows
+//! which one it talks to; a queued write comes back as `Written::Queued`.
 
 use crate::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSummary, CreatedActivations, LicenseFile, Me,
     Organization, Page, PrecheckResponse,
 };
-use crate::client::{ApiClient, ClientError, wire};
+use crate::client::{ApiClient, ClientError, new_idempotency_key, wire};
+use crate::mirror::sync::{self, FlushReport, SyncProgress, SyncReport, write_through};
+use crate::mirror::{Mirror, MirrorError, OutboxAction, OutboxItem};
+use chrono::Utc;
+
+pub use crate::mirror::sync::Written;
 
 pub type DataError = ClientError;
 
 #[derive(Clone, Debug)]
 pub enum DataSource {
     Live(ApiClient),
+    Mirror(MirrorSource),
+}
+
+/// The mirror and the client that keeps it current.
+#[derive(Clone, Debug)]
+pub struct MirrorSource {
+    pub client: ApiClient,
+    pub mirror: Mirror,
+}
+
+fn local(error: MirrorError) -> DataError {
+    ClientError::Local(error.to_string())
+}
+
+impl MirrorSource {
+    /// Reads come from the mirror once a full sync has completed; before that (the
+    /// very first start) from the portal.
+    async fn ready(&self) -> bool {
+        self.mirror
+            .run(|m| m.state())
+            .await
+            .is_ok_and(|state| state.complete)
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Mirror) -> Result<T, MirrorError> + Send + 'static,
+    ) -> Result<T, DataError> {
+        self.mirror.run(work).await.map_err(|e| match e {
+            // What the portal would have refused, refused the same way.
+            MirrorError::Replica(crate::portal::replica::ReplicaError::Refused {
+                status,
+                code,
+                message,
+            }) => ClientError::Api {
+                status,
+                code,
+                message,
+            },
+            other => local(other),
+        })
+    }
 }
 
 impl DataSource {
@@ -20,18 +68,32 @@ impl DataSource {
     pub fn label(&self) -> String {
         match self {
             DataSource::Live(client) => client.portal_url().trim_end_matches('/').to_string(),
+            DataSource::Mirror(source) => {
+                source.client.portal_url().trim_end_matches('/').to_string()
+            }
         }
     }
 
     pub async fn me(&self) -> Result<Me, DataError> {
         match self {
             DataSource::Live(client) => client.me().await,
+            DataSource::Mirror(source) => {
+                let stored = source.read(|m| m.state()).await?.me;
+                match stored {
+                    Some(me) if source.ready().await => Ok(me),
+                    _ => source.client.me().await,
+                }
+            }
         }
     }
 
     pub async fn organizations(&self) -> Result<Vec<Organization>, DataError> {
         match self {
             DataSource::Live(client) => client.organizations().await,
+            DataSource::Mirror(source) if source.ready().await => {
+                source.read(|m| m.organizations()).await
+            }
+            DataSource::Mirror(source) => source.client.organizations().await,
         }
     }
 
@@ -41,19 +103,26 @@ impl DataSource {
     ) -> Result<Page<ActivationSummary>, DataError> {
         match self {
             DataSource::Live(client) => client.activations(query).await,
+            DataSource::Mirror(source) if source.ready().await => {
+                let query = query.clone();
+                source.read(move |m| m.activations(&query)).await
+            }
+            DataSource::Mirror(source) => source.client.activations(query).await,
         }
     }
 
     pub async fn activation(&self, number: i64) -> Result<ActivationDetail, DataError> {
         match self {
             DataSource::Live(client) => client.activation(number).await,
+            DataSource::Mirror(source) if source.ready().await => {
+                source.read(move |m| m.activation(number)).await
+            }
+            DataSource::Mirror(source) => source.client.activation(number).await,
         }
     }
 
     pub async fn accept_offer(&self, organization: i64) -> Result<Organization, DataError> {
-        match self {
-            DataSource::Live(client) => client.accept_offer(organization).await,
-        }
+        self.client().accept_offer(organization).await
     }
 
     pub async fn precheck(
@@ -61,48 +130,132 @@ impl DataSource {
         organization: i64,
         serials: &[String],
     ) -> Result<PrecheckResponse, DataError> {
-        match self {
-            DataSource::Live(client) => client.precheck(organization, serials).await,
-        }
+        self.client().precheck(organization, serials).await
     }
 
+    /// Offline, a list that was prechecked online is queued with the key the
+    /// confirmation made, so confirming it again cannot queue it twice.
     pub async fn create_activations(
         &self,
         organization: i64,
         serials: &[String],
         idempotency_key: &str,
-    ) -> Result<CreatedActivations, DataError> {
-        match self {
-            DataSource::Live(client) => {
+    ) -> Result<Written<CreatedActivations>, DataError> {
+        let action = OutboxAction::Activate {
+            organization,
+            serials: serials.to_vec(),
+        };
+        let serials = serials.to_vec();
+        self.write(
+            action,
+            idempotency_key.to_string(),
+            move |client, key| async move {
                 client
-                    .create_activations(organization, serials, idempotency_key)
+                    .create_activations(organization, &serials, &key)
                     .await
+            },
+        )
+        .await
+    }
+
+    /// Every queueable write goes through here: straight to the portal when live, via
+    /// the outbox with the mirror.
+    async fn write<T, Fut>(
+        &self,
+        action: OutboxAction,
+        idempotency_key: String,
+        send: impl FnOnce(ApiClient, String) -> Fut,
+    ) -> Result<Written<T>, DataError>
+    where
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
+        match self {
+            DataSource::Live(client) => send(client.clone(), idempotency_key)
+                .await
+                .map(Written::Done),
+            DataSource::Mirror(source) => {
+                write_through(
+                    &source.client,
+                    &source.mirror,
+                    action,
+                    idempotency_key,
+                    send,
+                )
+                .await
             }
         }
     }
 
-    pub async fn retry(&self, number: i64) -> Result<ActivationSummary, DataError> {
+    fn client(&self) -> &ApiClient {
         match self {
-            DataSource::Live(client) => client.retry(number).await,
+            DataSource::Live(client) => client,
+            DataSource::Mirror(source) => &source.client,
         }
     }
 
-    pub async fn license_file(&self, number: i64) -> Result<LicenseFile, DataError> {
+    pub fn mirror(&self) -> Option<&MirrorSource> {
         match self {
-            DataSource::Live(client) => client.license_file(number).await,
+            DataSource::Live(_) => None,
+            DataSource::Mirror(source) => Some(source),
         }
+    }
+
+    /// Pending and refused outbox items (none without a mirror).
+    pub async fn outbox(&self) -> Result<Vec<OutboxItem>, DataError> {
+        match self {
+            DataSource::Live(_) => Ok(Vec::new()),
+            DataSource::Mirror(source) => source.read(|m| m.outbox()).await,
+        }
+    }
+
+    pub async fn dismiss(&self, id: i64) -> Result<bool, DataError> {
+        match self {
+            DataSource::Live(_) => Ok(false),
+            DataSource::Mirror(source) => source.read(move |m| m.dismiss(id, Utc::now())).await,
+        }
+    }
+
+    /// One sync (outbox, then the feed); `None` without a mirror.
+    pub async fn sync(
+        &self,
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    ) -> Option<Result<SyncReport, sync::SyncError>> {
+        let source = self.mirror()?;
+        Some(sync::sync_once(&source.client, &source.mirror, progress).await)
+    }
+
+    /// Sends the outbox only; `None` without a mirror.
+    pub async fn flush(&self) -> Option<Result<FlushReport, sync::SyncError>> {
+        let source = self.mirror()?;
+        Some(sync::flush_outbox(&source.client, &source.mirror).await)
+    }
+
+    pub async fn retry(&self, number: i64) -> Result<Written<ActivationSummary>, DataError> {
+        self.write(
+            OutboxAction::Retry { number },
+            new_idempotency_key(),
+            move |client, key| async move { client.retry(number, Some(&key)).await },
+        )
+        .await
+    }
+
+    pub async fn license_file(&self, number: i64) -> Result<LicenseFile, DataError> {
+        self.client().license_file(number).await
     }
 
     /// The portal's public key (verifies offline activation responses).
     pub async fn signing_key(&self) -> Result<wire::SigningKeyInfo, DataError> {
-        match self {
-            DataSource::Live(client) => client.signing_key().await,
-        }
+        self.client().signing_key().await
     }
 
     pub async fn seats(&self, query: &wire::SeatQuery) -> Result<Page<wire::Seat>, DataError> {
         match self {
             DataSource::Live(client) => client.seats(query).await,
+            DataSource::Mirror(source) if source.ready().await => {
+                let query = query.clone();
+                source.read(move |m| m.seats(&query, Utc::now())).await
+            }
+            DataSource::Mirror(source) => source.client.seats(query).await,
         }
     }
 
@@ -112,58 +265,88 @@ impl DataSource {
     ) -> Result<Vec<wire::SeatSummary>, DataError> {
         match self {
             DataSource::Live(client) => client.seat_summary(organization).await,
+            DataSource::Mirror(source) if source.ready().await => {
+                source
+                    .read(move |m| m.seat_summary(organization, Utc::now()))
+                    .await
+            }
+            DataSource::Mirror(source) => source.client.seat_summary(organization).await,
         }
     }
 
-    pub async fn bind_seat(&self, seat: i64, email: &str) -> Result<wire::Seat, DataError> {
-        match self {
-            DataSource::Live(client) => client.bind_seat(seat, email).await,
-        }
+    pub async fn bind_seat(
+        &self,
+        seat: i64,
+        email: &str,
+    ) -> Result<Written<wire::Seat>, DataError> {
+        let action = OutboxAction::Bind {
+            seat,
+            email: email.to_string(),
+        };
+        let email = email.to_string();
+        self.write(
+            action,
+            new_idempotency_key(),
+            move |client, key| async move { client.bind_seat(seat, &email, Some(&key)).await },
+        )
+        .await
     }
 
-    pub async fn unbind_seat(&self, seat: i64) -> Result<wire::Seat, DataError> {
-        match self {
-            DataSource::Live(client) => client.unbind_seat(seat).await,
-        }
+    pub async fn unbind_seat(&self, seat: i64) -> Result<Written<wire::Seat>, DataError> {
+        self.write(
+            OutboxAction::Unbind { seat },
+            new_idempotency_key(),
+            move |client, key| async move { client.unbind_seat(seat, Some(&key)).await },
+        )
+        .await
     }
 
     pub async fn users(&self, organization: i64, q: &str) -> Result<Vec<wire::User>, DataError> {
-        match self {
-            DataSource::Live(client) => client.users(organization, q).await,
-        }
+        self.client().users(organization, q).await
     }
 
     pub async fn license_info(&self, organization: i64) -> Result<wire::LicenseInfo, DataError> {
         match self {
             DataSource::Live(client) => client.license_info(organization).await,
+            DataSource::Mirror(source) if source.ready().await => {
+                source
+                    .read(move |m| m.license_info(organization, Utc::now()))
+                    .await
+            }
+            DataSource::Mirror(source) => source.client.license_info(organization).await,
         }
     }
 
     pub async fn request_emergency_license(
         &self,
         request: &wire::EmergencyRequest,
-    ) -> Result<wire::ProductCapacity, DataError> {
-        match self {
-            DataSource::Live(client) => client.request_emergency_license(request).await,
-        }
+    ) -> Result<Written<wire::ProductCapacity>, DataError> {
+        let action = OutboxAction::Emergency {
+            request: request.clone(),
+        };
+        let request = request.clone();
+        self.write(
+            action,
+            new_idempotency_key(),
+            move |client, key| async move {
+                client.request_emergency_license(&request, Some(&key)).await
+            },
+        )
+        .await
     }
 
     pub async fn activate_key(
         &self,
         request: &wire::KeyActivationRequest,
     ) -> Result<wire::ServerLicense, DataError> {
-        match self {
-            DataSource::Live(client) => client.activate_key(request).await,
-        }
+        self.client().activate_key(request).await
     }
 
     pub async fn offline_response(
         &self,
         request_text: &str,
     ) -> Result<wire::OfflineResponse, DataError> {
-        match self {
-            DataSource::Live(client) => client.offline_response(request_text).await,
-        }
+        self.client().offline_response(request_text).await
     }
 
     pub async fn audit(
@@ -172,8 +355,6 @@ impl DataSource {
         page: u32,
         per_page: u32,
     ) -> Result<Page<wire::AuditEntry>, DataError> {
-        match self {
-            DataSource::Live(client) => client.audit(object, page, per_page).await,
-        }
+        self.client().audit(object, page, per_page).await
     }
 }

@@ -22,6 +22,8 @@ pub struct ConsoleOptions {
     pub theme: Option<String>,
     /// ASCII only: `--ascii` or a locale that is not UTF-8.
     pub ascii: bool,
+    /// Mirror mode: how often the background sync runs.
+    pub sync_interval: std::time::Duration,
 }
 
 /// Runs the console until the user quits. Sets up and always restores the terminal.
@@ -34,11 +36,16 @@ pub async fn run(source: data::DataSource, options: ConsoleOptions) -> anyhow::R
     theme.glyphs = glyphs::Glyphs::new(options.ascii);
     let today = chrono::Local::now().date_naive();
     let mut state = app::State::new(options.lang, theme, source.label(), today);
+    if let Some(mirror) = source.mirror() {
+        // Read before the first frame: an offline start says at once how old the data is.
+        let synced_at = mirror.mirror.state().ok().and_then(|s| s.synced_at);
+        state.sync = Some(app::SyncView::new(synced_at, chrono::Utc::now()));
+    }
     if let Some(e) = theme_error {
         // Before the alternate screen, so it stays in the scrollback; and on the
         // status line, so it is seen.
         eprintln!("licadm: {e}; using the default theme");
         state.notice = Some(e.to_string());
     }
-    runtime::run_loop(source, state, options.no_color).await
+    runtime::run_loop(source, state, options.no_color, options.sync_interval).await
 }

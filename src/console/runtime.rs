@@ -2,15 +2,19 @@
 //! on each, `Command`s run in tokio tasks, and the screen is redrawn only when the
 //! state changed — once per batch of queued messages, inside a synchronized update.
 
-use super::app::{self, Command, Msg, POLL_INTERVAL_MS, SaveError, State};
-use super::data::DataSource;
+use super::app::{self, Command, Msg, POLL_INTERVAL_MS, SaveError, State, SyncFailure};
+use super::data::{DataError, DataSource, Written};
 use super::terminal::{ConsoleTerminal, TerminalGuard};
+use crate::mirror::sync::SyncProgress;
 use crossterm::event::{Event, EventStream};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{execute, queue};
 use futures_util::StreamExt;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
 use tokio::sync::mpsc;
 
 /// What the loop learned from one message.
@@ -35,18 +39,76 @@ enum Incoming {
     InputClosed,
 }
 
-pub async fn run_loop(source: DataSource, mut state: State, no_color: bool) -> anyhow::Result<()> {
+/// What commands run against: the data seam, and the bell that wakes the sync.
+struct Runner {
+    source: DataSource,
+    wake_sync: Arc<Notify>,
+}
+
+pub async fn run_loop(
+    source: DataSource,
+    mut state: State,
+    no_color: bool,
+    sync_interval: Duration,
+) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter(no_color)?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Incoming>();
     let input = tokio::spawn(read_input(tx.clone()));
-    let result = event_loop(&mut guard, &source, &mut state, &tx, &mut rx).await;
+    let runner = Runner {
+        source,
+        wake_sync: Arc::new(Notify::new()),
+    };
+    let sync = runner.source.mirror().is_some().then(|| {
+        tokio::spawn(sync_loop(
+            runner.source.clone(),
+            tx.clone(),
+            runner.wake_sync.clone(),
+            sync_interval,
+        ))
+    });
+    let result = event_loop(&mut guard, &runner, &mut state, &tx, &mut rx).await;
     input.abort();
+    if let Some(sync) = sync {
+        // Whatever it was doing is either committed or not: the outbox is durable.
+        sync.abort();
+    }
     result
+}
+
+/// Mirror mode: sync at start, then every `interval` or when woken (`S`, a queued
+/// write). Each run reports its pages and its end as messages.
+async fn sync_loop(
+    source: DataSource,
+    tx: mpsc::UnboundedSender<Incoming>,
+    wake: Arc<Notify>,
+    interval: Duration,
+) {
+    loop {
+        let progress_tx = tx.clone();
+        let progress = move |p: SyncProgress| {
+            let _ = progress_tx.send(Incoming::msg(Msg::SyncProgress(p)));
+        };
+        let Some(result) = source.sync(&progress).await else {
+            return;
+        };
+        let result = result.map_err(|e| SyncFailure {
+            at: chrono::Utc::now(),
+            offline: e.is_connection(),
+            message: e.to_string(),
+        });
+        if tx.send(Incoming::msg(Msg::Synced(result))).is_err() {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = wake.notified() => {}
+        }
+    }
 }
 
 async fn event_loop(
     guard: &mut TerminalGuard,
-    source: &DataSource,
+    source: &Runner,
     state: &mut State,
     tx: &mpsc::UnboundedSender<Incoming>,
     rx: &mut mpsc::UnboundedReceiver<Incoming>,
@@ -163,7 +225,7 @@ async fn write_download(file_name: &str, contents: &[u8]) -> Result<PathBuf, Sav
 fn dispatch(
     state: &mut State,
     msg: Msg,
-    source: &DataSource,
+    source: &Runner,
     tx: &mpsc::UnboundedSender<Incoming>,
     clipboard: &mut Vec<String>,
 ) -> Step {
@@ -183,13 +245,25 @@ fn dispatch(
 /// error only means the console already quit.
 fn execute_command(
     command: Command,
-    source: &DataSource,
+    runner: &Runner,
     tx: &mpsc::UnboundedSender<Incoming>,
 ) -> Step {
-    let source = source.clone();
+    let source = runner.source.clone();
     let tx = tx.clone();
     match command {
         Command::Quit => return Step::Quit,
+        Command::SyncNow => runner.wake_sync.notify_one(),
+        Command::FetchOutbox => {
+            send_when_done(tx, async move { Msg::OutboxLoaded(source.outbox().await) });
+        }
+        Command::DismissOutbox(id) => {
+            send_when_done(tx, async move {
+                match source.dismiss(id).await {
+                    Ok(_) => Msg::OutboxLoaded(source.outbox().await),
+                    Err(e) => Msg::OutboxLoaded(Err(e)),
+                }
+            });
+        }
         Command::FetchMe => {
             send_when_done(tx, async move { Msg::MeLoaded(source.me().await) });
         }
@@ -234,13 +308,13 @@ fn execute_command(
                 let result = source
                     .create_activations(organization, &serials, &idempotency_key)
                     .await;
-                Msg::ActivationsCreated(result)
+                written(result, Msg::ActivationsCreated)
             });
         }
         Command::Retry { number } => {
             send_when_done(tx, async move {
                 let result = source.retry(number).await;
-                Msg::Retried { number, result }
+                written(result, |result| Msg::Retried { number, result })
             });
         }
         Command::SaveLicenseFile { number } => {
@@ -292,17 +366,17 @@ fn execute_command(
         Command::BindSeat { seat, email } => {
             send_when_done(tx, async move {
                 let result = source.bind_seat(seat, &email).await;
-                Msg::SeatBound {
+                written(result, |result| Msg::SeatBound {
                     seat,
                     email,
                     result,
-                }
+                })
             });
         }
         Command::UnbindSeat { seat } => {
             send_when_done(tx, async move {
                 let result = source.unbind_seat(seat).await;
-                Msg::SeatUnbound { seat, result }
+                written(result, |result| Msg::SeatUnbound { seat, result })
             });
         }
         Command::FetchLicenseInfo {
@@ -317,7 +391,7 @@ fn execute_command(
         Command::RequestEmergency(request) => {
             send_when_done(tx, async move {
                 let result = source.request_emergency_license(&request).await;
-                Msg::EmergencyRequested(result)
+                written(result, Msg::EmergencyRequested)
             });
         }
         Command::ActivateKey(request) => {
@@ -392,6 +466,18 @@ fn execute_command(
         Command::CopyToClipboard(_) => {}
     }
     Step::Continue
+}
+
+/// A write's answer as the screens know it, or `WriteQueued` when the mirror queued it.
+fn written<T>(
+    result: Result<Written<T>, DataError>,
+    answered: impl FnOnce(Result<T, DataError>) -> Msg,
+) -> Msg {
+    match result {
+        Ok(Written::Done(value)) => answered(Ok(value)),
+        Ok(Written::Queued(item)) => Msg::WriteQueued(item),
+        Err(error) => answered(Err(error)),
+    }
 }
 
 /// Runs `work` in its own task and sends the message it ends with; the loop never

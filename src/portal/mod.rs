@@ -10,6 +10,7 @@ mod demo;
 mod error;
 mod openapi;
 mod params;
+pub mod replica;
 mod routes;
 mod routes_licensing;
 mod seating;

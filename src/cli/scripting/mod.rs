@@ -151,6 +151,44 @@ pub async fn resolve_organization(client: &ApiClient, given: Option<i64>) -> Res
     }
 }
 
+/// Runs `work` with a client for the configured portal on a fresh runtime; a portal
+/// that cannot be reached or configured exits 3 or 2 as the scripting commands do.
+pub fn with_client<F, Fut>(portal: &PortalArgs, work: F) -> ExitCode
+where
+    F: FnOnce(ApiClient) -> Fut,
+    Fut: Future<Output = ExitCode>,
+{
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("licadm: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async {
+        match connect(portal).await {
+            Ok((client, _embedded)) => work(client).await,
+            Err(e) => match e.downcast::<ClientError>() {
+                Ok(ClientError::Unreachable(reason)) => {
+                    eprintln!("licadm: portal unreachable: {reason}");
+                    ExitCode::from(3)
+                }
+                Ok(other) => {
+                    eprintln!("licadm: {other}");
+                    ExitCode::from(2)
+                }
+                Err(other) => {
+                    eprintln!("licadm: {other:#}");
+                    ExitCode::from(2)
+                }
+            },
+        }
+    })
+}
+
 pub fn run(command: ScriptCommand, portal: &PortalArgs) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -8,6 +8,7 @@ use crate::console::keymap;
 use crate::console::screens::activations::{self, ListAction};
 use crate::console::screens::detail::{self, DetailAction, DetailScreen};
 use crate::console::screens::new_activation::{NewActivation, Outcome};
+use crate::console::screens::outbox::MIRROR_BINDINGS;
 use crate::console::screens::tabs::TAB_BINDINGS;
 use crate::domain::ActivationStatus;
 use crossterm::event::KeyEvent;
@@ -31,6 +32,9 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     }
     if state.audit.is_some() {
         return super::tabbed::on_audit_key(state, event);
+    }
+    if super::mirror::outbox_in_front(state) {
+        return super::mirror::on_outbox_key(state, event);
     }
     if matches!(state.front(), Front::Seats | Front::Capacity | Front::Keys) {
         return super::tabbed::on_key(state, event);
@@ -73,6 +77,9 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     }
     if state.list.search_input.is_some() {
         return state.list.search_key(event, &mut state.request_ids);
+    }
+    if let Some(key) = keymap::lookup(MIRROR_BINDINGS, event) {
+        return super::mirror::on_mirror_key(state, key);
     }
     if let Some(tab) = keymap::lookup(TAB_BINDINGS, event) {
         return super::tabbed::switch_tab(state, tab);

@@ -5,10 +5,12 @@
 //! `input`, the answers to commands in `results`, and drawing in `view`.
 
 mod input;
+mod mirror;
 mod results;
 mod tabbed;
 mod view;
 
+pub use mirror::{SyncFailure, SyncView};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
 use super::data::DataError;
@@ -20,6 +22,7 @@ use super::screens::capacity::CapacityScreen;
 use super::screens::detail::{self, DetailScreen};
 use super::screens::keys::KeysScreen;
 use super::screens::new_activation::NewActivation;
+use super::screens::outbox::OutboxOverlay;
 use super::screens::seats::SeatsScreen;
 use super::screens::{Ctx, Tab};
 use super::theme::Theme;
@@ -30,6 +33,8 @@ use crate::client::wire::{
 };
 use crate::domain::offline::InstallationId;
 use crate::domain::{ActivationStatus, Lang, ProductKey};
+use crate::mirror::OutboxItem;
+use crate::mirror::sync::{SyncProgress, SyncReport};
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -140,6 +145,12 @@ pub enum Command {
         object: String,
         page: u32,
     },
+    /// The mirror's pending and refused outbox items → `Msg::OutboxLoaded`.
+    FetchOutbox,
+    /// Drops a seen conflict from the outbox → `Msg::OutboxLoaded`.
+    DismissOutbox(i64),
+    /// Wakes the background sync now (after its current run, if one is under way).
+    SyncNow,
     /// Written to the terminal as OSC 52 (works over SSH); no answer.
     CopyToClipboard(String),
     /// Sends `Msg::Tick` after `POLL_INTERVAL_MS`. Only asked for while something
@@ -245,6 +256,13 @@ pub enum Msg {
         request_id: u64,
         result: Result<Page<AuditEntry>, DataError>,
     },
+    /// The portal could not be reached: the write waits in the mirror's outbox.
+    WriteQueued(OutboxItem),
+    OutboxLoaded(Result<Vec<OutboxItem>, DataError>),
+    /// A page of the feed was applied during a sync.
+    SyncProgress(SyncProgress),
+    /// A background sync ended.
+    Synced(Result<SyncReport, SyncFailure>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,6 +334,11 @@ pub struct State {
     /// An object's history, on top of whatever is in front.
     pub audit: Option<AuditOverlay>,
     pub help_open: bool,
+    /// Mirror mode only: sync state for the status line.
+    pub sync: Option<SyncView>,
+    /// Mirror mode: pending and refused writes (marked in the lists).
+    pub outbox: Vec<OutboxItem>,
+    pub outbox_overlay: Option<OutboxOverlay>,
     pub last_error: Option<String>,
     /// A non-error message for the status line («скопировано», a saved file's path).
     pub notice: Option<String>,
@@ -355,6 +378,9 @@ impl State {
             keys,
             audit: None,
             help_open: false,
+            sync: None,
+            outbox: Vec::new(),
+            outbox_overlay: None,
             last_error: None,
             notice: None,
             request_ids: RequestIds::default(),
@@ -445,6 +471,9 @@ impl State {
         if let Some(audit) = &self.audit {
             return keymap::help_entries(audit.bindings(), lang);
         }
+        if mirror::outbox_in_front(self) {
+            return keymap::help_entries(super::screens::outbox::BINDINGS, lang);
+        }
         let mut entries = match (self.front(), &self.new_activation) {
             (Front::NewActivation, Some(flow)) => keymap::help_entries(flow.bindings(), lang),
             (Front::Detail, _) => keymap::help_entries(detail::BINDINGS, lang),
@@ -458,6 +487,12 @@ impl State {
                 super::screens::tabs::TAB_BINDINGS,
                 lang,
             ));
+            if self.sync.is_some() {
+                entries.extend(keymap::help_entries(
+                    super::screens::outbox::MIRROR_BINDINGS,
+                    lang,
+                ));
+            }
         }
         entries
     }
@@ -466,6 +501,9 @@ impl State {
         let lang = self.lang;
         if let Some(audit) = &self.audit {
             return keymap::hint_entries(audit.bindings(), lang);
+        }
+        if mirror::outbox_in_front(self) {
+            return keymap::hint_entries(super::screens::outbox::BINDINGS, lang);
         }
         match (self.front(), &self.new_activation) {
             (Front::NewActivation, Some(flow)) => keymap::hint_entries(flow.bindings(), lang),
@@ -492,8 +530,16 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Start => {
             let fetch = state.list.fetch(&mut state.request_ids);
-            vec![Command::FetchMe, Command::FetchOrganizations, fetch]
+            let mut commands = vec![Command::FetchMe, Command::FetchOrganizations, fetch];
+            if state.sync.is_some() {
+                commands.push(Command::FetchOutbox);
+            }
+            commands
         }
+        Msg::WriteQueued(item) => mirror::on_write_queued(state, item),
+        Msg::OutboxLoaded(result) => mirror::on_outbox_loaded(state, result),
+        Msg::SyncProgress(progress) => mirror::on_sync_progress(state, progress),
+        Msg::Synced(result) => mirror::on_synced(state, result),
         Msg::Resize => Vec::new(),
         Msg::Key(event) => input::on_key(state, &event),
         Msg::Paste(text) => input::on_paste(state, text),

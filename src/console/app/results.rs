@@ -142,6 +142,11 @@ pub(super) fn on_prechecked(
     result: Result<PrecheckResponse, DataError>,
 ) -> Vec<Command> {
     state.note_result(&result);
+    if matches!(&result, Err(e) if e.is_connection()) {
+        // Offline (or the mirror's portal is away): say plainly that this step needs
+        // the portal; the list stays in the text area.
+        state.set_error(i18n::sync::PRECHECK_OFFLINE.get(state.lang));
+    }
     if let Some(flow) = state.new_activation.as_mut() {
         flow.prechecked(result.map(|r| r.rows));
     }

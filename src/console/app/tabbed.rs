@@ -56,6 +56,9 @@ pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     if let Some(object) = reply.history {
         commands.extend(open_history(state, object));
     }
+    if let Some(key) = reply.mirror_key {
+        commands.extend(super::mirror::on_mirror_key(state, key));
+    }
     commands
 }
 

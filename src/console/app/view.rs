@@ -4,7 +4,7 @@
 use super::{Front, State};
 use crate::console::i18n;
 use crate::console::screens::{
-    activations, audit, capacity, detail, keys, new_activation, seats, tabs,
+    activations, audit, capacity, detail, keys, new_activation, outbox, seats, tabs,
 };
 use crate::console::widgets;
 use ratatui::Frame;
@@ -51,6 +51,7 @@ pub fn view(state: &State, frame: &mut Frame) {
                 theme,
                 today: state.today,
                 organizations: &state.organizations,
+                outbox: &state.outbox,
             };
             seats::view(&state.seats, &ctx, frame, body)
         }
@@ -92,6 +93,7 @@ pub fn view(state: &State, frame: &mut Frame) {
                 lang: state.lang,
                 theme,
                 organizations: &state.organizations,
+                outbox: &state.outbox,
             };
             activations::view(&state.list, &ctx, frame, body)
         }
@@ -102,9 +104,18 @@ pub fn view(state: &State, frame: &mut Frame) {
     if let Some(overlay) = &state.audit {
         audit::render(overlay, state.lang, theme, frame);
     }
+    if let Some(overlay) = state
+        .outbox_overlay
+        .as_ref()
+        .filter(|_| state.audit.is_none())
+    {
+        outbox::render(overlay, &state.outbox, state.lang, theme, frame);
+    }
     if state.help_open {
         let screen = if state.audit.is_some() {
             i18n::tabs::HISTORY_TITLE
+        } else if state.outbox_overlay.is_some() && front != Front::NewActivation {
+            i18n::sync::OUTBOX_TITLE
         } else {
             match front {
                 Front::NewActivation => i18n::SCREEN_NEW_ACTIVATION,
@@ -123,7 +134,9 @@ pub fn view(state: &State, frame: &mut Frame) {
             theme,
             frame,
         );
-    } else if let Some(position) = cursor.filter(|_| state.audit.is_none()) {
+    } else if let Some(position) =
+        cursor.filter(|_| state.audit.is_none() && state.outbox_overlay.is_none())
+    {
         // Screen readers follow the real cursor: it sits on the selection.
         frame.set_cursor_position(position);
     }

@@ -158,6 +158,7 @@ pub fn request_error(lang: Lang, error: &ClientError) -> String {
         } => format!("{message} (HTTP {status})"),
         ClientError::Rejected { message, .. } => format!("{message} (HTTP 422)"),
         ClientError::Decode(cause) => format!("непонятный ответ портала: {cause}"),
+        ClientError::Local(cause) => format!("локальная копия: {cause}"),
     }
 }
 
@@ -454,4 +455,5 @@ pub mod capacity;
 pub mod history;
 pub mod keys;
 pub mod seats;
+pub mod sync;
 pub mod tabs;

@@ -157,6 +157,13 @@ pub fn bulk_bound(lang: Lang, seat: i64) -> String {
     }
 }
 
+pub fn bulk_queued(lang: Lang, seat: i64) -> String {
+    match lang {
+        Lang::Ru => format!("место {seat}: в очереди (нет связи)"),
+        Lang::En => format!("seat {seat}: queued (offline)"),
+    }
+}
+
 pub fn bulk_running(lang: Lang, done: usize, total: usize) -> String {
     match lang {
         Lang::Ru => format!("выполняется… {done} из {total}"),

@@ -13,6 +13,7 @@ use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::{filter_bar, render_scrolled_table, right, scroll_offset};
 use crate::domain::{ActivationStatus, Lang, Vendor, format_date, format_rub};
+use crate::mirror::{OutboxAction, OutboxItem, OutboxState};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Position, Rect};
@@ -326,6 +327,8 @@ pub struct ViewContext<'a> {
     pub lang: Lang,
     pub theme: &'a Theme,
     pub organizations: &'a [Organization],
+    /// Mirror mode: writes waiting in the outbox (a queued retry marks its row).
+    pub outbox: &'a [OutboxItem],
 }
 
 fn sort_label(lang: Lang, sort: ActivationSort) -> String {
@@ -495,13 +498,25 @@ fn draw_table(
             } else {
                 right(a.number.to_string())
             };
+            let retry_queued = ctx.outbox.iter().any(|item| {
+                item.state == OutboxState::Pending
+                    && item.action == OutboxAction::Retry { number: a.number }
+            });
+            let status = if retry_queued {
+                Span::styled(
+                    g.text(i18n::sync::PENDING_MARK.get(lang)).into_owned(),
+                    theme.status_in_progress,
+                )
+            } else {
+                Span::styled(
+                    g.text(a.status.label(lang)).into_owned(),
+                    theme.status(a.status),
+                )
+            };
             Row::new(vec![
                 number,
                 Cell::from(g.truncate(&a.organization.name, usize::from(org_width))),
-                Cell::from(Span::styled(
-                    g.text(a.status.label(lang)).into_owned(),
-                    theme.status(a.status),
-                )),
+                Cell::from(status),
                 Cell::from(g.truncate(&vendor_name(a, lang), usize::from(W_VENDOR))),
                 right(a.license_count.to_string()),
                 right(format_rub(a.total_cost, g.ascii)),

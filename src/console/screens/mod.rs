@@ -6,6 +6,7 @@ pub mod capacity;
 pub mod detail;
 pub mod keys;
 pub mod new_activation;
+pub mod outbox;
 pub mod paged;
 pub mod seats;
 pub mod tabs;
@@ -31,6 +32,8 @@ pub struct Reply {
     pub tab: Option<Tab>,
     /// Open the history of this audit object (`seat:17`).
     pub history: Option<String>,
+    /// A mirror-mode key (`O` outbox, `S` sync now).
+    pub mirror_key: Option<outbox::MirrorKey>,
 }
 
 impl Reply {

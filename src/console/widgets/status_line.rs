@@ -2,23 +2,30 @@
 //! from, and who is signed in.
 
 use super::display_width;
-use crate::console::app::{Connection, State};
+use crate::console::app::{Connection, State, SyncView};
 use crate::console::i18n;
+use crate::console::i18n::sync as tr;
+use crate::mirror::OutboxState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let lang = state.lang;
-    let (conn_text, conn_style) = match state.connection {
-        Connection::Connecting => (i18n::CONN_CONNECTING.get(lang), theme.muted),
-        Connection::Online => (i18n::CONN_ONLINE.get(lang), theme.status_done),
-        Connection::Offline => (i18n::CONN_OFFLINE.get(lang), theme.error),
+    let (conn_text, conn_style) = match &state.sync {
+        Some(sync) => mirror_state(state, sync),
+        None => match state.connection {
+            Connection::Connecting => (i18n::CONN_CONNECTING.get(lang).to_string(), theme.muted),
+            Connection::Online => (i18n::CONN_ONLINE.get(lang).to_string(), theme.status_done),
+            Connection::Offline => (i18n::CONN_OFFLINE.get(lang).to_string(), theme.error),
+        },
     };
+    let conn_text = conn_text.as_str();
     let sep = Span::styled(format!(" {} ", theme.glyphs.dot), theme.muted);
-    let mut spans = vec![Span::styled(conn_text, conn_style)];
+    let mut spans = vec![Span::styled(conn_text.to_string(), conn_style)];
     // The error comes right after the connection state: at 80 columns it matters more
     // than the portal address, which is cut first.
     if let Some(error) = &state.last_error {
@@ -51,4 +58,42 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     // Everything past the right edge is clipped by the paragraph; it never wraps.
     let line = theme.glyphs.line(spans);
     frame.render_widget(Paragraph::new(line).style(theme.base), area);
+}
+
+/// Mirror mode: "● online · synced 12 s ago", "✕ offline · synced 3 h ago", the first
+/// sync's progress, and what waits in the outbox.
+fn mirror_state(state: &State, sync: &SyncView) -> (String, Style) {
+    let lang = state.lang;
+    let theme = &state.theme;
+    let mut text = if let Some(received) = sync.first_sync {
+        format!("○ {}", tr::first_sync(lang, received))
+    } else {
+        let (mark, word) = match sync.online {
+            Some(true) => ("●", tr::ONLINE.get(lang)),
+            Some(false) => ("✕", tr::OFFLINE.get(lang)),
+            None => ("○", tr::ONLINE.get(lang)),
+        };
+        let age = match sync.synced_at {
+            Some(at) => tr::synced_ago(lang, (sync.now - at).num_seconds()),
+            None => tr::NEVER_SYNCED.get(lang).to_string(),
+        };
+        format!("{mark} {word} {} {age}", theme.glyphs.dot)
+    };
+    let pending = state
+        .outbox
+        .iter()
+        .filter(|i| i.state == OutboxState::Pending)
+        .count();
+    let conflicts = state.outbox.len() - pending;
+    let counts = tr::outbox_counts(lang, pending, conflicts);
+    if !counts.is_empty() {
+        text = format!("{text} {} {counts}", theme.glyphs.dot);
+    }
+    let style = match sync.online {
+        _ if conflicts > 0 => theme.error,
+        Some(true) => theme.status_done,
+        Some(false) => theme.error,
+        None => theme.muted,
+    };
+    (text, style)
 }

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod migrations;
 pub mod product_keys;
 pub mod registry;
+pub mod replica;
 pub mod seats;
 pub mod tokens;
 
@@ -106,7 +107,7 @@ impl Store {
     }
 }
 
-fn connect(path: &Path) -> Result<Connection, StoreError> {
+pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     // WAL: readers never wait for the writer (the worker) and vice versa.

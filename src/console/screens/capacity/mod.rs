@@ -98,7 +98,7 @@ impl CapacityScreen {
         self.products().get(self.selected)
     }
 
-    fn fetch(&mut self, organization: i64, ids: &mut RequestIds) -> Command {
+    pub fn fetch(&mut self, organization: i64, ids: &mut RequestIds) -> Command {
         let request_id = ids.next_id();
         self.pending = Some(request_id);
         Command::FetchLicenseInfo {
@@ -122,6 +122,12 @@ impl CapacityScreen {
     pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
         if self.emergency.is_some() {
             return self.emergency_key(event);
+        }
+        if let Some(key) = keymap::lookup(super::outbox::MIRROR_BINDINGS, event) {
+            return Reply {
+                mirror_key: Some(key),
+                ..Reply::default()
+            };
         }
         if let Some(tab) = keymap::lookup(TAB_BINDINGS, event) {
             return Reply {
@@ -277,5 +283,10 @@ impl CapacityScreen {
                 Reply::default()
             }
         }
+    }
+
+    /// Offline: the request was queued; the confirmation closes.
+    pub fn on_emergency_queued(&mut self) {
+        self.emergency = None;
     }
 }

@@ -271,4 +271,26 @@ impl SeatsScreen {
             }
         }
     }
+
+    /// Offline: the bind was queued. The dialog closes as after a bind; the row shows
+    /// the pending e-mail from the outbox until the portal has it.
+    pub fn on_bind_queued(&mut self, seat: i64, email: &str, lang: Lang) -> Reply {
+        if self
+            .bulk
+            .as_ref()
+            .is_some_and(|b| b.is_in_flight(seat, email))
+        {
+            return self.bulk_queued(seat, lang);
+        }
+        if self.bind.as_ref().is_some_and(|d| d.seat.id == seat) {
+            self.bind = None;
+        }
+        Reply::default()
+    }
+
+    pub fn on_unbind_queued(&mut self, seat: i64) {
+        if self.unbind.as_ref().map(|u| u.seat) == Some(seat) {
+            self.unbind = None;
+        }
+    }
 }

@@ -37,6 +37,8 @@ pub enum BulkPhase {
 pub enum BulkResult {
     Waiting,
     Bound(i64),
+    /// Offline: the bind to this seat waits in the outbox.
+    Queued(i64),
     Failed(String),
 }
 
@@ -315,6 +317,18 @@ impl SeatsScreen {
                 bulk.free.insert(0, seat);
             }
         }
+        self.bulk_next(lang)
+    }
+
+    /// The bind in flight was queued (offline): the row says so, the next one goes on.
+    pub(super) fn bulk_queued(&mut self, seat: i64, lang: Lang) -> Reply {
+        let Some(bulk) = self.bulk.as_mut() else {
+            return Reply::default();
+        };
+        let Some((row, _)) = bulk.in_flight.take() else {
+            return Reply::default();
+        };
+        bulk.rows[row].result = BulkResult::Queued(seat);
         self.bulk_next(lang)
     }
 }

@@ -223,6 +223,12 @@ impl SeatsScreen {
         if self.search_input.is_some() {
             return Reply::commands(self.search_key(event, ids));
         }
+        if let Some(key) = keymap::lookup(super::outbox::MIRROR_BINDINGS, event) {
+            return Reply {
+                mirror_key: Some(key),
+                ..Reply::default()
+            };
+        }
         if let Some(tab) = keymap::lookup(TAB_BINDINGS, event) {
             return Reply {
                 tab: Some(tab),

@@ -10,6 +10,7 @@ use crate::console::widgets::{
     centered, display_width, filter_bar, modal, render_scrolled_table, right, scroll_offset,
 };
 use crate::domain::{Lang, format_date, urgency};
+use crate::mirror::{OutboxAction, OutboxItem, OutboxState};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Position, Rect};
@@ -22,6 +23,21 @@ pub struct ViewContext<'a> {
     pub theme: &'a Theme,
     pub today: NaiveDate,
     pub organizations: &'a [Organization],
+    /// Mirror mode: writes waiting in the outbox (a queued bind/unbind marks its row).
+    pub outbox: &'a [OutboxItem],
+}
+
+/// The queued bind (`Some(email)`) or unbind (`None`) of this seat, the latest first.
+fn queued_change(outbox: &[OutboxItem], seat: i64) -> Option<Option<&str>> {
+    outbox
+        .iter()
+        .rev()
+        .filter(|item| item.state == OutboxState::Pending)
+        .find_map(|item| match &item.action {
+            OutboxAction::Bind { seat: s, email } if *s == seat => Some(Some(email.as_str())),
+            OutboxAction::Unbind { seat: s } if *s == seat => Some(None),
+            _ => None,
+        })
 }
 
 pub fn status_style(theme: &Theme, status: SeatStatus) -> Style {
@@ -253,6 +269,26 @@ fn draw_table(
 fn seat_row(s: &Seat, ctx: &ViewContext, email_width: u16) -> Row<'static> {
     let theme = ctx.theme;
     let u = urgency(Some(s.valid_until), ctx.today);
+    let queued = queued_change(ctx.outbox, s.id);
+    let (status_text, status_style_now) = match queued {
+        Some(_) => (
+            i18n::sync::PENDING_MARK.get(ctx.lang),
+            theme.status_in_progress,
+        ),
+        None => (
+            tr::status(ctx.lang, s.status),
+            status_style(theme, s.status),
+        ),
+    };
+    let email = match queued {
+        Some(Some(email)) => format!("{} {email}", theme.glyphs.right),
+        Some(None) => format!(
+            "{} {}",
+            theme.glyphs.cross,
+            s.email.as_deref().unwrap_or("—")
+        ),
+        None => s.email.clone().unwrap_or_else(|| "—".to_string()),
+    };
     Row::new(vec![
         right(s.id.to_string()),
         Cell::from(
@@ -261,17 +297,10 @@ fn seat_row(s: &Seat, ctx: &ViewContext, email_width: u16) -> Row<'static> {
                 .truncate(&s.product.name, usize::from(W_PRODUCT)),
         ),
         Cell::from(Span::styled(
-            theme
-                .glyphs
-                .text(tr::status(ctx.lang, s.status))
-                .into_owned(),
-            status_style(theme, s.status),
+            theme.glyphs.text(status_text).into_owned(),
+            status_style_now,
         )),
-        Cell::from(
-            theme
-                .glyphs
-                .truncate(s.email.as_deref().unwrap_or("—"), usize::from(email_width)),
-        ),
+        Cell::from(theme.glyphs.truncate(&email, usize::from(email_width))),
         Cell::from(format_date(s.valid_from)),
         Cell::from(Span::styled(
             format!(
@@ -428,6 +457,9 @@ fn draw_bulk(
             let (text, style) = match &row.result {
                 BulkResult::Waiting => (tr::BULK_WAITING.get(lang).to_string(), theme.muted),
                 BulkResult::Bound(seat) => (tr::bulk_bound(lang, *seat), theme.status_done),
+                BulkResult::Queued(seat) => {
+                    (tr::bulk_queued(lang, *seat), theme.status_in_progress)
+                }
                 BulkResult::Failed(error) => (error.clone(), theme.error),
             };
             let email = theme.glyphs.truncate(&row.email, 28);

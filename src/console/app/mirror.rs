@@ -1,0 +1,204 @@
+//! Mirror mode: the sync state on the status line, queued writes, the outbox and its
+//! conflicts, and quiet re-reads after a sync brought changes.
+
+use super::{Command, Front, State};
+use crate::console::data::DataError;
+use crate::console::i18n::sync as tr;
+use crate::console::screens::outbox::{MirrorKey, OutboxOverlay};
+use crate::mirror::sync::{SyncProgress, SyncReport};
+use crate::mirror::{OutboxAction, OutboxItem};
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+/// What the status line says about the mirror.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncView {
+    /// None until the first sync attempt ends.
+    pub online: Option<bool>,
+    pub synced_at: Option<DateTime<Utc>>,
+    /// The clock as of the last sync event: the line's "12 s ago" moves with the
+    /// syncs (every few seconds), so an idle console needs no timer of its own.
+    pub now: DateTime<Utc>,
+    /// Objects received so far while the first (full) sync runs.
+    pub first_sync: Option<u64>,
+}
+
+impl SyncView {
+    pub fn new(synced_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> SyncView {
+        SyncView {
+            online: None,
+            synced_at,
+            now,
+            first_sync: None,
+        }
+    }
+}
+
+/// A sync that did not finish, as the loop reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncFailure {
+    pub at: DateTime<Utc>,
+    /// The portal could not be reached (not an error worth a message).
+    pub offline: bool,
+    pub message: String,
+}
+
+pub(super) fn on_write_queued(state: &mut State, item: OutboxItem) -> Vec<Command> {
+    let lang = state.lang;
+    if let Some(sync) = state.sync.as_mut() {
+        sync.online = Some(false);
+    }
+    let mut commands = vec![Command::FetchOutbox];
+    match &item.action {
+        OutboxAction::Bind { seat, email } => {
+            let reply = state.seats.on_bind_queued(*seat, email, lang);
+            commands.extend(super::tabbed::apply(state, reply));
+        }
+        OutboxAction::Unbind { seat } => state.seats.on_unbind_queued(*seat),
+        OutboxAction::Emergency { .. } => state.capacity.on_emergency_queued(),
+        OutboxAction::Activate { .. } => {
+            // The list was prechecked online and confirmed: it is safe in the outbox.
+            state.new_activation = None;
+            state.new_activation_open = false;
+        }
+        OutboxAction::Retry { .. } => {}
+    }
+    state.set_notice(tr::queued(lang, &tr::action(lang, &item.action)));
+    commands
+}
+
+pub(super) fn on_outbox_loaded(
+    state: &mut State,
+    result: Result<Vec<OutboxItem>, DataError>,
+) -> Vec<Command> {
+    match result {
+        Ok(items) => {
+            if let Some(overlay) = state.outbox_overlay.as_mut() {
+                overlay.selected = overlay.selected.min(items.len().saturating_sub(1));
+            }
+            state.outbox = items;
+        }
+        Err(error) => state.set_error(crate::console::i18n::request_error(state.lang, &error)),
+    }
+    Vec::new()
+}
+
+pub(super) fn on_sync_progress(state: &mut State, progress: SyncProgress) -> Vec<Command> {
+    if let Some(sync) = state.sync.as_mut()
+        && progress.full
+        && sync.synced_at.is_none()
+    {
+        sync.first_sync = Some(progress.received);
+    }
+    Vec::new()
+}
+
+pub(super) fn on_synced(
+    state: &mut State,
+    result: Result<SyncReport, SyncFailure>,
+) -> Vec<Command> {
+    let lang = state.lang;
+    let Some(sync) = state.sync.as_mut() else {
+        return Vec::new();
+    };
+    sync.first_sync = None;
+    match result {
+        Ok(report) => {
+            let first = sync.synced_at.is_none();
+            sync.online = Some(true);
+            sync.synced_at = Some(report.at);
+            sync.now = report.at;
+            let mut commands = Vec::new();
+            if let Some(conflict) = report.flush.conflicts.first() {
+                let message = conflict.message.as_deref().unwrap_or_default();
+                state.set_error(tr::conflict(
+                    lang,
+                    &tr::action(lang, &conflict.action),
+                    message,
+                ));
+            } else if report.flush.sent > 0 {
+                state.set_notice(tr::sent(lang, report.flush.sent));
+            }
+            let outbox_changed = report.flush.sent > 0 || !report.flush.conflicts.is_empty();
+            if outbox_changed || !state.outbox.is_empty() {
+                commands.push(Command::FetchOutbox);
+            }
+            if first || outbox_changed || report.counts.total() > 0 {
+                commands.extend(refresh_views(state));
+            }
+            commands
+        }
+        Err(failure) => {
+            sync.online = Some(!failure.offline);
+            sync.now = failure.at;
+            if !failure.offline {
+                state.set_error(failure.message);
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Re-reads what is on screen from the (now newer) mirror, quietly: no loading marker,
+/// and the user's own requests win over these.
+fn refresh_views(state: &mut State) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if !state.list.loading() && state.polling.list_request.is_none() {
+        let request_id = state.request_ids.next_id();
+        let query = state.list.applied.clone();
+        state.polling.list_request = Some((request_id, query.clone()));
+        commands.push(Command::FetchActivations { request_id, query });
+    }
+    if let Some(detail) = state.detail.as_ref()
+        && detail.pending.is_none()
+        && state.polling.detail_request.is_none()
+    {
+        let request_id = state.request_ids.next_id();
+        state.polling.detail_request = Some(request_id);
+        commands.push(Command::FetchDetail {
+            request_id,
+            number: detail.number,
+        });
+    }
+    if state.seats.visited && state.seats.bind.is_none() && state.seats.bulk.is_none() {
+        commands.push(state.seats.fetch(&mut state.request_ids));
+        commands.push(state.seats.summary_command());
+    }
+    if let Some(organization) = state.capacity.organization
+        && state.capacity.emergency.is_none()
+    {
+        commands.push(state.capacity.fetch(organization, &mut state.request_ids));
+    }
+    commands
+}
+
+/// `O` and `S` on a tabbed screen.
+pub(super) fn on_mirror_key(state: &mut State, key: MirrorKey) -> Vec<Command> {
+    if state.sync.is_none() {
+        return Vec::new();
+    }
+    match key {
+        MirrorKey::Outbox => {
+            state.outbox_overlay = Some(OutboxOverlay::default());
+            vec![Command::FetchOutbox]
+        }
+        MirrorKey::SyncNow => vec![Command::SyncNow],
+    }
+}
+
+/// A key while the outbox is open.
+pub(super) fn on_outbox_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
+    let Some(overlay) = state.outbox_overlay.as_mut() else {
+        return Vec::new();
+    };
+    let (close, commands) = overlay.on_key(event, &state.outbox);
+    if close {
+        state.outbox_overlay = None;
+    }
+    commands
+}
+
+/// Whether the outbox is what the keys go to.
+pub(super) fn outbox_in_front(state: &State) -> bool {
+    state.outbox_overlay.is_some() && state.front() != Front::NewActivation
+}

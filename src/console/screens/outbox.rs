@@ -1,0 +1,135 @@
+//! The outbox (offline mirror only): writes waiting for the portal and the ones it
+//! refused, with the portal's reason. Opened with `O` from the tabbed screens; a
+//! conflict stays here until dismissed with `d`, so nothing is dropped unseen.
+
+use crate::console::app::Command;
+use crate::console::i18n::{Tr, sync as tr};
+use crate::console::keymap::Key::{Char, Down, Esc, Up};
+use crate::console::keymap::{self, Binding, bind};
+use crate::console::theme::Theme;
+use crate::console::widgets::{centered, modal};
+use crate::domain::Lang;
+use crate::mirror::{OutboxItem, OutboxState};
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxAction {
+    Down,
+    Up,
+    Dismiss,
+    SyncNow,
+    Close,
+}
+
+#[rustfmt::skip]
+pub const BINDINGS: &[Binding<OutboxAction>] = &[
+    bind(&[Char('j'), Down], OutboxAction::Down, Tr::new("следующая запись", "next item"), None),
+    bind(&[Char('k'), Up], OutboxAction::Up, Tr::new("предыдущая запись", "previous item"), None),
+    bind(&[Char('d')], OutboxAction::Dismiss, Tr::new("убрать прочитанный конфликт", "dismiss the conflict"), Some(Tr::new("убрать", "dismiss"))),
+    bind(&[Char('S')], OutboxAction::SyncNow, Tr::new("синхронизировать и отправить сейчас", "sync and send now"), Some(Tr::new("синхр.", "sync"))),
+    bind(&[Esc, Char('q'), Char('O')], OutboxAction::Close, Tr::new("закрыть очередь", "close the outbox"), Some(Tr::new("закрыть", "close"))),
+];
+
+/// Keys that work on every tabbed screen in mirror mode (where no text is typed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MirrorKey {
+    Outbox,
+    SyncNow,
+}
+
+#[rustfmt::skip]
+pub const MIRROR_BINDINGS: &[Binding<MirrorKey>] = &[
+    bind(&[Char('O')], MirrorKey::Outbox, Tr::new("очередь отправки (офлайн-действия, конфликты)", "the outbox (offline actions, conflicts)"), None),
+    bind(&[Char('S')], MirrorKey::SyncNow, Tr::new("синхронизировать сейчас", "sync now"), None),
+];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutboxOverlay {
+    pub selected: usize,
+}
+
+impl OutboxOverlay {
+    /// Answers whether to close, and what to run.
+    pub fn on_key(&mut self, event: &KeyEvent, items: &[OutboxItem]) -> (bool, Vec<Command>) {
+        match keymap::lookup(BINDINGS, event) {
+            Some(OutboxAction::Down) => {
+                self.selected = (self.selected + 1).min(items.len().saturating_sub(1));
+                (false, Vec::new())
+            }
+            Some(OutboxAction::Up) => {
+                self.selected = self.selected.saturating_sub(1);
+                (false, Vec::new())
+            }
+            Some(OutboxAction::Dismiss) => match items.get(self.selected) {
+                Some(item) if item.state == OutboxState::Conflict => {
+                    (false, vec![Command::DismissOutbox(item.id)])
+                }
+                _ => (false, Vec::new()),
+            },
+            Some(OutboxAction::SyncNow) => (false, vec![Command::SyncNow]),
+            Some(OutboxAction::Close) => (true, Vec::new()),
+            None => (false, Vec::new()),
+        }
+    }
+}
+
+pub fn render(
+    overlay: &OutboxOverlay,
+    items: &[OutboxItem],
+    lang: Lang,
+    theme: &Theme,
+    frame: &mut Frame,
+) {
+    let area = frame.area();
+    let rect = centered(area, 78, area.height.saturating_sub(4).max(8));
+    let inner = modal(frame, rect, tr::OUTBOX_TITLE.get(lang), theme);
+    if inner.height < 1 {
+        return;
+    }
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line> = Vec::new();
+    if items.is_empty() {
+        lines.push(Line::from(Span::styled(
+            tr::OUTBOX_EMPTY.get(lang),
+            theme.muted,
+        )));
+    }
+    for (index, item) in items.iter().enumerate() {
+        let (state, style) = match item.state {
+            OutboxState::Conflict => (tr::STATE_CONFLICT.get(lang), theme.error),
+            _ => (tr::STATE_PENDING.get(lang), theme.status_in_progress),
+        };
+        let at = item
+            .created_at
+            .with_timezone(&chrono::Local)
+            .format("%d.%m.%Y %H:%M");
+        let head = format!("{at}  {state}  ");
+        let text = theme.glyphs.truncate(
+            &tr::action(lang, &item.action),
+            width.saturating_sub(crate::console::widgets::display_width(&head)),
+        );
+        let row_style = if index == overlay.selected {
+            theme.selection
+        } else {
+            theme.base
+        };
+        lines.push(Line::from(vec![
+            Span::styled(head, style),
+            Span::styled(text, row_style),
+        ]));
+        if let Some(message) = &item.message {
+            lines.push(Line::from(Span::styled(
+                theme.glyphs.truncate(&format!("    {message}"), width),
+                if item.state == OutboxState::Conflict {
+                    theme.error
+                } else {
+                    theme.muted
+                },
+            )));
+        }
+    }
+    frame.render_widget(Paragraph::new(theme.glyphs.lines(lines)), inner);
+}

@@ -1,0 +1,344 @@
+//! The offline mirror (SPEC §6): what one token can see, kept in SQLite in the user's
+//! cache directory, current from the portal's change feed, with a durable outbox of
+//! writes made while the portal could not be reached.
+//!
+//! The data half is a [`Replica`] (the portal's own schema and queries); this module
+//! adds the sync state and the outbox to the same file, so a page of the feed and the
+//! cursor after it, or an outbox item and its outcome, are written in one transaction.
+
+pub mod outbox;
+pub mod sync;
+
+use crate::client::feed::{Change, ChangeFeed};
+use crate::client::wire::{
+    ActivationDetail, ActivationQuery, ActivationSummary, LicenseInfo, Me, Organization, Page,
+    Seat, SeatQuery, SeatSummary,
+};
+use crate::portal::replica::{Replica, ReplicaError};
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub use outbox::{OutboxAction, OutboxItem, OutboxState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MirrorError {
+    #[error("{0}")]
+    Replica(#[from] ReplicaError),
+    #[error("mirror file {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("the mirror task failed: {0}")]
+    Task(String),
+}
+
+impl From<rusqlite::Error> for MirrorError {
+    fn from(e: rusqlite::Error) -> MirrorError {
+        MirrorError::Replica(ReplicaError::from(e))
+    }
+}
+
+/// Where the last sync left the mirror.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncState {
+    /// The portal store's epoch the data came from (None: never synced).
+    pub epoch: Option<String>,
+    pub cursor: i64,
+    /// A full sync has completed at least once: reads may come from the mirror.
+    pub complete: bool,
+    pub synced_at: Option<DateTime<Utc>>,
+    /// The token's account as of the last sync (offline start needs it).
+    pub me: Option<Me>,
+}
+
+/// Shared by the console's tasks; every call runs on the calling thread (use
+/// `spawn_blocking` from async code — see [`Mirror::run`]).
+#[derive(Clone)]
+pub struct Mirror {
+    replica: Arc<Mutex<Replica>>,
+    path: PathBuf,
+    /// One sync or outbox flush at a time, so queued items go out in order.
+    pub(crate) sync_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+const MIRROR_SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS mirror_state (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        epoch     TEXT,
+        cursor    INTEGER NOT NULL DEFAULT 0,
+        complete  INTEGER NOT NULL DEFAULT 0,
+        synced_at TEXT,
+        me        TEXT
+    );
+    INSERT OR IGNORE INTO mirror_state (id) VALUES (1);
+";
+
+impl std::fmt::Debug for Mirror {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mirror").field("path", &self.path).finish()
+    }
+}
+
+impl Mirror {
+    /// The cache directory mirrors live in: `LICADM_CACHE_DIR`, else the platform's
+    /// cache directory (`~/.cache/licadm` on Linux).
+    pub fn default_dir() -> Option<PathBuf> {
+        if let Some(dir) = std::env::var_os("LICADM_CACHE_DIR").filter(|d| !d.is_empty()) {
+            return Some(PathBuf::from(dir));
+        }
+        directories::ProjectDirs::from("", "", "licadm").map(|dirs| dirs.cache_dir().to_path_buf())
+    }
+
+    /// One file per portal and token; the token itself never appears in the name.
+    pub fn path_for(dir: &Path, portal_url: &str, token: &str) -> PathBuf {
+        let digest = Sha256::digest(format!("{}\n{token}", portal_url.trim_end_matches('/')));
+        let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        dir.join(format!("mirror-{name}.sqlite"))
+    }
+
+    pub fn open(path: &Path) -> Result<Mirror, MirrorError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| MirrorError::File {
+                path: dir.display().to_string(),
+                reason: e.to_string(),
+            })?;
+        }
+        let mut replica = Replica::open(path)?;
+        let conn = replica.connection();
+        conn.execute_batch(MIRROR_SCHEMA)?;
+        outbox::create_table(conn)?;
+        Ok(Mirror {
+            replica: Arc::new(Mutex::new(replica)),
+            path: path.to_path_buf(),
+            sync_lock: Arc::new(tokio::sync::Mutex::new(())),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Replica> {
+        // SQLite keeps the file consistent even if a holder panicked mid-transaction.
+        self.replica
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `work` on tokio's blocking pool: SQLite never stalls the console's loop.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, MirrorError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Mirror) -> Result<T, MirrorError> + Send + 'static,
+    {
+        let mirror = self.clone();
+        tokio::task::spawn_blocking(move || work(&mirror))
+            .await
+            .map_err(|e| MirrorError::Task(e.to_string()))?
+    }
+
+    pub fn state(&self) -> Result<SyncState, MirrorError> {
+        let replica = self.lock();
+        let raw = replica.reader().query_row(
+            "SELECT epoch, cursor, complete, synced_at, me FROM mirror_state WHERE id = 1",
+            [],
+            |row| {
+                Ok((
+                    row.get::<_, Option<String>>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, bool>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, Option<String>>(4)?,
+                ))
+            },
+        )?;
+        let (epoch, cursor, complete, synced_at, me) = raw;
+        Ok(SyncState {
+            epoch,
+            cursor,
+            complete,
+            synced_at: synced_at
+                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.with_timezone(&Utc)),
+            // A stored value this version cannot read is simply fetched again.
+            me: me.and_then(|text| serde_json::from_str(&text).ok()),
+        })
+    }
+
+    pub fn save_me(&self, me: &Me) -> Result<(), MirrorError> {
+        let text = serde_json::to_string(me).map_err(|e| MirrorError::Task(e.to_string()))?;
+        self.lock()
+            .reader()
+            .execute("UPDATE mirror_state SET me = ? WHERE id = 1", [text])?;
+        Ok(())
+    }
+
+    /// Applies one page of the feed and the cursor after it in one transaction. A page
+    /// from another epoch than the data already held replaces it (`reset`). Answers
+    /// how many objects changed.
+    pub fn apply_page(
+        &self,
+        feed: &ChangeFeed,
+        now: DateTime<Utc>,
+    ) -> Result<ApplyOutcome, MirrorError> {
+        let mut replica = self.lock();
+        let conn = replica.connection();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held: Option<String> = tx
+            .query_row("SELECT epoch FROM mirror_state WHERE id = 1", [], |row| {
+                row.get(0)
+            })
+            .optional()?
+            .flatten();
+        let replaced = held.as_deref().is_some_and(|epoch| epoch != feed.epoch);
+        if replaced {
+            Replica::clear(&tx)?;
+        }
+        Replica::apply(&tx, &feed.changes)?;
+        let synced_at = (!feed.more).then(|| now.to_rfc3339_opts(SecondsFormat::Secs, true));
+        tx.execute(
+            "UPDATE mirror_state SET epoch = ?, cursor = ?,
+                    complete = complete OR ?, synced_at = COALESCE(?, synced_at)
+             WHERE id = 1",
+            params![feed.epoch, feed.cursor, !feed.more, synced_at],
+        )?;
+        tx.commit()?;
+        Ok(ApplyOutcome {
+            replaced,
+            counts: ChangeCounts::of(&feed.changes),
+        })
+    }
+
+    /// Forgets all mirrored data (the outbox stays): the next sync is a full one.
+    pub fn reset(&self) -> Result<(), MirrorError> {
+        let mut replica = self.lock();
+        let conn = replica.connection();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Replica::clear(&tx)?;
+        tx.execute(
+            "UPDATE mirror_state SET epoch = NULL, cursor = 0, complete = 0 WHERE id = 1",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Fresh planner statistics after a full sync.
+    pub fn analyze(&self) -> Result<(), MirrorError> {
+        Ok(self.lock().analyze()?)
+    }
+
+    fn scope(&self) -> Result<Vec<i64>, MirrorError> {
+        Ok(self
+            .state()?
+            .me
+            .map(|me| me.organizations.iter().map(|o| o.id).collect())
+            .unwrap_or_default())
+    }
+
+    pub fn organizations(&self) -> Result<Vec<Organization>, MirrorError> {
+        let scope = self.scope()?;
+        Ok(self.lock().organizations(&scope)?)
+    }
+
+    pub fn activations(
+        &self,
+        query: &ActivationQuery,
+    ) -> Result<Page<ActivationSummary>, MirrorError> {
+        let scope = self.scope()?;
+        Ok(self.lock().activations(&scope, query)?)
+    }
+
+    pub fn activation(&self, number: i64) -> Result<ActivationDetail, MirrorError> {
+        let scope = self.scope()?;
+        Ok(self.lock().activation(&scope, number)?)
+    }
+
+    pub fn seats(&self, query: &SeatQuery, now: DateTime<Utc>) -> Result<Page<Seat>, MirrorError> {
+        let scope = self.scope()?;
+        Ok(self.lock().seats(&scope, query, now)?)
+    }
+
+    pub fn seat_summary(
+        &self,
+        organization: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SeatSummary>, MirrorError> {
+        let scope = self.scope()?;
+        Ok(self.lock().seat_summary(&scope, organization, now)?)
+    }
+
+    pub fn license_info(
+        &self,
+        organization: i64,
+        now: DateTime<Utc>,
+    ) -> Result<LicenseInfo, MirrorError> {
+        let scope = self.scope()?;
+        Ok(self.lock().license_info(&scope, organization, now)?)
+    }
+
+    /// The outbox SQL needs the connection; see `outbox`.
+    fn with_conn<T>(
+        &self,
+        work: impl FnOnce(&mut rusqlite::Connection) -> Result<T, MirrorError>,
+    ) -> Result<T, MirrorError> {
+        work(self.lock().connection())
+    }
+}
+
+/// What one applied page did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyOutcome {
+    /// The data came from another store than before and was replaced.
+    pub replaced: bool,
+    pub counts: ChangeCounts,
+}
+
+/// Changed objects by kind (what `licadm sync` prints).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChangeCounts {
+    pub organizations: u64,
+    pub activations: u64,
+    pub seats: u64,
+    pub capacity: u64,
+    /// Products and prices.
+    pub catalog: u64,
+    pub deleted: u64,
+}
+
+impl ChangeCounts {
+    pub fn of(changes: &[Change]) -> ChangeCounts {
+        let mut counts = ChangeCounts::default();
+        for change in changes {
+            let slot = match change {
+                Change::Organization(_) => &mut counts.organizations,
+                Change::Activation(_) => &mut counts.activations,
+                Change::Seat(_) => &mut counts.seats,
+                Change::Capacity(_) => &mut counts.capacity,
+                Change::Product(_) | Change::Price(_) => &mut counts.catalog,
+                Change::Deleted(_) => &mut counts.deleted,
+            };
+            *slot += 1;
+        }
+        counts
+    }
+
+    pub fn add(&mut self, other: ChangeCounts) {
+        self.organizations += other.organizations;
+        self.activations += other.activations;
+        self.seats += other.seats;
+        self.capacity += other.capacity;
+        self.catalog += other.catalog;
+        self.deleted += other.deleted;
+    }
+
+    pub fn total(&self) -> u64 {
+        self.organizations
+            + self.activations
+            + self.seats
+            + self.capacity
+            + self.catalog
+            + self.deleted
+    }
+}

@@ -1,0 +1,266 @@
+//! One sync: send the outbox in order, then pull the change feed from the mirror's
+//! cursor until it is current. Used by the console's background loop and by
+//! `licadm sync`.
+
+use super::outbox::{OutboxAction, OutboxItem, OutboxState};
+use super::{ChangeCounts, Mirror, MirrorError};
+use crate::client::feed::{CURSOR_GONE_CODE, FEED_MAX_LIMIT};
+use crate::client::{ApiClient, ClientError};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("{0}")]
+    Client(#[from] ClientError),
+    #[error("{0}")]
+    Mirror(#[from] MirrorError),
+}
+
+impl SyncError {
+    /// The portal could not be reached: the console is offline, not broken.
+    pub fn is_connection(&self) -> bool {
+        matches!(self, SyncError::Client(e) if e.is_connection())
+    }
+}
+
+/// Progress of the pull, for the console's indicator on the first (full) sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncProgress {
+    pub full: bool,
+    /// Objects received so far in this sync.
+    pub received: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    pub at: DateTime<Utc>,
+    /// Objects received, by kind.
+    pub counts: ChangeCounts,
+    /// This was a full sync (first one, or after the cursor was gone or the portal's
+    /// store was replaced).
+    pub full: bool,
+    pub cursor: i64,
+    pub flush: FlushReport,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlushReport {
+    /// Items the portal applied.
+    pub sent: u32,
+    /// Items the portal refused in this flush.
+    pub conflicts: Vec<OutboxItem>,
+    /// Still waiting (the portal went away mid-flush, or nothing was tried).
+    pub pending: usize,
+}
+
+/// Runs one sync. Sends the outbox first so the pull brings back their effects.
+pub async fn sync_once(
+    client: &ApiClient,
+    mirror: &Mirror,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Result<SyncReport, SyncError> {
+    let _only_one = mirror.sync_lock.lock().await;
+    let flush = flush_locked(client, mirror, None).await?;
+    let me = client.me().await?;
+    mirror.run(move |m| m.save_me(&me)).await?;
+
+    let mut counts = ChangeCounts::default();
+    let mut full = false;
+    let mut restarted = false;
+    let mut cursor;
+    loop {
+        let state = mirror.run(|m| m.state()).await?;
+        full |= !state.complete || state.cursor == 0;
+        let feed = match client.changes(state.cursor, FEED_MAX_LIMIT).await {
+            Err(ClientError::Api {
+                status: 410, code, ..
+            }) if code == CURSOR_GONE_CODE && !restarted => {
+                // The portal no longer has history back to our cursor: start over.
+                restarted = true;
+                mirror.run(|m| m.reset()).await?;
+                counts = ChangeCounts::default();
+                continue;
+            }
+            other => other?,
+        };
+        let now = Utc::now();
+        let more = feed.more;
+        cursor = feed.cursor;
+        let outcome = mirror.run(move |m| m.apply_page(&feed, now)).await?;
+        full |= outcome.replaced;
+        counts.add(outcome.counts);
+        progress(SyncProgress {
+            full,
+            received: counts.total(),
+        });
+        if !more {
+            break;
+        }
+    }
+    if full {
+        mirror.run(|m| m.analyze()).await?;
+    }
+    Ok(SyncReport {
+        at: Utc::now(),
+        counts,
+        full,
+        cursor,
+        flush,
+    })
+}
+
+/// The outcome of a write made through the mirror.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written<T> {
+    /// The portal applied it and answered.
+    Done(T),
+    /// The portal could not be reached: the write waits in the outbox.
+    Queued(OutboxItem),
+}
+
+/// A write from the console: queued durably first, then (after anything queued
+/// before it, in order) sent at once. Online, the caller gets the portal's answer or
+/// refusal as without a mirror; offline, the item stays queued and is sent by a later
+/// sync. A crash at any point leaves the item in the outbox, and its idempotency key
+/// makes a second send harmless.
+pub async fn write_through<T, Fut>(
+    client: &ApiClient,
+    mirror: &Mirror,
+    action: OutboxAction,
+    idempotency_key: String,
+    send: impl FnOnce(ApiClient, String) -> Fut,
+) -> Result<Written<T>, ClientError>
+where
+    Fut: Future<Output = Result<T, ClientError>>,
+{
+    let local = |e: MirrorError| ClientError::Local(e.to_string());
+    let key = idempotency_key.clone();
+    let item = mirror
+        .run(move |m| m.enqueue(&action, &key, Utc::now()))
+        .await
+        .map_err(local)?;
+    let _only_one = mirror.sync_lock.lock().await;
+    match flush_locked(client, mirror, Some(item.id)).await {
+        Ok(_) => {}
+        Err(SyncError::Client(e)) if !is_refusal(&e) => return Ok(Written::Queued(item)),
+        Err(SyncError::Client(e)) => return Err(e),
+        Err(SyncError::Mirror(e)) => return Err(local(e)),
+    }
+    let id = item.id;
+    match send(client.clone(), idempotency_key).await {
+        Ok(value) => {
+            mirror
+                .run(move |m| m.settle(id, OutboxState::Done, None, Utc::now()))
+                .await
+                .map_err(local)?;
+            Ok(Written::Done(value))
+        }
+        Err(error) if is_refusal(&error) => {
+            // Refused while the user is looking: shown where they are (as without a
+            // mirror), so it is not also listed as a conflict for later.
+            let message = error.to_string();
+            mirror
+                .run(move |m| m.settle(id, OutboxState::Done, Some(&message), Utc::now()))
+                .await
+                .map_err(local)?;
+            Err(error)
+        }
+        Err(error) => {
+            let message = error.to_string();
+            mirror
+                .run(move |m| m.settle(id, OutboxState::Pending, Some(&message), Utc::now()))
+                .await
+                .map_err(local)?;
+            Ok(Written::Queued(item))
+        }
+    }
+}
+
+/// Sends what is pending, in order, without pulling.
+pub async fn flush_outbox(client: &ApiClient, mirror: &Mirror) -> Result<FlushReport, SyncError> {
+    let _only_one = mirror.sync_lock.lock().await;
+    flush_locked(client, mirror, None).await
+}
+
+/// Sends pending items in order — only those queued before `before`, when given.
+async fn flush_locked(
+    client: &ApiClient,
+    mirror: &Mirror,
+    before: Option<i64>,
+) -> Result<FlushReport, SyncError> {
+    let mut pending = mirror.run(|m| m.pending()).await?;
+    if let Some(before) = before {
+        pending.retain(|item| item.id < before);
+    }
+    let mut report = FlushReport {
+        pending: pending.len(),
+        ..FlushReport::default()
+    };
+    for item in pending {
+        let outcome = send(client, &item).await;
+        let now = Utc::now();
+        let id = item.id;
+        match outcome {
+            Ok(()) => {
+                mirror
+                    .run(move |m| m.settle(id, OutboxState::Done, None, now))
+                    .await?;
+                report.sent += 1;
+                report.pending -= 1;
+            }
+            Err(error) if is_refusal(&error) => {
+                let message = error.to_string();
+                mirror
+                    .run(move |m| m.settle(id, OutboxState::Conflict, Some(&message), now))
+                    .await?;
+                report.pending -= 1;
+                report.conflicts.push(OutboxItem {
+                    state: OutboxState::Conflict,
+                    message: Some(error.to_string()),
+                    attempts: item.attempts + 1,
+                    ..item
+                });
+            }
+            Err(error) => {
+                // Not refused, just not delivered: keep it, and everything after it,
+                // in order for the next try.
+                let message = error.to_string();
+                mirror
+                    .run(move |m| m.settle(id, OutboxState::Pending, Some(&message), now))
+                    .await?;
+                return Err(error.into());
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The portal looked at the request and said no: retrying the same request cannot
+/// succeed. A 401 is not one (the token may be fixed); neither is a 5xx.
+fn is_refusal(error: &ClientError) -> bool {
+    match error {
+        ClientError::Rejected { .. } => true,
+        ClientError::Api { status, .. } => (400..500).contains(status) && *status != 401,
+        _ => false,
+    }
+}
+
+async fn send(client: &ApiClient, item: &OutboxItem) -> Result<(), ClientError> {
+    let key = Some(item.idempotency_key.as_str());
+    match &item.action {
+        OutboxAction::Bind { seat, email } => client.bind_seat(*seat, email, key).await.map(drop),
+        OutboxAction::Unbind { seat } => client.unbind_seat(*seat, key).await.map(drop),
+        OutboxAction::Retry { number } => client.retry(*number, key).await.map(drop),
+        OutboxAction::Emergency { request } => client
+            .request_emergency_license(request, key)
+            .await
+            .map(drop),
+        OutboxAction::Activate {
+            organization,
+            serials,
+        } => client
+            .create_activations(*organization, serials, &item.idempotency_key)
+            .await
+            .map(drop),
+    }
+}

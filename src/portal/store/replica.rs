@@ -1,0 +1,237 @@
+//! Writing the change feed into a replica: a file with the portal's own schema, so the
+//! portal's queries answer from it exactly as they answer from the portal's store.
+//!
+//! A replica holds only what one token may see and receives objects in feed order, in
+//! which an activation may arrive before the organization it belongs to (the
+//! organization changed later). Foreign keys are therefore off on replica connections,
+//! and the change-tracking triggers are dropped: a replica feeds nobody.
+
+use super::{StoreError, date_to_sql, timestamp_to_sql};
+use crate::client::feed::{
+    ActivationRecord, CapacityRecord, Change, DeletedRecord, ObjectKind, PriceRecord, SeatRecord,
+};
+use crate::client::wire::{Organization, ProductRef};
+use crate::domain::Kopecks;
+use rusqlite::{Connection, params};
+
+/// Makes a freshly migrated connection a replica connection (see the module note).
+pub fn prepare(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'track\\_%' ESCAPE '\\'")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for name in triggers {
+        // Names come from sqlite_master, not from input; quoted all the same.
+        conn.execute_batch(&format!(
+            "DROP TRIGGER IF EXISTS \"{}\"",
+            name.replace('"', "")
+        ))?;
+    }
+    Ok(())
+}
+
+/// Empties every mirrored table (before a full sync that replaces the replica).
+pub fn clear(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "DELETE FROM activation_lines; DELETE FROM activations; DELETE FROM seats;
+         DELETE FROM emergency_licenses; DELETE FROM capacity; DELETE FROM models;
+         DELETE FROM products; DELETE FROM organizations;",
+    )?;
+    Ok(())
+}
+
+/// Applies one change: the object's whole state replaces what the replica had.
+pub fn apply(conn: &Connection, change: &Change) -> Result<(), StoreError> {
+    match change {
+        Change::Organization(org) => put_organization(conn, org),
+        Change::Product(product) => put_product(conn, product),
+        Change::Price(price) => put_price(conn, price),
+        Change::Activation(activation) => put_activation(conn, activation),
+        Change::Seat(seat) => put_seat(conn, seat),
+        Change::Capacity(capacity) => put_capacity(conn, capacity),
+        Change::Deleted(deleted) => delete(conn, deleted),
+    }
+}
+
+fn put_organization(conn: &Connection, org: &Organization) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO organizations (id, name, inn, kpp, offer_accepted_at, activation_blocked)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        org.id,
+        org.name,
+        org.inn,
+        org.kpp,
+        org.offer_accepted_at.map(timestamp_to_sql),
+        org.activation_blocked,
+    ])?;
+    Ok(())
+}
+
+fn put_product(conn: &Connection, product: &ProductRef) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT OR REPLACE INTO products (id, name) VALUES (?, ?)")?
+        .execute(params![product.id, product.name])?;
+    Ok(())
+}
+
+fn put_price(conn: &Connection, price: &PriceRecord) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO models (id, vendor, name, price_kopecks, retail_kopecks)
+         VALUES (?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        price.id,
+        price.vendor.id(),
+        price.model,
+        price.price.0,
+        price.retail_price.0
+    ])?;
+    Ok(())
+}
+
+fn put_activation(conn: &Connection, activation: &ActivationRecord) -> Result<(), StoreError> {
+    let total: Kopecks = activation.lines.iter().map(|line| line.price).sum();
+    conn.prepare_cached("DELETE FROM activation_lines WHERE activation_number = ?")?
+        .execute([activation.number])?;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO activations (number, organization_id, vendor, status, license_count,
+                                             total_cost, created_at, completed_at, error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        activation.number,
+        activation.organization,
+        activation.vendor.id(),
+        activation.status.as_api(),
+        activation.lines.len() as i64,
+        total.0,
+        timestamp_to_sql(activation.created_at),
+        activation.completed_at.map(timestamp_to_sql),
+        activation.error,
+    ])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO activation_lines (activation_number, serial, model, current_until, new_until, price)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )?;
+    for line in &activation.lines {
+        stmt.execute(params![
+            activation.number,
+            line.serial,
+            line.model,
+            line.current_until.map(date_to_sql),
+            date_to_sql(line.new_until),
+            line.price.0,
+        ])?;
+    }
+    Ok(())
+}
+
+fn put_seat(conn: &Connection, seat: &SeatRecord) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO seats (id, organization_id, product_id, email, valid_from, valid_until)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        seat.id,
+        seat.organization,
+        seat.product,
+        seat.email,
+        date_to_sql(seat.valid_from),
+        date_to_sql(seat.valid_until),
+    ])?;
+    Ok(())
+}
+
+fn put_capacity(conn: &Connection, capacity: &CapacityRecord) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO capacity (organization_id, product_id, support_until, accounts_max,
+                                          external_connections_max, max_raised_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        capacity.organization,
+        capacity.product,
+        capacity.support_until.map(date_to_sql),
+        capacity.accounts_max,
+        capacity.external_connections_max,
+        capacity.max_raised_at.map(timestamp_to_sql),
+    ])?;
+    conn.prepare_cached(
+        "DELETE FROM emergency_licenses WHERE organization_id = ? AND product_id = ?",
+    )?
+    .execute(params![capacity.organization, capacity.product])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO emergency_licenses (id, organization_id, product_id, requested_at, valid_from,
+                                         valid_until, accounts)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    for emergency in &capacity.emergency {
+        stmt.execute(params![
+            emergency.id,
+            capacity.organization,
+            capacity.product,
+            timestamp_to_sql(emergency.requested_at),
+            date_to_sql(emergency.valid_from),
+            date_to_sql(emergency.valid_until),
+            emergency.accounts,
+        ])?;
+    }
+    Ok(())
+}
+
+fn delete(conn: &Connection, deleted: &DeletedRecord) -> Result<(), StoreError> {
+    let id = || {
+        deleted
+            .key
+            .parse::<i64>()
+            .map_err(|_| StoreError::BadValue {
+                column: "changes.key",
+                value: deleted.key.clone(),
+            })
+    };
+    match deleted.object {
+        ObjectKind::Organization => {
+            conn.execute("DELETE FROM organizations WHERE id = ?", [id()?])?;
+        }
+        ObjectKind::Product => {
+            conn.execute("DELETE FROM products WHERE id = ?", [&deleted.key])?;
+        }
+        ObjectKind::Price => {
+            conn.execute("DELETE FROM models WHERE id = ?", [id()?])?;
+        }
+        ObjectKind::Activation => {
+            let number = id()?;
+            conn.execute(
+                "DELETE FROM activation_lines WHERE activation_number = ?",
+                [number],
+            )?;
+            conn.execute("DELETE FROM activations WHERE number = ?", [number])?;
+        }
+        ObjectKind::Seat => {
+            conn.execute("DELETE FROM seats WHERE id = ?", [id()?])?;
+        }
+        ObjectKind::Capacity => {
+            let Some((organization, product)) = deleted.key.split_once(':') else {
+                return Err(StoreError::BadValue {
+                    column: "changes.key",
+                    value: deleted.key.clone(),
+                });
+            };
+            let organization: i64 = organization.parse().map_err(|_| StoreError::BadValue {
+                column: "changes.key",
+                value: deleted.key.clone(),
+            })?;
+            conn.execute(
+                "DELETE FROM emergency_licenses WHERE organization_id = ? AND product_id = ?",
+                params![organization, product],
+            )?;
+            conn.execute(
+                "DELETE FROM capacity WHERE organization_id = ? AND product_id = ?",
+                params![organization, product],
+            )?;
+        }
+    }
+    Ok(())
+}
