@@ -59,11 +59,39 @@ pub async fn sync_once(
     mirror: &Mirror,
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
 ) -> Result<SyncReport, SyncError> {
+    sync_in_pages(client, mirror, FEED_MAX_LIMIT, progress).await
+}
+
+/// [`sync_once`] with pages of `page_size` objects (tests use small pages to cut a
+/// sync between pages).
+pub async fn sync_in_pages(
+    client: &ApiClient,
+    mirror: &Mirror,
+    page_size: u32,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Result<SyncReport, SyncError> {
     let _only_one = mirror.sync_lock.lock().await;
     let flush = flush_locked(client, mirror, None).await?;
     let me = client.me().await?;
     mirror.run(move |m| m.save_me(&me)).await?;
+    let (counts, full, cursor) = pull_locked(client, mirror, page_size, progress).await?;
+    Ok(SyncReport {
+        at: Utc::now(),
+        counts,
+        full,
+        cursor,
+        flush,
+    })
+}
 
+/// Pulls the feed from the mirror's cursor until current (the caller holds the lock).
+/// Answers the objects received, whether it was a full sync, and the new cursor.
+async fn pull_locked(
+    client: &ApiClient,
+    mirror: &Mirror,
+    page_size: u32,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Result<(ChangeCounts, bool, i64), SyncError> {
     let mut counts = ChangeCounts::default();
     let mut full = false;
     let mut restarted = false;
@@ -71,7 +99,7 @@ pub async fn sync_once(
     loop {
         let state = mirror.run(|m| m.state()).await?;
         full |= !state.complete || state.cursor == 0;
-        let feed = match client.changes(state.cursor, FEED_MAX_LIMIT).await {
+        let feed = match client.changes(state.cursor, page_size).await {
             Err(ClientError::Api {
                 status: 410, code, ..
             }) if code == CURSOR_GONE_CODE && !restarted => {
@@ -100,13 +128,7 @@ pub async fn sync_once(
     if full {
         mirror.run(|m| m.analyze()).await?;
     }
-    Ok(SyncReport {
-        at: Utc::now(),
-        counts,
-        full,
-        cursor,
-        flush,
-    })
+    Ok((counts, full, cursor))
 }
 
 /// The outcome of a write made through the mirror.
@@ -153,6 +175,11 @@ where
                 .run(move |m| m.settle(id, OutboxState::Done, None, Utc::now()))
                 .await
                 .map_err(local)?;
+            // Read your own write: what the screens re-read next comes from the mirror.
+            // Only a mirror that has completed a full sync is read from, so pull then.
+            if mirror.run(|m| m.state()).await.is_ok_and(|s| s.complete) {
+                let _ = pull_locked(client, mirror, FEED_MAX_LIMIT, &|_| {}).await;
+            }
             Ok(Written::Done(value))
         }
         Err(error) if is_refusal(&error) => {

@@ -7,6 +7,7 @@ pub struct PortalProcess {
     child: Child,
     pub url: String,
     pub db: std::path::PathBuf,
+    extra_args: Vec<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -15,9 +16,39 @@ impl PortalProcess {
     pub fn start_demo(extra_args: &[&str]) -> PortalProcess {
         let dir = tempfile::tempdir().expect("temp dir for the portal store");
         let db = dir.path().join("portal.sqlite");
+        let extra_args: Vec<String> = extra_args.iter().map(|a| a.to_string()).collect();
+        let (child, url) = spawn_serve(&db, "127.0.0.1:0", &extra_args);
+        PortalProcess {
+            child,
+            url,
+            db,
+            extra_args,
+            _dir: dir,
+        }
+    }
+
+    /// Kills the portal process (the link is gone; the store stays).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the portal again on the same address and store, as after an outage.
+    pub fn restart(&mut self) {
+        self.stop();
+        let address = self.url.trim_start_matches("http://").to_string();
+        let (child, url) = spawn_serve(&self.db, &address, &self.extra_args);
+        assert_eq!(url, self.url, "the portal came back on its address");
+        self.child = child;
+    }
+}
+
+/// `licadm serve` on `listen` (the demo fills a new store), waiting for its address line.
+fn spawn_serve(db: &std::path::Path, listen: &str, extra_args: &[String]) -> (Child, String) {
+    {
         let mut child = Command::new(super::licadm_bin())
-            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "--db"])
-            .arg(&db)
+            .args(["serve", "--listen", listen, "--demo", "--db"])
+            .arg(db)
             .args(extra_args)
             .env("LICADM_LOG", "warn")
             .stdout(Stdio::piped())
@@ -36,14 +67,11 @@ impl PortalProcess {
             .filter(|u| u.starts_with("http://"))
             .unwrap_or_else(|| panic!("portal did not print its address, got {first_line:?}"))
             .to_string();
-        PortalProcess {
-            child,
-            url,
-            db,
-            _dir: dir,
-        }
+        (child, url)
     }
+}
 
+impl PortalProcess {
     /// `licadm token create` against this portal's store.
     pub fn token(&self, role: &str, organizations: &[i64]) -> String {
         let mut cmd = Command::new(super::licadm_bin());

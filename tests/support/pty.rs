@@ -13,6 +13,8 @@ pub struct PtyConsole {
     writer: Arc<Mutex<Box<dyn Write + Send>>>,
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
+    /// The offline mirror's cache directory, unless the test chose one.
+    _cache: Option<tempfile::TempDir>,
 }
 
 impl PtyConsole {
@@ -42,6 +44,12 @@ impl PtyConsole {
         cmd.env_remove("NO_COLOR");
         // Never pick up the developer's own config.
         cmd.env("LICADM_CONFIG", "/nonexistent/licadm-test-config.toml");
+        // Nor write mirrors into the developer's cache.
+        let cache = (!env.iter().any(|(k, _)| *k == "LICADM_CACHE_DIR")).then(|| {
+            let dir = tempfile::tempdir().expect("temp cache dir");
+            cmd.env("LICADM_CACHE_DIR", dir.path());
+            dir
+        });
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -91,6 +99,7 @@ impl PtyConsole {
             writer,
             child,
             _master: pair.master,
+            _cache: cache,
         }
     }
 

@@ -6,6 +6,7 @@ use crate::mirror::OutboxAction;
 
 pub const ONLINE: Tr = Tr::new("в сети", "online");
 pub const OFFLINE: Tr = Tr::new("нет связи", "offline");
+pub const CONNECTING: Tr = Tr::new("подключение…", "connecting…");
 pub const NEVER_SYNCED: Tr = Tr::new("не синхронизировано", "not synced yet");
 
 /// "12 s" / "3 min" / "2 h" / "4 d": coarse, so the line does not churn.

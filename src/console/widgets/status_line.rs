@@ -71,7 +71,7 @@ fn mirror_state(state: &State, sync: &SyncView) -> (String, Style) {
         let (mark, word) = match sync.online {
             Some(true) => ("●", tr::ONLINE.get(lang)),
             Some(false) => ("✕", tr::OFFLINE.get(lang)),
-            None => ("○", tr::ONLINE.get(lang)),
+            None => ("○", tr::CONNECTING.get(lang)),
         };
         let age = match sync.synced_at {
             Some(at) => tr::synced_ago(lang, (sync.now - at).num_seconds()),
