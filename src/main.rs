@@ -292,6 +292,11 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
         || std::env::var_os("TERM").is_some_and(|v| v == "dumb");
     let theme = args.theme.clone().or_else(|| file.theme.clone());
+    let key_overrides = file.key_overrides();
+    let config_file = config_path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "config.toml".into());
     let ascii = args.ascii
         || !licadm::console::glyphs::locale_is_utf8(
             std::env::var("LC_ALL").ok().as_deref(),
@@ -337,6 +342,8 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
             theme,
             ascii,
             sync_interval: std::time::Duration::from_secs(sync_interval),
+            key_overrides,
+            config_file,
         },
     )
     .await

@@ -42,7 +42,7 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     if state.front() == Front::NewActivation
         && let Some(flow) = state.new_activation.as_mut()
     {
-        let outcome = flow.on_key(event, &state.organizations, state.lang);
+        let outcome = flow.on_key(event, &state.organizations, state.lang, &state.keymap);
         return apply_outcome(state, outcome);
     }
     if let Some(detail) = state.detail.as_mut() {
@@ -50,7 +50,7 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
             detail.search_key(event);
             return Vec::new();
         }
-        return match keymap::lookup(detail::BINDINGS, event) {
+        return match state.keymap.lookup(detail::BINDINGS, event) {
             Some(DetailAction::Help) => {
                 state.help_open = true;
                 Vec::new()
@@ -78,13 +78,13 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     if state.list.search_input.is_some() {
         return state.list.search_key(event, &mut state.request_ids);
     }
-    if let Some(key) = keymap::lookup(MIRROR_BINDINGS, event) {
+    if let Some(key) = state.keymap.lookup(MIRROR_BINDINGS, event) {
         return super::mirror::on_mirror_key(state, key);
     }
-    if let Some(tab) = keymap::lookup(TAB_BINDINGS, event) {
+    if let Some(tab) = state.keymap.lookup(TAB_BINDINGS, event) {
         return super::tabbed::switch_tab(state, tab);
     }
-    match keymap::lookup(activations::BINDINGS, event) {
+    match state.keymap.lookup(activations::BINDINGS, event) {
         Some(ListAction::Help) => {
             state.help_open = true;
             Vec::new()

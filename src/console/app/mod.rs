@@ -15,7 +15,7 @@ pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
 use super::data::DataError;
 use super::i18n;
-use super::keymap;
+use super::keymap::Keymap;
 use super::screens::activations::{self, ActivationsScreen};
 use super::screens::audit::AuditOverlay;
 use super::screens::capacity::CapacityScreen;
@@ -38,6 +38,7 @@ use crate::mirror::sync::{SyncProgress, SyncReport};
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What the runtime should do; results come back as `Msg`s.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,6 +345,9 @@ pub struct State {
     pub notice: Option<String>,
     pub request_ids: RequestIds,
     pub polling: Polling,
+    /// The keys in force (defaults with the config file's overrides), built once at
+    /// start. Shared, so cloning the state for change detection stays cheap.
+    pub keymap: Arc<Keymap>,
 }
 
 /// Which screen is in front.
@@ -385,6 +389,7 @@ impl State {
             notice: None,
             request_ids: RequestIds::default(),
             polling: Polling::default(),
+            keymap: Arc::new(Keymap::default()),
         }
     }
 
@@ -411,6 +416,7 @@ impl State {
             organizations: &self.organizations,
             today: self.today,
             theme: &self.theme,
+            keymap: &self.keymap,
         }
     }
 
@@ -467,51 +473,50 @@ impl State {
 
     /// Help entries of the screen in front (the tab keys too where they work).
     pub fn help_entries(&self) -> Vec<(String, &'static str)> {
-        let lang = self.lang;
+        let (lang, keymap) = (self.lang, &*self.keymap);
         if let Some(audit) = &self.audit {
-            return keymap::help_entries(audit.bindings(), lang);
+            return keymap.help_entries(audit.bindings(), lang);
         }
         if mirror::outbox_in_front(self) {
-            return keymap::help_entries(super::screens::outbox::BINDINGS, lang);
+            return keymap.help_entries(super::screens::outbox::BINDINGS, lang);
         }
         let mut entries = match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap::help_entries(flow.bindings(), lang),
-            (Front::Detail, _) => keymap::help_entries(detail::BINDINGS, lang),
-            (Front::Seats, _) => keymap::help_entries(self.seats.bindings(), lang),
-            (Front::Capacity, _) => keymap::help_entries(self.capacity.bindings(), lang),
-            (Front::Keys, _) => keymap::help_entries(self.keys.bindings(), lang),
-            _ => keymap::help_entries(activations::BINDINGS, lang),
+            (Front::NewActivation, Some(flow)) => keymap.help_entries(flow.bindings(), lang),
+            (Front::Detail, _) => keymap.help_entries(detail::BINDINGS, lang),
+            (Front::Seats, _) => keymap.help_entries(self.seats.bindings(), lang),
+            (Front::Capacity, _) => keymap.help_entries(self.capacity.bindings(), lang),
+            (Front::Keys, _) => keymap.help_entries(self.keys.bindings(), lang),
+            _ => keymap.help_entries(activations::BINDINGS, lang),
         };
-        if matches!(self.front(), Front::List | Front::Seats | Front::Capacity) {
-            entries.extend(keymap::help_entries(
-                super::screens::tabs::TAB_BINDINGS,
-                lang,
-            ));
+        if self.globals_active() {
+            entries.extend(keymap.help_entries(super::screens::tabs::TAB_BINDINGS, lang));
             if self.sync.is_some() {
-                entries.extend(keymap::help_entries(
-                    super::screens::outbox::MIRROR_BINDINGS,
-                    lang,
-                ));
+                entries.extend(keymap.help_entries(super::screens::outbox::MIRROR_BINDINGS, lang));
             }
         }
         entries
     }
 
+    /// The tab keys (and, with a mirror, `O`/`S`) work on the screen in front.
+    fn globals_active(&self) -> bool {
+        matches!(self.front(), Front::List | Front::Seats | Front::Capacity)
+    }
+
     pub fn hint_entries(&self) -> Vec<(String, &'static str)> {
-        let lang = self.lang;
+        let (lang, keymap) = (self.lang, &*self.keymap);
         if let Some(audit) = &self.audit {
-            return keymap::hint_entries(audit.bindings(), lang);
+            return keymap.hint_entries(audit.bindings(), lang);
         }
         if mirror::outbox_in_front(self) {
-            return keymap::hint_entries(super::screens::outbox::BINDINGS, lang);
+            return keymap.hint_entries(super::screens::outbox::BINDINGS, lang);
         }
         match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap::hint_entries(flow.bindings(), lang),
-            (Front::Detail, _) => keymap::hint_entries(detail::BINDINGS, lang),
-            (Front::Seats, _) => keymap::hint_entries(self.seats.bindings(), lang),
-            (Front::Capacity, _) => keymap::hint_entries(self.capacity.bindings(), lang),
-            (Front::Keys, _) => keymap::hint_entries(self.keys.bindings(), lang),
-            _ => keymap::hint_entries(activations::BINDINGS, lang),
+            (Front::NewActivation, Some(flow)) => keymap.hint_entries(flow.bindings(), lang),
+            (Front::Detail, _) => keymap.hint_entries(detail::BINDINGS, lang),
+            (Front::Seats, _) => keymap.hint_entries(self.seats.bindings(), lang),
+            (Front::Capacity, _) => keymap.hint_entries(self.capacity.bindings(), lang),
+            (Front::Keys, _) => keymap.hint_entries(self.keys.bindings(), lang),
+            _ => keymap.hint_entries(activations::BINDINGS, lang),
         }
     }
 }

@@ -16,6 +16,7 @@ macro_rules! ctx {
             organizations: &$state.organizations,
             today: $state.today,
             theme: &$state.theme,
+            keymap: &$state.keymap,
         }
     };
 }
@@ -67,7 +68,7 @@ pub(super) fn on_audit_key(state: &mut State, event: &KeyEvent) -> Vec<Command> 
     let Some(overlay) = state.audit.as_mut() else {
         return Vec::new();
     };
-    let (close, commands) = overlay.on_key(event, &mut state.request_ids);
+    let (close, commands) = overlay.on_key(event, &state.keymap, &mut state.request_ids);
     if close {
         state.audit = None;
     }

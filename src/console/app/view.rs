@@ -34,6 +34,7 @@ pub fn view(state: &State, frame: &mut Frame) {
             state.tab,
             state.lang,
             theme,
+            &state.keymap,
             frame,
             Rect::new(area.x, area.y, area.width, 1),
         );

@@ -453,6 +453,7 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
 
 pub mod capacity;
 pub mod history;
+pub mod keymap;
 pub mod keys;
 pub mod seats;
 pub mod sync;

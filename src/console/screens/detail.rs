@@ -38,17 +38,17 @@ pub enum DetailAction {
 /// The detail's keys, declared once: dispatch, hint line and help all read this.
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding<DetailAction>] = &[
-    bind(&[Char('j'), Down], DetailAction::Down, Tr::new("следующая строка", "next line"), None),
-    bind(&[Char('k'), Up], DetailAction::Up, Tr::new("предыдущая строка", "previous line"), None),
-    bind(&[Char('g'), Home], DetailAction::FirstLine, Tr::new("первая строка", "first line"), None),
-    bind(&[Char('G'), End], DetailAction::LastLine, Tr::new("последняя строка", "last line"), None),
-    bind(&[Char('/')], DetailAction::Search, Tr::new("поиск по серийному номеру", "search by serial number"), Some(Tr::new("поиск по СН", "search serial"))),
-    bind(&[Char('r')], DetailAction::Refresh, Tr::new("обновить статус", "refresh status"), Some(Tr::new("обновить", "refresh"))),
-    bind(&[Char('R')], DetailAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), Some(Tr::new("повторить", "retry"))),
-    bind(&[Char('s')], DetailAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), Some(Tr::new("скачать", "download"))),
-    bind(&[Char('h')], DetailAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), Some(Tr::new("история", "history"))),
-    bind(&[Char('?')], DetailAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
-    bind(&[Esc, Char('q')], DetailAction::Back, Tr::new("назад к списку", "back to the list"), Some(Tr::new("назад", "back"))),
+    bind("detail.down", &[Char('j'), Down], DetailAction::Down, Tr::new("следующая строка", "next line"), None),
+    bind("detail.up", &[Char('k'), Up], DetailAction::Up, Tr::new("предыдущая строка", "previous line"), None),
+    bind("detail.first_line", &[Char('g'), Home], DetailAction::FirstLine, Tr::new("первая строка", "first line"), None),
+    bind("detail.last_line", &[Char('G'), End], DetailAction::LastLine, Tr::new("последняя строка", "last line"), None),
+    bind("detail.search", &[Char('/')], DetailAction::Search, Tr::new("поиск по серийному номеру", "search by serial number"), Some(Tr::new("поиск по СН", "search serial"))),
+    bind("detail.refresh", &[Char('r')], DetailAction::Refresh, Tr::new("обновить статус", "refresh status"), Some(Tr::new("обновить", "refresh"))),
+    bind("detail.retry", &[Char('R')], DetailAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), Some(Tr::new("повторить", "retry"))),
+    bind("detail.save_license", &[Char('s')], DetailAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), Some(Tr::new("скачать", "download"))),
+    bind("detail.history", &[Char('h')], DetailAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), Some(Tr::new("история", "history"))),
+    bind("detail.help", &[Char('?')], DetailAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
+    bind("detail.back", &[Esc, Char('q')], DetailAction::Back, Tr::new("назад к списку", "back to the list"), Some(Tr::new("назад", "back"))),
 ];
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod capacity;
 pub mod detail;
 pub mod keys;
+pub mod keytables;
 pub mod new_activation;
 pub mod outbox;
 pub mod paged;
@@ -15,6 +16,7 @@ use crate::client::wire::{Organization, Role};
 use crate::console::app::Command;
 use crate::console::data::DataError;
 use crate::console::i18n::{self, Tr};
+use crate::console::keymap::Keymap;
 use crate::console::theme::Theme;
 use crate::domain::Lang;
 use chrono::NaiveDate;
@@ -71,6 +73,8 @@ pub struct Ctx<'a> {
     pub organizations: &'a [Organization],
     pub today: NaiveDate,
     pub theme: &'a Theme,
+    /// The keys in force: every screen looks its keys up through it.
+    pub keymap: &'a Keymap,
 }
 
 impl Ctx<'_> {
