@@ -4,8 +4,10 @@
 //! This module holds the types and `update`'s dispatch; keys and paste are handled in
 //! `input`, the answers to commands in `results`, and drawing in `view`.
 
+mod bindings;
 mod input;
 mod mirror;
+mod palette;
 mod results;
 mod tabbed;
 mod view;
@@ -16,13 +18,14 @@ pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 use super::data::DataError;
 use super::i18n;
 use super::keymap::Keymap;
-use super::screens::activations::{self, ActivationsScreen};
+use super::screens::activations::ActivationsScreen;
 use super::screens::audit::AuditOverlay;
 use super::screens::capacity::CapacityScreen;
-use super::screens::detail::{self, DetailScreen};
+use super::screens::detail::DetailScreen;
 use super::screens::keys::KeysScreen;
 use super::screens::new_activation::NewActivation;
 use super::screens::outbox::OutboxOverlay;
+use super::screens::palette::Palette;
 use super::screens::seats::SeatsScreen;
 use super::screens::{Ctx, Tab};
 use super::theme::Theme;
@@ -32,7 +35,7 @@ use crate::client::wire::{
     ProductCapacity, Role, Seat, SeatQuery, SeatSummary, ServerLicense, SigningKeyInfo, User,
 };
 use crate::domain::offline::InstallationId;
-use crate::domain::{ActivationStatus, Lang, ProductKey};
+use crate::domain::{ActivationStatus, Lang, ProductKey, Serial};
 use crate::mirror::OutboxItem;
 use crate::mirror::sync::{SyncProgress, SyncReport};
 use chrono::NaiveDate;
@@ -335,6 +338,11 @@ pub struct State {
     /// An object's history, on top of whatever is in front.
     pub audit: Option<AuditOverlay>,
     pub help_open: bool,
+    /// The `:` command palette, on top of the screen it was opened on.
+    pub palette: Option<Palette>,
+    /// `:sn`: the list request that searches for the serial; when it finds exactly one
+    /// activation, that one opens with its lines filtered to the serial.
+    pub serial_jump: Option<(u64, Serial)>,
     /// Mirror mode only: sync state for the status line.
     pub sync: Option<SyncView>,
     /// Mirror mode: pending and refused writes (marked in the lists).
@@ -382,6 +390,8 @@ impl State {
             keys,
             audit: None,
             help_open: false,
+            palette: None,
+            serial_jump: None,
             sync: None,
             outbox: Vec::new(),
             outbox_overlay: None,
@@ -448,7 +458,8 @@ impl State {
         let detail = self
             .detail
             .as_ref()
-            .is_some_and(|d| d.summary().status == ActivationStatus::InProgress);
+            .and_then(|d| d.summary())
+            .is_some_and(|s| s.status == ActivationStatus::InProgress);
         list || detail
     }
 
@@ -468,55 +479,6 @@ impl State {
                 self.last_error = Some(i18n::request_error(self.lang, error));
                 self.notice = None;
             }
-        }
-    }
-
-    /// Help entries of the screen in front (the tab keys too where they work).
-    pub fn help_entries(&self) -> Vec<(String, &'static str)> {
-        let (lang, keymap) = (self.lang, &*self.keymap);
-        if let Some(audit) = &self.audit {
-            return keymap.help_entries(audit.bindings(), lang);
-        }
-        if mirror::outbox_in_front(self) {
-            return keymap.help_entries(super::screens::outbox::BINDINGS, lang);
-        }
-        let mut entries = match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap.help_entries(flow.bindings(), lang),
-            (Front::Detail, _) => keymap.help_entries(detail::BINDINGS, lang),
-            (Front::Seats, _) => keymap.help_entries(self.seats.bindings(), lang),
-            (Front::Capacity, _) => keymap.help_entries(self.capacity.bindings(), lang),
-            (Front::Keys, _) => keymap.help_entries(self.keys.bindings(), lang),
-            _ => keymap.help_entries(activations::BINDINGS, lang),
-        };
-        if self.globals_active() {
-            entries.extend(keymap.help_entries(super::screens::tabs::TAB_BINDINGS, lang));
-            if self.sync.is_some() {
-                entries.extend(keymap.help_entries(super::screens::outbox::MIRROR_BINDINGS, lang));
-            }
-        }
-        entries
-    }
-
-    /// The tab keys (and, with a mirror, `O`/`S`) work on the screen in front.
-    fn globals_active(&self) -> bool {
-        matches!(self.front(), Front::List | Front::Seats | Front::Capacity)
-    }
-
-    pub fn hint_entries(&self) -> Vec<(String, &'static str)> {
-        let (lang, keymap) = (self.lang, &*self.keymap);
-        if let Some(audit) = &self.audit {
-            return keymap.hint_entries(audit.bindings(), lang);
-        }
-        if mirror::outbox_in_front(self) {
-            return keymap.hint_entries(super::screens::outbox::BINDINGS, lang);
-        }
-        match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap.hint_entries(flow.bindings(), lang),
-            (Front::Detail, _) => keymap.hint_entries(detail::BINDINGS, lang),
-            (Front::Seats, _) => keymap.hint_entries(self.seats.bindings(), lang),
-            (Front::Capacity, _) => keymap.hint_entries(self.capacity.bindings(), lang),
-            (Front::Keys, _) => keymap.hint_entries(self.keys.bindings(), lang),
-            _ => keymap.hint_entries(activations::BINDINGS, lang),
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::{Front, State};
 use crate::console::i18n;
 use crate::console::screens::{
-    activations, audit, capacity, detail, keys, new_activation, outbox, seats, tabs,
+    activations, audit, capacity, detail, keys, new_activation, outbox, palette, seats, tabs,
 };
 use crate::console::widgets;
 use ratatui::Frame;
@@ -111,6 +111,15 @@ pub fn view(state: &State, frame: &mut Frame) {
         .filter(|_| state.audit.is_none())
     {
         outbox::render(overlay, &state.outbox, state.lang, theme, frame);
+    }
+    if let Some(open) = &state.palette {
+        // Over the screen it was opened on; the prompt takes the key-hint row.
+        let items = state.palette_items();
+        let hints = state.hint_entries();
+        if let Some(position) = palette::render(open, &items, &hints, state.lang, theme, frame) {
+            frame.set_cursor_position(position);
+        }
+        return;
     }
     if state.help_open {
         let screen = if state.audit.is_some() {

@@ -455,6 +455,7 @@ pub mod capacity;
 pub mod history;
 pub mod keymap;
 pub mod keys;
+pub mod palette;
 pub mod seats;
 pub mod sync;
 pub mod tabs;

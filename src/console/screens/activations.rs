@@ -48,6 +48,8 @@ pub enum ListAction {
     /// Handled by the app: download the selected done activation's license file.
     SaveLicense,
     Help,
+    /// Handled by the app: the `:` command palette.
+    Palette,
     Quit,
 }
 
@@ -76,6 +78,7 @@ pub const BINDINGS: &[Binding<ListAction>] = &[
     bind("list.refresh", &[Char('r')], ListAction::Refresh, Tr::new("обновить", "refresh"), None),
     bind("list.retry", &[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), None),
     bind("list.save_license", &[Char('L')], ListAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), None),
+    bind("list.palette", &[Char(':')], ListAction::Palette, Tr::new("команды: поиск действия, act N, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("list.help", &[Char('?')], ListAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("list.quit", &[Char('q'), Esc], ListAction::Quit, Tr::new("выход", "quit"), Some(Tr::new("выход", "quit"))),
 ];
@@ -219,6 +222,7 @@ impl ActivationsScreen {
             ListAction::Refresh => return vec![self.fetch(ids)],
             ListAction::Open
             | ListAction::Help
+            | ListAction::Palette
             | ListAction::Quit
             | ListAction::NewActivation
             | ListAction::Retry

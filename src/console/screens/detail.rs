@@ -31,6 +31,8 @@ pub enum DetailAction {
     SaveLicense,
     /// Handled by the app: the activation's history.
     History,
+    /// Handled by the app: the `:` command palette.
+    Palette,
     Help,
     Back,
 }
@@ -47,6 +49,7 @@ pub const BINDINGS: &[Binding<DetailAction>] = &[
     bind("detail.retry", &[Char('R')], DetailAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), Some(Tr::new("повторить", "retry"))),
     bind("detail.save_license", &[Char('s')], DetailAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), Some(Tr::new("скачать", "download"))),
     bind("detail.history", &[Char('h')], DetailAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), Some(Tr::new("история", "history"))),
+    bind("detail.palette", &[Char(':')], DetailAction::Palette, Tr::new("команды: поиск действия, act N, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("detail.help", &[Char('?')], DetailAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("detail.back", &[Esc, Char('q')], DetailAction::Back, Tr::new("назад к списку", "back to the list"), Some(Tr::new("назад", "back"))),
 ];
@@ -54,8 +57,9 @@ pub const BINDINGS: &[Binding<DetailAction>] = &[
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailScreen {
     pub number: i64,
-    /// The list row we came from, shown until the full detail arrives.
-    pub summary: ActivationSummary,
+    /// The list row we came from, shown until the full detail arrives (`None` when
+    /// opened by number from the `:` palette: nothing to show before the answer).
+    pub summary: Option<ActivationSummary>,
     pub detail: Option<ActivationDetail>,
     pub pending: Option<u64>,
     /// Serial substring filter over the lines.
@@ -68,8 +72,17 @@ pub struct DetailScreen {
 
 impl DetailScreen {
     pub fn open(summary: ActivationSummary, ids: &mut RequestIds) -> (DetailScreen, Command) {
+        DetailScreen::open_number(summary.number, Some(summary), ids)
+    }
+
+    /// Opens activation `number`, whether or not it is on the list's page.
+    pub fn open_number(
+        number: i64,
+        summary: Option<ActivationSummary>,
+        ids: &mut RequestIds,
+    ) -> (DetailScreen, Command) {
         let mut screen = DetailScreen {
-            number: summary.number,
+            number,
             summary,
             detail: None,
             pending: None,
@@ -95,11 +108,11 @@ impl DetailScreen {
     }
 
     /// The shown summary: from the detail once it arrived.
-    pub fn summary(&self) -> &ActivationSummary {
+    pub fn summary(&self) -> Option<&ActivationSummary> {
         self.detail
             .as_ref()
             .map(|d| &d.summary)
-            .unwrap_or(&self.summary)
+            .or(self.summary.as_ref())
     }
 
     /// Lines whose serial contains the search text.
@@ -126,6 +139,7 @@ impl DetailScreen {
             DetailAction::Search => self.search_before_edit = Some(self.search.clone()),
             DetailAction::Refresh => return vec![self.fetch(ids)],
             DetailAction::Help
+            | DetailAction::Palette
             | DetailAction::Back
             | DetailAction::Retry
             | DetailAction::History
@@ -177,7 +191,7 @@ impl DetailScreen {
         }
         self.pending = None;
         if let Some(detail) = result {
-            self.summary = detail.summary.clone();
+            self.summary = Some(detail.summary.clone());
             self.detail = Some(detail);
             self.selected = self
                 .selected
@@ -218,7 +232,18 @@ pub fn view(
 ) -> Option<Position> {
     let lang = ctx.lang;
     let theme = ctx.theme;
-    let s = screen.summary();
+    let Some(s) = screen.summary() else {
+        // Opened by number: only the title until the answer comes.
+        let title = i18n::activation_title(lang, screen.number, i18n::LOADING.get(lang));
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                theme.glyphs.text(&title).into_owned(),
+                theme.header,
+            )),
+            Rect::new(area.x, area.y, area.width, 1.min(area.height)),
+        );
+        return None;
+    };
     let local_date = |t: chrono::DateTime<chrono::Utc>| {
         format_date(t.with_timezone(&chrono::Local).date_naive())
     };

@@ -2,7 +2,9 @@
 //! must name a declared action, must not give one key two meanings where both work,
 //! and must not take a letter where letters are typed into a field.
 
-use super::{activations, audit, capacity, detail, keys, new_activation, outbox, seats, tabs};
+use super::{
+    activations, audit, capacity, detail, keys, new_activation, outbox, palette, seats, tabs,
+};
 use crate::console::i18n::Tr;
 use crate::console::i18n::keymap as tr;
 use crate::console::keymap::{Binding, KeyTable, TableEntry, table_entries};
@@ -53,6 +55,7 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_NEW_CONFIRM, false, CONFIRM_BINDINGS),
         table(tr::IN_HISTORY, false, audit::BINDINGS),
         table(tr::IN_OUTBOX, false, outbox::BINDINGS),
+        table(tr::IN_PALETTE, true, palette::BINDINGS),
     ]
 }
 

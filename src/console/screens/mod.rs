@@ -9,6 +9,7 @@ pub mod keytables;
 pub mod new_activation;
 pub mod outbox;
 pub mod paged;
+pub mod palette;
 pub mod seats;
 pub mod tabs;
 
@@ -30,6 +31,8 @@ pub struct Reply {
     pub error: Option<String>,
     pub notice: Option<String>,
     pub help: bool,
+    /// Open the `:` command palette.
+    pub palette: bool,
     /// Switch to another screen (Esc: back to the activations).
     pub tab: Option<Tab>,
     /// Open the history of this audit object (`seat:17`).

@@ -27,6 +27,7 @@ pub enum CapacityAction {
     CycleOrganization,
     Emergency,
     Update,
+    Palette,
     Help,
     Back,
     // The emergency modal's.
@@ -43,6 +44,7 @@ pub const BINDINGS: &[Binding<CapacityAction>] = &[
     bind("capacity.emergency", &[Char('e')], CapacityAction::Emergency, Tr::new("запросить экстренную лицензию", "request an emergency license"), Some(Tr::new("экстренная лицензия", "emergency license"))),
     bind("capacity.update", &[Char('u')], CapacityAction::Update, Tr::new("обновить лицензию (перечитать с портала)", "update the license (re-read from the portal)"), Some(Tr::new("обновить", "update"))),
     bind("capacity.organization", &[Char('o')], CapacityAction::CycleOrganization, Tr::new("следующая организация", "next organization"), Some(Tr::new("орг.", "org"))),
+    bind("capacity.palette", &[Char(':')], CapacityAction::Palette, Tr::new("команды: поиск действия, act N, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("capacity.help", &[Char('?')], CapacityAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("capacity.back", &[Char('q'), Esc], CapacityAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
 ];
@@ -135,11 +137,19 @@ impl CapacityScreen {
                 ..Reply::default()
             };
         }
-        let last = self.products().len().saturating_sub(1);
         match ctx.keymap.lookup(BINDINGS, event) {
-            Some(CapacityAction::Down) => self.selected = (self.selected + 1).min(last),
-            Some(CapacityAction::Up) => self.selected = self.selected.saturating_sub(1),
-            Some(CapacityAction::CycleOrganization) => {
+            Some(action) => self.apply(action, ctx, ids),
+            None => Reply::default(),
+        }
+    }
+
+    /// Runs one of the screen's actions (from its key or the `:` palette).
+    pub fn apply(&mut self, action: CapacityAction, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
+        let last = self.products().len().saturating_sub(1);
+        match action {
+            CapacityAction::Down => self.selected = (self.selected + 1).min(last),
+            CapacityAction::Up => self.selected = self.selected.saturating_sub(1),
+            CapacityAction::CycleOrganization => {
                 let ids_all: Vec<i64> = ctx.organizations.iter().map(|o| o.id).collect();
                 let next = next_in_cycle(self.organization, ids_all.iter().copied())
                     .or_else(|| ids_all.first().copied());
@@ -151,26 +161,36 @@ impl CapacityScreen {
                     return Reply::command(self.fetch(org, ids));
                 }
             }
-            Some(CapacityAction::Update) => {
+            CapacityAction::Update => {
                 if let Some(org) = self.organization {
                     return Reply::command(self.fetch(org, ids));
                 }
                 return Reply::commands(self.enter(ctx, ids));
             }
-            Some(CapacityAction::Emergency) => return self.open_emergency(ctx),
-            Some(CapacityAction::Help) => {
+            CapacityAction::Emergency => return self.open_emergency(ctx),
+            CapacityAction::Help => {
                 return Reply {
                     help: true,
                     ..Reply::default()
                 };
             }
-            Some(CapacityAction::Back) => {
+            CapacityAction::Palette => {
+                return Reply {
+                    palette: true,
+                    ..Reply::default()
+                };
+            }
+            CapacityAction::Back => {
                 return Reply {
                     tab: Some(Tab::Activations),
                     ..Reply::default()
                 };
             }
-            _ => {}
+            // The emergency modal's own actions.
+            CapacityAction::More
+            | CapacityAction::Fewer
+            | CapacityAction::Confirm
+            | CapacityAction::Cancel => {}
         }
         Reply::default()
     }

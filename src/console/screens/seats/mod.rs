@@ -56,6 +56,7 @@ pub enum SeatsAction {
     SortEmail,
     CyclePageSize,
     Refresh,
+    Palette,
     Help,
     Back,
     // The dialogs' actions.
@@ -92,6 +93,7 @@ pub const BINDINGS: &[Binding<SeatsAction>] = &[
     bind("seats.sort_email", &[Char('e')], SeatsAction::SortEmail, Tr::new("сортировка по e-mail", "sort by e-mail"), None),
     bind("seats.page_size", &[Char('p')], SeatsAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
     bind("seats.refresh", &[Char('r')], SeatsAction::Refresh, Tr::new("обновить", "refresh"), None),
+    bind("seats.palette", &[Char(':')], SeatsAction::Palette, Tr::new("команды: поиск действия, act N, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("seats.help", &[Char('?')], SeatsAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("seats.back", &[Char('q'), Esc], SeatsAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
 ];
@@ -241,7 +243,8 @@ impl SeatsScreen {
         self.apply(action, ctx, ids)
     }
 
-    fn apply(&mut self, action: SeatsAction, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
+    /// Runs one of the list's actions (from its key or the `:` palette).
+    pub fn apply(&mut self, action: SeatsAction, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
         let commands = match action {
             SeatsAction::Down => self.move_selection(RowMove::Down),
             SeatsAction::Up => self.move_selection(RowMove::Up),
@@ -316,6 +319,12 @@ impl SeatsScreen {
             SeatsAction::Help => {
                 return Reply {
                     help: true,
+                    ..Reply::default()
+                };
+            }
+            SeatsAction::Palette => {
+                return Reply {
+                    palette: true,
                     ..Reply::default()
                 };
             }
