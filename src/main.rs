@@ -293,6 +293,12 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
         || std::env::var_os("TERM").is_some_and(|v| v == "dumb");
     let theme = args.theme.clone().or_else(|| file.theme.clone());
     let key_overrides = file.key_overrides();
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let clipboard = console::app::Clipboard::detect(
+        set("TMUX"),
+        set("STY"),
+        std::env::var("TERM").ok().as_deref(),
+    );
     let config_file = config_path
         .as_ref()
         .map(|p| p.display().to_string())
@@ -344,6 +350,7 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
             sync_interval: std::time::Duration::from_secs(sync_interval),
             key_overrides,
             config_file,
+            clipboard,
         },
     )
     .await

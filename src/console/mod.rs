@@ -28,6 +28,8 @@ pub struct ConsoleOptions {
     /// The config file's `[keys]` entries, and the file as messages name it.
     pub key_overrides: Vec<crate::config::KeyOverride>,
     pub config_file: String,
+    /// What copying can expect of this terminal (see `app::Clipboard::detect`).
+    pub clipboard: app::Clipboard,
 }
 
 /// Builds the keys in force from the defaults and the config file's `[keys]` entries
@@ -65,6 +67,7 @@ pub async fn run(source: data::DataSource, options: ConsoleOptions) -> anyhow::R
     theme.glyphs = glyphs::Glyphs::new(options.ascii);
     let today = chrono::Local::now().date_naive();
     let mut state = app::State::new(options.lang, theme, source.label(), today);
+    state.clipboard = options.clipboard.clone();
     if let Some(mirror) = source.mirror() {
         // Read before the first frame: an offline start says at once how old the data is.
         let synced_at = mirror.mirror.state().ok().and_then(|s| s.synced_at);

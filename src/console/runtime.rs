@@ -138,7 +138,7 @@ async fn event_loop(
                     for text in clipboard {
                         // A terminal without OSC 52 ignores it; nothing to report.
                         let out = guard.terminal.backend_mut();
-                        let _ = out.write_all(osc52(&text).as_bytes());
+                        let _ = out.write_all(osc52(&text, state.clipboard.tmux).as_bytes());
                         let _ = out.flush();
                     }
                     if let Step::Quit = step {
@@ -183,10 +183,26 @@ fn event_to_msg(event: Event) -> Option<Msg> {
 }
 
 /// The OSC 52 "set clipboard" sequence: `ESC ] 52 ; c ; <base64> ESC \`.
-pub fn osc52(text: &str) -> String {
+///
+/// Inside tmux the plain sequence reaches the clipboard only when tmux sets it itself
+/// (`set -g set-clipboard on`); otherwise tmux drops it unless it comes wrapped in a
+/// DCS passthrough (`ESC P tmux; … ESC \`, every ESC inside doubled; tmux 3.3+ also
+/// needs `allow-passthrough on`), which tmux hands to the outer terminal. So inside
+/// tmux both go out: whichever the user's tmux allows copies, and a terminal that gets
+/// both sets the same text twice.
+pub fn osc52(text: &str, tmux: bool) -> String {
     use base64::Engine;
     let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    format!("\x1b]52;c;{encoded}\x1b\\")
+    let plain = format!("\x1b]52;c;{encoded}\x1b\\");
+    if !tmux {
+        return plain;
+    }
+    // BEL ends the inner sequence, so its terminator cannot be mistaken for the DCS's.
+    let inner = format!("\x1b]52;c;{encoded}\x07");
+    format!(
+        "{plain}\x1bPtmux;{}\x1b\\",
+        inner.replace('\x1b', "\x1b\x1b")
+    )
 }
 
 /// Where downloaded files go: `LICADM_DOWNLOAD_DIR`, else the user's downloads
@@ -505,4 +521,18 @@ fn draw(terminal: &mut ConsoleTerminal, state: &State) -> anyhow::Result<()> {
     terminal.draw(|frame| app::view(state, frame))?;
     execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::osc52;
+
+    #[test]
+    fn osc52_is_plain_outside_tmux_and_also_wrapped_inside() {
+        assert_eq!(osc52("hi", false), "\x1b]52;c;aGk=\x1b\\");
+        assert_eq!(
+            osc52("hi", true),
+            "\x1b]52;c;aGk=\x1b\\\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
+        );
+    }
 }

@@ -86,6 +86,7 @@ pub(super) fn detail_action(state: &mut State, action: DetailAction) -> Vec<Comm
             Vec::new()
         }
         DetailAction::Palette => super::palette::open(state),
+        DetailAction::CopySerial => super::clipboard::copy_serial(state),
         DetailAction::Back => {
             state.detail = None;
             Vec::new()
@@ -114,6 +115,8 @@ pub(super) fn list_action(state: &mut State, action: ListAction) -> Vec<Command>
             Vec::new()
         }
         ListAction::Palette => super::palette::open(state),
+        ListAction::CopyNumber => super::clipboard::copy_number(state),
+        ListAction::CopyRow => super::clipboard::copy_row(state),
         ListAction::Quit => vec![Command::Quit],
         ListAction::NewActivation => open_new_activation(state),
         ListAction::Retry => match state.list.selected_row() {

@@ -5,6 +5,7 @@
 //! `input`, the answers to commands in `results`, and drawing in `view`.
 
 mod bindings;
+mod clipboard;
 mod input;
 mod mirror;
 mod palette;
@@ -12,6 +13,7 @@ mod results;
 mod tabbed;
 mod view;
 
+pub use clipboard::{Clipboard, ClipboardCaveat, row_text};
 pub use mirror::{SyncFailure, SyncView};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
@@ -356,6 +358,8 @@ pub struct State {
     /// The keys in force (defaults with the config file's overrides), built once at
     /// start. Shared, so cloning the state for change detection stays cheap.
     pub keymap: Arc<Keymap>,
+    /// Copying: inside tmux or not, and the caveat the first copy mentions.
+    pub clipboard: Clipboard,
 }
 
 /// Which screen is in front.
@@ -400,6 +404,7 @@ impl State {
             request_ids: RequestIds::default(),
             polling: Polling::default(),
             keymap: Arc::new(Keymap::default()),
+            clipboard: Clipboard::default(),
         }
     }
 
@@ -486,6 +491,7 @@ impl State {
 /// All logic lives here: no I/O, no terminal.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     let mut commands = update_inner(state, msg);
+    clipboard::note_first_copy(state, &commands);
     // Polling: one timer at a time, and none at all when nothing is in progress.
     if state.polling_wanted() && !state.polling.tick_scheduled {
         state.polling.tick_scheduled = true;

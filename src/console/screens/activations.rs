@@ -47,6 +47,10 @@ pub enum ListAction {
     Retry,
     /// Handled by the app: download the selected done activation's license file.
     SaveLicense,
+    /// Handled by the app: copy the selected activation's number (OSC 52).
+    CopyNumber,
+    /// Handled by the app: copy the selected row as tab-separated text.
+    CopyRow,
     Help,
     /// Handled by the app: the `:` command palette.
     Palette,
@@ -78,6 +82,8 @@ pub const BINDINGS: &[Binding<ListAction>] = &[
     bind("list.refresh", &[Char('r')], ListAction::Refresh, Tr::new("обновить", "refresh"), None),
     bind("list.retry", &[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), None),
     bind("list.save_license", &[Char('L')], ListAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), None),
+    bind("list.copy_number", &[Char('y')], ListAction::CopyNumber, Tr::new("скопировать номер активации (OSC 52)", "copy the activation number (OSC 52)"), None),
+    bind("list.copy_row", &[Char('Y')], ListAction::CopyRow, Tr::new("скопировать строку целиком (поля через табуляцию)", "copy the whole row (tab-separated)"), None),
     bind("list.palette", &[Char(':')], ListAction::Palette, Tr::new("команды: поиск действия, act N, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("list.help", &[Char('?')], ListAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("list.quit", &[Char('q'), Esc], ListAction::Quit, Tr::new("выход", "quit"), Some(Tr::new("выход", "quit"))),
@@ -223,6 +229,8 @@ impl ActivationsScreen {
             ListAction::Open
             | ListAction::Help
             | ListAction::Palette
+            | ListAction::CopyNumber
+            | ListAction::CopyRow
             | ListAction::Quit
             | ListAction::NewActivation
             | ListAction::Retry
