@@ -58,6 +58,10 @@ struct ConsoleArgs {
     /// Read a remote portal live, without the offline mirror (config: mirror = false).
     #[arg(long, global = true)]
     no_mirror: bool,
+    /// Click to select rows and scroll with the wheel (config: mouse = true). Off by
+    /// default, so the terminal's own text selection works.
+    #[arg(long, global = true)]
+    mouse: bool,
     /// Seconds between background syncs of the mirror (config: sync_interval; default 30).
     #[arg(long, env = "LICADM_SYNC_INTERVAL", global = true)]
     sync_interval: Option<u64>,
@@ -351,6 +355,7 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
             key_overrides,
             config_file,
             clipboard,
+            mouse: args.mouse || file.mouse.unwrap_or(false),
         },
     )
     .await

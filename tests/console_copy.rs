@@ -120,7 +120,12 @@ fn screen_and_unknown_terminals_get_their_own_caveat_and_xterm_none() {
     let mut dumb = loaded_state(Lang::En);
     dumb.clipboard = Clipboard::detect(false, false, None);
     update(&mut dumb, ch('y'));
-    assert!(dumb.notice.as_deref().unwrap_or("").contains("may not support"));
+    assert!(
+        dumb.notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("may not support")
+    );
     let mut xterm = loaded_state(Lang::En);
     xterm.clipboard = Clipboard::detect(false, false, Some("xterm-256color"));
     update(&mut xterm, ch('y'));
@@ -135,6 +140,10 @@ fn the_copy_keys_are_in_the_help() {
     let mut state = loaded_state(Lang::En);
     update(&mut state, ch('?'));
     let entries = state.help_entries();
-    assert!(entries.iter().any(|(k, d)| k == "y" && d.contains("number")));
+    assert!(
+        entries
+            .iter()
+            .any(|(k, d)| k == "y" && d.contains("number"))
+    );
     assert!(entries.iter().any(|(k, d)| k == "Y" && d.contains("row")));
 }

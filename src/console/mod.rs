@@ -30,6 +30,9 @@ pub struct ConsoleOptions {
     pub config_file: String,
     /// What copying can expect of this terminal (see `app::Clipboard::detect`).
     pub clipboard: app::Clipboard,
+    /// Capture the mouse (`--mouse` or `mouse = true`); off, the terminal's own text
+    /// selection works.
+    pub mouse: bool,
 }
 
 /// Builds the keys in force from the defaults and the config file's `[keys]` entries
@@ -82,5 +85,12 @@ pub async fn run(source: data::DataSource, options: ConsoleOptions) -> anyhow::R
     for e in load_keymap(&mut state, &options.key_overrides, &options.config_file) {
         eprintln!("licadm: {e}");
     }
-    runtime::run_loop(source, state, options.no_color, options.sync_interval).await
+    runtime::run_loop(
+        source,
+        state,
+        options.no_color,
+        options.mouse,
+        options.sync_interval,
+    )
+    .await
 }

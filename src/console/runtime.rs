@@ -2,11 +2,13 @@
 //! on each, `Command`s run in tokio tasks, and the screen is redrawn only when the
 //! state changed — once per batch of queued messages, inside a synchronized update.
 
-use super::app::{self, Command, Msg, POLL_INTERVAL_MS, SaveError, State, SyncFailure};
+use super::app::{
+    self, Command, MouseInput, MouseKind, Msg, POLL_INTERVAL_MS, SaveError, State, SyncFailure,
+};
 use super::data::{DataError, DataSource, Written};
 use super::terminal::{ConsoleTerminal, TerminalGuard};
 use crate::mirror::sync::SyncProgress;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{execute, queue};
 use futures_util::StreamExt;
@@ -49,9 +51,10 @@ pub async fn run_loop(
     source: DataSource,
     mut state: State,
     no_color: bool,
+    mouse: bool,
     sync_interval: Duration,
 ) -> anyhow::Result<()> {
-    let mut guard = TerminalGuard::enter(no_color)?;
+    let mut guard = TerminalGuard::enter(no_color, mouse)?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Incoming>();
     let input = tokio::spawn(read_input(tx.clone()));
     let runner = Runner {
@@ -178,8 +181,30 @@ fn event_to_msg(event: Event) -> Option<Msg> {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Resize(_, _) => Some(Msg::Resize),
         Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Mouse(mouse) => {
+            // The size now is the layout the click landed on (update maps it to a row).
+            let (width, height) = crossterm::terminal::size().ok()?;
+            mouse_to_msg(mouse, width, height)
+        }
         _ => None,
     }
+}
+
+/// Clicks and the wheel; moves, drags, releases and other buttons mean nothing here.
+pub fn mouse_to_msg(mouse: MouseEvent, width: u16, height: u16) -> Option<Msg> {
+    let kind = match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+        MouseEventKind::ScrollUp => MouseKind::WheelUp,
+        MouseEventKind::ScrollDown => MouseKind::WheelDown,
+        _ => return None,
+    };
+    Some(Msg::Mouse(MouseInput {
+        kind,
+        column: mouse.column,
+        row: mouse.row,
+        width,
+        height,
+    }))
 }
 
 /// The OSC 52 "set clipboard" sequence: `ESC ] 52 ; c ; <base64> ESC \`.

@@ -8,6 +8,7 @@ mod bindings;
 mod clipboard;
 mod input;
 mod mirror;
+mod mouse;
 mod palette;
 mod results;
 mod tabbed;
@@ -15,6 +16,7 @@ mod view;
 
 pub use clipboard::{Clipboard, ClipboardCaveat, row_text};
 pub use mirror::{SyncFailure, SyncView};
+pub use mouse::{MouseInput, MouseKind};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
 use super::data::DataError;
@@ -198,6 +200,8 @@ pub enum Msg {
     Paste(String),
     /// The terminal changed size (the view reads the size from the frame).
     Resize,
+    /// A click or the wheel (only when the mouse is captured, `--mouse`).
+    Mouse(MouseInput),
     MeLoaded(Result<Me, DataError>),
     OrganizationsLoaded(Result<Vec<Organization>, DataError>),
     ActivationsLoaded {
@@ -514,6 +518,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::SyncProgress(progress) => mirror::on_sync_progress(state, progress),
         Msg::Synced(result) => mirror::on_synced(state, result),
         Msg::Resize => Vec::new(),
+        Msg::Mouse(input) => mouse::on_mouse(state, input),
         Msg::Key(event) => input::on_key(state, &event),
         Msg::Paste(text) => input::on_paste(state, text),
         Msg::MeLoaded(result) => results::on_me_loaded(state, result),

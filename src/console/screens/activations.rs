@@ -356,6 +356,17 @@ fn sort_label(lang: Lang, sort: ActivationSort) -> String {
     )
 }
 
+/// The table's part of the list's `area` (under the two filter rows, above the page
+/// counter); the view draws there and a mouse click is mapped through it.
+pub fn table_area(area: Rect) -> Rect {
+    Rect::new(
+        area.x,
+        area.y + 2,
+        area.width,
+        area.height.saturating_sub(3),
+    )
+}
+
 /// Draws filter bar (2 rows), table, page counter (1 row) into `area`. Returns the
 /// cursor position: in the search input while editing, else on the selected row.
 pub fn view(
@@ -371,7 +382,7 @@ pub fn view(
     }
     let bar1 = Rect::new(area.x, area.y, area.width, 1);
     let bar2 = Rect::new(area.x, area.y + 1, area.width, 1);
-    let table_area = Rect::new(area.x, area.y + 2, area.width, area.height - 3);
+    let table_area = table_area(area);
     let counter = Rect::new(area.x, area.bottom() - 1, area.width, 1);
 
     let query = &screen.query;

@@ -13,7 +13,7 @@ pub use bind::{
     BIND_BINDINGS, BindDialog, EmailProblem, UNBIND_BINDINGS, UnbindConfirm, email_problem,
 };
 pub use bulk::{BULK_BINDINGS, BulkBind, BulkPhase, BulkResult, BulkRow, bulk_emails};
-pub use view::{ViewContext, view};
+pub use view::{ViewContext, table_area, view};
 
 use super::activations::next_in_cycle;
 use super::paged::{self, RowMove};
