@@ -219,3 +219,29 @@ fn a_letter_cannot_become_an_action_where_text_is_typed() {
     assert!(!precheck(&update(&mut state, fkey(5))));
     assert!(precheck(&update(&mut state, fkey(6))));
 }
+
+#[test]
+fn the_readme_lists_every_action_name() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    for table in licadm::console::screens::keytables::all() {
+        for entry in &table.entries {
+            let (screen, action) = entry.name.split_once('.').unwrap_or_default();
+            let row = readme
+                .lines()
+                .find(|l| {
+                    l.split('|')
+                        .nth(1)
+                        .is_some_and(|cell| cell.contains(&format!("`{screen}`")))
+                })
+                .unwrap_or_else(|| panic!("no README row for {screen}"));
+            let listed = row
+                .split('|')
+                .nth(2)
+                .unwrap_or("")
+                .split(|c: char| c.is_whitespace() || c == ';')
+                .any(|word| word == action);
+            assert!(listed, "{} is not in the README's action names", entry.name);
+        }
+    }
+}
