@@ -243,7 +243,7 @@ pub fn items(input: &str, actions: &[ActionEntry], lang: Lang) -> Vec<Item> {
         })
         .collect();
     // Stable: equal scores keep the declared order.
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
     scored.into_iter().map(|(_, item)| item).collect()
 }
 
