@@ -3,7 +3,9 @@
 //! the message lands on a usable terminal).
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -12,6 +14,11 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether mouse capture is on, so `restore` (also run by the panic hook, which has
+/// no guard at hand) turns it off only when it was turned on.
+static MOUSE_CAPTURED: AtomicBool = AtomicBool::new(false);
 
 pub type ConsoleTerminal = Terminal<CrosstermBackend<FrameWriter>>;
 
@@ -80,7 +87,9 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    pub fn enter(no_color: bool) -> io::Result<TerminalGuard> {
+    /// `mouse`: capture clicks and the wheel (the terminal's own text selection then
+    /// needs Shift in most terminals, hence off by default).
+    pub fn enter(no_color: bool, mouse: bool) -> io::Result<TerminalGuard> {
         install_panic_hook();
         enable_raw_mode()?;
         let mut stdout = io::stdout();
@@ -94,6 +103,13 @@ impl TerminalGuard {
         ) {
             restore();
             return Err(e);
+        }
+        if mouse {
+            MOUSE_CAPTURED.store(true, Ordering::SeqCst);
+            if let Err(e) = execute!(stdout, EnableMouseCapture) {
+                restore();
+                return Err(e);
+            }
         }
         match Terminal::new(CrosstermBackend::new(FrameWriter::new(no_color))) {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
@@ -115,6 +131,9 @@ impl Drop for TerminalGuard {
 /// Leaves the alternate screen and raw mode; safe to call more than once.
 pub fn restore() {
     let mut stdout = io::stdout();
+    if MOUSE_CAPTURED.swap(false, Ordering::SeqCst) {
+        let _ = execute!(stdout, DisableMouseCapture);
+    }
     let _ = execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen, Show);
     let _ = disable_raw_mode();
 }

@@ -191,7 +191,7 @@ pub(super) fn on_outbox_key(state: &mut State, event: &KeyEvent) -> Vec<Command>
     let Some(overlay) = state.outbox_overlay.as_mut() else {
         return Vec::new();
     };
-    let (close, commands) = overlay.on_key(event, &state.outbox);
+    let (close, commands) = overlay.on_key(event, &state.outbox, &state.keymap);
     if close {
         state.outbox_overlay = None;
     }

@@ -43,7 +43,22 @@ pub(super) fn on_activations_loaded(
     // A stale answer (the user has asked for something newer) changes nothing.
     if state.list.is_current(request_id) {
         state.note_result(&result);
+        // `:sn`: exactly one activation has the serial: open it on that serial.
+        let found = state
+            .serial_jump
+            .take_if(|(id, _)| *id == request_id)
+            .and_then(|(_, serial)| {
+                let page = result.as_ref().ok().filter(|p| p.total == 1)?;
+                Some((page.items.first()?.number, serial))
+            });
         state.list.on_loaded(request_id, result.ok());
+        if let Some((number, serial)) = found {
+            return super::palette::open_activation(
+                state,
+                number,
+                Some(serial.as_str().to_string()),
+            );
+        }
     } else if let Some((_, query)) = state
         .polling
         .list_request
@@ -79,14 +94,20 @@ pub(super) fn on_detail_loaded(
         .filter(|d| d.pending == Some(request_id))
     {
         detail.on_loaded(request_id, result.as_ref().ok().cloned());
+        // Opened by number and not there (or unreadable): nothing to show, so back to
+        // the list, with the reason on the status line.
+        let nothing_shown = detail.summary().is_none();
         state.note_result(&result);
+        if nothing_shown {
+            state.detail = None;
+        }
     } else if state.polling.detail_request == Some(request_id) {
         state.polling.detail_request = None;
         if let (Some(detail), Ok(loaded)) = (state.detail.as_mut(), result)
             && detail.pending.is_none()
             && detail.number == loaded.summary.number
         {
-            detail.summary = loaded.summary.clone();
+            detail.summary = Some(loaded.summary.clone());
             detail.detail = Some(loaded);
             detail.selected = detail
                 .selected
@@ -107,7 +128,9 @@ pub(super) fn on_tick(state: &mut State) -> Vec<Command> {
         commands.push(Command::FetchActivations { request_id, query });
     }
     if let Some(detail) = state.detail.as_ref()
-        && detail.summary().status == ActivationStatus::InProgress
+        && detail
+            .summary()
+            .is_some_and(|s| s.status == ActivationStatus::InProgress)
         && detail.pending.is_none()
         && state.polling.detail_request.is_none()
     {
@@ -192,7 +215,7 @@ pub(super) fn on_retried(
     if let Ok(summary) = result {
         state.set_notice(i18n::RETRY_SENT.get(state.lang));
         if let Some(detail) = state.detail.as_mut().filter(|d| d.number == number) {
-            detail.summary = summary.clone();
+            detail.summary = Some(summary.clone());
             if let Some(loaded) = detail.detail.as_mut() {
                 loaded.summary = summary.clone();
             }

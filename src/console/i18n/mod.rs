@@ -452,8 +452,11 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
 }
 
 pub mod capacity;
+pub mod clipboard;
 pub mod history;
+pub mod keymap;
 pub mod keys;
+pub mod palette;
 pub mod seats;
 pub mod sync;
 pub mod tabs;
