@@ -8,6 +8,7 @@ mod auth;
 mod capacity;
 mod demo;
 mod error;
+mod etag;
 mod openapi;
 mod params;
 mod routes;

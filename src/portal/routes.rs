@@ -53,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .route(&at("/changes"), get(changes))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
+        // Inside compression, so the tag is of the identity body whatever the encoding.
+        .layer(axum::middleware::from_fn(super::etag::layer))
         // Fastest gzip: a 10 000-row precheck is ~2.5 MB of JSON; level 1 still shrinks
         // it ~8x at a fraction of the default level's CPU time.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
