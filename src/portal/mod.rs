@@ -9,6 +9,7 @@ mod capacity;
 mod demo;
 mod error;
 mod etag;
+mod idempotency;
 mod openapi;
 mod params;
 mod routes;
