@@ -211,12 +211,17 @@ impl ApiClient {
             .await
     }
 
-    /// Queues an errored activation again.
-    pub async fn retry(&self, number: i64) -> Result<ActivationSummary, ClientError> {
+    /// Queues an errored activation again. With an `idempotency_key` a resend (say, from
+    /// an offline outbox) answers what the first request did without retrying twice.
+    pub async fn retry(
+        &self,
+        number: i64,
+        idempotency_key: Option<&str>,
+    ) -> Result<ActivationSummary, ClientError> {
         self.post(
             &format!("/activations/{number}/retry"),
             &serde_json::json!({}),
-            None,
+            idempotency_key,
         )
         .await
     }
@@ -277,18 +282,30 @@ impl ApiClient {
         self.get("/seats/summary", &query).await
     }
 
-    pub async fn bind_seat(&self, seat: i64, email: &str) -> Result<wire::Seat, ClientError> {
+    /// Binds a free seat to a registered user; `idempotency_key` as for [`Self::retry`].
+    pub async fn bind_seat(
+        &self,
+        seat: i64,
+        email: &str,
+        idempotency_key: Option<&str>,
+    ) -> Result<wire::Seat, ClientError> {
         let body = wire::BindRequest {
             email: email.to_string(),
         };
-        self.post(&format!("/seats/{seat}/bind"), &body, None).await
+        self.post(&format!("/seats/{seat}/bind"), &body, idempotency_key)
+            .await
     }
 
-    pub async fn unbind_seat(&self, seat: i64) -> Result<wire::Seat, ClientError> {
+    /// Frees a bound seat; `idempotency_key` as for [`Self::retry`].
+    pub async fn unbind_seat(
+        &self,
+        seat: i64,
+        idempotency_key: Option<&str>,
+    ) -> Result<wire::Seat, ClientError> {
         self.post(
             &format!("/seats/{seat}/unbind"),
             &serde_json::json!({}),
-            None,
+            idempotency_key,
         )
         .await
     }
@@ -313,11 +330,14 @@ impl ApiClient {
         .await
     }
 
+    /// Requests an emergency license; `idempotency_key` as for [`Self::retry`].
     pub async fn request_emergency_license(
         &self,
         request: &wire::EmergencyRequest,
+        idempotency_key: Option<&str>,
     ) -> Result<wire::ProductCapacity, ClientError> {
-        self.post("/emergency-license", request, None).await
+        self.post("/emergency-license", request, idempotency_key)
+            .await
     }
 
     pub async fn activate_key(
@@ -336,6 +356,17 @@ impl ApiClient {
             request: request_text.to_string(),
         };
         self.post("/offline/response", &body, None).await
+    }
+
+    /// One page of the change feed after `since` (0: a full sync). A cursor the portal
+    /// cannot continue is `ClientError::Api { status: 410, code: "cursor_gone", .. }`:
+    /// start over from 0.
+    pub async fn changes(&self, since: i64, limit: u32) -> Result<feed::ChangeFeed, ClientError> {
+        self.get(
+            "/changes",
+            &[("since", since.to_string()), ("limit", limit.to_string())],
+        )
+        .await
     }
 
     /// The history of one object (`activation:421`, `seat:17`, …), newest first.

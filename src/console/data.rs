@@ -83,7 +83,7 @@ impl DataSource {
 
     pub async fn retry(&self, number: i64) -> Result<ActivationSummary, DataError> {
         match self {
-            DataSource::Live(client) => client.retry(number).await,
+            DataSource::Live(client) => client.retry(number, None).await,
         }
     }
 
@@ -117,13 +117,13 @@ impl DataSource {
 
     pub async fn bind_seat(&self, seat: i64, email: &str) -> Result<wire::Seat, DataError> {
         match self {
-            DataSource::Live(client) => client.bind_seat(seat, email).await,
+            DataSource::Live(client) => client.bind_seat(seat, email, None).await,
         }
     }
 
     pub async fn unbind_seat(&self, seat: i64) -> Result<wire::Seat, DataError> {
         match self {
-            DataSource::Live(client) => client.unbind_seat(seat).await,
+            DataSource::Live(client) => client.unbind_seat(seat, None).await,
         }
     }
 
@@ -144,7 +144,7 @@ impl DataSource {
         request: &wire::EmergencyRequest,
     ) -> Result<wire::ProductCapacity, DataError> {
         match self {
-            DataSource::Live(client) => client.request_emergency_license(request).await,
+            DataSource::Live(client) => client.request_emergency_license(request, None).await,
         }
     }
 

@@ -91,12 +91,12 @@ pub async fn run(command: SeatsCommand, client: &ApiClient) -> Outcome {
             Ok(())
         }
         SeatsCommand::Bind { seat, email, out } => {
-            let seat = client.bind_seat(seat, &email).await?;
+            let seat = client.bind_seat(seat, &email, None).await?;
             print_seat(&seat, out.format());
             Ok(())
         }
         SeatsCommand::Unbind { seat, out } => {
-            let seat = client.unbind_seat(seat).await?;
+            let seat = client.unbind_seat(seat, None).await?;
             print_seat(&seat, out.format());
             Ok(())
         }
