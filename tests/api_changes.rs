@@ -7,71 +7,19 @@ mod common;
 mod feed_support;
 
 use common::{TestPortal, walk_all};
-use feed_support::{key_of, live, rebuild, sync};
+use feed_support::{
+    WriterFlags, api_error, as_set, assert_key_conflict, assert_repeats_follow_writes,
+    audit_actions, key_of, keys_of_kind, live, organization_of, rebuild, sync, write_while_paging,
+};
 use licadm::client::feed::{CURSOR_GONE_CODE, Change, ObjectKind};
 use licadm::client::wire::{ActivationQuery, EmergencyRequest, Role};
-use licadm::client::{ApiClient, ClientError};
 use licadm::domain::ActivationStatus;
 use licadm::portal::prune_deleted_changes;
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 const ORANGEUCE: &str = "orangeuce";
-
-fn keys_of_kind(changes: &[Change], kind: ObjectKind) -> Vec<String> {
-    changes
-        .iter()
-        .map(key_of)
-        .filter(|(k, _)| *k == kind)
-        .map(|(_, key)| key)
-        .collect()
-}
-
-fn as_set(keys: &[String]) -> BTreeSet<String> {
-    keys.iter().cloned().collect()
-}
-
-/// The organization an organization-scoped change belongs to (None: catalog).
-fn organization_of(change: &Change) -> Option<i64> {
-    match change {
-        Change::Organization(o) => Some(o.id),
-        Change::Activation(a) => Some(a.organization),
-        Change::Seat(s) => Some(s.organization),
-        Change::Capacity(c) => Some(c.organization),
-        Change::Product(_) | Change::Price(_) | Change::Deleted(_) => None,
-    }
-}
-
-fn api_error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, String) {
-    match result {
-        Err(ClientError::Api {
-            status,
-            code,
-            message,
-        }) => (status, code, message),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
-/// A 409 for an Idempotency-Key used with another request.
-fn assert_key_conflict<T: std::fmt::Debug>(result: Result<T, ClientError>) {
-    let (status, code, message) = api_error(result);
-    assert_eq!((status, code.as_str()), (409, "conflict"), "{message}");
-    assert!(message.contains("Idempotency-Key"), "{message}");
-}
-
-async fn audit_actions(client: &ApiClient, object: &str) -> Vec<String> {
-    client
-        .audit(object, 1, 100)
-        .await
-        .expect("audit")
-        .items
-        .into_iter()
-        .map(|e| e.action)
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_full_sync_holds_everything_the_token_sees_exactly_once() {
@@ -243,52 +191,20 @@ async fn concurrent_writes_while_paging_are_neither_skipped_nor_repeated() {
     // reader caught up (pages that end at the store's largest seq), and ends with the
     // last write of several objects in that second regime, where a cursor taken outside
     // the page's snapshot would skip one for good.
-    let caught_up = Arc::new(AtomicBool::new(false));
-    let writer_done = Arc::new(AtomicBool::new(false));
-    let writer = {
-        let (admin, caught_up, done) = (admin.clone(), caught_up.clone(), writer_done.clone());
-        tokio::spawn(async move {
-            // (kind, key, when the write was answered)
-            let mut log: Vec<(ObjectKind, String, Instant)> = Vec::new();
-            let mut retries = errored.iter();
-            let mut after_catch_up = 0;
-            for round in 0..200 {
-                for (k, seat) in seats.iter().enumerate() {
-                    let user = &users[(k + round) % users.len()];
-                    admin.bind_seat(*seat, user, None).await.expect("bind");
-                    log.push((ObjectKind::Seat, seat.to_string(), Instant::now()));
-                }
-                if round % 3 == 0
-                    && let Some(number) = retries.next()
-                {
-                    admin.retry(*number, None).await.expect("retry");
-                    log.push((ObjectKind::Activation, number.to_string(), Instant::now()));
-                }
-                if caught_up.load(Ordering::SeqCst) {
-                    after_catch_up += 1;
-                    if after_catch_up == 6 {
-                        break; // the seats stay bound
-                    }
-                }
-                for seat in &seats {
-                    admin.unbind_seat(*seat, None).await.expect("unbind");
-                    log.push((ObjectKind::Seat, seat.to_string(), Instant::now()));
-                }
-            }
-            for number in retries {
-                admin.retry(*number, None).await.expect("retry");
-                log.push((ObjectKind::Activation, number.to_string(), Instant::now()));
-            }
-            done.store(true, Ordering::SeqCst);
-            log
-        })
-    };
+    let flags = WriterFlags::default();
+    let writer = tokio::spawn(write_while_paging(
+        admin.clone(),
+        seats,
+        users,
+        errored,
+        flags.clone(),
+    ));
 
     // (when the request was sent, the page)
     let mut pages = Vec::new();
     let mut since = 0;
     loop {
-        let writer_was_done = writer_done.load(Ordering::SeqCst);
+        let writer_was_done = flags.done.load(Ordering::SeqCst);
         let sent = Instant::now();
         let page = admin.changes(since, 7).await.expect("page");
         assert!(page.changes.len() <= 7);
@@ -303,7 +219,7 @@ async fn concurrent_writes_while_paging_are_neither_skipped_nor_repeated() {
         }
         since = page.cursor;
         if !page.more {
-            caught_up.store(true, Ordering::SeqCst);
+            flags.caught_up.store(true, Ordering::SeqCst);
         }
         let finished = !page.more && writer_was_done;
         pages.push((sent, page));
@@ -315,29 +231,7 @@ async fn concurrent_writes_while_paging_are_neither_skipped_nor_repeated() {
     let log = writer.await.expect("writer");
     assert!(log.len() > 100);
 
-    let mut first_seen: HashMap<(ObjectKind, String), Instant> = HashMap::new();
-    let mut repeats = 0;
-    for (sent, page) in &pages {
-        let on_page: Vec<_> = page.changes.iter().map(key_of).collect();
-        assert_eq!(
-            on_page.len(),
-            on_page.iter().collect::<HashSet<_>>().len(),
-            "an object at most once per page"
-        );
-        for key in on_page {
-            if let Some(earlier) = first_seen.get(&key) {
-                // Seen on an earlier page (read at `earlier`): it must have been written
-                // after that page's snapshot.
-                assert!(
-                    log.iter()
-                        .any(|(kind, k, at)| (*kind, k) == (key.0, &key.1) && at > earlier),
-                    "{key:?} came back without a write after {earlier:?}"
-                );
-                repeats += 1;
-            }
-            first_seen.insert(key, *sent);
-        }
-    }
+    let repeats = assert_repeats_follow_writes(&pages, &log);
     assert!(repeats > 0, "the writer overlapped the reading");
     let everything: Vec<Change> = pages
         .into_iter()

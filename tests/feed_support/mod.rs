@@ -3,11 +3,14 @@
 #![allow(dead_code)] // not every test uses every helper
 
 use chrono::{DateTime, NaiveDate, Utc};
-use licadm::client::ApiClient;
 use licadm::client::feed::{Change, ChangeFeed, ObjectKind};
 use licadm::client::wire::{ActivationLine, ActivationQuery, Organization, SeatQuery};
+use licadm::client::{ApiClient, ClientError};
 use licadm::domain::{ActivationStatus, Kopecks, Vendor};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 /// What a change is about: its kind and key as the feed names it.
 pub fn key_of(change: &Change) -> (ObjectKind, String) {
@@ -23,6 +26,59 @@ pub fn key_of(change: &Change) -> (ObjectKind, String) {
         ),
         Change::Deleted(d) => (d.object, d.key.clone()),
     }
+}
+
+pub fn keys_of_kind(changes: &[Change], kind: ObjectKind) -> Vec<String> {
+    changes
+        .iter()
+        .map(key_of)
+        .filter(|(k, _)| *k == kind)
+        .map(|(_, key)| key)
+        .collect()
+}
+
+pub fn as_set(keys: &[String]) -> BTreeSet<String> {
+    keys.iter().cloned().collect()
+}
+
+/// The organization an organization-scoped change belongs to (None: catalog).
+pub fn organization_of(change: &Change) -> Option<i64> {
+    match change {
+        Change::Organization(o) => Some(o.id),
+        Change::Activation(a) => Some(a.organization),
+        Change::Seat(s) => Some(s.organization),
+        Change::Capacity(c) => Some(c.organization),
+        Change::Product(_) | Change::Price(_) | Change::Deleted(_) => None,
+    }
+}
+
+pub fn api_error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, String) {
+    match result {
+        Err(ClientError::Api {
+            status,
+            code,
+            message,
+        }) => (status, code, message),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+/// A 409 for an Idempotency-Key used with another request.
+pub fn assert_key_conflict<T: std::fmt::Debug>(result: Result<T, ClientError>) {
+    let (status, code, message) = api_error(result);
+    assert_eq!((status, code.as_str()), (409, "conflict"), "{message}");
+    assert!(message.contains("Idempotency-Key"), "{message}");
+}
+
+pub async fn audit_actions(client: &ApiClient, object: &str) -> Vec<String> {
+    client
+        .audit(object, 1, 100)
+        .await
+        .expect("audit")
+        .items
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
 }
 
 /// Pages from `since` until nothing more is waiting; every change in order and the
@@ -241,4 +297,95 @@ pub async fn live(client: &ApiClient) -> State {
         }
     }
     state
+}
+
+/// What the concurrent writer and the paging reader tell each other.
+#[derive(Clone, Default)]
+pub struct WriterFlags {
+    /// Set by the reader: a page ended at the store's largest seq.
+    pub caught_up: Arc<AtomicBool>,
+    /// Set by the writer after its last write was answered.
+    pub done: Arc<AtomicBool>,
+}
+
+/// Binds and unbinds `seats` (each round gives each seat another of `users`) and retries
+/// `errored`, while the reader syncs from 0 and for 6 rounds after it caught up; the
+/// seats stay bound and the remaining retries come last, so the last write of several
+/// objects lands while the reader's pages end at the store's largest seq. Answers
+/// (kind, key, when the write was answered) of every write.
+pub async fn write_while_paging(
+    admin: ApiClient,
+    seats: Vec<i64>,
+    users: Vec<String>,
+    errored: Vec<i64>,
+    flags: WriterFlags,
+) -> Vec<(ObjectKind, String, Instant)> {
+    let mut log = Vec::new();
+    let mut retries = errored.iter();
+    let mut after_catch_up = 0;
+    for round in 0..200 {
+        for (k, seat) in seats.iter().enumerate() {
+            let user = &users[(k + round) % users.len()];
+            admin.bind_seat(*seat, user, None).await.expect("bind");
+            log.push((ObjectKind::Seat, seat.to_string(), Instant::now()));
+        }
+        if round % 3 == 0
+            && let Some(number) = retries.next()
+        {
+            admin.retry(*number, None).await.expect("retry");
+            log.push((ObjectKind::Activation, number.to_string(), Instant::now()));
+        }
+        if flags.caught_up.load(Ordering::SeqCst) {
+            after_catch_up += 1;
+            if after_catch_up == 6 {
+                break; // the seats stay bound
+            }
+        }
+        for seat in &seats {
+            admin.unbind_seat(*seat, None).await.expect("unbind");
+            log.push((ObjectKind::Seat, seat.to_string(), Instant::now()));
+        }
+    }
+    for number in retries {
+        admin.retry(*number, None).await.expect("retry");
+        log.push((ObjectKind::Activation, number.to_string(), Instant::now()));
+    }
+    flags.done.store(true, Ordering::SeqCst);
+    log
+}
+
+/// Checks the pages a reader got (with when each was requested) against the writer's
+/// log: an object is on a page at most once, and one seen again on a later page was
+/// written after the earlier page was requested (so after its snapshot). Answers how
+/// many times an object came back.
+pub fn assert_repeats_follow_writes(
+    pages: &[(Instant, ChangeFeed)],
+    log: &[(ObjectKind, String, Instant)],
+) -> usize {
+    let mut seen_at: HashMap<(ObjectKind, String), Instant> = HashMap::new();
+    let mut repeats = 0;
+    for (sent, page) in pages {
+        let on_page: Vec<_> = page.changes.iter().map(key_of).collect();
+        let distinct: BTreeSet<String> = on_page
+            .iter()
+            .map(|(k, key)| format!("{k:?}:{key}"))
+            .collect();
+        assert_eq!(
+            on_page.len(),
+            distinct.len(),
+            "an object at most once per page"
+        );
+        for key in on_page {
+            if let Some(earlier) = seen_at.get(&key) {
+                assert!(
+                    log.iter()
+                        .any(|(kind, k, at)| (*kind, k) == (key.0, &key.1) && at > earlier),
+                    "{key:?} came back without a write after {earlier:?}"
+                );
+                repeats += 1;
+            }
+            seen_at.insert(key, *sent);
+        }
+    }
+    repeats
 }
