@@ -121,6 +121,11 @@ pub(super) fn on_detail_loaded(
 pub(super) fn on_tick(state: &mut State) -> Vec<Command> {
     state.polling.tick_scheduled = false;
     let mut commands = Vec::new();
+    if state.sync.is_some() {
+        // With a mirror the screens read local data: pull the portal's progress into
+        // it now (an empty delta costs one small request); its changes re-read them.
+        commands.push(Command::SyncNow);
+    }
     if state.list_in_progress() && !state.list.loading() && state.polling.list_request.is_none() {
         let request_id = state.request_ids.next_id();
         let query = state.list.applied.clone();
