@@ -178,15 +178,8 @@ fn main() -> std::process::ExitCode {
     if let Some(Command::Script(command)) = cli.command {
         return cli::scripting::run(command, &portal);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("licadm: cannot start the async runtime: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
+    let Some(runtime) = cli::runtime() else {
+        return std::process::ExitCode::FAILURE;
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -119,15 +119,7 @@ async fn list_activations(
 ) -> Result<Json<Page<ActivationSummary>>, ApiError> {
     let params = ActivationListParams::parse(&pairs(query)?)?;
     let organizations = caller.organization_scope(params.organization)?;
-    let filter = activations::ActivationFilter {
-        organizations,
-        status: params.status,
-        vendor: params.vendor,
-        search: params.search,
-        sort: params.sort,
-        page: params.page,
-        per_page: params.per_page,
-    };
+    let filter = params.into_filter(organizations);
     Ok(Json(
         state
             .store

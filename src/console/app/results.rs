@@ -117,6 +117,30 @@ pub(super) fn on_detail_loaded(
     Vec::new()
 }
 
+/// Re-reads the list's current page in the background (no loading marker; a request
+/// of the user's own wins over it), unless one is already under way.
+pub(super) fn quiet_list_fetch(state: &mut State) -> Option<Command> {
+    if state.list.loading() || state.polling.list_request.is_some() {
+        return None;
+    }
+    let request_id = state.request_ids.next_id();
+    let query = state.list.applied.clone();
+    state.polling.list_request = Some((request_id, query.clone()));
+    Some(Command::FetchActivations { request_id, query })
+}
+
+/// Re-reads the open detail in the background, the same way.
+pub(super) fn quiet_detail_fetch(state: &mut State) -> Option<Command> {
+    let detail = state.detail.as_ref()?;
+    if detail.pending.is_some() || state.polling.detail_request.is_some() {
+        return None;
+    }
+    let number = detail.number;
+    let request_id = state.request_ids.next_id();
+    state.polling.detail_request = Some(request_id);
+    Some(Command::FetchDetail { request_id, number })
+}
+
 /// The poll timer: re-read what is in progress (quietly, without a loading marker).
 pub(super) fn on_tick(state: &mut State) -> Vec<Command> {
     state.polling.tick_scheduled = false;
@@ -126,25 +150,15 @@ pub(super) fn on_tick(state: &mut State) -> Vec<Command> {
         // it now (an empty delta costs one small request); its changes re-read them.
         commands.push(Command::SyncNow);
     }
-    if state.list_in_progress() && !state.list.loading() && state.polling.list_request.is_none() {
-        let request_id = state.request_ids.next_id();
-        let query = state.list.applied.clone();
-        state.polling.list_request = Some((request_id, query.clone()));
-        commands.push(Command::FetchActivations { request_id, query });
+    if state.list_in_progress() {
+        commands.extend(quiet_list_fetch(state));
     }
-    if let Some(detail) = state.detail.as_ref()
-        && detail
-            .summary()
+    let detail_in_progress = state.detail.as_ref().is_some_and(|d| {
+        d.summary()
             .is_some_and(|s| s.status == ActivationStatus::InProgress)
-        && detail.pending.is_none()
-        && state.polling.detail_request.is_none()
-    {
-        let request_id = state.request_ids.next_id();
-        state.polling.detail_request = Some(request_id);
-        commands.push(Command::FetchDetail {
-            request_id,
-            number: detail.number,
-        });
+    });
+    if detail_in_progress {
+        commands.extend(quiet_detail_fetch(state));
     }
     commands
 }
