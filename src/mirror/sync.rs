@@ -93,42 +93,68 @@ async fn pull_locked(
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
 ) -> Result<(ChangeCounts, bool, i64), SyncError> {
     let mut counts = ChangeCounts::default();
-    let mut full = false;
     let mut restarted = false;
-    let mut cursor;
+    let state = mirror.run(|m| m.state()).await?;
+    let mut full = !state.complete || state.cursor == 0;
+    let mut cursor = state.cursor;
+    let mut next = fetch(client, cursor, page_size);
     loop {
-        let state = mirror.run(|m| m.state()).await?;
-        full |= !state.complete || state.cursor == 0;
-        let feed = match client.changes(state.cursor, page_size).await {
-            Err(ClientError::Api {
+        let feed = match next.await {
+            Ok(Err(ClientError::Api {
                 status: 410, code, ..
-            }) if code == CURSOR_GONE_CODE && !restarted => {
+            })) if code == CURSOR_GONE_CODE && !restarted => {
                 // The portal no longer has history back to our cursor: start over.
                 restarted = true;
+                full = true;
                 mirror.run(|m| m.reset()).await?;
                 counts = ChangeCounts::default();
+                next = fetch(client, 0, page_size);
                 continue;
             }
-            other => other?,
+            Ok(answer) => answer?,
+            Err(e) => return Err(MirrorError::Task(e.to_string()).into()),
         };
         let now = Utc::now();
         let more = feed.more;
         cursor = feed.cursor;
-        let outcome = mirror.run(move |m| m.apply_page(&feed, now)).await?;
+        // The next page travels while this one is written: a full sync costs about
+        // the slower of the two, not their sum.
+        let prefetch = more.then(|| fetch(client, feed.cursor, page_size));
+        let applied = mirror.run(move |m| m.apply_page(&feed, now)).await;
+        let outcome = match applied {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                if let Some(prefetch) = prefetch {
+                    prefetch.abort();
+                }
+                return Err(e.into());
+            }
+        };
         full |= outcome.replaced;
         counts.add(outcome.counts);
         progress(SyncProgress {
             full,
             received: counts.total(),
         });
-        if !more {
-            break;
+        match prefetch {
+            Some(prefetch) => next = prefetch,
+            None => break,
         }
     }
     if full {
         mirror.run(|m| m.analyze()).await?;
     }
     Ok((counts, full, cursor))
+}
+
+/// One page of the feed, fetched in its own task.
+fn fetch(
+    client: &ApiClient,
+    since: i64,
+    page_size: u32,
+) -> tokio::task::JoinHandle<Result<crate::client::feed::ChangeFeed, ClientError>> {
+    let client = client.clone();
+    tokio::spawn(async move { client.changes(since, page_size).await })
 }
 
 /// The outcome of a write made through the mirror.
