@@ -2,6 +2,7 @@
 //! `view` draws `State`). See `app` for the state machine and `runtime` for the loop.
 
 pub mod app;
+pub mod backend;
 pub mod data;
 pub mod glyphs;
 pub mod i18n;

@@ -7,8 +7,6 @@ use super::data::{DataError, DataSource, Written};
 use super::terminal::{ConsoleTerminal, TerminalGuard};
 use crate::mirror::sync::SyncProgress;
 use crossterm::event::{Event, EventStream};
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use crossterm::{execute, queue};
 use futures_util::StreamExt;
 use std::io::Write;
 use std::path::PathBuf;
@@ -500,9 +498,8 @@ async fn read_text_file(path: &std::path::Path) -> Result<String, String> {
 }
 
 fn draw(terminal: &mut ConsoleTerminal, state: &State) -> anyhow::Result<()> {
-    // The whole frame (begin, diff, end) is buffered and written in one go.
-    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    // The backend buffers the whole frame, wraps it in a synchronized update and
+    // writes it in one go (nothing at all when nothing changed on screen).
     terminal.draw(|frame| app::view(state, frame))?;
-    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Ok(())
 }
