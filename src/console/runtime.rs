@@ -5,6 +5,7 @@
 use super::app::{self, Command, Msg, POLL_INTERVAL_MS, SaveError, State, SyncFailure};
 use super::data::{DataError, DataSource, Written};
 use super::terminal::{ConsoleTerminal, TerminalGuard};
+use super::ui_state;
 use crate::mirror::sync::SyncProgress;
 use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
@@ -462,6 +463,15 @@ fn execute_command(
         }
         // Written by the loop, which owns the terminal.
         Command::CopyToClipboard(_) => {}
+        Command::SaveUiState(ui) => {
+            // A few hundred bytes, written here rather than in a task: saves land in
+            // the order they were made, and before a quit that follows them.
+            let result = match ui_state::default_path() {
+                Some(path) => ui_state::save(&path, &ui).map_err(|e| e.to_string()),
+                None => Err("no state directory (is HOME set?)".to_string()),
+            };
+            let _ = tx.send(Incoming::msg(Msg::UiStateSaved(result)));
+        }
     }
     Step::Continue
 }

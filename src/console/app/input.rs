@@ -6,6 +6,7 @@ use crate::client::wire::Role;
 use crate::console::i18n;
 use crate::console::keymap;
 use crate::console::screens::activations::{self, ListAction};
+use crate::console::screens::column_chooser::ListKind;
 use crate::console::screens::detail::{self, DetailAction, DetailScreen};
 use crate::console::screens::new_activation::{NewActivation, Outcome};
 use crate::console::screens::outbox::MIRROR_BINDINGS;
@@ -32,6 +33,9 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     }
     if state.audit.is_some() {
         return super::tabbed::on_audit_key(state, event);
+    }
+    if state.column_chooser.is_some() {
+        return super::columns::on_key(state, event);
     }
     if super::mirror::outbox_in_front(state) {
         return super::mirror::on_outbox_key(state, event);
@@ -91,6 +95,7 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         }
         Some(ListAction::Quit) => vec![Command::Quit],
         Some(ListAction::NewActivation) => open_new_activation(state),
+        Some(ListAction::Columns) => super::columns::open(state, ListKind::Activations),
         Some(ListAction::Retry) => match state.list.selected_row() {
             Some(row) => {
                 let (number, status) = (row.number, row.status);

@@ -4,6 +4,7 @@
 //! This module holds the types and `update`'s dispatch; keys and paste are handled in
 //! `input`, the answers to commands in `results`, and drawing in `view`.
 
+mod columns;
 mod input;
 mod mirror;
 mod results;
@@ -19,6 +20,7 @@ use super::keymap;
 use super::screens::activations::{self, ActivationsScreen};
 use super::screens::audit::AuditOverlay;
 use super::screens::capacity::CapacityScreen;
+use super::screens::column_chooser::{self, ColumnChooser};
 use super::screens::detail::{self, DetailScreen};
 use super::screens::keys::KeysScreen;
 use super::screens::new_activation::NewActivation;
@@ -26,6 +28,7 @@ use super::screens::outbox::OutboxOverlay;
 use super::screens::seats::SeatsScreen;
 use super::screens::{Ctx, Tab};
 use super::theme::Theme;
+use super::ui_state::UiState;
 use crate::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSummary, AuditEntry, CreatedActivations,
     EmergencyRequest, KeyActivationRequest, LicenseInfo, Me, Organization, Page, PrecheckResponse,
@@ -153,6 +156,8 @@ pub enum Command {
     SyncNow,
     /// Written to the terminal as OSC 52 (works over SSH); no answer.
     CopyToClipboard(String),
+    /// Writes the state file (the columns chosen) → `Msg::UiStateSaved`.
+    SaveUiState(UiState),
     /// Sends `Msg::Tick` after `POLL_INTERVAL_MS`. Only asked for while something
     /// shown is in progress, so an idle console has no timer at all.
     ScheduleTick,
@@ -263,6 +268,8 @@ pub enum Msg {
     SyncProgress(SyncProgress),
     /// A background sync ended.
     Synced(Result<SyncReport, SyncFailure>),
+    /// The state file was written (or why not, naming the file).
+    UiStateSaved(Result<(), String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -339,6 +346,8 @@ pub struct State {
     /// Mirror mode: pending and refused writes (marked in the lists).
     pub outbox: Vec<OutboxItem>,
     pub outbox_overlay: Option<OutboxOverlay>,
+    /// The column chooser over the Activations or Seats list.
+    pub column_chooser: Option<ColumnChooser>,
     pub last_error: Option<String>,
     /// A non-error message for the status line («скопировано», a saved file's path).
     pub notice: Option<String>,
@@ -381,6 +390,7 @@ impl State {
             sync: None,
             outbox: Vec::new(),
             outbox_overlay: None,
+            column_chooser: None,
             last_error: None,
             notice: None,
             request_ids: RequestIds::default(),
@@ -471,6 +481,9 @@ impl State {
         if let Some(audit) = &self.audit {
             return keymap::help_entries(audit.bindings(), lang);
         }
+        if self.column_chooser.is_some() {
+            return keymap::help_entries(column_chooser::BINDINGS, lang);
+        }
         if mirror::outbox_in_front(self) {
             return keymap::help_entries(super::screens::outbox::BINDINGS, lang);
         }
@@ -501,6 +514,9 @@ impl State {
         let lang = self.lang;
         if let Some(audit) = &self.audit {
             return keymap::hint_entries(audit.bindings(), lang);
+        }
+        if self.column_chooser.is_some() {
+            return keymap::hint_entries(column_chooser::BINDINGS, lang);
         }
         if mirror::outbox_in_front(self) {
             return keymap::hint_entries(super::screens::outbox::BINDINGS, lang);
@@ -540,6 +556,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::OutboxLoaded(result) => mirror::on_outbox_loaded(state, result),
         Msg::SyncProgress(progress) => mirror::on_sync_progress(state, progress),
         Msg::Synced(result) => mirror::on_synced(state, result),
+        Msg::UiStateSaved(result) => columns::on_saved(state, result),
         Msg::Resize => Vec::new(),
         Msg::Key(event) => input::on_key(state, &event),
         Msg::Paste(text) => input::on_paste(state, text),

@@ -4,6 +4,7 @@
 use super::{Command, Connection, Front, Msg, State};
 use crate::console::data::DataError;
 use crate::console::screens::audit::AuditOverlay;
+use crate::console::screens::column_chooser::ListKind;
 use crate::console::screens::{Ctx, Reply, Tab};
 use crossterm::event::KeyEvent;
 
@@ -58,6 +59,9 @@ pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     }
     if let Some(key) = reply.mirror_key {
         commands.extend(super::mirror::on_mirror_key(state, key));
+    }
+    if reply.columns {
+        commands.extend(super::columns::open(state, ListKind::Seats));
     }
     commands
 }

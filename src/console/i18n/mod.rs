@@ -452,6 +452,7 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
 }
 
 pub mod capacity;
+pub mod columns;
 pub mod history;
 pub mod keys;
 pub mod seats;

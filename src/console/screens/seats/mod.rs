@@ -7,12 +7,14 @@
 
 mod bind;
 mod bulk;
+mod table;
 mod view;
 
 pub use bind::{
     BIND_BINDINGS, BindDialog, EmailProblem, UNBIND_BINDINGS, UnbindConfirm, email_problem,
 };
 pub use bulk::{BULK_BINDINGS, BulkBind, BulkPhase, BulkResult, BulkRow, bulk_emails};
+pub use table::SeatColumn;
 pub use view::{ViewContext, view};
 
 use super::activations::next_in_cycle;
@@ -23,6 +25,7 @@ use crate::client::wire::{
     Page, ProductRef, Seat, SeatQuery, SeatSortKey, SeatStatus, SeatSummary, User,
 };
 use crate::console::app::{Command, RequestIds};
+use crate::console::columns::Columns;
 use crate::console::data::DataError;
 use crate::console::i18n::{self, Tr};
 use crate::console::keymap::Key::{
@@ -65,6 +68,8 @@ pub enum SeatsAction {
     PrevSuggestion,
     RunBulk,
     NextTarget,
+    /// Handled by the app: the column chooser.
+    Columns,
 }
 
 /// The seats list's keys, declared once: dispatch, hint line and help all read this.
@@ -92,6 +97,7 @@ pub const BINDINGS: &[Binding<SeatsAction>] = &[
     bind(&[Char('e')], SeatsAction::SortEmail, Tr::new("сортировка по e-mail", "sort by e-mail"), None),
     bind(&[Char('p')], SeatsAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
     bind(&[Char('r')], SeatsAction::Refresh, Tr::new("обновить", "refresh"), None),
+    bind(&[Char('C')], SeatsAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
     bind(&[Char('?')], SeatsAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind(&[Char('q'), Esc], SeatsAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
 ];
@@ -114,6 +120,8 @@ pub struct SeatsScreen {
     pub bind: Option<BindDialog>,
     pub unbind: Option<UnbindConfirm>,
     pub bulk: Option<BulkBind>,
+    /// The columns shown, in the user's order (remembered between runs).
+    pub columns: Columns<SeatColumn>,
 }
 
 impl SeatsScreen {
@@ -316,6 +324,12 @@ impl SeatsScreen {
             SeatsAction::Help => {
                 return Reply {
                     help: true,
+                    ..Reply::default()
+                };
+            }
+            SeatsAction::Columns => {
+                return Reply {
+                    columns: true,
                     ..Reply::default()
                 };
             }
