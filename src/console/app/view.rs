@@ -21,7 +21,8 @@ pub fn view(state: &State, frame: &mut Frame) {
     let theme = &state.theme;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let message = i18n::too_small(state.lang, MIN_WIDTH, MIN_HEIGHT, area.width, area.height);
-        widgets::too_small(frame, &message, theme.error);
+        // Through the glyph set too: «80×24» has to be «80x24» under LANG=C.
+        widgets::too_small(frame, &theme.glyphs.text(&message), theme.error);
         return;
     }
     let full_body = Rect::new(area.x, area.y, area.width, area.height - 2);
