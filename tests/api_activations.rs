@@ -661,6 +661,7 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/keys/activate",
         "/api/v1/offline/response",
         "/api/v1/audit",
+        "/api/v1/changes",
     ]
     .into();
     assert_eq!(listed, served);

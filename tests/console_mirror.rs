@@ -172,3 +172,24 @@ fn without_a_mirror_the_outbox_keys_do_nothing() {
     assert!(state.outbox_overlay.is_none());
     assert!(update(&mut state, ch('S')).is_empty());
 }
+
+#[test]
+fn the_first_sync_shows_its_progress() {
+    let mut state = mirrored(seats_state(Lang::Ru));
+    update(
+        &mut state,
+        Msg::SyncProgress(licadm::mirror::sync::SyncProgress {
+            full: true,
+            received: 5000,
+        }),
+    );
+    let line = status(&state);
+    assert!(line.contains("первая синхронизация… 5000 объектов"), "{line}");
+    update(
+        &mut state,
+        Msg::Synced(Ok(report(Utc::now(), FlushReport::default(), 0))),
+    );
+    let line = status(&state);
+    assert!(!line.contains("первая синхронизация"), "{line}");
+    assert!(line.contains("в сети"), "{line}");
+}

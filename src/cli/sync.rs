@@ -85,7 +85,7 @@ pub async fn run(client: &ApiClient, out: OutputArgs) -> ExitCode {
     match result {
         Ok(report) => print(&mirror, &report, out),
         Err(SyncError::Client(e)) if e.is_connection() => {
-            eprintln!("licadm: portal unreachable: {e}; the mirror keeps its data");
+            eprintln!("licadm: {e}; the mirror keeps its data");
             ExitCode::from(3)
         }
         Err(e) => {

@@ -416,7 +416,10 @@ fn map_transport(e: reqwest::Error) -> ClientError {
             cause = next;
         }
         ClientError::Unreachable(cause.to_string())
-    } else if e.is_decode() || e.is_body() {
+    } else if e.is_body() {
+        // The link dropped mid-answer: as unreachable as a refused connection.
+        ClientError::Unreachable(format!("the connection dropped mid-answer: {e}"))
+    } else if e.is_decode() {
         ClientError::Decode(e.to_string())
     } else {
         ClientError::Unreachable(e.to_string())

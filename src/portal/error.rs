@@ -1,6 +1,7 @@
 //! The one error type of the HTTP layer, mapped once to status + `{"error":{...}}`.
 
 use super::store::StoreError;
+use crate::client::feed::CURSOR_GONE_CODE;
 use crate::client::wire::{ErrorBody, ErrorInfo, PrecheckRow};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -32,6 +33,10 @@ pub enum ApiError {
         message: String,
         rejected: Vec<PrecheckRow>,
     },
+    /// A feed cursor the store cannot continue (from another store, or older than the
+    /// kept history): 410 `cursor_gone`, the client starts over with a full sync.
+    #[error("{0}")]
+    CursorGone(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -51,6 +56,7 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::SeatNotFree(_) => (StatusCode::CONFLICT, "seat_not_free"),
             ApiError::Unprocessable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+            ApiError::CursorGone(_) => (StatusCode::GONE, CURSOR_GONE_CODE),
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

@@ -270,6 +270,16 @@ pub fn signing_public_key(db: &Path) -> anyhow::Result<String> {
     ))
 }
 
+/// Forgets deleted objects in the change feed of the store `db` (see
+/// `store::changes::prune_deleted`): mirrors whose cursor is older than the last
+/// deletion pruned get 410 `cursor_gone` and sync again from scratch. Returns how many
+/// deletions were forgotten.
+pub fn prune_deleted_changes(db: &Path) -> anyhow::Result<usize> {
+    let store = Store::open(db)
+        .with_context(|| format!("cannot open the portal store {}", db.display()))?;
+    Ok(store.blocking(store::changes::prune_deleted)?)
+}
+
 /// Serials of a (demo) store by kind, for tests and benchmarks, so they never hard-code
 /// serials that could drift from the generator. Vendor keys are `Vendor::id()`.
 #[derive(Debug, Clone, Default)]

@@ -3,6 +3,7 @@
 
 use super::error::ApiError;
 use super::store::activations::TextSearch;
+use crate::client::feed::{FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT};
 use crate::client::wire::{
     ActivationSort, ActivationSortKey, DEFAULT_PER_PAGE, PAGE_SIZES, SeatQuery, SeatSortKey,
     SeatStatus,
@@ -249,6 +250,42 @@ impl AuditParams {
     }
 }
 
+/// `GET /changes` parameters: the cursor to continue after and the page size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedParams {
+    pub since: i64,
+    pub limit: u32,
+}
+
+impl FeedParams {
+    /// `since` defaults to 0 (a full sync), `limit` to [`FEED_DEFAULT_LIMIT`].
+    pub fn parse(pairs: &[(String, String)]) -> Result<FeedParams, ApiError> {
+        let since = match last(pairs, "since") {
+            None => 0,
+            Some(raw) => raw.parse::<i64>().ok().filter(|s| *s >= 0).ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "since must be a cursor from an earlier answer, a whole number from 0 (got {})",
+                    shown(raw)
+                ))
+            })?,
+        };
+        let limit = match last(pairs, "limit") {
+            None => FEED_DEFAULT_LIMIT,
+            Some(raw) => raw
+                .parse::<u32>()
+                .ok()
+                .filter(|l| (1..=FEED_MAX_LIMIT).contains(l))
+                .ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "limit must be a whole number from 1 to {FEED_MAX_LIMIT} (got {})",
+                        shown(raw)
+                    ))
+                })?,
+        };
+        Ok(FeedParams { since, limit })
+    }
+}
+
 /// The `{number}` path segment of `/activations/{number}`.
 pub fn activation_number(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>()
@@ -346,5 +383,42 @@ mod tests {
         );
         assert!(activation_number("x1").is_err());
         assert_eq!(activation_number("40").ok(), Some(40));
+    }
+
+    #[test]
+    fn feed_parameters_default_to_a_full_sync_and_name_bad_values() {
+        let parse = |query: &[(&str, &str)]| {
+            let pairs: Vec<(String, String)> = query
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            FeedParams::parse(&pairs).map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            parse(&[]),
+            Ok(FeedParams {
+                since: 0,
+                limit: FEED_DEFAULT_LIMIT
+            })
+        );
+        assert_eq!(
+            parse(&[("since", "417"), ("limit", "5000")]),
+            Ok(FeedParams {
+                since: 417,
+                limit: 5000
+            })
+        );
+        for (name, value) in [
+            ("since", "-1"),
+            ("since", "abc"),
+            ("since", "1.5"),
+            ("limit", "0"),
+            ("limit", "5001"),
+            ("limit", "-3"),
+        ] {
+            let error = parse(&[(name, value)]).expect_err(value);
+            assert!(error.starts_with(&format!("{name} must be")), "{error}");
+            assert!(error.ends_with(&format!("(got {value})")), "{error}");
+        }
     }
 }

@@ -6,8 +6,9 @@ use super::activate::{self, CreateRequest, Created};
 use super::auth::{Action, Caller};
 use super::error::ApiError;
 use super::openapi;
-use super::params::{self, ActivationListParams};
-use super::store::{StoreError, activations, catalog};
+use super::params::{self, ActivationListParams, FeedParams};
+use super::store::{StoreError, activations, catalog, changes};
+use crate::client::feed::ChangeFeed;
 use crate::client::wire::{
     API_PREFIX, ActivationDetail, ActivationSummary, CreatedActivations, Health,
     IDEMPOTENCY_HEADER, Me, Organization, Page, PrecheckResponse, Price, SerialsRequest,
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route(&at("/activations/{number}/retry"), post(retry))
         .route(&at("/activations/{number}/license-file"), get(license_file))
         .route(&at("/signing-key"), get(signing_key))
+        .route(&at("/changes"), get(changes))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         // Fastest gzip: a 10 000-row precheck is ~2.5 MB of JSON; level 1 still shrinks
@@ -372,5 +374,25 @@ async fn signing_key(State(state): State<AppState>, _caller: Caller) -> Json<Sig
     Json(SigningKeyInfo {
         algorithm: "ed25519".into(),
         public_key: encode_public_key(&state.key.verifying_key()),
+    })
+}
+
+/// The change feed of what the token sees (SPEC §6): objects changed after `since`, in
+/// the order of their latest change. A cursor the store cannot continue is 410.
+async fn changes(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Pairs,
+) -> Result<Json<ChangeFeed>, ApiError> {
+    let FeedParams { since, limit } = FeedParams::parse(&pairs(query)?)?;
+    let scope = caller.organization_ids();
+    let page = state
+        .store
+        .run(move |conn| changes::feed(conn, since, limit, &scope))
+        .await?;
+    page.map(Json).map_err(|gone| {
+        ApiError::CursorGone(format!(
+            "{gone}; start over with a full sync (since=0) and replace the local copy"
+        ))
     })
 }

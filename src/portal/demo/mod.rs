@@ -16,10 +16,11 @@ use super::DemoOptions;
 use super::store::activations::{self, NewActivation};
 use super::store::catalog::{self, NewDevice, NewModel, NewOrganization};
 use super::store::registry::Refusal;
-use super::store::{Store, StoreError};
+use super::store::{Store, StoreError, changes};
 use crate::client::wire::ActivationLine;
 use crate::domain::{ActivationStatus, Inn, Kopecks, Vendor, new_until};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use rusqlite::Connection;
 use std::collections::HashSet;
 
 /// splitmix64: tiny, fast and good enough for demo data; no extra crate.
@@ -370,37 +371,52 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
 
     store.blocking(move |conn| {
         let tx = conn.transaction()?;
-        for organization in &organizations {
-            catalog::insert_organization(&tx, organization)?;
-        }
-        for (index, spec) in MODELS.iter().enumerate() {
-            catalog::insert_model(
-                &tx,
-                &NewModel {
-                    id: index as i64 + 1,
-                    vendor: spec.vendor,
-                    name: spec.name.into(),
-                    price: Kopecks::from_rubles(spec.price_rub),
-                    retail_price: Kopecks::from_rubles(spec.retail_rub),
-                },
-            )?;
-        }
-        for device in &devices {
-            catalog::insert_device(
-                &tx,
-                &NewDevice {
-                    serial: device.serial.clone(),
-                    model_id: device.model as i64 + 1,
-                    current_until: device.current_until,
-                    refusal: device.refusal,
-                },
-            )?;
-        }
-        for activation in &activations {
-            activations::insert(&tx, activation)?;
-        }
-        licensing::fill(&tx, today)?;
+        // Without the change triggers, then one change per object: a trigger per row
+        // (and per line, moving its activation again) made the 100 000-activation
+        // data set take 11 s to write instead of 5.
+        changes::load_untracked(&tx, || {
+            insert_rows(&tx, &organizations, &devices, &activations, today)
+        })?;
         tx.commit()?;
         super::store::refresh_statistics(conn)
     })
+}
+
+fn insert_rows(
+    tx: &Connection,
+    organizations: &[NewOrganization],
+    devices: &[Device],
+    activations: &[NewActivation],
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    for organization in organizations {
+        catalog::insert_organization(tx, organization)?;
+    }
+    for (index, spec) in MODELS.iter().enumerate() {
+        catalog::insert_model(
+            tx,
+            &NewModel {
+                id: index as i64 + 1,
+                vendor: spec.vendor,
+                name: spec.name.into(),
+                price: Kopecks::from_rubles(spec.price_rub),
+                retail_price: Kopecks::from_rubles(spec.retail_rub),
+            },
+        )?;
+    }
+    for device in devices {
+        catalog::insert_device(
+            tx,
+            &NewDevice {
+                serial: device.serial.clone(),
+                model_id: device.model as i64 + 1,
+                current_until: device.current_until,
+                refusal: device.refusal,
+            },
+        )?;
+    }
+    for activation in activations {
+        activations::insert(tx, activation)?;
+    }
+    licensing::fill(tx, today)
 }

@@ -1,6 +1,7 @@
 //! The OpenAPI 3.0 document of `/api/v1`. Enums come from the same constants the
 //! parser uses, so the document cannot drift from the server.
 
+mod feed;
 mod licensing;
 
 use super::params::sort_values;
@@ -32,6 +33,7 @@ fn array_of(name: &str) -> Value {
 fn authed_get(summary: &str, parameters: Value, ok: Value, extra_errors: &[(&str, &str)]) -> Value {
     let mut responses = json!({
         "200": ok,
+        "304": {"description": "Not Modified: `If-None-Match` names the `ETag` of the answer (a strong SHA-256 tag of the uncompressed JSON); empty body"},
         "401": error_response("Missing, malformed or unknown bearer token (`unauthorized`)"),
     });
     for (status, description) in extra_errors {
@@ -88,6 +90,7 @@ fn components() -> Value {
     let mut components = activation_components();
     if let Some(schemas) = components["schemas"].as_object_mut() {
         schemas.extend(licensing::schemas());
+        schemas.extend(feed::schemas());
     }
     components
 }
@@ -114,7 +117,7 @@ fn activation_components() -> Value {
                 "properties": {"error": {
                     "type": "object", "required": ["code", "message"],
                     "properties": {
-                        "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "seat_not_free", "payload_too_large", "unprocessable", "internal"]},
+                        "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "seat_not_free", "cursor_gone", "payload_too_large", "unprocessable", "internal"]},
                         "message": {"type": "string", "description": "Names the offending parameter or object"},
                         "rejected": {"type": "array", "items": schema_ref("PrecheckRow"),
                                      "description": "Only on a 422 of POST /activations: every serial that is not ok, and why"}
@@ -434,6 +437,10 @@ pub fn document() -> Value {
     license["get"]["description"] = json!(
         "Canonical payload (activation, organization INN, issue time, each serial with valid-until and model) and an ed25519 signature over its exact bytes; check it with `licadm verify` and GET /signing-key."
     );
+    // A file, not JSON: no ETag, so no 304.
+    if let Some(responses) = license["get"]["responses"].as_object_mut() {
+        responses.remove("304");
+    }
     paths.insert(path("/activations/{number}/license-file"), license);
     paths.insert(
         path("/signing-key"),
@@ -445,6 +452,7 @@ pub fn document() -> Value {
         ),
     );
     licensing::paths(&mut paths);
+    feed::paths(&mut paths);
     json!({
         "openapi": "3.0.3",
         "info": {

@@ -190,7 +190,211 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_object ON audit(object, id);
     "#,
+    // 4: the change feed (GET /changes, SPEC §6). `changes` holds exactly one row per
+    // object: the position of its latest change. Every write moves the object's row to
+    // a fresh, higher seq (AUTOINCREMENT never reuses one), so a reader paging by seq
+    // sees each object once, in its current state. A NULL organization_id means every
+    // token may see the object (products, prices).
+    //
+    // The triggers are all named `track_…`: the mirror drops `track_%` in its replica.
+    // They DELETE then INSERT rather than INSERT OR REPLACE: a conflict clause on the
+    // statement that fires a trigger overrides the one inside it, so an `UPDATE OR
+    // IGNORE seats …` would silently turn the trigger's REPLACE into IGNORE and the
+    // change would never move. Deletes record the same row; the feed then finds no
+    // object and reports it deleted. An activation's lines are part of the activation
+    // (a line whose activation is gone records nothing: the activation's delete did);
+    // an emergency license is part of its organization's capacity of the product.
+    r#"
+    CREATE TABLE changes (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind            TEXT NOT NULL,
+        key             TEXT NOT NULL,
+        organization_id INTEGER,
+        UNIQUE (kind, key)
+    );
+
+    -- epoch: identifies this store (a mirror of another epoch starts over);
+    -- changes_floor: cursors below it are gone (pruning deleted objects raises it).
+    CREATE TABLE store_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO store_meta (key, value) VALUES
+        ('epoch', lower(hex(randomblob(8)))),
+        ('changes_floor', '0');
+
+    CREATE TRIGGER track_organizations_insert AFTER INSERT ON organizations BEGIN
+        DELETE FROM changes WHERE kind = 'organization' AND key = CAST(NEW.id AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('organization', CAST(NEW.id AS TEXT), NEW.id);
+    END;
+    CREATE TRIGGER track_organizations_update AFTER UPDATE ON organizations BEGIN
+        DELETE FROM changes WHERE kind = 'organization' AND key = CAST(NEW.id AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('organization', CAST(NEW.id AS TEXT), NEW.id);
+    END;
+    CREATE TRIGGER track_organizations_delete AFTER DELETE ON organizations BEGIN
+        DELETE FROM changes WHERE kind = 'organization' AND key = CAST(OLD.id AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('organization', CAST(OLD.id AS TEXT), OLD.id);
+    END;
+
+    CREATE TRIGGER track_products_insert AFTER INSERT ON products BEGIN
+        DELETE FROM changes WHERE kind = 'product' AND key = NEW.id;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('product', NEW.id, NULL);
+    END;
+    CREATE TRIGGER track_products_update AFTER UPDATE ON products BEGIN
+        DELETE FROM changes WHERE kind = 'product' AND key = NEW.id;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('product', NEW.id, NULL);
+    END;
+    CREATE TRIGGER track_products_delete AFTER DELETE ON products BEGIN
+        DELETE FROM changes WHERE kind = 'product' AND key = OLD.id;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('product', OLD.id, NULL);
+    END;
+
+    CREATE TRIGGER track_models_insert AFTER INSERT ON models BEGIN
+        DELETE FROM changes WHERE kind = 'price' AND key = CAST(NEW.id AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('price', CAST(NEW.id AS TEXT), NULL);
+    END;
+    CREATE TRIGGER track_models_update AFTER UPDATE ON models BEGIN
+        DELETE FROM changes WHERE kind = 'price' AND key = CAST(NEW.id AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('price', CAST(NEW.id AS TEXT), NULL);
+    END;
+    CREATE TRIGGER track_models_delete AFTER DELETE ON models BEGIN
+        DELETE FROM changes WHERE kind = 'price' AND key = CAST(OLD.id AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('price', CAST(OLD.id AS TEXT), NULL);
+    END;
+
+    CREATE TRIGGER track_activations_insert AFTER INSERT ON activations BEGIN
+        DELETE FROM changes WHERE kind = 'activation' AND key = CAST(NEW.number AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('activation', CAST(NEW.number AS TEXT), NEW.organization_id);
+    END;
+    CREATE TRIGGER track_activations_update AFTER UPDATE ON activations BEGIN
+        DELETE FROM changes WHERE kind = 'activation' AND key = CAST(NEW.number AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('activation', CAST(NEW.number AS TEXT), NEW.organization_id);
+    END;
+    CREATE TRIGGER track_activations_delete AFTER DELETE ON activations BEGIN
+        DELETE FROM changes WHERE kind = 'activation' AND key = CAST(OLD.number AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('activation', CAST(OLD.number AS TEXT), OLD.organization_id);
+    END;
+
+    CREATE TRIGGER track_activation_lines_insert AFTER INSERT ON activation_lines
+    WHEN EXISTS (SELECT 1 FROM activations WHERE number = NEW.activation_number) BEGIN
+        DELETE FROM changes
+         WHERE kind = 'activation' AND key = CAST(NEW.activation_number AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        SELECT 'activation', CAST(number AS TEXT), organization_id
+          FROM activations WHERE number = NEW.activation_number;
+    END;
+    CREATE TRIGGER track_activation_lines_update AFTER UPDATE ON activation_lines
+    WHEN EXISTS (SELECT 1 FROM activations WHERE number = NEW.activation_number) BEGIN
+        DELETE FROM changes
+         WHERE kind = 'activation' AND key = CAST(NEW.activation_number AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        SELECT 'activation', CAST(number AS TEXT), organization_id
+          FROM activations WHERE number = NEW.activation_number;
+    END;
+    CREATE TRIGGER track_activation_lines_delete AFTER DELETE ON activation_lines
+    WHEN EXISTS (SELECT 1 FROM activations WHERE number = OLD.activation_number) BEGIN
+        DELETE FROM changes
+         WHERE kind = 'activation' AND key = CAST(OLD.activation_number AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        SELECT 'activation', CAST(number AS TEXT), organization_id
+          FROM activations WHERE number = OLD.activation_number;
+    END;
+
+    CREATE TRIGGER track_seats_insert AFTER INSERT ON seats BEGIN
+        DELETE FROM changes WHERE kind = 'seat' AND key = CAST(NEW.id AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('seat', CAST(NEW.id AS TEXT), NEW.organization_id);
+    END;
+    CREATE TRIGGER track_seats_update AFTER UPDATE ON seats BEGIN
+        DELETE FROM changes WHERE kind = 'seat' AND key = CAST(NEW.id AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('seat', CAST(NEW.id AS TEXT), NEW.organization_id);
+    END;
+    CREATE TRIGGER track_seats_delete AFTER DELETE ON seats BEGIN
+        DELETE FROM changes WHERE kind = 'seat' AND key = CAST(OLD.id AS TEXT);
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('seat', CAST(OLD.id AS TEXT), OLD.organization_id);
+    END;
+
+    CREATE TRIGGER track_capacity_insert AFTER INSERT ON capacity BEGIN
+        DELETE FROM changes
+         WHERE kind = 'capacity' AND key = NEW.organization_id || ':' || NEW.product_id;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('capacity', NEW.organization_id || ':' || NEW.product_id, NEW.organization_id);
+    END;
+    CREATE TRIGGER track_capacity_update AFTER UPDATE ON capacity BEGIN
+        DELETE FROM changes
+         WHERE kind = 'capacity' AND key = NEW.organization_id || ':' || NEW.product_id;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('capacity', NEW.organization_id || ':' || NEW.product_id, NEW.organization_id);
+    END;
+    CREATE TRIGGER track_capacity_delete AFTER DELETE ON capacity BEGIN
+        DELETE FROM changes
+         WHERE kind = 'capacity' AND key = OLD.organization_id || ':' || OLD.product_id;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('capacity', OLD.organization_id || ':' || OLD.product_id, OLD.organization_id);
+    END;
+
+    CREATE TRIGGER track_emergency_licenses_insert AFTER INSERT ON emergency_licenses BEGIN
+        DELETE FROM changes
+         WHERE kind = 'capacity' AND key = NEW.organization_id || ':' || NEW.product_id;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('capacity', NEW.organization_id || ':' || NEW.product_id, NEW.organization_id);
+    END;
+    CREATE TRIGGER track_emergency_licenses_update AFTER UPDATE ON emergency_licenses BEGIN
+        DELETE FROM changes
+         WHERE kind = 'capacity' AND key = NEW.organization_id || ':' || NEW.product_id;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('capacity', NEW.organization_id || ':' || NEW.product_id, NEW.organization_id);
+    END;
+    CREATE TRIGGER track_emergency_licenses_delete AFTER DELETE ON emergency_licenses BEGIN
+        DELETE FROM changes
+         WHERE kind = 'capacity' AND key = OLD.organization_id || ':' || OLD.product_id;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('capacity', OLD.organization_id || ':' || OLD.product_id, OLD.organization_id);
+    END;
+
+
+    -- Backfill: every existing object once, referenced objects (organizations,
+    -- products, prices) before the objects that refer to them.
+    INSERT INTO changes (kind, key, organization_id)
+        SELECT 'organization', CAST(id AS TEXT), id FROM organizations ORDER BY id;
+    INSERT INTO changes (kind, key, organization_id)
+        SELECT 'product', id, NULL FROM products ORDER BY id;
+    INSERT INTO changes (kind, key, organization_id)
+        SELECT 'price', CAST(id AS TEXT), NULL FROM models ORDER BY id;
+    INSERT INTO changes (kind, key, organization_id)
+        SELECT 'capacity', organization_id || ':' || product_id, organization_id
+          FROM capacity ORDER BY organization_id, product_id;
+    INSERT INTO changes (kind, key, organization_id)
+        SELECT 'seat', CAST(id AS TEXT), organization_id FROM seats ORDER BY id;
+    INSERT INTO changes (kind, key, organization_id)
+        SELECT 'activation', CAST(number AS TEXT), organization_id
+          FROM activations ORDER BY number;
+    "#,
 ];
+
+/// The backfill statements at the end of migration 4, for the test that the store's
+/// own "record every object" agrees with them.
+#[cfg(test)]
+pub fn backfill_of_migration_4() -> String {
+    let sql = MIGRATIONS[3];
+    sql.find("-- Backfill:")
+        .map(|at| sql[at..].to_string())
+        .unwrap_or_default()
+}
 
 /// Brings the store up to the newest schema. Each migration runs in its own
 /// IMMEDIATE transaction and re-reads the version inside it, so two processes opening
@@ -229,5 +433,63 @@ mod tests {
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .expect("version");
         assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    /// A store from before the change feed gets one change per existing object,
+    /// organizations, products and prices first, and a random epoch.
+    #[test]
+    fn the_feed_migration_backfills_existing_objects() {
+        let mut conn = Connection::open_in_memory().expect("in-memory db");
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).expect("older migration");
+        }
+        conn.pragma_update(None, "user_version", 3)
+            .expect("version 3");
+        conn.execute_batch(
+            "INSERT INTO organizations (id, name, inn) VALUES (2, 'B', '7743058902');
+             INSERT INTO organizations (id, name, inn) VALUES (1, 'A', '7842175621');
+             INSERT INTO activations (number, organization_id, vendor, status, license_count,
+                                      total_cost, created_at)
+                 VALUES (7, 2, 'pay-kiosk', 'done', 0, 0, '2026-11-01T10:00:00Z');
+             INSERT INTO products (id, name) VALUES ('orangeuce', 'Orange[uc]e');
+             INSERT INTO seats (organization_id, product_id, valid_from, valid_until)
+                 VALUES (1, 'orangeuce', '2026-01-01', '2027-01-01');
+             INSERT INTO models (id, vendor, name, price_kopecks, retail_kopecks)
+                 VALUES (4, 'pay-kiosk', 'aQsi 5', 1, 2);
+             INSERT INTO capacity (organization_id, product_id, accounts_max,
+                                   external_connections_max)
+                 VALUES (2, 'orangeuce', 5, 1);",
+        )
+        .expect("data of an older store");
+        apply(&mut conn).expect("upgrade");
+        let mut stmt = conn
+            .prepare("SELECT kind || ':' || key, organization_id FROM changes ORDER BY seq")
+            .expect("changes");
+        let rows: Vec<(String, Option<i64>)> = stmt
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        let expected: Vec<(String, Option<i64>)> = [
+            ("organization:1", Some(1)),
+            ("organization:2", Some(2)),
+            ("product:orangeuce", None),
+            ("price:4", None),
+            ("capacity:2:orangeuce", Some(2)),
+            ("seat:1", Some(1)),
+            ("activation:7", Some(2)),
+        ]
+        .into_iter()
+        .map(|(key, org)| (key.to_string(), org))
+        .collect();
+        assert_eq!(rows, expected);
+        let epoch: String = conn
+            .query_row(
+                "SELECT value FROM store_meta WHERE key = 'epoch'",
+                [],
+                |row| row.get(0),
+            )
+            .expect("epoch");
+        assert!(epoch.len() == 16 && epoch.chars().all(|c| c.is_ascii_hexdigit()));
     }
 }

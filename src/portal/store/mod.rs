@@ -8,6 +8,7 @@ pub mod activations;
 pub mod audit;
 pub mod capacity;
 pub mod catalog;
+pub mod changes;
 pub mod keys;
 pub mod migrations;
 pub mod product_keys;
