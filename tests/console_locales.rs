@@ -377,8 +377,9 @@ fn leaks(lang: Lang, text: &str, allowed: &BTreeSet<String>) -> BTreeSet<String>
             Lang::En => w.chars().any(is_cyrillic),
         })
         .filter(|(w, cut)| {
-            !allowed.contains(*w)
-                && !(*cut && allowed.iter().any(|a| a.starts_with(w) || a.ends_with(w)))
+            let known = allowed.contains(*w)
+                || (*cut && allowed.iter().any(|a| a.starts_with(w) || a.ends_with(w)));
+            !known
         })
         .map(|(w, _)| w.to_string())
         .collect()

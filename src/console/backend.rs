@@ -404,7 +404,7 @@ fn sgr_fresh(to: Pen) -> String {
 mod tests {
     use super::*;
     use ratatui::Terminal;
-    use ratatui::style::{Style, Stylize};
+    use ratatui::style::Style;
     use ratatui::text::Line;
     use ratatui::widgets::Paragraph;
 
