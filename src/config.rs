@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// `~/.config/licadm/config.toml` (per the `directories` crate on each OS).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub portal: Option<String>,
@@ -24,6 +24,59 @@ pub struct ConfigFile {
     pub profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// Capture the mouse (click selects a row, the wheel scrolls); off by default so
+    /// the terminal's own text selection works.
+    pub mouse: Option<bool>,
+    /// `[keys]`: action name → a key or a list of keys. Kept as written: the console
+    /// checks them and, when one is wrong, says so and goes on with the default keys
+    /// (a typo in a key name should not keep the console from starting).
+    #[serde(default)]
+    pub keys: BTreeMap<String, toml::Spanned<toml::Value>>,
+    /// The line of each `[keys]` entry, for messages (filled in by `load`).
+    #[serde(skip)]
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+/// One `[keys]` entry of the config file, for the console's keymap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyOverride {
+    /// The action's name as written (`list.refresh`).
+    pub action: String,
+    /// The value as written in the file (`"F5"`, `["a", "Ctrl+N"]`), for messages.
+    pub written: String,
+    /// The key names; `None` when the value is neither a string nor a list of strings.
+    pub keys: Option<Vec<String>>,
+    /// 1-based; 0 when not known (a config built in code).
+    pub line: usize,
+}
+
+impl ConfigFile {
+    /// The `[keys]` entries in the order of the file.
+    pub fn key_overrides(&self) -> Vec<KeyOverride> {
+        let mut out: Vec<KeyOverride> = self
+            .keys
+            .iter()
+            .map(|(action, value)| {
+                let value = value.get_ref();
+                let keys = match value {
+                    toml::Value::String(key) => Some(vec![key.clone()]),
+                    toml::Value::Array(items) => items
+                        .iter()
+                        .map(|item| item.as_str().map(str::to_string))
+                        .collect(),
+                    _ => None,
+                };
+                KeyOverride {
+                    action: action.clone(),
+                    written: value.to_string(),
+                    keys,
+                    line: self.key_lines.get(action).copied().unwrap_or(0),
+                }
+            })
+            .collect();
+        out.sort_by_key(|o| o.line);
+        out
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -76,10 +129,23 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
             });
         }
     };
-    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+    let mut file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Parse {
         path: path.to_path_buf(),
         message: e.to_string().trim().to_string(),
-    })
+    })?;
+    file.key_lines = file
+        .keys
+        .iter()
+        .map(|(action, value)| (action.clone(), line_of(&text, value.span().start)))
+        .collect();
+    Ok(file)
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map(|before| before.matches('\n').count() + 1)
+        .unwrap_or(1)
 }
 
 /// What the console talks to.
@@ -256,6 +322,40 @@ mod tests {
         assert_eq!(
             load(&dir.path().join("absent.toml")).ok(),
             Some(ConfigFile::default())
+        );
+    }
+
+    #[test]
+    fn keys_are_kept_as_written_with_their_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        let text = "mouse = true\n\n[keys]\n\"list.refresh\" = \"F5\"\n\"list.new_activation\" = [\"a\", \"Ctrl+N\"]\n\"seats.bind\" = 5\n";
+        std::fs::write(&path, text).expect("write");
+        let file = load(&path).expect("loads");
+        assert_eq!(file.mouse, Some(true));
+        let keys = file.key_overrides();
+        assert_eq!(
+            keys,
+            vec![
+                KeyOverride {
+                    action: "list.refresh".into(),
+                    written: "\"F5\"".into(),
+                    keys: Some(vec!["F5".into()]),
+                    line: 4,
+                },
+                KeyOverride {
+                    action: "list.new_activation".into(),
+                    written: "[\"a\", \"Ctrl+N\"]".into(),
+                    keys: Some(vec!["a".into(), "Ctrl+N".into()]),
+                    line: 5,
+                },
+                KeyOverride {
+                    action: "seats.bind".into(),
+                    written: "5".into(),
+                    keys: None,
+                    line: 6,
+                },
+            ]
         );
     }
 }

@@ -58,6 +58,10 @@ struct ConsoleArgs {
     /// Read a remote portal live, without the offline mirror (config: mirror = false).
     #[arg(long, global = true)]
     no_mirror: bool,
+    /// Click to select rows and scroll with the wheel (config: mouse = true). Off by
+    /// default, so the terminal's own text selection works.
+    #[arg(long, global = true)]
+    mouse: bool,
     /// Seconds between background syncs of the mirror (config: sync_interval; default 30).
     #[arg(long, env = "LICADM_SYNC_INTERVAL", global = true)]
     sync_interval: Option<u64>,
@@ -174,15 +178,8 @@ fn main() -> std::process::ExitCode {
     if let Some(Command::Script(command)) = cli.command {
         return cli::scripting::run(command, &portal);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("licadm: cannot start the async runtime: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
+    let Some(runtime) = cli::runtime() else {
+        return std::process::ExitCode::FAILURE;
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -292,6 +289,17 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
         || std::env::var_os("TERM").is_some_and(|v| v == "dumb");
     let theme = args.theme.clone().or_else(|| file.theme.clone());
+    let key_overrides = file.key_overrides();
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let clipboard = console::app::Clipboard::detect(
+        set("TMUX"),
+        set("STY"),
+        std::env::var("TERM").ok().as_deref(),
+    );
+    let config_file = config_path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "config.toml".into());
     let ascii = args.ascii
         || !licadm::console::glyphs::locale_is_utf8(
             std::env::var("LC_ALL").ok().as_deref(),
@@ -337,6 +345,10 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
             theme,
             ascii,
             sync_interval: std::time::Duration::from_secs(sync_interval),
+            key_overrides,
+            config_file,
+            clipboard,
+            mouse: args.mouse || file.mouse.unwrap_or(false),
         },
     )
     .await

@@ -70,7 +70,7 @@ async fn activations_are_audited_from_creation_to_completion_failure_and_retry()
         Some(&"done".into())
     );
 
-    admin.retry(failing).await.expect("retry");
+    admin.retry(failing, None).await.expect("retry");
     wait_for(
         "the retried activation to fail again",
         Duration::from_secs(20),
@@ -110,8 +110,8 @@ async fn seats_capacity_keys_and_offers_are_audited_and_scoped() {
     let facts = portal.facts();
     let seat = facts.free(1, "orangeuce")[0];
     let user = facts.without_seat(1, "orangeuce")[0].clone();
-    admin.bind_seat(seat, &user).await.expect("bind");
-    admin.unbind_seat(seat).await.expect("unbind");
+    admin.bind_seat(seat, &user, None).await.expect("bind");
+    admin.unbind_seat(seat, None).await.expect("unbind");
     let object = format!("seat:{seat}");
     let seat_history = history(&admin, &object).await;
     assert_eq!(actions(&seat_history), ["seat.unbound", "seat.bound"]);
@@ -131,11 +131,14 @@ async fn seats_capacity_keys_and_offers_are_audited_and_scoped() {
     assert!(seat_history[0].at >= seat_history[1].at);
 
     admin
-        .request_emergency_license(&EmergencyRequest {
-            organization: 1,
-            product: "orangeuce".into(),
-            accounts: 4,
-        })
+        .request_emergency_license(
+            &EmergencyRequest {
+                organization: 1,
+                product: "orangeuce".into(),
+                accounts: 4,
+            },
+            None,
+        )
         .await
         .expect("emergency");
     let bought = portal

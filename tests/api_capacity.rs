@@ -106,7 +106,7 @@ async fn emergency_license_one_at_a_time_one_month_at_most_ten() {
     for accounts in [0, 11] {
         let (status, message) = status_message(
             admin
-                .request_emergency_license(&emergency(1, accounts))
+                .request_emergency_license(&emergency(1, accounts), None)
                 .await,
         );
         assert_eq!(status, 422);
@@ -114,11 +114,15 @@ async fn emergency_license_one_at_a_time_one_month_at_most_ten() {
     }
     for role in [Role::Support, Role::Viewer] {
         let client = portal.client(&portal.token(role, &[], "not-admin"));
-        let (status, _) = status_message(client.request_emergency_license(&emergency(1, 5)).await);
+        let (status, _) = status_message(
+            client
+                .request_emergency_license(&emergency(1, 5), None)
+                .await,
+        );
         assert_eq!(status, 403);
     }
     let got = admin
-        .request_emergency_license(&emergency(1, 10))
+        .request_emergency_license(&emergency(1, 10), None)
         .await
         .expect("emergency");
     let e = got.emergency.expect("emergency license");
@@ -130,21 +134,32 @@ async fn emergency_license_one_at_a_time_one_month_at_most_ten() {
         clock.today().checked_add_months(Months::new(1))
     );
     assert!(!got.emergency_available);
-    let (status, message) = status_message(admin.request_emergency_license(&emergency(1, 1)).await);
+    let (status, message) = status_message(
+        admin
+            .request_emergency_license(&emergency(1, 1), None)
+            .await,
+    );
     assert_eq!(status, 422);
     assert!(message.contains("already active"), "{message}");
 
     let (status, _) = status_message(
         admin
-            .request_emergency_license(&EmergencyRequest {
-                product: "nope".into(),
-                ..emergency(1, 1)
-            })
+            .request_emergency_license(
+                &EmergencyRequest {
+                    product: "nope".into(),
+                    ..emergency(1, 1)
+                },
+                None,
+            )
             .await,
     );
     assert_eq!(status, 404);
     let scoped = portal.client(&portal.token(Role::Admin, &[2], "admin@techbiz"));
-    let (status, _) = status_message(scoped.request_emergency_license(&emergency(1, 1)).await);
+    let (status, _) = status_message(
+        scoped
+            .request_emergency_license(&emergency(1, 1), None)
+            .await,
+    );
     assert_eq!(status, 404);
 }
 
@@ -156,7 +171,11 @@ async fn after_a_lapse_extra_accounts_are_blocked_until_a_purchase() {
     let facts = portal.facts();
 
     // The ИП's last emergency license lapsed without a purchase since: refused.
-    let (status, message) = status_message(admin.request_emergency_license(&emergency(3, 2)).await);
+    let (status, message) = status_message(
+        admin
+            .request_emergency_license(&emergency(3, 2), None)
+            .await,
+    );
     assert_eq!(status, 422);
     assert!(message.contains("permanent purchase"), "{message}");
 
@@ -166,7 +185,7 @@ async fn after_a_lapse_extra_accounts_are_blocked_until_a_purchase() {
     assert_eq!(after.accounts_max, before.accounts_max + 1);
     assert!(after.emergency_available, "{after:?}");
     let granted = admin
-        .request_emergency_license(&emergency(3, 3))
+        .request_emergency_license(&emergency(3, 3), None)
         .await
         .expect("emergency after a purchase");
     assert!(granted.emergency.as_ref().is_some_and(|e| e.active));
@@ -185,7 +204,7 @@ async fn after_a_lapse_extra_accounts_are_blocked_until_a_purchase() {
     let users = facts.without_seat(3, ORANGEUCE);
     assert!(free.len() >= 2 && users.len() >= free.len());
     for (seat, user) in free.iter().zip(users) {
-        admin.bind_seat(seat.id, user).await.expect("bind");
+        admin.bind_seat(seat.id, user, None).await.expect("bind");
     }
     let during = product(&admin.license_info(3).await.expect("info"), ORANGEUCE).clone();
     let beyond = during.accounts_used - during.accounts_max;
@@ -203,13 +222,17 @@ async fn after_a_lapse_extra_accounts_are_blocked_until_a_purchase() {
     assert!(!lapsed.emergency.as_ref().expect("last one").active);
     assert_eq!(lapsed.accounts_blocked, beyond);
     assert!(!lapsed.emergency_available);
-    let (status, _) = status_message(admin.request_emergency_license(&emergency(3, 1)).await);
+    let (status, _) = status_message(
+        admin
+            .request_emergency_license(&emergency(3, 1), None)
+            .await,
+    );
     assert_eq!(status, 422);
     let bought = purchase(&portal, 3, beyond).await;
     assert_eq!(bought.accounts_blocked, 0);
     assert!(bought.emergency_available);
     admin
-        .request_emergency_license(&emergency(3, 1))
+        .request_emergency_license(&emergency(3, 1), None)
         .await
         .expect("allowed again after the purchase");
 

@@ -504,7 +504,7 @@ async fn roles_decide_who_may_write() {
         (status, message.as_str()),
         (403, "role viewer may not create activations")
     );
-    let (status, message) = api_status(viewer.retry(errored[0].number).await);
+    let (status, message) = api_status(viewer.retry(errored[0].number, None).await);
     assert_eq!(
         (status, message.as_str()),
         (403, "role viewer may not retry activations")
@@ -519,7 +519,7 @@ async fn roles_decide_who_may_write() {
     );
     assert_eq!(api_status(support.accept_offer(SOLE_TRADER).await).0, 403);
     let retried = support
-        .retry(errored[0].number)
+        .retry(errored[0].number, None)
         .await
         .expect("support may retry");
     assert_eq!(retried.status, ActivationStatus::InProgress);
@@ -535,7 +535,10 @@ async fn roles_decide_who_may_write() {
     );
     // Another organization's activation is 404, not 403.
     let scoped = portal.client(&portal.token(Role::Admin, &[TECHBUSINESS], "scoped"));
-    assert_eq!(api_status(scoped.retry(errored[1].number).await).0, 404);
+    assert_eq!(
+        api_status(scoped.retry(errored[1].number, None).await).0,
+        404
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -600,7 +603,7 @@ async fn the_worker_completes_activations_and_refuses_what_the_registry_refuses(
     assert_eq!(api_status(admin.license_file(bad.number).await).0, 409);
 
     // A permanent refusal fails again on retry.
-    let retried = admin.retry(bad.number).await.expect("retry");
+    let retried = admin.retry(bad.number, None).await.expect("retry");
     assert_eq!(retried.status, ActivationStatus::InProgress);
     let again = wait_status(&admin, bad.number, ActivationStatus::Error).await;
     assert!(again.error.is_some_and(|e| e.contains("снято с учёта")));
@@ -620,7 +623,7 @@ async fn retry_gets_past_a_transient_refusal_and_only_errors_can_be_retried() {
         .activations[0]
         .clone();
     // Still within the worker's 1 s delay: in progress.
-    let (status, message) = api_status(admin.retry(created.number).await);
+    let (status, message) = api_status(admin.retry(created.number, None).await);
     assert_eq!(status, 409, "in progress cannot be retried");
     assert!(message.contains("in_progress"), "{message}");
 
@@ -630,17 +633,17 @@ async fn retry_gets_past_a_transient_refusal_and_only_errors_can_be_retried() {
         text.contains("временно недоступен") && text.contains(&flaky),
         "{text}"
     );
-    let retried = admin.retry(created.number).await.expect("retry");
+    let retried = admin.retry(created.number, None).await.expect("retry");
     assert_eq!(
         (retried.status, retried.error.as_deref()),
         (ActivationStatus::InProgress, None)
     );
     let done = wait_status(&admin, created.number, ActivationStatus::Done).await;
     assert!(done.error.is_none());
-    let (status, message) = api_status(admin.retry(created.number).await);
+    let (status, message) = api_status(admin.retry(created.number, None).await);
     assert_eq!(status, 409, "done cannot be retried");
     assert!(message.contains("done"), "{message}");
-    assert_eq!(api_status(admin.retry(999_999).await).0, 404);
+    assert_eq!(api_status(admin.retry(999_999, None).await).0, 404);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -202,7 +202,7 @@ async fn bind_and_unbind_rules_each_refuse_with_their_status() {
 
     // Case-insensitive and trimmed; stored lower case.
     let bound = admin
-        .bind_seat(seat, &format!("  {}\t", user.to_uppercase()))
+        .bind_seat(seat, &format!("  {}\t", user.to_uppercase()), None)
         .await
         .expect("bind");
     assert_eq!(
@@ -211,7 +211,7 @@ async fn bind_and_unbind_rules_each_refuse_with_their_status() {
     );
 
     // One seat per user per product: 409 naming the seat held.
-    let (status, message) = status_message(admin.bind_seat(other_seat, &user).await);
+    let (status, message) = status_message(admin.bind_seat(other_seat, &user, None).await);
     assert_eq!(status, 409);
     assert!(
         message.contains(&format!("already holds seat {seat}")) && message.contains("Orange[uc]e"),
@@ -220,13 +220,13 @@ async fn bind_and_unbind_rules_each_refuse_with_their_status() {
     // The same user may hold a seat of another product.
     let sls_free = facts.free(1, "sls")[0];
     admin
-        .bind_seat(sls_free, &user)
+        .bind_seat(sls_free, &user, None)
         .await
         .expect("another product");
 
     // Only a free seat can be bound.
     let another = facts.without_seat(1, ORANGEUCE)[1].clone();
-    let (status, message) = status_message(admin.bind_seat(seat, &another).await);
+    let (status, message) = status_message(admin.bind_seat(seat, &another, None).await);
     assert_eq!(status, 409);
     assert!(
         message.contains(&format!("seat {seat} is not free")) && message.contains(&user),
@@ -239,51 +239,54 @@ async fn bind_and_unbind_rules_each_refuse_with_their_status() {
         other => format!("{other:?}"),
     };
     assert_eq!(
-        code(admin.bind_seat(seat, &another).await.err()),
+        code(admin.bind_seat(seat, &another, None).await.err()),
         "seat_not_free"
     );
     assert_eq!(
-        code(admin.bind_seat(other_seat, &user).await.err()),
+        code(admin.bind_seat(other_seat, &user, None).await.err()),
         "conflict"
     );
 
     // Not registered: 422 naming the address; a user of another organization is not
     // registered with this one.
-    let (status, message) =
-        status_message(admin.bind_seat(other_seat, &facts.unregistered_email).await);
+    let (status, message) = status_message(
+        admin
+            .bind_seat(other_seat, &facts.unregistered_email, None)
+            .await,
+    );
     assert_eq!(status, 422);
     assert!(
         message.contains(&facts.unregistered_email) && message.contains("not registered"),
         "{message}"
     );
     let stranger = facts.without_seat(2, ORANGEUCE)[0].clone();
-    let (status, message) = status_message(admin.bind_seat(other_seat, &stranger).await);
+    let (status, message) = status_message(admin.bind_seat(other_seat, &stranger, None).await);
     assert_eq!((status, message.contains("not registered")), (422, true));
-    let (status, _) = status_message(admin.bind_seat(other_seat, "   ").await);
+    let (status, _) = status_message(admin.bind_seat(other_seat, "   ", None).await);
     assert_eq!(status, 422);
 
     // Expired: never bound, never unbound, stays expired.
     let expired = facts.expired(1, ORANGEUCE)[0];
-    let (status, message) = status_message(admin.bind_seat(expired, &another).await);
+    let (status, message) = status_message(admin.bind_seat(expired, &another, None).await);
     assert_eq!(status, 409);
     assert!(message.contains("expired"), "{message}");
-    let (status, _) = status_message(admin.unbind_seat(expired).await);
+    let (status, _) = status_message(admin.unbind_seat(expired, None).await);
     assert_eq!(status, 409);
 
     // Unbind: bound → free, then 409.
-    let freed = admin.unbind_seat(seat).await.expect("unbind");
+    let freed = admin.unbind_seat(seat, None).await.expect("unbind");
     assert_eq!((freed.status, freed.email), (SeatStatus::Free, None));
-    let (status, message) = status_message(admin.unbind_seat(seat).await);
+    let (status, message) = status_message(admin.unbind_seat(seat, None).await);
     assert_eq!(status, 409);
     assert!(message.contains("only a bound seat"), "{message}");
     // Freed, it can be bound to someone else.
-    admin.bind_seat(seat, &another).await.expect("rebind");
+    admin.bind_seat(seat, &another, None).await.expect("rebind");
 
     // Unknown seat, or a seat of an organization outside the token: 404 both.
-    let (status, _) = status_message(admin.bind_seat(999_999, &user).await);
+    let (status, _) = status_message(admin.bind_seat(999_999, &user, None).await);
     assert_eq!(status, 404);
     let scoped = portal.client(&portal.token(Role::Admin, &[2], "admin@techbiz"));
-    let (status, _) = status_message(scoped.bind_seat(other_seat, &stranger).await);
+    let (status, _) = status_message(scoped.bind_seat(other_seat, &stranger, None).await);
     assert_eq!(status, 404);
     let response = portal
         .raw_post(
@@ -304,10 +307,10 @@ async fn only_admin_binds_and_unbinds() {
     let user = facts.without_seat(1, ORANGEUCE)[0].clone();
     for role in [Role::Support, Role::Viewer] {
         let client = portal.client(&portal.token(role, &[], "not-admin"));
-        let (status, message) = status_message(client.bind_seat(free, &user).await);
+        let (status, message) = status_message(client.bind_seat(free, &user, None).await);
         assert_eq!(status, 403, "{role:?} bind");
         assert!(message.contains("bind or unbind seats"), "{message}");
-        let (status, _) = status_message(client.unbind_seat(bound).await);
+        let (status, _) = status_message(client.unbind_seat(bound, None).await);
         assert_eq!(status, 403, "{role:?} unbind");
     }
     let seats = walk(&portal.admin(), &SeatQuery::default()).await;
@@ -335,7 +338,7 @@ async fn many_concurrent_binds_of_one_seat_exactly_one_wins() {
         let start = start.clone();
         tasks.push(tokio::spawn(async move {
             start.wait().await;
-            (user.clone(), client.bind_seat(seat, &user).await)
+            (user.clone(), client.bind_seat(seat, &user, None).await)
         }));
     }
     let mut winners = Vec::new();
@@ -376,7 +379,7 @@ async fn an_expired_seat_is_never_renewed_by_itself() {
     let facts = portal.facts();
     let seat = facts.free(1, ORANGEUCE)[0];
     let user = facts.without_seat(1, ORANGEUCE)[0].clone();
-    let bound = admin.bind_seat(seat, &user).await.expect("bind");
+    let bound = admin.bind_seat(seat, &user, None).await.expect("bind");
     let days = (bound.valid_until - clock.today()).num_days() + 1;
     clock.advance_days(days);
     let seats = walk(
@@ -390,10 +393,10 @@ async fn an_expired_seat_is_never_renewed_by_itself() {
     let now = seats.iter().find(|s| s.id == seat).expect("expired now");
     assert_eq!(now.valid_until, bound.valid_until, "not extended");
     assert_eq!(now.email.as_deref(), Some(user.as_str()), "history kept");
-    let (status, _) = status_message(admin.unbind_seat(seat).await);
+    let (status, _) = status_message(admin.unbind_seat(seat, None).await);
     assert_eq!(status, 409);
     let other = facts.without_seat(1, ORANGEUCE)[1].clone();
-    let (status, _) = status_message(admin.bind_seat(seat, &other).await);
+    let (status, _) = status_message(admin.bind_seat(seat, &other, None).await);
     assert_eq!(status, 409);
     // The user's expired seat no longer counts: a fresh seat can be bound to them,
     // if any seat is still valid (demo seats bought later than this one).
@@ -409,7 +412,7 @@ async fn an_expired_seat_is_never_renewed_by_itself() {
     .await;
     if let Some(fresh) = fresh.first() {
         admin
-            .bind_seat(fresh.id, &user)
+            .bind_seat(fresh.id, &user, None)
             .await
             .expect("a new seat for the user");
     }

@@ -339,6 +339,29 @@ async fn seats_bind_unbind_round_trip_and_capacity() {
     let again = env.run(&["seats", "bind", &seat.to_string(), &email, "--json"]);
     assert_eq!(code(&again), 1, "binding a bound seat is refused");
 
+    // With a key, a resend answers the first call's seat instead of a refusal.
+    let keyed = [
+        "seats",
+        "unbind",
+        &seat.to_string(),
+        "--idempotency-key",
+        "cli-unbind-1",
+        "--json",
+    ];
+    let freed_once: Seat = json(&env.run(&keyed));
+    let freed_twice: Seat = json(&env.run(&keyed));
+    assert_eq!(freed_twice, freed_once);
+    let rebound: Seat = json(&env.run(&[
+        "seats",
+        "bind",
+        &seat.to_string(),
+        &email,
+        "--idempotency-key",
+        "cli-bind-1",
+        "--json",
+    ]));
+    assert_eq!(rebound.status, SeatStatus::Bound);
+
     let freed: Seat = json(&env.run(&["seats", "unbind", &seat.to_string(), "--json"]));
     assert_eq!(freed.status, SeatStatus::Free);
     assert_eq!(freed.email, None);

@@ -1,8 +1,9 @@
 //! Both languages are complete on every screen: each screen and overlay is driven
 //! through `update` with the fixtures and drawn at 100×30 in Russian and in English.
 //! The Russian screen, minus the data the fixtures put there (names, e-mails, product
-//! names, serials, models, the portal's own messages) and the key names the keymaps
-//! declare, holds no Latin word; the English screen holds no Cyrillic one.
+//! names, serials, models, the portal's own messages), the key names the keymaps
+//! declare and the commands the `:` palette understands, holds no Latin word; the
+//! English screen holds no Cyrillic one.
 
 mod console_support;
 
@@ -349,6 +350,13 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     );
     out.push(("outbox overlay", outbox));
 
+    let mut palette = loaded_state(lang);
+    update(&mut palette, ch(':'));
+    reached("palette", palette.palette.is_some());
+    out.push(("command palette", palette.clone()));
+    update(&mut palette, Msg::Paste("act 2".into()));
+    out.push(("command palette: act", palette));
+
     let mut columns = loaded_state(lang);
     update(&mut columns, ch('C'));
     reached("activations chooser", columns.column_chooser.is_some());
@@ -389,6 +397,21 @@ fn allowed_words(states: &[(&'static str, State)]) -> BTreeSet<String> {
     let mut allowed: BTreeSet<String> = BTreeSet::new();
     for value in data_values() {
         allowed.extend(words(&value).map(str::to_string));
+    }
+    // Commands typed into the `:` palette, as the palette understands them.
+    for (_, state) in states {
+        let text = screen_text(&render(state, WIDTH, HEIGHT).0);
+        for word in words(&text) {
+            if licadm::console::screens::palette::parse_jump(word).is_some() {
+                allowed.insert(word.to_string());
+            }
+        }
+    }
+    // Action names (`list.refresh`): the palette lists them, the config file uses them.
+    for table in licadm::console::screens::keytables::all() {
+        for entry in table.entries {
+            allowed.extend(words(entry.name).map(str::to_string));
+        }
     }
     // Key names, as the keymaps of these very screens declare them.
     for (_, state) in states {
@@ -434,7 +457,7 @@ fn check(lang: Lang) {
     );
     // The screens are what they claim to be (a fixture that stopped reaching a screen
     // would make this test pass vacuously).
-    assert_eq!(shots.len(), 2 * 22 + 1);
+    assert_eq!(shots.len(), 2 * 24 + 1);
 }
 
 #[test]

@@ -184,7 +184,10 @@ fn the_first_sync_shows_its_progress() {
         }),
     );
     let line = status(&state);
-    assert!(line.contains("первая синхронизация… 5000 объектов"), "{line}");
+    assert!(
+        line.contains("первая синхронизация… 5000 объектов"),
+        "{line}"
+    );
     update(
         &mut state,
         Msg::Synced(Ok(report(Utc::now(), FlushReport::default(), 0))),

@@ -800,7 +800,11 @@ fn detail_retry_by_role_and_status_and_polling_after_it() {
         },
     );
     assert_eq!(
-        state.detail.as_ref().map(|d| d.summary().status),
+        state
+            .detail
+            .as_ref()
+            .and_then(|d| d.summary())
+            .map(|s| s.status),
         Some(ActivationStatus::InProgress)
     );
     assert!(commands.contains(&Command::ScheduleTick), "polling starts");

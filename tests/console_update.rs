@@ -412,11 +412,9 @@ fn help_toggles_and_lists_the_keymap() {
     update(&mut state, ch('?'));
     assert!(state.help_open);
     // The list's own keys, then the screen tabs (1–4).
-    let mut expected = keymap::help_entries(activations::BINDINGS, Lang::En);
-    expected.extend(keymap::help_entries(
-        licadm::console::screens::tabs::TAB_BINDINGS,
-        Lang::En,
-    ));
+    let keymap = keymap::Keymap::default();
+    let mut expected = keymap.help_entries(activations::BINDINGS, Lang::En);
+    expected.extend(keymap.help_entries(licadm::console::screens::tabs::TAB_BINDINGS, Lang::En));
     assert_eq!(state.help_entries(), expected);
     assert!(update(&mut state, ch('j')).is_empty());
     assert_eq!(state.list.selected, 0, "keys do not leak through the help");

@@ -17,7 +17,7 @@ const ORANGEUCE: &str = "orangeuce";
 
 fn console(portal: &PortalProcess, token: &str, cache: &std::path::Path) -> PtyConsole {
     let cache = cache.to_str().expect("utf-8 temp path");
-    let console = PtyConsole::spawn(
+    PtyConsole::spawn(
         &[
             "--portal",
             &portal.url,
@@ -29,8 +29,7 @@ fn console(portal: &PortalProcess, token: &str, cache: &std::path::Path) -> PtyC
         &[("LANG", "ru_RU.UTF-8"), ("LICADM_CACHE_DIR", cache)],
         110,
         30,
-    );
-    console
+    )
 }
 
 fn status_line(screen: &str) -> String {

@@ -4,6 +4,8 @@
 //! conflict; a link that drops mid-response leaves the mirror consistent.
 
 mod common;
+// Shared with the mirror bench, which reads the byte counts this test does not.
+#[allow(dead_code)]
 #[path = "support/proxy.rs"]
 mod proxy;
 

@@ -11,6 +11,21 @@ use licadm::client::ApiClient;
 use licadm::config::{self, Connection, Overrides};
 use std::path::PathBuf;
 
+/// A multi-threaded tokio runtime for a subcommand; on failure the message is printed
+/// and the caller exits with its own status.
+pub fn runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => Some(rt),
+        Err(e) => {
+            eprintln!("licadm: cannot start the async runtime: {e}");
+            None
+        }
+    }
+}
+
 /// How a subcommand reaches a portal: the console's flags, environment and config file.
 #[derive(Debug, Clone, Default)]
 pub struct PortalArgs {

@@ -220,7 +220,8 @@ impl ApiClient {
             .await
     }
 
-    /// Queues an errored activation again.
+    /// Queues an errored activation again. With an `idempotency_key` a resend (say, from
+    /// an offline outbox) answers what the first request did without retrying twice.
     pub async fn retry(
         &self,
         number: i64,
@@ -290,6 +291,7 @@ impl ApiClient {
         self.get("/seats/summary", &query).await
     }
 
+    /// Binds a free seat to a registered user; `idempotency_key` as for [`Self::retry`].
     pub async fn bind_seat(
         &self,
         seat: i64,
@@ -303,6 +305,7 @@ impl ApiClient {
             .await
     }
 
+    /// Frees a bound seat; `idempotency_key` as for [`Self::retry`].
     pub async fn unbind_seat(
         &self,
         seat: i64,
@@ -336,6 +339,7 @@ impl ApiClient {
         .await
     }
 
+    /// Requests an emergency license; `idempotency_key` as for [`Self::retry`].
     pub async fn request_emergency_license(
         &self,
         request: &wire::EmergencyRequest,

@@ -5,6 +5,7 @@ pub mod app;
 pub mod backend;
 pub mod columns;
 pub mod data;
+pub mod fuzzy;
 pub mod glyphs;
 pub mod i18n;
 pub mod keymap;
@@ -27,6 +28,39 @@ pub struct ConsoleOptions {
     pub ascii: bool,
     /// Mirror mode: how often the background sync runs.
     pub sync_interval: std::time::Duration,
+    /// The config file's `[keys]` entries, and the file as messages name it.
+    pub key_overrides: Vec<crate::config::KeyOverride>,
+    pub config_file: String,
+    /// What copying can expect of this terminal (see `app::Clipboard::detect`).
+    pub clipboard: app::Clipboard,
+    /// Capture the mouse (`--mouse` or `mouse = true`); off, the terminal's own text
+    /// selection works.
+    pub mouse: bool,
+}
+
+/// Builds the keys in force from the defaults and the config file's `[keys]` entries
+/// (`file` names the config file in messages) and puts them in `state`. What could
+/// not be applied is said on the status line (the first problem, and how many more)
+/// and returned for stderr; the console goes on with the default keys for those.
+pub fn load_keymap(
+    state: &mut app::State,
+    overrides: &[crate::config::KeyOverride],
+    file: &str,
+) -> Vec<keymap::KeymapError> {
+    let (keymap, errors) = keymap::Keymap::build(&screens::keytables::all(), overrides, file);
+    state.keymap = std::sync::Arc::new(keymap);
+    if let Some(first) = errors.first() {
+        let mut text = first.message(state.lang);
+        if errors.len() > 1 {
+            text.push_str(&i18n::keymap::more(state.lang, errors.len() - 1));
+        }
+        // After a theme problem, if there was one: both are worth reading.
+        state.notice = Some(match state.notice.take() {
+            Some(before) => format!("{before}; {text}"),
+            None => text,
+        });
+    }
+    errors
 }
 
 /// Runs the console until the user quits. Sets up and always restores the terminal.
@@ -39,6 +73,7 @@ pub async fn run(source: data::DataSource, options: ConsoleOptions) -> anyhow::R
     theme.glyphs = glyphs::Glyphs::new(options.ascii);
     let today = chrono::Local::now().date_naive();
     let mut state = app::State::new(options.lang, theme, source.label(), today);
+    state.clipboard = options.clipboard.clone();
     if let Some(mirror) = source.mirror() {
         // Read before the first frame: an offline start says at once how old the data is.
         let synced_at = mirror.mirror.state().ok().and_then(|s| s.synced_at);
@@ -53,5 +88,15 @@ pub async fn run(source: data::DataSource, options: ConsoleOptions) -> anyhow::R
         eprintln!("licadm: {e}; using the default theme");
         state.notice = Some(e.to_string());
     }
-    runtime::run_loop(source, state, options.no_color, options.sync_interval).await
+    for e in load_keymap(&mut state, &options.key_overrides, &options.config_file) {
+        eprintln!("licadm: {e}");
+    }
+    runtime::run_loop(
+        source,
+        state,
+        options.no_color,
+        options.mouse,
+        options.sync_interval,
+    )
+    .await
 }

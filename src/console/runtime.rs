@@ -2,12 +2,14 @@
 //! on each, `Command`s run in tokio tasks, and the screen is redrawn only when the
 //! state changed — once per batch of queued messages, inside a synchronized update.
 
-use super::app::{self, Command, Msg, POLL_INTERVAL_MS, SaveError, State, SyncFailure};
+use super::app::{
+    self, Command, MouseInput, MouseKind, Msg, POLL_INTERVAL_MS, SaveError, State, SyncFailure,
+};
 use super::data::{DataError, DataSource, Written};
 use super::terminal::{ConsoleTerminal, TerminalGuard};
 use super::ui_state;
 use crate::mirror::sync::SyncProgress;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
 use futures_util::StreamExt;
 use std::io::Write;
 use std::path::PathBuf;
@@ -48,9 +50,10 @@ pub async fn run_loop(
     source: DataSource,
     mut state: State,
     no_color: bool,
+    mouse: bool,
     sync_interval: Duration,
 ) -> anyhow::Result<()> {
-    let mut guard = TerminalGuard::enter(no_color)?;
+    let mut guard = TerminalGuard::enter(no_color, mouse)?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Incoming>();
     let input = tokio::spawn(read_input(tx.clone()));
     let runner = Runner {
@@ -137,7 +140,7 @@ async fn event_loop(
                     for text in clipboard {
                         // A terminal without OSC 52 ignores it; nothing to report.
                         let out = guard.terminal.backend_mut();
-                        let _ = out.write_all(osc52(&text).as_bytes());
+                        let _ = out.write_all(osc52(&text, state.clipboard.tmux).as_bytes());
                         let _ = out.flush();
                     }
                     if let Step::Quit = step {
@@ -177,15 +180,53 @@ fn event_to_msg(event: Event) -> Option<Msg> {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Resize(_, _) => Some(Msg::Resize),
         Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Mouse(mouse) => {
+            // The size now is the layout the click landed on (update maps it to a row).
+            let (width, height) = crossterm::terminal::size().ok()?;
+            mouse_to_msg(mouse, width, height)
+        }
         _ => None,
     }
 }
 
+/// Clicks and the wheel; moves, drags, releases and other buttons mean nothing here.
+pub fn mouse_to_msg(mouse: MouseEvent, width: u16, height: u16) -> Option<Msg> {
+    let kind = match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+        MouseEventKind::ScrollUp => MouseKind::WheelUp,
+        MouseEventKind::ScrollDown => MouseKind::WheelDown,
+        _ => return None,
+    };
+    Some(Msg::Mouse(MouseInput {
+        kind,
+        column: mouse.column,
+        row: mouse.row,
+        width,
+        height,
+    }))
+}
+
 /// The OSC 52 "set clipboard" sequence: `ESC ] 52 ; c ; <base64> ESC \`.
-pub fn osc52(text: &str) -> String {
+///
+/// Inside tmux the plain sequence reaches the clipboard only when tmux sets it itself
+/// (`set -g set-clipboard on`); otherwise tmux drops it unless it comes wrapped in a
+/// DCS passthrough (`ESC P tmux; … ESC \`, every ESC inside doubled; tmux 3.3+ also
+/// needs `allow-passthrough on`), which tmux hands to the outer terminal. So inside
+/// tmux both go out: whichever the user's tmux allows copies, and a terminal that gets
+/// both sets the same text twice.
+pub fn osc52(text: &str, tmux: bool) -> String {
     use base64::Engine;
     let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    format!("\x1b]52;c;{encoded}\x1b\\")
+    let plain = format!("\x1b]52;c;{encoded}\x1b\\");
+    if !tmux {
+        return plain;
+    }
+    // BEL ends the inner sequence, so its terminator cannot be mistaken for the DCS's.
+    let inner = format!("\x1b]52;c;{encoded}\x07");
+    format!(
+        "{plain}\x1bPtmux;{}\x1b\\",
+        inner.replace('\x1b', "\x1b\x1b")
+    )
 }
 
 /// Where downloaded files go: `LICADM_DOWNLOAD_DIR`, else the user's downloads
@@ -512,4 +553,18 @@ fn draw(terminal: &mut ConsoleTerminal, state: &State) -> anyhow::Result<()> {
     // writes it in one go (nothing at all when nothing changed on screen).
     terminal.draw(|frame| app::view(state, frame))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::osc52;
+
+    #[test]
+    fn osc52_is_plain_outside_tmux_and_also_wrapped_inside() {
+        assert_eq!(osc52("hi", false), "\x1b]52;c;aGk=\x1b\\");
+        assert_eq!(
+            osc52("hi", true),
+            "\x1b]52;c;aGk=\x1b\\\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
+        );
+    }
 }

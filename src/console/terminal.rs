@@ -4,7 +4,9 @@
 
 use super::backend::ThriftyBackend;
 use crossterm::cursor::Show;
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -12,6 +14,11 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use std::io::{self, Stdout};
 use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether mouse capture is on, so `restore` (also run by the panic hook, which has
+/// no guard at hand) turns it off only when it was turned on.
+static MOUSE_CAPTURED: AtomicBool = AtomicBool::new(false);
 
 /// The backend writes each frame in one go, with as few bytes as it can (see
 /// `backend`); with `no_color` it writes no color at all.
@@ -23,7 +30,9 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    pub fn enter(no_color: bool) -> io::Result<TerminalGuard> {
+    /// `mouse`: capture clicks and the wheel (the terminal's own text selection then
+    /// needs Shift in most terminals, hence off by default).
+    pub fn enter(no_color: bool, mouse: bool) -> io::Result<TerminalGuard> {
         install_panic_hook();
         enable_raw_mode()?;
         let mut stdout = io::stdout();
@@ -37,6 +46,13 @@ impl TerminalGuard {
         ) {
             restore();
             return Err(e);
+        }
+        if mouse {
+            MOUSE_CAPTURED.store(true, Ordering::SeqCst);
+            if let Err(e) = execute!(stdout, EnableMouseCapture) {
+                restore();
+                return Err(e);
+            }
         }
         match Terminal::new(ThriftyBackend::new(io::stdout(), no_color)) {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
@@ -58,6 +74,9 @@ impl Drop for TerminalGuard {
 /// Leaves the alternate screen and raw mode; safe to call more than once.
 pub fn restore() {
     let mut stdout = io::stdout();
+    if MOUSE_CAPTURED.swap(false, Ordering::SeqCst) {
+        let _ = execute!(stdout, DisableMouseCapture);
+    }
     let _ = execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen, Show);
     let _ = disable_raw_mode();
 }

@@ -3,9 +3,10 @@
 //! inside one `Store::run` call; refusals come back as `ApiError`s in the inner result.
 
 use super::error::ApiError;
+use super::idempotency::{Idempotency, Once, write_once};
 use super::store::activations::{self, NewActivation};
 use super::store::audit::{self, Record};
-use super::store::{StoreError, catalog, keys, registry};
+use super::store::{StoreError, catalog, registry};
 use crate::client::wire::{
     ActivationLine, ActivationSummary, CreatedActivations, Organization, PrecheckRow, VendorRef,
 };
@@ -15,7 +16,7 @@ use crate::domain::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub const OFFER_NOT_ACCEPTED: &str = "Необходимо принять оферту сублицензионного договора и согласие на обработку персональных данных (the sublicense offer and the personal-data consent must be accepted first)";
 pub const BLOCKED: &str = "Активация заблокирована: не оплачен счёт за лицензии; после оплаты счёта активация снова доступна (activation blocked: unpaid invoice)";
@@ -79,20 +80,11 @@ pub fn row(checked: &Checked) -> PrecheckRow {
 
 /// A validated `POST /activations`.
 pub struct CreateRequest {
-    pub token_id: i64,
     /// The token's label, for the audit log.
     pub actor: String,
     pub organization: i64,
     pub serials: Vec<String>,
-    /// (Idempotency-Key, SHA-256 of the canonical request body).
-    pub idempotency: Option<(String, String)>,
-}
-
-pub enum Created {
-    /// New activations (201).
-    Fresh(CreatedActivations),
-    /// The stored answer to an earlier request with the same key and body (200).
-    Replayed(CreatedActivations),
+    pub idempotency: Option<Idempotency>,
 }
 
 fn invalid(e: impl std::fmt::Display) -> StoreError {
@@ -101,25 +93,23 @@ fn invalid(e: impl std::fmt::Display) -> StoreError {
 
 /// Re-validates everything and creates one activation per vendor in one IMMEDIATE
 /// transaction: either every activation and line exists afterwards, or nothing changed.
+/// A repeat with the same Idempotency-Key answers the activations created the first time.
 pub fn create(
     conn: &mut Connection,
     request: &CreateRequest,
     now: DateTime<Utc>,
-) -> Result<Result<Created, ApiError>, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some((key, hash)) = &request.idempotency
-        && let Some(seen) = keys::find_idempotent(&tx, request.token_id, key)?
-    {
-        if seen.request_hash != *hash {
-            return Ok(Err(ApiError::Conflict(format!(
-                "Idempotency-Key {key:?} was already used with a different request; use a new key for a new request"
-            ))));
-        }
-        let stored: CreatedActivations = serde_json::from_str(&seen.response).map_err(invalid)?;
-        return Ok(Ok(Created::Replayed(stored)));
-    }
+) -> Result<Result<Once<CreatedActivations>, ApiError>, StoreError> {
+    write_once(conn, request.idempotency.as_ref(), now, |tx| {
+        create_in(tx, request, now)
+    })
+}
 
-    let Some(org) = catalog::organizations(&tx, &[request.organization])?
+fn create_in(
+    tx: &Transaction<'_>,
+    request: &CreateRequest,
+    now: DateTime<Utc>,
+) -> Result<Result<CreatedActivations, ApiError>, StoreError> {
+    let Some(org) = catalog::organizations(tx, &[request.organization])?
         .into_iter()
         .next()
     else {
@@ -139,7 +129,7 @@ pub fn create(
             "no serials: send at least one serial number",
         )));
     }
-    let rows = check(&tx, &request.serials, now.date_naive())?;
+    let rows = check(tx, &request.serials, now.date_naive())?;
     let rejected: Vec<PrecheckRow> = rows
         .iter()
         .filter(|r| r.outcome != PrecheckOutcome::Ok)
@@ -163,7 +153,7 @@ pub fn create(
         }));
     }
 
-    let first_number = activations::next_number(&tx)?;
+    let first_number = activations::next_number(tx)?;
     let mut created = Vec::new();
     for (number, (vendor, group)) in (first_number..).zip(split_by_vendor(&rows)) {
         let lines: Vec<ActivationLine> = group
@@ -180,7 +170,7 @@ pub fn create(
             })
             .collect();
         activations::insert(
-            &tx,
+            tx,
             &NewActivation {
                 number,
                 organization_id: org.id,
@@ -193,10 +183,10 @@ pub fn create(
                 lines,
             },
         )?;
-        let summary = activations::summary(&tx, number)?
+        let summary = activations::summary(tx, number)?
             .ok_or_else(|| invalid(format!("activation {number} vanished")))?;
         audit::record(
-            &tx,
+            tx,
             &Record {
                 at: now,
                 actor: &request.actor,
@@ -209,15 +199,9 @@ pub fn create(
         )?;
         created.push(summary);
     }
-    let response = CreatedActivations {
+    Ok(Ok(CreatedActivations {
         activations: created,
-    };
-    if let Some((key, hash)) = &request.idempotency {
-        let text = serde_json::to_string(&response).map_err(invalid)?;
-        keys::remember_idempotent(&tx, request.token_id, key, hash, &text, now)?;
-    }
-    tx.commit()?;
-    Ok(Ok(Created::Fresh(response)))
+    }))
 }
 
 pub fn accept_offer(
@@ -252,16 +236,17 @@ pub fn accept_offer(
     Ok(org.ok_or_else(|| ApiError::NotFound(format!("organization {organization} not found"))))
 }
 
+/// Queues an activation in error again. Runs inside the caller's transaction
+/// (`idempotency::write_once`), which commits.
 pub fn retry(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     number: i64,
     scope: &[i64],
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<ActivationSummary, ApiError>, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let not_found = || ApiError::NotFound(format!("activation {number} not found"));
-    let Some(summary) = activations::summary(&tx, number)? else {
+    let Some(summary) = activations::summary(tx, number)? else {
         return Ok(Err(not_found()));
     };
     if !scope.contains(&summary.organization.id) {
@@ -273,10 +258,10 @@ pub fn retry(
             summary.status.as_api()
         ))));
     }
-    activations::requeue(&tx, number, now)?;
-    let updated = activations::summary(&tx, number)?;
+    activations::requeue(tx, number, now)?;
+    let updated = activations::summary(tx, number)?;
     audit::record(
-        &tx,
+        tx,
         &Record {
             at: now,
             actor,
@@ -287,7 +272,6 @@ pub fn retry(
             after: updated.as_ref().and_then(audit::json),
         },
     )?;
-    tx.commit()?;
     Ok(updated.ok_or_else(not_found))
 }
 

@@ -14,7 +14,7 @@ use super::store::{StoreError, catalog, product_keys, seats};
 use crate::client::wire::{EmergencyLicense, LicenseInfo, ProductCapacity};
 use crate::domain::format_date;
 use chrono::{DateTime, Months, NaiveDate, Utc};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 /// Most extra accounts one emergency license gives.
@@ -152,8 +152,9 @@ fn record_change(
     )
 }
 
+/// An emergency license, inside the caller's transaction (`idempotency::write_once`).
 pub fn request_emergency(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     organization: i64,
     product: &str,
     accounts: u32,
@@ -161,8 +162,7 @@ pub fn request_emergency(
     now: DateTime<Utc>,
 ) -> Result<Result<ProductCapacity, ApiError>, StoreError> {
     let today = now.date_naive();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let row = match capacity_row(&tx, organization, product)? {
+    let row = match capacity_row(tx, organization, product)? {
         Ok(row) => row,
         Err(e) => return Ok(Err(e)),
     };
@@ -171,16 +171,16 @@ pub fn request_emergency(
             "an emergency license gives 1 to {EMERGENCY_MAX_ACCOUNTS} extra user accounts (asked for {accounts})"
         ))));
     }
-    let last = capacity::last_emergency(&tx, organization, product)?;
+    let last = capacity::last_emergency(tx, organization, product)?;
     if let Some(reason) = refusal(&row, last.as_ref(), today) {
         return Ok(Err(ApiError::unprocessable(reason)));
     }
     let Some(valid_until) = today.checked_add_months(Months::new(1)) else {
         return Ok(Err(ApiError::unprocessable("the date is out of range")));
     };
-    let before = product_capacity(&tx, &row, today)?;
+    let before = product_capacity(tx, &row, today)?;
     capacity::insert_emergency(
-        &tx,
+        tx,
         organization,
         product,
         &EmergencyRow {
@@ -190,9 +190,9 @@ pub fn request_emergency(
             accounts,
         },
     )?;
-    let after = product_capacity(&tx, &row, today)?;
+    let after = product_capacity(tx, &row, today)?;
     record_change(
-        &tx,
+        tx,
         organization,
         "emergency.requested",
         &before,
@@ -200,7 +200,6 @@ pub fn request_emergency(
         actor,
         now,
     )?;
-    tx.commit()?;
     Ok(Ok(after))
 }
 

@@ -8,6 +8,8 @@ mod auth;
 mod capacity;
 mod demo;
 mod error;
+mod etag;
+mod idempotency;
 mod openapi;
 mod params;
 pub mod replica;

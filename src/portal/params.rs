@@ -2,7 +2,7 @@
 //! serde) so every bad value gets a message naming the parameter and what is allowed.
 
 use super::error::ApiError;
-use super::store::activations::TextSearch;
+use super::store::activations::{ActivationFilter, TextSearch};
 use crate::client::feed::{FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT};
 use crate::client::wire::{
     ActivationSort, ActivationSortKey, DEFAULT_PER_PAGE, PAGE_SIZES, SeatQuery, SeatSortKey,
@@ -52,6 +52,20 @@ pub fn sort_values() -> Vec<String> {
 }
 
 impl ActivationListParams {
+    /// The store's filter for these parameters within `organizations` (the caller's
+    /// scope, already narrowed by the `organization` parameter).
+    pub fn into_filter(self, organizations: Vec<i64>) -> ActivationFilter {
+        ActivationFilter {
+            organizations,
+            status: self.status,
+            vendor: self.vendor,
+            search: self.search,
+            sort: self.sort,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+
     /// Unknown parameters are ignored; a repeated one keeps its last value; an empty
     /// value means "not given" (what an HTML form sends for an unset filter).
     pub fn parse(pairs: &[(String, String)]) -> Result<ActivationListParams, ApiError> {

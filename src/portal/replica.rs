@@ -6,7 +6,7 @@
 
 use super::error::ApiError;
 use super::params::{self, ActivationListParams};
-use super::store::activations::{self, ActivationFilter};
+use super::store::activations;
 use super::store::{self, StoreError, catalog, migrations, seats};
 use super::{capacity, store::replica as apply};
 use crate::client::feed::Change;
@@ -115,15 +115,8 @@ impl Replica {
     ) -> Result<Page<ActivationSummary>, ReplicaError> {
         let pairs = owned_pairs(query.to_params());
         let params = ActivationListParams::parse(&pairs)?;
-        let filter = ActivationFilter {
-            organizations: narrow(scope, params.organization)?,
-            status: params.status,
-            vendor: params.vendor,
-            search: params.search,
-            sort: params.sort,
-            page: params.page,
-            per_page: params.per_page,
-        };
+        let organizations = narrow(scope, params.organization)?;
+        let filter = params.into_filter(organizations);
         Ok(activations::list(&self.conn, &filter)?)
     }
 

@@ -5,8 +5,9 @@ use super::AppState;
 use super::auth::{Action, Caller};
 use super::capacity::{self, PurchaseRequest};
 use super::error::ApiError;
+use super::idempotency::Idempotency;
 use super::params::{self, AuditParams};
-use super::routes::{ApiJson, Pairs, pairs, run_write};
+use super::routes::{ApiJson, Pairs, pairs, run_write, run_write_once};
 use super::seating;
 use super::server_keys::{self, Channel};
 use super::store::{audit, seats};
@@ -19,9 +20,11 @@ use crate::domain::ProductKey;
 use crate::domain::offline::ActivationRequest;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
+use serde_json::json;
 
 /// Most users `GET /users` answers (bind suggestions).
 pub const MAX_USERS: u32 = 20;
@@ -123,13 +126,17 @@ async fn seat_summary(
 async fn bind_seat(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     ApiJson(request): ApiJson<BindRequest>,
 ) -> Result<Json<Seat>, ApiError> {
     caller.may(Action::BindSeats)?;
     let id = seat_id(path)?;
-    let seat = run_write(&state, caller, move |conn, w| {
-        seating::bind(conn, id, &request.email, &w.scope, &w.label, w.now)
+    let email = seating::normalize_email(&request.email);
+    let same = json!({"op": "seat.bind", "seat": id, "email": email});
+    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let seat = run_write_once(&state, caller, idempotency, move |tx, w| {
+        seating::bind(tx, id, &email, &w.scope, &w.label, w.now)
     })
     .await?;
     Ok(Json(seat))
@@ -138,12 +145,15 @@ async fn bind_seat(
 async fn unbind_seat(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Seat>, ApiError> {
     caller.may(Action::BindSeats)?;
     let id = seat_id(path)?;
-    let seat = run_write(&state, caller, move |conn, w| {
-        seating::unbind(conn, id, &w.scope, &w.label, w.now)
+    let same = json!({"op": "seat.unbind", "seat": id});
+    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let seat = run_write_once(&state, caller, idempotency, move |tx, w| {
+        seating::unbind(tx, id, &w.scope, &w.label, w.now)
     })
     .await?;
     Ok(Json(seat))
@@ -182,13 +192,16 @@ async fn license_info(
 async fn emergency_license(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<EmergencyRequest>,
 ) -> Result<Json<ProductCapacity>, ApiError> {
     caller.may(Action::RequestEmergencyLicense)?;
     caller.organization(request.organization)?;
-    let capacity = run_write(&state, caller, move |conn, w| {
+    let same = json!({"op": "emergency.request", "request": &request});
+    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let capacity = run_write_once(&state, caller, idempotency, move |tx, w| {
         capacity::request_emergency(
-            conn,
+            tx,
             request.organization,
             &request.product,
             request.accounts,

@@ -1,6 +1,7 @@
-//! Seat rules (SPEC §3.6): bind and unbind, each in one IMMEDIATE transaction so two
-//! binds of the same seat are serialized and exactly one wins. Refusals come back as
-//! `ApiError`s in the inner result, like `activate`.
+//! Seat rules (SPEC §3.6): bind and unbind. Each runs inside the caller's IMMEDIATE
+//! transaction (`idempotency::write_once`), so two binds of the same seat are
+//! serialized and exactly one wins. Refusals come back as `ApiError`s in the inner
+//! result, like `activate`.
 //!
 //! Order of the bind checks: the seat exists in the caller's organizations (404), is
 //! free today (409: bound or expired — an expired seat is never renewed), the e-mail is
@@ -13,7 +14,7 @@ use super::store::{StoreError, seats};
 use crate::client::wire::{Seat, SeatStatus};
 use crate::domain::format_date;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction};
 
 /// E-mails compare trimmed and case-insensitively; stored lower case.
 pub fn normalize_email(raw: &str) -> String {
@@ -36,7 +37,7 @@ fn find(
 }
 
 pub fn bind(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     id: i64,
     raw_email: &str,
     scope: &[i64],
@@ -45,8 +46,7 @@ pub fn bind(
 ) -> Result<Result<Seat, ApiError>, StoreError> {
     let today = now.date_naive();
     let email = normalize_email(raw_email);
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let seat = match find(&tx, id, scope, now)? {
+    let seat = match find(tx, id, scope, now)? {
         Ok(seat) => seat,
         Err(e) => return Ok(Err(e)),
     };
@@ -70,26 +70,24 @@ pub fn bind(
             "the e-mail is empty: give the e-mail of a registered user",
         )));
     }
-    if seats::user(&tx, seat.organization.id, &email)?.is_none() {
+    if seats::user(tx, seat.organization.id, &email)?.is_none() {
         return Ok(Err(ApiError::unprocessable(format!(
             "{email} is not registered: the user must register on the portal with this e-mail (as a user of {}) before a seat can be bound",
             seat.organization.name
         ))));
     }
-    if let Some(held) = seats::held_by(&tx, seat.organization.id, &seat.product.id, &email, today)?
-    {
+    if let Some(held) = seats::held_by(tx, seat.organization.id, &seat.product.id, &email, today)? {
         return Ok(Err(ApiError::Conflict(format!(
             "user {email} already holds seat {held} of {}; one seat per user per product",
             seat.product.name
         ))));
     }
-    let after = set_email_recorded(&tx, &seat, id, Some(&email), "seat.bound", actor, now)?;
-    tx.commit()?;
+    let after = set_email_recorded(tx, &seat, id, Some(&email), "seat.bound", actor, now)?;
     Ok(Ok(after))
 }
 
 /// The write half of bind and unbind, once the checks passed: sets (or clears) the
-/// e-mail and audits the seat before and after. The caller commits.
+/// e-mail and audits the seat before and after.
 fn set_email_recorded(
     tx: &Connection,
     seat: &Seat,
@@ -118,14 +116,13 @@ fn set_email_recorded(
 }
 
 pub fn unbind(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     id: i64,
     scope: &[i64],
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<Seat, ApiError>, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let seat = match find(&tx, id, scope, now)? {
+    let seat = match find(tx, id, scope, now)? {
         Ok(seat) => seat,
         Err(e) => return Ok(Err(e)),
     };
@@ -135,8 +132,7 @@ pub fn unbind(
             seat.status.as_api()
         ))));
     }
-    let after = set_email_recorded(&tx, &seat, id, None, "seat.unbound", actor, now)?;
-    tx.commit()?;
+    let after = set_email_recorded(tx, &seat, id, None, "seat.unbound", actor, now)?;
     Ok(Ok(after))
 }
 
@@ -144,6 +140,7 @@ pub fn unbind(
 mod tests {
     use super::*;
     use crate::client::wire::ProductRef;
+    use crate::portal::idempotency::{Once, write_once};
     use crate::portal::store::Store;
     use crate::portal::store::catalog::{self, NewOrganization};
     use std::sync::{Arc, Barrier};
@@ -208,21 +205,18 @@ mod tests {
                     std::thread::spawn(move || {
                         let mut conn = store.connection().expect("connection");
                         start.wait();
-                        bind(
-                            &mut conn,
-                            seat,
-                            &format!("user{i}@alster.ru"),
-                            &[1],
-                            "t",
-                            Utc::now(),
-                        )
+                        let email = format!("user{i}@alster.ru");
+                        write_once(&mut conn, None, Utc::now(), |tx| {
+                            bind(tx, seat, &email, &[1], "t", Utc::now())
+                        })
                     })
                 })
                 .collect();
             let mut wins = 0;
             for handle in handles {
                 match handle.join().expect("thread") {
-                    Ok(Ok(_)) => wins += 1,
+                    Ok(Ok(Once::Fresh(_))) => wins += 1,
+                    Ok(Ok(Once::Replayed(_))) => panic!("round {round}: no key, no replay"),
                     Ok(Err(ApiError::SeatNotFree(_))) => {}
                     Ok(Err(other)) => panic!("round {round}: {other}"),
                     Err(e) => panic!("round {round}: database error {e}"),

@@ -158,15 +158,8 @@ where
     F: FnOnce(ApiClient) -> Fut,
     Fut: Future<Output = ExitCode>,
 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("licadm: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
-        }
+    let Some(runtime) = super::runtime() else {
+        return ExitCode::from(2);
     };
     runtime.block_on(async {
         match connect(portal).await {
@@ -190,15 +183,8 @@ where
 }
 
 pub fn run(command: ScriptCommand, portal: &PortalArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("licadm: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
-        }
+    let Some(runtime) = super::runtime() else {
+        return ExitCode::from(2);
     };
     let outcome = runtime.block_on(async {
         let (client, _embedded) = match connect(portal).await {

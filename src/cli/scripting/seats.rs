@@ -37,12 +37,18 @@ pub enum SeatsCommand {
     Bind {
         seat: i64,
         email: String,
+        /// Repeating a call with the same key answers the same seat without binding again.
+        #[arg(long)]
+        idempotency_key: Option<String>,
         #[command(flatten)]
         out: OutputArgs,
     },
     /// Free a bound seat.
     Unbind {
         seat: i64,
+        /// Repeating a call with the same key answers the same seat without unbinding again.
+        #[arg(long)]
+        idempotency_key: Option<String>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -90,13 +96,24 @@ pub async fn run(command: SeatsCommand, client: &ApiClient) -> Outcome {
             });
             Ok(())
         }
-        SeatsCommand::Bind { seat, email, out } => {
-            let seat = client.bind_seat(seat, &email, None).await?;
+        SeatsCommand::Bind {
+            seat,
+            email,
+            idempotency_key,
+            out,
+        } => {
+            let seat = client
+                .bind_seat(seat, &email, idempotency_key.as_deref())
+                .await?;
             print_seat(&seat, out.format());
             Ok(())
         }
-        SeatsCommand::Unbind { seat, out } => {
-            let seat = client.unbind_seat(seat, None).await?;
+        SeatsCommand::Unbind {
+            seat,
+            idempotency_key,
+            out,
+        } => {
+            let seat = client.unbind_seat(seat, idempotency_key.as_deref()).await?;
             print_seat(&seat, out.format());
             Ok(())
         }

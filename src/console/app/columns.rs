@@ -4,7 +4,6 @@
 use super::{Command, State};
 use crate::console::columns::Columns;
 use crate::console::i18n::columns as tr;
-use crate::console::keymap;
 use crate::console::screens::column_chooser::{self, ColumnChooser, ListKind};
 use crate::console::ui_state::{ColumnsState, UiState, UiStateError};
 use crossterm::event::KeyEvent;
@@ -45,10 +44,10 @@ pub(super) fn open(state: &mut State, list: ListKind) -> Vec<Command> {
 
 /// A key while the chooser is open.
 pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
-    let Some(chooser) = state.column_chooser.as_mut() else {
+    let Some(action) = state.keymap.lookup(column_chooser::BINDINGS, event) else {
         return Vec::new();
     };
-    let Some(action) = keymap::lookup(column_chooser::BINDINGS, event) else {
+    let Some(chooser) = state.column_chooser.as_mut() else {
         return Vec::new();
     };
     let outcome = match chooser.list {

@@ -31,6 +31,9 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         }
         return Vec::new();
     }
+    if state.palette.is_some() {
+        return super::palette::on_key(state, event);
+    }
     if state.audit.is_some() {
         return super::tabbed::on_audit_key(state, event);
     }
@@ -46,7 +49,7 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     if state.front() == Front::NewActivation
         && let Some(flow) = state.new_activation.as_mut()
     {
-        let outcome = flow.on_key(event, &state.organizations, state.lang);
+        let outcome = flow.on_key(event, &state.organizations, state.lang, &state.keymap);
         return apply_outcome(state, outcome);
     }
     if let Some(detail) = state.detail.as_mut() {
@@ -54,63 +57,88 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
             detail.search_key(event);
             return Vec::new();
         }
-        return match keymap::lookup(detail::BINDINGS, event) {
-            Some(DetailAction::Help) => {
-                state.help_open = true;
-                Vec::new()
-            }
-            Some(DetailAction::Back) => {
-                state.detail = None;
-                Vec::new()
-            }
-            Some(DetailAction::History) => {
-                let object = format!("activation:{}", detail.number);
-                super::tabbed::open_history(state, object)
-            }
-            Some(DetailAction::Retry) => {
-                let (number, status) = (detail.number, detail.summary().status);
-                retry(state, number, status)
-            }
-            Some(DetailAction::SaveLicense) => {
-                let (number, status) = (detail.number, detail.summary().status);
-                save_license(state, number, status)
-            }
-            Some(action) => detail.apply(action, &mut state.request_ids),
+        return match state.keymap.lookup(detail::BINDINGS, event) {
+            Some(action) => detail_action(state, action),
             None => Vec::new(),
         };
     }
     if state.list.search_input.is_some() {
         return state.list.search_key(event, &mut state.request_ids);
     }
-    if let Some(key) = keymap::lookup(MIRROR_BINDINGS, event) {
+    if let Some(key) = state.keymap.lookup(MIRROR_BINDINGS, event) {
         return super::mirror::on_mirror_key(state, key);
     }
-    if let Some(tab) = keymap::lookup(TAB_BINDINGS, event) {
+    if let Some(tab) = state.keymap.lookup(TAB_BINDINGS, event) {
         return super::tabbed::switch_tab(state, tab);
     }
-    match keymap::lookup(activations::BINDINGS, event) {
-        Some(ListAction::Help) => {
+    match state.keymap.lookup(activations::BINDINGS, event) {
+        Some(action) => list_action(state, action),
+        None => Vec::new(),
+    }
+}
+
+/// Runs one of the detail's actions (from its key or the `:` palette).
+pub(super) fn detail_action(state: &mut State, action: DetailAction) -> Vec<Command> {
+    let Some(detail) = state.detail.as_mut() else {
+        return Vec::new();
+    };
+    // Nothing to retry or save before the activation is known.
+    let known = detail.summary().map(|s| (s.number, s.status));
+    match action {
+        DetailAction::Help => {
             state.help_open = true;
             Vec::new()
         }
-        Some(ListAction::Quit) => vec![Command::Quit],
-        Some(ListAction::NewActivation) => open_new_activation(state),
-        Some(ListAction::Columns) => super::columns::open(state, ListKind::Activations),
-        Some(ListAction::Retry) => match state.list.selected_row() {
+        DetailAction::Palette => super::palette::open(state),
+        DetailAction::CopySerial => super::clipboard::copy_serial(state),
+        DetailAction::Back => {
+            state.detail = None;
+            Vec::new()
+        }
+        DetailAction::History => {
+            let object = format!("activation:{}", detail.number);
+            super::tabbed::open_history(state, object)
+        }
+        DetailAction::Retry => match known {
+            Some((number, status)) => retry(state, number, status),
+            None => Vec::new(),
+        },
+        DetailAction::SaveLicense => match known {
+            Some((number, status)) => save_license(state, number, status),
+            None => Vec::new(),
+        },
+        action => detail.apply(action, &mut state.request_ids),
+    }
+}
+
+/// Runs one of the list's actions (from its key or the `:` palette).
+pub(super) fn list_action(state: &mut State, action: ListAction) -> Vec<Command> {
+    match action {
+        ListAction::Help => {
+            state.help_open = true;
+            Vec::new()
+        }
+        ListAction::Palette => super::palette::open(state),
+        ListAction::CopyNumber => super::clipboard::copy_number(state),
+        ListAction::CopyRow => super::clipboard::copy_row(state),
+        ListAction::Quit => vec![Command::Quit],
+        ListAction::NewActivation => open_new_activation(state),
+        ListAction::Columns => super::columns::open(state, ListKind::Activations),
+        ListAction::Retry => match state.list.selected_row() {
             Some(row) => {
                 let (number, status) = (row.number, row.status);
                 retry(state, number, status)
             }
             None => Vec::new(),
         },
-        Some(ListAction::SaveLicense) => match state.list.selected_row() {
+        ListAction::SaveLicense => match state.list.selected_row() {
             Some(row) => {
                 let (number, status) = (row.number, row.status);
                 save_license(state, number, status)
             }
             None => Vec::new(),
         },
-        Some(ListAction::Open) => match state.list.selected_row().cloned() {
+        ListAction::Open => match state.list.selected_row().cloned() {
             Some(row) => {
                 let (screen, command) = DetailScreen::open(row, &mut state.request_ids);
                 state.detail = Some(screen);
@@ -118,16 +146,19 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
             }
             None => Vec::new(),
         },
-        Some(action) => state
+        action => state
             .list
             .apply(action, &state.organizations, &mut state.request_ids),
-        None => Vec::new(),
     }
 }
 
 /// Pasted text goes into the open input of the screen in front (none under the help).
 pub(super) fn on_paste(state: &mut State, text: String) -> Vec<Command> {
     if state.help_open || state.audit.is_some() {
+        return Vec::new();
+    }
+    if state.palette.is_some() {
+        super::palette::on_paste(state, &text);
         return Vec::new();
     }
     if matches!(state.front(), Front::Seats | Front::Capacity | Front::Keys) {

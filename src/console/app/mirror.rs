@@ -142,24 +142,10 @@ pub(super) fn on_synced(
 /// Re-reads what is on screen from the (now newer) mirror, quietly: no loading marker,
 /// and the user's own requests win over these.
 fn refresh_views(state: &mut State) -> Vec<Command> {
-    let mut commands = Vec::new();
-    if !state.list.loading() && state.polling.list_request.is_none() {
-        let request_id = state.request_ids.next_id();
-        let query = state.list.applied.clone();
-        state.polling.list_request = Some((request_id, query.clone()));
-        commands.push(Command::FetchActivations { request_id, query });
-    }
-    if let Some(detail) = state.detail.as_ref()
-        && detail.pending.is_none()
-        && state.polling.detail_request.is_none()
-    {
-        let request_id = state.request_ids.next_id();
-        state.polling.detail_request = Some(request_id);
-        commands.push(Command::FetchDetail {
-            request_id,
-            number: detail.number,
-        });
-    }
+    let mut commands: Vec<Command> = super::results::quiet_list_fetch(state)
+        .into_iter()
+        .chain(super::results::quiet_detail_fetch(state))
+        .collect();
     if state.seats.visited && state.seats.bind.is_none() && state.seats.bulk.is_none() {
         commands.push(state.seats.fetch(&mut state.request_ids));
         commands.push(state.seats.summary_command());
@@ -191,7 +177,7 @@ pub(super) fn on_outbox_key(state: &mut State, event: &KeyEvent) -> Vec<Command>
     let Some(overlay) = state.outbox_overlay.as_mut() else {
         return Vec::new();
     };
-    let (close, commands) = overlay.on_key(event, &state.outbox);
+    let (close, commands) = overlay.on_key(event, &state.outbox, &state.keymap);
     if close {
         state.outbox_overlay = None;
     }

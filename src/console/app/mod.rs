@@ -4,27 +4,34 @@
 //! This module holds the types and `update`'s dispatch; keys and paste are handled in
 //! `input`, the answers to commands in `results`, and drawing in `view`.
 
+mod bindings;
+mod clipboard;
 mod columns;
 mod input;
 mod mirror;
+mod mouse;
+mod palette;
 mod results;
 mod tabbed;
 mod view;
 
+pub use clipboard::{Clipboard, ClipboardCaveat, row_text};
 pub use mirror::{SyncFailure, SyncView};
+pub use mouse::{MouseInput, MouseKind};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
 use super::data::DataError;
 use super::i18n;
-use super::keymap;
-use super::screens::activations::{self, ActivationsScreen};
+use super::keymap::Keymap;
+use super::screens::activations::ActivationsScreen;
 use super::screens::audit::AuditOverlay;
 use super::screens::capacity::CapacityScreen;
-use super::screens::column_chooser::{self, ColumnChooser};
-use super::screens::detail::{self, DetailScreen};
+use super::screens::column_chooser::ColumnChooser;
+use super::screens::detail::DetailScreen;
 use super::screens::keys::KeysScreen;
 use super::screens::new_activation::NewActivation;
 use super::screens::outbox::OutboxOverlay;
+use super::screens::palette::Palette;
 use super::screens::seats::SeatsScreen;
 use super::screens::{Ctx, Tab};
 use super::theme::Theme;
@@ -35,12 +42,13 @@ use crate::client::wire::{
     ProductCapacity, Role, Seat, SeatQuery, SeatSummary, ServerLicense, SigningKeyInfo, User,
 };
 use crate::domain::offline::InstallationId;
-use crate::domain::{ActivationStatus, Lang, ProductKey};
+use crate::domain::{ActivationStatus, Lang, ProductKey, Serial};
 use crate::mirror::OutboxItem;
 use crate::mirror::sync::{SyncProgress, SyncReport};
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What the runtime should do; results come back as `Msg`s.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,6 +205,8 @@ pub enum Msg {
     Paste(String),
     /// The terminal changed size (the view reads the size from the frame).
     Resize,
+    /// A click or the wheel (only when the mouse is captured, `--mouse`).
+    Mouse(MouseInput),
     MeLoaded(Result<Me, DataError>),
     OrganizationsLoaded(Result<Vec<Organization>, DataError>),
     ActivationsLoaded {
@@ -341,6 +351,11 @@ pub struct State {
     /// An object's history, on top of whatever is in front.
     pub audit: Option<AuditOverlay>,
     pub help_open: bool,
+    /// The `:` command palette, on top of the screen it was opened on.
+    pub palette: Option<Palette>,
+    /// `:sn`: the list request that searches for the serial; when it finds exactly one
+    /// activation, that one opens with its lines filtered to the serial.
+    pub serial_jump: Option<(u64, Serial)>,
     /// Mirror mode only: sync state for the status line.
     pub sync: Option<SyncView>,
     /// Mirror mode: pending and refused writes (marked in the lists).
@@ -353,6 +368,11 @@ pub struct State {
     pub notice: Option<String>,
     pub request_ids: RequestIds,
     pub polling: Polling,
+    /// The keys in force (defaults with the config file's overrides), built once at
+    /// start. Shared, so cloning the state for change detection stays cheap.
+    pub keymap: Arc<Keymap>,
+    /// Copying: inside tmux or not, and the caveat the first copy mentions.
+    pub clipboard: Clipboard,
 }
 
 /// Which screen is in front.
@@ -387,6 +407,8 @@ impl State {
             keys,
             audit: None,
             help_open: false,
+            palette: None,
+            serial_jump: None,
             sync: None,
             outbox: Vec::new(),
             outbox_overlay: None,
@@ -395,6 +417,8 @@ impl State {
             notice: None,
             request_ids: RequestIds::default(),
             polling: Polling::default(),
+            keymap: Arc::new(Keymap::default()),
+            clipboard: Clipboard::default(),
         }
     }
 
@@ -421,6 +445,7 @@ impl State {
             organizations: &self.organizations,
             today: self.today,
             theme: &self.theme,
+            keymap: &self.keymap,
         }
     }
 
@@ -452,7 +477,8 @@ impl State {
         let detail = self
             .detail
             .as_ref()
-            .is_some_and(|d| d.summary().status == ActivationStatus::InProgress);
+            .and_then(|d| d.summary())
+            .is_some_and(|s| s.status == ActivationStatus::InProgress);
         list || detail
     }
 
@@ -474,67 +500,12 @@ impl State {
             }
         }
     }
-
-    /// Help entries of the screen in front (the tab keys too where they work).
-    pub fn help_entries(&self) -> Vec<(String, &'static str)> {
-        let lang = self.lang;
-        if let Some(audit) = &self.audit {
-            return keymap::help_entries(audit.bindings(), lang);
-        }
-        if self.column_chooser.is_some() {
-            return keymap::help_entries(column_chooser::BINDINGS, lang);
-        }
-        if mirror::outbox_in_front(self) {
-            return keymap::help_entries(super::screens::outbox::BINDINGS, lang);
-        }
-        let mut entries = match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap::help_entries(flow.bindings(), lang),
-            (Front::Detail, _) => keymap::help_entries(detail::BINDINGS, lang),
-            (Front::Seats, _) => keymap::help_entries(self.seats.bindings(), lang),
-            (Front::Capacity, _) => keymap::help_entries(self.capacity.bindings(), lang),
-            (Front::Keys, _) => keymap::help_entries(self.keys.bindings(), lang),
-            _ => keymap::help_entries(activations::BINDINGS, lang),
-        };
-        if matches!(self.front(), Front::List | Front::Seats | Front::Capacity) {
-            entries.extend(keymap::help_entries(
-                super::screens::tabs::TAB_BINDINGS,
-                lang,
-            ));
-            if self.sync.is_some() {
-                entries.extend(keymap::help_entries(
-                    super::screens::outbox::MIRROR_BINDINGS,
-                    lang,
-                ));
-            }
-        }
-        entries
-    }
-
-    pub fn hint_entries(&self) -> Vec<(String, &'static str)> {
-        let lang = self.lang;
-        if let Some(audit) = &self.audit {
-            return keymap::hint_entries(audit.bindings(), lang);
-        }
-        if self.column_chooser.is_some() {
-            return keymap::hint_entries(column_chooser::BINDINGS, lang);
-        }
-        if mirror::outbox_in_front(self) {
-            return keymap::hint_entries(super::screens::outbox::BINDINGS, lang);
-        }
-        match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap::hint_entries(flow.bindings(), lang),
-            (Front::Detail, _) => keymap::hint_entries(detail::BINDINGS, lang),
-            (Front::Seats, _) => keymap::hint_entries(self.seats.bindings(), lang),
-            (Front::Capacity, _) => keymap::hint_entries(self.capacity.bindings(), lang),
-            (Front::Keys, _) => keymap::hint_entries(self.keys.bindings(), lang),
-            _ => keymap::hint_entries(activations::BINDINGS, lang),
-        }
-    }
 }
 
 /// All logic lives here: no I/O, no terminal.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     let mut commands = update_inner(state, msg);
+    clipboard::note_first_copy(state, &commands);
     // Polling: one timer at a time, and none at all when nothing is in progress.
     if state.polling_wanted() && !state.polling.tick_scheduled {
         state.polling.tick_scheduled = true;
@@ -558,6 +529,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Synced(result) => mirror::on_synced(state, result),
         Msg::UiStateSaved(result) => columns::on_saved(state, result),
         Msg::Resize => Vec::new(),
+        Msg::Mouse(input) => mouse::on_mouse(state, input),
         Msg::Key(event) => input::on_key(state, &event),
         Msg::Paste(text) => input::on_paste(state, text),
         Msg::MeLoaded(result) => results::on_me_loaded(state, result),

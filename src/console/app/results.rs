@@ -43,7 +43,22 @@ pub(super) fn on_activations_loaded(
     // A stale answer (the user has asked for something newer) changes nothing.
     if state.list.is_current(request_id) {
         state.note_result(&result);
+        // `:sn`: exactly one activation has the serial: open it on that serial.
+        let found = state
+            .serial_jump
+            .take_if(|(id, _)| *id == request_id)
+            .and_then(|(_, serial)| {
+                let page = result.as_ref().ok().filter(|p| p.total == 1)?;
+                Some((page.items.first()?.number, serial))
+            });
         state.list.on_loaded(request_id, result.ok());
+        if let Some((number, serial)) = found {
+            return super::palette::open_activation(
+                state,
+                number,
+                Some(serial.as_str().to_string()),
+            );
+        }
     } else if let Some((_, query)) = state
         .polling
         .list_request
@@ -79,14 +94,20 @@ pub(super) fn on_detail_loaded(
         .filter(|d| d.pending == Some(request_id))
     {
         detail.on_loaded(request_id, result.as_ref().ok().cloned());
+        // Opened by number and not there (or unreadable): nothing to show, so back to
+        // the list, with the reason on the status line.
+        let nothing_shown = detail.summary().is_none();
         state.note_result(&result);
+        if nothing_shown {
+            state.detail = None;
+        }
     } else if state.polling.detail_request == Some(request_id) {
         state.polling.detail_request = None;
         if let (Some(detail), Ok(loaded)) = (state.detail.as_mut(), result)
             && detail.pending.is_none()
             && detail.number == loaded.summary.number
         {
-            detail.summary = loaded.summary.clone();
+            detail.summary = Some(loaded.summary.clone());
             detail.detail = Some(loaded);
             detail.selected = detail
                 .selected
@@ -96,27 +117,48 @@ pub(super) fn on_detail_loaded(
     Vec::new()
 }
 
+/// Re-reads the list's current page in the background (no loading marker; a request
+/// of the user's own wins over it), unless one is already under way.
+pub(super) fn quiet_list_fetch(state: &mut State) -> Option<Command> {
+    if state.list.loading() || state.polling.list_request.is_some() {
+        return None;
+    }
+    let request_id = state.request_ids.next_id();
+    let query = state.list.applied.clone();
+    state.polling.list_request = Some((request_id, query.clone()));
+    Some(Command::FetchActivations { request_id, query })
+}
+
+/// Re-reads the open detail in the background, the same way.
+pub(super) fn quiet_detail_fetch(state: &mut State) -> Option<Command> {
+    let detail = state.detail.as_ref()?;
+    if detail.pending.is_some() || state.polling.detail_request.is_some() {
+        return None;
+    }
+    let number = detail.number;
+    let request_id = state.request_ids.next_id();
+    state.polling.detail_request = Some(request_id);
+    Some(Command::FetchDetail { request_id, number })
+}
+
 /// The poll timer: re-read what is in progress (quietly, without a loading marker).
 pub(super) fn on_tick(state: &mut State) -> Vec<Command> {
     state.polling.tick_scheduled = false;
     let mut commands = Vec::new();
-    if state.list_in_progress() && !state.list.loading() && state.polling.list_request.is_none() {
-        let request_id = state.request_ids.next_id();
-        let query = state.list.applied.clone();
-        state.polling.list_request = Some((request_id, query.clone()));
-        commands.push(Command::FetchActivations { request_id, query });
+    if state.sync.is_some() {
+        // With a mirror the screens read local data: pull the portal's progress into
+        // it now (an empty delta costs one small request); its changes re-read them.
+        commands.push(Command::SyncNow);
     }
-    if let Some(detail) = state.detail.as_ref()
-        && detail.summary().status == ActivationStatus::InProgress
-        && detail.pending.is_none()
-        && state.polling.detail_request.is_none()
-    {
-        let request_id = state.request_ids.next_id();
-        state.polling.detail_request = Some(request_id);
-        commands.push(Command::FetchDetail {
-            request_id,
-            number: detail.number,
-        });
+    if state.list_in_progress() {
+        commands.extend(quiet_list_fetch(state));
+    }
+    let detail_in_progress = state.detail.as_ref().is_some_and(|d| {
+        d.summary()
+            .is_some_and(|s| s.status == ActivationStatus::InProgress)
+    });
+    if detail_in_progress {
+        commands.extend(quiet_detail_fetch(state));
     }
     commands
 }
@@ -192,7 +234,7 @@ pub(super) fn on_retried(
     if let Ok(summary) = result {
         state.set_notice(i18n::RETRY_SENT.get(state.lang));
         if let Some(detail) = state.detail.as_mut().filter(|d| d.number == number) {
-            detail.summary = summary.clone();
+            detail.summary = Some(summary.clone());
             if let Some(loaded) = detail.detail.as_mut() {
                 loaded.summary = summary.clone();
             }

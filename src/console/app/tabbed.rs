@@ -4,7 +4,9 @@
 use super::{Command, Connection, Front, Msg, State};
 use crate::console::data::DataError;
 use crate::console::screens::audit::AuditOverlay;
+use crate::console::screens::capacity::CapacityAction;
 use crate::console::screens::column_chooser::ListKind;
+use crate::console::screens::seats::SeatsAction;
 use crate::console::screens::{Ctx, Reply, Tab};
 use crossterm::event::KeyEvent;
 
@@ -17,6 +19,7 @@ macro_rules! ctx {
             organizations: &$state.organizations,
             today: $state.today,
             theme: &$state.theme,
+            keymap: &$state.keymap,
         }
     };
 }
@@ -51,6 +54,9 @@ pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     if reply.help {
         state.help_open = true;
     }
+    if reply.palette {
+        commands.extend(super::palette::open(state));
+    }
     if let Some(tab) = reply.tab {
         commands.extend(switch_tab(state, tab));
     }
@@ -71,7 +77,7 @@ pub(super) fn on_audit_key(state: &mut State, event: &KeyEvent) -> Vec<Command> 
     let Some(overlay) = state.audit.as_mut() else {
         return Vec::new();
     };
-    let (close, commands) = overlay.on_key(event, &mut state.request_ids);
+    let (close, commands) = overlay.on_key(event, &state.keymap, &mut state.request_ids);
     if close {
         state.audit = None;
     }
@@ -87,6 +93,20 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         Front::Keys => state.keys.on_key(event, &ctx),
         _ => Reply::default(),
     };
+    apply(state, reply)
+}
+
+/// Runs a seats-list action chosen in the `:` palette, as its key would.
+pub(super) fn seats_action(state: &mut State, action: SeatsAction) -> Vec<Command> {
+    let ctx = ctx!(state);
+    let reply = state.seats.apply(action, &ctx, &mut state.request_ids);
+    apply(state, reply)
+}
+
+/// Runs a capacity action chosen in the `:` palette, as its key would.
+pub(super) fn capacity_action(state: &mut State, action: CapacityAction) -> Vec<Command> {
+    let ctx = ctx!(state);
+    let reply = state.capacity.apply(action, &ctx, &mut state.request_ids);
     apply(state, reply)
 }
 

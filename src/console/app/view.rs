@@ -5,7 +5,7 @@ use super::{Front, State};
 use crate::console::i18n;
 use crate::console::screens::column_chooser::{self, ListKind};
 use crate::console::screens::{
-    activations, audit, capacity, detail, keys, new_activation, outbox, seats, tabs,
+    activations, audit, capacity, detail, keys, new_activation, outbox, palette, seats, tabs,
 };
 use crate::console::widgets;
 use ratatui::Frame;
@@ -14,6 +14,27 @@ use ratatui::layout::Rect;
 /// Smallest terminal the layout is designed for.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
+
+/// The screens drawn under the tab line.
+pub fn is_tabbed(front: Front) -> bool {
+    matches!(
+        front,
+        Front::List | Front::Seats | Front::Capacity | Front::Keys
+    )
+}
+
+/// Where the screen in front is drawn in a terminal of `area`: under the tab line on
+/// the tabbed screens, above the key hints and the status line. The view draws there,
+/// and a mouse click is mapped back to a row through the same rectangle.
+pub fn body_area(area: Rect, tabbed: bool) -> Rect {
+    let top = u16::from(tabbed);
+    Rect::new(
+        area.x,
+        area.y + top,
+        area.width,
+        area.height.saturating_sub(2 + top),
+    )
+}
 
 /// Draws the state. Never mutates, never does I/O; safe at any terminal size.
 pub fn view(state: &State, frame: &mut Frame) {
@@ -25,24 +46,19 @@ pub fn view(state: &State, frame: &mut Frame) {
         widgets::too_small(frame, &theme.glyphs.text(&message), theme.error);
         return;
     }
-    let full_body = Rect::new(area.x, area.y, area.width, area.height - 2);
     let front = state.front();
-    let tabbed = matches!(
-        front,
-        Front::List | Front::Seats | Front::Capacity | Front::Keys
-    );
-    let body = if tabbed {
+    let tabbed = is_tabbed(front);
+    if tabbed {
         tabs::render(
             state.tab,
             state.lang,
             theme,
+            &state.keymap,
             frame,
             Rect::new(area.x, area.y, area.width, 1),
         );
-        Rect::new(area.x, area.y + 1, area.width, area.height - 3)
-    } else {
-        full_body
-    };
+    }
+    let body = body_area(area, tabbed);
     let hints_area = Rect::new(area.x, area.bottom() - 2, area.width, 1);
     let status_area = Rect::new(area.x, area.bottom() - 1, area.width, 1);
 
@@ -112,6 +128,15 @@ pub fn view(state: &State, frame: &mut Frame) {
         .filter(|_| state.audit.is_none())
     {
         outbox::render(overlay, &state.outbox, state.lang, theme, frame);
+    }
+    if let Some(open) = &state.palette {
+        // Over the screen it was opened on; the prompt takes the key-hint row.
+        let items = state.palette_items();
+        let hints = state.hint_entries();
+        if let Some(position) = palette::render(open, &items, &hints, state.lang, theme, frame) {
+            frame.set_cursor_position(position);
+        }
+        return;
     }
     let chooser_cursor = state.column_chooser.as_ref().map(|chooser| {
         let rows = match chooser.list {

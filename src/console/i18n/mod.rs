@@ -459,9 +459,12 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
 }
 
 pub mod capacity;
+pub mod clipboard;
 pub mod columns;
 pub mod history;
+pub mod keymap;
 pub mod keys;
+pub mod palette;
 pub mod seats;
 pub mod sync;
 pub mod tabs;

@@ -51,38 +51,47 @@ pub enum ListAction {
     SaveLicense,
     /// Handled by the app: the column chooser.
     Columns,
+    /// Handled by the app: copy the selected activation's number (OSC 52).
+    CopyNumber,
+    /// Handled by the app: copy the selected row as tab-separated text.
+    CopyRow,
     Help,
+    /// Handled by the app: the `:` command palette.
+    Palette,
     Quit,
 }
 
 /// The list's keys, declared once: dispatch, hint line and help all read this.
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding<ListAction>] = &[
-    bind(&[Char('j'), Down], ListAction::Down, Tr::new("следующая строка", "next row"), None),
-    bind(&[Char('k'), Up], ListAction::Up, Tr::new("предыдущая строка", "previous row"), None),
-    bind(&[Char('g')], ListAction::FirstRow, Tr::new("первая строка", "first row"), None),
-    bind(&[Char('G')], ListAction::LastRow, Tr::new("последняя строка", "last row"), None),
-    bind(&[Right, Char('l'), PageDown, Char(']')], ListAction::NextPage, Tr::new("следующая страница", "next page"), None),
-    bind(&[Left, Char('h'), PageUp, Char('[')], ListAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
-    bind(&[Home, Char('<')], ListAction::FirstPage, Tr::new("первая страница", "first page"), None),
-    bind(&[End, Char('>')], ListAction::LastPage, Tr::new("последняя страница", "last page"), None),
-    bind(&[Enter], ListAction::Open, Tr::new("открыть активацию", "open the activation"), Some(Tr::new("открыть", "open"))),
-    bind(&[Char('a')], ListAction::NewActivation, Tr::new("новая активация", "new activation"), Some(Tr::new("новая активация", "new activation"))),
-    bind(&[Char('/')], ListAction::Search, Tr::new("поиск по номеру активации или СН", "search by activation number or serial"), Some(Tr::new("поиск", "search"))),
-    bind(&[Char('o')], ListAction::CycleOrganization, Tr::new("фильтр: организация", "filter: organization"), Some(Tr::new("орг.", "org"))),
-    bind(&[Char('s')], ListAction::CycleStatus, Tr::new("фильтр: статус", "filter: status"), Some(Tr::new("статус", "status"))),
-    bind(&[Char('v')], ListAction::CycleVendor, Tr::new("фильтр: вендор", "filter: vendor"), None),
-    bind(&[Char('x')], ListAction::ClearFilters, Tr::new("сбросить фильтры", "clear filters"), None),
-    bind(&[Char('n')], ListAction::SortNumber, Tr::new("сортировка по номеру (ещё раз — обратно)", "sort by number (again: reverse)"), None),
-    bind(&[Char('c')], ListAction::SortCost, Tr::new("сортировка по стоимости", "sort by cost"), None),
-    bind(&[Char('d')], ListAction::SortDate, Tr::new("сортировка по дате заказа", "sort by order date"), None),
-    bind(&[Char('p')], ListAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
-    bind(&[Char('r')], ListAction::Refresh, Tr::new("обновить", "refresh"), None),
-    bind(&[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), None),
-    bind(&[Char('L')], ListAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), None),
-    bind(&[Char('C')], ListAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
-    bind(&[Char('?')], ListAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
-    bind(&[Char('q'), Esc], ListAction::Quit, Tr::new("выход", "quit"), Some(Tr::new("выход", "quit"))),
+    bind("list.down", &[Char('j'), Down], ListAction::Down, Tr::new("следующая строка", "next row"), None),
+    bind("list.up", &[Char('k'), Up], ListAction::Up, Tr::new("предыдущая строка", "previous row"), None),
+    bind("list.first_row", &[Char('g')], ListAction::FirstRow, Tr::new("первая строка", "first row"), None),
+    bind("list.last_row", &[Char('G')], ListAction::LastRow, Tr::new("последняя строка", "last row"), None),
+    bind("list.next_page", &[Right, Char('l'), PageDown, Char(']')], ListAction::NextPage, Tr::new("следующая страница", "next page"), None),
+    bind("list.prev_page", &[Left, Char('h'), PageUp, Char('[')], ListAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
+    bind("list.first_page", &[Home, Char('<')], ListAction::FirstPage, Tr::new("первая страница", "first page"), None),
+    bind("list.last_page", &[End, Char('>')], ListAction::LastPage, Tr::new("последняя страница", "last page"), None),
+    bind("list.open", &[Enter], ListAction::Open, Tr::new("открыть активацию", "open the activation"), Some(Tr::new("открыть", "open"))),
+    bind("list.new_activation", &[Char('a')], ListAction::NewActivation, Tr::new("новая активация", "new activation"), Some(Tr::new("новая активация", "new activation"))),
+    bind("list.search", &[Char('/')], ListAction::Search, Tr::new("поиск по номеру активации или СН", "search by activation number or serial"), Some(Tr::new("поиск", "search"))),
+    bind("list.filter_organization", &[Char('o')], ListAction::CycleOrganization, Tr::new("фильтр: организация", "filter: organization"), Some(Tr::new("орг.", "org"))),
+    bind("list.filter_status", &[Char('s')], ListAction::CycleStatus, Tr::new("фильтр: статус", "filter: status"), Some(Tr::new("статус", "status"))),
+    bind("list.filter_vendor", &[Char('v')], ListAction::CycleVendor, Tr::new("фильтр: вендор", "filter: vendor"), None),
+    bind("list.clear_filters", &[Char('x')], ListAction::ClearFilters, Tr::new("сбросить фильтры", "clear filters"), None),
+    bind("list.sort_number", &[Char('n')], ListAction::SortNumber, Tr::new("сортировка по номеру (ещё раз — обратно)", "sort by number (again: reverse)"), None),
+    bind("list.sort_cost", &[Char('c')], ListAction::SortCost, Tr::new("сортировка по стоимости", "sort by cost"), None),
+    bind("list.sort_date", &[Char('d')], ListAction::SortDate, Tr::new("сортировка по дате заказа", "sort by order date"), None),
+    bind("list.page_size", &[Char('p')], ListAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
+    bind("list.refresh", &[Char('r')], ListAction::Refresh, Tr::new("обновить", "refresh"), None),
+    bind("list.retry", &[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), None),
+    bind("list.save_license", &[Char('L')], ListAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), None),
+    bind("list.copy_number", &[Char('y')], ListAction::CopyNumber, Tr::new("скопировать номер активации в буфер обмена", "copy the activation number (OSC 52)"), None),
+    bind("list.copy_row", &[Char('Y')], ListAction::CopyRow, Tr::new("скопировать строку целиком (поля через табуляцию)", "copy the whole row (tab-separated)"), None),
+    bind("list.palette", &[Char(':')], ListAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("list.columns", &[Char('C')], ListAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
+    bind("list.help", &[Char('?')], ListAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
+    bind("list.quit", &[Char('q'), Esc], ListAction::Quit, Tr::new("выход", "quit"), Some(Tr::new("выход", "quit"))),
 ];
 
 /// Everything the list shows. It stays untouched while a detail is open, so coming
@@ -226,6 +235,9 @@ impl ActivationsScreen {
             ListAction::Refresh => return vec![self.fetch(ids)],
             ListAction::Open
             | ListAction::Help
+            | ListAction::Palette
+            | ListAction::CopyNumber
+            | ListAction::CopyRow
             | ListAction::Quit
             | ListAction::NewActivation
             | ListAction::Retry
@@ -343,6 +355,17 @@ fn sort_label(lang: Lang, sort: ActivationSort) -> String {
     )
 }
 
+/// The table's part of the list's `area` (under the two filter rows, above the page
+/// counter); the view draws there and a mouse click is mapped through it.
+pub fn table_area(area: Rect) -> Rect {
+    Rect::new(
+        area.x,
+        area.y + 2,
+        area.width,
+        area.height.saturating_sub(3),
+    )
+}
+
 /// Draws filter bar (2 rows), table, page counter (1 row) into `area`. Returns the
 /// cursor position: in the search input while editing, else on the selected row.
 pub fn view(
@@ -358,7 +381,7 @@ pub fn view(
     }
     let bar1 = Rect::new(area.x, area.y, area.width, 1);
     let bar2 = Rect::new(area.x, area.y + 1, area.width, 1);
-    let table_area = Rect::new(area.x, area.y + 2, area.width, area.height - 3);
+    let table_area = table_area(area);
     let counter = Rect::new(area.x, area.bottom() - 1, area.width, 1);
 
     let query = &screen.query;

@@ -6,7 +6,7 @@ use crate::console::app::{AUDIT_PER_PAGE, Command, RequestIds};
 use crate::console::data::DataError;
 use crate::console::i18n::{self, Tr, history as tr};
 use crate::console::keymap::Key::{Char, Down, Esc, Left, PageDown, PageUp, Right, Up};
-use crate::console::keymap::{self, Binding, bind};
+use crate::console::keymap::{Binding, Keymap, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::{centered, display_width, modal};
 use crate::domain::Lang;
@@ -27,11 +27,11 @@ pub enum AuditAction {
 
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding<AuditAction>] = &[
-    bind(&[Char('j'), Down], AuditAction::Down, Tr::new("прокрутить вниз", "scroll down"), None),
-    bind(&[Char('k'), Up], AuditAction::Up, Tr::new("прокрутить вверх", "scroll up"), None),
-    bind(&[Right, PageDown, Char(']')], AuditAction::NextPage, Tr::new("следующая страница", "next page"), Some(Tr::new("стр.", "page"))),
-    bind(&[Left, PageUp, Char('[')], AuditAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
-    bind(&[Esc, Char('q'), Char('h')], AuditAction::Close, Tr::new("закрыть историю", "close the history"), Some(Tr::new("закрыть", "close"))),
+    bind("history.down", &[Char('j'), Down], AuditAction::Down, Tr::new("прокрутить вниз", "scroll down"), None),
+    bind("history.up", &[Char('k'), Up], AuditAction::Up, Tr::new("прокрутить вверх", "scroll up"), None),
+    bind("history.next_page", &[Right, PageDown, Char(']')], AuditAction::NextPage, Tr::new("следующая страница", "next page"), Some(Tr::new("стр.", "page"))),
+    bind("history.prev_page", &[Left, PageUp, Char('[')], AuditAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
+    bind("history.close", &[Esc, Char('q'), Char('h')], AuditAction::Close, Tr::new("закрыть историю", "close the history"), Some(Tr::new("закрыть", "close"))),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,13 +81,18 @@ impl AuditOverlay {
     }
 
     /// Returns whether the overlay closes, and what to fetch.
-    pub fn on_key(&mut self, event: &KeyEvent, ids: &mut RequestIds) -> (bool, Vec<Command>) {
+    pub fn on_key(
+        &mut self,
+        event: &KeyEvent,
+        keymap: &Keymap,
+        ids: &mut RequestIds,
+    ) -> (bool, Vec<Command>) {
         let pages = self
             .page
             .as_ref()
             .map(|p| page_count(p.total, AUDIT_PER_PAGE))
             .unwrap_or(1);
-        match keymap::lookup(BINDINGS, event) {
+        match keymap.lookup(BINDINGS, event) {
             Some(AuditAction::Close) => return (true, Vec::new()),
             Some(AuditAction::Down) => {
                 self.scroll = (self.scroll + 1).min(self.entries().len().saturating_sub(1))

@@ -36,13 +36,13 @@ pub enum ChooserAction {
 /// plain ones, which would match them too.
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding<ChooserAction>] = &[
-    bind(&[Char('J'), ShiftDown], ChooserAction::MoveDown, Tr::new("переместить столбец ниже (правее в таблице)", "move the column down (right in the table)"), Some(Tr::new("ниже", "down"))),
-    bind(&[Char('K'), ShiftUp], ChooserAction::MoveUp, Tr::new("переместить столбец выше (левее в таблице)", "move the column up (left in the table)"), Some(Tr::new("выше", "up"))),
-    bind(&[Char('j'), Down], ChooserAction::Down, Tr::new("следующий столбец", "next column"), None),
-    bind(&[Char('k'), Up], ChooserAction::Up, Tr::new("предыдущий столбец", "previous column"), None),
-    bind(&[Char(' ')], ChooserAction::Toggle, Tr::new("показать или скрыть столбец (номер скрыть нельзя)", "show or hide the column (not the number)"), Some(Tr::new("показать/скрыть", "show/hide"))),
-    bind(&[Enter, Esc, Char('C')], ChooserAction::Close, Tr::new("готово: закрыть (выбор уже сохранён)", "done: close (the choice is already saved)"), Some(Tr::new("готово", "done"))),
-    bind(&[Char('?')], ChooserAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
+    bind("columns.move_down", &[Char('J'), ShiftDown], ChooserAction::MoveDown, Tr::new("переместить столбец ниже (правее в таблице)", "move the column down (right in the table)"), Some(Tr::new("ниже", "down"))),
+    bind("columns.move_up", &[Char('K'), ShiftUp], ChooserAction::MoveUp, Tr::new("переместить столбец выше (левее в таблице)", "move the column up (left in the table)"), Some(Tr::new("выше", "up"))),
+    bind("columns.down", &[Char('j'), Down], ChooserAction::Down, Tr::new("следующий столбец", "next column"), None),
+    bind("columns.up", &[Char('k'), Up], ChooserAction::Up, Tr::new("предыдущий столбец", "previous column"), None),
+    bind("columns.toggle", &[Char(' ')], ChooserAction::Toggle, Tr::new("показать или скрыть столбец (номер скрыть нельзя)", "show or hide the column (not the number)"), Some(Tr::new("показать/скрыть", "show/hide"))),
+    bind("columns.close", &[Enter, Esc, Char('C')], ChooserAction::Close, Tr::new("готово: закрыть (выбор уже сохранён)", "done: close (the choice is already saved)"), Some(Tr::new("готово", "done"))),
+    bind("columns.help", &[Char('?')], ChooserAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -31,6 +31,10 @@ pub enum DetailAction {
     SaveLicense,
     /// Handled by the app: the activation's history.
     History,
+    /// Handled by the app: copy the selected line's serial (OSC 52).
+    CopySerial,
+    /// Handled by the app: the `:` command palette.
+    Palette,
     Help,
     Back,
 }
@@ -38,24 +42,27 @@ pub enum DetailAction {
 /// The detail's keys, declared once: dispatch, hint line and help all read this.
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding<DetailAction>] = &[
-    bind(&[Char('j'), Down], DetailAction::Down, Tr::new("следующая строка", "next line"), None),
-    bind(&[Char('k'), Up], DetailAction::Up, Tr::new("предыдущая строка", "previous line"), None),
-    bind(&[Char('g'), Home], DetailAction::FirstLine, Tr::new("первая строка", "first line"), None),
-    bind(&[Char('G'), End], DetailAction::LastLine, Tr::new("последняя строка", "last line"), None),
-    bind(&[Char('/')], DetailAction::Search, Tr::new("поиск по серийному номеру", "search by serial number"), Some(Tr::new("поиск по СН", "search serial"))),
-    bind(&[Char('r')], DetailAction::Refresh, Tr::new("обновить статус", "refresh status"), Some(Tr::new("обновить", "refresh"))),
-    bind(&[Char('R')], DetailAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), Some(Tr::new("повторить", "retry"))),
-    bind(&[Char('s')], DetailAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), Some(Tr::new("скачать", "download"))),
-    bind(&[Char('h')], DetailAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), Some(Tr::new("история", "history"))),
-    bind(&[Char('?')], DetailAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
-    bind(&[Esc, Char('q')], DetailAction::Back, Tr::new("назад к списку", "back to the list"), Some(Tr::new("назад", "back"))),
+    bind("detail.down", &[Char('j'), Down], DetailAction::Down, Tr::new("следующая строка", "next line"), None),
+    bind("detail.up", &[Char('k'), Up], DetailAction::Up, Tr::new("предыдущая строка", "previous line"), None),
+    bind("detail.first_line", &[Char('g'), Home], DetailAction::FirstLine, Tr::new("первая строка", "first line"), None),
+    bind("detail.last_line", &[Char('G'), End], DetailAction::LastLine, Tr::new("последняя строка", "last line"), None),
+    bind("detail.search", &[Char('/')], DetailAction::Search, Tr::new("поиск по серийному номеру", "search by serial number"), Some(Tr::new("поиск по СН", "search serial"))),
+    bind("detail.refresh", &[Char('r')], DetailAction::Refresh, Tr::new("обновить статус", "refresh status"), Some(Tr::new("обновить", "refresh"))),
+    bind("detail.retry", &[Char('R')], DetailAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), Some(Tr::new("повторить", "retry"))),
+    bind("detail.save_license", &[Char('s')], DetailAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), Some(Tr::new("скачать", "download"))),
+    bind("detail.history", &[Char('h')], DetailAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), Some(Tr::new("история", "history"))),
+    bind("detail.copy_serial", &[Char('y')], DetailAction::CopySerial, Tr::new("скопировать серийный номер строки в буфер обмена", "copy the line's serial number (OSC 52)"), None),
+    bind("detail.palette", &[Char(':')], DetailAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("detail.help", &[Char('?')], DetailAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
+    bind("detail.back", &[Esc, Char('q')], DetailAction::Back, Tr::new("назад к списку", "back to the list"), Some(Tr::new("назад", "back"))),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailScreen {
     pub number: i64,
-    /// The list row we came from, shown until the full detail arrives.
-    pub summary: ActivationSummary,
+    /// The list row we came from, shown until the full detail arrives (`None` when
+    /// opened by number from the `:` palette: nothing to show before the answer).
+    pub summary: Option<ActivationSummary>,
     pub detail: Option<ActivationDetail>,
     pub pending: Option<u64>,
     /// Serial substring filter over the lines.
@@ -68,8 +75,17 @@ pub struct DetailScreen {
 
 impl DetailScreen {
     pub fn open(summary: ActivationSummary, ids: &mut RequestIds) -> (DetailScreen, Command) {
+        DetailScreen::open_number(summary.number, Some(summary), ids)
+    }
+
+    /// Opens activation `number`, whether or not it is on the list's page.
+    pub fn open_number(
+        number: i64,
+        summary: Option<ActivationSummary>,
+        ids: &mut RequestIds,
+    ) -> (DetailScreen, Command) {
         let mut screen = DetailScreen {
-            number: summary.number,
+            number,
             summary,
             detail: None,
             pending: None,
@@ -95,11 +111,11 @@ impl DetailScreen {
     }
 
     /// The shown summary: from the detail once it arrived.
-    pub fn summary(&self) -> &ActivationSummary {
+    pub fn summary(&self) -> Option<&ActivationSummary> {
         self.detail
             .as_ref()
             .map(|d| &d.summary)
-            .unwrap_or(&self.summary)
+            .or(self.summary.as_ref())
     }
 
     /// Lines whose serial contains the search text.
@@ -126,6 +142,8 @@ impl DetailScreen {
             DetailAction::Search => self.search_before_edit = Some(self.search.clone()),
             DetailAction::Refresh => return vec![self.fetch(ids)],
             DetailAction::Help
+            | DetailAction::Palette
+            | DetailAction::CopySerial
             | DetailAction::Back
             | DetailAction::Retry
             | DetailAction::History
@@ -177,7 +195,7 @@ impl DetailScreen {
         }
         self.pending = None;
         if let Some(detail) = result {
-            self.summary = detail.summary.clone();
+            self.summary = Some(detail.summary.clone());
             self.detail = Some(detail);
             self.selected = self
                 .selected
@@ -218,7 +236,18 @@ pub fn view(
 ) -> Option<Position> {
     let lang = ctx.lang;
     let theme = ctx.theme;
-    let s = screen.summary();
+    let Some(s) = screen.summary() else {
+        // Opened by number: only the title until the answer comes.
+        let title = i18n::activation_title(lang, screen.number, i18n::LOADING.get(lang));
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                theme.glyphs.text(&title).into_owned(),
+                theme.header,
+            )),
+            Rect::new(area.x, area.y, area.width, 1.min(area.height)),
+        );
+        return None;
+    };
     let local_date = |t: chrono::DateTime<chrono::Utc>| {
         format_date(t.with_timezone(&chrono::Local).date_naive())
     };

@@ -7,9 +7,11 @@ pub mod capacity;
 pub mod column_chooser;
 pub mod detail;
 pub mod keys;
+pub mod keytables;
 pub mod new_activation;
 pub mod outbox;
 pub mod paged;
+pub mod palette;
 pub mod seats;
 pub mod tabs;
 
@@ -17,6 +19,7 @@ use crate::client::wire::{Organization, Role};
 use crate::console::app::Command;
 use crate::console::data::DataError;
 use crate::console::i18n::{self, Tr};
+use crate::console::keymap::Keymap;
 use crate::console::theme::Theme;
 use crate::domain::Lang;
 use chrono::NaiveDate;
@@ -30,6 +33,8 @@ pub struct Reply {
     pub error: Option<String>,
     pub notice: Option<String>,
     pub help: bool,
+    /// Open the `:` command palette.
+    pub palette: bool,
     /// Switch to another screen (Esc: back to the activations).
     pub tab: Option<Tab>,
     /// Open the history of this audit object (`seat:17`).
@@ -75,6 +80,8 @@ pub struct Ctx<'a> {
     pub organizations: &'a [Organization],
     pub today: NaiveDate,
     pub theme: &'a Theme,
+    /// The keys in force: every screen looks its keys up through it.
+    pub keymap: &'a Keymap,
 }
 
 impl Ctx<'_> {

@@ -5,7 +5,7 @@
 use crate::console::app::Command;
 use crate::console::i18n::{Tr, sync as tr};
 use crate::console::keymap::Key::{Char, Down, Esc, Up};
-use crate::console::keymap::{self, Binding, bind};
+use crate::console::keymap::{Binding, Keymap, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::{centered, modal};
 use crate::domain::Lang;
@@ -26,11 +26,11 @@ pub enum OutboxAction {
 
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding<OutboxAction>] = &[
-    bind(&[Char('j'), Down], OutboxAction::Down, Tr::new("следующая запись", "next item"), None),
-    bind(&[Char('k'), Up], OutboxAction::Up, Tr::new("предыдущая запись", "previous item"), None),
-    bind(&[Char('d')], OutboxAction::Dismiss, Tr::new("убрать прочитанный конфликт", "dismiss the conflict"), Some(Tr::new("убрать", "dismiss"))),
-    bind(&[Char('S')], OutboxAction::SyncNow, Tr::new("синхронизировать и отправить сейчас", "sync and send now"), Some(Tr::new("синхр.", "sync"))),
-    bind(&[Esc, Char('q'), Char('O')], OutboxAction::Close, Tr::new("закрыть очередь", "close the outbox"), Some(Tr::new("закрыть", "close"))),
+    bind("outbox.down", &[Char('j'), Down], OutboxAction::Down, Tr::new("следующая запись", "next item"), None),
+    bind("outbox.up", &[Char('k'), Up], OutboxAction::Up, Tr::new("предыдущая запись", "previous item"), None),
+    bind("outbox.dismiss", &[Char('d')], OutboxAction::Dismiss, Tr::new("убрать прочитанный конфликт", "dismiss the conflict"), Some(Tr::new("убрать", "dismiss"))),
+    bind("outbox.sync", &[Char('S')], OutboxAction::SyncNow, Tr::new("синхронизировать и отправить сейчас", "sync and send now"), Some(Tr::new("синхр.", "sync"))),
+    bind("outbox.close", &[Esc, Char('q'), Char('O')], OutboxAction::Close, Tr::new("закрыть очередь", "close the outbox"), Some(Tr::new("закрыть", "close"))),
 ];
 
 /// Keys that work on every tabbed screen in mirror mode (where no text is typed).
@@ -42,8 +42,8 @@ pub enum MirrorKey {
 
 #[rustfmt::skip]
 pub const MIRROR_BINDINGS: &[Binding<MirrorKey>] = &[
-    bind(&[Char('O')], MirrorKey::Outbox, Tr::new("очередь отправки (офлайн-действия, конфликты)", "the outbox (offline actions, conflicts)"), None),
-    bind(&[Char('S')], MirrorKey::SyncNow, Tr::new("синхронизировать сейчас", "sync now"), None),
+    bind("mirror.outbox", &[Char('O')], MirrorKey::Outbox, Tr::new("очередь отправки (офлайн-действия, конфликты)", "the outbox (offline actions, conflicts)"), None),
+    bind("mirror.sync", &[Char('S')], MirrorKey::SyncNow, Tr::new("синхронизировать сейчас", "sync now"), None),
 ];
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -53,8 +53,13 @@ pub struct OutboxOverlay {
 
 impl OutboxOverlay {
     /// Answers whether to close, and what to run.
-    pub fn on_key(&mut self, event: &KeyEvent, items: &[OutboxItem]) -> (bool, Vec<Command>) {
-        match keymap::lookup(BINDINGS, event) {
+    pub fn on_key(
+        &mut self,
+        event: &KeyEvent,
+        items: &[OutboxItem],
+        keymap: &Keymap,
+    ) -> (bool, Vec<Command>) {
+        match keymap.lookup(BINDINGS, event) {
             Some(OutboxAction::Down) => {
                 self.selected = (self.selected + 1).min(items.len().saturating_sub(1));
                 (false, Vec::new())

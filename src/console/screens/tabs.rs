@@ -3,7 +3,7 @@
 
 use crate::console::i18n::{self, Tr};
 use crate::console::keymap::Key::Char;
-use crate::console::keymap::{Binding, bind};
+use crate::console::keymap::{Binding, Keymap, bind};
 use crate::console::theme::Theme;
 use crate::domain::Lang;
 use ratatui::Frame;
@@ -23,10 +23,10 @@ pub enum Tab {
 /// Declared once: dispatch on every tabbed screen (where no text is typed), help, tab line.
 #[rustfmt::skip]
 pub const TAB_BINDINGS: &[Binding<Tab>] = &[
-    bind(&[Char('1')], Tab::Activations, Tr::new("экран «Активации»", "the Activations screen"), None),
-    bind(&[Char('2')], Tab::Seats, Tr::new("экран «Управление подпиской» (места)", "the Seats screen"), None),
-    bind(&[Char('3')], Tab::Capacity, Tr::new("экран «Лицензионная информация»", "the License information screen"), None),
-    bind(&[Char('4')], Tab::Keys, Tr::new("экран «Ключи и офлайн-активация»", "the Keys & offline screen"), None),
+    bind("tabs.activations", &[Char('1')], Tab::Activations, Tr::new("экран «Активации»", "the Activations screen"), None),
+    bind("tabs.seats", &[Char('2')], Tab::Seats, Tr::new("экран «Управление подпиской» (места)", "the Seats screen"), None),
+    bind("tabs.capacity", &[Char('3')], Tab::Capacity, Tr::new("экран «Лицензионная информация»", "the License information screen"), None),
+    bind("tabs.keys", &[Char('4')], Tab::Keys, Tr::new("экран «Ключи и офлайн-активация»", "the Keys & offline screen"), None),
 ];
 
 impl Tab {
@@ -52,13 +52,20 @@ impl Tab {
 }
 
 /// «1 Активации · 2 Подписки · 3 Лицензии · 4 Ключи», the current one highlighted.
-pub fn render(current: Tab, lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(
+    current: Tab,
+    lang: Lang,
+    theme: &Theme,
+    keymap: &Keymap,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let mut spans = Vec::new();
     for (i, b) in TAB_BINDINGS.iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(format!(" {} ", theme.glyphs.dot), theme.muted));
         }
-        let text = format!("{} {}", b.keys_label(), b.action.short().get(lang));
+        let text = format!("{} {}", keymap.keys_label(b), b.action.short().get(lang));
         if b.action == current {
             spans.push(Span::styled(format!("[{text}]"), theme.selection));
         } else {

@@ -70,6 +70,20 @@ pub fn scroll_offset(selected: usize, visible: usize) -> usize {
     (selected + 1).saturating_sub(visible)
 }
 
+/// The row of a table drawn by `render_scrolled_table` in `area` (one header line)
+/// that terminal line `y` shows, given the selection and the number of rows; `None`
+/// on the header, past the last row or outside the table.
+pub fn row_at(area: Rect, y: u16, selected: usize, rows: usize) -> Option<usize> {
+    let visible = usize::from(area.height.saturating_sub(1));
+    let first_line = area.y.checked_add(1)?;
+    if rows == 0 || visible == 0 || y < first_line || y >= area.bottom() {
+        return None;
+    }
+    let offset = scroll_offset(selected.min(rows - 1), visible);
+    let index = offset + usize::from(y - first_line);
+    (index < rows).then_some(index)
+}
+
 /// Draws `table` in `area` from row `offset`, with row `selected` highlighted, and
 /// returns where the selected row is drawn (the terminal cursor goes there, which
 /// screen readers follow). `header_height`: lines above the first row.
@@ -129,6 +143,20 @@ pub fn modal(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_maps_to_the_row_drawn_on_it() {
+        let table = Rect::new(0, 3, 80, 11); // header on line 3, rows on 4..=13
+        assert_eq!(row_at(table, 3, 0, 5), None, "the header");
+        assert_eq!(row_at(table, 4, 0, 5), Some(0));
+        assert_eq!(row_at(table, 8, 0, 5), Some(4));
+        assert_eq!(row_at(table, 9, 0, 5), None, "past the last row");
+        assert_eq!(row_at(table, 14, 0, 50), None, "below the table");
+        // Scrolled: row 15 selected in a 10-row window shows rows 6..=15.
+        assert_eq!(row_at(table, 4, 15, 50), Some(6));
+        assert_eq!(row_at(table, 13, 15, 50), Some(15));
+        assert_eq!(row_at(table, 5, 0, 0), None, "no rows");
+    }
 
     #[test]
     fn truncates_with_ellipsis_by_columns() {

@@ -4,7 +4,10 @@
 use super::super::capacity::{EMERGENCY_MAX_ACCOUNTS, LITE_MAX_ACCOUNTS, PURCHASE_MAX_ACCOUNTS};
 use super::super::params::{AUDIT_KINDS, seat_sort_values};
 use super::super::routes_licensing::MAX_USERS;
-use super::{BAD_BODY, array_of, authed_get, authed_post, ok_response, schema_ref};
+use super::{
+    BAD_BODY, REPLAYED, array_of, authed_get, authed_post, idempotency_header, ok_response,
+    schema_ref,
+};
 use crate::client::wire::{API_PREFIX, DEFAULT_PER_PAGE, PAGE_SIZES, SeatStatus};
 use serde_json::{Map, Value, json};
 
@@ -220,14 +223,14 @@ pub fn paths(paths: &mut Map<String, Value>) {
         path("/seats/{id}/bind"),
         authed_post(
             "Bind a free seat to a registered user (admin); one transaction, so of concurrent binds exactly one wins",
-            json!([seat_id()]),
+            json!([seat_id(), idempotency_header(REPLAYED)]),
             Some("BindRequest"),
             &[("200", ok_response("The seat, bound", schema_ref("Seat")))],
             &[
                 ("400", BAD_BODY),
                 ("403", FORBIDDEN),
                 ("404", "No such seat among the token's organizations (`not_found`)"),
-                ("409", "The seat is not free (bound or expired), or the user already holds a seat of this product; the message names it (`conflict`)"),
+                ("409", "The seat is not free (bound or expired), or the user already holds a seat of this product; the message names it (`conflict`); or the Idempotency-Key was used with another request (`conflict`)"),
                 ("422", "The e-mail is empty or not a registered user of the seat's organization (`unprocessable`)"),
             ],
         ),
@@ -236,7 +239,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         path("/seats/{id}/unbind"),
         authed_post(
             "Free a bound seat (admin)",
-            json!([seat_id()]),
+            json!([seat_id(), idempotency_header(REPLAYED)]),
             None,
             &[("200", ok_response("The seat, free", schema_ref("Seat")))],
             &[
@@ -246,7 +249,10 @@ pub fn paths(paths: &mut Map<String, Value>) {
                     "404",
                     "No such seat among the token's organizations (`not_found`)",
                 ),
-                ("409", "The seat is not bound (`conflict`)"),
+                (
+                    "409",
+                    "The seat is not bound, or the Idempotency-Key was used with another request (`conflict`)",
+                ),
             ],
         ),
     );
@@ -272,13 +278,14 @@ pub fn paths(paths: &mut Map<String, Value>) {
         path("/emergency-license"),
         authed_post(
             "Request an emergency license (admin): one at a time, one month from today, 1 to 10 extra accounts, none again until a purchase raised max after the last one",
-            json!([]),
+            json!([idempotency_header(REPLAYED)]),
             Some("EmergencyRequest"),
             &[("200", ok_response("The product's capacity with the new license", schema_ref("ProductCapacity")))],
             &[
                 ("400", BAD_BODY),
                 ("403", FORBIDDEN),
                 ("404", "The organization or its product does not exist for the token (`not_found`)"),
+                ("409", "The Idempotency-Key was used with another request (`conflict`)"),
                 ("422", "Refused by a rule, named in the message (`unprocessable`)"),
             ],
         ),

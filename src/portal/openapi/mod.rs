@@ -79,10 +79,19 @@ fn authed_post(
     json!({"post": operation})
 }
 
+/// The optional `Idempotency-Key` header of a write a client may send again.
+fn idempotency_header(repeat: &str) -> Value {
+    json!({"name": IDEMPOTENCY_HEADER, "in": "header", "required": false,
+           "description": format!("{repeat}; the same key with another request is 409. Scoped per token."),
+           "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
+}
+
 fn number_parameter() -> Value {
     json!({"name": "number", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}})
 }
 
+/// What a repeat under the same Idempotency-Key answers, for the writes without a 201.
+const REPLAYED: &str = "Repeating the request with the same key answers what the first one did, without doing it again";
 const BAD_BODY: &str = "The body is not JSON of the request shape (bad JSON, wrong type, missing field, wrong Content-Type) (`bad_request`)";
 const TOO_MANY: &str = "More than 10 000 serials, or a body over 2 MiB (`payload_too_large`)";
 
@@ -371,9 +380,9 @@ pub fn document() -> Value {
     );
     activations["post"] = authed_post(
         "Create one activation per vendor from serials that are all ok (admin); all or nothing",
-        json!([{"name": IDEMPOTENCY_HEADER, "in": "header", "required": false,
-                "description": "Repeating a request with the same key returns the same activations (200); the same key with another body is 409. Scoped per token.",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255}}]),
+        json!([idempotency_header(
+            "Repeating a request with the same key returns the same activations (200)"
+        )]),
         Some("SerialsRequest"),
         &[
             ("201", ok_response("Created, in_progress, numbered sequentially in vendor order", schema_ref("CreatedActivations"))),
@@ -394,7 +403,7 @@ pub fn document() -> Value {
         path("/activations/{number}/retry"),
         authed_post(
             "Queue an activation in error again (admin, support)",
-            json!([number_parameter()]),
+            json!([number_parameter(), idempotency_header(REPLAYED)]),
             None,
             &[(
                 "200",
@@ -413,7 +422,10 @@ pub fn document() -> Value {
                     "404",
                     "No such activation among the token's organizations (`not_found`)",
                 ),
-                ("409", "The activation is not in error (`conflict`)"),
+                (
+                    "409",
+                    "The activation is not in error, or the Idempotency-Key was used with another request (`conflict`)",
+                ),
             ],
         ),
     );

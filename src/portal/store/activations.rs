@@ -258,13 +258,22 @@ pub fn insert(conn: &Connection, activation: &NewActivation) -> Result<(), Store
         activation.error,
         activation.queued_at.map(queue_time_to_sql),
     ])?;
+    insert_lines(conn, activation.number, &activation.lines)
+}
+
+/// An activation's lines (the replica writes them the same way).
+pub fn insert_lines(
+    conn: &Connection,
+    number: i64,
+    lines: &[ActivationLine],
+) -> Result<(), StoreError> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO activation_lines (activation_number, serial, model, current_until, new_until, price)
          VALUES (?, ?, ?, ?, ?, ?)",
     )?;
-    for line in &activation.lines {
+    for line in lines {
         stmt.execute(params![
-            activation.number,
+            number,
             line.serial,
             line.model,
             line.current_until.map(date_to_sql),

@@ -1,4 +1,5 @@
-//! The portal's ed25519 signing key and the idempotency keys of `POST /activations`.
+//! The portal's ed25519 signing key and the idempotency keys of the writes a client may
+//! send again (see `portal::idempotency`).
 
 use super::{StoreError, timestamp_to_sql};
 use chrono::{DateTime, Utc};

@@ -111,21 +111,7 @@ fn put_activation(conn: &Connection, activation: &ActivationRecord) -> Result<()
         activation.completed_at.map(timestamp_to_sql),
         activation.error,
     ])?;
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO activation_lines (activation_number, serial, model, current_until, new_until, price)
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )?;
-    for line in &activation.lines {
-        stmt.execute(params![
-            activation.number,
-            line.serial,
-            line.model,
-            line.current_until.map(date_to_sql),
-            date_to_sql(line.new_until),
-            line.price.0,
-        ])?;
-    }
-    Ok(())
+    super::activations::insert_lines(conn, activation.number, &activation.lines)
 }
 
 fn put_seat(conn: &Connection, seat: &SeatRecord) -> Result<(), StoreError> {

@@ -13,7 +13,7 @@ use crate::console::app::{Command, RequestIds};
 use crate::console::data::DataError;
 use crate::console::i18n::{Tr, capacity as tr};
 use crate::console::keymap::Key::{Char, Down, Enter, Esc, Left, Right, Up};
-use crate::console::keymap::{self, Binding, bind};
+use crate::console::keymap::{Binding, Keymap, bind};
 use crate::domain::Lang;
 use crossterm::event::KeyEvent;
 
@@ -27,6 +27,7 @@ pub enum CapacityAction {
     CycleOrganization,
     Emergency,
     Update,
+    Palette,
     Help,
     Back,
     // The emergency modal's.
@@ -38,21 +39,22 @@ pub enum CapacityAction {
 
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding<CapacityAction>] = &[
-    bind(&[Char('j'), Down], CapacityAction::Down, Tr::new("следующий продукт", "next product"), None),
-    bind(&[Char('k'), Up], CapacityAction::Up, Tr::new("предыдущий продукт", "previous product"), None),
-    bind(&[Char('e')], CapacityAction::Emergency, Tr::new("запросить экстренную лицензию", "request an emergency license"), Some(Tr::new("экстренная лицензия", "emergency license"))),
-    bind(&[Char('u')], CapacityAction::Update, Tr::new("обновить лицензию (перечитать с портала)", "update the license (re-read from the portal)"), Some(Tr::new("обновить", "update"))),
-    bind(&[Char('o')], CapacityAction::CycleOrganization, Tr::new("следующая организация", "next organization"), Some(Tr::new("орг.", "org"))),
-    bind(&[Char('?')], CapacityAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
-    bind(&[Char('q'), Esc], CapacityAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
+    bind("capacity.down", &[Char('j'), Down], CapacityAction::Down, Tr::new("следующий продукт", "next product"), None),
+    bind("capacity.up", &[Char('k'), Up], CapacityAction::Up, Tr::new("предыдущий продукт", "previous product"), None),
+    bind("capacity.emergency", &[Char('e')], CapacityAction::Emergency, Tr::new("запросить экстренную лицензию", "request an emergency license"), Some(Tr::new("экстренная лицензия", "emergency license"))),
+    bind("capacity.update", &[Char('u')], CapacityAction::Update, Tr::new("обновить лицензию (перечитать с портала)", "update the license (re-read from the portal)"), Some(Tr::new("обновить", "update"))),
+    bind("capacity.organization", &[Char('o')], CapacityAction::CycleOrganization, Tr::new("следующая организация", "next organization"), Some(Tr::new("орг.", "org"))),
+    bind("capacity.palette", &[Char(':')], CapacityAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("capacity.help", &[Char('?')], CapacityAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
+    bind("capacity.back", &[Char('q'), Esc], CapacityAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
 ];
 
 #[rustfmt::skip]
 pub const EMERGENCY_BINDINGS: &[Binding<CapacityAction>] = &[
-    bind(&[Right, Up, Char('+'), Char('l')], CapacityAction::More, Tr::new("больше учётных записей", "more accounts"), Some(Tr::new("больше", "more"))),
-    bind(&[Left, Down, Char('-'), Char('h')], CapacityAction::Fewer, Tr::new("меньше учётных записей", "fewer accounts"), Some(Tr::new("меньше", "fewer"))),
-    bind(&[Enter], CapacityAction::Confirm, Tr::new("далее / запросить", "next / request"), Some(Tr::new("запросить", "request"))),
-    bind(&[Esc, Char('n')], CapacityAction::Cancel, Tr::new("назад / отмена", "back / cancel"), Some(Tr::new("отмена", "cancel"))),
+    bind("emergency.more", &[Right, Up, Char('+'), Char('l')], CapacityAction::More, Tr::new("больше учётных записей", "more accounts"), Some(Tr::new("больше", "more"))),
+    bind("emergency.fewer", &[Left, Down, Char('-'), Char('h')], CapacityAction::Fewer, Tr::new("меньше учётных записей", "fewer accounts"), Some(Tr::new("меньше", "fewer"))),
+    bind("emergency.confirm", &[Enter], CapacityAction::Confirm, Tr::new("далее / запросить", "next / request"), Some(Tr::new("запросить", "request"))),
+    bind("emergency.cancel", &[Esc, Char('n')], CapacityAction::Cancel, Tr::new("назад / отмена", "back / cancel"), Some(Tr::new("отмена", "cancel"))),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,25 +123,33 @@ impl CapacityScreen {
 
     pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
         if self.emergency.is_some() {
-            return self.emergency_key(event);
+            return self.emergency_key(event, ctx.keymap);
         }
-        if let Some(key) = keymap::lookup(super::outbox::MIRROR_BINDINGS, event) {
+        if let Some(key) = ctx.keymap.lookup(super::outbox::MIRROR_BINDINGS, event) {
             return Reply {
                 mirror_key: Some(key),
                 ..Reply::default()
             };
         }
-        if let Some(tab) = keymap::lookup(TAB_BINDINGS, event) {
+        if let Some(tab) = ctx.keymap.lookup(TAB_BINDINGS, event) {
             return Reply {
                 tab: Some(tab),
                 ..Reply::default()
             };
         }
+        match ctx.keymap.lookup(BINDINGS, event) {
+            Some(action) => self.apply(action, ctx, ids),
+            None => Reply::default(),
+        }
+    }
+
+    /// Runs one of the screen's actions (from its key or the `:` palette).
+    pub fn apply(&mut self, action: CapacityAction, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
         let last = self.products().len().saturating_sub(1);
-        match keymap::lookup(BINDINGS, event) {
-            Some(CapacityAction::Down) => self.selected = (self.selected + 1).min(last),
-            Some(CapacityAction::Up) => self.selected = self.selected.saturating_sub(1),
-            Some(CapacityAction::CycleOrganization) => {
+        match action {
+            CapacityAction::Down => self.selected = (self.selected + 1).min(last),
+            CapacityAction::Up => self.selected = self.selected.saturating_sub(1),
+            CapacityAction::CycleOrganization => {
                 let ids_all: Vec<i64> = ctx.organizations.iter().map(|o| o.id).collect();
                 let next = next_in_cycle(self.organization, ids_all.iter().copied())
                     .or_else(|| ids_all.first().copied());
@@ -151,26 +161,36 @@ impl CapacityScreen {
                     return Reply::command(self.fetch(org, ids));
                 }
             }
-            Some(CapacityAction::Update) => {
+            CapacityAction::Update => {
                 if let Some(org) = self.organization {
                     return Reply::command(self.fetch(org, ids));
                 }
                 return Reply::commands(self.enter(ctx, ids));
             }
-            Some(CapacityAction::Emergency) => return self.open_emergency(ctx),
-            Some(CapacityAction::Help) => {
+            CapacityAction::Emergency => return self.open_emergency(ctx),
+            CapacityAction::Help => {
                 return Reply {
                     help: true,
                     ..Reply::default()
                 };
             }
-            Some(CapacityAction::Back) => {
+            CapacityAction::Palette => {
+                return Reply {
+                    palette: true,
+                    ..Reply::default()
+                };
+            }
+            CapacityAction::Back => {
                 return Reply {
                     tab: Some(Tab::Activations),
                     ..Reply::default()
                 };
             }
-            _ => {}
+            // The emergency modal's own actions.
+            CapacityAction::More
+            | CapacityAction::Fewer
+            | CapacityAction::Confirm
+            | CapacityAction::Cancel => {}
         }
         Reply::default()
     }
@@ -201,7 +221,7 @@ impl CapacityScreen {
         Reply::default()
     }
 
-    fn emergency_key(&mut self, event: &KeyEvent) -> Reply {
+    fn emergency_key(&mut self, event: &KeyEvent, keymap: &Keymap) -> Reply {
         let available = self
             .selected_product()
             .is_some_and(|p| p.emergency_available);
@@ -211,7 +231,7 @@ impl CapacityScreen {
         if modal.pending {
             return Reply::default();
         }
-        match keymap::lookup(EMERGENCY_BINDINGS, event) {
+        match keymap.lookup(EMERGENCY_BINDINGS, event) {
             Some(CapacityAction::More) if !modal.confirming => {
                 modal.accounts = (modal.accounts + 1).min(EMERGENCY_MAX);
             }

@@ -16,7 +16,7 @@ use crate::console::app::{Command, ReadPurpose, SaveError};
 use crate::console::data::DataError;
 use crate::console::i18n::{self, Tr, keys as tr};
 use crate::console::keymap::Key::{BackTab, Ctrl, Down, Enter, Esc, F, Tab as TabKey, Up};
-use crate::console::keymap::{self, Binding, bind};
+use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::text_box::TextBox;
 use crate::domain::Lang;
@@ -51,37 +51,49 @@ pub enum KeysAction {
 }
 
 const ONLINE: Binding<KeysAction> = bind(
+    "keys.online",
     &[F(2)],
     KeysAction::Online,
     Tr::new("раздел «Через Интернет»", "section: online"),
     Some(Tr::new("онлайн", "online")),
 );
 const REQUEST: Binding<KeysAction> = bind(
+    "keys.request",
     &[F(3)],
     KeysAction::Request,
     Tr::new("раздел «Файловый запрос»", "section: request file"),
     Some(Tr::new("запрос", "request")),
 );
 const IMPORT: Binding<KeysAction> = bind(
+    "keys.import",
     &[F(4)],
     KeysAction::Import,
     Tr::new("раздел «Активация из файла»", "section: import a response"),
     Some(Tr::new("импорт", "import")),
 );
 const NEXT: Binding<KeysAction> = bind(
+    "keys.next_field",
     &[TabKey, Down],
     KeysAction::NextField,
     Tr::new("следующее поле", "next field"),
     None,
 );
 const PREV: Binding<KeysAction> = bind(
+    "keys.prev_field",
     &[BackTab, Up],
     KeysAction::PrevField,
     Tr::new("предыдущее поле", "previous field"),
     None,
 );
-const HELP: Binding<KeysAction> = bind(&[F(1)], KeysAction::Help, Tr::new("справка", "help"), None);
+const HELP: Binding<KeysAction> = bind(
+    "keys.help",
+    &[F(1)],
+    KeysAction::Help,
+    Tr::new("справка", "help"),
+    None,
+);
 const BACK: Binding<KeysAction> = bind(
+    "keys.back",
     &[Esc],
     KeysAction::Back,
     Tr::new(
@@ -94,26 +106,26 @@ const BACK: Binding<KeysAction> = bind(
 /// Fields take typed text, so the actions are Enter, Ctrl chords and F keys.
 #[rustfmt::skip]
 pub const ONLINE_BINDINGS: &[Binding<KeysAction>] = &[
-    bind(&[Enter], KeysAction::Submit, Tr::new("установить автоматически через Интернет", "install automatically over the Internet"), Some(Tr::new("установить", "install"))),
-    bind(&[Ctrl('o')], KeysAction::ReadFile, Tr::new("прочитать серийный номер и хэш из файла установки (путь в поле «Файл установки»)", "read serial and hash from the installation file (path in its field)"), Some(Tr::new("файл установки", "install file"))),
-    bind(&[Ctrl('s')], KeysAction::SaveLicense, Tr::new("сохранить полученную лицензию в папку загрузок", "save the license to the downloads folder"), Some(Tr::new("сохранить", "save"))),
+    bind("keys.install", &[Enter], KeysAction::Submit, Tr::new("установить автоматически через Интернет", "install automatically over the Internet"), Some(Tr::new("установить", "install"))),
+    bind("keys.read_installation", &[Ctrl('o')], KeysAction::ReadFile, Tr::new("прочитать серийный номер и хэш из файла установки (путь в поле «Файл установки»)", "read serial and hash from the installation file (path in its field)"), Some(Tr::new("файл установки", "install file"))),
+    bind("keys.save_license", &[Ctrl('s')], KeysAction::SaveLicense, Tr::new("сохранить полученную лицензию в папку загрузок", "save the license to the downloads folder"), Some(Tr::new("сохранить", "save"))),
     NEXT, PREV, ONLINE, REQUEST, IMPORT, HELP, BACK,
 ];
 
 #[rustfmt::skip]
 pub const REQUEST_BINDINGS: &[Binding<KeysAction>] = &[
-    bind(&[Enter, Ctrl('w')], KeysAction::WriteRequest, Tr::new("создать файловый запрос (в папку загрузок) и показать его", "write the request file (downloads folder) and show it"), Some(Tr::new("создать запрос", "write request"))),
-    bind(&[Ctrl('y')], KeysAction::Copy, Tr::new("скопировать текст запроса в буфер обмена", "copy the request text (OSC 52)"), Some(Tr::new("копировать", "copy"))),
-    bind(&[Ctrl('o')], KeysAction::ReadFile, Tr::new("прочитать серийный номер и хэш из файла установки", "read serial and hash from the installation file"), None),
+    bind("keys.write_request", &[Enter, Ctrl('w')], KeysAction::WriteRequest, Tr::new("создать файловый запрос (в папку загрузок) и показать его", "write the request file (downloads folder) and show it"), Some(Tr::new("создать запрос", "write request"))),
+    bind("keys.copy_request", &[Ctrl('y')], KeysAction::Copy, Tr::new("скопировать текст запроса в буфер обмена", "copy the request text (OSC 52)"), Some(Tr::new("копировать", "copy"))),
+    bind("keys.read_installation", &[Ctrl('o')], KeysAction::ReadFile, Tr::new("прочитать серийный номер и хэш из файла установки", "read serial and hash from the installation file"), None),
     NEXT, PREV, ONLINE, REQUEST, IMPORT, HELP, BACK,
 ];
 
 #[rustfmt::skip]
 pub const IMPORT_BINDINGS: &[Binding<KeysAction>] = &[
-    bind(&[Enter, F(5)], KeysAction::Submit, Tr::new("установить: проверить подпись ответа и сохранить лицензию", "install: check the response's signature and save the license"), Some(Tr::new("установить", "install"))),
-    bind(&[Ctrl('o')], KeysAction::ReadFile, Tr::new("прочитать ответ из файла (путь в поле «Файл»)", "read the response from a file (path in the File field)"), Some(Tr::new("файл ответа", "response file"))),
-    bind(&[Ctrl('r')], KeysAction::ReadRequest, Tr::new("загрузить запрос из файла (путь в поле «Файл»)", "load the request from a file (path in the File field)"), Some(Tr::new("файл запроса", "request file"))),
-    bind(&[TabKey], KeysAction::NextField, Tr::new("ответ / путь к файлу", "response / file path"), None),
+    bind("keys.import_install", &[Enter, F(5)], KeysAction::Submit, Tr::new("установить: проверить подпись ответа и сохранить лицензию", "install: check the response's signature and save the license"), Some(Tr::new("установить", "install"))),
+    bind("keys.read_response", &[Ctrl('o')], KeysAction::ReadFile, Tr::new("прочитать ответ из файла (путь в поле «Файл»)", "read the response from a file (path in the File field)"), Some(Tr::new("файл ответа", "response file"))),
+    bind("keys.read_request", &[Ctrl('r')], KeysAction::ReadRequest, Tr::new("загрузить запрос из файла (путь в поле «Файл»)", "load the request from a file (path in the File field)"), Some(Tr::new("файл запроса", "request file"))),
+    bind("keys.switch_field", &[TabKey], KeysAction::NextField, Tr::new("ответ / путь к файлу", "response / file path"), None),
     ONLINE, REQUEST, IMPORT, HELP, BACK,
 ];
 
@@ -189,7 +201,7 @@ impl KeysScreen {
     }
 
     pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx) -> Reply {
-        let Some(action) = keymap::lookup(self.bindings(), event) else {
+        let Some(action) = ctx.keymap.lookup(self.bindings(), event) else {
             self.type_key(event);
             return Reply::default();
         };

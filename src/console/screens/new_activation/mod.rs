@@ -26,7 +26,7 @@ use crate::client::ClientError;
 use crate::client::wire::Organization;
 use crate::console::app::Command;
 use crate::console::i18n::{self, Tr};
-use crate::console::keymap::{self, Binding};
+use crate::console::keymap::{Binding, Keymap};
 use crate::console::theme::Theme;
 use crate::domain::{Lang, SerialList};
 use crossterm::event::KeyEvent;
@@ -178,9 +178,10 @@ impl NewActivation {
         event: &KeyEvent,
         organizations: &[Organization],
         lang: Lang,
+        keymap: &Keymap,
     ) -> Outcome {
         if self.confirm.is_some() {
-            return match keymap::lookup(CONFIRM_BINDINGS, event) {
+            return match keymap.lookup(CONFIRM_BINDINGS, event) {
                 Some(FlowAction::Confirm) => self.send_create(),
                 Some(FlowAction::Back) if self.pending != Some(Pending::Create) => {
                     self.confirm = None;
@@ -192,7 +193,7 @@ impl NewActivation {
         if self.step == Step::Serials && self.import_path.is_some() {
             return self.import_key(event);
         }
-        let Some(action) = keymap::lookup(self.bindings(), event) else {
+        let Some(action) = keymap.lookup(self.bindings(), event) else {
             if self.step == Step::Serials {
                 self.input.0.input(*event);
                 self.recheck();

@@ -7,7 +7,7 @@ use crate::console::app::{Command, RequestIds};
 use crate::console::data::DataError;
 use crate::console::i18n::{self, Tr};
 use crate::console::keymap::Key::{BackTab, Char, Down, Enter, Esc, Tab, Up};
-use crate::console::keymap::{self, Binding, bind};
+use crate::console::keymap::{Binding, bind};
 use crate::console::screens::{Ctx, error_text};
 use crate::domain::Lang;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -15,16 +15,16 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// In the e-mail input letters type text: only these keys act.
 #[rustfmt::skip]
 pub const BIND_BINDINGS: &[Binding<SeatsAction>] = &[
-    bind(&[Enter], SeatsAction::Confirm, Tr::new("привязать место к этому адресу", "bind the seat to this e-mail"), Some(Tr::new("привязать", "bind"))),
-    bind(&[Tab, Down], SeatsAction::NextSuggestion, Tr::new("следующая подсказка", "next suggestion"), Some(Tr::new("подсказка", "suggestion"))),
-    bind(&[BackTab, Up], SeatsAction::PrevSuggestion, Tr::new("предыдущая подсказка", "previous suggestion"), None),
-    bind(&[Esc], SeatsAction::Close, Tr::new("отмена", "cancel"), Some(Tr::new("отмена", "cancel"))),
+    bind("bind.confirm", &[Enter], SeatsAction::Confirm, Tr::new("привязать место к этому адресу", "bind the seat to this e-mail"), Some(Tr::new("привязать", "bind"))),
+    bind("bind.next_suggestion", &[Tab, Down], SeatsAction::NextSuggestion, Tr::new("следующая подсказка", "next suggestion"), Some(Tr::new("подсказка", "suggestion"))),
+    bind("bind.prev_suggestion", &[BackTab, Up], SeatsAction::PrevSuggestion, Tr::new("предыдущая подсказка", "previous suggestion"), None),
+    bind("bind.cancel", &[Esc], SeatsAction::Close, Tr::new("отмена", "cancel"), Some(Tr::new("отмена", "cancel"))),
 ];
 
 #[rustfmt::skip]
 pub const UNBIND_BINDINGS: &[Binding<SeatsAction>] = &[
-    bind(&[Enter], SeatsAction::Confirm, Tr::new("отвязать", "unbind"), Some(Tr::new("отвязать", "unbind"))),
-    bind(&[Esc, Char('n')], SeatsAction::Close, Tr::new("отмена", "cancel"), Some(Tr::new("отмена", "cancel"))),
+    bind("unbind.confirm", &[Enter], SeatsAction::Confirm, Tr::new("отвязать", "unbind"), Some(Tr::new("отвязать", "unbind"))),
+    bind("unbind.cancel", &[Esc, Char('n')], SeatsAction::Close, Tr::new("отмена", "cancel"), Some(Tr::new("отмена", "cancel"))),
 ];
 
 /// Suggestions shown under the e-mail input.
@@ -148,14 +148,14 @@ impl SeatsScreen {
         Reply::default()
     }
 
-    pub(super) fn unbind_key(&mut self, event: &KeyEvent) -> Reply {
+    pub(super) fn unbind_key(&mut self, event: &KeyEvent, ctx: &Ctx) -> Reply {
         let Some(confirm) = self.unbind.as_mut() else {
             return Reply::default();
         };
         if confirm.pending {
             return Reply::default();
         }
-        match keymap::lookup(UNBIND_BINDINGS, event) {
+        match ctx.keymap.lookup(UNBIND_BINDINGS, event) {
             Some(SeatsAction::Confirm) => {
                 confirm.pending = true;
                 Reply::command(Command::UnbindSeat { seat: confirm.seat })
@@ -168,7 +168,8 @@ impl SeatsScreen {
         }
     }
 
-    pub(super) fn bind_key(&mut self, event: &KeyEvent, lang: Lang, ids: &mut RequestIds) -> Reply {
+    pub(super) fn bind_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
+        let lang = ctx.lang;
         let Some(dialog) = self.bind.as_mut() else {
             return Reply::default();
         };
@@ -178,7 +179,7 @@ impl SeatsScreen {
         let plain = !event
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        let action = keymap::lookup(BIND_BINDINGS, event);
+        let action = ctx.keymap.lookup(BIND_BINDINGS, event);
         let has_suggestions = !dialog.suggestions.is_empty();
         match (action, event.code) {
             (Some(SeatsAction::Close), _) => self.bind = None,

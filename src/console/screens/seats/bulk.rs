@@ -7,7 +7,7 @@ use crate::console::app::{Command, RequestIds};
 use crate::console::data::DataError;
 use crate::console::i18n::{self, Tr};
 use crate::console::keymap::Key::{Down, Esc, F, Up};
-use crate::console::keymap::{self, Binding, bind};
+use crate::console::keymap::{Binding, bind};
 use crate::console::screens::{Ctx, error_text};
 use crate::console::widgets::text_box::TextBox;
 use crate::domain::Lang;
@@ -19,11 +19,11 @@ const MAX_FREE: u32 = 100;
 /// In the text area letters type text, so the actions are F keys.
 #[rustfmt::skip]
 pub const BULK_BINDINGS: &[Binding<SeatsAction>] = &[
-    bind(&[F(5)], SeatsAction::RunBulk, Tr::new("привязать все адреса по порядку к свободным местам", "bind all addresses in order to free seats"), Some(Tr::new("привязать", "bind"))),
-    bind(&[F(2)], SeatsAction::NextTarget, Tr::new("следующий продукт", "next product"), Some(Tr::new("продукт", "product"))),
-    bind(&[Down], SeatsAction::Down, Tr::new("результаты: вниз", "results: down"), None),
-    bind(&[Up], SeatsAction::Up, Tr::new("результаты: вверх", "results: up"), None),
-    bind(&[Esc], SeatsAction::Close, Tr::new("закрыть (после выполнения)", "close (when done)"), Some(Tr::new("закрыть", "close"))),
+    bind("bulk.run", &[F(5)], SeatsAction::RunBulk, Tr::new("привязать все адреса по порядку к свободным местам", "bind all addresses in order to free seats"), Some(Tr::new("привязать", "bind"))),
+    bind("bulk.next_product", &[F(2)], SeatsAction::NextTarget, Tr::new("следующий продукт", "next product"), Some(Tr::new("продукт", "product"))),
+    bind("bulk.down", &[Down], SeatsAction::Down, Tr::new("результаты: вниз", "results: down"), None),
+    bind("bulk.up", &[Up], SeatsAction::Up, Tr::new("результаты: вверх", "results: up"), None),
+    bind("bulk.close", &[Esc], SeatsAction::Close, Tr::new("закрыть (после выполнения)", "close (when done)"), Some(Tr::new("закрыть", "close"))),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +146,7 @@ impl SeatsScreen {
         let Some(bulk) = self.bulk.as_mut() else {
             return Reply::default();
         };
-        let action = keymap::lookup(BULK_BINDINGS, event);
+        let action = ctx.keymap.lookup(BULK_BINDINGS, event);
         match (bulk.phase, action) {
             (BulkPhase::Running, _) => {}
             (_, Some(SeatsAction::Close)) => self.bulk = None,

@@ -15,7 +15,7 @@ pub use bind::{
 };
 pub use bulk::{BULK_BINDINGS, BulkBind, BulkPhase, BulkResult, BulkRow, bulk_emails};
 pub use table::SeatColumn;
-pub use view::{ViewContext, view};
+pub use view::{ViewContext, table_area, view};
 
 use super::activations::next_in_cycle;
 use super::paged::{self, RowMove};
@@ -31,7 +31,7 @@ use crate::console::i18n::{self, Tr};
 use crate::console::keymap::Key::{
     Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up,
 };
-use crate::console::keymap::{self, Binding, bind};
+use crate::console::keymap::{Binding, bind};
 use crate::domain::Lang;
 use crossterm::event::KeyEvent;
 
@@ -59,6 +59,7 @@ pub enum SeatsAction {
     SortEmail,
     CyclePageSize,
     Refresh,
+    Palette,
     Help,
     Back,
     // The dialogs' actions.
@@ -75,31 +76,32 @@ pub enum SeatsAction {
 /// The seats list's keys, declared once: dispatch, hint line and help all read this.
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding<SeatsAction>] = &[
-    bind(&[Char('j'), Down], SeatsAction::Down, Tr::new("следующее место", "next seat"), None),
-    bind(&[Char('k'), Up], SeatsAction::Up, Tr::new("предыдущее место", "previous seat"), None),
-    bind(&[Char('g')], SeatsAction::FirstRow, Tr::new("первая строка", "first row"), None),
-    bind(&[Char('G')], SeatsAction::LastRow, Tr::new("последняя строка", "last row"), None),
-    bind(&[Right, PageDown, Char(']')], SeatsAction::NextPage, Tr::new("следующая страница", "next page"), None),
-    bind(&[Left, PageUp, Char('[')], SeatsAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
-    bind(&[Home, Char('<')], SeatsAction::FirstPage, Tr::new("первая страница", "first page"), None),
-    bind(&[End, Char('>')], SeatsAction::LastPage, Tr::new("последняя страница", "last page"), None),
-    bind(&[Char('b')], SeatsAction::Bind, Tr::new("привязать свободное место к пользователю (по адресу эл. почты)", "bind a free seat to a user (e-mail)"), Some(Tr::new("привязать", "bind"))),
-    bind(&[Char('u')], SeatsAction::Unbind, Tr::new("отвязать место (с подтверждением)", "unbind the seat (asks first)"), Some(Tr::new("отвязать", "unbind"))),
-    bind(&[Char('B')], SeatsAction::BulkBind, Tr::new("массовая привязка: список адресов эл. почты к свободным местам продукта", "bulk bind: a list of e-mails to a product's free seats"), Some(Tr::new("массово", "bulk"))),
-    bind(&[Char('h'), Enter], SeatsAction::History, Tr::new("история места (журнал изменений)", "the seat's history (audit log)"), Some(Tr::new("история", "history"))),
-    bind(&[Char('/')], SeatsAction::Search, Tr::new("поиск по адресу эл. почты", "search by e-mail"), Some(Tr::new("поиск", "search"))),
-    bind(&[Char('o')], SeatsAction::CycleOrganization, Tr::new("фильтр: организация", "filter: organization"), None),
-    bind(&[Char('t')], SeatsAction::CycleProduct, Tr::new("фильтр: продукт", "filter: product"), None),
-    bind(&[Char('s')], SeatsAction::CycleStatus, Tr::new("фильтр: статус места", "filter: seat status"), None),
-    bind(&[Char('x')], SeatsAction::ClearFilters, Tr::new("сбросить фильтры", "clear filters"), None),
-    bind(&[Char('n')], SeatsAction::SortId, Tr::new("сортировка по № места (ещё раз — обратно)", "sort by seat No. (again: reverse)"), None),
-    bind(&[Char('d')], SeatsAction::SortValidUntil, Tr::new("сортировка по дате окончания", "sort by end date"), None),
-    bind(&[Char('e')], SeatsAction::SortEmail, Tr::new("сортировка по адресу эл. почты", "sort by e-mail"), None),
-    bind(&[Char('p')], SeatsAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
-    bind(&[Char('r')], SeatsAction::Refresh, Tr::new("обновить", "refresh"), None),
-    bind(&[Char('C')], SeatsAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
-    bind(&[Char('?')], SeatsAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
-    bind(&[Char('q'), Esc], SeatsAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
+    bind("seats.down", &[Char('j'), Down], SeatsAction::Down, Tr::new("следующее место", "next seat"), None),
+    bind("seats.up", &[Char('k'), Up], SeatsAction::Up, Tr::new("предыдущее место", "previous seat"), None),
+    bind("seats.first_row", &[Char('g')], SeatsAction::FirstRow, Tr::new("первая строка", "first row"), None),
+    bind("seats.last_row", &[Char('G')], SeatsAction::LastRow, Tr::new("последняя строка", "last row"), None),
+    bind("seats.next_page", &[Right, PageDown, Char(']')], SeatsAction::NextPage, Tr::new("следующая страница", "next page"), None),
+    bind("seats.prev_page", &[Left, PageUp, Char('[')], SeatsAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
+    bind("seats.first_page", &[Home, Char('<')], SeatsAction::FirstPage, Tr::new("первая страница", "first page"), None),
+    bind("seats.last_page", &[End, Char('>')], SeatsAction::LastPage, Tr::new("последняя страница", "last page"), None),
+    bind("seats.bind", &[Char('b')], SeatsAction::Bind, Tr::new("привязать свободное место к пользователю (по адресу эл. почты)", "bind a free seat to a user (e-mail)"), Some(Tr::new("привязать", "bind"))),
+    bind("seats.unbind", &[Char('u')], SeatsAction::Unbind, Tr::new("отвязать место (с подтверждением)", "unbind the seat (asks first)"), Some(Tr::new("отвязать", "unbind"))),
+    bind("seats.bulk_bind", &[Char('B')], SeatsAction::BulkBind, Tr::new("массовая привязка: список адресов эл. почты к свободным местам продукта", "bulk bind: a list of e-mails to a product's free seats"), Some(Tr::new("массово", "bulk"))),
+    bind("seats.history", &[Char('h'), Enter], SeatsAction::History, Tr::new("история места (журнал изменений)", "the seat's history (audit log)"), Some(Tr::new("история", "history"))),
+    bind("seats.search", &[Char('/')], SeatsAction::Search, Tr::new("поиск по адресу эл. почты", "search by e-mail"), Some(Tr::new("поиск", "search"))),
+    bind("seats.filter_organization", &[Char('o')], SeatsAction::CycleOrganization, Tr::new("фильтр: организация", "filter: organization"), None),
+    bind("seats.filter_product", &[Char('t')], SeatsAction::CycleProduct, Tr::new("фильтр: продукт", "filter: product"), None),
+    bind("seats.filter_status", &[Char('s')], SeatsAction::CycleStatus, Tr::new("фильтр: статус места", "filter: seat status"), None),
+    bind("seats.clear_filters", &[Char('x')], SeatsAction::ClearFilters, Tr::new("сбросить фильтры", "clear filters"), None),
+    bind("seats.sort_id", &[Char('n')], SeatsAction::SortId, Tr::new("сортировка по № места (ещё раз — обратно)", "sort by seat No. (again: reverse)"), None),
+    bind("seats.sort_until", &[Char('d')], SeatsAction::SortValidUntil, Tr::new("сортировка по дате окончания", "sort by end date"), None),
+    bind("seats.sort_email", &[Char('e')], SeatsAction::SortEmail, Tr::new("сортировка по адресу эл. почты", "sort by e-mail"), None),
+    bind("seats.page_size", &[Char('p')], SeatsAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
+    bind("seats.refresh", &[Char('r')], SeatsAction::Refresh, Tr::new("обновить", "refresh"), None),
+    bind("seats.palette", &[Char(':')], SeatsAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("seats.columns", &[Char('C')], SeatsAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
+    bind("seats.help", &[Char('?')], SeatsAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
+    bind("seats.back", &[Char('q'), Esc], SeatsAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
 ];
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -220,10 +222,10 @@ impl SeatsScreen {
     /// A key while the seats screen is in front.
     pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
         if self.unbind.is_some() {
-            return self.unbind_key(event);
+            return self.unbind_key(event, ctx);
         }
         if self.bind.is_some() {
-            return self.bind_key(event, ctx.lang, ids);
+            return self.bind_key(event, ctx, ids);
         }
         if self.bulk.is_some() {
             return self.bulk_key(event, ctx, ids);
@@ -231,25 +233,26 @@ impl SeatsScreen {
         if self.search_input.is_some() {
             return Reply::commands(self.search_key(event, ids));
         }
-        if let Some(key) = keymap::lookup(super::outbox::MIRROR_BINDINGS, event) {
+        if let Some(key) = ctx.keymap.lookup(super::outbox::MIRROR_BINDINGS, event) {
             return Reply {
                 mirror_key: Some(key),
                 ..Reply::default()
             };
         }
-        if let Some(tab) = keymap::lookup(TAB_BINDINGS, event) {
+        if let Some(tab) = ctx.keymap.lookup(TAB_BINDINGS, event) {
             return Reply {
                 tab: Some(tab),
                 ..Reply::default()
             };
         }
-        let Some(action) = keymap::lookup(BINDINGS, event) else {
+        let Some(action) = ctx.keymap.lookup(BINDINGS, event) else {
             return Reply::default();
         };
         self.apply(action, ctx, ids)
     }
 
-    fn apply(&mut self, action: SeatsAction, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
+    /// Runs one of the list's actions (from its key or the `:` palette).
+    pub fn apply(&mut self, action: SeatsAction, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
         let commands = match action {
             SeatsAction::Down => self.move_selection(RowMove::Down),
             SeatsAction::Up => self.move_selection(RowMove::Up),
@@ -330,6 +333,12 @@ impl SeatsScreen {
             SeatsAction::Columns => {
                 return Reply {
                     columns: true,
+                    ..Reply::default()
+                };
+            }
+            SeatsAction::Palette => {
+                return Reply {
+                    palette: true,
                     ..Reply::default()
                 };
             }

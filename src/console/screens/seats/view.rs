@@ -51,6 +51,17 @@ pub fn summary_text(screen: &SeatsScreen, lang: Lang) -> String {
     parts.join(" │ ")
 }
 
+/// The table's part of the screen's `area` (under the filters and the summary, above
+/// the page counter); the view draws there and a mouse click is mapped through it.
+pub fn table_area(area: Rect) -> Rect {
+    Rect::new(
+        area.x,
+        area.y + 3,
+        area.width,
+        area.height.saturating_sub(4),
+    )
+}
+
 pub fn view(
     screen: &SeatsScreen,
     ctx: &ViewContext,
@@ -65,7 +76,7 @@ pub fn view(
     let bar1 = Rect::new(area.x, area.y, area.width, 1);
     let bar2 = Rect::new(area.x, area.y + 1, area.width, 1);
     let summary = Rect::new(area.x, area.y + 2, area.width, 1);
-    let table_area = Rect::new(area.x, area.y + 3, area.width, area.height - 4);
+    let table_area = table_area(area);
     let counter = Rect::new(area.x, area.bottom() - 1, area.width, 1);
     let query = &screen.query;
     let all = i18n::FILTER_ALL.get(lang).to_string();

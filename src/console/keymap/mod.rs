@@ -1,10 +1,19 @@
 //! Key bindings as data. Each screen declares its bindings once (a `&[Binding<Action>]`)
 //! and that single declaration drives key dispatch in `update`, the key-hint line and
-//! the `?` help overlay, so the three can never disagree.
+//! the `?` help overlay, so the three can never disagree. The config file's `[keys]`
+//! table overrides the defaults by action name (`build`); key names are parsed in
+//! `parse`.
+
+mod build;
+mod parse;
+
+pub use build::{KeyTable, KeymapError, KeymapProblem, TableEntry, table_entries};
+pub use parse::KeyNameError;
 
 use super::i18n::Tr;
 use crate::domain::Lang;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::collections::BTreeMap;
 
 /// A key as the user presses it, independent of crossterm's event details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,10 +116,12 @@ impl Key {
     }
 }
 
-/// One action of a screen: the keys that trigger it, what it does (for help), and an
-/// optional short label for the key-hint line.
+/// One action of a screen: its stable name (`screen.action`, what the config file's
+/// `[keys]` table refers to), the keys that trigger it by default, what it does (for
+/// help and the `:` palette), and an optional short label for the key-hint line.
 #[derive(Debug, Clone, Copy)]
 pub struct Binding<A: 'static> {
+    pub name: &'static str,
     pub keys: &'static [Key],
     pub action: A,
     pub help: Tr,
@@ -118,8 +129,15 @@ pub struct Binding<A: 'static> {
 }
 
 /// Shorthand for the screens' binding tables.
-pub const fn bind<A>(keys: &'static [Key], action: A, help: Tr, hint: Option<Tr>) -> Binding<A> {
+pub const fn bind<A>(
+    name: &'static str,
+    keys: &'static [Key],
+    action: A,
+    help: Tr,
+    hint: Option<Tr>,
+) -> Binding<A> {
     Binding {
+        name,
         keys,
         action,
         help,
@@ -127,43 +145,73 @@ pub const fn bind<A>(keys: &'static [Key], action: A, help: Tr, hint: Option<Tr>
     }
 }
 
-impl<A> Binding<A> {
-    /// All keys joined for display: `j ↓`.
-    pub fn keys_label(&self) -> String {
-        self.keys
+/// The keys in force: the screens' declared defaults with the config file's overrides
+/// on top. Built once at start (`Keymap::build`); every dispatch, hint line, help
+/// overlay and tab line reads keys through it, so an override shows everywhere.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keymap {
+    /// Action name → the keys that replace its defaults (only overridden actions).
+    overrides: BTreeMap<&'static str, Vec<Key>>,
+}
+
+impl Keymap {
+    /// The keys that trigger `binding` now.
+    pub fn keys<'a, A>(&'a self, binding: &'a Binding<A>) -> &'a [Key] {
+        self.overrides
+            .get(binding.name)
+            .map(Vec::as_slice)
+            .unwrap_or(binding.keys)
+    }
+
+    /// All keys of `binding` joined for display: `j ↓`.
+    pub fn keys_label<A>(&self, binding: &Binding<A>) -> String {
+        self.keys(binding)
             .iter()
             .map(|k| k.label())
             .collect::<Vec<_>>()
             .join(" ")
     }
-}
 
-/// The action bound to `event`, if any.
-pub fn lookup<A: Copy>(bindings: &[Binding<A>], event: &KeyEvent) -> Option<A> {
-    bindings
-        .iter()
-        .find(|b| b.keys.iter().any(|k| k.matches(event)))
-        .map(|b| b.action)
-}
+    /// The action bound to `event`, if any.
+    pub fn lookup<A: Copy>(&self, bindings: &[Binding<A>], event: &KeyEvent) -> Option<A> {
+        bindings
+            .iter()
+            .find(|b| self.keys(b).iter().any(|k| k.matches(event)))
+            .map(|b| b.action)
+    }
 
-/// Help entries: (keys, description) for every binding, in declaration order.
-pub fn help_entries<A>(bindings: &[Binding<A>], lang: Lang) -> Vec<(String, &'static str)> {
-    bindings
-        .iter()
-        .map(|b| (b.keys_label(), b.help.get(lang)))
-        .collect()
-}
+    /// Help entries: (keys, description) for every binding, in declaration order.
+    pub fn help_entries<A>(
+        &self,
+        bindings: &[Binding<A>],
+        lang: Lang,
+    ) -> Vec<(String, &'static str)> {
+        bindings
+            .iter()
+            .map(|b| (self.keys_label(b), b.help.get(lang)))
+            .collect()
+    }
 
-/// Hint-line entries: (first key, short label) for bindings that have a hint.
-pub fn hint_entries<A>(bindings: &[Binding<A>], lang: Lang) -> Vec<(String, &'static str)> {
-    bindings
-        .iter()
-        .filter_map(|b| {
-            let hint = b.hint?;
-            let key = b.keys.first()?;
-            Some((key.label(), hint.get(lang)))
-        })
-        .collect()
+    /// Hint-line entries: (first key, short label) for bindings that have a hint.
+    pub fn hint_entries<A>(
+        &self,
+        bindings: &[Binding<A>],
+        lang: Lang,
+    ) -> Vec<(String, &'static str)> {
+        bindings
+            .iter()
+            .filter_map(|b| {
+                let hint = b.hint?;
+                let key = self.keys(b).first()?;
+                Some((key.label(), hint.get(lang)))
+            })
+            .collect()
+    }
+
+    /// Whether the config file changed this action's keys.
+    pub fn is_overridden(&self, name: &str) -> bool {
+        self.overrides.contains_key(name)
+    }
 }
 
 /// Ctrl+C quits from anywhere, even while typing into an input.
@@ -190,12 +238,14 @@ mod tests {
 
     const B: &[Binding<A>] = &[
         Binding {
+            name: "t.down",
             keys: &[Key::Char('j'), Key::Down],
             action: A::Down,
             help: Tr::new("вниз", "down"),
             hint: None,
         },
         Binding {
+            name: "t.top",
             keys: &[Key::Char('G')],
             action: A::Top,
             help: Tr::new("к концу", "to end"),
@@ -209,11 +259,18 @@ mod tests {
         let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
         let shift_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(B, &down), Some(A::Down));
-        assert_eq!(lookup(B, &j), Some(A::Down));
-        assert_eq!(lookup(B, &shift_g), Some(A::Top));
-        assert_eq!(lookup(B, &ctrl_j), None);
-        assert_eq!(help_entries(B, Lang::Ru)[0], ("j ↓".to_string(), "вниз"));
-        assert_eq!(hint_entries(B, Lang::En), vec![("G".to_string(), "end")]);
+        let keymap = Keymap::default();
+        assert_eq!(keymap.lookup(B, &down), Some(A::Down));
+        assert_eq!(keymap.lookup(B, &j), Some(A::Down));
+        assert_eq!(keymap.lookup(B, &shift_g), Some(A::Top));
+        assert_eq!(keymap.lookup(B, &ctrl_j), None);
+        assert_eq!(
+            keymap.help_entries(B, Lang::Ru)[0],
+            ("j ↓".to_string(), "вниз")
+        );
+        assert_eq!(
+            keymap.hint_entries(B, Lang::En),
+            vec![("G".to_string(), "end")]
+        );
     }
 }

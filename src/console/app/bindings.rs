@@ -1,0 +1,86 @@
+//! Which keys are in force on the screen in front: the help overlay's entries, the
+//! key-hint line, and what the `:` palette offers. All read through the keymap, so a
+//! key override shows everywhere.
+
+use super::{Front, State, mirror, palette};
+use crate::console::screens::palette::{ActionEntry, Item};
+use crate::console::screens::{activations, column_chooser, detail};
+
+impl State {
+    /// Help entries of the screen in front (the tab keys too where they work).
+    pub fn help_entries(&self) -> Vec<(String, &'static str)> {
+        let (lang, keymap) = (self.lang, &*self.keymap);
+        if let Some(audit) = &self.audit {
+            return keymap.help_entries(audit.bindings(), lang);
+        }
+        if self.column_chooser.is_some() {
+            return keymap.help_entries(column_chooser::BINDINGS, lang);
+        }
+        if mirror::outbox_in_front(self) {
+            return keymap.help_entries(crate::console::screens::outbox::BINDINGS, lang);
+        }
+        let mut entries = match (self.front(), &self.new_activation) {
+            (Front::NewActivation, Some(flow)) => keymap.help_entries(flow.bindings(), lang),
+            (Front::Detail, _) => keymap.help_entries(detail::BINDINGS, lang),
+            (Front::Seats, _) => keymap.help_entries(self.seats.bindings(), lang),
+            (Front::Capacity, _) => keymap.help_entries(self.capacity.bindings(), lang),
+            (Front::Keys, _) => keymap.help_entries(self.keys.bindings(), lang),
+            _ => keymap.help_entries(activations::BINDINGS, lang),
+        };
+        if self.globals_active() {
+            entries.extend(keymap.help_entries(crate::console::screens::tabs::TAB_BINDINGS, lang));
+            if self.sync.is_some() {
+                entries.extend(
+                    keymap.help_entries(crate::console::screens::outbox::MIRROR_BINDINGS, lang),
+                );
+            }
+        }
+        entries
+    }
+
+    /// The tab keys (and, with a mirror, `O`/`S`) work on the screen in front.
+    pub(super) fn globals_active(&self) -> bool {
+        matches!(self.front(), Front::List | Front::Seats | Front::Capacity)
+    }
+
+    /// What the `:` palette offers on the screen in front.
+    pub fn palette_actions(&self) -> Vec<ActionEntry> {
+        palette::actions(self)
+    }
+
+    /// The palette's matches for what is typed in it (none when it is closed).
+    pub fn palette_items(&self) -> Vec<Item> {
+        match &self.palette {
+            Some(p) => crate::console::screens::palette::items(
+                &p.input,
+                &self.palette_actions(),
+                self.lang,
+            ),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn hint_entries(&self) -> Vec<(String, &'static str)> {
+        let (lang, keymap) = (self.lang, &*self.keymap);
+        if self.palette.is_some() {
+            return keymap.hint_entries(crate::console::screens::palette::BINDINGS, lang);
+        }
+        if let Some(audit) = &self.audit {
+            return keymap.hint_entries(audit.bindings(), lang);
+        }
+        if self.column_chooser.is_some() {
+            return keymap.hint_entries(column_chooser::BINDINGS, lang);
+        }
+        if mirror::outbox_in_front(self) {
+            return keymap.hint_entries(crate::console::screens::outbox::BINDINGS, lang);
+        }
+        match (self.front(), &self.new_activation) {
+            (Front::NewActivation, Some(flow)) => keymap.hint_entries(flow.bindings(), lang),
+            (Front::Detail, _) => keymap.hint_entries(detail::BINDINGS, lang),
+            (Front::Seats, _) => keymap.hint_entries(self.seats.bindings(), lang),
+            (Front::Capacity, _) => keymap.hint_entries(self.capacity.bindings(), lang),
+            (Front::Keys, _) => keymap.hint_entries(self.keys.bindings(), lang),
+            _ => keymap.hint_entries(activations::BINDINGS, lang),
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! The `:` command palette.
+
+use super::Tr;
+use crate::console::screens::Tab;
+use crate::console::screens::palette::{Jump, JumpError};
+use crate::domain::Lang;
+
+pub const TITLE: Tr = Tr::new("Команды", "Commands");
+pub const NO_MATCH: Tr = Tr::new("ничего не найдено", "no match");
+pub const CMD_ACTIVATION: Tr = Tr::new(
+    "открыть активацию по номеру (даже не с этой страницы)",
+    "open an activation by its number (on this page or not)",
+);
+/// `act №28` works as well as `act 28`, so the Russian template shows `№`.
+pub const ACT_TEMPLATE: Tr = Tr::new("act №", "act N");
+pub const SN_TEMPLATE: Tr = Tr::new("sn СН", "sn SERIAL");
+pub const CMD_SERIAL: Tr = Tr::new(
+    "найти серийный номер во всех активациях",
+    "find a serial number in every activation",
+);
+pub const CMD_QUIT: Tr = Tr::new("выход", "quit");
+
+/// What a complete command will do.
+pub fn jump(lang: Lang, jump: &Jump) -> String {
+    match (jump, lang) {
+        (Jump::Activation(n), Lang::Ru) => format!("открыть активацию № {n}"),
+        (Jump::Activation(n), Lang::En) => format!("open activation No. {n}"),
+        (Jump::Serial(s), Lang::Ru) => format!("найти СН {} во всех активациях", s.as_str()),
+        (Jump::Serial(s), Lang::En) => format!("find serial {} in every activation", s.as_str()),
+        (Jump::Tab(tab), _) => tab_title(lang, *tab),
+        (Jump::Quit, _) => CMD_QUIT.get(lang).to_string(),
+    }
+}
+
+fn tab_title(lang: Lang, tab: Tab) -> String {
+    match lang {
+        Lang::Ru => format!("экран «{}»", tab.title().get(lang)),
+        Lang::En => format!("the {} screen", tab.title().get(lang)),
+    }
+}
+
+/// Why a command cannot run as typed.
+pub fn jump_error(lang: Lang, error: JumpError) -> &'static str {
+    let tr = match error {
+        JumpError::NeedsNumber | JumpError::BadNumber => Tr::new(
+            "нужен номер активации: act 28",
+            "an activation number is needed: act 28",
+        ),
+        JumpError::NeedsSerial | JumpError::BadSerial => Tr::new(
+            "серийный номер — 16 цифр: sn 0239110138900130",
+            "a serial number is 16 digits: sn 0239110138900130",
+        ),
+    };
+    tr.get(lang)
+}

@@ -1,0 +1,135 @@
+//! Every set of keys that is active at one time, for the keymap's checks: an override
+//! must name a declared action, must not give one key two meanings where both work,
+//! and must not take a letter where letters are typed into a field.
+
+use super::{
+    activations, audit, capacity, column_chooser, detail, keys, new_activation, outbox, palette,
+    seats, tabs,
+};
+use crate::console::i18n::Tr;
+use crate::console::i18n::keymap as tr;
+use crate::console::keymap::{Binding, KeyTable, TableEntry, table_entries};
+
+fn table<A>(screen: Tr, text_input: bool, bindings: &[Binding<A>]) -> KeyTable {
+    KeyTable {
+        screen,
+        text_input,
+        entries: table_entries(bindings).collect(),
+    }
+}
+
+/// A screen where the number keys switch screens and, with a mirror, `O`/`S` work.
+fn with_globals<A>(screen: Tr, bindings: &[Binding<A>]) -> KeyTable {
+    let entries: Vec<TableEntry> = table_entries(bindings)
+        .chain(table_entries(tabs::TAB_BINDINGS))
+        .chain(table_entries(outbox::MIRROR_BINDINGS))
+        .collect();
+    KeyTable {
+        screen,
+        text_input: false,
+        entries,
+    }
+}
+
+/// All of them, in the order the console shows its screens.
+pub fn all() -> Vec<KeyTable> {
+    use new_activation::{
+        CONFIRM_BINDINGS, OFFER_BINDINGS, ORGANIZATION_BINDINGS, PRECHECK_BINDINGS,
+        SERIALS_BINDINGS,
+    };
+    vec![
+        with_globals(tr::IN_LIST, activations::BINDINGS),
+        table(tr::IN_DETAIL, false, detail::BINDINGS),
+        with_globals(tr::IN_SEATS, seats::BINDINGS),
+        table(tr::IN_BIND, true, seats::BIND_BINDINGS),
+        table(tr::IN_UNBIND, false, seats::UNBIND_BINDINGS),
+        table(tr::IN_BULK, true, seats::BULK_BINDINGS),
+        with_globals(tr::IN_CAPACITY, capacity::BINDINGS),
+        table(tr::IN_EMERGENCY, false, capacity::EMERGENCY_BINDINGS),
+        table(tr::IN_KEYS_ONLINE, true, keys::ONLINE_BINDINGS),
+        table(tr::IN_KEYS_REQUEST, true, keys::REQUEST_BINDINGS),
+        table(tr::IN_KEYS_IMPORT, true, keys::IMPORT_BINDINGS),
+        table(tr::IN_NEW_ORGANIZATION, false, ORGANIZATION_BINDINGS),
+        table(tr::IN_NEW_OFFER, false, OFFER_BINDINGS),
+        table(tr::IN_NEW_SERIALS, true, SERIALS_BINDINGS),
+        table(tr::IN_NEW_PRECHECK, false, PRECHECK_BINDINGS),
+        table(tr::IN_NEW_CONFIRM, false, CONFIRM_BINDINGS),
+        table(tr::IN_HISTORY, false, audit::BINDINGS),
+        table(tr::IN_OUTBOX, false, outbox::BINDINGS),
+        table(tr::IN_PALETTE, true, palette::BINDINGS),
+        table(tr::IN_COLUMNS, false, column_chooser::BINDINGS),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::keymap::{Key, Keymap};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn names_are_screen_dot_action_in_snake_case_and_unique_per_table() {
+        for table in all() {
+            let mut seen = Vec::new();
+            for entry in &table.entries {
+                let (screen, action) = entry.name.split_once('.').unwrap_or(("", ""));
+                let snake = |s: &str| {
+                    !s.is_empty()
+                        && s.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                };
+                assert!(snake(screen) && snake(action), "{}", entry.name);
+                assert!(!seen.contains(&entry.name), "{} twice", entry.name);
+                seen.push(entry.name);
+            }
+        }
+    }
+
+    #[test]
+    fn a_name_used_in_several_tables_has_the_same_default_keys_everywhere() {
+        // An override of such a name changes it everywhere; that is only honest when
+        // it is the same action with the same keys.
+        let mut keys: BTreeMap<&str, &[Key]> = BTreeMap::new();
+        for table in all() {
+            for entry in &table.entries {
+                let known = *keys.entry(entry.name).or_insert(entry.keys);
+                assert_eq!(known, entry.keys, "{}", entry.name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_defaults_never_give_a_key_two_meanings() {
+        for table in all() {
+            for (i, a) in table.entries.iter().enumerate() {
+                for b in &table.entries[i + 1..] {
+                    for key in a.keys {
+                        assert!(
+                            !b.keys.contains(key),
+                            "{key:?}: {} and {} in {}",
+                            a.name,
+                            b.name,
+                            table.screen.en
+                        );
+                    }
+                }
+            }
+        }
+        let (keymap, errors) = Keymap::build(&all(), &[], "none");
+        assert!(errors.is_empty());
+        assert_eq!(keymap, Keymap::default());
+    }
+
+    #[test]
+    fn where_text_is_typed_no_default_is_a_plain_character() {
+        for table in all().into_iter().filter(|t| t.text_input) {
+            for entry in &table.entries {
+                assert!(
+                    !entry.keys.iter().any(|k| matches!(k, Key::Char(_))),
+                    "{}",
+                    entry.name
+                );
+            }
+        }
+    }
+}
