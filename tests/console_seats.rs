@@ -461,9 +461,10 @@ fn history_opens_for_the_seat_and_the_activation() {
     );
     let (lines, _) = render(&state, 80, 24);
     let text = screen_text(&lines);
-    assert!(text.contains("История: seat:18"), "{text}");
+    assert!(text.contains("История: место 18"), "{text}");
     assert!(text.contains("место привязано"), "{text}");
-    assert!(text.contains("status: free → bound"), "{text}");
+    // Field names and statuses in the UI's language, not the portal's JSON.
+    assert!(text.contains("статус: свободна → привязана"), "{text}");
     update(&mut state, key(KeyCode::Esc));
     assert!(state.audit.is_none());
     assert_eq!(state.tab, Tab::Seats, "Esc closed only the history");

@@ -215,3 +215,112 @@ fn lang_c_other_screens_are_ascii() {
     std::thread::sleep(Duration::from_millis(1500));
     assert_ascii("history", &console.screen());
 }
+
+const LANG_C: [(&str, &str); 4] = [
+    ("LANG", "C"),
+    ("LC_ALL", ""),
+    ("LC_CTYPE", ""),
+    ("LC_MESSAGES", ""),
+];
+
+/// Every byte the console wrote so far is ASCII (else: where the first one was).
+fn assert_ascii_bytes(console: &PtyConsole) {
+    let raw = console.raw_since(0);
+    if let Some(at) = raw.iter().position(|b| !b.is_ascii()) {
+        let context = &raw[at.saturating_sub(120)..(at + 40).min(raw.len())];
+        panic!(
+            "bytes outside ASCII written to the terminal, first here: {:?}",
+            String::from_utf8_lossy(context)
+        );
+    }
+}
+
+/// Table rows (the seat number, right-aligned) all with `status`: the filtered page
+/// has arrived (the summary line above names every status, so it does not count).
+fn seat_rows_with(screen: &str, status: &str) -> bool {
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.starts_with(' ') && l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    !rows.is_empty() && rows.iter().all(|l| l.contains(status))
+}
+
+#[test]
+fn lang_c_dialogs_are_ascii_offer_confirmation_bind_unbind() {
+    let (portal, mut console) = start(&LANG_C, &[]);
+    let serials = licadm::portal::demo_serials(&portal.db, 1).expect("demo serials");
+    let good = serials
+        .ok
+        .values()
+        .flatten()
+        .next()
+        .cloned()
+        .expect("an ok serial");
+    console.wait_for("the list with rows", WAIT, |s| {
+        s.contains("Page 1 of") && table_rows(s, "RUB") > 0
+    });
+
+    // The third organization has not accepted the offer yet.
+    console.send("a");
+    console.wait_for_text("Choose the organization", WAIT);
+    console.send("jj\r");
+    let offer = console.wait_for_text("Accept the offer", WAIT);
+    assert_ascii("offer", &offer);
+    // Back, and the first organization (offer accepted): serials, precheck, confirm.
+    console.send("\x1b");
+    console.wait_for_text("Choose the organization", WAIT);
+    console.send("kk\r");
+    console.wait_for_text("Serial numbers", WAIT);
+    console.send(&format!("\x1b[200~{good}\n\x1b[201~"));
+    console.wait_for_text("1 serial", WAIT);
+    console.send("\x1b[15~");
+    console.wait_for_text("To activate: 1", WAIT);
+    console.send("A");
+    let confirm = console.wait_for_text("Enter activates", WAIT);
+    assert_ascii("confirmation", &confirm);
+    // Cancel, discard the flow (F8), and go to the seats.
+    console.send("\x1b");
+    console.wait_for("the confirmation closed", WAIT, |s| {
+        !s.contains("Enter activates")
+    });
+    console.send("\x1b[19~");
+    console.wait_for_text("[1 Activations]", WAIT);
+
+    console.send("2");
+    console.wait_for_text("[2 Seats]", WAIT);
+    console.send("s");
+    console.wait_for("free seats", WAIT, |s| {
+        s.contains("Status: free") && seat_rows_with(s, " free ")
+    });
+    console.send("b");
+    let bind = console.wait_for_text("Bind seat", WAIT);
+    assert_ascii("bind dialog", &bind);
+    console.send("\x1b");
+    console.wait_for("the bind dialog closed", WAIT, |s| !s.contains("Bind seat"));
+    console.send("s");
+    console.wait_for("bound seats", WAIT, |s| {
+        s.contains("Status: bound") && seat_rows_with(s, " bound ")
+    });
+    console.send("u");
+    let unbind = console.wait_for_text("Unbind the seat", WAIT);
+    assert_ascii("unbind confirmation", &unbind);
+    console.send("\x1b");
+    assert_ascii_bytes(&console);
+}
+
+#[test]
+fn lang_c_too_small_message_is_ascii() {
+    let portal = PortalProcess::start_demo(&["--worker-delay-ms", "3600000"]);
+    let token = portal.token("admin", &[]);
+    let mut console = PtyConsole::spawn(
+        &["--portal", &portal.url, "--token", &token],
+        &LANG_C,
+        60,
+        20,
+    );
+    let screen = console.wait_for_text("too small", WAIT);
+    assert!(screen.contains("80x24"), "{screen}");
+    assert_ascii("too small", &screen);
+    assert_ascii_bytes(&console);
+    console.send("q");
+}

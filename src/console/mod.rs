@@ -2,6 +2,8 @@
 //! `view` draws `State`). See `app` for the state machine and `runtime` for the loop.
 
 pub mod app;
+pub mod backend;
+pub mod columns;
 pub mod data;
 pub mod fuzzy;
 pub mod glyphs;
@@ -11,6 +13,7 @@ pub mod runtime;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
+pub mod ui_state;
 pub mod widgets;
 
 use crate::domain::Lang;
@@ -75,6 +78,9 @@ pub async fn run(source: data::DataSource, options: ConsoleOptions) -> anyhow::R
         // Read before the first frame: an offline start says at once how old the data is.
         let synced_at = mirror.mirror.state().ok().and_then(|s| s.synced_at);
         state.sync = Some(app::SyncView::new(synced_at, chrono::Utc::now()));
+    }
+    if let Some(path) = ui_state::default_path() {
+        state.apply_ui_state(ui_state::load(&path));
     }
     if let Some(e) = theme_error {
         // Before the alternate screen, so it stays in the scrollback; and on the

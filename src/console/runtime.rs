@@ -7,10 +7,9 @@ use super::app::{
 };
 use super::data::{DataError, DataSource, Written};
 use super::terminal::{ConsoleTerminal, TerminalGuard};
+use super::ui_state;
 use crate::mirror::sync::SyncProgress;
 use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use crossterm::{execute, queue};
 use futures_util::StreamExt;
 use std::io::Write;
 use std::path::PathBuf;
@@ -505,6 +504,15 @@ fn execute_command(
         }
         // Written by the loop, which owns the terminal.
         Command::CopyToClipboard(_) => {}
+        Command::SaveUiState(ui) => {
+            // A few hundred bytes, written here rather than in a task: saves land in
+            // the order they were made, and before a quit that follows them.
+            let result = match ui_state::default_path() {
+                Some(path) => ui_state::save(&path, &ui).map_err(|e| e.to_string()),
+                None => Err("no state directory (is HOME set?)".to_string()),
+            };
+            let _ = tx.send(Incoming::msg(Msg::UiStateSaved(result)));
+        }
     }
     Step::Continue
 }
@@ -541,10 +549,9 @@ async fn read_text_file(path: &std::path::Path) -> Result<String, String> {
 }
 
 fn draw(terminal: &mut ConsoleTerminal, state: &State) -> anyhow::Result<()> {
-    // The whole frame (begin, diff, end) is buffered and written in one go.
-    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    // The backend buffers the whole frame, wraps it in a synchronized update and
+    // writes it in one go (nothing at all when nothing changed on screen).
     terminal.draw(|frame| app::view(state, frame))?;
-    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! guard's `Drop`) and on panic (a hook that runs before the default panic message, so
 //! the message lands on a usable terminal).
 
+use super::backend::ThriftyBackend;
 use crossterm::cursor::Show;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -11,8 +12,7 @@ use crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
-use std::io::{self, Stdout, Write};
+use std::io::{self, Stdout};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -20,66 +20,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// no guard at hand) turns it off only when it was turned on.
 static MOUSE_CAPTURED: AtomicBool = AtomicBool::new(false);
 
-pub type ConsoleTerminal = Terminal<CrosstermBackend<FrameWriter>>;
-
-/// Buffers one frame and writes it to stdout in a single write on flush (one packet
-/// per frame over SSH). With `no_color` it also strips the "default color" resets the
-/// backend appends to every frame, so a NO_COLOR console emits no color escapes at all.
-pub struct FrameWriter {
-    out: Stdout,
-    buffer: Vec<u8>,
-    no_color: bool,
-}
-
-/// Color resets: default foreground, background, underline color.
-const COLOR_RESETS: [&[u8]; 3] = [b"\x1b[39m", b"\x1b[49m", b"\x1b[59m"];
-
-impl FrameWriter {
-    pub fn new(no_color: bool) -> FrameWriter {
-        FrameWriter {
-            out: io::stdout(),
-            buffer: Vec::with_capacity(16 * 1024),
-            no_color,
-        }
-    }
-}
-
-/// Removes every occurrence of the color-reset sequences.
-pub fn strip_color_resets(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    'outer: while i < bytes.len() {
-        for seq in COLOR_RESETS {
-            if bytes[i..].starts_with(seq) {
-                i += seq.len();
-                continue 'outer;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    out
-}
-
-impl Write for FrameWriter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.buffer.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        if !self.buffer.is_empty() {
-            if self.no_color {
-                let cleaned = strip_color_resets(&self.buffer);
-                self.out.write_all(&cleaned)?;
-            } else {
-                self.out.write_all(&self.buffer)?;
-            }
-            self.buffer.clear();
-        }
-        self.out.flush()
-    }
-}
+/// The backend writes each frame in one go, with as few bytes as it can (see
+/// `backend`); with `no_color` it writes no color at all.
+pub type ConsoleTerminal = Terminal<ThriftyBackend<Stdout>>;
 
 /// Restores the terminal when dropped, whatever way `run` ends.
 pub struct TerminalGuard {
@@ -111,7 +54,7 @@ impl TerminalGuard {
                 return Err(e);
             }
         }
-        match Terminal::new(CrosstermBackend::new(FrameWriter::new(no_color))) {
+        match Terminal::new(ThriftyBackend::new(io::stdout(), no_color)) {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {
                 restore();
@@ -147,18 +90,4 @@ fn install_panic_hook() {
             previous(info);
         }));
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn strips_only_color_resets() {
-        let frame = b"\x1b[1;1Hab\x1b[39m\x1b[49m\x1b[59m\x1b[0mc\x1b[7m";
-        assert_eq!(
-            strip_color_resets(frame),
-            b"\x1b[1;1Hab\x1b[0mc\x1b[7m".to_vec()
-        );
-    }
 }

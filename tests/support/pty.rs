@@ -110,6 +110,33 @@ impl PtyConsole {
             .unwrap_or_default()
     }
 
+    /// The terminal cursor as (row, column), both from 0.
+    pub fn cursor(&self) -> (u16, u16) {
+        self.parser
+            .lock()
+            .map(|p| p.screen().cursor_position())
+            .unwrap_or_default()
+    }
+
+    /// Waits until no output has arrived for `quiet` (the console drew what it had
+    /// to) and returns how many bytes it wrote in all; panics after `timeout`.
+    pub fn settle(&self, quiet: Duration, timeout: Duration) -> usize {
+        let mut last = (self.raw_len(), std::time::Instant::now());
+        super::wait_until(timeout, || {
+            let now = self.raw_len();
+            if now != last.0 {
+                last = (now, std::time::Instant::now());
+            }
+            (last.1.elapsed() >= quiet).then_some(now)
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "the output never settled; the screen is:\n{}",
+                self.screen()
+            )
+        })
+    }
+
     pub fn raw_len(&self) -> usize {
         self.raw.lock().map(|r| r.len()).unwrap_or(0)
     }

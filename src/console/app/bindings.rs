@@ -4,7 +4,7 @@
 
 use super::{Front, State, mirror, palette};
 use crate::console::screens::palette::{ActionEntry, Item};
-use crate::console::screens::{activations, detail};
+use crate::console::screens::{activations, column_chooser, detail};
 
 impl State {
     /// Help entries of the screen in front (the tab keys too where they work).
@@ -12,6 +12,9 @@ impl State {
         let (lang, keymap) = (self.lang, &*self.keymap);
         if let Some(audit) = &self.audit {
             return keymap.help_entries(audit.bindings(), lang);
+        }
+        if self.column_chooser.is_some() {
+            return keymap.help_entries(column_chooser::BINDINGS, lang);
         }
         if mirror::outbox_in_front(self) {
             return keymap.help_entries(crate::console::screens::outbox::BINDINGS, lang);
@@ -64,6 +67,9 @@ impl State {
         }
         if let Some(audit) = &self.audit {
             return keymap.hint_entries(audit.bindings(), lang);
+        }
+        if self.column_chooser.is_some() {
+            return keymap.hint_entries(column_chooser::BINDINGS, lang);
         }
         if mirror::outbox_in_front(self) {
             return keymap.hint_entries(crate::console::screens::outbox::BINDINGS, lang);

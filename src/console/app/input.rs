@@ -6,6 +6,7 @@ use crate::client::wire::Role;
 use crate::console::i18n;
 use crate::console::keymap;
 use crate::console::screens::activations::{self, ListAction};
+use crate::console::screens::column_chooser::ListKind;
 use crate::console::screens::detail::{self, DetailAction, DetailScreen};
 use crate::console::screens::new_activation::{NewActivation, Outcome};
 use crate::console::screens::outbox::MIRROR_BINDINGS;
@@ -35,6 +36,9 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     }
     if state.audit.is_some() {
         return super::tabbed::on_audit_key(state, event);
+    }
+    if state.column_chooser.is_some() {
+        return super::columns::on_key(state, event);
     }
     if super::mirror::outbox_in_front(state) {
         return super::mirror::on_outbox_key(state, event);
@@ -119,6 +123,7 @@ pub(super) fn list_action(state: &mut State, action: ListAction) -> Vec<Command>
         ListAction::CopyRow => super::clipboard::copy_row(state),
         ListAction::Quit => vec![Command::Quit],
         ListAction::NewActivation => open_new_activation(state),
+        ListAction::Columns => super::columns::open(state, ListKind::Activations),
         ListAction::Retry => match state.list.selected_row() {
             Some(row) => {
                 let (number, status) = (row.number, row.status);

@@ -6,6 +6,7 @@
 
 mod bindings;
 mod clipboard;
+mod columns;
 mod input;
 mod mirror;
 mod mouse;
@@ -25,6 +26,7 @@ use super::keymap::Keymap;
 use super::screens::activations::ActivationsScreen;
 use super::screens::audit::AuditOverlay;
 use super::screens::capacity::CapacityScreen;
+use super::screens::column_chooser::ColumnChooser;
 use super::screens::detail::DetailScreen;
 use super::screens::keys::KeysScreen;
 use super::screens::new_activation::NewActivation;
@@ -33,6 +35,7 @@ use super::screens::palette::Palette;
 use super::screens::seats::SeatsScreen;
 use super::screens::{Ctx, Tab};
 use super::theme::Theme;
+use super::ui_state::UiState;
 use crate::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSummary, AuditEntry, CreatedActivations,
     EmergencyRequest, KeyActivationRequest, LicenseInfo, Me, Organization, Page, PrecheckResponse,
@@ -161,6 +164,8 @@ pub enum Command {
     SyncNow,
     /// Written to the terminal as OSC 52 (works over SSH); no answer.
     CopyToClipboard(String),
+    /// Writes the state file (the columns chosen) → `Msg::UiStateSaved`.
+    SaveUiState(UiState),
     /// Sends `Msg::Tick` after `POLL_INTERVAL_MS`. Only asked for while something
     /// shown is in progress, so an idle console has no timer at all.
     ScheduleTick,
@@ -273,6 +278,8 @@ pub enum Msg {
     SyncProgress(SyncProgress),
     /// A background sync ended.
     Synced(Result<SyncReport, SyncFailure>),
+    /// The state file was written (or why not, naming the file).
+    UiStateSaved(Result<(), String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,6 +361,8 @@ pub struct State {
     /// Mirror mode: pending and refused writes (marked in the lists).
     pub outbox: Vec<OutboxItem>,
     pub outbox_overlay: Option<OutboxOverlay>,
+    /// The column chooser over the Activations or Seats list.
+    pub column_chooser: Option<ColumnChooser>,
     pub last_error: Option<String>,
     /// A non-error message for the status line («скопировано», a saved file's path).
     pub notice: Option<String>,
@@ -403,6 +412,7 @@ impl State {
             sync: None,
             outbox: Vec::new(),
             outbox_overlay: None,
+            column_chooser: None,
             last_error: None,
             notice: None,
             request_ids: RequestIds::default(),
@@ -517,6 +527,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::OutboxLoaded(result) => mirror::on_outbox_loaded(state, result),
         Msg::SyncProgress(progress) => mirror::on_sync_progress(state, progress),
         Msg::Synced(result) => mirror::on_synced(state, result),
+        Msg::UiStateSaved(result) => columns::on_saved(state, result),
         Msg::Resize => Vec::new(),
         Msg::Mouse(input) => mouse::on_mouse(state, input),
         Msg::Key(event) => input::on_key(state, &event),

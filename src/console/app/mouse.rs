@@ -38,6 +38,7 @@ pub(super) fn on_mouse(state: &mut State, input: MouseInput) -> Vec<Command> {
         || state.palette.is_some()
         || state.audit.is_some()
         || state.outbox_overlay.is_some()
+        || state.column_chooser.is_some()
         || state.list.search_input.is_some();
     if covered || input.width < MIN_WIDTH || input.height < MIN_HEIGHT {
         return Vec::new();

@@ -5,6 +5,7 @@ use super::{Command, Connection, Front, Msg, State};
 use crate::console::data::DataError;
 use crate::console::screens::audit::AuditOverlay;
 use crate::console::screens::capacity::CapacityAction;
+use crate::console::screens::column_chooser::ListKind;
 use crate::console::screens::seats::SeatsAction;
 use crate::console::screens::{Ctx, Reply, Tab};
 use crossterm::event::KeyEvent;
@@ -64,6 +65,9 @@ pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     }
     if let Some(key) = reply.mirror_key {
         commands.extend(super::mirror::on_mirror_key(state, key));
+    }
+    if reply.columns {
+        commands.extend(super::columns::open(state, ListKind::Seats));
     }
     commands
 }

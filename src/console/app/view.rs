@@ -3,6 +3,7 @@
 
 use super::{Front, State};
 use crate::console::i18n;
+use crate::console::screens::column_chooser::{self, ListKind};
 use crate::console::screens::{
     activations, audit, capacity, detail, keys, new_activation, outbox, palette, seats, tabs,
 };
@@ -41,7 +42,8 @@ pub fn view(state: &State, frame: &mut Frame) {
     let theme = &state.theme;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let message = i18n::too_small(state.lang, MIN_WIDTH, MIN_HEIGHT, area.width, area.height);
-        widgets::too_small(frame, &message, theme.error);
+        // Through the glyph set too: «80×24» has to be «80x24» under LANG=C.
+        widgets::too_small(frame, &theme.glyphs.text(&message), theme.error);
         return;
     }
     let front = state.front();
@@ -136,11 +138,20 @@ pub fn view(state: &State, frame: &mut Frame) {
         }
         return;
     }
+    let chooser_cursor = state.column_chooser.as_ref().map(|chooser| {
+        let rows = match chooser.list {
+            ListKind::Activations => column_chooser::rows(&state.list.columns),
+            ListKind::Seats => column_chooser::rows(&state.seats.columns),
+        };
+        column_chooser::render(chooser, &rows, state.lang, theme, frame)
+    });
     if state.help_open {
         let screen = if state.audit.is_some() {
             i18n::tabs::HISTORY_TITLE
         } else if state.outbox_overlay.is_some() && front != Front::NewActivation {
             i18n::sync::OUTBOX_TITLE
+        } else if state.column_chooser.is_some() {
+            i18n::columns::TITLE
         } else {
             match front {
                 Front::NewActivation => i18n::SCREEN_NEW_ACTIVATION,
@@ -159,6 +170,8 @@ pub fn view(state: &State, frame: &mut Frame) {
             theme,
             frame,
         );
+    } else if let Some(position) = chooser_cursor {
+        frame.set_cursor_position(position);
     } else if let Some(position) =
         cursor.filter(|_| state.audit.is_none() && state.outbox_overlay.is_none())
     {

@@ -22,7 +22,7 @@ pub const IMPORT_ACTION: Tr = Tr::new(
 );
 pub const RESPONSE_TITLE: Tr = Tr::new("Ответ портала", "The portal's response");
 pub const RESPONSE_PLACEHOLDER: Tr = Tr::new(
-    "Вставьте текст ответа (LICADM ACTIVATION RESPONSE 1 …)",
+    "Вставьте текст ответа портала (файл ответа с машины, где есть связь)",
     "Paste the response text (LICADM ACTIVATION RESPONSE 1 …)",
 );
 pub const FILE_LABEL: Tr = Tr::new("Файл:", "File:");

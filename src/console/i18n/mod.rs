@@ -13,7 +13,14 @@ pub struct Tr {
 }
 
 impl Tr {
+    /// Both languages or nothing: an empty text stops the build when the `Tr` is a
+    /// constant (every binding table and every `pub const`), and the test below finds
+    /// the rest in the sources.
     pub const fn new(ru: &'static str, en: &'static str) -> Tr {
+        assert!(
+            !ru.is_empty() && !en.is_empty(),
+            "a UI text needs both Russian and English"
+        );
         Tr { ru, en }
     }
 
@@ -187,7 +194,7 @@ pub const SERIALS_PLACEHOLDER: Tr = Tr::new(
     "Вставьте или введите серийные номера: по одному в строке, или через запятую, пробел, ;",
     "Paste or type serial numbers: one per line, or separated by commas, spaces, ;",
 );
-pub const IMPORT_PROMPT: Tr = Tr::new("Файл .txt:", "File .txt:");
+pub const IMPORT_PROMPT: Tr = Tr::new("Текстовый файл:", "File .txt:");
 pub const IMPORT_HINT: Tr = Tr::new(
     "Enter — импортировать, Esc — отмена",
     "Enter imports, Esc cancels",
@@ -453,6 +460,7 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
 
 pub mod capacity;
 pub mod clipboard;
+pub mod columns;
 pub mod history;
 pub mod keymap;
 pub mod keys;
@@ -460,3 +468,82 @@ pub mod palette;
 pub mod seats;
 pub mod sync;
 pub mod tabs;
+
+#[cfg(test)]
+mod tests {
+    use super::Tr;
+    use std::path::Path;
+
+    /// The string literal at the start of `text` (after spaces and commas), unescaped
+    /// enough to judge it, and what follows it.
+    fn literal(text: &str) -> Option<(String, &str)> {
+        let text = text.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        let body = text.strip_prefix('"')?;
+        let mut out = String::new();
+        let mut chars = body.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => {
+                    if let Some((_, escaped)) = chars.next() {
+                        out.push(escaped);
+                    }
+                }
+                '"' => return Some((out, &body[i + 1..])),
+                _ => out.push(c),
+            }
+        }
+        None
+    }
+
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    /// Every `Tr::new("…", "…")` in the console: both texts there, and no Cyrillic in
+    /// the English one (a Russian text pasted into both places).
+    #[test]
+    fn every_ui_text_has_russian_and_english() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console");
+        let mut files = Vec::new();
+        sources(&root, &mut files);
+        // Spelled in two pieces so that this test does not find itself.
+        let needle = ["Tr", "::new("].concat();
+        let mut checked = 0;
+        let mut problems = Vec::new();
+        for (file, text) in &files {
+            for (at, _) in text.match_indices(&needle) {
+                let rest = &text[at + needle.len()..];
+                let Some((ru, rest)) = literal(rest) else {
+                    continue;
+                };
+                let Some((en, _)) = literal(rest) else {
+                    problems.push(format!("{file}: {ru:?} has no English literal"));
+                    continue;
+                };
+                checked += 1;
+                if ru.trim().is_empty() || en.trim().is_empty() {
+                    problems.push(format!("{file}: empty text in ({ru:?}, {en:?})"));
+                }
+                if en.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c)) {
+                    problems.push(format!("{file}: Cyrillic in the English {en:?}"));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        // The scan found the texts (a changed spelling of the constructor would not).
+        assert!(checked > 300, "only {checked} texts found");
+        assert_eq!(Tr::new("да", "yes").get(crate::domain::Lang::En), "yes");
+    }
+}

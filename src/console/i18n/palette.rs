@@ -11,6 +11,8 @@ pub const CMD_ACTIVATION: Tr = Tr::new(
     "открыть активацию по номеру (даже не с этой страницы)",
     "open an activation by its number (on this page or not)",
 );
+/// `act №28` works as well as `act 28`, so the Russian template shows `№`.
+pub const ACT_TEMPLATE: Tr = Tr::new("act №", "act N");
 pub const SN_TEMPLATE: Tr = Tr::new("sn СН", "sn SERIAL");
 pub const CMD_SERIAL: Tr = Tr::new(
     "найти серийный номер во всех активациях",

@@ -37,6 +37,9 @@ pub enum Key {
     Ctrl(char),
     /// A function key, F1…F12.
     F(u8),
+    /// Shift+↑ / Shift+↓ (moving an item rather than the selection).
+    ShiftUp,
+    ShiftDown,
 }
 
 impl Key {
@@ -60,6 +63,8 @@ impl Key {
             Key::BackTab => "Shift+Tab".into(),
             Key::Ctrl(c) => format!("Ctrl+{}", c.to_ascii_uppercase()),
             Key::F(n) => format!("F{n}"),
+            Key::ShiftUp => "Shift+↑".into(),
+            Key::ShiftDown => "Shift+↓".into(),
         }
     }
 
@@ -76,6 +81,14 @@ impl Key {
         }
         if self == Key::BackTab {
             return event.code == KeyCode::BackTab;
+        }
+        if let Key::ShiftUp | Key::ShiftDown = self {
+            let arrow = if self == Key::ShiftUp {
+                KeyCode::Up
+            } else {
+                KeyCode::Down
+            };
+            return event.code == arrow && event.modifiers == KeyModifiers::SHIFT;
         }
         if event
             .modifiers

@@ -1,24 +1,26 @@
 //! The Activations list: filters, sort, pages, and a table of activations.
 
+use super::activations_table::ActivationColumn;
 use super::paged::{self, RowMove};
 use crate::client::wire::{
     ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary, Organization, Page,
 };
 use crate::console::app::{Command, RequestIds};
+use crate::console::columns::Columns;
 use crate::console::i18n::{self, Tr};
 use crate::console::keymap::Key::{
     Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up,
 };
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
-use crate::console::widgets::{filter_bar, render_scrolled_table, right, scroll_offset};
-use crate::domain::{ActivationStatus, Lang, Vendor, format_date, format_rub};
-use crate::mirror::{OutboxAction, OutboxItem, OutboxState};
+use crate::console::widgets::filter_bar;
+use crate::domain::{ActivationStatus, Lang, Vendor};
+use crate::mirror::OutboxItem;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Position, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListAction {
@@ -47,6 +49,8 @@ pub enum ListAction {
     Retry,
     /// Handled by the app: download the selected done activation's license file.
     SaveLicense,
+    /// Handled by the app: the column chooser.
+    Columns,
     /// Handled by the app: copy the selected activation's number (OSC 52).
     CopyNumber,
     /// Handled by the app: copy the selected row as tab-separated text.
@@ -82,9 +86,10 @@ pub const BINDINGS: &[Binding<ListAction>] = &[
     bind("list.refresh", &[Char('r')], ListAction::Refresh, Tr::new("обновить", "refresh"), None),
     bind("list.retry", &[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), None),
     bind("list.save_license", &[Char('L')], ListAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), None),
-    bind("list.copy_number", &[Char('y')], ListAction::CopyNumber, Tr::new("скопировать номер активации (OSC 52)", "copy the activation number (OSC 52)"), None),
+    bind("list.copy_number", &[Char('y')], ListAction::CopyNumber, Tr::new("скопировать номер активации в буфер обмена", "copy the activation number (OSC 52)"), None),
     bind("list.copy_row", &[Char('Y')], ListAction::CopyRow, Tr::new("скопировать строку целиком (поля через табуляцию)", "copy the whole row (tab-separated)"), None),
-    bind("list.palette", &[Char(':')], ListAction::Palette, Tr::new("команды: поиск действия, act N, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("list.palette", &[Char(':')], ListAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("list.columns", &[Char('C')], ListAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
     bind("list.help", &[Char('?')], ListAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("list.quit", &[Char('q'), Esc], ListAction::Quit, Tr::new("выход", "quit"), Some(Tr::new("выход", "quit"))),
 ];
@@ -107,6 +112,8 @@ pub struct ActivationsScreen {
     pub search_input: Option<String>,
     /// Activations just created from the console, marked `*` until the filters change.
     pub highlighted: Vec<i64>,
+    /// The columns shown, in the user's order (remembered between runs).
+    pub columns: Columns<ActivationColumn>,
 }
 
 impl ActivationsScreen {
@@ -234,7 +241,8 @@ impl ActivationsScreen {
             | ListAction::Quit
             | ListAction::NewActivation
             | ListAction::Retry
-            | ListAction::SaveLicense => {}
+            | ListAction::SaveLicense
+            | ListAction::Columns => {}
         }
         Vec::new()
     }
@@ -325,15 +333,6 @@ pub(crate) fn next_in_cycle<T: PartialEq + Copy>(
             .and_then(|i| all.get(i + 1).copied()),
     }
 }
-
-// Fixed column widths; the organization takes what is left (16 columns at 80).
-const W_NUMBER: u16 = 6;
-const W_STATUS: u16 = 11;
-const W_VENDOR: u16 = 10;
-const W_LICENSES: u16 = 8;
-const W_COST: u16 = 12;
-const W_DATE: u16 = 11;
-const COLUMN_GAPS: u16 = 6;
 
 pub struct ViewContext<'a> {
     pub lang: Lang,
@@ -466,109 +465,6 @@ pub fn view(
     }
     frame.render_widget(Paragraph::new(theme.glyphs.line(counter_spans)), counter);
 
-    let row_cursor = draw_table(screen, ctx, frame, table_area);
+    let row_cursor = super::activations_table::draw_table(screen, ctx, frame, table_area);
     if editing { input_cursor } else { row_cursor }
-}
-
-fn draw_table(
-    screen: &ActivationsScreen,
-    ctx: &ViewContext,
-    frame: &mut Frame,
-    area: Rect,
-) -> Option<Position> {
-    let lang = ctx.lang;
-    let theme = ctx.theme;
-    let fixed = W_NUMBER + W_STATUS + W_VENDOR + W_LICENSES + W_COST + W_DATE + COLUMN_GAPS;
-    let g = theme.glyphs;
-    let org_width = area.width.saturating_sub(fixed).max(4);
-    let header = Row::new(vec![
-        right(g.text(i18n::COL_NUMBER.get(lang)).into_owned()),
-        Cell::from(g.text(i18n::COL_ORGANIZATION.get(lang))),
-        Cell::from(g.text(i18n::COL_STATUS.get(lang))),
-        Cell::from(g.text(i18n::COL_VENDOR.get(lang))),
-        right(g.text(i18n::COL_LICENSES.get(lang)).into_owned()),
-        right(g.text(i18n::COL_COST.get(lang)).into_owned()),
-        Cell::from(g.text(i18n::COL_ORDER_DATE.get(lang))),
-    ])
-    .style(theme.header);
-    let rows = screen.rows();
-    let visible = usize::from(area.height.saturating_sub(1));
-    if rows.is_empty() || visible == 0 {
-        let table = Table::new(Vec::<Row>::new(), widths(org_width)).header(header);
-        frame.render_widget(table, area);
-        if screen.page.is_some() && !screen.loading() && area.height > 2 {
-            let msg = Rect::new(area.x, area.y + 2, area.width, 1);
-            frame.render_widget(
-                Paragraph::new(g.text(i18n::NO_ACTIVATIONS.get(lang)))
-                    .style(theme.muted)
-                    .alignment(Alignment::Center),
-                msg,
-            );
-        }
-        return None;
-    }
-    let selected = screen.selected.min(rows.len() - 1);
-    let offset = scroll_offset(selected, visible);
-    let body: Vec<Row> = rows
-        .iter()
-        .map(|a| {
-            let date = a.created_at.with_timezone(&chrono::Local).date_naive();
-            let number = if screen.highlighted.contains(&a.number) {
-                Cell::from(
-                    Line::from(Span::styled(format!("*{}", a.number), theme.accent))
-                        .alignment(Alignment::Right),
-                )
-            } else {
-                right(a.number.to_string())
-            };
-            let retry_queued = ctx.outbox.iter().any(|item| {
-                item.state == OutboxState::Pending
-                    && item.action == OutboxAction::Retry { number: a.number }
-            });
-            let status = if retry_queued {
-                Span::styled(
-                    g.text(i18n::sync::PENDING_MARK.get(lang)).into_owned(),
-                    theme.status_in_progress,
-                )
-            } else {
-                Span::styled(
-                    g.text(a.status.label(lang)).into_owned(),
-                    theme.status(a.status),
-                )
-            };
-            Row::new(vec![
-                number,
-                Cell::from(g.truncate(&a.organization.name, usize::from(org_width))),
-                Cell::from(status),
-                Cell::from(g.truncate(&vendor_name(a, lang), usize::from(W_VENDOR))),
-                right(a.license_count.to_string()),
-                right(format_rub(a.total_cost, g.ascii)),
-                Cell::from(format_date(date)),
-            ])
-        })
-        .collect();
-    let table = Table::new(body, widths(org_width))
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(theme.selection);
-    Some(render_scrolled_table(
-        frame, table, area, selected, offset, 1,
-    ))
-}
-
-/// The vendor's name in the UI language (the English UI gets the transliteration).
-fn vendor_name(a: &ActivationSummary, lang: Lang) -> String {
-    a.vendor.id.name(lang).to_string()
-}
-
-fn widths(org_width: u16) -> [Constraint; 7] {
-    [
-        Constraint::Length(W_NUMBER),
-        Constraint::Length(org_width),
-        Constraint::Length(W_STATUS),
-        Constraint::Length(W_VENDOR),
-        Constraint::Length(W_LICENSES),
-        Constraint::Length(W_COST),
-        Constraint::Length(W_DATE),
-    ]
 }

@@ -134,14 +134,11 @@ impl AuditOverlay {
     }
 }
 
-/// «pole: было → стало, …» from the before/after objects (only what changed).
-pub fn change_summary(entry: &AuditEntry) -> String {
+/// «поле: было → стало, …» from the before/after objects (only what changed), with
+/// field names, statuses, dates and money in the UI's language.
+pub fn change_summary(entry: &AuditEntry, lang: Lang) -> String {
     use serde_json::Value;
-    let show = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => "—".to_string(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    };
+    let show = |v: Option<&Value>| shown_value(lang, None, v);
     match (&entry.before, &entry.after) {
         (Some(Value::Object(before)), Some(Value::Object(after))) => {
             let mut keys: Vec<&String> = after.keys().chain(before.keys()).collect();
@@ -155,7 +152,12 @@ pub fn change_summary(entry: &AuditEntry) -> String {
                 seen.push(key);
                 let (b, a) = (before.get(key), after.get(key));
                 if b != a {
-                    parts.push(format!("{key}: {} → {}", show(b), show(a)));
+                    parts.push(format!(
+                        "{}: {} → {}",
+                        tr::field(lang, key),
+                        shown_value(lang, Some(key), b),
+                        shown_value(lang, Some(key), a)
+                    ));
                 }
             }
             parts.join(", ")
@@ -167,10 +169,47 @@ pub fn change_summary(entry: &AuditEntry) -> String {
     }
 }
 
+/// One value of a before/after state as a reader expects it: statuses in words,
+/// moments and dates as the rest of the console writes them, kopecks as rubles.
+fn shown_value(lang: Lang, key: Option<&str>, value: Option<&serde_json::Value>) -> String {
+    use crate::client::wire::SeatStatus;
+    use crate::domain::{ActivationStatus, Kopecks, format_date, format_rub};
+    use serde_json::Value;
+    match (key, value) {
+        (_, None | Some(Value::Null)) => "—".to_string(),
+        (Some("status"), Some(Value::String(s))) => {
+            if let Some(status) = ActivationStatus::ALL.into_iter().find(|x| x.as_api() == s) {
+                status.label(lang).to_string()
+            } else if let Some(status) = SeatStatus::ALL.into_iter().find(|x| x.as_api() == s) {
+                i18n::seats::status(lang, status).to_string()
+            } else {
+                s.clone()
+            }
+        }
+        (Some("total_cost"), Some(Value::Number(n))) => n
+            .as_i64()
+            .map(|k| format_rub(Kopecks(k), false))
+            .unwrap_or_else(|| n.to_string()),
+        (_, Some(Value::Bool(b))) => if *b { tr::YES } else { tr::NO }.get(lang).to_string(),
+        (_, Some(Value::String(s))) => {
+            if let Ok(at) = chrono::DateTime::parse_from_rfc3339(s) {
+                at.with_timezone(&chrono::Local)
+                    .format("%d.%m.%Y %H:%M")
+                    .to_string()
+            } else if let Ok(date) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                format_date(date)
+            } else {
+                s.clone()
+            }
+        }
+        (_, Some(other)) => other.to_string(),
+    }
+}
+
 pub fn render(overlay: &AuditOverlay, lang: Lang, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     let rect = centered(area, 78, area.height.saturating_sub(4).max(8));
-    let title = tr::title(lang, &overlay.object);
+    let title = tr::title(lang, &tr::object(lang, &overlay.object));
     let inner = modal(frame, rect, &title, theme);
     if inner.height < 2 {
         return;
@@ -205,7 +244,7 @@ pub fn render(overlay: &AuditOverlay, lang: Lang, theme: &Theme, frame: &mut Fra
             Span::styled(head, theme.accent),
             Span::styled(actor, theme.muted),
         ]));
-        let change = change_summary(entry);
+        let change = change_summary(entry, lang);
         if !change.is_empty() {
             lines.push(Line::from(
                 theme.glyphs.truncate(&format!("  {change}"), width),

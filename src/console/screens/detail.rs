@@ -51,8 +51,8 @@ pub const BINDINGS: &[Binding<DetailAction>] = &[
     bind("detail.retry", &[Char('R')], DetailAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), Some(Tr::new("повторить", "retry"))),
     bind("detail.save_license", &[Char('s')], DetailAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), Some(Tr::new("скачать", "download"))),
     bind("detail.history", &[Char('h')], DetailAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), Some(Tr::new("история", "history"))),
-    bind("detail.copy_serial", &[Char('y')], DetailAction::CopySerial, Tr::new("скопировать серийный номер строки (OSC 52)", "copy the line's serial number (OSC 52)"), None),
-    bind("detail.palette", &[Char(':')], DetailAction::Palette, Tr::new("команды: поиск действия, act N, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("detail.copy_serial", &[Char('y')], DetailAction::CopySerial, Tr::new("скопировать серийный номер строки в буфер обмена", "copy the line's serial number (OSC 52)"), None),
+    bind("detail.palette", &[Char(':')], DetailAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("detail.help", &[Char('?')], DetailAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("detail.back", &[Esc, Char('q')], DetailAction::Back, Tr::new("назад к списку", "back to the list"), Some(Tr::new("назад", "back"))),
 ];

@@ -3,7 +3,8 @@
 //! and must not take a letter where letters are typed into a field.
 
 use super::{
-    activations, audit, capacity, detail, keys, new_activation, outbox, palette, seats, tabs,
+    activations, audit, capacity, column_chooser, detail, keys, new_activation, outbox, palette,
+    seats, tabs,
 };
 use crate::console::i18n::Tr;
 use crate::console::i18n::keymap as tr;
@@ -56,6 +57,7 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_HISTORY, false, audit::BINDINGS),
         table(tr::IN_OUTBOX, false, outbox::BINDINGS),
         table(tr::IN_PALETTE, true, palette::BINDINGS),
+        table(tr::IN_COLUMNS, false, column_chooser::BINDINGS),
     ]
 }
 

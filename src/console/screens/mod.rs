@@ -1,8 +1,10 @@
 //! One module per screen, each with its own state, key declaration, update and view.
 
 pub mod activations;
+pub mod activations_table;
 pub mod audit;
 pub mod capacity;
+pub mod column_chooser;
 pub mod detail;
 pub mod keys;
 pub mod keytables;
@@ -39,6 +41,8 @@ pub struct Reply {
     pub history: Option<String>,
     /// A mirror-mode key (`O` outbox, `S` sync now).
     pub mirror_key: Option<outbox::MirrorKey>,
+    /// Open the column chooser for this screen's list.
+    pub columns: bool,
 }
 
 impl Reply {

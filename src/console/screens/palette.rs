@@ -178,7 +178,7 @@ pub struct Item {
 fn command_items(lang: Lang) -> Vec<Item> {
     vec![
         Item {
-            name: "act N".into(),
+            name: tr::ACT_TEMPLATE.get(lang).into(),
             text: tr::CMD_ACTIVATION.get(lang).into(),
             keys: String::new(),
             run: Run::Complete,

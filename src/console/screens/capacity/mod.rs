@@ -44,7 +44,7 @@ pub const BINDINGS: &[Binding<CapacityAction>] = &[
     bind("capacity.emergency", &[Char('e')], CapacityAction::Emergency, Tr::new("запросить экстренную лицензию", "request an emergency license"), Some(Tr::new("экстренная лицензия", "emergency license"))),
     bind("capacity.update", &[Char('u')], CapacityAction::Update, Tr::new("обновить лицензию (перечитать с портала)", "update the license (re-read from the portal)"), Some(Tr::new("обновить", "update"))),
     bind("capacity.organization", &[Char('o')], CapacityAction::CycleOrganization, Tr::new("следующая организация", "next organization"), Some(Tr::new("орг.", "org"))),
-    bind("capacity.palette", &[Char(':')], CapacityAction::Palette, Tr::new("команды: поиск действия, act N, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("capacity.palette", &[Char(':')], CapacityAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("capacity.help", &[Char('?')], CapacityAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("capacity.back", &[Char('q'), Esc], CapacityAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
 ];

@@ -115,7 +115,7 @@ pub const ONLINE_BINDINGS: &[Binding<KeysAction>] = &[
 #[rustfmt::skip]
 pub const REQUEST_BINDINGS: &[Binding<KeysAction>] = &[
     bind("keys.write_request", &[Enter, Ctrl('w')], KeysAction::WriteRequest, Tr::new("создать файловый запрос (в папку загрузок) и показать его", "write the request file (downloads folder) and show it"), Some(Tr::new("создать запрос", "write request"))),
-    bind("keys.copy_request", &[Ctrl('y')], KeysAction::Copy, Tr::new("скопировать текст запроса (OSC 52)", "copy the request text (OSC 52)"), Some(Tr::new("копировать", "copy"))),
+    bind("keys.copy_request", &[Ctrl('y')], KeysAction::Copy, Tr::new("скопировать текст запроса в буфер обмена", "copy the request text (OSC 52)"), Some(Tr::new("копировать", "copy"))),
     bind("keys.read_installation", &[Ctrl('o')], KeysAction::ReadFile, Tr::new("прочитать серийный номер и хэш из файла установки", "read serial and hash from the installation file"), None),
     NEXT, PREV, ONLINE, REQUEST, IMPORT, HELP, BACK,
 ];

@@ -56,7 +56,7 @@ pub const OFFER_BINDINGS: &[Binding<FlowAction>] = &[
 #[rustfmt::skip]
 pub const SERIALS_BINDINGS: &[Binding<FlowAction>] = &[
     bind("new_serials.precheck", &[F(5), Ctrl('p')], FlowAction::Precheck, Tr::new("проверить номера (ничего не меняет)", "precheck the serials (changes nothing)"), Some(Tr::new("проверить", "precheck"))),
-    bind("new_serials.import", &[Ctrl('o')], FlowAction::Import, Tr::new("импорт из файла .txt (путь)", "import a .txt file (path)"), Some(Tr::new("импорт .txt", "import .txt"))),
+    bind("new_serials.import", &[Ctrl('o')], FlowAction::Import, Tr::new("импорт из текстового файла (путь)", "import a .txt file (path)"), Some(Tr::new("импорт", "import .txt"))),
     bind("new_serials.sample", &[Ctrl('s')], FlowAction::Sample, Tr::new("скачать пример файла в папку загрузок", "save a sample file to the downloads folder"), Some(Tr::new("пример файла", "sample file"))),
     bind("new_serials.help", &[F(1)], FlowAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("new_serials.discard", &[F(8)], FlowAction::Discard, DISCARD_HELP, Some(Tr::new("отменить", "discard"))),
@@ -75,7 +75,7 @@ pub const PRECHECK_BINDINGS: &[Binding<FlowAction>] = &[
     bind("new_precheck.activate_all", &[Char('A')], FlowAction::ActivateAll, Tr::new("активировать всё (все проверенные)", "activate all checked rows"), Some(Tr::new("всё", "all"))),
     bind("new_precheck.delete_selected", &[Char('d'), Delete], FlowAction::DeleteSelected, Tr::new("удалить выбранные строки", "delete the selected rows"), Some(Tr::new("удалить", "delete"))),
     bind("new_precheck.delete_errors", &[Char('D')], FlowAction::DeleteErrors, Tr::new("удалить строки с ошибками", "delete all rows with errors"), Some(Tr::new("удалить ошибки", "delete errors"))),
-    bind("new_precheck.copy_serial", &[Char('y')], FlowAction::Copy, Tr::new("скопировать серийный номер (OSC 52)", "copy the serial number (OSC 52)"), None),
+    bind("new_precheck.copy_serial", &[Char('y')], FlowAction::Copy, Tr::new("скопировать серийный номер в буфер обмена", "copy the serial number (OSC 52)"), None),
     bind("new_precheck.retail", &[Char('R')], FlowAction::Retail, Tr::new("показать / скрыть рекомендуемую розничную цену", "show / hide the recommended retail price"), None),
     bind("new_precheck.help", &[Char('?')], FlowAction::Help, Tr::new("справка", "help"), None),
     bind("new_precheck.discard", &[F(8)], FlowAction::Discard, DISCARD_HELP, None),

@@ -7,12 +7,14 @@
 
 mod bind;
 mod bulk;
+mod table;
 mod view;
 
 pub use bind::{
     BIND_BINDINGS, BindDialog, EmailProblem, UNBIND_BINDINGS, UnbindConfirm, email_problem,
 };
 pub use bulk::{BULK_BINDINGS, BulkBind, BulkPhase, BulkResult, BulkRow, bulk_emails};
+pub use table::SeatColumn;
 pub use view::{ViewContext, table_area, view};
 
 use super::activations::next_in_cycle;
@@ -23,6 +25,7 @@ use crate::client::wire::{
     Page, ProductRef, Seat, SeatQuery, SeatSortKey, SeatStatus, SeatSummary, User,
 };
 use crate::console::app::{Command, RequestIds};
+use crate::console::columns::Columns;
 use crate::console::data::DataError;
 use crate::console::i18n::{self, Tr};
 use crate::console::keymap::Key::{
@@ -66,6 +69,8 @@ pub enum SeatsAction {
     PrevSuggestion,
     RunBulk,
     NextTarget,
+    /// Handled by the app: the column chooser.
+    Columns,
 }
 
 /// The seats list's keys, declared once: dispatch, hint line and help all read this.
@@ -79,21 +84,22 @@ pub const BINDINGS: &[Binding<SeatsAction>] = &[
     bind("seats.prev_page", &[Left, PageUp, Char('[')], SeatsAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
     bind("seats.first_page", &[Home, Char('<')], SeatsAction::FirstPage, Tr::new("первая страница", "first page"), None),
     bind("seats.last_page", &[End, Char('>')], SeatsAction::LastPage, Tr::new("последняя страница", "last page"), None),
-    bind("seats.bind", &[Char('b')], SeatsAction::Bind, Tr::new("привязать свободное место к пользователю (e-mail)", "bind a free seat to a user (e-mail)"), Some(Tr::new("привязать", "bind"))),
+    bind("seats.bind", &[Char('b')], SeatsAction::Bind, Tr::new("привязать свободное место к пользователю (по адресу эл. почты)", "bind a free seat to a user (e-mail)"), Some(Tr::new("привязать", "bind"))),
     bind("seats.unbind", &[Char('u')], SeatsAction::Unbind, Tr::new("отвязать место (с подтверждением)", "unbind the seat (asks first)"), Some(Tr::new("отвязать", "unbind"))),
-    bind("seats.bulk_bind", &[Char('B')], SeatsAction::BulkBind, Tr::new("массовая привязка: список e-mail к свободным местам продукта", "bulk bind: a list of e-mails to a product's free seats"), Some(Tr::new("массово", "bulk"))),
+    bind("seats.bulk_bind", &[Char('B')], SeatsAction::BulkBind, Tr::new("массовая привязка: список адресов эл. почты к свободным местам продукта", "bulk bind: a list of e-mails to a product's free seats"), Some(Tr::new("массово", "bulk"))),
     bind("seats.history", &[Char('h'), Enter], SeatsAction::History, Tr::new("история места (журнал изменений)", "the seat's history (audit log)"), Some(Tr::new("история", "history"))),
-    bind("seats.search", &[Char('/')], SeatsAction::Search, Tr::new("поиск по e-mail", "search by e-mail"), Some(Tr::new("поиск", "search"))),
+    bind("seats.search", &[Char('/')], SeatsAction::Search, Tr::new("поиск по адресу эл. почты", "search by e-mail"), Some(Tr::new("поиск", "search"))),
     bind("seats.filter_organization", &[Char('o')], SeatsAction::CycleOrganization, Tr::new("фильтр: организация", "filter: organization"), None),
     bind("seats.filter_product", &[Char('t')], SeatsAction::CycleProduct, Tr::new("фильтр: продукт", "filter: product"), None),
     bind("seats.filter_status", &[Char('s')], SeatsAction::CycleStatus, Tr::new("фильтр: статус места", "filter: seat status"), None),
     bind("seats.clear_filters", &[Char('x')], SeatsAction::ClearFilters, Tr::new("сбросить фильтры", "clear filters"), None),
     bind("seats.sort_id", &[Char('n')], SeatsAction::SortId, Tr::new("сортировка по № места (ещё раз — обратно)", "sort by seat No. (again: reverse)"), None),
     bind("seats.sort_until", &[Char('d')], SeatsAction::SortValidUntil, Tr::new("сортировка по дате окончания", "sort by end date"), None),
-    bind("seats.sort_email", &[Char('e')], SeatsAction::SortEmail, Tr::new("сортировка по e-mail", "sort by e-mail"), None),
+    bind("seats.sort_email", &[Char('e')], SeatsAction::SortEmail, Tr::new("сортировка по адресу эл. почты", "sort by e-mail"), None),
     bind("seats.page_size", &[Char('p')], SeatsAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
     bind("seats.refresh", &[Char('r')], SeatsAction::Refresh, Tr::new("обновить", "refresh"), None),
-    bind("seats.palette", &[Char(':')], SeatsAction::Palette, Tr::new("команды: поиск действия, act N, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("seats.palette", &[Char(':')], SeatsAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("seats.columns", &[Char('C')], SeatsAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
     bind("seats.help", &[Char('?')], SeatsAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("seats.back", &[Char('q'), Esc], SeatsAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
 ];
@@ -116,6 +122,8 @@ pub struct SeatsScreen {
     pub bind: Option<BindDialog>,
     pub unbind: Option<UnbindConfirm>,
     pub bulk: Option<BulkBind>,
+    /// The columns shown, in the user's order (remembered between runs).
+    pub columns: Columns<SeatColumn>,
 }
 
 impl SeatsScreen {
@@ -319,6 +327,12 @@ impl SeatsScreen {
             SeatsAction::Help => {
                 return Reply {
                     help: true,
+                    ..Reply::default()
+                };
+            }
+            SeatsAction::Columns => {
+                return Reply {
+                    columns: true,
                     ..Reply::default()
                 };
             }

@@ -2,21 +2,18 @@
 //! counter, and the open dialog on top.
 
 use super::{BulkPhase, BulkResult, SeatsScreen, email_problem};
-use crate::client::wire::{Organization, Seat, SeatSortKey, SeatStatus};
+use crate::client::wire::{Organization, SeatSortKey, SeatStatus};
 use crate::console::i18n::{self, seats as tr};
-use crate::console::screens::detail::urgency_marker;
 use crate::console::theme::Theme;
-use crate::console::widgets::{
-    centered, display_width, filter_bar, modal, render_scrolled_table, right, scroll_offset,
-};
-use crate::domain::{Lang, format_date, urgency};
-use crate::mirror::{OutboxAction, OutboxItem, OutboxState};
+use crate::console::widgets::{centered, display_width, filter_bar, modal};
+use crate::domain::Lang;
+use crate::mirror::OutboxItem;
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::Paragraph;
 
 pub struct ViewContext<'a> {
     pub lang: Lang,
@@ -25,19 +22,6 @@ pub struct ViewContext<'a> {
     pub organizations: &'a [Organization],
     /// Mirror mode: writes waiting in the outbox (a queued bind/unbind marks its row).
     pub outbox: &'a [OutboxItem],
-}
-
-/// The queued bind (`Some(email)`) or unbind (`None`) of this seat, the latest first.
-fn queued_change(outbox: &[OutboxItem], seat: i64) -> Option<Option<&str>> {
-    outbox
-        .iter()
-        .rev()
-        .filter(|item| item.state == OutboxState::Pending)
-        .find_map(|item| match &item.action {
-            OutboxAction::Bind { seat: s, email } if *s == seat => Some(Some(email.as_str())),
-            OutboxAction::Unbind { seat: s } if *s == seat => Some(None),
-            _ => None,
-        })
 }
 
 pub fn status_style(theme: &Theme, status: SeatStatus) -> Style {
@@ -183,7 +167,7 @@ pub fn view(
         ])),
         counter,
     );
-    let row_cursor = draw_table(screen, ctx, frame, table_area);
+    let row_cursor = super::table::draw_table(screen, ctx, frame, table_area);
 
     if let Some(confirm) = &screen.unbind {
         let question = tr::unbind_question(lang, confirm.seat, &confirm.email);
@@ -212,116 +196,6 @@ pub fn view(
         return draw_bulk(screen, ctx, frame, area);
     }
     if editing { input_cursor } else { row_cursor }
-}
-
-const W_ID: u16 = 7;
-const W_PRODUCT: u16 = 12;
-const W_STATUS: u16 = 9;
-const W_FROM: u16 = 11;
-const W_UNTIL: u16 = 12;
-
-fn draw_table(
-    screen: &SeatsScreen,
-    ctx: &ViewContext,
-    frame: &mut Frame,
-    area: Rect,
-) -> Option<Position> {
-    let lang = ctx.lang;
-    let theme = ctx.theme;
-    let email_width = area
-        .width
-        .saturating_sub(W_ID + W_PRODUCT + W_STATUS + W_FROM + W_UNTIL + 5)
-        .max(6);
-    let widths = [
-        Constraint::Length(W_ID),
-        Constraint::Length(W_PRODUCT),
-        Constraint::Length(W_STATUS),
-        Constraint::Length(email_width),
-        Constraint::Length(W_FROM),
-        Constraint::Length(W_UNTIL),
-    ];
-    let header = Row::new(vec![
-        Cell::from(
-            Line::from(theme.glyphs.text(tr::COL_SEAT.get(lang))).alignment(Alignment::Right),
-        ),
-        Cell::from(theme.glyphs.text(tr::COL_PRODUCT.get(lang))),
-        Cell::from(theme.glyphs.text(i18n::COL_STATUS.get(lang))),
-        Cell::from(theme.glyphs.text(tr::COL_EMAIL.get(lang))),
-        Cell::from(theme.glyphs.text(tr::COL_FROM.get(lang))),
-        Cell::from(theme.glyphs.text(tr::COL_UNTIL.get(lang))),
-    ])
-    .style(theme.header);
-    let rows = screen.rows();
-    let visible = usize::from(area.height.saturating_sub(1));
-    if rows.is_empty() || visible == 0 {
-        frame.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
-        if screen.page.is_some() && !screen.loading() && area.height > 2 {
-            frame.render_widget(
-                Paragraph::new(theme.glyphs.text(tr::NO_SEATS.get(lang)))
-                    .style(theme.muted)
-                    .alignment(Alignment::Center),
-                Rect::new(area.x, area.y + 2, area.width, 1),
-            );
-        }
-        return None;
-    }
-    let selected = screen.selected.min(rows.len() - 1);
-    let offset = scroll_offset(selected, visible);
-    let body: Vec<Row> = rows.iter().map(|s| seat_row(s, ctx, email_width)).collect();
-    let table = Table::new(body, widths)
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(theme.selection);
-    Some(render_scrolled_table(
-        frame, table, area, selected, offset, 1,
-    ))
-}
-
-fn seat_row(s: &Seat, ctx: &ViewContext, email_width: u16) -> Row<'static> {
-    let theme = ctx.theme;
-    let u = urgency(Some(s.valid_until), ctx.today);
-    let queued = queued_change(ctx.outbox, s.id);
-    let (status_text, status_style_now) = match queued {
-        Some(_) => (
-            i18n::sync::PENDING_MARK.get(ctx.lang),
-            theme.status_in_progress,
-        ),
-        None => (
-            tr::status(ctx.lang, s.status),
-            status_style(theme, s.status),
-        ),
-    };
-    let email = match queued {
-        Some(Some(email)) => format!("{} {email}", theme.glyphs.right),
-        Some(None) => format!(
-            "{} {}",
-            theme.glyphs.cross,
-            s.email.as_deref().unwrap_or("—")
-        ),
-        None => s.email.clone().unwrap_or_else(|| "—".to_string()),
-    };
-    Row::new(vec![
-        right(s.id.to_string()),
-        Cell::from(
-            theme
-                .glyphs
-                .truncate(&s.product.name, usize::from(W_PRODUCT)),
-        ),
-        Cell::from(Span::styled(
-            theme.glyphs.text(status_text).into_owned(),
-            status_style_now,
-        )),
-        Cell::from(theme.glyphs.truncate(&email, usize::from(email_width))),
-        Cell::from(format_date(s.valid_from)),
-        Cell::from(Span::styled(
-            format!(
-                "{}{}",
-                theme.glyphs.text(urgency_marker(u)),
-                format_date(s.valid_until)
-            ),
-            theme.urgency(u),
-        )),
-    ])
 }
 
 fn draw_bind(

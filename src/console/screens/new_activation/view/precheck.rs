@@ -28,6 +28,7 @@ pub(super) fn view_precheck(
     area: Rect,
 ) -> Option<Position> {
     let (lang, theme) = (ctx.lang, ctx.theme);
+    let g = theme.glyphs;
     if area.height < 4 {
         return None;
     }
@@ -57,21 +58,21 @@ pub(super) fn view_precheck(
         Constraint::Length(W_NEW),
     ];
     let mut header = vec![
-        Cell::from(i18n::COL_SEL.get(lang)),
-        Cell::from(i18n::COL_SERIAL.get(lang)),
-        Cell::from(i18n::COL_MODEL.get(lang)),
-        Cell::from(i18n::COL_CURRENT_SHORT.get(lang)),
-        Cell::from(i18n::COL_NEW_SHORT.get(lang)),
+        Cell::from(g.text(i18n::COL_SEL.get(lang)).into_owned()),
+        Cell::from(g.text(i18n::COL_SERIAL.get(lang)).into_owned()),
+        Cell::from(g.text(i18n::COL_MODEL.get(lang)).into_owned()),
+        Cell::from(g.text(i18n::COL_CURRENT_SHORT.get(lang)).into_owned()),
+        Cell::from(g.text(i18n::COL_NEW_SHORT.get(lang)).into_owned()),
     ];
     if show_vendor {
         widths.push(Constraint::Length(W_VENDOR));
-        header.push(Cell::from(i18n::COL_VENDOR.get(lang)));
+        header.push(Cell::from(g.text(i18n::COL_VENDOR.get(lang)).into_owned()));
     }
     widths.push(Constraint::Length(W_PRICE));
-    header.push(right(i18n::COL_YOUR_PRICE.get(lang).to_string()));
+    header.push(right(g.text(i18n::COL_YOUR_PRICE.get(lang)).into_owned()));
     if flow.show_retail {
         widths.push(Constraint::Length(W_RETAIL));
-        header.push(right(i18n::COL_RETAIL.get(lang).to_string()));
+        header.push(right(g.text(i18n::COL_RETAIL.get(lang)).into_owned()));
     }
     let header = Row::new(header).style(theme.header);
 
@@ -86,10 +87,10 @@ pub(super) fn view_precheck(
                 let u = urgency(r.current_until, ctx.today);
                 let current = match r.current_until {
                     Some(date) => Span::styled(
-                        format!("{}{}", urgency_marker(u), format_date(date)),
+                        format!("{}{}", g.text(urgency_marker(u)), format_date(date)),
                         theme.urgency(u),
                     ),
-                    None => Span::styled("—", theme.muted),
+                    None => Span::styled(g.dash, theme.muted),
                 };
                 cells.push(Cell::from(theme.glyphs.truncate(
                     r.model.as_deref().unwrap_or("—"),
@@ -104,12 +105,12 @@ pub(super) fn view_precheck(
                     ));
                 }
                 cells.push(right(
-                    r.price.map(|p| format_rub(p, false)).unwrap_or_default(),
+                    r.price.map(|p| format_rub(p, g.ascii)).unwrap_or_default(),
                 ));
                 if flow.show_retail {
                     cells.push(right(
                         r.retail_price
-                            .map(|p| format_rub(p, false))
+                            .map(|p| format_rub(p, g.ascii))
                             .unwrap_or_default(),
                     ));
                 }
@@ -189,7 +190,7 @@ pub(super) fn view_precheck(
                     text.push_str(&format!(
                         " · {} {}",
                         i18n::RETAIL_PRICE.get(lang),
-                        format_rub(retail, false)
+                        format_rub(retail, g.ascii)
                     ));
                 }
                 (text, theme.muted)

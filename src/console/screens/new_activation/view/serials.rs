@@ -7,7 +7,7 @@ use crate::console::screens::new_activation::NewActivation;
 use crate::console::widgets::display_width;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 /// Error lines shown under the text area at most.
@@ -58,7 +58,7 @@ pub(super) fn view_serials(
             } else {
                 (i18n::format_errors_count(lang, errors.len()), theme.error)
             };
-            let text = Line::from(vec![
+            let text = theme.glyphs.line(vec![
                 Span::raw(count),
                 Span::styled(" · ", theme.muted),
                 Span::styled(status, style),
