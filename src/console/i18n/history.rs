@@ -56,7 +56,7 @@ pub fn object(lang: Lang, object: &str) -> String {
 pub fn field(lang: Lang, key: &str) -> String {
     let tr = match key {
         "status" => Tr::new("статус", "status"),
-        "email" => Tr::new("эл. почта", "e-mail"),
+        "email" => Tr::new("e-mail", "e-mail"),
         "error" => Tr::new("ошибка", "error"),
         "completed_at" => Tr::new("выполнена", "completed"),
         "created_at" => Tr::new("создана", "created"),

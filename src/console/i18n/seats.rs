@@ -12,10 +12,10 @@ pub const COL_EMAIL: Tr = Tr::new("Привязана к пользовател�
 pub const COL_FROM: Tr = Tr::new("Действует с", "Valid from");
 pub const COL_UNTIL: Tr = Tr::new("Действует до", "Valid until");
 pub const FILTER_PRODUCT: Tr = Tr::new("Продукт", "Product");
-pub const FILTER_EMAIL: Tr = Tr::new("Эл. почта", "E-mail");
+pub const FILTER_EMAIL: Tr = Tr::new("E-mail", "E-mail");
 pub const SORT_ID: Tr = Tr::new("№", "No.");
 pub const SORT_UNTIL: Tr = Tr::new("до", "until");
-pub const SORT_EMAIL: Tr = Tr::new("почта", "e-mail");
+pub const SORT_EMAIL: Tr = Tr::new("e-mail", "e-mail");
 pub const NO_SEATS: Tr = Tr::new("Мест не найдено", "No seats found");
 pub const NO_SUMMARY: Tr = Tr::new("Сводка по местам загружается…", "Loading the seat summary…");
 
@@ -61,10 +61,10 @@ pub fn bind_seat_line(lang: Lang, product: &str, until: NaiveDate) -> String {
     }
 }
 
-pub const BIND_EMAIL_LABEL: Tr = Tr::new("Эл. почта пользователя:", "User's e-mail:");
+pub const BIND_EMAIL_LABEL: Tr = Tr::new("E-mail пользователя:", "User's e-mail:");
 pub const EMAIL_OK: Tr = Tr::new("адрес записан верно", "the address looks right");
 pub const EMAIL_HINT: Tr = Tr::new(
-    "введите адрес эл. почты зарегистрированного пользователя",
+    "введите e-mail зарегистрированного пользователя",
     "type the e-mail of a registered user",
 );
 pub const BIND_KEYS: Tr = Tr::new(
@@ -74,7 +74,7 @@ pub const BIND_KEYS: Tr = Tr::new(
 
 pub fn email_problem(lang: Lang, problem: EmailProblem) -> &'static str {
     match problem {
-        EmailProblem::Empty => Tr::new("адрес не указан", "no e-mail given"),
+        EmailProblem::Empty => Tr::new("e-mail не указан", "no e-mail given"),
         EmailProblem::Spaces => Tr::new(
             "в адресе не должно быть пробелов",
             "no spaces in an address",
@@ -121,9 +121,9 @@ pub const UNBIND_KEYS: Tr = Tr::new(
 );
 
 pub const BULK_TITLE: Tr = Tr::new("Массовая привязка", "Bulk bind");
-pub const BULK_INPUT_TITLE: Tr = Tr::new("Адреса эл. почты пользователей", "Users' e-mails");
+pub const BULK_INPUT_TITLE: Tr = Tr::new("E-mail пользователей", "Users' e-mails");
 pub const BULK_PLACEHOLDER: Tr = Tr::new(
-    "Вставьте адреса эл. почты: по одному в строке, строки с # пропускаются",
+    "Вставьте e-mail: по одному в строке, строки с # пропускаются",
     "Paste e-mails: one per line, lines starting with # are skipped",
 );
 pub const BULK_KEYS: Tr = Tr::new(
@@ -136,7 +136,7 @@ pub const BULK_NO_PRODUCT: Tr = Tr::new(
     "No product with seats: the summary has not arrived",
 );
 pub const BULK_EMPTY: Tr = Tr::new(
-    "Список пуст: вставьте адреса эл. почты, по одному в строке",
+    "Список пуст: вставьте e-mail, по одному в строке",
     "The list is empty: paste e-mails, one per line",
 );
 pub const BULK_WAITING: Tr = Tr::new("ожидает…", "waiting…");

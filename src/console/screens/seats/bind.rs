@@ -15,7 +15,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// In the e-mail input letters type text: only these keys act.
 #[rustfmt::skip]
 pub const BIND_BINDINGS: &[Binding<SeatsAction>] = &[
-    bind("bind.confirm", &[Enter], SeatsAction::Confirm, Tr::new("привязать место к этому адресу", "bind the seat to this e-mail"), Some(Tr::new("привязать", "bind"))),
+    bind("bind.confirm", &[Enter], SeatsAction::Confirm, Tr::new("привязать место к этому e-mail", "bind the seat to this e-mail"), Some(Tr::new("привязать", "bind"))),
     bind("bind.next_suggestion", &[Tab, Down], SeatsAction::NextSuggestion, Tr::new("следующая подсказка", "next suggestion"), Some(Tr::new("подсказка", "suggestion"))),
     bind("bind.prev_suggestion", &[BackTab, Up], SeatsAction::PrevSuggestion, Tr::new("предыдущая подсказка", "previous suggestion"), None),
     bind("bind.cancel", &[Esc], SeatsAction::Close, Tr::new("отмена", "cancel"), Some(Tr::new("отмена", "cancel"))),
