@@ -99,6 +99,38 @@ fn main() -> anyhow::Result<()> {
             (up + down) as f64 / 1_048_576.0
         );
 
+        // Where the time goes: the feed alone (portal + wire + JSON decoding), then
+        // writing the same pages into an empty mirror.
+        let t = Instant::now();
+        let mut pages = Vec::new();
+        let mut since = 0;
+        loop {
+            let page = client
+                .changes(since, licadm::client::feed::FEED_MAX_LIMIT)
+                .await?;
+            since = page.cursor;
+            let more = page.more;
+            pages.push(page);
+            if !more {
+                break;
+            }
+        }
+        let fetching = t.elapsed();
+        let scratch = tempfile::tempdir()?;
+        let empty = Mirror::open(&scratch.path().join("m.sqlite"))?;
+        let t = Instant::now();
+        for page in &pages {
+            empty.apply_page(page, chrono::Utc::now())?;
+        }
+        let writing = t.elapsed();
+        println!(
+            "  of which: fetching the {} pages {:.2} s, writing them {:.2} s (they overlap in a sync)",
+            pages.len(),
+            fetching.as_secs_f64(),
+            writing.as_secs_f64()
+        );
+        drop(pages);
+
         // The plain list endpoint over the same activations (pages of 100, no lines).
         let list_proxy = proxy::CuttingProxy::start(upstream.clone(), i64::MAX).await;
         let list_client = ApiClient::new(&list_proxy.url, &token)?;

@@ -24,6 +24,21 @@ const ORANGEUCE: &str = "orangeuce";
 
 fn quiet(_: licadm::mirror::sync::SyncProgress) {}
 
+/// The secondary indexes of the tables a full sync loads in bulk.
+fn indexes(db: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    let mut stmt = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+               AND tbl_name IN ('activations', 'activation_lines', 'seats') ORDER BY name",
+        )
+        .expect("prepare");
+    stmt.query_map([], |row| row.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("names")
+}
+
 fn new_mirror(dir: &tempfile::TempDir) -> Mirror {
     Mirror::open(&dir.path().join("mirror.sqlite")).expect("mirror opens")
 }
@@ -165,6 +180,12 @@ async fn a_synced_mirror_answers_every_list_as_the_portal_does() {
     assert!(report.counts.activations >= 420, "{:?}", report.counts);
     assert!(mirror.state().expect("state").complete);
     assert_mirror_matches(&admin, &mirror).await;
+    // The full sync loaded without secondary indexes and built them all at the end.
+    assert_eq!(
+        indexes(&dir.path().join("mirror.sqlite")),
+        indexes(&portal.db),
+        "the mirror has every index of the portal's list tables"
+    );
 
     // A scoped token's mirror holds its organization only.
     let token = portal.token(Role::Viewer, &[2], "viewer@2");
@@ -445,6 +466,11 @@ async fn a_link_that_drops_mid_response_leaves_the_mirror_consistent() {
             .await
             .expect("sync after the link heals");
         assert_mirror_matches(&admin, &mirror).await;
+        assert_eq!(
+            indexes(&dir.path().join("mirror.sqlite")),
+            indexes(&portal.db),
+            "budget {budget}: indexes rebuilt after the resumed full sync"
+        );
     }
 }
 

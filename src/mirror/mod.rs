@@ -108,6 +108,18 @@ impl Mirror {
         let conn = replica.connection();
         conn.execute_batch(MIRROR_SCHEMA)?;
         outbox::create_table(conn)?;
+        // A complete mirror reads through its indexes; if a full sync was cut short
+        // after the data was complete (it cannot be otherwise), build them now.
+        let complete: bool = conn.query_row(
+            "SELECT complete FROM mirror_state WHERE id = 1",
+            [],
+            |row| row.get(0),
+        )?;
+        if complete {
+            let tx = conn.transaction()?;
+            Replica::restore_indexes(&tx)?;
+            tx.commit()?;
+        }
         Ok(Mirror {
             replica: Arc::new(Mutex::new(replica)),
             path: path.to_path_buf(),
@@ -195,7 +207,15 @@ impl Mirror {
         if replaced {
             Replica::clear(&tx)?;
         }
+        // No epoch held: the replica is empty and this is the first page of a full
+        // sync — load it without the secondary indexes and build them once at the end.
+        if held.is_none() || replaced {
+            Replica::suspend_indexes(&tx)?;
+        }
         Replica::apply(&tx, &feed.changes)?;
+        if !feed.more {
+            Replica::restore_indexes(&tx)?;
+        }
         let synced_at = (!feed.more).then(|| now.to_rfc3339_opts(SecondsFormat::Secs, true));
         tx.execute(
             "UPDATE mirror_state SET epoch = ?, cursor = ?,

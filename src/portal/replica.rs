@@ -86,6 +86,18 @@ impl Replica {
         Ok(())
     }
 
+    /// Before a full sync into an empty replica: drop the bulk tables' secondary
+    /// indexes (kept in the file, so they come back even after a crash).
+    pub fn suspend_indexes(tx: &Transaction<'_>) -> Result<(), ReplicaError> {
+        apply::suspend_indexes(tx)?;
+        Ok(())
+    }
+
+    /// After the last page of a full sync: build the suspended indexes again.
+    pub fn restore_indexes(tx: &Transaction<'_>) -> Result<bool, ReplicaError> {
+        Ok(apply::restore_indexes(tx)?)
+    }
+
     /// Empties every mirrored table, inside the caller's transaction.
     pub fn clear(tx: &Transaction<'_>) -> Result<(), ReplicaError> {
         apply::clear(tx)?;
