@@ -259,7 +259,13 @@ fn a_failed_precheck_keeps_the_text() {
         flow(&state).input.text(),
         SERIALS_TEXT.trim_end_matches('\n').to_string() + "\n"
     );
-    assert!(state.last_error.is_some());
+    // Offline, the console says plainly that this step needs the portal.
+    let error = state.last_error.clone().unwrap_or_default();
+    assert!(
+        error.contains("проверка номеров требует связи с порталом"),
+        "{error}"
+    );
+    assert!(error.contains("список сохранён"), "{error}");
 }
 
 #[test]
