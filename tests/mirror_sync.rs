@@ -545,3 +545,31 @@ async fn a_queued_bind_whose_answer_was_lost_is_sent_again_and_applied_once() {
         .count();
     assert_eq!(binds, 1, "applied exactly once: {:?}", history.items);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_that_sees_another_organization_gets_a_full_sync() {
+    let portal = TestPortal::start().await;
+    let token = portal.token(Role::Viewer, &[2], "scope-change@test");
+    let client = portal.client(&token);
+    let dir = tempfile::tempdir().expect("dir");
+    let mirror = new_mirror(&dir);
+    sync_once(&client, &mirror, &quiet).await.expect("full sync");
+    let only_two = ActivationQuery {
+        organization: Some(1),
+        ..ActivationQuery::default()
+    };
+    assert!(mirror.activations(&only_two).is_err(), "org 1 is not in scope");
+
+    // The operator lets the token see organization 1 too.
+    let conn = rusqlite::Connection::open(&portal.db).expect("portal store");
+    conn.execute(
+        "INSERT INTO token_organizations (token_id, organization_id)
+         SELECT id, 1 FROM tokens WHERE label = 'scope-change@test'",
+        [],
+    )
+    .expect("widen the scope");
+    let report = sync_once(&client, &mirror, &quiet).await.expect("sync");
+    assert!(report.full, "a changed scope starts over: {report:?}");
+    assert_mirror_matches(&client, &mirror).await;
+    assert!(mirror.activations(&only_two).expect("org 1 now").total > 0);
+}

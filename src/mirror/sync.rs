@@ -5,8 +5,10 @@
 use super::outbox::{OutboxAction, OutboxItem, OutboxState};
 use super::{ChangeCounts, Mirror, MirrorError};
 use crate::client::feed::{CURSOR_GONE_CODE, FEED_MAX_LIMIT};
+use crate::client::wire::Me;
 use crate::client::{ApiClient, ClientError};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -73,7 +75,20 @@ pub async fn sync_in_pages(
     let _only_one = mirror.sync_lock.lock().await;
     let flush = flush_locked(client, mirror, None).await?;
     let me = client.me().await?;
-    mirror.run(move |m| m.save_me(&me)).await?;
+    mirror
+        .run(move |m| {
+            // The token now sees other organizations than the mirror was filled for:
+            // objects of a new one are older than the cursor and would never come as a
+            // delta, and those of a lost one must not stay readable. Start over.
+            let held = m.state()?.me;
+            let scope =
+                |me: &Me| -> BTreeSet<i64> { me.organizations.iter().map(|o| o.id).collect() };
+            if held.is_some_and(|held| scope(&held) != scope(&me)) {
+                m.reset()?;
+            }
+            m.save_me(&me)
+        })
+        .await?;
     let (counts, full, cursor) = pull_locked(client, mirror, page_size, progress).await?;
     Ok(SyncReport {
         at: Utc::now(),
