@@ -196,3 +196,37 @@ fn the_first_sync_shows_its_progress() {
     assert!(!line.contains("первая синхронизация"), "{line}");
     assert!(line.contains("в сети"), "{line}");
 }
+
+#[test]
+fn a_queued_activation_closes_the_flow_and_is_counted_under_the_list() {
+    let mut state = mirrored(loaded_state(Lang::Ru));
+    update(&mut state, ch('a'));
+    assert!(state.new_activation.is_some(), "the flow is open");
+    let item = OutboxItem {
+        id: 7,
+        created_at: utc(2026, 11, 24, 9),
+        action: OutboxAction::Activate {
+            organization: 2,
+            serials: vec!["0239110138900130".into(), "0239110138900131".into()],
+        },
+        idempotency_key: "key-7".into(),
+        state: OutboxState::Pending,
+        attempts: 1,
+        message: None,
+    };
+    let commands = update(&mut state, Msg::WriteQueued(item.clone()));
+    assert!(commands.contains(&Command::FetchOutbox), "{commands:?}");
+    assert!(
+        state.new_activation.is_none(),
+        "the flow is done: the list is queued"
+    );
+    let notice = state.notice.clone().unwrap_or_default();
+    assert!(notice.contains("активация 2 серийных номеров"), "{notice}");
+    update(&mut state, Msg::OutboxLoaded(Ok(vec![item])));
+    let (lines, _) = render(&state, 100, 30);
+    let screen = screen_text(&lines);
+    assert!(
+        screen.contains("в очереди на отправку: активаций 1 (серийных номеров 2)"),
+        "{screen}"
+    );
+}

@@ -553,12 +553,17 @@ async fn a_token_that_sees_another_organization_gets_a_full_sync() {
     let client = portal.client(&token);
     let dir = tempfile::tempdir().expect("dir");
     let mirror = new_mirror(&dir);
-    sync_once(&client, &mirror, &quiet).await.expect("full sync");
+    sync_once(&client, &mirror, &quiet)
+        .await
+        .expect("full sync");
     let only_two = ActivationQuery {
         organization: Some(1),
         ..ActivationQuery::default()
     };
-    assert!(mirror.activations(&only_two).is_err(), "org 1 is not in scope");
+    assert!(
+        mirror.activations(&only_two).is_err(),
+        "org 1 is not in scope"
+    );
 
     // The operator lets the token see organization 1 too.
     let conn = rusqlite::Connection::open(&portal.db).expect("portal store");

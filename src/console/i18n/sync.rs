@@ -115,6 +115,16 @@ pub fn sent(lang: Lang, count: u32) -> String {
     }
 }
 
+/// Under the activations list: creations waiting in the outbox (no number yet).
+pub fn queued_activations(lang: Lang, lists: usize, serials: usize) -> String {
+    match lang {
+        Lang::Ru => {
+            format!("в очереди на отправку: активаций {lists} (серийных номеров {serials})")
+        }
+        Lang::En => format!("queued to send: {lists} activation(s) ({serials} serial numbers)"),
+    }
+}
+
 pub const PRECHECK_OFFLINE: Tr = Tr::new(
     "проверка номеров требует связи с порталом; список сохранён — повторите, когда связь вернётся",
     "the precheck needs the portal; your list is kept — try again when the link returns",

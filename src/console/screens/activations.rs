@@ -15,7 +15,7 @@ use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::filter_bar;
 use crate::domain::{ActivationStatus, Lang, Vendor};
-use crate::mirror::OutboxItem;
+use crate::mirror::{OutboxAction, OutboxItem, OutboxState};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -461,6 +461,26 @@ pub fn view(
         counter_spans.push(Span::styled(
             format!(" · {}", i18n::HIGHLIGHT_LEGEND.get(lang)),
             theme.accent,
+        ));
+    }
+    // Activations queued offline have no number yet: they are counted here until the
+    // portal creates them and they arrive as rows.
+    let queued: Vec<usize> = ctx
+        .outbox
+        .iter()
+        .filter(|item| item.state == OutboxState::Pending)
+        .filter_map(|item| match &item.action {
+            OutboxAction::Activate { serials, .. } => Some(serials.len()),
+            _ => None,
+        })
+        .collect();
+    if !queued.is_empty() {
+        counter_spans.push(Span::styled(
+            format!(
+                " · {}",
+                i18n::sync::queued_activations(lang, queued.len(), queued.iter().sum())
+            ),
+            theme.status_in_progress,
         ));
     }
     frame.render_widget(Paragraph::new(theme.glyphs.line(counter_spans)), counter);
