@@ -230,3 +230,36 @@ fn a_queued_activation_closes_the_flow_and_is_counted_under_the_list() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_queued_emergency_request_closes_the_modal_and_shows_on_the_product() {
+    let mut state = mirrored(capacity_state(Lang::Ru));
+    update(&mut state, ch('e'));
+    update(&mut state, key(KeyCode::Enter));
+    let commands = update(&mut state, key(KeyCode::Enter));
+    let request = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::RequestEmergency(request) => Some(request.clone()),
+            _ => None,
+        })
+        .expect("the request is sent");
+    let item = OutboxItem {
+        id: 9,
+        created_at: utc(2026, 11, 24, 9),
+        action: OutboxAction::Emergency { request },
+        idempotency_key: "key-9".into(),
+        state: OutboxState::Pending,
+        attempts: 1,
+        message: None,
+    };
+    update(&mut state, Msg::WriteQueued(item.clone()));
+    assert!(state.capacity.emergency.is_none(), "the modal closed");
+    update(&mut state, Msg::OutboxLoaded(Ok(vec![item])));
+    let (lines, _) = render(&state, 100, 30);
+    let screen = screen_text(&lines);
+    assert!(
+        screen.contains("запрос экстренной лицензии в очереди"),
+        "{screen}"
+    );
+}

@@ -79,6 +79,7 @@ pub fn view(state: &State, frame: &mut Frame) {
                 theme,
                 today: state.today,
                 organizations: &state.organizations,
+                outbox: &state.outbox,
             };
             capacity::view(&state.capacity, &ctx, frame, body)
         }

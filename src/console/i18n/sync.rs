@@ -125,6 +125,11 @@ pub fn queued_activations(lang: Lang, lists: usize, serials: usize) -> String {
     }
 }
 
+pub const EMERGENCY_QUEUED: Tr = Tr::new(
+    "запрос экстренной лицензии в очереди: будет отправлен при восстановлении связи",
+    "the emergency license request is queued: it is sent when the link returns",
+);
+
 pub const PRECHECK_OFFLINE: Tr = Tr::new(
     "проверка номеров требует связи с порталом; список сохранён — повторите, когда связь вернётся",
     "the precheck needs the portal; your list is kept — try again when the link returns",

@@ -18,6 +18,8 @@ pub struct ViewContext<'a> {
     pub theme: &'a Theme,
     pub today: NaiveDate,
     pub organizations: &'a [Organization],
+    /// Mirror mode: writes waiting in the outbox (a queued emergency request shows).
+    pub outbox: &'a [crate::mirror::OutboxItem],
 }
 
 /// The panel's text lines (without the gauges), as a test or a screen reader reads them.
@@ -255,6 +257,21 @@ pub fn view(
             theme.muted
         };
         put(frame, line, style, &mut y);
+    }
+    let organization = screen.info.as_ref().map(|i| i.organization.id);
+    let queued = ctx.outbox.iter().any(|item| {
+        item.state == crate::mirror::OutboxState::Pending
+            && matches!(&item.action, crate::mirror::OutboxAction::Emergency { request }
+                if Some(request.organization) == organization
+                    && request.product == product.product.id)
+    });
+    if queued {
+        put(
+            frame,
+            crate::console::i18n::sync::EMERGENCY_QUEUED.get(lang),
+            theme.status_in_progress,
+            &mut y,
+        );
     }
     if let Some(m) = &screen.emergency {
         draw_modal(m, &product.product.name, lang, theme, frame, area);
