@@ -578,3 +578,31 @@ async fn a_token_that_sees_another_organization_gets_a_full_sync() {
     assert_mirror_matches(&client, &mirror).await;
     assert!(mirror.activations(&only_two).expect("org 1 now").total > 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replaced_portal_store_is_mirrored_afresh() {
+    let first = TestPortal::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mirror = new_mirror(&dir);
+    sync_once(&first.admin(), &mirror, &quiet)
+        .await
+        .expect("full sync");
+
+    // The same address now serves another store (restored, re-created): its history
+    // reaches past our cursor, so no 410 — only its epoch tells.
+    let second = TestPortal::start().await;
+    let facts = second.facts();
+    let admin = second.admin();
+    for (seat, email) in facts
+        .free(1, ORANGEUCE)
+        .iter()
+        .zip(facts.without_seat(1, ORANGEUCE))
+        .take(3)
+    {
+        admin.bind_seat(*seat, email, None).await.expect("bind");
+    }
+    let report = sync_once(&admin, &mirror, &quiet).await.expect("sync");
+    assert!(report.full, "another store means a full sync: {report:?}");
+    assert!(report.counts.activations >= 420, "{:?}", report.counts);
+    assert_mirror_matches(&admin, &mirror).await;
+}

@@ -203,13 +203,24 @@ impl Mirror {
             })
             .optional()?
             .flatten();
-        let replaced = held.as_deref().is_some_and(|epoch| epoch != feed.epoch);
-        if replaced {
+        if held.as_deref().is_some_and(|epoch| epoch != feed.epoch) {
+            // Another store answered (replaced or restored): this page is relative to
+            // a cursor of the old one, so it is dropped with everything mirrored, and
+            // the caller starts a full sync.
             Replica::clear(&tx)?;
+            tx.execute(
+                "UPDATE mirror_state SET epoch = NULL, cursor = 0, complete = 0 WHERE id = 1",
+                [],
+            )?;
+            tx.commit()?;
+            return Ok(ApplyOutcome {
+                replaced: true,
+                counts: ChangeCounts::default(),
+            });
         }
         // No epoch held: the replica is empty and this is the first page of a full
         // sync — load it without the secondary indexes and build them once at the end.
-        if held.is_none() || replaced {
+        if held.is_none() {
             Replica::suspend_indexes(&tx)?;
         }
         Replica::apply(&tx, &feed.changes)?;
@@ -225,7 +236,7 @@ impl Mirror {
         )?;
         tx.commit()?;
         Ok(ApplyOutcome {
-            replaced,
+            replaced: false,
             counts: ChangeCounts::of(&feed.changes),
         })
     }
@@ -310,7 +321,8 @@ impl Mirror {
 /// What one applied page did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApplyOutcome {
-    /// The data came from another store than before and was replaced.
+    /// The page came from another store than the data held: nothing of it was
+    /// applied, the mirror was emptied, and a full sync must follow.
     pub replaced: bool,
     pub counts: ChangeCounts,
 }

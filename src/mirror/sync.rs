@@ -145,7 +145,23 @@ async fn pull_locked(
                 return Err(e.into());
             }
         };
-        full |= outcome.replaced;
+        if outcome.replaced {
+            if let Some(prefetch) = prefetch {
+                prefetch.abort();
+            }
+            if restarted {
+                return Err(MirrorError::Task(
+                    "the portal's store changed twice during one sync".into(),
+                )
+                .into());
+            }
+            // The portal's store was replaced: start over from nothing.
+            restarted = true;
+            full = true;
+            counts = ChangeCounts::default();
+            next = fetch(client, 0, page_size);
+            continue;
+        }
         counts.add(outcome.counts);
         progress(SyncProgress {
             full,
