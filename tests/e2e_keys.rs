@@ -40,7 +40,11 @@ fn config_overrides_move_keys_and_a_broken_entry_is_reported() {
     )
     .unwrap();
     let (_portal, mut console) = start(Some(&path), &["--no-mirror"]);
-    let screen = console.wait_for("the list", WAIT, |s| s.contains("Page 1 of"));
+    // A whole frame: the status line (last row) is drawn after the list, and a read
+    // can land between the two.
+    let screen = console.wait_for("the list", WAIT, |s| {
+        s.contains("Page 1 of") && s.lines().last().is_some_and(|l| !l.trim().is_empty())
+    });
     assert!(
         screen.contains("config.toml:3: [keys] \"list.refresh\""),
         "the status line names file, line and key:\n{screen}"

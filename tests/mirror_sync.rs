@@ -24,6 +24,20 @@ const ORANGEUCE: &str = "orangeuce";
 
 fn quiet(_: licadm::mirror::sync::SyncProgress) {}
 
+/// The portal's audit of `seat` holds exactly one bind.
+async fn assert_bound_once(admin: &ApiClient, seat: i64) {
+    let history = admin
+        .audit(&format!("seat:{seat}"), 1, 50)
+        .await
+        .expect("audit");
+    let binds = history
+        .items
+        .iter()
+        .filter(|e| e.action == "seat.bound")
+        .count();
+    assert_eq!(binds, 1, "applied exactly once: {:?}", history.items);
+}
+
 /// The secondary indexes of the tables a full sync loads in bulk.
 fn indexes(db: &std::path::Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).expect("open");
@@ -301,16 +315,7 @@ async fn an_offline_bind_is_queued_durably_and_applied_exactly_once() {
     assert_eq!(again.flush.sent, 0);
     assert!(mirror.outbox().expect("outbox").is_empty());
 
-    let history = admin
-        .audit(&format!("seat:{seat}"), 1, 50)
-        .await
-        .expect("audit");
-    let binds = history
-        .items
-        .iter()
-        .filter(|e| e.action == "seat.bound")
-        .count();
-    assert_eq!(binds, 1, "applied exactly once: {:?}", history.items);
+    assert_bound_once(&admin, seat).await;
     let local = mirror
         .seats(
             &SeatQuery {
@@ -534,16 +539,7 @@ async fn a_queued_bind_whose_answer_was_lost_is_sent_again_and_applied_once() {
     let report = sync_once(&admin, &mirror, &quiet).await.expect("sync");
     assert_eq!(report.flush.sent, 1, "{report:?}");
     assert!(report.flush.conflicts.is_empty(), "{report:?}");
-    let history = admin
-        .audit(&format!("seat:{seat}"), 1, 50)
-        .await
-        .expect("audit");
-    let binds = history
-        .items
-        .iter()
-        .filter(|e| e.action == "seat.bound")
-        .count();
-    assert_eq!(binds, 1, "applied exactly once: {:?}", history.items);
+    assert_bound_once(&admin, seat).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -35,12 +35,20 @@ fn local(error: MirrorError) -> DataError {
 
 impl MirrorSource {
     /// Reads come from the mirror once a full sync has completed; before that (the
-    /// very first start) from the portal.
-    async fn ready(&self) -> bool {
-        self.mirror
-            .run(|m| m.state())
-            .await
-            .is_ok_and(|state| state.complete)
+    /// very first start) `None`: the caller asks the portal. One trip to the blocking
+    /// pool checks and reads.
+    async fn local<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Mirror) -> Result<T, MirrorError> + Send + 'static,
+    ) -> Option<Result<T, DataError>> {
+        self.read(move |m| {
+            if !m.state()?.complete {
+                return Ok(None);
+            }
+            work(m).map(Some)
+        })
+        .await
+        .transpose()
     }
 
     async fn read<T: Send + 'static>(
@@ -77,23 +85,20 @@ impl DataSource {
     pub async fn me(&self) -> Result<Me, DataError> {
         match self {
             DataSource::Live(client) => client.me().await,
-            DataSource::Mirror(source) => {
-                let stored = source.read(|m| m.state()).await?.me;
-                match stored {
-                    Some(me) if source.ready().await => Ok(me),
-                    _ => source.client.me().await,
-                }
-            }
+            DataSource::Mirror(source) => match source.local(|m| Ok(m.state()?.me)).await {
+                Some(Ok(Some(me))) => Ok(me),
+                _ => source.client.me().await,
+            },
         }
     }
 
     pub async fn organizations(&self) -> Result<Vec<Organization>, DataError> {
         match self {
             DataSource::Live(client) => client.organizations().await,
-            DataSource::Mirror(source) if source.ready().await => {
-                source.read(|m| m.organizations()).await
-            }
-            DataSource::Mirror(source) => source.client.organizations().await,
+            DataSource::Mirror(source) => match source.local(|m| m.organizations()).await {
+                Some(answer) => answer,
+                None => source.client.organizations().await,
+            },
         }
     }
 
@@ -103,21 +108,23 @@ impl DataSource {
     ) -> Result<Page<ActivationSummary>, DataError> {
         match self {
             DataSource::Live(client) => client.activations(query).await,
-            DataSource::Mirror(source) if source.ready().await => {
-                let query = query.clone();
-                source.read(move |m| m.activations(&query)).await
+            DataSource::Mirror(source) => {
+                let owned = query.clone();
+                match source.local(move |m| m.activations(&owned)).await {
+                    Some(answer) => answer,
+                    None => source.client.activations(query).await,
+                }
             }
-            DataSource::Mirror(source) => source.client.activations(query).await,
         }
     }
 
     pub async fn activation(&self, number: i64) -> Result<ActivationDetail, DataError> {
         match self {
             DataSource::Live(client) => client.activation(number).await,
-            DataSource::Mirror(source) if source.ready().await => {
-                source.read(move |m| m.activation(number)).await
-            }
-            DataSource::Mirror(source) => source.client.activation(number).await,
+            DataSource::Mirror(source) => match source.local(move |m| m.activation(number)).await {
+                Some(answer) => answer,
+                None => source.client.activation(number).await,
+            },
         }
     }
 
@@ -251,11 +258,13 @@ impl DataSource {
     pub async fn seats(&self, query: &wire::SeatQuery) -> Result<Page<wire::Seat>, DataError> {
         match self {
             DataSource::Live(client) => client.seats(query).await,
-            DataSource::Mirror(source) if source.ready().await => {
-                let query = query.clone();
-                source.read(move |m| m.seats(&query, Utc::now())).await
+            DataSource::Mirror(source) => {
+                let owned = query.clone();
+                match source.local(move |m| m.seats(&owned, Utc::now())).await {
+                    Some(answer) => answer,
+                    None => source.client.seats(query).await,
+                }
             }
-            DataSource::Mirror(source) => source.client.seats(query).await,
         }
     }
 
@@ -265,12 +274,15 @@ impl DataSource {
     ) -> Result<Vec<wire::SeatSummary>, DataError> {
         match self {
             DataSource::Live(client) => client.seat_summary(organization).await,
-            DataSource::Mirror(source) if source.ready().await => {
-                source
-                    .read(move |m| m.seat_summary(organization, Utc::now()))
+            DataSource::Mirror(source) => {
+                match source
+                    .local(move |m| m.seat_summary(organization, Utc::now()))
                     .await
+                {
+                    Some(answer) => answer,
+                    None => source.client.seat_summary(organization).await,
+                }
             }
-            DataSource::Mirror(source) => source.client.seat_summary(organization).await,
         }
     }
 
@@ -308,12 +320,15 @@ impl DataSource {
     pub async fn license_info(&self, organization: i64) -> Result<wire::LicenseInfo, DataError> {
         match self {
             DataSource::Live(client) => client.license_info(organization).await,
-            DataSource::Mirror(source) if source.ready().await => {
-                source
-                    .read(move |m| m.license_info(organization, Utc::now()))
+            DataSource::Mirror(source) => {
+                match source
+                    .local(move |m| m.license_info(organization, Utc::now()))
                     .await
+                {
+                    Some(answer) => answer,
+                    None => source.client.license_info(organization).await,
+                }
             }
-            DataSource::Mirror(source) => source.client.license_info(organization).await,
         }
     }
 
