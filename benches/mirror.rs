@@ -84,7 +84,7 @@ fn main() -> anyhow::Result<()> {
         // First sync, through a counting proxy.
         let proxy = proxy::CuttingProxy::start(upstream.clone(), i64::MAX).await;
         let client = ApiClient::new(&proxy.url, &token)?;
-        let mirror = Mirror::open(&client.mirror_path(cache.path()))?;
+        let mirror = Mirror::open(&Mirror::path_for(cache.path(), &client))?;
         let t = Instant::now();
         let report = sync_once(&client, &mirror, &|_| {}).await?;
         let full_time = t.elapsed();

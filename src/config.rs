@@ -3,6 +3,7 @@
 //! overrides the file's top-level values; with nothing configured the console runs an
 //! embedded portal.
 
+use crate::secret::Secret;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub portal: Option<String>,
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// `ru` or `en`; the locale decides when absent.
     pub lang: Option<String>,
     pub theme: Option<String>,
@@ -83,7 +84,7 @@ impl ConfigFile {
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     pub portal: Option<String>,
-    pub token: Option<String>,
+    pub token: Option<Secret>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -153,7 +154,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 pub enum Connection {
     Remote {
         portal: String,
-        token: String,
+        token: Secret,
     },
     /// No portal configured: run one in-process on the user's data directory.
     Embedded,
@@ -163,7 +164,7 @@ pub enum Connection {
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub portal: Option<String>,
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     pub profile: Option<String>,
 }
 
@@ -195,9 +196,14 @@ pub fn resolve(overrides: &Overrides, file: &ConfigFile) -> Result<Connection, C
     let portal = nonempty(&overrides.portal)
         .or_else(|| profile.and_then(|p| nonempty(&p.portal)))
         .or_else(|| nonempty(&file.portal));
-    let token = nonempty(&overrides.token)
-        .or_else(|| profile.and_then(|p| nonempty(&p.token)))
-        .or_else(|| nonempty(&file.token));
+    let secret = |v: &Option<Secret>| {
+        v.as_ref()
+            .map(|s| Secret::from(s.expose().trim()))
+            .filter(|s| !s.is_empty())
+    };
+    let token = secret(&overrides.token)
+        .or_else(|| profile.and_then(|p| secret(&p.token)))
+        .or_else(|| secret(&file.token));
     match (portal, token) {
         (Some(portal), Some(token)) => Ok(Connection::Remote { portal, token }),
         (Some(portal), None) => Err(ConfigError::MissingToken { portal }),

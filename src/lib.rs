@@ -9,3 +9,4 @@ pub mod domain;
 pub mod embedded;
 pub mod mirror;
 pub mod portal;
+pub mod secret;

@@ -35,7 +35,7 @@ struct ConsoleArgs {
     portal: Option<String>,
     /// Bearer token for the portal.
     #[arg(long, env = "LICADM_TOKEN", global = true, hide_env_values = true)]
-    token: Option<String>,
+    token: Option<licadm::secret::Secret>,
     /// Profile from the config file ([profiles.NAME]).
     #[arg(long, global = true)]
     profile: Option<String>,
@@ -321,13 +321,14 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
     // Keep the embedded portal alive for as long as the console runs.
     let (source, _embedded) = match config::resolve(&overrides, &file)? {
         Connection::Remote { portal, token } if mirrored => {
-            let client = ApiClient::new(&portal, &token)?;
+            let client = ApiClient::new(&portal, token.expose())?;
             let mirror = cli::sync::open_mirror(&portal, &token)?;
             (DataSource::Mirror(MirrorSource { client, mirror }), None)
         }
-        Connection::Remote { portal, token } => {
-            (DataSource::Live(ApiClient::new(&portal, &token)?), None)
-        }
+        Connection::Remote { portal, token } => (
+            DataSource::Live(ApiClient::new(&portal, token.expose())?),
+            None,
+        ),
         Connection::Embedded => {
             let data_dir = match args.data_dir {
                 Some(dir) => dir,

@@ -90,7 +90,7 @@ fn queued_changes_are_sent_and_a_refused_one_exits_1() {
 
     // The console queued two binds while offline (same mirror file as the CLI's).
     let client = ApiClient::new(&portal.url, &token).expect("client");
-    let mirror = Mirror::open(&client.mirror_path(cache.path())).expect("mirror");
+    let mirror = Mirror::open(&Mirror::path_for(cache.path(), &client)).expect("mirror");
     let now = chrono::Utc::now();
     mirror
         .enqueue(
@@ -128,6 +128,6 @@ fn queued_changes_are_sent_and_a_refused_one_exits_1() {
     let again = sync(&portal.url, &token, cache.path(), true);
     assert_eq!(again.status.code(), Some(0));
     assert_eq!(json(&again)["outbox"]["sent"], 0);
-    let mirror = Mirror::open(&client.mirror_path(cache.path())).expect("mirror");
+    let mirror = Mirror::open(&Mirror::path_for(cache.path(), &client)).expect("mirror");
     assert_eq!(mirror.outbox().expect("outbox").len(), 1);
 }

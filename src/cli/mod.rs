@@ -30,7 +30,7 @@ pub fn runtime() -> Option<tokio::runtime::Runtime> {
 #[derive(Debug, Clone, Default)]
 pub struct PortalArgs {
     pub portal: Option<String>,
-    pub token: Option<String>,
+    pub token: Option<licadm::secret::Secret>,
     pub profile: Option<String>,
     pub config: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
@@ -52,7 +52,9 @@ pub async fn connect(
         profile: args.profile.clone(),
     };
     match config::resolve(&overrides, &file)? {
-        Connection::Remote { portal, token } => Ok((ApiClient::new(&portal, &token)?, None)),
+        Connection::Remote { portal, token } => {
+            Ok((ApiClient::new(&portal, token.expose())?, None))
+        }
         Connection::Embedded => {
             let data_dir = match &args.data_dir {
                 Some(dir) => dir.clone(),

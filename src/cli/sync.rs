@@ -9,6 +9,7 @@ use anyhow::Context;
 use licadm::client::ApiClient;
 use licadm::mirror::sync::{SyncError, SyncReport, sync_once};
 use licadm::mirror::{Mirror, OutboxItem};
+use licadm::secret::Secret;
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -16,13 +17,13 @@ use std::process::ExitCode;
 pub fn open_mirror_for(client: &ApiClient) -> anyhow::Result<Mirror> {
     let dir =
         Mirror::default_dir().context("no cache directory for the mirror: set LICADM_CACHE_DIR")?;
-    let path = client.mirror_path(&dir);
+    let path = Mirror::path_for(&dir, client);
     Mirror::open(&path).with_context(|| format!("cannot open the mirror {}", path.display()))
 }
 
 /// For the console (the token is known there, the client may not be built yet).
-pub fn open_mirror(portal: &str, token: &str) -> anyhow::Result<Mirror> {
-    open_mirror_for(&ApiClient::new(portal, token)?)
+pub fn open_mirror(portal: &str, token: &Secret) -> anyhow::Result<Mirror> {
+    open_mirror_for(&ApiClient::new(portal, token.expose())?)
 }
 
 #[derive(Serialize)]

@@ -69,7 +69,7 @@ pub fn install_tls_provider() {
 pub struct ApiClient {
     http: reqwest::Client,
     base: reqwest::Url,
-    token: String,
+    token: crate::secret::Secret,
 }
 
 impl ApiClient {
@@ -98,7 +98,7 @@ impl ApiClient {
         Ok(ApiClient {
             http,
             base,
-            token: token.to_string(),
+            token: crate::secret::Secret::from(token),
         })
     }
 
@@ -107,10 +107,17 @@ impl ApiClient {
         self.base.as_str()
     }
 
-    /// Where this portal and token's offline mirror lives inside `dir` (one file per
-    /// portal and token; the token never appears in the name).
-    pub fn mirror_path(&self, dir: &std::path::Path) -> std::path::PathBuf {
-        crate::mirror::Mirror::path_for(dir, self.portal_url(), &self.token)
+    /// A short fingerprint of this portal and token (a hash: the token cannot be read
+    /// back from it), so local state such as the offline mirror can be kept per
+    /// portal and token without ever writing the token down.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!(
+            "{}\n{}",
+            self.portal_url().trim_end_matches('/'),
+            self.token.expose()
+        ));
+        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
     }
 
     fn url(&self, path: &str) -> Result<reqwest::Url, ClientError> {
@@ -129,7 +136,7 @@ impl ApiClient {
         let request = self
             .http
             .get(self.url(path)?)
-            .bearer_auth(&self.token)
+            .bearer_auth(self.token.expose())
             .query(query);
         let response = request.send().await.map_err(map_transport)?;
         decode(response).await
@@ -171,7 +178,7 @@ impl ApiClient {
         let mut request = self
             .http
             .post(self.url(path)?)
-            .bearer_auth(&self.token)
+            .bearer_auth(self.token.expose())
             .json(body);
         if let Some(key) = idempotency_key {
             request = request.header(IDEMPOTENCY_HEADER, key);
@@ -241,7 +248,7 @@ impl ApiClient {
         let response = self
             .http
             .get(url)
-            .bearer_auth(&self.token)
+            .bearer_auth(self.token.expose())
             .send()
             .await
             .map_err(map_transport)?;

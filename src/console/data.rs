@@ -29,10 +29,6 @@ pub struct MirrorSource {
     pub mirror: Mirror,
 }
 
-fn local(error: MirrorError) -> DataError {
-    ClientError::Local(error.to_string())
-}
-
 impl MirrorSource {
     /// Reads come from the mirror once a full sync has completed; before that (the
     /// very first start) `None`: the caller asks the portal. One trip to the blocking
@@ -55,19 +51,10 @@ impl MirrorSource {
         &self,
         work: impl FnOnce(&Mirror) -> Result<T, MirrorError> + Send + 'static,
     ) -> Result<T, DataError> {
-        self.mirror.run(work).await.map_err(|e| match e {
-            // What the portal would have refused, refused the same way.
-            MirrorError::Replica(crate::portal::replica::ReplicaError::Refused {
-                status,
-                code,
-                message,
-            }) => ClientError::Api {
-                status,
-                code,
-                message,
-            },
-            other => local(other),
-        })
+        self.mirror
+            .run(work)
+            .await
+            .map_err(MirrorError::into_client_error)
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod outbox;
 pub mod sync;
 
+use crate::client::ApiClient;
 use crate::client::feed::{Change, ChangeFeed};
 use crate::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSummary, LicenseInfo, Me, Organization, Page,
@@ -17,7 +18,6 @@ use crate::client::wire::{
 use crate::portal::replica::{Replica, ReplicaError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -31,6 +31,25 @@ pub enum MirrorError {
     File { path: String, reason: String },
     #[error("the mirror task failed: {0}")]
     Task(String),
+}
+
+impl MirrorError {
+    /// As the client reports it: what the portal would have refused is refused the
+    /// same way (status, code, message); anything else is the mirror's own failure.
+    pub fn into_client_error(self) -> crate::client::ClientError {
+        match self {
+            MirrorError::Replica(ReplicaError::Refused {
+                status,
+                code,
+                message,
+            }) => crate::client::ClientError::Api {
+                status,
+                code,
+                message,
+            },
+            other => crate::client::ClientError::Local(other.to_string()),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for MirrorError {
@@ -91,10 +110,8 @@ impl Mirror {
     }
 
     /// One file per portal and token; the token itself never appears in the name.
-    pub fn path_for(dir: &Path, portal_url: &str, token: &str) -> PathBuf {
-        let digest = Sha256::digest(format!("{}\n{token}", portal_url.trim_end_matches('/')));
-        let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-        dir.join(format!("mirror-{name}.sqlite"))
+    pub fn path_for(dir: &Path, client: &ApiClient) -> PathBuf {
+        dir.join(format!("mirror-{}.sqlite", client.fingerprint()))
     }
 
     pub fn open(path: &Path) -> Result<Mirror, MirrorError> {
