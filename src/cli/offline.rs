@@ -1,6 +1,6 @@
 //! `licadm offline request | respond | import`: server activation across an air gap
-//! (SPEC §3.8). The request and the response are plain text files, safe to e-mail or
-//! type; the response is signed by the portal and answers exactly one request.
+//! (docs/DESIGN.md §3.8). The request and the response are plain text files, safe to e-mail
+//! or type; the response is signed by the portal and answers exactly one request.
 //!
 //! Exit status: 0 done; 1 refused (`REFUSED: <reason>` on stdout) or the portal could
 //! not be reached; 2 a file could not be read or written, or the input is unusable.

@@ -1,5 +1,6 @@
 //! The change feed (`GET /api/v1/changes?since=CURSOR&limit=N`) that keeps a mirror
-//! current (SPEC §6). The portal serializes these types and the client reads them back.
+//! current (docs/DESIGN.md §4.7). The portal serializes these types and the client reads
+//! them back.
 //!
 //! Each object appears in the feed at most once per page, in its current state, at the
 //! position of its latest change; objects refer to each other by id (no nested copies),

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub const API_PREFIX: &str = "/api/v1";
-/// Page sizes the API accepts (SPEC §4); the console cycles through them.
+/// Page sizes the API accepts (docs/DESIGN.md §4.4); the console cycles through them.
 pub const PAGE_SIZES: [u32; 4] = [10, 25, 50, 100];
 pub const DEFAULT_PER_PAGE: u32 = 25;
 
@@ -433,7 +433,7 @@ impl SeatStatus {
     }
 }
 
-/// One purchased license of a product (SPEC §3.6).
+/// One purchased license of a product (docs/DESIGN.md §3.6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seat {
     pub id: i64,
@@ -560,7 +560,7 @@ pub struct User {
     pub name: String,
 }
 
-/// The emergency ("экстренная") license of a product (SPEC §3.7).
+/// The emergency ("экстренная") license of a product (docs/DESIGN.md §3.7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmergencyLicense {
     pub valid_from: NaiveDate,
@@ -610,7 +610,7 @@ pub struct EmergencyRequest {
     pub accounts: u32,
 }
 
-/// A server installation: new serial and hash after every reinstall (SPEC §3.8).
+/// A server installation: new serial and hash after every reinstall (docs/DESIGN.md §3.8).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Installation {
     pub serial: String,
@@ -655,7 +655,7 @@ pub struct OfflineResponse {
     pub response: String,
 }
 
-/// One audit record: who, when, what, before/after (SPEC §3.9).
+/// One audit record: who, when, what, before/after (docs/DESIGN.md §3.9).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: i64,

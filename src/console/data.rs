@@ -1,6 +1,6 @@
 //! The one seam through which every console screen reads data: the live API, or the
-//! offline mirror (SPEC §6), which answers reads from local SQLite — online or not —
-//! and queues writes in its outbox when the portal cannot be reached. No screen knows
+//! offline mirror (docs/DESIGN.md §6), which answers reads from local SQLite — online or
+//! not — and queues writes in its outbox when the portal cannot be reached. No screen knows
 //! which one it talks to; a queued write comes back as `Written::Queued`.
 
 use crate::client::wire::{

@@ -1,4 +1,4 @@
-//! Signed license documents (SPEC §3.5): a canonical text payload and an ed25519
+//! Signed license documents (docs/DESIGN.md §3.5): a canonical text payload and an ed25519
 //! signature over its exact bytes, so changing any single byte of the file — payload,
 //! signature or framing — makes verification fail. Pure: no I/O; the key is passed in.
 //!

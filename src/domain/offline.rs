@@ -1,5 +1,5 @@
-//! Air-gapped server activation (SPEC §3.8): a plain-text request safe to e-mail or
-//! type, and a signed plain-text response that answers exactly that request. Pure: keys
+//! Air-gapped server activation (docs/DESIGN.md §3.8): a plain-text request safe to e-mail
+//! or type, and a signed plain-text response that answers exactly that request. Pure: keys
 //! and texts are passed in.
 //!
 //! ```text

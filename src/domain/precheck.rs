@@ -1,5 +1,5 @@
-//! Precheck (SPEC §3.4): every input serial gets exactly one outcome, in input order.
-//! Pure: the device registry and the in-progress set are passed in as lookups.
+//! Precheck (docs/DESIGN.md §3.4): every input serial gets exactly one outcome, in input
+//! order. Pure: the device registry and the in-progress set are passed in as lookups.
 
 use super::{Kopecks, Serial, Vendor, new_until};
 use chrono::NaiveDate;
@@ -98,8 +98,8 @@ pub fn precheck(
         .collect()
 }
 
-/// One activation per vendor (SPEC §3.5): the ok rows grouped by vendor, each group in
-/// input order, vendors in a fixed order so numbering is deterministic.
+/// One activation per vendor (docs/DESIGN.md §3.5): the ok rows grouped by vendor, each
+/// group in input order, vendors in a fixed order so numbering is deterministic.
 pub fn split_by_vendor(rows: &[Checked]) -> BTreeMap<Vendor, Vec<&Checked>> {
     let mut groups: BTreeMap<Vendor, Vec<&Checked>> = BTreeMap::new();
     for row in rows {

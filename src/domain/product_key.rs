@@ -1,5 +1,5 @@
-//! Product keys (SPEC §3.8): 24 hex digits in six groups, `XXXX-XXXX-XXXX-XXXX-XXXX-XXXX`;
-//! input is case-insensitive, with or without dashes.
+//! Product keys (docs/DESIGN.md §3.8): 24 hex digits in six groups,
+//! `XXXX-XXXX-XXXX-XXXX-XXXX-XXXX`; input is case-insensitive, with or without dashes.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Device serial numbers and the pasted/imported serial-list format (SPEC §3.2).
+//! Device serial numbers and the pasted/imported serial-list format (docs/DESIGN.md §3.2).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

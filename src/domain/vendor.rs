@@ -1,4 +1,5 @@
-//! The two device vendors (SPEC §3.2). Each activation belongs to exactly one vendor.
+//! The two device vendors (docs/DESIGN.md §3.2). Each activation belongs to exactly one
+//! vendor.
 
 use super::Lang;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
-//! The offline mirror (SPEC §6): what one token can see, kept in SQLite in the user's
-//! cache directory, current from the portal's change feed, with a durable outbox of
+//! The offline mirror (docs/DESIGN.md §6): what one token can see, kept in SQLite in the
+//! user's cache directory, current from the portal's change feed, with a durable outbox of
 //! writes made while the portal could not be reached.
 //!
 //! The data half is a [`Replica`] (the portal's own schema and queries); this module

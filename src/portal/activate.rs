@@ -1,5 +1,5 @@
-//! The new-activation flow (SPEC §3.4–3.5) over the store: precheck, create (all or
-//! nothing, idempotent), accept-offer, retry and the license file. Each function runs
+//! The new-activation flow (docs/DESIGN.md §3.4–3.5) over the store: precheck, create (all
+//! or nothing, idempotent), accept-offer, retry and the license file. Each function runs
 //! inside one `Store::run` call; refusals come back as `ApiError`s in the inner result.
 
 use super::error::ApiError;

@@ -35,7 +35,7 @@ impl Caller {
         self.organizations.iter().any(|org| org.id == organization)
     }
 
-    /// 403 unless the role may do `action` (SPEC §3.9): admin everything, support
+    /// 403 unless the role may do `action` (docs/DESIGN.md §3.9): admin everything, support
     /// retry only, viewer nothing.
     pub fn may(&self, action: Action) -> Result<(), ApiError> {
         let allowed = match (self.role, action) {

@@ -1,4 +1,4 @@
-//! Capacity and emergency licenses (SPEC §3.7), and permanent purchases.
+//! Capacity and emergency licenses (docs/DESIGN.md §3.7), and permanent purchases.
 //!
 //! Accounting, one rule everywhere: a user account is in use while a seat of the
 //! product is bound to it and not expired, so `accounts_used` = bound seats.

@@ -1,7 +1,7 @@
 //! `Idempotency-Key` on the writes a client may send again: creating activations,
 //! retry, seat bind and unbind, emergency licenses. The console's offline outbox
-//! (SPEC §6) resends a queued action until an answer arrives, so a resend must answer
-//! what the first attempt answered without doing it twice.
+//! (docs/DESIGN.md §6.3) resends a queued action until an answer arrives, so a resend must
+//! answer what the first attempt answered without doing it twice.
 //!
 //! Every such write runs in [`write_once`]'s IMMEDIATE transaction: a key already used
 //! by the token replays the stored answer (same request) or is a 409 (another request);

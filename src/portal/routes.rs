@@ -379,8 +379,8 @@ async fn signing_key(State(state): State<AppState>, _caller: Caller) -> Json<Sig
     })
 }
 
-/// The change feed of what the token sees (SPEC §6): objects changed after `since`, in
-/// the order of their latest change. A cursor the store cannot continue is 410.
+/// The change feed of what the token sees (docs/DESIGN.md §4.7): objects changed after
+/// `since`, in the order of their latest change. A cursor the store cannot continue is 410.
 async fn changes(
     State(state): State<AppState>,
     caller: Caller,

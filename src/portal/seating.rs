@@ -1,5 +1,5 @@
-//! Seat rules (SPEC §3.6): bind and unbind. Each runs inside the caller's IMMEDIATE
-//! transaction (`idempotency::write_once`), so two binds of the same seat are
+//! Seat rules (docs/DESIGN.md §3.6): bind and unbind. Each runs inside the caller's
+//! IMMEDIATE transaction (`idempotency::write_once`), so two binds of the same seat are
 //! serialized and exactly one wins. Refusals come back as `ApiError`s in the inner
 //! result, like `activate`.
 //!

@@ -1,5 +1,5 @@
-//! Product-key activation of a server installation (SPEC §3.8), one code path for both
-//! `POST /keys/activate` (online) and `POST /offline/response` (air gap), and one
+//! Product-key activation of a server installation (docs/DESIGN.md §3.8), one code path for
+//! both `POST /keys/activate` (online) and `POST /offline/response` (air gap), and one
 //! signing path: the license is always a signed `ActivationResponse` text.
 //!
 //! Online, the `request_digest` of the response is `ActivationRequest::digest()` of the

@@ -190,9 +190,9 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_object ON audit(object, id);
     "#,
-    // 4: the change feed (GET /changes, SPEC §6). `changes` holds exactly one row per
-    // object: the position of its latest change. Every write moves the object's row to
-    // a fresh, higher seq (AUTOINCREMENT never reuses one), so a reader paging by seq
+    // 4: the change feed (GET /changes, docs/DESIGN.md §6.4). `changes` holds exactly one
+    // row per object: the position of its latest change. Every write moves the object's row
+    // to a fresh, higher seq (AUTOINCREMENT never reuses one), so a reader paging by seq
     // sees each object once, in its current state. A NULL organization_id means every
     // token may see the object (products, prices).
     //

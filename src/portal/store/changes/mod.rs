@@ -1,6 +1,6 @@
-//! The change feed (`GET /changes`, SPEC §6): which objects changed after a cursor, in
-//! their current state. Migration 4's `track_…` triggers keep one `changes` row per
-//! object at the seq of its latest change; this module pages through those rows and
+//! The change feed (`GET /changes`, docs/DESIGN.md §4.7, §6.4): which objects changed after
+//! a cursor, in their current state. Migration 4's `track_…` triggers keep one `changes`
+//! row per object at the seq of its latest change; this module pages through those rows and
 //! loads the objects they name, a whole page per kind in one query.
 //!
 //! Why a cursor never skips a change: SQLite has one writer at a time, and a reader
