@@ -1,5 +1,5 @@
 //! licadm: license administration — a portal API, its typed client and a terminal
-//! console. See README.md for the layout.
+//! console. See docs/DESIGN.md for the design and the layering.
 #![forbid(unsafe_code)]
 
 pub mod client;
@@ -10,3 +10,6 @@ pub mod embedded;
 pub mod mirror;
 pub mod portal;
 pub mod secret;
+
+#[cfg(test)]
+mod layering;

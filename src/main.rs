@@ -352,9 +352,34 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
             mouse: args.mouse || file.mouse.unwrap_or(false),
         },
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// Often enough that "synced 12 s ago" stays true on a working link; rare enough to
 /// cost nothing (an empty delta is one small request).
 const DEFAULT_SYNC_INTERVAL_SECS: u64 = 30;
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::Parser;
+
+    #[test]
+    fn the_token_flag_never_shows_in_debug() {
+        let token = "lca_flag_token_must_not_leak";
+        let cli = Cli::try_parse_from(["licadm", "--token", token, "sync"]).expect("parses");
+        assert_eq!(cli.console.token.as_ref().map(|t| t.expose()), Some(token));
+        assert!(!format!("{cli:?}").contains(token), "{cli:?}");
+        let args = licadm_cli_portal_args(&cli);
+        assert!(!format!("{args:?}").contains(token), "{args:?}");
+    }
+
+    fn licadm_cli_portal_args(cli: &Cli) -> super::cli::PortalArgs {
+        super::cli::PortalArgs {
+            portal: cli.console.portal.clone(),
+            token: cli.console.token.clone(),
+            ..Default::default()
+        }
+    }
+}

@@ -50,6 +50,20 @@ impl From<&str> for Secret {
 #[cfg(test)]
 mod tests {
     use super::Secret;
+    use crate::client::ApiClient;
+    use crate::config::{self, Connection, Overrides};
+    use crate::console::data::{DataSource, MirrorSource};
+    use crate::mirror::Mirror;
+
+    const TOKEN: &str = "lca_0123456789abcdef_must_not_leak";
+
+    fn assert_hidden(what: &str, debug: String) {
+        assert!(!debug.contains(TOKEN), "{what} shows the token: {debug}");
+        assert!(
+            !debug.contains("must_not_leak"),
+            "{what} shows part of it: {debug}"
+        );
+    }
 
     #[test]
     fn neither_debug_nor_display_shows_the_text() {
@@ -57,5 +71,44 @@ mod tests {
         assert_eq!(format!("{secret:?}"), "Secret(***)");
         assert_eq!(format!("{secret}"), "***");
         assert_eq!(secret.expose(), "lca_topsecret");
+    }
+
+    /// Every type of ours that holds a bearer token, formatted with `{:?}`.
+    #[test]
+    fn no_type_holding_a_token_prints_it() {
+        let client = ApiClient::new("http://127.0.0.1:9", TOKEN).expect("client");
+        assert_hidden("ApiClient", format!("{client:?}"));
+        assert_hidden(
+            "DataSource::Live",
+            format!("{:?}", DataSource::Live(client.clone())),
+        );
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mirror = Mirror::open(&Mirror::path_for(dir.path(), &client)).expect("mirror");
+        let source = DataSource::Mirror(MirrorSource {
+            client: client.clone(),
+            mirror,
+        });
+        assert_hidden("DataSource::Mirror", format!("{source:?}"));
+        assert!(!client.fingerprint().contains(TOKEN));
+
+        let path = dir.path().join("config.toml");
+        let text = format!(
+            "portal = \"http://a\"\ntoken = \"{TOKEN}\"\n[profiles.p]\nportal = \"http://b\"\ntoken = \"{TOKEN}\"\n"
+        );
+        std::fs::write(&path, text).expect("write config");
+        let file = config::load(&path).expect("config");
+        assert_eq!(file.token.as_ref().map(Secret::expose), Some(TOKEN));
+        assert_hidden("ConfigFile", format!("{file:?}"));
+        assert_hidden("Profile", format!("{:?}", file.profiles["p"]));
+
+        let overrides = Overrides {
+            token: Some(Secret::from(TOKEN)),
+            ..Overrides::default()
+        };
+        assert_hidden("Overrides", format!("{overrides:?}"));
+        let connection = config::resolve(&overrides, &file).expect("resolves");
+        assert!(matches!(&connection, Connection::Remote { token, .. } if token.expose() == TOKEN));
+        assert_hidden("Connection", format!("{connection:?}"));
     }
 }

@@ -64,7 +64,14 @@ pub fn load_keymap(
 }
 
 /// Runs the console until the user quits. Sets up and always restores the terminal.
-pub async fn run(source: data::DataSource, options: ConsoleOptions) -> anyhow::Result<()> {
+/// Why the console stopped other than by the user quitting: the terminal failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error("terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+}
+
+pub async fn run(source: data::DataSource, options: ConsoleOptions) -> Result<(), ConsoleError> {
     let (mut theme, theme_error) = theme::Theme::resolve(
         options.theme.as_deref(),
         options.no_color,

@@ -52,7 +52,7 @@ pub async fn run_loop(
     no_color: bool,
     mouse: bool,
     sync_interval: Duration,
-) -> anyhow::Result<()> {
+) -> Result<(), super::ConsoleError> {
     let mut guard = TerminalGuard::enter(no_color, mouse)?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Incoming>();
     let input = tokio::spawn(read_input(tx.clone()));
@@ -114,7 +114,7 @@ async fn event_loop(
     state: &mut State,
     tx: &mpsc::UnboundedSender<Incoming>,
     rx: &mut mpsc::UnboundedReceiver<Incoming>,
-) -> anyhow::Result<()> {
+) -> Result<(), super::ConsoleError> {
     if let Step::Quit = dispatch(state, Msg::Start, source, tx, &mut Vec::new()) {
         return Ok(());
     }
@@ -548,7 +548,7 @@ async fn read_text_file(path: &std::path::Path) -> Result<String, String> {
         .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string()))
 }
 
-fn draw(terminal: &mut ConsoleTerminal, state: &State) -> anyhow::Result<()> {
+fn draw(terminal: &mut ConsoleTerminal, state: &State) -> Result<(), super::ConsoleError> {
     // The backend buffers the whole frame, wraps it in a synchronized update and
     // writes it in one go (nothing at all when nothing changed on screen).
     terminal.draw(|frame| app::view(state, frame))?;

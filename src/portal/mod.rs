@@ -21,18 +21,44 @@ mod store;
 mod worker;
 
 use crate::client::wire::Role;
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use store::{Store, catalog, keys, registry, tokens};
+use store::{Store, StoreError, catalog, keys, registry, tokens};
 
 pub use auth::TOKEN_PREFIX;
 pub use capacity::PurchaseRequest;
 pub use demo::facts::{DemoFacts, DemoKey};
+
+/// Why the portal could not start or do an operator's command.
+#[derive(Debug, thiserror::Error)]
+pub enum PortalError {
+    #[error("cannot open the portal store {path}: {source}")]
+    Open { path: PathBuf, source: StoreError },
+    #[error("there is no portal store at {0}")]
+    NoStore(PathBuf),
+    #[error(
+        "the portal store {0} has no signing key yet (the portal creates it when it first starts)"
+    )]
+    NoSigningKey(PathBuf),
+    #[error("cannot fill the demo data: {0}")]
+    Demo(StoreError),
+    #[error("no randomness for {what}: {reason}")]
+    Randomness { what: &'static str, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Opens the store at `db`, naming the file when it cannot.
+fn open_store(db: &Path) -> Result<Store, PortalError> {
+    Store::open(db).map_err(|source| PortalError::Open {
+        path: db.to_path_buf(),
+        source,
+    })
+}
 
 /// Size of the demo data set filled into an empty store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +156,7 @@ impl Portal {
     /// Opens/creates the SQLite store, applies numbered migrations, and when `demo` is
     /// Some and the store has no organizations yet, fills it with the deterministic demo
     /// data set. Blocking: call it before serving (or from `spawn_blocking`).
-    pub fn open(db: &Path, demo: Option<DemoOptions>) -> anyhow::Result<Portal> {
+    pub fn open(db: &Path, demo: Option<DemoOptions>) -> Result<Portal, PortalError> {
         Portal::open_with(db, demo, PortalOptions::default())
     }
 
@@ -139,14 +165,13 @@ impl Portal {
         db: &Path,
         demo: Option<DemoOptions>,
         options: PortalOptions,
-    ) -> anyhow::Result<Portal> {
-        let store = Store::open(db)
-            .with_context(|| format!("cannot open the portal store {}", db.display()))?;
+    ) -> Result<Portal, PortalError> {
+        let store = open_store(db)?;
         let mut demo_filled = false;
         if let Some(options) = demo {
             let empty = store.blocking(|conn| catalog::organization_count(conn))? == 0;
             if empty {
-                demo::fill(&store, options).context("cannot fill the demo data")?;
+                demo::fill(&store, options).map_err(PortalError::Demo)?;
                 demo_filled = true;
             }
         }
@@ -207,11 +232,12 @@ pub fn create_token(
     role: Role,
     organizations: &[i64],
     label: &str,
-) -> anyhow::Result<String> {
-    let store = Store::open(db)
-        .with_context(|| format!("cannot open the portal store {}", db.display()))?;
-    let token =
-        auth::generate_token().map_err(|e| anyhow::anyhow!("no randomness for a token: {e}"))?;
+) -> Result<String, PortalError> {
+    let store = open_store(db)?;
+    let token = auth::generate_token().map_err(|e| PortalError::Randomness {
+        what: "a token",
+        reason: e.to_string(),
+    })?;
     let hash = auth::hash_token(&token);
     let requested = organizations.to_vec();
     let label = label.to_string();
@@ -236,9 +262,12 @@ pub fn create_token(
 }
 
 /// The signing key stored with the portal, created on first open.
-fn load_or_create_key(store: &Store) -> anyhow::Result<SigningKey> {
+fn load_or_create_key(store: &Store) -> Result<SigningKey, PortalError> {
     let mut fresh = [0u8; 32];
-    getrandom::fill(&mut fresh).map_err(|e| anyhow::anyhow!("no randomness for a key: {e}"))?;
+    getrandom::fill(&mut fresh).map_err(|e| PortalError::Randomness {
+        what: "a key",
+        reason: e.to_string(),
+    })?;
     let secret = store.blocking(move |conn| {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         if let Some(secret) = keys::signing_secret(&tx)? {
@@ -253,20 +282,14 @@ fn load_or_create_key(store: &Store) -> anyhow::Result<SigningKey> {
 
 /// Base64 public key of the portal whose store is `db`, read without a network (for
 /// `licadm verify`). Fails when the file is missing or the portal never ran on it.
-pub fn signing_public_key(db: &Path) -> anyhow::Result<String> {
+pub fn signing_public_key(db: &Path) -> Result<String, PortalError> {
     if !db.is_file() {
-        anyhow::bail!("there is no portal store at {}", db.display());
+        return Err(PortalError::NoStore(db.to_path_buf()));
     }
-    let store = Store::open(db)
-        .with_context(|| format!("cannot open the portal store {}", db.display()))?;
+    let store = open_store(db)?;
     let secret = store
         .blocking(|conn| keys::signing_secret(conn))?
-        .with_context(|| {
-            format!(
-                "the portal store {} has no signing key yet (the portal creates it when it first starts)",
-                db.display()
-            )
-        })?;
+        .ok_or_else(|| PortalError::NoSigningKey(db.to_path_buf()))?;
     Ok(crate::domain::license::encode_public_key(
         &SigningKey::from_bytes(&secret).verifying_key(),
     ))
@@ -276,9 +299,8 @@ pub fn signing_public_key(db: &Path) -> anyhow::Result<String> {
 /// `store::changes::prune_deleted`): mirrors whose cursor is older than the last
 /// deletion pruned get 410 `cursor_gone` and sync again from scratch. Returns how many
 /// deletions were forgotten.
-pub fn prune_deleted_changes(db: &Path) -> anyhow::Result<usize> {
-    let store = Store::open(db)
-        .with_context(|| format!("cannot open the portal store {}", db.display()))?;
+pub fn prune_deleted_changes(db: &Path) -> Result<usize, PortalError> {
+    let store = open_store(db)?;
     Ok(store.blocking(store::changes::prune_deleted)?)
 }
 
@@ -297,9 +319,8 @@ pub struct DemoSerials {
 }
 
 /// Up to `per_kind` serials of each kind (and vendor) as the store holds them now.
-pub fn demo_serials(db: &Path, per_kind: usize) -> anyhow::Result<DemoSerials> {
-    let store = Store::open(db)
-        .with_context(|| format!("cannot open the portal store {}", db.display()))?;
+pub fn demo_serials(db: &Path, per_kind: usize) -> Result<DemoSerials, PortalError> {
+    let store = open_store(db)?;
     let found = store.blocking(move |conn| registry::serials_by_kind(conn, per_kind))?;
     Ok(DemoSerials {
         ok: found.ok,
@@ -310,8 +331,7 @@ pub fn demo_serials(db: &Path, per_kind: usize) -> anyhow::Result<DemoSerials> {
 }
 
 /// Seats, users and keys of a (demo) store as they are on `today` (see [`DemoFacts`]).
-pub fn demo_facts(db: &Path, today: chrono::NaiveDate) -> anyhow::Result<DemoFacts> {
-    let store = Store::open(db)
-        .with_context(|| format!("cannot open the portal store {}", db.display()))?;
+pub fn demo_facts(db: &Path, today: chrono::NaiveDate) -> Result<DemoFacts, PortalError> {
+    let store = open_store(db)?;
     Ok(demo::facts::read(&store, today)?)
 }
