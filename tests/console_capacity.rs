@@ -19,7 +19,7 @@ fn emergency_request(commands: &[Command]) -> Option<EmergencyRequest> {
 }
 
 #[test]
-fn entering_reads_the_first_organization_and_u_reads_it_again() {
+fn entering_reads_the_first_organization_and_r_reads_it_again() {
     let mut state = loaded_state(Lang::Ru);
     let commands = update(&mut state, ch('3'));
     assert!(
@@ -33,7 +33,11 @@ fn entering_reads_the_first_organization_and_u_reads_it_again() {
         "{commands:?}"
     );
     let mut state = capacity_state(Lang::Ru);
-    let commands = update(&mut state, ch('u'));
+    assert!(
+        update(&mut state, ch('u')).is_empty(),
+        "u is unbind, not here"
+    );
+    let commands = update(&mut state, ch('r'));
     assert!(
         matches!(
             commands.as_slice(),
@@ -44,7 +48,10 @@ fn entering_reads_the_first_organization_and_u_reads_it_again() {
         ),
         "{commands:?}"
     );
-    let commands = update(&mut state, ch('o'));
+    // `o` opens a picker on the organization in force; ↓ Enter picks the next one.
+    assert!(update(&mut state, ch('o')).is_empty());
+    update(&mut state, key(KeyCode::Down));
+    let commands = update(&mut state, key(KeyCode::Enter));
     assert!(
         matches!(
             commands.as_slice(),
@@ -101,7 +108,7 @@ fn emergency_modal_bounds_confirmation_and_request() {
     );
     update(&mut state, ch('+'));
     update(&mut state, ch('+'));
-    // The first Enter asks, the second sends.
+    // Enter asks, on Cancel; only the Confirm button sends.
     assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
     let (lines, _) = render(&state, 80, 24);
     let text = screen_text(&lines);
@@ -109,12 +116,15 @@ fn emergency_modal_bounds_confirmation_and_request() {
         text.contains("Запросить экстренную лицензию на 3 учётные записи на 1 месяц?"),
         "{text}"
     );
-    assert!(text.contains("Enter — запросить, Esc — назад"), "{text}");
+    assert!(text.contains("[ Отмена ]   [ Запросить ]"), "{text}");
+    assert!(update(&mut state, key(KeyCode::Enter)).is_empty(), "Cancel");
     // Esc goes back one step, not out.
+    update(&mut state, key(KeyCode::Enter));
     update(&mut state, key(KeyCode::Esc));
     assert!(state.capacity.emergency.is_some());
+    assert!(state.dialogs.is_empty());
     update(&mut state, key(KeyCode::Enter));
-    let commands = update(&mut state, key(KeyCode::Enter));
+    let commands = confirm(&mut state);
     assert_eq!(
         emergency_request(&commands),
         Some(EmergencyRequest {
@@ -139,7 +149,7 @@ fn a_refusal_is_kept_in_the_modal() {
     let mut state = capacity_state(Lang::Ru);
     update(&mut state, ch('e'));
     update(&mut state, key(KeyCode::Enter));
-    assert!(emergency_request(&update(&mut state, key(KeyCode::Enter))).is_some());
+    assert!(emergency_request(&confirm(&mut state)).is_some());
     let rule = "Экстренная лицензия уже действует: одновременно может быть только одна";
     update(
         &mut state,

@@ -150,7 +150,7 @@ fn online_activation_sends_the_form_and_shows_and_saves_the_license() {
         text.contains("Лицензия получена: Orange[uc]e, мест: 20"),
         "{text}"
     );
-    let commands = update(&mut state, ctrl('s'));
+    let commands = update(&mut state, ctrl('l'));
     assert_eq!(
         commands,
         vec![Command::SaveText {

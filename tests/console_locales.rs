@@ -199,6 +199,11 @@ fn reached(what: &str, ok: bool) {
     assert!(ok, "the fixtures no longer reach: {what}");
 }
 
+/// A confirmation is on top of the dialog stack.
+fn confirmation_open(state: &State) -> bool {
+    state.dialogs.last().and_then(|d| d.as_confirm()).is_some()
+}
+
 fn step(state: &State) -> Option<Step> {
     state.new_activation.as_ref().map(|f| f.step)
 }
@@ -269,11 +274,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     reached("precheck step", step(&precheck) == Some(Step::Precheck));
     out.push(("new activation: precheck", precheck.clone()));
     press(&mut precheck, &[ch('D'), ch('A')]);
-    let confirm = precheck
-        .new_activation
-        .as_ref()
-        .is_some_and(|f| f.confirm.is_some());
-    reached("confirmation", confirm);
+    reached("confirmation", confirmation_open(&precheck));
     out.push(("new activation: confirmation", precheck));
 
     let seats = seats_state(lang);
@@ -298,7 +299,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     out.push(("seats: bind dialog", bind));
     let mut unbind = seats.clone();
     press(&mut unbind, &[ch('j'), ch('u')]);
-    reached("unbind confirmation", unbind.seats.unbind.is_some());
+    reached("unbind confirmation", confirmation_open(&unbind));
     out.push(("seats: unbind confirmation", unbind));
     let mut bulk = seats.clone();
     update(&mut bulk, ch('B'));
@@ -320,12 +321,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     reached("emergency dialog", emergency.capacity.emergency.is_some());
     out.push(("capacity: emergency license", emergency.clone()));
     update(&mut emergency, key(KeyCode::Enter));
-    let confirming = emergency
-        .capacity
-        .emergency
-        .as_ref()
-        .is_some_and(|e| e.confirming);
-    reached("emergency confirmation", confirming);
+    reached("emergency confirmation", confirmation_open(&emergency));
     out.push(("capacity: emergency confirmation", emergency));
 
     let mut keys = keys_state(lang);

@@ -236,7 +236,7 @@ fn a_queued_emergency_request_closes_the_modal_and_shows_on_the_product() {
     let mut state = mirrored(capacity_state(Lang::Ru));
     update(&mut state, ch('e'));
     update(&mut state, key(KeyCode::Enter));
-    let commands = update(&mut state, key(KeyCode::Enter));
+    let commands = confirm(&mut state);
     let request = commands
         .iter()
         .find_map(|c| match c {
@@ -255,6 +255,7 @@ fn a_queued_emergency_request_closes_the_modal_and_shows_on_the_product() {
     };
     update(&mut state, Msg::WriteQueued(item.clone()));
     assert!(state.capacity.emergency.is_none(), "the modal closed");
+    assert!(state.dialogs.is_empty(), "and its confirmation");
     update(&mut state, Msg::OutboxLoaded(Ok(vec![item])));
     let (lines, _) = render(&state, 100, 30);
     let screen = screen_text(&lines);

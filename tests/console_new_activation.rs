@@ -8,6 +8,7 @@ use crossterm::event::KeyCode;
 use licadm::client::ClientError;
 use licadm::client::wire::{ActivationQuery, CreatedActivations, Role};
 use licadm::console::app::{Command, Front, Msg, SaveError, State, update};
+use licadm::console::screens::dialog::Button;
 use licadm::console::screens::new_activation::{self, NewActivation, Step};
 use licadm::domain::{ActivationStatus, Lang, PrecheckOutcome, Vendor};
 
@@ -337,6 +338,14 @@ fn leaving_the_flow_keeps_the_text_and_f8_discards_it() {
     update(&mut state, ch('a'));
     assert_eq!(flow(&state).input.text(), "0239110138900130");
     update(&mut state, fkey(8));
+    assert!(
+        state.new_activation.is_some(),
+        "F8 asks first: the text would be lost"
+    );
+    update(&mut state, key(KeyCode::Enter));
+    assert!(state.new_activation.is_some(), "Enter pressed Cancel");
+    update(&mut state, fkey(8));
+    confirm(&mut state);
     assert!(state.new_activation.is_none());
     assert_eq!(state.front(), Front::List);
 }
@@ -372,6 +381,8 @@ fn delete_selected_and_delete_errors_edit_only_the_rows() {
     update(&mut state, ch(' '));
     update(&mut state, ch(' '));
     update(&mut state, ch('d'));
+    assert_eq!(flow(&state).rows.len(), 6, "d asks first");
+    confirm(&mut state);
     let serials: Vec<_> = flow(&state)
         .rows
         .iter()
@@ -387,6 +398,11 @@ fn delete_selected_and_delete_errors_edit_only_the_rows() {
         ]
     );
     update(&mut state, ch('D'));
+    assert_eq!(flow(&state).rows.len(), 4, "D asks first");
+    update(&mut state, key(KeyCode::Enter));
+    assert_eq!(flow(&state).rows.len(), 4, "Enter pressed Cancel");
+    update(&mut state, ch('D'));
+    confirm(&mut state);
     assert_eq!(flow(&state).rows.len(), 2);
     assert_eq!(flow(&state).error_count(), 0);
     assert_eq!(
@@ -397,6 +413,7 @@ fn delete_selected_and_delete_errors_edit_only_the_rows() {
     update(&mut state, ch('G'));
     update(&mut state, ch(' '));
     update(&mut state, key(KeyCode::Delete));
+    confirm(&mut state);
     assert_eq!(flow(&state).rows.len(), 1);
     assert_eq!(flow(&state).cursor, 0);
 }
@@ -405,7 +422,7 @@ fn delete_selected_and_delete_errors_edit_only_the_rows() {
 fn retail_toggle_and_copy() {
     let mut state = precheck_state(Lang::Ru);
     assert!(!flow(&state).show_retail);
-    update(&mut state, ch('R'));
+    update(&mut state, ch('P'));
     assert!(flow(&state).show_retail);
     update(&mut state, ch('j'));
     let commands = without_ticks(update(&mut state, ch('y')));
@@ -427,7 +444,7 @@ fn retail_toggle_and_copy() {
 fn activate_with_errors_in_the_list_or_nothing_selected_is_refused_locally() {
     let mut state = precheck_state(Lang::Ru);
     assert!(without_ticks(update(&mut state, ch('A'))).is_empty());
-    assert!(flow(&state).confirm.is_none());
+    assert!(open_confirmation(&state).is_none());
     assert!(
         state
             .last_error
@@ -436,7 +453,7 @@ fn activate_with_errors_in_the_list_or_nothing_selected_is_refused_locally() {
     );
 
     assert!(without_ticks(update(&mut state, key(KeyCode::Enter))).is_empty());
-    assert!(flow(&state).confirm.is_none());
+    assert!(open_confirmation(&state).is_none());
     assert!(
         state
             .last_error
@@ -449,20 +466,19 @@ fn activate_with_errors_in_the_list_or_nothing_selected_is_refused_locally() {
     update(&mut state, ch('k'));
     update(&mut state, ch(' '));
     update(&mut state, key(KeyCode::Enter));
-    assert!(flow(&state).confirm.is_none());
+    assert!(open_confirmation(&state).is_none());
 }
 
 #[test]
 fn confirm_shows_counts_per_vendor_and_total_then_sends_the_ok_serials_with_a_key() {
     let mut state = precheck_state(Lang::Ru);
     update(&mut state, ch('D'));
+    confirm(&mut state);
     update(&mut state, ch('A'));
-    let confirm = flow(&state)
-        .confirm
-        .clone()
-        .expect("the confirmation is open");
+    let dialog = open_confirmation(&state).expect("the confirmation is open");
+    assert_eq!(dialog.focus, Button::Cancel, "it opens on Cancel");
     assert_eq!(
-        new_activation::confirm_lines(&confirm, Lang::Ru),
+        dialog.lines,
         vec![
             "Активировать 4 лицензии? Будет создано 2 активации:",
             "  Пэй Киоск — 3 шт., 10 700 ₽",
@@ -472,10 +488,15 @@ fn confirm_shows_counts_per_vendor_and_total_then_sends_the_ok_serials_with_a_ke
     );
     // Esc cancels without sending.
     assert!(without_ticks(update(&mut state, key(KeyCode::Esc))).is_empty());
-    assert!(flow(&state).confirm.is_none());
+    assert!(open_confirmation(&state).is_none());
 
     update(&mut state, ch('A'));
-    let (serials, key1) = create_command(&update(&mut state, key(KeyCode::Enter)));
+    assert!(
+        without_ticks(update(&mut state, key(KeyCode::Enter))).is_empty(),
+        "Enter at first presses Cancel"
+    );
+    update(&mut state, ch('A'));
+    let (serials, key1) = create_command(&confirm(&mut state));
     assert_eq!(
         serials,
         vec![
@@ -486,6 +507,10 @@ fn confirm_shows_counts_per_vendor_and_total_then_sends_the_ok_serials_with_a_ke
         ]
     );
     assert!(!key1.is_empty());
+    assert!(
+        open_confirmation(&state).is_some_and(|d| d.pending),
+        "it stays, sending, until the portal answers"
+    );
     assert!(
         without_ticks(update(&mut state, key(KeyCode::Enter))).is_empty(),
         "no double submit while the request is on its way"
@@ -498,16 +523,16 @@ fn confirm_of_a_selection_counts_only_the_selection() {
     update(&mut state, ch('j'));
     update(&mut state, ch(' '));
     update(&mut state, key(KeyCode::Enter));
-    let confirm = flow(&state).confirm.clone().expect("confirmation");
+    let dialog = open_confirmation(&state).expect("confirmation");
     assert_eq!(
-        new_activation::confirm_lines(&confirm, Lang::En),
+        dialog.lines,
         vec![
             "Activate 1 license? 1 activation will be created:",
             "  PP-Electro — 1 pcs, 1 900 ₽",
             "Total 1 900 ₽.",
         ]
     );
-    let (serials, _) = create_command(&update(&mut state, key(KeyCode::Enter)));
+    let (serials, _) = create_command(&confirm(&mut state));
     assert_eq!(serials, vec!["0408420138900124"]);
 }
 
@@ -518,7 +543,7 @@ fn a_network_failure_keeps_rows_and_selection_and_reconfirming_reuses_the_key() 
     update(&mut state, ch(' '));
     let rows_before = flow(&state).rows.clone();
     update(&mut state, key(KeyCode::Enter));
-    let (serials1, key1) = create_command(&update(&mut state, key(KeyCode::Enter)));
+    let (serials1, key1) = create_command(&confirm(&mut state));
     update(
         &mut state,
         Msg::ActivationsCreated(Err(ClientError::Timeout)),
@@ -526,11 +551,11 @@ fn a_network_failure_keeps_rows_and_selection_and_reconfirming_reuses_the_key() 
     assert_eq!(state.front(), Front::NewActivation);
     assert_eq!(flow(&state).step, Step::Precheck);
     assert_eq!(flow(&state).rows, rows_before, "rows and selection kept");
-    assert!(flow(&state).confirm.is_none());
+    assert!(open_confirmation(&state).is_none());
     assert!(state.last_error.is_some());
 
     update(&mut state, key(KeyCode::Enter));
-    let (serials2, key2) = create_command(&update(&mut state, key(KeyCode::Enter)));
+    let (serials2, key2) = create_command(&confirm(&mut state));
     assert_eq!(serials1, serials2);
     assert_eq!(key1, key2, "the same request must not be charged twice");
 
@@ -542,7 +567,7 @@ fn a_network_failure_keeps_rows_and_selection_and_reconfirming_reuses_the_key() 
     update(&mut state, ch('g'));
     update(&mut state, ch(' '));
     update(&mut state, key(KeyCode::Enter));
-    let (serials3, key3) = create_command(&update(&mut state, key(KeyCode::Enter)));
+    let (serials3, key3) = create_command(&confirm(&mut state));
     assert_eq!(serials3, vec!["0408420138900124"]);
     assert_ne!(key3, key1);
 }
@@ -553,7 +578,7 @@ fn a_rejected_answer_marks_those_rows_and_keeps_the_selection() {
     update(&mut state, ch(' '));
     update(&mut state, ch(' '));
     update(&mut state, key(KeyCode::Enter));
-    update(&mut state, key(KeyCode::Enter));
+    confirm(&mut state);
     update(
         &mut state,
         Msg::ActivationsCreated(Err(ClientError::Rejected {
@@ -585,8 +610,9 @@ fn success_lands_on_the_list_with_highlights_and_the_default_query() {
     state.list.query.status = Some(ActivationStatus::Done);
     state.list.query.page = 3;
     update(&mut state, ch('D'));
+    confirm(&mut state);
     update(&mut state, ch('A'));
-    update(&mut state, key(KeyCode::Enter));
+    confirm(&mut state);
     let created = CreatedActivations {
         activations: vec![
             activation(
@@ -648,6 +674,8 @@ fn success_lands_on_the_list_with_highlights_and_the_default_query() {
     assert!(text.contains("* — новые активации"), "{text}");
     // Changing a filter drops the marks.
     update(&mut state, ch('s'));
+    update(&mut state, key(KeyCode::Down));
+    update(&mut state, key(KeyCode::Enter));
     assert!(state.list.highlighted.is_empty());
 }
 
@@ -770,7 +798,7 @@ fn detail_state(status: ActivationStatus, role: Role) -> State {
 }
 
 #[test]
-fn detail_retry_by_role_and_status_and_polling_after_it() {
+fn detail_retry_by_role_and_status_asks_first_and_polls_after_it() {
     let mut state = detail_state(ActivationStatus::Error, Role::Viewer);
     assert!(without_ticks(update(&mut state, ch('R'))).is_empty());
     assert!(
@@ -790,7 +818,16 @@ fn detail_retry_by_role_and_status_and_polling_after_it() {
     );
 
     let mut state = detail_state(ActivationStatus::Error, Role::Support);
-    let commands = without_ticks(update(&mut state, ch('R')));
+    assert!(
+        without_ticks(update(&mut state, ch('R'))).is_empty(),
+        "asks first"
+    );
+    let question = open_confirmation(&state).map(|d| d.lines.join(" "));
+    assert!(
+        question.as_deref().is_some_and(|q| q.contains("№ 24")),
+        "{question:?}"
+    );
+    let commands = without_ticks(confirm(&mut state));
     assert_eq!(commands, vec![Command::Retry { number: 24 }]);
     let commands = update(
         &mut state,
@@ -826,11 +863,11 @@ fn detail_retry_by_role_and_status_and_polling_after_it() {
 #[test]
 fn detail_save_only_when_done_and_shows_the_path() {
     let mut state = detail_state(ActivationStatus::Error, Role::Viewer);
-    assert!(without_ticks(update(&mut state, ch('s'))).is_empty());
+    assert!(without_ticks(update(&mut state, ch('L'))).is_empty());
     assert!(state.last_error.is_some());
 
     let mut state = detail_state(ActivationStatus::Done, Role::Viewer);
-    let commands = without_ticks(update(&mut state, ch('s')));
+    let commands = without_ticks(update(&mut state, ch('L')));
     assert_eq!(commands, vec![Command::SaveLicenseFile { number: 24 }]);
     update(
         &mut state,
@@ -924,7 +961,7 @@ fn view_precheck_table_with_colors_marks_and_summary() {
     assert_eq!(cell.fg, state.theme.error.fg.expect("color"));
 
     let mut state = precheck_state(Lang::En);
-    update(&mut state, ch('R'));
+    update(&mut state, ch('P'));
     update(&mut state, ch(' '));
     let (lines, _) = render(&state, 80, 24);
     let text = lines.join("\n");
@@ -946,7 +983,7 @@ fn view_confirm_modal_in_both_languages() {
                 "Активировать 4 лицензии? Будет создано 2 активации:",
                 "Пэй Киоск — 3 шт., 10 700 ₽",
                 "Итого 12 600 ₽.",
-                "Enter — активировать, Esc — отмена",
+                "[ Отмена ]   [ Активировать ]",
             ],
         ),
         (
@@ -955,12 +992,13 @@ fn view_confirm_modal_in_both_languages() {
                 "Activate 4 licenses? 2 activations will be created:",
                 "Pay Kiosk — 3 pcs, 10 700 ₽",
                 "Total 12 600 ₽.",
-                "Enter activates, Esc cancels",
+                "[ Cancel ]   [ Activate ]",
             ],
         ),
     ] {
         let mut state = precheck_state(lang);
         update(&mut state, ch('D'));
+        confirm(&mut state);
         update(&mut state, ch('A'));
         let (lines, _) = render(&state, 80, 24);
         let text = lines.join("\n");
@@ -973,10 +1011,11 @@ fn view_confirm_modal_in_both_languages() {
 #[test]
 fn small_terminals_do_not_panic_in_any_step() {
     let mut states = vec![serials_state(Lang::Ru), precheck_state(Lang::Ru)];
-    let mut confirm = precheck_state(Lang::Ru);
-    update(&mut confirm, ch('D'));
-    update(&mut confirm, ch('A'));
-    states.push(confirm);
+    let mut confirmation = precheck_state(Lang::Ru);
+    update(&mut confirmation, ch('D'));
+    confirm(&mut confirmation);
+    update(&mut confirmation, ch('A'));
+    states.push(confirmation);
     let mut chooser = loaded_state(Lang::Ru);
     update(&mut chooser, ch('a'));
     states.push(chooser.clone());
@@ -998,12 +1037,13 @@ fn list_retry_and_download_act_on_the_selected_row() {
         vec![Command::SaveLicenseFile { number: 28 }]
     );
     assert!(without_ticks(update(&mut state, ch('R'))).is_empty());
+    update(&mut state, key(KeyCode::Esc));
     update(&mut state, ch('G'));
+    assert!(without_ticks(update(&mut state, ch('R'))).is_empty());
     assert_eq!(
-        without_ticks(update(&mut state, ch('R'))),
+        without_ticks(confirm(&mut state)),
         vec![Command::Retry { number: 24 }]
     );
-    assert!(without_ticks(update(&mut state, ch('L'))).is_empty());
     let commands = update(
         &mut state,
         Msg::Retried {
@@ -1019,6 +1059,14 @@ fn list_retry_and_download_act_on_the_selected_row() {
     );
     assert_eq!(state.list.rows()[4].status, ActivationStatus::InProgress);
     assert!(without_ticks(commands).is_empty());
+    assert!(
+        state.dialogs.is_empty(),
+        "the answer closed the confirmation"
+    );
+    assert!(
+        without_ticks(update(&mut state, ch('L'))).is_empty(),
+        "no license file while in progress"
+    );
 }
 
 #[test]

@@ -80,7 +80,7 @@ fn arrows_choose_tab_completes_and_esc_closes_without_running() {
     );
     // Enter on a command that needs its argument completes it too.
     update(&mut state, key(KeyCode::Backspace));
-    update(&mut state, key(KeyCode::Backspace));
+    assert_eq!(first_match(&state), "act N");
     let commands = update(&mut state, key(KeyCode::Enter));
     assert!(commands.is_empty());
     assert_eq!(
@@ -178,7 +178,10 @@ fn a_bad_argument_is_explained_and_the_palette_stays() {
 #[test]
 fn sn_searches_every_activation_and_opens_the_only_one_on_that_serial() {
     let mut state = loaded_state(Lang::En);
-    update(&mut state, ch('s')); // a status filter that would hide it
+    // A status filter that would hide it.
+    update(&mut state, ch('s'));
+    update(&mut state, key(KeyCode::Down));
+    update(&mut state, key(KeyCode::Enter));
     update(&mut state, ch(':'));
     type_text(&mut state, "sn 0239110138900130");
     let (request_id, query) = activations_request(&update(&mut state, key(KeyCode::Enter)));

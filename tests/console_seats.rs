@@ -7,7 +7,7 @@ use console_support::issue4::*;
 use console_support::*;
 use crossterm::event::KeyCode;
 use licadm::client::wire::{SeatSortKey, SeatStatus};
-use licadm::console::app::{Command, Msg, update};
+use licadm::console::app::{Command, Msg, State, update};
 use licadm::console::screens::Tab;
 use licadm::console::screens::seats::{BulkPhase, BulkResult};
 use licadm::domain::Lang;
@@ -54,13 +54,24 @@ fn number_keys_switch_screens_and_each_keeps_its_state() {
 #[test]
 fn filters_sort_and_page_size_build_the_seat_query() {
     let mut state = seats_state(Lang::Ru);
-    let (_, q) = seats_request(&update(&mut state, ch('o')));
+    // Each filter key opens a picker on the value in force («все» at first).
+    let pick = |state: &mut State, k: char, moves: &[KeyCode]| {
+        assert!(update(state, ch(k)).is_empty(), "a picker opens");
+        for m in moves {
+            update(state, key(*m));
+        }
+        seats_request(&update(state, key(KeyCode::Enter)))
+    };
+    let (_, q) = pick(&mut state, 'o', &[KeyCode::Down]);
     assert_eq!(q.organization, Some(1));
-    let (_, q) = seats_request(&update(&mut state, ch('t')));
+    let (_, q) = pick(&mut state, 't', &[KeyCode::Down]);
     assert_eq!(q.product.as_deref(), Some("orangeuce"));
-    let (_, q) = seats_request(&update(&mut state, ch('s')));
+    let (_, q) = pick(&mut state, 's', &[KeyCode::Down]);
     assert_eq!(q.status, Some(SeatStatus::Free));
-    let (_, q) = seats_request(&update(&mut state, ch('s')));
+    // Typing narrows the list: «прив» leaves «привязана».
+    update(&mut state, ch('s'));
+    typed(&mut state, "прив");
+    let (_, q) = seats_request(&update(&mut state, key(KeyCode::Enter)));
     assert_eq!(q.status, Some(SeatStatus::Bound));
     update(&mut state, ch('/'));
     typed(&mut state, "ivan");
@@ -225,14 +236,22 @@ fn a_bind_updates_the_row_and_refreshes_the_summary() {
 }
 
 #[test]
-fn unbind_asks_first_and_sends_only_after_enter() {
+fn unbind_asks_first_on_cancel_and_sends_only_from_the_confirm_button() {
     let mut state = seats_state(Lang::Ru);
     assert!(update(&mut state, ch('u')).is_empty());
-    assert!(state.seats.unbind.is_none(), "seat 17 is free");
     assert_eq!(
         state.last_error.as_deref(),
         Some("Отвязать можно только привязанное место")
     );
+    // The refusal holds the keyboard until it is closed: nothing typed meanwhile acts.
+    let text = screen_text(&render(&state, 80, 24).0);
+    assert!(
+        text.contains("Отвязать можно только привязанное место"),
+        "{text}"
+    );
+    assert!(press(&mut state, "xyz\u{44b}").is_empty());
+    update(&mut state, key(KeyCode::Esc));
+    assert!(state.dialogs.is_empty());
     update(&mut state, ch('j'));
     assert!(update(&mut state, ch('u')).is_empty());
     let (lines, _) = render(&state, 80, 24);
@@ -241,16 +260,24 @@ fn unbind_asks_first_and_sends_only_after_enter() {
         text.contains("Отвязать место 18 от ivanov@techbiz.ru?"),
         "{text}"
     );
-    assert!(text.contains("Enter — отвязать, Esc — отмена"), "{text}");
+    assert!(text.contains("[ Отмена ]   [ Отвязать ]"), "{text}");
     assert!(update(&mut state, key(KeyCode::Esc)).is_empty());
-    assert!(state.seats.unbind.is_none());
+    assert!(state.dialogs.is_empty());
+    // Typed text and Enter: the Cancel button is pressed, nothing is sent.
     update(&mut state, ch('u'));
     assert!(
-        update(&mut state, ch('x')).is_empty(),
-        "other keys do nothing"
+        press(&mut state, "x.user@alster.ru").is_empty(),
+        "letters do nothing"
     );
+    assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
+    assert!(state.dialogs.is_empty(), "Enter on Cancel closed it");
+    // Moving to Confirm, then Enter, sends.
+    update(&mut state, ch('u'));
+    update(&mut state, key(KeyCode::Tab));
     let commands = update(&mut state, key(KeyCode::Enter));
     assert_eq!(commands, vec![Command::UnbindSeat { seat: 18 }]);
+    let text = screen_text(&render(&state, 80, 24).0);
+    assert!(text.contains("отправка…"), "{text}");
     let commands = update(
         &mut state,
         Msg::SeatUnbound {
@@ -262,8 +289,17 @@ fn unbind_asks_first_and_sends_only_after_enter() {
         commands,
         vec![Command::FetchSeatSummary { organization: None }]
     );
+    assert!(
+        state.dialogs.is_empty(),
+        "the answer closes the confirmation"
+    );
     assert_eq!(state.notice.as_deref(), Some("Место 18 отвязано"));
     assert_eq!(state.seats.rows()[1].status, SeatStatus::Free);
+}
+
+/// Every character of `text` as a key press.
+fn press(state: &mut State, text: &str) -> Vec<Command> {
+    text.chars().flat_map(|c| update(state, ch(c))).collect()
 }
 
 #[test]
@@ -413,10 +449,14 @@ fn viewers_cannot_bind_unbind_or_bulk_bind() {
             state.last_error.as_deref(),
             Some("Роль «просмотр» не может привязывать места")
         );
+        update(&mut state, key(KeyCode::Esc));
     }
     update(&mut state, ch('j'));
     update(&mut state, ch('u'));
-    assert!(state.seats.unbind.is_none());
+    assert!(
+        state.dialogs.last().and_then(|d| d.as_confirm()).is_none(),
+        "a notice, not a confirmation"
+    );
     assert_eq!(
         state.last_error.as_deref(),
         Some("Роль «просмотр» не может отвязывать места")

@@ -6,7 +6,7 @@ use console_support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use licadm::client::ClientError;
 use licadm::client::wire::{ActivationSort, ActivationSortKey};
-use licadm::console::app::{Command, Connection, Msg, update};
+use licadm::console::app::{Command, Connection, Msg, State, update};
 use licadm::console::keymap;
 use licadm::console::screens::activations;
 use licadm::domain::{ActivationStatus, Lang, Vendor};
@@ -45,7 +45,7 @@ fn page_navigation_is_bounded_by_page_count() {
     let (_, q) = activations_request(&update(&mut state, ch('<')));
     assert_eq!(q.page, 1);
     assert!(
-        update(&mut state, ch('h')).is_empty(),
+        update(&mut state, ch('[')).is_empty(),
         "no page before the first"
     );
     assert!(update(&mut state, key(KeyCode::Home)).is_empty());
@@ -69,37 +69,51 @@ fn row_selection_moves_and_is_bounded() {
     assert_eq!(state.list.selected, 0);
 }
 
-#[test]
-fn filter_cycling_resets_to_page_one_and_fetches_the_right_query() {
-    let mut state = loaded_state(Lang::Ru);
-    let (_, q) = activations_request(&update(&mut state, ch('s')));
-    assert_eq!((q.status, q.page), (Some(ActivationStatus::Done), 1));
-    let (_, q) = activations_request(&update(&mut state, ch('s')));
-    assert_eq!(q.status, Some(ActivationStatus::InProgress));
-    let (_, q) = activations_request(&update(&mut state, ch('s')));
-    assert_eq!(q.status, Some(ActivationStatus::Error));
-    let (_, q) = activations_request(&update(&mut state, ch('s')));
-    assert_eq!(q.status, None);
-
-    let orgs: Vec<Option<i64>> = (0..3)
-        .map(|_| {
-            activations_request(&update(&mut state, ch('o')))
-                .1
-                .organization
-        })
-        .collect();
-    assert_eq!(orgs, vec![Some(1), Some(2), None]);
-
-    let vendors: Vec<Option<Vendor>> = (0..3)
-        .map(|_| activations_request(&update(&mut state, ch('v'))).1.vendor)
-        .collect();
-    assert_eq!(
-        vendors,
-        vec![Some(Vendor::PayKiosk), Some(Vendor::PpElectro), None]
+/// A filter key opens a picker on the value in force; `moves` then Enter picks.
+fn pick(state: &mut State, k: char, moves: &[KeyCode]) -> Vec<Command> {
+    assert!(
+        update(state, ch(k)).is_empty(),
+        "a picker opens, nothing is fetched"
     );
+    for m in moves {
+        update(state, key(*m));
+    }
+    update(state, key(KeyCode::Enter))
+}
 
+#[test]
+fn filters_are_picked_from_a_list_reset_to_page_one_and_fetch_the_right_query() {
+    let mut state = loaded_state(Lang::Ru);
+    let (_, q) = activations_request(&pick(&mut state, 's', &[KeyCode::Down]));
+    assert_eq!((q.status, q.page), (Some(ActivationStatus::Done), 1));
+    let (_, q) = activations_request(&pick(&mut state, 's', &[KeyCode::Down]));
+    assert_eq!(q.status, Some(ActivationStatus::InProgress));
+    // Typing narrows the list.
     update(&mut state, ch('s'));
-    update(&mut state, ch('o'));
+    for c in "ошиб".chars() {
+        update(&mut state, ch(c));
+    }
+    let (_, q) = activations_request(&update(&mut state, key(KeyCode::Enter)));
+    assert_eq!(q.status, Some(ActivationStatus::Error));
+    // Esc leaves the filter as it was.
+    update(&mut state, ch('s'));
+    assert!(update(&mut state, key(KeyCode::Esc)).is_empty());
+    assert_eq!(state.list.query.status, Some(ActivationStatus::Error));
+    let (_, q) = activations_request(&pick(
+        &mut state,
+        's',
+        &[KeyCode::Up, KeyCode::Up, KeyCode::Up],
+    ));
+    assert_eq!(q.status, None, "«все» is first");
+
+    let (_, q) = activations_request(&pick(&mut state, 'o', &[KeyCode::Down]));
+    assert_eq!(q.organization, Some(1));
+    let (_, q) = activations_request(&pick(&mut state, 'o', &[KeyCode::Down]));
+    assert_eq!(q.organization, Some(2));
+    let (_, q) = activations_request(&pick(&mut state, 'v', &[KeyCode::Down, KeyCode::Down]));
+    assert_eq!(q.vendor, Some(Vendor::PpElectro));
+
+    pick(&mut state, 's', &[KeyCode::Down]);
     let (_, q) = activations_request(&update(&mut state, ch('x')));
     assert_eq!(
         (q.status, q.organization, q.vendor, q.q.clone(), q.page),
@@ -228,11 +242,11 @@ fn enter_opens_detail_and_esc_returns_with_list_state_intact() {
     assert_eq!(list_after, list_before);
 
     update(&mut state, key(KeyCode::Enter));
-    assert!(
-        update(&mut state, ch('q')).is_empty(),
-        "q in detail goes back"
+    assert_eq!(
+        update(&mut state, ch('q')),
+        vec![Command::Quit],
+        "q quits from the detail too (nothing is waiting to be sent)"
     );
-    assert!(state.detail.is_none());
 }
 
 #[test]
@@ -283,7 +297,7 @@ fn failed_fetch_keeps_rows_filters_and_selection_and_sets_error() {
     let mut state = loaded_state(Lang::Ru);
     update(&mut state, ch('j'));
     let rows_before = state.list.rows().to_vec();
-    let (request_id, requested) = activations_request(&update(&mut state, ch('s')));
+    let (request_id, requested) = activations_request(&pick(&mut state, 's', &[KeyCode::Down]));
     assert_eq!(requested.status, Some(ActivationStatus::Done));
     let error = ClientError::Api {
         status: 403,
@@ -432,7 +446,10 @@ fn help_toggles_and_lists_the_keymap() {
 fn quit_keys() {
     let mut state = loaded_state(Lang::Ru);
     assert_eq!(update(&mut state, ch('q')), vec![Command::Quit]);
-    assert_eq!(update(&mut state, key(KeyCode::Esc)), vec![Command::Quit]);
+    assert!(
+        update(&mut state, key(KeyCode::Esc)).is_empty(),
+        "Esc never quits"
+    );
     update(&mut state, ch('/'));
     let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert_eq!(

@@ -159,7 +159,9 @@ fn cursor_sits_on_the_selected_row() {
 #[test]
 fn filter_bar_shows_active_filters_and_sort_arrow() {
     let mut state = loaded_state(Lang::Ru);
-    let (request_id, _) = activations_request(&update(&mut state, ch('s')));
+    update(&mut state, ch('s'));
+    update(&mut state, key(KeyCode::Down));
+    let (request_id, _) = activations_request(&update(&mut state, key(KeyCode::Enter)));
     update(
         &mut state,
         Msg::ActivationsLoaded {

@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod runtime;
 pub mod screens;
 pub mod terminal;
+pub mod terminal_input;
 pub mod theme;
 pub mod ui_state;
 pub mod widgets;

@@ -9,8 +9,7 @@ use super::data::{DataError, DataSource, Written};
 use super::terminal::{ConsoleTerminal, TerminalGuard};
 use super::ui_state;
 use crate::mirror::sync::SyncProgress;
-use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
-use futures_util::StreamExt;
+use crossterm::event::{Event, MouseButton, MouseEvent, MouseEventKind};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,6 +21,8 @@ use tokio::sync::mpsc;
 enum Step {
     Continue,
     Quit,
+    /// Ctrl+Z: hand the terminal back to the shell until `fg`.
+    Suspend,
 }
 
 impl Incoming {
@@ -143,8 +144,14 @@ async fn event_loop(
                         let _ = out.write_all(osc52(&text, state.clipboard.tmux).as_bytes());
                         let _ = out.flush();
                     }
-                    if let Step::Quit = step {
-                        return Ok(());
+                    match step {
+                        Step::Quit => return Ok(()),
+                        Step::Suspend => {
+                            guard.suspend()?;
+                            // Everything is drawn again on the fresh screen.
+                            resized = true;
+                        }
+                        Step::Continue => {}
                     }
                 }
                 Incoming::InputError(e) => return Err(e.into()),
@@ -156,8 +163,30 @@ async fn event_loop(
     }
 }
 
-/// Forwards terminal events to the loop until the terminal goes away.
+/// Forwards terminal events to the loop until the terminal goes away. On Unix the
+/// bytes are parsed here, key by key (`terminal_input`).
+#[cfg(unix)]
 async fn read_input(tx: mpsc::UnboundedSender<Incoming>) {
+    use super::terminal_input::{self, Input};
+    terminal_input::read(|input| {
+        let incoming = match input {
+            Input::Event(event) => match event_to_msg(event) {
+                Some(msg) => Incoming::msg(msg),
+                None => return true,
+            },
+            Input::Error(e) => Incoming::InputError(e),
+            Input::Closed => Incoming::InputClosed,
+        };
+        let last = !matches!(incoming, Incoming::Msg(_));
+        tx.send(incoming).is_ok() && !last
+    })
+    .await;
+}
+
+#[cfg(not(unix))]
+async fn read_input(tx: mpsc::UnboundedSender<Incoming>) {
+    use crossterm::event::EventStream;
+    use futures_util::StreamExt;
     let mut events = EventStream::new();
     loop {
         let incoming = match events.next().await {
@@ -274,8 +303,9 @@ fn dispatch(
             clipboard.push(text);
             continue;
         }
-        if let Step::Quit = execute_command(command, source, tx) {
-            return Step::Quit;
+        match execute_command(command, source, tx) {
+            Step::Continue => {}
+            stop => return stop,
         }
     }
     Step::Continue
@@ -292,6 +322,7 @@ fn execute_command(
     let tx = tx.clone();
     match command {
         Command::Quit => return Step::Quit,
+        Command::Suspend => return Step::Suspend,
         Command::SyncNow => runner.wake_sync.notify_one(),
         Command::FetchOutbox => {
             send_when_done(tx, async move { Msg::OutboxLoaded(source.outbox().await) });

@@ -34,26 +34,7 @@ impl TerminalGuard {
     /// needs Shift in most terminals, hence off by default).
     pub fn enter(no_color: bool, mouse: bool) -> io::Result<TerminalGuard> {
         install_panic_hook();
-        enable_raw_mode()?;
-        let mut stdout = io::stdout();
-        // Clear here rather than with `Terminal::clear`, which asks the terminal for the
-        // cursor position (DSR) and fails on terminals that never answer.
-        if let Err(e) = execute!(
-            stdout,
-            EnterAlternateScreen,
-            EnableBracketedPaste,
-            Clear(ClearType::All)
-        ) {
-            restore();
-            return Err(e);
-        }
-        if mouse {
-            MOUSE_CAPTURED.store(true, Ordering::SeqCst);
-            if let Err(e) = execute!(stdout, EnableMouseCapture) {
-                restore();
-                return Err(e);
-            }
-        }
+        setup(mouse)?;
         match Terminal::new(ThriftyBackend::new(io::stdout(), no_color)) {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {
@@ -62,6 +43,53 @@ impl TerminalGuard {
             }
         }
     }
+
+    /// Ctrl+Z: the terminal as the shell left it, the process stopped (SIGTSTP, as the
+    /// terminal itself would have sent outside raw mode); after `fg` the console's
+    /// screen is set up again and the next frame is drawn whole.
+    #[cfg(unix)]
+    pub fn suspend(&mut self) -> io::Result<()> {
+        let mouse = MOUSE_CAPTURED.load(Ordering::SeqCst);
+        restore();
+        signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+        // Continued (`fg`).
+        setup(mouse)?;
+        let size = self.terminal.size()?;
+        // Forget what was on screen: the next draw writes every cell.
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+    }
+
+    #[cfg(not(unix))]
+    pub fn suspend(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Raw mode, the alternate screen, bracketed paste and (`mouse`) mouse capture; what
+/// fails on the way is undone.
+fn setup(mouse: bool) -> io::Result<()> {
+    enable_raw_mode()?;
+    let mut stdout = io::stdout();
+    // Clear here rather than with `Terminal::clear`, which asks the terminal for the
+    // cursor position (DSR) and fails on terminals that never answer.
+    if let Err(e) = execute!(
+        stdout,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        Clear(ClearType::All)
+    ) {
+        restore();
+        return Err(e);
+    }
+    if mouse {
+        MOUSE_CAPTURED.store(true, Ordering::SeqCst);
+        if let Err(e) = execute!(stdout, EnableMouseCapture) {
+            restore();
+            return Err(e);
+        }
+    }
+    Ok(())
 }
 
 impl Drop for TerminalGuard {

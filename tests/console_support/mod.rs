@@ -359,3 +359,17 @@ pub fn precheck_state(lang: Lang) -> State {
     state
 }
 pub mod issue4;
+
+/// The confirmation on top of the dialog stack, if one is open.
+pub fn open_confirmation(
+    state: &State,
+) -> Option<&licadm::console::screens::dialog::ConfirmDialog> {
+    state.dialogs.last().and_then(|d| d.as_confirm())
+}
+
+/// What a deliberate user does in a confirmation: Tab to the Confirm button, Enter.
+pub fn confirm(state: &mut State) -> Vec<Command> {
+    let mut commands = update(state, key(KeyCode::Tab));
+    commands.extend(update(state, key(KeyCode::Enter)));
+    commands
+}

@@ -10,6 +10,9 @@ impl State {
     /// Help entries of the screen in front (the tab keys too where they work).
     pub fn help_entries(&self) -> Vec<(String, &'static str)> {
         let (lang, keymap) = (self.lang, &*self.keymap);
+        if let Some(dialog) = self.dialogs.last() {
+            return dialog.help_entries(keymap, lang);
+        }
         if let Some(audit) = &self.audit {
             return keymap.help_entries(audit.bindings(), lang);
         }
@@ -62,6 +65,9 @@ impl State {
 
     pub fn hint_entries(&self) -> Vec<(String, &'static str)> {
         let (lang, keymap) = (self.lang, &*self.keymap);
+        if let Some(dialog) = self.dialogs.last() {
+            return dialog.hint_entries(keymap, lang);
+        }
         if self.palette.is_some() {
             return keymap.hint_entries(crate::console::screens::palette::BINDINGS, lang);
         }

@@ -1,18 +1,66 @@
-//! Keys and pasted text: routed to the help, the new-activation flow, the detail or
-//! the list, whichever is in front, and the actions that need the whole state.
+//! Keys and pasted text: routed to whatever owns the keyboard (`State::keyboard_owner`:
+//! the top dialog, an overlay, or the screen in front), and the list's and detail's
+//! actions that need the whole state.
 
 use super::{Command, Front, State};
 use crate::client::wire::Role;
 use crate::console::i18n;
 use crate::console::keymap;
+use crate::console::screens::Reply;
 use crate::console::screens::activations::{self, ListAction};
 use crate::console::screens::column_chooser::ListKind;
 use crate::console::screens::detail::{self, DetailAction, DetailScreen};
+use crate::console::screens::dialog::{ConfirmDialog, Confirmed, Dialog, PageTarget, PickTarget};
 use crate::console::screens::new_activation::{NewActivation, Outcome};
 use crate::console::screens::outbox::MIRROR_BINDINGS;
 use crate::console::screens::tabs::TAB_BINDINGS;
 use crate::domain::ActivationStatus;
 use crossterm::event::KeyEvent;
+
+/// Who gets the keyboard: decided here and only here, so a dialog, prompt or overlay
+/// in front owns every key until it closes and nothing falls through to what is under
+/// it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// The top of the dialog stack (confirmation, notice, picker, page prompt).
+    Dialog,
+    Help,
+    Palette,
+    History,
+    Columns,
+    Outbox,
+    /// Seats, Capacity, Keys (each routes to its own open dialog or input first).
+    Tabbed,
+    /// The new-activation flow.
+    Flow,
+    Detail,
+    List,
+}
+
+impl State {
+    pub fn keyboard_owner(&self) -> Owner {
+        if !self.dialogs.is_empty() {
+            Owner::Dialog
+        } else if self.help_open {
+            Owner::Help
+        } else if self.palette.is_some() {
+            Owner::Palette
+        } else if self.audit.is_some() {
+            Owner::History
+        } else if self.column_chooser.is_some() {
+            Owner::Columns
+        } else if super::mirror::outbox_in_front(self) {
+            Owner::Outbox
+        } else {
+            match self.front() {
+                Front::Seats | Front::Capacity | Front::Keys => Owner::Tabbed,
+                Front::NewActivation => Owner::Flow,
+                Front::Detail => Owner::Detail,
+                Front::List => Owner::List,
+            }
+        }
+    }
+}
 
 pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     if !keymap::is_press(event) {
@@ -21,59 +69,59 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     if keymap::is_interrupt(event) {
         return vec![Command::Quit];
     }
-    if state.help_open {
-        // Only closing keys; everything else is swallowed so the help is read in peace.
-        if keymap::Key::Esc.matches(event)
-            || keymap::Key::Char('?').matches(event)
-            || keymap::Key::Char('q').matches(event)
-        {
-            state.help_open = false;
+    if keymap::is_suspend(event) {
+        return vec![Command::Suspend];
+    }
+    match state.keyboard_owner() {
+        Owner::Dialog => super::dialogs::on_key(state, event),
+        Owner::Help => {
+            // Only closing keys; everything else is swallowed so the help is read in peace.
+            if keymap::Key::Esc.matches(event)
+                || keymap::Key::Char('?').matches(event)
+                || keymap::Key::Char('q').matches(event)
+            {
+                state.help_open = false;
+            }
+            Vec::new()
         }
-        return Vec::new();
-    }
-    if state.palette.is_some() {
-        return super::palette::on_key(state, event);
-    }
-    if state.audit.is_some() {
-        return super::tabbed::on_audit_key(state, event);
-    }
-    if state.column_chooser.is_some() {
-        return super::columns::on_key(state, event);
-    }
-    if super::mirror::outbox_in_front(state) {
-        return super::mirror::on_outbox_key(state, event);
-    }
-    if matches!(state.front(), Front::Seats | Front::Capacity | Front::Keys) {
-        return super::tabbed::on_key(state, event);
-    }
-    if state.front() == Front::NewActivation
-        && let Some(flow) = state.new_activation.as_mut()
-    {
-        let outcome = flow.on_key(event, &state.organizations, state.lang, &state.keymap);
-        return apply_outcome(state, outcome);
-    }
-    if let Some(detail) = state.detail.as_mut() {
-        if detail.editing() {
-            detail.search_key(event);
-            return Vec::new();
-        }
-        return match state.keymap.lookup(detail::BINDINGS, event) {
-            Some(action) => detail_action(state, action),
+        Owner::Palette => super::palette::on_key(state, event),
+        Owner::History => super::tabbed::on_audit_key(state, event),
+        Owner::Columns => super::columns::on_key(state, event),
+        Owner::Outbox => super::mirror::on_outbox_key(state, event),
+        Owner::Tabbed => super::tabbed::on_key(state, event),
+        Owner::Flow => match state.new_activation.as_mut() {
+            Some(flow) => {
+                let outcome = flow.on_key(event, &state.organizations, state.lang, &state.keymap);
+                apply_outcome(state, outcome)
+            }
             None => Vec::new(),
-        };
-    }
-    if state.list.search_input.is_some() {
-        return state.list.search_key(event, &mut state.request_ids);
-    }
-    if let Some(key) = state.keymap.lookup(MIRROR_BINDINGS, event) {
-        return super::mirror::on_mirror_key(state, key);
-    }
-    if let Some(tab) = state.keymap.lookup(TAB_BINDINGS, event) {
-        return super::tabbed::switch_tab(state, tab);
-    }
-    match state.keymap.lookup(activations::BINDINGS, event) {
-        Some(action) => list_action(state, action),
-        None => Vec::new(),
+        },
+        Owner::Detail => match state.detail.as_mut() {
+            Some(detail) if detail.editing() => {
+                detail.search_key(event);
+                Vec::new()
+            }
+            Some(_) => match state.keymap.lookup(detail::BINDINGS, event) {
+                Some(action) => detail_action(state, action),
+                None => Vec::new(),
+            },
+            None => Vec::new(),
+        },
+        Owner::List => {
+            if state.list.search_input.is_some() {
+                return state.list.search_key(event, &mut state.request_ids);
+            }
+            if let Some(key) = state.keymap.lookup(MIRROR_BINDINGS, event) {
+                return super::mirror::on_mirror_key(state, key);
+            }
+            if let Some(tab) = state.keymap.lookup(TAB_BINDINGS, event) {
+                return super::tabbed::switch_tab(state, tab);
+            }
+            match state.keymap.lookup(activations::BINDINGS, event) {
+                Some(action) => list_action(state, action),
+                None => Vec::new(),
+            }
+        }
     }
 }
 
@@ -91,10 +139,16 @@ pub(super) fn detail_action(state: &mut State, action: DetailAction) -> Vec<Comm
         }
         DetailAction::Palette => super::palette::open(state),
         DetailAction::CopySerial => super::clipboard::copy_serial(state),
+        // Esc backs out one layer: the line filter first, then the detail.
         DetailAction::Back => {
-            state.detail = None;
+            if detail.search.is_empty() {
+                state.detail = None;
+            } else {
+                detail.search.clear();
+            }
             Vec::new()
         }
+        DetailAction::Quit => super::dialogs::request_quit(state),
         DetailAction::History => {
             let object = format!("activation:{}", detail.number);
             super::tabbed::open_history(state, object)
@@ -121,8 +175,27 @@ pub(super) fn list_action(state: &mut State, action: ListAction) -> Vec<Command>
         ListAction::Palette => super::palette::open(state),
         ListAction::CopyNumber => super::clipboard::copy_number(state),
         ListAction::CopyRow => super::clipboard::copy_row(state),
-        ListAction::Quit => vec![Command::Quit],
+        ListAction::Quit => super::dialogs::request_quit(state),
+        // Esc never quits: it clears the search; with nothing to clear it says how to quit.
+        ListAction::Back => match state.list.clear_search(&mut state.request_ids) {
+            Some(commands) => commands,
+            None => {
+                state.set_notice(i18n::dialogs::QUIT_HINT.get(state.lang));
+                Vec::new()
+            }
+        },
         ListAction::NewActivation => open_new_activation(state),
+        ListAction::GoToPage => super::pickers::open_page(state, PageTarget::Activations),
+        ListAction::FilterOrganization => super::pickers::open(state, PickTarget::ListOrganization),
+        ListAction::FilterStatus => super::pickers::open(state, PickTarget::ListStatus),
+        ListAction::FilterVendor => super::pickers::open(state, PickTarget::ListVendor),
+        ListAction::History => match state.list.selected_row() {
+            Some(row) => {
+                let object = format!("activation:{}", row.number);
+                super::tabbed::open_history(state, object)
+            }
+            None => Vec::new(),
+        },
         ListAction::Columns => super::columns::open(state, ListKind::Activations),
         ListAction::Retry => match state.list.selected_row() {
             Some(row) => {
@@ -146,82 +219,70 @@ pub(super) fn list_action(state: &mut State, action: ListAction) -> Vec<Command>
             }
             None => Vec::new(),
         },
-        action => state
-            .list
-            .apply(action, &state.organizations, &mut state.request_ids),
+        action => state.list.apply(action, &mut state.request_ids),
     }
 }
 
-/// Pasted text goes into the open input of the screen in front (none under the help).
+/// Pasted text goes into the open input of what owns the keyboard (if it has one);
+/// never into a list, where its letters would be commands.
 pub(super) fn on_paste(state: &mut State, text: String) -> Vec<Command> {
-    if state.help_open || state.audit.is_some() {
-        return Vec::new();
-    }
-    if state.palette.is_some() {
-        super::palette::on_paste(state, &text);
-        return Vec::new();
-    }
-    if matches!(state.front(), Front::Seats | Front::Capacity | Front::Keys) {
-        return super::tabbed::on_paste(state, &text);
-    }
-    if state.front() == Front::NewActivation {
-        if !state.help_open
-            && let Some(flow) = state.new_activation.as_mut()
-        {
-            flow.paste(&text);
-        }
-        Vec::new()
-    } else {
-        // One line only: inputs are single-line, so line breaks become spaces.
-        let text: String = text
-            .chars()
+    // One line only where inputs are single-line: line breaks become spaces.
+    let one_line = |text: &str| -> String {
+        text.chars()
             .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        match state.detail.as_mut() {
-            Some(detail) if !state.help_open => detail.paste(&text),
-            Some(_) => {}
-            None if !state.help_open => state.list.paste(&text),
-            None => {}
+            .collect()
+    };
+    match state.keyboard_owner() {
+        Owner::Dialog => super::dialogs::on_paste(state, &text),
+        Owner::Palette => super::palette::on_paste(state, &text),
+        Owner::Tabbed => return super::tabbed::on_paste(state, &text),
+        Owner::Flow => {
+            if let Some(flow) = state.new_activation.as_mut() {
+                flow.paste(&text);
+            }
         }
-        Vec::new()
+        Owner::Detail => {
+            if let Some(detail) = state.detail.as_mut() {
+                detail.paste(&one_line(&text));
+            }
+        }
+        Owner::List => state.list.paste(&one_line(&text)),
+        Owner::Help | Owner::History | Owner::Columns | Owner::Outbox => {}
     }
+    Vec::new()
 }
 
-/// Applies what the flow asked for.
+/// Applies what the flow asked for (`close`: the flow is left and kept).
 fn apply_outcome(state: &mut State, outcome: Outcome) -> Vec<Command> {
-    if let Some(error) = outcome.error {
-        state.set_error(error);
-    }
-    if let Some(notice) = outcome.notice {
-        state.set_notice(notice);
-    }
-    if outcome.help {
-        state.help_open = true;
-    }
     if outcome.close {
         state.new_activation_open = false;
     }
-    if outcome.discard {
-        state.new_activation = None;
-        state.new_activation_open = false;
-    }
-    outcome.commands
+    super::tabbed::apply(state, outcome)
 }
 
-/// `R`: only an errored activation, and not for the viewer role.
+/// `R`: only an errored activation, and not for the viewer role; asks first.
 fn retry(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Command> {
-    if let Some(role) = state.role().filter(|r| *r == Role::Viewer) {
-        state.set_error(i18n::role_denied(state.lang, role, i18n::ACTION_RETRY));
-        return Vec::new();
+    let lang = state.lang;
+    let refusal = match state.role() {
+        Some(role @ Role::Viewer) => Some(i18n::role_denied(lang, role, i18n::ACTION_RETRY)),
+        _ if status != ActivationStatus::Error => {
+            Some(i18n::RETRY_ONLY_ERROR.get(lang).to_string())
+        }
+        _ => None,
+    };
+    if let Some(text) = refusal {
+        return super::tabbed::apply(state, Reply::refused(lang, text));
     }
-    if status != ActivationStatus::Error {
-        state.set_error(i18n::RETRY_ONLY_ERROR.get(state.lang));
-        return Vec::new();
-    }
-    vec![Command::Retry { number }]
+    state.dialogs.push(Dialog::Confirm(ConfirmDialog::new(
+        i18n::dialogs::RETRY_TITLE.get(lang),
+        vec![i18n::dialogs::retry_question(lang, number)],
+        i18n::dialogs::RETRY_BUTTON.get(lang),
+        Confirmed::Retry { number },
+    )));
+    Vec::new()
 }
 
-/// `s` (detail) / `L` (list): only a done activation has a license file.
+/// `L` (list and detail): only a done activation has a license file.
 fn save_license(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Command> {
     if status != ActivationStatus::Done {
         state.set_error(i18n::LICENSE_ONLY_DONE.get(state.lang));
@@ -234,8 +295,7 @@ fn save_license(state: &mut State, number: i64, status: ActivationStatus) -> Vec
 fn open_new_activation(state: &mut State) -> Vec<Command> {
     if let Some(role) = state.role().filter(|r| *r != Role::Admin) {
         let text = i18n::role_denied(state.lang, role, i18n::ACTION_CREATE);
-        state.set_error(text);
-        return Vec::new();
+        return super::tabbed::apply(state, Reply::refused(state.lang, text));
     }
     state.new_activation_open = true;
     if state.new_activation.is_none() {

@@ -54,7 +54,8 @@ pub(super) fn on_write_queued(state: &mut State, item: OutboxItem) -> Vec<Comman
             let reply = state.seats.on_bind_queued(*seat, email, lang);
             commands.extend(super::tabbed::apply(state, reply));
         }
-        OutboxAction::Unbind { seat } => state.seats.on_unbind_queued(*seat),
+        // The confirmation that sent it is closed by `dialogs::settle`.
+        OutboxAction::Unbind { .. } => {}
         OutboxAction::Emergency { .. } => state.capacity.on_emergency_queued(),
         OutboxAction::Activate { .. } => {
             // The list was prechecked online and confirmed: it is safe in the outbox.

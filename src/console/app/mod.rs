@@ -7,10 +7,12 @@
 mod bindings;
 mod clipboard;
 mod columns;
+mod dialogs;
 mod input;
 mod mirror;
 mod mouse;
 mod palette;
+mod pickers;
 mod results;
 mod tabbed;
 mod view;
@@ -28,6 +30,7 @@ use super::screens::audit::AuditOverlay;
 use super::screens::capacity::CapacityScreen;
 use super::screens::column_chooser::ColumnChooser;
 use super::screens::detail::DetailScreen;
+use super::screens::dialog::Dialog;
 use super::screens::keys::KeysScreen;
 use super::screens::new_activation::NewActivation;
 use super::screens::outbox::OutboxOverlay;
@@ -79,6 +82,9 @@ pub enum Command {
         serials: Vec<String>,
         idempotency_key: String,
     },
+    /// Ctrl+Z: the terminal is restored, the process stops (SIGTSTP), and after `fg`
+    /// the screen is set up and drawn again.
+    Suspend,
     /// `POST /activations/{number}/retry` → `Msg::Retried`.
     Retry {
         number: i64,
@@ -373,6 +379,9 @@ pub struct State {
     pub keymap: Arc<Keymap>,
     /// Copying: inside tmux or not, and the caveat the first copy mentions.
     pub clipboard: Clipboard,
+    /// Confirmations, notices, pickers and prompts, the top one in front: it gets
+    /// every key until it closes.
+    pub dialogs: Vec<Dialog>,
 }
 
 /// Which screen is in front.
@@ -419,6 +428,7 @@ impl State {
             polling: Polling::default(),
             keymap: Arc::new(Keymap::default()),
             clipboard: Clipboard::default(),
+            dialogs: Vec::new(),
         }
     }
 
@@ -514,6 +524,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     commands
 }
 fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
+    dialogs::settle(state, &msg);
     match msg {
         Msg::Start => {
             let fetch = state.list.fetch(&mut state.request_ids);

@@ -34,7 +34,8 @@ pub enum MouseKind {
 pub(super) fn on_mouse(state: &mut State, input: MouseInput) -> Vec<Command> {
     // Anything on top (help, palette, history, outbox, a dialog, a search being typed)
     // has the keyboard's attention; the mouse leaves it alone.
-    let covered = state.help_open
+    let covered = !state.dialogs.is_empty()
+        || state.help_open
         || state.palette.is_some()
         || state.audit.is_some()
         || state.outbox_overlay.is_some()
@@ -108,7 +109,6 @@ pub(super) fn on_mouse(state: &mut State, input: MouseInput) -> Vec<Command> {
 fn seats_covered(state: &State) -> bool {
     state.front() == Front::Seats
         && (state.seats.bind.is_some()
-            || state.seats.unbind.is_some()
             || state.seats.bulk.is_some()
             || state.seats.search_input.is_some())
 }

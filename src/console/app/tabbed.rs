@@ -43,6 +43,8 @@ pub(super) fn open_history(state: &mut State, object: String) -> Vec<Command> {
     vec![command]
 }
 
+/// What any screen, dialog or the flow asked for (a dialog's or the flow's `close`
+/// is for its caller to act on).
 pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     let mut commands = reply.commands;
     if let Some(error) = reply.error {
@@ -68,6 +70,22 @@ pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     }
     if reply.columns {
         commands.extend(super::columns::open(state, ListKind::Seats));
+    }
+    if reply.discard {
+        state.new_activation = None;
+        state.new_activation_open = false;
+    }
+    if let Some(target) = reply.pick {
+        commands.extend(super::pickers::open(state, target));
+    }
+    if let Some(target) = reply.page_prompt {
+        commands.extend(super::pickers::open_page(state, target));
+    }
+    if let Some(dialog) = reply.dialog {
+        state.dialogs.push(dialog);
+    }
+    if reply.quit {
+        commands.extend(super::dialogs::request_quit(state));
     }
     commands
 }

@@ -5,7 +5,8 @@ use super::{Front, State};
 use crate::console::i18n;
 use crate::console::screens::column_chooser::{self, ListKind};
 use crate::console::screens::{
-    activations, audit, capacity, detail, keys, new_activation, outbox, palette, seats, tabs,
+    activations, audit, capacity, detail, dialog, keys, new_activation, outbox, palette, seats,
+    tabs,
 };
 use crate::console::widgets;
 use ratatui::Frame;
@@ -146,6 +147,13 @@ pub fn view(state: &State, frame: &mut Frame) {
         };
         column_chooser::render(chooser, &rows, state.lang, theme, frame)
     });
+    if let Some(dialog) = state.dialogs.last() {
+        // On top of everything; it has the keyboard, and the cursor.
+        if let Some(position) = dialog::render(dialog, state.lang, theme, frame) {
+            frame.set_cursor_position(position);
+        }
+        return;
+    }
     if state.help_open {
         let screen = if state.audit.is_some() {
             i18n::tabs::HISTORY_TITLE

@@ -104,10 +104,6 @@ pub const MODAL_KEYS: Tr = Tr::new(
     "←/→ — количество, Enter — далее, Esc — отмена",
     "←/→ count, Enter next, Esc cancels",
 );
-pub const CONFIRM_KEYS: Tr = Tr::new(
-    "Enter — запросить, Esc — назад",
-    "Enter requests, Esc goes back",
-);
 
 pub fn modal_product(lang: Lang, product: &str) -> String {
     match lang {

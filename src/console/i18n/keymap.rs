@@ -10,7 +10,6 @@ pub const IN_LIST: Tr = Tr::new("списке активаций", "the activati
 pub const IN_DETAIL: Tr = Tr::new("карточке активации", "the activation detail");
 pub const IN_SEATS: Tr = Tr::new("списке мест", "the seats list");
 pub const IN_BIND: Tr = Tr::new("окне привязки места", "the bind dialog");
-pub const IN_UNBIND: Tr = Tr::new("окне отвязки места", "the unbind dialog");
 pub const IN_BULK: Tr = Tr::new("массовой привязке", "the bulk bind");
 pub const IN_CAPACITY: Tr = Tr::new("экране лицензий", "the capacity screen");
 pub const IN_EMERGENCY: Tr = Tr::new("окне экстренной лицензии", "the emergency license dialog");
@@ -24,11 +23,14 @@ pub const IN_NEW_ORGANIZATION: Tr = Tr::new("выборе организации
 pub const IN_NEW_OFFER: Tr = Tr::new("шаге оферты", "the offer step");
 pub const IN_NEW_SERIALS: Tr = Tr::new("вводе серийных номеров", "the serials step");
 pub const IN_NEW_PRECHECK: Tr = Tr::new("таблице проверки", "the precheck table");
-pub const IN_NEW_CONFIRM: Tr = Tr::new("подтверждении активации", "the activation confirmation");
 pub const IN_HISTORY: Tr = Tr::new("истории изменений", "the history");
 pub const IN_OUTBOX: Tr = Tr::new("очереди отправки", "the outbox");
 pub const IN_COLUMNS: Tr = Tr::new("выборе столбцов", "the column chooser");
 pub const IN_PALETTE: Tr = Tr::new("строке команд (:)", "the command palette (:)");
+pub const IN_CONFIRM: Tr = Tr::new("окне подтверждения", "a confirmation");
+pub const IN_NOTICE: Tr = Tr::new("окне сообщения", "a notice");
+pub const IN_PICKER: Tr = Tr::new("выборе из списка", "a picker");
+pub const IN_PAGE: Tr = Tr::new("переходе на страницу", "the page prompt");
 
 /// Shown on the status line when there is more than one problem.
 pub fn more(lang: Lang, n: usize) -> String {

@@ -171,8 +171,8 @@ pub fn license_line(lang: Lang, product: &str, seats: u32, serial: &str, org: &s
 }
 
 pub const SAVE_HINT: Tr = Tr::new(
-    "Ctrl+S — сохранить лицензию в папку загрузок",
-    "Ctrl+S saves the license to the downloads folder",
+    "Ctrl+L — сохранить лицензию в папку загрузок",
+    "Ctrl+L saves the license to the downloads folder",
 );
 
 pub fn request_summary(lang: Lang, key: &str, serial: &str) -> String {

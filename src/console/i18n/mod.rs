@@ -222,10 +222,6 @@ pub const NOTHING_TO_ACTIVATE: Tr = Tr::new(
     "No checked serials to activate",
 );
 pub const CONFIRM_TITLE: Tr = Tr::new("Подтверждение", "Confirmation");
-pub const CONFIRM_KEYS: Tr = Tr::new(
-    "Enter — активировать, Esc — отмена",
-    "Enter activates, Esc cancels",
-);
 pub const COPIED: Tr = Tr::new("скопировано", "copied");
 pub const ROWS_EMPTY: Tr = Tr::new(
     "Строк не осталось: Esc — назад к списку номеров",
@@ -461,6 +457,7 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
 pub mod capacity;
 pub mod clipboard;
 pub mod columns;
+pub mod dialogs;
 pub mod history;
 pub mod keymap;
 pub mod keys;

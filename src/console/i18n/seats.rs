@@ -115,11 +115,6 @@ pub fn unbind_question(lang: Lang, seat: i64, email: &str) -> String {
     }
 }
 
-pub const UNBIND_KEYS: Tr = Tr::new(
-    "Enter — отвязать, Esc — отмена",
-    "Enter unbinds, Esc cancels",
-);
-
 pub const BULK_TITLE: Tr = Tr::new("Массовая привязка", "Bulk bind");
 pub const BULK_INPUT_TITLE: Tr = Tr::new("E-mail пользователей", "Users' e-mails");
 pub const BULK_PLACEHOLDER: Tr = Tr::new(

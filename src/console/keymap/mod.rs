@@ -221,6 +221,13 @@ pub fn is_interrupt(event: &KeyEvent) -> bool {
         && matches!(event.code, KeyCode::Char('c') | KeyCode::Char('C'))
 }
 
+/// Ctrl+Z suspends the console (the shell's `fg` brings it back).
+pub fn is_suspend(event: &KeyEvent) -> bool {
+    event.kind != KeyEventKind::Release
+        && event.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(event.code, KeyCode::Char('z') | KeyCode::Char('Z'))
+}
+
 /// Whether an event should be processed at all (Windows reports releases too).
 pub fn is_press(event: &KeyEvent) -> bool {
     event.kind != KeyEventKind::Release

@@ -14,7 +14,7 @@ use crate::console::keymap::Key::{
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::filter_bar;
-use crate::domain::{ActivationStatus, Lang, Vendor};
+use crate::domain::Lang;
 use crate::mirror::{OutboxAction, OutboxItem, OutboxState};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -32,9 +32,14 @@ pub enum ListAction {
     PrevPage,
     FirstPage,
     LastPage,
-    CycleOrganization,
-    CycleStatus,
-    CycleVendor,
+    /// Handled by the app: the page prompt.
+    GoToPage,
+    /// Handled by the app: the organization picker.
+    FilterOrganization,
+    /// Handled by the app: the status picker.
+    FilterStatus,
+    /// Handled by the app: the vendor picker.
+    FilterVendor,
     Search,
     SortNumber,
     SortCost,
@@ -45,10 +50,12 @@ pub enum ListAction {
     Open,
     /// Handled by the app (it knows the role).
     NewActivation,
-    /// Handled by the app: retry the selected errored activation.
+    /// Handled by the app: retry the selected errored activation (asks first).
     Retry,
     /// Handled by the app: download the selected done activation's license file.
     SaveLicense,
+    /// Handled by the app: the selected activation's history.
+    History,
     /// Handled by the app: the column chooser.
     Columns,
     /// Handled by the app: copy the selected activation's number (OSC 52).
@@ -58,40 +65,48 @@ pub enum ListAction {
     Help,
     /// Handled by the app: the `:` command palette.
     Palette,
+    /// Esc: clears the search; never quits.
+    Back,
+    /// Handled by the app: quits (asking first when something would be lost).
     Quit,
 }
 
-/// The list's keys, declared once: dispatch, hint line and help all read this.
+/// The list's keys, declared once: dispatch, hint line and help all read this. The
+/// keys every screen shares (paging, `r`, `R`, `L`, `h`, `y`, Esc, `q`) are the
+/// conventions `keytables` checks.
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding<ListAction>] = &[
     bind("list.down", &[Char('j'), Down], ListAction::Down, Tr::new("следующая строка", "next row"), None),
     bind("list.up", &[Char('k'), Up], ListAction::Up, Tr::new("предыдущая строка", "previous row"), None),
     bind("list.first_row", &[Char('g')], ListAction::FirstRow, Tr::new("первая строка", "first row"), None),
     bind("list.last_row", &[Char('G')], ListAction::LastRow, Tr::new("последняя строка", "last row"), None),
-    bind("list.next_page", &[Right, Char('l'), PageDown, Char(']')], ListAction::NextPage, Tr::new("следующая страница", "next page"), None),
-    bind("list.prev_page", &[Left, Char('h'), PageUp, Char('[')], ListAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
+    bind("list.next_page", &[Right, PageDown, Char(']')], ListAction::NextPage, Tr::new("следующая страница", "next page"), None),
+    bind("list.prev_page", &[Left, PageUp, Char('[')], ListAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
     bind("list.first_page", &[Home, Char('<')], ListAction::FirstPage, Tr::new("первая страница", "first page"), None),
     bind("list.last_page", &[End, Char('>')], ListAction::LastPage, Tr::new("последняя страница", "last page"), None),
+    bind("list.go_to_page", &[Char('#')], ListAction::GoToPage, Tr::new("перейти на страницу с номером", "go to page N"), None),
     bind("list.open", &[Enter], ListAction::Open, Tr::new("открыть активацию", "open the activation"), Some(Tr::new("открыть", "open"))),
     bind("list.new_activation", &[Char('a')], ListAction::NewActivation, Tr::new("новая активация", "new activation"), Some(Tr::new("новая активация", "new activation"))),
     bind("list.search", &[Char('/')], ListAction::Search, Tr::new("поиск по номеру активации или СН", "search by activation number or serial"), Some(Tr::new("поиск", "search"))),
-    bind("list.filter_organization", &[Char('o')], ListAction::CycleOrganization, Tr::new("фильтр: организация", "filter: organization"), Some(Tr::new("орг.", "org"))),
-    bind("list.filter_status", &[Char('s')], ListAction::CycleStatus, Tr::new("фильтр: статус", "filter: status"), Some(Tr::new("статус", "status"))),
-    bind("list.filter_vendor", &[Char('v')], ListAction::CycleVendor, Tr::new("фильтр: вендор", "filter: vendor"), None),
+    bind("list.filter_organization", &[Char('o')], ListAction::FilterOrganization, Tr::new("фильтр: организация (выбор из списка)", "filter: organization (pick from a list)"), Some(Tr::new("орг.", "org"))),
+    bind("list.filter_status", &[Char('s')], ListAction::FilterStatus, Tr::new("фильтр: статус (выбор из списка)", "filter: status (pick from a list)"), Some(Tr::new("статус", "status"))),
+    bind("list.filter_vendor", &[Char('v')], ListAction::FilterVendor, Tr::new("фильтр: вендор (выбор из списка)", "filter: vendor (pick from a list)"), None),
     bind("list.clear_filters", &[Char('x')], ListAction::ClearFilters, Tr::new("сбросить фильтры", "clear filters"), None),
     bind("list.sort_number", &[Char('n')], ListAction::SortNumber, Tr::new("сортировка по номеру (ещё раз — обратно)", "sort by number (again: reverse)"), None),
     bind("list.sort_cost", &[Char('c')], ListAction::SortCost, Tr::new("сортировка по стоимости", "sort by cost"), None),
     bind("list.sort_date", &[Char('d')], ListAction::SortDate, Tr::new("сортировка по дате заказа", "sort by order date"), None),
     bind("list.page_size", &[Char('p')], ListAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
     bind("list.refresh", &[Char('r')], ListAction::Refresh, Tr::new("обновить", "refresh"), None),
-    bind("list.retry", &[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), None),
+    bind("list.retry", &[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой; с подтверждением)", "retry (an activation with an error; confirmed in a dialog)"), None),
     bind("list.save_license", &[Char('L')], ListAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), None),
+    bind("list.history", &[Char('h')], ListAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), None),
     bind("list.copy_number", &[Char('y')], ListAction::CopyNumber, Tr::new("скопировать номер активации в буфер обмена", "copy the activation number (OSC 52)"), None),
     bind("list.copy_row", &[Char('Y')], ListAction::CopyRow, Tr::new("скопировать строку целиком (поля через табуляцию)", "copy the whole row (tab-separated)"), None),
     bind("list.palette", &[Char(':')], ListAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("list.columns", &[Char('C')], ListAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
     bind("list.help", &[Char('?')], ListAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
-    bind("list.quit", &[Char('q'), Esc], ListAction::Quit, Tr::new("выход", "quit"), Some(Tr::new("выход", "quit"))),
+    bind("list.back", &[Esc], ListAction::Back, Tr::new("сбросить поиск (из программы не выходит)", "clear the search (never quits)"), None),
+    bind("list.quit", &[Char('q')], ListAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), Some(Tr::new("выход", "quit"))),
 ];
 
 /// Everything the list shows. It stays untouched while a detail is open, so coming
@@ -178,7 +193,24 @@ impl ActivationsScreen {
         vec![self.fetch(ids)]
     }
 
-    fn go_to_page(&mut self, page: u32, ids: &mut RequestIds) -> Vec<Command> {
+    /// A filter chosen (in a picker): back to page 1 and fetch.
+    pub fn set_filter(
+        &mut self,
+        ids: &mut RequestIds,
+        change: impl FnOnce(&mut ActivationQuery),
+    ) -> Vec<Command> {
+        change(&mut self.query);
+        self.refetch_from_first(ids)
+    }
+
+    /// Esc: clears the search (not the other filters). Nothing to clear: `false`.
+    pub fn clear_search(&mut self, ids: &mut RequestIds) -> Option<Vec<Command>> {
+        self.query.q.as_ref()?;
+        self.query.q = None;
+        Some(self.refetch_from_first(ids))
+    }
+
+    pub fn go_to_page(&mut self, page: u32, ids: &mut RequestIds) -> Vec<Command> {
         let Some(page) = paged::page_to_fetch(page, self.page_count(), self.query.page) else {
             return Vec::new();
         };
@@ -187,12 +219,7 @@ impl ActivationsScreen {
     }
 
     /// Handles the list's own actions (Open/Help/Quit belong to the app).
-    pub fn apply(
-        &mut self,
-        action: ListAction,
-        organizations: &[Organization],
-        ids: &mut RequestIds,
-    ) -> Vec<Command> {
+    pub fn apply(&mut self, action: ListAction, ids: &mut RequestIds) -> Vec<Command> {
         match action {
             ListAction::Down => self.move_selection(RowMove::Down),
             ListAction::Up => self.move_selection(RowMove::Up),
@@ -202,19 +229,6 @@ impl ActivationsScreen {
             ListAction::PrevPage => return self.go_to_page(self.query.page.saturating_sub(1), ids),
             ListAction::FirstPage => return self.go_to_page(1, ids),
             ListAction::LastPage => return self.go_to_page(self.page_count(), ids),
-            ListAction::CycleOrganization => {
-                self.query.organization =
-                    next_in_cycle(self.query.organization, organizations.iter().map(|o| o.id));
-                return self.refetch_from_first(ids);
-            }
-            ListAction::CycleStatus => {
-                self.query.status = next_in_cycle(self.query.status, ActivationStatus::ALL);
-                return self.refetch_from_first(ids);
-            }
-            ListAction::CycleVendor => {
-                self.query.vendor = next_in_cycle(self.query.vendor, Vendor::ALL);
-                return self.refetch_from_first(ids);
-            }
             ListAction::SortNumber => return self.sort_by(ActivationSortKey::Number, ids),
             ListAction::SortCost => return self.sort_by(ActivationSortKey::TotalCost, ids),
             ListAction::SortDate => return self.sort_by(ActivationSortKey::CreatedAt, ids),
@@ -239,6 +253,12 @@ impl ActivationsScreen {
             | ListAction::CopyNumber
             | ListAction::CopyRow
             | ListAction::Quit
+            | ListAction::Back
+            | ListAction::GoToPage
+            | ListAction::FilterOrganization
+            | ListAction::FilterStatus
+            | ListAction::FilterVendor
+            | ListAction::History
             | ListAction::NewActivation
             | ListAction::Retry
             | ListAction::SaveLicense
@@ -316,21 +336,6 @@ impl ActivationsScreen {
                 paged::selection_after_load(self.selected, self.rows().len(), same_view);
         }
         true
-    }
-}
-
-/// None → first → … → last → None.
-pub(crate) fn next_in_cycle<T: PartialEq + Copy>(
-    current: Option<T>,
-    all: impl IntoIterator<Item = T>,
-) -> Option<T> {
-    let all: Vec<T> = all.into_iter().collect();
-    match current {
-        None => all.first().copied(),
-        Some(cur) => all
-            .iter()
-            .position(|x| *x == cur)
-            .and_then(|i| all.get(i + 1).copied()),
     }
 }
 

@@ -31,7 +31,7 @@ pub const BINDINGS: &[Binding<AuditAction>] = &[
     bind("history.up", &[Char('k'), Up], AuditAction::Up, Tr::new("прокрутить вверх", "scroll up"), None),
     bind("history.next_page", &[Right, PageDown, Char(']')], AuditAction::NextPage, Tr::new("следующая страница", "next page"), Some(Tr::new("стр.", "page"))),
     bind("history.prev_page", &[Left, PageUp, Char('[')], AuditAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
-    bind("history.close", &[Esc, Char('q'), Char('h')], AuditAction::Close, Tr::new("закрыть историю", "close the history"), Some(Tr::new("закрыть", "close"))),
+    bind("history.close", &[Esc, Char('q')], AuditAction::Close, Tr::new("закрыть историю", "close the history"), Some(Tr::new("закрыть", "close"))),
 ];
 
 #[derive(Debug, Clone, PartialEq)]

@@ -36,7 +36,10 @@ pub enum DetailAction {
     /// Handled by the app: the `:` command palette.
     Palette,
     Help,
+    /// Esc: clears the line filter, else back to the list.
     Back,
+    /// Handled by the app: quits (asking first when something would be lost).
+    Quit,
 }
 
 /// The detail's keys, declared once: dispatch, hint line and help all read this.
@@ -48,13 +51,14 @@ pub const BINDINGS: &[Binding<DetailAction>] = &[
     bind("detail.last_line", &[Char('G'), End], DetailAction::LastLine, Tr::new("последняя строка", "last line"), None),
     bind("detail.search", &[Char('/')], DetailAction::Search, Tr::new("поиск по серийному номеру", "search by serial number"), Some(Tr::new("поиск по СН", "search serial"))),
     bind("detail.refresh", &[Char('r')], DetailAction::Refresh, Tr::new("обновить статус", "refresh status"), Some(Tr::new("обновить", "refresh"))),
-    bind("detail.retry", &[Char('R')], DetailAction::Retry, Tr::new("повторить запрос (активация с ошибкой)", "retry (an activation with an error)"), Some(Tr::new("повторить", "retry"))),
-    bind("detail.save_license", &[Char('s')], DetailAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), Some(Tr::new("скачать", "download"))),
+    bind("detail.retry", &[Char('R')], DetailAction::Retry, Tr::new("повторить запрос (активация с ошибкой; с подтверждением)", "retry (an activation with an error; confirmed in a dialog)"), Some(Tr::new("повторить", "retry"))),
+    bind("detail.save_license", &[Char('L')], DetailAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), Some(Tr::new("скачать", "download"))),
     bind("detail.history", &[Char('h')], DetailAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), Some(Tr::new("история", "history"))),
     bind("detail.copy_serial", &[Char('y')], DetailAction::CopySerial, Tr::new("скопировать серийный номер строки в буфер обмена", "copy the line's serial number (OSC 52)"), None),
     bind("detail.palette", &[Char(':')], DetailAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("detail.help", &[Char('?')], DetailAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
-    bind("detail.back", &[Esc, Char('q')], DetailAction::Back, Tr::new("назад к списку", "back to the list"), Some(Tr::new("назад", "back"))),
+    bind("detail.back", &[Esc], DetailAction::Back, Tr::new("назад: сбросить поиск, затем к списку", "back: clear the search, then to the list"), Some(Tr::new("назад", "back"))),
+    bind("detail.quit", &[Char('q')], DetailAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), None),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -145,6 +149,7 @@ impl DetailScreen {
             | DetailAction::Palette
             | DetailAction::CopySerial
             | DetailAction::Back
+            | DetailAction::Quit
             | DetailAction::Retry
             | DetailAction::History
             | DetailAction::SaveLicense => {}

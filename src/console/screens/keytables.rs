@@ -3,12 +3,54 @@
 //! and must not take a letter where letters are typed into a field.
 
 use super::{
-    activations, audit, capacity, column_chooser, detail, keys, new_activation, outbox, palette,
-    seats, tabs,
+    activations, audit, capacity, column_chooser, detail, dialog, keys, new_activation, outbox,
+    palette, seats, tabs,
 };
 use crate::console::i18n::Tr;
 use crate::console::i18n::keymap as tr;
+use crate::console::keymap::Key::{self, Char, End, Esc, Home, Left, PageDown, PageUp, Right};
 use crate::console::keymap::{Binding, KeyTable, TableEntry, table_entries};
+
+/// The conventions: an action has the same keys on every screen where it exists, and
+/// these characters mean nothing else where letters are commands. An action is named
+/// by the part of its name after the dot (`*` ends a prefix: `copy_*` is `copy_number`,
+/// `copy_serial`, …). Where letters type text, a letter's action is Ctrl+ that letter
+/// and help is F1; Esc is Esc everywhere. README's key tables show the same list.
+pub const CONVENTIONS: &[(&str, &[Key])] = &[
+    ("next_page", &[Right, PageDown, Char(']')]),
+    ("prev_page", &[Left, PageUp, Char('[')]),
+    ("first_page", &[Home, Char('<')]),
+    ("last_page", &[End, Char('>')]),
+    ("go_to_page", &[Char('#')]),
+    ("refresh", &[Char('r')]),
+    ("retry", &[Char('R')]),
+    ("save_license", &[Char('L')]),
+    ("history", &[Char('h')]),
+    ("copy_row", &[Char('Y')]),
+    ("copy_*", &[Char('y')]),
+    ("unbind", &[Char('u')]),
+    ("search", &[Char('/')]),
+    ("filter_organization", &[Char('o')]),
+    ("filter_status", &[Char('s')]),
+    ("filter_vendor", &[Char('v')]),
+    ("filter_product", &[Char('t')]),
+    ("clear_filters", &[Char('x')]),
+    ("palette", &[Char(':')]),
+    ("help", &[Char('?')]),
+    ("back", &[Esc]),
+    ("quit", &[Char('q')]),
+];
+
+/// The convention `action` (the part of a name after the dot) falls under.
+pub fn convention(action: &str) -> Option<&'static [Key]> {
+    CONVENTIONS
+        .iter()
+        .find(|(pattern, _)| match pattern.strip_suffix('*') {
+            Some(prefix) => action.starts_with(prefix) && action != "copy_row",
+            None => action == *pattern,
+        })
+        .map(|(_, keys)| *keys)
+}
 
 fn table<A>(screen: Tr, text_input: bool, bindings: &[Binding<A>]) -> KeyTable {
     KeyTable {
@@ -34,15 +76,13 @@ fn with_globals<A>(screen: Tr, bindings: &[Binding<A>]) -> KeyTable {
 /// All of them, in the order the console shows its screens.
 pub fn all() -> Vec<KeyTable> {
     use new_activation::{
-        CONFIRM_BINDINGS, OFFER_BINDINGS, ORGANIZATION_BINDINGS, PRECHECK_BINDINGS,
-        SERIALS_BINDINGS,
+        OFFER_BINDINGS, ORGANIZATION_BINDINGS, PRECHECK_BINDINGS, SERIALS_BINDINGS,
     };
     vec![
         with_globals(tr::IN_LIST, activations::BINDINGS),
         table(tr::IN_DETAIL, false, detail::BINDINGS),
         with_globals(tr::IN_SEATS, seats::BINDINGS),
         table(tr::IN_BIND, true, seats::BIND_BINDINGS),
-        table(tr::IN_UNBIND, false, seats::UNBIND_BINDINGS),
         table(tr::IN_BULK, true, seats::BULK_BINDINGS),
         with_globals(tr::IN_CAPACITY, capacity::BINDINGS),
         table(tr::IN_EMERGENCY, false, capacity::EMERGENCY_BINDINGS),
@@ -53,18 +93,22 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_NEW_OFFER, false, OFFER_BINDINGS),
         table(tr::IN_NEW_SERIALS, true, SERIALS_BINDINGS),
         table(tr::IN_NEW_PRECHECK, false, PRECHECK_BINDINGS),
-        table(tr::IN_NEW_CONFIRM, false, CONFIRM_BINDINGS),
         table(tr::IN_HISTORY, false, audit::BINDINGS),
         table(tr::IN_OUTBOX, false, outbox::BINDINGS),
         table(tr::IN_PALETTE, true, palette::BINDINGS),
         table(tr::IN_COLUMNS, false, column_chooser::BINDINGS),
+        // Dialogs: nothing typed may act there, so no letters (confirmations above all).
+        table(tr::IN_CONFIRM, true, dialog::CONFIRM_BINDINGS),
+        table(tr::IN_NOTICE, true, dialog::NOTICE_BINDINGS),
+        table(tr::IN_PICKER, true, dialog::PICKER_BINDINGS),
+        table(tr::IN_PAGE, true, dialog::PAGE_BINDINGS),
     ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::console::keymap::{Key, Keymap};
+    use crate::console::keymap::Keymap;
     use std::collections::BTreeMap;
 
     #[test]
@@ -118,6 +162,86 @@ mod tests {
         let (keymap, errors) = Keymap::build(&all(), &[], "none");
         assert!(errors.is_empty());
         assert_eq!(keymap, Keymap::default());
+    }
+
+    /// What a conventional key becomes where letters type text.
+    fn in_text(key: Key) -> Key {
+        match key {
+            Char('?') => Key::F(1),
+            Char(c) if c.is_ascii_alphabetic() => Key::Ctrl(c.to_ascii_lowercase()),
+            other => other,
+        }
+    }
+
+    #[test]
+    fn an_action_has_its_conventional_keys_on_every_screen() {
+        let mut checked = 0;
+        for table in all() {
+            for entry in &table.entries {
+                let action = entry.name.split_once('.').map_or("", |(_, a)| a);
+                let Some(keys) = convention(action) else {
+                    continue;
+                };
+                checked += 1;
+                for key in keys {
+                    let want = if table.text_input {
+                        in_text(*key)
+                    } else {
+                        *key
+                    };
+                    // Paging keys have no meaning in a text field's screens.
+                    if table.text_input && !matches!(key, Char(_) | Esc) {
+                        continue;
+                    }
+                    assert!(
+                        entry.keys.contains(&want),
+                        "{} in {}: {:?} lacks {want:?}",
+                        entry.name,
+                        table.screen.en,
+                        entry.keys
+                    );
+                }
+            }
+        }
+        assert!(
+            checked > 40,
+            "only {checked} bindings fall under a convention"
+        );
+    }
+
+    #[test]
+    fn a_conventional_character_means_nothing_else_where_letters_are_commands() {
+        for table in all().into_iter().filter(|t| !t.text_input) {
+            for entry in &table.entries {
+                let action = entry.name.split_once('.').map_or("", |(_, a)| a);
+                for (pattern, keys) in CONVENTIONS {
+                    if convention(action) == Some(keys) {
+                        continue;
+                    }
+                    for key in keys.iter().filter(|k| matches!(k, Char(_))) {
+                        // `q` also closes an overlay (help, history, outbox), as in less.
+                        let closes = *key == Char('q') && action == "close";
+                        assert!(
+                            closes || !entry.keys.contains(key),
+                            "{key:?} is {pattern} by convention, but {} has it in {}",
+                            entry.name,
+                            table.screen.en
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn esc_never_quits() {
+        for table in all() {
+            for entry in &table.entries {
+                if entry.name.ends_with(".quit") {
+                    assert!(!entry.keys.contains(&Esc), "{}", entry.name);
+                }
+            }
+        }
     }
 
     #[test]

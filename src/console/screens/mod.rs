@@ -6,6 +6,7 @@ pub mod audit;
 pub mod capacity;
 pub mod column_chooser;
 pub mod detail;
+pub mod dialog;
 pub mod keys;
 pub mod keytables;
 pub mod new_activation;
@@ -25,7 +26,8 @@ use crate::domain::Lang;
 use chrono::NaiveDate;
 pub use tabs::Tab;
 
-/// What a key or an answer on one of the tabbed screens asks of the app.
+/// What a key or an answer asks of the app: one type for every screen, dialog and
+/// prompt (the new-activation flow's `Outcome` is this too).
 #[derive(Debug, Default, PartialEq)]
 pub struct Reply {
     pub commands: Vec<Command>,
@@ -43,6 +45,20 @@ pub struct Reply {
     pub mirror_key: Option<outbox::MirrorKey>,
     /// Open the column chooser for this screen's list.
     pub columns: bool,
+    /// Open this dialog on top: it owns the keyboard until it closes.
+    pub dialog: Option<dialog::Dialog>,
+    /// The one that answered is done: a dialog closes, the flow is left (and kept).
+    pub close: bool,
+    /// Drop the new-activation flow.
+    pub discard: bool,
+    /// `q`: quit (the app asks first when something would be left behind).
+    pub quit: bool,
+    /// Open the app's picker for this filter.
+    pub pick: Option<dialog::PickTarget>,
+    /// Open the page prompt for this list.
+    pub page_prompt: Option<dialog::PageTarget>,
+    /// What a dialog's user chose (its Confirm button, a picked item, a page).
+    pub answer: Option<dialog::Answer>,
 }
 
 impl Reply {
@@ -67,6 +83,32 @@ impl Reply {
     pub fn notice(text: impl Into<String>) -> Reply {
         Reply {
             notice: Some(text.into()),
+            ..Reply::default()
+        }
+    }
+
+    /// A key that opens a dialog was refused: the reason on the status line and in a
+    /// notice that holds the keyboard until Enter or Esc, so what the user goes on
+    /// typing (the e-mail meant for the dialog) cannot run as commands.
+    pub fn refused(lang: Lang, text: impl Into<String>) -> Reply {
+        let text = text.into();
+        Reply {
+            dialog: Some(dialog::Dialog::Notice(dialog::Notice::refusal(lang, &text))),
+            error: Some(text),
+            ..Reply::default()
+        }
+    }
+
+    pub fn pick(target: dialog::PickTarget) -> Reply {
+        Reply {
+            pick: Some(target),
+            ..Reply::default()
+        }
+    }
+
+    pub fn open(dialog: dialog::Dialog) -> Reply {
+        Reply {
+            dialog: Some(dialog),
             ..Reply::default()
         }
     }

@@ -5,13 +5,13 @@ mod view;
 
 pub use view::{ViewContext, panel_lines, view};
 
-use super::activations::next_in_cycle;
+use super::dialog::{ConfirmDialog, Confirmed, Dialog};
 use super::tabs::TAB_BINDINGS;
 use super::{Ctx, Reply, Tab, error_text};
 use crate::client::wire::{EmergencyRequest, LicenseInfo, ProductCapacity, ProductRef};
 use crate::console::app::{Command, RequestIds};
 use crate::console::data::DataError;
-use crate::console::i18n::{Tr, capacity as tr};
+use crate::console::i18n::{Tr, capacity as tr, dialogs as dialogs_tr};
 use crate::console::keymap::Key::{Char, Down, Enter, Esc, Left, Right, Up};
 use crate::console::keymap::{Binding, Keymap, bind};
 use crate::domain::Lang;
@@ -24,16 +24,19 @@ pub const EMERGENCY_MAX: u32 = 10;
 pub enum CapacityAction {
     Down,
     Up,
-    CycleOrganization,
+    /// The organization picker.
+    FilterOrganization,
     Emergency,
-    Update,
+    Refresh,
     Palette,
     Help,
     Back,
+    Quit,
     // The emergency modal's.
     More,
     Fewer,
-    Confirm,
+    /// On to the confirmation (a dialog on the app's stack).
+    Next,
     Cancel,
 }
 
@@ -42,19 +45,20 @@ pub const BINDINGS: &[Binding<CapacityAction>] = &[
     bind("capacity.down", &[Char('j'), Down], CapacityAction::Down, Tr::new("следующий продукт", "next product"), None),
     bind("capacity.up", &[Char('k'), Up], CapacityAction::Up, Tr::new("предыдущий продукт", "previous product"), None),
     bind("capacity.emergency", &[Char('e')], CapacityAction::Emergency, Tr::new("запросить экстренную лицензию", "request an emergency license"), Some(Tr::new("экстренная лицензия", "emergency license"))),
-    bind("capacity.update", &[Char('u')], CapacityAction::Update, Tr::new("обновить лицензию (перечитать с портала)", "update the license (re-read from the portal)"), Some(Tr::new("обновить", "update"))),
-    bind("capacity.organization", &[Char('o')], CapacityAction::CycleOrganization, Tr::new("следующая организация", "next organization"), Some(Tr::new("орг.", "org"))),
+    bind("capacity.refresh", &[Char('r')], CapacityAction::Refresh, Tr::new("обновить (перечитать лицензию с портала)", "refresh (re-read the license from the portal)"), Some(Tr::new("обновить", "refresh"))),
+    bind("capacity.filter_organization", &[Char('o')], CapacityAction::FilterOrganization, Tr::new("организация (выбор из списка)", "organization (pick from a list)"), Some(Tr::new("орг.", "org"))),
     bind("capacity.palette", &[Char(':')], CapacityAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("capacity.help", &[Char('?')], CapacityAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
-    bind("capacity.back", &[Char('q'), Esc], CapacityAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
+    bind("capacity.back", &[Esc], CapacityAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
+    bind("capacity.quit", &[Char('q')], CapacityAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), None),
 ];
 
 #[rustfmt::skip]
 pub const EMERGENCY_BINDINGS: &[Binding<CapacityAction>] = &[
-    bind("emergency.more", &[Right, Up, Char('+'), Char('l')], CapacityAction::More, Tr::new("больше учётных записей", "more accounts"), Some(Tr::new("больше", "more"))),
-    bind("emergency.fewer", &[Left, Down, Char('-'), Char('h')], CapacityAction::Fewer, Tr::new("меньше учётных записей", "fewer accounts"), Some(Tr::new("меньше", "fewer"))),
-    bind("emergency.confirm", &[Enter], CapacityAction::Confirm, Tr::new("далее / запросить", "next / request"), Some(Tr::new("запросить", "request"))),
-    bind("emergency.cancel", &[Esc, Char('n')], CapacityAction::Cancel, Tr::new("назад / отмена", "back / cancel"), Some(Tr::new("отмена", "cancel"))),
+    bind("emergency.more", &[Right, Up, Char('+')], CapacityAction::More, Tr::new("больше учётных записей", "more accounts"), Some(Tr::new("больше", "more"))),
+    bind("emergency.fewer", &[Left, Down, Char('-')], CapacityAction::Fewer, Tr::new("меньше учётных записей", "fewer accounts"), Some(Tr::new("меньше", "fewer"))),
+    bind("emergency.next", &[Enter], CapacityAction::Next, Tr::new("далее: подтверждение запроса", "next: confirm the request"), Some(Tr::new("далее", "next"))),
+    bind("emergency.cancel", &[Esc], CapacityAction::Cancel, Tr::new("отмена", "cancel"), Some(Tr::new("отмена", "cancel"))),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,8 +67,7 @@ pub struct EmergencyModal {
     pub product: ProductRef,
     /// 1..=10, 10 at first.
     pub accounts: u32,
-    /// The second step: «Запросить …? Enter — запросить».
-    pub confirming: bool,
+    /// Confirmed and sent; the answer closes the modal (or shows the refusal).
     pub pending: bool,
     /// Why it was (or would be) refused: the portal's words, kept until the modal closes.
     pub error: Option<String>,
@@ -123,7 +126,7 @@ impl CapacityScreen {
 
     pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
         if self.emergency.is_some() {
-            return self.emergency_key(event, ctx.keymap);
+            return self.emergency_key(event, ctx.keymap, ctx.lang);
         }
         if let Some(key) = ctx.keymap.lookup(super::outbox::MIRROR_BINDINGS, event) {
             return Reply {
@@ -149,19 +152,10 @@ impl CapacityScreen {
         match action {
             CapacityAction::Down => self.selected = (self.selected + 1).min(last),
             CapacityAction::Up => self.selected = self.selected.saturating_sub(1),
-            CapacityAction::CycleOrganization => {
-                let ids_all: Vec<i64> = ctx.organizations.iter().map(|o| o.id).collect();
-                let next = next_in_cycle(self.organization, ids_all.iter().copied())
-                    .or_else(|| ids_all.first().copied());
-                if let Some(org) = next
-                    && Some(org) != self.organization
-                {
-                    self.organization = Some(org);
-                    self.selected = 0;
-                    return Reply::command(self.fetch(org, ids));
-                }
+            CapacityAction::FilterOrganization => {
+                return Reply::pick(super::dialog::PickTarget::CapacityOrganization);
             }
-            CapacityAction::Update => {
+            CapacityAction::Refresh => {
                 if let Some(org) = self.organization {
                     return Reply::command(self.fetch(org, ids));
                 }
@@ -186,18 +180,34 @@ impl CapacityScreen {
                     ..Reply::default()
                 };
             }
+            CapacityAction::Quit => {
+                return Reply {
+                    quit: true,
+                    ..Reply::default()
+                };
+            }
             // The emergency modal's own actions.
             CapacityAction::More
             | CapacityAction::Fewer
-            | CapacityAction::Confirm
+            | CapacityAction::Next
             | CapacityAction::Cancel => {}
         }
         Reply::default()
     }
 
+    /// Another organization's information (from the picker).
+    pub fn choose_organization(&mut self, organization: i64, ids: &mut RequestIds) -> Vec<Command> {
+        if Some(organization) == self.organization {
+            return Vec::new();
+        }
+        self.organization = Some(organization);
+        self.selected = 0;
+        vec![self.fetch(organization, ids)]
+    }
+
     fn open_emergency(&mut self, ctx: &Ctx) -> Reply {
         if let Some(text) = ctx.denied(tr::ACTION_EMERGENCY) {
-            return Reply::error(text);
+            return Reply::refused(ctx.lang, text);
         }
         let (Some(organization), Some(product)) = (self.organization, self.selected_product())
         else {
@@ -214,14 +224,13 @@ impl CapacityScreen {
             organization,
             product: product.product.clone(),
             accounts: EMERGENCY_MAX,
-            confirming: false,
             pending: false,
             error,
         });
         Reply::default()
     }
 
-    fn emergency_key(&mut self, event: &KeyEvent, keymap: &Keymap) -> Reply {
+    fn emergency_key(&mut self, event: &KeyEvent, keymap: &Keymap, lang: Lang) -> Reply {
         let available = self
             .selected_product()
             .is_some_and(|p| p.emergency_available);
@@ -232,34 +241,40 @@ impl CapacityScreen {
             return Reply::default();
         }
         match keymap.lookup(EMERGENCY_BINDINGS, event) {
-            Some(CapacityAction::More) if !modal.confirming => {
+            Some(CapacityAction::More) => {
                 modal.accounts = (modal.accounts + 1).min(EMERGENCY_MAX);
             }
-            Some(CapacityAction::Fewer) if !modal.confirming => {
+            Some(CapacityAction::Fewer) => {
                 modal.accounts = modal.accounts.saturating_sub(1).max(1);
             }
-            Some(CapacityAction::Confirm) if available => {
-                if !modal.confirming {
-                    modal.confirming = true;
-                } else {
-                    modal.pending = true;
-                    return Reply::command(Command::RequestEmergency(EmergencyRequest {
-                        organization: modal.organization,
-                        product: modal.product.id.clone(),
-                        accounts: modal.accounts,
-                    }));
-                }
+            Some(CapacityAction::Next) if available => {
+                let request = EmergencyRequest {
+                    organization: modal.organization,
+                    product: modal.product.id.clone(),
+                    accounts: modal.accounts,
+                };
+                return Reply::open(Dialog::Confirm(ConfirmDialog::new(
+                    tr::MODAL_TITLE.get(lang),
+                    vec![tr::confirm_question(lang, modal.accounts)],
+                    dialogs_tr::EMERGENCY_BUTTON.get(lang),
+                    Confirmed::Emergency(request),
+                )));
             }
-            Some(CapacityAction::Cancel) => {
-                if modal.confirming {
-                    modal.confirming = false;
-                } else {
-                    self.emergency = None;
-                }
-            }
+            Some(CapacityAction::Cancel) => self.emergency = None,
             _ => {}
         }
         Reply::default()
+    }
+
+    /// The confirmation's Confirm button: send the request.
+    pub fn emergency_confirmed(&mut self, request: EmergencyRequest) -> Vec<Command> {
+        match self.emergency.as_mut() {
+            Some(modal) if !modal.pending => {
+                modal.pending = true;
+                vec![Command::RequestEmergency(request)]
+            }
+            _ => Vec::new(),
+        }
     }
 
     pub fn on_loaded(&mut self, request_id: u64, result: Result<LicenseInfo, DataError>) -> bool {
@@ -298,7 +313,6 @@ impl CapacityScreen {
                 Reply::notice(tr::emergency_granted(lang, accounts))
             }
             Err(error) => {
-                modal.confirming = false;
                 modal.error = Some(error_text(lang, &error));
                 Reply::default()
             }

@@ -301,19 +301,11 @@ fn draw_modal(
         Line::from(""),
         Line::from(tr::accounts_choice(lang, m.accounts, EMERGENCY_MAX)),
     ];
-    if m.confirming {
-        lines.push(Line::from(Span::styled(
-            tr::confirm_question(lang, m.accounts),
-            theme.header,
-        )));
-    }
     if let Some(error) = &m.error {
         lines.push(Line::from(Span::styled(error.clone(), theme.error)));
     }
     let keys = if m.pending {
         i18n::SENDING.get(lang)
-    } else if m.confirming {
-        tr::CONFIRM_KEYS.get(lang)
     } else {
         tr::MODAL_KEYS.get(lang)
     };

@@ -108,7 +108,7 @@ const BACK: Binding<KeysAction> = bind(
 pub const ONLINE_BINDINGS: &[Binding<KeysAction>] = &[
     bind("keys.install", &[Enter], KeysAction::Submit, Tr::new("установить автоматически через Интернет", "install automatically over the Internet"), Some(Tr::new("установить", "install"))),
     bind("keys.read_installation", &[Ctrl('o')], KeysAction::ReadFile, Tr::new("прочитать серийный номер и хэш из файла установки (путь в поле «Файл установки»)", "read serial and hash from the installation file (path in its field)"), Some(Tr::new("файл установки", "install file"))),
-    bind("keys.save_license", &[Ctrl('s')], KeysAction::SaveLicense, Tr::new("сохранить полученную лицензию в папку загрузок", "save the license to the downloads folder"), Some(Tr::new("сохранить", "save"))),
+    bind("keys.save_license", &[Ctrl('l')], KeysAction::SaveLicense, Tr::new("сохранить полученную лицензию в папку загрузок", "save the license to the downloads folder"), Some(Tr::new("сохранить", "save"))),
     NEXT, PREV, ONLINE, REQUEST, IMPORT, HELP, BACK,
 ];
 

@@ -1,10 +1,12 @@
-//! The confirmation: what will be sent, grouped by vendor, sending it with an
-//! idempotency key, and what a failed create leaves behind.
+//! The confirmation: what will be sent, grouped by vendor (shown in a confirmation on
+//! the app's stack), sending it with an idempotency key, and what a failed create
+//! leaves behind.
 
 use super::{NewActivation, Outcome, Pending};
 use crate::client::ClientError;
 use crate::console::app::Command;
-use crate::console::i18n;
+use crate::console::i18n::{self, dialogs};
+use crate::console::screens::dialog::{ConfirmDialog, Confirmed, Dialog};
 use crate::domain::{Kopecks, Lang, Vendor, format_rub};
 use std::collections::BTreeMap;
 
@@ -15,7 +17,7 @@ pub struct VendorGroup {
     pub sum: Kopecks,
 }
 
-/// The open confirmation: exactly what will be sent.
+/// What a confirmation would send: exactly these serials.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
     pub serials: Vec<String>,
@@ -23,15 +25,28 @@ pub struct Confirm {
     pub total: Kopecks,
 }
 
+/// From this many licenses on, the count has to be typed to confirm.
+pub const LARGE_ORDER_LICENSES: usize = 100;
+/// From this total on (over 1 000 000 ₽), likewise.
+pub const LARGE_ORDER_TOTAL: Kopecks = Kopecks(1_000_000 * 100);
+
+impl Confirm {
+    /// Over 100 licenses or over 1 000 000 ₽.
+    pub fn is_large(&self) -> bool {
+        self.serials.len() > LARGE_ORDER_LICENSES || self.total.0 > LARGE_ORDER_TOTAL.0
+    }
+}
+
 impl NewActivation {
-    /// Rows with errors cannot be activated: refused here, nothing is sent.
-    pub(super) fn open_confirm(&mut self, lang: Lang) -> Outcome {
+    /// What Enter (or `A`) would activate, grouped by vendor; refused (nothing sent)
+    /// when rows with errors are among them.
+    pub fn confirmation(&self, lang: Lang) -> Result<Confirm, String> {
         let (rows, _) = self.target();
         if rows.iter().any(|l| !l.is_ok()) {
-            return Outcome::error(i18n::ERRORS_IN_TARGET.get(lang));
+            return Err(i18n::ERRORS_IN_TARGET.get(lang).to_string());
         }
         if rows.is_empty() {
-            return Outcome::error(i18n::NOTHING_TO_ACTIVATE.get(lang));
+            return Err(i18n::NOTHING_TO_ACTIVATE.get(lang).to_string());
         }
         let mut groups: BTreeMap<Vendor, (usize, i64)> = BTreeMap::new();
         for line in &rows {
@@ -50,40 +65,59 @@ impl NewActivation {
             })
             .collect();
         let total = Kopecks(groups.iter().map(|g| g.sum.0).sum());
-        self.confirm = Some(Confirm {
+        Ok(Confirm {
             serials: rows.iter().map(|l| l.row.serial.clone()).collect(),
             groups,
             total,
-        });
-        Outcome::default()
-    }
-
-    /// Enter in the confirmation: send, with the key of an earlier attempt at the same
-    /// serials when there was one.
-    pub(super) fn send_create(&mut self) -> Outcome {
-        let Some(confirm) = &self.confirm else {
-            return Outcome::default();
-        };
-        if self.pending.is_some() {
-            return Outcome::default();
-        }
-        let key = match &self.idempotency {
-            Some((serials, key)) if *serials == confirm.serials => key.clone(),
-            _ => crate::client::new_idempotency_key(),
-        };
-        self.idempotency = Some((confirm.serials.clone(), key.clone()));
-        self.pending = Some(Pending::Create);
-        Outcome::command(Command::CreateActivations {
-            organization: self.organization_id(),
-            serials: confirm.serials.clone(),
-            idempotency_key: key,
         })
     }
+
+    /// The confirmation as a dialog on the app's stack: on Cancel; a large order
+    /// asks for its license count too.
+    pub(super) fn open_confirm(&mut self, lang: Lang) -> Outcome {
+        let confirm = match self.confirmation(lang) {
+            Ok(confirm) => confirm,
+            Err(text) => return Outcome::error(text),
+        };
+        let dialog = ConfirmDialog::new(
+            i18n::CONFIRM_TITLE.get(lang),
+            confirm_lines(&confirm, lang),
+            dialogs::ACTIVATE_BUTTON.get(lang),
+            Confirmed::Activate {
+                serials: confirm.serials.clone(),
+            },
+        );
+        let dialog = if confirm.is_large() {
+            dialog.with_typed_count(confirm.serials.len())
+        } else {
+            dialog
+        };
+        Outcome::open(Dialog::Confirm(dialog))
+    }
+
+    /// Confirmed: send, with the key of an earlier attempt at the same serials when
+    /// there was one.
+    pub fn send_create(&mut self, serials: Vec<String>) -> Vec<Command> {
+        if self.pending.is_some() || serials.is_empty() {
+            return Vec::new();
+        }
+        let key = match &self.idempotency {
+            Some((earlier, key)) if *earlier == serials => key.clone(),
+            _ => crate::client::new_idempotency_key(),
+        };
+        self.idempotency = Some((serials.clone(), key.clone()));
+        self.pending = Some(Pending::Create);
+        vec![Command::CreateActivations {
+            organization: self.organization_id(),
+            serials,
+            idempotency_key: key,
+        }]
+    }
+
     /// The create failed: nothing is lost; on a 422 the refused rows get the portal's
     /// outcome and message (their selection stays).
     pub fn create_failed(&mut self, error: &ClientError) {
         self.pending = None;
-        self.confirm = None;
         if let ClientError::Rejected { rejected, .. } = error {
             for refused in rejected {
                 for line in self

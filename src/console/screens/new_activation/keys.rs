@@ -1,4 +1,5 @@
-//! The new-activation flow's key tables, one per step and one for the confirmation.
+//! The new-activation flow's key tables, one per step (the confirmation is a dialog
+//! on the app's stack).
 
 use crate::console::i18n::Tr;
 use crate::console::keymap::Key::{Char, Ctrl, Delete, Down, End, Enter, Esc, F, Home, Up};
@@ -23,15 +24,19 @@ pub enum FlowAction {
     Retail,
     ActivateSelected,
     ActivateAll,
-    Confirm,
     Help,
     Back,
+    Quit,
     Discard,
 }
 
 const DISCARD_HELP: Tr = Tr::new(
-    "отменить новую активацию (список номеров будет очищен)",
-    "discard the new activation (the serial list is cleared)",
+    "отменить новую активацию (список номеров будет очищен; с подтверждением)",
+    "discard the new activation (the serial list is cleared; confirmed in a dialog)",
+);
+const QUIT_HELP: Tr = Tr::new(
+    "выход (спросит: новая активация будет потеряна)",
+    "quit (asks: the new activation would be lost)",
 );
 
 #[rustfmt::skip]
@@ -41,7 +46,8 @@ pub const ORGANIZATION_BINDINGS: &[Binding<FlowAction>] = &[
     bind("new_org.choose", &[Enter], FlowAction::Choose, Tr::new("выбрать организацию", "choose the organization"), Some(Tr::new("выбрать", "choose"))),
     bind("new_org.help", &[Char('?')], FlowAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("new_org.discard", &[F(8)], FlowAction::Discard, DISCARD_HELP, Some(Tr::new("отменить", "discard"))),
-    bind("new_org.back", &[Esc, Char('q')], FlowAction::Back, Tr::new("назад к списку активаций", "back to the activations"), Some(Tr::new("назад", "back"))),
+    bind("new_org.back", &[Esc], FlowAction::Back, Tr::new("назад к списку активаций", "back to the activations"), Some(Tr::new("назад", "back"))),
+    bind("new_org.quit", &[Char('q')], FlowAction::Quit, QUIT_HELP, None),
 ];
 
 #[rustfmt::skip]
@@ -49,7 +55,8 @@ pub const OFFER_BINDINGS: &[Binding<FlowAction>] = &[
     bind("new_offer.accept", &[Enter], FlowAction::Accept, Tr::new("принять оферту и продолжить", "accept the offer and continue"), Some(Tr::new("принять и продолжить", "accept and continue"))),
     bind("new_offer.help", &[Char('?')], FlowAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("new_offer.discard", &[F(8)], FlowAction::Discard, DISCARD_HELP, Some(Tr::new("отменить", "discard"))),
-    bind("new_offer.back", &[Esc, Char('q')], FlowAction::Back, Tr::new("назад", "back"), Some(Tr::new("назад", "back"))),
+    bind("new_offer.back", &[Esc], FlowAction::Back, Tr::new("назад", "back"), Some(Tr::new("назад", "back"))),
+    bind("new_offer.quit", &[Char('q')], FlowAction::Quit, QUIT_HELP, None),
 ];
 
 /// In the text area letters type text, so its actions are Ctrl chords and F keys.
@@ -73,17 +80,12 @@ pub const PRECHECK_BINDINGS: &[Binding<FlowAction>] = &[
     bind("new_precheck.select_all", &[Char('*'), Ctrl('a')], FlowAction::SelectAll, Tr::new("выбрать все / снять выбор со всех", "select all / none"), None),
     bind("new_precheck.activate_selected", &[Enter], FlowAction::ActivateSelected, Tr::new("активировать выбранные", "activate the selected rows"), Some(Tr::new("активировать", "activate"))),
     bind("new_precheck.activate_all", &[Char('A')], FlowAction::ActivateAll, Tr::new("активировать всё (все проверенные)", "activate all checked rows"), Some(Tr::new("всё", "all"))),
-    bind("new_precheck.delete_selected", &[Char('d'), Delete], FlowAction::DeleteSelected, Tr::new("удалить выбранные строки", "delete the selected rows"), Some(Tr::new("удалить", "delete"))),
-    bind("new_precheck.delete_errors", &[Char('D')], FlowAction::DeleteErrors, Tr::new("удалить строки с ошибками", "delete all rows with errors"), Some(Tr::new("удалить ошибки", "delete errors"))),
+    bind("new_precheck.delete_selected", &[Char('d'), Delete], FlowAction::DeleteSelected, Tr::new("удалить выбранные строки (с подтверждением)", "delete the selected rows (confirmed in a dialog)"), Some(Tr::new("удалить", "delete"))),
+    bind("new_precheck.delete_errors", &[Char('D')], FlowAction::DeleteErrors, Tr::new("удалить строки с ошибками (с подтверждением)", "delete all rows with errors (confirmed in a dialog)"), Some(Tr::new("удалить ошибки", "delete errors"))),
     bind("new_precheck.copy_serial", &[Char('y')], FlowAction::Copy, Tr::new("скопировать серийный номер в буфер обмена", "copy the serial number (OSC 52)"), None),
-    bind("new_precheck.retail", &[Char('R')], FlowAction::Retail, Tr::new("показать / скрыть рекомендуемую розничную цену", "show / hide the recommended retail price"), None),
+    bind("new_precheck.retail", &[Char('P')], FlowAction::Retail, Tr::new("показать / скрыть рекомендуемую розничную цену", "show / hide the recommended retail price"), None),
     bind("new_precheck.help", &[Char('?')], FlowAction::Help, Tr::new("справка", "help"), None),
     bind("new_precheck.discard", &[F(8)], FlowAction::Discard, DISCARD_HELP, None),
-    bind("new_precheck.back", &[Esc, Char('q')], FlowAction::Back, Tr::new("назад к списку номеров", "back to the serial list"), Some(Tr::new("назад", "back"))),
-];
-
-#[rustfmt::skip]
-pub const CONFIRM_BINDINGS: &[Binding<FlowAction>] = &[
-    bind("new_confirm.activate", &[Enter], FlowAction::Confirm, Tr::new("активировать", "activate"), Some(Tr::new("активировать", "activate"))),
-    bind("new_confirm.cancel", &[Esc, Char('n')], FlowAction::Back, Tr::new("отмена", "cancel"), Some(Tr::new("отмена", "cancel"))),
+    bind("new_precheck.back", &[Esc], FlowAction::Back, Tr::new("назад к списку номеров", "back to the serial list"), Some(Tr::new("назад", "back"))),
+    bind("new_precheck.quit", &[Char('q')], FlowAction::Quit, QUIT_HELP, None),
 ];

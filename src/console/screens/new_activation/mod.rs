@@ -13,10 +13,9 @@ mod precheck;
 mod serials;
 mod view;
 
-pub use confirm::{Confirm, VendorGroup, confirm_lines};
+pub use confirm::{Confirm, LARGE_ORDER_LICENSES, LARGE_ORDER_TOTAL, VendorGroup, confirm_lines};
 pub use keys::{
-    CONFIRM_BINDINGS, FlowAction, OFFER_BINDINGS, ORGANIZATION_BINDINGS, PRECHECK_BINDINGS,
-    SERIALS_BINDINGS,
+    FlowAction, OFFER_BINDINGS, ORGANIZATION_BINDINGS, PRECHECK_BINDINGS, SERIALS_BINDINGS,
 };
 pub use precheck::{PrecheckLine, summary_text};
 pub use serials::{SAMPLE_FILE_NAME, SerialInput};
@@ -25,8 +24,9 @@ pub use view::{ViewContext, view};
 use crate::client::ClientError;
 use crate::client::wire::Organization;
 use crate::console::app::Command;
-use crate::console::i18n::{self, Tr};
+use crate::console::i18n::{self, Tr, dialogs};
 use crate::console::keymap::{Binding, Keymap};
+use crate::console::screens::dialog::{ConfirmDialog, Confirmed, Dialog};
 use crate::console::theme::Theme;
 use crate::domain::{Lang, SerialList};
 use crossterm::event::KeyEvent;
@@ -61,7 +61,6 @@ pub struct NewActivation {
     pub rows: Vec<PrecheckLine>,
     pub cursor: usize,
     pub show_retail: bool,
-    pub confirm: Option<Confirm>,
     pub pending: Option<Pending>,
     /// The key of the last confirmed request and the serials it was for: confirming
     /// the same serials again (after a network failure) reuses it, so the portal never
@@ -69,34 +68,9 @@ pub struct NewActivation {
     pub idempotency: Option<(Vec<String>, String)>,
 }
 
-/// What a key or an answer asks of the app.
-#[derive(Debug, Default, PartialEq)]
-pub struct Outcome {
-    pub commands: Vec<Command>,
-    pub error: Option<String>,
-    pub notice: Option<String>,
-    pub help: bool,
-    /// Leave the flow (kept for later).
-    pub close: bool,
-    /// Drop the flow.
-    pub discard: bool,
-}
-
-impl Outcome {
-    fn error(text: impl Into<String>) -> Outcome {
-        Outcome {
-            error: Some(text.into()),
-            ..Outcome::default()
-        }
-    }
-
-    fn command(command: Command) -> Outcome {
-        Outcome {
-            commands: vec![command],
-            ..Outcome::default()
-        }
-    }
-}
+/// What a key or an answer asks of the app: the one `Reply` of every screen
+/// (`close`: leave the flow, kept; `discard`: drop it).
+pub use super::Reply as Outcome;
 
 impl NewActivation {
     /// Starts the flow; with exactly one organization the chooser is skipped.
@@ -111,7 +85,6 @@ impl NewActivation {
             rows: Vec::new(),
             cursor: 0,
             show_retail: false,
-            confirm: None,
             pending: None,
             idempotency: None,
         };
@@ -150,11 +123,8 @@ impl NewActivation {
         self.organization.as_ref().map(|o| o.id).unwrap_or_default()
     }
 
-    /// The bindings of what is in front (the confirmation, else the step).
+    /// The bindings of the step in front.
     pub fn bindings(&self) -> &'static [Binding<FlowAction>] {
-        if self.confirm.is_some() {
-            return CONFIRM_BINDINGS;
-        }
         match self.step {
             Step::Organization => ORGANIZATION_BINDINGS,
             Step::Offer => OFFER_BINDINGS,
@@ -180,16 +150,6 @@ impl NewActivation {
         lang: Lang,
         keymap: &Keymap,
     ) -> Outcome {
-        if self.confirm.is_some() {
-            return match keymap.lookup(CONFIRM_BINDINGS, event) {
-                Some(FlowAction::Confirm) => self.send_create(),
-                Some(FlowAction::Back) if self.pending != Some(Pending::Create) => {
-                    self.confirm = None;
-                    Outcome::default()
-                }
-                _ => Outcome::default(),
-            };
-        }
         if self.step == Step::Serials && self.import_path.is_some() {
             return self.import_key(event);
         }
@@ -205,12 +165,12 @@ impl NewActivation {
                 help: true,
                 ..Outcome::default()
             },
-            FlowAction::Discard => Outcome {
-                discard: true,
-                notice: Some(i18n::DISCARDED.get(lang).to_string()),
+            FlowAction::Discard => self.discard(lang),
+            FlowAction::Back => self.back(organizations),
+            FlowAction::Quit => Outcome {
+                quit: true,
                 ..Outcome::default()
             },
-            FlowAction::Back => self.back(organizations),
             _ => match self.step {
                 Step::Organization => self.organization_action(action, organizations),
                 Step::Offer => self.offer_action(action),
@@ -218,6 +178,23 @@ impl NewActivation {
                 Step::Precheck => self.precheck_action(action, lang),
             },
         }
+    }
+
+    /// F8: asks first when anything typed or checked would be lost.
+    fn discard(&self, lang: Lang) -> Outcome {
+        if self.input.0.is_empty() && self.rows.is_empty() {
+            return Outcome {
+                discard: true,
+                notice: Some(i18n::DISCARDED.get(lang).to_string()),
+                ..Outcome::default()
+            };
+        }
+        Outcome::open(Dialog::Confirm(ConfirmDialog::new(
+            dialogs::DISCARD_TITLE.get(lang),
+            vec![dialogs::DISCARD_QUESTION.get(lang).to_string()],
+            dialogs::DISCARD_BUTTON.get(lang),
+            Confirmed::Discard,
+        )))
     }
 
     /// Esc: one step back; from the first step the flow is left (and kept).

@@ -4,7 +4,8 @@ use super::{FlowAction, NewActivation, Outcome, Pending, Step};
 use crate::client::ClientError;
 use crate::client::wire::PrecheckRow;
 use crate::console::app::Command;
-use crate::console::i18n;
+use crate::console::i18n::{self, dialogs};
+use crate::console::screens::dialog::{ConfirmDialog, Confirmed, Dialog};
 use crate::domain::{Kopecks, Lang, PrecheckOutcome, format_rub};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,12 +61,26 @@ impl NewActivation {
                 }
             }
             FlowAction::DeleteSelected => {
-                self.rows.retain(|l| !l.selected);
-                self.clamp_cursor();
+                let n = self.selected_count();
+                if n > 0 {
+                    return Outcome::open(Dialog::Confirm(ConfirmDialog::new(
+                        dialogs::DELETE_TITLE.get(lang),
+                        vec![dialogs::delete_selected_question(lang, n)],
+                        dialogs::DELETE_BUTTON.get(lang),
+                        Confirmed::DeleteSelected,
+                    )));
+                }
             }
             FlowAction::DeleteErrors => {
-                self.rows.retain(PrecheckLine::is_ok);
-                self.clamp_cursor();
+                let n = self.error_count();
+                if n > 0 {
+                    return Outcome::open(Dialog::Confirm(ConfirmDialog::new(
+                        dialogs::DELETE_TITLE.get(lang),
+                        vec![dialogs::delete_errors_question(lang, n)],
+                        dialogs::DELETE_BUTTON.get(lang),
+                        Confirmed::DeleteErrors,
+                    )));
+                }
             }
             FlowAction::Retail => self.show_retail = !self.show_retail,
             FlowAction::Copy => {
@@ -95,6 +110,18 @@ impl NewActivation {
         Outcome::default()
     }
 
+    /// Confirmed: the selected rows go (the text area is never edited).
+    pub fn delete_selected(&mut self) {
+        self.rows.retain(|l| !l.selected);
+        self.clamp_cursor();
+    }
+
+    /// Confirmed: the rows with errors go.
+    pub fn delete_errors(&mut self) {
+        self.rows.retain(PrecheckLine::is_ok);
+        self.clamp_cursor();
+    }
+
     fn clamp_cursor(&mut self) {
         self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
     }
@@ -110,7 +137,6 @@ impl NewActivation {
                 })
                 .collect();
             self.cursor = 0;
-            self.confirm = None;
             if self.step == Step::Serials {
                 self.step = Step::Precheck;
             }

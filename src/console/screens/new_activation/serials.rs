@@ -68,7 +68,7 @@ impl NewActivation {
 
     /// Pasted text: into the path input when open, else into the text area.
     pub fn paste(&mut self, text: &str) {
-        if self.step != Step::Serials || self.confirm.is_some() {
+        if self.step != Step::Serials {
             return;
         }
         if let Some(path) = self.import_path.as_mut() {

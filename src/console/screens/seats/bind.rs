@@ -1,13 +1,14 @@
 //! Binding one seat (an e-mail checked as typed, suggestions from the registered users)
-//! and unbinding one (asked first).
+//! and unbinding one (asked first, in a confirmation on the app's stack).
 
 use super::{Reply, SeatsAction, SeatsScreen};
 use crate::client::wire::{Seat, SeatStatus, User};
 use crate::console::app::{Command, RequestIds};
 use crate::console::data::DataError;
 use crate::console::i18n::{self, Tr};
-use crate::console::keymap::Key::{BackTab, Char, Down, Enter, Esc, Tab, Up};
+use crate::console::keymap::Key::{BackTab, Down, Enter, Esc, Tab, Up};
 use crate::console::keymap::{Binding, bind};
+use crate::console::screens::dialog::{ConfirmDialog, Confirmed, Dialog};
 use crate::console::screens::{Ctx, error_text};
 use crate::domain::Lang;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -19,12 +20,6 @@ pub const BIND_BINDINGS: &[Binding<SeatsAction>] = &[
     bind("bind.next_suggestion", &[Tab, Down], SeatsAction::NextSuggestion, Tr::new("следующая подсказка", "next suggestion"), Some(Tr::new("подсказка", "suggestion"))),
     bind("bind.prev_suggestion", &[BackTab, Up], SeatsAction::PrevSuggestion, Tr::new("предыдущая подсказка", "previous suggestion"), None),
     bind("bind.cancel", &[Esc], SeatsAction::Close, Tr::new("отмена", "cancel"), Some(Tr::new("отмена", "cancel"))),
-];
-
-#[rustfmt::skip]
-pub const UNBIND_BINDINGS: &[Binding<SeatsAction>] = &[
-    bind("unbind.confirm", &[Enter], SeatsAction::Confirm, Tr::new("отвязать", "unbind"), Some(Tr::new("отвязать", "unbind"))),
-    bind("unbind.cancel", &[Esc, Char('n')], SeatsAction::Close, Tr::new("отмена", "cancel"), Some(Tr::new("отмена", "cancel"))),
 ];
 
 /// Suggestions shown under the e-mail input.
@@ -100,23 +95,16 @@ impl BindDialog {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct UnbindConfirm {
-    pub seat: i64,
-    pub email: String,
-    pub pending: bool,
-}
-
 impl SeatsScreen {
     pub(super) fn open_bind(&mut self, ctx: &Ctx) -> Reply {
         if let Some(text) = ctx.denied(i18n::seats::ACTION_BIND) {
-            return Reply::error(text);
+            return Reply::refused(ctx.lang, text);
         }
         let Some(seat) = self.selected_row() else {
             return Reply::default();
         };
         if seat.status != SeatStatus::Free {
-            return Reply::error(i18n::seats::BIND_ONLY_FREE.get(ctx.lang));
+            return Reply::refused(ctx.lang, i18n::seats::BIND_ONLY_FREE.get(ctx.lang));
         }
         self.bind = Some(BindDialog {
             seat: seat.clone(),
@@ -130,42 +118,25 @@ impl SeatsScreen {
         Reply::default()
     }
 
+    /// `u`: a confirmation on the app's stack, on Cancel; only its Confirm button sends.
     pub(super) fn open_unbind(&mut self, ctx: &Ctx) -> Reply {
+        let lang = ctx.lang;
         if let Some(text) = ctx.denied(i18n::seats::ACTION_UNBIND) {
-            return Reply::error(text);
+            return Reply::refused(lang, text);
         }
         let Some(seat) = self.selected_row() else {
             return Reply::default();
         };
         if seat.status != SeatStatus::Bound {
-            return Reply::error(i18n::seats::UNBIND_ONLY_BOUND.get(ctx.lang));
+            return Reply::refused(lang, i18n::seats::UNBIND_ONLY_BOUND.get(lang));
         }
-        self.unbind = Some(UnbindConfirm {
-            seat: seat.id,
-            email: seat.email.clone().unwrap_or_default(),
-            pending: false,
-        });
-        Reply::default()
-    }
-
-    pub(super) fn unbind_key(&mut self, event: &KeyEvent, ctx: &Ctx) -> Reply {
-        let Some(confirm) = self.unbind.as_mut() else {
-            return Reply::default();
-        };
-        if confirm.pending {
-            return Reply::default();
-        }
-        match ctx.keymap.lookup(UNBIND_BINDINGS, event) {
-            Some(SeatsAction::Confirm) => {
-                confirm.pending = true;
-                Reply::command(Command::UnbindSeat { seat: confirm.seat })
-            }
-            Some(SeatsAction::Close) => {
-                self.unbind = None;
-                Reply::default()
-            }
-            _ => Reply::default(),
-        }
+        let email = seat.email.clone().unwrap_or_default();
+        Reply::open(Dialog::Confirm(ConfirmDialog::new(
+            i18n::seats::UNBIND_TITLE.get(lang),
+            vec![i18n::seats::unbind_question(lang, seat.id, &email)],
+            i18n::dialogs::UNBIND_BUTTON.get(lang),
+            Confirmed::Unbind { seat: seat.id },
+        )))
     }
 
     pub(super) fn bind_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
@@ -287,11 +258,5 @@ impl SeatsScreen {
             self.bind = None;
         }
         Reply::default()
-    }
-
-    pub fn on_unbind_queued(&mut self, seat: i64) {
-        if self.unbind.as_ref().map(|u| u.seat) == Some(seat) {
-            self.unbind = None;
-        }
     }
 }

@@ -119,7 +119,7 @@ impl SeatsScreen {
 
     pub(super) fn open_bulk(&mut self, ctx: &Ctx) -> Reply {
         if let Some(text) = ctx.denied(i18n::seats::ACTION_BIND) {
-            return Reply::error(text);
+            return Reply::refused(ctx.lang, text);
         }
         if self.bulk.is_none() {
             let lang = ctx.lang;

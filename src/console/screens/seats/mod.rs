@@ -1,6 +1,6 @@
 //! «Управление подпиской»: the seats of the organizations' products, with filters, the
 //! free/bound/expired summary per product always visible, bind (an e-mail with
-//! suggestions), unbind (confirmed), bulk bind and a seat's history.
+//! suggestions), unbind (confirmed in a dialog on the app's stack), bulk bind and a seat's history.
 //!
 //! This module holds the list and its keys; the dialogs live in `bind` and `bulk`, the
 //! drawing in `view`.
@@ -10,20 +10,16 @@ mod bulk;
 mod table;
 mod view;
 
-pub use bind::{
-    BIND_BINDINGS, BindDialog, EmailProblem, UNBIND_BINDINGS, UnbindConfirm, email_problem,
-};
+pub use bind::{BIND_BINDINGS, BindDialog, EmailProblem, email_problem};
 pub use bulk::{BULK_BINDINGS, BulkBind, BulkPhase, BulkResult, BulkRow, bulk_emails};
 pub use table::SeatColumn;
 pub use view::{ViewContext, table_area, view};
 
-use super::activations::next_in_cycle;
+use super::dialog::{PageTarget, PickTarget};
 use super::paged::{self, RowMove};
 use super::tabs::TAB_BINDINGS;
 use super::{Ctx, Reply, error_text};
-use crate::client::wire::{
-    Page, ProductRef, Seat, SeatQuery, SeatSortKey, SeatStatus, SeatSummary, User,
-};
+use crate::client::wire::{Page, ProductRef, Seat, SeatQuery, SeatSortKey, SeatSummary, User};
 use crate::console::app::{Command, RequestIds};
 use crate::console::columns::Columns;
 use crate::console::data::DataError;
@@ -50,9 +46,10 @@ pub enum SeatsAction {
     BulkBind,
     History,
     Search,
-    CycleOrganization,
-    CycleProduct,
-    CycleStatus,
+    FilterOrganization,
+    FilterProduct,
+    FilterStatus,
+    GoToPage,
     ClearFilters,
     SortId,
     SortValidUntil,
@@ -61,7 +58,9 @@ pub enum SeatsAction {
     Refresh,
     Palette,
     Help,
+    /// Esc: clears the search, else back to the activations.
     Back,
+    Quit,
     // The dialogs' actions.
     Confirm,
     Close,
@@ -84,14 +83,15 @@ pub const BINDINGS: &[Binding<SeatsAction>] = &[
     bind("seats.prev_page", &[Left, PageUp, Char('[')], SeatsAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
     bind("seats.first_page", &[Home, Char('<')], SeatsAction::FirstPage, Tr::new("первая страница", "first page"), None),
     bind("seats.last_page", &[End, Char('>')], SeatsAction::LastPage, Tr::new("последняя страница", "last page"), None),
+    bind("seats.go_to_page", &[Char('#')], SeatsAction::GoToPage, Tr::new("перейти на страницу с номером", "go to page N"), None),
     bind("seats.bind", &[Char('b')], SeatsAction::Bind, Tr::new("привязать свободное место к пользователю (e-mail)", "bind a free seat to a user (e-mail)"), Some(Tr::new("привязать", "bind"))),
-    bind("seats.unbind", &[Char('u')], SeatsAction::Unbind, Tr::new("отвязать место (с подтверждением)", "unbind the seat (asks first)"), Some(Tr::new("отвязать", "unbind"))),
+    bind("seats.unbind", &[Char('u')], SeatsAction::Unbind, Tr::new("отвязать место (с подтверждением)", "unbind the seat (confirmed in a dialog)"), Some(Tr::new("отвязать", "unbind"))),
     bind("seats.bulk_bind", &[Char('B')], SeatsAction::BulkBind, Tr::new("массовая привязка: список e-mail к свободным местам продукта", "bulk bind: a list of e-mails to a product's free seats"), Some(Tr::new("массово", "bulk"))),
     bind("seats.history", &[Char('h'), Enter], SeatsAction::History, Tr::new("история места (журнал изменений)", "the seat's history (audit log)"), Some(Tr::new("история", "history"))),
     bind("seats.search", &[Char('/')], SeatsAction::Search, Tr::new("поиск по e-mail", "search by e-mail"), Some(Tr::new("поиск", "search"))),
-    bind("seats.filter_organization", &[Char('o')], SeatsAction::CycleOrganization, Tr::new("фильтр: организация", "filter: organization"), None),
-    bind("seats.filter_product", &[Char('t')], SeatsAction::CycleProduct, Tr::new("фильтр: продукт", "filter: product"), None),
-    bind("seats.filter_status", &[Char('s')], SeatsAction::CycleStatus, Tr::new("фильтр: статус места", "filter: seat status"), None),
+    bind("seats.filter_organization", &[Char('o')], SeatsAction::FilterOrganization, Tr::new("фильтр: организация (выбор из списка)", "filter: organization (pick from a list)"), None),
+    bind("seats.filter_product", &[Char('t')], SeatsAction::FilterProduct, Tr::new("фильтр: продукт (выбор из списка)", "filter: product (pick from a list)"), None),
+    bind("seats.filter_status", &[Char('s')], SeatsAction::FilterStatus, Tr::new("фильтр: статус места (выбор из списка)", "filter: seat status (pick from a list)"), None),
     bind("seats.clear_filters", &[Char('x')], SeatsAction::ClearFilters, Tr::new("сбросить фильтры", "clear filters"), None),
     bind("seats.sort_id", &[Char('n')], SeatsAction::SortId, Tr::new("сортировка по № места (ещё раз — обратно)", "sort by seat No. (again: reverse)"), None),
     bind("seats.sort_until", &[Char('d')], SeatsAction::SortValidUntil, Tr::new("сортировка по дате окончания", "sort by end date"), None),
@@ -101,7 +101,8 @@ pub const BINDINGS: &[Binding<SeatsAction>] = &[
     bind("seats.palette", &[Char(':')], SeatsAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("seats.columns", &[Char('C')], SeatsAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
     bind("seats.help", &[Char('?')], SeatsAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
-    bind("seats.back", &[Char('q'), Esc], SeatsAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
+    bind("seats.back", &[Esc], SeatsAction::Back, Tr::new("назад: сбросить поиск, затем к активациям", "back: clear the search, then to the activations"), Some(Tr::new("назад", "back"))),
+    bind("seats.quit", &[Char('q')], SeatsAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), None),
 ];
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -120,7 +121,6 @@ pub struct SeatsScreen {
     /// The first visit fetched the list and the summary.
     pub visited: bool,
     pub bind: Option<BindDialog>,
-    pub unbind: Option<UnbindConfirm>,
     pub bulk: Option<BulkBind>,
     /// The columns shown, in the user's order (remembered between runs).
     pub columns: Columns<SeatColumn>,
@@ -149,9 +149,7 @@ impl SeatsScreen {
 
     /// The keys of what is in front: a dialog's, else the list's.
     pub fn bindings(&self) -> &'static [Binding<SeatsAction>] {
-        if self.unbind.is_some() {
-            UNBIND_BINDINGS
-        } else if self.bind.is_some() {
+        if self.bind.is_some() {
             BIND_BINDINGS
         } else if self.bulk.is_some() {
             BULK_BINDINGS
@@ -200,7 +198,17 @@ impl SeatsScreen {
         vec![self.fetch(ids)]
     }
 
-    fn go_to_page(&mut self, page: u32, ids: &mut RequestIds) -> Vec<Command> {
+    /// A filter chosen (in a picker): back to page 1 and fetch.
+    pub fn set_filter(
+        &mut self,
+        ids: &mut RequestIds,
+        change: impl FnOnce(&mut SeatQuery),
+    ) -> Vec<Command> {
+        change(&mut self.query);
+        self.refetch_from_first(ids)
+    }
+
+    pub fn go_to_page(&mut self, page: u32, ids: &mut RequestIds) -> Vec<Command> {
         let Some(page) = paged::page_to_fetch(page, self.page_count(), self.query.page) else {
             return Vec::new();
         };
@@ -221,9 +229,6 @@ impl SeatsScreen {
 
     /// A key while the seats screen is in front.
     pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
-        if self.unbind.is_some() {
-            return self.unbind_key(event, ctx);
-        }
         if self.bind.is_some() {
             return self.bind_key(event, ctx, ids);
         }
@@ -262,31 +267,14 @@ impl SeatsScreen {
             SeatsAction::PrevPage => self.go_to_page(self.query.page.saturating_sub(1), ids),
             SeatsAction::FirstPage => self.go_to_page(1, ids),
             SeatsAction::LastPage => self.go_to_page(self.page_count(), ids),
-            SeatsAction::CycleOrganization => {
-                self.query.organization = next_in_cycle(
-                    self.query.organization,
-                    ctx.organizations.iter().map(|o| o.id),
-                );
-                let mut commands = self.refetch_from_first(ids);
-                commands.push(self.summary_command());
-                commands
-            }
-            SeatsAction::CycleProduct => {
-                let products = self.products();
-                let ids_list: Vec<usize> = (0..products.len()).collect();
-                let current = self
-                    .query
-                    .product
-                    .as_ref()
-                    .and_then(|id| products.iter().position(|p| &p.id == id));
-                self.query.product = next_in_cycle(current, ids_list)
-                    .and_then(|i| products.get(i))
-                    .map(|p| p.id.clone());
-                self.refetch_from_first(ids)
-            }
-            SeatsAction::CycleStatus => {
-                self.query.status = next_in_cycle(self.query.status, SeatStatus::ALL);
-                self.refetch_from_first(ids)
+            SeatsAction::FilterOrganization => return Reply::pick(PickTarget::SeatsOrganization),
+            SeatsAction::FilterProduct => return Reply::pick(PickTarget::SeatsProduct),
+            SeatsAction::FilterStatus => return Reply::pick(PickTarget::SeatsStatus),
+            SeatsAction::GoToPage => {
+                return Reply {
+                    page_prompt: Some(PageTarget::Seats),
+                    ..Reply::default()
+                };
             }
             SeatsAction::ClearFilters => {
                 let organization_changed = self.query.organization.is_some();
@@ -343,8 +331,19 @@ impl SeatsScreen {
                 };
             }
             SeatsAction::Back => {
+                if self.query.q.is_some() {
+                    self.query.q = None;
+                    self.refetch_from_first(ids)
+                } else {
+                    return Reply {
+                        tab: Some(super::Tab::Activations),
+                        ..Reply::default()
+                    };
+                }
+            }
+            SeatsAction::Quit => {
                 return Reply {
-                    tab: Some(super::Tab::Activations),
+                    quit: true,
                     ..Reply::default()
                 };
             }
@@ -454,9 +453,6 @@ impl SeatsScreen {
     }
 
     pub fn on_unbound(&mut self, seat: i64, result: Result<Seat, DataError>, lang: Lang) -> Reply {
-        if self.unbind.as_ref().map(|u| u.seat) == Some(seat) {
-            self.unbind = None;
-        }
         match result {
             Ok(updated) => {
                 self.replace_row(&updated);

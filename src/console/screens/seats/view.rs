@@ -169,26 +169,6 @@ pub fn view(
     );
     let row_cursor = super::table::draw_table(screen, ctx, frame, table_area);
 
-    if let Some(confirm) = &screen.unbind {
-        let question = tr::unbind_question(lang, confirm.seat, &confirm.email);
-        let width = (display_width(&question) + 4).clamp(40, usize::from(area.width)) as u16;
-        let rect = centered(area, width, 5);
-        let inner = modal(frame, rect, tr::UNBIND_TITLE.get(lang), theme);
-        let keys = if confirm.pending {
-            i18n::SENDING.get(lang)
-        } else {
-            tr::UNBIND_KEYS.get(lang)
-        };
-        frame.render_widget(
-            Paragraph::new(vec![
-                Line::from(theme.glyphs.truncate(&question, usize::from(inner.width))),
-                Line::from(""),
-                Line::from(Span::styled(keys, theme.muted)),
-            ]),
-            inner,
-        );
-        return None;
-    }
     if screen.bind.is_some() {
         return draw_bind(screen, ctx, frame, area);
     }

@@ -1,10 +1,11 @@
-//! Drawing the new-activation flow: the title, each step, and the confirmation on top.
+//! Drawing the new-activation flow: the title and each step (the confirmation is a
+//! dialog on the app's stack).
 //! Only reads the flow.
 
 mod precheck;
 mod serials;
 
-use super::{Confirm, NewActivation, Pending, Step, confirm_lines};
+use super::{NewActivation, Pending, Step};
 use crate::client::wire::Organization;
 use crate::console::i18n;
 use crate::console::theme::Theme;
@@ -15,7 +16,7 @@ use precheck::view_precheck;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 use serials::view_serials;
 
 pub struct ViewContext<'a> {
@@ -63,17 +64,12 @@ pub fn view(
         Rect::new(area.x, area.y, area.width, 1),
     );
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
-    let cursor = match flow.step {
+    match flow.step {
         Step::Organization => view_organizations(flow, ctx, frame, body),
         Step::Offer => view_offer(flow, ctx, frame, body),
         Step::Serials => view_serials(flow, ctx, frame, body),
         Step::Precheck => view_precheck(flow, ctx, frame, body),
-    };
-    if let Some(confirm) = &flow.confirm {
-        view_confirm(confirm, flow.pending == Some(Pending::Create), ctx, frame);
-        return None;
     }
-    cursor
 }
 
 fn view_organizations(
@@ -153,49 +149,4 @@ fn view_offer(
         area,
     );
     None
-}
-
-fn view_confirm(confirm: &Confirm, sending: bool, ctx: &ViewContext, frame: &mut Frame) {
-    let (lang, theme) = (ctx.lang, ctx.theme);
-    let area = frame.area();
-    let mut lines: Vec<Line> = confirm_lines(confirm, lang)
-        .into_iter()
-        .map(Line::raw)
-        .collect();
-    lines.push(Line::raw(""));
-    lines.push(if sending {
-        Line::styled(i18n::SENDING.get(lang), theme.accent)
-    } else {
-        Line::styled(i18n::CONFIRM_KEYS.get(lang), theme.accent)
-    });
-    let content_width = lines.iter().map(Line::width).max().unwrap_or(0) + 4;
-    let width = u16::try_from(content_width)
-        .unwrap_or(u16::MAX)
-        .min(area.width.saturating_sub(2))
-        .max(10.min(area.width));
-    let height = u16::try_from(lines.len() + 2)
-        .unwrap_or(u16::MAX)
-        .min(area.height);
-    let rect = Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.glyphs.border)
-        .border_style(theme.border)
-        .title(Span::styled(
-            format!(" {} ", i18n::CONFIRM_TITLE.get(lang)),
-            theme.header,
-        ));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(theme.glyphs.lines(lines))
-            .block(block)
-            .style(theme.base)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
 }

@@ -1,0 +1,129 @@
+//! The filter pickers (`o`, `s`, `v`, `t`) and the page prompt (`#`): dialogs on the
+//! stack, filled from what the app knows; the choice comes back as an `Answer`.
+
+use super::{Command, State};
+use crate::client::wire::SeatStatus;
+use crate::console::i18n::{self, seats as seats_tr};
+use crate::console::screens::dialog::{
+    Dialog, PagePrompt, PageTarget, PickTarget, PickValue, Picker,
+};
+use crate::domain::{ActivationStatus, Vendor};
+
+/// Opens the picker for `target`, on the value in force now.
+pub(super) fn open(state: &mut State, target: PickTarget) -> Vec<Command> {
+    let lang = state.lang;
+    let all = (i18n::FILTER_ALL.get(lang).to_string(), PickValue::All);
+    let organizations = || {
+        state
+            .organizations
+            .iter()
+            .map(|o| {
+                (
+                    format!("{} · {} {}", o.name, i18n::DETAIL_INN.get(lang), o.inn),
+                    PickValue::Organization(o.id),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let organization = |id: Option<i64>| id.map(PickValue::Organization).unwrap_or(PickValue::All);
+    let (title, mut items, current) = match target {
+        PickTarget::ListOrganization => (
+            i18n::FILTER_ORGANIZATION,
+            organizations(),
+            organization(state.list.query.organization),
+        ),
+        PickTarget::ListStatus => (
+            i18n::FILTER_STATUS,
+            ActivationStatus::ALL
+                .iter()
+                .map(|s| (s.label(lang).to_string(), PickValue::ActivationStatus(*s)))
+                .collect(),
+            state
+                .list
+                .query
+                .status
+                .map(PickValue::ActivationStatus)
+                .unwrap_or(PickValue::All),
+        ),
+        PickTarget::ListVendor => (
+            i18n::FILTER_VENDOR,
+            Vendor::ALL
+                .iter()
+                .map(|v| (v.name(lang).to_string(), PickValue::Vendor(*v)))
+                .collect(),
+            state
+                .list
+                .query
+                .vendor
+                .map(PickValue::Vendor)
+                .unwrap_or(PickValue::All),
+        ),
+        PickTarget::SeatsOrganization => (
+            i18n::FILTER_ORGANIZATION,
+            organizations(),
+            organization(state.seats.query.organization),
+        ),
+        PickTarget::SeatsProduct => (
+            seats_tr::FILTER_PRODUCT,
+            state
+                .seats
+                .products()
+                .into_iter()
+                .map(|p| (p.name.clone(), PickValue::Product(p.id)))
+                .collect(),
+            state
+                .seats
+                .query
+                .product
+                .clone()
+                .map(PickValue::Product)
+                .unwrap_or(PickValue::All),
+        ),
+        PickTarget::SeatsStatus => (
+            i18n::FILTER_STATUS,
+            SeatStatus::ALL
+                .iter()
+                .map(|s| {
+                    (
+                        seats_tr::status(lang, *s).to_string(),
+                        PickValue::SeatStatus(*s),
+                    )
+                })
+                .collect(),
+            state
+                .seats
+                .query
+                .status
+                .map(PickValue::SeatStatus)
+                .unwrap_or(PickValue::All),
+        ),
+        PickTarget::CapacityOrganization => (
+            i18n::FILTER_ORGANIZATION,
+            organizations(),
+            organization(state.capacity.organization),
+        ),
+    };
+    // Every list filter can be lifted; the capacity screen always shows one organization.
+    if target != PickTarget::CapacityOrganization {
+        items.insert(0, all);
+    }
+    state.dialogs.push(Dialog::Picker(Picker::new(
+        title.get(lang),
+        target,
+        items,
+        &current,
+    )));
+    Vec::new()
+}
+
+/// `#`: the page prompt for the list in front.
+pub(super) fn open_page(state: &mut State, target: PageTarget) -> Vec<Command> {
+    let pages = match target {
+        PageTarget::Activations => state.list.page_count(),
+        PageTarget::Seats => state.seats.page_count(),
+    };
+    state
+        .dialogs
+        .push(Dialog::Page(PagePrompt::new(state.lang, target, pages)));
+    Vec::new()
+}

@@ -1,0 +1,314 @@
+//! Drawing the dialog on top of the stack: a centered box, its text wrapped (never
+//! cut), and its buttons or list. The terminal cursor goes to the focused button or
+//! field, which screen readers follow.
+
+use super::{Button, ConfirmDialog, Dialog, Notice, PagePrompt, Picker};
+use crate::console::i18n::{self, dialogs as tr};
+use crate::console::theme::Theme;
+use crate::console::widgets::{centered, display_width, modal};
+use crate::domain::Lang;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Widest a dialog's text gets (a little under 80 columns).
+const MAX_TEXT: usize = 70;
+const MIN_TEXT: usize = 36;
+
+/// Draws `dialog` over the whole frame; returns where the cursor goes.
+pub fn render(dialog: &Dialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> Option<Position> {
+    match dialog {
+        Dialog::Confirm(d) => confirm(d, lang, theme, frame),
+        Dialog::Notice(d) => notice(d, lang, theme, frame),
+        Dialog::Picker(d) => picker(d, lang, theme, frame),
+        Dialog::Page(d) => page(d, lang, theme, frame),
+    }
+}
+
+/// Greedy word wrap by display columns; a word longer than the width is split.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let mut word = word.to_string();
+            loop {
+                let sep = usize::from(!line.is_empty());
+                if display_width(&line) + sep + display_width(&word) <= width {
+                    if sep == 1 {
+                        line.push(' ');
+                    }
+                    line.push_str(&word);
+                    break;
+                }
+                if !line.is_empty() {
+                    out.push(std::mem::take(&mut line));
+                    continue;
+                }
+                // One word wider than the line: split it by columns.
+                let mut head = String::new();
+                let mut rest = word.chars();
+                for c in rest.by_ref() {
+                    if display_width(&head) + display_width(c.encode_utf8(&mut [0; 4])) > width {
+                        break;
+                    }
+                    head.push(c);
+                }
+                let consumed = head.chars().count();
+                out.push(head);
+                word = word.chars().skip(consumed).collect();
+                if word.is_empty() {
+                    break;
+                }
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// The text width for `texts` in a frame `area` wide.
+fn text_width(area: Rect, texts: &[&str]) -> usize {
+    let room = usize::from(area.width.saturating_sub(4)).max(1);
+    let widest = texts.iter().map(|t| display_width(t)).max().unwrap_or(0);
+    widest.clamp(MIN_TEXT, MAX_TEXT).min(room)
+}
+
+/// A box for `rows` lines of `width` columns, centered; returns its inside.
+fn open_box(frame: &mut Frame, title: &str, width: usize, rows: usize, theme: &Theme) -> Rect {
+    let area = frame.area();
+    let w = u16::try_from(width + 4).unwrap_or(u16::MAX);
+    let h = u16::try_from(rows + 2).unwrap_or(u16::MAX);
+    let rect = centered(area, w, h);
+    let inner = modal(frame, rect, title, theme);
+    Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    )
+}
+
+fn paragraph_lines(texts: &[String], width: usize, style: Style) -> Vec<Line<'static>> {
+    texts
+        .iter()
+        .flat_map(|t| wrap(t, width))
+        .map(|l| Line::from(Span::styled(l, style)))
+        .collect()
+}
+
+/// `[ Cancel ]   [ Unbind ]`, the focused one in reverse video; the focused one's
+/// column for the cursor.
+fn buttons(labels: &[(String, bool)], theme: &Theme) -> (Line<'static>, u16) {
+    let mut spans = Vec::new();
+    let mut x = 0u16;
+    let mut cursor = 0u16;
+    for (i, (label, focused)) in labels.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw("   "));
+            x += 3;
+        }
+        let text = format!("[ {label} ]");
+        if *focused {
+            cursor = x + 2;
+        }
+        let style = if *focused {
+            theme.selection
+        } else {
+            theme.base
+        };
+        x += u16::try_from(display_width(&text)).unwrap_or(0);
+        spans.push(Span::styled(text, style));
+    }
+    (Line::from(spans), cursor)
+}
+
+fn confirm(d: &ConfirmDialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> Option<Position> {
+    let g = &theme.glyphs;
+    let mut texts: Vec<String> = d.lines.iter().map(|l| g.text(l).into_owned()).collect();
+    let typed_prompt = d.typed.as_ref().map(|t| {
+        g.text(&tr::typed_count_prompt(lang, t.expected))
+            .into_owned()
+    });
+    let keys = g
+        .text(if d.typed.is_some() {
+            tr::TYPED_KEYS.get(lang)
+        } else {
+            tr::CONFIRM_KEYS.get(lang)
+        })
+        .into_owned();
+    let mut all: Vec<&str> = texts.iter().map(String::as_str).collect();
+    all.extend(typed_prompt.as_deref());
+    all.push(&keys);
+    let width = text_width(frame.area(), &all);
+    let mut lines = paragraph_lines(&texts, width, theme.base);
+    let mut field_row = None;
+    if let (Some(prompt), Some(typed)) = (&typed_prompt, &d.typed) {
+        lines.push(Line::raw(""));
+        lines.extend(paragraph_lines(
+            std::slice::from_ref(prompt),
+            width,
+            theme.accent,
+        ));
+        field_row = Some((lines.len(), display_width(&typed.input) + 2));
+        lines.push(Line::from(vec![
+            Span::styled("> ", theme.muted),
+            Span::styled(typed.input.clone(), theme.header),
+        ]));
+    }
+    if let Some(problem) = &d.problem {
+        lines.extend(paragraph_lines(
+            std::slice::from_ref(&g.text(problem).into_owned()),
+            width,
+            theme.error,
+        ));
+    }
+    lines.push(Line::raw(""));
+    let button_row = lines.len();
+    let mut button_x = 0;
+    if d.pending {
+        lines.push(Line::from(Span::styled(
+            i18n::SENDING.get(lang),
+            theme.accent,
+        )));
+    } else {
+        let (line, x) = buttons(
+            &[
+                (
+                    g.text(tr::CANCEL.get(lang)).into_owned(),
+                    d.focus == Button::Cancel,
+                ),
+                (
+                    g.text(&d.confirm_label).into_owned(),
+                    d.focus == Button::Confirm,
+                ),
+            ],
+            theme,
+        );
+        button_x = x;
+        lines.push(line);
+    }
+    lines.extend(paragraph_lines(&[keys], width, theme.muted));
+    texts.clear();
+    let inner = open_box(frame, &d.title, width, lines.len(), theme);
+    frame.render_widget(Paragraph::new(lines), inner);
+    let at = |row: usize, col: usize| {
+        let y = inner.y + u16::try_from(row).unwrap_or(0);
+        (y < inner.bottom()).then(|| Position::new(inner.x + u16::try_from(col).unwrap_or(0), y))
+    };
+    if d.pending {
+        return None;
+    }
+    match field_row {
+        Some((row, col))
+            if d.focus == Button::Cancel && d.typed.as_ref().is_some_and(|t| !t.matches()) =>
+        {
+            at(row, col)
+        }
+        _ => at(button_row, usize::from(button_x)),
+    }
+}
+
+fn notice(d: &Notice, lang: Lang, theme: &Theme, frame: &mut Frame) -> Option<Position> {
+    let g = &theme.glyphs;
+    let text = g.text(&d.text).into_owned();
+    let keys = g.text(tr::NOTICE_KEYS.get(lang)).into_owned();
+    let width = text_width(frame.area(), &[&text, &keys]);
+    let mut lines = paragraph_lines(&[text], width, theme.error);
+    lines.push(Line::raw(""));
+    let row = lines.len();
+    let (line, x) = buttons(&[(tr::OK.get(lang).to_string(), true)], theme);
+    lines.push(line);
+    lines.extend(paragraph_lines(&[keys], width, theme.muted));
+    let inner = open_box(frame, &d.title, width, lines.len(), theme);
+    frame.render_widget(Paragraph::new(lines), inner);
+    let y = inner.y + u16::try_from(row).unwrap_or(0);
+    (y < inner.bottom()).then(|| Position::new(inner.x + x, y))
+}
+
+/// Rows of the list shown at most.
+const PICKER_ROWS: usize = 10;
+
+fn picker(d: &Picker, lang: Lang, theme: &Theme, frame: &mut Frame) -> Option<Position> {
+    let g = &theme.glyphs;
+    let visible = d.visible();
+    let keys = g.text(tr::PICKER_KEYS.get(lang)).into_owned();
+    let mut texts: Vec<&str> = d.items.iter().map(|(l, _)| l.as_str()).collect();
+    texts.push(&keys);
+    let width = text_width(frame.area(), &texts);
+    let filter_label = format!("{} ", tr::PICKER_FILTER.get(lang));
+    let mut lines = vec![Line::from(vec![
+        Span::styled(filter_label.clone(), theme.muted),
+        Span::styled(d.filter.clone(), theme.header),
+    ])];
+    let rows = PICKER_ROWS.min(usize::from(frame.area().height.saturating_sub(8)).max(1));
+    let offset = (d.selected + 1).saturating_sub(rows);
+    if visible.is_empty() {
+        lines.push(Line::from(Span::styled(
+            tr::PICKER_NO_MATCH.get(lang),
+            theme.muted,
+        )));
+    }
+    for (i, (label, _)) in visible.iter().enumerate().skip(offset).take(rows) {
+        let text = g.truncate(label, width);
+        let style = if i == d.selected {
+            theme.selection
+        } else {
+            theme.base
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(paragraph_lines(&[keys], width, theme.muted));
+    let inner = open_box(frame, &d.title, width, lines.len(), theme);
+    frame.render_widget(Paragraph::new(lines), inner);
+    let col = display_width(&filter_label) + display_width(&d.filter);
+    Some(Position::new(
+        inner.x + u16::try_from(col).unwrap_or(0).min(inner.width),
+        inner.y,
+    ))
+}
+
+fn page(d: &PagePrompt, lang: Lang, theme: &Theme, frame: &mut Frame) -> Option<Position> {
+    let g = &theme.glyphs;
+    let label = format!("{} ", g.text(&tr::page_range(lang, d.pages)));
+    let keys = g.text(tr::PAGE_KEYS.get(lang)).into_owned();
+    let width = text_width(frame.area(), &[&label, &keys]);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(label.clone(), theme.muted),
+        Span::styled(d.input.clone(), theme.header),
+    ])];
+    if let Some(problem) = &d.problem {
+        lines.push(Line::from(Span::styled(
+            g.text(problem).into_owned(),
+            theme.error,
+        )));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(paragraph_lines(&[keys], width, theme.muted));
+    let inner = open_box(frame, &d.title, width, lines.len(), theme);
+    frame.render_widget(Paragraph::new(lines), inner);
+    let col = display_width(&label) + display_width(&d.input);
+    Some(Position::new(
+        inner.x + u16::try_from(col).unwrap_or(0).min(inner.width),
+        inner.y,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_by_words_and_splits_only_longer_words() {
+        assert_eq!(
+            wrap("Отвязать место 17 от x@y.ru?", 14),
+            vec!["Отвязать место", "17 от x@y.ru?"]
+        );
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
+    }
+}

@@ -1,0 +1,523 @@
+//! Bytes from the terminal → key, paste and mouse events, one key at a time.
+//!
+//! crossterm's parser reads `ESC ESC [ 1 9 ~` (Esc, then F8, arriving in one read over
+//! a slow link) as one Esc followed by the characters `[19~`, and `ESC 2` as Alt+2.
+//! Here an ESC that does not start a sequence is the Esc key on its own, and the next
+//! byte is read afresh: Esc then F8, Esc then `2`. Nothing here binds Alt, so nothing
+//! is lost. An ESC at the very end of what arrived waits for more bytes (the rest of a
+//! sequence split between reads); when none come in time (`flush`), it is the Esc key.
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+const ESC: u8 = 0x1b;
+const PASTE_START: &[u8] = b"\x1b[200~";
+const PASTE_END: &[u8] = b"\x1b[201~";
+/// A CSI this long without its final byte is not one.
+const MAX_CSI: usize = 64;
+
+#[derive(Debug, Default)]
+pub struct Parser {
+    buf: Vec<u8>,
+    /// Inside a bracketed paste: its bytes so far.
+    paste: Option<Vec<u8>>,
+}
+
+/// What the bytes at the start of the buffer are.
+enum Token {
+    Event(Option<Event>, usize),
+    /// Not complete yet: wait for more bytes.
+    Incomplete,
+}
+
+impl Parser {
+    /// Takes what arrived; returns the events that are complete.
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<Event> {
+        self.buf.extend_from_slice(bytes);
+        self.drain(false)
+    }
+
+    /// Whether bytes wait for the rest of a sequence (a paste waits on its own: its
+    /// end marker always comes).
+    pub fn waiting(&self) -> bool {
+        self.paste.is_none() && !self.buf.is_empty()
+    }
+
+    /// Nothing more came in time: what waits is read as typed (a lone ESC is the Esc
+    /// key; the start of a sequence that never finished is Esc and characters).
+    pub fn flush(&mut self) -> Vec<Event> {
+        self.drain(true)
+    }
+
+    fn drain(&mut self, flush: bool) -> Vec<Event> {
+        let mut events = Vec::new();
+        let mut at = 0;
+        loop {
+            if let Some(paste) = self.paste.as_mut() {
+                let rest = &self.buf[at..];
+                match find(rest, PASTE_END) {
+                    Some(end) => {
+                        paste.extend_from_slice(&rest[..end]);
+                        let text = String::from_utf8_lossy(paste).into_owned();
+                        self.paste = None;
+                        events.push(Event::Paste(text));
+                        at += end + PASTE_END.len();
+                        continue;
+                    }
+                    None => {
+                        // Keep a possible partial end marker for the next read.
+                        let keep = partial_suffix(rest, PASTE_END);
+                        paste.extend_from_slice(&rest[..rest.len() - keep]);
+                        at = self.buf.len() - keep;
+                        break;
+                    }
+                }
+            }
+            if at >= self.buf.len() {
+                break;
+            }
+            let rest = &self.buf[at..];
+            if rest.starts_with(PASTE_START) {
+                self.paste = Some(Vec::new());
+                at += PASTE_START.len();
+                continue;
+            }
+            match token(rest) {
+                Token::Event(event, used) => {
+                    events.extend(event);
+                    at += used.max(1);
+                }
+                Token::Incomplete if flush => {
+                    if rest[0] == ESC {
+                        // A lone ESC, or a sequence that never finished: Esc, and the
+                        // rest is read afresh.
+                        events.push(key(KeyCode::Esc, KeyModifiers::NONE));
+                    }
+                    // (A cut UTF-8 character is dropped.)
+                    at += 1;
+                }
+                Token::Incomplete => break,
+            }
+        }
+        self.buf.drain(..at.min(self.buf.len()));
+        events
+    }
+}
+
+fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, modifiers))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// How many bytes at the end of `bytes` could be the start of `marker`.
+fn partial_suffix(bytes: &[u8], marker: &[u8]) -> usize {
+    (1..marker.len())
+        .rev()
+        .find(|&n| bytes.len() >= n && bytes[bytes.len() - n..] == marker[..n])
+        .unwrap_or(0)
+}
+
+fn token(bytes: &[u8]) -> Token {
+    let Some(&first) = bytes.first() else {
+        return Token::Incomplete;
+    };
+    let none = KeyModifiers::NONE;
+    let event = |code: KeyCode| Token::Event(Some(key(code, none)), 1);
+    match first {
+        ESC => escape(bytes),
+        b'\r' | b'\n' => event(KeyCode::Enter),
+        b'\t' => event(KeyCode::Tab),
+        0x7f | 0x08 => event(KeyCode::Backspace),
+        0x00 => Token::Event(Some(key(KeyCode::Char(' '), KeyModifiers::CONTROL)), 1),
+        c @ 0x01..=0x1a => Token::Event(
+            Some(key(
+                KeyCode::Char(char::from(c - 1 + b'a')),
+                KeyModifiers::CONTROL,
+            )),
+            1,
+        ),
+        c @ 0x1c..=0x1f => Token::Event(
+            Some(key(
+                KeyCode::Char(char::from(c - 0x1c + b'4')),
+                KeyModifiers::CONTROL,
+            )),
+            1,
+        ),
+        _ => utf8(bytes),
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Token {
+    let len = match bytes[0] {
+        0x00..=0x7f => 1,
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf4 => 4,
+        // Not the start of a character: skipped.
+        _ => return Token::Event(None, 1),
+    };
+    if bytes.len() < len {
+        return Token::Incomplete;
+    }
+    match std::str::from_utf8(&bytes[..len])
+        .ok()
+        .and_then(|s| s.chars().next())
+    {
+        Some(c) => {
+            let modifiers = if c.is_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            Token::Event(Some(key(KeyCode::Char(c), modifiers)), len)
+        }
+        None => Token::Event(None, 1),
+    }
+}
+
+/// `bytes` starts with ESC.
+fn escape(bytes: &[u8]) -> Token {
+    let esc = Token::Event(Some(key(KeyCode::Esc, KeyModifiers::NONE)), 1);
+    match bytes.get(1) {
+        None => Token::Incomplete,
+        Some(b'[') => csi(bytes),
+        Some(b'O') => match bytes.get(2) {
+            None => Token::Incomplete,
+            Some(&b) => {
+                let code = match b {
+                    b'A' => Some(KeyCode::Up),
+                    b'B' => Some(KeyCode::Down),
+                    b'C' => Some(KeyCode::Right),
+                    b'D' => Some(KeyCode::Left),
+                    b'H' => Some(KeyCode::Home),
+                    b'F' => Some(KeyCode::End),
+                    b'P'..=b'S' => Some(KeyCode::F(1 + b - b'P')),
+                    _ => None,
+                };
+                match code {
+                    Some(code) => Token::Event(Some(key(code, KeyModifiers::NONE)), 3),
+                    // Not a key we know: Esc, and the rest read afresh.
+                    None => esc,
+                }
+            }
+        },
+        // Esc on its own (ESC ESC: Esc, then whatever the second ESC starts;
+        // ESC 2: Esc, then 2 — never Alt+2, nothing here uses Alt).
+        Some(_) => esc,
+    }
+}
+
+/// `ESC [` …: a control sequence (keys, mouse).
+fn csi(bytes: &[u8]) -> Token {
+    let esc = Token::Event(Some(key(KeyCode::Esc, KeyModifiers::NONE)), 1);
+    // The Linux console's F1–F5: ESC [ [ A … E.
+    if bytes.get(2) == Some(&b'[') {
+        return match bytes.get(3) {
+            None => Token::Incomplete,
+            Some(&b @ b'A'..=b'E') => {
+                Token::Event(Some(key(KeyCode::F(1 + b - b'A'), KeyModifiers::NONE)), 4)
+            }
+            Some(_) => Token::Event(None, 4),
+        };
+    }
+    // X10 mouse: ESC [ M and three bytes.
+    if bytes.get(2) == Some(&b'M') {
+        if bytes.len() < 6 {
+            return Token::Incomplete;
+        }
+        let b = u16::from(bytes[3]).saturating_sub(32);
+        let x = u16::from(bytes[4]).saturating_sub(33);
+        let y = u16::from(bytes[5]).saturating_sub(33);
+        return Token::Event(mouse(b, x, y, b & 3 == 3), 6);
+    }
+    let mut end = 2;
+    loop {
+        let Some(&b) = bytes.get(end) else {
+            return if bytes.len() > MAX_CSI {
+                esc
+            } else {
+                Token::Incomplete
+            };
+        };
+        match b {
+            0x20..=0x3f => end += 1,
+            0x40..=0x7e => break,
+            // Not a sequence after all: Esc, and the rest read afresh.
+            _ => return esc,
+        }
+    }
+    let used = end + 1;
+    let params = &bytes[2..end];
+    let final_byte = bytes[end];
+    Token::Event(csi_event(params, final_byte), used)
+}
+
+fn numbers(params: &[u8]) -> Vec<u16> {
+    params
+        .split(|b| *b == b';')
+        .map(|p| {
+            std::str::from_utf8(p)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// xterm's modifier parameter: 1 + (Shift 1, Alt 2, Ctrl 4).
+fn modifiers(param: Option<u16>) -> KeyModifiers {
+    let bits = param.unwrap_or(1).saturating_sub(1);
+    let mut m = KeyModifiers::NONE;
+    if bits & 1 != 0 {
+        m |= KeyModifiers::SHIFT;
+    }
+    if bits & 2 != 0 {
+        m |= KeyModifiers::ALT;
+    }
+    if bits & 4 != 0 {
+        m |= KeyModifiers::CONTROL;
+    }
+    m
+}
+
+fn csi_event(params: &[u8], final_byte: u8) -> Option<Event> {
+    if params.first() == Some(&b'<') {
+        // SGR mouse: ESC [ < b ; x ; y M|m
+        let n = numbers(&params[1..]);
+        let (b, x, y) = (
+            *n.first()?,
+            n.get(1)?.saturating_sub(1),
+            n.get(2)?.saturating_sub(1),
+        );
+        return mouse(b, x, y, final_byte == b'm');
+    }
+    if params.iter().any(|b| !(b.is_ascii_digit() || *b == b';')) {
+        // Private sequences (focus, replies we never asked for): nothing.
+        return None;
+    }
+    let n = numbers(params);
+    let code = match final_byte {
+        b'A' => KeyCode::Up,
+        b'B' => KeyCode::Down,
+        b'C' => KeyCode::Right,
+        b'D' => KeyCode::Left,
+        b'H' => KeyCode::Home,
+        b'F' => KeyCode::End,
+        b'Z' => return Some(key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        b'P'..=b'S' => KeyCode::F(1 + final_byte - b'P'),
+        b'~' => match n.first().copied().unwrap_or(0) {
+            1 | 7 => KeyCode::Home,
+            2 => KeyCode::Insert,
+            3 => KeyCode::Delete,
+            4 | 8 => KeyCode::End,
+            5 => KeyCode::PageUp,
+            6 => KeyCode::PageDown,
+            v @ 11..=15 => KeyCode::F(u8::try_from(v - 10).ok()?),
+            v @ 17..=21 => KeyCode::F(u8::try_from(v - 11).ok()?),
+            v @ 23..=24 => KeyCode::F(u8::try_from(v - 12).ok()?),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(key(code, modifiers(n.get(1).copied())))
+}
+
+fn mouse(b: u16, column: u16, row: u16, release: bool) -> Option<Event> {
+    let button = match b & 3 {
+        0 => MouseButton::Left,
+        1 => MouseButton::Middle,
+        _ => MouseButton::Right,
+    };
+    let kind = if b & 64 != 0 {
+        match b & 3 {
+            0 => MouseEventKind::ScrollUp,
+            1 => MouseEventKind::ScrollDown,
+            2 => MouseEventKind::ScrollLeft,
+            _ => MouseEventKind::ScrollRight,
+        }
+    } else if b & 32 != 0 {
+        if b & 3 == 3 {
+            MouseEventKind::Moved
+        } else {
+            MouseEventKind::Drag(button)
+        }
+    } else if release {
+        MouseEventKind::Up(button)
+    } else {
+        MouseEventKind::Down(button)
+    };
+    let mut modifiers = KeyModifiers::NONE;
+    if b & 4 != 0 {
+        modifiers |= KeyModifiers::SHIFT;
+    }
+    if b & 8 != 0 {
+        modifiers |= KeyModifiers::ALT;
+    }
+    if b & 16 != 0 {
+        modifiers |= KeyModifiers::CONTROL;
+    }
+    Some(Event::Mouse(MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(events: &[Event]) -> Vec<KeyCode> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Key(k) => Some(k.code),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn parse(bytes: &[u8]) -> Vec<Event> {
+        let mut p = Parser::default();
+        let mut events = p.feed(bytes);
+        events.extend(p.flush());
+        events
+    }
+
+    #[test]
+    fn esc_then_a_sequence_in_one_read_is_two_keys() {
+        assert_eq!(
+            codes(&parse(b"\x1b\x1b[19~")),
+            vec![KeyCode::Esc, KeyCode::F(8)]
+        );
+        assert_eq!(
+            codes(&parse(b"\x1b\x1bOP")),
+            vec![KeyCode::Esc, KeyCode::F(1)]
+        );
+        assert_eq!(
+            codes(&parse(b"\x1b\x1b\x1b[A")),
+            vec![KeyCode::Esc, KeyCode::Esc, KeyCode::Up]
+        );
+    }
+
+    #[test]
+    fn esc_then_a_character_is_esc_and_the_character_not_alt() {
+        let events = parse(b"\x1b2\x1bq");
+        assert_eq!(
+            codes(&events),
+            vec![
+                KeyCode::Esc,
+                KeyCode::Char('2'),
+                KeyCode::Esc,
+                KeyCode::Char('q')
+            ]
+        );
+        assert!(events.iter().all(|e| match e {
+            Event::Key(k) => !k.modifiers.contains(KeyModifiers::ALT),
+            _ => true,
+        }));
+    }
+
+    #[test]
+    fn a_lone_esc_waits_for_the_rest_of_a_split_sequence() {
+        let mut p = Parser::default();
+        assert!(p.feed(b"\x1b").is_empty());
+        assert!(p.waiting());
+        assert_eq!(codes(&p.feed(b"[19~")), vec![KeyCode::F(8)]);
+        assert!(!p.waiting());
+        assert!(p.feed(b"\x1b").is_empty());
+        assert_eq!(codes(&p.flush()), vec![KeyCode::Esc]);
+    }
+
+    #[test]
+    fn keys_with_modifiers_control_chars_and_utf8() {
+        let events = parse("\x1b[1;2A\x1b[Z\x01\r\tя\x7fG\x1b[3~\x1b[6;5~".as_bytes());
+        let keys: Vec<(KeyCode, KeyModifiers)> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Key(k) => Some((k.code, k.modifiers)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (KeyCode::Up, KeyModifiers::SHIFT),
+                (KeyCode::BackTab, KeyModifiers::SHIFT),
+                (KeyCode::Char('a'), KeyModifiers::CONTROL),
+                (KeyCode::Enter, KeyModifiers::NONE),
+                (KeyCode::Tab, KeyModifiers::NONE),
+                (KeyCode::Char('я'), KeyModifiers::NONE),
+                (KeyCode::Backspace, KeyModifiers::NONE),
+                (KeyCode::Char('G'), KeyModifiers::SHIFT),
+                (KeyCode::Delete, KeyModifiers::NONE),
+                (KeyCode::PageDown, KeyModifiers::CONTROL),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_utf8_character_split_between_reads_waits() {
+        let bytes = "ж".as_bytes();
+        let mut p = Parser::default();
+        assert!(p.feed(&bytes[..1]).is_empty());
+        assert_eq!(codes(&p.feed(&bytes[1..])), vec![KeyCode::Char('ж')]);
+    }
+
+    #[test]
+    fn a_bracketed_paste_is_one_text_even_across_reads() {
+        let mut p = Parser::default();
+        let mut events = p.feed(b"x\x1b[200~a\x1b[19~b\r\n\x1b[20");
+        assert!(
+            !p.waiting(),
+            "a paste waits for its end marker, not a timer"
+        );
+        events.extend(p.feed(b"1~y"));
+        assert_eq!(events.len(), 3, "{events:?}");
+        assert_eq!(events[1], Event::Paste("a\x1b[19~b\r\n".to_string()));
+        assert_eq!(codes(&events), vec![KeyCode::Char('x'), KeyCode::Char('y')]);
+    }
+
+    #[test]
+    fn mouse_reports() {
+        let events = parse(b"\x1b[<0;10;5M\x1b[<65;1;1M\x1b[M \"#");
+        assert_eq!(
+            events[0],
+            Event::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: 9,
+                row: 4,
+                modifiers: KeyModifiers::NONE,
+            })
+        );
+        assert!(matches!(
+            events[1],
+            Event::Mouse(MouseEvent {
+                kind: MouseEventKind::ScrollDown,
+                ..
+            })
+        ));
+        assert!(matches!(
+            events[2],
+            Event::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: 1,
+                row: 2,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn unknown_sequences_are_dropped_whole() {
+        assert_eq!(
+            codes(&parse(b"\x1b[?1;2c\x1b[Ia")),
+            vec![KeyCode::Char('a')]
+        );
+    }
+}
