@@ -65,8 +65,11 @@ fn browse_pages_filter_open_detail_and_come_back() {
         "page 2 must continue page 1"
     );
 
-    // Status filter: cycle to «Выполнена» — every row then shows it; page resets to 1.
+    // Status filter: pick «Выполнена» (typed to narrow the list) — every row then
+    // shows it; page resets to 1.
     console.send("s");
+    console.wait_for_text("Фильтр:", WAIT);
+    console.send("выполн\r");
     let filtered = console.wait_for("status filter applied", WAIT, |s| {
         s.contains("Стр. 1 из")
             && rows_with_status(s).iter().all(|st| *st == "Выполнена")

@@ -73,16 +73,19 @@ fn paste_precheck_delete_errors_activate_all_and_see_it_done() {
     );
     assert!(table.contains(&good));
 
-    // Delete every row with an error, then activate all.
+    // Delete every row with an error (confirmed: Tab to «Удалить», Enter), then
+    // activate all (confirmed the same way).
     console.send("D");
+    console.wait_for_text("[ Удалить ]", WAIT);
+    console.send("\t\r");
     console.wait_for_text("с ошибками: 0", WAIT);
     console.send("A");
-    let confirm = console.wait_for_text("Enter — активировать", WAIT);
+    let confirm = console.wait_for_text("[ Активировать ]", WAIT);
     assert!(
         confirm.contains("Пэй Киоск"),
         "the vendor split is shown:\n{confirm}"
     );
-    console.send("\r");
+    console.send("\t\r");
 
     // Back on the list with the new activation marked; the number comes from the
     // status line («Создано: 1 активация (№ N)»).

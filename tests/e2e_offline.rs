@@ -63,6 +63,8 @@ fn go_offline_and_queue_a_bind(
 
     // Still listing, filtering and sorting — from the mirror.
     console.send("s");
+    console.wait_for_text("Фильтр:", WAIT);
+    console.send("выполн\r");
     let filtered = console.wait_for("a status filter from the mirror", WAIT, |s| {
         s.contains("Статус: Выполнена") && s.contains("Стр. 1 из")
     });
@@ -78,11 +80,16 @@ fn go_offline_and_queue_a_bind(
     // Seats: organization 1, Orange[uc]e, free seats; bind one.
     console.send("2");
     console.wait_for_text("Управление подпиской", WAIT);
-    console.send("o");
-    console.wait_for_text("Организация: АЛЬСТЕР ООО", WAIT);
-    console.send("t");
-    console.wait_for_text("Продукт: Orange[uc]e", WAIT);
-    console.send("s");
+    for (key, typed, shown) in [
+        ("o", "альстер\r", "Организация: АЛЬСТЕР ООО"),
+        ("t", "[uc]\r", "Продукт: Orange[uc]e"),
+        ("s", "своб\r", "Статус: свободна"),
+    ] {
+        console.send(key);
+        console.wait_for_text("Фильтр:", WAIT);
+        console.send(typed);
+        console.wait_for_text(shown, WAIT);
+    }
     console.wait_for("free seats", WAIT, |s| {
         s.contains("Статус: свободна") && s.contains("свободна  —")
     });

@@ -52,11 +52,18 @@ fn bind_and_unbind_a_seat() {
     // Seats screen, narrowed to organization 1, Orange[uc]e, free seats.
     console.send("2");
     console.wait_for_text("Управление подпиской", WAIT);
+    // Each filter is picked from a list, narrowed by typing.
     console.send("o");
+    console.wait_for_text("Фильтр:", WAIT);
+    console.send("альстер\r");
     console.wait_for_text("Организация: АЛЬСТЕР ООО", WAIT);
     console.send("t");
+    console.wait_for_text("Фильтр:", WAIT);
+    console.send("[uc]\r");
     console.wait_for_text("Продукт: Orange[uc]e", WAIT);
     console.send("s");
+    console.wait_for_text("Фильтр:", WAIT);
+    console.send("своб\r");
     let free = console.wait_for("free seats", WAIT, |s| {
         s.contains("Статус: свободна") && s.contains("свободна  —")
     });
@@ -93,7 +100,7 @@ fn bind_and_unbind_a_seat() {
         "the portal has the seat bound to {email}"
     );
 
-    // Unbind it: a confirmation first, nothing changes before Enter.
+    // Unbind it: a confirmation on Cancel first; Tab to «Отвязать», then Enter.
     console.send("u");
     console.wait_for_text(&format!("Отвязать место {seat} от {email}?"), WAIT);
     assert_eq!(
@@ -101,11 +108,11 @@ fn bind_and_unbind_a_seat() {
         1,
         "still bound while the confirmation is open"
     );
+    console.send("\t");
     console.send("\r");
     console.wait_for_text(&format!("Место {seat} отвязано"), WAIT);
     assert!(find(SeatStatus::Bound).is_empty(), "unbound on the portal");
 
-    console.send("q");
     console.send("q");
     assert!(console.wait_exit(WAIT).is_some_and(|s| s.success()));
 }
@@ -139,6 +146,7 @@ fn request_an_emergency_license() {
         "Запросить экстренную лицензию на 10 учётных записей на 1 месяц?",
         WAIT,
     );
+    console.send("\t");
     console.send("\r");
     console.wait_for_text(
         "Экстренная лицензия получена: +10 учётных записей на 1 месяц",
@@ -169,12 +177,12 @@ fn request_an_emergency_license() {
         refused.contains(&licadm::domain::format_date(emergency.valid_until)),
         "the refusal names the end date:\n{refused}"
     );
-    // Esc closes the dialog (wait: ESC followed at once by q reads as Alt+q), q goes
-    // back to the list, q quits.
-    console.send("\x1b");
-    console.wait_for("the dialog closed", WAIT, |s| !s.contains("Правила:"));
-    console.send("q");
-    console.wait_for_text("Стр. 1 из", WAIT);
+    // Esc closes the dialog, Esc goes back to the list (sent at once: keys that
+    // arrive together are still read one by one), q quits.
+    console.send("\x1b\x1b");
+    console.wait_for("the list", WAIT, |s| {
+        !s.contains("Правила:") && s.contains("Стр. 1 из")
+    });
     console.send("q");
     assert!(console.wait_exit(WAIT).is_some_and(|s| s.success()));
 }

@@ -276,19 +276,25 @@ fn lang_c_dialogs_are_ascii_offer_confirmation_bind_unbind() {
     console.send("\x1b[15~");
     console.wait_for_text("To activate: 1", WAIT);
     console.send("A");
-    let confirm = console.wait_for_text("Enter activates", WAIT);
+    let confirm = console.wait_for_text("[ Activate ]", WAIT);
     assert_ascii("confirmation", &confirm);
-    // Cancel, discard the flow (F8), and go to the seats.
+    // Cancel, discard the flow (F8, confirmed), and go to the seats.
     console.send("\x1b");
     console.wait_for("the confirmation closed", WAIT, |s| {
-        !s.contains("Enter activates")
+        !s.contains("[ Activate ]")
     });
     console.send("\x1b[19~");
+    let discard = console.wait_for_text("[ Discard ]", WAIT);
+    assert_ascii("discard confirmation", &discard);
+    console.send("\t\r");
     console.wait_for_text("[1 Activations]", WAIT);
 
     console.send("2");
     console.wait_for_text("[2 Seats]", WAIT);
     console.send("s");
+    let picker = console.wait_for_text("Filter:", WAIT);
+    assert_ascii("status picker", &picker);
+    console.send("free\r");
     console.wait_for("free seats", WAIT, |s| {
         s.contains("Status: free") && seat_rows_with(s, " free ")
     });
@@ -298,6 +304,8 @@ fn lang_c_dialogs_are_ascii_offer_confirmation_bind_unbind() {
     console.send("\x1b");
     console.wait_for("the bind dialog closed", WAIT, |s| !s.contains("Bind seat"));
     console.send("s");
+    console.wait_for_text("Filter:", WAIT);
+    console.send("bound\r");
     console.wait_for("bound seats", WAIT, |s| {
         s.contains("Status: bound") && seat_rows_with(s, " bound ")
     });
