@@ -21,6 +21,14 @@ pub fn wait_until<T>(timeout: Duration, mut check: impl FnMut() -> Option<T>) ->
     }
 }
 
+/// The binary under test. `LICADM_TEST_BIN` overrides it: with a target directory
+/// shared by several worktrees, `target/debug/licadm` is whichever was built last.
 pub fn licadm_bin() -> &'static str {
-    env!("CARGO_BIN_EXE_licadm")
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        std::env::var("LICADM_TEST_BIN")
+            .ok()
+            .filter(|b| !b.is_empty())
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_licadm").to_string())
+    })
 }

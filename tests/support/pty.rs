@@ -166,6 +166,19 @@ impl PtyConsole {
         self.wait_for(&format!("{text:?}"), timeout, |s| s.contains(text))
     }
 
+    /// Writes bytes as typed; `false` when the program is gone (its pty closed).
+    pub fn try_send(&mut self, bytes: &[u8]) -> bool {
+        let Ok(mut writer) = self.writer.lock() else {
+            return false;
+        };
+        writer.write_all(bytes).is_ok() && writer.flush().is_ok()
+    }
+
+    /// Whether the program has exited.
+    pub fn exited(&mut self) -> bool {
+        self.child.try_wait().ok().flatten().is_some()
+    }
+
     pub fn send(&mut self, keys: &str) {
         let mut writer = self.writer.lock().expect("pty writer lock");
         writer
