@@ -107,9 +107,16 @@ pub fn quit_outbox(lang: Lang, n: usize) -> String {
         Lang::Ru => format!(
             "В очереди отправки неотправленных изменений: {n}. Они сохранятся и уйдут на портал при следующем запуске с доступом к нему."
         ),
-        Lang::En => format!(
-            "{n} changes in the outbox have not been sent yet. They are kept and sent the next time licadm runs with the portal reachable."
-        ),
+        Lang::En => {
+            let (what, verb) = if n == 1 {
+                ("change", "has")
+            } else {
+                ("changes", "have")
+            };
+            format!(
+                "{n} {what} in the outbox {verb} not been sent yet. They are kept and sent the next time licadm runs with the portal reachable."
+            )
+        }
     }
 }
 
