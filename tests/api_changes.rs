@@ -3,14 +3,8 @@
 //! continue; ETag/304 and zstd on the answers; Idempotency-Key on the writes an offline
 //! outbox resends.
 
-mod common;
-mod feed_support;
+mod support;
 
-use common::{TestPortal, walk_all};
-use feed_support::{
-    WriterFlags, api_error, as_set, assert_key_conflict, assert_repeats_follow_writes,
-    audit_actions, key_of, keys_of_kind, live, organization_of, rebuild, sync, write_while_paging,
-};
 use licadm::client::feed::{CURSOR_GONE_CODE, Change, ObjectKind};
 use licadm::client::wire::{ActivationQuery, EmergencyRequest, Role};
 use licadm::domain::ActivationStatus;
@@ -18,6 +12,11 @@ use licadm::portal::prune_deleted_changes;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+use support::feed::{
+    WriterFlags, as_set, assert_key_conflict, assert_repeats_follow_writes, audit_actions, key_of,
+    keys_of_kind, live, organization_of, rebuild, sync, write_while_paging,
+};
+use support::portal::{TestPortal, api_error, walk_all};
 
 const ORANGEUCE: &str = "orangeuce";
 

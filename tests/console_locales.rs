@@ -5,11 +5,9 @@
 //! declare and the commands the `:` palette understands, holds no Latin word; the
 //! English screen holds no Cyrillic one.
 
-mod console_support;
+mod support;
 
 use chrono::Utc;
-use console_support::issue4::*;
-use console_support::*;
 use crossterm::event::KeyCode;
 use licadm::client::wire::{AuditEntry, Page, PrecheckResponse};
 use licadm::console::app::{Command, Msg, State, SyncView, update};
@@ -19,6 +17,8 @@ use licadm::domain::{ActivationStatus, Lang};
 use licadm::mirror::{OutboxAction, OutboxItem, OutboxState};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
+use support::console::issue4::*;
+use support::console::*;
 
 const WIDTH: u16 = 100;
 const HEIGHT: u16 = 30;

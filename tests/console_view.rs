@@ -1,8 +1,7 @@
 //! The console view drawn into ratatui's TestBackend: what a user actually sees.
 
-mod console_support;
+mod support;
 
-use console_support::*;
 use crossterm::event::KeyCode;
 use licadm::client::ClientError;
 use licadm::console::app::{Msg, update};
@@ -11,6 +10,7 @@ use licadm::console::screens::{activations, detail};
 use licadm::console::theme::Theme;
 use licadm::domain::{ActivationStatus, Lang};
 use ratatui::style::Color;
+use support::console::*;
 
 fn row_with<'a>(lines: &'a [String], needle: &str) -> &'a str {
     lines

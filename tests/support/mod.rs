@@ -1,13 +1,24 @@
-//! Helpers for tests that run the real `licadm` binary: a portal process on loopback
-//! and a console in a pseudo-terminal whose screen is read with vt100.
-#![allow(dead_code)] // each test binary uses a different part
+//! Helpers shared by every test binary (and by the benches that run real binaries):
+//!
+//! - `portal`: a real portal served in-process on loopback, reached over HTTP;
+//! - `portal_process`: `licadm serve` as a child process;
+//! - `pty`: the real console in a pseudo-terminal, its screen read with vt100;
+//! - `proxy`: a TCP proxy that cuts the link after a byte budget;
+//! - `feed`: walking the change feed and comparing it with the live endpoints;
+//! - `console`: fixtures and key presses for `update`/`view` on a `TestBackend`.
+#![allow(dead_code)] // each binary (and bench) uses a different part
 
+pub mod console;
+pub mod feed;
+pub mod portal;
 pub mod portal_process;
+pub mod proxy;
 pub mod pty;
 
 use std::time::{Duration, Instant};
 
 /// Polls `check` until it returns Some or `timeout` passes — never a bare sleep.
+/// (The async twin for tests on a tokio runtime is `portal::wait_for`.)
 pub fn wait_until<T>(timeout: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
     let deadline = Instant::now() + timeout;
     loop {

@@ -1,5 +1,4 @@
 //! Fixtures shared by the console tests: realistic activations and key presses.
-#![allow(dead_code)]
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -1,7 +1,7 @@
 //! For the change-feed tests: walking the feed, the state a mirror rebuilds from it,
 //! and the same state read through the normal endpoints, in one comparable shape.
-#![allow(dead_code)] // not every test uses every helper
 
+use super::portal::api_error;
 use chrono::{DateTime, NaiveDate, Utc};
 use licadm::client::feed::{Change, ChangeFeed, ObjectKind};
 use licadm::client::wire::{ActivationLine, ActivationQuery, Organization, SeatQuery};
@@ -49,17 +49,6 @@ pub fn organization_of(change: &Change) -> Option<i64> {
         Change::Seat(s) => Some(s.organization),
         Change::Capacity(c) => Some(c.organization),
         Change::Product(_) | Change::Price(_) | Change::Deleted(_) => None,
-    }
-}
-
-pub fn api_error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, String) {
-    match result {
-        Err(ClientError::Api {
-            status,
-            code,
-            message,
-        }) => (status, code, message),
-        other => panic!("expected an API error, got {other:?}"),
     }
 }
 
@@ -227,7 +216,7 @@ pub async fn live(client: &ApiClient) -> State {
             (price.price, price.retail_price),
         );
     }
-    let summaries = crate::common::walk_all(client, &ActivationQuery::default()).await;
+    let summaries = super::portal::walk_all(client, &ActivationQuery::default()).await;
     for summary in summaries {
         let detail = client
             .activation(summary.number)

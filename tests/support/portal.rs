@@ -1,9 +1,8 @@
 //! A real portal on loopback for API tests: demo store in a temp dir, served by the
 //! same `Portal::serve` the CLI uses, reached over real HTTP.
-#![allow(dead_code)] // each test binary uses a different subset
 
 use licadm::client::wire::{ActivationQuery, ActivationSummary, Role};
-use licadm::client::{ApiClient, install_tls_provider};
+use licadm::client::{ApiClient, ClientError, install_tls_provider};
 use licadm::portal::{Clock, DemoFacts, DemoOptions, Portal, PortalOptions, create_token};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -243,15 +242,23 @@ impl MovableClock {
     }
 }
 
-/// The status and the `error.message` of an error answer.
-pub fn status_message(
-    result: Result<impl std::fmt::Debug, licadm::client::ClientError>,
-) -> (u16, String) {
+/// The status, `error.code` and `error.message` of an error answer.
+pub fn api_error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, String) {
     match result {
-        Ok(value) => panic!("expected an error, got {value:?}"),
-        Err(licadm::client::ClientError::Api {
-            status, message, ..
-        }) => (status, message),
-        Err(other) => panic!("expected an API error, got {other}"),
+        Err(ClientError::Api {
+            status,
+            code,
+            message,
+        }) => (status, code, message),
+        other => panic!("expected an API error, got {other:?}"),
     }
+}
+
+/// The status and the `error.message` of an error answer.
+pub fn status_message(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String) {
+    if let Ok(value) = &result {
+        panic!("expected an error, got {value:?}");
+    }
+    let (status, _code, message) = api_error(result);
+    (status, message)
 }
