@@ -1,14 +1,12 @@
 //! Product-key activation over real HTTP (SPEC §3.8): every refusal with its own 422
 //! message, a license that verifies, re-activation after a purchase, roles.
 
-mod support;
-
+use crate::support::portal::{TestPortal, status_message};
 use licadm::client::wire::{Installation, KeyActivationRequest, Organization, Role, ServerLicense};
 use licadm::domain::ProductKey;
 use licadm::domain::license::decode_public_key;
 use licadm::domain::offline::{ActivationRequest, ActivationResponse, InstallationId};
 use serde_json::json;
-use support::portal::{TestPortal, status_message};
 
 fn installation(serial: &str) -> Installation {
     Installation {

@@ -1,15 +1,13 @@
 //! API v1 against a real portal on loopback: filters, sorts, paging, scoping, errors,
 //! compression, the OpenAPI document and the demo data.
 
-mod support;
-
+use crate::support::portal::{TestPortal, walk_all};
 use licadm::client::wire::{
     ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary, ErrorBody, PAGE_SIZES,
     Role,
 };
 use licadm::domain::{ActivationStatus, Inn, Kopecks, Vendor};
 use std::collections::{BTreeSet, HashMap};
-use support::portal::{TestPortal, walk_all};
 
 fn numbers(items: &[ActivationSummary]) -> BTreeSet<i64> {
     items.iter().map(|a| a.number).collect()

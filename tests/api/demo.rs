@@ -1,11 +1,9 @@
 //! The demo data set and token creation.
 
-mod support;
-
+use crate::support::portal::{TestPortal, walk_all};
 use licadm::client::wire::{ActivationQuery, Role};
 use licadm::domain::{ActivationStatus, Inn, Kopecks, Serial, new_until};
 use licadm::portal::{DemoOptions, Portal, create_token};
-use support::portal::{TestPortal, walk_all};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_data_is_deterministic_and_realistic() {

@@ -2,8 +2,7 @@
 //! all-or-nothing creation split by vendor, idempotency, offer/blocked refusals, roles,
 //! the worker (done, error, retry, restart) and signed license files.
 
-mod support;
-
+use crate::support::portal::{TestPortal, fast_worker, wait_for};
 use licadm::client::wire::{
     ActivationQuery, ActivationSummary, ErrorBody, PrecheckRow, Role, SerialsRequest,
 };
@@ -13,7 +12,6 @@ use licadm::domain::{ActivationStatus, Kopecks, PrecheckOutcome, Vendor, new_unt
 use licadm::portal::{DemoSerials, PortalOptions, demo_serials};
 use std::collections::BTreeSet;
 use std::time::Duration;
-use support::portal::{TestPortal, fast_worker, wait_for};
 
 const WAIT: Duration = Duration::from_secs(20);
 /// No model's serials start with 9999, so the registry cannot know this one.

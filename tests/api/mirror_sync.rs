@@ -3,8 +3,8 @@
 //! made offline are queued durably and applied exactly once; a refused one becomes a
 //! conflict; a link that drops mid-response leaves the mirror consistent.
 
-mod support;
-
+use crate::support::portal::{TestPortal, wait_for};
+use crate::support::proxy;
 use licadm::client::wire::{
     ActivationQuery, ActivationSort, ActivationSortKey, Role, SeatQuery, SeatSortKey, SeatStatus,
 };
@@ -14,8 +14,6 @@ use licadm::domain::{ActivationStatus, Vendor};
 use licadm::mirror::sync::{sync_in_pages, sync_once};
 use licadm::mirror::{Mirror, OutboxAction, OutboxState};
 use std::time::Duration;
-use support::portal::{TestPortal, wait_for};
-use support::proxy;
 
 const ORANGEUCE: &str = "orangeuce";
 
@@ -478,7 +476,7 @@ async fn a_link_that_drops_mid_response_leaves_the_mirror_consistent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_mirror_follows_the_worker_to_done() {
-    let portal = TestPortal::start_worker(support::portal::fast_worker(50)).await;
+    let portal = TestPortal::start_worker(crate::support::portal::fast_worker(50)).await;
     let admin = portal.admin();
     let dir = tempfile::tempdir().expect("dir");
     let mirror = new_mirror(&dir);

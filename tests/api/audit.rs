@@ -1,8 +1,7 @@
 //! The audit log (SPEC §3.9): every kind of change appears on its object with who,
 //! what and before/after, newest first; objects outside the token are 404.
 
-mod support;
-
+use crate::support::portal::{TestPortal, fast_worker, status_message, wait_for};
 use licadm::client::ApiClient;
 use licadm::client::wire::{
     AuditEntry, EmergencyRequest, Installation, KeyActivationRequest, Role,
@@ -10,7 +9,6 @@ use licadm::client::wire::{
 use licadm::domain::ActivationStatus;
 use licadm::portal::demo_serials;
 use std::time::Duration;
-use support::portal::{TestPortal, fast_worker, status_message, wait_for};
 
 async fn history(client: &ApiClient, object: &str) -> Vec<AuditEntry> {
     client.audit(object, 1, 100).await.expect("audit").items

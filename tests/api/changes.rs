@@ -3,8 +3,11 @@
 //! continue; ETag/304 and zstd on the answers; Idempotency-Key on the writes an offline
 //! outbox resends.
 
-mod support;
-
+use crate::support::feed::{
+    WriterFlags, as_set, assert_key_conflict, assert_repeats_follow_writes, audit_actions, key_of,
+    keys_of_kind, live, organization_of, rebuild, sync, write_while_paging,
+};
+use crate::support::portal::{TestPortal, api_error, walk_all};
 use licadm::client::feed::{CURSOR_GONE_CODE, Change, ObjectKind};
 use licadm::client::wire::{ActivationQuery, EmergencyRequest, Role};
 use licadm::domain::ActivationStatus;
@@ -12,11 +15,6 @@ use licadm::portal::prune_deleted_changes;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use support::feed::{
-    WriterFlags, as_set, assert_key_conflict, assert_repeats_follow_writes, audit_actions, key_of,
-    keys_of_kind, live, organization_of, rebuild, sync, write_while_paging,
-};
-use support::portal::{TestPortal, api_error, walk_all};
 
 const ORANGEUCE: &str = "orangeuce";
 

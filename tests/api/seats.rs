@@ -1,12 +1,10 @@
 //! Seats over real HTTP (SPEC §3.6): filters, sorts, bind/unbind rules, roles, and
 //! the race of many binds of one seat.
 
-mod support;
-
+use crate::support::portal::{MovableClock, TestPortal, status_message};
 use licadm::client::ApiClient;
 use licadm::client::wire::{Role, Seat, SeatQuery, SeatSortKey, SeatStatus};
 use std::collections::BTreeSet;
-use support::portal::{MovableClock, TestPortal, status_message};
 
 const ORANGEUCE: &str = "orangeuce";
 

@@ -1,12 +1,10 @@
 //! Capacity and emergency licenses over real HTTP (SPEC §3.7), with a clock the test
 //! moves forward to see an emergency license lapse.
 
-mod support;
-
+use crate::support::portal::{MovableClock, TestPortal, status_message};
 use chrono::Months;
 use licadm::client::wire::{EmergencyRequest, ProductCapacity, Role};
 use serde_json::json;
-use support::portal::{MovableClock, TestPortal, status_message};
 
 const ORANGEUCE: &str = "orangeuce";
 
