@@ -1,15 +1,13 @@
 //! The new-activation flow through the pure `update` (and, at the end, the view at
 //! 80x24 in both languages).
 
-mod support;
-
+use crate::support::console::*;
 use crossterm::event::KeyCode;
 use licadm::client::ClientError;
 use licadm::client::wire::{ActivationQuery, CreatedActivations, Role};
 use licadm::console::app::{Command, Front, Msg, SaveError, State, update};
 use licadm::console::screens::new_activation::{self, NewActivation, Step};
 use licadm::domain::{ActivationStatus, Lang, PrecheckOutcome, Vendor};
-use support::console::*;
 
 fn flow(state: &State) -> &NewActivation {
     state.new_activation.as_ref().expect("the flow is open")

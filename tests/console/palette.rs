@@ -2,15 +2,13 @@
 //! actions (help text in the UI language, and names), jumps to an activation by number
 //! or to a serial anywhere, screen switches and quit.
 
-mod support;
-
+use crate::support::console::*;
 use crossterm::event::KeyCode;
 use licadm::client::ClientError;
 use licadm::console::app::{Command, Msg, State, update};
 use licadm::console::screens::Tab;
 use licadm::console::screens::palette::Run;
 use licadm::domain::{ActivationStatus, Lang};
-use support::console::*;
 
 fn type_text(state: &mut State, text: &str) {
     for c in text.chars() {

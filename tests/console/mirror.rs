@@ -2,16 +2,14 @@
 //! old the data is; a queued bind closes its dialog and marks the row; a conflict
 //! reported by a sync is shown to the user and kept in the outbox overlay.
 
-mod support;
-
+use crate::support::console::issue4::*;
+use crate::support::console::*;
 use chrono::{Duration, Utc};
 use crossterm::event::KeyCode;
 use licadm::console::app::{Command, Msg, SyncFailure, SyncView, update};
 use licadm::domain::Lang;
 use licadm::mirror::sync::{FlushReport, SyncReport};
 use licadm::mirror::{ChangeCounts, OutboxAction, OutboxItem, OutboxState};
-use support::console::issue4::*;
-use support::console::*;
 
 fn queued_bind(id: i64, seat: i64, email: &str, state: OutboxState) -> OutboxItem {
     OutboxItem {

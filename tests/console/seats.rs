@@ -1,16 +1,14 @@
 //! The seats screen («Управление подпиской») through `update` and `view`: tabs, filters,
 //! bind with suggestions, unbind, bulk bind, history, roles.
 
-mod support;
-
+use crate::support::console::issue4::*;
+use crate::support::console::*;
 use crossterm::event::KeyCode;
 use licadm::client::wire::{SeatSortKey, SeatStatus};
 use licadm::console::app::{Command, Msg, update};
 use licadm::console::screens::Tab;
 use licadm::console::screens::seats::{BulkPhase, BulkResult};
 use licadm::domain::Lang;
-use support::console::issue4::*;
-use support::console::*;
 
 #[test]
 fn number_keys_switch_screens_and_each_keeps_its_state() {

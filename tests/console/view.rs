@@ -1,7 +1,6 @@
 //! The console view drawn into ratatui's TestBackend: what a user actually sees.
 
-mod support;
-
+use crate::support::console::*;
 use crossterm::event::KeyCode;
 use licadm::client::ClientError;
 use licadm::console::app::{Msg, update};
@@ -10,7 +9,6 @@ use licadm::console::screens::{activations, detail};
 use licadm::console::theme::Theme;
 use licadm::domain::{ActivationStatus, Lang};
 use ratatui::style::Color;
-use support::console::*;
 
 fn row_with<'a>(lines: &'a [String], needle: &str) -> &'a str {
     lines

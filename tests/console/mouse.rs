@@ -2,15 +2,13 @@
 //! seats lists — mapped from the terminal size through the layout the view draws with —
 //! and the wheel moves the selection. Checked against what the view draws.
 
-mod support;
-
+use crate::support::console::issue4::*;
+use crate::support::console::*;
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use licadm::client::wire::ActivationSummary;
 use licadm::console::app::{MouseInput, MouseKind, Msg, State, update};
 use licadm::console::runtime::mouse_to_msg;
 use licadm::domain::{ActivationStatus, Lang, Vendor};
-use support::console::issue4::*;
-use support::console::*;
 
 fn click(state: &mut State, row: u16) {
     update(state, mouse(MouseKind::Click, row, 80, 24));

@@ -2,8 +2,8 @@
 //! online activation, the request file, importing a signed response (a real signing
 //! key), the installation file, roles.
 
-mod support;
-
+use crate::support::console::issue4::*;
+use crate::support::console::*;
 use crossterm::event::KeyCode;
 use ed25519_dalek::SigningKey;
 use licadm::client::wire::{Installation, KeyActivationRequest, ServerLicense, SigningKeyInfo};
@@ -14,8 +14,6 @@ use licadm::domain::ProductKey;
 use licadm::domain::license::encode_public_key;
 use licadm::domain::offline::{ActivationRequest, ActivationResponse, InstallationId};
 use std::path::PathBuf;
-use support::console::issue4::*;
-use support::console::*;
 
 fn filled(lang: Lang, inn: &str, kpp: &str) -> State {
     let mut state = keys_state(lang);

@@ -2,14 +2,12 @@
 //! overlay and the hint line alike; wrong entries and conflicts are reported naming the
 //! file, the line, the action and the key, and the console goes on with the defaults.
 
-mod support;
-
+use crate::support::console::*;
 use licadm::config;
 use licadm::console::app::{Command, State, update};
 use licadm::console::keymap::{Keymap, KeymapError, KeymapProblem};
 use licadm::console::load_keymap;
 use licadm::domain::Lang;
-use support::console::*;
 
 /// Loads `[keys]` from a real config file into `state`; returns the file's path and
 /// the errors (what stderr gets).

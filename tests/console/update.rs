@@ -1,7 +1,6 @@
 //! The pure `update`: key presses and answers in, state and commands out.
 
-mod support;
-
+use crate::support::console::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use licadm::client::ClientError;
 use licadm::client::wire::{ActivationSort, ActivationSortKey};
@@ -9,7 +8,6 @@ use licadm::console::app::{Command, Connection, Msg, update};
 use licadm::console::keymap;
 use licadm::console::screens::activations;
 use licadm::domain::{ActivationStatus, Lang, Vendor};
-use support::console::*;
 
 #[test]
 fn start_fetches_me_organizations_and_first_page_newest_first() {

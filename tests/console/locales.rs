@@ -5,8 +5,8 @@
 //! declare and the commands the `:` palette understands, holds no Latin word; the
 //! English screen holds no Cyrillic one.
 
-mod support;
-
+use crate::support::console::issue4::*;
+use crate::support::console::*;
 use chrono::Utc;
 use crossterm::event::KeyCode;
 use licadm::client::wire::{AuditEntry, Page, PrecheckResponse};
@@ -17,8 +17,6 @@ use licadm::domain::{ActivationStatus, Lang};
 use licadm::mirror::{OutboxAction, OutboxItem, OutboxState};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use support::console::issue4::*;
-use support::console::*;
 
 const WIDTH: u16 = 100;
 const HEIGHT: u16 = 30;

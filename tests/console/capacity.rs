@@ -1,15 +1,13 @@
 //! The license information screen through `update` and `view`: panel values, update,
 //! the emergency license request (bounds, confirmation, refusal), roles.
 
-mod support;
-
+use crate::support::console::issue4::*;
+use crate::support::console::*;
 use crossterm::event::KeyCode;
 use licadm::client::wire::EmergencyRequest;
 use licadm::console::app::{Command, Msg, update};
 use licadm::console::screens::capacity::panel_lines;
 use licadm::domain::Lang;
-use support::console::issue4::*;
-use support::console::*;
 
 fn emergency_request(commands: &[Command]) -> Option<EmergencyRequest> {
     commands.iter().find_map(|c| match c {

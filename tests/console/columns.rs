@@ -1,8 +1,8 @@
 //! Columns of the Activations and Seats lists: shown, hidden and reordered with the
 //! column chooser (`C`), through `update` and `view`, and remembered in the state file.
 
-mod support;
-
+use crate::support::console::issue4::*;
+use crate::support::console::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use licadm::console::app::{Command, Msg, State, update};
 use licadm::console::columns::{ColumnId, Columns};
@@ -10,8 +10,6 @@ use licadm::console::screens::activations_table::ActivationColumn;
 use licadm::console::screens::seats::SeatColumn;
 use licadm::console::ui_state::{self, UiState};
 use licadm::domain::Lang;
-use support::console::issue4::*;
-use support::console::*;
 
 /// The table's header line (the one with `needle`).
 fn header(lines: &[String], needle: &str) -> String {

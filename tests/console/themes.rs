@@ -74,7 +74,7 @@ fn sixteen_color_theme_uses_only_the_16_ansi_names() {
     }
 }
 
-const DARK: &str = include_str!("../themes/dark.toml");
+const DARK: &str = include_str!("../../themes/dark.toml");
 
 #[test]
 fn bad_color_names_file_line_and_key() {

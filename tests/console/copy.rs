@@ -2,12 +2,10 @@
 //! the serial), the notices that say what was copied, and the caveat that the first
 //! copy adds when the terminal may not pass OSC 52 on.
 
-mod support;
-
+use crate::support::console::*;
 use crossterm::event::KeyCode;
 use licadm::console::app::{Clipboard, Command, Msg, update};
 use licadm::domain::{ActivationStatus, Lang};
-use support::console::*;
 
 fn copied(commands: &[Command]) -> Option<String> {
     commands.iter().find_map(|c| match c {
