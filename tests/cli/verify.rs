@@ -1,15 +1,13 @@
 //! `licadm verify` as a user runs it: the real binary on a license file from a real
 //! portal, with the key given as text, as a file, or read from the portal's store.
 
-mod support;
-
+use crate::support::portal::TestPortal;
 use ed25519_dalek::SigningKey;
 use licadm::client::wire::ActivationQuery;
 use licadm::domain::ActivationStatus;
 use licadm::domain::license::verify;
 use std::path::Path;
 use std::process::{Command, Output};
-use support::portal::TestPortal;
 
 fn licadm(args: &[&str], data_dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_licadm"))

@@ -2,8 +2,7 @@
 //! `audit`) as a script runs it: the real binary against a real portal process, its
 //! JSON parsed back and compared with what the API answers, and its exit codes.
 
-mod support;
-
+use crate::support::portal_process::PortalProcess;
 use licadm::client::ApiClient;
 use licadm::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary,
@@ -12,7 +11,6 @@ use licadm::client::wire::{
 use licadm::domain::{ActivationStatus, PrecheckOutcome, Vendor};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
-use support::portal_process::PortalProcess;
 
 /// Organization 1 of the demo data may activate.
 const ALSTER: i64 = 1;

@@ -1,11 +1,9 @@
 //! `licadm offline request | respond | import` as a user runs them: the real binary,
 //! files on disk, a real portal on loopback reached with `--portal/--token`.
 
-mod support;
-
+use crate::support::portal::TestPortal;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use support::portal::TestPortal;
 
 struct Cli {
     dir: tempfile::TempDir,
@@ -251,7 +249,7 @@ async fn a_truncated_request_is_refused_by_respond_and_bad_input_is_exit_2() {
     );
     assert!(!cli.path("response.txt").exists());
     // The same refusal from the portal itself (a client that skips the local check).
-    let (status, message) = support::portal::status_message(
+    let (status, message) = crate::support::portal::status_message(
         portal
             .admin()
             .offline_response(&lines[..lines.len() - 2].join("\n"))

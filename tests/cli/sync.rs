@@ -2,12 +2,10 @@
 //! full sync, then a delta of what changed, `--json` parsed back, queued changes sent
 //! or refused (exit 1), and exit 3 when the portal is unreachable.
 
-mod support;
-
+use crate::support::portal_process::PortalProcess;
 use licadm::client::ApiClient;
 use licadm::mirror::{Mirror, OutboxAction};
 use std::process::{Command, Output};
-use support::portal_process::PortalProcess;
 
 const ORANGEUCE: &str = "orangeuce";
 
