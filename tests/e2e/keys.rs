@@ -2,11 +2,9 @@
 //! file (and a broken one reported on stderr and the status line), the `:` palette,
 //! and `--mouse` turning mouse capture on and, on exit, off again.
 
-mod support;
-
+use crate::support::portal_process::PortalProcess;
+use crate::support::pty::PtyConsole;
 use std::time::Duration;
-use support::portal_process::PortalProcess;
-use support::pty::PtyConsole;
 
 const WAIT: Duration = Duration::from_secs(15);
 

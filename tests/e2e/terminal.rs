@@ -2,11 +2,9 @@
 //! locale (`LANG=C`) draws pure ASCII, and `--theme` picks a theme. The real portal on
 //! loopback and the real console in a pseudo-terminal.
 
-mod support;
-
+use crate::support::portal_process::PortalProcess;
+use crate::support::pty::PtyConsole;
 use std::time::Duration;
-use support::portal_process::PortalProcess;
-use support::pty::PtyConsole;
 
 const WAIT: Duration = Duration::from_secs(15);
 

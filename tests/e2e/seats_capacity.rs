@@ -2,13 +2,11 @@
 //! request an emergency license on the License information screen; the portal's own
 //! answers (over the API) confirm each step.
 
-mod support;
-
+use crate::support::portal_process::PortalProcess;
+use crate::support::pty::PtyConsole;
 use licadm::client::ApiClient;
 use licadm::client::wire::{SeatQuery, SeatStatus};
 use std::time::Duration;
-use support::portal_process::PortalProcess;
-use support::pty::PtyConsole;
 
 const WAIT: Duration = Duration::from_secs(20);
 const ORANGEUCE: &str = "orangeuce";

@@ -1,11 +1,9 @@
 //! End to end: the real `licadm serve` on loopback and the real `licadm` console in a
 //! pseudo-terminal, driven by keys and read back from the screen.
 
-mod support;
-
+use crate::support::portal_process::PortalProcess;
+use crate::support::pty::PtyConsole;
 use std::time::Duration;
-use support::portal_process::PortalProcess;
-use support::pty::PtyConsole;
 
 const WAIT: Duration = Duration::from_secs(15);
 

@@ -3,11 +3,9 @@
 //! errored rows, activate all, and watch the new activation reach «Выполнена» without
 //! pressing anything.
 
-mod support;
-
+use crate::support::portal_process::PortalProcess;
+use crate::support::pty::PtyConsole;
 use std::time::Duration;
-use support::portal_process::PortalProcess;
-use support::pty::PtyConsole;
 
 const WAIT: Duration = Duration::from_secs(20);
 const F5: &str = "\x1b[15~";

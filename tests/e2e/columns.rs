@@ -1,10 +1,8 @@
 //! End to end: a column hidden in the real console stays hidden after a restart (the
 //! choice lives in `LICADM_STATE_DIR`), with the embedded portal in a temp directory.
 
-mod support;
-
+use crate::support::pty::PtyConsole;
 use std::time::Duration;
-use support::pty::PtyConsole;
 
 const WAIT: Duration = Duration::from_secs(20);
 

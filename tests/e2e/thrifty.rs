@@ -3,11 +3,9 @@
 //! guard against regressions, not a benchmark (`cargo bench --bench terminal_bytes`
 //! measures the medians).
 
-mod support;
-
+use crate::support::portal_process::PortalProcess;
+use crate::support::pty::PtyConsole;
 use std::time::Duration;
-use support::portal_process::PortalProcess;
-use support::pty::PtyConsole;
 
 const WAIT: Duration = Duration::from_secs(20);
 const QUIET: Duration = Duration::from_millis(300);
@@ -66,7 +64,7 @@ fn a_row_move_is_a_few_hundred_bytes_and_idle_writes_nothing() {
 
 /// Waits until the terminal cursor is on `row`.
 fn cursor_on_row(console: &PtyConsole, row: u16) {
-    if support::wait_until(WAIT, || (console.cursor().0 == row).then_some(())).is_none() {
+    if crate::support::wait_until(WAIT, || (console.cursor().0 == row).then_some(())).is_none() {
         panic!(
             "the cursor never reached row {row}; the screen is:\n{}",
             console.screen()

@@ -4,13 +4,11 @@
 //! back the bind is applied exactly once — also when the console was killed while the
 //! bind was queued and started again.
 
-mod support;
-
+use crate::support::portal_process::PortalProcess;
+use crate::support::pty::PtyConsole;
 use licadm::client::ApiClient;
 use licadm::client::wire::{SeatQuery, SeatStatus};
 use std::time::Duration;
-use support::portal_process::PortalProcess;
-use support::pty::PtyConsole;
 
 const WAIT: Duration = Duration::from_secs(30);
 const ORANGEUCE: &str = "orangeuce";
@@ -117,7 +115,7 @@ fn assert_bound_once(portal: &PortalProcess, token: &str, seat: i64, email: &str
             .map(|page| page.items.iter().map(|s| s.id).collect::<Vec<_>>())
             .unwrap_or_default()
     };
-    let bound = support::wait_until(WAIT, || {
+    let bound = crate::support::wait_until(WAIT, || {
         let ids = bound_ids();
         (!ids.is_empty()).then_some(ids)
     });
