@@ -6,6 +6,12 @@
 //! - `proxy`: a TCP proxy that cuts the link after a byte budget;
 //! - `feed`: walking the change feed and comparing it with the live endpoints;
 //! - `console`: fixtures and key presses for `update`/`view` on a `TestBackend`.
+//!
+//! Each test binary (`tests/api`, `tests/cli`, `tests/console`, `tests/e2e`) includes
+//! it with `#[path = "../support/mod.rs"] mod support;` and runs its tests as threads
+//! of one process, so nothing here may rely on process-wide state: no
+//! `std::env::set_var` (children get their environment through `Command::env`), no
+//! fixed ports (bind `127.0.0.1:0`), no shared paths (stores and caches in temp dirs).
 #![allow(dead_code)] // each binary (and bench) uses a different part
 
 pub mod console;
