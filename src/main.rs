@@ -9,7 +9,6 @@ use licadm::client::wire::Role;
 use licadm::config::{self, Connection, Overrides};
 use licadm::console::data::{DataSource, MirrorSource};
 use licadm::console::{self, ConsoleOptions};
-use licadm::domain::Lang;
 use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -164,6 +163,7 @@ fn main() -> std::process::ExitCode {
         profile: args.profile.clone(),
         config: args.config.clone(),
         data_dir: args.data_dir.clone(),
+        lang: args.lang.clone(),
     };
     // Offline request/import need no runtime; respond builds its own.
     if let Some(Command::Offline { command }) = &cli.command {
@@ -277,15 +277,7 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
         Some(path) => config::load(path)?,
         None => config::ConfigFile::default(),
     };
-    let lang = match args.lang.as_deref().or(file.lang.as_deref()) {
-        Some(value) => Lang::parse(value)
-            .with_context(|| format!("unknown language {value:?}: use ru or en"))?,
-        None => Lang::from_locale_vars(
-            std::env::var("LC_ALL").ok().as_deref(),
-            std::env::var("LC_MESSAGES").ok().as_deref(),
-            std::env::var("LANG").ok().as_deref(),
-        ),
-    };
+    let lang = cli::language(args.lang.as_deref(), &file)?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
         || std::env::var_os("TERM").is_some_and(|v| v == "dumb");
     let theme = args.theme.clone().or_else(|| file.theme.clone());
@@ -321,12 +313,12 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
     // Keep the embedded portal alive for as long as the console runs.
     let (source, _embedded) = match config::resolve(&overrides, &file)? {
         Connection::Remote { portal, token } if mirrored => {
-            let client = ApiClient::new(&portal, token.expose())?;
+            let client = ApiClient::new(&portal, token.expose())?.with_lang(lang);
             let mirror = cli::sync::open_mirror(&portal, &token)?;
             (DataSource::Mirror(MirrorSource { client, mirror }), None)
         }
         Connection::Remote { portal, token } => (
-            DataSource::Live(ApiClient::new(&portal, token.expose())?),
+            DataSource::Live(ApiClient::new(&portal, token.expose())?.with_lang(lang)),
             None,
         ),
         Connection::Embedded => {
@@ -335,7 +327,10 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
                 None => licadm::embedded::default_data_dir()?,
             };
             let embedded = licadm::embedded::start(&data_dir).await?;
-            (DataSource::Live(embedded.client.clone()), Some(embedded))
+            (
+                DataSource::Live(embedded.client.clone().with_lang(lang)),
+                Some(embedded),
+            )
         }
     };
     console::run(

@@ -9,6 +9,7 @@ pub mod verify;
 use anyhow::Context;
 use licadm::client::ApiClient;
 use licadm::config::{self, Connection, Overrides};
+use licadm::domain::Lang;
 use std::path::PathBuf;
 
 /// A multi-threaded tokio runtime for a subcommand; on failure the message is printed
@@ -34,6 +35,24 @@ pub struct PortalArgs {
     pub profile: Option<String>,
     pub config: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
+    /// `--lang`: the language of the portal's messages (else the config's, else the
+    /// locale's), sent as `Accept-Language`.
+    pub lang: Option<String>,
+}
+
+/// The interface language: `--lang`, else the config file's `lang`, else the locale
+/// (LC_ALL, LC_MESSAGES, LANG).
+pub fn language(flag: Option<&str>, file: &config::ConfigFile) -> anyhow::Result<Lang> {
+    match flag.or(file.lang.as_deref()) {
+        Some(value) => {
+            Lang::parse(value).with_context(|| format!("unknown language {value:?}: use ru or en"))
+        }
+        None => Ok(Lang::from_locale_vars(
+            std::env::var("LC_ALL").ok().as_deref(),
+            std::env::var("LC_MESSAGES").ok().as_deref(),
+            std::env::var("LANG").ok().as_deref(),
+        )),
+    }
 }
 
 /// A client for the configured portal, or for the embedded one (kept alive by the
@@ -46,15 +65,17 @@ pub async fn connect(
         Some(path) => config::load(path)?,
         None => config::ConfigFile::default(),
     };
+    let lang = language(args.lang.as_deref(), &file)?;
     let overrides = Overrides {
         portal: args.portal.clone(),
         token: args.token.clone(),
         profile: args.profile.clone(),
     };
     match config::resolve(&overrides, &file)? {
-        Connection::Remote { portal, token } => {
-            Ok((ApiClient::new(&portal, token.expose())?, None))
-        }
+        Connection::Remote { portal, token } => Ok((
+            ApiClient::new(&portal, token.expose())?.with_lang(lang),
+            None,
+        )),
         Connection::Embedded => {
             let data_dir = match &args.data_dir {
                 Some(dir) => dir.clone(),
@@ -63,7 +84,7 @@ pub async fn connect(
             let embedded = licadm::embedded::start(&data_dir)
                 .await
                 .context("cannot start the embedded portal")?;
-            Ok((embedded.client.clone(), Some(embedded)))
+            Ok((embedded.client.clone().with_lang(lang), Some(embedded)))
         }
     }
 }

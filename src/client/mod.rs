@@ -4,6 +4,7 @@
 pub mod feed;
 pub mod wire;
 
+use crate::domain::Lang;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -70,6 +71,8 @@ pub struct ApiClient {
     http: reqwest::Client,
     base: reqwest::Url,
     token: crate::secret::Secret,
+    /// Sent as `Accept-Language`, so the portal's texts come in the UI's language.
+    lang: Option<Lang>,
 }
 
 impl ApiClient {
@@ -99,7 +102,27 @@ impl ApiClient {
             http,
             base,
             token: crate::secret::Secret::from(token),
+            lang: None,
         })
+    }
+
+    /// Asks the portal to word its messages (errors, precheck outcomes, activation
+    /// failures) in `lang`; without it the portal words them as it stores them.
+    pub fn with_lang(mut self, lang: Lang) -> ApiClient {
+        self.lang = Some(lang);
+        self
+    }
+
+    /// A request with the token and the language.
+    fn request(&self, method: reqwest::Method, url: reqwest::Url) -> reqwest::RequestBuilder {
+        let request = self
+            .http
+            .request(method, url)
+            .bearer_auth(self.token.expose());
+        match self.lang {
+            Some(lang) => request.header(reqwest::header::ACCEPT_LANGUAGE, lang.code()),
+            None => request,
+        }
     }
 
     /// The portal's root URL, for the status line.
@@ -134,9 +157,7 @@ impl ApiClient {
         query: &[(&str, String)],
     ) -> Result<T, ClientError> {
         let request = self
-            .http
-            .get(self.url(path)?)
-            .bearer_auth(self.token.expose())
+            .request(reqwest::Method::GET, self.url(path)?)
             .query(query);
         let response = request.send().await.map_err(map_transport)?;
         decode(response).await
@@ -176,9 +197,7 @@ impl ApiClient {
         idempotency_key: Option<&str>,
     ) -> Result<T, ClientError> {
         let mut request = self
-            .http
-            .post(self.url(path)?)
-            .bearer_auth(self.token.expose())
+            .request(reqwest::Method::POST, self.url(path)?)
             .json(body);
         if let Some(key) = idempotency_key {
             request = request.header(IDEMPOTENCY_HEADER, key);
@@ -246,9 +265,7 @@ impl ApiClient {
     pub async fn license_file(&self, number: i64) -> Result<LicenseFile, ClientError> {
         let url = self.url(&format!("/activations/{number}/license-file"))?;
         let response = self
-            .http
-            .get(url)
-            .bearer_auth(self.token.expose())
+            .request(reqwest::Method::GET, url)
             .send()
             .await
             .map_err(map_transport)?;

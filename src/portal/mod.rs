@@ -10,6 +10,7 @@ mod demo;
 mod error;
 mod etag;
 mod idempotency;
+mod messages;
 mod openapi;
 mod params;
 pub mod replica;

@@ -96,6 +96,7 @@ pub fn view(state: &State, frame: &mut Frame) {
                 theme,
                 today: state.today,
                 organizations: &state.organizations,
+                keymap: &state.keymap,
             };
             new_activation::view(flow, &ctx, frame, body)
         }

@@ -4,7 +4,7 @@
 
 use super::catalog::parse_vendor;
 use super::{StoreError, date_from_sql, date_to_sql, optional};
-use crate::domain::{DeviceInfo, Kopecks, Serial};
+use crate::domain::{ActivationFailure, DeviceInfo, Kopecks, Serial};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{HashMap, HashSet};
@@ -100,6 +100,25 @@ pub fn devices(
         }
     }
     Ok(found)
+}
+
+/// Every serial the vendor registry refused for good (docs/DESIGN.md §3.4): named by
+/// the failure of an activation still in error whose reason is final. A retried
+/// activation leaves the set; its next failure, if any, names the serial again.
+pub fn refused_serials(conn: &Connection) -> Result<HashSet<String>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT error FROM activations WHERE status = 'error' AND error IS NOT NULL",
+    )?;
+    let texts = stmt.query_map([], |row| row.get::<_, String>(0))?;
+    let mut refused = HashSet::new();
+    for text in texts {
+        if let Some(failure) = ActivationFailure::recognize(&text?)
+            && failure.reason.is_final()
+        {
+            refused.insert(failure.serial);
+        }
+    }
+    Ok(refused)
 }
 
 /// Every serial on a line of an `in_progress` activation (any organization).
