@@ -167,13 +167,13 @@ pub struct Writer {
 
 /// Runs `write` on the store as `caller`; a refusal it returns is the answer. The role
 /// check stays with the handler, so a refused role is told so before a bad request.
-pub async fn run_write<T, F>(state: &AppState, caller: Caller, write: F) -> Result<T, ApiError>
+pub async fn run_write<T, F>(state: &AppState, caller: Caller, mut write: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut Connection, Writer) -> Result<Result<T, ApiError>, StoreError> + Send + 'static,
+    F: FnMut(&mut Connection, &Writer) -> Result<Result<T, ApiError>, StoreError> + Send + 'static,
 {
     let writer = Writer::of(state, caller);
-    state.store.run(move |conn| write(conn, writer)).await?
+    state.store.run(move |conn| write(conn, &writer)).await?
 }
 
 /// [`run_write`] for a write a client may send again: `write` runs inside
@@ -183,13 +183,11 @@ pub async fn run_write_once<T, F>(
     state: &AppState,
     caller: Caller,
     idempotency: Option<Idempotency>,
-    write: F,
+    mut write: F,
 ) -> Result<T, ApiError>
 where
     T: Serialize + DeserializeOwned + Send + 'static,
-    F: FnOnce(&Transaction<'_>, &Writer) -> Result<Result<T, ApiError>, StoreError>
-        + Send
-        + 'static,
+    F: FnMut(&Transaction<'_>, &Writer) -> Result<Result<T, ApiError>, StoreError> + Send + 'static,
 {
     let writer = Writer::of(state, caller);
     let once = state

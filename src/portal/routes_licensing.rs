@@ -92,10 +92,10 @@ async fn list_seats(
                 ))));
             }
             let filter = seats::SeatFilter {
-                organizations,
-                product: params.product,
+                organizations: organizations.clone(),
+                product: params.product.clone(),
                 status: params.status,
-                email_contains: params.q,
+                email_contains: params.q.clone(),
                 sort: params.sort,
                 descending: params.descending,
                 page: params.page,

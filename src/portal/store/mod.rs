@@ -26,7 +26,12 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
+    /// Another writer held the lock past the busy timeout. Nothing was written; the
+    /// same work may succeed a moment later ([`Store::run`] retries, then the HTTP
+    /// layer answers 503 with `Retry-After`).
+    #[error("the store is busy: {0}")]
+    Busy(String),
     /// A stored value the code cannot read back (a bug or a hand-edited file).
     #[error("stored {column} is invalid: {value:?}")]
     BadValue { column: &'static str, value: String },
@@ -36,6 +41,20 @@ pub enum StoreError {
     #[error("the store task failed: {0}")]
     Task(String),
 }
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy(e.to_string())
+            }
+            _ => StoreError::Sql(e),
+        }
+    }
+}
+
+/// Attempts of one unit of work that found the store busy, before the caller hears so.
+const BUSY_ATTEMPTS: u32 = 3;
 
 /// Connections kept open between requests; more are opened under load and closed after.
 const MAX_IDLE_CONNECTIONS: usize = 4;
@@ -95,16 +114,26 @@ impl Store {
         connect(&self.inner.path)
     }
 
-    /// Runs `work` on tokio's blocking pool so SQL never stalls an async worker.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
+    /// Runs `work` on tokio's blocking pool so SQL never stalls an async worker. Work
+    /// that found the store busy rolled back whole, so it runs again, up to
+    /// [`BUSY_ATTEMPTS`] times in all, before [`StoreError::Busy`] reaches the caller.
+    pub async fn run<T, F>(&self, mut work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnMut(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || store.blocking(work))
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
+        tokio::task::spawn_blocking(move || {
+            let mut attempt = 1;
+            loop {
+                match store.blocking(&mut work) {
+                    Err(StoreError::Busy(_)) if attempt < BUSY_ATTEMPTS => attempt += 1,
+                    other => return other,
+                }
+            }
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 }
 
