@@ -17,6 +17,10 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "внутренняя ошибка; подробности в журнале портала",
     ),
     (
+        "the portal is busy; nothing was changed: send the request again after Retry-After seconds",
+        "портал занят; ничего не изменено: повторите запрос через Retry-After секунд",
+    ),
+    (
         "no such endpoint: {0} {1}",
         "нет такого адреса API: {0} {1}",
     ),
