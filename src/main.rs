@@ -96,8 +96,8 @@ enum Command {
         /// The portal's public key: base64 (GET /api/v1/signing-key) or a file holding it.
         #[arg(long)]
         key: Option<String>,
-        /// Read the key from this portal store instead (default: the embedded portal's
-        /// store in the data directory).
+        /// Read the key from this portal store instead (default: the configured portal's
+        /// key, fetched and kept in its mirror; else the embedded portal's store).
         #[arg(long)]
         db: Option<PathBuf>,
     },
@@ -147,15 +147,6 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    // Offline and synchronous: no runtime, its own exit codes.
-    if let Some(Command::Verify { file, key, db }) = &cli.command {
-        return cli::verify::verify(
-            file,
-            key.as_deref(),
-            db.as_deref(),
-            cli.console.data_dir.as_deref(),
-        );
-    }
     let args = &cli.console;
     let portal = cli::PortalArgs {
         portal: args.portal.clone(),
@@ -165,6 +156,10 @@ fn main() -> std::process::ExitCode {
         data_dir: args.data_dir.clone(),
         lang: args.lang.clone(),
     };
+    // Its own exit codes; a runtime only to ask a configured portal for its key.
+    if let Some(Command::Verify { file, key, db }) = &cli.command {
+        return cli::verify::verify(file, key.as_deref(), db.as_deref(), &portal);
+    }
     // Offline request/import need no runtime; respond builds its own.
     if let Some(Command::Offline { command }) = &cli.command {
         return cli::offline::run(command, &portal);

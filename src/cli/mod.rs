@@ -55,36 +55,47 @@ pub fn language(flag: Option<&str>, file: &config::ConfigFile) -> anyhow::Result
     }
 }
 
-/// A client for the configured portal, or for the embedded one (kept alive by the
-/// returned handle) when none is configured — as the console does.
-pub async fn connect(
-    args: &PortalArgs,
-) -> anyhow::Result<(ApiClient, Option<licadm::embedded::Embedded>)> {
-    let config_path = args.config.clone().or_else(config::default_config_path);
-    let file = match &config_path {
-        Some(path) => config::load(path)?,
+/// `--config`, else the default config file (an empty config when there is none).
+fn config_file(args: &PortalArgs) -> anyhow::Result<config::ConfigFile> {
+    Ok(match args.config.clone().or_else(config::default_config_path) {
+        Some(path) => config::load(&path)?,
         None => config::ConfigFile::default(),
-    };
+    })
+}
+
+/// A client for the configured portal (flags, environment, profile, config file), or
+/// None when nothing is configured (the embedded portal's case).
+pub fn remote(args: &PortalArgs) -> anyhow::Result<Option<ApiClient>> {
+    let file = config_file(args)?;
     let lang = language(args.lang.as_deref(), &file)?;
     let overrides = Overrides {
         portal: args.portal.clone(),
         token: args.token.clone(),
         profile: args.profile.clone(),
     };
-    match config::resolve(&overrides, &file)? {
-        Connection::Remote { portal, token } => Ok((
-            ApiClient::new(&portal, token.expose())?.with_lang(lang),
-            None,
-        )),
-        Connection::Embedded => {
-            let data_dir = match &args.data_dir {
-                Some(dir) => dir.clone(),
-                None => licadm::embedded::default_data_dir()?,
-            };
-            let embedded = licadm::embedded::start(&data_dir)
-                .await
-                .context("cannot start the embedded portal")?;
-            Ok((embedded.client.clone().with_lang(lang), Some(embedded)))
+    Ok(match config::resolve(&overrides, &file)? {
+        Connection::Remote { portal, token } => {
+            Some(ApiClient::new(&portal, token.expose())?.with_lang(lang))
         }
+        Connection::Embedded => None,
+    })
+}
+
+/// A client for the configured portal, or for the embedded one (kept alive by the
+/// returned handle) when none is configured — as the console does.
+pub async fn connect(
+    args: &PortalArgs,
+) -> anyhow::Result<(ApiClient, Option<licadm::embedded::Embedded>)> {
+    if let Some(client) = remote(args)? {
+        return Ok((client, None));
     }
+    let lang = language(args.lang.as_deref(), &config_file(args)?)?;
+    let data_dir = match &args.data_dir {
+        Some(dir) => dir.clone(),
+        None => licadm::embedded::default_data_dir()?,
+    };
+    let embedded = licadm::embedded::start(&data_dir)
+        .await
+        .context("cannot start the embedded portal")?;
+    Ok((embedded.client.clone().with_lang(lang), Some(embedded)))
 }

@@ -304,6 +304,9 @@ fn execute_command(
                 }
             });
         }
+        Command::CancelOutbox(id) => {
+            send_when_done(tx, async move { Msg::OutboxCancelled(source.cancel_queued(id).await) });
+        }
         Command::FetchMe => {
             send_when_done(tx, async move { Msg::MeLoaded(source.me().await) });
         }

@@ -160,6 +160,8 @@ pub enum Command {
     FetchOutbox,
     /// Drops a seen conflict from the outbox → `Msg::OutboxLoaded`.
     DismissOutbox(i64),
+    /// Takes a queued item out of the outbox before it is sent → `Msg::OutboxCancelled`.
+    CancelOutbox(i64),
     /// Wakes the background sync now (after its current run, if one is under way).
     SyncNow,
     /// Written to the terminal as OSC 52 (works over SSH); no answer.
@@ -274,6 +276,8 @@ pub enum Msg {
     /// The portal could not be reached: the write waits in the mirror's outbox.
     WriteQueued(OutboxItem),
     OutboxLoaded(Result<Vec<OutboxItem>, DataError>),
+    /// A queued item was cancelled (false: it had been sent or refused meanwhile).
+    OutboxCancelled(Result<bool, DataError>),
     /// A page of the feed was applied during a sync.
     SyncProgress(SyncProgress),
     /// A background sync ended.
@@ -525,6 +529,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         }
         Msg::WriteQueued(item) => mirror::on_write_queued(state, item),
         Msg::OutboxLoaded(result) => mirror::on_outbox_loaded(state, result),
+        Msg::OutboxCancelled(result) => mirror::on_outbox_cancelled(state, result),
         Msg::SyncProgress(progress) => mirror::on_sync_progress(state, progress),
         Msg::Synced(result) => mirror::on_synced(state, result),
         Msg::UiStateSaved(result) => columns::on_saved(state, result),
