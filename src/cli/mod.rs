@@ -57,10 +57,12 @@ pub fn language(flag: Option<&str>, file: &config::ConfigFile) -> anyhow::Result
 
 /// `--config`, else the default config file (an empty config when there is none).
 fn config_file(args: &PortalArgs) -> anyhow::Result<config::ConfigFile> {
-    Ok(match args.config.clone().or_else(config::default_config_path) {
-        Some(path) => config::load(&path)?,
-        None => config::ConfigFile::default(),
-    })
+    Ok(
+        match args.config.clone().or_else(config::default_config_path) {
+            Some(path) => config::load(&path)?,
+            None => config::ConfigFile::default(),
+        },
+    )
 }
 
 /// A client for the configured portal (flags, environment, profile, config file), or

@@ -88,7 +88,11 @@ pub async fn run(client: &ApiClient, out: OutputArgs) -> ExitCode {
     let failed = match result {
         Ok(report) => return print(&mirror, &report, out),
         Err(SyncError::Client(e)) if e.is_connection() => {
-            let kept = if existed { "; the mirror keeps its data" } else { "" };
+            let kept = if existed {
+                "; the mirror keeps its data"
+            } else {
+                ""
+            };
             eprintln!("licadm: {e}{kept}");
             ExitCode::from(3)
         }

@@ -93,7 +93,9 @@ fn from_portal(client: &ApiClient) -> anyhow::Result<(String, String)> {
             match kept {
                 Some((key, fetched_at)) => Ok((
                     key,
-                    format!("the mirror of {url}, fetched {fetched_at}; the portal is unreachable: {e}"),
+                    format!(
+                        "the mirror of {url}, fetched {fetched_at}; the portal is unreachable: {e}"
+                    ),
                 )),
                 None => Err(anyhow::anyhow!(
                     "{e}, and no key of {url} was kept from an earlier run"

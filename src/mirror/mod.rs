@@ -210,7 +210,11 @@ impl Mirror {
 
     /// Keeps the portal's public signing key (`GET /signing-key`), so license files
     /// and offline responses can be verified without a link.
-    pub fn save_signing_key(&self, public_key: &str, now: DateTime<Utc>) -> Result<(), MirrorError> {
+    pub fn save_signing_key(
+        &self,
+        public_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), MirrorError> {
         self.lock().reader().execute(
             "INSERT INTO signing_key (id, public_key, fetched_at) VALUES (1, ?1, ?2)
              ON CONFLICT (id) DO UPDATE SET public_key = ?1, fetched_at = ?2",

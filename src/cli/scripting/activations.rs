@@ -369,7 +369,11 @@ async fn refused(
     portal_message: String,
 ) -> Outcome {
     let (lines, response) = checked(client, organization, tokens).await?;
-    if response.rows.iter().all(|r| r.outcome == PrecheckOutcome::Ok) {
+    if response
+        .rows
+        .iter()
+        .all(|r| r.outcome == PrecheckOutcome::Ok)
+    {
         // Refused a moment ago, fine now (an activation in progress just ended).
         return Err(Failure::Domain(portal_message));
     }

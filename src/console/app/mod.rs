@@ -93,6 +93,10 @@ pub enum Command {
         file_name: String,
         contents: String,
     },
+    /// Tab in a typed path: the directory's entries → `Msg::PathCompleted`.
+    CompletePath {
+        typed: String,
+    },
     /// Reads a .txt file (tokio::fs) → `Msg::SerialsImported`.
     ImportSerials {
         path: PathBuf,
@@ -231,6 +235,11 @@ pub enum Msg {
     SerialsImported {
         path: PathBuf,
         result: Result<String, String>,
+    },
+    /// `typed` completed (None: nothing to add).
+    PathCompleted {
+        typed: String,
+        completed: Option<String>,
     },
     /// The poll timer fired (see `Command::ScheduleTick`).
     Tick,
@@ -552,6 +561,12 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Retried { number, result } => results::on_retried(state, number, result),
         Msg::FileSaved(result) => results::on_file_saved(state, result),
         Msg::SerialsImported { path, result } => results::on_serials_imported(state, path, result),
+        Msg::PathCompleted { typed, completed } => {
+            if let Some(flow) = state.new_activation.as_mut() {
+                flow.path_completed(&typed, completed);
+            }
+            Vec::new()
+        }
         other => tabbed::on_result(state, other),
     }
 }

@@ -211,8 +211,8 @@ pub const SERIALS_PLACEHOLDER: Tr = Tr::new(
 );
 pub const IMPORT_PROMPT: Tr = Tr::new("Текстовый файл:", "File .txt:");
 pub const IMPORT_HINT: Tr = Tr::new(
-    "Enter — импортировать, Esc — отмена",
-    "Enter imports, Esc cancels",
+    "Tab — дополнить путь (~ — домашняя папка), Enter — импортировать, Esc — отмена",
+    "Tab completes the path (~ is home), Enter imports, Esc cancels",
 );
 pub const FORMAT_OK: Tr = Tr::new("ошибок формата нет", "no format errors");
 pub const PRECHECK_EMPTY_LIST: Tr = Tr::new(

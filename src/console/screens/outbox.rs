@@ -201,11 +201,7 @@ fn render_cancel(question: &CancelQuestion, lang: Lang, theme: &Theme, frame: &m
     let rect = centered(area, width, height);
     let inner = modal(frame, rect, tr::CANCEL_TITLE.get(lang), theme);
     let button = |label: Tr, focused: bool| {
-        let style = if focused {
-            theme.selection
-        } else {
-            theme.base
-        };
+        let style = if focused { theme.selection } else { theme.base };
         Span::styled(format!("[ {} ]", label.get(lang)), style)
     };
     let lines = vec![
