@@ -7,7 +7,7 @@
 
 mod catalog;
 
-use super::activate::{BLOCKED, OFFER_NOT_ACCEPTED};
+use super::rules::{BLOCKED, OFFER_NOT_ACCEPTED};
 use crate::domain::{ActivationRefusal, FailureReason, Lang, PrecheckOutcome, template};
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
