@@ -91,7 +91,7 @@ const MIRROR_SCHEMA: &str = "
         me        TEXT
     );
     INSERT OR IGNORE INTO mirror_state (id) VALUES (1);
-    CREATE TABLE IF NOT EXISTS signing_key (
+    CREATE TABLE IF NOT EXISTS mirror_signing_key (
         id         INTEGER PRIMARY KEY CHECK (id = 1),
         public_key TEXT NOT NULL,
         fetched_at TEXT NOT NULL
@@ -216,7 +216,7 @@ impl Mirror {
         now: DateTime<Utc>,
     ) -> Result<(), MirrorError> {
         self.lock().reader().execute(
-            "INSERT INTO signing_key (id, public_key, fetched_at) VALUES (1, ?1, ?2)
+            "INSERT INTO mirror_signing_key (id, public_key, fetched_at) VALUES (1, ?1, ?2)
              ON CONFLICT (id) DO UPDATE SET public_key = ?1, fetched_at = ?2",
             params![public_key, now.to_rfc3339_opts(SecondsFormat::Secs, true)],
         )?;
@@ -229,7 +229,7 @@ impl Mirror {
             .lock()
             .reader()
             .query_row(
-                "SELECT public_key, fetched_at FROM signing_key WHERE id = 1",
+                "SELECT public_key, fetched_at FROM mirror_signing_key WHERE id = 1",
                 [],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
