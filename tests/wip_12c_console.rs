@@ -6,3 +6,5 @@ mod support {
 }
 #[path = "console/refusals_up_front.rs"]
 mod refusals_up_front;
+#[path = "console/roles.rs"]
+mod roles;

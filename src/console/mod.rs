@@ -10,6 +10,7 @@ pub mod glyphs;
 pub mod i18n;
 pub mod keymap;
 pub mod paths;
+pub mod roles;
 pub mod runtime;
 pub mod screens;
 pub mod terminal;

@@ -106,7 +106,13 @@ pub fn precheck(
                 return plain(PrecheckOutcome::NotFound);
             };
             if is_refused(&serial) {
-                return plain(PrecheckOutcome::Refused);
+                // Which device it is, as the registry knows it; no new date, no price.
+                return Checked {
+                    input: serial.to_string(),
+                    outcome: PrecheckOutcome::Refused,
+                    device: Some(device),
+                    new_until: None,
+                };
             }
             if is_pending(&serial) {
                 return plain(PrecheckOutcome::Pending);
