@@ -11,6 +11,7 @@ mod capacity;
 mod changes;
 mod demo;
 mod keys;
+mod languages;
 mod mirror_sync;
 mod new_activations;
 mod seats;

@@ -8,4 +8,5 @@ mod support;
 mod offline;
 mod scripting;
 mod sync;
+mod truthful;
 mod verify;
