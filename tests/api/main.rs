@@ -14,6 +14,7 @@ mod changes;
 mod contention;
 mod demo;
 mod keys;
+mod languages;
 mod mirror_sync;
 mod new_activations;
 mod seats;

@@ -10,4 +10,5 @@ mod support;
 mod offline;
 mod scripting;
 mod sync;
+mod truthful;
 mod verify;

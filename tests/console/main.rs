@@ -17,6 +17,8 @@ mod mirror;
 mod mouse;
 mod new_activation;
 mod palette;
+mod refusals_up_front;
+mod roles;
 mod seats;
 mod themes;
 mod update;

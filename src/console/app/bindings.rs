@@ -3,6 +3,7 @@
 //! key override shows everywhere.
 
 use super::{Front, State, mirror, palette};
+use crate::console::roles;
 use crate::console::screens::palette::{ActionEntry, Item};
 use crate::console::screens::{activations, column_chooser, detail};
 
@@ -19,13 +20,19 @@ impl State {
         if mirror::outbox_in_front(self) {
             return keymap.help_entries(crate::console::screens::outbox::BINDINGS, lang);
         }
+        // What the role cannot do is listed too, under a line that says so.
+        let role = self.role();
         let mut entries = match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap.help_entries(flow.bindings(), lang),
-            (Front::Detail, _) => keymap.help_entries(detail::BINDINGS, lang),
-            (Front::Seats, _) => keymap.help_entries(self.seats.bindings(), lang),
-            (Front::Capacity, _) => keymap.help_entries(self.capacity.bindings(), lang),
-            (Front::Keys, _) => keymap.help_entries(self.keys.bindings(), lang),
-            _ => keymap.help_entries(activations::BINDINGS, lang),
+            (Front::NewActivation, Some(flow)) => {
+                roles::help_entries(keymap, flow.bindings(), lang, role)
+            }
+            (Front::Detail, _) => roles::help_entries(keymap, detail::BINDINGS, lang, role),
+            (Front::Seats, _) => roles::help_entries(keymap, self.seats.bindings(), lang, role),
+            (Front::Capacity, _) => {
+                roles::help_entries(keymap, self.capacity.bindings(), lang, role)
+            }
+            (Front::Keys, _) => roles::help_entries(keymap, self.keys.bindings(), lang, role),
+            _ => roles::help_entries(keymap, activations::BINDINGS, lang, role),
         };
         if self.globals_active() {
             entries.extend(keymap.help_entries(crate::console::screens::tabs::TAB_BINDINGS, lang));
@@ -74,13 +81,19 @@ impl State {
         if mirror::outbox_in_front(self) {
             return keymap.hint_entries(crate::console::screens::outbox::BINDINGS, lang);
         }
+        // Only what the role can do.
+        let role = self.role();
         match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap.hint_entries(flow.bindings(), lang),
-            (Front::Detail, _) => keymap.hint_entries(detail::BINDINGS, lang),
-            (Front::Seats, _) => keymap.hint_entries(self.seats.bindings(), lang),
-            (Front::Capacity, _) => keymap.hint_entries(self.capacity.bindings(), lang),
-            (Front::Keys, _) => keymap.hint_entries(self.keys.bindings(), lang),
-            _ => keymap.hint_entries(activations::BINDINGS, lang),
+            (Front::NewActivation, Some(flow)) => {
+                roles::hint_entries(keymap, flow.bindings(), lang, role)
+            }
+            (Front::Detail, _) => roles::hint_entries(keymap, detail::BINDINGS, lang, role),
+            (Front::Seats, _) => roles::hint_entries(keymap, self.seats.bindings(), lang, role),
+            (Front::Capacity, _) => {
+                roles::hint_entries(keymap, self.capacity.bindings(), lang, role)
+            }
+            (Front::Keys, _) => roles::hint_entries(keymap, self.keys.bindings(), lang, role),
+            _ => roles::hint_entries(keymap, activations::BINDINGS, lang, role),
         }
     }
 }

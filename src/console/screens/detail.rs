@@ -195,13 +195,34 @@ impl DetailScreen {
         }
         self.pending = None;
         if let Some(detail) = result {
+            let first = self.detail.is_none();
             self.summary = Some(detail.summary.clone());
             self.detail = Some(detail);
+            // Opened on an activation that failed on one line of thousands: start there.
+            if first
+                && self.search.trim().is_empty()
+                && let Some(at) = self.failed_line_index()
+            {
+                self.selected = at;
+            }
             self.selected = self
                 .selected
                 .min(self.visible_lines().len().saturating_sub(1));
         }
         true
+    }
+
+    /// The serial the portal says the activation failed on, if any.
+    pub fn failed_serial(&self) -> Option<&str> {
+        self.summary()
+            .and_then(|s| s.failure.as_ref())
+            .map(|f| f.serial.as_str())
+    }
+
+    /// Where the failing line is among the visible lines.
+    fn failed_line_index(&self) -> Option<usize> {
+        let serial = self.failed_serial()?;
+        self.visible_lines().iter().position(|l| l.serial == serial)
     }
 }
 
@@ -321,11 +342,20 @@ pub fn view(
     );
     let mut y = area.y + header_height;
 
-    // The error text, wrapped, at most 3 rows so the lines stay visible at 24 rows.
-    if let Some(error) = s.error.as_deref().filter(|e| !e.trim().is_empty()) {
+    // The error text, wrapped, at most 3 rows so the lines stay visible at 24 rows: in
+    // the UI's language from the portal's structured failure, and whether a retry helps.
+    if let Some(error) = i18n::activation::error_text(s, lang) {
+        let outlook = s
+            .failure
+            .as_ref()
+            .map(|f| format!(". {}", i18n::activation::retry_outlook(f, lang)))
+            .unwrap_or_default();
         let text = theme
             .glyphs
-            .text(&format!("{} {error}", i18n::DETAIL_ERROR.get(lang)))
+            .text(&format!(
+                "{} {error}{outlook}",
+                i18n::DETAIL_ERROR.get(lang)
+            ))
             .into_owned();
         let needed = u16::try_from(display_width(&text))
             .unwrap_or(u16::MAX)
@@ -371,7 +401,8 @@ pub fn view(
     }
 }
 
-const W_SERIAL: u16 = 16;
+/// The failing line's mark (`✕ `) and the serial.
+const W_SERIAL: u16 = 18;
 const W_CURRENT: u16 = 16;
 const W_NEW: u16 = 14;
 const W_PRICE: u16 = 11;
@@ -401,7 +432,7 @@ fn draw_lines(
         Constraint::Length(W_PRICE),
     ];
     let header = Row::new(vec![
-        Cell::from(g.text(i18n::COL_SERIAL.get(lang))),
+        Cell::from(format!("  {}", g.text(i18n::COL_SERIAL.get(lang)))),
         Cell::from(g.text(i18n::COL_MODEL.get(lang))),
         Cell::from(g.text(i18n::COL_CURRENT_UNTIL.get(lang))),
         Cell::from(g.text(i18n::COL_NEW_UNTIL.get(lang))),
@@ -437,13 +468,27 @@ fn draw_lines(
                 ),
                 None => Span::styled(g.dash, theme.muted),
             };
-            Row::new(vec![
-                Cell::from(line.serial.clone()),
+            let failed = screen.failed_serial() == Some(line.serial.as_str());
+            let serial = if failed {
+                Cell::from(Span::styled(
+                    format!(
+                        "{}{}",
+                        g.text(urgency_marker(SubscriptionUrgency::Expired)),
+                        line.serial
+                    ),
+                    theme.error,
+                ))
+            } else {
+                Cell::from(format!("  {}", line.serial))
+            };
+            let row = Row::new(vec![
+                serial,
                 Cell::from(g.truncate(&line.model, usize::from(model_width))),
                 Cell::from(current),
                 Cell::from(format_date(line.new_until)),
                 right(format_rub(line.price, g.ascii)),
-            ])
+            ]);
+            if failed { row.style(theme.error) } else { row }
         })
         .collect();
     let table = Table::new(rows, widths)
