@@ -115,6 +115,12 @@ async fn event_loop(
     tx: &mpsc::UnboundedSender<Incoming>,
     rx: &mut mpsc::UnboundedReceiver<Incoming>,
 ) -> Result<(), super::ConsoleError> {
+    if let Ok(size) = guard.terminal.size() {
+        state.viewport = app::Viewport {
+            width: size.width,
+            height: size.height,
+        };
+    }
     if let Step::Quit = dispatch(state, Msg::Start, source, tx, &mut Vec::new()) {
         return Ok(());
     }
@@ -134,7 +140,7 @@ async fn event_loop(
             match incoming {
                 Incoming::Msg(msg) => {
                     let msg = *msg;
-                    resized |= matches!(msg, Msg::Resize);
+                    resized |= matches!(msg, Msg::Resize { .. });
                     let mut clipboard = Vec::new();
                     let step = dispatch(state, msg, source, tx, &mut clipboard);
                     for text in clipboard {
@@ -178,7 +184,7 @@ async fn read_input(tx: mpsc::UnboundedSender<Incoming>) {
 fn event_to_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
-        Event::Resize(_, _) => Some(Msg::Resize),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Mouse(mouse) => {
             // The size now is the layout the click landed on (update maps it to a row).

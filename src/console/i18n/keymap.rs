@@ -28,6 +28,8 @@ pub const IN_NEW_CONFIRM: Tr = Tr::new("подтверждении актива�
 pub const IN_HISTORY: Tr = Tr::new("истории изменений", "the history");
 pub const IN_OUTBOX: Tr = Tr::new("очереди отправки", "the outbox");
 pub const IN_COLUMNS: Tr = Tr::new("выборе столбцов", "the column chooser");
+pub const IN_HELP: Tr = Tr::new("справке", "the help");
+pub const IN_MESSAGES: Tr = Tr::new("журнале сообщений", "the message log");
 pub const IN_PALETTE: Tr = Tr::new("строке команд (:)", "the command palette (:)");
 
 /// Shown on the status line when there is more than one problem.

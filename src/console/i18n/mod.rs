@@ -464,6 +464,7 @@ pub mod columns;
 pub mod history;
 pub mod keymap;
 pub mod keys;
+pub mod messages;
 pub mod palette;
 pub mod seats;
 pub mod sync;

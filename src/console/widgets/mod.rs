@@ -5,6 +5,9 @@ pub mod help;
 pub mod hints;
 pub mod status_line;
 pub mod text_box;
+pub mod wrap;
+
+pub use wrap::wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Position, Rect};

@@ -74,6 +74,8 @@ pub struct NewActivation {
 pub struct Outcome {
     pub commands: Vec<Command>,
     pub error: Option<String>,
+    /// The error stays on the status line only while this holds.
+    pub cause: Option<crate::console::app::Cause>,
     pub notice: Option<String>,
     pub help: bool,
     /// Leave the flow (kept for later).
@@ -86,6 +88,15 @@ impl Outcome {
     fn error(text: impl Into<String>) -> Outcome {
         Outcome {
             error: Some(text.into()),
+            ..Outcome::default()
+        }
+    }
+
+    /// An error that leaves the status line once `cause` no longer holds.
+    fn error_while(text: impl Into<String>, cause: crate::console::app::Cause) -> Outcome {
+        Outcome {
+            error: Some(text.into()),
+            cause: Some(cause),
             ..Outcome::default()
         }
     }
@@ -161,6 +172,12 @@ impl NewActivation {
             Step::Serials => SERIALS_BINDINGS,
             Step::Precheck => PRECHECK_BINDINGS,
         }
+    }
+
+    /// No text is typed in front (no text area, prompt or confirmation): the keys
+    /// that work on every such screen (the message log) work here too.
+    pub fn takes_global_keys(&self) -> bool {
+        self.confirm.is_none() && self.import_path.is_none() && self.step != Step::Serials
     }
 
     pub fn step_title(&self) -> Tr {

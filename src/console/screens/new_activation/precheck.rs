@@ -3,7 +3,7 @@
 use super::{FlowAction, NewActivation, Outcome, Pending, Step};
 use crate::client::ClientError;
 use crate::client::wire::PrecheckRow;
-use crate::console::app::Command;
+use crate::console::app::{Cause, Command};
 use crate::console::i18n;
 use crate::domain::{Kopecks, Lang, PrecheckOutcome, format_rub};
 
@@ -80,7 +80,10 @@ impl NewActivation {
             }
             FlowAction::ActivateSelected => {
                 if self.selected_count() == 0 {
-                    return Outcome::error(i18n::NOTHING_SELECTED.get(lang));
+                    return Outcome::error_while(
+                        i18n::NOTHING_SELECTED.get(lang),
+                        Cause::NothingSelected,
+                    );
                 }
                 return self.open_confirm(lang);
             }
