@@ -40,6 +40,7 @@ pub const COL_VENDOR: Tr = Tr::new("Вендор", "Vendor");
 pub const COL_LICENSES: Tr = Tr::new("Лицензий", "Licenses");
 pub const COL_COST: Tr = Tr::new("Стоимость", "Cost");
 pub const COL_ORDER_DATE: Tr = Tr::new("Дата заказа", "Order date");
+pub const COL_ERROR: Tr = Tr::new("Ошибка", "Error");
 
 pub const SCREEN_ACTIVATIONS: Tr = Tr::new("Активации", "Activations");
 pub const SCREEN_DETAIL: Tr = Tr::new("Активация", "Activation");

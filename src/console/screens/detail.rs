@@ -7,15 +7,15 @@ use crate::console::keymap::Key::{Char, Down, End, Esc, Home, Up};
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::{
-    display_width, filter_bar, render_scrolled_table, right, scroll_offset,
+    display_width, filter_bar, fit_cell, header_cell, render_scrolled_table, scroll_offset,
 };
 use crate::domain::{Lang, SubscriptionUrgency, format_date, format_rub, urgency};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Position, Rect};
+use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailAction {
@@ -401,11 +401,17 @@ fn draw_lines(
         Constraint::Length(W_PRICE),
     ];
     let header = Row::new(vec![
-        Cell::from(g.text(i18n::COL_SERIAL.get(lang))),
-        Cell::from(g.text(i18n::COL_MODEL.get(lang))),
-        Cell::from(g.text(i18n::COL_CURRENT_UNTIL.get(lang))),
-        Cell::from(g.text(i18n::COL_NEW_UNTIL.get(lang))),
-        Cell::from(Line::from(g.text(i18n::COL_PRICE.get(lang))).alignment(Alignment::Right)),
+        header_cell(&g, i18n::COL_SERIAL.get(lang), W_SERIAL, false, None),
+        header_cell(&g, i18n::COL_MODEL.get(lang), model_width, false, None),
+        header_cell(
+            &g,
+            i18n::COL_CURRENT_UNTIL.get(lang),
+            W_CURRENT,
+            false,
+            None,
+        ),
+        header_cell(&g, i18n::COL_NEW_UNTIL.get(lang), W_NEW, false, None),
+        header_cell(&g, i18n::COL_PRICE.get(lang), W_PRICE, true, None),
     ])
     .style(theme.header);
     let visible = usize::from(area.height.saturating_sub(1));
@@ -431,18 +437,29 @@ fn draw_lines(
         .map(|line| {
             let u = urgency(line.current_until, ctx.today);
             let current = match line.current_until {
-                Some(date) => Span::styled(
-                    format!("{}{}", g.text(urgency_marker(u)), format_date(date)),
+                Some(date) => fit_cell(
+                    &g,
+                    &format!("{}{}", urgency_marker(u), format_date(date)),
+                    W_CURRENT,
                     theme.urgency(u),
+                    false,
                 ),
-                None => Span::styled(g.dash, theme.muted),
+                None => fit_cell(&g, g.dash, W_CURRENT, theme.muted, false),
             };
+            // Whatever does not fit its column ends with `…`.
+            let fit = |text: &str, width: u16, style| fit_cell(&g, text, width, style, false);
             Row::new(vec![
-                Cell::from(line.serial.clone()),
-                Cell::from(g.truncate(&line.model, usize::from(model_width))),
-                Cell::from(current),
-                Cell::from(format_date(line.new_until)),
-                right(format_rub(line.price, g.ascii)),
+                fit(&line.serial, W_SERIAL, theme.base),
+                fit(&line.model, model_width, theme.base),
+                current,
+                fit(&format_date(line.new_until), W_NEW, theme.base),
+                fit_cell(
+                    &g,
+                    &format_rub(line.price, g.ascii),
+                    W_PRICE,
+                    theme.base,
+                    true,
+                ),
             ])
         })
         .collect();
