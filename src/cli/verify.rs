@@ -88,10 +88,10 @@ pub fn verify(
     match verify(&text, &public_key) {
         Ok(license) => {
             println!(
-                "GENUINE: {name} — activation {}, organization INN {}, {} devices, issued {} (key from {source})",
+                "GENUINE: {name} — activation {}, organization INN {}, {}, issued {} (key from {source})",
                 license.activation,
                 license.organization_inn,
-                license.lines.len(),
+                count(license.lines.len(), "device", "devices"),
                 license
                     .issued_at
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -103,4 +103,9 @@ pub fn verify(
             ExitCode::from(1)
         }
     }
+}
+
+/// «1 device», «3 devices».
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

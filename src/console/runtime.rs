@@ -251,6 +251,21 @@ pub fn download_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// A path as the user typed it, made absolute: `~` and `~/…` are the home directory,
+/// a bare name or a relative path is in the downloads directory.
+pub fn resolve_user_path(typed: &std::path::Path) -> PathBuf {
+    let home = || directories::UserDirs::new().map(|d| d.home_dir().to_path_buf());
+    let path = match typed.strip_prefix("~") {
+        Ok(rest) => match home() {
+            Some(home) => home.join(rest),
+            None => typed.to_path_buf(),
+        },
+        Err(_) if typed.is_absolute() => typed.to_path_buf(),
+        Err(_) => download_dir().join(typed),
+    };
+    std::path::absolute(&path).unwrap_or(path)
+}
+
 async fn write_download(file_name: &str, contents: &[u8]) -> Result<PathBuf, SaveError> {
     // Only the file name part: a portal cannot make us write elsewhere.
     let name = std::path::Path::new(file_name)
@@ -368,6 +383,19 @@ fn execute_command(
                 let result = match source.license_file(number).await {
                     Ok(file) => write_download(&file.file_name, file.contents.as_bytes()).await,
                     Err(e) => Err(SaveError::Request(e)),
+                };
+                Msg::FileSaved(result)
+            });
+        }
+        Command::WriteFile { path, contents } => {
+            send_when_done(tx, async move {
+                let path = resolve_user_path(&path);
+                let result = match tokio::fs::write(&path, contents.as_bytes()).await {
+                    Ok(()) => Ok(path),
+                    Err(e) => Err(SaveError::Write {
+                        path,
+                        error: e.to_string(),
+                    }),
                 };
                 Msg::FileSaved(result)
             });
@@ -506,6 +534,12 @@ fn execute_command(
             send_when_done(tx, async move {
                 tokio::time::sleep(std::time::Duration::from_millis(POLL_INTERVAL_MS)).await;
                 Msg::Tick
+            });
+        }
+        Command::ScheduleClock(after_ms) => {
+            send_when_done(tx, async move {
+                tokio::time::sleep(Duration::from_millis(after_ms)).await;
+                Msg::Clock(chrono::Utc::now())
             });
         }
         // Written by the loop, which owns the terminal.

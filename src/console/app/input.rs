@@ -52,6 +52,7 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         let Some(flow) = state.new_activation.as_mut() else {
             return Vec::new();
         };
+        flow.page_rows = crate::console::screens::new_activation::page_rows(state.viewport.height);
         let outcome = flow.on_key(event, &state.organizations, state.lang, &state.keymap);
         return apply_outcome(state, outcome);
     }
@@ -210,7 +211,7 @@ pub(super) fn on_paste(state: &mut State, text: String) -> Vec<Command> {
         if !state.help_open
             && let Some(flow) = state.new_activation.as_mut()
         {
-            flow.paste(&text);
+            flow.paste(&text, state.lang);
         }
         Vec::new()
     } else {

@@ -90,6 +90,12 @@ pub enum Command {
     SaveLicenseFile {
         number: i64,
     },
+    /// Writes a file where the user said (`~` is the home directory; a bare name or a
+    /// relative path goes to the downloads directory) → `Msg::FileSaved`.
+    WriteFile {
+        path: PathBuf,
+        contents: String,
+    },
     /// Writes a sample serial list to the downloads directory → `Msg::FileSaved`.
     WriteSampleFile {
         file_name: String,
@@ -171,6 +177,9 @@ pub enum Command {
     /// Sends `Msg::Tick` after `POLL_INTERVAL_MS`. Only asked for while something
     /// shown is in progress, so an idle console has no timer at all.
     ScheduleTick,
+    /// Sends `Msg::Clock(now)` after this many milliseconds: when the sync age on the
+    /// status line («синхр. 12 с назад») will read differently (mirror mode only).
+    ScheduleClock(u64),
     Quit,
 }
 
@@ -238,6 +247,8 @@ pub enum Msg {
     },
     /// The poll timer fired (see `Command::ScheduleTick`).
     Tick,
+    /// The clock, read when the sync age was due to change (`Command::ScheduleClock`).
+    Clock(chrono::DateTime<chrono::Utc>),
     SeatsLoaded {
         request_id: u64,
         result: Result<Page<Seat>, DataError>,
@@ -338,6 +349,8 @@ impl RequestIds {
 #[derive(Debug, Clone, Default)]
 pub struct Polling {
     pub tick_scheduled: bool,
+    /// A `ScheduleClock` is on its way.
+    pub clock_scheduled: bool,
     pub list_request: Option<(u64, ActivationQuery)>,
     pub detail_request: Option<u64>,
 }
@@ -568,6 +581,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         state.polling.tick_scheduled = true;
         commands.push(Command::ScheduleTick);
     }
+    // The sync age keeps counting while it is shown: the next tick comes when its text
+    // changes (every second under a minute, every minute under an hour, …).
+    if !state.polling.clock_scheduled
+        && let Some(delay) = state.sync.as_ref().and_then(SyncView::next_change_ms)
+    {
+        state.polling.clock_scheduled = true;
+        commands.push(Command::ScheduleClock(delay));
+    }
     commands
 }
 fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
@@ -601,6 +622,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
             results::on_detail_loaded(state, request_id, result)
         }
         Msg::Tick => results::on_tick(state),
+        Msg::Clock(now) => mirror::on_clock(state, now),
         Msg::OfferAccepted(result) => results::on_offer_accepted(state, result),
         Msg::Prechecked(result) => results::on_prechecked(state, result),
         Msg::ActivationsCreated(result) => results::on_created(state, result),

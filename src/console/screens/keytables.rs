@@ -47,8 +47,8 @@ fn with_log<A>(screen: Tr, bindings: &[Binding<A>]) -> KeyTable {
 /// All of them, in the order the console shows its screens.
 pub fn all() -> Vec<KeyTable> {
     use new_activation::{
-        CONFIRM_BINDINGS, OFFER_BINDINGS, ORGANIZATION_BINDINGS, PRECHECK_BINDINGS,
-        SERIALS_BINDINGS,
+        CONFIRM_BINDINGS, OFFER_BINDINGS, ORGANIZATION_BINDINGS, PRECHECK_BINDINGS, SAVE_BINDINGS,
+        SEARCH_BINDINGS, SERIALS_BINDINGS,
     };
     vec![
         with_globals(tr::IN_LIST, activations::BINDINGS),
@@ -66,6 +66,8 @@ pub fn all() -> Vec<KeyTable> {
         with_log(tr::IN_NEW_OFFER, OFFER_BINDINGS),
         table(tr::IN_NEW_SERIALS, true, SERIALS_BINDINGS),
         with_log(tr::IN_NEW_PRECHECK, PRECHECK_BINDINGS),
+        table(tr::IN_NEW_SEARCH, true, SEARCH_BINDINGS),
+        table(tr::IN_NEW_SAVE, true, SAVE_BINDINGS),
         table(tr::IN_NEW_CONFIRM, false, CONFIRM_BINDINGS),
         table(tr::IN_HISTORY, false, audit::BINDINGS),
         table(tr::IN_OUTBOX, false, outbox::BINDINGS),

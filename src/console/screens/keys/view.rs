@@ -223,7 +223,15 @@ fn draw_import(
     let footer_rows: u16 = 2;
     let text_height = area.height.saturating_sub(2 + footer_rows).max(3);
     let text_area = Rect::new(area.x, area.y + 2, area.width, text_height);
-    frame.render_widget(&screen.response.0, text_area);
+    if screen.path_focused {
+        // Typing goes into the path: the response shows no cursor of its own, so only
+        // one field looks focused.
+        let mut response = screen.response.0.clone();
+        response.set_cursor_style(theme.base);
+        frame.render_widget(&response, text_area);
+    } else {
+        frame.render_widget(&screen.response.0, text_area);
+    }
     let mut footer = vec![Line::from(Span::styled(
         truncate(tr::IMPORT_ACTION.get(lang), width),
         theme.accent,

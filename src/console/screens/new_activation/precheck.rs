@@ -68,6 +68,19 @@ impl NewActivation {
                 self.clamp_cursor();
             }
             FlowAction::Retail => self.show_retail = !self.show_retail,
+            FlowAction::PageDown => self.page(true),
+            FlowAction::PageUp => self.page(false),
+            FlowAction::Search => {
+                if !self.rows.is_empty() {
+                    self.search = Some(super::SearchPrompt {
+                        text: String::new(),
+                        origin: self.cursor,
+                    });
+                }
+            }
+            FlowAction::NextError => return self.next_error(lang),
+            FlowAction::SaveErrors => return self.open_save(false, lang),
+            FlowAction::SaveAll => return self.open_save(true, lang),
             FlowAction::Copy => {
                 if let Some(line) = self.rows.get(self.cursor) {
                     let serial = line.row.serial.clone();
@@ -113,6 +126,8 @@ impl NewActivation {
                 })
                 .collect();
             self.cursor = 0;
+            self.search = None;
+            self.save = None;
             self.confirm = None;
             if self.step == Step::Serials {
                 self.step = Step::Precheck;

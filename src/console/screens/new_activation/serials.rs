@@ -67,7 +67,12 @@ impl NewActivation {
     }
 
     /// Pasted text: into the path input when open, else into the text area.
-    pub fn paste(&mut self, text: &str) {
+    pub fn paste(&mut self, text: &str, lang: Lang) {
+        if self.step == Step::Precheck && self.confirm.is_none() {
+            self.search_paste(text, lang);
+            self.save_paste(text);
+            return;
+        }
         if self.step != Step::Serials || self.confirm.is_some() {
             return;
         }

@@ -29,12 +29,12 @@ pub enum SeatColumn {
 impl ColumnId for SeatColumn {
     const ALL: &'static [SeatColumn] = &[
         SeatColumn::Id,
-        SeatColumn::Organization,
         SeatColumn::Product,
         SeatColumn::Status,
         SeatColumn::Email,
         SeatColumn::ValidFrom,
         SeatColumn::ValidUntil,
+        SeatColumn::Organization,
     ];
 
     fn key(self) -> &'static str {
@@ -75,7 +75,8 @@ impl SeatColumn {
     /// left. The end date leaves room for the urgency mark (`‼ `, `!! ` in ASCII).
     fn width(self, ascii: bool) -> Option<u16> {
         match self {
-            SeatColumn::Id => Some(7),
+            // «№ места ↑»: the sort arrow fits.
+            SeatColumn::Id => Some(9),
             SeatColumn::Product => Some(12),
             SeatColumn::Status => Some(if ascii { 10 } else { 9 }),
             SeatColumn::Organization | SeatColumn::Email => None,

@@ -3,7 +3,7 @@
 
 use super::ViewContext;
 use crate::client::wire::PrecheckRow;
-use crate::console::i18n;
+use crate::console::i18n::{self, new_activation as tr};
 use crate::console::screens::detail::urgency_marker;
 use crate::console::screens::new_activation::{NewActivation, summary_text};
 use crate::console::widgets::{
@@ -22,6 +22,13 @@ const W_NEW: u16 = 10;
 const W_VENDOR: u16 = 10;
 const W_PRICE: u16 = 10;
 const W_RETAIL: u16 = 10;
+
+/// Rows of the table shown at once in a terminal `height` rows high: what PgUp/PgDn
+/// move by. The flow's title, the table's header, the row's line and the summary
+/// above the key hints and the status line take the rest.
+pub fn page_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(6)).max(1)
+}
 
 pub(super) fn view_precheck(
     flow: &NewActivation,
@@ -176,8 +183,11 @@ pub(super) fn view_precheck(
             }
         }
         cursor = Some(selected_at);
-        // The row under the cursor in full: the error text or model and vendor.
-        if let Some(line) = flow.rows.get(selected) {
+        if let Some(position) = draw_prompt(flow, ctx, frame, detail_row) {
+            // The typing goes on in the prompt: the terminal cursor is there.
+            cursor = Some(position);
+        } else if let Some(line) = flow.rows.get(selected) {
+            // The row under the cursor in full: the error text or model and vendor.
             let r = &line.row;
             let (text, style) = if line.is_ok() {
                 let vendor = vendor_name(r, lang);
@@ -220,6 +230,59 @@ pub(super) fn view_precheck(
         summary_row,
     );
     cursor
+}
+
+/// The `/` or save prompt on the line under the table; where the cursor goes.
+fn draw_prompt(
+    flow: &NewActivation,
+    ctx: &ViewContext,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let (lang, theme) = (ctx.lang, ctx.theme);
+    let g = theme.glyphs;
+    let (label, typed, after) = if let Some(search) = &flow.search {
+        let (count, current) = flow.search_matches(lang);
+        let after = if search.text.trim().is_empty() {
+            tr::SEARCH_KEYS.get(lang).to_string()
+        } else {
+            tr::matches(lang, count, current)
+        };
+        (tr::SEARCH_LABEL.get(lang), &search.text, after)
+    } else if let Some(save) = &flow.save {
+        let label = if save.all {
+            tr::SAVE_ALL_LABEL
+        } else {
+            tr::SAVE_ERRORS_LABEL
+        };
+        (label.get(lang), &save.path, String::new())
+    } else {
+        return None;
+    };
+    let label = format!("{} ", g.text(label));
+    let width = usize::from(area.width);
+    // The end of what is typed stays visible, as in every input.
+    let room = width.saturating_sub(display_width(&label) + 1);
+    let typed = g.text(typed);
+    let chars: Vec<char> = typed.chars().collect();
+    let shown: String = chars[chars.len().saturating_sub(room)..].iter().collect();
+    let after_room = width.saturating_sub(display_width(&label) + display_width(&shown) + 3);
+    let mut spans = vec![
+        Span::styled(label.clone(), theme.accent),
+        Span::styled(shown.clone(), theme.input),
+    ];
+    if !after.is_empty() && after_room > 3 {
+        spans.push(Span::styled(
+            format!("  {}", g.truncate(&after, after_room)),
+            theme.muted,
+        ));
+    }
+    frame.render_widget(Paragraph::new(ratatui::text::Line::from(spans)), area);
+    let x = display_width(&label) + display_width(&shown);
+    Some(Position::new(
+        area.x + u16::try_from(x.min(width.saturating_sub(1))).unwrap_or(0),
+        area.y,
+    ))
 }
 
 /// The row's vendor, or «—» when the portal named none.
