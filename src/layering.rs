@@ -37,10 +37,12 @@ const RULES: &[(&str, &[&str])] = &[
             "crate::embedded",
         ],
     ),
-    // The server shares only the wire types with the client.
+    // The server shares only the wire types with the client; its database is reached
+    // only through the store interface (`portal/store/`, checked on its own below).
     (
         "portal",
         &[
+            "rusqlite::",
             "reqwest::",
             "ratatui::",
             "crossterm::",
@@ -96,6 +98,9 @@ mod tests {
         for (module, forbidden) in RULES {
             let mut files = Vec::new();
             rust_files(&src.join(module), &mut files);
+            // The store's backends are where the database drivers belong.
+            let backends = src.join("portal").join("store").join("sqlite");
+            files.retain(|f| !f.starts_with(&backends));
             assert!(!files.is_empty(), "src/{module} has no .rs files");
             for file in files {
                 let text = std::fs::read_to_string(&file).expect("readable source");

@@ -40,6 +40,14 @@ pub enum ClientError {
     },
     #[error("unexpected answer from the portal: {0}")]
     Decode(String),
+    /// 503: the portal could not take the request now and changed nothing; sending it
+    /// again after `retry_after_secs` may succeed. Returned once the client's own
+    /// resends ([`BUSY_RESENDS`]) were also answered busy.
+    #[error("{message} (HTTP 503)")]
+    Busy {
+        message: String,
+        retry_after_secs: u64,
+    },
 }
 
 impl ClientError {
@@ -48,11 +56,54 @@ impl ClientError {
         matches!(self, ClientError::Unreachable(_) | ClientError::Timeout)
     }
 
+    /// True when the same request may succeed later unchanged: the portal was not
+    /// reached, or it was busy and changed nothing. A queued write stays queued.
+    pub fn is_transient(&self) -> bool {
+        self.is_connection() || matches!(self, ClientError::Busy { .. })
+    }
+
     pub fn status(&self) -> Option<u16> {
         match self {
             ClientError::Api { status, .. } => Some(*status),
+            ClientError::Busy { .. } => Some(503),
             ClientError::Rejected { .. } => Some(422),
             _ => None,
+        }
+    }
+}
+
+/// How many times a request answered 503 with `Retry-After` is sent again, waiting as
+/// asked (capped at [`MAX_RETRY_AFTER`]), before the caller hears [`ClientError::Busy`].
+pub const BUSY_RESENDS: u32 = 3;
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// The `Retry-After` of a 503 in whole seconds (the delta form; an HTTP date is rare
+/// enough from a portal to be read as "1 s").
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    if response.status() != StatusCode::SERVICE_UNAVAILABLE {
+        return None;
+    }
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
+    let seconds = value.to_str().ok()?.trim().parse::<u64>().unwrap_or(1);
+    Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER))
+}
+
+/// Sends `request`, and sends it again while the portal answers 503 with `Retry-After`
+/// (it changed nothing then, so a write is safe to resend).
+async fn send(request: reqwest::RequestBuilder) -> Result<reqwest::Response, ClientError> {
+    let mut resends = 0;
+    loop {
+        let Some(attempt) = request.try_clone() else {
+            // A streamed body cannot be sent twice; none of ours is.
+            return request.send().await.map_err(map_transport);
+        };
+        let response = attempt.send().await.map_err(map_transport)?;
+        match retry_after(&response) {
+            Some(wait) if resends < BUSY_RESENDS => {
+                resends += 1;
+                tokio::time::sleep(wait).await;
+            }
+            _ => return Ok(response),
         }
     }
 }
@@ -138,7 +189,7 @@ impl ApiClient {
             .get(self.url(path)?)
             .bearer_auth(self.token.expose())
             .query(query);
-        let response = request.send().await.map_err(map_transport)?;
+        let response = send(request).await?;
         decode(response).await
     }
 
@@ -183,7 +234,7 @@ impl ApiClient {
         if let Some(key) = idempotency_key {
             request = request.header(IDEMPOTENCY_HEADER, key);
         }
-        let response = request.send().await.map_err(map_transport)?;
+        let response = send(request).await?;
         decode(response).await
     }
 
@@ -245,13 +296,7 @@ impl ApiClient {
     /// The signed `license-<number>.lic` of a done activation.
     pub async fn license_file(&self, number: i64) -> Result<LicenseFile, ClientError> {
         let url = self.url(&format!("/activations/{number}/license-file"))?;
-        let response = self
-            .http
-            .get(url)
-            .bearer_auth(self.token.expose())
-            .send()
-            .await
-            .map_err(map_transport)?;
+        let response = send(self.http.get(url).bearer_auth(self.token.expose())).await?;
         if !response.status().is_success() {
             return Err(decode::<serde_json::Value>(response)
                 .await
@@ -439,6 +484,7 @@ fn map_transport(e: reqwest::Error) -> ClientError {
 
 async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
     let status = response.status();
+    let busy_for = retry_after(&response);
     let bytes = response.bytes().await.map_err(map_transport)?;
     if status.is_success() {
         return serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()));
@@ -452,6 +498,10 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, C
                 rejected: body.error.rejected,
             })
         }
+        Ok(body) if busy_for.is_some() => Err(ClientError::Busy {
+            message: body.error.message,
+            retry_after_secs: busy_for.map_or(1, |d| d.as_secs()),
+        }),
         Ok(body) => Err(ClientError::Api {
             status: status.as_u16(),
             code: body.error.code,

@@ -2,7 +2,6 @@
 
 use super::AppState;
 use super::error::ApiError;
-use super::store::{catalog, tokens};
 use crate::client::wire::{OrgRef, Role};
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -144,19 +143,14 @@ impl FromRequestParts<AppState> for Caller {
         let hash = hash_token(token);
         state
             .store
-            .run(move |conn| {
-                let Some(record) = tokens::find_by_hash(conn, &hash)? else {
-                    return Ok(None);
-                };
-                let organizations = catalog::organization_refs(conn, &record.organizations)?;
-                Ok(Some(Caller {
-                    token_id: record.id,
-                    role: record.role,
-                    label: record.label,
-                    organizations,
-                }))
-            })
+            .token(hash)
             .await?
+            .map(|grant| Caller {
+                token_id: grant.token_id,
+                role: grant.role,
+                label: grant.label,
+                organizations: grant.organizations,
+            })
             .ok_or_else(|| {
                 ApiError::Unauthorized("unknown token: it was never issued by this portal".into())
             })

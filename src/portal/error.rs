@@ -7,6 +7,10 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+/// What a busy store asks the client to wait: long enough for the writer that held
+/// the lock (a 10 000-line activation takes well under a second) to finish.
+const RETRY_AFTER_SECONDS: &str = "1";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// A bad parameter or path segment; the message names it and what is allowed.
@@ -59,6 +63,7 @@ impl ApiError {
             ApiError::CursorGone(_) => (StatusCode::GONE, CURSOR_GONE_CODE),
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::Internal(StoreError::Busy(_)) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -81,6 +86,10 @@ impl IntoResponse for ApiError {
             _ => Vec::new(),
         };
         let message = match &self {
+            ApiError::Internal(StoreError::Busy(cause)) => {
+                tracing::warn!(error = %cause, "store busy; answered 503");
+                "the portal is busy; nothing was changed: send the request again after Retry-After seconds".to_string()
+            }
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed inside the portal");
                 "internal error; the portal log has the details".to_string()
@@ -95,6 +104,12 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

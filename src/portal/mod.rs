@@ -1,24 +1,25 @@
-//! The portal: API v1 over HTTP (axum) on a SQLite store.
+//! The portal: API v1 over HTTP (axum) on its store (`store`: one interface, a
+//! backend per database).
 //!
 //! `licadm serve` and the console's embedded mode both start it through [`Portal`];
 //! `licadm token create` goes through [`create_token`].
 
-mod activate;
 mod auth;
-mod capacity;
-mod demo;
 mod error;
 mod etag;
 mod idempotency;
 mod openapi;
 mod params;
-pub mod replica;
 mod routes;
 mod routes_licensing;
-mod seating;
-mod server_keys;
+mod rules;
 mod store;
 mod worker;
+
+/// The mirror's SQLite replica, read through the portal's own query code.
+pub mod replica {
+    pub use super::store::sqlite::replica_reader::{Replica, ReplicaError};
+}
 
 use crate::client::wire::Role;
 use chrono::{DateTime, Utc};
@@ -27,11 +28,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use store::{Store, StoreError, catalog, keys, registry, tokens};
+use store::{SqliteStore, Store, StoreError};
 
 pub use auth::TOKEN_PREFIX;
-pub use capacity::PurchaseRequest;
-pub use demo::facts::{DemoFacts, DemoKey};
+pub use store::PurchaseRequest;
+pub use store::sqlite::demo::facts::{DemoFacts, DemoKey};
 
 /// Why the portal could not start or do an operator's command.
 #[derive(Debug, thiserror::Error)]
@@ -53,8 +54,8 @@ pub enum PortalError {
 }
 
 /// Opens the store at `db`, naming the file when it cannot.
-fn open_store(db: &Path) -> Result<Store, PortalError> {
-    Store::open(db).map_err(|source| PortalError::Open {
+fn open_store(db: &Path) -> Result<SqliteStore, PortalError> {
+    SqliteStore::open(db).map_err(|source| PortalError::Open {
         path: db.to_path_buf(),
         source,
     })
@@ -83,6 +84,9 @@ pub struct PortalOptions {
     pub worker_delay: Duration,
     /// How often the worker looks for due activations.
     pub worker_tick: Duration,
+    /// How long a write waits for another writer's lock before the request is answered
+    /// 503 busy (after the store's own retries).
+    pub busy_timeout: Duration,
 }
 
 impl Default for PortalOptions {
@@ -91,6 +95,7 @@ impl Default for PortalOptions {
             run_worker: true,
             worker_delay: Duration::from_millis(2_500),
             worker_tick: Duration::from_millis(250),
+            busy_timeout: store::sqlite::DEFAULT_BUSY_TIMEOUT,
         }
     }
 }
@@ -166,16 +171,20 @@ impl Portal {
         demo: Option<DemoOptions>,
         options: PortalOptions,
     ) -> Result<Portal, PortalError> {
-        let store = open_store(db)?;
-        let mut demo_filled = false;
-        if let Some(options) = demo {
-            let empty = store.blocking(|conn| catalog::organization_count(conn))? == 0;
-            if empty {
-                demo::fill(&store, options).map_err(PortalError::Demo)?;
-                demo_filled = true;
+        let store = SqliteStore::open_with(db, options.busy_timeout).map_err(|source| {
+            PortalError::Open {
+                path: db.to_path_buf(),
+                source,
             }
-        }
+        })?;
+        let demo_filled = match demo {
+            Some(options) => store
+                .fill_demo_if_empty(options)
+                .map_err(PortalError::Demo)?,
+            None => false,
+        };
         let key = load_or_create_key(&store)?;
+        let store: Store = Arc::new(store);
         Ok(Portal {
             state: AppState {
                 store,
@@ -239,44 +248,18 @@ pub fn create_token(
         reason: e.to_string(),
     })?;
     let hash = auth::hash_token(&token);
-    let requested = organizations.to_vec();
-    let label = label.to_string();
-    store.blocking(move |conn| {
-        let mut scope = if requested.is_empty() {
-            catalog::all_organization_ids(conn)?
-        } else {
-            requested
-        };
-        scope.sort_unstable();
-        scope.dedup();
-        for id in &scope {
-            if !catalog::organization_exists(conn, *id)? {
-                return Err(store::StoreError::Invalid(format!(
-                    "organization {id} does not exist in this store"
-                )));
-            }
-        }
-        tokens::insert(conn, &hash, role, &label, &scope, Utc::now())
-    })?;
+    store.create_token_blocking(&hash, role, organizations, label)?;
     Ok(token)
 }
 
 /// The signing key stored with the portal, created on first open.
-fn load_or_create_key(store: &Store) -> Result<SigningKey, PortalError> {
+fn load_or_create_key(store: &SqliteStore) -> Result<SigningKey, PortalError> {
     let mut fresh = [0u8; 32];
     getrandom::fill(&mut fresh).map_err(|e| PortalError::Randomness {
         what: "a key",
         reason: e.to_string(),
     })?;
-    let secret = store.blocking(move |conn| {
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if let Some(secret) = keys::signing_secret(&tx)? {
-            return Ok(secret);
-        }
-        keys::insert_signing_secret(&tx, &fresh, Utc::now())?;
-        tx.commit()?;
-        Ok(fresh)
-    })?;
+    let secret = store.signing_secret_or_blocking(fresh)?;
     Ok(SigningKey::from_bytes(&secret))
 }
 
@@ -288,7 +271,7 @@ pub fn signing_public_key(db: &Path) -> Result<String, PortalError> {
     }
     let store = open_store(db)?;
     let secret = store
-        .blocking(|conn| keys::signing_secret(conn))?
+        .signing_secret_blocking()?
         .ok_or_else(|| PortalError::NoSigningKey(db.to_path_buf()))?;
     Ok(crate::domain::license::encode_public_key(
         &SigningKey::from_bytes(&secret).verifying_key(),
@@ -301,7 +284,7 @@ pub fn signing_public_key(db: &Path) -> Result<String, PortalError> {
 /// deletions were forgotten.
 pub fn prune_deleted_changes(db: &Path) -> Result<usize, PortalError> {
     let store = open_store(db)?;
-    Ok(store.blocking(store::changes::prune_deleted)?)
+    Ok(store.prune_deleted_blocking()?)
 }
 
 /// Serials of a (demo) store by kind, for tests and benchmarks, so they never hard-code
@@ -321,7 +304,7 @@ pub struct DemoSerials {
 /// Up to `per_kind` serials of each kind (and vendor) as the store holds them now.
 pub fn demo_serials(db: &Path, per_kind: usize) -> Result<DemoSerials, PortalError> {
     let store = open_store(db)?;
-    let found = store.blocking(move |conn| registry::serials_by_kind(conn, per_kind))?;
+    let found = store.serials_by_kind_blocking(per_kind)?;
     Ok(DemoSerials {
         ok: found.ok,
         refused_permanently: found.refused_permanently,
@@ -333,5 +316,5 @@ pub fn demo_serials(db: &Path, per_kind: usize) -> Result<DemoSerials, PortalErr
 /// Seats, users and keys of a (demo) store as they are on `today` (see [`DemoFacts`]).
 pub fn demo_facts(db: &Path, today: chrono::NaiveDate) -> Result<DemoFacts, PortalError> {
     let store = open_store(db)?;
-    Ok(demo::facts::read(&store, today)?)
+    Ok(store.demo_facts_blocking(today)?)
 }

@@ -2,7 +2,7 @@
 //! serde) so every bad value gets a message naming the parameter and what is allowed.
 
 use super::error::ApiError;
-use super::store::activations::{ActivationFilter, TextSearch};
+use super::store::{ActivationFilter, TextSearch};
 use crate::client::feed::{FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT};
 use crate::client::wire::{
     ActivationSort, ActivationSortKey, DEFAULT_PER_PAGE, PAGE_SIZES, SeatQuery, SeatSortKey,

@@ -2,13 +2,13 @@
 //! the wire types; no SQL and no business rules beyond scoping live here.
 
 use super::AppState;
-use super::activate::{self, CreateRequest};
 use super::auth::{Action, Caller};
 use super::error::ApiError;
-use super::idempotency::{Idempotency, Once, write_once};
+use super::idempotency::{Idempotency, Once};
 use super::openapi;
 use super::params::{self, ActivationListParams, FeedParams};
-use super::store::{StoreError, activations, catalog, changes};
+use super::rules;
+use super::store::{CreateRequest, Writer};
 use crate::client::feed::ChangeFeed;
 use crate::client::wire::{
     API_PREFIX, ActivationDetail, ActivationSummary, CreatedActivations, Health, Me, Organization,
@@ -21,10 +21,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Transaction};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use chrono::Utc;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -98,10 +95,7 @@ async fn organizations(
     caller: Caller,
 ) -> Result<Json<Vec<Organization>>, ApiError> {
     let ids = caller.organization_ids();
-    let organizations = state
-        .store
-        .run(move |conn| catalog::organizations(conn, &ids))
-        .await?;
+    let organizations = state.store.organizations(ids).await?;
     Ok(Json(organizations))
 }
 
@@ -109,7 +103,7 @@ async fn prices(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Vec<Price>>, ApiError> {
-    Ok(Json(state.store.run(|conn| catalog::prices(conn)).await?))
+    Ok(Json(state.store.prices().await?))
 }
 
 async fn list_activations(
@@ -120,12 +114,7 @@ async fn list_activations(
     let params = ActivationListParams::parse(&pairs(query)?)?;
     let organizations = caller.organization_scope(params.organization)?;
     let filter = params.into_filter(organizations);
-    Ok(Json(
-        state
-            .store
-            .run(move |conn| activations::list(conn, &filter))
-            .await?,
-    ))
+    Ok(Json(state.store.list_activations(filter).await?))
 }
 
 async fn activation(
@@ -139,7 +128,7 @@ async fn activation(
     let organizations = caller.organization_ids();
     state
         .store
-        .run(move |conn| activations::get(conn, number, &organizations))
+        .activation(number, organizations)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("activation {number} not found")))
@@ -155,54 +144,9 @@ pub fn pairs(query: Pairs) -> Result<Vec<(String, String)>, ApiError> {
     Ok(pairs)
 }
 
-/// What a write in the store needs from the request: the caller's organizations, its
-/// label for the audit log, and the time.
-pub struct Writer {
-    pub scope: Vec<i64>,
-    pub label: String,
-    pub now: DateTime<Utc>,
-}
-
-/// Runs `write` on the store as `caller`; a refusal it returns is the answer. The role
-/// check stays with the handler, so a refused role is told so before a bad request.
-pub async fn run_write<T, F>(state: &AppState, caller: Caller, write: F) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut Connection, Writer) -> Result<Result<T, ApiError>, StoreError> + Send + 'static,
-{
-    let writer = Writer::of(state, caller);
-    state.store.run(move |conn| write(conn, writer)).await?
-}
-
-/// [`run_write`] for a write a client may send again: `write` runs inside
-/// `idempotency::write_once`'s transaction, so a repeat with the same Idempotency-Key
-/// and request answers what the first one did without writing again.
-pub async fn run_write_once<T, F>(
-    state: &AppState,
-    caller: Caller,
-    idempotency: Option<Idempotency>,
-    write: F,
-) -> Result<T, ApiError>
-where
-    T: Serialize + DeserializeOwned + Send + 'static,
-    F: FnOnce(&Transaction<'_>, &Writer) -> Result<Result<T, ApiError>, StoreError>
-        + Send
-        + 'static,
-{
-    let writer = Writer::of(state, caller);
-    let once = state
-        .store
-        .run(move |conn| {
-            write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                write(tx, &writer)
-            })
-        })
-        .await??;
-    Ok(once.into_inner())
-}
-
 impl Writer {
-    fn of(state: &AppState, caller: Caller) -> Writer {
+    /// The writer of a request: the caller's organizations and label, the portal's now.
+    pub fn of(state: &AppState, caller: Caller) -> Writer {
         Writer {
             scope: caller.organization_ids(),
             label: caller.label,
@@ -278,10 +222,10 @@ async fn accept_offer(
 ) -> Result<Json<Organization>, ApiError> {
     caller.may(Action::AcceptOffer)?;
     let id = caller.organization(organization_id(path)?)?;
-    let org = run_write(&state, caller, move |conn, w| {
-        activate::accept_offer(conn, id, &w.label, w.now)
-    })
-    .await?;
+    let org = state
+        .store
+        .accept_offer(id, Writer::of(&state, caller))
+        .await??;
     Ok(Json(org))
 }
 
@@ -291,14 +235,12 @@ async fn precheck(
     ApiJson(request): ApiJson<SerialsRequest>,
 ) -> Result<Json<PrecheckResponse>, ApiError> {
     caller.organization(request.organization)?;
-    activate::check_count(request.serials.len())?;
-    let rows = state
+    rules::check_count(request.serials.len())?;
+    let checked = state
         .store
-        .run(move |conn| {
-            let checked = activate::check(conn, &request.serials, Utc::now().date_naive())?;
-            Ok(checked.iter().map(activate::row).collect())
-        })
+        .precheck(request.serials, Utc::now().date_naive())
         .await?;
+    let rows = checked.iter().map(rules::row).collect();
     Ok(Json(PrecheckResponse { rows }))
 }
 
@@ -310,7 +252,7 @@ async fn create_activations(
 ) -> Result<(StatusCode, Json<CreatedActivations>), ApiError> {
     caller.may(Action::CreateActivations)?;
     caller.organization(request.organization)?;
-    activate::check_count(request.serials.len())?;
+    rules::check_count(request.serials.len())?;
     // The body alone, as before other writes had keys: keys stored then still replay.
     let idempotency = Idempotency::from_headers(&headers, caller.token_id, &request)?;
     let create = CreateRequest {
@@ -320,10 +262,7 @@ async fn create_activations(
         idempotency,
     };
     let now = state.now();
-    let created = state
-        .store
-        .run(move |conn| activate::create(conn, &create, now))
-        .await??;
+    let created = state.store.create_activations(create, now).await??;
     Ok(match created {
         Once::Fresh(body) => (StatusCode::CREATED, Json(body)),
         Once::Replayed(body) => (StatusCode::OK, Json(body)),
@@ -340,10 +279,10 @@ async fn retry(
     let number = number_from(path)?;
     let request = serde_json::json!({"op": "activation.retry", "number": number});
     let idempotency = Idempotency::from_headers(&headers, caller.token_id, &request)?;
-    let summary = run_write_once(&state, caller, idempotency, move |tx, w| {
-        activate::retry(tx, number, &w.scope, &w.label, w.now)
-    })
-    .await?;
+    let summary = state
+        .store
+        .retry_activation(number, Writer::of(&state, caller), idempotency)
+        .await??;
     Ok(Json(summary))
 }
 
@@ -355,10 +294,7 @@ async fn license_file(
     let number = number_from(path)?;
     let scope = caller.organization_ids();
     let key = state.key.clone();
-    let text = state
-        .store
-        .run(move |conn| activate::license_file(conn, number, &scope, &key))
-        .await??;
+    let text = state.store.license_file(number, scope, key).await??;
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"license-{number}.lic\""))
             .map_err(|e| ApiError::BadRequest(e.to_string()))?;
@@ -388,10 +324,7 @@ async fn changes(
 ) -> Result<Json<ChangeFeed>, ApiError> {
     let FeedParams { since, limit } = FeedParams::parse(&pairs(query)?)?;
     let scope = caller.organization_ids();
-    let page = state
-        .store
-        .run(move |conn| changes::feed(conn, since, limit, &scope))
-        .await?;
+    let page = state.store.feed_page(since, limit, scope).await?;
     page.map(Json).map_err(|gone| {
         ApiError::CursorGone(format!(
             "{gone}; start over with a full sync (since=0) and replace the local copy"

@@ -3,14 +3,12 @@
 
 use super::AppState;
 use super::auth::{Action, Caller};
-use super::capacity::{self, PurchaseRequest};
 use super::error::ApiError;
 use super::idempotency::Idempotency;
 use super::params::{self, AuditParams};
-use super::routes::{ApiJson, Pairs, pairs, run_write, run_write_once};
-use super::seating;
-use super::server_keys::{self, Channel};
-use super::store::{audit, seats};
+use super::routes::{ApiJson, Pairs, pairs};
+use super::rules;
+use super::store::{Channel, PurchaseRequest, SeatFilter, Writer};
 use crate::client::wire::{
     API_PREFIX, AuditEntry, BindRequest, EmergencyRequest, KeyActivationRequest, LicenseInfo,
     OfflineResponse, OfflineResponseRequest, Page, ProductCapacity, Seat, SeatSummary,
@@ -79,32 +77,18 @@ async fn list_seats(
     let params = params::parse_seat_query(&pairs(query)?)?;
     let organizations = caller.organization_scope(params.organization)?;
     let today = state.now().date_naive();
-    let page = state
-        .store
-        .run(move |conn| {
-            if let Some(product) = &params.product
-                && seats::product(conn, product)?.is_none()
-            {
-                let known: Vec<String> = seats::products(conn)?.into_iter().map(|p| p.id).collect();
-                return Ok(Err(ApiError::BadRequest(format!(
-                    "product must be one of {} (got {product:?})",
-                    known.join(", ")
-                ))));
-            }
-            let filter = seats::SeatFilter {
-                organizations,
-                product: params.product,
-                status: params.status,
-                email_contains: params.q,
-                sort: params.sort,
-                descending: params.descending,
-                page: params.page,
-                per_page: params.per_page,
-                today,
-            };
-            Ok(Ok(seats::list(conn, &filter)?))
-        })
-        .await??;
+    let filter = SeatFilter {
+        organizations,
+        product: params.product,
+        status: params.status,
+        email_contains: params.q,
+        sort: params.sort,
+        descending: params.descending,
+        page: params.page,
+        per_page: params.per_page,
+        today,
+    };
+    let page = state.store.list_seats(filter).await??;
     Ok(Json(page))
 }
 
@@ -115,12 +99,7 @@ async fn seat_summary(
 ) -> Result<Json<Vec<SeatSummary>>, ApiError> {
     let organizations = caller.organization_scope(params::organization_param(&pairs(query)?)?)?;
     let today = state.now().date_naive();
-    Ok(Json(
-        state
-            .store
-            .run(move |conn| seats::summary(conn, &organizations, today))
-            .await?,
-    ))
+    Ok(Json(state.store.seat_summary(organizations, today).await?))
 }
 
 async fn bind_seat(
@@ -132,13 +111,13 @@ async fn bind_seat(
 ) -> Result<Json<Seat>, ApiError> {
     caller.may(Action::BindSeats)?;
     let id = seat_id(path)?;
-    let email = seating::normalize_email(&request.email);
+    let email = rules::normalize_email(&request.email);
     let same = json!({"op": "seat.bind", "seat": id, "email": email});
     let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
-    let seat = run_write_once(&state, caller, idempotency, move |tx, w| {
-        seating::bind(tx, id, &email, &w.scope, &w.label, w.now)
-    })
-    .await?;
+    let seat = state
+        .store
+        .bind_seat(id, email, Writer::of(&state, caller), idempotency)
+        .await??;
     Ok(Json(seat))
 }
 
@@ -152,10 +131,10 @@ async fn unbind_seat(
     let id = seat_id(path)?;
     let same = json!({"op": "seat.unbind", "seat": id});
     let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
-    let seat = run_write_once(&state, caller, idempotency, move |tx, w| {
-        seating::unbind(tx, id, &w.scope, &w.label, w.now)
-    })
-    .await?;
+    let seat = state
+        .store
+        .unbind_seat(id, Writer::of(&state, caller), idempotency)
+        .await??;
     Ok(Json(seat))
 }
 
@@ -168,10 +147,7 @@ async fn users(
     let organization = one_organization(&caller, &pairs)?;
     let text = params::last(&pairs, "q").unwrap_or_default().to_string();
     Ok(Json(
-        state
-            .store
-            .run(move |conn| seats::users(conn, organization, &text, MAX_USERS))
-            .await?,
+        state.store.users(organization, text, MAX_USERS).await?,
     ))
 }
 
@@ -182,10 +158,7 @@ async fn license_info(
 ) -> Result<Json<LicenseInfo>, ApiError> {
     let organization = one_organization(&caller, &pairs(query)?)?;
     let now = state.now();
-    let info = state
-        .store
-        .run(move |conn| capacity::license_info(conn, organization, now))
-        .await??;
+    let info = state.store.license_info(organization, now).await??;
     Ok(Json(info))
 }
 
@@ -199,17 +172,17 @@ async fn emergency_license(
     caller.organization(request.organization)?;
     let same = json!({"op": "emergency.request", "request": &request});
     let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
-    let capacity = run_write_once(&state, caller, idempotency, move |tx, w| {
-        capacity::request_emergency(
-            tx,
+    let writer = Writer::of(&state, caller);
+    let capacity = state
+        .store
+        .request_emergency(
             request.organization,
-            &request.product,
+            request.product,
             request.accounts,
-            &w.label,
-            w.now,
+            writer,
+            idempotency,
         )
-    })
-    .await?;
+        .await??;
     Ok(Json(capacity))
 }
 
@@ -220,10 +193,10 @@ async fn purchase(
 ) -> Result<Json<ProductCapacity>, ApiError> {
     caller.may(Action::RecordPurchase)?;
     caller.organization(request.organization)?;
-    let capacity = run_write(&state, caller, move |conn, w| {
-        capacity::purchase(conn, &request, &w.label, w.now)
-    })
-    .await?;
+    let capacity = state
+        .store
+        .purchase(request, Writer::of(&state, caller))
+        .await??;
     Ok(Json(capacity))
 }
 
@@ -237,7 +210,7 @@ async fn activate_key(
         ApiError::unprocessable(format!("ключ {:?} записан неверно: {e}", request.key))
     })?;
     let now = state.now();
-    let online = server_keys::online_request(
+    let online = rules::online_request(
         key,
         &request.inn,
         request.kpp.as_deref(),
@@ -275,21 +248,13 @@ async fn activate_server_key(
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<ServerLicense, ApiError> {
-    let scope = caller.organization_ids();
-    let signing_key = state.key.clone();
+    let writer = Writer {
+        now,
+        ..Writer::of(state, caller)
+    };
     state
         .store
-        .run(move |conn| {
-            server_keys::activate(
-                conn,
-                &request,
-                channel,
-                &scope,
-                &caller.label,
-                &signing_key,
-                now,
-            )
-        })
+        .activate_server_key(request, channel, writer, state.key.clone())
         .await?
 }
 
@@ -306,24 +271,10 @@ async fn audit_log(
     } else {
         params.id.clone()
     };
-    let object = format!("{}:{id}", params.kind);
     let scope = caller.organization_ids();
     let page = state
         .store
-        .run(move |conn| {
-            let owner = audit::object_organization(conn, &params.kind, &id)?;
-            if !owner.is_some_and(|org| scope.contains(&org)) {
-                return Ok(Err(ApiError::NotFound(format!(
-                    "object {object} not found"
-                ))));
-            }
-            Ok(Ok(audit::list(
-                conn,
-                &object,
-                params.page,
-                params.per_page,
-            )?))
-        })
+        .audit(params.kind, id, scope, params.page, params.per_page)
         .await??;
     Ok(Json(page))
 }

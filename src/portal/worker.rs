@@ -1,19 +1,14 @@
 //! The activation worker: takes in-progress activations whose queue time is older than
 //! the configured delay and asks the (simulated) vendor registry to activate each
-//! serial. One transaction per activation: done (devices extended, license signed) or
-//! error (readable text naming the serial, devices untouched). The queue is the
-//! `activations` table itself, so nothing is lost when the portal stops.
+//! serial. One transaction per activation (the store's `complete_activation`): done
+//! (devices extended, license signed) or error (readable text naming the serial,
+//! devices untouched). The queue is the `activations` table itself, so nothing is lost
+//! when the portal stops.
 
 use super::PortalOptions;
-use super::activate::license_of;
-use super::store::audit::{self, Record};
-use super::store::registry::{self, Refusal};
-use super::store::{Store, StoreError, activations};
-use crate::client::wire::ActivationSummary;
-use crate::domain::ActivationStatus;
-use chrono::{DateTime, Utc};
+use super::store::Store;
+use chrono::Utc;
 use ed25519_dalek::SigningKey;
-use rusqlite::{Connection, TransactionBehavior};
 use std::sync::Arc;
 
 /// Most activations taken in one tick; the rest wait for the next.
@@ -31,90 +26,19 @@ impl Drop for AbortOnDrop {
 pub async fn run(store: Store, key: Arc<SigningKey>, options: PortalOptions) {
     let delay = chrono::Duration::from_std(options.worker_delay).unwrap_or_default();
     loop {
-        let key = key.clone();
-        let result = store
-            .run(move |conn| {
-                let now = Utc::now();
-                let due = activations::due(conn, now - delay, BATCH)?;
-                for number in &due {
-                    process(conn, *number, &key, Utc::now())?;
+        match store.due_activations(Utc::now() - delay, BATCH).await {
+            Ok(due) => {
+                for number in due {
+                    let outcome = store
+                        .complete_activation(number, key.clone(), Utc::now())
+                        .await;
+                    if let Err(e) = outcome {
+                        tracing::error!(error = %e, number, "activation worker failed; retrying next tick");
+                    }
                 }
-                Ok(due.len())
-            })
-            .await;
-        if let Err(e) = result {
-            tracing::error!(error = %e, "activation worker failed; retrying next tick");
+            }
+            Err(e) => tracing::error!(error = %e, "activation worker failed; retrying next tick"),
         }
         tokio::time::sleep(options.worker_tick).await;
     }
-}
-
-/// Completes one activation if it is still in progress; answers its new status.
-pub fn process(
-    conn: &mut Connection,
-    number: i64,
-    key: &SigningKey,
-    now: DateTime<Utc>,
-) -> Result<Option<ActivationStatus>, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some(summary) = activations::summary(&tx, number)? else {
-        return Ok(None);
-    };
-    if summary.status != ActivationStatus::InProgress {
-        return Ok(None);
-    }
-    let Some(detail) = activations::get(&tx, number, &[summary.organization.id])? else {
-        return Ok(None);
-    };
-    for line in &detail.lines {
-        let error = match registry::refusal(&tx, &line.serial)? {
-            Refusal::None => continue,
-            Refusal::Permanent => format!(
-                "Реестр вендора отклонил серийный номер {}: устройство снято с учёта",
-                line.serial
-            ),
-            Refusal::Transient => {
-                // The outage is over once it has been seen: the next attempt succeeds.
-                registry::set_refusal(&tx, &line.serial, Refusal::None)?;
-                format!(
-                    "Реестр вендора временно недоступен, повторите запрос (серийный номер {})",
-                    line.serial
-                )
-            }
-        };
-        activations::mark_error(&tx, number, &error)?;
-        record(&tx, &summary, "activation.failed", now)?;
-        tx.commit()?;
-        return Ok(Some(ActivationStatus::Error));
-    }
-    for line in &detail.lines {
-        registry::set_current_until(&tx, &line.serial, line.new_until)?;
-    }
-    let license = license_of(number, &summary.organization.inn, now, &detail.lines);
-    activations::mark_done(&tx, number, now, &license.sign(key))?;
-    record(&tx, &summary, "activation.completed", now)?;
-    tx.commit()?;
-    Ok(Some(ActivationStatus::Done))
-}
-
-/// The worker's audit record: the activation before and after its outcome.
-fn record(
-    conn: &Connection,
-    before: &ActivationSummary,
-    action: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let after = activations::summary(conn, before.number)?;
-    audit::record(
-        conn,
-        &Record {
-            at: now,
-            actor: "worker",
-            action,
-            object: format!("activation:{}", before.number),
-            organization_id: before.organization.id,
-            before: audit::json(before),
-            after: after.as_ref().and_then(audit::json),
-        },
-    )
 }

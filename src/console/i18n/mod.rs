@@ -167,6 +167,11 @@ pub fn request_error(lang: Lang, error: &ClientError) -> String {
         ClientError::Rejected { message, .. } => format!("{message} (HTTP 422)"),
         ClientError::Decode(cause) => format!("непонятный ответ портала: {cause}"),
         ClientError::Local(cause) => format!("локальная копия: {cause}"),
+        ClientError::Busy {
+            retry_after_secs, ..
+        } => format!(
+            "портал занят, ничего не изменено: повторите через {retry_after_secs} с (HTTP 503)"
+        ),
     }
 }
 

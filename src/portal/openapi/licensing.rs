@@ -1,9 +1,9 @@
 //! OpenAPI paths and schemas of seats, users, capacity, purchases, product keys, the
 //! air gap and the audit log. Enums come from the parser's own constants.
 
-use super::super::capacity::{EMERGENCY_MAX_ACCOUNTS, LITE_MAX_ACCOUNTS, PURCHASE_MAX_ACCOUNTS};
 use super::super::params::{AUDIT_KINDS, seat_sort_values};
 use super::super::routes_licensing::MAX_USERS;
+use super::super::rules::{EMERGENCY_MAX_ACCOUNTS, LITE_MAX_ACCOUNTS, PURCHASE_MAX_ACCOUNTS};
 use super::{
     BAD_BODY, REPLAYED, array_of, authed_get, authed_post, idempotency_header, ok_response,
     schema_ref,

@@ -1,32 +1,47 @@
-//! The portal's SQLite store. All SQL of the portal lives under this module; callers
-//! get typed values (mostly the wire types) and never see a row.
+//! The portal's store: one interface at the level of use cases, a backend per
+//! database (docs/DESIGN.md §7). Each method is one unit of work — one transaction —
+//! and speaks in domain and wire types; no driver type crosses this line, and no SQL
+//! lives outside `store/`.
 //!
-//! rusqlite is blocking, so async callers go through [`Store::run`], which moves the
-//! work onto tokio's blocking pool with a connection from a small idle pool.
+//! Refusals of the business rules come back as the inner `Err(ApiError)` of an
+//! [`Answer`] (what the client is told, and why nothing changed); failures of the
+//! store itself as [`StoreError`]. A write that found the store busy rolled back whole
+//! and is [`StoreError::Busy`], which the HTTP layer answers 503 with `Retry-After`.
+//!
+//! Today's backend is SQLite (`sqlite/`): the embedded default and the mirror's file
+//! format. Its concurrency rests on SQLite's single writer (see `sqlite/mod.rs`).
 
-pub mod activations;
-pub mod audit;
-pub mod capacity;
-pub mod catalog;
-pub mod changes;
-pub mod keys;
-pub mod migrations;
-pub mod product_keys;
-pub mod registry;
-pub mod replica;
-pub mod seats;
-pub mod tokens;
+pub mod sqlite;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use rusqlite::Connection;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use super::error::ApiError;
+use super::idempotency::{Idempotency, Once};
+use crate::client::feed::ChangeFeed;
+use crate::client::wire::{
+    ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo, OrgRef,
+    Organization, Page, Price, ProductCapacity, Role, Seat, SeatSummary, ServerLicense, User,
+};
+use crate::domain::Checked;
+use crate::domain::offline::ActivationRequest;
+use chrono::{DateTime, NaiveDate, Utc};
+use ed25519_dalek::SigningKey;
+use std::sync::Arc;
+
+pub use super::rules::PurchaseRequest;
+pub use sqlite::SqliteStore;
+pub use sqlite::activations::{ActivationFilter, TextSearch};
+pub use sqlite::changes::Gone;
+pub use sqlite::seats::SeatFilter;
+pub use sqlite::server_keys::Channel;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The database failed (the backend's own message).
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Database(String),
+    /// Another writer held the lock past the backend's wait. Nothing was written; the
+    /// same work may succeed a moment later (the backend retries a few times first).
+    #[error("the store is busy: {0}")]
+    Busy(String),
     /// A stored value the code cannot read back (a bug or a hand-edited file).
     #[error("stored {column} is invalid: {value:?}")]
     BadValue { column: &'static str, value: String },
@@ -37,133 +52,167 @@ pub enum StoreError {
     Task(String),
 }
 
-/// Connections kept open between requests; more are opened under load and closed after.
-const MAX_IDLE_CONNECTIONS: usize = 4;
+/// A unit of work that may be refused by a rule: `Ok(Err(refusal))` changed nothing.
+pub type Answer<T> = Result<Result<T, ApiError>, StoreError>;
 
-#[derive(Clone)]
-pub struct Store {
-    inner: Arc<Inner>,
+/// The store every portal handler, the worker and the operator commands use: one of
+/// the backends behind [`PortalStore`]. Cheap to clone.
+pub type Store = Arc<dyn PortalStore>;
+
+/// Who is writing: the caller's organizations, its label for the audit log, the time.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    pub scope: Vec<i64>,
+    pub label: String,
+    pub now: DateTime<Utc>,
 }
 
-struct Inner {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
+/// A new-activation request, re-validated by the store in its transaction.
+#[derive(Debug, Clone)]
+pub struct CreateRequest {
+    pub actor: String,
+    pub organization: i64,
+    pub serials: Vec<String>,
+    pub idempotency: Option<Idempotency>,
 }
 
-impl Store {
-    /// Opens (creating if needed) the store file and applies pending migrations.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let mut conn = connect(path)?;
-        migrations::apply(&mut conn)?;
-        Ok(Store {
-            inner: Arc::new(Inner {
-                path: path.to_path_buf(),
-                idle: Mutex::new(vec![conn]),
-            }),
-        })
-    }
+/// A token the store knows, with its organizations resolved.
+#[derive(Debug, Clone)]
+pub struct TokenGrant {
+    pub token_id: i64,
+    pub role: Role,
+    pub label: String,
+    pub organizations: Vec<OrgRef>,
+}
 
-    fn idle(&self) -> MutexGuard<'_, Vec<Connection>> {
-        // A panic while holding the lock cannot leave the Vec half-updated.
-        self.inner
-            .idle
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
+/// The use cases of the portal, each one transaction. Every backend implements all of
+/// them; the business rules they apply are shared code (`portal::rules`, `domain`).
+#[async_trait::async_trait]
+pub trait PortalStore: Send + Sync + 'static {
+    // ---- access ----
+    /// The token whose SHA-256 is `token_hash`, if the store issued it.
+    async fn token(&self, token_hash: String) -> Result<Option<TokenGrant>, StoreError>;
 
-    /// Runs `work` on the calling thread. For start-up and the CLI, never on a tokio worker.
-    pub fn blocking<T>(
+    // ---- catalog ----
+    async fn organizations(&self, ids: Vec<i64>) -> Result<Vec<Organization>, StoreError>;
+    async fn prices(&self) -> Result<Vec<Price>, StoreError>;
+    async fn accept_offer(&self, organization: i64, writer: Writer) -> Answer<Organization>;
+
+    // ---- activations ----
+    async fn list_activations(
         &self,
-        work: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let pooled = self.idle().pop();
-        let mut conn = match pooled {
-            Some(conn) => conn,
-            None => connect(&self.inner.path)?,
-        };
-        let result = work(&mut conn);
-        let mut idle = self.idle();
-        if idle.len() < MAX_IDLE_CONNECTIONS {
-            idle.push(conn);
-        }
-        result
-    }
+        filter: ActivationFilter,
+    ) -> Result<Page<ActivationSummary>, StoreError>;
+    async fn activation(
+        &self,
+        number: i64,
+        scope: Vec<i64>,
+    ) -> Result<Option<ActivationDetail>, StoreError>;
+    /// Precheck: one outcome per input serial, in input order, from one snapshot.
+    async fn precheck(
+        &self,
+        serials: Vec<String>,
+        today: NaiveDate,
+    ) -> Result<Vec<Checked>, StoreError>;
+    /// All-or-nothing creation, one activation per vendor; a repeat of the same
+    /// idempotency key replays the first answer.
+    async fn create_activations(
+        &self,
+        request: CreateRequest,
+        now: DateTime<Utc>,
+    ) -> Answer<Once<CreatedActivations>>;
+    async fn retry_activation(
+        &self,
+        number: i64,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<ActivationSummary>;
+    async fn license_file(
+        &self,
+        number: i64,
+        scope: Vec<i64>,
+        key: Arc<SigningKey>,
+    ) -> Answer<String>;
+    /// The activation worker's queue: numbers of in-progress activations queued at or
+    /// before `due_by`, at most `limit`.
+    async fn due_activations(
+        &self,
+        due_by: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<i64>, StoreError>;
+    /// Completes one due activation (done or error); None if it was no longer in progress.
+    async fn complete_activation(
+        &self,
+        number: i64,
+        key: Arc<SigningKey>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<crate::domain::ActivationStatus>, StoreError>;
 
-    /// A fresh connection of its own (tests that need several at once).
-    #[cfg(test)]
-    pub fn connection(&self) -> Result<Connection, StoreError> {
-        connect(&self.inner.path)
-    }
+    // ---- change feed ----
+    async fn feed_page(
+        &self,
+        since: i64,
+        limit: u32,
+        scope: Vec<i64>,
+    ) -> Result<Result<ChangeFeed, Gone>, StoreError>;
 
-    /// Runs `work` on tokio's blocking pool so SQL never stalls an async worker.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-    {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || store.blocking(work))
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
-    }
-}
+    // ---- seats ----
+    /// A page of seats; a product the store does not know is a 400 naming the known ones.
+    async fn list_seats(&self, filter: SeatFilter) -> Answer<Page<Seat>>;
+    async fn seat_summary(
+        &self,
+        organizations: Vec<i64>,
+        today: NaiveDate,
+    ) -> Result<Vec<SeatSummary>, StoreError>;
+    async fn users(
+        &self,
+        organization: i64,
+        text: String,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError>;
+    async fn bind_seat(
+        &self,
+        seat: i64,
+        email: String,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Seat>;
+    async fn unbind_seat(
+        &self,
+        seat: i64,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Seat>;
 
-pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    // WAL: readers never wait for the writer (the worker) and vice versa.
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    Ok(conn)
-}
+    // ---- capacity ----
+    async fn license_info(&self, organization: i64, now: DateTime<Utc>) -> Answer<LicenseInfo>;
+    async fn request_emergency(
+        &self,
+        organization: i64,
+        product: String,
+        accounts: u32,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<ProductCapacity>;
+    async fn purchase(&self, request: PurchaseRequest, writer: Writer) -> Answer<ProductCapacity>;
 
-/// Fresh planner statistics after a bulk load, so each filter/sort mix gets the right index.
-pub fn refresh_statistics(conn: &Connection) -> Result<(), StoreError> {
-    conn.execute_batch("ANALYZE")?;
-    Ok(())
-}
+    // ---- server keys ----
+    async fn activate_server_key(
+        &self,
+        request: ActivationRequest,
+        channel: Channel,
+        writer: Writer,
+        key: Arc<SigningKey>,
+    ) -> Answer<ServerLicense>;
 
-/// Timestamps are stored as RFC 3339 UTC with whole seconds (`2026-11-23T10:15:00Z`):
-/// one fixed width, so text order is time order and the index sorts correctly.
-pub fn timestamp_to_sql(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// Queue times keep milliseconds, so a worker delay under a second still means something.
-/// Fixed width as well: text order is time order.
-pub fn queue_time_to_sql(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-pub fn timestamp_from_sql(column: &'static str, value: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(value)
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|_| StoreError::BadValue {
-            column,
-            value: value.to_string(),
-        })
-}
-
-pub fn date_to_sql(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
-}
-
-pub fn date_from_sql(column: &'static str, value: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| StoreError::BadValue {
-        column,
-        value: value.to_string(),
-    })
-}
-
-fn optional<T>(
-    value: Option<String>,
-    parse: impl FnOnce(&str) -> Result<T, StoreError>,
-) -> Result<Option<T>, StoreError> {
-    value.as_deref().map(parse).transpose()
-}
-
-/// `?, ?, ?` for an `IN (...)` list of `count` parameters.
-fn placeholders(count: usize) -> String {
-    vec!["?"; count].join(", ")
+    // ---- audit ----
+    /// The audit records of one object (`kind:id`), if the object belongs to `scope`.
+    async fn audit(
+        &self,
+        kind: String,
+        id: String,
+        scope: Vec<i64>,
+        page: u32,
+        per_page: u32,
+    ) -> Answer<Page<AuditEntry>>;
 }

@@ -4,16 +4,16 @@
 //! parameter parsers, so a list filtered, sorted and paged from the mirror comes out
 //! exactly as the portal would answer it — one implementation, not two to keep equal.
 
-use super::error::ApiError;
-use super::params::{self, ActivationListParams};
-use super::store::activations;
-use super::store::{self, StoreError, catalog, migrations, seats};
-use super::{capacity, store::replica as apply};
+use super::activations;
+use super::{StoreError, catalog, migrations, seats};
+use super::{capacity_writes as capacity, replica as apply};
 use crate::client::feed::Change;
 use crate::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSummary, LicenseInfo, Organization, Page, Price,
     Seat, SeatQuery, SeatSummary,
 };
+use crate::portal::error::ApiError;
+use crate::portal::params::{self, ActivationListParams};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction};
 use std::path::Path;
@@ -34,7 +34,7 @@ pub enum ReplicaError {
 
 impl From<rusqlite::Error> for ReplicaError {
     fn from(e: rusqlite::Error) -> ReplicaError {
-        ReplicaError::Store(StoreError::Sql(e))
+        ReplicaError::Store(StoreError::from(e))
     }
 }
 
@@ -62,7 +62,7 @@ impl Replica {
     /// Opens (creating if needed) a replica file: the portal's schema, migrated, without
     /// change tracking and with foreign keys off (objects arrive in feed order).
     pub fn open(path: &Path) -> Result<Replica, ReplicaError> {
-        let mut conn = store::connect(path)?;
+        let mut conn = super::connect(path)?;
         migrations::apply(&mut conn)?;
         apply::prepare(&conn)?;
         Ok(Replica { conn })
@@ -107,7 +107,7 @@ impl Replica {
     /// Fresh planner statistics (after a full sync) so each filter and sort gets the
     /// index the portal's queries were written for.
     pub fn analyze(&self) -> Result<(), ReplicaError> {
-        store::refresh_statistics(&self.conn)?;
+        super::refresh_statistics(&self.conn)?;
         Ok(())
     }
 

@@ -7,33 +7,20 @@
 //! extra are `accounts_blocked` (after a lapse: everything beyond `accounts_max`).
 //! Binding is not refused by capacity — the blocked count is what the product enforces.
 
-use super::error::ApiError;
-use super::store::audit::{self, Record};
-use super::store::capacity::{self, CapacityRow, EmergencyRow};
-use super::store::{StoreError, catalog, product_keys, seats};
+use super::audit::{self, Record};
+use super::capacity::{self, CapacityRow, EmergencyRow};
+use super::{StoreError, catalog, product_keys, seats};
 use crate::client::wire::{EmergencyLicense, LicenseInfo, ProductCapacity};
 use crate::domain::format_date;
+use crate::portal::error::ApiError;
+use crate::portal::rules::{
+    EMERGENCY_MAX_ACCOUNTS, LITE_MAX_ACCOUNTS, PURCHASE_MAX_ACCOUNTS, PurchaseRequest,
+};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-use serde::{Deserialize, Serialize};
 
-/// Most extra accounts one emergency license gives.
-pub const EMERGENCY_MAX_ACCOUNTS: u32 = 10;
-/// Up to this many user accounts is the free Lite edition.
-pub const LITE_MAX_ACCOUNTS: u32 = 8;
-/// Most accounts one purchase may add (a typo guard).
-pub const PURCHASE_MAX_ACCOUNTS: u32 = 10_000;
 /// A purchased seat is valid this many months from the payment date.
 const SEAT_MONTHS: u32 = 12;
-
-/// `POST /purchases` body: a permanent purchase of more user accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PurchaseRequest {
-    pub organization: i64,
-    pub product: String,
-    /// 1..=10 000 accounts (and as many new seats, valid 12 months from today).
-    pub accounts: u32,
-}
 
 fn active(emergency: &EmergencyRow, today: NaiveDate) -> bool {
     emergency.valid_from <= today && today <= emergency.valid_until

@@ -10,11 +10,11 @@
 //! Keys: the seed document's `DB49-A88A-D2D6-50D4-81F1-7B67` belongs to АЛЬСТЕР and is
 //! not activated yet; two keys are already activated on installations.
 
-use super::super::store::StoreError;
-use super::super::store::audit::{self, Record};
-use super::super::store::capacity::{self, CapacityRow, EmergencyRow};
-use super::super::store::product_keys::{self, KeyRow};
-use super::super::store::seats::{self, NewSeat};
+use super::super::StoreError;
+use super::super::audit::{self, Record};
+use super::super::capacity::{self, CapacityRow, EmergencyRow};
+use super::super::product_keys::{self, KeyRow};
+use super::super::seats::{self, NewSeat};
 use crate::client::wire::{Installation, ProductRef};
 use chrono::{DateTime, Days, Months, NaiveDate, TimeZone, Utc};
 use rusqlite::Connection;

@@ -8,18 +8,14 @@
 //! a registered user of the seat's organization (422), and that user holds no other
 //! unexpired seat of the product (409 naming it).
 
-use super::error::ApiError;
-use super::store::audit::{self, Record};
-use super::store::{StoreError, seats};
+use super::audit::{self, Record};
+use super::{StoreError, seats};
 use crate::client::wire::{Seat, SeatStatus};
 use crate::domain::format_date;
+use crate::portal::error::ApiError;
+use crate::portal::rules::normalize_email;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction};
-
-/// E-mails compare trimmed and case-insensitively; stored lower case.
-pub fn normalize_email(raw: &str) -> String {
-    raw.trim().to_lowercase()
-}
 
 fn seat_object(id: i64) -> String {
     format!("seat:{id}")
@@ -140,9 +136,10 @@ pub fn unbind(
 mod tests {
     use super::*;
     use crate::client::wire::ProductRef;
-    use crate::portal::idempotency::{Once, write_once};
-    use crate::portal::store::Store;
-    use crate::portal::store::catalog::{self, NewOrganization};
+    use crate::portal::idempotency::Once;
+    use crate::portal::store::SqliteStore as Store;
+    use crate::portal::store::sqlite::catalog::{self, NewOrganization};
+    use crate::portal::store::sqlite::once::write_once;
     use std::sync::{Arc, Barrier};
 
     /// One organization, one product, one free seat and `users` registered users.

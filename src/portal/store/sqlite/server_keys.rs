@@ -7,13 +7,13 @@
 //! `created-at` = the portal's issue time in whole seconds — so an online license has the
 //! same shape as an offline one and is verified the same way against that request.
 
-use super::error::ApiError;
-use super::store::audit::{self, Record};
-use super::store::product_keys::{self, KeyRow};
-use super::store::{StoreError, catalog};
+use super::audit::{self, Record};
+use super::product_keys::{self, KeyRow};
+use super::{StoreError, catalog};
 use crate::client::wire::{Installation, ServerLicense};
-use crate::domain::offline::{ActivationRequest, ActivationResponse, InstallationId};
-use crate::domain::{Inn, Kpp, ProductKey};
+use crate::domain::offline::{ActivationRequest, ActivationResponse};
+use crate::domain::{Inn, Kpp};
+use crate::portal::error::ApiError;
 use chrono::{DateTime, SubsecRound, Utc};
 use ed25519_dalek::SigningKey;
 use rusqlite::{Connection, TransactionBehavior};
@@ -32,26 +32,6 @@ impl Channel {
             Channel::Online => "online",
             Channel::Offline => "offline",
         }
-    }
-}
-
-/// The online request as the canonical `ActivationRequest` (created now, whole seconds).
-pub fn online_request(
-    key: ProductKey,
-    inn: &str,
-    kpp: Option<&str>,
-    installation: &Installation,
-    now: DateTime<Utc>,
-) -> ActivationRequest {
-    ActivationRequest {
-        key,
-        inn: inn.trim().to_string(),
-        kpp: kpp.map(str::trim).unwrap_or_default().to_string(),
-        installation: InstallationId {
-            serial: installation.serial.trim().to_string(),
-            hash: installation.hash.trim().to_string(),
-        },
-        created_at: now.trunc_subsecs(0),
     }
 }
 

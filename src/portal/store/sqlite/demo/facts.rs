@@ -2,7 +2,7 @@
 //! without seats, product keys — read from the store as it is now, so tests never
 //! hard-code data that could drift from the generator.
 
-use super::super::store::{Store, StoreError, product_keys, seats};
+use super::super::{SqliteStore as Store, StoreError, product_keys, seats};
 use crate::client::wire::{Installation, SeatStatus};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};

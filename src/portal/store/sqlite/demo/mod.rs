@@ -12,13 +12,13 @@
 pub mod facts;
 mod licensing;
 
-use super::DemoOptions;
-use super::store::activations::{self, NewActivation};
-use super::store::catalog::{self, NewDevice, NewModel, NewOrganization};
-use super::store::registry::Refusal;
-use super::store::{Store, StoreError, changes};
+use super::activations::{self, NewActivation};
+use super::catalog::{self, NewDevice, NewModel, NewOrganization};
+use super::registry::Refusal;
+use super::{SqliteStore as Store, StoreError, changes};
 use crate::client::wire::ActivationLine;
 use crate::domain::{ActivationStatus, Inn, Kopecks, Vendor, new_until};
+use crate::portal::DemoOptions;
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use rusqlite::Connection;
 use std::collections::HashSet;
@@ -378,7 +378,7 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
             insert_rows(&tx, &organizations, &devices, &activations, today)
         })?;
         tx.commit()?;
-        super::store::refresh_statistics(conn)
+        super::refresh_statistics(conn)
     })
 }
 

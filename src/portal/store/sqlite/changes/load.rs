@@ -2,6 +2,8 @@
 //! per kind (two for activations and capacity), never one per object, so a page of
 //! 5 000 activations costs two statements, not 5 001.
 
+use super::super::catalog::{organizations, parse_vendor};
+use super::super::{StoreError, date_from_sql, optional, placeholders, timestamp_from_sql};
 use super::Position;
 use crate::client::feed::{
     ActivationRecord, CapacityRecord, Change, DeletedRecord, EmergencyRecord, ObjectKind,
@@ -9,8 +11,6 @@ use crate::client::feed::{
 };
 use crate::client::wire::{ActivationLine, ProductRef};
 use crate::domain::{ActivationStatus, Kopecks};
-use crate::portal::store::catalog::{organizations, parse_vendor};
-use crate::portal::store::{StoreError, date_from_sql, optional, placeholders, timestamp_from_sql};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 use std::collections::{HashMap, HashSet};

@@ -2,49 +2,21 @@
 //! or nothing, idempotent), accept-offer, retry and the license file. Each function runs
 //! inside one `Store::run` call; refusals come back as `ApiError`s in the inner result.
 
-use super::error::ApiError;
-use super::idempotency::{Idempotency, Once, write_once};
-use super::store::activations::{self, NewActivation};
-use super::store::audit::{self, Record};
-use super::store::{StoreError, catalog, registry};
+use super::activations::{self, NewActivation};
+use super::audit::{self, Record};
+use super::once::write_once;
+use super::{StoreError, catalog, registry};
 use crate::client::wire::{
-    ActivationLine, ActivationSummary, CreatedActivations, Organization, PrecheckRow, VendorRef,
+    ActivationLine, ActivationSummary, CreatedActivations, Organization, PrecheckRow,
 };
-use crate::domain::license::{License, LicenseLine};
-use crate::domain::{
-    ActivationStatus, Checked, Lang, MAX_SERIALS, PrecheckOutcome, precheck, split_by_vendor,
-};
+use crate::domain::{ActivationStatus, Checked, PrecheckOutcome, precheck, split_by_vendor};
+use crate::portal::error::ApiError;
+use crate::portal::idempotency::Once;
+use crate::portal::rules::{BLOCKED, OFFER_NOT_ACCEPTED, license_of, row};
+use crate::portal::store::CreateRequest;
 use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-
-pub const OFFER_NOT_ACCEPTED: &str = "Необходимо принять оферту сублицензионного договора и согласие на обработку персональных данных (the sublicense offer and the personal-data consent must be accepted first)";
-pub const BLOCKED: &str = "Активация заблокирована: не оплачен счёт за лицензии; после оплаты счёта активация снова доступна (activation blocked: unpaid invoice)";
-
-/// `10 000` style grouping for messages.
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// 413 when a request carries more serials than allowed.
-pub fn check_count(count: usize) -> Result<(), ApiError> {
-    if count > MAX_SERIALS {
-        return Err(ApiError::PayloadTooLarge(format!(
-            "at most {} serials per request (got {}); split the list",
-            grouped(MAX_SERIALS),
-            grouped(count)
-        )));
-    }
-    Ok(())
-}
 
 /// The domain precheck over the store's registry and in-progress serials.
 pub fn check(
@@ -60,31 +32,6 @@ pub fn check(
         |serial| devices.get(serial).cloned(),
         |serial| pending.contains(serial.as_str()),
     ))
-}
-
-pub fn row(checked: &Checked) -> PrecheckRow {
-    let device = checked.device.as_ref();
-    PrecheckRow {
-        serial: checked.input.clone(),
-        outcome: checked.outcome,
-        message: (checked.outcome != PrecheckOutcome::Ok)
-            .then(|| checked.outcome.message(Lang::Ru).to_string()),
-        model: device.map(|d| d.model.clone()),
-        vendor: device.map(|d| VendorRef::from(d.vendor)),
-        current_until: device.and_then(|d| d.current_until),
-        new_until: checked.new_until,
-        price: device.map(|d| d.price),
-        retail_price: device.map(|d| d.retail_price),
-    }
-}
-
-/// A validated `POST /activations`.
-pub struct CreateRequest {
-    /// The token's label, for the audit log.
-    pub actor: String,
-    pub organization: i64,
-    pub serials: Vec<String>,
-    pub idempotency: Option<Idempotency>,
 }
 
 fn invalid(e: impl std::fmt::Display) -> StoreError {
@@ -309,44 +256,4 @@ pub fn license_file(
         &detail.lines,
     );
     Ok(Ok(license.sign(key)))
-}
-
-/// What the license of these lines grants: each device until its `new_until`.
-pub fn license_of(
-    number: i64,
-    inn: &str,
-    issued_at: DateTime<Utc>,
-    lines: &[ActivationLine],
-) -> License {
-    License {
-        activation: number,
-        organization_inn: inn.to_string(),
-        issued_at,
-        lines: lines
-            .iter()
-            .map(|line| LicenseLine {
-                serial: line.serial.clone(),
-                model: line.model.clone(),
-                valid_until: line.new_until,
-            })
-            .collect(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn groups_thousands() {
-        assert_eq!(grouped(7), "7");
-        assert_eq!(grouped(10_000), "10 000");
-        assert_eq!(grouped(1_234_567), "1 234 567");
-        assert!(check_count(10_000).is_ok());
-        let err = check_count(10_001).err().map(|e| e.to_string());
-        assert_eq!(
-            err.as_deref(),
-            Some("at most 10 000 serials per request (got 10 001); split the list")
-        );
-    }
 }

@@ -1,0 +1,211 @@
+//! The SQLite backend of the portal's store: the embedded default and the offline
+//! mirror's file format. One module per table group (plain functions on a
+//! `Connection`), the use cases built on them, and [`SqliteStore`], which runs them
+//! for the [`PortalStore`] interface.
+//!
+//! Concurrency: SQLite has one writer. Every write use case runs in an IMMEDIATE
+//! transaction, so writes are serialized and each sees the last committed state; readers
+//! (WAL) never wait. rusqlite is blocking, so async callers go through
+//! [`SqliteStore::run`], which moves the work onto tokio's blocking pool with a
+//! connection from a small idle pool, and retries work that found the store busy.
+
+pub mod activations;
+pub mod audit;
+pub mod capacity;
+pub mod capacity_writes;
+pub mod catalog;
+pub mod changes;
+pub mod demo;
+pub mod keys;
+pub mod migrations;
+pub mod new_activations;
+pub(crate) mod once;
+mod operator;
+mod portal_store;
+pub mod product_keys;
+pub mod registry;
+pub mod replica;
+pub mod replica_reader;
+pub mod seat_writes;
+pub mod seats;
+pub mod server_keys;
+pub mod tokens;
+mod worker_queue;
+
+pub use super::StoreError;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy(e.to_string())
+            }
+            _ => StoreError::Database(e.to_string()),
+        }
+    }
+}
+
+/// Attempts of one unit of work that found the store busy, before the caller hears so.
+const BUSY_ATTEMPTS: u32 = 3;
+
+/// Connections kept open between requests; more are opened under load and closed after.
+const MAX_IDLE_CONNECTIONS: usize = 4;
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    busy_timeout: Duration,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store file and applies pending migrations.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with(path, DEFAULT_BUSY_TIMEOUT)
+    }
+
+    /// [`SqliteStore::open`] waiting at most `busy_timeout` for another writer's lock
+    /// before a unit of work counts as busy.
+    pub fn open_with(path: &Path, busy_timeout: Duration) -> Result<SqliteStore, StoreError> {
+        let mut conn = connect_with(path, busy_timeout)?;
+        migrations::apply(&mut conn)?;
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                busy_timeout,
+                idle: Mutex::new(vec![conn]),
+            }),
+        })
+    }
+
+    fn idle(&self) -> MutexGuard<'_, Vec<Connection>> {
+        // A panic while holding the lock cannot leave the Vec half-updated.
+        self.inner
+            .idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `work` on the calling thread. For start-up and the CLI, never on a tokio worker.
+    pub fn blocking<T>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = self.idle().pop();
+        let mut conn = match pooled {
+            Some(conn) => conn,
+            None => connect_with(&self.inner.path, self.inner.busy_timeout)?,
+        };
+        let result = work(&mut conn);
+        let mut idle = self.idle();
+        if idle.len() < MAX_IDLE_CONNECTIONS {
+            idle.push(conn);
+        }
+        result
+    }
+
+    /// A fresh connection of its own (tests that need several at once).
+    #[cfg(test)]
+    pub fn connection(&self) -> Result<Connection, StoreError> {
+        connect(&self.inner.path)
+    }
+
+    /// Runs `work` on tokio's blocking pool so SQL never stalls an async worker. Work
+    /// that found the store busy rolled back whole, so it runs again, up to
+    /// [`BUSY_ATTEMPTS`] times in all, before [`StoreError::Busy`] reaches the caller.
+    pub async fn run<T, F>(&self, mut work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut attempt = 1;
+            loop {
+                match store.blocking(&mut work) {
+                    Err(StoreError::Busy(_)) if attempt < BUSY_ATTEMPTS => attempt += 1,
+                    other => return other,
+                }
+            }
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+/// How long a connection waits for another writer's lock by default.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
+    connect_with(path, DEFAULT_BUSY_TIMEOUT)
+}
+
+fn connect_with(path: &Path, busy_timeout: Duration) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(busy_timeout)?;
+    // WAL: readers never wait for the writer (the worker) and vice versa.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+/// Fresh planner statistics after a bulk load, so each filter/sort mix gets the right index.
+pub fn refresh_statistics(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch("ANALYZE")?;
+    Ok(())
+}
+
+/// Timestamps are stored as RFC 3339 UTC with whole seconds (`2026-11-23T10:15:00Z`):
+/// one fixed width, so text order is time order and the index sorts correctly.
+pub fn timestamp_to_sql(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Queue times keep milliseconds, so a worker delay under a second still means something.
+/// Fixed width as well: text order is time order.
+pub fn queue_time_to_sql(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub fn timestamp_from_sql(column: &'static str, value: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(value)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| StoreError::BadValue {
+            column,
+            value: value.to_string(),
+        })
+}
+
+pub fn date_to_sql(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+pub fn date_from_sql(column: &'static str, value: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| StoreError::BadValue {
+        column,
+        value: value.to_string(),
+    })
+}
+
+fn optional<T>(
+    value: Option<String>,
+    parse: impl FnOnce(&str) -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError> {
+    value.as_deref().map(parse).transpose()
+}
+
+/// `?, ?, ?` for an `IN (...)` list of `count` parameters.
+fn placeholders(count: usize) -> String {
+    vec!["?"; count].join(", ")
+}

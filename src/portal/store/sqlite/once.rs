@@ -1,0 +1,144 @@
+//! [`write_once`]: a write under an `Idempotency-Key` in one IMMEDIATE transaction
+//! (see `crate::portal::idempotency` for the rules, docs/DESIGN.md §4.5).
+
+use super::{StoreError, keys};
+use crate::client::wire::IDEMPOTENCY_HEADER;
+use crate::portal::error::ApiError;
+use crate::portal::idempotency::{Idempotency, Once};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Runs `write` in one IMMEDIATE transaction (so concurrent writes of the same object
+/// are serialized), honouring `idempotency` as the module comment says. `write` makes
+/// its changes and audit records on the transaction and never commits; a refusal it
+/// returns is rolled back.
+pub fn write_once<T, F>(
+    conn: &mut Connection,
+    idempotency: Option<&Idempotency>,
+    now: DateTime<Utc>,
+    write: F,
+) -> Result<Result<Once<T>, ApiError>, StoreError>
+where
+    T: Serialize + DeserializeOwned,
+    F: FnOnce(&Transaction<'_>) -> Result<Result<T, ApiError>, StoreError>,
+{
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(once) = idempotency
+        && let Some(seen) = keys::find_idempotent(&tx, once.token_id, &once.key)?
+    {
+        if seen.request_hash != once.request_hash {
+            return Ok(Err(ApiError::Conflict(format!(
+                "{IDEMPOTENCY_HEADER} {:?} was already used with a different request; use a new key for a new request",
+                once.key
+            ))));
+        }
+        let stored: T = serde_json::from_str(&seen.response).map_err(|e| StoreError::BadValue {
+            column: "idempotency_keys.response",
+            value: e.to_string(),
+        })?;
+        return Ok(Ok(Once::Replayed(stored)));
+    }
+    let answer = match write(&tx)? {
+        Ok(answer) => answer,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    if let Some(once) = idempotency {
+        let text =
+            serde_json::to_string(&answer).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        keys::remember_idempotent(
+            &tx,
+            once.token_id,
+            &once.key,
+            &once.request_hash,
+            &text,
+            now,
+        )?;
+    }
+    tx.commit()?;
+    Ok(Ok(Once::Fresh(answer)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::wire::Role;
+    use crate::portal::store::sqlite::{migrations, tokens};
+    use axum::http::{HeaderMap, HeaderValue};
+
+    fn store_with_token() -> (Connection, i64) {
+        let mut conn = Connection::open_in_memory().expect("db");
+        migrations::apply(&mut conn).expect("migrations");
+        let token =
+            tokens::insert(&mut conn, "hash", Role::Admin, "t", &[], Utc::now()).expect("token");
+        (conn, token)
+    }
+
+    fn key(token: i64, value: &str, request: &serde_json::Value) -> Idempotency {
+        let mut headers = HeaderMap::new();
+        headers.insert(IDEMPOTENCY_HEADER, HeaderValue::from_static("k-1"));
+        let mut once = Idempotency::from_headers(&headers, token, request)
+            .expect("valid key")
+            .expect("a key");
+        once.key = value.to_string();
+        once
+    }
+
+    fn count_writes(conn: &Connection) -> i64 {
+        conn.query_row("SELECT COUNT(*) FROM audit", [], |row| row.get(0))
+            .expect("count")
+    }
+
+    /// The write of the tests: one audit row, answering its id.
+    fn audited(tx: &Transaction<'_>) -> Result<Result<i64, ApiError>, StoreError> {
+        tx.execute(
+            "INSERT INTO audit (at, actor, action, object) VALUES ('now', 't', 'x', 'o')",
+            [],
+        )?;
+        Ok(Ok(tx.last_insert_rowid()))
+    }
+
+    #[test]
+    fn a_key_replays_its_answer_without_writing_again_and_refuses_another_request() {
+        let (mut conn, token) = store_with_token();
+        let request = serde_json::json!({"op": "x", "seat": 1});
+        let once = key(token, "k-1", &request);
+        let first = write_once(&mut conn, Some(&once), Utc::now(), audited).expect("store");
+        let Ok(Once::Fresh(id)) = first else {
+            panic!("fresh expected: {first:?}");
+        };
+        let again = write_once(&mut conn, Some(&once), Utc::now(), audited).expect("store");
+        assert_eq!(again.ok(), Some(Once::Replayed(id)));
+        assert_eq!(count_writes(&conn), 1);
+
+        let other = key(token, "k-1", &serde_json::json!({"op": "x", "seat": 2}));
+        let clash = write_once(&mut conn, Some(&other), Utc::now(), audited).expect("store");
+        assert!(matches!(clash, Err(ApiError::Conflict(_))), "{clash:?}");
+        // No key: every call writes.
+        for _ in 0..2 {
+            write_once(&mut conn, None, Utc::now(), audited)
+                .expect("store")
+                .expect("written");
+        }
+        assert_eq!(count_writes(&conn), 3);
+    }
+
+    #[test]
+    fn a_refusal_is_not_remembered_and_writes_nothing() {
+        let (mut conn, token) = store_with_token();
+        let once = key(token, "k-2", &serde_json::json!({"op": "x"}));
+        let refused = write_once(&mut conn, Some(&once), Utc::now(), |tx| {
+            audited(tx)?.ok();
+            Ok(Err::<i64, _>(ApiError::Conflict("no".into())))
+        })
+        .expect("store");
+        assert!(refused.is_err());
+        assert_eq!(count_writes(&conn), 0, "the refusal's writes rolled back");
+        let later = write_once(&mut conn, Some(&once), Utc::now(), audited).expect("store");
+        assert!(
+            matches!(later, Ok(Once::Fresh(_))),
+            "checked again: {later:?}"
+        );
+    }
+}

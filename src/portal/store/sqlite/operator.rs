@@ -1,0 +1,80 @@
+//! What the operator's commands and the portal's start-up do on a SQLite store file,
+//! before (or without) an async runtime: fill the demo data, create a token, read the
+//! signing secret, prune the feed, and the demo facts tests and benchmarks read.
+
+use super::demo::{self, facts::DemoFacts};
+use super::{SqliteStore, StoreError, catalog, changes, keys, registry, tokens};
+use crate::client::wire::Role;
+use crate::portal::DemoOptions;
+use chrono::{NaiveDate, Utc};
+use rusqlite::TransactionBehavior;
+
+pub use registry::SerialsByKind;
+
+impl SqliteStore {
+    /// Fills the demo data set when the store has no organizations; true if it did.
+    pub fn fill_demo_if_empty(&self, options: DemoOptions) -> Result<bool, StoreError> {
+        if self.blocking(|conn| catalog::organization_count(conn))? > 0 {
+            return Ok(false);
+        }
+        demo::fill(self, options)?;
+        Ok(true)
+    }
+
+    /// The stored signing secret, or `fresh` stored now (the first writer wins).
+    pub fn signing_secret_or_blocking(&self, fresh: [u8; 32]) -> Result<[u8; 32], StoreError> {
+        self.blocking(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(secret) = keys::signing_secret(&tx)? {
+                return Ok(secret);
+            }
+            keys::insert_signing_secret(&tx, &fresh, Utc::now())?;
+            tx.commit()?;
+            Ok(fresh)
+        })
+    }
+
+    pub fn signing_secret_blocking(&self) -> Result<Option<[u8; 32]>, StoreError> {
+        self.blocking(|conn| keys::signing_secret(conn))
+    }
+
+    /// Stores a token's hash for `organizations` (empty: every organization now).
+    pub fn create_token_blocking(
+        &self,
+        token_hash: &str,
+        role: Role,
+        organizations: &[i64],
+        label: &str,
+    ) -> Result<i64, StoreError> {
+        let requested = organizations.to_vec();
+        self.blocking(move |conn| {
+            let mut scope = if requested.is_empty() {
+                catalog::all_organization_ids(conn)?
+            } else {
+                requested
+            };
+            scope.sort_unstable();
+            scope.dedup();
+            for id in &scope {
+                if !catalog::organization_exists(conn, *id)? {
+                    return Err(StoreError::Invalid(format!(
+                        "organization {id} does not exist in this store"
+                    )));
+                }
+            }
+            tokens::insert(conn, token_hash, role, label, &scope, Utc::now())
+        })
+    }
+
+    pub fn prune_deleted_blocking(&self) -> Result<usize, StoreError> {
+        self.blocking(changes::prune_deleted)
+    }
+
+    pub fn serials_by_kind_blocking(&self, per_kind: usize) -> Result<SerialsByKind, StoreError> {
+        self.blocking(move |conn| registry::serials_by_kind(conn, per_kind))
+    }
+
+    pub fn demo_facts_blocking(&self, today: NaiveDate) -> Result<DemoFacts, StoreError> {
+        demo::facts::read(self, today)
+    }
+}

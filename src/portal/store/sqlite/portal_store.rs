@@ -1,0 +1,298 @@
+//! [`PortalStore`] on SQLite: each use case is one call of today's functions on one
+//! pooled connection, on tokio's blocking pool (see [`SqliteStore::run`]).
+
+use super::{
+    SqliteStore, audit, capacity_writes, catalog, changes, new_activations, once, seat_writes,
+    seats, server_keys, tokens, worker_queue,
+};
+use crate::client::feed::ChangeFeed;
+use crate::client::wire::{
+    ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo, Organization,
+    Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, User,
+};
+use crate::domain::offline::ActivationRequest;
+use crate::domain::{ActivationStatus, Checked};
+use crate::portal::error::ApiError;
+use crate::portal::idempotency::{Idempotency, Once};
+use crate::portal::store::{
+    ActivationFilter, Answer, Channel, CreateRequest, Gone, PortalStore, PurchaseRequest,
+    SeatFilter, StoreError, TokenGrant, Writer,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use ed25519_dalek::SigningKey;
+use std::sync::Arc;
+
+#[async_trait::async_trait]
+impl PortalStore for SqliteStore {
+    async fn token(&self, token_hash: String) -> Result<Option<TokenGrant>, StoreError> {
+        self.run(move |conn| {
+            let Some(record) = tokens::find_by_hash(conn, &token_hash)? else {
+                return Ok(None);
+            };
+            let organizations = catalog::organization_refs(conn, &record.organizations)?;
+            Ok(Some(TokenGrant {
+                token_id: record.id,
+                role: record.role,
+                label: record.label,
+                organizations,
+            }))
+        })
+        .await
+    }
+
+    async fn organizations(&self, ids: Vec<i64>) -> Result<Vec<Organization>, StoreError> {
+        self.run(move |conn| catalog::organizations(conn, &ids))
+            .await
+    }
+
+    async fn prices(&self) -> Result<Vec<Price>, StoreError> {
+        self.run(|conn| catalog::prices(conn)).await
+    }
+
+    async fn accept_offer(&self, organization: i64, writer: Writer) -> Answer<Organization> {
+        self.run(move |conn| {
+            new_activations::accept_offer(conn, organization, &writer.label, writer.now)
+        })
+        .await
+    }
+
+    async fn list_activations(
+        &self,
+        filter: ActivationFilter,
+    ) -> Result<Page<ActivationSummary>, StoreError> {
+        self.run(move |conn| super::activations::list(conn, &filter))
+            .await
+    }
+
+    async fn activation(
+        &self,
+        number: i64,
+        scope: Vec<i64>,
+    ) -> Result<Option<ActivationDetail>, StoreError> {
+        self.run(move |conn| super::activations::get(conn, number, &scope))
+            .await
+    }
+
+    async fn precheck(
+        &self,
+        serials: Vec<String>,
+        today: NaiveDate,
+    ) -> Result<Vec<Checked>, StoreError> {
+        self.run(move |conn| new_activations::check(conn, &serials, today))
+            .await
+    }
+
+    async fn create_activations(
+        &self,
+        request: CreateRequest,
+        now: DateTime<Utc>,
+    ) -> Answer<Once<CreatedActivations>> {
+        self.run(move |conn| new_activations::create(conn, &request, now))
+            .await
+    }
+
+    async fn retry_activation(
+        &self,
+        number: i64,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<ActivationSummary> {
+        once_answer(
+            self.run(move |conn| {
+                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                    new_activations::retry(tx, number, &writer.scope, &writer.label, writer.now)
+                })
+            })
+            .await,
+        )
+    }
+
+    async fn license_file(
+        &self,
+        number: i64,
+        scope: Vec<i64>,
+        key: Arc<SigningKey>,
+    ) -> Answer<String> {
+        self.run(move |conn| new_activations::license_file(conn, number, &scope, &key))
+            .await
+    }
+
+    async fn due_activations(
+        &self,
+        due_by: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<i64>, StoreError> {
+        self.run(move |conn| super::activations::due(conn, due_by, limit))
+            .await
+    }
+
+    async fn complete_activation(
+        &self,
+        number: i64,
+        key: Arc<SigningKey>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ActivationStatus>, StoreError> {
+        self.run(move |conn| worker_queue::process(conn, number, &key, now))
+            .await
+    }
+
+    async fn feed_page(
+        &self,
+        since: i64,
+        limit: u32,
+        scope: Vec<i64>,
+    ) -> Result<Result<ChangeFeed, Gone>, StoreError> {
+        self.run(move |conn| changes::feed(conn, since, limit, &scope))
+            .await
+    }
+
+    async fn list_seats(&self, filter: SeatFilter) -> Answer<Page<Seat>> {
+        self.run(move |conn| {
+            if let Some(product) = &filter.product
+                && seats::product(conn, product)?.is_none()
+            {
+                let known: Vec<String> = seats::products(conn)?.into_iter().map(|p| p.id).collect();
+                return Ok(Err(ApiError::BadRequest(format!(
+                    "product must be one of {} (got {product:?})",
+                    known.join(", ")
+                ))));
+            }
+            Ok(Ok(seats::list(conn, &filter)?))
+        })
+        .await
+    }
+
+    async fn seat_summary(
+        &self,
+        organizations: Vec<i64>,
+        today: NaiveDate,
+    ) -> Result<Vec<SeatSummary>, StoreError> {
+        self.run(move |conn| seats::summary(conn, &organizations, today))
+            .await
+    }
+
+    async fn users(
+        &self,
+        organization: i64,
+        text: String,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError> {
+        self.run(move |conn| seats::users(conn, organization, &text, limit))
+            .await
+    }
+
+    async fn bind_seat(
+        &self,
+        seat: i64,
+        email: String,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Seat> {
+        once_answer(
+            self.run(move |conn| {
+                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                    seat_writes::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
+                })
+            })
+            .await,
+        )
+    }
+
+    async fn unbind_seat(
+        &self,
+        seat: i64,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Seat> {
+        once_answer(
+            self.run(move |conn| {
+                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                    seat_writes::unbind(tx, seat, &writer.scope, &writer.label, writer.now)
+                })
+            })
+            .await,
+        )
+    }
+
+    async fn license_info(&self, organization: i64, now: DateTime<Utc>) -> Answer<LicenseInfo> {
+        self.run(move |conn| capacity_writes::license_info(conn, organization, now))
+            .await
+    }
+
+    async fn request_emergency(
+        &self,
+        organization: i64,
+        product: String,
+        accounts: u32,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<ProductCapacity> {
+        once_answer(
+            self.run(move |conn| {
+                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                    capacity_writes::request_emergency(
+                        tx,
+                        organization,
+                        &product,
+                        accounts,
+                        &writer.label,
+                        writer.now,
+                    )
+                })
+            })
+            .await,
+        )
+    }
+
+    async fn purchase(&self, request: PurchaseRequest, writer: Writer) -> Answer<ProductCapacity> {
+        self.run(move |conn| capacity_writes::purchase(conn, &request, &writer.label, writer.now))
+            .await
+    }
+
+    async fn activate_server_key(
+        &self,
+        request: ActivationRequest,
+        channel: Channel,
+        writer: Writer,
+        key: Arc<SigningKey>,
+    ) -> Answer<ServerLicense> {
+        self.run(move |conn| {
+            server_keys::activate(
+                conn,
+                &request,
+                channel,
+                &writer.scope,
+                &writer.label,
+                &key,
+                writer.now,
+            )
+        })
+        .await
+    }
+
+    async fn audit(
+        &self,
+        kind: String,
+        id: String,
+        scope: Vec<i64>,
+        page: u32,
+        per_page: u32,
+    ) -> Answer<Page<AuditEntry>> {
+        self.run(move |conn| {
+            let owner = audit::object_organization(conn, &kind, &id)?;
+            let object = format!("{kind}:{id}");
+            if !owner.is_some_and(|org| scope.contains(&org)) {
+                return Ok(Err(ApiError::NotFound(format!(
+                    "object {object} not found"
+                ))));
+            }
+            Ok(Ok(audit::list(conn, &object, page, per_page)?))
+        })
+        .await
+    }
+}
+
+/// A write under an idempotency key answers the value, whether it ran now or replayed.
+fn once_answer<T>(answer: Answer<Once<T>>) -> Answer<T> {
+    answer.map(|refused_or| refused_or.map(Once::into_inner))
+}

@@ -1,0 +1,83 @@
+//! The worker's half of the activations queue on SQLite: which activations are due,
+//! and completing one in one IMMEDIATE transaction — done (devices extended, license
+//! signed) or error (readable text naming the serial, devices untouched).
+
+use super::audit::{self, Record};
+use super::registry::{self, Refusal};
+use super::{StoreError, activations};
+use crate::client::wire::ActivationSummary;
+use crate::domain::ActivationStatus;
+use crate::portal::rules::license_of;
+use chrono::{DateTime, Utc};
+use ed25519_dalek::SigningKey;
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Completes one activation if it is still in progress; answers its new status.
+pub fn process(
+    conn: &mut Connection,
+    number: i64,
+    key: &SigningKey,
+    now: DateTime<Utc>,
+) -> Result<Option<ActivationStatus>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some(summary) = activations::summary(&tx, number)? else {
+        return Ok(None);
+    };
+    if summary.status != ActivationStatus::InProgress {
+        return Ok(None);
+    }
+    let Some(detail) = activations::get(&tx, number, &[summary.organization.id])? else {
+        return Ok(None);
+    };
+    for line in &detail.lines {
+        let error = match registry::refusal(&tx, &line.serial)? {
+            Refusal::None => continue,
+            Refusal::Permanent => format!(
+                "Реестр вендора отклонил серийный номер {}: устройство снято с учёта",
+                line.serial
+            ),
+            Refusal::Transient => {
+                // The outage is over once it has been seen: the next attempt succeeds.
+                registry::set_refusal(&tx, &line.serial, Refusal::None)?;
+                format!(
+                    "Реестр вендора временно недоступен, повторите запрос (серийный номер {})",
+                    line.serial
+                )
+            }
+        };
+        activations::mark_error(&tx, number, &error)?;
+        record(&tx, &summary, "activation.failed", now)?;
+        tx.commit()?;
+        return Ok(Some(ActivationStatus::Error));
+    }
+    for line in &detail.lines {
+        registry::set_current_until(&tx, &line.serial, line.new_until)?;
+    }
+    let license = license_of(number, &summary.organization.inn, now, &detail.lines);
+    activations::mark_done(&tx, number, now, &license.sign(key))?;
+    record(&tx, &summary, "activation.completed", now)?;
+    tx.commit()?;
+    Ok(Some(ActivationStatus::Done))
+}
+
+/// The worker's audit record: the activation before and after its outcome.
+fn record(
+    conn: &Connection,
+    before: &ActivationSummary,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let after = activations::summary(conn, before.number)?;
+    audit::record(
+        conn,
+        &Record {
+            at: now,
+            actor: "worker",
+            action,
+            object: format!("activation:{}", before.number),
+            organization_id: before.organization.id,
+            before: audit::json(before),
+            after: after.as_ref().and_then(audit::json),
+        },
+    )
+}
