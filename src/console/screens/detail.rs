@@ -7,7 +7,7 @@ use crate::console::keymap::Key::{Char, Down, End, Esc, Home, Up};
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::{
-    display_width, filter_bar, fit_cell, header_cell, render_scrolled_table, scroll_offset,
+    filter_bar, fit_cell, header_cell, render_scrolled_table, scroll_offset, wrap,
 };
 use crate::domain::{Lang, SubscriptionUrgency, format_date, format_rub, urgency};
 use chrono::NaiveDate;
@@ -15,7 +15,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailAction {
@@ -321,21 +321,29 @@ pub fn view(
     );
     let mut y = area.y + header_height;
 
-    // The error text, wrapped, at most 3 rows so the lines stay visible at 24 rows.
+    // The error text, wrapped: up to a third of the screen (at least 3 rows, 240
+    // characters at 80 columns), so the lines stay visible; anything longer ends with
+    // `…`.
     if let Some(error) = s.error.as_deref().filter(|e| !e.trim().is_empty()) {
         let text = theme
             .glyphs
             .text(&format!("{} {error}", i18n::DETAIL_ERROR.get(lang)))
             .into_owned();
-        let needed = u16::try_from(display_width(&text))
-            .unwrap_or(u16::MAX)
-            .div_ceil(area.width.max(1));
-        let rows = needed.clamp(1, 3).min(area.bottom().saturating_sub(y));
-        let para = Paragraph::new(text)
-            .style(theme.error)
-            .wrap(Wrap { trim: true });
-        frame.render_widget(para, Rect::new(area.x, y, area.width, rows));
-        y += rows;
+        let width = usize::from(area.width);
+        let mut rows = wrap(&text, width);
+        let room = usize::from((area.height / 3).max(3)).min(usize::from(area.bottom() - y));
+        if rows.len() > room && room > 0 {
+            // The last row shown takes the rest, cut with the mark.
+            let rest = rows.split_off(room - 1).join(" ");
+            rows.push(theme.glyphs.truncate(&rest, width));
+        }
+        let height = u16::try_from(rows.len()).unwrap_or(0);
+        let lines: Vec<Line> = rows.into_iter().map(Line::from).collect();
+        frame.render_widget(
+            Paragraph::new(lines).style(theme.error),
+            Rect::new(area.x, y, area.width, height),
+        );
+        y += height;
     }
     if y >= area.bottom() {
         return None;
