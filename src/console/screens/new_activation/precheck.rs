@@ -70,13 +70,11 @@ impl NewActivation {
             FlowAction::Retail => self.show_retail = !self.show_retail,
             FlowAction::PageDown => self.page(true),
             FlowAction::PageUp => self.page(false),
-            FlowAction::Search => {
-                if !self.rows.is_empty() {
-                    self.search = Some(super::SearchPrompt {
-                        text: String::new(),
-                        origin: self.cursor,
-                    });
-                }
+            FlowAction::Search if !self.rows.is_empty() => {
+                self.search = Some(super::SearchPrompt {
+                    text: String::new(),
+                    origin: self.cursor,
+                });
             }
             FlowAction::NextError => return self.next_error(lang),
             FlowAction::SaveErrors => return self.open_save(false, lang),
