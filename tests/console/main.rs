@@ -15,6 +15,7 @@ mod mirror;
 mod mouse;
 mod new_activation;
 mod palette;
+mod readable;
 mod seats;
 mod themes;
 mod update;

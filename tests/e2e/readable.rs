@@ -2,11 +2,9 @@
 //! a row of 80×24), the sync age that keeps counting by itself, and the precheck's
 //! error rows saved to a file whose path starts with `~`.
 
-mod support;
-
+use crate::support::portal_process::PortalProcess;
+use crate::support::pty::PtyConsole;
 use std::time::Duration;
-use support::portal_process::PortalProcess;
-use support::pty::PtyConsole;
 
 const WAIT: Duration = Duration::from_secs(20);
 const F5: &str = "\x1b[15~";

@@ -2,10 +2,8 @@
 //! and everything works at 80×22 (a tmux or screen status line takes a row of 80×24).
 //! Through `update` and `view` into ratatui's TestBackend.
 
-mod console_support;
-
-use console_support::issue4::*;
-use console_support::*;
+use crate::support::console::issue4::*;
+use crate::support::console::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use licadm::client::wire::{PrecheckResponse, PrecheckRow};
 use licadm::console::app::{Msg, State, update};
