@@ -195,6 +195,26 @@ fn a_message_whose_cause_is_gone_leaves_the_status_line() {
     update(&mut state, ch('y'));
     update(&mut state, ch('j'));
     assert!(state.notice.is_some());
+    // «The list is empty» until a serial is typed.
+    let mut state = serials_state(Lang::En);
+    update(&mut state, fkey(5));
+    assert!(state.last_error.is_some(), "an empty list is refused");
+    update(&mut state, Msg::Paste("0239110138900130".into()));
+    assert_eq!(state.last_error, None, "the list is not empty any more");
+    assert_eq!(state.messages.len(), 1, "the log keeps it");
+}
+
+#[test]
+fn the_log_key_is_offered_only_where_it_works() {
+    // A cut message under an overlay: the hint line is the overlay's own.
+    let mut state = precheck_state(Lang::Ru);
+    update(&mut state, ch('A'));
+    update(&mut state, ch('?'));
+    let (lines, _) = render(&state, 80, 24);
+    assert!(!lines[22].contains("сообщение целиком"), "{}", lines[22]);
+    update(&mut state, key(KeyCode::Esc));
+    let (lines, _) = render(&state, 80, 24);
+    assert!(lines[22].contains("сообщение целиком"), "{}", lines[22]);
 }
 
 // ---- Help and the hint line ----

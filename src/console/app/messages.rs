@@ -59,6 +59,8 @@ pub enum Cause {
     PrecheckErrors,
     /// Nothing is selected in the precheck table.
     NothingSelected,
+    /// The serial list in the text area has no serial.
+    NoSerials,
     /// The selected activation (list or detail) is this one, in this status.
     Activation(i64, ActivationStatus),
 }
@@ -105,6 +107,14 @@ impl State {
                 precheck.is_some_and(|flow| flow.target().0.iter().any(|l| !l.is_ok()))
             }
             Cause::NothingSelected => precheck.is_some_and(|flow| flow.selected_count() == 0),
+            Cause::NoSerials => self
+                .new_activation
+                .as_ref()
+                .filter(|_| self.front() == Front::NewActivation)
+                .is_some_and(|flow| {
+                    flow.step == crate::console::screens::new_activation::Step::Serials
+                        && flow.check.serials.is_empty()
+                }),
             Cause::Activation(number, status) => {
                 let shown = match self.front() {
                     Front::Detail => self.detail.as_ref().and_then(|d| d.summary()),

@@ -120,7 +120,16 @@ pub fn view(state: &State, frame: &mut Frame) {
         }
     };
     let mut hints = state.hint_entries();
-    if widgets::status_line::message_cut(state, status_area.width) && state.log_key_active() {
+    let overlay = state.help_open
+        || state.palette.is_some()
+        || state.audit.is_some()
+        || state.outbox_overlay.is_some()
+        || state.column_chooser.is_some()
+        || state.message_log.is_some();
+    if !overlay
+        && state.log_key_active()
+        && widgets::status_line::message_cut(state, status_area.width)
+    {
         // The status line could not show the whole message: say where it can be read.
         if let Some(key) = state.keymap.keys(&messages::OPEN_BINDINGS[0]).first() {
             hints.insert(

@@ -110,7 +110,8 @@ impl NewActivation {
         self.recheck();
         let count = self.check.tokens.len();
         if self.check.serials.is_empty() {
-            return Outcome::error(i18n::PRECHECK_EMPTY_LIST.get(lang));
+            let text = i18n::PRECHECK_EMPTY_LIST.get(lang);
+            return Outcome::error_while(text, crate::console::app::Cause::NoSerials);
         }
         if count > MAX_SERIALS {
             return Outcome::error(i18n::too_many_serials(lang, count, MAX_SERIALS));
