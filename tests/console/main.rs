@@ -17,6 +17,7 @@ mod mirror;
 mod mouse;
 mod new_activation;
 mod palette;
+mod readable;
 mod refusals_up_front;
 mod roles;
 mod seats;

@@ -12,6 +12,7 @@ mod console;
 mod keys;
 mod new_activation;
 mod offline;
+mod readable;
 mod seats_capacity;
 mod terminal;
 mod thrifty;
