@@ -85,6 +85,7 @@ fn run_confirmed(state: &mut State, confirmed: Confirmed) -> Vec<Command> {
             state.set_notice(i18n::DISCARDED.get(state.lang));
             Vec::new()
         }
+        Confirmed::CancelOutbox { id } => vec![Command::CancelOutbox(id)],
         Confirmed::Quit => vec![Command::Quit],
     }
 }

@@ -14,7 +14,7 @@ use crate::console::screens::dialog::{ConfirmDialog, Confirmed, Dialog, PageTarg
 use crate::console::screens::new_activation::{NewActivation, Outcome};
 use crate::console::screens::outbox::MIRROR_BINDINGS;
 use crate::console::screens::tabs::TAB_BINDINGS;
-use crate::domain::ActivationStatus;
+use crate::domain::{ActivationFailure, ActivationStatus};
 use crossterm::event::KeyEvent;
 
 /// Who gets the keyboard: decided here and only here, so a dialog, prompt or overlay
@@ -25,6 +25,8 @@ pub enum Owner {
     /// The top of the dialog stack (confirmation, notice, picker, page prompt).
     Dialog,
     Help,
+    /// The message log.
+    Messages,
     Palette,
     History,
     Columns,
@@ -43,6 +45,8 @@ impl State {
             Owner::Dialog
         } else if self.help_open {
             Owner::Help
+        } else if self.message_log.is_some() {
+            Owner::Messages
         } else if self.palette.is_some() {
             Owner::Palette
         } else if self.audit.is_some() {
@@ -74,45 +78,51 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     }
     match state.keyboard_owner() {
         Owner::Dialog => super::dialogs::on_key(state, event),
-        Owner::Help => {
-            // Only closing keys; everything else is swallowed so the help is read in peace.
-            if keymap::Key::Esc.matches(event)
-                || keymap::Key::Char('?').matches(event)
-                || keymap::Key::Char('q').matches(event)
-            {
-                state.help_open = false;
-            }
-            Vec::new()
-        }
+        // Its own keys; everything else is swallowed so the help is read in peace.
+        Owner::Help => help_key(state, event),
+        Owner::Messages => super::messages::on_key(state, event),
         Owner::Palette => super::palette::on_key(state, event),
         Owner::History => super::tabbed::on_audit_key(state, event),
         Owner::Columns => super::columns::on_key(state, event),
         Owner::Outbox => super::mirror::on_outbox_key(state, event),
         Owner::Tabbed => super::tabbed::on_key(state, event),
-        Owner::Flow => match state.new_activation.as_mut() {
-            Some(flow) => {
-                let outcome = flow.on_key(event, &state.organizations, state.lang, &state.keymap);
-                apply_outcome(state, outcome)
+        Owner::Flow => {
+            let Some(flow) = state.new_activation.as_mut() else {
+                return Vec::new();
+            };
+            if flow.takes_global_keys() && super::messages::opens(state, event) {
+                return super::messages::open(state);
             }
-            None => Vec::new(),
-        },
-        Owner::Detail => match state.detail.as_mut() {
-            Some(detail) if detail.editing() => {
+            let Some(flow) = state.new_activation.as_mut() else {
+                return Vec::new();
+            };
+            flow.page_rows =
+                crate::console::screens::new_activation::page_rows(state.viewport.height);
+            let outcome = flow.on_key(event, &state.organizations, state.lang, &state.keymap);
+            apply_outcome(state, outcome)
+        }
+        Owner::Detail => {
+            if let Some(detail) = state.detail.as_mut().filter(|d| d.editing()) {
                 detail.search_key(event);
-                Vec::new()
+                return Vec::new();
             }
-            Some(_) => match state.keymap.lookup(detail::BINDINGS, event) {
+            if super::messages::opens(state, event) {
+                return super::messages::open(state);
+            }
+            match state.keymap.lookup(detail::BINDINGS, event) {
                 Some(action) => detail_action(state, action),
                 None => Vec::new(),
-            },
-            None => Vec::new(),
-        },
+            }
+        }
         Owner::List => {
             if state.list.search_input.is_some() {
                 return state.list.search_key(event, &mut state.request_ids);
             }
             if let Some(key) = state.keymap.lookup(MIRROR_BINDINGS, event) {
                 return super::mirror::on_mirror_key(state, key);
+            }
+            if super::messages::opens(state, event) {
+                return super::messages::open(state);
             }
             if let Some(tab) = state.keymap.lookup(TAB_BINDINGS, event) {
                 return super::tabbed::switch_tab(state, tab);
@@ -123,6 +133,39 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
             }
         }
     }
+}
+
+/// A key while the help is open: scrolling, or closing it.
+fn help_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
+    use crate::console::widgets::help::{self, HelpAction};
+    let Some(action) = state.keymap.lookup(help::BINDINGS, event) else {
+        return Vec::new();
+    };
+    let g = state.theme.glyphs;
+    let entries = help::drawn_entries(&state.help_entries(), &state.theme);
+    let (width, height) = (state.viewport.width, state.viewport.height);
+    let max = help::max_scroll(
+        &g.text(&state.help_title()),
+        &g.text(i18n::HELP_CLOSE.get(state.lang)),
+        &entries,
+        width,
+        height,
+    );
+    let page = help::page_height(height);
+    let scroll = state.help_scroll.min(max);
+    state.help_scroll = match action {
+        HelpAction::Close => {
+            state.help_open = false;
+            0
+        }
+        HelpAction::Down => (scroll + 1).min(max),
+        HelpAction::Up => scroll.saturating_sub(1),
+        HelpAction::PageDown => (scroll + page).min(max),
+        HelpAction::PageUp => scroll.saturating_sub(page),
+        HelpAction::First => 0,
+        HelpAction::Last => max,
+    };
+    Vec::new()
 }
 
 /// Runs one of the detail's actions (from its key or the `:` palette).
@@ -154,7 +197,10 @@ pub(super) fn detail_action(state: &mut State, action: DetailAction) -> Vec<Comm
             super::tabbed::open_history(state, object)
         }
         DetailAction::Retry => match known {
-            Some((number, status)) => retry(state, number, status),
+            Some((number, status)) => {
+                let failure = detail.summary().and_then(|s| s.failure.clone());
+                retry(state, number, status, failure)
+            }
             None => Vec::new(),
         },
         DetailAction::SaveLicense => match known {
@@ -199,8 +245,8 @@ pub(super) fn list_action(state: &mut State, action: ListAction) -> Vec<Command>
         ListAction::Columns => super::columns::open(state, ListKind::Activations),
         ListAction::Retry => match state.list.selected_row() {
             Some(row) => {
-                let (number, status) = (row.number, row.status);
-                retry(state, number, status)
+                let (number, status, failure) = (row.number, row.status, row.failure.clone());
+                retry(state, number, status, failure)
             }
             None => Vec::new(),
         },
@@ -238,7 +284,7 @@ pub(super) fn on_paste(state: &mut State, text: String) -> Vec<Command> {
         Owner::Tabbed => return super::tabbed::on_paste(state, &text),
         Owner::Flow => {
             if let Some(flow) = state.new_activation.as_mut() {
-                flow.paste(&text);
+                flow.paste(&text, state.lang);
             }
         }
         Owner::Detail => {
@@ -247,7 +293,7 @@ pub(super) fn on_paste(state: &mut State, text: String) -> Vec<Command> {
             }
         }
         Owner::List => state.list.paste(&one_line(&text)),
-        Owner::Help | Owner::History | Owner::Columns | Owner::Outbox => {}
+        Owner::Help | Owner::Messages | Owner::History | Owner::Columns | Owner::Outbox => {}
     }
     Vec::new()
 }
@@ -260,18 +306,31 @@ fn apply_outcome(state: &mut State, outcome: Outcome) -> Vec<Command> {
     super::tabbed::apply(state, outcome)
 }
 
-/// `R`: only an errored activation, and not for the viewer role; asks first.
-fn retry(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Command> {
+/// `R`: only an errored activation, not for the viewer role, and not when the portal
+/// says the registry refused a serial for good (it would fail the same way again);
+/// asks first.
+fn retry(
+    state: &mut State,
+    number: i64,
+    status: ActivationStatus,
+    failure: Option<ActivationFailure>,
+) -> Vec<Command> {
     let lang = state.lang;
     let refusal = match state.role() {
-        Some(role @ Role::Viewer) => Some(i18n::role_denied(lang, role, i18n::ACTION_RETRY)),
-        _ if status != ActivationStatus::Error => {
-            Some(i18n::RETRY_ONLY_ERROR.get(lang).to_string())
-        }
-        _ => None,
+        Some(role @ Role::Viewer) => Some(Reply::refused(
+            lang,
+            i18n::role_denied(lang, role, i18n::ACTION_RETRY),
+        )),
+        _ if status != ActivationStatus::Error => Some(Reply {
+            cause: Some(super::Cause::Activation(number, status)),
+            ..Reply::refused(lang, i18n::RETRY_ONLY_ERROR.get(lang))
+        }),
+        _ => failure
+            .filter(|f| f.reason.is_final())
+            .map(|f| Reply::refused(lang, i18n::activation::retry_refused(&f, lang))),
     };
-    if let Some(text) = refusal {
-        return super::tabbed::apply(state, Reply::refused(lang, text));
+    if let Some(reply) = refusal {
+        return super::tabbed::apply(state, reply);
     }
     state.dialogs.push(Dialog::Confirm(ConfirmDialog::new(
         i18n::dialogs::RETRY_TITLE.get(lang),
@@ -285,7 +344,8 @@ fn retry(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Comman
 /// `L` (list and detail): only a done activation has a license file.
 fn save_license(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Command> {
     if status != ActivationStatus::Done {
-        state.set_error(i18n::LICENSE_ONLY_DONE.get(state.lang));
+        let text = i18n::LICENSE_ONLY_DONE.get(state.lang);
+        state.set_error_while(text, super::Cause::Activation(number, status));
         return Vec::new();
     }
     vec![Command::SaveLicenseFile { number }]
@@ -296,6 +356,11 @@ fn open_new_activation(state: &mut State) -> Vec<Command> {
     if let Some(role) = state.role().filter(|r| *r != Role::Admin) {
         let text = i18n::role_denied(state.lang, role, i18n::ACTION_CREATE);
         return super::tabbed::apply(state, Reply::refused(state.lang, text));
+    }
+    // Nothing to choose from: said now, not after the offer, the paste and the precheck.
+    if !state.organizations.is_empty() && state.organizations.iter().all(|o| o.activation_blocked) {
+        state.set_error(i18n::activation::blocked(state.lang));
+        return Vec::new();
     }
     state.new_activation_open = true;
     if state.new_activation.is_none() {

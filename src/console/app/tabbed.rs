@@ -47,8 +47,10 @@ pub(super) fn open_history(state: &mut State, object: String) -> Vec<Command> {
 /// is for its caller to act on).
 pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     let mut commands = reply.commands;
-    if let Some(error) = reply.error {
-        state.set_error(error);
+    match (reply.error, reply.cause) {
+        (Some(error), Some(cause)) => state.set_error_while(error, cause),
+        (Some(error), None) => state.set_error(error),
+        (None, _) => {}
     }
     if let Some(notice) = reply.notice {
         state.set_notice(notice);
@@ -86,6 +88,9 @@ pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     }
     if reply.quit {
         commands.extend(super::dialogs::request_quit(state));
+    }
+    if reply.messages {
+        commands.extend(super::messages::open(state));
     }
     commands
 }

@@ -9,6 +9,7 @@ pub mod detail;
 pub mod dialog;
 pub mod keys;
 pub mod keytables;
+pub mod messages;
 pub mod new_activation;
 pub mod outbox;
 pub mod paged;
@@ -59,6 +60,10 @@ pub struct Reply {
     pub page_prompt: Option<dialog::PageTarget>,
     /// What a dialog's user chose (its Confirm button, a picked item, a page).
     pub answer: Option<dialog::Answer>,
+    /// Open the message log.
+    pub messages: bool,
+    /// The error holds while this is so (the status line drops it once it is not).
+    pub cause: Option<crate::console::app::Cause>,
 }
 
 impl Reply {
@@ -83,6 +88,15 @@ impl Reply {
     pub fn notice(text: impl Into<String>) -> Reply {
         Reply {
             notice: Some(text.into()),
+            ..Reply::default()
+        }
+    }
+
+    /// An error that leaves the status line once `cause` no longer holds.
+    pub fn error_while(text: impl Into<String>, cause: crate::console::app::Cause) -> Reply {
+        Reply {
+            error: Some(text.into()),
+            cause: Some(cause),
             ..Reply::default()
         }
     }

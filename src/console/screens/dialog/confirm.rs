@@ -55,6 +55,8 @@ pub struct ConfirmDialog {
     /// The question and what it is about, each wrapped as a paragraph.
     pub lines: Vec<String>,
     pub confirm_label: String,
+    /// The harmless button, focused at first («Отмена» unless said otherwise).
+    pub cancel_label: Option<String>,
     pub confirmed: Confirmed,
     pub focus: Button,
     pub typed: Option<TypedCount>,
@@ -75,12 +77,19 @@ impl ConfirmDialog {
             title: title.into(),
             lines,
             confirm_label: confirm_label.into(),
+            cancel_label: None,
             confirmed,
             focus: Button::Cancel,
             typed: None,
             pending: false,
             problem: None,
         }
+    }
+
+    /// The harmless button says what it keeps («Оставить в очереди»).
+    pub fn with_cancel_label(mut self, label: impl Into<String>) -> ConfirmDialog {
+        self.cancel_label = Some(label.into());
+        self
     }
 
     /// Confirm only after `count` is typed.

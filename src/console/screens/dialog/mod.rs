@@ -57,6 +57,10 @@ pub enum Confirmed {
     DeleteErrors,
     /// The new-activation flow.
     Discard,
+    /// A queued outbox item, before it is sent.
+    CancelOutbox {
+        id: i64,
+    },
     Quit,
 }
 

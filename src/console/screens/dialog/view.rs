@@ -178,7 +178,8 @@ fn confirm(d: &ConfirmDialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> O
         let (line, x) = buttons(
             &[
                 (
-                    g.text(tr::CANCEL.get(lang)).into_owned(),
+                    g.text(d.cancel_label.as_deref().unwrap_or(tr::CANCEL.get(lang)))
+                        .into_owned(),
                     d.focus == Button::Cancel,
                 ),
                 (

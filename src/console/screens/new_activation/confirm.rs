@@ -4,7 +4,7 @@
 
 use super::{NewActivation, Outcome, Pending};
 use crate::client::ClientError;
-use crate::console::app::Command;
+use crate::console::app::{Cause, Command};
 use crate::console::i18n::{self, dialogs};
 use crate::console::screens::dialog::{ConfirmDialog, Confirmed, Dialog};
 use crate::domain::{Kopecks, Lang, Vendor, format_rub};
@@ -40,13 +40,16 @@ impl Confirm {
 impl NewActivation {
     /// What Enter (or `A`) would activate, grouped by vendor; refused (nothing sent)
     /// when rows with errors are among them.
-    pub fn confirmation(&self, lang: Lang) -> Result<Confirm, String> {
+    pub fn confirmation(&self, lang: Lang) -> Result<Confirm, Outcome> {
         let (rows, _) = self.target();
         if rows.iter().any(|l| !l.is_ok()) {
-            return Err(i18n::ERRORS_IN_TARGET.get(lang).to_string());
+            return Err(Outcome::error_while(
+                i18n::ERRORS_IN_TARGET.get(lang),
+                Cause::PrecheckErrors,
+            ));
         }
         if rows.is_empty() {
-            return Err(i18n::NOTHING_TO_ACTIVATE.get(lang).to_string());
+            return Err(Outcome::error(i18n::NOTHING_TO_ACTIVATE.get(lang)));
         }
         let mut groups: BTreeMap<Vendor, (usize, i64)> = BTreeMap::new();
         for line in &rows {
@@ -77,7 +80,7 @@ impl NewActivation {
     pub(super) fn open_confirm(&mut self, lang: Lang) -> Outcome {
         let confirm = match self.confirmation(lang) {
             Ok(confirm) => confirm,
-            Err(text) => return Outcome::error(text),
+            Err(refused) => return refused,
         };
         let dialog = ConfirmDialog::new(
             i18n::CONFIRM_TITLE.get(lang),
