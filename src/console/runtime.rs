@@ -325,6 +325,11 @@ fn execute_command(
                 }
             });
         }
+        Command::CancelOutbox(id) => {
+            send_when_done(tx, async move {
+                Msg::OutboxCancelled(source.cancel_queued(id).await)
+            });
+        }
         Command::FetchMe => {
             send_when_done(tx, async move { Msg::MeLoaded(source.me().await) });
         }
@@ -407,6 +412,17 @@ fn execute_command(
             send_when_done(tx, async move {
                 let result = write_download(&file_name, contents.as_bytes()).await;
                 Msg::FileSaved(result)
+            });
+        }
+        Command::CompletePath { typed } => {
+            send_when_done(tx, async move {
+                let lookup = typed.clone();
+                let completed =
+                    tokio::task::spawn_blocking(move || super::paths::complete(&lookup))
+                        .await
+                        .ok()
+                        .flatten();
+                Msg::PathCompleted { typed, completed }
             });
         }
         Command::ImportSerials { path } => {
@@ -581,8 +597,10 @@ fn send_when_done(
 }
 
 /// A file the user named, as text (the error as the user sees it).
+/// A file whose path the user typed (`~/` is the home directory).
 async fn read_text_file(path: &std::path::Path) -> Result<String, String> {
-    tokio::fs::read(path)
+    let path = super::paths::expand_tilde(&path.to_string_lossy());
+    tokio::fs::read(&path)
         .await
         .map_err(|e| e.to_string())
         .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string()))

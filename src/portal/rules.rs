@@ -51,8 +51,13 @@ pub fn row(checked: &Checked) -> PrecheckRow {
         vendor: device.map(|d| VendorRef::from(d.vendor)),
         current_until: device.and_then(|d| d.current_until),
         new_until: checked.new_until,
-        price: device.map(|d| d.price),
-        retail_price: device.map(|d| d.retail_price),
+        // A refused row names its device but has nothing to pay for.
+        price: device
+            .filter(|_| checked.outcome == PrecheckOutcome::Ok)
+            .map(|d| d.price),
+        retail_price: device
+            .filter(|_| checked.outcome == PrecheckOutcome::Ok)
+            .map(|d| d.retail_price),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The audit log (SPEC §3.9): every kind of change appears on its object with who,
+//! The audit log (docs/DESIGN.md §3.9): every kind of change appears on its object with who,
 //! what and before/after, newest first; objects outside the token are 404.
 
 use crate::support::portal::{TestPortal, fast_worker, status_message, wait_for};

@@ -1,4 +1,4 @@
-//! Capacity and emergency licenses over real HTTP (SPEC §3.7), with a clock the test
+//! Capacity and emergency licenses over real HTTP (docs/DESIGN.md §3.7), with a clock the test
 //! moves forward to see an emergency license lapse.
 
 use crate::support::portal::{MovableClock, TestPortal, status_message};

@@ -1,4 +1,4 @@
-//! The change feed over real HTTP (SPEC §6): full sync and deltas, scoping, no change
+//! The change feed over real HTTP (docs/DESIGN.md §4.7): full sync and deltas, scoping, no change
 //! skipped or repeated under concurrent writes, 410 for cursors the store cannot
 //! continue; ETag/304 and zstd on the answers; Idempotency-Key on the writes an offline
 //! outbox resends.

@@ -1,4 +1,4 @@
-//! Product-key activation over real HTTP (SPEC §3.8): every refusal with its own 422
+//! Product-key activation over real HTTP (docs/DESIGN.md §3.8): every refusal with its own 422
 //! message, a license that verifies, re-activation after a purchase, roles.
 
 use crate::support::portal::{TestPortal, status_message};

@@ -1,4 +1,4 @@
-//! The offline mirror against a real portal on loopback (SPEC §6): a synced mirror
+//! The offline mirror against a real portal on loopback (docs/DESIGN.md §6): a synced mirror
 //! answers lists exactly as the portal does; deltas carry only what changed; writes
 //! made offline are queued durably and applied exactly once; a refused one becomes a
 //! conflict; a link that drops mid-response leaves the mirror consistent.

@@ -1,4 +1,4 @@
-//! Seats over real HTTP (SPEC §3.6): filters, sorts, bind/unbind rules, roles, and
+//! Seats over real HTTP (docs/DESIGN.md §3.6): filters, sorts, bind/unbind rules, roles, and
 //! the race of many binds of one seat.
 
 use crate::support::portal::{MovableClock, TestPortal, status_message};

@@ -4,6 +4,7 @@
 
 use super::{Front, State, mirror, palette};
 use crate::console::i18n::{self, Tr};
+use crate::console::roles;
 use crate::console::screens::palette::{ActionEntry, Item};
 use crate::console::screens::{activations, column_chooser, detail, messages, tabs};
 
@@ -20,25 +21,39 @@ impl State {
         if mirror::outbox_in_front(self) {
             return keymap.help_entries(crate::console::screens::outbox::BINDINGS, lang);
         }
+        // What the role cannot do is listed too, under a line that says so.
+        let role = self.role();
         let mut entries = match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap.help_entries(flow.bindings(), lang),
-            (Front::Detail, _) => keymap.help_entries(detail::BINDINGS, lang),
-            (Front::Seats, _) => keymap.help_entries(self.seats.bindings(), lang),
-            (Front::Capacity, _) => keymap.help_entries(self.capacity.bindings(), lang),
-            (Front::Keys, _) => keymap.help_entries(self.keys.bindings(), lang),
-            _ => keymap.help_entries(activations::BINDINGS, lang),
+            (Front::NewActivation, Some(flow)) => {
+                roles::help_entries(keymap, flow.bindings(), lang, role)
+            }
+            (Front::Detail, _) => roles::help_entries(keymap, detail::BINDINGS, lang, role),
+            (Front::Seats, _) => roles::help_entries(keymap, self.seats.bindings(), lang, role),
+            (Front::Capacity, _) => {
+                roles::help_entries(keymap, self.capacity.bindings(), lang, role)
+            }
+            (Front::Keys, _) => roles::help_entries(keymap, self.keys.bindings(), lang, role),
+            _ => roles::help_entries(keymap, activations::BINDINGS, lang, role),
         };
+        let mut globals = Vec::new();
         if self.globals_active() {
-            entries.extend(keymap.help_entries(crate::console::screens::tabs::TAB_BINDINGS, lang));
+            globals.extend(keymap.help_entries(crate::console::screens::tabs::TAB_BINDINGS, lang));
             if self.sync.is_some() {
-                entries.extend(
+                globals.extend(
                     keymap.help_entries(crate::console::screens::outbox::MIRROR_BINDINGS, lang),
                 );
             }
         }
         if self.log_key_active() {
-            entries.extend(keymap.help_entries(messages::OPEN_BINDINGS, lang));
+            globals.extend(keymap.help_entries(messages::OPEN_BINDINGS, lang));
         }
+        // Every role may switch screens and read its messages: those go before the
+        // line that starts what the role may not do (an entry without a key).
+        let at = entries
+            .iter()
+            .position(|(keys, _)| keys.is_empty())
+            .unwrap_or(entries.len());
+        entries.splice(at..at, globals);
         entries
     }
 
@@ -123,13 +138,19 @@ impl State {
         if mirror::outbox_in_front(self) {
             return keymap.hint_entries(crate::console::screens::outbox::BINDINGS, lang);
         }
+        // Only what the role can do.
+        let role = self.role();
         match (self.front(), &self.new_activation) {
-            (Front::NewActivation, Some(flow)) => keymap.hint_entries(flow.bindings(), lang),
-            (Front::Detail, _) => keymap.hint_entries(detail::BINDINGS, lang),
-            (Front::Seats, _) => keymap.hint_entries(self.seats.bindings(), lang),
-            (Front::Capacity, _) => keymap.hint_entries(self.capacity.bindings(), lang),
-            (Front::Keys, _) => keymap.hint_entries(self.keys.bindings(), lang),
-            _ => keymap.hint_entries(activations::BINDINGS, lang),
+            (Front::NewActivation, Some(flow)) => {
+                roles::hint_entries(keymap, flow.bindings(), lang, role)
+            }
+            (Front::Detail, _) => roles::hint_entries(keymap, detail::BINDINGS, lang, role),
+            (Front::Seats, _) => roles::hint_entries(keymap, self.seats.bindings(), lang, role),
+            (Front::Capacity, _) => {
+                roles::hint_entries(keymap, self.capacity.bindings(), lang, role)
+            }
+            (Front::Keys, _) => roles::hint_entries(keymap, self.keys.bindings(), lang, role),
+            _ => roles::hint_entries(keymap, activations::BINDINGS, lang, role),
         }
     }
 }

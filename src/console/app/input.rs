@@ -11,7 +11,7 @@ use crate::console::screens::detail::{self, DetailAction, DetailScreen};
 use crate::console::screens::new_activation::{NewActivation, Outcome};
 use crate::console::screens::outbox::MIRROR_BINDINGS;
 use crate::console::screens::tabs::TAB_BINDINGS;
-use crate::domain::ActivationStatus;
+use crate::domain::{ActivationFailure, ActivationStatus};
 use crossterm::event::KeyEvent;
 
 pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
@@ -143,7 +143,10 @@ pub(super) fn detail_action(state: &mut State, action: DetailAction) -> Vec<Comm
             super::tabbed::open_history(state, object)
         }
         DetailAction::Retry => match known {
-            Some((number, status)) => retry(state, number, status),
+            Some((number, status)) => {
+                let failure = detail.summary().and_then(|s| s.failure.clone());
+                retry(state, number, status, failure)
+            }
             None => Vec::new(),
         },
         DetailAction::SaveLicense => match known {
@@ -169,8 +172,8 @@ pub(super) fn list_action(state: &mut State, action: ListAction) -> Vec<Command>
         ListAction::Columns => super::columns::open(state, ListKind::Activations),
         ListAction::Retry => match state.list.selected_row() {
             Some(row) => {
-                let (number, status) = (row.number, row.status);
-                retry(state, number, status)
+                let (number, status, failure) = (row.number, row.status, row.failure.clone());
+                retry(state, number, status, failure)
             }
             None => Vec::new(),
         },
@@ -253,8 +256,14 @@ fn apply_outcome(state: &mut State, outcome: Outcome) -> Vec<Command> {
     outcome.commands
 }
 
-/// `R`: only an errored activation, and not for the viewer role.
-fn retry(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Command> {
+/// `R`: only an errored activation, not for the viewer role, and not when the portal
+/// says the registry refused a serial for good (it would fail the same way again).
+fn retry(
+    state: &mut State,
+    number: i64,
+    status: ActivationStatus,
+    failure: Option<ActivationFailure>,
+) -> Vec<Command> {
     if let Some(role) = state.role().filter(|r| *r == Role::Viewer) {
         state.set_error(i18n::role_denied(state.lang, role, i18n::ACTION_RETRY));
         return Vec::new();
@@ -262,6 +271,10 @@ fn retry(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Comman
     if status != ActivationStatus::Error {
         let text = i18n::RETRY_ONLY_ERROR.get(state.lang);
         state.set_error_while(text, super::Cause::Activation(number, status));
+        return Vec::new();
+    }
+    if let Some(failure) = failure.filter(|f| f.reason.is_final()) {
+        state.set_error(i18n::activation::retry_refused(&failure, state.lang));
         return Vec::new();
     }
     vec![Command::Retry { number }]
@@ -282,6 +295,11 @@ fn open_new_activation(state: &mut State) -> Vec<Command> {
     if let Some(role) = state.role().filter(|r| *r != Role::Admin) {
         let text = i18n::role_denied(state.lang, role, i18n::ACTION_CREATE);
         state.set_error(text);
+        return Vec::new();
+    }
+    // Nothing to choose from: said now, not after the offer, the paste and the precheck.
+    if !state.organizations.is_empty() && state.organizations.iter().all(|o| o.activation_blocked) {
+        state.set_error(i18n::activation::blocked(state.lang));
         return Vec::new();
     }
     state.new_activation_open = true;

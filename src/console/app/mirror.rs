@@ -102,6 +102,18 @@ pub(super) fn on_outbox_loaded(
     Vec::new()
 }
 
+pub(super) fn on_outbox_cancelled(
+    state: &mut State,
+    result: Result<bool, DataError>,
+) -> Vec<Command> {
+    match result {
+        Ok(true) => state.set_notice(tr::CANCELLED.get(state.lang)),
+        Ok(false) => state.set_error(tr::NOT_CANCELLED.get(state.lang)),
+        Err(error) => state.set_error(crate::console::i18n::request_error(state.lang, &error)),
+    }
+    vec![Command::FetchOutbox]
+}
+
 pub(super) fn on_sync_progress(state: &mut State, progress: SyncProgress) -> Vec<Command> {
     if let Some(sync) = state.sync.as_mut()
         && progress.full
@@ -207,9 +219,13 @@ pub(super) fn on_outbox_key(state: &mut State, event: &KeyEvent) -> Vec<Command>
     let Some(overlay) = state.outbox_overlay.as_mut() else {
         return Vec::new();
     };
-    let (close, commands) = overlay.on_key(event, &state.outbox, &state.keymap);
+    let mut refusal = None;
+    let (close, commands) = overlay.on_key(event, &state.outbox, &state.keymap, &mut refusal);
     if close {
         state.outbox_overlay = None;
+    }
+    if let Some(text) = refusal {
+        state.set_error(text.get(state.lang));
     }
     commands
 }

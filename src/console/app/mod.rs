@@ -101,6 +101,10 @@ pub enum Command {
         file_name: String,
         contents: String,
     },
+    /// Tab in a typed path: the directory's entries → `Msg::PathCompleted`.
+    CompletePath {
+        typed: String,
+    },
     /// Reads a .txt file (tokio::fs) → `Msg::SerialsImported`.
     ImportSerials {
         path: PathBuf,
@@ -168,6 +172,8 @@ pub enum Command {
     FetchOutbox,
     /// Drops a seen conflict from the outbox → `Msg::OutboxLoaded`.
     DismissOutbox(i64),
+    /// Takes a queued item out of the outbox before it is sent → `Msg::OutboxCancelled`.
+    CancelOutbox(i64),
     /// Wakes the background sync now (after its current run, if one is under way).
     SyncNow,
     /// Written to the terminal as OSC 52 (works over SSH); no answer.
@@ -245,6 +251,11 @@ pub enum Msg {
         path: PathBuf,
         result: Result<String, String>,
     },
+    /// `typed` completed (None: nothing to add).
+    PathCompleted {
+        typed: String,
+        completed: Option<String>,
+    },
     /// The poll timer fired (see `Command::ScheduleTick`).
     Tick,
     /// The clock, read when the sync age was due to change (`Command::ScheduleClock`).
@@ -291,6 +302,8 @@ pub enum Msg {
     /// The portal could not be reached: the write waits in the mirror's outbox.
     WriteQueued(OutboxItem),
     OutboxLoaded(Result<Vec<OutboxItem>, DataError>),
+    /// A queued item was cancelled (false: it had been sent or refused meanwhile).
+    OutboxCancelled(Result<bool, DataError>),
     /// A page of the feed was applied during a sync.
     SyncProgress(SyncProgress),
     /// A background sync ended.
@@ -603,6 +616,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         }
         Msg::WriteQueued(item) => mirror::on_write_queued(state, item),
         Msg::OutboxLoaded(result) => mirror::on_outbox_loaded(state, result),
+        Msg::OutboxCancelled(result) => mirror::on_outbox_cancelled(state, result),
         Msg::SyncProgress(progress) => mirror::on_sync_progress(state, progress),
         Msg::Synced(result) => mirror::on_synced(state, result),
         Msg::UiStateSaved(result) => columns::on_saved(state, result),
@@ -629,6 +643,12 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Retried { number, result } => results::on_retried(state, number, result),
         Msg::FileSaved(result) => results::on_file_saved(state, result),
         Msg::SerialsImported { path, result } => results::on_serials_imported(state, path, result),
+        Msg::PathCompleted { typed, completed } => {
+            if let Some(flow) = state.new_activation.as_mut() {
+                flow.path_completed(&typed, completed);
+            }
+            Vec::new()
+        }
         other => tabbed::on_result(state, other),
     }
 }

@@ -89,6 +89,7 @@ pub fn view(state: &State, frame: &mut Frame) {
             let ctx = keys::ViewContext {
                 lang: state.lang,
                 theme,
+                role: state.me.as_ref().map(|m| m.role),
             };
             keys::view(&state.keys, &ctx, frame, body)
         }
@@ -98,6 +99,7 @@ pub fn view(state: &State, frame: &mut Frame) {
                 theme,
                 today: state.today,
                 organizations: &state.organizations,
+                keymap: &state.keymap,
             };
             new_activation::view(flow, &ctx, frame, body)
         }

@@ -187,14 +187,24 @@ pub const NO_ORGANIZATIONS: Tr = Tr::new(
     "Нет организаций, доступных этому токену",
     "No organizations are available to this token",
 );
-pub const OFFER_TEXT: Tr = Tr::new(
-    "Нажимая кнопку \"Продолжить\", вы даете согласие на обработку персональных данных и подтверждаете, что ознакомлены и согласны с условиями оферты сублицензионного договора в последней редакции.",
-    "By pressing \"Continue\" you consent to the processing of personal data and confirm that you have read and agree to the terms of the sublicense agreement offer in its latest version.",
-);
-pub const OFFER_CONFIRM: Tr = Tr::new(
-    "Enter — принять и продолжить · Esc — назад",
-    "Enter — accept and continue · Esc — back",
-);
+/// The offer, naming the key that accepts it.
+pub fn offer_text(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::Ru => format!(
+            "Нажимая {key}, вы даёте согласие на обработку персональных данных и подтверждаете, что ознакомлены и согласны с условиями оферты сублицензионного договора в последней редакции."
+        ),
+        Lang::En => format!(
+            "By pressing {key} you consent to the processing of personal data and confirm that you have read and agree to the terms of the sublicense agreement offer in its latest version."
+        ),
+    }
+}
+
+pub fn offer_confirm(lang: Lang, accept: &str, back: &str) -> String {
+    match lang {
+        Lang::Ru => format!("{accept} — принять и продолжить · {back} — назад"),
+        Lang::En => format!("{accept} — accept and continue · {back} — back"),
+    }
+}
 pub const SENDING: Tr = Tr::new("отправка…", "sending…");
 pub const SERIALS_PLACEHOLDER: Tr = Tr::new(
     "Вставьте или введите серийные номера: по одному в строке, или через запятую, пробел, ;",
@@ -202,8 +212,8 @@ pub const SERIALS_PLACEHOLDER: Tr = Tr::new(
 );
 pub const IMPORT_PROMPT: Tr = Tr::new("Текстовый файл:", "File .txt:");
 pub const IMPORT_HINT: Tr = Tr::new(
-    "Enter — импортировать, Esc — отмена",
-    "Enter imports, Esc cancels",
+    "Tab — дополнить путь (~ — домашняя папка), Enter — импортировать, Esc — отмена",
+    "Tab completes the path (~ is home), Enter imports, Esc cancels",
 );
 pub const FORMAT_OK: Tr = Tr::new("ошибок формата нет", "no format errors");
 pub const PRECHECK_EMPTY_LIST: Tr = Tr::new(
@@ -482,6 +492,7 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
     }
 }
 
+pub mod activation;
 pub mod capacity;
 pub mod clipboard;
 pub mod columns;

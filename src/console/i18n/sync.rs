@@ -176,3 +176,43 @@ pub const OUTBOX_EMPTY: Tr = Tr::new(
 pub const STATE_PENDING: Tr = Tr::new("ожидает", "pending");
 pub const STATE_CONFLICT: Tr = Tr::new("конфликт", "conflict");
 pub const PENDING_MARK: Tr = Tr::new("в очереди", "queued");
+
+// Cancelling a queued item (the outbox's `c`).
+pub const CANCEL_TITLE: Tr = Tr::new("Отменить отправку?", "Cancel sending?");
+pub const CANCEL_KEEP: Tr = Tr::new("Оставить в очереди", "Keep it queued");
+pub const CANCEL_CONFIRM: Tr = Tr::new("Отменить отправку", "Cancel sending");
+pub const CANCEL_KEYS: Tr = Tr::new(
+    "Tab — другая кнопка · Enter — нажать · Esc — оставить",
+    "Tab — other button · Enter — press · Esc — keep",
+);
+pub const CANCEL_ONLY_PENDING: Tr = Tr::new(
+    "Отменить можно только ещё не отправленную запись",
+    "Only an item not sent yet can be cancelled",
+);
+pub const CANCELLED: Tr = Tr::new(
+    "Отправка отменена: запись убрана из очереди",
+    "Cancelled: the item left the outbox",
+);
+pub const NOT_CANCELLED: Tr = Tr::new(
+    "Не отменено: запись уже отправлена или отклонена",
+    "Not cancelled: the item was sent or refused meanwhile",
+);
+
+/// What cancelling means, and, when sending was tried before, that it may be too late.
+pub fn cancel_question(lang: Lang, action: &str, attempts: u32) -> String {
+    let base = match lang {
+        Lang::Ru => format!("«{action}» не будет отправлено на портал."),
+        Lang::En => format!("\"{action}\" will not be sent to the portal."),
+    };
+    if attempts == 0 {
+        return base;
+    }
+    match lang {
+        Lang::Ru => format!(
+            "{base} Её уже пытались отправить, ответа не было: если портал её получил, изменение уже сделано."
+        ),
+        Lang::En => format!(
+            "{base} Sending was tried before without an answer: if the portal got it, the change is already made."
+        ),
+    }
+}

@@ -195,13 +195,34 @@ impl DetailScreen {
         }
         self.pending = None;
         if let Some(detail) = result {
+            let first = self.detail.is_none();
             self.summary = Some(detail.summary.clone());
             self.detail = Some(detail);
+            // Opened on an activation that failed on one line of thousands: start there.
+            if first
+                && self.search.trim().is_empty()
+                && let Some(at) = self.failed_line_index()
+            {
+                self.selected = at;
+            }
             self.selected = self
                 .selected
                 .min(self.visible_lines().len().saturating_sub(1));
         }
         true
+    }
+
+    /// The serial the portal says the activation failed on, if any.
+    pub fn failed_serial(&self) -> Option<&str> {
+        self.summary()
+            .and_then(|s| s.failure.as_ref())
+            .map(|f| f.serial.as_str())
+    }
+
+    /// Where the failing line is among the visible lines.
+    fn failed_line_index(&self) -> Option<usize> {
+        let serial = self.failed_serial()?;
+        self.visible_lines().iter().position(|l| l.serial == serial)
     }
 }
 
@@ -321,13 +342,22 @@ pub fn view(
     );
     let mut y = area.y + header_height;
 
-    // The error text, wrapped: up to a third of the screen (at least 3 rows, 240
-    // characters at 80 columns), so the lines stay visible; anything longer ends with
-    // `…`.
-    if let Some(error) = s.error.as_deref().filter(|e| !e.trim().is_empty()) {
+    // The error text, wrapped: in the UI's language from the portal's structured
+    // failure, and whether a retry helps; up to a third of the screen (at least 3 rows,
+    // 240 characters at 80 columns), so the lines stay visible; anything longer ends
+    // with `…`.
+    if let Some(error) = i18n::activation::error_text(s, lang) {
+        let outlook = s
+            .failure
+            .as_ref()
+            .map(|f| format!(". {}", i18n::activation::retry_outlook(f, lang)))
+            .unwrap_or_default();
         let text = theme
             .glyphs
-            .text(&format!("{} {error}", i18n::DETAIL_ERROR.get(lang)))
+            .text(&format!(
+                "{} {error}{outlook}",
+                i18n::DETAIL_ERROR.get(lang)
+            ))
             .into_owned();
         let width = usize::from(area.width);
         let mut rows = wrap(&text, width);
@@ -379,7 +409,8 @@ pub fn view(
     }
 }
 
-const W_SERIAL: u16 = 16;
+/// The failing line's mark (`✕ `) and the serial.
+const W_SERIAL: u16 = 18;
 const W_CURRENT: u16 = 16;
 const W_NEW: u16 = 14;
 const W_PRICE: u16 = 11;
@@ -409,7 +440,13 @@ fn draw_lines(
         Constraint::Length(W_PRICE),
     ];
     let header = Row::new(vec![
-        header_cell(&g, i18n::COL_SERIAL.get(lang), W_SERIAL, false, None),
+        header_cell(
+            &g,
+            &format!("  {}", i18n::COL_SERIAL.get(lang)),
+            W_SERIAL,
+            false,
+            None,
+        ),
         header_cell(&g, i18n::COL_MODEL.get(lang), model_width, false, None),
         header_cell(
             &g,
@@ -454,10 +491,18 @@ fn draw_lines(
                 ),
                 None => fit_cell(&g, g.dash, W_CURRENT, theme.muted, false),
             };
-            // Whatever does not fit its column ends with `…`.
+            // Whatever does not fit its column ends with `…`; the failing line is
+            // marked `✕ ` and drawn in the error color.
             let fit = |text: &str, width: u16, style| fit_cell(&g, text, width, style, false);
-            Row::new(vec![
-                fit(&line.serial, W_SERIAL, theme.base),
+            let failed = screen.failed_serial() == Some(line.serial.as_str());
+            let serial = if failed {
+                let mark = urgency_marker(SubscriptionUrgency::Expired);
+                fit(&format!("{mark}{}", line.serial), W_SERIAL, theme.error)
+            } else {
+                fit(&format!("  {}", line.serial), W_SERIAL, theme.base)
+            };
+            let row = Row::new(vec![
+                serial,
                 fit(&line.model, model_width, theme.base),
                 current,
                 fit(&format_date(line.new_until), W_NEW, theme.base),
@@ -468,7 +513,8 @@ fn draw_lines(
                     theme.base,
                     true,
                 ),
-            ])
+            ]);
+            if failed { row.style(theme.error) } else { row }
         })
         .collect();
     let table = Table::new(rows, widths)

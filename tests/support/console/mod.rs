@@ -71,6 +71,7 @@ pub fn activation(
         completed_at: (status == ActivationStatus::Done).then(|| utc(2025, 12, 13, 10)),
         error: (status == ActivationStatus::Error)
             .then(|| "Серийный номер 0239110138900130 уже активирован в другой заявке".to_string()),
+        failure: None,
     }
 }
 

@@ -14,6 +14,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub struct ViewContext<'a> {
     pub lang: Lang,
     pub theme: &'a Theme,
+    /// The token's role, once known: the online form says up front when it may not
+    /// be submitted.
+    pub role: Option<crate::client::wire::Role>,
 }
 
 const LABEL_WIDTH: usize = 26;
@@ -53,6 +56,23 @@ pub fn view(
         Paragraph::new(theme.glyphs.line(spans)),
         Rect::new(area.x, area.y, area.width, 1),
     );
+    if screen.section == Section::Online
+        && let Some(role) = ctx
+            .role
+            .filter(|r| !crate::console::roles::may(Some(*r), "keys.install"))
+    {
+        let note = crate::console::roles::keys_online_note(lang, role);
+        frame.render_widget(
+            Paragraph::new(
+                theme
+                    .glyphs
+                    .text(&truncate(&note, usize::from(area.width)))
+                    .into_owned(),
+            )
+            .style(theme.error),
+            Rect::new(area.x, area.y + 1, area.width, 1),
+        );
+    }
     let body = Rect::new(area.x, area.y + 2, area.width, area.height - 2);
     match screen.section {
         Section::Import => draw_import(screen, ctx, frame, body),

@@ -143,8 +143,10 @@ impl NewActivation {
 
     /// The organizations (re)arrived: a single one is chosen without asking.
     pub fn organizations_arrived(&mut self, organizations: &[Organization]) {
+        // A blocked one stays in the chooser, which says why.
         if self.step == Step::Organization
             && let [only] = organizations
+            && !only.activation_blocked
         {
             self.choose(only.clone());
         }
@@ -258,7 +260,7 @@ impl NewActivation {
             },
             FlowAction::Back => self.back(organizations),
             _ => match self.step {
-                Step::Organization => self.organization_action(action, organizations),
+                Step::Organization => self.organization_action(action, organizations, lang),
                 Step::Offer => self.offer_action(action),
                 Step::Serials => self.serials_action(action, lang),
                 Step::Precheck => self.precheck_action(action, lang),
@@ -290,6 +292,7 @@ impl NewActivation {
         &mut self,
         action: FlowAction,
         organizations: &[Organization],
+        lang: Lang,
     ) -> Outcome {
         let last = organizations.len().saturating_sub(1);
         match action {
@@ -297,6 +300,10 @@ impl NewActivation {
             FlowAction::Up => self.org_cursor = self.org_cursor.saturating_sub(1),
             FlowAction::Choose => {
                 if let Some(org) = organizations.get(self.org_cursor) {
+                    // Stopped here, before the offer and the serials, not at the end.
+                    if org.activation_blocked {
+                        return Outcome::error(i18n::activation::blocked(lang));
+                    }
                     // Another organization: its precheck no longer applies.
                     if self.organization.as_ref().map(|o| o.id) != Some(org.id) {
                         self.rows.clear();

@@ -144,6 +144,11 @@ impl NewActivation {
             KeyCode::Backspace => {
                 path.pop();
             }
+            KeyCode::Tab => {
+                return Outcome::command(Command::CompletePath {
+                    typed: path.clone(),
+                });
+            }
             KeyCode::Char(c)
                 if !event
                     .modifiers
@@ -155,6 +160,15 @@ impl NewActivation {
         }
         Outcome::default()
     }
+    /// Tab's completion arrived; used only if the path is still what was completed.
+    pub fn path_completed(&mut self, typed: &str, completed: Option<String>) {
+        if let (Some(path), Some(completed)) = (self.import_path.as_mut(), completed)
+            && path == typed
+        {
+            *path = completed;
+        }
+    }
+
     /// Imported text replaces an empty text area or is appended on a new line.
     pub fn imported(&mut self, text: &str) {
         self.answered(Pending::Import);

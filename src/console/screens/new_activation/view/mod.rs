@@ -4,9 +4,10 @@
 mod precheck;
 mod serials;
 
-use super::{Confirm, NewActivation, Pending, Step, confirm_lines};
+use super::{Confirm, FlowAction, NewActivation, OFFER_BINDINGS, Pending, Step, confirm_lines};
 use crate::client::wire::Organization;
 use crate::console::i18n;
+use crate::console::keymap::Keymap;
 use crate::console::theme::Theme;
 use crate::console::widgets::{display_width, render_scrolled_table, scroll_offset};
 use crate::domain::Lang;
@@ -24,6 +25,8 @@ pub struct ViewContext<'a> {
     pub theme: &'a Theme,
     pub today: NaiveDate,
     pub organizations: &'a [Organization],
+    /// For the keys named in the texts (the offer's).
+    pub keymap: &'a Keymap,
 }
 
 pub fn view(
@@ -156,9 +159,41 @@ fn view_organizations(
             }
         })
         .collect();
-    let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
-    let visible = usize::from(table_area.height).max(1);
     let selected = flow.org_cursor.min(rows.len() - 1);
+    // The selected organization is blocked: the portal's reason, in full, under the list.
+    let reason = ctx
+        .organizations
+        .get(selected)
+        .filter(|o| o.activation_blocked)
+        .map(|_| {
+            format!(
+                "{} {}",
+                i18n::activation::blocked(lang),
+                i18n::activation::BLOCKED_HINT.get(lang)
+            )
+        });
+    let reason_rows = reason.as_ref().map_or(0, |text| {
+        let width = usize::from(area.width.max(1));
+        u16::try_from(crate::console::widgets::display_width(text).div_ceil(width) + 1)
+            .unwrap_or(u16::MAX)
+            .min(area.height.saturating_sub(2) / 2)
+    });
+    if let Some(text) = &reason {
+        let rows = reason_rows.saturating_sub(1);
+        frame.render_widget(
+            Paragraph::new(theme.glyphs.text(text).into_owned())
+                .style(theme.error)
+                .wrap(Wrap { trim: true }),
+            Rect::new(area.x, area.bottom() - rows, area.width, rows),
+        );
+    }
+    let table_area = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(1 + reason_rows),
+    );
+    let visible = usize::from(table_area.height).max(1);
     let offset = scroll_offset(selected, visible);
     let table = Table::new(rows, [Constraint::Fill(1)]).row_highlight_style(theme.selection);
     Some(render_scrolled_table(
@@ -173,15 +208,28 @@ fn view_offer(
     area: Rect,
 ) -> Option<Position> {
     let (lang, theme) = (ctx.lang, ctx.theme);
+    // The text names the key that really accepts (Enter, or the config's override).
+    let key = |action| {
+        OFFER_BINDINGS
+            .iter()
+            .find(|b| b.action == action)
+            .and_then(|b| ctx.keymap.keys(b).first())
+            .map(|k| k.label())
+            .unwrap_or_default()
+    };
+    let accept = key(FlowAction::Accept);
     let mut lines = vec![
         Line::raw(""),
-        Line::raw(i18n::OFFER_TEXT.get(lang)),
+        Line::raw(i18n::offer_text(lang, &accept)),
         Line::raw(""),
     ];
     if flow.pending == Some(Pending::AcceptOffer) {
         lines.push(Line::styled(i18n::SENDING.get(lang), theme.accent));
     } else {
-        lines.push(Line::styled(i18n::OFFER_CONFIRM.get(lang), theme.accent));
+        lines.push(Line::styled(
+            i18n::offer_confirm(lang, &accept, &key(FlowAction::Back)),
+            theme.accent,
+        ));
     }
     frame.render_widget(
         Paragraph::new(theme.glyphs.lines(lines)).wrap(Wrap { trim: true }),
