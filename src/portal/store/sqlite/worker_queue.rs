@@ -7,7 +7,7 @@ use super::registry::{self, Refusal};
 use super::{StoreError, activations};
 use crate::client::wire::ActivationSummary;
 use crate::domain::ActivationStatus;
-use crate::portal::rules::license_of;
+use crate::portal::rules::{license_of, refused_once, refused_permanently};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
 use rusqlite::{Connection, TransactionBehavior};
@@ -32,17 +32,11 @@ pub fn process(
     for line in &detail.lines {
         let error = match registry::refusal(&tx, &line.serial)? {
             Refusal::None => continue,
-            Refusal::Permanent => format!(
-                "Реестр вендора отклонил серийный номер {}: устройство снято с учёта",
-                line.serial
-            ),
+            Refusal::Permanent => refused_permanently(&line.serial),
             Refusal::Transient => {
                 // The outage is over once it has been seen: the next attempt succeeds.
                 registry::set_refusal(&tx, &line.serial, Refusal::None)?;
-                format!(
-                    "Реестр вендора временно недоступен, повторите запрос (серийный номер {})",
-                    line.serial
-                )
+                refused_once(&line.serial)
             }
         };
         activations::mark_error(&tx, number, &error)?;
