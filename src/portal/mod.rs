@@ -86,6 +86,9 @@ pub struct PortalOptions {
     pub worker_delay: Duration,
     /// How often the worker looks for due activations.
     pub worker_tick: Duration,
+    /// How long a write waits for another writer's lock before the request is answered
+    /// 503 busy (after the store's own retries).
+    pub busy_timeout: Duration,
 }
 
 impl Default for PortalOptions {
@@ -94,6 +97,7 @@ impl Default for PortalOptions {
             run_worker: true,
             worker_delay: Duration::from_millis(2_500),
             worker_tick: Duration::from_millis(250),
+            busy_timeout: store::sqlite::DEFAULT_BUSY_TIMEOUT,
         }
     }
 }
@@ -207,7 +211,12 @@ impl Portal {
         demo: Option<DemoOptions>,
         options: PortalOptions,
     ) -> Result<Portal, PortalError> {
-        let store = open_store(db)?;
+        let store = SqliteStore::open_with(db, options.busy_timeout).map_err(|source| {
+            PortalError::Open {
+                path: db.to_path_buf(),
+                source,
+            }
+        })?;
         let demo_filled = match demo {
             Some(options) => store
                 .fill_demo_if_empty(options)

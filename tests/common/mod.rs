@@ -39,6 +39,7 @@ pub fn fast_worker(delay_ms: u64) -> PortalOptions {
         run_worker: true,
         worker_delay: Duration::from_millis(delay_ms),
         worker_tick: Duration::from_millis(20),
+        ..PortalOptions::default()
     }
 }
 

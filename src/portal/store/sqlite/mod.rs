@@ -63,17 +63,25 @@ pub struct SqliteStore {
 
 struct Inner {
     path: PathBuf,
+    busy_timeout: Duration,
     idle: Mutex<Vec<Connection>>,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the store file and applies pending migrations.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
-        let mut conn = connect(path)?;
+        SqliteStore::open_with(path, DEFAULT_BUSY_TIMEOUT)
+    }
+
+    /// [`SqliteStore::open`] waiting at most `busy_timeout` for another writer's lock
+    /// before a unit of work counts as busy.
+    pub fn open_with(path: &Path, busy_timeout: Duration) -> Result<SqliteStore, StoreError> {
+        let mut conn = connect_with(path, busy_timeout)?;
         migrations::apply(&mut conn)?;
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
+                busy_timeout,
                 idle: Mutex::new(vec![conn]),
             }),
         })
@@ -95,7 +103,7 @@ impl SqliteStore {
         let pooled = self.idle().pop();
         let mut conn = match pooled {
             Some(conn) => conn,
-            None => connect(&self.inner.path)?,
+            None => connect_with(&self.inner.path, self.inner.busy_timeout)?,
         };
         let result = work(&mut conn);
         let mut idle = self.idle();
@@ -134,9 +142,16 @@ impl SqliteStore {
     }
 }
 
+/// How long a connection waits for another writer's lock by default.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
+    connect_with(path, DEFAULT_BUSY_TIMEOUT)
+}
+
+fn connect_with(path: &Path, busy_timeout: Duration) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(busy_timeout)?;
     // WAL: readers never wait for the writer (the worker) and vice versa.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
