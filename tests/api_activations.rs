@@ -24,6 +24,7 @@ async fn error_of(response: reqwest::Response) -> (u16, ErrorBody) {
     (status, body)
 }
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn health_me_organizations_prices() {
     let portal = TestPortal::start().await;
@@ -73,7 +74,9 @@ async fn health_me_organizations_prices() {
     assert_eq!(netpay.price, Kopecks::from_rubles(3900));
     assert!(prices.iter().all(|p| p.retail_price > p.price));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_filter_matches_an_independent_count() {
     let portal = TestPortal::start().await;
@@ -160,7 +163,9 @@ async fn every_filter_matches_an_independent_count() {
     assert!(!expected.is_empty());
     assert_eq!(numbers(&got), expected);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn q_finds_by_number_full_serial_and_serial_prefix() {
     let portal = TestPortal::start().await;
@@ -240,7 +245,9 @@ async fn q_finds_by_number_full_serial_and_serial_prefix() {
         assert_eq!((page.total, page.items.len()), (0, 0), "q={q}");
     }
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_sort_orders_pages_totally() {
     let portal = TestPortal::start().await;
@@ -294,7 +301,9 @@ async fn every_sort_orders_pages_totally() {
     let total = page.total as i64;
     assert_eq!(page.items.first().map(|a| a.number), Some(total));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn page_bounds_for_every_page_size() {
     let portal = TestPortal::start().await;
@@ -366,7 +375,9 @@ async fn page_bounds_for_every_page_size() {
         if remainder == 0 { 10 } else { remainder }
     );
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn tokens_are_required_and_checked() {
     let portal = TestPortal::start().await;
@@ -430,7 +441,9 @@ async fn tokens_are_required_and_checked() {
             .is_success()
     );
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_scoped_token_never_sees_other_organizations() {
     let portal = TestPortal::start().await;
@@ -523,7 +536,9 @@ async fn a_scoped_token_never_sees_other_organizations() {
         .expect("q page");
     assert!(page.items.iter().all(|a| a.organization.id == 1));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_parameters_are_named_400s() {
     let portal = TestPortal::start().await;
@@ -584,7 +599,9 @@ async fn bad_parameters_are_named_400s() {
     let (status, _) = error_of(response).await;
     assert_eq!(status, 405);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn responses_are_gzipped_when_asked() {
     let portal = TestPortal::start().await;
@@ -618,7 +635,9 @@ async fn responses_are_gzipped_when_asked() {
         .expect("plain");
     assert!(plain.headers().get("content-encoding").is_none());
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn openapi_describes_every_route_truthfully() {
     let portal = TestPortal::start().await;
@@ -828,4 +847,5 @@ async fn openapi_describes_every_route_truthfully() {
             .collect();
         assert!(schemas.contains_key(&name), "schema {name} is defined");
     }
+}
 }

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 const ORANGEUCE: &str = "orangeuce";
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_full_sync_holds_everything_the_token_sees_exactly_once() {
     let portal = TestPortal::start().await;
@@ -85,7 +86,9 @@ async fn a_full_sync_holds_everything_the_token_sees_exactly_once() {
     assert!(own_state.capacity.keys().all(|(org, _)| *org == 1));
     assert!(!own_state.seats.is_empty() && !own_state.capacity.is_empty());
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
     let portal = TestPortal::start().await;
@@ -162,7 +165,9 @@ async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
     );
     assert_eq!(capacity.emergency.last().map(|e| e.accounts), Some(3));
 }
+}
 
+crate::both_backends! {
 /// A writer binds, unbinds and retries while a reader pages with limit 7. Every page is
 /// a snapshot: cursors only grow, an object is on a page at most once and comes back
 /// only after it was written again, and the state rebuilt from everything read equals
@@ -239,7 +244,9 @@ async fn concurrent_writes_while_paging_are_neither_skipped_nor_repeated() {
         .collect();
     assert_eq!(rebuild(&everything), live(&admin).await);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn cursors_beyond_the_history_or_below_the_pruned_floor_are_gone() {
     let portal = TestPortal::start().await;
@@ -296,7 +303,9 @@ async fn cursors_beyond_the_history_or_below_the_pruned_floor_are_gone() {
     assert!(!keys_of_kind(&full, ObjectKind::Seat).contains(&seat.to_string()));
     assert_eq!(rebuild(&full), live(&admin).await);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn get_answers_carry_an_etag_and_an_unchanged_one_is_304() {
     let portal = TestPortal::start().await;
@@ -371,7 +380,9 @@ async fn get_answers_carry_an_etag_and_an_unchanged_one_is_304() {
     assert_eq!(write.status(), 200);
     assert!(!write.headers().contains_key("etag"));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn zstd_is_served_when_asked_with_the_same_tag_and_decodes() {
     let portal = TestPortal::start().await;
@@ -421,7 +432,9 @@ async fn zstd_is_served_when_asked_with_the_same_tag_and_decodes() {
     let plain: serde_json::Value = serde_json::from_slice(&identity_body).expect("JSON");
     assert_eq!(decoded, plain);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_idempotency_key_replays_bind_unbind_retry_and_emergency_once() {
     let portal = TestPortal::start().await;
@@ -555,7 +568,9 @@ async fn an_idempotency_key_replays_bind_unbind_retry_and_emergency_once() {
         "a fresh request: the activation is no longer in error"
     );
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_openapi_document_describes_the_feed_and_the_keys() {
     let portal = TestPortal::start().await;
@@ -607,4 +622,5 @@ async fn the_openapi_document_describes_the_feed_and_the_keys() {
             "{path} documents 409"
         );
     }
+}
 }

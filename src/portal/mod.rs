@@ -174,8 +174,8 @@ pub fn is_postgres_url(db: &str) -> bool {
 }
 
 /// Connects to the PostgreSQL store at `url`, naming it (without a password) when it cannot.
-async fn connect_postgres(url: &str) -> Result<PgStore, PortalError> {
-    PgStore::connect(url)
+async fn connect_postgres(url: &str, lock_timeout: Duration) -> Result<PgStore, PortalError> {
+    PgStore::connect(url, lock_timeout)
         .await
         .map_err(|source| PortalError::Connect {
             url: redact(url),
@@ -251,7 +251,7 @@ impl Portal {
                 .await
                 .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
         }
-        let store = connect_postgres(db).await?;
+        let store = connect_postgres(db, options.busy_timeout).await?;
         let demo_filled = match demo {
             Some(demo) => fill_postgres_demo(&store, demo, None).await?,
             None => false,
@@ -266,7 +266,7 @@ impl Portal {
         source: &Path,
         options: PortalOptions,
     ) -> Result<Portal, PortalError> {
-        let store = connect_postgres(url).await?;
+        let store = connect_postgres(url, options.busy_timeout).await?;
         let demo_filled =
             fill_postgres_demo(&store, DemoOptions::default(), Some(source.to_path_buf())).await?;
         Portal::on_postgres(store, demo_filled, options).await
@@ -378,7 +378,7 @@ pub async fn create_token_in(
         .await
         .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
     }
-    let store = connect_postgres(db).await?;
+    let store = connect_postgres(db, PortalOptions::default().busy_timeout).await?;
     let token = auth::generate_token().map_err(|e| PortalError::Randomness {
         what: "a token",
         reason: e.to_string(),

@@ -226,7 +226,8 @@ pub async fn purchase(
     .await?;
     tx.execute(
         "INSERT INTO seats (organization_id, product_id, email, valid_from, valid_until)
-         SELECT $1, $2, NULL, $3, $4 FROM generate_series(1, $5::bigint) ORDER BY 1",
+         SELECT $1::bigint, $2::text, NULL, $3::text, $4::text
+         FROM generate_series(1, $5::bigint)",
         &[
             &organization,
             &product,

@@ -142,13 +142,16 @@ impl Drop for Inner {
 impl PgStore {
     /// Connects to `url` (`postgres://user@host/db`), applies pending migrations under
     /// the migration lock and starts listening for queued work.
-    pub async fn connect(url: &str) -> Result<PgStore, StoreError> {
+    /// `lock_timeout`: how long a write waits for a row or advisory lock before it is
+    /// retried (and finally answered 503 busy) instead of hanging the request.
+    pub async fn connect(url: &str, lock_timeout: Duration) -> Result<PgStore, StoreError> {
         let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| StoreError::Invalid(format!("bad PostgreSQL URL: {e}")))?;
-        // A write waits at most this long for a row or advisory lock, then is retried
-        // (and finally answered 503 busy) instead of hanging the request.
-        config.options("-c lock_timeout=5000 -c statement_timeout=60000");
+        config.options(format!(
+            "-c lock_timeout={} -c statement_timeout=60000",
+            lock_timeout.as_millis().max(1)
+        ));
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }

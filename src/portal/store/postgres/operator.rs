@@ -115,7 +115,7 @@ impl PgStore {
             .try_get(0)?;
         tx.execute(
             "INSERT INTO token_organizations (token_id, organization_id)
-             SELECT $1, unnest($2::bigint[])",
+             SELECT $1::bigint, unnest($2::bigint[])",
             &[&token_id, &scope],
         )
         .await?;
