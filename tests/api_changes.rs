@@ -14,10 +14,10 @@ use feed_support::{
 use licadm::client::feed::{CURSOR_GONE_CODE, Change, ObjectKind};
 use licadm::client::wire::{ActivationQuery, EmergencyRequest, Role};
 use licadm::domain::ActivationStatus;
-use licadm::portal::prune_deleted_changes;
+use licadm::portal::prune_deleted_changes_in;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const ORANGEUCE: &str = "orangeuce";
 
@@ -273,10 +273,13 @@ async fn cursors_beyond_the_history_or_below_the_pruned_floor_are_gone() {
 
     // A seat deleted behind the portal's back: the feed reports it deleted.
     let seat = portal.facts().free(2, ORANGEUCE)[0];
-    let db = rusqlite::Connection::open(&portal.db).expect("store file");
-    db.busy_timeout(Duration::from_secs(5)).expect("timeout");
-    db.execute("DELETE FROM seats WHERE id = ?", [seat])
-        .expect("delete seat");
+    portal
+        .execute_behind(
+            "DELETE FROM seats WHERE id = ?",
+            "DELETE FROM seats WHERE id = $1",
+            seat,
+        )
+        .await;
     let delta = admin.changes(before, 10).await.expect("delta");
     let gone = delta.changes.iter().find_map(|c| match c {
         Change::Deleted(d) => Some((d.object, d.key.clone())),
@@ -286,7 +289,12 @@ async fn cursors_beyond_the_history_or_below_the_pruned_floor_are_gone() {
     let after = delta.cursor;
 
     // Pruned, the deletion is forgotten: a cursor before it must start over.
-    assert_eq!(prune_deleted_changes(&portal.db).expect("prune"), 1);
+    assert_eq!(
+        prune_deleted_changes_in(&portal.db_arg())
+            .await
+            .expect("prune"),
+        1
+    );
     let (status, code, message) = api_error(admin.changes(before, 10).await);
     assert_eq!((status, code.as_str()), (410, CURSOR_GONE_CODE));
     assert!(message.contains("pruned"), "{message}");

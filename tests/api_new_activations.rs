@@ -785,7 +785,9 @@ async fn license_files_verify_and_a_changed_byte_fails() {
         info.public_key
     );
     assert_eq!(
-        licadm::portal::signing_public_key(&portal.db).expect("key from the store"),
+        licadm::portal::signing_public_key_in(&portal.db_arg())
+            .await
+            .expect("key from the store"),
         info.public_key
     );
     assert_eq!(

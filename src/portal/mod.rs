@@ -499,6 +499,37 @@ pub fn prune_deleted_changes(db: &Path) -> Result<usize, PortalError> {
     Ok(store.prune_deleted_blocking()?)
 }
 
+/// [`prune_deleted_changes`] for a store named like `--db` (a SQLite file or a
+/// PostgreSQL URL).
+pub async fn prune_deleted_changes_in(db: &str) -> Result<usize, PortalError> {
+    if !is_postgres_url(db) {
+        let path = PathBuf::from(db);
+        return tokio::task::spawn_blocking(move || prune_deleted_changes(&path))
+            .await
+            .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
+    }
+    let store = connect_postgres(db, PortalOptions::default().busy_timeout).await?;
+    Ok(store.prune_deleted().await?)
+}
+
+/// [`signing_public_key`] for a store named like `--db`.
+pub async fn signing_public_key_in(db: &str) -> Result<String, PortalError> {
+    if !is_postgres_url(db) {
+        let path = PathBuf::from(db);
+        return tokio::task::spawn_blocking(move || signing_public_key(&path))
+            .await
+            .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
+    }
+    let store = connect_postgres(db, PortalOptions::default().busy_timeout).await?;
+    let secret = store
+        .signing_secret()
+        .await?
+        .ok_or_else(|| PortalError::NoSigningKey(PathBuf::from(redact(db))))?;
+    Ok(crate::domain::license::encode_public_key(
+        &SigningKey::from_bytes(&secret).verifying_key(),
+    ))
+}
+
 /// Serials of a (demo) store by kind, for tests and benchmarks, so they never hard-code
 /// serials that could drift from the generator. Vendor keys are `Vendor::id()`.
 #[derive(Debug, Clone, Default)]

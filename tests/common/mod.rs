@@ -168,6 +168,27 @@ impl TestPortal {
         }
     }
 
+    /// Runs one SQL statement on the store behind the portal's back (SQLite `?` or
+    /// PostgreSQL `$1` placeholders: give `sqlite` and `postgres` spellings).
+    pub async fn execute_behind(&self, sqlite: &str, postgres: &str, id: i64) {
+        match &self.pg_url {
+            None => {
+                let db = rusqlite::Connection::open(&self.db).expect("store file");
+                db.busy_timeout(Duration::from_secs(5)).expect("timeout");
+                db.execute(sqlite, [id]).expect("statement");
+            }
+            Some(url) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .expect("connect");
+                let driver = tokio::spawn(connection);
+                client.execute(postgres, &[&id]).await.expect("statement");
+                drop(client);
+                let _ = driver.await;
+            }
+        }
+    }
+
     /// Where the store is, as `--db` names it: the SQLite file or the PostgreSQL URL.
     pub fn db_arg(&self) -> String {
         self.pg_url

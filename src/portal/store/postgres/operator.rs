@@ -123,6 +123,46 @@ impl PgStore {
         Ok(token_id)
     }
 
+    /// Forgets deleted objects in the change feed, as SQLite's `changes::prune_deleted`:
+    /// removes the rows of objects that no longer exist and raises `changes_floor` to
+    /// the highest removed seq. Under the feed lock, like every feed write.
+    pub async fn prune_deleted(&self) -> Result<usize, StoreError> {
+        const EXISTS: &str = "CASE kind
+            WHEN 'organization' THEN EXISTS (SELECT 1 FROM organizations o WHERE o.id::text = key)
+            WHEN 'product' THEN EXISTS (SELECT 1 FROM products p WHERE p.id = key)
+            WHEN 'price' THEN EXISTS (SELECT 1 FROM models m WHERE m.id::text = key)
+            WHEN 'activation' THEN EXISTS (SELECT 1 FROM activations a WHERE a.number::text = key)
+            WHEN 'seat' THEN EXISTS (SELECT 1 FROM seats s WHERE s.id::text = key)
+            WHEN 'capacity' THEN EXISTS (SELECT 1 FROM capacity c
+                WHERE c.organization_id::text || ':' || c.product_id = key)
+            ELSE TRUE END";
+        let mut client = self.client().await?;
+        let client: &mut tokio_postgres::Client = &mut client;
+        let tx = client.transaction().await?;
+        super::lock_feed(&tx).await?;
+        let highest: Option<i64> = tx
+            .query_one(
+                &format!("SELECT MAX(seq) FROM changes WHERE NOT ({EXISTS})"),
+                &[],
+            )
+            .await?
+            .try_get(0)?;
+        let Some(highest) = highest else {
+            return Ok(0);
+        };
+        let removed = tx
+            .execute(&format!("DELETE FROM changes WHERE NOT ({EXISTS})"), &[])
+            .await?;
+        tx.execute(
+            "UPDATE store_meta SET value = GREATEST(value::bigint, $1)::text
+             WHERE key = 'changes_floor'",
+            &[&highest],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(usize::try_from(removed).unwrap_or(usize::MAX))
+    }
+
     /// Whether the store has any organization (a demo fill is due when not).
     pub async fn has_organizations(&self) -> Result<bool, StoreError> {
         let client = self.client().await?;
