@@ -38,7 +38,7 @@ macro_rules! in_tx {
         let client: &mut tokio_postgres::Client = $client;
         let $tx = client.transaction().await?;
         let answer = $body;
-        if matches!(answer, Ok(_)) {
+        if answer.is_ok() {
             $tx.commit().await?;
         }
         Ok(answer)
