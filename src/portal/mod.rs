@@ -89,6 +89,9 @@ pub struct PortalOptions {
     /// How long a write waits for another writer's lock before the request is answered
     /// 503 busy (after the store's own retries).
     pub busy_timeout: Duration,
+    /// PostgreSQL: how long a worker's claim on an activation lasts; the claims of a
+    /// portal that died pass to another portal's worker this long after they were taken.
+    pub worker_lease: Duration,
 }
 
 impl Default for PortalOptions {
@@ -98,6 +101,7 @@ impl Default for PortalOptions {
             worker_delay: Duration::from_millis(2_500),
             worker_tick: Duration::from_millis(250),
             busy_timeout: store::sqlite::DEFAULT_BUSY_TIMEOUT,
+            worker_lease: store::postgres::LEASE,
         }
     }
 }
@@ -174,8 +178,8 @@ pub fn is_postgres_url(db: &str) -> bool {
 }
 
 /// Connects to the PostgreSQL store at `url`, naming it (without a password) when it cannot.
-async fn connect_postgres(url: &str, lock_timeout: Duration) -> Result<PgStore, PortalError> {
-    PgStore::connect(url, lock_timeout)
+async fn connect_postgres(url: &str, options: PortalOptions) -> Result<PgStore, PortalError> {
+    PgStore::connect(url, options.busy_timeout, options.worker_lease)
         .await
         .map_err(|source| PortalError::Connect {
             url: redact(url),
@@ -251,7 +255,7 @@ impl Portal {
                 .await
                 .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
         }
-        let store = connect_postgres(db, options.busy_timeout).await?;
+        let store = connect_postgres(db, options).await?;
         let demo_filled = match demo {
             Some(demo) => fill_postgres_demo(&store, demo, None).await?,
             None => false,
@@ -266,7 +270,7 @@ impl Portal {
         source: &Path,
         options: PortalOptions,
     ) -> Result<Portal, PortalError> {
-        let store = connect_postgres(url, options.busy_timeout).await?;
+        let store = connect_postgres(url, options).await?;
         let demo_filled =
             fill_postgres_demo(&store, DemoOptions::default(), Some(source.to_path_buf())).await?;
         Portal::on_postgres(store, demo_filled, options).await
@@ -378,7 +382,7 @@ pub async fn create_token_in(
         .await
         .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
     }
-    let store = connect_postgres(db, PortalOptions::default().busy_timeout).await?;
+    let store = connect_postgres(db, PortalOptions::default()).await?;
     let token = auth::generate_token().map_err(|e| PortalError::Randomness {
         what: "a token",
         reason: e.to_string(),
@@ -508,7 +512,7 @@ pub async fn prune_deleted_changes_in(db: &str) -> Result<usize, PortalError> {
             .await
             .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
     }
-    let store = connect_postgres(db, PortalOptions::default().busy_timeout).await?;
+    let store = connect_postgres(db, PortalOptions::default()).await?;
     Ok(store.prune_deleted().await?)
 }
 
@@ -520,7 +524,7 @@ pub async fn signing_public_key_in(db: &str) -> Result<String, PortalError> {
             .await
             .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
     }
-    let store = connect_postgres(db, PortalOptions::default().busy_timeout).await?;
+    let store = connect_postgres(db, PortalOptions::default()).await?;
     let secret = store
         .signing_secret()
         .await?

@@ -66,8 +66,8 @@ pub const FEED_LOCK: i64 = 0x6c69_6361_646d_0001;
 const MIGRATION_LOCK: i64 = 0x6c69_6361_646d_0002;
 /// Attempts of one unit of work that met contention, before the caller hears Busy.
 const BUSY_ATTEMPTS: u32 = 4;
-/// How long a worker's claim on an activation lasts; a portal killed mid-work loses its
-/// claims this long after it took them.
+/// How long a worker's claim on an activation lasts by default; a portal killed
+/// mid-work loses its claims this long after it took them.
 pub const LEASE: Duration = Duration::from_secs(30);
 /// Most pooled connections per portal.
 const POOL_SIZE: usize = 16;
@@ -122,6 +122,7 @@ struct Inner {
     config: tokio_postgres::Config,
     /// Who this portal is in `activation_claims` (random per process).
     worker_id: String,
+    lease: Duration,
     wake: Arc<tokio::sync::Notify>,
     listener: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
@@ -144,7 +145,12 @@ impl PgStore {
     /// the migration lock and starts listening for queued work.
     /// `lock_timeout`: how long a write waits for a row or advisory lock before it is
     /// retried (and finally answered 503 busy) instead of hanging the request.
-    pub async fn connect(url: &str, lock_timeout: Duration) -> Result<PgStore, StoreError> {
+    /// `lease`: how long this portal's claims on queued activations last.
+    pub async fn connect(
+        url: &str,
+        lock_timeout: Duration,
+        lease: Duration,
+    ) -> Result<PgStore, StoreError> {
         let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| StoreError::Invalid(format!("bad PostgreSQL URL: {e}")))?;
@@ -177,6 +183,7 @@ impl PgStore {
                 pool,
                 config,
                 worker_id: worker_id.iter().map(|b| format!("{b:02x}")).collect(),
+                lease,
                 wake: Arc::new(tokio::sync::Notify::new()),
                 listener: std::sync::Mutex::new(None),
             }),
@@ -200,6 +207,10 @@ impl PgStore {
 
     fn worker_id(&self) -> &str {
         &self.inner.worker_id
+    }
+
+    fn lease(&self) -> Duration {
+        self.inner.lease
     }
 
     /// Runs one unit of work on a pooled connection. Work that met contention rolled

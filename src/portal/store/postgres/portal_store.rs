@@ -202,10 +202,10 @@ impl PortalStore for PgStore {
         due_by: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<i64>, StoreError> {
-        let worker = self.worker_id().to_string();
+        let (worker, lease) = (self.worker_id().to_string(), self.lease());
         self.run(|client| {
             let worker = worker.clone();
-            Box::pin(async move { queue::claim_due(client, &worker, due_by, limit).await })
+            Box::pin(async move { queue::claim_due(client, &worker, lease, due_by, limit).await })
         })
         .await
     }

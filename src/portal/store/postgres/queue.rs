@@ -12,7 +12,7 @@
 
 use super::reads::{self, summary};
 use super::writes::{WORK_CHANNEL, audit, json};
-use super::{Client, LEASE, StoreError, lock_feed};
+use super::{Client, StoreError, lock_feed};
 use crate::client::wire::ActivationSummary;
 use crate::domain::ActivationStatus;
 use crate::portal::rules::{license_of, refused_once, refused_permanently};
@@ -27,6 +27,7 @@ use tokio_postgres::{AsyncMessage, NoTls, Transaction};
 pub async fn claim_due(
     client: &mut Client,
     worker: &str,
+    lease: Duration,
     due_by: DateTime<Utc>,
     limit: usize,
 ) -> Result<Vec<i64>, StoreError> {
@@ -56,7 +57,7 @@ pub async fn claim_due(
                 &queue_time_to_sql(due_by),
                 &limit,
                 &worker,
-                &LEASE.as_secs_f64(),
+                &lease.as_secs_f64(),
             ],
         )
         .await?;

@@ -1,0 +1,630 @@
+//! What only N portals on one PostgreSQL can get wrong (issue 11): races spread over
+//! three portals, idempotent resends to another portal, activation numbers, the
+//! worker's claims and leases, the change feed under concurrent writers, contention
+//! answered 503, start-up of N portals at once, and health when the database goes away.
+//! Each test runs on the throwaway cluster of `tests/support/pg.rs` (skipped loudly
+//! without PostgreSQL; CI sets LICADM_REQUIRE_PG=1).
+
+mod common;
+
+use common::{Backend, TestPortal, fast_worker, no_worker, on_backend, pg, wait_for};
+use licadm::client::ApiClient;
+use licadm::client::feed::Change;
+use licadm::client::wire::{ActivationSort, EmergencyRequest, Role};
+use licadm::domain::ActivationStatus;
+use licadm::portal::{DemoOptions, Portal, PortalOptions, demo_serials};
+use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
+
+const ORANGEUCE: &str = "orangeuce";
+
+/// Another portal process's worth of state on the same database, served on loopback.
+struct Extra {
+    base: String,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for Extra {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+async fn another_portal(url: &str, options: PortalOptions) -> Extra {
+    let portal = Portal::connect(url, Some(DemoOptions::default()), options)
+        .await
+        .expect("a second portal on the same database");
+    assert!(!portal.demo_filled(), "the database was filled once");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    Extra {
+        base,
+        server: tokio::spawn(portal.serve(listener)),
+    }
+}
+
+/// The first portal (which filled the database) and two more on the same database;
+/// admin clients of all three.
+async fn three_portals(options: PortalOptions) -> (TestPortal, Vec<Extra>, Vec<ApiClient>) {
+    let first = TestPortal::start_full(DemoOptions::default(), options).await;
+    let url = first.pg_url.clone().expect("a PostgreSQL portal");
+    let extras = vec![
+        another_portal(&url, options).await,
+        another_portal(&url, options).await,
+    ];
+    let mut clients = vec![first.admin()];
+    for extra in &extras {
+        clients.push(ApiClient::new(&extra.base, &first.admin_token).expect("client"));
+    }
+    (first, extras, clients)
+}
+
+fn status(result: &Result<impl std::fmt::Debug, licadm::client::ClientError>) -> u16 {
+    match result {
+        Ok(_) => 200,
+        Err(licadm::client::ClientError::Api { status, .. }) => *status,
+        Err(other) => panic!("expected an API answer, got {other}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixteen_binds_of_one_seat_over_three_portals_have_one_winner() {
+    on_backend(Backend::Postgres, async {
+        let (portal, _extras, clients) = three_portals(no_worker()).await;
+        let facts = portal.facts();
+        let seat = facts.free(1, ORANGEUCE)[0];
+        let users: Vec<String> = facts.without_seat(1, ORANGEUCE).to_vec();
+        assert!(users.len() >= 2, "demo users without a seat: {users:?}");
+        let tasks: Vec<_> = (0..16)
+            .map(|i| {
+                let client = clients[i % 3].clone();
+                let email = users[i % users.len()].clone();
+                tokio::spawn(async move { client.bind_seat(seat, &email, None).await })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for task in tasks {
+            statuses.push(status(&task.await.expect("task")));
+        }
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "{statuses:?}"
+        );
+        assert!(
+            statuses.iter().all(|s| *s == 200 || *s == 409),
+            "{statuses:?}"
+        );
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_email_binding_two_seats_at_once_gets_at_most_one() {
+    on_backend(Backend::Postgres, async {
+        let (portal, _extras, clients) = three_portals(no_worker()).await;
+        let facts = portal.facts();
+        let free = facts.free(1, ORANGEUCE).to_vec();
+        let users = facts.without_seat(1, ORANGEUCE).to_vec();
+        let rounds = (free.len() / 2).min(users.len()).min(6);
+        assert!(
+            rounds >= 2,
+            "demo data: {} free seats, {} users",
+            free.len(),
+            users.len()
+        );
+        for round in 0..rounds {
+            let (a, b) = (free[2 * round], free[2 * round + 1]);
+            let email = users[round].clone();
+            let (ca, cb) = (clients[round % 3].clone(), clients[(round + 1) % 3].clone());
+            let (ea, eb) = (email.clone(), email.clone());
+            let (ra, rb) = tokio::join!(
+                tokio::spawn(async move { ca.bind_seat(a, &ea, None).await }),
+                tokio::spawn(async move { cb.bind_seat(b, &eb, None).await })
+            );
+            let wins = [status(&ra.expect("a")), status(&rb.expect("b"))];
+            assert_eq!(
+                wins.iter().filter(|s| **s == 200).count(),
+                1,
+                "round {round}: {wins:?}"
+            );
+        }
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_emergency_licenses_over_three_portals_at_most_one() {
+    on_backend(Backend::Postgres, async {
+        let (_portal, _extras, clients) = three_portals(no_worker()).await;
+        let before = clients[0].license_info(1).await.expect("info");
+        let orange = before
+            .products
+            .iter()
+            .find(|p| p.product.id == ORANGEUCE)
+            .expect("orangeuce");
+        assert!(
+            orange.emergency_available,
+            "the demo's org 1 may request one"
+        );
+        let tasks: Vec<_> = (0..9)
+            .map(|i| {
+                let client = clients[i % 3].clone();
+                tokio::spawn(async move {
+                    let request = EmergencyRequest {
+                        organization: 1,
+                        product: ORANGEUCE.into(),
+                        accounts: 3,
+                    };
+                    client.request_emergency_license(&request, None).await
+                })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for task in tasks {
+            statuses.push(status(&task.await.expect("task")));
+        }
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "{statuses:?}"
+        );
+        assert!(
+            statuses.iter().all(|s| *s == 200 || *s == 422),
+            "{statuses:?}"
+        );
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_idempotent_create_resent_to_another_portal_or_to_two_at_once_is_one_result() {
+    on_backend(Backend::Postgres, async {
+        let (portal, _extras, clients) = three_portals(no_worker()).await;
+        let serials = demo_serials(&portal.db, 6).expect("serials");
+        let ok = serials
+            .ok
+            .get("pay-kiosk")
+            .expect("pay-kiosk serials")
+            .clone();
+        // Resent to another portal: the same answer, nothing created twice.
+        let key = licadm::client::new_idempotency_key();
+        let first = clients[0]
+            .create_activations(1, &ok[..2], &key)
+            .await
+            .expect("created");
+        let again = clients[1]
+            .create_activations(1, &ok[..2], &key)
+            .await
+            .expect("replayed");
+        assert_eq!(first, again);
+        // Another request under that key: 409 on any portal.
+        let clash = clients[2].create_activations(1, &ok[2..3], &key).await;
+        assert_eq!(status(&clash), 409);
+        // Sent to two portals at the same time: one creation, one answer.
+        let key = licadm::client::new_idempotency_key();
+        let batch = ok[3..5].to_vec();
+        let (ca, cb) = (clients[1].clone(), clients[2].clone());
+        let (ka, kb, sa, sb) = (key.clone(), key.clone(), batch.clone(), batch.clone());
+        let (a, b) = tokio::join!(
+            tokio::spawn(async move { ca.create_activations(1, &sa, &ka).await }),
+            tokio::spawn(async move { cb.create_activations(1, &sb, &kb).await })
+        );
+        let (a, b) = (
+            a.expect("a").expect("a created"),
+            b.expect("b").expect("b created"),
+        );
+        assert_eq!(a, b, "both portals answer the one creation");
+        let numbers: HashSet<i64> = first
+            .activations
+            .iter()
+            .chain(&a.activations)
+            .map(|s| s.number)
+            .collect();
+        assert_eq!(numbers.len(), first.activations.len() + a.activations.len());
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn activation_numbers_from_three_portals_are_unique_and_above_the_history() {
+    on_backend(Backend::Postgres, async {
+        let (portal, _extras, clients) = three_portals(no_worker()).await;
+        let history_max = clients[0]
+            .activations(&licadm::client::wire::ActivationQuery {
+                per_page: 10,
+                sort: ActivationSort::parse("-number").expect("sort"),
+                ..Default::default()
+            })
+            .await
+            .expect("list")
+            .items[0]
+            .number;
+        let serials = demo_serials(&portal.db, 12).expect("serials");
+        let ok = serials.ok.get("pay-kiosk").expect("serials").clone();
+        let tasks: Vec<_> = ok
+            .iter()
+            .take(12)
+            .enumerate()
+            .map(|(i, serial)| {
+                let client = clients[i % 3].clone();
+                let serial = serial.clone();
+                tokio::spawn(async move {
+                    let key = licadm::client::new_idempotency_key();
+                    client.create_activations(1, &[serial], &key).await
+                })
+            })
+            .collect();
+        let mut numbers = Vec::new();
+        for task in tasks {
+            let created = task.await.expect("task").expect("created");
+            numbers.extend(created.activations.iter().map(|s| s.number));
+        }
+        let unique: HashSet<i64> = numbers.iter().copied().collect();
+        assert_eq!(unique.len(), numbers.len(), "{numbers:?}");
+        assert!(
+            numbers.iter().all(|n| *n > history_max),
+            "{numbers:?} vs {history_max}"
+        );
+    })
+    .await
+}
+
+/// Three portals' workers on one queue: every activation is completed exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn workers_of_three_portals_complete_each_activation_once() {
+    on_backend(Backend::Postgres, async {
+        let (portal, _extras, clients) = three_portals(fast_worker(0)).await;
+        let serials = demo_serials(&portal.db, 10).expect("serials");
+        let ok = serials.ok.get("pay-kiosk").expect("serials").clone();
+        let mut created = Vec::new();
+        for (i, serial) in ok.iter().take(10).enumerate() {
+            let key = licadm::client::new_idempotency_key();
+            let answer = clients[i % 3]
+                .create_activations(1, std::slice::from_ref(serial), &key)
+                .await
+                .expect("created");
+            created.extend(answer.activations.iter().map(|s| s.number));
+        }
+        let admin = clients[0].clone();
+        for number in &created {
+            let admin = admin.clone();
+            let number = *number;
+            wait_for("the activation done", Duration::from_secs(30), || {
+                let admin = admin.clone();
+                async move {
+                    let detail = admin.activation(number).await.ok()?;
+                    (detail.summary.status == ActivationStatus::Done).then_some(())
+                }
+            })
+            .await;
+            let history = admin
+                .audit(&format!("activation:{number}"), 1, 50)
+                .await
+                .expect("audit");
+            let completions = history
+                .items
+                .iter()
+                .filter(|e| e.action == "activation.completed")
+                .count();
+            assert_eq!(completions, 1, "activation {number}: {:?}", history.items);
+        }
+    })
+    .await
+}
+
+/// A portal killed while holding claims: its claims pass to another portal's worker
+/// once the lease ran out — not before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_dead_portals_claim_is_taken_over_after_its_lease() {
+    on_backend(Backend::Postgres, async {
+        let portal = TestPortal::start_full(DemoOptions::default(), no_worker()).await;
+        let url = portal.pg_url.clone().expect("PostgreSQL");
+        let serials = demo_serials(&portal.db, 2).expect("serials");
+        let ok = serials.ok.get("pay-kiosk").expect("serials").clone();
+        let key = licadm::client::new_idempotency_key();
+        let created = portal
+            .admin()
+            .create_activations(1, &ok[..1], &key)
+            .await
+            .expect("created");
+        let number = created.activations[0].number;
+        // What a portal killed with `kill -9` right after claiming leaves behind.
+        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .expect("connect");
+        let driver = tokio::spawn(connection);
+        client
+            .execute(
+                "INSERT INTO activation_claims (number, claimed_by, lease_until)
+                 VALUES ($1, 'killed-portal', now() + interval '3 seconds')",
+                &[&number],
+            )
+            .await
+            .expect("a dead portal's claim");
+        let started = std::time::Instant::now();
+        let worker = another_portal(
+            &url,
+            PortalOptions {
+                worker_lease: Duration::from_secs(1),
+                ..fast_worker(0)
+            },
+        )
+        .await;
+        let admin = ApiClient::new(&worker.base, &portal.admin_token).expect("client");
+        let done_after = wait_for("the takeover", Duration::from_secs(20), || {
+            let admin = admin.clone();
+            async move {
+                let detail = admin.activation(number).await.ok()?;
+                (detail.summary.status == ActivationStatus::Done).then(|| started.elapsed())
+            }
+        })
+        .await;
+        assert!(
+            done_after >= Duration::from_millis(2_500),
+            "completed after {done_after:?}, before the dead portal's lease ran out"
+        );
+        drop(client);
+        let _ = driver.await;
+    })
+    .await
+}
+
+/// Writers on three portals while a mirror syncs continuously: at the end the mirror's
+/// objects equal a fresh full sync, object by object — no committed change was skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_feed_never_skips_a_change_under_concurrent_writers_on_three_portals() {
+    on_backend(Backend::Postgres, async {
+        let (portal, _extras, clients) = three_portals(no_worker()).await;
+        let facts = portal.facts();
+        let free: Vec<i64> = facts.free(1, ORANGEUCE).to_vec();
+        let users: Vec<String> = facts.without_seat(1, ORANGEUCE).to_vec();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut writers = Vec::new();
+        for w in 0..9usize {
+            let client = clients[w % 3].clone();
+            let (seat, email) = (free[w % free.len()], users[w % users.len()].clone());
+            let stop = stop.clone();
+            writers.push(tokio::spawn(async move {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = client.bind_seat(seat, &email, None).await;
+                    let _ = client.unbind_seat(seat, None).await;
+                }
+            }));
+        }
+        let mirror_client = clients[1].clone();
+        let mut mirror: BTreeMap<String, String> = BTreeMap::new();
+        let mut cursor = 0;
+        let deadline = std::time::Instant::now() + Duration::from_secs(8);
+        let apply = |mirror: &mut BTreeMap<String, String>, changes: Vec<Change>| {
+            for change in changes {
+                let (key, value) = object_of(&change);
+                match value {
+                    Some(value) => mirror.insert(key, value),
+                    None => mirror.remove(&key),
+                };
+            }
+        };
+        while std::time::Instant::now() < deadline {
+            let page = mirror_client.changes(cursor, 500).await.expect("page");
+            cursor = page.cursor;
+            apply(&mut mirror, page.changes);
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for writer in writers {
+            writer.await.expect("writer");
+        }
+        loop {
+            let page = mirror_client.changes(cursor, 500).await.expect("page");
+            cursor = page.cursor;
+            let more = page.more;
+            apply(&mut mirror, page.changes);
+            if !more {
+                break;
+            }
+        }
+        let mut fresh = BTreeMap::new();
+        let mut since = 0;
+        loop {
+            let page = clients[2].changes(since, 5000).await.expect("full sync");
+            since = page.cursor;
+            let more = page.more;
+            apply(&mut fresh, page.changes);
+            if !more {
+                break;
+            }
+        }
+        let differing: Vec<&String> = fresh
+            .keys()
+            .chain(mirror.keys())
+            .filter(|k| fresh.get(*k) != mirror.get(*k))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "the mirror missed changes of {differing:?}"
+        );
+    })
+    .await
+}
+
+/// (kind:key, JSON of the object or None when deleted).
+fn object_of(change: &Change) -> (String, Option<String>) {
+    let json = |v: &dyn erased::Json| Some(v.json());
+    match change {
+        Change::Organization(o) => (format!("organization:{}", o.id), json(o)),
+        Change::Product(p) => (format!("product:{}", p.id), json(p)),
+        Change::Price(p) => (format!("price:{}", p.id), json(p)),
+        Change::Activation(a) => (format!("activation:{}", a.number), json(a)),
+        Change::Seat(s) => (format!("seat:{}", s.id), json(s)),
+        Change::Capacity(c) => (
+            format!("capacity:{}:{}", c.organization, c.product),
+            json(c),
+        ),
+        Change::Deleted(d) => (format!("{}:{}", d.object.as_str(), d.key), None),
+    }
+}
+
+mod erased {
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).expect("JSON")
+        }
+    }
+}
+
+/// A write that cannot get its lock within the busy timeout is a 503 with Retry-After,
+/// never a 500; once the lock is free the same write succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_write_held_up_by_a_lock_is_503_busy_with_retry_after() {
+    on_backend(Backend::Postgres, async {
+        let portal = TestPortal::start_full(
+            DemoOptions::default(),
+            PortalOptions {
+                busy_timeout: Duration::from_millis(200),
+                ..no_worker()
+            },
+        )
+        .await;
+        let url = portal.pg_url.clone().expect("PostgreSQL");
+        let facts = portal.facts();
+        let seat = facts.free(1, ORANGEUCE)[0];
+        let email = facts.without_seat(1, ORANGEUCE)[0].clone();
+        let (mut client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .expect("connect");
+        let driver = tokio::spawn(connection);
+        let tx = client.transaction().await.expect("begin");
+        tx.execute("SELECT id FROM seats WHERE id = $1 FOR UPDATE", &[&seat])
+            .await
+            .expect("hold the seat's row lock");
+        let held = portal
+            .raw_post(
+                &portal.admin_token,
+                &format!("/seats/{seat}/bind"),
+                &serde_json::json!({"email": email}),
+            )
+            .await;
+        assert_eq!(held.status(), 503);
+        assert!(held.headers().get("retry-after").is_some());
+        let body: serde_json::Value = held.json().await.expect("JSON");
+        assert_eq!(body["error"]["code"], "busy");
+        tx.rollback().await.expect("release");
+        let bound = portal.admin().bind_seat(seat, &email, None).await;
+        assert_eq!(status(&bound), 200);
+        drop(client);
+        let _ = driver.await;
+    })
+    .await
+}
+
+/// N portals starting together on an empty database: each migration applied once, the
+/// demo data filled once, one signing key for all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn portals_starting_together_migrate_fill_and_key_once() {
+    on_backend(Backend::Postgres, async {
+        let Some(cluster) = pg::cluster() else { return };
+        let url = cluster.create_database();
+        let starts: Vec<_> = (0..4)
+            .map(|_| {
+                let url = url.clone();
+                tokio::spawn(async move {
+                    Portal::connect(&url, Some(DemoOptions::default()), no_worker()).await
+                })
+            })
+            .collect();
+        let mut keys = HashSet::new();
+        let mut filled = 0;
+        for start in starts {
+            let portal = start.await.expect("task").expect("portal starts");
+            filled += usize::from(portal.demo_filled());
+            keys.insert(portal.public_key());
+        }
+        assert_eq!(filled, 1, "one portal fills the demo data");
+        assert_eq!(keys.len(), 1, "one signing key: {keys:?}");
+        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .expect("connect");
+        let driver = tokio::spawn(connection);
+        let migrations: i64 = client
+            .query_one("SELECT COUNT(*) FROM schema_migrations", &[])
+            .await
+            .expect("count")
+            .get(0);
+        assert_eq!(migrations, 1);
+        let organizations: i64 = client
+            .query_one("SELECT COUNT(*) FROM organizations", &[])
+            .await
+            .expect("count")
+            .get(0);
+        assert_eq!(organizations, 3, "the demo data once");
+        drop(client);
+        let _ = driver.await;
+    })
+    .await
+}
+
+/// `GET /health` tells whether the store answers: 503 while the database is down, 200
+/// again by itself when it is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn health_says_when_the_database_is_gone_and_recovers_by_itself() {
+    on_backend(Backend::Postgres, async {
+        // A cluster of its own: this test stops it.
+        let cluster = tokio::task::spawn_blocking(pg::Cluster::start)
+            .await
+            .expect("task")
+            .expect("a cluster of its own");
+        let url = cluster.create_database();
+        let portal = Portal::connect(&url, Some(DemoOptions::default()), no_worker())
+            .await
+            .expect("portal");
+        let token = portal
+            .create_token(Role::Admin, &[], "health")
+            .await
+            .expect("token");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let server = tokio::spawn(portal.serve(listener));
+        let http = reqwest::Client::new();
+        let health = |http: reqwest::Client, base: String| async move {
+            let response = http
+                .get(format!("{base}/api/v1/health"))
+                .send()
+                .await
+                .expect("health answers");
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.expect("JSON body");
+            (
+                status,
+                body["status"].as_str().unwrap_or_default().to_string(),
+            )
+        };
+        assert_eq!(health(http.clone(), base.clone()).await, (200, "ok".into()));
+        let stopping = &cluster;
+        tokio::task::block_in_place(|| stopping.stop());
+        assert_eq!(
+            health(http.clone(), base.clone()).await,
+            (503, "store_unavailable".into())
+        );
+        let api = ApiClient::new(&base, &token).expect("client");
+        assert!(
+            api.organizations().await.is_err(),
+            "no data while it is down"
+        );
+        tokio::task::block_in_place(|| stopping.restart());
+        wait_for("health back to ok", Duration::from_secs(20), || {
+            let (http, base) = (http.clone(), base.clone());
+            async move { (health(http, base).await.0 == 200).then_some(()) }
+        })
+        .await;
+        assert_eq!(api.organizations().await.expect("back").len(), 3);
+        server.abort();
+    })
+    .await
+}
