@@ -383,7 +383,9 @@ async fn the_feed_never_skips_a_change_under_concurrent_writers_on_three_portals
         let users: Vec<String> = facts.without_seat(1, ORANGEUCE).to_vec();
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let mut writers = Vec::new();
-        for w in 0..9usize {
+        // Seats bound and unbound over and over, and new activations, each created
+        // once: a skipped creation can never be repaired by a later change.
+        for w in 0..4usize {
             let client = clients[w % 3].clone();
             let (seat, email) = (free[w % free.len()], users[w % users.len()].clone());
             let stop = stop.clone();
@@ -391,6 +393,24 @@ async fn the_feed_never_skips_a_change_under_concurrent_writers_on_three_portals
                 while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                     let _ = client.bind_seat(seat, &email, None).await;
                     let _ = client.unbind_seat(seat, None).await;
+                }
+            }));
+        }
+        let serials = demo_serials(&portal.db, 3_000).expect("serials");
+        let mut ok: Vec<String> = serials.ok.values().flatten().cloned().collect();
+        ok.sort();
+        let per_writer = ok.len() / 8;
+        for w in 0..8usize {
+            let client = clients[w % 3].clone();
+            let mine: Vec<String> = ok[w * per_writer..(w + 1) * per_writer].to_vec();
+            let stop = stop.clone();
+            writers.push(tokio::spawn(async move {
+                for serial in mine {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    let key = licadm::client::new_idempotency_key();
+                    let _ = client.create_activations(1, &[serial], &key).await;
                 }
             }));
         }
