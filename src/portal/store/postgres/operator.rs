@@ -242,7 +242,8 @@ impl PgStore {
             .await?;
         }
         tx.commit().await?;
-        client.batch_execute("ANALYZE").await?;
+        // Planner statistics and the visibility map (index-only scans) after a bulk load.
+        client.batch_execute("VACUUM ANALYZE").await?;
         Ok(true)
     }
 }

@@ -227,9 +227,9 @@ pub async fn list_activations(
         args.push(&number);
         let n = args.len();
         conditions.push(format!(
-            "(a.number IN (SELECT activation_number FROM activation_lines
-                           WHERE serial >= ${} AND serial < ${})
-              OR a.number = ${n}::bigint)",
+            "a.number IN (SELECT activation_number FROM activation_lines
+                          WHERE serial >= ${} AND serial < ${}
+                          UNION ALL SELECT ${n}::bigint)",
             n - 2,
             n - 1
         ));
