@@ -40,6 +40,7 @@ fn page_of(n: i64) -> Page<ActivationSummary> {
                 completed_at: None,
                 error: (status == ActivationStatus::Error)
                     .then(|| "Реестр вендора отклонил серийный номер".into()),
+                failure: None,
             }
         })
         .collect();

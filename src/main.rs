@@ -9,7 +9,6 @@ use licadm::client::wire::Role;
 use licadm::config::{self, Connection, Overrides};
 use licadm::console::data::{DataSource, MirrorSource};
 use licadm::console::{self, ConsoleOptions};
-use licadm::domain::Lang;
 use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token_in};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -28,6 +27,7 @@ struct Cli {
     command: Option<Command>,
 }
 
+/// Where to connect and in which language: for the console and every subcommand.
 #[derive(Args, Debug)]
 struct ConsoleArgs {
     /// Portal URL, e.g. https://portal.example; without one an embedded demo portal runs.
@@ -42,29 +42,48 @@ struct ConsoleArgs {
     /// Config file (default: ~/.config/licadm/config.toml).
     #[arg(long, env = "LICADM_CONFIG", global = true)]
     config: Option<PathBuf>,
-    /// Interface language: ru or en (default: from the locale).
+    /// Interface language, also of the portal's messages: ru or en (default: from the
+    /// locale).
     #[arg(long, global = true)]
     lang: Option<String>,
-    /// Console theme: dark, light, high-contrast, 16-color, mono, or a NAME.toml in the
-    /// user theme directory (default: config `theme`, else dark).
-    #[arg(long, global = true)]
-    theme: Option<String>,
-    /// Draw with ASCII only (default: when the locale is not UTF-8).
-    #[arg(long, global = true)]
-    ascii: bool,
     /// Data directory of the embedded portal (default: the user's data directory).
     #[arg(long, env = "LICADM_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    only: ConsoleOnlyArgs,
+}
+
+/// The console's own flags: offered (and accepted) only without a subcommand.
+#[derive(Args, Debug)]
+struct ConsoleOnlyArgs {
+    /// Console theme: dark, light, high-contrast, 16-color, mono, or a NAME.toml in the
+    /// user theme directory (default: config `theme`, else dark).
+    #[arg(long)]
+    theme: Option<String>,
+    /// Draw with ASCII only (default: when the locale is not UTF-8).
+    #[arg(long)]
+    ascii: bool,
     /// Read a remote portal live, without the offline mirror (config: mirror = false).
-    #[arg(long, global = true)]
+    #[arg(long)]
     no_mirror: bool,
     /// Click to select rows and scroll with the wheel (config: mouse = true). Off by
     /// default, so the terminal's own text selection works.
-    #[arg(long, global = true)]
+    #[arg(long)]
     mouse: bool,
     /// Seconds between background syncs of the mirror (config: sync_interval; default 30).
-    #[arg(long, env = "LICADM_SYNC_INTERVAL", global = true)]
+    #[arg(long, env = "LICADM_SYNC_INTERVAL")]
     sync_interval: Option<u64>,
+}
+
+impl ConsoleOnlyArgs {
+    /// The first console-only flag given on the command line, if any (the environment
+    /// variable of `--sync-interval` does not count: it may be set for the console).
+    fn given(&self, matches: &clap::ArgMatches) -> Option<&'static str> {
+        let _ = self;
+        ["theme", "ascii", "no_mirror", "mouse", "sync_interval"]
+            .into_iter()
+            .find(|id| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -98,8 +117,8 @@ enum Command {
         /// The portal's public key: base64 (GET /api/v1/signing-key) or a file holding it.
         #[arg(long)]
         key: Option<String>,
-        /// Read the key from this portal store instead (default: the embedded portal's
-        /// store in the data directory).
+        /// Read the key from this portal store instead (default: the configured portal's
+        /// key, fetched and kept in its mirror; else the embedded portal's store).
         #[arg(long)]
         db: Option<PathBuf>,
     },
@@ -117,6 +136,11 @@ enum Command {
     Sync {
         #[command(flatten)]
         out: cli::output::OutputArgs,
+    },
+    /// Print a shell completion script: `licadm completions bash > ~/.local/share/bash-completion/completions/licadm`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
     },
     /// Manage bearer tokens.
     Token {
@@ -149,15 +173,28 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    // Offline and synchronous: no runtime, its own exit codes.
-    if let Some(Command::Verify { file, key, db }) = &cli.command {
-        return cli::verify::verify(
-            file,
-            key.as_deref(),
-            db.as_deref(),
-            cli.console.data_dir.as_deref(),
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if cli.command.is_some()
+        && let Some(flag) = cli.console.only.given(&matches)
+    {
+        eprintln!(
+            "licadm: --{} is an option of the console (licadm without a subcommand)",
+            flag.replace('_', "-")
         );
+        return std::process::ExitCode::from(2);
+    }
+    if let Some(Command::Completions { shell }) = &cli.command {
+        // Into memory first: clap_complete panics on a closed pipe (`| head`).
+        let mut script = Vec::new();
+        clap_complete::generate(*shell, &mut Cli::command(), "licadm", &mut script);
+        use std::io::Write;
+        let _ = std::io::stdout().write_all(&script);
+        return std::process::ExitCode::SUCCESS;
     }
     let args = &cli.console;
     let portal = cli::PortalArgs {
@@ -166,7 +203,12 @@ fn main() -> std::process::ExitCode {
         profile: args.profile.clone(),
         config: args.config.clone(),
         data_dir: args.data_dir.clone(),
+        lang: args.lang.clone(),
     };
+    // Its own exit codes; a runtime only to ask a configured portal for its key.
+    if let Some(Command::Verify { file, key, db }) = &cli.command {
+        return cli::verify::verify(file, key.as_deref(), db.as_deref(), &portal);
+    }
     // Offline request/import need no runtime; respond builds its own.
     if let Some(Command::Offline { command }) = &cli.command {
         return cli::offline::run(command, &portal);
@@ -206,7 +248,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Verify { .. }
             | Command::Offline { .. }
             | Command::Script(_)
-            | Command::Sync { .. },
+            | Command::Sync { .. }
+            | Command::Completions { .. },
         ) => Ok(()),
         Some(Command::Token {
             command:
@@ -271,23 +314,16 @@ fn init_logging() {
 }
 
 async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
+    no_terminal_says_so()?;
     let config_path = args.config.clone().or_else(config::default_config_path);
     let file = match &config_path {
         Some(path) => config::load(path)?,
         None => config::ConfigFile::default(),
     };
-    let lang = match args.lang.as_deref().or(file.lang.as_deref()) {
-        Some(value) => Lang::parse(value)
-            .with_context(|| format!("unknown language {value:?}: use ru or en"))?,
-        None => Lang::from_locale_vars(
-            std::env::var("LC_ALL").ok().as_deref(),
-            std::env::var("LC_MESSAGES").ok().as_deref(),
-            std::env::var("LANG").ok().as_deref(),
-        ),
-    };
+    let lang = cli::language(args.lang.as_deref(), &file)?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
         || std::env::var_os("TERM").is_some_and(|v| v == "dumb");
-    let theme = args.theme.clone().or_else(|| file.theme.clone());
+    let theme = args.only.theme.clone().or_else(|| file.theme.clone());
     let key_overrides = file.key_overrides();
     let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
     let clipboard = console::app::Clipboard::detect(
@@ -299,7 +335,7 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "config.toml".into());
-    let ascii = args.ascii
+    let ascii = args.only.ascii
         || !licadm::console::glyphs::locale_is_utf8(
             std::env::var("LC_ALL").ok().as_deref(),
             std::env::var("LC_CTYPE").ok().as_deref(),
@@ -311,8 +347,9 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
         profile: args.profile,
     };
 
-    let mirrored = !args.no_mirror && file.mirror.unwrap_or(true);
+    let mirrored = !args.only.no_mirror && file.mirror.unwrap_or(true);
     let sync_interval = args
+        .only
         .sync_interval
         .or(file.sync_interval)
         .unwrap_or(DEFAULT_SYNC_INTERVAL_SECS)
@@ -320,12 +357,12 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
     // Keep the embedded portal alive for as long as the console runs.
     let (source, _embedded) = match config::resolve(&overrides, &file)? {
         Connection::Remote { portal, token } if mirrored => {
-            let client = ApiClient::new(&portal, token.expose())?;
+            let client = ApiClient::new(&portal, token.expose())?.with_lang(lang);
             let mirror = cli::sync::open_mirror(&portal, &token)?;
             (DataSource::Mirror(MirrorSource { client, mirror }), None)
         }
         Connection::Remote { portal, token } => (
-            DataSource::Live(ApiClient::new(&portal, token.expose())?),
+            DataSource::Live(ApiClient::new(&portal, token.expose())?.with_lang(lang)),
             None,
         ),
         Connection::Embedded => {
@@ -334,7 +371,10 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
                 None => licadm::embedded::default_data_dir()?,
             };
             let embedded = licadm::embedded::start(&data_dir).await?;
-            (DataSource::Live(embedded.client.clone()), Some(embedded))
+            (
+                DataSource::Live(embedded.client.clone().with_lang(lang)),
+                Some(embedded),
+            )
         }
     };
     console::run(
@@ -348,11 +388,36 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
             key_overrides,
             config_file,
             clipboard,
-            mouse: args.mouse || file.mouse.unwrap_or(false),
+            mouse: args.only.mouse || file.mouse.unwrap_or(false),
         },
     )
     .await?;
     Ok(())
+}
+
+/// The console draws on a terminal and reads keys from one: without (cron, a pipe, a
+/// service) it says so instead of an OS error ("No such device or address").
+fn no_terminal_says_so() -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let out = std::io::stdout().is_terminal();
+    // Keys come from stdin, or from the controlling terminal when stdin is redirected.
+    let keys = std::io::stdin().is_terminal()
+        || std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .is_ok();
+    if out && keys {
+        return Ok(());
+    }
+    let what = if out {
+        "there is no terminal to read keys from"
+    } else {
+        "standard output is not a terminal"
+    };
+    anyhow::bail!(
+        "the console needs a terminal, and {what} (cron, a pipe, a service?). Run licadm in a terminal, or use a subcommand for scripts: licadm --help"
+    )
 }
 
 /// Often enough that "synced 12 s ago" stays true on a working link; rare enough to

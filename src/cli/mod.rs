@@ -9,6 +9,7 @@ pub mod verify;
 use anyhow::Context;
 use licadm::client::ApiClient;
 use licadm::config::{self, Connection, Overrides};
+use licadm::domain::Lang;
 use std::path::PathBuf;
 
 /// A multi-threaded tokio runtime for a subcommand; on failure the message is printed
@@ -34,6 +35,52 @@ pub struct PortalArgs {
     pub profile: Option<String>,
     pub config: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
+    /// `--lang`: the language of the portal's messages (else the config's, else the
+    /// locale's), sent as `Accept-Language`.
+    pub lang: Option<String>,
+}
+
+/// The interface language: `--lang`, else the config file's `lang`, else the locale
+/// (LC_ALL, LC_MESSAGES, LANG).
+pub fn language(flag: Option<&str>, file: &config::ConfigFile) -> anyhow::Result<Lang> {
+    match flag.or(file.lang.as_deref()) {
+        Some(value) => {
+            Lang::parse(value).with_context(|| format!("unknown language {value:?}: use ru or en"))
+        }
+        None => Ok(Lang::from_locale_vars(
+            std::env::var("LC_ALL").ok().as_deref(),
+            std::env::var("LC_MESSAGES").ok().as_deref(),
+            std::env::var("LANG").ok().as_deref(),
+        )),
+    }
+}
+
+/// `--config`, else the default config file (an empty config when there is none).
+fn config_file(args: &PortalArgs) -> anyhow::Result<config::ConfigFile> {
+    Ok(
+        match args.config.clone().or_else(config::default_config_path) {
+            Some(path) => config::load(&path)?,
+            None => config::ConfigFile::default(),
+        },
+    )
+}
+
+/// A client for the configured portal (flags, environment, profile, config file), or
+/// None when nothing is configured (the embedded portal's case).
+pub fn remote(args: &PortalArgs) -> anyhow::Result<Option<ApiClient>> {
+    let file = config_file(args)?;
+    let lang = language(args.lang.as_deref(), &file)?;
+    let overrides = Overrides {
+        portal: args.portal.clone(),
+        token: args.token.clone(),
+        profile: args.profile.clone(),
+    };
+    Ok(match config::resolve(&overrides, &file)? {
+        Connection::Remote { portal, token } => {
+            Some(ApiClient::new(&portal, token.expose())?.with_lang(lang))
+        }
+        Connection::Embedded => None,
+    })
 }
 
 /// A client for the configured portal, or for the embedded one (kept alive by the
@@ -41,29 +88,16 @@ pub struct PortalArgs {
 pub async fn connect(
     args: &PortalArgs,
 ) -> anyhow::Result<(ApiClient, Option<licadm::embedded::Embedded>)> {
-    let config_path = args.config.clone().or_else(config::default_config_path);
-    let file = match &config_path {
-        Some(path) => config::load(path)?,
-        None => config::ConfigFile::default(),
-    };
-    let overrides = Overrides {
-        portal: args.portal.clone(),
-        token: args.token.clone(),
-        profile: args.profile.clone(),
-    };
-    match config::resolve(&overrides, &file)? {
-        Connection::Remote { portal, token } => {
-            Ok((ApiClient::new(&portal, token.expose())?, None))
-        }
-        Connection::Embedded => {
-            let data_dir = match &args.data_dir {
-                Some(dir) => dir.clone(),
-                None => licadm::embedded::default_data_dir()?,
-            };
-            let embedded = licadm::embedded::start(&data_dir)
-                .await
-                .context("cannot start the embedded portal")?;
-            Ok((embedded.client.clone(), Some(embedded)))
-        }
+    if let Some(client) = remote(args)? {
+        return Ok((client, None));
     }
+    let lang = language(args.lang.as_deref(), &config_file(args)?)?;
+    let data_dir = match &args.data_dir {
+        Some(dir) => dir.clone(),
+        None => licadm::embedded::default_data_dir()?,
+    };
+    let embedded = licadm::embedded::start(&data_dir)
+        .await
+        .context("cannot start the embedded portal")?;
+    Ok((embedded.client.clone().with_lang(lang), Some(embedded)))
 }

@@ -56,7 +56,8 @@ pub enum OfflineCommand {
         /// The portal's public key: base64 (GET /api/v1/signing-key) or a file holding it.
         #[arg(long)]
         key: Option<String>,
-        /// Read the key from this portal store instead (default: the embedded portal's).
+        /// Read the key from this portal store instead (default: the configured portal's
+        /// key, fetched and kept in its mirror; else the embedded portal's store).
         #[arg(long)]
         db: Option<PathBuf>,
         /// Where to install the license (default: server-license.lic next to the request).
@@ -87,7 +88,7 @@ pub fn run(command: &OfflineCommand, portal: &PortalArgs) -> ExitCode {
             key.as_deref(),
             db.as_deref(),
             out.as_deref(),
-            portal.data_dir.as_deref(),
+            portal,
         ),
     }
 }
@@ -248,7 +249,7 @@ fn import(
     key: Option<&str>,
     db: Option<&Path>,
     out: Option<&Path>,
-    data_dir: Option<&Path>,
+    portal: &PortalArgs,
 ) -> ExitCode {
     const VERB: &str = "import";
     let response_text = match read(VERB, "response file", response_file) {
@@ -269,7 +270,7 @@ fn import(
         }
     };
     let public_key =
-        match super::verify::verification_key(key, db, data_dir).and_then(|(text, source)| {
+        match super::verify::verification_key(key, db, portal).and_then(|(text, source)| {
             decode_public_key(&text)
                 .map_err(|e| anyhow::anyhow!("the key from {source} is unusable: {e}"))
         }) {
@@ -291,9 +292,9 @@ fn import(
         return code;
     }
     println!(
-        "INSTALLED: {} — {} seats, installation {}, key {}, organization INN {}, issued {}; license written to {}",
+        "INSTALLED: {} — {}, installation {}, key {}, organization INN {}, issued {}; license written to {}",
         response.product,
-        response.seats,
+        super::verify::count(response.seats as usize, "seat", "seats"),
         response.installation.serial,
         response.key,
         response.organization_inn,

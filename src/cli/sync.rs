@@ -71,6 +71,8 @@ fn conflicts(items: &[OutboxItem]) -> Vec<Conflict<'_>> {
 }
 
 pub async fn run(client: &ApiClient, out: OutputArgs) -> ExitCode {
+    let path = Mirror::default_dir().map(|dir| Mirror::path_for(&dir, client));
+    let existed = path.as_ref().is_some_and(|p| p.exists());
     let mirror = match open_mirror_for(client) {
         Ok(mirror) => mirror,
         Err(e) => {
@@ -83,16 +85,42 @@ pub async fn run(client: &ApiClient, out: OutputArgs) -> ExitCode {
     };
     let result = sync_once(client, &mirror, &progress).await;
     super::scripting::progress_done();
-    match result {
-        Ok(report) => print(&mirror, &report, out),
+    let failed = match result {
+        Ok(report) => return print(&mirror, &report, out),
         Err(SyncError::Client(e)) if e.is_connection() => {
-            eprintln!("licadm: {e}; the mirror keeps its data");
+            let kept = if existed {
+                "; the mirror keeps its data"
+            } else {
+                ""
+            };
+            eprintln!("licadm: {e}{kept}");
             ExitCode::from(3)
         }
         Err(e) => {
             eprintln!("licadm: sync failed: {e}");
             ExitCode::from(1)
         }
+    };
+    // A first sync that got nothing leaves nothing behind (no empty mirror files).
+    if !existed && let Some(path) = path {
+        let empty = mirror
+            .state()
+            .is_ok_and(|state| state.epoch.is_none() && !state.complete)
+            && mirror.outbox().is_ok_and(|items| items.is_empty());
+        drop(mirror);
+        if empty {
+            remove_mirror_files(&path);
+        }
+    }
+    failed
+}
+
+/// The mirror's SQLite file and its journal files.
+fn remove_mirror_files(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(name));
     }
 }
 

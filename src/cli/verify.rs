@@ -1,15 +1,20 @@
 //! `licadm verify`: check a license file offline against the portal's public key.
 
+use super::PortalArgs;
 use anyhow::Context;
+use licadm::client::ApiClient;
+use licadm::mirror::Mirror;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Where the public key for `verify` comes from, in order: `--key`, `--db`, the
-/// embedded portal's store.
+/// Where the public key for `verify` and `offline import` comes from, in order: `--key`,
+/// `--db`, the configured portal (`--portal`/`--token`, a profile, the config file:
+/// `GET /signing-key`, kept in its mirror; the kept one when the portal cannot be
+/// reached), the embedded portal's store. Answers the key and where it came from.
 pub fn verification_key(
     key: Option<&str>,
     db: Option<&Path>,
-    data_dir: Option<&Path>,
+    portal: &PortalArgs,
 ) -> anyhow::Result<(String, String)> {
     if let Some(key) = key {
         let path = Path::new(key);
@@ -23,11 +28,16 @@ pub fn verification_key(
         }
         return Ok((key.trim().to_string(), "--key".into()));
     }
-    let how = "pass the portal's public key with --key (GET /api/v1/signing-key answers it as public_key), or --db with the portal's store file";
+    let how = "pass the portal's public key with --key (GET /api/v1/signing-key answers it as public_key), --db with the portal's store file, or --portal and --token";
+    if db.is_none()
+        && let Some(client) = super::remote(portal)?
+    {
+        return from_portal(&client).with_context(|| format!("no key: {how}"));
+    }
     let store = match db {
         Some(db) => db.to_path_buf(),
         None => {
-            let dir = match data_dir {
+            let dir = match &portal.data_dir {
                 Some(dir) => dir.to_path_buf(),
                 None => licadm::embedded::default_data_dir()
                     .with_context(|| format!("no key given: {how}"))?,
@@ -35,7 +45,7 @@ pub fn verification_key(
             let store = dir.join("portal.sqlite");
             if !store.is_file() {
                 anyhow::bail!(
-                    "no key given and no embedded portal store at {}: {how}",
+                    "no key given, no portal configured and no embedded portal store at {}: {how}",
                     store.display()
                 );
             }
@@ -47,12 +57,56 @@ pub fn verification_key(
     Ok((key, format!("portal store {}", store.display())))
 }
 
-pub fn verify(
-    file: &Path,
-    key: Option<&str>,
-    db: Option<&Path>,
-    data_dir: Option<&Path>,
-) -> ExitCode {
+/// The configured portal's key: asked for and kept in the mirror, or, when the portal
+/// cannot be reached, the one kept there before.
+fn from_portal(client: &ApiClient) -> anyhow::Result<(String, String)> {
+    let url = client.portal_url().trim_end_matches('/').to_string();
+    let runtime = super::runtime().context("cannot start the async runtime")?;
+    let fetched = runtime.block_on(client.signing_key());
+    let dir = Mirror::default_dir();
+    let path = dir.as_ref().map(|dir| Mirror::path_for(dir, client));
+    match fetched {
+        Ok(info) => {
+            // Kept for the next time there is no link; failing to keep it is no reason
+            // not to verify now.
+            if let Some(path) = &path {
+                match Mirror::open(path)
+                    .and_then(|m| m.save_signing_key(&info.public_key, chrono::Utc::now()))
+                {
+                    Ok(()) => {}
+                    Err(e) => eprintln!(
+                        "licadm: the key was not kept in the mirror {}: {e}",
+                        path.display()
+                    ),
+                }
+            }
+            Ok((info.public_key, format!("portal {url}")))
+        }
+        Err(e) if e.is_connection() => {
+            let kept = path
+                .as_ref()
+                .filter(|path| path.is_file())
+                .map(|path| Mirror::open(path).and_then(|m| m.signing_key()))
+                .transpose()
+                .context("cannot read the mirror")?
+                .flatten();
+            match kept {
+                Some((key, fetched_at)) => Ok((
+                    key,
+                    format!(
+                        "the mirror of {url}, fetched {fetched_at}; the portal is unreachable: {e}"
+                    ),
+                )),
+                None => Err(anyhow::anyhow!(
+                    "{e}, and no key of {url} was kept from an earlier run"
+                )),
+            }
+        }
+        Err(e) => Err(anyhow::anyhow!("{url} answered: {e}")),
+    }
+}
+
+pub fn verify(file: &Path, key: Option<&str>, db: Option<&Path>, portal: &PortalArgs) -> ExitCode {
     use licadm::domain::license::{decode_public_key, verify};
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
@@ -61,7 +115,7 @@ pub fn verify(
             return ExitCode::from(2);
         }
     };
-    let (key_text, source) = match verification_key(key, db, data_dir) {
+    let (key_text, source) = match verification_key(key, db, portal) {
         Ok(found) => found,
         Err(e) => {
             eprintln!("licadm verify: {e:#}");
@@ -88,10 +142,10 @@ pub fn verify(
     match verify(&text, &public_key) {
         Ok(license) => {
             println!(
-                "GENUINE: {name} — activation {}, organization INN {}, {} devices, issued {} (key from {source})",
+                "GENUINE: {name} — activation {}, organization INN {}, {}, issued {} (key from {source})",
                 license.activation,
                 license.organization_inn,
-                license.lines.len(),
+                count(license.lines.len(), "device", "devices"),
                 license
                     .issued_at
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -103,4 +157,9 @@ pub fn verify(
             ExitCode::from(1)
         }
     }
+}
+
+/// «1 device», «3 devices».
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

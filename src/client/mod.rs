@@ -4,6 +4,7 @@
 pub mod feed;
 pub mod wire;
 
+use crate::domain::Lang;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -121,6 +122,8 @@ pub struct ApiClient {
     http: reqwest::Client,
     base: reqwest::Url,
     token: crate::secret::Secret,
+    /// Sent as `Accept-Language`, so the portal's texts come in the UI's language.
+    lang: Option<Lang>,
 }
 
 impl ApiClient {
@@ -150,7 +153,27 @@ impl ApiClient {
             http,
             base,
             token: crate::secret::Secret::from(token),
+            lang: None,
         })
+    }
+
+    /// Asks the portal to word its messages (errors, precheck outcomes, activation
+    /// failures) in `lang`; without it the portal words them as it stores them.
+    pub fn with_lang(mut self, lang: Lang) -> ApiClient {
+        self.lang = Some(lang);
+        self
+    }
+
+    /// A request with the token and the language.
+    fn request(&self, method: reqwest::Method, url: reqwest::Url) -> reqwest::RequestBuilder {
+        let request = self
+            .http
+            .request(method, url)
+            .bearer_auth(self.token.expose());
+        match self.lang {
+            Some(lang) => request.header(reqwest::header::ACCEPT_LANGUAGE, lang.code()),
+            None => request,
+        }
     }
 
     /// The portal's root URL, for the status line.
@@ -185,9 +208,7 @@ impl ApiClient {
         query: &[(&str, String)],
     ) -> Result<T, ClientError> {
         let request = self
-            .http
-            .get(self.url(path)?)
-            .bearer_auth(self.token.expose())
+            .request(reqwest::Method::GET, self.url(path)?)
             .query(query);
         let response = send(request).await?;
         decode(response).await
@@ -227,9 +248,7 @@ impl ApiClient {
         idempotency_key: Option<&str>,
     ) -> Result<T, ClientError> {
         let mut request = self
-            .http
-            .post(self.url(path)?)
-            .bearer_auth(self.token.expose())
+            .request(reqwest::Method::POST, self.url(path)?)
             .json(body);
         if let Some(key) = idempotency_key {
             request = request.header(IDEMPOTENCY_HEADER, key);
@@ -296,7 +315,7 @@ impl ApiClient {
     /// The signed `license-<number>.lic` of a done activation.
     pub async fn license_file(&self, number: i64) -> Result<LicenseFile, ClientError> {
         let url = self.url(&format!("/activations/{number}/license-file"))?;
-        let response = send(self.http.get(url).bearer_auth(self.token.expose())).await?;
+        let response = send(self.request(reqwest::Method::GET, url)).await?;
         if !response.status().is_success() {
             return Err(decode::<serde_json::Value>(response)
                 .await

@@ -145,6 +145,10 @@ pub struct ActivationSummary {
     pub completed_at: Option<DateTime<Utc>>,
     /// Readable error text when `status` is `error`.
     pub error: Option<String>,
+    /// When `status` is `error` and the vendor registry refused a serial: which one and
+    /// why (its reason says whether a retry can succeed). Null otherwise.
+    #[serde(default)]
+    pub failure: Option<crate::domain::ActivationFailure>,
 }
 
 /// One serial of an activation.

@@ -209,6 +209,17 @@ impl DataSource {
         }
     }
 
+    /// Takes a queued item out before it is sent (false without a mirror, or when it
+    /// was sent or refused meanwhile).
+    pub async fn cancel_queued(&self, id: i64) -> Result<bool, DataError> {
+        match self {
+            DataSource::Live(_) => Ok(false),
+            DataSource::Mirror(source) => sync::cancel_queued(&source.mirror, id)
+                .await
+                .map_err(MirrorError::into_client_error),
+        }
+    }
+
     /// One sync (outbox, then the feed); `None` without a mirror.
     pub async fn sync(
         &self,

@@ -9,6 +9,8 @@ pub mod fuzzy;
 pub mod glyphs;
 pub mod i18n;
 pub mod keymap;
+pub mod paths;
+pub mod roles;
 pub mod runtime;
 pub mod screens;
 pub mod terminal;

@@ -115,6 +115,12 @@ async fn event_loop(
     tx: &mpsc::UnboundedSender<Incoming>,
     rx: &mut mpsc::UnboundedReceiver<Incoming>,
 ) -> Result<(), super::ConsoleError> {
+    if let Ok(size) = guard.terminal.size() {
+        state.viewport = app::Viewport {
+            width: size.width,
+            height: size.height,
+        };
+    }
     if let Step::Quit = dispatch(state, Msg::Start, source, tx, &mut Vec::new()) {
         return Ok(());
     }
@@ -134,7 +140,7 @@ async fn event_loop(
             match incoming {
                 Incoming::Msg(msg) => {
                     let msg = *msg;
-                    resized |= matches!(msg, Msg::Resize);
+                    resized |= matches!(msg, Msg::Resize { .. });
                     let mut clipboard = Vec::new();
                     let step = dispatch(state, msg, source, tx, &mut clipboard);
                     for text in clipboard {
@@ -178,7 +184,7 @@ async fn read_input(tx: mpsc::UnboundedSender<Incoming>) {
 fn event_to_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
-        Event::Resize(_, _) => Some(Msg::Resize),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Mouse(mouse) => {
             // The size now is the layout the click landed on (update maps it to a row).
@@ -245,6 +251,21 @@ pub fn download_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// A path as the user typed it, made absolute: `~` and `~/…` are the home directory,
+/// a bare name or a relative path is in the downloads directory.
+pub fn resolve_user_path(typed: &std::path::Path) -> PathBuf {
+    let home = || directories::UserDirs::new().map(|d| d.home_dir().to_path_buf());
+    let path = match typed.strip_prefix("~") {
+        Ok(rest) => match home() {
+            Some(home) => home.join(rest),
+            None => typed.to_path_buf(),
+        },
+        Err(_) if typed.is_absolute() => typed.to_path_buf(),
+        Err(_) => download_dir().join(typed),
+    };
+    std::path::absolute(&path).unwrap_or(path)
+}
+
 async fn write_download(file_name: &str, contents: &[u8]) -> Result<PathBuf, SaveError> {
     // Only the file name part: a portal cannot make us write elsewhere.
     let name = std::path::Path::new(file_name)
@@ -302,6 +323,11 @@ fn execute_command(
                     Ok(_) => Msg::OutboxLoaded(source.outbox().await),
                     Err(e) => Msg::OutboxLoaded(Err(e)),
                 }
+            });
+        }
+        Command::CancelOutbox(id) => {
+            send_when_done(tx, async move {
+                Msg::OutboxCancelled(source.cancel_queued(id).await)
             });
         }
         Command::FetchMe => {
@@ -366,6 +392,19 @@ fn execute_command(
                 Msg::FileSaved(result)
             });
         }
+        Command::WriteFile { path, contents } => {
+            send_when_done(tx, async move {
+                let path = resolve_user_path(&path);
+                let result = match tokio::fs::write(&path, contents.as_bytes()).await {
+                    Ok(()) => Ok(path),
+                    Err(e) => Err(SaveError::Write {
+                        path,
+                        error: e.to_string(),
+                    }),
+                };
+                Msg::FileSaved(result)
+            });
+        }
         Command::WriteSampleFile {
             file_name,
             contents,
@@ -373,6 +412,17 @@ fn execute_command(
             send_when_done(tx, async move {
                 let result = write_download(&file_name, contents.as_bytes()).await;
                 Msg::FileSaved(result)
+            });
+        }
+        Command::CompletePath { typed } => {
+            send_when_done(tx, async move {
+                let lookup = typed.clone();
+                let completed =
+                    tokio::task::spawn_blocking(move || super::paths::complete(&lookup))
+                        .await
+                        .ok()
+                        .flatten();
+                Msg::PathCompleted { typed, completed }
             });
         }
         Command::ImportSerials { path } => {
@@ -502,6 +552,12 @@ fn execute_command(
                 Msg::Tick
             });
         }
+        Command::ScheduleClock(after_ms) => {
+            send_when_done(tx, async move {
+                tokio::time::sleep(Duration::from_millis(after_ms)).await;
+                Msg::Clock(chrono::Utc::now())
+            });
+        }
         // Written by the loop, which owns the terminal.
         Command::CopyToClipboard(_) => {}
         Command::SaveUiState(ui) => {
@@ -541,8 +597,10 @@ fn send_when_done(
 }
 
 /// A file the user named, as text (the error as the user sees it).
+/// A file whose path the user typed (`~/` is the home directory).
 async fn read_text_file(path: &std::path::Path) -> Result<String, String> {
-    tokio::fs::read(path)
+    let path = super::paths::expand_tilde(&path.to_string_lossy());
+    tokio::fs::read(&path)
         .await
         .map_err(|e| e.to_string())
         .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string()))

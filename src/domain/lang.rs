@@ -32,6 +32,14 @@ impl Lang {
         }
     }
 
+    /// The language tag (`Accept-Language`, `Content-Language`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+
     /// Parses a config value such as `ru`, `en`, `ru_RU.UTF-8`.
     pub fn parse(s: &str) -> Option<Lang> {
         let s = s.trim().to_ascii_lowercase();

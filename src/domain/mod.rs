@@ -4,20 +4,25 @@
 //! console all build on these types so a rule is written exactly once.
 
 pub mod dates;
+pub mod failure;
 pub mod lang;
 pub mod license;
 pub mod money;
 pub mod offline;
+pub mod organization;
 pub mod precheck;
 pub mod product_key;
 pub mod serial;
 pub mod status;
 pub mod taxid;
+pub mod template;
 pub mod vendor;
 
 pub use dates::{SubscriptionUrgency, format_date, new_until, urgency};
+pub use failure::{ActivationFailure, FailureReason};
 pub use lang::Lang;
 pub use money::{Kopecks, format_rub};
+pub use organization::ActivationRefusal;
 pub use precheck::{Checked, DeviceInfo, MAX_SERIALS, PrecheckOutcome, precheck, split_by_vendor};
 pub use product_key::{ProductKey, ProductKeyError};
 pub use serial::{Serial, SerialError, SerialList, SerialListError, parse_serial_list};

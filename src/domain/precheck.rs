@@ -17,9 +17,21 @@ pub enum PrecheckOutcome {
     NotFound,
     Duplicate,
     Pending,
+    /// The vendor registry refused this serial for good in an earlier activation
+    /// (say, the device was deregistered): activating it again would fail the same way.
+    Refused,
 }
 
 impl PrecheckOutcome {
+    pub const ALL: [PrecheckOutcome; 6] = [
+        PrecheckOutcome::Ok,
+        PrecheckOutcome::FormatError,
+        PrecheckOutcome::NotFound,
+        PrecheckOutcome::Duplicate,
+        PrecheckOutcome::Pending,
+        PrecheckOutcome::Refused,
+    ];
+
     /// The readable text shown in place of the model, as the vendor's portal does.
     pub fn message(self, lang: super::Lang) -> &'static str {
         use super::Lang::{En, Ru};
@@ -34,6 +46,12 @@ impl PrecheckOutcome {
             (PrecheckOutcome::Duplicate, En) => "Duplicate: this serial is already listed above",
             (PrecheckOutcome::Pending, Ru) => "Уже в активации, которая ещё в работе",
             (PrecheckOutcome::Pending, En) => "Already in an activation still in progress",
+            (PrecheckOutcome::Refused, Ru) => {
+                "Реестр вендора отклонил этот номер в прошлой активации: повтор тоже будет отклонён"
+            }
+            (PrecheckOutcome::Refused, En) => {
+                "The vendor registry refused this serial in an earlier activation: it would be refused again"
+            }
         }
     }
 }
@@ -58,12 +76,14 @@ pub struct Checked {
 }
 
 /// Classifies `inputs` in order. The first occurrence of a serial gets its own outcome,
-/// later ones are `duplicate`; format is checked first, then the registry, then
-/// whether an in-progress activation already holds the serial.
+/// later ones are `duplicate`; format is checked first, then the registry, then whether
+/// the registry refused the serial for good before, then whether an in-progress
+/// activation already holds it.
 pub fn precheck(
     inputs: &[String],
     today: NaiveDate,
     mut lookup: impl FnMut(&Serial) -> Option<DeviceInfo>,
+    mut is_refused: impl FnMut(&Serial) -> bool,
     mut is_pending: impl FnMut(&Serial) -> bool,
 ) -> Vec<Checked> {
     let mut seen = HashSet::with_capacity(inputs.len());
@@ -85,6 +105,15 @@ pub fn precheck(
             let Some(device) = lookup(&serial) else {
                 return plain(PrecheckOutcome::NotFound);
             };
+            if is_refused(&serial) {
+                // Which device it is, as the registry knows it; no new date, no price.
+                return Checked {
+                    input: serial.to_string(),
+                    outcome: PrecheckOutcome::Refused,
+                    device: Some(device),
+                    new_until: None,
+                };
+            }
             if is_pending(&serial) {
                 return plain(PrecheckOutcome::Pending);
             }
@@ -146,21 +175,35 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let rows = precheck(&inputs, d(2026, 11, 24), registry, |s| {
-            s.as_str() == "0000000000000003"
-        });
+        let rows = precheck(
+            &inputs,
+            d(2026, 11, 24),
+            registry,
+            |s| s.as_str() == "0408420138900124",
+            |s| s.as_str() == "0000000000000003",
+        );
         let outcomes: Vec<_> = rows.iter().map(|r| r.outcome).collect();
         use PrecheckOutcome::*;
         assert_eq!(
             outcomes,
-            vec![Ok, FormatError, NotFound, Duplicate, Pending, Ok]
+            vec![Ok, FormatError, NotFound, Duplicate, Pending, Refused]
         );
         assert_eq!(rows[0].new_until, Some(d(2028, 12, 9)));
         assert!(rows[1].device.is_none() && rows[3].device.is_none());
         let split = split_by_vendor(&rows);
-        assert_eq!(split.len(), 2);
+        assert_eq!(split.len(), 1, "the refused serial is in no activation");
         assert_eq!(split[&Vendor::PayKiosk].len(), 1);
-        assert_eq!(split[&Vendor::PpElectro][0].input, "0408420138900124");
+        let rows = precheck(
+            &inputs[5..],
+            d(2026, 11, 24),
+            registry,
+            |_| false,
+            |_| false,
+        );
+        assert_eq!(
+            split_by_vendor(&rows)[&Vendor::PpElectro][0].input,
+            "0408420138900124"
+        );
     }
 
     #[test]
@@ -168,7 +211,7 @@ mod tests {
         let inputs: Vec<String> = ["1007512879004126", "1007512879004126"]
             .map(String::from)
             .to_vec();
-        let rows = precheck(&inputs, d(2026, 11, 24), registry, |_| false);
+        let rows = precheck(&inputs, d(2026, 11, 24), registry, |_| false, |_| false);
         assert_eq!(rows[0].outcome, PrecheckOutcome::NotFound);
         assert_eq!(rows[1].outcome, PrecheckOutcome::Duplicate);
     }

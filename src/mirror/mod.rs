@@ -91,6 +91,11 @@ const MIRROR_SCHEMA: &str = "
         me        TEXT
     );
     INSERT OR IGNORE INTO mirror_state (id) VALUES (1);
+    CREATE TABLE IF NOT EXISTS mirror_signing_key (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        public_key TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
 ";
 
 impl std::fmt::Debug for Mirror {
@@ -201,6 +206,34 @@ impl Mirror {
             .reader()
             .execute("UPDATE mirror_state SET me = ? WHERE id = 1", [text])?;
         Ok(())
+    }
+
+    /// Keeps the portal's public signing key (`GET /signing-key`), so license files
+    /// and offline responses can be verified without a link.
+    pub fn save_signing_key(
+        &self,
+        public_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), MirrorError> {
+        self.lock().reader().execute(
+            "INSERT INTO mirror_signing_key (id, public_key, fetched_at) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET public_key = ?1, fetched_at = ?2",
+            params![public_key, now.to_rfc3339_opts(SecondsFormat::Secs, true)],
+        )?;
+        Ok(())
+    }
+
+    /// The kept signing key and when it was fetched.
+    pub fn signing_key(&self) -> Result<Option<(String, String)>, MirrorError> {
+        Ok(self
+            .lock()
+            .reader()
+            .query_row(
+                "SELECT public_key, fetched_at FROM mirror_signing_key WHERE id = 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?)
     }
 
     /// Applies one page of the feed and the cursor after it in one transaction. A page

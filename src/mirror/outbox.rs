@@ -203,6 +203,19 @@ impl Mirror {
         })
     }
 
+    /// Takes a queued item out before it is sent; false when it is not pending (sent,
+    /// refused, or gone). Call it through [`super::sync::cancel_queued`], which waits
+    /// for a send in progress, so an item is never cancelled while it is on the wire.
+    pub fn cancel(&self, id: i64) -> Result<bool, MirrorError> {
+        self.with_conn(|conn| {
+            let removed = conn.execute(
+                "DELETE FROM outbox WHERE id = ? AND state = 'pending'",
+                [id],
+            )?;
+            Ok(removed == 1)
+        })
+    }
+
     /// The user has seen a conflict: it leaves the list (the row is kept as done).
     pub fn dismiss(&self, id: i64, now: DateTime<Utc>) -> Result<bool, MirrorError> {
         self.with_conn(|conn| {

@@ -89,6 +89,14 @@ pub async fn sync_in_pages(
             m.save_me(&me)
         })
         .await?;
+    // Once per mirror: the key that signs license files, for verifying them offline.
+    if mirror.run(|m| m.signing_key()).await?.is_none()
+        && let Ok(key) = client.signing_key().await
+    {
+        mirror
+            .run(move |m| m.save_signing_key(&key.public_key, Utc::now()))
+            .await?;
+    }
     let (counts, full, cursor) = pull_locked(client, mirror, page_size, progress).await?;
     Ok(SyncReport {
         at: Utc::now(),
@@ -264,6 +272,15 @@ where
 pub async fn flush_outbox(client: &ApiClient, mirror: &Mirror) -> Result<FlushReport, SyncError> {
     let _only_one = mirror.sync_lock.lock().await;
     flush_locked(client, mirror, None).await
+}
+
+/// Cancels a queued item before it is sent (false: it was sent, refused or gone
+/// meanwhile). Holds the sync lock, so no send of it is in flight in this process; an
+/// item tried before without an answer may still have reached the portal (the outbox
+/// overlay says so before asking).
+pub async fn cancel_queued(mirror: &Mirror, id: i64) -> Result<bool, MirrorError> {
+    let _only_one = mirror.sync_lock.lock().await;
+    mirror.run(move |m| m.cancel(id)).await
 }
 
 /// Sends pending items in order — only those queued before `before`, when given.

@@ -8,6 +8,7 @@ mod auth;
 mod error;
 mod etag;
 mod idempotency;
+mod messages;
 mod openapi;
 mod params;
 mod routes;
@@ -546,6 +547,9 @@ pub struct DemoSerials {
     pub refused_once: HashMap<String, Vec<String>>,
     /// On a line of an in-progress activation: precheck says `pending`.
     pub pending: Vec<String>,
+    /// Named by the final failure of an activation still in error: precheck says
+    /// `refused` (whatever the registry would answer now).
+    pub refused: Vec<String>,
 }
 
 /// Up to `per_kind` serials of each kind (and vendor) as the store holds them now.
@@ -557,6 +561,7 @@ pub fn demo_serials(db: &Path, per_kind: usize) -> Result<DemoSerials, PortalErr
         refused_permanently: found.refused_permanently,
         refused_once: found.refused_once,
         pending: found.pending,
+        refused: found.refused,
     })
 }
 

@@ -51,6 +51,8 @@ pub fn router(state: AppState) -> Router {
         .route(&at("/changes"), get(changes))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
+        // Answers in the client's language (Accept-Language), before the tag is taken.
+        .layer(axum::middleware::from_fn(super::messages::layer))
         // Inside compression, so the tag is of the identity body whatever the encoding.
         .layer(axum::middleware::from_fn(super::etag::layer))
         // Fastest gzip or zstd (zstd when both are accepted): a 10 000-row precheck is

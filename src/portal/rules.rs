@@ -56,8 +56,13 @@ pub fn row(checked: &Checked) -> PrecheckRow {
         vendor: device.map(|d| VendorRef::from(d.vendor)),
         current_until: device.and_then(|d| d.current_until),
         new_until: checked.new_until,
-        price: device.map(|d| d.price),
-        retail_price: device.map(|d| d.retail_price),
+        // A refused row names its device but has nothing to pay for.
+        price: device
+            .filter(|_| checked.outcome == PrecheckOutcome::Ok)
+            .map(|d| d.price),
+        retail_price: device
+            .filter(|_| checked.outcome == PrecheckOutcome::Ok)
+            .map(|d| d.retail_price),
     }
 }
 
@@ -204,16 +209,6 @@ pub fn license_refusal(number: i64, status: ActivationStatus) -> Option<ApiError
             status.as_api()
         ))
     })
-}
-
-/// The worker's error text when the vendor registry refuses a serial for good.
-pub fn refused_permanently(serial: &str) -> String {
-    format!("Реестр вендора отклонил серийный номер {serial}: устройство снято с учёта")
-}
-
-/// The worker's error text when the vendor registry is out (the next attempt succeeds).
-pub fn refused_once(serial: &str) -> String {
-    format!("Реестр вендора временно недоступен, повторите запрос (серийный номер {serial})")
 }
 
 // ---- seats (docs/DESIGN.md §3.6) ----

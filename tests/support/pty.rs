@@ -1,15 +1,80 @@
 //! The real console binary in a pseudo-terminal. Output is read on a background
-//! thread into a vt100 parser, so the app never blocks on a full pty buffer.
+//! thread into a vt100 parser, so the app never blocks on a full pty buffer. The
+//! screen the tests read is the one a terminal with synchronized output shows: a frame
+//! appears whole, never half drawn (a frame can take more than one read of the pty).
 
 use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// How long `wait_exit` waits, after the exit, for the reader to reach the end of the
+/// output (normally well under a millisecond; seconds on a loaded machine).
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// Synchronized output (mode 2026): the console brackets every frame with these.
+const SYNC_BEGIN: [u8; 8] = *b"\x1b[?2026h";
+const SYNC_END: [u8; 8] = *b"\x1b[?2026l";
+
+/// A vt100 screen and what a terminal honouring synchronized output would show of it.
+struct Term {
+    parser: vt100::Parser,
+    /// Between `SYNC_BEGIN` and `SYNC_END`: the frame is still being drawn.
+    in_frame: bool,
+    /// The last bytes fed, to find a bracket split across two reads.
+    last: [u8; 8],
+    /// The contents and cursor as of the last frame end (outside frames: the last read).
+    shown: (String, (u16, u16)),
+}
+
+impl Term {
+    fn new(rows: u16, cols: u16) -> Term {
+        let rows = std::num::NonZeroU16::new(rows).expect("rows > 0");
+        let cols = std::num::NonZeroU16::new(cols).expect("cols > 0");
+        Term {
+            parser: vt100::Parser::new(rows, cols, 0),
+            in_frame: false,
+            last: [0; 8],
+            shown: (String::new(), (0, 0)),
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        let mut from = 0;
+        for (i, &byte) in bytes.iter().enumerate() {
+            self.last.copy_within(1.., 0);
+            self.last[7] = byte;
+            let (begin, end) = (self.last == SYNC_BEGIN, self.last == SYNC_END);
+            if begin || end {
+                self.parser.process(&bytes[from..=i]);
+                from = i + 1;
+                // A frame ended, or one begins after output drawn outside any frame.
+                if end || !self.in_frame {
+                    self.show();
+                }
+                self.in_frame = begin;
+            }
+        }
+        self.parser.process(&bytes[from..]);
+        if !self.in_frame {
+            self.show();
+        }
+    }
+
+    fn show(&mut self) {
+        let screen = self.parser.screen();
+        self.shown = (screen.contents(), screen.cursor_position());
+    }
+}
+
 pub struct PtyConsole {
-    parser: Arc<Mutex<vt100::Parser>>,
+    term: Arc<Mutex<Term>>,
     /// Every byte the console wrote, for byte-level assertions.
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Set by the reader thread at the end of the output: the pty hung up, so the
+    /// program has exited and `raw` holds every byte it wrote.
+    eof: Arc<AtomicBool>,
     writer: Arc<Mutex<Box<dyn Write + Send>>>,
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -60,24 +125,27 @@ impl PtyConsole {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = Arc::new(Mutex::new(pair.master.take_writer().expect("pty writer")));
-        let rows_nz = std::num::NonZeroU16::new(rows).expect("rows > 0");
-        let cols_nz = std::num::NonZeroU16::new(cols).expect("cols > 0");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows_nz, cols_nz, 0)));
+        let term = Arc::new(Mutex::new(Term::new(rows, cols)));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r, w) = (parser.clone(), raw.clone(), writer.clone());
+        let eof = Arc::new(AtomicBool::new(false));
+        let (t, r, w, e) = (term.clone(), raw.clone(), writer.clone(), eof.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
-                        if let Ok(mut parser) = p.lock() {
-                            parser.process(&buf[..n]);
+                        // Bytes first: whatever a test sees on the screen is in `raw` too.
+                        if let Ok(mut raw) = r.lock() {
+                            raw.extend_from_slice(&buf[..n]);
+                        }
+                        if let Ok(mut term) = t.lock() {
+                            term.feed(&buf[..n]);
                             // Answer cursor-position queries (DSR, `ESC [ 6 n`) as a real
                             // terminal does; vt100 only parses, it never replies.
                             let queries = buf[..n].windows(4).filter(|w| w == b"\x1b[6n").count();
                             if queries > 0 {
-                                let (row, col) = parser.screen().cursor_position();
+                                let (row, col) = term.parser.screen().cursor_position();
                                 if let Ok(mut w) = w.lock() {
                                     for _ in 0..queries {
                                         let _ = write!(w, "\x1b[{};{}R", row + 1, col + 1);
@@ -86,16 +154,15 @@ impl PtyConsole {
                                 }
                             }
                         }
-                        if let Ok(mut raw) = r.lock() {
-                            raw.extend_from_slice(&buf[..n]);
-                        }
                     }
                 }
             }
+            e.store(true, Ordering::SeqCst);
         });
         PtyConsole {
-            parser,
+            term,
             raw,
+            eof,
             writer,
             child,
             _master: pair.master,
@@ -103,19 +170,17 @@ impl PtyConsole {
         }
     }
 
+    /// The screen as of the last whole frame.
     pub fn screen(&self) -> String {
-        self.parser
+        self.term
             .lock()
-            .map(|p| p.screen().contents())
+            .map(|t| t.shown.0.clone())
             .unwrap_or_default()
     }
 
-    /// The terminal cursor as (row, column), both from 0.
+    /// The terminal cursor as (row, column), both from 0, as of the last whole frame.
     pub fn cursor(&self) -> (u16, u16) {
-        self.parser
-            .lock()
-            .map(|p| p.screen().cursor_position())
-            .unwrap_or_default()
+        self.term.lock().map(|t| t.shown.1).unwrap_or_default()
     }
 
     /// Waits until no output has arrived for `quiet` (the console drew what it had
@@ -174,9 +239,15 @@ impl PtyConsole {
         writer.flush().expect("flush keys");
     }
 
-    /// Waits for the process to exit by itself.
+    /// Waits for the process to exit by itself, then for the reader thread to catch
+    /// up with its last bytes (what it writes on the way out, e.g. turning mouse capture
+    /// off), so `raw_since` and `screen` show everything once this returns.
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<portable_pty::ExitStatus> {
-        super::wait_until(timeout, || self.child.try_wait().ok().flatten())
+        let status = super::wait_until(timeout, || self.child.try_wait().ok().flatten())?;
+        // Only a copy of the pty leaked into another process could keep it open; then
+        // the output is as complete as it gets after DRAIN.
+        super::wait_until(DRAIN, || self.eof.load(Ordering::SeqCst).then_some(()));
+        Some(status)
     }
 }
 

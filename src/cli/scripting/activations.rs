@@ -8,7 +8,7 @@ use licadm::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSort, ActivationSummary, CreatedActivations, Page,
     PrecheckResponse, PrecheckRow,
 };
-use licadm::client::{ApiClient, new_idempotency_key};
+use licadm::client::{ApiClient, ClientError, new_idempotency_key};
 use licadm::domain::{
     ActivationStatus, PrecheckOutcome, Vendor, format_date, format_rub, parse_serial_list,
 };
@@ -307,6 +307,10 @@ pub async fn precheck(
     }
 }
 
+/// Creates the activations of FILE's serials. The portal prechecks them itself and
+/// creates nothing unless every row is `ok`; refused rows are printed with their line
+/// numbers. The same `--idempotency-key` again (a cron job retrying after a timeout)
+/// answers the activations made the first time, with their current status, and exits 0.
 pub async fn activate(
     client: &ApiClient,
     file: &Path,
@@ -316,7 +320,63 @@ pub async fn activate(
 ) -> Outcome {
     let tokens = read_tokens(file)?;
     let organization = resolve_organization(client, organization).await?;
-    let (lines, response) = checked(client, organization, &tokens).await?;
+    let serials: Vec<String> = tokens.iter().map(|(_, t)| t.clone()).collect();
+    let key = idempotency_key
+        .map(str::to_string)
+        .unwrap_or_else(new_idempotency_key);
+    // Straight to the portal: a precheck first would call the serials of a first run
+    // still in progress `pending` and refuse a repeat that the portal answers at once.
+    progress(&format!("activating {} serials…", serials.len()));
+    let created = client
+        .create_activations(organization, &serials, &key)
+        .await;
+    progress_done();
+    let created = match created {
+        Ok(created) => created,
+        Err(ClientError::Rejected { message, .. }) => {
+            return refused(client, organization, &tokens, format, message).await;
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let current = current_status(client, created).await;
+    emit(format, &current, |machine| {
+        summary_table(&current.activations, machine)
+    });
+    Ok(())
+}
+
+/// The activations as they are now: a repeat is answered with what the first request
+/// created, whose status has moved on since (an activation that cannot be read now
+/// is shown as created).
+async fn current_status(client: &ApiClient, created: CreatedActivations) -> CreatedActivations {
+    let mut activations = Vec::with_capacity(created.activations.len());
+    for activation in created.activations {
+        match client.activation(activation.number).await {
+            Ok(detail) => activations.push(detail.summary),
+            Err(_) => activations.push(activation),
+        }
+    }
+    CreatedActivations { activations }
+}
+
+/// The portal refused the list: the rows that are not `ok`, with their line numbers
+/// (from a precheck of the same list), and exit 1.
+async fn refused(
+    client: &ApiClient,
+    organization: i64,
+    tokens: &[(usize, String)],
+    format: OutputFormat,
+    portal_message: String,
+) -> Outcome {
+    let (lines, response) = checked(client, organization, tokens).await?;
+    if response
+        .rows
+        .iter()
+        .all(|r| r.outcome == PrecheckOutcome::Ok)
+    {
+        // Refused a moment ago, fine now (an activation in progress just ended).
+        return Err(Failure::Domain(portal_message));
+    }
     let bad: Vec<(usize, &PrecheckRow)> = response
         .rows
         .iter()
@@ -324,31 +384,15 @@ pub async fn activate(
         .filter(|(_, r)| r.outcome != PrecheckOutcome::Ok)
         .map(|(i, r)| (lines.get(i).copied().unwrap_or(0), r))
         .collect();
-    if !bad.is_empty() {
-        let bad_lines: Vec<usize> = bad.iter().map(|(l, _)| *l).collect();
-        let bad_rows: Vec<&PrecheckRow> = bad.iter().map(|(_, r)| *r).collect();
-        let body = serde_json::json!({ "rows": bad_rows });
-        emit(format, &body, |machine| {
-            precheck_table(&bad_lines, &bad_rows, machine)
-        });
-        return Err(Failure::Domain(format!(
-            "nothing activated: {} of {} serials cannot be activated",
-            bad.len(),
-            response.rows.len()
-        )));
-    }
-    let serials: Vec<String> = tokens.into_iter().map(|(_, t)| t).collect();
-    let key = idempotency_key
-        .map(str::to_string)
-        .unwrap_or_else(new_idempotency_key);
-    progress(&format!("activating {} serials…", serials.len()));
-    let created: Result<CreatedActivations, _> = client
-        .create_activations(organization, &serials, &key)
-        .await;
-    progress_done();
-    let created = created?;
-    emit(format, &created, |machine| {
-        summary_table(&created.activations, machine)
+    let bad_lines: Vec<usize> = bad.iter().map(|(l, _)| *l).collect();
+    let bad_rows: Vec<&PrecheckRow> = bad.iter().map(|(_, r)| *r).collect();
+    let body = serde_json::json!({ "rows": bad_rows });
+    emit(format, &body, |machine| {
+        precheck_table(&bad_lines, &bad_rows, machine)
     });
-    Ok(())
+    Err(Failure::Domain(format!(
+        "nothing activated: {} of {} serials cannot be activated",
+        bad.len(),
+        response.rows.len()
+    )))
 }

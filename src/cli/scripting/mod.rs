@@ -6,6 +6,7 @@
 //! organization, bad configuration); 3 the portal could not be reached.
 
 mod activations;
+mod audit;
 mod seats;
 
 use super::output::OutputArgs;
@@ -248,6 +249,6 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
             page,
             per_page,
             out,
-        } => seats::audit(client, &object, page, per_page, out.format()).await,
+        } => audit::audit(client, &object, page, per_page, out.format()).await,
     }
 }

@@ -1,10 +1,10 @@
-//! `seats list|bind|unbind`, `capacity`, `audit`.
+//! `seats list|bind|unbind`, `capacity`.
 
 use super::{Outcome, parse_per_page, resolve_organization};
 use crate::cli::output::{OutputArgs, OutputFormat, Table, emit};
 use clap::Subcommand;
 use licadm::client::ApiClient;
-use licadm::client::wire::{AuditEntry, LicenseInfo, Seat, SeatQuery, SeatSortKey, SeatStatus};
+use licadm::client::wire::{LicenseInfo, Seat, SeatQuery, SeatSortKey, SeatStatus};
 use licadm::domain::format_date;
 
 #[derive(Subcommand, Debug)]
@@ -202,42 +202,6 @@ fn capacity_table(info: &LicenseInfo, machine: bool) -> Table {
                 .map(|e| day(e.valid_until, machine))
                 .unwrap_or_default(),
             p.accounts_blocked.to_string(),
-        ]);
-    }
-    table
-}
-
-pub async fn audit(
-    client: &ApiClient,
-    object: &str,
-    page: u32,
-    per_page: u32,
-    format: OutputFormat,
-) -> Outcome {
-    let found = client.audit(object, page, per_page).await?;
-    emit(format, &found, |machine| audit_table(&found.items, machine));
-    Ok(())
-}
-
-fn audit_table(entries: &[AuditEntry], machine: bool) -> Table {
-    let mut table = Table::new(vec![
-        "ID", "AT", "ACTOR", "ACTION", "OBJECT", "BEFORE", "AFTER",
-    ]);
-    let compact =
-        |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
-    for e in entries {
-        table.push(vec![
-            e.id.to_string(),
-            if machine {
-                e.at.to_rfc3339()
-            } else {
-                e.at.format("%d.%m.%Y %H:%M:%S").to_string()
-            },
-            e.actor.clone(),
-            e.action.clone(),
-            e.object.clone(),
-            compact(&e.before),
-            compact(&e.after),
         ]);
     }
     table

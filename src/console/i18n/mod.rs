@@ -40,6 +40,7 @@ pub const COL_VENDOR: Tr = Tr::new("Вендор", "Vendor");
 pub const COL_LICENSES: Tr = Tr::new("Лицензий", "Licenses");
 pub const COL_COST: Tr = Tr::new("Стоимость", "Cost");
 pub const COL_ORDER_DATE: Tr = Tr::new("Дата заказа", "Order date");
+pub const COL_ERROR: Tr = Tr::new("Ошибка", "Error");
 
 pub const SCREEN_ACTIVATIONS: Tr = Tr::new("Активации", "Activations");
 pub const SCREEN_DETAIL: Tr = Tr::new("Активация", "Activation");
@@ -186,14 +187,24 @@ pub const NO_ORGANIZATIONS: Tr = Tr::new(
     "Нет организаций, доступных этому токену",
     "No organizations are available to this token",
 );
-pub const OFFER_TEXT: Tr = Tr::new(
-    "Нажимая кнопку \"Продолжить\", вы даете согласие на обработку персональных данных и подтверждаете, что ознакомлены и согласны с условиями оферты сублицензионного договора в последней редакции.",
-    "By pressing \"Continue\" you consent to the processing of personal data and confirm that you have read and agree to the terms of the sublicense agreement offer in its latest version.",
-);
-pub const OFFER_CONFIRM: Tr = Tr::new(
-    "Enter — принять и продолжить · Esc — назад",
-    "Enter — accept and continue · Esc — back",
-);
+/// The offer, naming the key that accepts it.
+pub fn offer_text(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::Ru => format!(
+            "Нажимая {key}, вы даёте согласие на обработку персональных данных и подтверждаете, что ознакомлены и согласны с условиями оферты сублицензионного договора в последней редакции."
+        ),
+        Lang::En => format!(
+            "By pressing {key} you consent to the processing of personal data and confirm that you have read and agree to the terms of the sublicense agreement offer in its latest version."
+        ),
+    }
+}
+
+pub fn offer_confirm(lang: Lang, accept: &str, back: &str) -> String {
+    match lang {
+        Lang::Ru => format!("{accept} — принять и продолжить · {back} — назад"),
+        Lang::En => format!("{accept} — accept and continue · {back} — back"),
+    }
+}
 pub const SENDING: Tr = Tr::new("отправка…", "sending…");
 pub const SERIALS_PLACEHOLDER: Tr = Tr::new(
     "Вставьте или введите серийные номера: по одному в строке, или через запятую, пробел, ;",
@@ -201,8 +212,8 @@ pub const SERIALS_PLACEHOLDER: Tr = Tr::new(
 );
 pub const IMPORT_PROMPT: Tr = Tr::new("Текстовый файл:", "File .txt:");
 pub const IMPORT_HINT: Tr = Tr::new(
-    "Enter — импортировать, Esc — отмена",
-    "Enter imports, Esc cancels",
+    "Tab — дополнить путь (~ — домашняя папка), Enter — импортировать, Esc — отмена",
+    "Tab completes the path (~ is home), Enter imports, Esc cancels",
 );
 pub const FORMAT_OK: Tr = Tr::new("ошибок формата нет", "no format errors");
 pub const PRECHECK_EMPTY_LIST: Tr = Tr::new(
@@ -259,7 +270,8 @@ pub fn ru_plural(n: usize, one: &str, few: &str, many: &str) -> String {
     format!("{n} {form}")
 }
 
-fn en_plural(n: usize, one: &str, many: &str) -> String {
+/// «1 device», «2 devices».
+pub fn en_plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -274,6 +286,22 @@ pub fn activations_count(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Ru => ru_plural(n, "активация", "активации", "активаций"),
         Lang::En => en_plural(n, "activation", "activations"),
+    }
+}
+
+/// «1 устройство», «2 устройства», «5 устройств» / "1 device", "5 devices".
+pub fn devices(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ru => ru_plural(n, "устройство", "устройства", "устройств"),
+        Lang::En => en_plural(n, "device", "devices"),
+    }
+}
+
+/// «1 серийный номер», «5 серийных номеров».
+pub fn serial_numbers(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ru => ru_plural(n, "серийный номер", "серийных номера", "серийных номеров"),
+        Lang::En => en_plural(n, "serial number", "serial numbers"),
     }
 }
 
@@ -307,7 +335,7 @@ pub fn format_error_line(lang: Lang, error: &crate::domain::SerialListError) -> 
 pub fn more_errors(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Ru => format!("…и ещё ошибок: {n}"),
-        Lang::En => format!("…and {n} more errors"),
+        Lang::En => format!("…and {} more", en_plural(n, "error", "errors")),
     }
 }
 
@@ -358,12 +386,9 @@ pub fn confirm_question(lang: Lang, licenses_n: usize, activations_n: usize) -> 
     }
 }
 
-/// «Пэй Киоск — 9 шт., 34 900 ₽».
+/// «Пэй Киоск — 9 устройств, 34 900 ₽».
 pub fn confirm_vendor_line(lang: Lang, vendor: &str, count: usize, sum: &str) -> String {
-    match lang {
-        Lang::Ru => format!("{vendor} — {count} шт., {sum}"),
-        Lang::En => format!("{vendor} — {count} pcs, {sum}"),
-    }
+    format!("{vendor} — {}, {sum}", devices(lang, count))
 }
 
 pub fn confirm_total(lang: Lang, total: &str) -> String {
@@ -412,7 +437,11 @@ pub fn save_failed(lang: Lang, path: &std::path::Path, error: &str) -> String {
 pub fn imported(lang: Lang, path: &std::path::Path, lines: usize) -> String {
     match lang {
         Lang::Ru => format!("Импортировано из {}: строк {lines}", path.display()),
-        Lang::En => format!("Imported from {}: {lines} lines", path.display()),
+        Lang::En => format!(
+            "Imported from {}: {}",
+            path.display(),
+            en_plural(lines, "line", "lines")
+        ),
     }
 }
 
@@ -463,12 +492,15 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
     }
 }
 
+pub mod activation;
 pub mod capacity;
 pub mod clipboard;
 pub mod columns;
 pub mod history;
 pub mod keymap;
 pub mod keys;
+pub mod messages;
+pub mod new_activation;
 pub mod palette;
 pub mod seats;
 pub mod sync;

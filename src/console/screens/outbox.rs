@@ -7,7 +7,7 @@ use crate::console::i18n::{Tr, sync as tr};
 use crate::console::keymap::Key::{Char, Down, Esc, Up};
 use crate::console::keymap::{Binding, Keymap, bind};
 use crate::console::theme::Theme;
-use crate::console::widgets::{centered, modal};
+use crate::console::widgets::{centered, modal, wrap};
 use crate::domain::Lang;
 use crate::mirror::{OutboxItem, OutboxState};
 use crossterm::event::KeyEvent;
@@ -20,6 +20,7 @@ pub enum OutboxAction {
     Down,
     Up,
     Dismiss,
+    Cancel,
     SyncNow,
     Close,
 }
@@ -29,6 +30,7 @@ pub const BINDINGS: &[Binding<OutboxAction>] = &[
     bind("outbox.down", &[Char('j'), Down], OutboxAction::Down, Tr::new("следующая запись", "next item"), None),
     bind("outbox.up", &[Char('k'), Up], OutboxAction::Up, Tr::new("предыдущая запись", "previous item"), None),
     bind("outbox.dismiss", &[Char('d')], OutboxAction::Dismiss, Tr::new("убрать прочитанный конфликт", "dismiss the conflict"), Some(Tr::new("убрать", "dismiss"))),
+    bind("outbox.cancel", &[Char('c')], OutboxAction::Cancel, Tr::new("отменить отправку записи из очереди (с подтверждением)", "cancel sending a queued item (asks first)"), Some(Tr::new("отменить", "cancel"))),
     bind("outbox.sync", &[Char('S')], OutboxAction::SyncNow, Tr::new("синхронизировать и отправить сейчас", "sync and send now"), Some(Tr::new("синхр.", "sync"))),
     bind("outbox.close", &[Esc, Char('q'), Char('O')], OutboxAction::Close, Tr::new("закрыть очередь", "close the outbox"), Some(Tr::new("закрыть", "close"))),
 ];
@@ -49,17 +51,60 @@ pub const MIRROR_BINDINGS: &[Binding<MirrorKey>] = &[
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OutboxOverlay {
     pub selected: usize,
+    /// The question before a queued item is cancelled; it owns the keys while open.
+    pub cancel: Option<CancelQuestion>,
+}
+
+/// «Cancel sending?»: starts on the harmless button; only Enter on the other one
+/// cancels, so no typed letter can.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancelQuestion {
+    pub item: OutboxItem,
+    pub on_cancel_button: bool,
 }
 
 impl OutboxOverlay {
-    /// Answers whether to close, and what to run.
+    /// Answers whether to close, and what to run; `notice` gets a refusal to show.
     pub fn on_key(
         &mut self,
         event: &KeyEvent,
         items: &[OutboxItem],
         keymap: &Keymap,
+        notice: &mut Option<&'static Tr>,
     ) -> (bool, Vec<Command>) {
+        if let Some(question) = self.cancel.as_mut() {
+            use crossterm::event::KeyCode;
+            match event.code {
+                KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
+                    question.on_cancel_button = !question.on_cancel_button;
+                }
+                KeyCode::Enter => {
+                    let id = question.item.id;
+                    let confirmed = question.on_cancel_button;
+                    self.cancel = None;
+                    if confirmed {
+                        return (false, vec![Command::CancelOutbox(id)]);
+                    }
+                }
+                KeyCode::Esc => self.cancel = None,
+                _ => {}
+            }
+            return (false, Vec::new());
+        }
         match keymap.lookup(BINDINGS, event) {
+            Some(OutboxAction::Cancel) => {
+                match items.get(self.selected) {
+                    Some(item) if item.state == OutboxState::Pending => {
+                        self.cancel = Some(CancelQuestion {
+                            item: item.clone(),
+                            on_cancel_button: false,
+                        });
+                    }
+                    Some(_) => *notice = Some(&tr::CANCEL_ONLY_PENDING),
+                    None => {}
+                }
+                (false, Vec::new())
+            }
             Some(OutboxAction::Down) => {
                 self.selected = (self.selected + 1).min(items.len().saturating_sub(1));
                 (false, Vec::new())
@@ -111,30 +156,76 @@ pub fn render(
             .created_at
             .with_timezone(&chrono::Local)
             .format("%d.%m.%Y %H:%M");
-        let head = format!("{at}  {state}  ");
-        let text = theme.glyphs.truncate(
-            &tr::action(lang, &item.action),
-            width.saturating_sub(crate::console::widgets::display_width(&head)),
-        );
+        let head = theme.glyphs.text(&format!("{at}  {state}  ")).into_owned();
+        let head_width = crate::console::widgets::display_width(&head);
         let row_style = if index == overlay.selected {
             theme.selection
         } else {
             theme.base
         };
-        lines.push(Line::from(vec![
-            Span::styled(head, style),
-            Span::styled(text, row_style),
-        ]));
+        // The action and the portal's reason wrap: both are read whole.
+        let action = theme
+            .glyphs
+            .text(&tr::action(lang, &item.action))
+            .into_owned();
+        let parts = wrap(&action, width.saturating_sub(head_width).max(1));
+        for (i, part) in parts.into_iter().enumerate() {
+            let lead = if i == 0 {
+                Span::styled(head.clone(), style)
+            } else {
+                Span::raw(" ".repeat(head_width))
+            };
+            lines.push(Line::from(vec![lead, Span::styled(part, row_style)]));
+        }
         if let Some(message) = &item.message {
-            lines.push(Line::from(Span::styled(
-                theme.glyphs.truncate(&format!("    {message}"), width),
-                if item.state == OutboxState::Conflict {
-                    theme.error
-                } else {
-                    theme.muted
-                },
-            )));
+            let message_style = if item.state == OutboxState::Conflict {
+                theme.error
+            } else {
+                theme.muted
+            };
+            for part in wrap(&theme.glyphs.text(message), width.saturating_sub(4).max(1)) {
+                lines.push(Line::from(Span::styled(
+                    format!("    {part}"),
+                    message_style,
+                )));
+            }
         }
     }
     frame.render_widget(Paragraph::new(theme.glyphs.lines(lines)), inner);
+    if let Some(question) = &overlay.cancel {
+        render_cancel(question, lang, theme, frame);
+    }
+}
+
+fn render_cancel(question: &CancelQuestion, lang: Lang, theme: &Theme, frame: &mut Frame) {
+    let text = tr::cancel_question(
+        lang,
+        &tr::action(lang, &question.item.action),
+        question.item.attempts,
+    );
+    let area = frame.area();
+    let width = area.width.saturating_sub(8).min(70);
+    let inner_width = usize::from(width.saturating_sub(2)).max(1);
+    let text_rows = crate::console::widgets::display_width(&text).div_ceil(inner_width) + 1;
+    let height = u16::try_from(text_rows + 5).unwrap_or(u16::MAX);
+    let rect = centered(area, width, height);
+    let inner = modal(frame, rect, tr::CANCEL_TITLE.get(lang), theme);
+    let button = |label: Tr, focused: bool| {
+        let style = if focused { theme.selection } else { theme.base };
+        Span::styled(format!("[ {} ]", label.get(lang)), style)
+    };
+    let lines = vec![
+        Line::raw(text),
+        Line::raw(""),
+        Line::from(vec![
+            button(tr::CANCEL_KEEP, !question.on_cancel_button),
+            Span::raw("  "),
+            button(tr::CANCEL_CONFIRM, question.on_cancel_button),
+        ]),
+        Line::styled(tr::CANCEL_KEYS.get(lang), theme.muted),
+    ];
+    frame.render_widget(
+        Paragraph::new(theme.glyphs.lines(lines)).wrap(ratatui::widgets::Wrap { trim: true }),
+        inner,
+    );
 }

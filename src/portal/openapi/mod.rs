@@ -7,7 +7,7 @@ mod licensing;
 use super::params::sort_values;
 use crate::client::wire::IDEMPOTENCY_HEADER;
 use crate::client::wire::{API_PREFIX, DEFAULT_PER_PAGE, PAGE_SIZES};
-use crate::domain::{ActivationStatus, MAX_SERIALS, PrecheckOutcome, Vendor};
+use crate::domain::{ActivationStatus, FailureReason, MAX_SERIALS, PrecheckOutcome, Vendor};
 use serde_json::{Value, json};
 
 fn error_response(description: &str) -> Value {
@@ -105,16 +105,10 @@ fn components() -> Value {
 }
 
 fn activation_components() -> Value {
-    let outcomes: Vec<Value> = [
-        PrecheckOutcome::Ok,
-        PrecheckOutcome::FormatError,
-        PrecheckOutcome::NotFound,
-        PrecheckOutcome::Duplicate,
-        PrecheckOutcome::Pending,
-    ]
-    .iter()
-    .map(|o| serde_json::to_value(o).unwrap_or(Value::Null))
-    .collect();
+    let outcomes: Vec<Value> = PrecheckOutcome::ALL
+        .iter()
+        .map(|o| serde_json::to_value(o).unwrap_or(Value::Null))
+        .collect();
     let date_time = json!({"type": "string", "format": "date-time"});
     let nullable_date_time = json!({"type": "string", "format": "date-time", "nullable": true});
     let kopecks = json!({"type": "integer", "format": "int64", "description": "Integer kopecks (1/100 ruble)"});
@@ -181,7 +175,15 @@ fn activation_components() -> Value {
                     "total_cost": kopecks,
                     "created_at": date_time,
                     "completed_at": nullable_date_time,
-                    "error": {"type": "string", "nullable": true, "description": "Readable error text when status is error"}
+                    "error": {"type": "string", "nullable": true, "description": "Readable error text when status is error, in the client's language (Accept-Language)"},
+                    "failure": {
+                        "type": "object", "nullable": true, "required": ["serial", "reason"],
+                        "description": "The serial the vendor registry refused and why; deregistered, other_owner and unsupported_model are final (a retry fails again), no_answer and unavailable are not",
+                        "properties": {
+                            "serial": {"type": "string"},
+                            "reason": {"type": "string", "enum": FailureReason::ALL.iter().map(|r| serde_json::to_value(r).unwrap_or(Value::Null)).collect::<Vec<_>>()}
+                        }
+                    }
                 }
             },
             "ActivationLine": {
@@ -470,7 +472,7 @@ pub fn document() -> Value {
         "info": {
             "title": "licadm portal API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "License administration: organizations, prices, device license activations, seats, capacity and emergency licenses, product keys (online and air-gapped) and the audit log."
+            "description": "License administration: organizations, prices, device license activations, seats, capacity and emergency licenses, product keys (online and air-gapped) and the audit log. Texts for people (error messages, precheck messages, an activation's error, an emergency-license refusal) come in the language `Accept-Language` prefers, `ru` or `en` (`Content-Language` says which); without either they are worded as the portal stores them."
         },
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}],

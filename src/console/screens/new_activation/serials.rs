@@ -67,7 +67,12 @@ impl NewActivation {
     }
 
     /// Pasted text: into the path input when open, else into the text area.
-    pub fn paste(&mut self, text: &str) {
+    pub fn paste(&mut self, text: &str, lang: Lang) {
+        if self.step == Step::Precheck && self.confirm.is_none() {
+            self.search_paste(text, lang);
+            self.save_paste(text);
+            return;
+        }
         if self.step != Step::Serials || self.confirm.is_some() {
             return;
         }
@@ -105,7 +110,8 @@ impl NewActivation {
         self.recheck();
         let count = self.check.tokens.len();
         if self.check.serials.is_empty() {
-            return Outcome::error(i18n::PRECHECK_EMPTY_LIST.get(lang));
+            let text = i18n::PRECHECK_EMPTY_LIST.get(lang);
+            return Outcome::error_while(text, crate::console::app::Cause::NoSerials);
         }
         if count > MAX_SERIALS {
             return Outcome::error(i18n::too_many_serials(lang, count, MAX_SERIALS));
@@ -138,6 +144,11 @@ impl NewActivation {
             KeyCode::Backspace => {
                 path.pop();
             }
+            KeyCode::Tab => {
+                return Outcome::command(Command::CompletePath {
+                    typed: path.clone(),
+                });
+            }
             KeyCode::Char(c)
                 if !event
                     .modifiers
@@ -149,6 +160,15 @@ impl NewActivation {
         }
         Outcome::default()
     }
+    /// Tab's completion arrived; used only if the path is still what was completed.
+    pub fn path_completed(&mut self, typed: &str, completed: Option<String>) {
+        if let (Some(path), Some(completed)) = (self.import_path.as_mut(), completed)
+            && path == typed
+        {
+            *path = completed;
+        }
+    }
+
     /// Imported text replaces an empty text area or is appended on a new line.
     pub fn imported(&mut self, text: &str) {
         self.answered(Pending::Import);

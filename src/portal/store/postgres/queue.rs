@@ -15,7 +15,8 @@ use super::writes::{WORK_CHANNEL, audit, json};
 use super::{Client, StoreError, lock_feed};
 use crate::client::wire::ActivationSummary;
 use crate::domain::ActivationStatus;
-use crate::portal::rules::{license_of, refused_once, refused_permanently};
+use crate::domain::{ActivationFailure, FailureReason, Lang};
+use crate::portal::rules::license_of;
 use crate::portal::store::text::{queue_time_to_sql, timestamp_to_sql};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
@@ -119,7 +120,7 @@ pub async fn complete(
                 .await?
                 .map(|row| row.try_get(0))
                 .transpose()?;
-            let error = match refusal {
+            let reason = match refusal {
                 Some(0) => continue,
                 Some(2) => {
                     // The outage is over once it has been seen: the next attempt succeeds.
@@ -128,10 +129,10 @@ pub async fn complete(
                         &[&line.serial],
                     )
                     .await?;
-                    refused_once(&line.serial)
+                    FailureReason::Unavailable
                 }
                 // Refused for good, or gone from the registry (refused like it).
-                Some(1) | None => refused_permanently(&line.serial),
+                Some(1) | None => FailureReason::Deregistered,
                 Some(other) => {
                     return Err(StoreError::BadValue {
                         column: "registry_refuses",
@@ -139,6 +140,12 @@ pub async fn complete(
                     });
                 }
             };
+            // Stored in Russian, as the vendor words it (as SQLite's worker does).
+            let error = ActivationFailure {
+                serial: line.serial.clone(),
+                reason,
+            }
+            .text(Lang::Ru);
             tx.execute(
                 "UPDATE activations SET status = 'error', error = $1 WHERE number = $2",
                 &[&error, &number],

@@ -8,7 +8,9 @@ use crate::client::wire::{
     ActivationDetail, ActivationLine, ActivationSort, ActivationSortKey, ActivationSummary,
     AuditEntry, OrgRef, Organization, Page, Price, Role, VendorRef,
 };
-use crate::domain::{ActivationStatus, Checked, DeviceInfo, Kopecks, Serial, Vendor, precheck};
+use crate::domain::{
+    ActivationFailure, ActivationStatus, Checked, DeviceInfo, Kopecks, Serial, Vendor, precheck,
+};
 use crate::portal::store::text::{date_from_sql, optional, timestamp_from_sql};
 use crate::portal::store::{ActivationFilter, TextSearch};
 use chrono::NaiveDate;
@@ -159,6 +161,9 @@ fn summary_of(row: &Row) -> Result<ActivationSummary, StoreError> {
         total_cost: Kopecks(row.try_get(7)?),
         created_at: timestamp_from_sql("created_at", row.try_get(8)?)?,
         completed_at: optional(row.try_get(9)?, |v| timestamp_from_sql("completed_at", v))?,
+        failure: row
+            .try_get::<_, Option<&str>>(10)?
+            .and_then(ActivationFailure::recognize),
         error: row.try_get(10)?,
     })
 }
@@ -387,10 +392,27 @@ pub async fn precheck_rows(
         .iter()
         .map(|row| row.try_get(0))
         .collect::<Result<_, _>>()?;
+    // Refused for good: named by the failure of an activation still in error (the rule
+    // of SQLite's `registry::refused_serials`, read from the same texts).
+    let mut refused = HashSet::new();
+    for row in db
+        .query(
+            "SELECT error FROM activations WHERE status = 'error' AND error IS NOT NULL",
+            &[],
+        )
+        .await?
+    {
+        if let Some(failure) = ActivationFailure::recognize(row.try_get(0)?)
+            && failure.reason.is_final()
+        {
+            refused.insert(failure.serial);
+        }
+    }
     Ok(precheck(
         inputs,
         today,
         |serial| devices.get(serial.as_str()).cloned(),
+        |serial| refused.contains(serial.as_str()),
         |serial| pending.contains(serial.as_str()),
     ))
 }

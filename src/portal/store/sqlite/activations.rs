@@ -9,7 +9,7 @@ use crate::client::wire::{
     ActivationDetail, ActivationLine, ActivationSort, ActivationSortKey, ActivationSummary, OrgRef,
     Page, VendorRef,
 };
-use crate::domain::{ActivationStatus, Kopecks, Vendor};
+use crate::domain::{ActivationFailure, ActivationStatus, Kopecks, Vendor};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
@@ -425,6 +425,7 @@ impl RawSummary {
             total_cost: Kopecks(self.total_cost),
             created_at: timestamp_from_sql("created_at", &self.created_at)?,
             completed_at: optional(self.completed_at, |v| timestamp_from_sql("completed_at", v))?,
+            failure: self.error.as_deref().and_then(ActivationFailure::recognize),
             error: self.error,
         })
     }

@@ -26,11 +26,13 @@ pub fn check(
     today: NaiveDate,
 ) -> Result<Vec<Checked>, StoreError> {
     let devices = registry::devices(conn, inputs)?;
+    let refused = registry::refused_serials(conn)?;
     let pending = registry::pending_serials(conn)?;
     Ok(precheck(
         inputs,
         today,
         |serial| devices.get(serial).cloned(),
+        |serial| refused.contains(serial.as_str()),
         |serial| pending.contains(serial.as_str()),
     ))
 }

@@ -4,7 +4,7 @@
 
 use super::catalog::parse_vendor;
 use super::{StoreError, date_from_sql, date_to_sql, optional};
-use crate::domain::{DeviceInfo, Kopecks, Serial};
+use crate::domain::{ActivationFailure, DeviceInfo, Kopecks, Serial};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{HashMap, HashSet};
@@ -102,6 +102,25 @@ pub fn devices(
     Ok(found)
 }
 
+/// Every serial the vendor registry refused for good (docs/DESIGN.md §3.4): named by
+/// the failure of an activation still in error whose reason is final. A retried
+/// activation leaves the set; its next failure, if any, names the serial again.
+pub fn refused_serials(conn: &Connection) -> Result<HashSet<String>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT error FROM activations WHERE status = 'error' AND error IS NOT NULL",
+    )?;
+    let texts = stmt.query_map([], |row| row.get::<_, String>(0))?;
+    let mut refused = HashSet::new();
+    for text in texts {
+        if let Some(failure) = ActivationFailure::recognize(&text?)
+            && failure.reason.is_final()
+        {
+            refused.insert(failure.serial);
+        }
+    }
+    Ok(refused)
+}
+
 /// Every serial on a line of an `in_progress` activation (any organization).
 pub fn pending_serials(conn: &Connection) -> Result<HashSet<String>, StoreError> {
     let mut stmt = conn.prepare_cached(
@@ -148,12 +167,15 @@ pub struct SerialsByKind {
     pub refused_once: HashMap<String, Vec<String>>,
     /// On a line of an in-progress activation.
     pub pending: Vec<String>,
+    /// Refused for good by an activation still in error: precheck says `refused`.
+    pub refused: Vec<String>,
 }
 
 /// Up to `per_kind` serials of each kind and vendor, in serial order.
 pub fn serials_by_kind(conn: &Connection, per_kind: usize) -> Result<SerialsByKind, StoreError> {
     let limit = i64::try_from(per_kind).unwrap_or(i64::MAX);
     let pending = pending_serials(conn)?;
+    let refused = refused_serials(conn)?;
     let mut stmt = conn.prepare_cached(
         "SELECT d.serial FROM devices d JOIN models m ON m.id = d.model_id
          WHERE m.vendor = ? AND d.registry_refuses = ? ORDER BY d.serial",
@@ -165,7 +187,8 @@ pub fn serials_by_kind(conn: &Connection, per_kind: usize) -> Result<SerialsByKi
         })?;
         for serial in rows {
             let serial = serial?;
-            if pending.contains(&serial) {
+            // Precheck says `pending` or `refused` of these, whatever the registry does.
+            if pending.contains(&serial) || refused.contains(&serial) {
                 continue;
             }
             out.push(serial);
@@ -180,6 +203,7 @@ pub fn serials_by_kind(conn: &Connection, per_kind: usize) -> Result<SerialsByKi
         refused_permanently: HashMap::new(),
         refused_once: HashMap::new(),
         pending: Vec::new(),
+        refused: Vec::new(),
     };
     for vendor in crate::domain::Vendor::ALL {
         let id = vendor.id().to_string();
@@ -195,5 +219,9 @@ pub fn serials_by_kind(conn: &Connection, per_kind: usize) -> Result<SerialsByKi
     pending.sort();
     pending.truncate(per_kind);
     result.pending = pending;
+    let mut refused: Vec<String> = refused.into_iter().collect();
+    refused.sort();
+    refused.truncate(per_kind);
+    result.refused = refused;
     Ok(result)
 }

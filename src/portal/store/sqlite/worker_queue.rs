@@ -6,8 +6,8 @@ use super::audit::{self, Record};
 use super::registry::{self, Refusal};
 use super::{StoreError, activations};
 use crate::client::wire::ActivationSummary;
-use crate::domain::ActivationStatus;
-use crate::portal::rules::{license_of, refused_once, refused_permanently};
+use crate::domain::{ActivationFailure, ActivationStatus, FailureReason, Lang};
+use crate::portal::rules::license_of;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
 use rusqlite::{Connection, TransactionBehavior};
@@ -30,16 +30,22 @@ pub fn process(
         return Ok(None);
     };
     for line in &detail.lines {
-        let error = match registry::refusal(&tx, &line.serial)? {
+        let reason = match registry::refusal(&tx, &line.serial)? {
             Refusal::None => continue,
-            Refusal::Permanent => refused_permanently(&line.serial),
+            Refusal::Permanent => FailureReason::Deregistered,
             Refusal::Transient => {
                 // The outage is over once it has been seen: the next attempt succeeds.
                 registry::set_refusal(&tx, &line.serial, Refusal::None)?;
-                refused_once(&line.serial)
+                FailureReason::Unavailable
             }
         };
-        activations::mark_error(&tx, number, &error)?;
+        // Stored in Russian, as the vendor words it; the API reads it back into the
+        // activation's `failure` and answers it in the client's language.
+        let failure = ActivationFailure {
+            serial: line.serial.clone(),
+            reason,
+        };
+        activations::mark_error(&tx, number, &failure.text(Lang::Ru))?;
         record(&tx, &summary, "activation.failed", now)?;
         tx.commit()?;
         return Ok(Some(ActivationStatus::Error));

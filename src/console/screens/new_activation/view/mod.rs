@@ -4,13 +4,15 @@
 mod precheck;
 mod serials;
 
-use super::{Confirm, NewActivation, Pending, Step, confirm_lines};
+use super::{Confirm, FlowAction, NewActivation, OFFER_BINDINGS, Pending, Step, confirm_lines};
 use crate::client::wire::Organization;
 use crate::console::i18n;
+use crate::console::keymap::Keymap;
 use crate::console::theme::Theme;
-use crate::console::widgets::{render_scrolled_table, scroll_offset, truncate};
+use crate::console::widgets::{display_width, render_scrolled_table, scroll_offset};
 use crate::domain::Lang;
 use chrono::NaiveDate;
+pub use precheck::page_rows;
 use precheck::view_precheck;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
@@ -23,6 +25,8 @@ pub struct ViewContext<'a> {
     pub theme: &'a Theme,
     pub today: NaiveDate,
     pub organizations: &'a [Organization],
+    /// For the keys named in the texts (the offer's).
+    pub keymap: &'a Keymap,
 }
 
 pub fn view(
@@ -36,6 +40,15 @@ pub fn view(
     if area.height < 6 {
         return None;
     }
+    // The precheck table's position at the right: «строка 5 из 10 000».
+    let position = (flow.step == Step::Precheck && !flow.rows.is_empty()).then(|| {
+        let row = flow.cursor.min(flow.rows.len() - 1) + 1;
+        ctx.theme
+            .glyphs
+            .text(&i18n::new_activation::row_of(lang, row, flow.rows.len()))
+            .into_owned()
+    });
+    let position_width = position.as_deref().map(display_width).unwrap_or(0);
     let mut title = vec![
         Span::styled(i18n::SCREEN_NEW_ACTIVATION.get(lang), theme.header),
         Span::styled(" · ", theme.muted),
@@ -44,10 +57,22 @@ pub fn view(
     if let Some(org) = &flow.organization
         && flow.step != Step::Organization
     {
-        let used: usize = title.iter().map(Span::width).sum::<usize>() + 3;
-        let room = usize::from(area.width).saturating_sub(used);
+        // Widths as drawn: ASCII mode transliterates (Щ is four letters there).
+        let g = theme.glyphs;
+        let used: usize = title
+            .iter()
+            .map(|s| display_width(&g.text(&s.content)))
+            .sum::<usize>()
+            + 3;
+        let loading = if flow.pending.is_some() {
+            display_width(&g.text(i18n::LOADING.get(lang))) + 2
+        } else {
+            0
+        };
+        let room = usize::from(area.width)
+            .saturating_sub(used + loading + position_width + usize::from(position_width > 0) * 2);
         title.push(Span::styled(" · ", theme.muted));
-        title.push(Span::raw(truncate(
+        title.push(Span::raw(g.truncate(
             &format!("{}, {} {}", org.name, i18n::DETAIL_INN.get(lang), org.inn),
             room,
         )));
@@ -58,10 +83,23 @@ pub fn view(
             theme.accent,
         ));
     }
-    frame.render_widget(
-        Paragraph::new(ctx.theme.glyphs.line(title)),
-        Rect::new(area.x, area.y, area.width, 1),
+    let title_area = Rect::new(
+        area.x,
+        area.y,
+        area.width
+            .saturating_sub(u16::try_from(position_width + 2).unwrap_or(u16::MAX)),
+        1,
     );
+    frame.render_widget(Paragraph::new(ctx.theme.glyphs.line(title)), title_area);
+    if let Some(position) = position {
+        let width = u16::try_from(position_width)
+            .unwrap_or(u16::MAX)
+            .min(area.width);
+        frame.render_widget(
+            Paragraph::new(Span::styled(position, theme.muted)),
+            Rect::new(area.right() - width, area.y, width, 1),
+        );
+    }
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let cursor = match flow.step {
         Step::Organization => view_organizations(flow, ctx, frame, body),
@@ -121,9 +159,41 @@ fn view_organizations(
             }
         })
         .collect();
-    let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
-    let visible = usize::from(table_area.height).max(1);
     let selected = flow.org_cursor.min(rows.len() - 1);
+    // The selected organization is blocked: the portal's reason, in full, under the list.
+    let reason = ctx
+        .organizations
+        .get(selected)
+        .filter(|o| o.activation_blocked)
+        .map(|_| {
+            format!(
+                "{} {}",
+                i18n::activation::blocked(lang),
+                i18n::activation::BLOCKED_HINT.get(lang)
+            )
+        });
+    let reason_rows = reason.as_ref().map_or(0, |text| {
+        let width = usize::from(area.width.max(1));
+        u16::try_from(crate::console::widgets::display_width(text).div_ceil(width) + 1)
+            .unwrap_or(u16::MAX)
+            .min(area.height.saturating_sub(2) / 2)
+    });
+    if let Some(text) = &reason {
+        let rows = reason_rows.saturating_sub(1);
+        frame.render_widget(
+            Paragraph::new(theme.glyphs.text(text).into_owned())
+                .style(theme.error)
+                .wrap(Wrap { trim: true }),
+            Rect::new(area.x, area.bottom() - rows, area.width, rows),
+        );
+    }
+    let table_area = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(1 + reason_rows),
+    );
+    let visible = usize::from(table_area.height).max(1);
     let offset = scroll_offset(selected, visible);
     let table = Table::new(rows, [Constraint::Fill(1)]).row_highlight_style(theme.selection);
     Some(render_scrolled_table(
@@ -138,15 +208,28 @@ fn view_offer(
     area: Rect,
 ) -> Option<Position> {
     let (lang, theme) = (ctx.lang, ctx.theme);
+    // The text names the key that really accepts (Enter, or the config's override).
+    let key = |action| {
+        OFFER_BINDINGS
+            .iter()
+            .find(|b| b.action == action)
+            .and_then(|b| ctx.keymap.keys(b).first())
+            .map(|k| k.label())
+            .unwrap_or_default()
+    };
+    let accept = key(FlowAction::Accept);
     let mut lines = vec![
         Line::raw(""),
-        Line::raw(i18n::OFFER_TEXT.get(lang)),
+        Line::raw(i18n::offer_text(lang, &accept)),
         Line::raw(""),
     ];
     if flow.pending == Some(Pending::AcceptOffer) {
         lines.push(Line::styled(i18n::SENDING.get(lang), theme.accent));
     } else {
-        lines.push(Line::styled(i18n::OFFER_CONFIRM.get(lang), theme.accent));
+        lines.push(Line::styled(
+            i18n::offer_confirm(lang, &accept, &key(FlowAction::Back)),
+            theme.accent,
+        ));
     }
     frame.render_widget(
         Paragraph::new(theme.glyphs.lines(lines)).wrap(Wrap { trim: true }),

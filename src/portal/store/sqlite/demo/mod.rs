@@ -17,7 +17,9 @@ use super::catalog::{self, NewDevice, NewModel, NewOrganization};
 use super::registry::Refusal;
 use super::{SqliteStore as Store, StoreError, changes};
 use crate::client::wire::ActivationLine;
-use crate::domain::{ActivationStatus, Inn, Kopecks, Vendor, new_until};
+use crate::domain::{
+    ActivationFailure, ActivationStatus, FailureReason, Inn, Kopecks, Lang, Vendor, new_until,
+};
 use crate::portal::DemoOptions;
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use rusqlite::Connection;
@@ -109,11 +111,13 @@ const MODELS: [ModelSpec; 6] = [
 ];
 const NETPAY_MODEL: usize = 2;
 
-const ERROR_TEXTS: [&str; 4] = [
-    "Реестр вендора отклонил серийный номер {serial}: устройство снято с учёта",
-    "Реестр вендора отклонил серийный номер {serial}: устройство зарегистрировано за другим владельцем",
-    "Реестр вендора отклонил серийный номер {serial}: модель не поддерживает подписку «Кассовое ядро – МН»",
-    "Сервис вендора не ответил при активации серийного номера {serial}; повторите запрос",
+/// The reasons of the demo's errored activations (their texts are the vendor's, in
+/// Russian, as the worker writes them).
+const ERROR_REASONS: [FailureReason; 4] = [
+    FailureReason::Deregistered,
+    FailureReason::OtherOwner,
+    FailureReason::UnsupportedModel,
+    FailureReason::NoAnswer,
 ];
 
 struct Device {
@@ -226,8 +230,12 @@ fn line_count(rng: &mut SplitMix64) -> usize {
     }
 }
 
-fn error_text(template: &str, serial: &str) -> String {
-    template.replace("{serial}", serial)
+fn error_text(reason: FailureReason, serial: &str) -> String {
+    ActivationFailure {
+        serial: serial.to_string(),
+        reason,
+    }
+    .text(Lang::Ru)
 }
 
 /// Generates and inserts everything in one transaction, then refreshes planner stats.
@@ -347,12 +355,12 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
                     .copied()
                     .find(|&i| devices[i].refusal == Refusal::Permanent)
                     .unwrap_or(first_pick);
-                let template = if forced_seed_error {
-                    ERROR_TEXTS[0]
+                let reason = if forced_seed_error {
+                    ERROR_REASONS[0]
                 } else {
-                    ERROR_TEXTS[rng.below(4) as usize]
+                    ERROR_REASONS[rng.below(4) as usize]
                 };
-                error = Some(error_text(template, &devices[culprit].serial));
+                error = Some(error_text(reason, &devices[culprit].serial));
             }
             ActivationStatus::InProgress => {}
         }

@@ -1,0 +1,328 @@
+//! Every text the portal answers, in English and Russian (docs/DESIGN.md §4.3). Holes
+//! `{0}`, `{1}` take the values the handlers format in (numbers, serials, names,
+//! allowed values); an argument that is itself a text of this catalog (a domain error,
+//! a role's action) is translated too.
+//!
+//! The handlers keep writing the English (or, where the portal always spoke Russian,
+//! the Russian or bilingual) text; a client that sends no `Accept-Language` gets
+//! exactly that. A new message without an entry here still reaches the client, in the
+//! words it was written in.
+
+/// `(English, Russian)`. Where the English of one entry also matches a more general
+/// one, the specific entry comes first.
+pub(super) const PAIRS: &[(&str, &str)] = &[
+    // error.rs, routes.rs
+    (
+        "internal error; the portal log has the details",
+        "внутренняя ошибка; подробности в журнале портала",
+    ),
+    (
+        "the portal is busy; nothing was changed: send the request again after Retry-After seconds",
+        "портал занят; ничего не изменено: повторите запрос через Retry-After секунд",
+    ),
+    (
+        "no such endpoint: {0} {1}",
+        "нет такого адреса API: {0} {1}",
+    ),
+    (
+        "{0} is not allowed on {1}",
+        "метод {0} не поддерживается для {1}",
+    ),
+    ("activation {0} not found", "активация {0} не найдена"),
+    (
+        "unreadable query string: {0}",
+        "строка запроса не читается: {0}",
+    ),
+    (
+        "the body must be JSON: send `Content-Type: application/json`",
+        "тело запроса должно быть JSON: отправьте `Content-Type: application/json`",
+    ),
+    (
+        "the body is not valid JSON: {0}",
+        "тело запроса — не корректный JSON: {0}",
+    ),
+    (
+        "the body does not match the request shape: {0}",
+        "тело запроса не соответствует формату запроса: {0}",
+    ),
+    (
+        "the request body is larger than {0} MiB",
+        "тело запроса больше {0} МиБ",
+    ),
+    (
+        "unreadable request body: {0}",
+        "тело запроса не читается: {0}",
+    ),
+    (
+        "unreadable organization id: {0}",
+        "номер организации не читается: {0}",
+    ),
+    (
+        "unreadable activation number: {0}",
+        "номер активации не читается: {0}",
+    ),
+    ("unreadable seat id: {0}", "номер места не читается: {0}"),
+    (
+        "{0}; start over with a full sync (since=0) and replace the local copy",
+        "{0}; начните заново с полной синхронизации (since=0) и замените локальную копию",
+    ),
+    (
+        "cursor {0} is beyond this store's history (its latest change is {1}): it is from another store or a restored copy",
+        "курсор {0} дальше истории этого хранилища (последнее изменение — {1}): он из другого хранилища или из восстановленной копии",
+    ),
+    (
+        "cursor {0} is older than the kept history (deletions up to {1} were pruned)",
+        "курсор {0} старше сохранённой истории (удаления до {1} забыты)",
+    ),
+    // auth.rs
+    ("role {0} may not {1}", "роль {0} не может {1}"),
+    ("accept the offer", "принимать оферту"),
+    ("create activations", "создавать активации"),
+    ("retry activations", "повторять активации"),
+    ("bind or unbind seats", "привязывать и отвязывать места"),
+    (
+        "request emergency licenses",
+        "запрашивать экстренные лицензии",
+    ),
+    ("record purchases", "записывать покупки"),
+    ("activate product keys", "активировать ключи продуктов"),
+    ("organization {0} not found", "организация {0} не найдена"),
+    (
+        "missing Authorization header: send `Authorization: Bearer <token>`",
+        "нет заголовка Authorization: отправьте `Authorization: Bearer <token>`",
+    ),
+    (
+        "malformed Authorization header: expected `Bearer <token>`",
+        "заголовок Authorization записан неверно: ожидается `Bearer <token>`",
+    ),
+    (
+        "unknown token: it was never issued by this portal",
+        "неизвестный токен: этот портал его не выдавал",
+    ),
+    // params.rs
+    (
+        "organization must be a numeric organization id (got {0})",
+        "organization — числовой номер организации (получено {0})",
+    ),
+    (
+        "{0} must be one of {1} (got {2})",
+        "{0} — одно из значений {1} (получено {2})",
+    ),
+    (
+        "{0} must be a whole number from 1 (got {1})",
+        "{0} — целое число от 1 (получено {1})",
+    ),
+    ("activation number", "номер активации"),
+    ("organization id", "номер организации"),
+    ("seat id", "номер места"),
+    (
+        "object is required: kind:id, e.g. activation:421, seat:17, organization:1, key:DB49-…",
+        "нужен параметр object: вид:номер, например activation:421, seat:17, organization:1, key:DB49-…",
+    ),
+    (
+        "object must be kind:id with kind one of {0} (got {1})",
+        "object — вид:номер, где вид одно из {0} (получено {1})",
+    ),
+    (
+        "since must be a cursor from an earlier answer, a whole number from 0 (got {0})",
+        "since — курсор из прежнего ответа, целое число от 0 (получено {0})",
+    ),
+    (
+        "limit must be a whole number from 1 to {0} (got {1})",
+        "limit — целое число от 1 до {0} (получено {1})",
+    ),
+    (
+        "organization is required: the token sees several organizations",
+        "нужен параметр organization: токену видны несколько организаций",
+    ),
+    // idempotency.rs
+    (
+        "Idempotency-Key must be 1 to 255 visible ASCII characters",
+        "Idempotency-Key — от 1 до 255 видимых символов ASCII",
+    ),
+    (
+        "Idempotency-Key {0} was already used with a different request; use a new key for a new request",
+        "Idempotency-Key {0} уже использован с другим запросом; для нового запроса нужен новый ключ",
+    ),
+    // activate.rs
+    (
+        "at most {0} serials per request (got {1}); split the list",
+        "не больше {0} серийных номеров в одном запросе (получено {1}); разделите список",
+    ),
+    (
+        "no serials: send at least one serial number",
+        "нет серийных номеров: отправьте хотя бы один",
+    ),
+    (
+        "nothing was created: {0} of {1} serials cannot be activated: {2}",
+        "ничего не создано: {0} из {1} серийных номеров нельзя активировать: {2}",
+    ),
+    (
+        "activation {0} is {1}; only an activation in error can be retried",
+        "активация {0} в состоянии {1}; повторить можно только активацию с ошибкой",
+    ),
+    (
+        "activation {0} is {1}; the license file exists once it is done",
+        "активация {0} в состоянии {1}; файл лицензии появится, когда она будет выполнена",
+    ),
+    // seating.rs
+    ("seat {0} not found", "место {0} не найдено"),
+    (
+        "seat {0} is not free: it expired on {1}; an expired seat is never renewed — buy a new license",
+        "место {0} не свободно: оно истекло {1}; истёкшее место не продлевается — купите новую лицензию",
+    ),
+    (
+        "seat {0} is not free (bound to {1})",
+        "место {0} не свободно (привязано к {1})",
+    ),
+    (
+        "the e-mail is empty: give the e-mail of a registered user",
+        "e-mail пуст: укажите e-mail зарегистрированного пользователя",
+    ),
+    (
+        "{0} is not registered: the user must register on the portal with this e-mail (as a user of {1}) before a seat can be bound",
+        "{0} не зарегистрирован: пользователь должен зарегистрироваться на портале с этим e-mail (как пользователь {1}), прежде чем к нему можно привязать место",
+    ),
+    (
+        "user {0} already holds seat {1} of {2}; one seat per user per product",
+        "у пользователя {0} уже есть место {1} продукта {2}; одно место на пользователя в каждом продукте",
+    ),
+    (
+        "seat {0} is {1}; only a bound seat can be unbound",
+        "место {0} в состоянии {1}; отвязать можно только привязанное место",
+    ),
+    // capacity.rs
+    (
+        "an emergency license is already active until {0}; only one at a time",
+        "экстренная лицензия уже действует до {0}; одновременно может действовать только одна",
+    ),
+    (
+        "no new emergency license until a permanent purchase raises the number of user accounts after the last one ({0} – {1})",
+        "новую экстренную лицензию можно запросить только после покупки, которая увеличит число учётных записей после последней ({0} – {1})",
+    ),
+    (
+        "organization {0} has no license of product {1}",
+        "у организации {0} нет лицензии продукта {1}",
+    ),
+    (
+        "an emergency license gives 1 to {0} extra user accounts (asked for {1})",
+        "экстренная лицензия даёт от 1 до {0} дополнительных учётных записей (запрошено {1})",
+    ),
+    (
+        "a purchase adds 1 to {0} user accounts (asked for {1})",
+        "покупка добавляет от 1 до {0} учётных записей (запрошено {1})",
+    ),
+    ("the date is out of range", "дата вне допустимого диапазона"),
+    // routes_licensing.rs
+    (
+        "the activation request cannot be used: {0}; copy the whole request file again",
+        "запрос активации не читается: {0}; скопируйте файл запроса целиком ещё раз",
+    ),
+    ("object key:{0}: {1}", "объект key:{0}: {1}"),
+    ("object {0} not found", "объект {0} не найден"),
+    // Domain errors that travel inside the messages above.
+    ("serial number is empty", "серийный номер пуст"),
+    (
+        "serial number must have 16 digits, got {0}",
+        "в серийном номере должно быть 16 цифр, а не {0}",
+    ),
+    (
+        "serial number may contain only digits 0-9",
+        "серийный номер может содержать только цифры 0-9",
+    ),
+    (
+        "{0} must contain only digits",
+        "{0}: допустимы только цифры",
+    ),
+    (
+        "{0} must have {1} digits, got {2}",
+        "{0}: нужно {1} цифр, а не {2}",
+    ),
+    (
+        "{0} check digit does not match: the number is mistyped",
+        "{0}: контрольная цифра не сходится — номер набран с ошибкой",
+    ),
+    (
+        "KPP must be 9 characters: 4 digits, 2 digits or capital letters A-Z, 3 digits",
+        "КПП — 9 знаков: 4 цифры, 2 цифры или заглавные латинские буквы A-Z, 3 цифры",
+    ),
+    ("INN", "ИНН"),
+    ("INN prefix", "начало ИНН"),
+    ("OGRN", "ОГРН"),
+    (
+        "10 (legal entity) or 12 (entrepreneur)",
+        "10 (юридическое лицо) или 12 (индивидуальный предприниматель)",
+    ),
+    ("9 or 10", "9 или 10"),
+    ("13 (OGRN) or 15 (OGRNIP)", "13 (ОГРН) или 15 (ОГРНИП)"),
+    ("the product key is empty", "ключ продукта пуст"),
+    (
+        "character {0} at position {1} is not a hex digit (0-9, A-F)",
+        "символ {0} в позиции {1} — не шестнадцатеричная цифра (0-9, A-F)",
+    ),
+    (
+        "a product key has 24 hex digits, got {0}",
+        "в ключе продукта 24 шестнадцатеричные цифры, а не {0}",
+    ),
+    (
+        "dashes must separate groups of 4 digits: XXXX-XXXX-XXXX-XXXX-XXXX-XXXX",
+        "дефисы разделяют группы по 4 цифры: XXXX-XXXX-XXXX-XXXX-XXXX-XXXX",
+    ),
+    (
+        "not a licadm {0} (the first line is wrong)",
+        "это не {0} licadm (первая строка неверна)",
+    ),
+    (
+        "the text is truncated or damaged: {0}",
+        "текст обрезан или повреждён: {0}",
+    ),
+    ("line {0}: {1}", "строка {0}: {1}"),
+];
+
+/// Texts the portal has always written in Russian, or in Russian with an English gist
+/// in parentheses: `(as written today, Russian, English)`. A client asking for no
+/// language keeps getting the first.
+pub(super) const WRITTEN: &[(&str, &str, &str)] = &[
+    (
+        "ключ {0} не найден: проверьте ключ из письма о покупке (product key not found)",
+        "ключ {0} не найден: проверьте ключ из письма о покупке",
+        "product key {0} not found: check the key in the purchase e-mail",
+    ),
+    ("ИНН {0}: {1}", "ИНН {0}: {1}", "INN {0}: {1}"),
+    ("КПП {0}: {1}", "КПП {0}: {1}", "KPP {0}: {1}"),
+    (
+        "ключ {0} выдан другой организации: ИНН {1} не совпадает с ИНН покупателя (the key was sold to another organization)",
+        "ключ {0} выдан другой организации: ИНН {1} не совпадает с ИНН покупателя",
+        "key {0} was sold to another organization: INN {1} is not the buyer's INN",
+    ),
+    (
+        "КПП не указан: ключ {0} выдан юридическому лицу, нужен его КПП (KPP required)",
+        "КПП не указан: ключ {0} выдан юридическому лицу, нужен его КПП",
+        "no KPP given: key {0} was sold to a legal entity, its KPP is needed",
+    ),
+    (
+        "КПП {0} не совпадает с КПП покупателя ключа {1} (KPP mismatch)",
+        "КПП {0} не совпадает с КПП покупателя ключа {1}",
+        "KPP {0} does not match the KPP of the buyer of key {1}",
+    ),
+    (
+        "КПП {0} указан, но ключ {1} выдан индивидуальному предпринимателю: у ИП КПП пустой (no KPP for an entrepreneur)",
+        "КПП {0} указан, но ключ {1} выдан индивидуальному предпринимателю: у ИП КПП пустой",
+        "KPP {0} given, but key {1} was sold to an individual entrepreneur, who has no KPP",
+    ),
+    (
+        "установка не указана: нужны серийный номер и хэш установки",
+        "установка не указана: нужны серийный номер и хэш установки",
+        "no installation given: its serial number and hash are needed",
+    ),
+    (
+        "ключ {0} уже активирован на другой установке (серийный номер {1}); серийный номер и хэш меняются после переустановки — обратитесь к менеджеру (key already activated on another installation)",
+        "ключ {0} уже активирован на другой установке (серийный номер {1}); серийный номер и хэш меняются после переустановки — обратитесь к менеджеру",
+        "key {0} is already activated on another installation (serial number {1}); the serial number and hash change after a reinstall — contact your manager",
+    ),
+    (
+        "ключ {0} записан неверно: {1}",
+        "ключ {0} записан неверно: {1}",
+        "product key {0} is written wrongly: {1}",
+    ),
+];
