@@ -1,6 +1,6 @@
 //! N portals on one PostgreSQL (issue 11), part 1: races spread over three portals,
 //! idempotent resends to another portal and activation numbers. Part 2 is
-//! `api_postgres_ops.rs`. Each test runs on the throwaway cluster of
+//! `postgres_ops.rs`. Each test runs on the throwaway cluster of
 //! `tests/support/pg.rs` (skipped loudly without PostgreSQL; CI sets
 //! LICADM_REQUIRE_PG=1).
 

@@ -1,6 +1,6 @@
 //! N portals on one PostgreSQL (issue 11), part 2: the worker's claims and leases, the
 //! change feed under concurrent writers, contention answered 503, N portals starting
-//! at once, and health when the database goes away. Part 1 is `api_postgres.rs`.
+//! at once, and health when the database goes away. Part 1 is `postgres.rs`.
 
 use super::postgres_support::{ORANGEUCE, another_portal, status, three_portals};
 use crate::support::pg;
