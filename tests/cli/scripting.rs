@@ -221,7 +221,7 @@ async fn activations_csv_table_and_show() {
     let missing = env.run(&["activations", "show", "999999", "--json"]);
     assert_eq!(code(&missing), 1);
     assert!(
-        stderr(&missing).contains("not found"),
+        stderr(&missing).contains("не найдена"),
         "{}",
         stderr(&missing)
     );
