@@ -342,10 +342,10 @@ pub fn view(
     );
     let mut y = area.y + header_height;
 
-    // The error text, wrapped: in the UI's language from the portal's structured
-    // failure, and whether a retry helps; up to a third of the screen (at least 3 rows,
-    // 240 characters at 80 columns), so the lines stay visible; anything longer ends
-    // with `…`.
+    // The error text, wrapped: up to a third of the screen (at least 3 rows, 240
+    // characters at 80 columns), so the lines stay visible; anything longer ends with
+    // `…`. In the UI's language from the portal's structured failure, and whether a
+    // retry can help.
     if let Some(error) = i18n::activation::error_text(s, lang) {
         let outlook = s
             .failure
@@ -440,6 +440,7 @@ fn draw_lines(
         Constraint::Length(W_PRICE),
     ];
     let header = Row::new(vec![
+        // Two columns for the mark of the line that failed (see below).
         header_cell(
             &g,
             &format!("  {}", i18n::COL_SERIAL.get(lang)),
@@ -491,18 +492,20 @@ fn draw_lines(
                 ),
                 None => fit_cell(&g, g.dash, W_CURRENT, theme.muted, false),
             };
-            // Whatever does not fit its column ends with `…`; the failing line is
-            // marked `✕ ` and drawn in the error color.
-            let fit = |text: &str, width: u16, style| fit_cell(&g, text, width, style, false);
+            // The line the activation failed on is marked (and red); whatever does not
+            // fit its column ends with `…`.
             let failed = screen.failed_serial() == Some(line.serial.as_str());
-            let serial = if failed {
-                let mark = urgency_marker(SubscriptionUrgency::Expired);
-                fit(&format!("{mark}{}", line.serial), W_SERIAL, theme.error)
+            let fit = |text: &str, width: u16, style| fit_cell(&g, text, width, style, false);
+            let (mark, style) = if failed {
+                (
+                    g.text(urgency_marker(SubscriptionUrgency::Expired)),
+                    theme.error,
+                )
             } else {
-                fit(&format!("  {}", line.serial), W_SERIAL, theme.base)
+                ("  ".into(), theme.base)
             };
             let row = Row::new(vec![
-                serial,
+                fit(&format!("{mark}{}", line.serial), W_SERIAL, style),
                 fit(&line.model, model_width, theme.base),
                 current,
                 fit(&format_date(line.new_until), W_NEW, theme.base),
