@@ -97,6 +97,7 @@ async fn the_client_sends_a_busy_request_again_after_retry_after() {
     assert_eq!(bound.email.as_deref(), Some(email.as_str()));
 }
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_writers_at_once_get_answers_never_a_500() {
     let portal = TestPortal::start().await;
@@ -148,4 +149,5 @@ async fn many_writers_at_once_get_answers_never_a_500() {
     let failed: Vec<u16> = all.iter().copied().filter(|s| *s != 200).collect();
     assert!(failed.is_empty(), "every write answered 200: {failed:?}");
     assert_eq!(all.len(), 28 * 10);
+}
 }

@@ -48,6 +48,10 @@ impl Cli {
                 .args(&args)
                 .env("LICADM_DATA_DIR", home.join("no-data"))
                 .env("LICADM_CONFIG", home.join("no-config.toml"))
+                // The portal's own texts are compared in Russian, whatever the machine's locale.
+                .env("LANG", "ru_RU.UTF-8")
+                .env_remove("LC_ALL")
+                .env_remove("LC_MESSAGES")
                 .env_remove("LICADM_PORTAL")
                 .env_remove("LICADM_TOKEN")
                 .output()

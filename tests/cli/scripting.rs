@@ -45,6 +45,10 @@ impl Env {
             .args(["--portal", url, "--token", &self.token])
             .args(args)
             .env("LICADM_CONFIG", "/nonexistent")
+            // The portal's own texts are compared in Russian, whatever the machine's locale.
+            .env("LANG", "ru_RU.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .env("LICADM_DATA_DIR", self.dir.path().join("no-data"))
             .env_remove("LICADM_PORTAL")
             .env_remove("LICADM_TOKEN")
@@ -217,7 +221,7 @@ async fn activations_csv_table_and_show() {
     let missing = env.run(&["activations", "show", "999999", "--json"]);
     assert_eq!(code(&missing), 1);
     assert!(
-        stderr(&missing).contains("not found"),
+        stderr(&missing).contains("не найдена"),
         "{}",
         stderr(&missing)
     );

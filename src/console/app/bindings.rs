@@ -38,17 +38,25 @@ impl State {
             (Front::Keys, _) => roles::help_entries(keymap, self.keys.bindings(), lang, role),
             _ => roles::help_entries(keymap, activations::BINDINGS, lang, role),
         };
+        let mut globals = Vec::new();
         if self.globals_active() {
-            entries.extend(keymap.help_entries(crate::console::screens::tabs::TAB_BINDINGS, lang));
+            globals.extend(keymap.help_entries(crate::console::screens::tabs::TAB_BINDINGS, lang));
             if self.sync.is_some() {
-                entries.extend(
+                globals.extend(
                     keymap.help_entries(crate::console::screens::outbox::MIRROR_BINDINGS, lang),
                 );
             }
         }
         if self.log_key_active() {
-            entries.extend(keymap.help_entries(messages::OPEN_BINDINGS, lang));
+            globals.extend(keymap.help_entries(messages::OPEN_BINDINGS, lang));
         }
+        // Every role may switch screens and read its messages: those go before the
+        // line that starts what the role may not do (an entry without a key).
+        let at = entries
+            .iter()
+            .position(|(keys, _)| keys.is_empty())
+            .unwrap_or(entries.len());
+        entries.splice(at..at, globals);
         entries
     }
 
