@@ -12,10 +12,10 @@ use licadm::domain::Lang;
 /// Loads `[keys]` from a real config file into `state`; returns the file's path and
 /// the errors (what stderr gets).
 fn with_keys(state: &mut State, keys: &str) -> (String, Vec<KeymapError>) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("config.toml");
-    std::fs::write(&path, format!("lang = \"en\"\n\n[keys]\n{keys}")).unwrap();
-    let file = config::load(&path).unwrap();
+    std::fs::write(&path, format!("lang = \"en\"\n\n[keys]\n{keys}")).expect("write config");
+    let file = config::load(&path).expect("config loads");
     let name = path.display().to_string();
     let errors = load_keymap(state, &file.key_overrides(), &name);
     (name, errors)

@@ -183,7 +183,8 @@ fn request_an_emergency_license() {
     // A second request is refused, and the console says why.
     console.send("e");
     let refused = console.wait_for("the refusal", WAIT, |s| {
-        s.contains("Правила:") && s.contains("already active")
+        // In the console's language: the portal answers Accept-Language.
+        s.contains("Правила:") && s.contains("уже действует")
     });
     assert!(
         refused.contains(&licadm::domain::format_date(emergency.valid_until)),

@@ -244,7 +244,7 @@ fn seat_rows_with(screen: &str, status: &str) -> bool {
 }
 
 #[test]
-fn lang_c_dialogs_are_ascii_offer_confirmation_bind_unbind() {
+fn lang_c_dialogs_are_ascii_blocked_organization_confirmation_bind_unbind() {
     let (portal, mut console) = start(&LANG_C, &[]);
     let serials = licadm::portal::demo_serials(&portal.db, 1).expect("demo serials");
     let good = serials
@@ -258,15 +258,16 @@ fn lang_c_dialogs_are_ascii_offer_confirmation_bind_unbind() {
         s.contains("Page 1 of") && table_rows(s, "RUB") > 0
     });
 
-    // The third organization has not accepted the offer yet.
+    // The third organization is blocked for an unpaid invoice: the chooser says why,
+    // in full and in ASCII, and Enter does not take it further.
     console.send("a");
     console.wait_for_text("Choose the organization", WAIT);
-    console.send("jj\r");
-    let offer = console.wait_for_text("Accept the offer", WAIT);
-    assert_ascii("offer", &offer);
-    // Back, and the first organization (offer accepted): serials, precheck, confirm.
-    console.send("\x1b");
+    console.send("jj");
+    let blocked = console.wait_for_text("once it is paid", WAIT);
+    assert_ascii("blocked organization", &blocked);
+    console.send("\r");
     console.wait_for_text("Choose the organization", WAIT);
+    // The first organization (offer accepted): serials, precheck, confirm.
     console.send("kk\r");
     console.wait_for_text("Serial numbers", WAIT);
     console.send(&format!("\x1b[200~{good}\n\x1b[201~"));
