@@ -22,7 +22,7 @@ impl State {
         }
         // What the role cannot do is listed too, under a line that says so.
         let role = self.role();
-        let mut entries = match (self.front(), &self.new_activation) {
+        let (mut entries, refused) = match (self.front(), &self.new_activation) {
             (Front::NewActivation, Some(flow)) => {
                 roles::help_entries(keymap, flow.bindings(), lang, role)
             }
@@ -41,6 +41,10 @@ impl State {
                     keymap.help_entries(crate::console::screens::outbox::MIRROR_BINDINGS, lang),
                 );
             }
+        }
+        if !refused.is_empty() {
+            entries.push(roles::unavailable_header(lang));
+            entries.extend(refused);
         }
         entries
     }
