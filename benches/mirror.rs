@@ -1,4 +1,4 @@
-//! The offline mirror at scale (SPEC §6, issue 5 targets):
+//! The offline mirror at scale (docs/DESIGN.md §6, issue 5 targets):
 //! - bytes on the wire and time of a first (full) sync of N activations (target for
 //!   100 000: under 10 MB and 5 s on loopback), next to the bytes of paging the plain
 //!   list endpoint over the same data;

@@ -9,7 +9,7 @@ use licadm::client::wire::Role;
 use licadm::config::{self, Connection, Overrides};
 use licadm::console::data::{DataSource, MirrorSource};
 use licadm::console::{self, ConsoleOptions};
-use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
+use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token_in};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -88,11 +88,12 @@ impl ConsoleOnlyArgs {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run the portal API on a SQLite store.
+    /// Run the portal API on a SQLite or PostgreSQL store.
     Serve {
-        /// SQLite file (created with its schema when missing).
-        #[arg(long)]
-        db: PathBuf,
+        /// The store: a SQLite file (created with its schema when missing) or a
+        /// PostgreSQL URL, postgres://user@host/db (several portals may share one).
+        #[arg(long, env = "LICADM_DB")]
+        db: String,
         /// Address to listen on; port 0 picks a free port (printed at start).
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
@@ -152,8 +153,9 @@ enum Command {
 enum TokenCommand {
     /// Create a token and print it (only its hash is stored).
     Create {
-        #[arg(long)]
-        db: PathBuf,
+        /// The store: a SQLite file or a PostgreSQL URL (postgres://user@host/db).
+        #[arg(long, env = "LICADM_DB")]
+        db: String,
         /// admin, support or viewer.
         #[arg(long, value_parser = parse_role)]
         role: Role,
@@ -258,7 +260,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     label,
                 },
         }) => {
-            let token = create_token(&db, role, &organizations, &label)?;
+            let token = create_token_in(&db, role, &organizations, &label).await?;
             println!("{token}");
             Ok(())
         }
@@ -266,7 +268,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(
-    db: PathBuf,
+    db: String,
     listen: SocketAddr,
     demo: bool,
     scale: Option<usize>,
@@ -278,22 +280,19 @@ async fn serve(
             .map(|activations| DemoOptions { activations })
             .unwrap_or_default()
     });
-    let db_for_open = db.clone();
     let options = PortalOptions {
         worker_delay: Duration::from_millis(worker_delay_ms),
         ..PortalOptions::default()
     };
-    let portal =
-        tokio::task::spawn_blocking(move || Portal::open_with(&db_for_open, demo_options, options))
-            .await
-            .context("portal start-up task failed")?
-            .with_context(|| format!("cannot open store {}", db.display()))?;
+    let portal = Portal::connect(&db, demo_options, options)
+        .await
+        .context("cannot open the store")?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     if portal.demo_filled() {
-        let token = create_token(&db, Role::Admin, &[], "demo admin")?;
+        let token = portal.create_token(Role::Admin, &[], "demo admin").await?;
         eprintln!("demo data created; admin token: {token}");
     }
     // The first stdout line is the address, so scripts and tests can use --listen :0.

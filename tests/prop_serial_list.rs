@@ -1,5 +1,7 @@
 //! Property tests of the serial-list parser: any text yields serials and errors whose
 //! line numbers point at the line that really holds the token — never a panic.
+// Test code: a failed unwrap is a failed test, which is what it should be.
+#![allow(clippy::unwrap_used)]
 
 use licadm::domain::{Serial, parse_serial_list};
 use proptest::prelude::*;

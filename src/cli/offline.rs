@@ -292,9 +292,9 @@ fn import(
         return code;
     }
     println!(
-        "INSTALLED: {} — {} seats, installation {}, key {}, organization INN {}, issued {}; license written to {}",
+        "INSTALLED: {} — {}, installation {}, key {}, organization INN {}, issued {}; license written to {}",
         response.product,
-        response.seats,
+        super::verify::count(response.seats as usize, "seat", "seats"),
         response.installation.serial,
         response.key,
         response.organization_inn,

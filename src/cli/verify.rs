@@ -142,10 +142,10 @@ pub fn verify(file: &Path, key: Option<&str>, db: Option<&Path>, portal: &Portal
     match verify(&text, &public_key) {
         Ok(license) => {
             println!(
-                "GENUINE: {name} — activation {}, organization INN {}, {} devices, issued {} (key from {source})",
+                "GENUINE: {name} — activation {}, organization INN {}, {}, issued {} (key from {source})",
                 license.activation,
                 license.organization_inn,
-                license.lines.len(),
+                count(license.lines.len(), "device", "devices"),
                 license
                     .issued_at
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -157,4 +157,9 @@ pub fn verify(file: &Path, key: Option<&str>, db: Option<&Path>, portal: &Portal
             ExitCode::from(1)
         }
     }
+}
+
+/// «1 device», «3 devices».
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

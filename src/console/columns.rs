@@ -14,6 +14,10 @@ pub trait ColumnId: Copy + Eq + std::fmt::Debug + 'static {
     fn title(self) -> Tr;
     /// The row's identity (№, seat id): a row without it could not be told apart.
     fn required(self) -> bool;
+    /// Shown until the user says otherwise (a wide, occasional column is not).
+    fn shown_by_default(self) -> bool {
+        true
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,14 +35,20 @@ pub struct Columns<C> {
 impl<C: ColumnId> Default for Columns<C> {
     fn default() -> Self {
         Columns {
-            entries: C::ALL.iter().map(|&id| Entry { id, shown: true }).collect(),
+            entries: C::ALL
+                .iter()
+                .map(|&id| Entry {
+                    id,
+                    shown: id.shown_by_default(),
+                })
+                .collect(),
         }
     }
 }
 
 /// The columns as stored: names in order and the hidden ones. Names the program no
 /// longer knows are dropped; columns the file does not name yet (added by a newer
-/// version) are shown at the end.
+/// version) come at the end, shown or not as they are by default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SavedColumns {
     #[serde(default)]
@@ -118,7 +128,12 @@ impl<C: ColumnId> Columns<C> {
                 ids.push(id);
             }
         }
-        let hidden = |id: C| !id.required() && saved.hidden.iter().any(|k| k == id.key());
+        let named = |id: C| saved.order.iter().any(|k| k == id.key());
+        let hidden = |id: C| {
+            !id.required()
+                && (saved.hidden.iter().any(|k| k == id.key())
+                    || (!named(id) && !id.shown_by_default()))
+        };
         Columns {
             entries: ids
                 .into_iter()

@@ -115,6 +115,12 @@ async fn event_loop(
     tx: &mpsc::UnboundedSender<Incoming>,
     rx: &mut mpsc::UnboundedReceiver<Incoming>,
 ) -> Result<(), super::ConsoleError> {
+    if let Ok(size) = guard.terminal.size() {
+        state.viewport = app::Viewport {
+            width: size.width,
+            height: size.height,
+        };
+    }
     if let Step::Quit = dispatch(state, Msg::Start, source, tx, &mut Vec::new()) {
         return Ok(());
     }
@@ -134,7 +140,7 @@ async fn event_loop(
             match incoming {
                 Incoming::Msg(msg) => {
                     let msg = *msg;
-                    resized |= matches!(msg, Msg::Resize);
+                    resized |= matches!(msg, Msg::Resize { .. });
                     let mut clipboard = Vec::new();
                     let step = dispatch(state, msg, source, tx, &mut clipboard);
                     for text in clipboard {
@@ -178,7 +184,7 @@ async fn read_input(tx: mpsc::UnboundedSender<Incoming>) {
 fn event_to_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
-        Event::Resize(_, _) => Some(Msg::Resize),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Mouse(mouse) => {
             // The size now is the layout the click landed on (update maps it to a row).
@@ -243,6 +249,21 @@ pub fn download_dir() -> PathBuf {
                 .or_else(|| Some(dirs.home_dir().to_path_buf()))
         })
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A path as the user typed it, made absolute: `~` and `~/…` are the home directory,
+/// a bare name or a relative path is in the downloads directory.
+pub fn resolve_user_path(typed: &std::path::Path) -> PathBuf {
+    let home = || directories::UserDirs::new().map(|d| d.home_dir().to_path_buf());
+    let path = match typed.strip_prefix("~") {
+        Ok(rest) => match home() {
+            Some(home) => home.join(rest),
+            None => typed.to_path_buf(),
+        },
+        Err(_) if typed.is_absolute() => typed.to_path_buf(),
+        Err(_) => download_dir().join(typed),
+    };
+    std::path::absolute(&path).unwrap_or(path)
 }
 
 async fn write_download(file_name: &str, contents: &[u8]) -> Result<PathBuf, SaveError> {
@@ -367,6 +388,19 @@ fn execute_command(
                 let result = match source.license_file(number).await {
                     Ok(file) => write_download(&file.file_name, file.contents.as_bytes()).await,
                     Err(e) => Err(SaveError::Request(e)),
+                };
+                Msg::FileSaved(result)
+            });
+        }
+        Command::WriteFile { path, contents } => {
+            send_when_done(tx, async move {
+                let path = resolve_user_path(&path);
+                let result = match tokio::fs::write(&path, contents.as_bytes()).await {
+                    Ok(()) => Ok(path),
+                    Err(e) => Err(SaveError::Write {
+                        path,
+                        error: e.to_string(),
+                    }),
                 };
                 Msg::FileSaved(result)
             });
@@ -516,6 +550,12 @@ fn execute_command(
             send_when_done(tx, async move {
                 tokio::time::sleep(std::time::Duration::from_millis(POLL_INTERVAL_MS)).await;
                 Msg::Tick
+            });
+        }
+        Command::ScheduleClock(after_ms) => {
+            send_when_done(tx, async move {
+                tokio::time::sleep(Duration::from_millis(after_ms)).await;
+                Msg::Clock(chrono::Utc::now())
             });
         }
         // Written by the loop, which owns the terminal.

@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use store::{SqliteStore, Store, StoreError};
+use store::{PgStore, SqliteStore, Store, StoreError};
 
 pub use auth::TOKEN_PREFIX;
 pub use store::PurchaseRequest;
@@ -46,6 +46,8 @@ pub enum PortalError {
         "the portal store {0} has no signing key yet (the portal creates it when it first starts)"
     )]
     NoSigningKey(PathBuf),
+    #[error("cannot connect to the PostgreSQL store {url}: {source}")]
+    Connect { url: String, source: StoreError },
     #[error("cannot fill the demo data: {0}")]
     Demo(StoreError),
     #[error("no randomness for {what}: {reason}")]
@@ -88,6 +90,9 @@ pub struct PortalOptions {
     /// How long a write waits for another writer's lock before the request is answered
     /// 503 busy (after the store's own retries).
     pub busy_timeout: Duration,
+    /// PostgreSQL: how long a worker's claim on an activation lasts; the claims of a
+    /// portal that died pass to another portal's worker this long after they were taken.
+    pub worker_lease: Duration,
 }
 
 impl Default for PortalOptions {
@@ -97,6 +102,7 @@ impl Default for PortalOptions {
             worker_delay: Duration::from_millis(2_500),
             worker_tick: Duration::from_millis(250),
             busy_timeout: store::sqlite::DEFAULT_BUSY_TIMEOUT,
+            worker_lease: store::postgres::LEASE,
         }
     }
 }
@@ -150,12 +156,50 @@ impl AppState {
     }
 }
 
-/// A portal over one store file. Cheap to clone.
+/// A portal over one store. Cheap to clone.
 #[derive(Clone)]
 pub struct Portal {
     state: AppState,
     demo_filled: bool,
     options: PortalOptions,
+    backend: Backend,
+}
+
+/// The concrete store behind [`AppState::store`], for what is not a use case (tokens).
+#[derive(Clone)]
+enum Backend {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+/// True when `db` names a PostgreSQL database (`postgres://…` or `postgresql://…`)
+/// rather than a SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// Connects to the PostgreSQL store at `url`, naming it (without a password) when it cannot.
+async fn connect_postgres(url: &str, options: PortalOptions) -> Result<PgStore, PortalError> {
+    PgStore::connect(url, options.busy_timeout, options.worker_lease)
+        .await
+        .map_err(|source| PortalError::Connect {
+            url: redact(url),
+            source,
+        })
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let user_info = &url[scheme + 3..at];
+            match user_info.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
 }
 
 impl Portal {
@@ -185,6 +229,7 @@ impl Portal {
             None => false,
         };
         let key = load_or_create_key(&store)?;
+        let backend = Backend::Sqlite(store.clone());
         let store: Store = Arc::new(store);
         Ok(Portal {
             state: AppState {
@@ -194,7 +239,96 @@ impl Portal {
             },
             demo_filled,
             options,
+            backend,
         })
+    }
+
+    /// Opens the store `db` names: a PostgreSQL URL (`postgres://user@host/db`) or a
+    /// SQLite file. `demo` fills an empty store with the demo data set.
+    pub async fn connect(
+        db: &str,
+        demo: Option<DemoOptions>,
+        options: PortalOptions,
+    ) -> Result<Portal, PortalError> {
+        if !is_postgres_url(db) {
+            let path = PathBuf::from(db);
+            return tokio::task::spawn_blocking(move || Portal::open_with(&path, demo, options))
+                .await
+                .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
+        }
+        let store = connect_postgres(db, options).await?;
+        let demo_filled = match demo {
+            Some(demo) => fill_postgres_demo(&store, demo, None).await?,
+            None => false,
+        };
+        Portal::on_postgres(store, demo_filled, options).await
+    }
+
+    /// A portal on the PostgreSQL store `url` whose demo data (if it is empty) is copied
+    /// from the SQLite demo store `source` (tests keep that file to read demo facts).
+    pub async fn connect_postgres_from(
+        url: &str,
+        source: &Path,
+        options: PortalOptions,
+    ) -> Result<Portal, PortalError> {
+        let store = connect_postgres(url, options).await?;
+        let demo_filled =
+            fill_postgres_demo(&store, DemoOptions::default(), Some(source.to_path_buf())).await?;
+        Portal::on_postgres(store, demo_filled, options).await
+    }
+
+    async fn on_postgres(
+        store: PgStore,
+        demo_filled: bool,
+        options: PortalOptions,
+    ) -> Result<Portal, PortalError> {
+        let secret = store.signing_secret_or(fresh_secret()?).await?;
+        let backend = Backend::Postgres(store.clone());
+        Ok(Portal {
+            state: AppState {
+                store: Arc::new(store),
+                key: Arc::new(SigningKey::from_bytes(&secret)),
+                clock: Clock::system(),
+            },
+            demo_filled,
+            options,
+            backend,
+        })
+    }
+
+    /// Creates a bearer token in this portal's store (see [`create_token`]).
+    pub async fn create_token(
+        &self,
+        role: Role,
+        organizations: &[i64],
+        label: &str,
+    ) -> Result<String, PortalError> {
+        let token = auth::generate_token().map_err(|e| PortalError::Randomness {
+            what: "a token",
+            reason: e.to_string(),
+        })?;
+        let hash = auth::hash_token(&token);
+        match &self.backend {
+            Backend::Sqlite(store) => {
+                let (store, hash, organizations, label) = (
+                    store.clone(),
+                    hash.clone(),
+                    organizations.to_vec(),
+                    label.to_string(),
+                );
+                tokio::task::spawn_blocking(move || {
+                    store.create_token_blocking(&hash, role, &organizations, &label)
+                })
+                .await
+                .map_err(|e| StoreError::Task(e.to_string()))??;
+            }
+            Backend::Postgres(store) => {
+                store
+                    .create_token(&hash, role, organizations, label)
+                    .await?;
+            }
+        }
+        Ok(token)
     }
 
     /// The same portal reading time from `clock` (tests move it forward).
@@ -233,6 +367,33 @@ impl Portal {
     }
 }
 
+/// [`create_token`] for a store named like `--db`: a PostgreSQL URL or a SQLite file.
+pub async fn create_token_in(
+    db: &str,
+    role: Role,
+    organizations: &[i64],
+    label: &str,
+) -> Result<String, PortalError> {
+    if !is_postgres_url(db) {
+        let (path, organizations, label) =
+            (PathBuf::from(db), organizations.to_vec(), label.to_string());
+        return tokio::task::spawn_blocking(move || {
+            create_token(&path, role, &organizations, &label)
+        })
+        .await
+        .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
+    }
+    let store = connect_postgres(db, PortalOptions::default()).await?;
+    let token = auth::generate_token().map_err(|e| PortalError::Randomness {
+        what: "a token",
+        reason: e.to_string(),
+    })?;
+    store
+        .create_token(&auth::hash_token(&token), role, organizations, label)
+        .await?;
+    Ok(token)
+}
+
 /// Creates a bearer token, stores only its SHA-256 hash, returns the plain token (print
 /// it once; it cannot be recovered). Empty `organizations` = every organization the
 /// store has now (a snapshot: organizations added later need a new token). Errors if
@@ -253,15 +414,70 @@ pub fn create_token(
     Ok(token)
 }
 
-/// The signing key stored with the portal, created on first open.
-fn load_or_create_key(store: &SqliteStore) -> Result<SigningKey, PortalError> {
+/// A fresh signing secret, stored only if the store has none yet.
+fn fresh_secret() -> Result<[u8; 32], PortalError> {
     let mut fresh = [0u8; 32];
     getrandom::fill(&mut fresh).map_err(|e| PortalError::Randomness {
         what: "a key",
         reason: e.to_string(),
     })?;
-    let secret = store.signing_secret_or_blocking(fresh)?;
+    Ok(fresh)
+}
+
+/// The signing key stored with the portal, created on first open.
+fn load_or_create_key(store: &SqliteStore) -> Result<SigningKey, PortalError> {
+    let secret = store.signing_secret_or_blocking(fresh_secret()?)?;
     Ok(SigningKey::from_bytes(&secret))
+}
+
+/// Fills an empty PostgreSQL store with the demo data set of the one generator: into
+/// `source` (a SQLite file; a temporary one when None), then copied table by table.
+async fn fill_postgres_demo(
+    store: &PgStore,
+    demo: DemoOptions,
+    source: Option<PathBuf>,
+) -> Result<bool, PortalError> {
+    if store.has_organizations().await? {
+        return Ok(false);
+    }
+    let (path, temporary) = match source {
+        Some(path) => (path, false),
+        None => {
+            let mut tag = [0u8; 8];
+            getrandom::fill(&mut tag).map_err(|e| PortalError::Randomness {
+                what: "a file name",
+                reason: e.to_string(),
+            })?;
+            let tag: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+            (
+                std::env::temp_dir().join(format!("licadm-demo-{tag}.sqlite")),
+                true,
+            )
+        }
+    };
+    let open_path = path.clone();
+    let filled = async {
+        let sqlite = tokio::task::spawn_blocking(move || {
+            let sqlite = open_store(&open_path)?;
+            sqlite.fill_demo_if_empty(demo).map_err(PortalError::Demo)?;
+            Ok::<_, PortalError>(sqlite)
+        })
+        .await
+        .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))??;
+        store
+            .fill_demo_from(&sqlite)
+            .await
+            .map_err(PortalError::Demo)
+    }
+    .await;
+    if temporary {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(name));
+        }
+    }
+    filled
 }
 
 /// Base64 public key of the portal whose store is `db`, read without a network (for
@@ -286,6 +502,37 @@ pub fn signing_public_key(db: &Path) -> Result<String, PortalError> {
 pub fn prune_deleted_changes(db: &Path) -> Result<usize, PortalError> {
     let store = open_store(db)?;
     Ok(store.prune_deleted_blocking()?)
+}
+
+/// [`prune_deleted_changes`] for a store named like `--db` (a SQLite file or a
+/// PostgreSQL URL).
+pub async fn prune_deleted_changes_in(db: &str) -> Result<usize, PortalError> {
+    if !is_postgres_url(db) {
+        let path = PathBuf::from(db);
+        return tokio::task::spawn_blocking(move || prune_deleted_changes(&path))
+            .await
+            .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
+    }
+    let store = connect_postgres(db, PortalOptions::default()).await?;
+    Ok(store.prune_deleted().await?)
+}
+
+/// [`signing_public_key`] for a store named like `--db`.
+pub async fn signing_public_key_in(db: &str) -> Result<String, PortalError> {
+    if !is_postgres_url(db) {
+        let path = PathBuf::from(db);
+        return tokio::task::spawn_blocking(move || signing_public_key(&path))
+            .await
+            .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
+    }
+    let store = connect_postgres(db, PortalOptions::default()).await?;
+    let secret = store
+        .signing_secret()
+        .await?
+        .ok_or_else(|| PortalError::NoSigningKey(PathBuf::from(redact(db))))?;
+    Ok(crate::domain::license::encode_public_key(
+        &SigningKey::from_bytes(&secret).verifying_key(),
+    ))
 }
 
 /// Serials of a (demo) store by kind, for tests and benchmarks, so they never hard-code

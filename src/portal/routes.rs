@@ -73,11 +73,33 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::MethodNotAllowed(format!("{method} is not allowed on {}", uri.path()))
 }
 
-async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-    })
+/// 200 `ok` while the store answers; 503 `store_unavailable` (with Retry-After) while it
+/// does not — a portal that lost its database says so, and recovers with it.
+async fn health(State(state): State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.store.ping().await {
+        Ok(()) => Json(Health {
+            status: "ok".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        })
+        .into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health: the store does not answer");
+            let mut response = (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health {
+                    status: "store_unavailable".into(),
+                    version: env!("CARGO_PKG_VERSION").into(),
+                }),
+            )
+                .into_response();
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+            response
+        }
+    }
 }
 
 async fn openapi_document() -> Json<serde_json::Value> {

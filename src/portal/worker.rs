@@ -39,6 +39,9 @@ pub async fn run(store: Store, key: Arc<SigningKey>, options: PortalOptions) {
             }
             Err(e) => tracing::error!(error = %e, "activation worker failed; retrying next tick"),
         }
-        tokio::time::sleep(options.worker_tick).await;
+        // Woken early when any portal queues work (PostgreSQL's NOTIFY); otherwise a
+        // tick, which also finds work that became due after its delay and claims whose
+        // portal died (the lease ran out). SQLite just sleeps the tick.
+        store.wait_for_work(options.worker_tick).await;
     }
 }

@@ -22,6 +22,7 @@ async fn error_of(response: reqwest::Response) -> (u16, ErrorBody) {
     (status, body)
 }
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn health_me_organizations_prices() {
     let portal = TestPortal::start().await;
@@ -71,7 +72,9 @@ async fn health_me_organizations_prices() {
     assert_eq!(netpay.price, Kopecks::from_rubles(3900));
     assert!(prices.iter().all(|p| p.retail_price > p.price));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_filter_matches_an_independent_count() {
     let portal = TestPortal::start().await;
@@ -158,7 +161,9 @@ async fn every_filter_matches_an_independent_count() {
     assert!(!expected.is_empty());
     assert_eq!(numbers(&got), expected);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn q_finds_by_number_full_serial_and_serial_prefix() {
     let portal = TestPortal::start().await;
@@ -238,7 +243,9 @@ async fn q_finds_by_number_full_serial_and_serial_prefix() {
         assert_eq!((page.total, page.items.len()), (0, 0), "q={q}");
     }
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_sort_orders_pages_totally() {
     let portal = TestPortal::start().await;
@@ -292,7 +299,9 @@ async fn every_sort_orders_pages_totally() {
     let total = page.total as i64;
     assert_eq!(page.items.first().map(|a| a.number), Some(total));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn page_bounds_for_every_page_size() {
     let portal = TestPortal::start().await;
@@ -364,7 +373,9 @@ async fn page_bounds_for_every_page_size() {
         if remainder == 0 { 10 } else { remainder }
     );
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn tokens_are_required_and_checked() {
     let portal = TestPortal::start().await;
@@ -428,7 +439,9 @@ async fn tokens_are_required_and_checked() {
             .is_success()
     );
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_scoped_token_never_sees_other_organizations() {
     let portal = TestPortal::start().await;
@@ -521,7 +534,9 @@ async fn a_scoped_token_never_sees_other_organizations() {
         .expect("q page");
     assert!(page.items.iter().all(|a| a.organization.id == 1));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_parameters_are_named_400s() {
     let portal = TestPortal::start().await;
@@ -582,7 +597,9 @@ async fn bad_parameters_are_named_400s() {
     let (status, _) = error_of(response).await;
     assert_eq!(status, 405);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn responses_are_gzipped_when_asked() {
     let portal = TestPortal::start().await;
@@ -616,7 +633,9 @@ async fn responses_are_gzipped_when_asked() {
         .expect("plain");
     assert!(plain.headers().get("content-encoding").is_none());
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn openapi_describes_every_route_truthfully() {
     let portal = TestPortal::start().await;
@@ -826,4 +845,5 @@ async fn openapi_describes_every_route_truthfully() {
             .collect();
         assert!(schemas.contains_key(&name), "schema {name} is defined");
     }
+}
 }

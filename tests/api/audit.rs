@@ -1,4 +1,4 @@
-//! The audit log (SPEC §3.9): every kind of change appears on its object with who,
+//! The audit log (docs/DESIGN.md §3.9): every kind of change appears on its object with who,
 //! what and before/after, newest first; objects outside the token are 404.
 
 use crate::support::portal::{TestPortal, fast_worker, status_message, wait_for};
@@ -18,6 +18,7 @@ fn actions(entries: &[AuditEntry]) -> Vec<&str> {
     entries.iter().map(|e| e.action.as_str()).collect()
 }
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn activations_are_audited_from_creation_to_completion_failure_and_retry() {
     let portal = TestPortal::start_worker(fast_worker(50)).await;
@@ -100,7 +101,9 @@ async fn activations_are_audited_from_creation_to_completion_failure_and_retry()
         Some(&"error".into())
     );
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn seats_capacity_keys_and_offers_are_audited_and_scoped() {
     let portal = TestPortal::start().await;
@@ -231,4 +234,5 @@ async fn seats_capacity_keys_and_offers_are_audited_and_scoped() {
     ] {
         assert_eq!(portal.raw_get(query).await.status(), 400, "{query}");
     }
+}
 }

@@ -1,4 +1,4 @@
-//! Capacity and emergency licenses over real HTTP (SPEC §3.7), with a clock the test
+//! Capacity and emergency licenses over real HTTP (docs/DESIGN.md §3.7), with a clock the test
 //! moves forward to see an emergency license lapse.
 
 use crate::support::portal::{MovableClock, TestPortal, status_message};
@@ -35,6 +35,7 @@ async fn purchase(portal: &TestPortal, organization: i64, accounts: u32) -> Prod
     response.json().await.expect("capacity JSON")
 }
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn license_info_reports_support_accounts_connections_lite_and_emergency() {
     let portal = TestPortal::start().await;
@@ -95,7 +96,9 @@ async fn license_info_reports_support_accounts_connections_lite_and_emergency() 
     let (status, _) = status_message(single.license_info(1).await);
     assert_eq!(status, 404);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn emergency_license_one_at_a_time_one_month_at_most_ten() {
     let clock = MovableClock::default();
@@ -160,7 +163,9 @@ async fn emergency_license_one_at_a_time_one_month_at_most_ten() {
     );
     assert_eq!(status, 404);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn after_a_lapse_extra_accounts_are_blocked_until_a_purchase() {
     let clock = MovableClock::default();
@@ -240,7 +245,9 @@ async fn after_a_lapse_extra_accounts_are_blocked_until_a_purchase() {
     assert!(now.lite && now.accounts_max <= 8);
     assert!(!purchase(&portal, 3, to_nine).await.lite);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn purchases_are_admin_only_and_bounded() {
     let portal = TestPortal::start().await;
@@ -266,4 +273,5 @@ async fn purchases_are_admin_only_and_bounded() {
             .status(),
         404
     );
+}
 }

@@ -1,4 +1,4 @@
-//! The change feed over real HTTP (SPEC §6): full sync and deltas, scoping, no change
+//! The change feed over real HTTP (docs/DESIGN.md §4.7): full sync and deltas, scoping, no change
 //! skipped or repeated under concurrent writes, 410 for cursors the store cannot
 //! continue; ETag/304 and zstd on the answers; Idempotency-Key on the writes an offline
 //! outbox resends.
@@ -11,13 +11,14 @@ use crate::support::portal::{TestPortal, api_error, walk_all};
 use licadm::client::feed::{CURSOR_GONE_CODE, Change, ObjectKind};
 use licadm::client::wire::{ActivationQuery, EmergencyRequest, Role};
 use licadm::domain::ActivationStatus;
-use licadm::portal::prune_deleted_changes;
+use licadm::portal::prune_deleted_changes_in;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const ORANGEUCE: &str = "orangeuce";
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_full_sync_holds_everything_the_token_sees_exactly_once() {
     let portal = TestPortal::start().await;
@@ -82,7 +83,9 @@ async fn a_full_sync_holds_everything_the_token_sees_exactly_once() {
     assert!(own_state.capacity.keys().all(|(org, _)| *org == 1));
     assert!(!own_state.seats.is_empty() && !own_state.capacity.is_empty());
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
     let portal = TestPortal::start().await;
@@ -159,7 +162,9 @@ async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
     );
     assert_eq!(capacity.emergency.last().map(|e| e.accounts), Some(3));
 }
+}
 
+crate::both_backends! {
 /// A writer binds, unbinds and retries while a reader pages with limit 7. Every page is
 /// a snapshot: cursors only grow, an object is on a page at most once and comes back
 /// only after it was written again, and the state rebuilt from everything read equals
@@ -236,7 +241,9 @@ async fn concurrent_writes_while_paging_are_neither_skipped_nor_repeated() {
         .collect();
     assert_eq!(rebuild(&everything), live(&admin).await);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn cursors_beyond_the_history_or_below_the_pruned_floor_are_gone() {
     let portal = TestPortal::start().await;
@@ -263,10 +270,13 @@ async fn cursors_beyond_the_history_or_below_the_pruned_floor_are_gone() {
 
     // A seat deleted behind the portal's back: the feed reports it deleted.
     let seat = portal.facts().free(2, ORANGEUCE)[0];
-    let db = rusqlite::Connection::open(&portal.db).expect("store file");
-    db.busy_timeout(Duration::from_secs(5)).expect("timeout");
-    db.execute("DELETE FROM seats WHERE id = ?", [seat])
-        .expect("delete seat");
+    portal
+        .execute_behind(
+            "DELETE FROM seats WHERE id = ?",
+            "DELETE FROM seats WHERE id = $1",
+            seat,
+        )
+        .await;
     let delta = admin.changes(before, 10).await.expect("delta");
     let gone = delta.changes.iter().find_map(|c| match c {
         Change::Deleted(d) => Some((d.object, d.key.clone())),
@@ -276,7 +286,12 @@ async fn cursors_beyond_the_history_or_below_the_pruned_floor_are_gone() {
     let after = delta.cursor;
 
     // Pruned, the deletion is forgotten: a cursor before it must start over.
-    assert_eq!(prune_deleted_changes(&portal.db).expect("prune"), 1);
+    assert_eq!(
+        prune_deleted_changes_in(&portal.db_arg())
+            .await
+            .expect("prune"),
+        1
+    );
     let (status, code, message) = api_error(admin.changes(before, 10).await);
     assert_eq!((status, code.as_str()), (410, CURSOR_GONE_CODE));
     assert!(message.contains("pruned"), "{message}");
@@ -293,7 +308,9 @@ async fn cursors_beyond_the_history_or_below_the_pruned_floor_are_gone() {
     assert!(!keys_of_kind(&full, ObjectKind::Seat).contains(&seat.to_string()));
     assert_eq!(rebuild(&full), live(&admin).await);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn get_answers_carry_an_etag_and_an_unchanged_one_is_304() {
     let portal = TestPortal::start().await;
@@ -368,7 +385,9 @@ async fn get_answers_carry_an_etag_and_an_unchanged_one_is_304() {
     assert_eq!(write.status(), 200);
     assert!(!write.headers().contains_key("etag"));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn zstd_is_served_when_asked_with_the_same_tag_and_decodes() {
     let portal = TestPortal::start().await;
@@ -418,7 +437,9 @@ async fn zstd_is_served_when_asked_with_the_same_tag_and_decodes() {
     let plain: serde_json::Value = serde_json::from_slice(&identity_body).expect("JSON");
     assert_eq!(decoded, plain);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_idempotency_key_replays_bind_unbind_retry_and_emergency_once() {
     let portal = TestPortal::start().await;
@@ -552,7 +573,9 @@ async fn an_idempotency_key_replays_bind_unbind_retry_and_emergency_once() {
         "a fresh request: the activation is no longer in error"
     );
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_openapi_document_describes_the_feed_and_the_keys() {
     let portal = TestPortal::start().await;
@@ -604,4 +627,5 @@ async fn the_openapi_document_describes_the_feed_and_the_keys() {
             "{path} documents 409"
         );
     }
+}
 }

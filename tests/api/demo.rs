@@ -5,6 +5,7 @@ use licadm::client::wire::{ActivationQuery, Role};
 use licadm::domain::{ActivationStatus, Inn, Kopecks, Serial, new_until};
 use licadm::portal::{DemoOptions, Portal, create_token};
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_data_is_deterministic_and_realistic() {
     let first = TestPortal::start().await;
@@ -93,7 +94,9 @@ async fn demo_data_is_deterministic_and_realistic() {
                 .is_some_and(|e| e.contains("0408420138900124") && e.contains("снято с учёта"))
     }));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn reopening_keeps_data_and_tokens() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -131,6 +134,7 @@ async fn reopening_keeps_data_and_tokens() {
     assert!(page.items.iter().all(|x| x.organization.id != 1));
     server.abort();
 }
+}
 
 #[test]
 fn create_token_rejects_unknown_organizations() {
@@ -147,6 +151,7 @@ fn create_token_rejects_unknown_organizations() {
     );
 }
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_fills_seats_users_capacity_keys_and_audit() {
     use licadm::client::wire::SeatQuery;
@@ -229,4 +234,5 @@ async fn demo_fills_seats_users_capacity_keys_and_audit() {
         history.items[0].after.as_ref().map(|a| &a["email"]),
         Some(&serde_json::json!(email))
     );
+}
 }

@@ -1,4 +1,4 @@
-//! Product-key activation over real HTTP (SPEC §3.8): every refusal with its own 422
+//! Product-key activation over real HTTP (docs/DESIGN.md §3.8): every refusal with its own 422
 //! message, a license that verifies, re-activation after a purchase, roles.
 
 use crate::support::portal::{TestPortal, status_message};
@@ -55,6 +55,7 @@ async fn organizations(portal: &TestPortal) -> Vec<Organization> {
     portal.admin().organizations().await.expect("organizations")
 }
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn activation_returns_a_signed_license_and_reactivation_picks_up_purchases() {
     let portal = TestPortal::start().await;
@@ -101,7 +102,9 @@ async fn activation_returns_a_signed_license_and_reactivation_picks_up_purchases
     assert_eq!(status, 422);
     assert!(message.contains("другой установке"), "{message}");
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_refusal_has_its_own_message() {
     let portal = TestPortal::start().await;
@@ -236,7 +239,9 @@ async fn each_refusal_has_its_own_message() {
         "{message}"
     );
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn only_admin_activates_keys() {
     let portal = TestPortal::start().await;
@@ -258,4 +263,5 @@ async fn only_admin_activates_keys() {
     // Still unbound: the refused calls changed nothing.
     let after = portal.facts();
     assert!(after.unbound_key(1, "orangeuce").is_some());
+}
 }

@@ -53,6 +53,7 @@ fn cyrillic(text: &str) -> bool {
     text.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c))
 }
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn error_messages_come_in_the_language_asked_for() {
     let portal = TestPortal::start().await;
@@ -202,7 +203,9 @@ async fn error_messages_come_in_the_language_asked_for() {
     assert_eq!(language, None);
     assert_eq!(message(&body), "no such endpoint: GET /api/v1/nowhere");
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn precheck_messages_come_in_the_language_asked_for() {
     let portal = TestPortal::start().await;
@@ -257,7 +260,9 @@ async fn precheck_messages_come_in_the_language_asked_for() {
     .await;
     assert_eq!(messages(&ru), messages(&written));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_activation_names_its_serial_and_precheck_stops_calling_it_ok() {
     let portal = TestPortal::start_worker(fast_worker(50)).await;
@@ -370,4 +375,5 @@ async fn a_failed_activation_names_its_serial_and_precheck_stops_calling_it_ok()
     .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["rejected"][0]["serial"], json!(refused));
+}
 }

@@ -1,6 +1,8 @@
 //! Tests against a real portal on loopback: the HTTP API (`api_*` before the
 //! regroup) and the offline mirror syncing from it. One binary, so axum, rustls and
 //! SQLite are linked once; each module is one of the former test files.
+// Test code: a failed unwrap is a failed test, which is what it should be.
+#![allow(clippy::unwrap_used)]
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -9,9 +11,13 @@ mod activations;
 mod audit;
 mod capacity;
 mod changes;
+mod contention;
 mod demo;
 mod keys;
 mod languages;
 mod mirror_sync;
 mod new_activations;
+mod postgres;
+mod postgres_ops;
+mod postgres_support;
 mod seats;

@@ -1,4 +1,4 @@
-//! The offline mirror against a real portal on loopback (SPEC §6): a synced mirror
+//! The offline mirror against a real portal on loopback (docs/DESIGN.md §6): a synced mirror
 //! answers lists exactly as the portal does; deltas carry only what changed; writes
 //! made offline are queued durably and applied exactly once; a refused one becomes a
 //! conflict; a link that drops mid-response leaves the mirror consistent.
@@ -175,6 +175,7 @@ async fn assert_mirror_matches(client: &ApiClient, mirror: &Mirror) {
     }
 }
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_synced_mirror_answers_every_list_as_the_portal_does() {
     let portal = TestPortal::start().await;
@@ -214,7 +215,9 @@ async fn a_synced_mirror_answers_every_list_as_the_portal_does() {
     assert!(everything.total > 0);
     assert!(everything.items.iter().all(|a| a.organization.id == 2));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_delta_carries_what_changed_and_nothing_else() {
     let portal = TestPortal::start().await;
@@ -247,7 +250,9 @@ async fn a_delta_carries_what_changed_and_nothing_else() {
     assert_eq!(bound.items.iter().map(|s| s.id).collect::<Vec<_>>(), [seat]);
     assert_mirror_matches(&admin, &mirror).await;
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_offline_bind_is_queued_durably_and_applied_exactly_once() {
     let portal = TestPortal::start().await;
@@ -322,7 +327,9 @@ async fn an_offline_bind_is_queued_durably_and_applied_exactly_once() {
         .expect("seats");
     assert_eq!(local.items[0].email.as_deref(), Some(email.as_str()));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_seat_taken_meanwhile_becomes_a_conflict_that_is_kept_until_dismissed() {
     let portal = TestPortal::start().await;
@@ -385,7 +392,9 @@ async fn a_seat_taken_meanwhile_becomes_a_conflict_that_is_kept_until_dismissed(
         seats.items
     );
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn online_writes_through_the_mirror_answer_like_the_portal() {
     let portal = TestPortal::start().await;
@@ -412,7 +421,9 @@ async fn online_writes_through_the_mirror_answer_like_the_portal() {
     );
     assert!(mirror.outbox().expect("outbox").is_empty());
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_link_that_drops_mid_response_leaves_the_mirror_consistent() {
     let portal = TestPortal::start().await;
@@ -473,7 +484,9 @@ async fn a_link_that_drops_mid_response_leaves_the_mirror_consistent() {
         );
     }
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_mirror_follows_the_worker_to_done() {
     let portal = TestPortal::start_worker(crate::support::portal::fast_worker(50)).await;
@@ -502,7 +515,9 @@ async fn the_mirror_follows_the_worker_to_done() {
     .await;
     assert_mirror_matches(&admin, &mirror).await;
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_queued_bind_whose_answer_was_lost_is_sent_again_and_applied_once() {
     let portal = TestPortal::start().await;
@@ -536,7 +551,9 @@ async fn a_queued_bind_whose_answer_was_lost_is_sent_again_and_applied_once() {
     assert!(report.flush.conflicts.is_empty(), "{report:?}");
     assert_bound_once(&admin, seat).await;
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_that_sees_another_organization_gets_a_full_sync() {
     let portal = TestPortal::start().await;
@@ -557,19 +574,23 @@ async fn a_token_that_sees_another_organization_gets_a_full_sync() {
     );
 
     // The operator lets the token see organization 1 too.
-    let conn = rusqlite::Connection::open(&portal.db).expect("portal store");
-    conn.execute(
-        "INSERT INTO token_organizations (token_id, organization_id)
-         SELECT id, 1 FROM tokens WHERE label = 'scope-change@test'",
-        [],
-    )
-    .expect("widen the scope");
+    portal
+        .execute_behind(
+            "INSERT INTO token_organizations (token_id, organization_id)
+             SELECT id, ? FROM tokens WHERE label = 'scope-change@test'",
+            "INSERT INTO token_organizations (token_id, organization_id)
+             SELECT id, $1::bigint FROM tokens WHERE label = 'scope-change@test'",
+            1,
+        )
+        .await;
     let report = sync_once(&client, &mirror, &quiet).await.expect("sync");
     assert!(report.full, "a changed scope starts over: {report:?}");
     assert_mirror_matches(&client, &mirror).await;
     assert!(mirror.activations(&only_two).expect("org 1 now").total > 0);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_replaced_portal_store_is_mirrored_afresh() {
     let first = TestPortal::start().await;
@@ -596,4 +617,5 @@ async fn a_replaced_portal_store_is_mirrored_afresh() {
     assert!(report.full, "another store means a full sync: {report:?}");
     assert!(report.counts.activations >= 420, "{:?}", report.counts);
     assert_mirror_matches(&admin, &mirror).await;
+}
 }

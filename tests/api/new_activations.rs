@@ -85,6 +85,7 @@ fn api_status(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String
     }
 }
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn precheck_gives_each_serial_exactly_one_outcome_in_order_and_changes_nothing() {
     let portal = TestPortal::start().await;
@@ -155,7 +156,9 @@ async fn precheck_gives_each_serial_exactly_one_outcome_in_order_and_changes_not
     let scoped = portal.client(&portal.token(Role::Admin, &[TECHBUSINESS], "scoped"));
     assert_eq!(api_status(scoped.precheck(ALSTER, &inputs).await).0, 404);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn more_than_ten_thousand_serials_is_413_and_bad_bodies_are_json_400s() {
     let portal = TestPortal::start().await;
@@ -238,7 +241,9 @@ async fn more_than_ten_thousand_serials_is_413_and_bad_bodies_are_json_400s() {
     let error: ErrorBody = response.json().await.expect("a JSON 413");
     assert_eq!(error.error.code, "payload_too_large");
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn mixed_vendors_make_one_activation_per_vendor_numbered_in_sequence() {
     let portal = TestPortal::start().await;
@@ -315,7 +320,9 @@ async fn mixed_vendors_make_one_activation_per_vendor_numbered_in_sequence() {
         .rows;
     assert!(again.iter().all(|r| r.outcome == PrecheckOutcome::Pending));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn one_bad_serial_refuses_the_whole_request_and_changes_nothing() {
     let portal = TestPortal::start().await;
@@ -385,7 +392,9 @@ async fn one_bad_serial_refuses_the_whole_request_and_changes_nothing() {
     assert_eq!(status, 422);
     assert!(message.contains("no serials"), "{message}");
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_idempotency_key_returns_the_same_activations_and_refuses_another_body() {
     let portal = TestPortal::start().await;
@@ -439,7 +448,9 @@ async fn an_idempotency_key_returns_the_same_activations_and_refuses_another_bod
         .expect("other token");
     assert_eq!(created.activations.len(), 1);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn offer_not_accepted_and_blocked_organizations_get_422() {
     let portal = TestPortal::start().await;
@@ -474,7 +485,9 @@ async fn offer_not_accepted_and_blocked_organizations_get_422() {
         404
     );
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn roles_decide_who_may_write() {
     let portal = TestPortal::start().await;
@@ -538,7 +551,9 @@ async fn roles_decide_who_may_write() {
         404
     );
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_worker_completes_activations_and_refuses_what_the_registry_refuses() {
     let portal = TestPortal::start_worker(fast_worker(1_000)).await;
@@ -606,7 +621,9 @@ async fn the_worker_completes_activations_and_refuses_what_the_registry_refuses(
     let again = wait_status(&admin, bad.number, ActivationStatus::Error).await;
     assert!(again.error.is_some_and(|e| e.contains("снято с учёта")));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn retry_gets_past_a_transient_refusal_and_only_errors_can_be_retried() {
     let portal = TestPortal::start_worker(fast_worker(1_000)).await;
@@ -643,7 +660,9 @@ async fn retry_gets_past_a_transient_refusal_and_only_errors_can_be_retried() {
     assert!(message.contains("done"), "{message}");
     assert_eq!(api_status(admin.retry(999_999, None).await).0, 404);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_restart_loses_no_queued_work() {
     // The first portal's worker would wait an hour: nothing completes before the restart.
@@ -683,7 +702,9 @@ async fn a_restart_loses_no_queued_work() {
     })
     .await;
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn license_files_verify_and_a_changed_byte_fails() {
     let portal = TestPortal::start_worker(fast_worker(50)).await;
@@ -762,7 +783,9 @@ async fn license_files_verify_and_a_changed_byte_fails() {
         info.public_key
     );
     assert_eq!(
-        licadm::portal::signing_public_key(&portal.db).expect("key from the store"),
+        licadm::portal::signing_public_key_in(&portal.db_arg())
+            .await
+            .expect("key from the store"),
         info.public_key
     );
     assert_eq!(
@@ -792,4 +815,5 @@ async fn license_files_verify_and_a_changed_byte_fails() {
         verify(&old.contents, &key).expect("genuine").activation,
         old_done
     );
+}
 }

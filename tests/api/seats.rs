@@ -1,4 +1,4 @@
-//! Seats over real HTTP (SPEC §3.6): filters, sorts, bind/unbind rules, roles, and
+//! Seats over real HTTP (docs/DESIGN.md §3.6): filters, sorts, bind/unbind rules, roles, and
 //! the race of many binds of one seat.
 
 use crate::support::portal::{MovableClock, TestPortal, status_message};
@@ -34,6 +34,7 @@ fn ids(seats: &[Seat]) -> BTreeSet<i64> {
     seats.iter().map(|s| s.id).collect()
 }
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_filter_narrows_independently_and_bad_values_are_400() {
     let portal = TestPortal::start().await;
@@ -154,7 +155,9 @@ async fn each_filter_narrows_independently_and_bad_values_are_400() {
     );
     assert_eq!(status, 404);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn sorts_both_ways_with_ties_by_id() {
     let portal = TestPortal::start().await;
@@ -188,7 +191,9 @@ async fn sorts_both_ways_with_ties_by_id() {
         }
     }
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn bind_and_unbind_rules_each_refuse_with_their_status() {
     let portal = TestPortal::start().await;
@@ -295,7 +300,9 @@ async fn bind_and_unbind_rules_each_refuse_with_their_status() {
         .await;
     assert_eq!(response.status(), 400);
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn only_admin_binds_and_unbinds() {
     let portal = TestPortal::start().await;
@@ -316,7 +323,9 @@ async fn only_admin_binds_and_unbinds() {
     assert_eq!(status_of(free), Some(SeatStatus::Free));
     assert_eq!(status_of(bound), Some(SeatStatus::Bound));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn many_concurrent_binds_of_one_seat_exactly_one_wins() {
     let portal = TestPortal::start().await;
@@ -368,7 +377,9 @@ async fn many_concurrent_binds_of_one_seat_exactly_one_wins() {
     let seat_now = now.iter().find(|s| s.id == seat).expect("the seat");
     assert_eq!(seat_now.email.as_deref(), Some(winners[0].as_str()));
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_expired_seat_is_never_renewed_by_itself() {
     let clock = MovableClock::default();
@@ -415,7 +426,9 @@ async fn an_expired_seat_is_never_renewed_by_itself() {
             .expect("a new seat for the user");
     }
 }
+}
 
+crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn summary_counts_and_user_suggestions() {
     let portal = TestPortal::start().await;
@@ -455,4 +468,5 @@ async fn summary_counts_and_user_suggestions() {
             .await,
     );
     assert_eq!(status, 404);
+}
 }

@@ -74,7 +74,7 @@ fn hiding_a_column_removes_it_from_the_header_widens_the_organization_and_saves(
         .activations
         .as_ref()
         .expect("activations columns");
-    assert_eq!(saved.hidden, ["vendor"]);
+    assert_eq!(saved.hidden, ["vendor", "error"]);
 
     let (after, _) = render(&state, 80, 24);
     let head = header(&after, "Лицензий");
@@ -116,7 +116,8 @@ fn moving_a_column_changes_the_order_and_the_selection_follows_it() {
             "cost",
             "vendor",
             "licenses",
-            "order_date"
+            "order_date",
+            "error"
         ]
     );
     // Shift+↓ and J move it back down where it was.
@@ -128,6 +129,11 @@ fn moving_a_column_changes_the_order_and_the_selection_follows_it() {
     assert_eq!(
         state.list.columns.visible().collect::<Vec<_>>(),
         ActivationColumn::ALL
+            .iter()
+            .copied()
+            .filter(|c| *c != ActivationColumn::Error)
+            .collect::<Vec<_>>(),
+        "the error text is hidden until chosen"
     );
     // The vendor before the status.
     press(&mut state, &[ch('C'), ch('j'), ch('j'), ch('j'), ch('K')]);
@@ -195,7 +201,7 @@ fn seats_columns_hide_and_reorder_on_their_own() {
     let commands = press(&mut state, &keys);
     let ui = last_saved(&commands).expect("saved");
     let seats = ui.columns.seats.as_ref().expect("seats columns");
-    assert_eq!(seats.hidden, ["product"]);
+    assert_eq!(seats.hidden, ["product", "organization"]);
     assert_eq!(seats.order[0], "valid_until");
     update(&mut state, key(KeyCode::Esc));
     assert_eq!(

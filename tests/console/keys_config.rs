@@ -14,7 +14,7 @@ use licadm::domain::Lang;
 fn with_keys(state: &mut State, keys: &str) -> (String, Vec<KeymapError>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("config.toml");
-    std::fs::write(&path, format!("lang = \"en\"\n\n[keys]\n{keys}")).expect("write config");
+    std::fs::write(&path, format!("lang = \"en\"\n\n[keys]\n{keys}")).expect("config file");
     let file = config::load(&path).expect("config loads");
     let name = path.display().to_string();
     let errors = load_keymap(state, &file.key_overrides(), &name);

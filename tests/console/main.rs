@@ -1,6 +1,8 @@
 //! The console without a terminal: `update` on messages and `view` drawn on ratatui's
 //! `TestBackend` (`console_*` before the regroup). No network, no processes: one
 //! binary of fast, deterministic tests; each module is one of the former test files.
+// Test code: a failed unwrap is a failed test, which is what it should be.
+#![allow(clippy::unwrap_used)]
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -15,6 +17,7 @@ mod mirror;
 mod mouse;
 mod new_activation;
 mod palette;
+mod readable;
 mod refusals_up_front;
 mod roles;
 mod seats;

@@ -463,8 +463,8 @@ fn confirm_shows_counts_per_vendor_and_total_then_sends_the_ok_serials_with_a_ke
         new_activation::confirm_lines(&confirm, Lang::Ru),
         vec![
             "Активировать 4 лицензии? Будет создано 2 активации:",
-            "  Пэй Киоск — 3 шт., 10 700 ₽",
-            "  PP-Электро — 1 шт., 1 900 ₽",
+            "  Пэй Киоск — 3 устройства, 10 700 ₽",
+            "  PP-Электро — 1 устройство, 1 900 ₽",
             "Итого 12 600 ₽.",
         ]
     );
@@ -501,7 +501,7 @@ fn confirm_of_a_selection_counts_only_the_selection() {
         new_activation::confirm_lines(&confirm, Lang::En),
         vec![
             "Activate 1 license? 1 activation will be created:",
-            "  PP-Electro — 1 pcs, 1 900 ₽",
+            "  PP-Electro — 1 device, 1 900 ₽",
             "Total 1 900 ₽.",
         ]
     );
@@ -942,7 +942,7 @@ fn view_confirm_modal_in_both_languages() {
             Lang::Ru,
             [
                 "Активировать 4 лицензии? Будет создано 2 активации:",
-                "Пэй Киоск — 3 шт., 10 700 ₽",
+                "Пэй Киоск — 3 устройства, 10 700 ₽",
                 "Итого 12 600 ₽.",
                 "Enter — активировать, Esc — отмена",
             ],
@@ -951,7 +951,7 @@ fn view_confirm_modal_in_both_languages() {
             Lang::En,
             [
                 "Activate 4 licenses? 2 activations will be created:",
-                "Pay Kiosk — 3 pcs, 10 700 ₽",
+                "Pay Kiosk — 3 devices, 10 700 ₽",
                 "Total 12 600 ₽.",
                 "Enter activates, Esc cancels",
             ],

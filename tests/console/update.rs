@@ -413,6 +413,8 @@ fn help_toggles_and_lists_the_keymap() {
     let keymap = keymap::Keymap::default();
     let mut expected = keymap.help_entries(activations::BINDINGS, Lang::En);
     expected.extend(keymap.help_entries(licadm::console::screens::tabs::TAB_BINDINGS, Lang::En));
+    expected
+        .extend(keymap.help_entries(licadm::console::screens::messages::OPEN_BINDINGS, Lang::En));
     assert_eq!(state.help_entries(), expected);
     assert!(update(&mut state, ch('j')).is_empty());
     assert_eq!(state.list.selected, 0, "keys do not leak through the help");

@@ -127,7 +127,7 @@ fn too_small_terminal_shows_only_the_message() {
     let (lines, _) = render(&state, 79, 23);
     let text = screen_text(&lines);
     assert!(
-        text.contains("Окно терминала слишком маленькое: нужно не меньше 80×24 (сейчас 79×23)"),
+        text.contains("Окно терминала слишком маленькое: нужно не меньше 80×22 (сейчас 79×23)"),
         "{text}"
     );
     assert!(!text.contains("Организация"));
@@ -295,10 +295,19 @@ fn urgency_colors_follow_the_theme() {
 
 #[test]
 fn help_overlay_lists_every_declared_key() {
+    // The help scrolls: everything it says, page by page.
+    fn whole_help(state: &mut licadm::console::app::State) -> String {
+        let mut text = String::new();
+        for _ in 0..10 {
+            let (lines, _) = render(state, 80, 24);
+            text.push_str(&screen_text(&lines));
+            update(state, key(KeyCode::PageDown));
+        }
+        text
+    }
     let mut state = loaded_state(Lang::Ru);
     update(&mut state, ch('?'));
-    let (lines, _) = render(&state, 80, 24);
-    let text = screen_text(&lines);
+    let text = whole_help(&mut state);
     assert!(text.contains("Справка — Активации"), "{text}");
     for binding in activations::BINDINGS {
         assert!(
@@ -312,8 +321,7 @@ fn help_overlay_lists_every_declared_key() {
     update(&mut state, ch('?'));
     update(&mut state, key(KeyCode::Enter));
     update(&mut state, ch('?'));
-    let (lines, _) = render(&state, 80, 24);
-    let text = screen_text(&lines);
+    let text = whole_help(&mut state);
     for binding in detail::BINDINGS {
         assert!(
             text.contains(&keymap::Keymap::default().keys_label(binding)),

@@ -1,4 +1,4 @@
-//! End to end on the real binaries (SPEC §6): the portal process is stopped in the
+//! End to end on the real binaries (docs/DESIGN.md §6.3): the portal process is stopped in the
 //! middle of a console session; the console says it is offline, keeps listing,
 //! filtering and sorting from its mirror, and queues a bind; when the portal comes
 //! back the bind is applied exactly once — also when the console was killed while the

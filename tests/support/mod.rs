@@ -5,7 +5,8 @@
 //! - `pty`: the real console in a pseudo-terminal, its screen read with vt100;
 //! - `proxy`: a TCP proxy that cuts the link after a byte budget;
 //! - `feed`: walking the change feed and comparing it with the live endpoints;
-//! - `console`: fixtures and key presses for `update`/`view` on a `TestBackend`.
+//! - `console`: fixtures and key presses for `update`/`view` on a `TestBackend`;
+//! - `pg`: a throwaway PostgreSQL cluster (the API tests' PostgreSQL half).
 //!
 //! Each test binary (`tests/api`, `tests/cli`, `tests/console`, `tests/e2e`) includes
 //! it with `#[path = "../support/mod.rs"] mod support;` and runs its tests as threads
@@ -16,6 +17,7 @@
 
 pub mod console;
 pub mod feed;
+pub mod pg;
 pub mod portal;
 pub mod portal_process;
 pub mod proxy;

@@ -4,6 +4,62 @@
 use licadm::client::wire::{ActivationQuery, ActivationSummary, Role};
 use licadm::client::{ApiClient, ClientError, install_tls_provider};
 use licadm::portal::{Clock, DemoFacts, DemoOptions, Portal, PortalOptions, create_token};
+
+use super::pg;
+
+/// Which store a test's portal runs on. A test written with [`both_backends!`] runs
+/// once per backend; `TestPortal::start…` reads the backend of the running test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+tokio::task_local! {
+    static BACKEND: Backend;
+}
+
+/// The backend of the running test (SQLite outside [`both_backends!`]).
+pub fn backend() -> Backend {
+    BACKEND.try_with(|b| *b).unwrap_or(Backend::Sqlite)
+}
+
+/// Runs a test body on `backend`. On PostgreSQL without the server binaries the body
+/// is skipped with a loud message (a failure when `LICADM_REQUIRE_PG=1`).
+pub async fn on_backend(backend: Backend, body: impl std::future::Future<Output = ()>) {
+    if backend == Backend::Postgres && pg::cluster().is_none() {
+        return;
+    }
+    BACKEND.scope(backend, body).await
+}
+
+/// Writes each test twice: `name::sqlite` and `name::postgres`, the same body on each
+/// backend. Use around `#[tokio::test…] async fn name() { … }`.
+#[macro_export]
+macro_rules! both_backends {
+    ($(#[$attr:meta])* async fn $name:ident() $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[$attr])*
+            async fn sqlite() {
+                $crate::support::portal::on_backend(
+                    $crate::support::portal::Backend::Sqlite,
+                    async move $body,
+                )
+                .await
+            }
+            $(#[$attr])*
+            async fn postgres() {
+                $crate::support::portal::on_backend(
+                    $crate::support::portal::Backend::Postgres,
+                    async move $body,
+                )
+                .await
+            }
+        }
+    };
+}
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -13,7 +69,13 @@ use tokio::task::JoinHandle;
 pub struct TestPortal {
     /// Kept so the store lives as long as the portal.
     _dir: tempfile::TempDir,
+    /// The SQLite store; on PostgreSQL, the SQLite demo store the database was filled
+    /// from (demo facts and serials are read there: the same data set).
     pub db: PathBuf,
+    /// The PostgreSQL store's URL when the portal runs on PostgreSQL.
+    pub pg_url: Option<String>,
+    /// The running portal (tokens are created through it).
+    portal: Portal,
     /// `http://127.0.0.1:PORT`
     pub base: String,
     /// An admin token over every organization.
@@ -74,19 +136,37 @@ impl TestPortal {
         let dir = tempfile::tempdir().expect("temp dir for the store");
         let db = dir.path().join("portal.sqlite");
         let open_db = db.clone();
-        let portal = tokio::task::spawn_blocking(move || {
+        let sqlite = tokio::task::spawn_blocking(move || {
             Portal::open_with(&open_db, Some(options), portal_options)
         })
         .await
         .expect("open task")
         .expect("portal opens with demo data");
-        assert!(portal.demo_filled(), "a fresh store gets the demo data");
-        let (base, server) = serve(portal.with_clock(clock)).await;
-        let admin_token = create_token(&db, Role::Admin, &[], "admin@test").expect("admin token");
+        assert!(sqlite.demo_filled(), "a fresh store gets the demo data");
+        let (portal, pg_url) = match backend() {
+            Backend::Sqlite => (sqlite, None),
+            Backend::Postgres => {
+                let cluster = pg::cluster().expect("on_backend checked the cluster");
+                let url = cluster.create_database();
+                let portal = Portal::connect_postgres_from(&url, &db, portal_options)
+                    .await
+                    .expect("portal on PostgreSQL with the demo data");
+                assert!(portal.demo_filled(), "a fresh database gets the demo data");
+                (portal, Some(url))
+            }
+        };
+        let portal = portal.with_clock(clock);
+        let (base, server) = serve(portal.clone()).await;
+        let admin_token = portal
+            .create_token(Role::Admin, &[], "admin@test")
+            .await
+            .expect("admin token");
         let raw = reqwest::Client::new();
         TestPortal {
             _dir: dir,
             db,
+            pg_url,
+            portal,
             base,
             admin_token,
             raw,
@@ -94,26 +174,70 @@ impl TestPortal {
         }
     }
 
+    /// Runs one SQL statement on the store behind the portal's back (SQLite `?` or
+    /// PostgreSQL `$1` placeholders: give `sqlite` and `postgres` spellings).
+    pub async fn execute_behind(&self, sqlite: &str, postgres: &str, id: i64) {
+        match &self.pg_url {
+            None => {
+                let db = rusqlite::Connection::open(&self.db).expect("store file");
+                db.busy_timeout(Duration::from_secs(5)).expect("timeout");
+                db.execute(sqlite, [id]).expect("statement");
+            }
+            Some(url) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .expect("connect");
+                let driver = tokio::spawn(connection);
+                client.execute(postgres, &[&id]).await.expect("statement");
+                drop(client);
+                let _ = driver.await;
+            }
+        }
+    }
+
+    /// Where the store is, as `--db` names it: the SQLite file or the PostgreSQL URL.
+    pub fn db_arg(&self) -> String {
+        self.pg_url
+            .clone()
+            .unwrap_or_else(|| self.db.display().to_string())
+    }
+
     /// Stops the portal (its worker too) and opens the same store file again with
     /// `options`, as a restarted process would. The address changes; tokens stay valid.
     pub async fn restart(&mut self, options: PortalOptions) {
         self.server.abort();
         let _ = (&mut self.server).await;
-        let db = self.db.clone();
-        let portal = tokio::task::spawn_blocking(move || {
-            Portal::open_with(&db, Some(DemoOptions::default()), options)
-        })
-        .await
-        .expect("open task")
-        .expect("portal reopens");
+        let portal = Portal::connect(&self.db_arg(), Some(DemoOptions::default()), options)
+            .await
+            .expect("portal reopens");
         assert!(!portal.demo_filled(), "a reopened store keeps its data");
-        let (base, server) = serve(portal).await;
+        let (base, server) = serve(portal.clone()).await;
+        self.portal = portal;
         self.base = base;
         self.server = server;
     }
 
+    /// A token made in the portal's store (from a thread of its own, so a sync caller
+    /// inside any runtime can wait for the async store).
     pub fn token(&self, role: Role, organizations: &[i64], label: &str) -> String {
-        create_token(&self.db, role, organizations, label).expect("token")
+        if self.pg_url.is_none() {
+            return create_token(&self.db, role, organizations, label).expect("token");
+        }
+        let (portal, organizations, label) = (
+            self.portal.clone(),
+            organizations.to_vec(),
+            label.to_string(),
+        );
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(portal.create_token(role, &organizations, &label))
+        })
+        .join()
+        .expect("token thread")
+        .expect("token")
     }
 
     pub fn client(&self, token: &str) -> ApiClient {

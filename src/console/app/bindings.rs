@@ -3,9 +3,10 @@
 //! key override shows everywhere.
 
 use super::{Front, State, mirror, palette};
+use crate::console::i18n::{self, Tr};
 use crate::console::roles;
 use crate::console::screens::palette::{ActionEntry, Item};
-use crate::console::screens::{activations, column_chooser, detail};
+use crate::console::screens::{activations, column_chooser, detail, messages, tabs};
 
 impl State {
     /// Help entries of the screen in front (the tab keys too where they work).
@@ -42,11 +43,57 @@ impl State {
                 );
             }
         }
+        if self.log_key_active() {
+            entries.extend(keymap.help_entries(messages::OPEN_BINDINGS, lang));
+        }
+        // What the role cannot do comes last, under a line that says so.
         if !refused.is_empty() {
             entries.push(roles::unavailable_header(lang));
             entries.extend(refused);
         }
         entries
+    }
+
+    /// The message log's key works on the screen in front (no text is typed there).
+    pub fn log_key_active(&self) -> bool {
+        match self.front() {
+            Front::List => self.list.search_input.is_none(),
+            Front::Detail => self.detail.as_ref().is_some_and(|d| !d.editing()),
+            Front::Seats => {
+                self.seats.bind.is_none()
+                    && self.seats.bulk.is_none()
+                    && self.seats.unbind.is_none()
+                    && self.seats.search_input.is_none()
+            }
+            Front::Capacity => self.capacity.emergency.is_none(),
+            Front::NewActivation => self
+                .new_activation
+                .as_ref()
+                .is_some_and(|f| f.takes_global_keys()),
+            Front::Keys => false,
+        }
+    }
+
+    /// The help's title: «Справка — Активации».
+    pub fn help_title(&self) -> String {
+        let front = self.front();
+        let screen: Tr = if self.audit.is_some() {
+            i18n::tabs::HISTORY_TITLE
+        } else if self.outbox_overlay.is_some() && front != Front::NewActivation {
+            i18n::sync::OUTBOX_TITLE
+        } else if self.column_chooser.is_some() {
+            i18n::columns::TITLE
+        } else {
+            match front {
+                Front::NewActivation => i18n::SCREEN_NEW_ACTIVATION,
+                Front::Detail => i18n::SCREEN_DETAIL,
+                Front::List => i18n::SCREEN_ACTIVATIONS,
+                Front::Seats => tabs::Tab::Seats.title(),
+                Front::Capacity => tabs::Tab::Capacity.title(),
+                Front::Keys => tabs::Tab::Keys.title(),
+            }
+        };
+        i18n::help_title(self.lang, screen)
     }
 
     /// The tab keys (and, with a mirror, `O`/`S`) work on the screen in front.
@@ -73,6 +120,9 @@ impl State {
 
     pub fn hint_entries(&self) -> Vec<(String, &'static str)> {
         let (lang, keymap) = (self.lang, &*self.keymap);
+        if self.message_log.is_some() {
+            return keymap.hint_entries(messages::LOG_BINDINGS, lang);
+        }
         if self.palette.is_some() {
             return keymap.hint_entries(crate::console::screens::palette::BINDINGS, lang);
         }

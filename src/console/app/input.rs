@@ -22,14 +22,11 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         return vec![Command::Quit];
     }
     if state.help_open {
-        // Only closing keys; everything else is swallowed so the help is read in peace.
-        if keymap::Key::Esc.matches(event)
-            || keymap::Key::Char('?').matches(event)
-            || keymap::Key::Char('q').matches(event)
-        {
-            state.help_open = false;
-        }
-        return Vec::new();
+        // Its own keys; everything else is swallowed so the help is read in peace.
+        return help_key(state, event);
+    }
+    if state.message_log.is_some() {
+        return super::messages::on_key(state, event);
     }
     if state.palette.is_some() {
         return super::palette::on_key(state, event);
@@ -49,6 +46,13 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     if state.front() == Front::NewActivation
         && let Some(flow) = state.new_activation.as_mut()
     {
+        if flow.takes_global_keys() && super::messages::opens(state, event) {
+            return super::messages::open(state);
+        }
+        let Some(flow) = state.new_activation.as_mut() else {
+            return Vec::new();
+        };
+        flow.page_rows = crate::console::screens::new_activation::page_rows(state.viewport.height);
         let outcome = flow.on_key(event, &state.organizations, state.lang, &state.keymap);
         return apply_outcome(state, outcome);
     }
@@ -56,6 +60,9 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         if detail.editing() {
             detail.search_key(event);
             return Vec::new();
+        }
+        if super::messages::opens(state, event) {
+            return super::messages::open(state);
         }
         return match state.keymap.lookup(detail::BINDINGS, event) {
             Some(action) => detail_action(state, action),
@@ -68,6 +75,9 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     if let Some(key) = state.keymap.lookup(MIRROR_BINDINGS, event) {
         return super::mirror::on_mirror_key(state, key);
     }
+    if super::messages::opens(state, event) {
+        return super::messages::open(state);
+    }
     if let Some(tab) = state.keymap.lookup(TAB_BINDINGS, event) {
         return super::tabbed::switch_tab(state, tab);
     }
@@ -75,6 +85,39 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         Some(action) => list_action(state, action),
         None => Vec::new(),
     }
+}
+
+/// A key while the help is open: scrolling, or closing it.
+fn help_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
+    use crate::console::widgets::help::{self, HelpAction};
+    let Some(action) = state.keymap.lookup(help::BINDINGS, event) else {
+        return Vec::new();
+    };
+    let g = state.theme.glyphs;
+    let entries = help::drawn_entries(&state.help_entries(), &state.theme);
+    let (width, height) = (state.viewport.width, state.viewport.height);
+    let max = help::max_scroll(
+        &g.text(&state.help_title()),
+        &g.text(i18n::HELP_CLOSE.get(state.lang)),
+        &entries,
+        width,
+        height,
+    );
+    let page = help::page_height(height);
+    let scroll = state.help_scroll.min(max);
+    state.help_scroll = match action {
+        HelpAction::Close => {
+            state.help_open = false;
+            0
+        }
+        HelpAction::Down => (scroll + 1).min(max),
+        HelpAction::Up => scroll.saturating_sub(1),
+        HelpAction::PageDown => (scroll + page).min(max),
+        HelpAction::PageUp => scroll.saturating_sub(page),
+        HelpAction::First => 0,
+        HelpAction::Last => max,
+    };
+    Vec::new()
 }
 
 /// Runs one of the detail's actions (from its key or the `:` palette).
@@ -171,7 +214,7 @@ pub(super) fn on_paste(state: &mut State, text: String) -> Vec<Command> {
         if !state.help_open
             && let Some(flow) = state.new_activation.as_mut()
         {
-            flow.paste(&text);
+            flow.paste(&text, state.lang);
         }
         Vec::new()
     } else {
@@ -192,8 +235,10 @@ pub(super) fn on_paste(state: &mut State, text: String) -> Vec<Command> {
 
 /// Applies what the flow asked for.
 fn apply_outcome(state: &mut State, outcome: Outcome) -> Vec<Command> {
-    if let Some(error) = outcome.error {
-        state.set_error(error);
+    match (outcome.error, outcome.cause) {
+        (Some(error), Some(cause)) => state.set_error_while(error, cause),
+        (Some(error), None) => state.set_error(error),
+        (None, _) => {}
     }
     if let Some(notice) = outcome.notice {
         state.set_notice(notice);
@@ -224,7 +269,8 @@ fn retry(
         return Vec::new();
     }
     if status != ActivationStatus::Error {
-        state.set_error(i18n::RETRY_ONLY_ERROR.get(state.lang));
+        let text = i18n::RETRY_ONLY_ERROR.get(state.lang);
+        state.set_error_while(text, super::Cause::Activation(number, status));
         return Vec::new();
     }
     if let Some(failure) = failure.filter(|f| f.reason.is_final()) {
@@ -237,7 +283,8 @@ fn retry(
 /// `s` (detail) / `L` (list): only a done activation has a license file.
 fn save_license(state: &mut State, number: i64, status: ActivationStatus) -> Vec<Command> {
     if status != ActivationStatus::Done {
-        state.set_error(i18n::LICENSE_ONLY_DONE.get(state.lang));
+        let text = i18n::LICENSE_ONLY_DONE.get(state.lang);
+        state.set_error_while(text, super::Cause::Activation(number, status));
         return Vec::new();
     }
     vec![Command::SaveLicenseFile { number }]

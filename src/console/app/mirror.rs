@@ -16,8 +16,8 @@ pub struct SyncView {
     /// None until the first sync attempt ends.
     pub online: Option<bool>,
     pub synced_at: Option<DateTime<Utc>>,
-    /// The clock as of the last sync event: the line's "12 s ago" moves with the
-    /// syncs (every few seconds), so an idle console needs no timer of its own.
+    /// The clock as of the last sync event or clock tick: the line's "12 s ago" is
+    /// `now - synced_at`, and a tick comes each time that text would change.
     pub now: DateTime<Utc>,
     /// Objects received so far while the first (full) sync runs.
     pub first_sync: Option<u64>,
@@ -31,6 +31,25 @@ impl SyncView {
             now,
             first_sync: None,
         }
+    }
+}
+
+impl SyncView {
+    /// Milliseconds until the shown age («12 с», «3 мин», «2 ч») reads differently;
+    /// `None` when no age is shown (never synced, or the first sync is running).
+    pub fn next_change_ms(&self) -> Option<u64> {
+        let synced_at = self.synced_at?;
+        if self.first_sync.is_some() {
+            return None;
+        }
+        let age_ms = (self.now - synced_at).num_milliseconds().max(0);
+        let unit: i64 = match age_ms / 1000 {
+            s if s < 60 => 1_000,
+            s if s < 3_600 => 60_000,
+            s if s < 86_400 => 3_600_000,
+            _ => 86_400_000,
+        };
+        u64::try_from(unit - age_ms % unit).ok()
     }
 }
 
@@ -149,6 +168,17 @@ pub(super) fn on_synced(
             Vec::new()
         }
     }
+}
+
+/// The clock tick: the sync age moves on.
+pub(super) fn on_clock(state: &mut State, now: DateTime<Utc>) -> Vec<Command> {
+    state.polling.clock_scheduled = false;
+    if let Some(sync) = state.sync.as_mut()
+        && now > sync.now
+    {
+        sync.now = now;
+    }
+    Vec::new()
 }
 
 /// Re-reads what is on screen from the (now newer) mirror, quietly: no loading marker,

@@ -8,6 +8,7 @@ mod bindings;
 mod clipboard;
 mod columns;
 mod input;
+mod messages;
 mod mirror;
 mod mouse;
 mod palette;
@@ -16,6 +17,7 @@ mod tabbed;
 mod view;
 
 pub use clipboard::{Clipboard, ClipboardCaveat, row_text};
+pub use messages::{Cause, Clock, LOG_LIMIT, LogEntry};
 pub use mirror::{SyncFailure, SyncView};
 pub use mouse::{MouseInput, MouseKind};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
@@ -87,6 +89,12 @@ pub enum Command {
     /// `Msg::FileSaved`.
     SaveLicenseFile {
         number: i64,
+    },
+    /// Writes a file where the user said (`~` is the home directory; a bare name or a
+    /// relative path goes to the downloads directory) → `Msg::FileSaved`.
+    WriteFile {
+        path: PathBuf,
+        contents: String,
     },
     /// Writes a sample serial list to the downloads directory → `Msg::FileSaved`.
     WriteSampleFile {
@@ -175,6 +183,9 @@ pub enum Command {
     /// Sends `Msg::Tick` after `POLL_INTERVAL_MS`. Only asked for while something
     /// shown is in progress, so an idle console has no timer at all.
     ScheduleTick,
+    /// Sends `Msg::Clock(now)` after this many milliseconds: when the sync age on the
+    /// status line («синхр. 12 с назад») will read differently (mirror mode only).
+    ScheduleClock(u64),
     Quit,
 }
 
@@ -209,8 +220,12 @@ pub enum Msg {
     Key(KeyEvent),
     /// Text pasted into the terminal (bracketed paste); goes into an open input.
     Paste(String),
-    /// The terminal changed size (the view reads the size from the frame).
-    Resize,
+    /// The terminal changed size (the view reads the size from the frame; paging
+    /// keys read it from the state).
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// A click or the wheel (only when the mouse is captured, `--mouse`).
     Mouse(MouseInput),
     MeLoaded(Result<Me, DataError>),
@@ -243,6 +258,8 @@ pub enum Msg {
     },
     /// The poll timer fired (see `Command::ScheduleTick`).
     Tick,
+    /// The clock, read when the sync age was due to change (`Command::ScheduleClock`).
+    Clock(chrono::DateTime<chrono::Utc>),
     SeatsLoaded {
         request_id: u64,
         result: Result<Page<Seat>, DataError>,
@@ -295,6 +312,23 @@ pub enum Msg {
     UiStateSaved(Result<(), String>),
 }
 
+/// The terminal's size as last reported: what a page of rows is for PgUp/PgDn. The
+/// view itself always reads the size from the frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewport {
+    pub width: u16,
+    pub height: u16,
+}
+
+impl Default for Viewport {
+    fn default() -> Viewport {
+        Viewport {
+            width: 80,
+            height: 24,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Connection {
     /// No answer yet.
@@ -328,6 +362,8 @@ impl RequestIds {
 #[derive(Debug, Clone, Default)]
 pub struct Polling {
     pub tick_scheduled: bool,
+    /// A `ScheduleClock` is on its way.
+    pub clock_scheduled: bool,
     pub list_request: Option<(u64, ActivationQuery)>,
     pub detail_request: Option<u64>,
 }
@@ -379,6 +415,19 @@ pub struct State {
     pub last_error: Option<String>,
     /// A non-error message for the status line («скопировано», a saved file's path).
     pub notice: Option<String>,
+    /// Every message of the session, oldest first (the status line shows the newest).
+    pub messages: Vec<LogEntry>,
+    /// The message log, open over the screen.
+    pub message_log: Option<crate::console::screens::messages::MessageLog>,
+    /// Why the message on the status line is still true (and the message it is for);
+    /// when the cause is gone, the message leaves the status line.
+    pub message_cause: Option<(Cause, String)>,
+    /// The help's scroll position (lines from the top).
+    pub help_scroll: usize,
+    /// The terminal's size (for paging).
+    pub viewport: Viewport,
+    /// Where the messages' time comes from.
+    pub clock: Clock,
     pub request_ids: RequestIds,
     pub polling: Polling,
     /// The keys in force (defaults with the config file's overrides), built once at
@@ -428,6 +477,12 @@ impl State {
             column_chooser: None,
             last_error: None,
             notice: None,
+            messages: Vec::new(),
+            message_log: None,
+            message_cause: None,
+            help_scroll: 0,
+            viewport: Viewport::default(),
+            clock: Clock::default(),
             request_ids: RequestIds::default(),
             polling: Polling::default(),
             keymap: Arc::new(Keymap::default()),
@@ -462,14 +517,22 @@ impl State {
         }
     }
 
+    /// An error for the status line and the message log.
     fn set_error(&mut self, text: impl Into<String>) {
-        self.last_error = Some(text.into());
+        let text = text.into();
+        self.log_message(&text, true);
+        self.last_error = Some(text);
         self.notice = None;
+        self.message_cause = None;
     }
 
+    /// A notice for the status line and the message log.
     fn set_notice(&mut self, text: impl Into<String>) {
-        self.notice = Some(text.into());
+        let text = text.into();
+        self.log_message(&text, false);
+        self.notice = Some(text);
         self.last_error = None;
+        self.message_cause = None;
     }
 
     fn role(&self) -> Option<Role> {
@@ -517,12 +580,27 @@ impl State {
 
 /// All logic lives here: no I/O, no terminal.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    // What the status line said before: a message set by any path reaches the log.
+    // At start, the messages found before the loop (theme, keys) are new too.
+    let before = match msg {
+        Msg::Start => (None, None),
+        _ => (state.last_error.clone(), state.notice.clone()),
+    };
     let mut commands = update_inner(state, msg);
+    messages::after_update(state, before);
     clipboard::note_first_copy(state, &commands);
     // Polling: one timer at a time, and none at all when nothing is in progress.
     if state.polling_wanted() && !state.polling.tick_scheduled {
         state.polling.tick_scheduled = true;
         commands.push(Command::ScheduleTick);
+    }
+    // The sync age keeps counting while it is shown: the next tick comes when its text
+    // changes (every second under a minute, every minute under an hour, …).
+    if !state.polling.clock_scheduled
+        && let Some(delay) = state.sync.as_ref().and_then(SyncView::next_change_ms)
+    {
+        state.polling.clock_scheduled = true;
+        commands.push(Command::ScheduleClock(delay));
     }
     commands
 }
@@ -542,7 +620,10 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::SyncProgress(progress) => mirror::on_sync_progress(state, progress),
         Msg::Synced(result) => mirror::on_synced(state, result),
         Msg::UiStateSaved(result) => columns::on_saved(state, result),
-        Msg::Resize => Vec::new(),
+        Msg::Resize { width, height } => {
+            state.viewport = Viewport { width, height };
+            Vec::new()
+        }
         Msg::Mouse(input) => mouse::on_mouse(state, input),
         Msg::Key(event) => input::on_key(state, &event),
         Msg::Paste(text) => input::on_paste(state, text),
@@ -555,6 +636,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
             results::on_detail_loaded(state, request_id, result)
         }
         Msg::Tick => results::on_tick(state),
+        Msg::Clock(now) => mirror::on_clock(state, now),
         Msg::OfferAccepted(result) => results::on_offer_accepted(state, result),
         Msg::Prechecked(result) => results::on_prechecked(state, result),
         Msg::ActivationsCreated(result) => results::on_created(state, result),

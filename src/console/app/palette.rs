@@ -126,6 +126,7 @@ fn run_action(state: &mut State, action: PaletteAction) -> Vec<Command> {
 fn run_jump(state: &mut State, jump: Jump) -> Vec<Command> {
     match jump {
         Jump::Quit => vec![Command::Quit],
+        Jump::Messages => super::messages::open(state),
         Jump::Tab(tab) => super::tabbed::switch_tab(state, tab),
         Jump::Activation(number) => open_activation(state, number, None),
         Jump::Serial(serial) => find_serial(state, serial),

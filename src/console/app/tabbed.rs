@@ -69,6 +69,9 @@ pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     if reply.columns {
         commands.extend(super::columns::open(state, ListKind::Seats));
     }
+    if reply.messages {
+        commands.extend(super::messages::open(state));
+    }
     commands
 }
 

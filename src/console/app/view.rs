@@ -5,15 +5,17 @@ use super::{Front, State};
 use crate::console::i18n;
 use crate::console::screens::column_chooser::{self, ListKind};
 use crate::console::screens::{
-    activations, audit, capacity, detail, keys, new_activation, outbox, palette, seats, tabs,
+    activations, audit, capacity, detail, keys, messages, new_activation, outbox, palette, seats,
+    tabs,
 };
 use crate::console::widgets;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-/// Smallest terminal the layout is designed for.
+/// Smallest terminal the layout is designed for: 80×24 less the two rows a tmux or
+/// screen status line (or a title bar) may take.
 pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub const MIN_HEIGHT: u16 = 22;
 
 /// The screens drawn under the tab line.
 pub fn is_tabbed(front: Front) -> bool {
@@ -119,7 +121,26 @@ pub fn view(state: &State, frame: &mut Frame) {
             activations::view(&state.list, &ctx, frame, body)
         }
     };
-    widgets::hints::render(&state.hint_entries(), theme, frame, hints_area);
+    let mut hints = state.hint_entries();
+    let overlay = state.help_open
+        || state.palette.is_some()
+        || state.audit.is_some()
+        || state.outbox_overlay.is_some()
+        || state.column_chooser.is_some()
+        || state.message_log.is_some();
+    if !overlay
+        && state.log_key_active()
+        && widgets::status_line::message_cut(state, status_area.width)
+    {
+        // The status line could not show the whole message: say where it can be read.
+        if let Some(key) = state.keymap.keys(&messages::OPEN_BINDINGS[0]).first() {
+            hints.insert(
+                0,
+                (key.label(), i18n::messages::FULL_MESSAGE.get(state.lang)),
+            );
+        }
+    }
+    widgets::hints::render(&hints, theme, frame, hints_area);
     widgets::status_line::render(state, frame, status_area);
 
     if let Some(overlay) = &state.audit {
@@ -149,30 +170,17 @@ pub fn view(state: &State, frame: &mut Frame) {
         column_chooser::render(chooser, &rows, state.lang, theme, frame)
     });
     if state.help_open {
-        let screen = if state.audit.is_some() {
-            i18n::tabs::HISTORY_TITLE
-        } else if state.outbox_overlay.is_some() && front != Front::NewActivation {
-            i18n::sync::OUTBOX_TITLE
-        } else if state.column_chooser.is_some() {
-            i18n::columns::TITLE
-        } else {
-            match front {
-                Front::NewActivation => i18n::SCREEN_NEW_ACTIVATION,
-                Front::Detail => i18n::SCREEN_DETAIL,
-                Front::List => i18n::SCREEN_ACTIVATIONS,
-                Front::Seats => tabs::Tab::Seats.title(),
-                Front::Capacity => tabs::Tab::Capacity.title(),
-                Front::Keys => tabs::Tab::Keys.title(),
-            }
-        };
-        let title = i18n::help_title(state.lang, screen);
         widgets::help::render(
-            &title,
+            &state.help_title(),
             i18n::HELP_CLOSE.get(state.lang),
             &state.help_entries(),
+            state.help_scroll,
+            state.lang,
             theme,
             frame,
         );
+    } else if let Some(log) = &state.message_log {
+        messages::render(log, &state.messages, state.lang, theme, frame);
     } else if let Some(position) = chooser_cursor {
         frame.set_cursor_position(position);
     } else if let Some(position) =

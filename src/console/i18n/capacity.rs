@@ -40,7 +40,10 @@ pub fn support_until(lang: Lang, until: NaiveDate, days_left: i64) -> String {
     match (lang, days_left >= 0) {
         (Lang::Ru, true) => format!("Техническая поддержка до {date} (осталось {days_left} дн.)"),
         (Lang::Ru, false) => format!("Техническая поддержка до {date} (истекла)"),
-        (Lang::En, true) => format!("Support until {date} ({days_left} days left)"),
+        (Lang::En, true) => format!(
+            "Support until {date} ({} left)",
+            super::en_plural(usize::try_from(days_left).unwrap_or(0), "day", "days")
+        ),
         (Lang::En, false) => format!("Support until {date} (expired)"),
     }
 }
@@ -136,7 +139,10 @@ pub fn confirm_question(lang: Lang, n: u32) -> String {
                 "учётных записей"
             )
         ),
-        Lang::En => format!("Request an emergency license for {n} accounts for 1 month?"),
+        Lang::En => format!(
+            "Request an emergency license for {} for 1 month?",
+            super::en_plural(n as usize, "account", "accounts")
+        ),
     }
 }
 
@@ -152,6 +158,9 @@ pub fn emergency_granted(lang: Lang, n: u32) -> String {
                 "учётных записей"
             )
         ),
-        Lang::En => format!("Emergency license granted: +{n} accounts for 1 month"),
+        Lang::En => format!(
+            "Emergency license granted: +{} for 1 month",
+            super::en_plural(n as usize, "account", "accounts")
+        ),
     }
 }

@@ -24,10 +24,14 @@ pub const IN_NEW_ORGANIZATION: Tr = Tr::new("выборе организации
 pub const IN_NEW_OFFER: Tr = Tr::new("шаге оферты", "the offer step");
 pub const IN_NEW_SERIALS: Tr = Tr::new("вводе серийных номеров", "the serials step");
 pub const IN_NEW_PRECHECK: Tr = Tr::new("таблице проверки", "the precheck table");
+pub const IN_NEW_SEARCH: Tr = Tr::new("поиске в таблице проверки", "the precheck search");
+pub const IN_NEW_SAVE: Tr = Tr::new("сохранении строк в файл", "saving rows to a file");
 pub const IN_NEW_CONFIRM: Tr = Tr::new("подтверждении активации", "the activation confirmation");
 pub const IN_HISTORY: Tr = Tr::new("истории изменений", "the history");
 pub const IN_OUTBOX: Tr = Tr::new("очереди отправки", "the outbox");
 pub const IN_COLUMNS: Tr = Tr::new("выборе столбцов", "the column chooser");
+pub const IN_HELP: Tr = Tr::new("справке", "the help");
+pub const IN_MESSAGES: Tr = Tr::new("журнале сообщений", "the message log");
 pub const IN_PALETTE: Tr = Tr::new("строке команд (:)", "the command palette (:)");
 
 /// Shown on the status line when there is more than one problem.

@@ -40,6 +40,7 @@ pub const COL_VENDOR: Tr = Tr::new("Вендор", "Vendor");
 pub const COL_LICENSES: Tr = Tr::new("Лицензий", "Licenses");
 pub const COL_COST: Tr = Tr::new("Стоимость", "Cost");
 pub const COL_ORDER_DATE: Tr = Tr::new("Дата заказа", "Order date");
+pub const COL_ERROR: Tr = Tr::new("Ошибка", "Error");
 
 pub const SCREEN_ACTIVATIONS: Tr = Tr::new("Активации", "Activations");
 pub const SCREEN_DETAIL: Tr = Tr::new("Активация", "Activation");
@@ -269,7 +270,8 @@ pub fn ru_plural(n: usize, one: &str, few: &str, many: &str) -> String {
     format!("{n} {form}")
 }
 
-fn en_plural(n: usize, one: &str, many: &str) -> String {
+/// «1 device», «2 devices».
+pub fn en_plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -284,6 +286,22 @@ pub fn activations_count(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Ru => ru_plural(n, "активация", "активации", "активаций"),
         Lang::En => en_plural(n, "activation", "activations"),
+    }
+}
+
+/// «1 устройство», «2 устройства», «5 устройств» / "1 device", "5 devices".
+pub fn devices(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ru => ru_plural(n, "устройство", "устройства", "устройств"),
+        Lang::En => en_plural(n, "device", "devices"),
+    }
+}
+
+/// «1 серийный номер», «5 серийных номеров».
+pub fn serial_numbers(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ru => ru_plural(n, "серийный номер", "серийных номера", "серийных номеров"),
+        Lang::En => en_plural(n, "serial number", "serial numbers"),
     }
 }
 
@@ -317,7 +335,7 @@ pub fn format_error_line(lang: Lang, error: &crate::domain::SerialListError) -> 
 pub fn more_errors(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Ru => format!("…и ещё ошибок: {n}"),
-        Lang::En => format!("…and {n} more errors"),
+        Lang::En => format!("…and {} more", en_plural(n, "error", "errors")),
     }
 }
 
@@ -368,12 +386,9 @@ pub fn confirm_question(lang: Lang, licenses_n: usize, activations_n: usize) -> 
     }
 }
 
-/// «Пэй Киоск — 9 шт., 34 900 ₽».
+/// «Пэй Киоск — 9 устройств, 34 900 ₽».
 pub fn confirm_vendor_line(lang: Lang, vendor: &str, count: usize, sum: &str) -> String {
-    match lang {
-        Lang::Ru => format!("{vendor} — {count} шт., {sum}"),
-        Lang::En => format!("{vendor} — {count} pcs, {sum}"),
-    }
+    format!("{vendor} — {}, {sum}", devices(lang, count))
 }
 
 pub fn confirm_total(lang: Lang, total: &str) -> String {
@@ -422,7 +437,11 @@ pub fn save_failed(lang: Lang, path: &std::path::Path, error: &str) -> String {
 pub fn imported(lang: Lang, path: &std::path::Path, lines: usize) -> String {
     match lang {
         Lang::Ru => format!("Импортировано из {}: строк {lines}", path.display()),
-        Lang::En => format!("Imported from {}: {lines} lines", path.display()),
+        Lang::En => format!(
+            "Imported from {}: {}",
+            path.display(),
+            en_plural(lines, "line", "lines")
+        ),
     }
 }
 
@@ -480,6 +499,8 @@ pub mod columns;
 pub mod history;
 pub mod keymap;
 pub mod keys;
+pub mod messages;
+pub mod new_activation;
 pub mod palette;
 pub mod seats;
 pub mod sync;

@@ -19,6 +19,10 @@ pub const CMD_SERIAL: Tr = Tr::new(
     "find a serial number in every activation",
 );
 pub const CMD_QUIT: Tr = Tr::new("выход", "quit");
+pub const CMD_MESSAGES: Tr = Tr::new(
+    "все сообщения сеанса (полностью, со временем)",
+    "every message of the session (in full, with time)",
+);
 
 /// What a complete command will do.
 pub fn jump(lang: Lang, jump: &Jump) -> String {
@@ -29,6 +33,7 @@ pub fn jump(lang: Lang, jump: &Jump) -> String {
         (Jump::Serial(s), Lang::En) => format!("find serial {} in every activation", s.as_str()),
         (Jump::Tab(tab), _) => tab_title(lang, *tab),
         (Jump::Quit, _) => CMD_QUIT.get(lang).to_string(),
+        (Jump::Messages, _) => CMD_MESSAGES.get(lang).to_string(),
     }
 }
 

@@ -37,8 +37,23 @@ pub fn synced_ago(lang: Lang, seconds: i64) -> String {
 
 pub fn first_sync(lang: Lang, received: u64) -> String {
     match lang {
-        Lang::Ru => format!("первая синхронизация… {received} объектов"),
-        Lang::En => format!("first sync… {received} objects"),
+        Lang::Ru => format!(
+            "первая синхронизация… {}",
+            super::ru_plural(
+                usize::try_from(received).unwrap_or(usize::MAX),
+                "объект",
+                "объекта",
+                "объектов"
+            )
+        ),
+        Lang::En => format!(
+            "first sync… {}",
+            super::en_plural(
+                usize::try_from(received).unwrap_or(usize::MAX),
+                "object",
+                "objects"
+            )
+        ),
     }
 }
 
@@ -80,10 +95,20 @@ pub fn action(lang: Lang, action: &OutboxAction) -> String {
             request.product, request.accounts
         ),
         (Lang::Ru, OutboxAction::Activate { serials, .. }) => {
-            format!("активация {} серийных номеров", serials.len())
+            // Genitive: «активация 1 серийного номера», «… 2 серийных номеров».
+            let n = serials.len();
+            let noun = if n % 10 == 1 && n % 100 != 11 {
+                "серийного номера"
+            } else {
+                "серийных номеров"
+            };
+            format!("активация {n} {noun}")
         }
         (Lang::En, OutboxAction::Activate { serials, .. }) => {
-            format!("activation of {} serial numbers", serials.len())
+            format!(
+                "activation of {}",
+                super::serial_numbers(lang, serials.len())
+            )
         }
     }
 }
@@ -111,7 +136,10 @@ pub fn conflict(lang: Lang, action_text: &str, message: &str) -> String {
 pub fn sent(lang: Lang, count: u32) -> String {
     match lang {
         Lang::Ru => format!("связь восстановлена: отправлено из очереди — {count}"),
-        Lang::En => format!("link is back: {count} queued change(s) sent"),
+        Lang::En => format!(
+            "link is back: {} sent",
+            super::en_plural(count as usize, "queued change", "queued changes")
+        ),
     }
 }
 
@@ -121,7 +149,11 @@ pub fn queued_activations(lang: Lang, lists: usize, serials: usize) -> String {
         Lang::Ru => {
             format!("в очереди на отправку: активаций {lists} (серийных номеров {serials})")
         }
-        Lang::En => format!("queued to send: {lists} activation(s) ({serials} serial numbers)"),
+        Lang::En => format!(
+            "queued to send: {} ({})",
+            super::activations_count(lang, lists),
+            super::serial_numbers(lang, serials)
+        ),
     }
 }
 

@@ -171,9 +171,16 @@ impl ActivationsScreen {
         }
     }
 
-    /// A filter, sort or page size changed: back to page 1 and fetch.
+    /// A filter changed: back to page 1 and fetch; the `*` marks of new activations
+    /// go (the rows shown are others now).
     fn refetch_from_first(&mut self, ids: &mut RequestIds) -> Vec<Command> {
         self.highlighted.clear();
+        self.reorder_from_first(ids)
+    }
+
+    /// The sort or the page size changed: the same rows in another order, so the `*`
+    /// marks stay.
+    fn reorder_from_first(&mut self, ids: &mut RequestIds) -> Vec<Command> {
         self.query.page = 1;
         vec![self.fetch(ids)]
     }
@@ -220,7 +227,7 @@ impl ActivationsScreen {
             ListAction::SortDate => return self.sort_by(ActivationSortKey::CreatedAt, ids),
             ListAction::CyclePageSize => {
                 self.query.per_page = paged::next_page_size(self.query.per_page);
-                return self.refetch_from_first(ids);
+                return self.reorder_from_first(ids);
             }
             ListAction::ClearFilters => {
                 self.query.organization = None;
@@ -265,7 +272,7 @@ impl ActivationsScreen {
                 descending: true,
             }
         };
-        self.refetch_from_first(ids)
+        self.reorder_from_first(ids)
     }
 
     /// A key while the search input is open: typing edits, Enter applies, Esc cancels

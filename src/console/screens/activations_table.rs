@@ -2,15 +2,15 @@
 //! chose) and the drawing of the page of rows.
 
 use super::activations::{ActivationsScreen, ViewContext};
+use crate::client::wire::ActivationSortKey;
 use crate::client::wire::ActivationSummary;
 use crate::console::columns::ColumnId;
 use crate::console::i18n::{self, Tr};
-use crate::console::widgets::{render_scrolled_table, right, scroll_offset};
-use crate::domain::{Lang, format_date, format_rub};
+use crate::console::widgets::{fit_cell, header_cell, render_scrolled_table, scroll_offset};
+use crate::domain::{ActivationStatus, Lang, format_date, format_rub};
 use crate::mirror::{OutboxAction, OutboxState};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Position, Rect};
-use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,8 @@ pub enum ActivationColumn {
     Licenses,
     Cost,
     OrderDate,
+    /// The error text of an errored activation: wide, so hidden until chosen (`C`).
+    Error,
 }
 
 impl ColumnId for ActivationColumn {
@@ -33,6 +35,7 @@ impl ColumnId for ActivationColumn {
         ActivationColumn::Licenses,
         ActivationColumn::Cost,
         ActivationColumn::OrderDate,
+        ActivationColumn::Error,
     ];
 
     fn key(self) -> &'static str {
@@ -44,6 +47,7 @@ impl ColumnId for ActivationColumn {
             ActivationColumn::Licenses => "licenses",
             ActivationColumn::Cost => "cost",
             ActivationColumn::OrderDate => "order_date",
+            ActivationColumn::Error => "error",
         }
     }
 
@@ -56,21 +60,27 @@ impl ColumnId for ActivationColumn {
             ActivationColumn::Licenses => i18n::COL_LICENSES,
             ActivationColumn::Cost => i18n::COL_COST,
             ActivationColumn::OrderDate => i18n::COL_ORDER_DATE,
+            ActivationColumn::Error => i18n::COL_ERROR,
         }
     }
 
     fn required(self) -> bool {
         self == ActivationColumn::Number
     }
+
+    fn shown_by_default(self) -> bool {
+        self != ActivationColumn::Error
+    }
 }
 
 impl ActivationColumn {
-    /// Fixed width; None for the organization, which takes what is left (16 columns
-    /// at 80 with every column shown, more for each hidden one).
+    /// Fixed width; None for the organization and the error text, which share what is
+    /// left (the organization gets 16 columns at 80 with the default columns, more for
+    /// each hidden one).
     fn width(self) -> Option<u16> {
         match self {
             ActivationColumn::Number => Some(6),
-            ActivationColumn::Organization => None,
+            ActivationColumn::Organization | ActivationColumn::Error => None,
             ActivationColumn::Status => Some(11),
             ActivationColumn::Vendor => Some(10),
             ActivationColumn::Licenses => Some(8),
@@ -85,6 +95,43 @@ impl ActivationColumn {
             ActivationColumn::Number | ActivationColumn::Licenses | ActivationColumn::Cost
         )
     }
+
+    /// The sort this column's header shows an arrow for.
+    fn sort_key(self) -> Option<ActivationSortKey> {
+        match self {
+            ActivationColumn::Number => Some(ActivationSortKey::Number),
+            ActivationColumn::Cost => Some(ActivationSortKey::TotalCost),
+            ActivationColumn::OrderDate => Some(ActivationSortKey::CreatedAt),
+            _ => None,
+        }
+    }
+}
+
+/// The widths of the shown columns in `total` columns: the fixed ones as declared, the
+/// organization and the error text sharing the rest (the error text 3/5 of it).
+fn widths(columns: &[ActivationColumn], total: u16) -> Vec<u16> {
+    let fixed: u16 = columns.iter().filter_map(|c| c.width()).sum();
+    let gaps = u16::try_from(columns.len().saturating_sub(1)).unwrap_or(0);
+    let rest = total.saturating_sub(fixed + gaps);
+    let has = |c| columns.contains(&c);
+    let (org, error) = match (
+        has(ActivationColumn::Organization),
+        has(ActivationColumn::Error),
+    ) {
+        (true, true) => {
+            let error = (rest * 3 / 5).max(6);
+            (rest.saturating_sub(error).max(6), error)
+        }
+        _ => (rest.max(4), rest.max(6)),
+    };
+    columns
+        .iter()
+        .map(|c| match c {
+            ActivationColumn::Organization => org,
+            ActivationColumn::Error => error,
+            other => other.width().unwrap_or(4),
+        })
+        .collect()
 }
 
 /// Draws the header and the page of rows with the shown columns; returns where the
@@ -99,20 +146,15 @@ pub fn draw_table(
     let theme = ctx.theme;
     let g = theme.glyphs;
     let columns: Vec<ActivationColumn> = screen.columns.visible().collect();
-    let fixed: u16 = columns.iter().filter_map(|c| c.width()).sum();
-    let gaps = u16::try_from(columns.len().saturating_sub(1)).unwrap_or(0);
-    let org_width = area.width.saturating_sub(fixed + gaps).max(4);
-    let widths: Vec<Constraint> = columns
+    let column_widths = widths(&columns, area.width);
+    let widths: Vec<Constraint> = column_widths
         .iter()
-        .map(|c| Constraint::Length(c.width().unwrap_or(org_width)))
+        .map(|w| Constraint::Length(*w))
         .collect();
-    let header = Row::new(columns.iter().map(|c| {
-        let title = g.text(c.title().get(lang)).into_owned();
-        if c.right_aligned() {
-            right(title)
-        } else {
-            Cell::from(title)
-        }
+    let sort = screen.query.sort;
+    let header = Row::new(columns.iter().zip(&column_widths).map(|(c, w)| {
+        let sorted = (c.sort_key() == Some(sort.key)).then_some(sort.descending);
+        header_cell(&g, c.title().get(lang), *w, c.right_aligned(), sorted)
     }))
     .style(theme.header);
     let rows = screen.rows();
@@ -139,7 +181,8 @@ pub fn draw_table(
             Row::new(
                 columns
                     .iter()
-                    .map(|&c| cell(c, a, screen, ctx, org_width))
+                    .zip(&column_widths)
+                    .map(|(&c, &w)| cell(c, a, screen, ctx, w))
                     .collect::<Vec<_>>(),
             )
         })
@@ -153,48 +196,49 @@ pub fn draw_table(
     ))
 }
 
+/// One cell, `width` columns wide; whatever does not fit ends with `…`.
 fn cell(
     column: ActivationColumn,
     a: &ActivationSummary,
     screen: &ActivationsScreen,
     ctx: &ViewContext,
-    org_width: u16,
+    width: u16,
 ) -> Cell<'static> {
     let (lang, theme) = (ctx.lang, ctx.theme);
     let g = theme.glyphs;
+    let right = column.right_aligned();
+    let fit = |text: &str, style| fit_cell(&g, text, width, style, right);
     match column {
-        ActivationColumn::Number if screen.highlighted.contains(&a.number) => Cell::from(
-            Line::from(Span::styled(format!("*{}", a.number), theme.accent))
-                .alignment(Alignment::Right),
-        ),
-        ActivationColumn::Number => right(a.number.to_string()),
-        ActivationColumn::Organization => {
-            Cell::from(g.truncate(&a.organization.name, usize::from(org_width)))
+        ActivationColumn::Number if screen.highlighted.contains(&a.number) => {
+            fit(&format!("*{}", a.number), theme.accent)
         }
+        ActivationColumn::Number => fit(&a.number.to_string(), theme.base),
+        ActivationColumn::Organization => fit(&a.organization.name, theme.base),
         ActivationColumn::Status => {
             let retry_queued = ctx.outbox.iter().any(|item| {
                 item.state == OutboxState::Pending
                     && item.action == OutboxAction::Retry { number: a.number }
             });
-            Cell::from(if retry_queued {
-                Span::styled(
-                    g.text(i18n::sync::PENDING_MARK.get(lang)).into_owned(),
-                    theme.status_in_progress,
-                )
+            if retry_queued {
+                fit(i18n::sync::PENDING_MARK.get(lang), theme.status_in_progress)
             } else {
-                Span::styled(
-                    g.text(a.status.label(lang)).into_owned(),
-                    theme.status(a.status),
-                )
-            })
+                fit(a.status.label(lang), theme.status(a.status))
+            }
         }
-        ActivationColumn::Vendor => Cell::from(g.truncate(&vendor_name(a, lang), 10)),
-        ActivationColumn::Licenses => right(a.license_count.to_string()),
-        ActivationColumn::Cost => right(format_rub(a.total_cost, g.ascii)),
+        ActivationColumn::Vendor => fit(&vendor_name(a, lang), theme.base),
+        ActivationColumn::Licenses => fit(&a.license_count.to_string(), theme.base),
+        ActivationColumn::Cost => fit(&format_rub(a.total_cost, g.ascii), theme.base),
         ActivationColumn::OrderDate => {
             let date = a.created_at.with_timezone(&chrono::Local).date_naive();
-            Cell::from(format_date(date))
+            fit(&format_date(date), theme.base)
         }
+        ActivationColumn::Error => match a.error.as_deref() {
+            Some(error) if a.status == ActivationStatus::Error => {
+                // One line: the text's own line breaks would be lost anyway.
+                fit(&error.replace(['\n', '\r'], " "), theme.error)
+            }
+            _ => fit("", theme.base),
+        },
     }
 }
 

@@ -217,10 +217,9 @@ pub fn render(overlay: &AuditOverlay, lang: Lang, theme: &Theme, frame: &mut Fra
     let width = usize::from(inner.width);
     let mut lines: Vec<Line> = Vec::new();
     if let Some(error) = &overlay.failed {
-        lines.push(Line::from(Span::styled(
-            theme.glyphs.truncate(error, width),
-            theme.error,
-        )));
+        for part in crate::console::widgets::wrap(&theme.glyphs.text(error), width) {
+            lines.push(Line::from(Span::styled(part, theme.error)));
+        }
     }
     if overlay.pending.is_some() {
         lines.push(Line::from(Span::styled(
@@ -246,9 +245,11 @@ pub fn render(overlay: &AuditOverlay, lang: Lang, theme: &Theme, frame: &mut Fra
         ]));
         let change = change_summary(entry, lang);
         if !change.is_empty() {
-            lines.push(Line::from(
-                theme.glyphs.truncate(&format!("  {change}"), width),
-            ));
+            // What changed, wrapped under the entry: read whole, never cut.
+            let change = theme.glyphs.text(&change).into_owned();
+            for part in crate::console::widgets::wrap(&change, width.saturating_sub(2).max(1)) {
+                lines.push(Line::from(format!("  {part}")));
+            }
         }
     }
     let body = Rect::new(inner.x, inner.y, inner.width, inner.height - 1);

@@ -7,15 +7,15 @@ use crate::console::keymap::Key::{Char, Down, End, Esc, Home, Up};
 use crate::console::keymap::{Binding, bind};
 use crate::console::theme::Theme;
 use crate::console::widgets::{
-    display_width, filter_bar, render_scrolled_table, right, scroll_offset,
+    filter_bar, fit_cell, header_cell, render_scrolled_table, scroll_offset, wrap,
 };
 use crate::domain::{Lang, SubscriptionUrgency, format_date, format_rub, urgency};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Position, Rect};
+use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailAction {
@@ -342,8 +342,10 @@ pub fn view(
     );
     let mut y = area.y + header_height;
 
-    // The error text, wrapped, at most 3 rows so the lines stay visible at 24 rows: in
-    // the UI's language from the portal's structured failure, and whether a retry helps.
+    // The error text, wrapped: up to a third of the screen (at least 3 rows, 240
+    // characters at 80 columns), so the lines stay visible; anything longer ends with
+    // `…`. In the UI's language from the portal's structured failure, and whether a
+    // retry can help.
     if let Some(error) = i18n::activation::error_text(s, lang) {
         let outlook = s
             .failure
@@ -357,15 +359,21 @@ pub fn view(
                 i18n::DETAIL_ERROR.get(lang)
             ))
             .into_owned();
-        let needed = u16::try_from(display_width(&text))
-            .unwrap_or(u16::MAX)
-            .div_ceil(area.width.max(1));
-        let rows = needed.clamp(1, 3).min(area.bottom().saturating_sub(y));
-        let para = Paragraph::new(text)
-            .style(theme.error)
-            .wrap(Wrap { trim: true });
-        frame.render_widget(para, Rect::new(area.x, y, area.width, rows));
-        y += rows;
+        let width = usize::from(area.width);
+        let mut rows = wrap(&text, width);
+        let room = usize::from((area.height / 3).max(3)).min(usize::from(area.bottom() - y));
+        if rows.len() > room && room > 0 {
+            // The last row shown takes the rest, cut with the mark.
+            let rest = rows.split_off(room - 1).join(" ");
+            rows.push(theme.glyphs.truncate(&rest, width));
+        }
+        let height = u16::try_from(rows.len()).unwrap_or(0);
+        let lines: Vec<Line> = rows.into_iter().map(Line::from).collect();
+        frame.render_widget(
+            Paragraph::new(lines).style(theme.error),
+            Rect::new(area.x, y, area.width, height),
+        );
+        y += height;
     }
     if y >= area.bottom() {
         return None;
@@ -432,11 +440,24 @@ fn draw_lines(
         Constraint::Length(W_PRICE),
     ];
     let header = Row::new(vec![
-        Cell::from(format!("  {}", g.text(i18n::COL_SERIAL.get(lang)))),
-        Cell::from(g.text(i18n::COL_MODEL.get(lang))),
-        Cell::from(g.text(i18n::COL_CURRENT_UNTIL.get(lang))),
-        Cell::from(g.text(i18n::COL_NEW_UNTIL.get(lang))),
-        Cell::from(Line::from(g.text(i18n::COL_PRICE.get(lang))).alignment(Alignment::Right)),
+        // Two columns for the mark of the line that failed (see below).
+        header_cell(
+            &g,
+            &format!("  {}", i18n::COL_SERIAL.get(lang)),
+            W_SERIAL,
+            false,
+            None,
+        ),
+        header_cell(&g, i18n::COL_MODEL.get(lang), model_width, false, None),
+        header_cell(
+            &g,
+            i18n::COL_CURRENT_UNTIL.get(lang),
+            W_CURRENT,
+            false,
+            None,
+        ),
+        header_cell(&g, i18n::COL_NEW_UNTIL.get(lang), W_NEW, false, None),
+        header_cell(&g, i18n::COL_PRICE.get(lang), W_PRICE, true, None),
     ])
     .style(theme.header);
     let visible = usize::from(area.height.saturating_sub(1));
@@ -462,31 +483,39 @@ fn draw_lines(
         .map(|line| {
             let u = urgency(line.current_until, ctx.today);
             let current = match line.current_until {
-                Some(date) => Span::styled(
-                    format!("{}{}", g.text(urgency_marker(u)), format_date(date)),
+                Some(date) => fit_cell(
+                    &g,
+                    &format!("{}{}", urgency_marker(u), format_date(date)),
+                    W_CURRENT,
                     theme.urgency(u),
+                    false,
                 ),
-                None => Span::styled(g.dash, theme.muted),
+                None => fit_cell(&g, g.dash, W_CURRENT, theme.muted, false),
             };
+            // The line the activation failed on is marked (and red); whatever does not
+            // fit its column ends with `…`.
             let failed = screen.failed_serial() == Some(line.serial.as_str());
-            let serial = if failed {
-                Cell::from(Span::styled(
-                    format!(
-                        "{}{}",
-                        g.text(urgency_marker(SubscriptionUrgency::Expired)),
-                        line.serial
-                    ),
+            let fit = |text: &str, width: u16, style| fit_cell(&g, text, width, style, false);
+            let (mark, style) = if failed {
+                (
+                    g.text(urgency_marker(SubscriptionUrgency::Expired)),
                     theme.error,
-                ))
+                )
             } else {
-                Cell::from(format!("  {}", line.serial))
+                ("  ".into(), theme.base)
             };
             let row = Row::new(vec![
-                serial,
-                Cell::from(g.truncate(&line.model, usize::from(model_width))),
-                Cell::from(current),
-                Cell::from(format_date(line.new_until)),
-                right(format_rub(line.price, g.ascii)),
+                fit(&format!("{mark}{}", line.serial), W_SERIAL, style),
+                fit(&line.model, model_width, theme.base),
+                current,
+                fit(&format_date(line.new_until), W_NEW, theme.base),
+                fit_cell(
+                    &g,
+                    &format_rub(line.price, g.ascii),
+                    W_PRICE,
+                    theme.base,
+                    true,
+                ),
             ]);
             if failed { row.style(theme.error) } else { row }
         })

@@ -3,12 +3,13 @@
 //! and must not take a letter where letters are typed into a field.
 
 use super::{
-    activations, audit, capacity, column_chooser, detail, keys, new_activation, outbox, palette,
-    seats, tabs,
+    activations, audit, capacity, column_chooser, detail, keys, messages, new_activation, outbox,
+    palette, seats, tabs,
 };
 use crate::console::i18n::Tr;
 use crate::console::i18n::keymap as tr;
 use crate::console::keymap::{Binding, KeyTable, TableEntry, table_entries};
+use crate::console::widgets::help;
 
 fn table<A>(screen: Tr, text_input: bool, bindings: &[Binding<A>]) -> KeyTable {
     KeyTable {
@@ -23,6 +24,7 @@ fn with_globals<A>(screen: Tr, bindings: &[Binding<A>]) -> KeyTable {
     let entries: Vec<TableEntry> = table_entries(bindings)
         .chain(table_entries(tabs::TAB_BINDINGS))
         .chain(table_entries(outbox::MIRROR_BINDINGS))
+        .chain(table_entries(messages::OPEN_BINDINGS))
         .collect();
     KeyTable {
         screen,
@@ -31,15 +33,26 @@ fn with_globals<A>(screen: Tr, bindings: &[Binding<A>]) -> KeyTable {
     }
 }
 
+/// A screen without text fields, where the message log opens too.
+fn with_log<A>(screen: Tr, bindings: &[Binding<A>]) -> KeyTable {
+    KeyTable {
+        screen,
+        text_input: false,
+        entries: table_entries(bindings)
+            .chain(table_entries(messages::OPEN_BINDINGS))
+            .collect(),
+    }
+}
+
 /// All of them, in the order the console shows its screens.
 pub fn all() -> Vec<KeyTable> {
     use new_activation::{
-        CONFIRM_BINDINGS, OFFER_BINDINGS, ORGANIZATION_BINDINGS, PRECHECK_BINDINGS,
-        SERIALS_BINDINGS,
+        CONFIRM_BINDINGS, OFFER_BINDINGS, ORGANIZATION_BINDINGS, PRECHECK_BINDINGS, SAVE_BINDINGS,
+        SEARCH_BINDINGS, SERIALS_BINDINGS,
     };
     vec![
         with_globals(tr::IN_LIST, activations::BINDINGS),
-        table(tr::IN_DETAIL, false, detail::BINDINGS),
+        with_log(tr::IN_DETAIL, detail::BINDINGS),
         with_globals(tr::IN_SEATS, seats::BINDINGS),
         table(tr::IN_BIND, true, seats::BIND_BINDINGS),
         table(tr::IN_UNBIND, false, seats::UNBIND_BINDINGS),
@@ -49,15 +62,19 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_KEYS_ONLINE, true, keys::ONLINE_BINDINGS),
         table(tr::IN_KEYS_REQUEST, true, keys::REQUEST_BINDINGS),
         table(tr::IN_KEYS_IMPORT, true, keys::IMPORT_BINDINGS),
-        table(tr::IN_NEW_ORGANIZATION, false, ORGANIZATION_BINDINGS),
-        table(tr::IN_NEW_OFFER, false, OFFER_BINDINGS),
+        with_log(tr::IN_NEW_ORGANIZATION, ORGANIZATION_BINDINGS),
+        with_log(tr::IN_NEW_OFFER, OFFER_BINDINGS),
         table(tr::IN_NEW_SERIALS, true, SERIALS_BINDINGS),
-        table(tr::IN_NEW_PRECHECK, false, PRECHECK_BINDINGS),
+        with_log(tr::IN_NEW_PRECHECK, PRECHECK_BINDINGS),
+        table(tr::IN_NEW_SEARCH, true, SEARCH_BINDINGS),
+        table(tr::IN_NEW_SAVE, true, SAVE_BINDINGS),
         table(tr::IN_NEW_CONFIRM, false, CONFIRM_BINDINGS),
         table(tr::IN_HISTORY, false, audit::BINDINGS),
         table(tr::IN_OUTBOX, false, outbox::BINDINGS),
         table(tr::IN_PALETTE, true, palette::BINDINGS),
         table(tr::IN_COLUMNS, false, column_chooser::BINDINGS),
+        table(tr::IN_HELP, false, help::BINDINGS),
+        table(tr::IN_MESSAGES, false, messages::LOG_BINDINGS),
     ]
 }
 

@@ -8,6 +8,7 @@ pub mod column_chooser;
 pub mod detail;
 pub mod keys;
 pub mod keytables;
+pub mod messages;
 pub mod new_activation;
 pub mod outbox;
 pub mod paged;
@@ -43,6 +44,8 @@ pub struct Reply {
     pub mirror_key: Option<outbox::MirrorKey>,
     /// Open the column chooser for this screen's list.
     pub columns: bool,
+    /// Open the message log.
+    pub messages: bool,
 }
 
 impl Reply {

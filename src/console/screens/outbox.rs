@@ -7,7 +7,7 @@ use crate::console::i18n::{Tr, sync as tr};
 use crate::console::keymap::Key::{Char, Down, Esc, Up};
 use crate::console::keymap::{Binding, Keymap, bind};
 use crate::console::theme::Theme;
-use crate::console::widgets::{centered, modal};
+use crate::console::widgets::{centered, modal, wrap};
 use crate::domain::Lang;
 use crate::mirror::{OutboxItem, OutboxState};
 use crossterm::event::KeyEvent;
@@ -156,29 +156,39 @@ pub fn render(
             .created_at
             .with_timezone(&chrono::Local)
             .format("%d.%m.%Y %H:%M");
-        let head = format!("{at}  {state}  ");
-        let text = theme.glyphs.truncate(
-            &tr::action(lang, &item.action),
-            width.saturating_sub(crate::console::widgets::display_width(&head)),
-        );
+        let head = theme.glyphs.text(&format!("{at}  {state}  ")).into_owned();
+        let head_width = crate::console::widgets::display_width(&head);
         let row_style = if index == overlay.selected {
             theme.selection
         } else {
             theme.base
         };
-        lines.push(Line::from(vec![
-            Span::styled(head, style),
-            Span::styled(text, row_style),
-        ]));
+        // The action and the portal's reason wrap: both are read whole.
+        let action = theme
+            .glyphs
+            .text(&tr::action(lang, &item.action))
+            .into_owned();
+        let parts = wrap(&action, width.saturating_sub(head_width).max(1));
+        for (i, part) in parts.into_iter().enumerate() {
+            let lead = if i == 0 {
+                Span::styled(head.clone(), style)
+            } else {
+                Span::raw(" ".repeat(head_width))
+            };
+            lines.push(Line::from(vec![lead, Span::styled(part, row_style)]));
+        }
         if let Some(message) = &item.message {
-            lines.push(Line::from(Span::styled(
-                theme.glyphs.truncate(&format!("    {message}"), width),
-                if item.state == OutboxState::Conflict {
-                    theme.error
-                } else {
-                    theme.muted
-                },
-            )));
+            let message_style = if item.state == OutboxState::Conflict {
+                theme.error
+            } else {
+                theme.muted
+            };
+            for part in wrap(&theme.glyphs.text(message), width.saturating_sub(4).max(1)) {
+                lines.push(Line::from(Span::styled(
+                    format!("    {part}"),
+                    message_style,
+                )));
+            }
         }
     }
     frame.render_widget(Paragraph::new(theme.glyphs.lines(lines)), inner);

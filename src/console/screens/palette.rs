@@ -104,6 +104,8 @@ pub enum Jump {
     Tab(Tab),
     /// `q`.
     Quit,
+    /// `messages`: the message log.
+    Messages,
 }
 
 /// A command typed with a wrong argument.
@@ -126,6 +128,7 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
     let alone = |jump: Jump| rest.is_empty().then_some(Ok(jump));
     match word.as_str() {
         "q" | "quit" => alone(Jump::Quit),
+        "messages" | "msg" | "log" | "сообщения" => alone(Jump::Messages),
         "1" | "activations" => alone(Jump::Tab(Tab::Activations)),
         "2" | "seats" => alone(Jump::Tab(Tab::Seats)),
         "3" | "capacity" => alone(Jump::Tab(Tab::Capacity)),
@@ -190,6 +193,13 @@ fn command_items(lang: Lang) -> Vec<Item> {
             keys: String::new(),
             run: Run::Complete,
             completion: "sn ".into(),
+        },
+        Item {
+            name: "messages".into(),
+            text: tr::CMD_MESSAGES.get(lang).into(),
+            keys: String::new(),
+            run: Run::Jump(Jump::Messages),
+            completion: "messages".into(),
         },
         Item {
             name: "q".into(),
@@ -358,6 +368,7 @@ mod tests {
         assert_eq!(parse_jump("2"), Some(Ok(Jump::Tab(Tab::Seats))));
         assert_eq!(parse_jump("Capacity"), Some(Ok(Jump::Tab(Tab::Capacity))));
         assert_eq!(parse_jump("q"), Some(Ok(Jump::Quit)));
+        assert_eq!(parse_jump("messages"), Some(Ok(Jump::Messages)));
         assert_eq!(parse_jump("q now"), None);
         assert_eq!(parse_jump("refresh"), None);
         assert_eq!(parse_jump(""), None);

@@ -5,6 +5,9 @@ pub mod help;
 pub mod hints;
 pub mod status_line;
 pub mod text_box;
+pub mod wrap;
+
+pub use wrap::wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Position, Rect};
@@ -62,6 +65,48 @@ pub fn too_small(frame: &mut Frame, message: &str, style: ratatui::style::Style)
 /// A table cell with its text at the right edge (numbers, amounts).
 pub fn right(text: String) -> Cell<'static> {
     Cell::from(Line::from(text).alignment(Alignment::Right))
+}
+
+/// A table cell `width` columns wide: the text as drawn (ASCII mode transliterates),
+/// cut with the glyph set's ellipsis when longer, never silently by the table.
+pub fn fit_cell(
+    g: &crate::console::glyphs::Glyphs,
+    text: &str,
+    width: u16,
+    style: ratatui::style::Style,
+    align_right: bool,
+) -> Cell<'static> {
+    let line = Line::from(Span::styled(g.truncate(text, usize::from(width)), style));
+    Cell::from(if align_right {
+        line.alignment(Alignment::Right)
+    } else {
+        line
+    })
+}
+
+/// A column header `width` wide, with the sort arrow (`↑`/`↓`, `^`/`v` in ASCII) when
+/// the table is sorted by it; the title is cut with a mark to leave room for it.
+pub fn header_cell(
+    g: &crate::console::glyphs::Glyphs,
+    title: &str,
+    width: u16,
+    align_right: bool,
+    sorted: Option<bool>,
+) -> Cell<'static> {
+    let text = match sorted {
+        Some(descending) => {
+            let arrow = if descending { g.down } else { g.up };
+            let room = usize::from(width).saturating_sub(display_width(arrow) + 1);
+            format!("{} {arrow}", g.truncate(title, room))
+        }
+        None => g.truncate(title, usize::from(width)),
+    };
+    let line = Line::from(text);
+    Cell::from(if align_right {
+        line.alignment(Alignment::Right)
+    } else {
+        line
+    })
 }
 
 /// The first row to show so that row `selected` is in a window of `visible` rows: the

@@ -12,38 +12,52 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+/// The connection state in words and its style.
+fn connection(state: &State) -> (String, Style) {
     let theme = &state.theme;
     let lang = state.lang;
-    let (conn_text, conn_style) = match &state.sync {
+    match &state.sync {
         Some(sync) => mirror_state(state, sync),
         None => match state.connection {
             Connection::Connecting => (i18n::CONN_CONNECTING.get(lang).to_string(), theme.muted),
             Connection::Online => (i18n::CONN_ONLINE.get(lang).to_string(), theme.status_done),
             Connection::Offline => (i18n::CONN_OFFLINE.get(lang).to_string(), theme.error),
         },
-    };
-    let conn_text = conn_text.as_str();
+    }
+}
+
+/// The newest message (error or notice) and the columns left for it on a line
+/// `width` wide.
+fn message_room(state: &State, width: u16) -> Option<(&str, usize)> {
+    let message = state.last_error.as_deref().or(state.notice.as_deref())?;
+    let (conn, _) = connection(state);
+    let used = display_width(&state.theme.glyphs.text(&conn)) + 3;
+    Some((message, usize::from(width).saturating_sub(used)))
+}
+
+/// Whether the status line has to cut its message (then it ends with `…`, and the
+/// whole text is in the message log).
+pub fn message_cut(state: &State, width: u16) -> bool {
+    message_room(state, width)
+        .is_some_and(|(message, room)| display_width(&state.theme.glyphs.text(message)) > room)
+}
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let lang = state.lang;
+    let (conn_text, conn_style) = connection(state);
     let sep = Span::styled(format!(" {} ", theme.glyphs.dot), theme.muted);
-    let mut spans = vec![Span::styled(conn_text.to_string(), conn_style)];
-    // The error comes right after the connection state: at 80 columns it matters more
-    // than the portal address, which is cut first.
-    if let Some(error) = &state.last_error {
-        let used = display_width(conn_text) + 3;
-        let room = usize::from(area.width).saturating_sub(used);
+    let mut spans = vec![Span::styled(conn_text, conn_style)];
+    // The message comes right after the connection state: at 80 columns it matters
+    // more than the portal address, which is cut first. A cut message ends with `…`.
+    if let Some((message, room)) = message_room(state, area.width) {
+        let style = if state.last_error.is_some() {
+            theme.error
+        } else {
+            theme.accent
+        };
         spans.push(sep.clone());
-        spans.push(Span::styled(
-            theme.glyphs.truncate(error, room),
-            theme.error,
-        ));
-    } else if let Some(notice) = &state.notice {
-        let used = display_width(conn_text) + 3;
-        let room = usize::from(area.width).saturating_sub(used);
-        spans.push(sep.clone());
-        spans.push(Span::styled(
-            theme.glyphs.truncate(notice, room),
-            theme.accent,
-        ));
+        spans.push(Span::styled(theme.glyphs.truncate(message, room), style));
     }
     spans.push(sep.clone());
     spans.push(Span::styled(state.portal_label.clone(), theme.muted));

@@ -11,7 +11,9 @@
 //! Today's backend is SQLite (`sqlite/`): the embedded default and the mirror's file
 //! format. Its concurrency rests on SQLite's single writer (see `sqlite/mod.rs`).
 
+pub mod postgres;
 pub mod sqlite;
+mod text;
 
 use super::error::ApiError;
 use super::idempotency::{Idempotency, Once};
@@ -27,6 +29,7 @@ use ed25519_dalek::SigningKey;
 use std::sync::Arc;
 
 pub use super::rules::PurchaseRequest;
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use sqlite::activations::{ActivationFilter, TextSearch};
 pub use sqlite::changes::Gone;
@@ -140,13 +143,20 @@ pub trait PortalStore: Send + Sync + 'static {
         due_by: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<i64>, StoreError>;
-    /// Completes one due activation (done or error); None if it was no longer in progress.
+    /// Completes one due activation (done or error); None if it was no longer in progress
+    /// (or, where the backend claims work, no longer claimed by this portal).
     async fn complete_activation(
         &self,
         number: i64,
         key: Arc<SigningKey>,
         now: DateTime<Utc>,
     ) -> Result<Option<crate::domain::ActivationStatus>, StoreError>;
+    /// Waits until work may have been queued (true) or `timeout` passed (false). SQLite
+    /// has one process and just sleeps; PostgreSQL wakes on `NOTIFY` from any portal.
+    async fn wait_for_work(&self, timeout: std::time::Duration) -> bool;
+
+    /// Whether the store answers (`GET /health`).
+    async fn ping(&self) -> Result<(), StoreError>;
 
     // ---- change feed ----
     async fn feed_page(

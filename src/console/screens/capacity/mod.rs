@@ -125,6 +125,16 @@ impl CapacityScreen {
         if self.emergency.is_some() {
             return self.emergency_key(event, ctx.keymap);
         }
+        if ctx
+            .keymap
+            .lookup(super::messages::OPEN_BINDINGS, event)
+            .is_some()
+        {
+            return Reply {
+                messages: true,
+                ..Reply::default()
+            };
+        }
         if let Some(key) = ctx.keymap.lookup(super::outbox::MIRROR_BINDINGS, event) {
             return Reply {
                 mirror_key: Some(key),

@@ -178,11 +178,17 @@ impl KeysScreen {
             request: None,
             request_text: None,
             request_path: None,
-            response: TextBox::new(
-                tr::RESPONSE_TITLE.get(lang),
-                tr::RESPONSE_PLACEHOLDER.get(lang),
-                theme,
-            ),
+            response: {
+                let mut response = TextBox::new(
+                    tr::RESPONSE_TITLE.get(lang),
+                    tr::RESPONSE_PLACEHOLDER.get(lang),
+                    theme,
+                );
+                // A signed response has long lines: wrapped, it is read whole and the
+                // box never stays scrolled sideways.
+                response.0.set_wrap_mode(ratatui_textarea::WrapMode::Glyph);
+                response
+            },
             import_path: String::new(),
             path_focused: false,
             path_purpose: None,

@@ -4,7 +4,7 @@
 use super::{Field, FieldCheck, KeysScreen, Section};
 use crate::console::i18n::keys as tr;
 use crate::console::theme::Theme;
-use crate::console::widgets::{display_width, truncate};
+use crate::console::widgets::{display_width, truncate, wrap};
 use crate::domain::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -240,19 +240,38 @@ fn draw_import(
         ])),
         Rect::new(area.x, area.y + 1, area.width, 1),
     );
-    let footer_rows: u16 = 2;
+    // The refusal of an import wraps under the action line (up to 4 lines), so a
+    // long reason is read whole.
+    let error_lines: Vec<String> = screen
+        .error
+        .as_deref()
+        .map(|e| {
+            wrap(&theme.glyphs.text(e), width)
+                .into_iter()
+                .take(4)
+                .collect()
+        })
+        .unwrap_or_default();
+    let footer_rows: u16 = 1 + u16::try_from(error_lines.len().max(1)).unwrap_or(1);
     let text_height = area.height.saturating_sub(2 + footer_rows).max(3);
     let text_area = Rect::new(area.x, area.y + 2, area.width, text_height);
-    frame.render_widget(&screen.response.0, text_area);
+    if screen.path_focused {
+        // Typing goes into the path: the response shows no cursor of its own, so only
+        // one field looks focused.
+        let mut response = screen.response.0.clone();
+        response.set_cursor_style(theme.base);
+        frame.render_widget(&response, text_area);
+    } else {
+        frame.render_widget(&screen.response.0, text_area);
+    }
     let mut footer = vec![Line::from(Span::styled(
         truncate(tr::IMPORT_ACTION.get(lang), width),
         theme.accent,
     ))];
-    if let Some(error) = &screen.error {
-        footer.push(Line::from(Span::styled(
-            truncate(error, width),
-            theme.error,
-        )));
+    if !error_lines.is_empty() {
+        for line in error_lines {
+            footer.push(Line::from(Span::styled(line, theme.error)));
+        }
     } else if let Some(done) = &screen.installed {
         footer.push(Line::from(Span::styled(
             truncate(&tr::installed(lang, &done.product, done.seats), width),

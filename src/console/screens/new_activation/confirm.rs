@@ -3,7 +3,7 @@
 
 use super::{NewActivation, Outcome, Pending};
 use crate::client::ClientError;
-use crate::console::app::Command;
+use crate::console::app::{Cause, Command};
 use crate::console::i18n;
 use crate::domain::{Kopecks, Lang, Vendor, format_rub};
 use std::collections::BTreeMap;
@@ -28,7 +28,7 @@ impl NewActivation {
     pub(super) fn open_confirm(&mut self, lang: Lang) -> Outcome {
         let (rows, _) = self.target();
         if rows.iter().any(|l| !l.is_ok()) {
-            return Outcome::error(i18n::ERRORS_IN_TARGET.get(lang));
+            return Outcome::error_while(i18n::ERRORS_IN_TARGET.get(lang), Cause::PrecheckErrors);
         }
         if rows.is_empty() {
             return Outcome::error(i18n::NOTHING_TO_ACTIVATE.get(lang));

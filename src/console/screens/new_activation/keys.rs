@@ -1,7 +1,9 @@
 //! The new-activation flow's key tables, one per step and one for the confirmation.
 
 use crate::console::i18n::Tr;
-use crate::console::keymap::Key::{Char, Ctrl, Delete, Down, End, Enter, Esc, F, Home, Up};
+use crate::console::keymap::Key::{
+    Char, Ctrl, Delete, Down, End, Enter, Esc, F, Home, PageDown, PageUp, Up,
+};
 use crate::console::keymap::{Binding, bind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +23,12 @@ pub enum FlowAction {
     DeleteErrors,
     Copy,
     Retail,
+    PageDown,
+    PageUp,
+    Search,
+    NextError,
+    SaveErrors,
+    SaveAll,
     ActivateSelected,
     ActivateAll,
     Confirm,
@@ -69,6 +77,12 @@ pub const PRECHECK_BINDINGS: &[Binding<FlowAction>] = &[
     bind("new_precheck.up", &[Char('k'), Up], FlowAction::Up, Tr::new("предыдущая строка", "previous row"), None),
     bind("new_precheck.first_row", &[Char('g'), Home], FlowAction::FirstRow, Tr::new("первая строка", "first row"), None),
     bind("new_precheck.last_row", &[Char('G'), End], FlowAction::LastRow, Tr::new("последняя строка", "last row"), None),
+    bind("new_precheck.page_down", &[PageDown], FlowAction::PageDown, Tr::new("страница вниз", "page down"), None),
+    bind("new_precheck.page_up", &[PageUp], FlowAction::PageUp, Tr::new("страница вверх", "page up"), None),
+    bind("new_precheck.search", &[Char('/')], FlowAction::Search, Tr::new("поиск строки: СН, модель или текст ошибки (↓ ↑ — следующая / предыдущая)", "find a row: serial, model or error text (↓ ↑ next / previous)"), Some(Tr::new("поиск", "find"))),
+    bind("new_precheck.next_error", &[Char('E')], FlowAction::NextError, Tr::new("следующая строка с ошибкой", "next row with an error"), Some(Tr::new("к ошибке", "next error"))),
+    bind("new_precheck.save_errors", &[Char('w')], FlowAction::SaveErrors, Tr::new("сохранить строки с ошибками в файл (поля через табуляцию)", "save the rows with errors to a file (tab-separated)"), None),
+    bind("new_precheck.save_all", &[Char('W')], FlowAction::SaveAll, Tr::new("сохранить все строки в файл (поля через табуляцию)", "save all rows to a file (tab-separated)"), None),
     bind("new_precheck.toggle", &[Char(' ')], FlowAction::Toggle, Tr::new("выбрать строку / снять выбор", "select / unselect the row"), Some(Tr::new("выбрать", "select"))),
     bind("new_precheck.select_all", &[Char('*'), Ctrl('a')], FlowAction::SelectAll, Tr::new("выбрать все / снять выбор со всех", "select all / none"), None),
     bind("new_precheck.activate_selected", &[Enter], FlowAction::ActivateSelected, Tr::new("активировать выбранные", "activate the selected rows"), Some(Tr::new("активировать", "activate"))),
@@ -86,4 +100,20 @@ pub const PRECHECK_BINDINGS: &[Binding<FlowAction>] = &[
 pub const CONFIRM_BINDINGS: &[Binding<FlowAction>] = &[
     bind("new_confirm.activate", &[Enter], FlowAction::Confirm, Tr::new("активировать", "activate"), Some(Tr::new("активировать", "activate"))),
     bind("new_confirm.cancel", &[Esc, Char('n')], FlowAction::Back, Tr::new("отмена", "cancel"), Some(Tr::new("отмена", "cancel"))),
+];
+
+/// The precheck's `/` prompt: letters type the search.
+#[rustfmt::skip]
+pub const SEARCH_BINDINGS: &[Binding<FlowAction>] = &[
+    bind("new_search.keep", &[Enter], FlowAction::Confirm, Tr::new("остаться на найденной строке", "stay on the row found"), Some(Tr::new("готово", "done"))),
+    bind("new_search.next", &[Down], FlowAction::Down, Tr::new("следующее совпадение", "next match"), Some(Tr::new("следующее", "next"))),
+    bind("new_search.previous", &[Up], FlowAction::Up, Tr::new("предыдущее совпадение", "previous match"), Some(Tr::new("предыдущее", "previous"))),
+    bind("new_search.cancel", &[Esc], FlowAction::Back, Tr::new("закрыть поиск, вернуться к строке", "close the search, back to the row"), Some(Tr::new("отмена", "cancel"))),
+];
+
+/// The precheck's "save to a file" prompt: letters type the path.
+#[rustfmt::skip]
+pub const SAVE_BINDINGS: &[Binding<FlowAction>] = &[
+    bind("new_save.save", &[Enter], FlowAction::Confirm, Tr::new("сохранить (без пути — в папку загрузок, ~ — домашняя папка)", "save (no path: the downloads folder; ~ is your home)"), Some(Tr::new("сохранить", "save"))),
+    bind("new_save.cancel", &[Esc], FlowAction::Back, Tr::new("отмена", "cancel"), Some(Tr::new("отмена", "cancel"))),
 ];

@@ -8,19 +8,21 @@
 //! and the drawing in `view`.
 
 mod confirm;
+mod find;
 mod keys;
 mod precheck;
 mod serials;
 mod view;
 
 pub use confirm::{Confirm, VendorGroup, confirm_lines};
+pub use find::{ALL_FILE, ERRORS_FILE, SavePrompt, SearchPrompt, table_text};
 pub use keys::{
     CONFIRM_BINDINGS, FlowAction, OFFER_BINDINGS, ORGANIZATION_BINDINGS, PRECHECK_BINDINGS,
-    SERIALS_BINDINGS,
+    SAVE_BINDINGS, SEARCH_BINDINGS, SERIALS_BINDINGS,
 };
 pub use precheck::{PrecheckLine, summary_text};
 pub use serials::{SAMPLE_FILE_NAME, SerialInput};
-pub use view::{ViewContext, view};
+pub use view::{ViewContext, page_rows, view};
 
 use crate::client::ClientError;
 use crate::client::wire::Organization;
@@ -60,6 +62,12 @@ pub struct NewActivation {
     /// The working list after a precheck (deleting rows never edits the text area).
     pub rows: Vec<PrecheckLine>,
     pub cursor: usize,
+    /// The open `/` prompt over the precheck table.
+    pub search: Option<SearchPrompt>,
+    /// The open "save rows to a file" prompt.
+    pub save: Option<SavePrompt>,
+    /// Rows in a page of the table (PgUp/PgDn), from the terminal's height.
+    pub page_rows: usize,
     pub show_retail: bool,
     pub confirm: Option<Confirm>,
     pub pending: Option<Pending>,
@@ -74,6 +82,8 @@ pub struct NewActivation {
 pub struct Outcome {
     pub commands: Vec<Command>,
     pub error: Option<String>,
+    /// The error stays on the status line only while this holds.
+    pub cause: Option<crate::console::app::Cause>,
     pub notice: Option<String>,
     pub help: bool,
     /// Leave the flow (kept for later).
@@ -86,6 +96,15 @@ impl Outcome {
     fn error(text: impl Into<String>) -> Outcome {
         Outcome {
             error: Some(text.into()),
+            ..Outcome::default()
+        }
+    }
+
+    /// An error that leaves the status line once `cause` no longer holds.
+    fn error_while(text: impl Into<String>, cause: crate::console::app::Cause) -> Outcome {
+        Outcome {
+            error: Some(text.into()),
+            cause: Some(cause),
             ..Outcome::default()
         }
     }
@@ -110,6 +129,9 @@ impl NewActivation {
             import_path: None,
             rows: Vec::new(),
             cursor: 0,
+            search: None,
+            save: None,
+            page_rows: 10,
             show_retail: false,
             confirm: None,
             pending: None,
@@ -157,12 +179,28 @@ impl NewActivation {
         if self.confirm.is_some() {
             return CONFIRM_BINDINGS;
         }
+        if self.step == Step::Precheck && self.search.is_some() {
+            return SEARCH_BINDINGS;
+        }
+        if self.step == Step::Precheck && self.save.is_some() {
+            return SAVE_BINDINGS;
+        }
         match self.step {
             Step::Organization => ORGANIZATION_BINDINGS,
             Step::Offer => OFFER_BINDINGS,
             Step::Serials => SERIALS_BINDINGS,
             Step::Precheck => PRECHECK_BINDINGS,
         }
+    }
+
+    /// No text is typed in front (no text area, prompt or confirmation): the keys
+    /// that work on every such screen (the message log) work here too.
+    pub fn takes_global_keys(&self) -> bool {
+        self.confirm.is_none()
+            && self.import_path.is_none()
+            && self.search.is_none()
+            && self.save.is_none()
+            && self.step != Step::Serials
     }
 
     pub fn step_title(&self) -> Tr {
@@ -194,6 +232,14 @@ impl NewActivation {
         }
         if self.step == Step::Serials && self.import_path.is_some() {
             return self.import_key(event);
+        }
+        if self.step == Step::Precheck && self.search.is_some() {
+            let action = keymap.lookup(SEARCH_BINDINGS, event);
+            return self.search_key(action, event, lang);
+        }
+        if self.step == Step::Precheck && self.save.is_some() {
+            let action = keymap.lookup(SAVE_BINDINGS, event);
+            return self.save_key(action, event, lang);
         }
         let Some(action) = keymap.lookup(self.bindings(), event) else {
             if self.step == Step::Serials {

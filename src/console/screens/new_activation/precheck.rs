@@ -3,7 +3,7 @@
 use super::{FlowAction, NewActivation, Outcome, Pending, Step};
 use crate::client::ClientError;
 use crate::client::wire::PrecheckRow;
-use crate::console::app::Command;
+use crate::console::app::{Cause, Command};
 use crate::console::i18n;
 use crate::domain::{Kopecks, Lang, PrecheckOutcome, format_rub};
 
@@ -68,6 +68,17 @@ impl NewActivation {
                 self.clamp_cursor();
             }
             FlowAction::Retail => self.show_retail = !self.show_retail,
+            FlowAction::PageDown => self.page(true),
+            FlowAction::PageUp => self.page(false),
+            FlowAction::Search if !self.rows.is_empty() => {
+                self.search = Some(super::SearchPrompt {
+                    text: String::new(),
+                    origin: self.cursor,
+                });
+            }
+            FlowAction::NextError => return self.next_error(lang),
+            FlowAction::SaveErrors => return self.open_save(false, lang),
+            FlowAction::SaveAll => return self.open_save(true, lang),
             FlowAction::Copy => {
                 if let Some(line) = self.rows.get(self.cursor) {
                     let serial = line.row.serial.clone();
@@ -80,7 +91,10 @@ impl NewActivation {
             }
             FlowAction::ActivateSelected => {
                 if self.selected_count() == 0 {
-                    return Outcome::error(i18n::NOTHING_SELECTED.get(lang));
+                    return Outcome::error_while(
+                        i18n::NOTHING_SELECTED.get(lang),
+                        Cause::NothingSelected,
+                    );
                 }
                 return self.open_confirm(lang);
             }
@@ -110,6 +124,8 @@ impl NewActivation {
                 })
                 .collect();
             self.cursor = 0;
+            self.search = None;
+            self.save = None;
             self.confirm = None;
             if self.step == Step::Serials {
                 self.step = Step::Precheck;

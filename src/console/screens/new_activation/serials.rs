@@ -67,7 +67,12 @@ impl NewActivation {
     }
 
     /// Pasted text: into the path input when open, else into the text area.
-    pub fn paste(&mut self, text: &str) {
+    pub fn paste(&mut self, text: &str, lang: Lang) {
+        if self.step == Step::Precheck && self.confirm.is_none() {
+            self.search_paste(text, lang);
+            self.save_paste(text);
+            return;
+        }
         if self.step != Step::Serials || self.confirm.is_some() {
             return;
         }
@@ -105,7 +110,8 @@ impl NewActivation {
         self.recheck();
         let count = self.check.tokens.len();
         if self.check.serials.is_empty() {
-            return Outcome::error(i18n::PRECHECK_EMPTY_LIST.get(lang));
+            let text = i18n::PRECHECK_EMPTY_LIST.get(lang);
+            return Outcome::error_while(text, crate::console::app::Cause::NoSerials);
         }
         if count > MAX_SERIALS {
             return Outcome::error(i18n::too_many_serials(lang, count, MAX_SERIALS));

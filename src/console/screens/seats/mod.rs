@@ -233,6 +233,16 @@ impl SeatsScreen {
         if self.search_input.is_some() {
             return Reply::commands(self.search_key(event, ids));
         }
+        if ctx
+            .keymap
+            .lookup(super::messages::OPEN_BINDINGS, event)
+            .is_some()
+        {
+            return Reply {
+                messages: true,
+                ..Reply::default()
+            };
+        }
         if let Some(key) = ctx.keymap.lookup(super::outbox::MIRROR_BINDINGS, event) {
             return Reply {
                 mirror_key: Some(key),

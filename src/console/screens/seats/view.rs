@@ -5,7 +5,7 @@ use super::{BulkPhase, BulkResult, SeatsScreen, email_problem};
 use crate::client::wire::{Organization, SeatSortKey, SeatStatus};
 use crate::console::i18n::{self, seats as tr};
 use crate::console::theme::Theme;
-use crate::console::widgets::{centered, display_width, filter_bar, modal};
+use crate::console::widgets::{centered, display_width, filter_bar, modal, wrap};
 use crate::domain::Lang;
 use crate::mirror::OutboxItem;
 use chrono::NaiveDate;
@@ -170,23 +170,28 @@ pub fn view(
     let row_cursor = super::table::draw_table(screen, ctx, frame, table_area);
 
     if let Some(confirm) = &screen.unbind {
-        let question = tr::unbind_question(lang, confirm.seat, &confirm.email);
+        let g = theme.glyphs;
+        let question = g
+            .text(&tr::unbind_question(lang, confirm.seat, &confirm.email))
+            .into_owned();
         let width = (display_width(&question) + 4).clamp(40, usize::from(area.width)) as u16;
-        let rect = centered(area, width, 5);
+        // A long e-mail wraps: the question is read whole.
+        let lines = wrap(&question, usize::from(width.saturating_sub(2)));
+        let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
+        let rect = centered(area, width, height);
         let inner = modal(frame, rect, tr::UNBIND_TITLE.get(lang), theme);
         let keys = if confirm.pending {
             i18n::SENDING.get(lang)
         } else {
             tr::UNBIND_KEYS.get(lang)
         };
-        frame.render_widget(
-            Paragraph::new(vec![
-                Line::from(theme.glyphs.truncate(&question, usize::from(inner.width))),
-                Line::from(""),
-                Line::from(Span::styled(keys, theme.muted)),
-            ]),
-            inner,
-        );
+        let mut text: Vec<Line> = lines.into_iter().map(Line::from).collect();
+        text.push(Line::from(""));
+        text.push(Line::from(Span::styled(
+            g.text(keys).into_owned(),
+            theme.muted,
+        )));
+        frame.render_widget(Paragraph::new(text), inner);
         return None;
     }
     if screen.bind.is_some() {
@@ -207,7 +212,13 @@ fn draw_bind(
     let dialog = screen.bind.as_ref()?;
     let lang = ctx.lang;
     let theme = ctx.theme;
-    let height = 8 + dialog.suggestions.len() as u16;
+    // The refusal wraps (at most 4 lines), so it is read whole.
+    let error_lines = dialog
+        .error
+        .as_deref()
+        .map(|e| wrap(&theme.glyphs.text(e), 64).len().clamp(1, 4))
+        .unwrap_or(1);
+    let height = 7 + dialog.suggestions.len() as u16 + error_lines as u16;
     let rect = centered(area, 66, height);
     let title = tr::bind_title(lang, dialog.seat.id);
     let inner = modal(frame, rect, &title, theme);
@@ -258,10 +269,21 @@ fn draw_bind(
         };
         lines.push(Line::from(Span::styled(text, style)));
     }
-    lines.push(Line::from(match &dialog.error {
-        Some(error) => Span::styled(theme.glyphs.truncate(error, width), theme.error),
-        None => Span::raw(""),
-    }));
+    match &dialog.error {
+        Some(error) => {
+            let wrapped = wrap(&theme.glyphs.text(error), width);
+            let cut = wrapped.len() > error_lines;
+            for (i, line) in wrapped.into_iter().take(error_lines).enumerate() {
+                let line = if cut && i + 1 == error_lines {
+                    theme.glyphs.truncate(&format!("{line} …"), width)
+                } else {
+                    line
+                };
+                lines.push(Line::from(Span::styled(line, theme.error)));
+            }
+        }
+        None => lines.push(Line::from("")),
+    }
     let keys = if dialog.pending {
         i18n::SENDING.get(lang)
     } else {
@@ -337,8 +359,7 @@ fn draw_bulk(
         .rows
         .iter()
         .skip(bulk.scroll)
-        .take(visible)
-        .map(|row| {
+        .flat_map(|row| {
             let (text, style) = match &row.result {
                 BulkResult::Waiting => (tr::BULK_WAITING.get(lang).to_string(), theme.muted),
                 BulkResult::Bound(seat) => (tr::bulk_bound(lang, *seat), theme.status_done),
@@ -349,12 +370,25 @@ fn draw_bulk(
             };
             let email = theme.glyphs.truncate(&row.email, 28);
             let pad = 28usize.saturating_sub(display_width(&email));
-            let room = width.saturating_sub(32);
-            theme.glyphs.line(vec![
-                Span::raw(format!("{email}{} → ", " ".repeat(pad))),
-                Span::styled(theme.glyphs.truncate(&text, room), style),
-            ])
+            let room = width.saturating_sub(31).max(1);
+            // The portal's reason wraps under itself: it is read whole.
+            let text = theme.glyphs.text(&text).into_owned();
+            wrap(&text, room)
+                .into_iter()
+                .enumerate()
+                .map(|(i, part)| {
+                    let head = if i == 0 {
+                        format!("{email}{} → ", " ".repeat(pad))
+                    } else {
+                        " ".repeat(31)
+                    };
+                    theme
+                        .glyphs
+                        .line(vec![Span::raw(head), Span::styled(part, style)])
+                })
+                .collect::<Vec<_>>()
         })
+        .take(visible)
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
     let (bound, failed) = bulk.counts();

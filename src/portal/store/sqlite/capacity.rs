@@ -5,26 +5,10 @@ use super::{
     StoreError, date_from_sql, date_to_sql, optional, timestamp_from_sql, timestamp_to_sql,
 };
 use crate::client::wire::ProductRef;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-#[derive(Debug, Clone)]
-pub struct CapacityRow {
-    pub organization_id: i64,
-    pub product: ProductRef,
-    pub support_until: Option<NaiveDate>,
-    pub accounts_max: u32,
-    pub external_connections_max: u32,
-    pub max_raised_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone)]
-pub struct EmergencyRow {
-    pub requested_at: DateTime<Utc>,
-    pub valid_from: NaiveDate,
-    pub valid_until: NaiveDate,
-    pub accounts: u32,
-}
+pub use crate::portal::rules::{CapacityRow, EmergencyRow};
 
 fn count(value: i64) -> u32 {
     u32::try_from(value).unwrap_or(0)

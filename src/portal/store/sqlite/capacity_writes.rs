@@ -8,44 +8,13 @@
 //! Binding is not refused by capacity — the blocked count is what the product enforces.
 
 use super::audit::{self, Record};
-use super::capacity::{self, CapacityRow, EmergencyRow};
+use super::capacity::{self, CapacityRow};
 use super::{StoreError, catalog, product_keys, seats};
-use crate::client::wire::{EmergencyLicense, LicenseInfo, ProductCapacity};
-use crate::domain::format_date;
+use crate::client::wire::{LicenseInfo, ProductCapacity};
 use crate::portal::error::ApiError;
-use crate::portal::rules::{
-    EMERGENCY_MAX_ACCOUNTS, LITE_MAX_ACCOUNTS, PURCHASE_MAX_ACCOUNTS, PurchaseRequest,
-};
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use crate::portal::rules::{self, PurchaseRequest, no_capacity, organization_not_found};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-
-/// A purchased seat is valid this many months from the payment date.
-const SEAT_MONTHS: u32 = 12;
-
-fn active(emergency: &EmergencyRow, today: NaiveDate) -> bool {
-    emergency.valid_from <= today && today <= emergency.valid_until
-}
-
-/// Why no emergency license may be requested now, if so.
-fn refusal(row: &CapacityRow, last: Option<&EmergencyRow>, today: NaiveDate) -> Option<String> {
-    let last = last?;
-    if active(last, today) {
-        return Some(format!(
-            "an emergency license is already active until {}; only one at a time",
-            format_date(last.valid_until)
-        ));
-    }
-    let purchased_since = row
-        .max_raised_at
-        .is_some_and(|raised| raised > last.requested_at);
-    (!purchased_since).then(|| {
-        format!(
-            "no new emergency license until a permanent purchase raises the number of user accounts after the last one ({} – {})",
-            format_date(last.valid_from),
-            format_date(last.valid_until)
-        )
-    })
-}
 
 fn product_capacity(
     conn: &Connection,
@@ -54,30 +23,7 @@ fn product_capacity(
 ) -> Result<ProductCapacity, StoreError> {
     let used = seats::bound_count(conn, row.organization_id, &row.product.id, today)?;
     let last = capacity::last_emergency(conn, row.organization_id, &row.product.id)?;
-    let extra = last
-        .as_ref()
-        .filter(|e| active(e, today))
-        .map_or(0, |e| e.accounts);
-    let beyond_max = used.saturating_sub(row.accounts_max);
-    let refused = refusal(row, last.as_ref(), today);
-    Ok(ProductCapacity {
-        product: row.product.clone(),
-        support_until: row.support_until,
-        accounts_used: used,
-        accounts_max: row.accounts_max,
-        external_connections_max: row.external_connections_max,
-        lite: row.accounts_max <= LITE_MAX_ACCOUNTS,
-        emergency: last.as_ref().map(|e| EmergencyLicense {
-            valid_from: e.valid_from,
-            valid_until: e.valid_until,
-            accounts_used: beyond_max.min(e.accounts),
-            accounts_max: e.accounts,
-            active: active(e, today),
-        }),
-        emergency_available: refused.is_none(),
-        emergency_refusal: refused,
-        accounts_blocked: used.saturating_sub(row.accounts_max + extra),
-    })
+    Ok(rules::product_capacity(row, used, last.as_ref(), today))
 }
 
 pub fn license_info(
@@ -89,9 +35,7 @@ pub fn license_info(
         .into_iter()
         .next()
     else {
-        return Ok(Err(ApiError::NotFound(format!(
-            "organization {organization} not found"
-        ))));
+        return Ok(Err(organization_not_found(organization)));
     };
     let products = capacity::of_organization(conn, organization)?
         .iter()
@@ -108,11 +52,8 @@ fn capacity_row(
     organization: i64,
     product: &str,
 ) -> Result<Result<CapacityRow, ApiError>, StoreError> {
-    Ok(capacity::get(conn, organization, product)?.ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "organization {organization} has no license of product {product:?}"
-        ))
-    }))
+    Ok(capacity::get(conn, organization, product)?
+        .ok_or_else(|| no_capacity(organization, product)))
 }
 
 /// Capacity changes are audited on the organization they belong to.
@@ -153,30 +94,13 @@ pub fn request_emergency(
         Ok(row) => row,
         Err(e) => return Ok(Err(e)),
     };
-    if !(1..=EMERGENCY_MAX_ACCOUNTS).contains(&accounts) {
-        return Ok(Err(ApiError::unprocessable(format!(
-            "an emergency license gives 1 to {EMERGENCY_MAX_ACCOUNTS} extra user accounts (asked for {accounts})"
-        ))));
-    }
     let last = capacity::last_emergency(tx, organization, product)?;
-    if let Some(reason) = refusal(&row, last.as_ref(), today) {
-        return Ok(Err(ApiError::unprocessable(reason)));
-    }
-    let Some(valid_until) = today.checked_add_months(Months::new(1)) else {
-        return Ok(Err(ApiError::unprocessable("the date is out of range")));
+    let emergency = match rules::emergency_refused(&row, last.as_ref(), accounts, now) {
+        Ok(emergency) => emergency,
+        Err(refusal) => return Ok(Err(refusal)),
     };
     let before = product_capacity(tx, &row, today)?;
-    capacity::insert_emergency(
-        tx,
-        organization,
-        product,
-        &EmergencyRow {
-            requested_at: now,
-            valid_from: today,
-            valid_until,
-            accounts,
-        },
-    )?;
+    capacity::insert_emergency(tx, organization, product, &emergency)?;
     let after = product_capacity(tx, &row, today)?;
     record_change(
         tx,
@@ -206,14 +130,9 @@ pub fn purchase(
         Ok(row) => row,
         Err(e) => return Ok(Err(e)),
     };
-    if !(1..=PURCHASE_MAX_ACCOUNTS).contains(&request.accounts) {
-        return Ok(Err(ApiError::unprocessable(format!(
-            "a purchase adds 1 to {PURCHASE_MAX_ACCOUNTS} user accounts (asked for {})",
-            request.accounts
-        ))));
-    }
-    let Some(valid_until) = today.checked_add_months(Months::new(SEAT_MONTHS)) else {
-        return Ok(Err(ApiError::unprocessable("the date is out of range")));
+    let valid_until = match rules::purchase_refused(request, today) {
+        Ok(until) => until,
+        Err(refusal) => return Ok(Err(refusal)),
     };
     let before = product_capacity(&tx, &row, today)?;
     capacity::raise_max(

@@ -6,13 +6,14 @@ use super::activations::{self, NewActivation};
 use super::audit::{self, Record};
 use super::once::write_once;
 use super::{StoreError, catalog, registry};
-use crate::client::wire::{
-    ActivationLine, ActivationSummary, CreatedActivations, Organization, PrecheckRow,
-};
-use crate::domain::{ActivationStatus, Checked, PrecheckOutcome, precheck, split_by_vendor};
+use crate::client::wire::{ActivationSummary, CreatedActivations, Organization};
+use crate::domain::{ActivationStatus, Checked, precheck, split_by_vendor};
 use crate::portal::error::ApiError;
 use crate::portal::idempotency::Once;
-use crate::portal::rules::{BLOCKED, OFFER_NOT_ACCEPTED, license_of, row};
+use crate::portal::rules::{
+    activation_not_found, create_refusal, license_of, license_refusal, lines_of, rejection,
+    retry_refusal,
+};
 use crate::portal::store::CreateRequest;
 use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
@@ -67,57 +68,18 @@ fn create_in(
             request.organization
         ))));
     };
-    if org.offer_accepted_at.is_none() {
-        return Ok(Err(ApiError::unprocessable(OFFER_NOT_ACCEPTED)));
-    }
-    if org.activation_blocked {
-        return Ok(Err(ApiError::unprocessable(BLOCKED)));
-    }
-    if request.serials.is_empty() {
-        return Ok(Err(ApiError::unprocessable(
-            "no serials: send at least one serial number",
-        )));
+    if let Some(refusal) = create_refusal(&org, &request.serials) {
+        return Ok(Err(refusal));
     }
     let rows = check(tx, &request.serials, now.date_naive())?;
-    let rejected: Vec<PrecheckRow> = rows
-        .iter()
-        .filter(|r| r.outcome != PrecheckOutcome::Ok)
-        .map(row)
-        .collect();
-    if !rejected.is_empty() {
-        let examples: Vec<String> = rejected
-            .iter()
-            .take(5)
-            .map(|r| format!("{} ({})", r.serial, r.message.as_deref().unwrap_or("")))
-            .collect();
-        let more = if rejected.len() > 5 { ", …" } else { "" };
-        return Ok(Err(ApiError::Unprocessable {
-            message: format!(
-                "nothing was created: {} of {} serials cannot be activated: {}{more}",
-                rejected.len(),
-                rows.len(),
-                examples.join(", ")
-            ),
-            rejected,
-        }));
+    if let Some(refusal) = rejection(&rows) {
+        return Ok(Err(refusal));
     }
 
     let first_number = activations::next_number(tx)?;
     let mut created = Vec::new();
     for (number, (vendor, group)) in (first_number..).zip(split_by_vendor(&rows)) {
-        let lines: Vec<ActivationLine> = group
-            .iter()
-            .filter_map(|checked| {
-                let device = checked.device.as_ref()?;
-                Some(ActivationLine {
-                    serial: checked.input.clone(),
-                    model: device.model.clone(),
-                    current_until: device.current_until,
-                    new_until: checked.new_until?,
-                    price: device.price,
-                })
-            })
-            .collect();
+        let lines = lines_of(&group);
         activations::insert(
             tx,
             &NewActivation {
@@ -194,18 +156,15 @@ pub fn retry(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<ActivationSummary, ApiError>, StoreError> {
-    let not_found = || ApiError::NotFound(format!("activation {number} not found"));
+    let not_found = || activation_not_found(number);
     let Some(summary) = activations::summary(tx, number)? else {
         return Ok(Err(not_found()));
     };
     if !scope.contains(&summary.organization.id) {
         return Ok(Err(not_found()));
     }
-    if summary.status != ActivationStatus::Error {
-        return Ok(Err(ApiError::Conflict(format!(
-            "activation {number} is {}; only an activation in error can be retried",
-            summary.status.as_api()
-        ))));
+    if let Some(refusal) = retry_refusal(number, summary.status) {
+        return Ok(Err(refusal));
     }
     activations::requeue(tx, number, now)?;
     let updated = activations::summary(tx, number)?;
@@ -235,15 +194,10 @@ pub fn license_file(
     key: &SigningKey,
 ) -> Result<Result<String, ApiError>, StoreError> {
     let Some(detail) = activations::get(conn, number, scope)? else {
-        return Ok(Err(ApiError::NotFound(format!(
-            "activation {number} not found"
-        ))));
+        return Ok(Err(activation_not_found(number)));
     };
-    if detail.summary.status != ActivationStatus::Done {
-        return Ok(Err(ApiError::Conflict(format!(
-            "activation {number} is {}; the license file exists once it is done",
-            detail.summary.status.as_api()
-        ))));
+    if let Some(refusal) = license_refusal(number, detail.summary.status) {
+        return Ok(Err(refusal));
     }
     if let Some(text) = activations::license_text(conn, number)? {
         return Ok(Ok(text));

@@ -74,6 +74,50 @@ impl SqliteStore {
         self.blocking(move |conn| registry::serials_by_kind(conn, per_kind))
     }
 
+    /// Every row of `table` as JSON objects (column name → value), `batch` rows at a
+    /// time, in rowid/key order: how the PostgreSQL store copies the demo data set this
+    /// generator made. `table` must be one of the store's own table names.
+    pub fn export_table(
+        &self,
+        table: &'static str,
+        batch: usize,
+        mut each: impl FnMut(Vec<serde_json::Value>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        use rusqlite::types::ValueRef;
+        self.blocking(move |conn| {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\""))?;
+            let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::with_capacity(batch);
+            while let Some(row) = rows.next()? {
+                let mut object = serde_json::Map::with_capacity(names.len());
+                for (i, name) in names.iter().enumerate() {
+                    let value = match row.get_ref(i)? {
+                        ValueRef::Null => serde_json::Value::Null,
+                        ValueRef::Integer(n) => serde_json::Value::from(n),
+                        ValueRef::Real(x) => serde_json::Value::from(x),
+                        ValueRef::Text(bytes) => {
+                            serde_json::Value::from(String::from_utf8_lossy(bytes).into_owned())
+                        }
+                        ValueRef::Blob(bytes) => serde_json::Value::from(format!(
+                            "\\x{}",
+                            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+                        )),
+                    };
+                    object.insert(name.clone(), value);
+                }
+                out.push(serde_json::Value::Object(object));
+                if out.len() >= batch {
+                    each(std::mem::take(&mut out))?;
+                }
+            }
+            if !out.is_empty() {
+                each(out)?;
+            }
+            Ok(())
+        })
+    }
+
     pub fn demo_facts_blocking(&self, today: NaiveDate) -> Result<DemoFacts, StoreError> {
         demo::facts::read(self, today)
     }

@@ -136,6 +136,19 @@ impl PortalStore for SqliteStore {
             .await
     }
 
+    async fn wait_for_work(&self, timeout: std::time::Duration) -> bool {
+        tokio::time::sleep(timeout).await;
+        false
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.run(|conn| {
+            conn.query_row("SELECT 1", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn feed_page(
         &self,
         since: i64,

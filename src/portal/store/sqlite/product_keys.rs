@@ -6,16 +6,7 @@ use crate::client::wire::{Installation, ProductRef};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-#[derive(Debug, Clone)]
-pub struct KeyRow {
-    /// Canonical `XXXX-…` form.
-    pub key: String,
-    pub organization_id: i64,
-    pub product: ProductRef,
-    pub seats: u32,
-    pub installation: Option<Installation>,
-    pub issued_at: Option<DateTime<Utc>>,
-}
+pub use crate::portal::rules::KeyRow;
 
 type RawKey = (
     String,

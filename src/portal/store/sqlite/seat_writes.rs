@@ -10,10 +10,11 @@
 
 use super::audit::{self, Record};
 use super::{StoreError, seats};
-use crate::client::wire::{Seat, SeatStatus};
-use crate::domain::format_date;
+use crate::client::wire::Seat;
 use crate::portal::error::ApiError;
-use crate::portal::rules::normalize_email;
+use crate::portal::rules::{
+    already_holds, bind_refusal, normalize_email, not_registered, seat_not_found, unbind_refusal,
+};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction};
 
@@ -29,7 +30,7 @@ fn find(
 ) -> Result<Result<Seat, ApiError>, StoreError> {
     Ok(seats::get(conn, id, now.date_naive())?
         .filter(|seat| scope.contains(&seat.organization.id))
-        .ok_or_else(|| ApiError::NotFound(format!("seat {id} not found"))))
+        .ok_or_else(|| seat_not_found(id)))
 }
 
 pub fn bind(
@@ -46,37 +47,14 @@ pub fn bind(
         Ok(seat) => seat,
         Err(e) => return Ok(Err(e)),
     };
-    match seat.status {
-        SeatStatus::Free => {}
-        SeatStatus::Bound => {
-            return Ok(Err(ApiError::SeatNotFree(format!(
-                "seat {id} is not free (bound to {})",
-                seat.email.as_deref().unwrap_or("?")
-            ))));
-        }
-        SeatStatus::Expired => {
-            return Ok(Err(ApiError::SeatNotFree(format!(
-                "seat {id} is not free: it expired on {}; an expired seat is never renewed — buy a new license",
-                format_date(seat.valid_until)
-            ))));
-        }
-    }
-    if email.is_empty() {
-        return Ok(Err(ApiError::unprocessable(
-            "the e-mail is empty: give the e-mail of a registered user",
-        )));
+    if let Some(refusal) = bind_refusal(&seat, &email) {
+        return Ok(Err(refusal));
     }
     if seats::user(tx, seat.organization.id, &email)?.is_none() {
-        return Ok(Err(ApiError::unprocessable(format!(
-            "{email} is not registered: the user must register on the portal with this e-mail (as a user of {}) before a seat can be bound",
-            seat.organization.name
-        ))));
+        return Ok(Err(not_registered(&email, &seat)));
     }
     if let Some(held) = seats::held_by(tx, seat.organization.id, &seat.product.id, &email, today)? {
-        return Ok(Err(ApiError::Conflict(format!(
-            "user {email} already holds seat {held} of {}; one seat per user per product",
-            seat.product.name
-        ))));
+        return Ok(Err(already_holds(&email, held, &seat)));
     }
     let after = set_email_recorded(tx, &seat, id, Some(&email), "seat.bound", actor, now)?;
     Ok(Ok(after))
@@ -122,11 +100,8 @@ pub fn unbind(
         Ok(seat) => seat,
         Err(e) => return Ok(Err(e)),
     };
-    if seat.status != SeatStatus::Bound {
-        return Ok(Err(ApiError::Conflict(format!(
-            "seat {id} is {}; only a bound seat can be unbound",
-            seat.status.as_api()
-        ))));
+    if let Some(refusal) = unbind_refusal(&seat) {
+        return Ok(Err(refusal));
     }
     let after = set_email_recorded(tx, &seat, id, None, "seat.unbound", actor, now)?;
     Ok(Ok(after))

@@ -37,16 +37,8 @@ const SEAT_COLUMNS: &str = "s.id, s.organization_id, o.name, o.inn, s.product_id
 const SEAT_FROM: &str = "seats s JOIN organizations o ON o.id = s.organization_id
      JOIN products p ON p.id = s.product_id";
 
-/// The status rule, shared by every read and the bind/unbind checks.
-pub fn status_of(email: Option<&str>, valid_until: NaiveDate, today: NaiveDate) -> SeatStatus {
-    if valid_until < today {
-        SeatStatus::Expired
-    } else if email.is_some() {
-        SeatStatus::Bound
-    } else {
-        SeatStatus::Free
-    }
-}
+/// The status rule, shared by every read and the bind/unbind checks (`portal::rules`).
+pub use crate::portal::rules::seat_status as status_of;
 
 fn seat_from_row(row: &Row<'_>, today: NaiveDate) -> Result<Seat, StoreError> {
     let email: Option<String> = row.get(6)?;

@@ -9,9 +9,10 @@ use crate::client::wire::Organization;
 use crate::console::i18n;
 use crate::console::keymap::Keymap;
 use crate::console::theme::Theme;
-use crate::console::widgets::{render_scrolled_table, scroll_offset, truncate};
+use crate::console::widgets::{display_width, render_scrolled_table, scroll_offset};
 use crate::domain::Lang;
 use chrono::NaiveDate;
+pub use precheck::page_rows;
 use precheck::view_precheck;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
@@ -39,6 +40,15 @@ pub fn view(
     if area.height < 6 {
         return None;
     }
+    // The precheck table's position at the right: «строка 5 из 10 000».
+    let position = (flow.step == Step::Precheck && !flow.rows.is_empty()).then(|| {
+        let row = flow.cursor.min(flow.rows.len() - 1) + 1;
+        ctx.theme
+            .glyphs
+            .text(&i18n::new_activation::row_of(lang, row, flow.rows.len()))
+            .into_owned()
+    });
+    let position_width = position.as_deref().map(display_width).unwrap_or(0);
     let mut title = vec![
         Span::styled(i18n::SCREEN_NEW_ACTIVATION.get(lang), theme.header),
         Span::styled(" · ", theme.muted),
@@ -47,10 +57,22 @@ pub fn view(
     if let Some(org) = &flow.organization
         && flow.step != Step::Organization
     {
-        let used: usize = title.iter().map(Span::width).sum::<usize>() + 3;
-        let room = usize::from(area.width).saturating_sub(used);
+        // Widths as drawn: ASCII mode transliterates (Щ is four letters there).
+        let g = theme.glyphs;
+        let used: usize = title
+            .iter()
+            .map(|s| display_width(&g.text(&s.content)))
+            .sum::<usize>()
+            + 3;
+        let loading = if flow.pending.is_some() {
+            display_width(&g.text(i18n::LOADING.get(lang))) + 2
+        } else {
+            0
+        };
+        let room = usize::from(area.width)
+            .saturating_sub(used + loading + position_width + usize::from(position_width > 0) * 2);
         title.push(Span::styled(" · ", theme.muted));
-        title.push(Span::raw(truncate(
+        title.push(Span::raw(g.truncate(
             &format!("{}, {} {}", org.name, i18n::DETAIL_INN.get(lang), org.inn),
             room,
         )));
@@ -61,10 +83,23 @@ pub fn view(
             theme.accent,
         ));
     }
-    frame.render_widget(
-        Paragraph::new(ctx.theme.glyphs.line(title)),
-        Rect::new(area.x, area.y, area.width, 1),
+    let title_area = Rect::new(
+        area.x,
+        area.y,
+        area.width
+            .saturating_sub(u16::try_from(position_width + 2).unwrap_or(u16::MAX)),
+        1,
     );
+    frame.render_widget(Paragraph::new(ctx.theme.glyphs.line(title)), title_area);
+    if let Some(position) = position {
+        let width = u16::try_from(position_width)
+            .unwrap_or(u16::MAX)
+            .min(area.width);
+        frame.render_widget(
+            Paragraph::new(Span::styled(position, theme.muted)),
+            Rect::new(area.right() - width, area.y, width, 1),
+        );
+    }
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let cursor = match flow.step {
         Step::Organization => view_organizations(flow, ctx, frame, body),

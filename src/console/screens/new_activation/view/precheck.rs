@@ -3,15 +3,17 @@
 
 use super::ViewContext;
 use crate::client::wire::PrecheckRow;
-use crate::console::i18n;
+use crate::console::i18n::{self, new_activation as tr};
 use crate::console::screens::detail::urgency_marker;
 use crate::console::screens::new_activation::{NewActivation, summary_text};
-use crate::console::widgets::{display_width, render_scrolled_table, right, scroll_offset};
+use crate::console::widgets::{
+    display_width, fit_cell, header_cell, render_scrolled_table, scroll_offset,
+};
 use crate::domain::{Lang, format_date, format_rub, urgency};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 const W_SEL: u16 = 3;
 const W_SERIAL: u16 = 16;
@@ -20,6 +22,13 @@ const W_NEW: u16 = 10;
 const W_VENDOR: u16 = 10;
 const W_PRICE: u16 = 10;
 const W_RETAIL: u16 = 10;
+
+/// Rows of the table shown at once in a terminal `height` rows high: what PgUp/PgDn
+/// move by. The flow's title, the table's header, the row's line and the summary
+/// above the key hints and the status line take the rest.
+pub fn page_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(6)).max(1)
+}
 
 pub(super) fn view_precheck(
     flow: &NewActivation,
@@ -50,77 +59,76 @@ pub(super) fn view_precheck(
         columns += 1;
     }
     let model_width = area.width.saturating_sub(fixed + columns - 1).max(4);
-    let mut widths = vec![
-        Constraint::Length(W_SEL),
-        Constraint::Length(W_SERIAL),
-        Constraint::Length(model_width),
-        Constraint::Length(W_CURRENT),
-        Constraint::Length(W_NEW),
-    ];
-    let mut header = vec![
-        Cell::from(g.text(i18n::COL_SEL.get(lang)).into_owned()),
-        Cell::from(g.text(i18n::COL_SERIAL.get(lang)).into_owned()),
-        Cell::from(g.text(i18n::COL_MODEL.get(lang)).into_owned()),
-        Cell::from(g.text(i18n::COL_CURRENT_SHORT.get(lang)).into_owned()),
-        Cell::from(g.text(i18n::COL_NEW_SHORT.get(lang)).into_owned()),
+    let mut columns: Vec<(u16, &str, bool)> = vec![
+        (W_SEL, i18n::COL_SEL.get(lang), false),
+        (W_SERIAL, i18n::COL_SERIAL.get(lang), false),
+        (model_width, i18n::COL_MODEL.get(lang), false),
+        (W_CURRENT, i18n::COL_CURRENT_SHORT.get(lang), false),
+        (W_NEW, i18n::COL_NEW_SHORT.get(lang), false),
     ];
     if show_vendor {
-        widths.push(Constraint::Length(W_VENDOR));
-        header.push(Cell::from(g.text(i18n::COL_VENDOR.get(lang)).into_owned()));
+        columns.push((W_VENDOR, i18n::COL_VENDOR.get(lang), false));
     }
-    widths.push(Constraint::Length(W_PRICE));
-    header.push(right(g.text(i18n::COL_YOUR_PRICE.get(lang)).into_owned()));
+    columns.push((W_PRICE, i18n::COL_YOUR_PRICE.get(lang), true));
     if flow.show_retail {
-        widths.push(Constraint::Length(W_RETAIL));
-        header.push(right(g.text(i18n::COL_RETAIL.get(lang)).into_owned()));
+        columns.push((W_RETAIL, i18n::COL_RETAIL.get(lang), true));
     }
-    let header = Row::new(header).style(theme.header);
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .map(|(w, _, _)| Constraint::Length(*w))
+        .collect();
+    let header = Row::new(
+        columns
+            .iter()
+            .map(|(w, title, right)| header_cell(&g, title, *w, *right, None)),
+    )
+    .style(theme.header);
 
+    // Every value fits its column or ends with `…`: a 17-digit token must not look
+    // like the 16-digit serial it is not.
+    let fit = |text: &str, width: u16, style| fit_cell(&g, text, width, style, false);
+    let fit_right = |text: &str, width: u16| fit_cell(&g, text, width, theme.base, true);
     let rows: Vec<Row> = flow
         .rows
         .iter()
         .map(|line| {
             let r = &line.row;
             let mark = if line.selected { "[x]" } else { "[ ]" };
-            let mut cells = vec![Cell::from(mark), Cell::from(r.serial.clone())];
+            let mut cells = vec![
+                fit(mark, W_SEL, theme.base),
+                fit(&r.serial, W_SERIAL, theme.base),
+            ];
             if line.is_ok() {
                 let u = urgency(r.current_until, ctx.today);
-                let current = match r.current_until {
-                    Some(date) => Span::styled(
-                        format!("{}{}", g.text(urgency_marker(u)), format_date(date)),
+                cells.push(fit(
+                    r.model.as_deref().unwrap_or("—"),
+                    model_width,
+                    theme.base,
+                ));
+                cells.push(match r.current_until {
+                    Some(date) => fit(
+                        &format!("{}{}", urgency_marker(u), format_date(date)),
+                        W_CURRENT,
                         theme.urgency(u),
                     ),
-                    None => Span::styled(g.dash, theme.muted),
-                };
-                cells.push(Cell::from(theme.glyphs.truncate(
-                    r.model.as_deref().unwrap_or("—"),
-                    usize::from(model_width),
-                )));
-                cells.push(Cell::from(current));
-                cells.push(Cell::from(r.new_until.map(format_date).unwrap_or_default()));
+                    None => fit(g.dash, W_CURRENT, theme.muted),
+                });
+                let new_until = r.new_until.map(format_date).unwrap_or_default();
+                cells.push(fit(&new_until, W_NEW, theme.base));
                 if show_vendor {
-                    let vendor = vendor_name(r, lang);
-                    cells.push(Cell::from(
-                        theme.glyphs.truncate(vendor, usize::from(W_VENDOR)),
-                    ));
+                    cells.push(fit(vendor_name(r, lang), W_VENDOR, theme.base));
                 }
-                cells.push(right(
-                    r.price.map(|p| format_rub(p, g.ascii)).unwrap_or_default(),
-                ));
+                let price = r.price.map(|p| format_rub(p, g.ascii)).unwrap_or_default();
+                cells.push(fit_right(&price, W_PRICE));
                 if flow.show_retail {
-                    cells.push(right(
-                        r.retail_price
-                            .map(|p| format_rub(p, g.ascii))
-                            .unwrap_or_default(),
-                    ));
+                    let retail = r
+                        .retail_price
+                        .map(|p| format_rub(p, g.ascii))
+                        .unwrap_or_default();
+                    cells.push(fit_right(&retail, W_RETAIL));
                 }
             } else {
-                cells.push(Cell::from(Span::styled(
-                    theme
-                        .glyphs
-                        .truncate(&row_message(r, lang), usize::from(model_width)),
-                    theme.error,
-                )));
+                cells.push(fit(&row_message(r, lang), model_width, theme.error));
             }
             Row::new(cells)
         })
@@ -175,8 +183,11 @@ pub(super) fn view_precheck(
             }
         }
         cursor = Some(selected_at);
-        // The row under the cursor in full: the error text or model and vendor.
-        if let Some(line) = flow.rows.get(selected) {
+        if let Some(position) = draw_prompt(flow, ctx, frame, detail_row) {
+            // The typing goes on in the prompt: the terminal cursor is there.
+            cursor = Some(position);
+        } else if let Some(line) = flow.rows.get(selected) {
+            // The row under the cursor in full: the error text or model and vendor.
             let r = &line.row;
             let (text, style) = if line.is_ok() {
                 let vendor = vendor_name(r, lang);
@@ -219,6 +230,59 @@ pub(super) fn view_precheck(
         summary_row,
     );
     cursor
+}
+
+/// The `/` or save prompt on the line under the table; where the cursor goes.
+fn draw_prompt(
+    flow: &NewActivation,
+    ctx: &ViewContext,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let (lang, theme) = (ctx.lang, ctx.theme);
+    let g = theme.glyphs;
+    let (label, typed, after) = if let Some(search) = &flow.search {
+        let (count, current) = flow.search_matches(lang);
+        let after = if search.text.trim().is_empty() {
+            tr::SEARCH_KEYS.get(lang).to_string()
+        } else {
+            tr::matches(lang, count, current)
+        };
+        (tr::SEARCH_LABEL.get(lang), &search.text, after)
+    } else if let Some(save) = &flow.save {
+        let label = if save.all {
+            tr::SAVE_ALL_LABEL
+        } else {
+            tr::SAVE_ERRORS_LABEL
+        };
+        (label.get(lang), &save.path, String::new())
+    } else {
+        return None;
+    };
+    let label = format!("{} ", g.text(label));
+    let width = usize::from(area.width);
+    // The end of what is typed stays visible, as in every input.
+    let room = width.saturating_sub(display_width(&label) + 1);
+    let typed = g.text(typed);
+    let chars: Vec<char> = typed.chars().collect();
+    let shown: String = chars[chars.len().saturating_sub(room)..].iter().collect();
+    let after_room = width.saturating_sub(display_width(&label) + display_width(&shown) + 3);
+    let mut spans = vec![
+        Span::styled(label.clone(), theme.accent),
+        Span::styled(shown.clone(), theme.input),
+    ];
+    if !after.is_empty() && after_room > 3 {
+        spans.push(Span::styled(
+            format!("  {}", g.truncate(&after, after_room)),
+            theme.muted,
+        ));
+    }
+    frame.render_widget(Paragraph::new(ratatui::text::Line::from(spans)), area);
+    let x = display_width(&label) + display_width(&shown);
+    Some(Position::new(
+        area.x + u16::try_from(x.min(width.saturating_sub(1))).unwrap_or(0),
+        area.y,
+    ))
 }
 
 /// The row's vendor, or «—» when the portal named none.

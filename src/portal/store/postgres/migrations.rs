@@ -1,0 +1,342 @@
+//! Numbered schema migrations of the PostgreSQL store, applied at start under a
+//! session advisory lock, so N portals starting together apply each exactly once: the
+//! first takes the lock and applies, the others wait for it and then find every
+//! migration recorded in `schema_migrations`.
+//!
+//! The schema means what SQLite's does (`sqlite/migrations.rs`): the same tables and
+//! columns. Times and dates are text of one fixed width (`store::text`) and every text
+//! column is `COLLATE "C"`, so ordering, ranges and prefix searches behave byte for
+//! byte as on SQLite whatever the database's locale.
+
+use super::{Client, MIGRATION_LOCK, StoreError};
+
+/// Migration N (1-based) is `MIGRATIONS[N - 1]`. Append only; never edit a shipped one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the whole schema of SQLite's migrations 1–4, the worker's claims and the
+    // sequences that replace MAX + 1.
+    r#"
+    CREATE TABLE organizations (
+        id                 BIGINT PRIMARY KEY,
+        name               TEXT COLLATE "C" NOT NULL,
+        inn                TEXT COLLATE "C" NOT NULL UNIQUE,
+        kpp                TEXT COLLATE "C",
+        offer_accepted_at  TEXT COLLATE "C",
+        offer_accepted_by  TEXT COLLATE "C",
+        activation_blocked BOOLEAN NOT NULL DEFAULT FALSE
+    );
+
+    CREATE TABLE models (
+        id             BIGINT PRIMARY KEY,
+        vendor         TEXT COLLATE "C" NOT NULL CHECK (vendor IN ('pay-kiosk', 'pp-electro')),
+        name           TEXT COLLATE "C" NOT NULL UNIQUE,
+        price_kopecks  BIGINT NOT NULL CHECK (price_kopecks >= 0),
+        retail_kopecks BIGINT NOT NULL CHECK (retail_kopecks >= 0)
+    );
+
+    CREATE TABLE devices (
+        serial           TEXT COLLATE "C" PRIMARY KEY CHECK (length(serial) = 16),
+        model_id         BIGINT NOT NULL REFERENCES models(id),
+        current_until    TEXT COLLATE "C",
+        -- 0 = accepted, 1 = refused for good, 2 = refused once (transient outage).
+        registry_refuses BIGINT NOT NULL DEFAULT 0
+    );
+    CREATE INDEX devices_model ON devices(model_id);
+
+    CREATE SEQUENCE activation_numbers;
+    CREATE TABLE activations (
+        number          BIGINT PRIMARY KEY DEFAULT nextval('activation_numbers'),
+        organization_id BIGINT NOT NULL REFERENCES organizations(id),
+        vendor          TEXT COLLATE "C" NOT NULL CHECK (vendor IN ('pay-kiosk', 'pp-electro')),
+        status          TEXT COLLATE "C" NOT NULL CHECK (status IN ('done', 'in_progress', 'error')),
+        license_count   BIGINT NOT NULL,
+        total_cost      BIGINT NOT NULL,
+        created_at      TEXT COLLATE "C" NOT NULL,
+        completed_at    TEXT COLLATE "C",
+        error           TEXT COLLATE "C",
+        queued_at       TEXT COLLATE "C",
+        license_text    TEXT COLLATE "C"
+    );
+    ALTER SEQUENCE activation_numbers OWNED BY activations.number;
+    CREATE INDEX activations_organization ON activations(organization_id, number);
+    CREATE INDEX activations_status ON activations(status, number);
+    CREATE INDEX activations_vendor ON activations(vendor, number);
+    CREATE INDEX activations_total_cost
+        ON activations(total_cost, number, organization_id, status, vendor);
+    CREATE INDEX activations_created_at
+        ON activations(created_at, number, organization_id, status, vendor);
+    CREATE INDEX activations_filters ON activations(organization_id, status, vendor);
+    CREATE INDEX activations_queue ON activations(queued_at, number) WHERE status = 'in_progress';
+
+    CREATE TABLE activation_lines (
+        activation_number BIGINT NOT NULL REFERENCES activations(number),
+        serial            TEXT COLLATE "C" NOT NULL,
+        model             TEXT COLLATE "C" NOT NULL,
+        current_until     TEXT COLLATE "C",
+        new_until         TEXT COLLATE "C" NOT NULL,
+        price             BIGINT NOT NULL,
+        PRIMARY KEY (activation_number, serial)
+    );
+    CREATE INDEX activation_lines_serial ON activation_lines(serial, activation_number);
+
+    -- The worker's claims: which portal is completing an activation, until when.
+    CREATE TABLE activation_claims (
+        number      BIGINT PRIMARY KEY REFERENCES activations(number) ON DELETE CASCADE,
+        claimed_by  TEXT COLLATE "C" NOT NULL,
+        lease_until TIMESTAMPTZ NOT NULL
+    );
+
+    CREATE TABLE tokens (
+        id         BIGSERIAL PRIMARY KEY,
+        hash       TEXT COLLATE "C" NOT NULL UNIQUE,
+        role       TEXT COLLATE "C" NOT NULL CHECK (role IN ('admin', 'support', 'viewer')),
+        label      TEXT COLLATE "C" NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL
+    );
+
+    CREATE TABLE token_organizations (
+        token_id        BIGINT NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+        organization_id BIGINT NOT NULL REFERENCES organizations(id),
+        PRIMARY KEY (token_id, organization_id)
+    );
+
+    CREATE TABLE signing_key (
+        id         BIGINT PRIMARY KEY CHECK (id = 1),
+        secret     BYTEA NOT NULL CHECK (length(secret) = 32),
+        created_at TEXT COLLATE "C" NOT NULL
+    );
+
+    -- response is NULL while the first request holding the key is still running.
+    CREATE TABLE idempotency_keys (
+        token_id     BIGINT NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+        key          TEXT COLLATE "C" NOT NULL,
+        request_hash TEXT COLLATE "C" NOT NULL,
+        response     TEXT COLLATE "C",
+        created_at   TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (token_id, key)
+    );
+
+    CREATE TABLE products (
+        id   TEXT COLLATE "C" PRIMARY KEY,
+        name TEXT COLLATE "C" NOT NULL
+    );
+
+    CREATE TABLE users (
+        email           TEXT COLLATE "C" PRIMARY KEY,
+        organization_id BIGINT NOT NULL REFERENCES organizations(id),
+        name            TEXT COLLATE "C" NOT NULL
+    );
+    CREATE INDEX users_organization ON users(organization_id, email);
+
+    CREATE TABLE seats (
+        id              BIGSERIAL PRIMARY KEY,
+        organization_id BIGINT NOT NULL REFERENCES organizations(id),
+        product_id      TEXT COLLATE "C" NOT NULL REFERENCES products(id),
+        email           TEXT COLLATE "C",
+        valid_from      TEXT COLLATE "C" NOT NULL,
+        valid_until     TEXT COLLATE "C" NOT NULL
+    );
+    CREATE INDEX seats_organization ON seats(organization_id, product_id, id);
+    CREATE INDEX seats_valid_until ON seats(valid_until, id);
+    CREATE INDEX seats_email ON seats(email, id);
+    CREATE INDEX seats_holder ON seats(organization_id, product_id, email, valid_until);
+    -- One e-mail never holds two seats of a product with the same validity (two binds
+    -- racing past the checks would collide here); "unexpired" depends on today, which
+    -- an index cannot say, so bind also locks the user's row (see mod.rs).
+    CREATE UNIQUE INDEX seats_holder_once
+        ON seats(organization_id, product_id, email, valid_until) WHERE email IS NOT NULL;
+
+    CREATE TABLE capacity (
+        organization_id          BIGINT NOT NULL REFERENCES organizations(id),
+        product_id               TEXT COLLATE "C" NOT NULL REFERENCES products(id),
+        support_until            TEXT COLLATE "C",
+        accounts_max             BIGINT NOT NULL CHECK (accounts_max >= 0),
+        external_connections_max BIGINT NOT NULL CHECK (external_connections_max >= 0),
+        max_raised_at            TEXT COLLATE "C",
+        PRIMARY KEY (organization_id, product_id)
+    );
+
+    CREATE TABLE emergency_licenses (
+        id              BIGSERIAL PRIMARY KEY,
+        organization_id BIGINT NOT NULL REFERENCES organizations(id),
+        product_id      TEXT COLLATE "C" NOT NULL REFERENCES products(id),
+        requested_at    TEXT COLLATE "C" NOT NULL,
+        valid_from      TEXT COLLATE "C" NOT NULL,
+        valid_until     TEXT COLLATE "C" NOT NULL,
+        accounts        BIGINT NOT NULL CHECK (accounts BETWEEN 1 AND 10)
+    );
+    CREATE INDEX emergency_licenses_product
+        ON emergency_licenses(organization_id, product_id, requested_at);
+
+    CREATE TABLE product_keys (
+        key                 TEXT COLLATE "C" PRIMARY KEY,
+        organization_id     BIGINT NOT NULL REFERENCES organizations(id),
+        product_id          TEXT COLLATE "C" NOT NULL REFERENCES products(id),
+        seats               BIGINT NOT NULL CHECK (seats >= 0),
+        installation_serial TEXT COLLATE "C",
+        installation_hash   TEXT COLLATE "C",
+        issued_at           TEXT COLLATE "C"
+    );
+    CREATE INDEX product_keys_organization ON product_keys(organization_id, product_id);
+
+    CREATE TABLE audit (
+        id              BIGSERIAL PRIMARY KEY,
+        at              TEXT COLLATE "C" NOT NULL,
+        actor           TEXT COLLATE "C" NOT NULL,
+        action          TEXT COLLATE "C" NOT NULL,
+        object          TEXT COLLATE "C" NOT NULL,
+        organization_id BIGINT REFERENCES organizations(id),
+        before          TEXT COLLATE "C",
+        after           TEXT COLLATE "C"
+    );
+    CREATE INDEX audit_object ON audit(object, id);
+
+    -- The change feed (docs/DESIGN.md §6.4): one row per object at the seq of its latest
+    -- change, as on SQLite. Seqs are drawn under the feed lock (mod.rs), so they become
+    -- visible in commit order.
+    CREATE SEQUENCE changes_seq;
+    CREATE TABLE changes (
+        seq             BIGINT PRIMARY KEY DEFAULT nextval('changes_seq'),
+        kind            TEXT COLLATE "C" NOT NULL,
+        key             TEXT COLLATE "C" NOT NULL,
+        organization_id BIGINT,
+        UNIQUE (kind, key)
+    );
+    ALTER SEQUENCE changes_seq OWNED BY changes.seq;
+
+    CREATE TABLE store_meta (
+        key   TEXT COLLATE "C" PRIMARY KEY,
+        value TEXT COLLATE "C" NOT NULL
+    );
+    INSERT INTO store_meta (key, value) VALUES
+        ('epoch', substr(md5(random()::text || clock_timestamp()::text), 1, 16)),
+        ('changes_floor', '0');
+
+    -- Records (moves) one object in the feed. A bulk load sets licadm.untracked = 'on'
+    -- for its transaction and records every object itself afterwards.
+    CREATE FUNCTION track(k TEXT, object_key TEXT, org BIGINT) RETURNS VOID
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF current_setting('licadm.untracked', true) = 'on' THEN
+            RETURN;
+        END IF;
+        PERFORM pg_advisory_xact_lock(7811884298598678529);
+        INSERT INTO changes (kind, key, organization_id) VALUES (k, object_key, org)
+        ON CONFLICT (kind, key) DO UPDATE
+            SET seq = nextval('changes_seq'), organization_id = EXCLUDED.organization_id;
+    END $$;
+
+    CREATE FUNCTION track_row() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+    DECLARE
+        r RECORD;
+        org BIGINT;
+    BEGIN
+        IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+        CASE TG_TABLE_NAME
+        WHEN 'organizations' THEN PERFORM track('organization', r.id::text, r.id);
+        WHEN 'products' THEN PERFORM track('product', r.id, NULL);
+        WHEN 'models' THEN PERFORM track('price', r.id::text, NULL);
+        WHEN 'activations' THEN PERFORM track('activation', r.number::text, r.organization_id);
+        WHEN 'activation_lines' THEN
+            SELECT organization_id INTO org FROM activations WHERE number = r.activation_number;
+            IF FOUND THEN
+                PERFORM track('activation', r.activation_number::text, org);
+            END IF;
+        WHEN 'seats' THEN PERFORM track('seat', r.id::text, r.organization_id);
+        WHEN 'capacity', 'emergency_licenses' THEN
+            PERFORM track('capacity', r.organization_id::text || ':' || r.product_id,
+                          r.organization_id);
+        END CASE;
+        RETURN NULL;
+    END $$;
+
+    CREATE TRIGGER track_organizations AFTER INSERT OR UPDATE OR DELETE ON organizations
+        FOR EACH ROW EXECUTE FUNCTION track_row();
+    CREATE TRIGGER track_products AFTER INSERT OR UPDATE OR DELETE ON products
+        FOR EACH ROW EXECUTE FUNCTION track_row();
+    CREATE TRIGGER track_models AFTER INSERT OR UPDATE OR DELETE ON models
+        FOR EACH ROW EXECUTE FUNCTION track_row();
+    -- license_text and queued_at are not part of the feed's activation, but SQLite's
+    -- trigger fires on any update too: same moves, same feed.
+    CREATE TRIGGER track_activations AFTER INSERT OR UPDATE OR DELETE ON activations
+        FOR EACH ROW EXECUTE FUNCTION track_row();
+    CREATE TRIGGER track_activation_lines AFTER INSERT OR UPDATE OR DELETE ON activation_lines
+        FOR EACH ROW EXECUTE FUNCTION track_row();
+    CREATE TRIGGER track_seats AFTER INSERT OR UPDATE OR DELETE ON seats
+        FOR EACH ROW EXECUTE FUNCTION track_row();
+    CREATE TRIGGER track_capacity AFTER INSERT OR UPDATE OR DELETE ON capacity
+        FOR EACH ROW EXECUTE FUNCTION track_row();
+    CREATE TRIGGER track_emergency_licenses AFTER INSERT OR UPDATE OR DELETE ON emergency_licenses
+        FOR EACH ROW EXECUTE FUNCTION track_row();
+    "#,
+];
+
+/// Brings the database up to the newest schema under the migration lock.
+pub async fn apply(client: &mut Client) -> Result<(), StoreError> {
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version    BIGINT PRIMARY KEY,
+                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+             )",
+        )
+        .await
+        .or_else(|e| {
+            // Two portals creating it at the same instant: the loser's CREATE fails
+            // with a unique violation on the catalog; the table exists either way.
+            if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })?;
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    let applied = apply_locked(client).await;
+    let unlocked = client
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+        .await;
+    applied?;
+    unlocked?;
+    Ok(())
+}
+
+async fn apply_locked(client: &mut Client) -> Result<(), StoreError> {
+    let known = MIGRATIONS.len() as i64;
+    let current: i64 = client
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )
+        .await?
+        .try_get(0)?;
+    if current > known {
+        return Err(StoreError::Invalid(format!(
+            "the store has schema version {current}, newer than this licadm knows ({known}); upgrade licadm"
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        let version = index as i64 + 1;
+        if version <= current {
+            continue;
+        }
+        let tx = client.transaction().await?;
+        tx.batch_execute(sql).await?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version) VALUES ($1)",
+            &[&version],
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The trigger's lock key is the Rust constant (the SQL cannot name it).
+    #[test]
+    fn the_trigger_takes_the_feed_lock() {
+        assert!(super::MIGRATIONS[0].contains(&super::super::FEED_LOCK.to_string()));
+    }
+}

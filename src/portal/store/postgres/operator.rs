@@ -1,0 +1,249 @@
+//! What start-up and the operator's commands do on a PostgreSQL store: the signing key
+//! (created once for the whole deployment), tokens, and the demo data — made by the one
+//! demo generator (SQLite's, into a temporary file) and copied table by table.
+
+use super::{PgStore, StoreError};
+use crate::client::wire::Role;
+use crate::portal::store::text::timestamp_to_sql;
+use chrono::Utc;
+
+/// Serializes demo fills of N portals started together with `--demo`.
+const DEMO_LOCK: i64 = 0x6c69_6361_646d_0003;
+
+/// The tables of the demo data set, referenced ones first, and the sequences that must
+/// continue after the copied ids.
+const DEMO_TABLES: [&str; 13] = [
+    "organizations",
+    "models",
+    "devices",
+    "products",
+    "users",
+    "activations",
+    "activation_lines",
+    "seats",
+    "capacity",
+    "emergency_licenses",
+    "product_keys",
+    "audit",
+    "changes",
+];
+const SEQUENCES: [(&str, &str, &str); 5] = [
+    ("activation_numbers", "activations", "number"),
+    ("seats_id_seq", "seats", "id"),
+    ("emergency_licenses_id_seq", "emergency_licenses", "id"),
+    ("audit_id_seq", "audit", "id"),
+    ("changes_seq", "changes", "seq"),
+];
+
+impl PgStore {
+    /// The deployment's signing secret, or `fresh` stored now: the first portal to start
+    /// stores its own (`ON CONFLICT DO NOTHING`), and every portal then reads that one.
+    pub async fn signing_secret_or(&self, fresh: [u8; 32]) -> Result<[u8; 32], StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO signing_key (id, secret, created_at) VALUES (1, $1, $2)
+                 ON CONFLICT (id) DO NOTHING",
+                &[&fresh.as_slice(), &timestamp_to_sql(Utc::now())],
+            )
+            .await?;
+        self.signing_secret()
+            .await?
+            .ok_or_else(|| StoreError::Invalid("the signing key vanished".into()))
+    }
+
+    pub async fn signing_secret(&self) -> Result<Option<[u8; 32]>, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt("SELECT secret FROM signing_key WHERE id = 1", &[])
+            .await?;
+        row.map(|row| {
+            let bytes: Vec<u8> = row.try_get(0)?;
+            <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::BadValue {
+                column: "signing_key.secret",
+                value: format!("{} bytes", bytes.len()),
+            })
+        })
+        .transpose()
+    }
+
+    /// Stores a token's hash for `organizations` (empty: every organization now).
+    pub async fn create_token(
+        &self,
+        token_hash: &str,
+        role: Role,
+        organizations: &[i64],
+        label: &str,
+    ) -> Result<i64, StoreError> {
+        let mut client = self.client().await?;
+        let client: &mut tokio_postgres::Client = &mut client;
+        let tx = client.transaction().await?;
+        let mut scope: Vec<i64> = if organizations.is_empty() {
+            tx.query("SELECT id FROM organizations ORDER BY id", &[])
+                .await?
+                .iter()
+                .map(|row| row.try_get(0))
+                .collect::<Result<_, _>>()?
+        } else {
+            organizations.to_vec()
+        };
+        scope.sort_unstable();
+        scope.dedup();
+        for id in &scope {
+            let exists = tx
+                .query_opt("SELECT 1 FROM organizations WHERE id = $1", &[id])
+                .await?
+                .is_some();
+            if !exists {
+                return Err(StoreError::Invalid(format!(
+                    "organization {id} does not exist in this store"
+                )));
+            }
+        }
+        let token_id: i64 = tx
+            .query_one(
+                "INSERT INTO tokens (hash, role, label, created_at) VALUES ($1, $2, $3, $4)
+                 RETURNING id",
+                &[
+                    &token_hash,
+                    &role.as_str(),
+                    &label,
+                    &timestamp_to_sql(Utc::now()),
+                ],
+            )
+            .await?
+            .try_get(0)?;
+        tx.execute(
+            "INSERT INTO token_organizations (token_id, organization_id)
+             SELECT $1::bigint, unnest($2::bigint[])",
+            &[&token_id, &scope],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token_id)
+    }
+
+    /// Forgets deleted objects in the change feed, as SQLite's `changes::prune_deleted`:
+    /// removes the rows of objects that no longer exist and raises `changes_floor` to
+    /// the highest removed seq. Under the feed lock, like every feed write.
+    pub async fn prune_deleted(&self) -> Result<usize, StoreError> {
+        const EXISTS: &str = "CASE kind
+            WHEN 'organization' THEN EXISTS (SELECT 1 FROM organizations o WHERE o.id::text = key)
+            WHEN 'product' THEN EXISTS (SELECT 1 FROM products p WHERE p.id = key)
+            WHEN 'price' THEN EXISTS (SELECT 1 FROM models m WHERE m.id::text = key)
+            WHEN 'activation' THEN EXISTS (SELECT 1 FROM activations a WHERE a.number::text = key)
+            WHEN 'seat' THEN EXISTS (SELECT 1 FROM seats s WHERE s.id::text = key)
+            WHEN 'capacity' THEN EXISTS (SELECT 1 FROM capacity c
+                WHERE c.organization_id::text || ':' || c.product_id = key)
+            ELSE TRUE END";
+        let mut client = self.client().await?;
+        let client: &mut tokio_postgres::Client = &mut client;
+        let tx = client.transaction().await?;
+        super::lock_feed(&tx).await?;
+        let highest: Option<i64> = tx
+            .query_one(
+                &format!("SELECT MAX(seq) FROM changes WHERE NOT ({EXISTS})"),
+                &[],
+            )
+            .await?
+            .try_get(0)?;
+        let Some(highest) = highest else {
+            return Ok(0);
+        };
+        let removed = tx
+            .execute(&format!("DELETE FROM changes WHERE NOT ({EXISTS})"), &[])
+            .await?;
+        tx.execute(
+            "UPDATE store_meta SET value = GREATEST(value::bigint, $1)::text
+             WHERE key = 'changes_floor'",
+            &[&highest],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(usize::try_from(removed).unwrap_or(usize::MAX))
+    }
+
+    /// Whether the store has any organization (a demo fill is due when not).
+    pub async fn has_organizations(&self) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .query_one("SELECT EXISTS (SELECT 1 FROM organizations)", &[])
+            .await?
+            .try_get(0)?)
+    }
+
+    /// Fills the demo data set when the store has no organizations; true if it did.
+    /// `source` holds the demo data set (a SQLite store the generator filled). Portals
+    /// starting together take turns (an advisory lock): only the first one fills.
+    pub async fn fill_demo_from(
+        &self,
+        source: &crate::portal::store::SqliteStore,
+    ) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        client
+            .execute("SELECT pg_advisory_lock($1)", &[&DEMO_LOCK])
+            .await?;
+        let filled = self.fill_locked(&mut client, source).await;
+        let unlocked = client
+            .execute("SELECT pg_advisory_unlock($1)", &[&DEMO_LOCK])
+            .await;
+        let filled = filled?;
+        unlocked?;
+        Ok(filled)
+    }
+
+    async fn fill_locked(
+        &self,
+        client: &mut super::Client,
+        source: &crate::portal::store::SqliteStore,
+    ) -> Result<bool, StoreError> {
+        let client: &mut tokio_postgres::Client = client;
+        let organizations: i64 = client
+            .query_one("SELECT COUNT(*) FROM organizations", &[])
+            .await?
+            .try_get(0)?;
+        if organizations > 0 {
+            return Ok(false);
+        }
+        let tx = client.transaction().await?;
+        // The copied `changes` rows are the feed; the triggers must not add their own.
+        tx.batch_execute("SET LOCAL licadm.untracked = 'on'")
+            .await?;
+        for table in DEMO_TABLES {
+            let (batches, mut received) = tokio::sync::mpsc::channel(2);
+            let reader = source.clone();
+            let export = tokio::task::spawn_blocking(move || {
+                reader.export_table(table, 2_000, |rows| {
+                    batches
+                        .blocking_send(rows)
+                        .map_err(|_| StoreError::Task("the copy stopped".into()))
+                })
+            });
+            let sql = format!(
+                "INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, $1::text::json)"
+            );
+            let statement = tx.prepare(&sql).await?;
+            while let Some(rows) = received.recv().await {
+                let json = serde_json::Value::Array(rows).to_string();
+                tx.execute(&statement, &[&json]).await?;
+            }
+            export
+                .await
+                .map_err(|e| StoreError::Task(e.to_string()))??;
+        }
+        for (sequence, table, column) in SEQUENCES {
+            tx.execute(
+                &format!(
+                    "SELECT setval('{sequence}', COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL)
+                     FROM {table}"
+                ),
+                &[],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        // Planner statistics and the visibility map (index-only scans) after a bulk load.
+        client.batch_execute("VACUUM ANALYZE").await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,449 @@
+//! [`PortalStore`] on PostgreSQL: each use case is one transaction on one pooled
+//! connection, retried whole on contention (see [`PgStore::run`]).
+
+use super::once::write_once;
+use super::{PgStore, StoreError, feed, licensing, queue, reads, seats, writes};
+use crate::client::feed::ChangeFeed;
+use crate::client::wire::{
+    ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo, Organization,
+    Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, User,
+};
+use crate::domain::offline::ActivationRequest;
+use crate::domain::{ActivationStatus, Checked};
+use crate::portal::error::ApiError;
+use crate::portal::idempotency::{Idempotency, Once};
+use crate::portal::store::{
+    ActivationFilter, Answer, Channel, CreateRequest, Gone, PortalStore, PurchaseRequest,
+    SeatFilter, TokenGrant, Writer,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use ed25519_dalek::SigningKey;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The driver's client behind a pooled connection.
+fn pg(client: &super::Client) -> &tokio_postgres::Client {
+    client
+}
+
+/// A write under an idempotency key answers the value, whether it ran now or replayed.
+fn once_answer<T>(answer: Answer<Once<T>>) -> Answer<T> {
+    answer.map(|refused_or| refused_or.map(Once::into_inner))
+}
+
+/// Runs `$body` (an expression over `tx`) in one transaction that commits when the
+/// answer is not a refusal.
+macro_rules! in_tx {
+    ($client:ident, |$tx:ident| $body:expr) => {{
+        let client: &mut tokio_postgres::Client = $client;
+        let $tx = client.transaction().await?;
+        let answer = $body;
+        if answer.is_ok() {
+            $tx.commit().await?;
+        }
+        Ok(answer)
+    }};
+}
+
+#[async_trait::async_trait]
+impl PortalStore for PgStore {
+    async fn token(&self, token_hash: String) -> Result<Option<TokenGrant>, StoreError> {
+        self.run(|client| {
+            let hash = token_hash.clone();
+            Box::pin(async move {
+                let Some(record) = reads::token(pg(client), &hash).await? else {
+                    return Ok(None);
+                };
+                let organizations =
+                    reads::organization_refs(pg(client), &record.organizations).await?;
+                Ok(Some(TokenGrant {
+                    token_id: record.id,
+                    role: record.role,
+                    label: record.label,
+                    organizations,
+                }))
+            })
+        })
+        .await
+    }
+
+    async fn organizations(&self, ids: Vec<i64>) -> Result<Vec<Organization>, StoreError> {
+        self.run(|client| {
+            let ids = ids.clone();
+            Box::pin(async move { reads::organizations(pg(client), &ids).await })
+        })
+        .await
+    }
+
+    async fn prices(&self) -> Result<Vec<Price>, StoreError> {
+        self.run(|client| Box::pin(async move { reads::prices(pg(client)).await }))
+            .await
+    }
+
+    async fn accept_offer(&self, organization: i64, writer: Writer) -> Answer<Organization> {
+        self.run(|client| {
+            let writer = writer.clone();
+            Box::pin(async move {
+                in_tx!(client, |tx| writes::accept_offer(
+                    &tx,
+                    organization,
+                    &writer.label,
+                    writer.now
+                )
+                .await?)
+            })
+        })
+        .await
+    }
+
+    async fn list_activations(
+        &self,
+        filter: ActivationFilter,
+    ) -> Result<Page<ActivationSummary>, StoreError> {
+        self.run(|client| {
+            let filter = filter.clone();
+            Box::pin(async move {
+                let client: &mut tokio_postgres::Client = client;
+                // One snapshot for the count and the page.
+                let tx = client
+                    .build_transaction()
+                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()
+                    .await?;
+                let page = reads::list_activations(&tx, &filter).await?;
+                tx.commit().await?;
+                Ok(page)
+            })
+        })
+        .await
+    }
+
+    async fn activation(
+        &self,
+        number: i64,
+        scope: Vec<i64>,
+    ) -> Result<Option<ActivationDetail>, StoreError> {
+        self.run(|client| {
+            let scope = scope.clone();
+            Box::pin(async move { reads::activation(pg(client), number, &scope).await })
+        })
+        .await
+    }
+
+    async fn precheck(
+        &self,
+        serials: Vec<String>,
+        today: NaiveDate,
+    ) -> Result<Vec<Checked>, StoreError> {
+        self.run(|client| {
+            let serials = serials.clone();
+            Box::pin(async move { reads::precheck_rows(pg(client), &serials, today).await })
+        })
+        .await
+    }
+
+    async fn create_activations(
+        &self,
+        request: CreateRequest,
+        now: DateTime<Utc>,
+    ) -> Answer<Once<CreatedActivations>> {
+        self.run(|client| {
+            let request = request.clone();
+            Box::pin(async move {
+                let idempotency = request.idempotency.clone();
+                write_once(client, idempotency.as_ref(), now, move |tx| {
+                    Box::pin(async move { writes::create(tx, &request, now).await })
+                })
+                .await
+            })
+        })
+        .await
+    }
+
+    async fn retry_activation(
+        &self,
+        number: i64,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<ActivationSummary> {
+        once_answer(
+            self.run(|client| {
+                let (writer, idempotency) = (writer.clone(), idempotency.clone());
+                Box::pin(async move {
+                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                        Box::pin(async move {
+                            writes::retry(tx, number, &writer.scope, &writer.label, writer.now)
+                                .await
+                        })
+                    })
+                    .await
+                })
+            })
+            .await,
+        )
+    }
+
+    async fn license_file(
+        &self,
+        number: i64,
+        scope: Vec<i64>,
+        key: Arc<SigningKey>,
+    ) -> Answer<String> {
+        self.run(|client| {
+            let (scope, key) = (scope.clone(), key.clone());
+            Box::pin(async move { writes::license_file(pg(client), number, &scope, &key).await })
+        })
+        .await
+    }
+
+    async fn due_activations(
+        &self,
+        due_by: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<i64>, StoreError> {
+        let (worker, lease) = (self.worker_id().to_string(), self.lease());
+        self.run(|client| {
+            let worker = worker.clone();
+            Box::pin(async move { queue::claim_due(client, &worker, lease, due_by, limit).await })
+        })
+        .await
+    }
+
+    async fn complete_activation(
+        &self,
+        number: i64,
+        key: Arc<SigningKey>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ActivationStatus>, StoreError> {
+        let worker = self.worker_id().to_string();
+        self.run(|client| {
+            let (worker, key) = (worker.clone(), key.clone());
+            Box::pin(async move { queue::complete(client, &worker, number, &key, now).await })
+        })
+        .await
+    }
+
+    async fn wait_for_work(&self, timeout: Duration) -> bool {
+        tokio::time::timeout(timeout, self.inner.wake.notified())
+            .await
+            .is_ok()
+    }
+
+    async fn feed_page(
+        &self,
+        since: i64,
+        limit: u32,
+        scope: Vec<i64>,
+    ) -> Result<Result<ChangeFeed, Gone>, StoreError> {
+        self.run(|client| {
+            let scope = scope.clone();
+            Box::pin(async move { feed::feed(client, since, limit, &scope).await })
+        })
+        .await
+    }
+
+    async fn list_seats(&self, filter: SeatFilter) -> Answer<Page<Seat>> {
+        self.run(|client| {
+            let filter = filter.clone();
+            Box::pin(async move {
+                if let Some(product) = &filter.product {
+                    let known = seats::product_ids(pg(client)).await?;
+                    if !known.contains(product) {
+                        return Ok(Err(ApiError::BadRequest(format!(
+                            "product must be one of {} (got {product:?})",
+                            known.join(", ")
+                        ))));
+                    }
+                }
+                Ok(Ok(seats::list(pg(client), &filter).await?))
+            })
+        })
+        .await
+    }
+
+    async fn seat_summary(
+        &self,
+        organizations: Vec<i64>,
+        today: NaiveDate,
+    ) -> Result<Vec<SeatSummary>, StoreError> {
+        self.run(|client| {
+            let organizations = organizations.clone();
+            Box::pin(async move { seats::summary(pg(client), &organizations, today).await })
+        })
+        .await
+    }
+
+    async fn users(
+        &self,
+        organization: i64,
+        text: String,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError> {
+        self.run(|client| {
+            let text = text.clone();
+            Box::pin(async move { seats::users(pg(client), organization, &text, limit).await })
+        })
+        .await
+    }
+
+    async fn bind_seat(
+        &self,
+        seat: i64,
+        email: String,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Seat> {
+        once_answer(
+            self.run(|client| {
+                let (email, writer, idempotency) =
+                    (email.clone(), writer.clone(), idempotency.clone());
+                Box::pin(async move {
+                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                        Box::pin(async move {
+                            seats::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
+                                .await
+                        })
+                    })
+                    .await
+                })
+            })
+            .await,
+        )
+    }
+
+    async fn unbind_seat(
+        &self,
+        seat: i64,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Seat> {
+        once_answer(
+            self.run(|client| {
+                let (writer, idempotency) = (writer.clone(), idempotency.clone());
+                Box::pin(async move {
+                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                        Box::pin(async move {
+                            seats::unbind(tx, seat, &writer.scope, &writer.label, writer.now).await
+                        })
+                    })
+                    .await
+                })
+            })
+            .await,
+        )
+    }
+
+    async fn license_info(&self, organization: i64, now: DateTime<Utc>) -> Answer<LicenseInfo> {
+        self.run(|client| {
+            Box::pin(async move { licensing::license_info(pg(client), organization, now).await })
+        })
+        .await
+    }
+
+    async fn request_emergency(
+        &self,
+        organization: i64,
+        product: String,
+        accounts: u32,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<ProductCapacity> {
+        once_answer(
+            self.run(|client| {
+                let (product, writer, idempotency) =
+                    (product.clone(), writer.clone(), idempotency.clone());
+                Box::pin(async move {
+                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                        Box::pin(async move {
+                            licensing::request_emergency(
+                                tx,
+                                organization,
+                                &product,
+                                accounts,
+                                &writer.label,
+                                writer.now,
+                            )
+                            .await
+                        })
+                    })
+                    .await
+                })
+            })
+            .await,
+        )
+    }
+
+    async fn purchase(&self, request: PurchaseRequest, writer: Writer) -> Answer<ProductCapacity> {
+        self.run(|client| {
+            let (request, writer) = (request.clone(), writer.clone());
+            Box::pin(async move {
+                in_tx!(client, |tx| licensing::purchase(
+                    &tx,
+                    &request,
+                    &writer.label,
+                    writer.now
+                )
+                .await?)
+            })
+        })
+        .await
+    }
+
+    async fn activate_server_key(
+        &self,
+        request: ActivationRequest,
+        channel: Channel,
+        writer: Writer,
+        key: Arc<SigningKey>,
+    ) -> Answer<ServerLicense> {
+        self.run(|client| {
+            let (request, writer, key) = (request.clone(), writer.clone(), key.clone());
+            Box::pin(async move {
+                in_tx!(client, |tx| licensing::activate_key(
+                    &tx,
+                    &request,
+                    channel,
+                    &writer.scope,
+                    &writer.label,
+                    &key,
+                    writer.now
+                )
+                .await?)
+            })
+        })
+        .await
+    }
+
+    async fn audit(
+        &self,
+        kind: String,
+        id: String,
+        scope: Vec<i64>,
+        page: u32,
+        per_page: u32,
+    ) -> Answer<Page<AuditEntry>> {
+        self.run(|client| {
+            let (kind, id, scope) = (kind.clone(), id.clone(), scope.clone());
+            Box::pin(async move {
+                let owner = reads::object_organization(pg(client), &kind, &id).await?;
+                let object = format!("{kind}:{id}");
+                if !owner.is_some_and(|org| scope.contains(&org)) {
+                    return Ok(Err(ApiError::NotFound(format!(
+                        "object {object} not found"
+                    ))));
+                }
+                Ok(Ok(reads::audit(pg(client), &object, page, per_page).await?))
+            })
+        })
+        .await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        tokio::time::timeout(Duration::from_secs(2), client.simple_query("SELECT 1"))
+            .await
+            .map_err(|_| StoreError::Busy("the database did not answer in 2 s".into()))??;
+        Ok(())
+    }
+}
