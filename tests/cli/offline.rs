@@ -48,6 +48,8 @@ impl Cli {
                 .args(&args)
                 .env("LICADM_DATA_DIR", home.join("no-data"))
                 .env("LICADM_CONFIG", home.join("no-config.toml"))
+                // A Russian locale: the portal's refusals come in Russian.
+                .env("LC_ALL", "ru_RU.UTF-8")
                 .env_remove("LICADM_PORTAL")
                 .env_remove("LICADM_TOKEN")
                 .output()

@@ -34,8 +34,11 @@ impl Env {
         }
     }
 
+    /// In English, as the CLI runs here (LC_ALL=C): both get the portal's texts in it.
     fn client(&self) -> ApiClient {
-        ApiClient::new(&self.portal.url, &self.token).expect("client")
+        ApiClient::new(&self.portal.url, &self.token)
+            .expect("client")
+            .with_lang(licadm::domain::Lang::En)
     }
 
     /// `licadm --portal URL --token T ARGS…`, with `stdin` piped in, never reading the
@@ -46,6 +49,8 @@ impl Env {
             .args(args)
             .env("LICADM_CONFIG", "/nonexistent")
             .env("LICADM_DATA_DIR", self.dir.path().join("no-data"))
+            // The portal's texts in English, whatever the developer's locale.
+            .env("LC_ALL", "C")
             .env_remove("LICADM_PORTAL")
             .env_remove("LICADM_TOKEN")
             .stdin(Stdio::piped())
