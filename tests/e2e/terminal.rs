@@ -318,7 +318,7 @@ fn lang_c_too_small_message_is_ascii() {
         20,
     );
     let screen = console.wait_for_text("too small", WAIT);
-    assert!(screen.contains("80x24"), "{screen}");
+    assert!(screen.contains("80x22"), "{screen}");
     assert_ascii("too small", &screen);
     assert_ascii_bytes(&console);
     console.send("q");
