@@ -163,3 +163,13 @@ pub fn verify(file: &Path, key: Option<&str>, db: Option<&Path>, portal: &Portal
 pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_device_is_not_one_devices() {
+        assert_eq!(super::count(1, "device", "devices"), "1 device");
+        assert_eq!(super::count(3, "device", "devices"), "3 devices");
+        assert_eq!(super::count(0, "seat", "seats"), "0 seats");
+    }
+}

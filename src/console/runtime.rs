@@ -615,7 +615,29 @@ fn draw(terminal: &mut ConsoleTerminal, state: &State) -> Result<(), super::Cons
 
 #[cfg(test)]
 mod tests {
-    use super::osc52;
+    use super::{download_dir, osc52, resolve_user_path};
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn a_typed_path_is_made_whole() {
+        let home = directories::UserDirs::new().map(|d| d.home_dir().to_path_buf());
+        if let Some(home) = home {
+            assert_eq!(
+                resolve_user_path(Path::new("~/errors.tsv")),
+                home.join("errors.tsv")
+            );
+            assert_eq!(resolve_user_path(Path::new("~")), home);
+        }
+        assert_eq!(
+            resolve_user_path(Path::new("/tmp/x.tsv")),
+            PathBuf::from("/tmp/x.tsv")
+        );
+        let downloads = std::path::absolute(download_dir()).unwrap_or_else(|_| download_dir());
+        assert_eq!(
+            resolve_user_path(Path::new("precheck-errors.tsv")),
+            downloads.join("precheck-errors.tsv")
+        );
+    }
 
     #[test]
     fn osc52_is_plain_outside_tmux_and_also_wrapped_inside() {

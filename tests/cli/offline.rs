@@ -48,8 +48,10 @@ impl Cli {
                 .args(&args)
                 .env("LICADM_DATA_DIR", home.join("no-data"))
                 .env("LICADM_CONFIG", home.join("no-config.toml"))
-                // A Russian locale: the portal's refusals come in Russian.
-                .env("LC_ALL", "ru_RU.UTF-8")
+                // The portal's own texts are compared in Russian, whatever the machine's locale.
+                .env("LANG", "ru_RU.UTF-8")
+                .env_remove("LC_ALL")
+                .env_remove("LC_MESSAGES")
                 .env_remove("LICADM_PORTAL")
                 .env_remove("LICADM_TOKEN")
                 .output()

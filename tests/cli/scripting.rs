@@ -34,11 +34,8 @@ impl Env {
         }
     }
 
-    /// In English, as the CLI runs here (LC_ALL=C): both get the portal's texts in it.
     fn client(&self) -> ApiClient {
-        ApiClient::new(&self.portal.url, &self.token)
-            .expect("client")
-            .with_lang(licadm::domain::Lang::En)
+        ApiClient::new(&self.portal.url, &self.token).expect("client")
     }
 
     /// `licadm --portal URL --token T ARGS…`, with `stdin` piped in, never reading the
@@ -48,9 +45,11 @@ impl Env {
             .args(["--portal", url, "--token", &self.token])
             .args(args)
             .env("LICADM_CONFIG", "/nonexistent")
+            // The portal's own texts are compared in Russian, whatever the machine's locale.
+            .env("LANG", "ru_RU.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .env("LICADM_DATA_DIR", self.dir.path().join("no-data"))
-            // The portal's texts in English, whatever the developer's locale.
-            .env("LC_ALL", "C")
             .env_remove("LICADM_PORTAL")
             .env_remove("LICADM_TOKEN")
             .stdin(Stdio::piped())
@@ -222,7 +221,7 @@ async fn activations_csv_table_and_show() {
     let missing = env.run(&["activations", "show", "999999", "--json"]);
     assert_eq!(code(&missing), 1);
     assert!(
-        stderr(&missing).contains("not found"),
+        stderr(&missing).contains("не найдена"),
         "{}",
         stderr(&missing)
     );

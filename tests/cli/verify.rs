@@ -61,7 +61,10 @@ async fn verify_accepts_a_genuine_file_and_refuses_any_change_or_another_key() {
             text.starts_with(&format!("GENUINE: license-{}.lic", done.number))
                 && text.contains(&format!("activation {}", done.number))
                 && text.contains(&done.organization.inn)
-                && text.contains(&format!("{} devices", done.license_count)),
+                && text.contains(&match done.license_count {
+                    1 => "1 device,".to_string(),
+                    n => format!("{n} devices,"),
+                }),
             "{text}"
         );
     }

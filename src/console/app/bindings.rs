@@ -35,18 +35,21 @@ impl State {
             (Front::Keys, _) => roles::help_entries(keymap, self.keys.bindings(), lang, role),
             _ => roles::help_entries(keymap, activations::BINDINGS, lang, role),
         };
+        let mut globals = Vec::new();
         if self.globals_active() {
-            entries.extend(keymap.help_entries(crate::console::screens::tabs::TAB_BINDINGS, lang));
+            globals.extend(keymap.help_entries(crate::console::screens::tabs::TAB_BINDINGS, lang));
             if self.sync.is_some() {
-                entries.extend(
+                globals.extend(
                     keymap.help_entries(crate::console::screens::outbox::MIRROR_BINDINGS, lang),
                 );
             }
         }
         if self.log_key_active() {
-            entries.extend(keymap.help_entries(messages::OPEN_BINDINGS, lang));
+            globals.extend(keymap.help_entries(messages::OPEN_BINDINGS, lang));
         }
-        // What the role cannot do comes last, under a line that says so.
+        // Every role may switch screens and read its messages: those come before what
+        // the role may not do, which comes last under a line that says so.
+        entries.extend(globals);
         if !refused.is_empty() {
             entries.push(roles::unavailable_header(lang));
             entries.extend(refused);
