@@ -107,6 +107,11 @@ enum Command {
         /// registry is not instant).
         #[arg(long, default_value_t = 2500)]
         worker_delay_ms: u64,
+        /// PostgreSQL: how long the worker's claim on an activation lasts. A portal that
+        /// dies mid-work (kill -9, a lost host) holds its claims this long; then another
+        /// portal's worker takes them over. Longer than the slowest completion.
+        #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+        worker_lease_ms: u64,
     },
     /// Check a license file offline: is it genuine, signed by the portal's key?
     ///
@@ -243,7 +248,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             scale,
             worker_delay_ms,
-        }) => serve(db, listen, demo, scale, worker_delay_ms).await,
+            worker_lease_ms,
+        }) => {
+            let options = PortalOptions {
+                worker_delay: Duration::from_millis(worker_delay_ms),
+                worker_lease: Duration::from_millis(worker_lease_ms),
+                ..PortalOptions::default()
+            };
+            serve(db, listen, demo, scale, options).await
+        }
         Some(
             Command::Verify { .. }
             | Command::Offline { .. }
@@ -272,7 +285,7 @@ async fn serve(
     listen: SocketAddr,
     demo: bool,
     scale: Option<usize>,
-    worker_delay_ms: u64,
+    options: PortalOptions,
 ) -> anyhow::Result<()> {
     init_logging();
     let demo_options = demo.then(|| {
@@ -280,10 +293,6 @@ async fn serve(
             .map(|activations| DemoOptions { activations })
             .unwrap_or_default()
     });
-    let options = PortalOptions {
-        worker_delay: Duration::from_millis(worker_delay_ms),
-        ..PortalOptions::default()
-    };
     let portal = Portal::connect(&db, demo_options, options)
         .await
         .context("cannot open the store")?;
