@@ -539,7 +539,12 @@ fn tables(path: &std::path::Path) -> BTreeMap<String, BTreeSet<String>> {
             .query_map([], |row| {
                 let mut line = Vec::with_capacity(columns);
                 for i in 0..columns {
-                    line.push(format!("{:?}", row.get_ref(i)?));
+                    line.push(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Text(text) => {
+                            format!("{:?}", String::from_utf8_lossy(text))
+                        }
+                        other => format!("{other:?}"),
+                    });
                 }
                 Ok(line.join("|"))
             })
@@ -549,4 +554,129 @@ fn tables(path: &std::path::Path) -> BTreeMap<String, BTreeSet<String>> {
         out.insert(table.to_string(), rows);
     }
     out
+}
+
+/// `licadm serve` with `args`, expected to refuse to start; its stderr.
+fn refused_serve(args: &[&str]) -> String {
+    let out = std::process::Command::new(crate::support::licadm_bin())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env("LICADM_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run licadm serve");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        !out.status.success(),
+        "licadm serve {args:?} started: {}{stderr}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    stderr
+}
+
+/// Two portals started together on an empty database, both with `--signing-key FILE`:
+/// both publish the file's public key and every license file either signs verifies
+/// with it. A malformed or world-readable file, or another key on that database, is
+/// refused with a message saying why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn portals_given_one_signing_key_file_sign_with_that_one_key() {
+    use base64::Engine;
+    use std::os::unix::fs::PermissionsExt;
+    on_backend(Backend::Postgres, async {
+        let Some(cluster) = crate::support::pg::cluster() else {
+            return;
+        };
+        let url = cluster.create_database();
+        let dir = tempfile::tempdir().expect("dir");
+        let secret: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37).wrapping_add(11));
+        let expected = licadm::domain::license::encode_public_key(
+            &ed25519_dalek::SigningKey::from_bytes(&secret).verifying_key(),
+        );
+        let write_key = |name: &str, contents: &[u8], mode: u32| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, contents).expect("write the key file");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+            path.to_string_lossy().to_string()
+        };
+        let base64 = base64::engine::general_purpose::STANDARD.encode(secret);
+        let file = write_key("deployment.key", format!("{base64}\n").as_bytes(), 0o600);
+        let raw_file = write_key("deployment.raw", &secret, 0o600);
+        let args = |key: &str| -> Vec<String> {
+            ["--demo", "--signing-key", key]
+                .iter()
+                .map(|a| a.to_string())
+                .collect()
+        };
+        let (a, b) = {
+            let (ua, ub) = (url.clone(), url.clone());
+            let (aa, ab) = (args(&file), args(&raw_file));
+            tokio::join!(
+                tokio::task::spawn_blocking(move || {
+                    let args: Vec<&str> = aa.iter().map(String::as_str).collect();
+                    PortalProcess::start_on(&ua, &args)
+                }),
+                tokio::task::spawn_blocking(move || {
+                    let args: Vec<&str> = ab.iter().map(String::as_str).collect();
+                    PortalProcess::start_on(&ub, &args)
+                })
+            )
+        };
+        let (a, b) = (a.expect("portal a"), b.expect("portal b"));
+        let token = tokio::task::block_in_place(|| a.token("admin", &[]));
+        let key = licadm::domain::license::decode_public_key(&expected).expect("key");
+        let done = ApiClient::new(&a.url, &token)
+            .expect("client")
+            .activations(&licadm::client::wire::ActivationQuery {
+                status: Some(ActivationStatus::Done),
+                per_page: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("done activations")
+            .items;
+        assert!(!done.is_empty(), "the demo has done activations");
+        for portal in [&a, &b] {
+            let client = ApiClient::new(&portal.url, &token).expect("client");
+            assert_eq!(
+                client.signing_key().await.expect("signing key").public_key,
+                expected,
+                "{} publishes the file's key",
+                portal.url
+            );
+            for activation in &done {
+                let file = client
+                    .license_file(activation.number)
+                    .await
+                    .expect("license file");
+                licadm::domain::license::verify(&file.contents, &key)
+                    .unwrap_or_else(|e| panic!("{} of {}: {e}", file.file_name, portal.url));
+            }
+        }
+        // Refusals, each naming its cause.
+        let exposed = write_key("exposed.key", base64.as_bytes(), 0o644);
+        let stderr = tokio::task::block_in_place(|| {
+            refused_serve(&["--db", &url, "--signing-key", &exposed])
+        });
+        assert!(
+            stderr.contains("readable or writable by others"),
+            "{stderr}"
+        );
+        let malformed = write_key("short.key", b"c2hvcnQ=\n", 0o600);
+        let stderr = tokio::task::block_in_place(|| {
+            refused_serve(&["--db", &url, "--signing-key", &malformed])
+        });
+        assert!(
+            stderr.contains("not a 32-byte ed25519 secret key"),
+            "{stderr}"
+        );
+        let other = write_key("other.key", &[9u8; 32], 0o600);
+        let stderr =
+            tokio::task::block_in_place(|| refused_serve(&["--db", &url, "--signing-key", &other]));
+        assert!(
+            stderr.contains("already signs licenses with another key")
+                && stderr.contains(&expected),
+            "{stderr}"
+        );
+    })
+    .await
 }
