@@ -150,8 +150,9 @@ async fn run_round(
             break;
         }
     }
+    let reader_stop = Arc::new(AtomicBool::new(false));
     let reader = {
-        let (stop, seen) = (stop.clone(), seen.clone());
+        let (stop, seen) = (reader_stop.clone(), seen.clone());
         tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 let Ok(page) = feed_client.changes(cursor, 1000).await else {
@@ -230,6 +231,7 @@ async fn run_round(
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    reader_stop.store(true, Ordering::Relaxed);
     let _ = reader.await;
     let answered = answered.lock().unwrap_or_else(|p| p.into_inner());
     let seen = seen.lock().unwrap_or_else(|p| p.into_inner());
