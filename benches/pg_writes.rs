@@ -10,7 +10,6 @@
 //! is the time from the create's answer to the poll that first returned it (0 when the
 //! poll returned it before the answer arrived). The workers are idle (delay 1 h).
 
-#[allow(dead_code)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 
