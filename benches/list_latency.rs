@@ -3,11 +3,15 @@
 //! `cargo bench --bench list_latency` (env `LICADM_BENCH_ACTIVATIONS` to change the
 //! scale, `LICADM_BENCH_REQUESTS` the requests per scenario). Prints p50/p95/max per
 //! scenario; the figures go into docs/BENCHMARKS.md.
+//!
+//! `LICADM_BENCH_DB=postgres://user@host/db` runs the same scenarios on PostgreSQL (an
+//! empty database, filled with the same demo data; `benches/pg_cluster.sh` starts a
+//! throwaway cluster and prints such a URL). Without it: a temporary SQLite store.
 
 use licadm::client::ApiClient;
 use licadm::client::wire::{ActivationQuery, ActivationSort, ActivationSortKey, Role};
 use licadm::domain::{ActivationStatus, Vendor};
-use licadm::portal::{DemoOptions, Portal, create_token};
+use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
 use std::time::{Duration, Instant};
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -31,18 +35,33 @@ fn main() -> anyhow::Result<()> {
     let activations = env_usize("LICADM_BENCH_ACTIVATIONS", 100_000);
     let requests = env_usize("LICADM_BENCH_REQUESTS", 200);
     let dir = tempfile::tempdir()?;
-    let db = dir.path().join("bench.sqlite");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let started = Instant::now();
-    let portal = Portal::open(&db, Some(DemoOptions { activations }))?;
+    let (portal, token) = match std::env::var("LICADM_BENCH_DB") {
+        Ok(url) if !url.is_empty() => rt.block_on(async {
+            let options = PortalOptions {
+                run_worker: false,
+                ..PortalOptions::default()
+            };
+            let portal = Portal::connect(&url, Some(DemoOptions { activations }), options).await?;
+            let token = portal.create_token(Role::Admin, &[], "bench").await?;
+            eprintln!("backend: PostgreSQL");
+            anyhow::Ok((portal, token))
+        })?,
+        _ => {
+            let db = dir.path().join("bench.sqlite");
+            let portal = Portal::open(&db, Some(DemoOptions { activations }))?;
+            eprintln!("backend: SQLite");
+            (portal, create_token(&db, Role::Admin, &[], "bench")?)
+        }
+    };
     eprintln!(
         "seeded {activations} activations in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let token = create_token(&db, Role::Admin, &[], "bench")?;
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;

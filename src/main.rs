@@ -107,6 +107,17 @@ enum Command {
         /// registry is not instant).
         #[arg(long, default_value_t = 2500)]
         worker_delay_ms: u64,
+        /// PostgreSQL: how long the worker's claim on an activation lasts. A portal that
+        /// dies mid-work (kill -9, a lost host) holds its claims this long; then another
+        /// portal's worker takes them over. Longer than the slowest completion.
+        #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+        worker_lease_ms: u64,
+        /// The license-signing key for every portal of a deployment: a file holding the
+        /// 32-byte ed25519 secret key, as 32 raw bytes or their base64 on one line, not
+        /// readable by others (chmod 600). An empty store keeps it; a store that already
+        /// signs with another key is refused. Without it the first portal generates one.
+        #[arg(long, value_name = "FILE")]
+        signing_key: Option<PathBuf>,
     },
     /// Check a license file offline: is it genuine, signed by the portal's key?
     ///
@@ -243,7 +254,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             scale,
             worker_delay_ms,
-        }) => serve(db, listen, demo, scale, worker_delay_ms).await,
+            worker_lease_ms,
+            signing_key,
+        }) => {
+            let options = PortalOptions {
+                worker_delay: Duration::from_millis(worker_delay_ms),
+                worker_lease: Duration::from_millis(worker_lease_ms),
+                ..PortalOptions::default()
+            };
+            let key = signing_key
+                .map(|path| licadm::portal::read_signing_key_file(&path))
+                .transpose()?;
+            serve(db, listen, demo, scale, options, key).await
+        }
         Some(
             Command::Verify { .. }
             | Command::Offline { .. }
@@ -272,7 +295,8 @@ async fn serve(
     listen: SocketAddr,
     demo: bool,
     scale: Option<usize>,
-    worker_delay_ms: u64,
+    options: PortalOptions,
+    key: Option<licadm::portal::SigningSecret>,
 ) -> anyhow::Result<()> {
     init_logging();
     let demo_options = demo.then(|| {
@@ -280,11 +304,7 @@ async fn serve(
             .map(|activations| DemoOptions { activations })
             .unwrap_or_default()
     });
-    let options = PortalOptions {
-        worker_delay: Duration::from_millis(worker_delay_ms),
-        ..PortalOptions::default()
-    };
-    let portal = Portal::connect(&db, demo_options, options)
+    let portal = Portal::connect_keyed(&db, demo_options, options, key)
         .await
         .context("cannot open the store")?;
     let listener = tokio::net::TcpListener::bind(listen)

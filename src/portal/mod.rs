@@ -14,6 +14,7 @@ mod params;
 mod routes;
 mod routes_licensing;
 mod rules;
+pub mod signing_key;
 mod store;
 mod worker;
 
@@ -32,6 +33,7 @@ use std::time::Duration;
 use store::{PgStore, SqliteStore, Store, StoreError};
 
 pub use auth::TOKEN_PREFIX;
+pub use signing_key::{SigningKeyFileError, SigningSecret, read_signing_key_file};
 pub use store::PurchaseRequest;
 pub use store::sqlite::demo::facts::{DemoFacts, DemoKey};
 
@@ -52,6 +54,12 @@ pub enum PortalError {
     Demo(StoreError),
     #[error("no randomness for {what}: {reason}")]
     Randomness { what: &'static str, reason: String },
+    #[error(
+        "the store already signs licenses with another key (public key {stored}) than \
+         --signing-key gives (public key {given}): give every portal of a deployment the \
+         same key file, or start with an empty database"
+    )]
+    OtherSigningKey { stored: String, given: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -216,6 +224,17 @@ impl Portal {
         demo: Option<DemoOptions>,
         options: PortalOptions,
     ) -> Result<Portal, PortalError> {
+        Portal::open_keyed(db, demo, options, None)
+    }
+
+    /// [`Portal::open_with`] signing with `key` (`--signing-key`) instead of a key it
+    /// generates; refused when the store already has another.
+    pub fn open_keyed(
+        db: &Path,
+        demo: Option<DemoOptions>,
+        options: PortalOptions,
+        key: Option<SigningSecret>,
+    ) -> Result<Portal, PortalError> {
         let store = SqliteStore::open_with(db, options.busy_timeout).map_err(|source| {
             PortalError::Open {
                 path: db.to_path_buf(),
@@ -228,7 +247,7 @@ impl Portal {
                 .map_err(PortalError::Demo)?,
             None => false,
         };
-        let key = load_or_create_key(&store)?;
+        let key = load_or_create_key(&store, key)?;
         let backend = Backend::Sqlite(store.clone());
         let store: Store = Arc::new(store);
         Ok(Portal {
@@ -250,18 +269,32 @@ impl Portal {
         demo: Option<DemoOptions>,
         options: PortalOptions,
     ) -> Result<Portal, PortalError> {
+        Portal::connect_keyed(db, demo, options, None).await
+    }
+
+    /// [`Portal::connect`] signing with `key` (`--signing-key FILE`): stored when the
+    /// store has no key yet, refused when it has another, so every portal of a
+    /// deployment signs with the one key.
+    pub async fn connect_keyed(
+        db: &str,
+        demo: Option<DemoOptions>,
+        options: PortalOptions,
+        key: Option<SigningSecret>,
+    ) -> Result<Portal, PortalError> {
         if !is_postgres_url(db) {
             let path = PathBuf::from(db);
-            return tokio::task::spawn_blocking(move || Portal::open_with(&path, demo, options))
-                .await
-                .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
+            return tokio::task::spawn_blocking(move || {
+                Portal::open_keyed(&path, demo, options, key)
+            })
+            .await
+            .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
         }
         let store = connect_postgres(db, options).await?;
         let demo_filled = match demo {
             Some(demo) => fill_postgres_demo(&store, demo, None).await?,
             None => false,
         };
-        Portal::on_postgres(store, demo_filled, options).await
+        Portal::on_postgres(store, demo_filled, options, key).await
     }
 
     /// A portal on the PostgreSQL store `url` whose demo data (if it is empty) is copied
@@ -274,15 +307,21 @@ impl Portal {
         let store = connect_postgres(url, options).await?;
         let demo_filled =
             fill_postgres_demo(&store, DemoOptions::default(), Some(source.to_path_buf())).await?;
-        Portal::on_postgres(store, demo_filled, options).await
+        Portal::on_postgres(store, demo_filled, options, None).await
     }
 
     async fn on_postgres(
         store: PgStore,
         demo_filled: bool,
         options: PortalOptions,
+        key: Option<SigningSecret>,
     ) -> Result<Portal, PortalError> {
-        let secret = store.signing_secret_or(fresh_secret()?).await?;
+        let wanted = match &key {
+            Some(key) => key.0,
+            None => fresh_secret()?,
+        };
+        let secret = store.signing_secret_or(wanted).await?;
+        same_key_as_given(&secret, key.as_ref())?;
         let backend = Backend::Postgres(store.clone());
         Ok(Portal {
             state: AppState {
@@ -424,10 +463,30 @@ fn fresh_secret() -> Result<[u8; 32], PortalError> {
     Ok(fresh)
 }
 
-/// The signing key stored with the portal, created on first open.
-fn load_or_create_key(store: &SqliteStore) -> Result<SigningKey, PortalError> {
-    let secret = store.signing_secret_or_blocking(fresh_secret()?)?;
+/// The signing key stored with the portal, created on first open (from `given`, the
+/// `--signing-key` file, when there is one).
+fn load_or_create_key(
+    store: &SqliteStore,
+    given: Option<SigningSecret>,
+) -> Result<SigningKey, PortalError> {
+    let wanted = match &given {
+        Some(key) => key.0,
+        None => fresh_secret()?,
+    };
+    let secret = store.signing_secret_or_blocking(wanted)?;
+    same_key_as_given(&secret, given.as_ref())?;
     Ok(SigningKey::from_bytes(&secret))
+}
+
+/// The store's key is the `--signing-key` one, if one was given.
+fn same_key_as_given(stored: &[u8; 32], given: Option<&SigningSecret>) -> Result<(), PortalError> {
+    match given {
+        Some(given) if given.0 != *stored => Err(PortalError::OtherSigningKey {
+            stored: SigningSecret(*stored).public_key(),
+            given: given.public_key(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Fills an empty PostgreSQL store with the demo data set of the one generator: into

@@ -19,5 +19,6 @@ mod mirror_sync;
 mod new_activations;
 mod postgres;
 mod postgres_ops;
+mod postgres_process;
 mod postgres_support;
 mod seats;

@@ -1,4 +1,5 @@
-//! `licadm serve` as a child process on 127.0.0.1 with a temp SQLite store.
+//! `licadm serve` as a child process on 127.0.0.1: with a temp SQLite store, or on a
+//! given store (`--db postgres://…`: several processes on one database).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -6,9 +7,10 @@ use std::process::{Child, Command, Stdio};
 pub struct PortalProcess {
     child: Child,
     pub url: String,
+    /// The store: a SQLite file, or the PostgreSQL URL of [`PortalProcess::start_on`].
     pub db: std::path::PathBuf,
     extra_args: Vec<String>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl PortalProcess {
@@ -16,15 +18,45 @@ impl PortalProcess {
     pub fn start_demo(extra_args: &[&str]) -> PortalProcess {
         let dir = tempfile::tempdir().expect("temp dir for the portal store");
         let db = dir.path().join("portal.sqlite");
-        let extra_args: Vec<String> = extra_args.iter().map(|a| a.to_string()).collect();
+        let extra_args: Vec<String> = std::iter::once("--demo")
+            .chain(extra_args.iter().copied())
+            .map(str::to_string)
+            .collect();
         let (child, url) = spawn_serve(&db, "127.0.0.1:0", &extra_args);
         PortalProcess {
             child,
             url,
             db,
             extra_args,
-            _dir: dir,
+            _dir: Some(dir),
         }
+    }
+
+    /// `licadm serve --db DB` on a free port, on a store that exists already (e.g. a
+    /// PostgreSQL URL shared by several processes); no demo fill.
+    pub fn start_on(db: &str, extra_args: &[&str]) -> PortalProcess {
+        let extra_args: Vec<String> = extra_args.iter().map(|a| a.to_string()).collect();
+        let db = std::path::PathBuf::from(db);
+        let (child, url) = spawn_serve(&db, "127.0.0.1:0", &extra_args);
+        PortalProcess {
+            child,
+            url,
+            db,
+            extra_args,
+            _dir: None,
+        }
+    }
+
+    /// The child's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `kill -9`: SIGKILL, no shutdown of any kind; waits until the process is gone.
+    pub fn kill_9(&mut self) {
+        self.child.kill().expect("SIGKILL the portal");
+        let status = self.child.wait().expect("reap the portal");
+        assert!(!status.success(), "killed, not exited: {status:?}");
     }
 
     /// Kills the portal process (the link is gone; the store stays).
@@ -43,11 +75,12 @@ impl PortalProcess {
     }
 }
 
-/// `licadm serve` on `listen` (the demo fills a new store), waiting for its address line.
+/// `licadm serve` on `listen` (with `--demo` in `extra_args` the demo fills a new
+/// store), waiting for its address line.
 fn spawn_serve(db: &std::path::Path, listen: &str, extra_args: &[String]) -> (Child, String) {
     {
         let mut child = Command::new(super::licadm_bin())
-            .args(["serve", "--listen", listen, "--demo", "--db"])
+            .args(["serve", "--listen", listen, "--db"])
             .arg(db)
             .args(extra_args)
             .env("LICADM_LOG", "warn")
