@@ -40,6 +40,8 @@ impl Confirm {
 impl NewActivation {
     /// What Enter (or `A`) would activate, grouped by vendor; refused (nothing sent)
     /// when rows with errors are among them.
+    // The refusal is the flow's one reply type (large, but built once per key press).
+    #[allow(clippy::result_large_err)]
     pub fn confirmation(&self, lang: Lang) -> Result<Confirm, Outcome> {
         let (rows, _) = self.target();
         if rows.iter().any(|l| !l.is_ok()) {

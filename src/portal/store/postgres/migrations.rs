@@ -270,8 +270,24 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
-/// Brings the database up to the newest schema under the migration lock.
+/// Brings the database up to the newest schema under the migration lock. The lock is
+/// taken before anything else — even creating `schema_migrations` — because two
+/// portals running `CREATE TABLE IF NOT EXISTS` at the same instant can both miss the
+/// table and the loser fails on the catalog ("type … already exists").
 pub async fn apply(client: &mut Client) -> Result<(), StoreError> {
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    let applied = create_and_apply(client).await;
+    let unlocked = client
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+        .await;
+    applied?;
+    unlocked?;
+    Ok(())
+}
+
+async fn create_and_apply(client: &mut Client) -> Result<(), StoreError> {
     client
         .batch_execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -279,26 +295,8 @@ pub async fn apply(client: &mut Client) -> Result<(), StoreError> {
                  applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
              )",
         )
-        .await
-        .or_else(|e| {
-            // Two portals creating it at the same instant: the loser's CREATE fails
-            // with a unique violation on the catalog; the table exists either way.
-            if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) {
-                Ok(())
-            } else {
-                Err(e)
-            }
-        })?;
-    client
-        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
         .await?;
-    let applied = apply_locked(client).await;
-    let unlocked = client
-        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
-        .await;
-    applied?;
-    unlocked?;
-    Ok(())
+    apply_locked(client).await
 }
 
 async fn apply_locked(client: &mut Client) -> Result<(), StoreError> {
