@@ -57,21 +57,24 @@ const UNAVAILABLE: Tr = Tr::new(
     "— not available to your role —",
 );
 
-/// The help's entries: what `role` can do, then the rest under a line saying they are
-/// not available to it.
+/// The help's entries: what `role` can do, and the rest (to be listed after every
+/// other entry of the screen, under [`unavailable_header`]).
 pub fn help_entries<A: Copy>(
     keymap: &Keymap,
     bindings: &[Binding<A>],
     lang: Lang,
     role: Option<Role>,
-) -> Vec<(String, &'static str)> {
+) -> (Vec<(String, &'static str)>, Vec<(String, &'static str)>) {
     let (allowed, refused) = split(bindings, role);
-    let mut entries = keymap.help_entries(&allowed, lang);
-    if !refused.is_empty() {
-        entries.push((String::new(), UNAVAILABLE.get(lang)));
-        entries.extend(keymap.help_entries(&refused, lang));
-    }
-    entries
+    (
+        keymap.help_entries(&allowed, lang),
+        keymap.help_entries(&refused, lang),
+    )
+}
+
+/// The line above what the role cannot do, in the help.
+pub fn unavailable_header(lang: Lang) -> (String, &'static str) {
+    (String::new(), UNAVAILABLE.get(lang))
 }
 
 /// Said on a form the role cannot submit, before anything is typed.

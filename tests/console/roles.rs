@@ -61,6 +61,11 @@ fn hints_show_only_what_the_role_can_do_and_help_lists_the_rest_as_unavailable()
         .position(|(_, text)| text.starts_with("retry"))
         .expect("retry");
     assert!(retry < unavailable, "support may retry: {help:?}");
+    let tabs = help
+        .iter()
+        .position(|(_, text)| text.contains("Activations screen"))
+        .expect("tab keys");
+    assert!(tabs < unavailable, "the tabs work for every role: {help:?}");
 
     let viewer = as_role(loaded_state(Lang::En), Role::Viewer);
     assert!(

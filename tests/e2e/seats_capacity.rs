@@ -163,6 +163,7 @@ fn request_an_emergency_license() {
     // A second request is refused, and the console says why (in the UI's language).
     console.send("e");
     let refused = console.wait_for("the refusal", WAIT, |s| {
+        // In the console's language: the portal answers Accept-Language.
         s.contains("Правила:") && s.contains("уже действует")
     });
     assert!(

@@ -244,7 +244,7 @@ fn seat_rows_with(screen: &str, status: &str) -> bool {
 }
 
 #[test]
-fn lang_c_dialogs_are_ascii_offer_confirmation_bind_unbind() {
+fn lang_c_dialogs_are_ascii_blocked_organization_confirmation_bind_unbind() {
     let (portal, mut console) = start(&LANG_C, &[]);
     let serials = licadm::portal::demo_serials(&portal.db, 1).expect("demo serials");
     let good = serials
@@ -258,42 +258,17 @@ fn lang_c_dialogs_are_ascii_offer_confirmation_bind_unbind() {
         s.contains("Page 1 of") && table_rows(s, "RUB") > 0
     });
 
-    // The offer of an organization that has not accepted it, if the demo has one that
-    // is not blocked (a blocked one is stopped in the chooser, its reason shown).
-    let token = portal.token("admin", &[]);
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let client = licadm::client::ApiClient::new(&portal.url, &token).expect("client");
-    let organizations = runtime
-        .block_on(client.organizations())
-        .expect("organizations");
-    let accepted = organizations
-        .iter()
-        .position(|o| o.offer_accepted_at.is_some() && !o.activation_blocked)
-        .expect("an organization that accepted the offer");
+    // The third organization is blocked for an unpaid invoice: the chooser says why,
+    // in full and in ASCII, and Enter does not take it further.
     console.send("a");
     console.wait_for_text("Choose the organization", WAIT);
-    let (other, shown) = match organizations
-        .iter()
-        .position(|o| o.offer_accepted_at.is_none() && !o.activation_blocked)
-    {
-        Some(unaccepted) => (unaccepted, "Accept the offer"),
-        None => (
-            organizations
-                .iter()
-                .position(|o| o.activation_blocked)
-                .expect("a blocked organization"),
-            "blocked",
-        ),
-    };
-    console.send(&format!("{}\r", "j".repeat(other)));
-    let screen = console.wait_for_text(shown, WAIT);
-    assert_ascii(shown, &screen);
-    if shown == "Accept the offer" {
-        console.send("\x1b");
-        console.wait_for_text("Choose the organization", WAIT);
-    }
-    // One that accepted it: serials, precheck, confirm.
-    console.send(&format!("{}{}\r", "k".repeat(other), "j".repeat(accepted)));
+    console.send("jj");
+    let blocked = console.wait_for_text("once it is paid", WAIT);
+    assert_ascii("blocked organization", &blocked);
+    console.send("\r");
+    console.wait_for_text("Choose the organization", WAIT);
+    // The first organization (offer accepted): serials, precheck, confirm.
+    console.send("kk\r");
     console.wait_for_text("Serial numbers", WAIT);
     console.send(&format!("\x1b[200~{good}\n\x1b[201~"));
     console.wait_for_text("1 serial", WAIT);

@@ -23,8 +23,9 @@ pub async fn audit(
     let found = client.audit(object, page, per_page).await?;
     if format == OutputFormat::Table {
         let mut text = readable(&found.items);
+        let entries = if found.total == 1 { "entry" } else { "entries" };
         text.push_str(&format!(
-            "page {} of {} ({} entries)\n",
+            "page {} of {}, {} {entries}\n",
             found.page,
             found.page_count().max(1),
             found.total

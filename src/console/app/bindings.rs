@@ -26,7 +26,7 @@ impl State {
         }
         // What the role cannot do is listed too, under a line that says so.
         let role = self.role();
-        let mut entries = match (self.front(), &self.new_activation) {
+        let (mut entries, refused) = match (self.front(), &self.new_activation) {
             (Front::NewActivation, Some(flow)) => {
                 roles::help_entries(keymap, flow.bindings(), lang, role)
             }
@@ -50,13 +50,13 @@ impl State {
         if self.log_key_active() {
             globals.extend(keymap.help_entries(messages::OPEN_BINDINGS, lang));
         }
-        // Every role may switch screens and read its messages: those go before the
-        // line that starts what the role may not do (an entry without a key).
-        let at = entries
-            .iter()
-            .position(|(keys, _)| keys.is_empty())
-            .unwrap_or(entries.len());
-        entries.splice(at..at, globals);
+        // Every role may switch screens and read its messages: those come before what
+        // the role may not do, which comes last under a line that says so.
+        entries.extend(globals);
+        if !refused.is_empty() {
+            entries.push(roles::unavailable_header(lang));
+            entries.extend(refused);
+        }
         entries
     }
 

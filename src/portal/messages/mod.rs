@@ -169,6 +169,8 @@ fn carries_texts(path: &str) -> bool {
         || rest.starts_with("/activations/") && !rest.ends_with("/license-file")
         || rest == "/license-info"
         || rest == "/emergency-license"
+        // An activation's before/after in its history.
+        || rest == "/audit"
 }
 
 /// Keys whose string values are texts for a person.

@@ -163,7 +163,7 @@ fn view_organizations(
         .filter(|o| o.activation_blocked)
         .map(|_| {
             format!(
-                "{} {}",
+                "{}. {}",
                 i18n::activation::blocked(lang),
                 i18n::activation::BLOCKED_HINT.get(lang)
             )
