@@ -57,6 +57,9 @@ const UNAVAILABLE: Tr = Tr::new(
     "— not available to your role —",
 );
 
+/// Help entries: (keys, description).
+pub type HelpEntries = Vec<(String, &'static str)>;
+
 /// The help's entries: what `role` can do, and the rest (to be listed after every
 /// other entry of the screen, under [`unavailable_header`]).
 pub fn help_entries<A: Copy>(
@@ -64,7 +67,7 @@ pub fn help_entries<A: Copy>(
     bindings: &[Binding<A>],
     lang: Lang,
     role: Option<Role>,
-) -> (Vec<(String, &'static str)>, Vec<(String, &'static str)>) {
+) -> (HelpEntries, HelpEntries) {
     let (allowed, refused) = split(bindings, role);
     (
         keymap.help_entries(&allowed, lang),
