@@ -57,7 +57,7 @@ const UNAVAILABLE: Tr = Tr::new(
     "— not available to your role —",
 );
 
-/// Help entries: (keys, description) pairs.
+/// Help entries: (keys, description).
 pub type HelpEntries = Vec<(String, &'static str)>;
 
 /// The help's entries: what `role` can do, and the rest (to be listed after every

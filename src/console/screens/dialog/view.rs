@@ -5,7 +5,7 @@
 use super::{Button, ConfirmDialog, Dialog, Notice, PagePrompt, Picker};
 use crate::console::i18n::{self, dialogs as tr};
 use crate::console::theme::Theme;
-use crate::console::widgets::{centered, display_width, modal};
+use crate::console::widgets::{centered, display_width, modal, wrap};
 use crate::domain::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -25,49 +25,6 @@ pub fn render(dialog: &Dialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> 
         Dialog::Picker(d) => picker(d, lang, theme, frame),
         Dialog::Page(d) => page(d, lang, theme, frame),
     }
-}
-
-/// Greedy word wrap by display columns; a word longer than the width is split.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            let mut word = word.to_string();
-            loop {
-                let sep = usize::from(!line.is_empty());
-                if display_width(&line) + sep + display_width(&word) <= width {
-                    if sep == 1 {
-                        line.push(' ');
-                    }
-                    line.push_str(&word);
-                    break;
-                }
-                if !line.is_empty() {
-                    out.push(std::mem::take(&mut line));
-                    continue;
-                }
-                // One word wider than the line: split it by columns.
-                let mut head = String::new();
-                let mut rest = word.chars();
-                for c in rest.by_ref() {
-                    if display_width(&head) + display_width(c.encode_utf8(&mut [0; 4])) > width {
-                        break;
-                    }
-                    head.push(c);
-                }
-                let consumed = head.chars().count();
-                out.push(head);
-                word = word.chars().skip(consumed).collect();
-                if word.is_empty() {
-                    break;
-                }
-            }
-        }
-        out.push(line);
-    }
-    out
 }
 
 /// The text width for `texts` in a frame `area` wide.
@@ -297,19 +254,4 @@ fn page(d: &PagePrompt, lang: Lang, theme: &Theme, frame: &mut Frame) -> Option<
         inner.x + u16::try_from(col).unwrap_or(0).min(inner.width),
         inner.y,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wraps_by_words_and_splits_only_longer_words() {
-        assert_eq!(
-            wrap("Отвязать место 17 от x@y.ru?", 14),
-            vec!["Отвязать место", "17 от x@y.ru?"]
-        );
-        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
-        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
-    }
 }

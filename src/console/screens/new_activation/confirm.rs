@@ -30,6 +30,15 @@ pub const LARGE_ORDER_LICENSES: usize = 100;
 /// From this total on (over 1 000 000 ₽), likewise.
 pub const LARGE_ORDER_TOTAL: Kopecks = Kopecks(1_000_000 * 100);
 
+/// Why nothing can be confirmed (nothing is sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotConfirmable {
+    /// Rows with errors are among the rows to activate.
+    RowsWithErrors,
+    /// No rows to activate.
+    Nothing,
+}
+
 impl Confirm {
     /// Over 100 licenses or over 1 000 000 ₽.
     pub fn is_large(&self) -> bool {
@@ -40,18 +49,13 @@ impl Confirm {
 impl NewActivation {
     /// What Enter (or `A`) would activate, grouped by vendor; refused (nothing sent)
     /// when rows with errors are among them.
-    // The refusal is the flow's one reply type (large, but built once per key press).
-    #[allow(clippy::result_large_err)]
-    pub fn confirmation(&self, lang: Lang) -> Result<Confirm, Outcome> {
+    pub fn confirmation(&self) -> Result<Confirm, NotConfirmable> {
         let (rows, _) = self.target();
         if rows.iter().any(|l| !l.is_ok()) {
-            return Err(Outcome::error_while(
-                i18n::ERRORS_IN_TARGET.get(lang),
-                Cause::PrecheckErrors,
-            ));
+            return Err(NotConfirmable::RowsWithErrors);
         }
         if rows.is_empty() {
-            return Err(Outcome::error(i18n::NOTHING_TO_ACTIVATE.get(lang)));
+            return Err(NotConfirmable::Nothing);
         }
         let mut groups: BTreeMap<Vendor, (usize, i64)> = BTreeMap::new();
         for line in &rows {
@@ -80,9 +84,17 @@ impl NewActivation {
     /// The confirmation as a dialog on the app's stack: on Cancel; a large order
     /// asks for its license count too.
     pub(super) fn open_confirm(&mut self, lang: Lang) -> Outcome {
-        let confirm = match self.confirmation(lang) {
+        let confirm = match self.confirmation() {
             Ok(confirm) => confirm,
-            Err(refused) => return refused,
+            Err(NotConfirmable::RowsWithErrors) => {
+                return Outcome::error_while(
+                    i18n::ERRORS_IN_TARGET.get(lang),
+                    Cause::PrecheckErrors,
+                );
+            }
+            Err(NotConfirmable::Nothing) => {
+                return Outcome::error(i18n::NOTHING_TO_ACTIVATE.get(lang));
+            }
         };
         let dialog = ConfirmDialog::new(
             i18n::CONFIRM_TITLE.get(lang),
