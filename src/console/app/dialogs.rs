@@ -30,13 +30,8 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
             reply.close = true;
         }
     }
-    if reply.close
-        && let Some(Dialog::Notice(notice)) = state.dialogs.pop()
-        && state.last_error.as_deref() == Some(notice.text.as_str())
-    {
-        // The refusal was read in full in the notice (the message log keeps it): once
-        // the notice is closed its cause is gone, so the status line lets it go.
-        state.last_error = None;
+    if reply.close {
+        state.dialogs.pop();
     }
     commands.extend(super::tabbed::apply(state, reply));
     commands
