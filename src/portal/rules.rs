@@ -556,6 +556,20 @@ pub fn key_license(
     )
 }
 
+/// 400 for a seat filter naming a product the store does not sell; names the known ones.
+pub fn unknown_product(known: &[String], product: &str) -> ApiError {
+    ApiError::BadRequest(format!(
+        "product must be one of {} (got {product:?})",
+        known.join(", ")
+    ))
+}
+
+/// 404 for an audited object outside the caller's organizations (or absent): the two
+/// are answered alike, so a token cannot probe for objects it may not see.
+pub fn unknown_object(object: &str) -> ApiError {
+    ApiError::NotFound(format!("object {object} not found"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,8 +10,8 @@ use crate::client::wire::{
 };
 use crate::domain::offline::ActivationRequest;
 use crate::domain::{ActivationStatus, Checked};
-use crate::portal::error::ApiError;
 use crate::portal::idempotency::{Idempotency, Once};
+use crate::portal::rules;
 use crate::portal::store::{
     ActivationFilter, Answer, Channel, CreateRequest, Gone, PortalStore, PurchaseRequest,
     SeatFilter, TokenGrant, Writer,
@@ -250,10 +250,7 @@ impl PortalStore for PgStore {
                 if let Some(product) = &filter.product {
                     let known = seats::product_ids(pg(client)).await?;
                     if !known.contains(product) {
-                        return Ok(Err(ApiError::BadRequest(format!(
-                            "product must be one of {} (got {product:?})",
-                            known.join(", ")
-                        ))));
+                        return Ok(Err(rules::unknown_product(&known, product)));
                     }
                 }
                 Ok(Ok(seats::list(pg(client), &filter).await?))
@@ -429,9 +426,7 @@ impl PortalStore for PgStore {
                 let owner = reads::object_organization(pg(client), &kind, &id).await?;
                 let object = format!("{kind}:{id}");
                 if !owner.is_some_and(|org| scope.contains(&org)) {
-                    return Ok(Err(ApiError::NotFound(format!(
-                        "object {object} not found"
-                    ))));
+                    return Ok(Err(rules::unknown_object(&object)));
                 }
                 Ok(Ok(reads::audit(pg(client), &object, page, per_page).await?))
             })

@@ -12,8 +12,8 @@ use crate::client::wire::{
 };
 use crate::domain::offline::ActivationRequest;
 use crate::domain::{ActivationStatus, Checked};
-use crate::portal::error::ApiError;
 use crate::portal::idempotency::{Idempotency, Once};
+use crate::portal::rules;
 use crate::portal::store::{
     ActivationFilter, Answer, Channel, CreateRequest, Gone, PortalStore, PurchaseRequest,
     SeatFilter, StoreError, TokenGrant, Writer,
@@ -165,10 +165,7 @@ impl PortalStore for SqliteStore {
                 && seats::product(conn, product)?.is_none()
             {
                 let known: Vec<String> = seats::products(conn)?.into_iter().map(|p| p.id).collect();
-                return Ok(Err(ApiError::BadRequest(format!(
-                    "product must be one of {} (got {product:?})",
-                    known.join(", ")
-                ))));
+                return Ok(Err(rules::unknown_product(&known, product)));
             }
             Ok(Ok(seats::list(conn, &filter)?))
         })
@@ -295,9 +292,7 @@ impl PortalStore for SqliteStore {
             let owner = audit::object_organization(conn, &kind, &id)?;
             let object = format!("{kind}:{id}");
             if !owner.is_some_and(|org| scope.contains(&org)) {
-                return Ok(Err(ApiError::NotFound(format!(
-                    "object {object} not found"
-                ))));
+                return Ok(Err(rules::unknown_object(&object)));
             }
             Ok(Ok(audit::list(conn, &object, page, per_page)?))
         })
