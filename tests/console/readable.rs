@@ -370,6 +370,9 @@ fn a_bulk_rows_reason_and_a_history_change_wrap() {
                 page: 1,
                 per_page: 50,
                 total: 1,
+                total_capped: false,
+                next: None,
+                prev: None,
             }),
         },
     );
