@@ -18,6 +18,12 @@ pub mod signing_key;
 mod store;
 mod worker;
 
+/// The activation list's plan, for the benchmark that runs the same SQL straight on
+/// the store (its floor).
+pub mod list_plan {
+    pub use super::store::activation_list::*;
+}
+
 /// The mirror's SQLite replica, read through the portal's own query code.
 pub mod replica {
     pub use super::store::sqlite::replica_reader::{Replica, ReplicaError};

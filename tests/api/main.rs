@@ -15,6 +15,7 @@ mod contention;
 mod demo;
 mod keys;
 mod languages;
+mod list_pages;
 mod mirror_sync;
 mod new_activations;
 mod postgres;

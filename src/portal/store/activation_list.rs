@@ -357,20 +357,28 @@ impl ListPlan {
             let mark = b.bind(Arg::Text(vendor.id().into()));
             conditions.push(format!("a.vendor = {mark}"));
         }
+        // Bound in the order the marks appear: SQLite's `?` are positional.
         if let Some((from, to, number)) = self.prefix() {
-            let from = b.bind(Arg::Text(from));
-            let to = b.bind(Arg::Text(to));
-            let number = b.bind(Arg::OptInt(number));
             conditions.push(match self.search {
-                Some(SearchPlan::FromLines) => format!(
-                    "a.number IN (SELECT activation_number FROM activation_lines
-                                  WHERE serial >= {from} AND serial < {to}
-                                  UNION ALL SELECT {number})"
-                ),
-                _ => format!(
-                    "(a.number = {number} OR EXISTS (SELECT 1 FROM activation_lines l
-                        WHERE l.activation_number = a.number AND l.serial >= {from} AND l.serial < {to}))"
-                ),
+                Some(SearchPlan::FromLines) => {
+                    let from = b.bind(Arg::Text(from));
+                    let to = b.bind(Arg::Text(to));
+                    let number = b.bind(Arg::OptInt(number));
+                    format!(
+                        "a.number IN (SELECT activation_number FROM activation_lines
+                                      WHERE serial >= {from} AND serial < {to}
+                                      UNION ALL SELECT {number})"
+                    )
+                }
+                _ => {
+                    let number = b.bind(Arg::OptInt(number));
+                    let from = b.bind(Arg::Text(from));
+                    let to = b.bind(Arg::Text(to));
+                    format!(
+                        "(a.number = {number} OR EXISTS (SELECT 1 FROM activation_lines l
+                            WHERE l.activation_number = a.number AND l.serial >= {from} AND l.serial < {to}))"
+                    )
+                }
             });
         }
         conditions
@@ -426,8 +434,7 @@ impl ListPlan {
                 descending: self.filter.sort.descending != !cursor.forward,
                 ..self.filter.sort
             };
-            let keyset = keyset(&mut b, cursor, sort);
-            let query = self.select(&mut b, sort, Some(&keyset), per_page + 1, 0);
+            let query = self.select(&mut b, sort, Some(cursor), per_page + 1, 0);
             return Ok(Some(PageQuery {
                 query: b.finish(query),
                 reversed: !cursor.forward,
@@ -476,7 +483,7 @@ impl ListPlan {
         &self,
         b: &mut Builder,
         sort: ActivationSort,
-        keyset: Option<&str>,
+        cursor: Option<&PageCursor>,
         limit: u64,
         skip: u64,
     ) -> String {
@@ -489,7 +496,7 @@ impl ListPlan {
                 .iter()
                 .map(|id| {
                     let mut conditions = self.conditions(b, Some(*id));
-                    conditions.extend(keyset.map(str::to_string));
+                    conditions.extend(cursor.map(|c| keyset(b, c, sort)));
                     format!(
                         "SELECT * FROM (SELECT {ROW_COLUMNS} FROM activations a WHERE {}
                           ORDER BY {order} LIMIT {branch_limit}) b{id}",
@@ -508,7 +515,7 @@ impl ListPlan {
             self.conditions(b, None)
         };
         if !merged {
-            conditions.extend(keyset.map(str::to_string));
+            conditions.extend(cursor.map(|c| keyset(b, c, sort)));
         }
         format!(
             "SELECT {SUMMARY_COLUMNS} FROM {rows_from} JOIN organizations o ON o.id = a.organization_id
@@ -571,14 +578,16 @@ impl ListPlan {
 /// Rows strictly after (or before) the cursor's row in `sort` — the order being read.
 fn keyset(b: &mut Builder, cursor: &PageCursor, sort: ActivationSort) -> String {
     let op = if sort.descending { "<" } else { ">" };
-    let number = b.bind(Arg::Int(cursor.number));
     if sort.key == ActivationSortKey::Number {
+        let number = b.bind(Arg::Int(cursor.number));
         return format!("a.number {op} {number}");
     }
+    // Bound in the order the marks appear: SQLite's `?` are positional.
     let value = b.bind(match &cursor.value {
         SortValue::Int(v) => Arg::Int(*v),
         SortValue::Text(v) => Arg::Text(v.clone()),
     });
+    let number = b.bind(Arg::Int(cursor.number));
     format!(
         "({}, a.number) {op} ({value}, {number})",
         sort_column(sort.key)
