@@ -217,9 +217,16 @@ fn the_esc_hint_leaves_with_the_list() {
     let hint = state.notice.clone().unwrap_or_default();
     assert!(hint.contains("Esc does not quit"), "{hint:?}");
     update(&mut state, ch('j'));
-    assert_eq!(state.notice.as_deref(), Some(hint.as_str()), "still the list");
+    assert_eq!(
+        state.notice.as_deref(),
+        Some(hint.as_str()),
+        "still the list"
+    );
     update(&mut state, ch('2'));
-    assert_eq!(state.notice, None, "Seats in front: the hint was about the list");
+    assert_eq!(
+        state.notice, None,
+        "Seats in front: the hint was about the list"
+    );
     let (lines, _) = render(&state, 80, 24);
     assert!(!lines[23].contains("does not quit"), "{}", lines[23]);
     // The detail is not the top list either.
@@ -228,7 +235,10 @@ fn the_esc_hint_leaves_with_the_list() {
     assert!(state.notice.is_some());
     update(&mut state, key(KeyCode::Enter));
     assert_eq!(state.notice, None, "the detail is open");
-    assert!(state.messages.iter().any(|m| m.text == hint), "the log keeps it");
+    assert!(
+        state.messages.iter().any(|m| m.text == hint),
+        "the log keeps it"
+    );
 }
 
 #[test]
