@@ -655,8 +655,14 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::FileSaved(result) => results::on_file_saved(state, result),
         Msg::SerialsImported { path, result } => results::on_serials_imported(state, path, result),
         Msg::PathCompleted { typed, completed } => {
-            if let Some(flow) = state.new_activation.as_mut() {
-                flow.path_completed(&typed, completed);
+            // Whichever path field asked (the one still holding `typed`) takes it.
+            let completed = completed.as_deref();
+            let taken = state
+                .new_activation
+                .as_mut()
+                .is_some_and(|flow| flow.path_completed(&typed, completed));
+            if !taken {
+                state.keys.path_completed(&typed, completed);
             }
             Vec::new()
         }
