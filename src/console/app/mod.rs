@@ -545,6 +545,23 @@ impl State {
         self.message_cause = None;
     }
 
+    /// A request whose answer the screen waits for is out (a page, a detail, the
+    /// seats, the license info, a history, the flow's step): the runtime holds the
+    /// frame for a short grace so a quick answer is drawn once, with its data, never
+    /// after a frame with a loading mark (issue 14, docs/DESIGN.md §5.8).
+    pub fn awaiting_data(&self) -> bool {
+        self.list.loading()
+            || self.seats.loading()
+            || self.seats.summary_pending
+            || self.detail.as_ref().is_some_and(|d| d.pending.is_some())
+            || self.capacity.pending.is_some()
+            || self.audit.as_ref().is_some_and(|a| a.pending.is_some())
+            || self
+                .new_activation
+                .as_ref()
+                .is_some_and(|f| f.pending.is_some())
+    }
+
     fn role(&self) -> Option<Role> {
         self.me.as_ref().map(|m| m.role)
     }
