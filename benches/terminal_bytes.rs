@@ -120,7 +120,7 @@ fn main() {
     for (from, key, name) in [
         ("1", "2", "screen 2 (seats)"),
         ("1", "3", "screen 3 (license info)"),
-        ("1", "4", "screen 4 (keys)"),
+        ("\x1b", "4", "screen 4 (keys)"),
         ("\x1b2", "1", "screen 1 (activations)"),
     ] {
         switches.push((name, measure(&mut console, from, key, runs.min(10))));
