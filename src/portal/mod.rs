@@ -39,6 +39,7 @@ use std::time::Duration;
 use store::{PgStore, SqliteStore, Store, StoreError};
 
 pub use auth::TOKEN_PREFIX;
+pub use messages::{localize as localize_text, localize_value};
 pub use signing_key::{SigningKeyFileError, SigningSecret, read_signing_key_file};
 pub use store::PurchaseRequest;
 pub use store::sqlite::demo::facts::{DemoFacts, DemoKey};
