@@ -16,6 +16,7 @@ mod routes_licensing;
 mod rules;
 pub mod signing_key;
 mod store;
+mod token_cache;
 mod worker;
 
 /// The activation list's plan, for the benchmark that runs the same SQL straight on
@@ -163,6 +164,8 @@ pub(crate) struct AppState {
     /// The portal's license-signing key, generated once and kept in the store.
     key: Arc<SigningKey>,
     clock: Clock,
+    /// Tokens looked up in the last second (one store trip per request, not two).
+    tokens: token_cache::TokenCache,
 }
 
 impl AppState {
@@ -262,6 +265,7 @@ impl Portal {
                 store,
                 key: Arc::new(key),
                 clock: Clock::system(),
+                tokens: token_cache::TokenCache::default(),
             },
             demo_filled,
             options,
@@ -335,6 +339,7 @@ impl Portal {
                 store: Arc::new(store),
                 key: Arc::new(SigningKey::from_bytes(&secret)),
                 clock: Clock::system(),
+                tokens: token_cache::TokenCache::default(),
             },
             demo_filled,
             options,
