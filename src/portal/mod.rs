@@ -404,6 +404,12 @@ impl Portal {
                 self.options,
             )))
         });
+        // TCP_NODELAY: a compressed answer goes out in chunks, and Nagle's algorithm
+        // held the last one back until the client's delayed ACK (40 ms per answer).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+            // Best effort: a socket that refuses the option is served all the same.
+            let _ = stream.set_nodelay(true);
+        });
         axum::serve(listener, self.router()).await
     }
 
