@@ -447,6 +447,11 @@ const MIGRATIONS: &[&str] = &[
         ON activations(status, total_cost, number, organization_id, vendor);
     CREATE INDEX activations_status_created
         ON activations(status, created_at, number, organization_id, vendor);
+
+    -- Lines are inserted only in the transaction that inserts their activation, whose
+    -- own change row (not yet visible to any reader) already covers them; moving it
+    -- again for every line tripled the cost of creating 10 000 lines.
+    DROP TRIGGER track_activation_lines_insert;
     "#,
 ];
 

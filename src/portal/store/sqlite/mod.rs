@@ -65,7 +65,7 @@ fn pool_size() -> usize {
 
 /// Page cache per connection (SQLite's default is 2 MiB): the indexes a list walks stay
 /// in memory between requests.
-const CACHE_KIB: i64 = 16 * 1024;
+pub(crate) const CACHE_KIB: i64 = 16 * 1024;
 /// Prepared statements kept per connection: every list shape, precheck and write.
 const STATEMENT_CACHE: usize = 256;
 
