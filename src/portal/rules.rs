@@ -591,7 +591,7 @@ pub fn pending_and_refused<'a>(
     (pending, refused)
 }
 
-/// 400 for a page number deeper than page numbers reach (docs/DESIGN.md §4.3).
+/// 400 for a page number deeper than page numbers reach (docs/DESIGN.md §4.4).
 pub fn page_too_deep(too_deep: &crate::portal::store::activation_list::TooDeep) -> ApiError {
     ApiError::BadRequest(format!(
         "page {} is more than {} rows from either end of the list; follow the next or prev cursor, or narrow the filters",

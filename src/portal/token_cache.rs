@@ -1,7 +1,7 @@
 //! Known tokens remembered for a second, so an authenticated request makes one trip to
 //! the store (its query), not two (the token, then the query). A revoked or changed
 //! token is seen within [`TOKEN_TTL`]; unknown tokens are never remembered, so a wrong
-//! token always reaches the store's answer. docs/DESIGN.md §4.3.
+//! token always reaches the store's answer. docs/DESIGN.md §4.2.
 
 use super::store::{StoreError, TokenGrant};
 use std::collections::HashMap;

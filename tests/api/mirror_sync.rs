@@ -583,7 +583,7 @@ async fn a_token_that_sees_another_organization_gets_a_full_sync() {
             1,
         )
         .await;
-    // The portal trusts a looked-up token for up to a second (docs/DESIGN.md §4.3):
+    // The portal trusts a looked-up token for up to a second (docs/DESIGN.md §4.2):
     // the new scope shows within it, and the first sync that sees it starts over.
     crate::support::portal::wait_for(
         "a sync that sees the wider scope",

@@ -1,7 +1,7 @@
 //! `GET /activations` as SQL that does not grow with the store, written once for both
 //! backends (each renders its own placeholders and runs the steps in one snapshot).
 //! Why it is shaped like this — counters, keyset cursors, bounded page numbers, the
-//! two serial-search plans — is in docs/DESIGN.md §4.3.
+//! two serial-search plans — is in docs/DESIGN.md §4.4.
 //!
 //! The steps, each one query: [`ListPlan::lines_query`] (serial search only: how many
 //! lines match, counted up to a cap), [`ListPlan::total_query`], [`ListPlan::page_query`],

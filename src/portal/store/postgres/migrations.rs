@@ -269,7 +269,7 @@ const MIGRATIONS: &[&str] = &[
         FOR EACH ROW EXECUTE FUNCTION track_row();
     "#,
     // 2: lists that do not grow with the store, as SQLite's migration 5
-    // (docs/DESIGN.md §4.3): totals from `activation_counts`, kept per statement from
+    // (docs/DESIGN.md §4.4): totals from `activation_counts`, kept per statement from
     // its transition tables (one upsert per statement, rows in key order so two
     // writers lock counter rows in the same order), and an index for every filter ×
     // sort pair.

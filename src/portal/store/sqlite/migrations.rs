@@ -384,7 +384,7 @@ const MIGRATIONS: &[&str] = &[
         SELECT 'activation', CAST(number AS TEXT), organization_id
           FROM activations ORDER BY number;
     "#,
-    // 5: lists that do not grow with the store (docs/DESIGN.md §4.3). Totals come from
+    // 5: lists that do not grow with the store (docs/DESIGN.md §4.4). Totals come from
     // `activation_counts`, one row per organization × status × vendor kept by the
     // `count_…` triggers in the same transaction as each write (plain INSERT and
     // UPDATE, no conflict clause a firing statement could override). Every filter ×
