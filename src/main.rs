@@ -167,7 +167,8 @@ enum TokenCommand {
         /// The store: a SQLite file or a PostgreSQL URL (postgres://user@host/db).
         #[arg(long, env = "LICADM_DB")]
         db: String,
-        /// admin, support or viewer.
+        /// admin, support or viewer (a partner's), or operator (the vendor's staff:
+        /// purchases, blocking organizations).
         #[arg(long, value_parser = parse_role)]
         role: Role,
         /// Organization id the token may see (repeat for several; none = all).
@@ -314,6 +315,11 @@ async fn serve(
     if portal.demo_filled() {
         let token = portal.create_token(Role::Admin, &[], "demo admin").await?;
         eprintln!("demo data created; admin token: {token}");
+        // The vendor's side too, so purchases and blocking can be tried on the demo.
+        let operator = portal
+            .create_token(Role::Operator, &[], "demo operator")
+            .await?;
+        eprintln!("operator token (purchases, blocking organizations): {operator}");
     }
     // The first stdout line is the address, so scripts and tests can use --listen :0.
     println!("licadm portal listening on http://{addr}");

@@ -39,6 +39,8 @@ pub fn router(state: AppState) -> Router {
         .route(&at("/organizations"), get(organizations))
         .route(&at("/prices"), get(prices))
         .route(&at("/organizations/{id}/accept-offer"), post(accept_offer))
+        .route(&at("/organizations/{id}/block"), post(block_organization))
+        .route(&at("/organizations/{id}/unblock"), post(unblock_organization))
         .route(&at("/precheck"), post(precheck))
         .route(
             &at("/activations"),
@@ -249,6 +251,43 @@ async fn accept_offer(
     let org = state
         .store
         .accept_offer(id, Writer::of(&state, caller))
+        .await??;
+    Ok(Json(org))
+}
+
+async fn block_organization(
+    state: State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Organization>, ApiError> {
+    set_blocked(state, caller, headers, path, true).await
+}
+
+async fn unblock_organization(
+    state: State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Organization>, ApiError> {
+    set_blocked(state, caller, headers, path, false).await
+}
+
+/// The operator's block or unblock of an organization's new activations.
+async fn set_blocked(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    blocked: bool,
+) -> Result<Json<Organization>, ApiError> {
+    caller.may(Action::BlockOrganizations)?;
+    let id = caller.organization(organization_id(path)?)?;
+    let same = serde_json::json!({"op": "organization.block", "id": id, "blocked": blocked});
+    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let org = state
+        .store
+        .set_activation_blocked(id, blocked, Writer::of(&state, caller), idempotency)
         .await??;
     Ok(Json(org))
 }

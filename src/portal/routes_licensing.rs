@@ -189,13 +189,17 @@ async fn emergency_license(
 async fn purchase(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<PurchaseRequest>,
 ) -> Result<Json<ProductCapacity>, ApiError> {
     caller.may(Action::RecordPurchase)?;
     caller.organization(request.organization)?;
+    // A resent purchase must not sell the accounts twice.
+    let same = json!({"op": "purchase.record", "request": &request});
+    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
     let capacity = state
         .store
-        .purchase(request, Writer::of(&state, caller))
+        .purchase(request, Writer::of(&state, caller), idempotency)
         .await??;
     Ok(Json(capacity))
 }

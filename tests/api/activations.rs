@@ -663,6 +663,8 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/activations",
         "/api/v1/activations/{number}",
         "/api/v1/organizations/{id}/accept-offer",
+        "/api/v1/organizations/{id}/block",
+        "/api/v1/organizations/{id}/unblock",
         "/api/v1/precheck",
         "/api/v1/activations/{number}/retry",
         "/api/v1/activations/{number}/license-file",
@@ -746,7 +748,8 @@ async fn openapi_describes_every_route_truthfully() {
             "/api/v1/emergency-license",
             &["200", "400", "403", "404", "422"][..],
         ),
-        ("/api/v1/purchases", &["200", "403", "404", "422"][..]),
+        ("/api/v1/purchases", &["200", "403", "404", "409", "422"][..]),
+        ("/api/v1/organizations/{id}/block", &["200", "403", "404"][..]),
         ("/api/v1/keys/activate", &["200", "400", "403", "422"][..]),
         ("/api/v1/offline/response", &["200", "403", "422"][..]),
     ] {

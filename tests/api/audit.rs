@@ -144,7 +144,7 @@ async fn seats_capacity_keys_and_offers_are_audited_and_scoped() {
         .expect("emergency");
     let bought = portal
         .raw_post(
-            &portal.admin_token,
+            &portal.operator_token(),
             "/purchases",
             &serde_json::json!({"organization": 1, "product": "orangeuce", "accounts": 2}),
         )

@@ -17,6 +17,7 @@ mod keys;
 mod languages;
 mod mirror_sync;
 mod new_activations;
+mod operator;
 mod postgres;
 mod postgres_ops;
 mod postgres_process;

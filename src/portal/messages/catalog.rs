@@ -85,6 +85,7 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "запрашивать экстренные лицензии",
     ),
     ("record purchases", "записывать покупки"),
+    ("block or unblock organizations", "блокировать и разблокировать организации"),
     ("activate product keys", "активировать ключи продуктов"),
     ("organization {0} not found", "организация {0} не найдена"),
     (

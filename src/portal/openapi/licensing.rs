@@ -293,14 +293,15 @@ pub fn paths(paths: &mut Map<String, Value>) {
     paths.insert(
         path("/purchases"),
         authed_post(
-            "Record a permanent purchase of user accounts (admin): raises max, adds as many seats valid 12 months, raises the seats of the organization's keys",
-            json!([]),
+            "Record a permanent purchase of user accounts (operator only; a partner's roles get 403): raises max, adds as many seats valid 12 months, raises the seats of the organization's keys",
+            json!([idempotency_header(REPLAYED)]),
             Some("PurchaseRequest"),
             &[("200", ok_response("The product's capacity after the purchase", schema_ref("ProductCapacity")))],
             &[
                 ("400", BAD_BODY),
                 ("403", FORBIDDEN),
                 ("404", "The organization or its product does not exist for the token (`not_found`)"),
+                ("409", "The Idempotency-Key was used with another request (`conflict`)"),
                 ("422", "accounts out of range (`unprocessable`)"),
             ],
         ),

@@ -131,7 +131,7 @@ fn activation_components() -> Value {
                 "type": "object", "required": ["status", "version"],
                 "properties": {"status": {"type": "string", "enum": ["ok"]}, "version": {"type": "string"}}
             },
-            "Role": {"type": "string", "enum": ["admin", "support", "viewer"]},
+            "Role": {"type": "string", "enum": ["admin", "support", "viewer", "operator"]},
             "OrgRef": {
                 "type": "object", "required": ["id", "name", "inn"],
                 "properties": {"id": {"type": "integer", "format": "int64"}, "name": {"type": "string"}, "inn": {"type": "string"}}
@@ -348,6 +348,26 @@ pub fn document() -> Value {
             ],
         ),
     );
+    for (verb, blocked) in [("block", "blocks"), ("unblock", "unblocks")] {
+        paths.insert(
+            path(&format!("/organizations/{{id}}/{verb}")),
+            authed_post(
+                &format!("The vendor's operator {blocked} new activations of the organization (operator only; a partner's roles get 403). The same state again changes nothing"),
+                json!([
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}},
+                    idempotency_header(REPLAYED),
+                ]),
+                None,
+                &[("200", ok_response("The organization with activation_blocked set", schema_ref("Organization")))],
+                &[
+                    ("400", "The id is not a whole number from 1, or a malformed Idempotency-Key (`bad_request`)"),
+                    ("403", "Only an operator may block or unblock (`forbidden`)"),
+                    ("404", "No such organization among the token's (`not_found`)"),
+                    ("409", "The Idempotency-Key was used with another request (`conflict`)"),
+                ],
+            ),
+        );
+    }
     paths.insert(
         path("/precheck"),
         authed_post(

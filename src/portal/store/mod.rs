@@ -100,6 +100,14 @@ pub trait PortalStore: Send + Sync + 'static {
     async fn organizations(&self, ids: Vec<i64>) -> Result<Vec<Organization>, StoreError>;
     async fn prices(&self) -> Result<Vec<Price>, StoreError>;
     async fn accept_offer(&self, organization: i64, writer: Writer) -> Answer<Organization>;
+    /// An operator blocks (or unblocks) an organization's new activations.
+    async fn set_activation_blocked(
+        &self,
+        organization: i64,
+        blocked: bool,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Organization>;
 
     // ---- activations ----
     async fn list_activations(
@@ -204,7 +212,14 @@ pub trait PortalStore: Send + Sync + 'static {
         writer: Writer,
         idempotency: Option<Idempotency>,
     ) -> Answer<ProductCapacity>;
-    async fn purchase(&self, request: PurchaseRequest, writer: Writer) -> Answer<ProductCapacity>;
+    /// An operator's purchase; a repeat of the same idempotency key replays the first
+    /// answer instead of selling the accounts twice.
+    async fn purchase(
+        &self,
+        request: PurchaseRequest,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<ProductCapacity>;
 
     // ---- server keys ----
     async fn activate_server_key(

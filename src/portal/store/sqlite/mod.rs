@@ -9,6 +9,7 @@
 //! [`SqliteStore::run`], which moves the work onto tokio's blocking pool with a
 //! connection from a small idle pool, and retries work that found the store busy.
 
+pub mod access;
 pub mod activations;
 pub mod audit;
 pub mod capacity;
