@@ -22,19 +22,6 @@ pub fn signing_secret(conn: &Connection) -> Result<Option<[u8; 32]>, StoreError>
         .transpose()
 }
 
-/// Stores the secret unless one exists already (the first one wins).
-pub fn insert_signing_secret(
-    conn: &Connection,
-    secret: &[u8; 32],
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT OR IGNORE INTO signing_key (id, secret, created_at) VALUES (1, ?, ?)",
-        params![secret.as_slice(), timestamp_to_sql(now)],
-    )?;
-    Ok(())
-}
-
 /// A request already answered under an idempotency key.
 pub struct Remembered {
     pub request_hash: String,

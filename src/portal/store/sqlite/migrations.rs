@@ -384,7 +384,7 @@ const MIGRATIONS: &[&str] = &[
         SELECT 'activation', CAST(number AS TEXT), organization_id
           FROM activations ORDER BY number;
     "#,
-    // 5: the vendor's `operator` role (issue 15). SQLite cannot alter a CHECK, so the
+    // 5: the vendor's `operator` role and the signing key out of the store (issue 15). SQLite cannot alter a CHECK, so the
     // table is rebuilt (`apply` runs migrations with foreign keys off, so dropping the
     // old table cascades to nothing; the children's `REFERENCES tokens` then name the
     // new one).
@@ -400,6 +400,15 @@ const MIGRATIONS: &[&str] = &[
         SELECT id, hash, role, label, created_at FROM tokens;
     DROP TABLE tokens;
     ALTER TABLE tokens_new RENAME TO tokens;
+
+    -- The signing key leaves the store for a private key file (issue 15): the store
+    -- keeps only the public key, so a portal started with another key is refused. The
+    -- secret in `signing_key` is deleted once the start-up has written it to the file.
+    CREATE TABLE signing_public_key (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        public_key TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
     "#,
 ];
 
