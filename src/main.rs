@@ -112,10 +112,23 @@ enum Command {
         /// portal's worker takes them over. Longer than the slowest completion.
         #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
         worker_lease_ms: u64,
+        /// How long a client may take to send a request's head (and how long an idle
+        /// keep-alive connection is kept); slower ones are cut off.
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout_ms: u64,
+        /// How long a client may take to send a request's body.
+        #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+        body_timeout_ms: u64,
+        /// Most connections open at once; at the cap the oldest idle one is closed to
+        /// admit a new one. Keep it under the process's open-file limit (ulimit -n).
+        #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..))]
+        max_connections: u64,
         /// The license-signing key for every portal of a deployment: a file holding the
         /// 32-byte ed25519 secret key, as 32 raw bytes or their base64 on one line, not
         /// readable by others (chmod 600). An empty store keeps it; a store that already
-        /// signs with another key is refused. Without it the first portal generates one.
+        /// signs with another key is refused. Without it a SQLite store signs with the key
+        /// file beside it, `<db>.signing-key` (0600, made on first start; the store keeps
+        /// only the public key), and a PostgreSQL store with the key its first portal made.
         #[arg(long, value_name = "FILE")]
         signing_key: Option<PathBuf>,
     },
@@ -256,11 +269,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             scale,
             worker_delay_ms,
             worker_lease_ms,
+            header_timeout_ms,
+            body_timeout_ms,
+            max_connections,
             signing_key,
         }) => {
             let options = PortalOptions {
                 worker_delay: Duration::from_millis(worker_delay_ms),
                 worker_lease: Duration::from_millis(worker_lease_ms),
+                limits: licadm::portal::serve::Limits {
+                    header_timeout: Duration::from_millis(header_timeout_ms),
+                    body_timeout: Duration::from_millis(body_timeout_ms),
+                    max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+                },
                 ..PortalOptions::default()
             };
             let key = signing_key

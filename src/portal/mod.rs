@@ -8,12 +8,14 @@ mod auth;
 mod error;
 mod etag;
 mod idempotency;
+mod key_file;
 mod messages;
 mod openapi;
 mod params;
 mod routes;
 mod routes_licensing;
 mod rules;
+pub mod serve;
 pub mod signing_key;
 mod store;
 mod worker;
@@ -60,6 +62,18 @@ pub enum PortalError {
          same key file, or start with an empty database"
     )]
     OtherSigningKey { stored: String, given: String },
+    #[error(
+        "the store signs with public key {public}, but its key file {file} is missing: \
+         restore it from a backup, or give the key with --signing-key FILE"
+    )]
+    KeyFileMissing { file: PathBuf, public: String },
+    #[error("cannot write the signing key file {file}: {source}")]
+    KeyFileWrite {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    KeyFile(#[from] SigningKeyFileError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -101,6 +115,8 @@ pub struct PortalOptions {
     /// PostgreSQL: how long a worker's claim on an activation lasts; the claims of a
     /// portal that died pass to another portal's worker this long after they were taken.
     pub worker_lease: Duration,
+    /// Timeouts and the connection cap of the HTTP server (`serve.rs`).
+    pub limits: serve::Limits,
 }
 
 impl Default for PortalOptions {
@@ -111,6 +127,7 @@ impl Default for PortalOptions {
             worker_tick: Duration::from_millis(250),
             busy_timeout: store::sqlite::DEFAULT_BUSY_TIMEOUT,
             worker_lease: store::postgres::LEASE,
+            limits: serve::Limits::default(),
         }
     }
 }
@@ -153,7 +170,8 @@ impl std::fmt::Debug for Clock {
 #[derive(Clone)]
 pub(crate) struct AppState {
     store: Store,
-    /// The portal's license-signing key, generated once and kept in the store.
+    /// The portal's license-signing key: from its key file (SQLite, `key_file`), from
+    /// `--signing-key`, or kept in the PostgreSQL database.
     key: Arc<SigningKey>,
     clock: Clock,
 }
@@ -247,7 +265,7 @@ impl Portal {
                 .map_err(PortalError::Demo)?,
             None => false,
         };
-        let key = load_or_create_key(&store, key)?;
+        let key = key_file::load_or_create(db, &store, key)?;
         let backend = Backend::Sqlite(store.clone());
         let store: Store = Arc::new(store);
         Ok(Portal {
@@ -392,7 +410,7 @@ impl Portal {
                 self.options,
             )))
         });
-        axum::serve(listener, self.router()).await
+        serve::serve(listener, self.router(), self.options.limits).await
     }
 
     /// Base64 of the portal's ed25519 public key (as `GET /api/v1/signing-key`).
@@ -463,20 +481,6 @@ fn fresh_secret() -> Result<[u8; 32], PortalError> {
     Ok(fresh)
 }
 
-/// The signing key stored with the portal, created on first open (from `given`, the
-/// `--signing-key` file, when there is one).
-fn load_or_create_key(
-    store: &SqliteStore,
-    given: Option<SigningSecret>,
-) -> Result<SigningKey, PortalError> {
-    let wanted = match &given {
-        Some(key) => key.0,
-        None => fresh_secret()?,
-    };
-    let secret = store.signing_secret_or_blocking(wanted)?;
-    same_key_as_given(&secret, given.as_ref())?;
-    Ok(SigningKey::from_bytes(&secret))
-}
 
 /// The store's key is the `--signing-key` one, if one was given.
 fn same_key_as_given(stored: &[u8; 32], given: Option<&SigningSecret>) -> Result<(), PortalError> {
@@ -546,6 +550,9 @@ pub fn signing_public_key(db: &Path) -> Result<String, PortalError> {
         return Err(PortalError::NoStore(db.to_path_buf()));
     }
     let store = open_store(db)?;
+    if let Some(public) = store.signing_public_key_blocking()? {
+        return Ok(public);
+    }
     let secret = store
         .signing_secret_blocking()?
         .ok_or_else(|| PortalError::NoSigningKey(db.to_path_buf()))?;

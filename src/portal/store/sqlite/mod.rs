@@ -17,12 +17,14 @@ pub mod capacity_writes;
 pub mod catalog;
 pub mod changes;
 pub mod demo;
+mod files;
 pub mod keys;
 pub mod migrations;
 pub mod new_activations;
 pub(crate) mod once;
 mod operator;
 mod portal_store;
+mod signing;
 pub mod product_keys;
 pub mod registry;
 pub mod replica;
@@ -77,6 +79,7 @@ impl SqliteStore {
     /// [`SqliteStore::open`] waiting at most `busy_timeout` for another writer's lock
     /// before a unit of work counts as busy.
     pub fn open_with(path: &Path, busy_timeout: Duration) -> Result<SqliteStore, StoreError> {
+        files::make_private(path)?;
         let mut conn = connect_with(path, busy_timeout)?;
         migrations::apply(&mut conn)?;
         Ok(SqliteStore {
