@@ -305,6 +305,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     label,
                 },
         }) => {
+            // The label is stored and shown as the account in the audit log and consoles.
+            licadm::domain::text::check("--label", &label, 100)?;
             let token = create_token_in(&db, role, &organizations, &label).await?;
             println!("{token}");
             Ok(())

@@ -191,7 +191,9 @@ impl<W: Write> Backend for ThriftyBackend<W> {
             self.move_to(x, y);
             let pen = self.cell_pen(cell);
             self.set_pen(pen);
-            let symbol = cell.symbol();
+            // The last boundary before the terminal: data holding an escape sequence
+            // (stored before the portal refused such text) is drawn as text, inert.
+            let symbol = crate::domain::text::inert(cell.symbol());
             self.frame().extend_from_slice(symbol.as_bytes());
             // Only a glyph one column wide moves the cursor predictably everywhere.
             self.cursor = match symbol.width() {
@@ -433,6 +435,20 @@ mod tests {
             })
             .expect("draw");
         String::from_utf8_lossy(&terminal.backend().writer()[before..]).into_owned()
+    }
+
+    #[test]
+    fn an_escape_sequence_in_a_cell_is_drawn_inert() {
+        let mut t = terminal(false);
+        let before = t.backend().writer().len();
+        t.draw(|f| {
+            // Straight into the buffer, past ratatui's own filtering of text.
+            f.buffer_mut()[(0, 0)].set_symbol("\x1b]52;c;ZXZpbA==\x07");
+        })
+        .expect("draw");
+        let bytes = String::from_utf8_lossy(&t.backend().writer()[before..]).into_owned();
+        assert!(bytes.contains("?]52;c;ZXZpbA==?"), "{bytes:?}");
+        assert!(!bytes.contains("\x1b]") && !bytes.contains('\x07'), "{bytes:?}");
     }
 
     #[test]

@@ -24,6 +24,18 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+/// Bounds of the texts a client sends that are stored or signed (issue 15): generous
+/// for any real value, small enough that no field can carry a payload.
+const MAX_EMAIL: usize = 254;
+const MAX_INSTALLATION_SERIAL: usize = 128;
+const MAX_INSTALLATION_HASH: usize = 256;
+const MAX_TAX_ID: usize = 32;
+
+/// 400 naming `field` unless `value` is printable and at most `max` characters.
+pub fn printable(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    crate::domain::text::check(field, value, max).map_err(|e| ApiError::BadRequest(e.to_string()))
+}
+
 /// Most users `GET /users` answers (bind suggestions).
 pub const MAX_USERS: u32 = 20;
 
@@ -111,6 +123,7 @@ async fn bind_seat(
 ) -> Result<Json<Seat>, ApiError> {
     caller.may(Action::BindSeats)?;
     let id = seat_id(path)?;
+    printable("email", &request.email, MAX_EMAIL)?;
     let email = rules::normalize_email(&request.email);
     let same = json!({"op": "seat.bind", "seat": id, "email": email});
     let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
@@ -210,6 +223,11 @@ async fn activate_key(
     ApiJson(request): ApiJson<KeyActivationRequest>,
 ) -> Result<Json<ServerLicense>, ApiError> {
     caller.may(Action::ActivateKeys)?;
+    // Signed into the server license and stored in the audit log: printable only.
+    printable("installation.serial", &request.installation.serial, MAX_INSTALLATION_SERIAL)?;
+    printable("installation.hash", &request.installation.hash, MAX_INSTALLATION_HASH)?;
+    printable("inn", &request.inn, MAX_TAX_ID)?;
+    printable("kpp", request.kpp.as_deref().unwrap_or_default(), MAX_TAX_ID)?;
     let key = ProductKey::parse(&request.key).map_err(|e| {
         ApiError::unprocessable(format!("ключ {:?} записан неверно: {e}", request.key))
     })?;
@@ -236,6 +254,9 @@ async fn offline_response(
             "the activation request cannot be used: {e}; copy the whole request file again"
         ))
     })?;
+    let installation = &request.installation;
+    printable("installation.serial", &installation.serial, MAX_INSTALLATION_SERIAL)?;
+    printable("installation.hash", &installation.hash, MAX_INSTALLATION_HASH)?;
     let now = state.now();
     let license = activate_server_key(&state, caller, request, Channel::Offline, now).await?;
     Ok(Json(OfflineResponse {

@@ -74,6 +74,12 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "cursor {0} is older than the kept history (deletions up to {1} were pruned)",
         "курсор {0} старше сохранённой истории (удаления до {1} забыты)",
     ),
+    // domain/text.rs
+    (
+        "{0} contains a control or invisible character (U+{1}); send printable text only",
+        "{0} содержит управляющий или невидимый символ (U+{1}); отправьте только печатный текст",
+    ),
+    ("{0} is longer than {1} characters", "{0} длиннее {1} символов"),
     // auth.rs
     ("role {0} may not {1}", "роль {0} не может {1}"),
     ("accept the offer", "принимать оферту"),
