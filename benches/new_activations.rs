@@ -56,11 +56,12 @@ fn main() -> anyhow::Result<()> {
     eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
     let token = create_token(&db, Role::Admin, &[], "bench")?;
     const CREATES: usize = 5;
-    let known = demo_serials(&db, 5_000 * (CREATES + 1))?;
+    const SMALL_CREATES: usize = 50;
+    let known = demo_serials(&db, 5_000 * (CREATES + 2))?;
     let pk = &known.ok["pay-kiosk"];
     let pp = &known.ok["pp-electro"];
     anyhow::ensure!(
-        pk.len() >= 5_000 * (CREATES + 1) && pp.len() >= 5_000 * (CREATES + 1),
+        pk.len() >= 5_000 * (CREATES + 2) && pp.len() >= 5_000 * (CREATES + 2),
         "not enough ok serials: {} / {}",
         pk.len(),
         pp.len()
@@ -138,6 +139,19 @@ fn main() -> anyhow::Result<()> {
             );
         }
         report("create from 10 000 ok serials", times);
+
+        // Small creates, where the commit's fsync (synchronous=FULL) is most of the cost.
+        let single = &batch(CREATES + 1)[..SMALL_CREATES];
+        let mut times = Vec::with_capacity(SMALL_CREATES);
+        for serial in single {
+            let t = Instant::now();
+            let created = client
+                .create_activations(1, std::slice::from_ref(serial), &new_idempotency_key())
+                .await?;
+            times.push(t.elapsed());
+            anyhow::ensure!(created.activations.len() == 1);
+        }
+        report("create from 1 ok serial", times);
         anyhow::Ok(())
     })
 }

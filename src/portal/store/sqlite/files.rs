@@ -40,3 +40,28 @@ pub fn make_private(path: &Path) -> Result<(), StoreError> {
     let _ = path;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::SqliteStore;
+
+    #[test]
+    fn a_new_store_is_private_and_commits_durably() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("store.sqlite");
+        let store = SqliteStore::open(&path).expect("store");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("file").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let conn = store.connection().expect("connection");
+        // 2 = FULL: the WAL is synced at every commit, so an answered write survives a
+        // power loss.
+        let synchronous: i64 = conn
+            .query_row("PRAGMA synchronous", [], |row| row.get(0))
+            .expect("pragma");
+        assert_eq!(synchronous, 2);
+    }
+}

@@ -158,7 +158,10 @@ fn connect_with(path: &Path, busy_timeout: Duration) -> Result<Connection, Store
     conn.busy_timeout(busy_timeout)?;
     // WAL: readers never wait for the writer (the worker) and vice versa.
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // FULL: a commit is on disk before the 201 goes out, so a power loss cannot drop an
+    // activation already answered (NORMAL may lose the last commits of the WAL). Cost
+    // in docs/BENCHMARKS.md.
+    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
 }
