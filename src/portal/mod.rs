@@ -7,6 +7,7 @@
 mod auth;
 mod error;
 mod etag;
+mod guard;
 mod idempotency;
 mod key_file;
 mod messages;

@@ -53,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .route(&at("/changes"), get(changes))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
+        // Size limits with JSON errors, nosniff and no-store (issue 15).
+        .layer(axum::middleware::from_fn(super::guard::layer))
         // Answers in the client's language (Accept-Language), before the tag is taken.
         .layer(axum::middleware::from_fn(super::messages::layer))
         // Inside compression, so the tag is of the identity body whatever the encoding.

@@ -15,6 +15,7 @@ mod contention;
 mod demo;
 mod keys;
 mod keys_at_rest;
+mod guard;
 mod hostile_text;
 mod languages;
 mod mirror_sync;

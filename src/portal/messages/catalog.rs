@@ -74,6 +74,15 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "cursor {0} is older than the kept history (deletions up to {1} were pruned)",
         "курсор {0} старше сохранённой истории (удаления до {1} забыты)",
     ),
+    // guard.rs
+    (
+        "the request URI is {0} bytes, more than {1}",
+        "URI запроса — {0} байт, больше {1}",
+    ),
+    (
+        "the request headers are {0} bytes, more than {1}",
+        "заголовки запроса — {0} байт, больше {1}",
+    ),
     // domain/text.rs
     (
         "{0} contains a control or invisible character (U+{1}); send printable text only",
