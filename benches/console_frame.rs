@@ -44,12 +44,7 @@ fn page_of(n: i64) -> Page<ActivationSummary> {
             }
         })
         .collect();
-    Page {
-        items,
-        page: 1,
-        per_page: 100,
-        total: 420,
-    }
+    Page::new(items, 1, 100, 420)
 }
 
 /// A state as the console has it after loading a 100-row page.

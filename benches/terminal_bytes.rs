@@ -1,8 +1,12 @@
-//! Bytes the console writes to the terminal, measured in a pseudo-terminal at 80×24 with
-//! the default theme: moving the selection one row, flipping a page, an idle second —
-//! next to `less` scrolling one line and one page of the same table as plain text.
+//! Bytes the console writes to the terminal per key (issue 14), measured in a
+//! pseudo-terminal at 80×24 with the default theme: a row move, a row move that scrolls
+//! the table, a page flip, opening the detail and going back, each screen switch, a
+//! filter, a search and an idle second — median and max bytes and the worst overhead
+//! (bytes beyond the changed cells' text, as a share of the frame) — next to `less`
+//! scrolling one line and one page of the same table as plain text.
 //!
-//! `cargo bench --bench terminal_bytes` (env `LICADM_BENCH_RUNS`, default 20).
+//! `cargo bench --bench terminal_bytes` (env `LICADM_BENCH_RUNS`, default 20; with
+//! `LICADM_TEST_BIN` the debug binary: `cargo test --bench terminal_bytes -- --bench`).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -13,7 +17,8 @@ use support::pty::PtyConsole;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-/// Waits until the output has been quiet for `quiet`, then returns its length.
+/// Waits until the output has been quiet for `quiet`, then returns its length (a
+/// benchmark of bytes, not of time: a quiet period is what it measures between).
 fn settle(console: &PtyConsole, quiet: Duration) -> usize {
     let mut last = console.raw_len();
     loop {
@@ -31,16 +36,46 @@ fn median(mut v: Vec<usize>) -> usize {
     v[v.len() / 2]
 }
 
-/// Bytes written for each press of `key`, once the screen has settled.
-fn per_key(console: &mut PtyConsole, key: &str, runs: usize) -> Vec<usize> {
-    let mut sizes = Vec::with_capacity(runs);
+/// One key's frames: bytes written, and the share of them beyond the text of the
+/// cells that changed on screen (0 when a scroll carried rows for less than their text).
+struct Sample {
+    bytes: usize,
+    overhead: f64,
+}
+
+/// Presses `key` after `prepare` (not measured), `runs` times, once the screen has
+/// settled each time.
+fn measure(console: &mut PtyConsole, prepare: &str, key: &str, runs: usize) -> Vec<Sample> {
+    let mut samples = Vec::with_capacity(runs);
     for _ in 0..runs {
+        if !prepare.is_empty() {
+            console.send(prepare);
+        }
         let before = settle(console, Duration::from_millis(150));
+        let screen_before = console.cells();
         console.send(key);
         let after = settle(console, Duration::from_millis(150));
-        sizes.push(after - before);
+        let changed = support::pty::changed_text(&screen_before, &console.cells());
+        let bytes = after - before;
+        let overhead = if bytes == 0 {
+            0.0
+        } else {
+            bytes.saturating_sub(changed) as f64 / bytes as f64
+        };
+        samples.push(Sample { bytes, overhead });
     }
-    sizes
+    samples
+}
+
+fn row(name: &str, samples: &[Sample], less: &str) {
+    let bytes: Vec<usize> = samples.iter().map(|s| s.bytes).collect();
+    let worst = samples.iter().map(|s| s.overhead).fold(0.0, f64::max);
+    println!(
+        "| {name} | {} | {} | {:.0}% | {less} |",
+        median(bytes.clone()),
+        bytes.iter().max().unwrap_or(&0),
+        worst * 100.0
+    );
 }
 
 fn main() {
@@ -54,8 +89,8 @@ fn main() {
     let portal = PortalProcess::start_demo(&["--worker-delay-ms", "3600000"]);
     let token = portal.token("admin", &[]);
     let mut console = PtyConsole::spawn(
-        &["--portal", &portal.url, "--token", &token],
-        &[("LANG", "ru_RU.UTF-8")],
+        &["--portal", &portal.url, "--token", &token, "--no-mirror"],
+        &[("LANG", "ru_RU.UTF-8"), ("LC_ALL", ""), ("LC_MESSAGES", "")],
         80,
         24,
     );
@@ -63,10 +98,46 @@ fn main() {
         s.contains("Стр. 1 из") && s.contains('₽')
     });
     // Rows: j moves down within a 25-row page; alternate j/k so the selection stays on it.
-    let mut row_moves = per_key(&mut console, "j", runs / 2);
-    row_moves.extend(per_key(&mut console, "k", runs / 2));
-    let mut page_flips = per_key(&mut console, "]", runs / 2);
-    page_flips.extend(per_key(&mut console, "[", runs / 2));
+    let mut row_moves = measure(&mut console, "", "j", runs / 2);
+    row_moves.extend(measure(&mut console, "", "k", runs / 2));
+    // To the last visible row (17 at 80×24): each j now scrolls the table; `g` (first
+    // row) between runs brings it back, unmeasured.
+    let to_bottom = "j".repeat(16);
+    let scrolls = measure(&mut console, &format!("g{to_bottom}"), "j", runs);
+    let mut page_flips = measure(&mut console, "", "]", runs / 2);
+    page_flips.extend(measure(&mut console, "", "[", runs / 2));
+    let open_detail = measure(&mut console, "", "\r", 1);
+    let back = measure(&mut console, "", "\x1b", 1);
+    let mut opens = open_detail;
+    let mut backs = back;
+    for _ in 1..runs.min(10) {
+        opens.extend(measure(&mut console, "", "\r", 1));
+        backs.extend(measure(&mut console, "", "\x1b", 1));
+    }
+    // Each switch from the screen it is usually reached from: 2, 3 and 4 from the
+    // list (Keys takes digits as text: Esc leaves it), 1 from Seats.
+    let mut switches = Vec::new();
+    for (from, key, name) in [
+        ("1", "2", "screen 2 (seats)"),
+        ("1", "3", "screen 3 (license info)"),
+        ("\x1b", "4", "screen 4 (keys)"),
+        ("\x1b2", "1", "screen 1 (activations)"),
+    ] {
+        switches.push((name, measure(&mut console, from, key, runs.min(10))));
+        if key == "4" {
+            console.send("\x1b");
+        }
+    }
+    console.send("1");
+    // A filter: `s` opens the status picker, typing narrows it, Enter applies; two
+    // statuses in turn, so each Enter changes the list.
+    let mut filters = Vec::new();
+    for _ in 0..runs.min(10) / 2 {
+        filters.extend(measure(&mut console, "sОшиб", "\r", 1));
+        filters.extend(measure(&mut console, "sВыпол", "\r", 1));
+    }
+    // Search: `/` and the text, then Enter.
+    let searches = measure(&mut console, "\x1b/АЛЬСТЕР", "\r", runs.min(10));
     let before_idle = settle(&console, Duration::from_millis(200));
     std::thread::sleep(Duration::from_secs(1));
     let idle = console.raw_len() - before_idle;
@@ -99,29 +170,40 @@ fn main() {
                 24,
             );
             pager.wait_for("less shows the table", WAIT, |s| s.contains("NUMBER"));
-            (
-                median(per_key(&mut pager, "j", runs)),
-                median(per_key(&mut pager, " ", runs.min(10))),
-            )
+            let line: Vec<usize> = measure(&mut pager, "", "j", runs)
+                .iter()
+                .map(|s| s.bytes)
+                .collect();
+            let page: Vec<usize> = measure(&mut pager, "", " ", runs.min(10))
+                .iter()
+                .map(|s| s.bytes)
+                .collect();
+            (median(line), median(page))
         }
         None => (0, 0),
     };
 
-    println!("| action | licadm median bytes | max | less median bytes |");
-    println!("|---|---:|---:|---:|");
-    println!(
-        "| move the selection one row | {} | {} | {} (one line) |",
-        median(row_moves.clone()),
-        row_moves.iter().max().unwrap_or(&0),
-        less_line
+    println!("| key | licadm median bytes | max | overhead (worst) | less median bytes |");
+    println!("|---|---:|---:|---:|---:|");
+    row("↓ row move", &row_moves, &format!("{less_line} (`j`)"));
+    row(
+        "↓ row move that scrolls the table",
+        &scrolls,
+        &format!("{less_line} (`j`)"),
     );
-    println!(
-        "| flip a page | {} | {} | {} (one page) |",
-        median(page_flips.clone()),
-        page_flips.iter().max().unwrap_or(&0),
-        less_page
+    row(
+        "PgDn/PgUp page flip (`]`/`[`)",
+        &page_flips,
+        &format!("{less_page} (`space`)"),
     );
-    println!("| idle second | {idle} | | |");
+    row("Enter (open the detail)", &opens, "");
+    row("Esc (back to the list)", &backs, "");
+    for (name, samples) in &switches {
+        row(name, samples, "");
+    }
+    row("status filter (picker, Enter)", &filters, "");
+    row("search (Enter)", &searches, "");
+    println!("| idle second | {idle} | | | |");
     if less.is_none() {
         println!("(less is not installed: its column is 0)");
     }

@@ -164,6 +164,12 @@ impl ApiClient {
         self
     }
 
+    /// The language the portal is asked to answer in (the mirror words its own answers
+    /// the same way).
+    pub fn lang(&self) -> Option<Lang> {
+        self.lang
+    }
+
     /// A request with the token and the language.
     fn request(&self, method: reqwest::Method, url: reqwest::Url) -> reqwest::RequestBuilder {
         let request = self

@@ -176,13 +176,39 @@ pub struct ActivationDetail {
     pub lines: Vec<ActivationLine>,
 }
 
-/// `{"items":[...],"page":P,"per_page":N,"total":T}`.
+/// `{"items":[...],"page":P,"per_page":N,"total":T}`, and for activations the
+/// cursors of the neighbouring pages and whether `total` is only a lower bound
+/// (docs/DESIGN.md §4.3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub page: u32,
     pub per_page: u32,
     pub total: u64,
+    /// `total` was counted up to a cap: there are at least this many ("1 000+").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub total_capped: bool,
+    /// Cursor of the next page (`cursor=`), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Cursor of the previous page, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// A page without cursors and with an exact total.
+    pub fn new(items: Vec<T>, page: u32, per_page: u32, total: u64) -> Page<T> {
+        Page {
+            items,
+            page,
+            per_page,
+            total,
+            total_capped: false,
+            next: None,
+            prev: None,
+        }
+    }
 }
 
 impl<T> Page<T> {
@@ -275,6 +301,9 @@ pub struct ActivationQuery {
     /// From 1.
     pub page: u32,
     pub per_page: u32,
+    /// A page's `next` or `prev` cursor; wins over `page` (which the answer then
+    /// reports as the cursor's page).
+    pub cursor: Option<String>,
 }
 
 impl Default for ActivationQuery {
@@ -287,6 +316,7 @@ impl Default for ActivationQuery {
             sort: ActivationSort::default(),
             page: 1,
             per_page: DEFAULT_PER_PAGE,
+            cursor: None,
         }
     }
 }
@@ -310,6 +340,9 @@ impl ActivationQuery {
         p.push(("sort", self.sort.to_param()));
         p.push(("page", self.page.to_string()));
         p.push(("per_page", self.per_page.to_string()));
+        if let Some(cursor) = &self.cursor {
+            p.push(("cursor", cursor.clone()));
+        }
         p
     }
 }

@@ -33,15 +33,20 @@ impl MirrorSource {
     /// Reads come from the mirror once a full sync has completed; before that (the
     /// very first start) `None`: the caller asks the portal. One trip to the blocking
     /// pool checks and reads.
-    async fn local<T: Send + 'static>(
+    /// Answers and refusals come in the console's language, as the portal's would.
+    async fn local<T>(
         &self,
         work: impl FnOnce(&Mirror) -> Result<T, MirrorError> + Send + 'static,
-    ) -> Option<Result<T, DataError>> {
+    ) -> Option<Result<T, DataError>>
+    where
+        T: Send + 'static + serde::Serialize + serde::de::DeserializeOwned,
+    {
+        let lang = self.client.lang();
         self.read(move |m| {
             if !m.state()?.complete {
                 return Ok(None);
             }
-            work(m).map(Some)
+            work(m).map(|answer| Some(crate::mirror::localized(answer, lang)))
         })
         .await
         .transpose()
@@ -51,10 +56,11 @@ impl MirrorSource {
         &self,
         work: impl FnOnce(&Mirror) -> Result<T, MirrorError> + Send + 'static,
     ) -> Result<T, DataError> {
+        let lang = self.client.lang();
         self.mirror
             .run(work)
             .await
-            .map_err(MirrorError::into_client_error)
+            .map_err(|e| e.into_client_error_in(lang))
     }
 }
 
@@ -216,7 +222,7 @@ impl DataSource {
             DataSource::Live(_) => Ok(false),
             DataSource::Mirror(source) => sync::cancel_queued(&source.mirror, id)
                 .await
-                .map_err(MirrorError::into_client_error),
+                .map_err(|e| e.into_client_error_in(self.client().lang())),
         }
     }
 
@@ -371,3 +377,7 @@ impl DataSource {
         self.client().audit(object, page, per_page).await
     }
 }
+
+#[cfg(test)]
+#[path = "data_tests.rs"]
+mod tests;

@@ -2,7 +2,59 @@
 //! expanded to the home directory, and Tab completion from the directory's entries.
 //! Both touch the file system only when called from the runtime (never from `update`).
 
+use crate::console::app::Command;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
+
+/// What a key did to a path field ([`edit`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathEdit {
+    /// A character typed or removed.
+    Edited,
+    /// Tab: the runtime lists the directory and answers `Msg::PathCompleted`, which
+    /// [`accept_completion`] applies to whichever path field asked.
+    Complete(Command),
+    /// Not a key a path field takes (the caller's own keys: Enter, Esc, …).
+    Ignored,
+}
+
+/// One key in any field that holds a typed path (the serial import, the precheck's
+/// save prompt, the Keys screen's installation, response and request files): the same
+/// typing and the same Tab completion everywhere. Tab in an empty field is left to the
+/// caller (it may move to the next field).
+pub fn edit(text: &mut String, event: &KeyEvent) -> PathEdit {
+    let plain = !event
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match event.code {
+        KeyCode::Backspace => {
+            text.pop();
+            PathEdit::Edited
+        }
+        KeyCode::Tab if plain && !text.trim().is_empty() => {
+            PathEdit::Complete(Command::CompletePath {
+                typed: text.clone(),
+            })
+        }
+        KeyCode::Char(c) if plain => {
+            text.push(c);
+            PathEdit::Edited
+        }
+        _ => PathEdit::Ignored,
+    }
+}
+
+/// Tab's completion arrived: used only if the field still holds what was completed
+/// (the user may have typed on, or another field asked).
+pub fn accept_completion(text: &mut String, typed: &str, completed: Option<&str>) -> bool {
+    match completed {
+        Some(completed) if text == typed => {
+            *text = completed.to_string();
+            true
+        }
+        _ => false,
+    }
+}
 
 /// `~` and `~/…` name the home directory (`HOME`); `~user` and every other path stay
 /// as typed.

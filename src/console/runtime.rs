@@ -126,17 +126,40 @@ async fn event_loop(
         return Ok(());
     }
     let mut dirty = true;
+    // At start too: the first page from a near portal comes with the first frame.
+    let mut grace_until = Some(tokio::time::Instant::now() + LOADING_GRACE);
     loop {
-        if dirty {
-            draw(&mut guard.terminal, state)?;
+        // A request is out and its answer may be a few milliseconds away: wait for it
+        // (up to the grace) rather than draw a loading mark now and the data next.
+        let held = match grace_until {
+            Some(until) if state.awaiting_data() => {
+                match tokio::time::timeout_at(until, rx.recv()).await {
+                    Ok(Some(incoming)) => Some(incoming),
+                    Ok(None) => return Ok(()),
+                    Err(_) => None,
+                }
+            }
+            _ => None,
+        };
+        if held.is_none() {
+            grace_until = None;
+            if dirty {
+                draw(&mut guard.terminal, state)?;
+                dirty = false;
+            }
         }
         let before = state.clone();
         // Wait for one message, then take everything already queued before drawing.
-        let Some(first) = rx.recv().await else {
-            return Ok(());
+        let first = match held {
+            Some(incoming) => incoming,
+            None => match rx.recv().await {
+                Some(incoming) => incoming,
+                None => return Ok(()),
+            },
         };
         let mut resized = false;
         let mut next = Some(first);
+        let was_awaiting = state.awaiting_data();
         while let Some(incoming) = next {
             match incoming {
                 Incoming::Msg(msg) => {
@@ -165,9 +188,17 @@ async fn event_loop(
             }
             next = rx.try_recv().ok();
         }
-        dirty = resized || *state != before;
+        dirty |= resized || *state != before;
+        if state.awaiting_data() && !was_awaiting {
+            grace_until = Some(tokio::time::Instant::now() + LOADING_GRACE);
+        }
     }
 }
+
+/// How long a frame waits for an answer already asked for (issue 14): a mirror, the
+/// embedded portal or a near one answers well within it, so the key's frame carries
+/// the data; a far one shows the loading mark after it.
+const LOADING_GRACE: Duration = Duration::from_millis(80);
 
 /// Forwards terminal events to the loop until the terminal goes away. On Unix the
 /// bytes are parsed here, key by key (`terminal_input`).

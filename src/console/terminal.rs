@@ -105,7 +105,15 @@ pub fn restore() {
     if MOUSE_CAPTURED.swap(false, Ordering::SeqCst) {
         let _ = execute!(stdout, DisableMouseCapture);
     }
-    let _ = execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen, Show);
+    // The backend keeps its pen between frames (docs/DESIGN.md §5.8): reset it before
+    // the shell gets the terminal back.
+    let _ = execute!(
+        stdout,
+        crossterm::style::SetAttribute(crossterm::style::Attribute::Reset),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        Show
+    );
     let _ = disable_raw_mode();
 }
 

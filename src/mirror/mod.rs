@@ -15,6 +15,7 @@ use crate::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSummary, LicenseInfo, Me, Organization, Page,
     Seat, SeatQuery, SeatSummary,
 };
+use crate::domain::Lang;
 use crate::portal::replica::{Replica, ReplicaError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -37,6 +38,12 @@ impl MirrorError {
     /// As the client reports it: what the portal would have refused is refused the
     /// same way (status, code, message); anything else is the mirror's own failure.
     pub fn into_client_error(self) -> crate::client::ClientError {
+        self.into_client_error_in(None)
+    }
+
+    /// As [`MirrorError::into_client_error`], with the refusal worded in `lang` as the
+    /// portal words it for a client that asks for that language (docs/DESIGN.md §4.3).
+    pub fn into_client_error_in(self, lang: Option<Lang>) -> crate::client::ClientError {
         match self {
             MirrorError::Replica(ReplicaError::Refused {
                 status,
@@ -45,11 +52,33 @@ impl MirrorError {
             }) => crate::client::ClientError::Api {
                 status,
                 code,
-                message,
+                message: lang
+                    .and_then(|lang| crate::portal::localize_text(&message, lang))
+                    .unwrap_or(message),
             },
             other => crate::client::ClientError::Local(other.to_string()),
         }
     }
+}
+
+/// A mirrored answer with its texts (precheck outcomes, failures, the emergency-license
+/// refusal) in `lang`, as the portal's language layer would have rewritten them: the
+/// replica stores and answers with the portal's own words. An answer that cannot be
+/// round-tripped through JSON is returned as it was.
+pub fn localized<T>(answer: T, lang: Option<Lang>) -> T
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let Some(lang) = lang else {
+        return answer;
+    };
+    let Ok(mut value) = serde_json::to_value(&answer) else {
+        return answer;
+    };
+    if !crate::portal::localize_value(&mut value, lang) {
+        return answer;
+    }
+    serde_json::from_value(value).unwrap_or(answer)
 }
 
 impl From<rusqlite::Error> for MirrorError {

@@ -21,6 +21,12 @@ pub mod signing_key;
 mod store;
 mod worker;
 
+/// The activation list's plan, for the benchmark that runs the same SQL straight on
+/// the store (its floor).
+pub mod list_plan {
+    pub use super::store::activation_list::*;
+}
+
 /// The mirror's SQLite replica, read through the portal's own query code.
 pub mod replica {
     pub use super::store::sqlite::replica_reader::{Replica, ReplicaError};
@@ -36,6 +42,7 @@ use std::time::Duration;
 use store::{PgStore, SqliteStore, Store, StoreError};
 
 pub use auth::TOKEN_PREFIX;
+pub use messages::{localize as localize_text, localize_value};
 pub use signing_key::{SigningKeyFileError, SigningSecret, read_signing_key_file};
 pub use store::PurchaseRequest;
 pub use store::sqlite::demo::facts::{DemoFacts, DemoKey};

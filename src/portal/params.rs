@@ -2,7 +2,7 @@
 //! serde) so every bad value gets a message naming the parameter and what is allowed.
 
 use super::error::ApiError;
-use super::store::{ActivationFilter, TextSearch};
+use super::store::{ActivationFilter, PageCursor, TextSearch};
 use crate::client::feed::{FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT};
 use crate::client::wire::{
     ActivationSort, ActivationSortKey, DEFAULT_PER_PAGE, PAGE_SIZES, SeatQuery, SeatSortKey,
@@ -21,6 +21,7 @@ pub struct ActivationListParams {
     pub sort: ActivationSort,
     pub page: u32,
     pub per_page: u32,
+    pub cursor: Option<PageCursor>,
 }
 
 /// Shows a rejected value without letting a huge one flood the message.
@@ -63,6 +64,7 @@ impl ActivationListParams {
             sort: self.sort,
             page: self.page,
             per_page: self.per_page,
+            cursor: self.cursor,
         }
     }
 
@@ -111,6 +113,24 @@ impl ActivationListParams {
             })?,
         };
         let (page, per_page) = page_params(pairs)?;
+        let cursor = get("cursor")
+            .map(|raw| {
+                let cursor = PageCursor::decode(raw).ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "cursor is not one this portal handed out (got {})",
+                        shown(raw)
+                    ))
+                })?;
+                if cursor.sort != sort {
+                    return Err(ApiError::BadRequest(format!(
+                        "cursor was handed out for sort {}, not {}",
+                        cursor.sort.to_param(),
+                        sort.to_param()
+                    )));
+                }
+                Ok(cursor)
+            })
+            .transpose()?;
         Ok(ActivationListParams {
             organization,
             status,
@@ -119,6 +139,7 @@ impl ActivationListParams {
             sort,
             page,
             per_page,
+            cursor,
         })
     }
 }

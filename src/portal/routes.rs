@@ -142,7 +142,7 @@ async fn list_activations(
     let params = ActivationListParams::parse(&pairs(query)?)?;
     let organizations = caller.organization_scope(params.organization)?;
     let filter = params.into_filter(organizations);
-    Ok(Json(state.store.list_activations(filter).await?))
+    Ok(Json(state.store.list_activations(filter).await??))
 }
 
 async fn activation(

@@ -564,6 +564,14 @@ pub fn unknown_product(known: &[String], product: &str) -> ApiError {
     ))
 }
 
+/// 400 for a page number deeper than page numbers reach (docs/DESIGN.md §4.3).
+pub fn page_too_deep(too_deep: &crate::portal::store::activation_list::TooDeep) -> ApiError {
+    ApiError::BadRequest(format!(
+        "page {} is more than {} rows from either end of the list; follow the next or prev cursor, or narrow the filters",
+        too_deep.page, too_deep.depth
+    ))
+}
+
 /// 404 for an audited object outside the caller's organizations (or absent): the two
 /// are answered alike, so a token cannot probe for objects it may not see.
 pub fn unknown_object(object: &str) -> ApiError {

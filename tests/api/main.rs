@@ -18,6 +18,7 @@ mod keys_at_rest;
 mod guard;
 mod hostile_text;
 mod languages;
+mod list_pages;
 mod mirror_sync;
 mod new_activations;
 mod operator;

@@ -394,3 +394,77 @@ fn keys_view_at_80x24_in_russian_and_english() {
         assert!(text.contains(needle), "no {needle}:\n{text}");
     }
 }
+
+/// Tab in every path field asks for the same completion, and the answer lands in the
+/// field that asked (issue 12: only the serial import completed).
+fn tab_completes(state: &mut State, typed: &str) {
+    let commands = update(state, key(KeyCode::Tab));
+    assert_eq!(
+        commands,
+        vec![Command::CompletePath {
+            typed: typed.into()
+        }],
+        "Tab after {typed:?}"
+    );
+    update(
+        state,
+        Msg::PathCompleted {
+            typed: typed.into(),
+            completed: Some(format!("{typed}p/")),
+        },
+    );
+}
+
+#[test]
+fn tab_completes_every_path_field() {
+    // The installation file on the online and request sections.
+    let mut state = keys_state(Lang::En);
+    state.keys.form.focus = Field::File;
+    for c in "/tm".chars() {
+        update(&mut state, ch(c));
+    }
+    tab_completes(&mut state, "/tm");
+    assert_eq!(state.keys.form.file, "/tmp/");
+    assert_eq!(
+        state.keys.form.focus,
+        Field::File,
+        "Tab completed, did not move"
+    );
+    // An empty path field: Tab moves on as before.
+    state.keys.form.file.clear();
+    update(&mut state, key(KeyCode::Tab));
+    assert_eq!(state.keys.form.focus, Field::Key);
+    // The import section's response / request file.
+    update(&mut state, fkey(4));
+    update(&mut state, key(KeyCode::Tab));
+    assert!(state.keys.path_focused);
+    update(&mut state, Msg::Paste("/va".into()));
+    tab_completes(&mut state, "/va");
+    assert_eq!(state.keys.import_path, "/vap/");
+    update(&mut state, key(KeyCode::BackTab));
+    assert!(
+        !state.keys.path_focused,
+        "Shift+Tab goes back to the response"
+    );
+    // The precheck's save prompt (`W`).
+    let mut state = precheck_state(Lang::En);
+    update(&mut state, ch('W'));
+    for _ in 0.."precheck.tsv".len() {
+        update(&mut state, key(KeyCode::Backspace));
+    }
+    update(&mut state, Msg::Paste("~/ou".into()));
+    tab_completes(&mut state, "~/ou");
+    let flow = state.new_activation.as_ref().expect("flow");
+    assert_eq!(flow.save.as_ref().map(|p| p.path.as_str()), Some("~/oup/"));
+    // A late answer for text that has changed since is dropped.
+    update(&mut state, ch('x'));
+    update(
+        &mut state,
+        Msg::PathCompleted {
+            typed: "~/oup/".into(),
+            completed: Some("~/oup/zzz".into()),
+        },
+    );
+    let flow = state.new_activation.as_ref().expect("flow");
+    assert_eq!(flow.save.as_ref().map(|p| p.path.as_str()), Some("~/oup/x"));
+}

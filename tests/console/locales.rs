@@ -239,12 +239,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     answer(&mut detail_state, &commands, |c| match c {
         Command::FetchAudit { request_id, .. } => Some(Msg::AuditLoaded {
             request_id: *request_id,
-            result: Ok(Page {
-                items: audit_entries(),
-                page: 1,
-                per_page: 50,
-                total: 2,
-            }),
+            result: Ok(Page::new(audit_entries(), 1, 50, 2)),
         }),
         _ => None,
     });

@@ -210,6 +210,38 @@ fn a_message_whose_cause_is_gone_leaves_the_status_line() {
 }
 
 #[test]
+fn the_esc_hint_leaves_with_the_list() {
+    // Esc on the top list says how to quit; on another screen that hint is stale.
+    let mut state = loaded_state(Lang::En);
+    update(&mut state, key(KeyCode::Esc));
+    let hint = state.notice.clone().unwrap_or_default();
+    assert!(hint.contains("Esc does not quit"), "{hint:?}");
+    update(&mut state, ch('j'));
+    assert_eq!(
+        state.notice.as_deref(),
+        Some(hint.as_str()),
+        "still the list"
+    );
+    update(&mut state, ch('2'));
+    assert_eq!(
+        state.notice, None,
+        "Seats in front: the hint was about the list"
+    );
+    let (lines, _) = render(&state, 80, 24);
+    assert!(!lines[23].contains("does not quit"), "{}", lines[23]);
+    // The detail is not the top list either.
+    update(&mut state, ch('1'));
+    update(&mut state, key(KeyCode::Esc));
+    assert!(state.notice.is_some());
+    update(&mut state, key(KeyCode::Enter));
+    assert_eq!(state.notice, None, "the detail is open");
+    assert!(
+        state.messages.iter().any(|m| m.text == hint),
+        "the log keeps it"
+    );
+}
+
+#[test]
 fn the_log_key_is_offered_only_where_it_works() {
     // A cut message under an overlay: the hint line is the overlay's own.
     let mut state = precheck_state(Lang::Ru);
@@ -370,6 +402,9 @@ fn a_bulk_rows_reason_and_a_history_change_wrap() {
                 page: 1,
                 per_page: 50,
                 total: 1,
+                total_capped: false,
+                next: None,
+                prev: None,
             }),
         },
     );

@@ -494,6 +494,9 @@ fn history_opens_for_the_seat_and_the_activation() {
                 page: 1,
                 per_page: 50,
                 total: 1,
+                total_capped: false,
+                next: None,
+                prev: None,
             }),
         },
     );

@@ -1,10 +1,12 @@
-//! End to end, bytes on the wire (issue 6): moving the selection one row at 80×24 with
-//! the default theme stays small, and an idle console writes nothing. A byte-count
+//! End to end, bytes on the wire (issues 6 and 14): moving the selection one row at
+//! 80×24 with the default theme stays small — also when the table scrolls — an idle
+//! console writes nothing, and data that is ready is drawn at once, without a frame
+//! with a loading mark first. A byte-count
 //! guard against regressions, not a benchmark (`cargo bench --bench terminal_bytes`
 //! measures the medians).
 
 use crate::support::portal_process::PortalProcess;
-use crate::support::pty::PtyConsole;
+use crate::support::pty::{PtyConsole, text_and_overhead};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -70,4 +72,99 @@ fn cursor_on_row(console: &PtyConsole, row: u16) {
             console.screen()
         );
     }
+}
+
+/// The console on the demo portal (nothing changes by itself), in `lang`, on the list.
+fn on_the_list(portal: &PortalProcess, token: &str) -> PtyConsole {
+    let console = PtyConsole::spawn(
+        &["--portal", &portal.url, "--token", token, "--no-mirror"],
+        &[("LANG", "ru_RU.UTF-8"), ("LC_ALL", ""), ("LC_MESSAGES", "")],
+        80,
+        24,
+    );
+    console.wait_for("the list", WAIT, |s| {
+        s.contains("Стр. 1 из") && s.contains('₽')
+    });
+    console
+}
+
+#[test]
+fn a_row_move_that_scrolls_the_table_is_one_small_frame() {
+    let portal = PortalProcess::start_demo(&["--worker-delay-ms", "3600000"]);
+    let token = portal.token("admin", &[]);
+    let mut console = on_the_list(&portal, &token);
+    // To the last visible row (17 rows at 80×24), then one more: the table scrolls.
+    let (top, _) = console.cursor();
+    for step in 1..=16 {
+        console.send("j");
+        cursor_on_row(&console, top + step);
+    }
+    let mut sizes = Vec::new();
+    for _ in 0..3 {
+        let before = console.settle(QUIET, WAIT);
+        let first_row = row_text(&console, top);
+        console.send("j");
+        // The cursor stays on the last row; the first row changes when it scrolled.
+        crate::support::wait_until(WAIT, || {
+            (row_text(&console, top) != first_row).then_some(())
+        })
+        .unwrap_or_else(|| panic!("the table did not scroll:\n{}", console.screen()));
+        let after = console.settle(QUIET, WAIT);
+        let frame = console.raw_since(before);
+        let (text, overhead) = text_and_overhead(&frame);
+        eprintln!(
+            "scrolling row move: {} bytes, {text} text, overhead {:.0}%",
+            after - before,
+            100.0 * overhead as f64 / frame.len().max(1) as f64
+        );
+        assert!(
+            frame.starts_with(b"\x1b[?2026h") && frame.ends_with(b"\x1b[?2026l"),
+            "one synchronized frame: {:?}",
+            String::from_utf8_lossy(&frame)
+        );
+        sizes.push(after - before);
+    }
+    assert!(
+        sizes.iter().all(|&n| n > 0 && n <= ROW_MOVE_LIMIT),
+        "bytes per scrolling row move {sizes:?} (limit {ROW_MOVE_LIMIT})"
+    );
+}
+
+#[test]
+fn data_that_is_ready_is_drawn_without_a_loading_frame() {
+    let portal = PortalProcess::start_demo(&["--worker-delay-ms", "3600000"]);
+    let token = portal.token("admin", &[]);
+    let mut console = on_the_list(&portal, &token);
+    // At start: the first frame already has the rows.
+    let start = String::from_utf8_lossy(&console.raw_since(0)).into_owned();
+    assert!(
+        !start.contains("загрузка"),
+        "a loading frame at start: {start:?}"
+    );
+    // A page flip and the Seats screen, from a portal on loopback (answers in ms).
+    for (key, shown) in [("]", "Стр. 2 из"), ("2", "Подписки")] {
+        let before = console.settle(QUIET, WAIT);
+        console.send(key);
+        console.wait_for_text(shown, WAIT);
+        console.settle(QUIET, WAIT);
+        let frames = String::from_utf8_lossy(&console.raw_since(before)).into_owned();
+        assert!(
+            !frames.contains("загрузка"),
+            "{key}: a frame with a loading mark before the data: {frames:?}"
+        );
+        assert_eq!(
+            frames.matches("\x1b[?2026l").count(),
+            1,
+            "{key}: one frame, not two: {frames:?}"
+        );
+    }
+}
+
+fn row_text(console: &PtyConsole, row: u16) -> String {
+    console
+        .screen()
+        .lines()
+        .nth(usize::from(row))
+        .unwrap_or_default()
+        .to_string()
 }

@@ -26,14 +26,19 @@ struct Term {
     last: [u8; 8],
     /// The contents and cursor as of the last frame end (outside frames: the last read).
     shown: (String, (u16, u16)),
+    /// The whole screen (cells with their styles) as of the last frame end.
+    shown_screen: vt100::Screen,
 }
 
 impl Term {
     fn new(rows: u16, cols: u16) -> Term {
         let rows = std::num::NonZeroU16::new(rows).expect("rows > 0");
         let cols = std::num::NonZeroU16::new(cols).expect("cols > 0");
+        let parser = vt100::Parser::new(rows, cols, 0);
+        let shown_screen = parser.screen().clone();
         Term {
-            parser: vt100::Parser::new(rows, cols, 0),
+            shown_screen,
+            parser,
             in_frame: false,
             last: [0; 8],
             shown: (String::new(), (0, 0)),
@@ -65,6 +70,7 @@ impl Term {
     fn show(&mut self) {
         let screen = self.parser.screen();
         self.shown = (screen.contents(), screen.cursor_position());
+        self.shown_screen = screen.clone();
     }
 }
 
@@ -168,6 +174,14 @@ impl PtyConsole {
             _master: pair.master,
             _cache: cache,
         }
+    }
+
+    /// The cells and their styles as of the last whole frame.
+    pub fn cells(&self) -> vt100::Screen {
+        self.term
+            .lock()
+            .map(|t| t.shown_screen.clone())
+            .expect("terminal lock")
     }
 
     /// The screen as of the last whole frame.
@@ -297,4 +311,60 @@ impl Drop for PtyConsole {
             let _ = self.child.kill();
         }
     }
+}
+
+/// The bytes of a frame that are text for cells, and the rest: escape sequences
+/// (moves, styles, scrolls, the synchronized-update brackets) and control characters
+/// (`\r`, `\n`, `\b`). Issue 14 asks the rest to stay within 25% of the frame.
+pub fn text_and_overhead(frame: &[u8]) -> (usize, usize) {
+    let mut text = 0;
+    let mut i = 0;
+    while i < frame.len() {
+        match frame[i] {
+            0x1b if frame.get(i + 1) == Some(&b'[') => {
+                // CSI: parameters and intermediates up to a final byte 0x40..=0x7e.
+                let mut end = i + 2;
+                while end < frame.len() && !(0x40..=0x7e).contains(&frame[end]) {
+                    end += 1;
+                }
+                i = end + 1;
+            }
+            0x1b if frame.get(i + 1) == Some(&b']') => {
+                // OSC: up to BEL or ST.
+                let mut end = i + 2;
+                while end < frame.len() && frame[end] != 0x07 && frame[end] != 0x1b {
+                    end += 1;
+                }
+                i = end + if frame.get(end) == Some(&0x1b) { 2 } else { 1 };
+            }
+            0x1b => i += 2,
+            b if b < 0x20 || b == 0x7f => i += 1,
+            _ => {
+                text += 1;
+                i += 1;
+            }
+        }
+    }
+    let total = frame.len();
+    (text, total - text.min(total))
+}
+
+/// The text of the cells that differ between two screens (a blank cell counts as the
+/// one space that draws it): what a frame has to carry at least, unless rows moved
+/// (a scroll carries them for a few bytes). Issue 14's overhead is the rest of the
+/// frame, as a share of it.
+pub fn changed_text(before: &vt100::Screen, after: &vt100::Screen) -> usize {
+    let (rows, cols) = after.size();
+    let mut bytes = 0;
+    for row in 0..rows.get() {
+        for col in 0..cols.get() {
+            let (Some(a), Some(b)) = (before.cell(row, col), after.cell(row, col)) else {
+                continue;
+            };
+            if a != b && !b.is_wide_continuation() {
+                bytes += b.contents().len().max(1);
+            }
+        }
+    }
+    bytes
 }

@@ -38,8 +38,12 @@ pub enum ActivationsCommand {
         /// 10, 25, 50 or 100 (default 25; 100 with --all).
         #[arg(long, value_parser = parse_per_page)]
         per_page: Option<u32>,
-        /// Walk every page and print all matching activations.
+        /// A page's `next` or `prev` cursor (from `--json`): pages deeper than
+        /// 10 000 rows from either end are reached this way.
         #[arg(long, conflicts_with = "page")]
+        cursor: Option<String>,
+        /// Walk every page (following the cursors) and print all matching activations.
+        #[arg(long, conflicts_with_all = ["page", "cursor"])]
         all: bool,
         #[command(flatten)]
         out: OutputArgs,
@@ -68,6 +72,7 @@ pub async fn run(command: ActivationsCommand, client: &ApiClient) -> Outcome {
             sort,
             page,
             per_page,
+            cursor,
             all,
             out,
         } => {
@@ -79,6 +84,7 @@ pub async fn run(command: ActivationsCommand, client: &ApiClient) -> Outcome {
                 sort: sort.unwrap_or_default(),
                 page,
                 per_page: per_page.unwrap_or(if all { 100 } else { 25 }),
+                cursor,
             };
             let found = if all {
                 list_all(client, &mut query).await?
@@ -98,24 +104,33 @@ pub async fn run(command: ActivationsCommand, client: &ApiClient) -> Outcome {
     }
 }
 
-/// Every page of `query`, as one page holding all items.
+/// Every page of `query`, as one page holding all items: page 1, then each page's
+/// `next` cursor (page numbers reach only so deep, docs/DESIGN.md §4.3).
 async fn list_all(
     client: &ApiClient,
     query: &mut ActivationQuery,
 ) -> Result<Page<ActivationSummary>, Failure> {
     query.page = 1;
+    query.cursor = None;
     let mut first = client.activations(query).await?;
     let pages = first.page_count();
-    while u64::try_from(first.items.len()).unwrap_or(u64::MAX) < first.total && query.page < pages {
-        query.page += 1;
-        progress(&format!("page {} of {pages}…", query.page));
+    let mut next_cursor = first.next.take();
+    let mut page = 1;
+    while let Some(cursor) = next_cursor {
+        page += 1;
+        let of = if first.total_capped {
+            format!("{pages}+")
+        } else {
+            pages.to_string()
+        };
+        progress(&format!("page {page} of {of}…"));
+        query.cursor = Some(cursor);
         let next = client.activations(query).await?;
-        if next.items.is_empty() {
-            break;
-        }
+        next_cursor = next.next;
         first.items.extend(next.items);
     }
     progress_done();
+    first.prev = None;
     Ok(first)
 }
 

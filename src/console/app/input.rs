@@ -226,7 +226,8 @@ pub(super) fn list_action(state: &mut State, action: ListAction) -> Vec<Command>
         ListAction::Back => match state.list.clear_search(&mut state.request_ids) {
             Some(commands) => commands,
             None => {
-                state.set_notice(i18n::dialogs::QUIT_HINT.get(state.lang));
+                let hint = i18n::dialogs::QUIT_HINT.get(state.lang);
+                state.set_notice_while(hint, super::Cause::Front(Front::List));
                 Vec::new()
             }
         },

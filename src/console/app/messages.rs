@@ -1,6 +1,7 @@
 //! Every message of the session: the status line shows the newest, the message log
 //! (`M`, `:messages`) keeps them all with their time, and a refusal whose cause is gone
-//! (the error rows were deleted, another row was chosen) leaves the status line.
+//! (the error rows were deleted, another row was chosen, the screen it was about was
+//! left) leaves the status line.
 
 use super::{Command, Front, State};
 use crate::console::keymap;
@@ -63,6 +64,9 @@ pub enum Cause {
     NoSerials,
     /// The selected activation (list or detail) is this one, in this status.
     Activation(i64, ActivationStatus),
+    /// This screen is in front: a hint about the screen (Esc on the top list says how
+    /// to quit) means nothing once the user has left it.
+    Front(Front),
 }
 
 impl State {
@@ -95,6 +99,13 @@ impl State {
         self.message_cause = Some((cause, text));
     }
 
+    /// A notice that stays on the status line only while `cause` holds.
+    pub(super) fn set_notice_while(&mut self, text: impl Into<String>, cause: Cause) {
+        let text = text.into();
+        self.set_notice(text.clone());
+        self.message_cause = Some((cause, text));
+    }
+
     /// Whether `cause` still holds.
     fn holds(&self, cause: Cause) -> bool {
         let precheck = self
@@ -123,6 +134,7 @@ impl State {
                 };
                 shown.is_some_and(|a| a.number == number && a.status == status)
             }
+            Cause::Front(front) => self.front() == front,
         }
     }
 }

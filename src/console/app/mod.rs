@@ -545,6 +545,23 @@ impl State {
         self.message_cause = None;
     }
 
+    /// A request whose answer the screen waits for is out (a page, a detail, the
+    /// seats, the license info, a history, the flow's step): the runtime holds the
+    /// frame for a short grace so a quick answer is drawn once, with its data, never
+    /// after a frame with a loading mark (issue 14, docs/DESIGN.md §5.8).
+    pub fn awaiting_data(&self) -> bool {
+        self.list.loading()
+            || self.seats.loading()
+            || self.seats.summary_pending
+            || self.detail.as_ref().is_some_and(|d| d.pending.is_some())
+            || self.capacity.pending.is_some()
+            || self.audit.as_ref().is_some_and(|a| a.pending.is_some())
+            || self
+                .new_activation
+                .as_ref()
+                .is_some_and(|f| f.pending.is_some())
+    }
+
     fn role(&self) -> Option<Role> {
         self.me.as_ref().map(|m| m.role)
     }
@@ -655,8 +672,14 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::FileSaved(result) => results::on_file_saved(state, result),
         Msg::SerialsImported { path, result } => results::on_serials_imported(state, path, result),
         Msg::PathCompleted { typed, completed } => {
-            if let Some(flow) = state.new_activation.as_mut() {
-                flow.path_completed(&typed, completed);
+            // Whichever path field asked (the one still holding `typed`) takes it.
+            let completed = completed.as_deref();
+            let taken = state
+                .new_activation
+                .as_mut()
+                .is_some_and(|flow| flow.path_completed(&typed, completed));
+            if !taken {
+                state.keys.path_completed(&typed, completed);
             }
             Vec::new()
         }

@@ -47,13 +47,17 @@ pub(super) fn open_history(state: &mut State, object: String) -> Vec<Command> {
 /// is for its caller to act on).
 pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     let mut commands = reply.commands;
-    match (reply.error, reply.cause) {
+    match (reply.error.clone(), reply.cause) {
         (Some(error), Some(cause)) => state.set_error_while(error, cause),
         (Some(error), None) => state.set_error(error),
         (None, _) => {}
     }
-    if let Some(notice) = reply.notice {
-        state.set_notice(notice);
+    match (reply.notice, reply.cause) {
+        (Some(notice), Some(cause)) if reply.error.is_none() => {
+            state.set_notice_while(notice, cause)
+        }
+        (Some(notice), _) => state.set_notice(notice),
+        (None, _) => {}
     }
     if reply.help {
         state.help_open = true;

@@ -453,7 +453,13 @@ pub fn view(
         .then(|| (i18n::LOADING.get(lang), theme.accent));
     let input_cursor = filter_bar::render(&row2, loading, theme, frame, bar2);
 
-    let counter_text = i18n::page_counter(lang, query.page, screen.page_count(), screen.total());
+    // The counter is the rows' own: while the next page loads, the old rows keep their
+    // page number (issue 14: never a new counter above old rows).
+    let shown_page = match screen.page {
+        Some(_) => screen.applied.page,
+        None => query.page,
+    };
+    let counter_text = i18n::page_counter(lang, shown_page, screen.page_count(), screen.total());
     let mut counter_spans = vec![
         Span::styled(i18n::SCREEN_ACTIVATIONS.get(lang), theme.header),
         Span::styled(" · ", theme.muted),

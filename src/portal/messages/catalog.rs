@@ -129,6 +129,18 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "{0} — целое число от 1 (получено {1})",
     ),
     ("activation number", "номер активации"),
+    (
+        "page {0} is more than {1} rows from either end of the list; follow the next or prev cursor, or narrow the filters",
+        "страница {0} дальше {1} строк от начала и от конца списка; листайте по курсорам next и prev или сузьте фильтр",
+    ),
+    (
+        "cursor is not one this portal handed out (got {0})",
+        "cursor — не курсор, выданный этим порталом (получено {0})",
+    ),
+    (
+        "cursor was handed out for sort {0}, not {1}",
+        "cursor выдан для сортировки {0}, а не {1}",
+    ),
     ("organization id", "номер организации"),
     ("seat id", "номер места"),
     (

@@ -212,6 +212,13 @@ fn localize_json(
     }
 }
 
+/// Every text of an answer in `lang`, as [`layer`] does it for HTTP: the offline mirror
+/// answers with the portal's own queries and words, and uses this so a mirrored answer
+/// reads as the portal would have answered in the client's language.
+pub fn localize_value(value: &mut Value, lang: Lang) -> bool {
+    localize_json(value, lang, &mut HashMap::new())
+}
+
 /// The middleware (`axum::middleware::from_fn(messages::layer)`), inside the ETag layer
 /// so each language's answer has its own tag.
 pub async fn layer(request: Request, next: Next) -> Response {

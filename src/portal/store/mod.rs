@@ -11,6 +11,7 @@
 //! Today's backend is SQLite (`sqlite/`): the embedded default and the mirror's file
 //! format. Its concurrency rests on SQLite's single writer (see `sqlite/mod.rs`).
 
+pub mod activation_list;
 pub mod postgres;
 pub mod sqlite;
 mod text;
@@ -29,9 +30,9 @@ use ed25519_dalek::SigningKey;
 use std::sync::Arc;
 
 pub use super::rules::PurchaseRequest;
+pub use activation_list::{ActivationFilter, PageCursor, TextSearch};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
-pub use sqlite::activations::{ActivationFilter, TextSearch};
 pub use sqlite::changes::Gone;
 pub use sqlite::seats::SeatFilter;
 pub use sqlite::server_keys::Channel;
@@ -110,10 +111,8 @@ pub trait PortalStore: Send + Sync + 'static {
     ) -> Answer<Organization>;
 
     // ---- activations ----
-    async fn list_activations(
-        &self,
-        filter: ActivationFilter,
-    ) -> Result<Page<ActivationSummary>, StoreError>;
+    /// Refused (400) only for a page number deeper than page numbers reach.
+    async fn list_activations(&self, filter: ActivationFilter) -> Answer<Page<ActivationSummary>>;
     async fn activation(
         &self,
         number: i64,

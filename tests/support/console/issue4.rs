@@ -44,12 +44,7 @@ pub fn seat_rows() -> Vec<Seat> {
 
 pub fn seat_page(items: Vec<Seat>) -> Page<Seat> {
     let total = items.len() as u64;
-    Page {
-        items,
-        page: 1,
-        per_page: 25,
-        total,
-    }
+    Page::new(items, 1, 25, total)
 }
 
 pub fn summary() -> Vec<SeatSummary> {

@@ -92,12 +92,7 @@ pub fn page(
     per_page: u32,
     total: u64,
 ) -> Page<ActivationSummary> {
-    Page {
-        items,
-        page,
-        per_page,
-        total,
-    }
+    Page::new(items, page, per_page, total)
 }
 
 pub fn me() -> Me {

@@ -17,6 +17,7 @@ use crate::console::data::DataError;
 use crate::console::i18n::{self, Tr, keys as tr};
 use crate::console::keymap::Key::{BackTab, Ctrl, Down, Enter, Esc, F, Tab as TabKey, Up};
 use crate::console::keymap::{Binding, bind};
+use crate::console::paths::{self, PathEdit};
 use crate::console::theme::Theme;
 use crate::console::widgets::text_box::TextBox;
 use crate::domain::Lang;
@@ -75,7 +76,10 @@ const NEXT: Binding<KeysAction> = bind(
     "keys.next_field",
     &[TabKey, Down],
     KeysAction::NextField,
-    Tr::new("следующее поле", "next field"),
+    Tr::new(
+        "следующее поле (Tab в поле пути с текстом дополняет путь)",
+        "next field (Tab in a path with text completes it)",
+    ),
     None,
 );
 const PREV: Binding<KeysAction> = bind(
@@ -125,7 +129,7 @@ pub const IMPORT_BINDINGS: &[Binding<KeysAction>] = &[
     bind("keys.import_install", &[Enter, F(5)], KeysAction::Submit, Tr::new("установить: проверить подпись ответа и сохранить лицензию", "install: check the response's signature and save the license"), Some(Tr::new("установить", "install"))),
     bind("keys.read_response", &[Ctrl('o')], KeysAction::ReadFile, Tr::new("прочитать ответ из файла (путь в поле «Файл»)", "read the response from a file (path in the File field)"), Some(Tr::new("файл ответа", "response file"))),
     bind("keys.read_request", &[Ctrl('r')], KeysAction::ReadRequest, Tr::new("загрузить запрос из файла (путь в поле «Файл»)", "load the request from a file (path in the File field)"), Some(Tr::new("файл запроса", "request file"))),
-    bind("keys.switch_field", &[TabKey], KeysAction::NextField, Tr::new("ответ / путь к файлу", "response / file path"), None),
+    bind("keys.switch_field", &[TabKey, BackTab], KeysAction::NextField, Tr::new("ответ / путь к файлу (Tab в пути с текстом дополняет путь)", "response / file path (Tab in a path with text completes it)"), None),
     ONLINE, REQUEST, IMPORT, HELP, BACK,
 ];
 
@@ -206,7 +210,31 @@ impl KeysScreen {
         }
     }
 
+    /// The focused field when it holds a path (installation, response or request file).
+    fn path_field(&mut self) -> Option<&mut String> {
+        match self.section {
+            Section::Import if self.path_focused => Some(&mut self.import_path),
+            Section::Import => None,
+            _ if self.form.focus == Field::File => Some(&mut self.form.file),
+            _ => None,
+        }
+    }
+
+    /// Tab's completion arrived: the path field still holding `typed` takes it.
+    pub fn path_completed(&mut self, typed: &str, completed: Option<&str>) -> bool {
+        paths::accept_completion(&mut self.import_path, typed, completed)
+            || paths::accept_completion(&mut self.form.file, typed, completed)
+    }
+
     pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx) -> Reply {
+        // In a path field that has text, Tab completes it as in every other path field
+        // (`paths::edit`); in an empty one it moves on, as declared in NEXT.
+        if event.code == KeyCode::Tab
+            && let Some(field) = self.path_field()
+            && let PathEdit::Complete(command) = paths::edit(field, event)
+        {
+            return Reply::command(command);
+        }
         let Some(action) = ctx.keymap.lookup(self.bindings(), event) else {
             self.type_key(event);
             return Reply::default();

@@ -5,6 +5,7 @@
 use super::{FlowAction, NewActivation, Outcome, PrecheckLine};
 use crate::console::app::Command;
 use crate::console::i18n::{self, new_activation as tr};
+use crate::console::paths::{self, PathEdit};
 use crate::domain::Lang;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
@@ -217,15 +218,10 @@ impl NewActivation {
                     contents: table_text(&lines, lang),
                 });
             }
-            (None, KeyCode::Backspace) => {
-                prompt.path.pop();
-            }
-            (None, KeyCode::Char(c))
-                if !event
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                prompt.path.push(c)
+            (None, _) => {
+                if let PathEdit::Complete(command) = paths::edit(&mut prompt.path, event) {
+                    return Outcome::command(command);
+                }
             }
             _ => {}
         }

@@ -4,9 +4,10 @@
 use super::{FlowAction, NewActivation, Outcome, Pending, Step};
 use crate::console::app::Command;
 use crate::console::i18n;
+use crate::console::paths::{self, PathEdit};
 use crate::console::theme::Theme;
 use crate::domain::{Lang, MAX_SERIALS, parse_serial_list};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders};
@@ -141,32 +142,23 @@ impl NewActivation {
                     path: PathBuf::from(text),
                 });
             }
-            KeyCode::Backspace => {
-                path.pop();
+            _ => {
+                if let PathEdit::Complete(command) = paths::edit(path, event) {
+                    return Outcome::command(command);
+                }
             }
-            KeyCode::Tab => {
-                return Outcome::command(Command::CompletePath {
-                    typed: path.clone(),
-                });
-            }
-            KeyCode::Char(c)
-                if !event
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                path.push(c)
-            }
-            _ => {}
         }
         Outcome::default()
     }
-    /// Tab's completion arrived; used only if the path is still what was completed.
-    pub fn path_completed(&mut self, typed: &str, completed: Option<String>) {
-        if let (Some(path), Some(completed)) = (self.import_path.as_mut(), completed)
-            && path == typed
-        {
-            *path = completed;
-        }
+    /// Tab's completion arrived (the import path or the precheck's save prompt); used
+    /// only by the field that still holds what was completed.
+    pub fn path_completed(&mut self, typed: &str, completed: Option<&str>) -> bool {
+        let import = self.import_path.as_mut();
+        let save = self.save.as_mut().map(|prompt| &mut prompt.path);
+        import
+            .into_iter()
+            .chain(save)
+            .any(|field| paths::accept_completion(field, typed, completed))
     }
 
     /// Imported text replaces an empty text area or is appended on a new line.

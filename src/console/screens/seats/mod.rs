@@ -118,6 +118,8 @@ pub struct SeatsScreen {
     pub search_input: Option<String>,
     /// Free/bound/expired per product; refreshed after every bind and unbind.
     pub summary: Vec<SeatSummary>,
+    /// A summary request is out (the frame waits a moment for it: issue 14).
+    pub summary_pending: bool,
     /// The first visit fetched the list and the summary.
     pub visited: bool,
     pub bind: Option<BindDialog>,
@@ -187,7 +189,8 @@ impl SeatsScreen {
         }
     }
 
-    pub fn summary_command(&self) -> Command {
+    pub fn summary_command(&mut self) -> Command {
+        self.summary_pending = true;
         Command::FetchSeatSummary {
             organization: self.query.organization,
         }
@@ -417,6 +420,7 @@ impl SeatsScreen {
     }
 
     pub fn on_summary(&mut self, result: Result<Vec<SeatSummary>, DataError>) {
+        self.summary_pending = false;
         if let Ok(summary) = result {
             self.summary = summary;
         }

@@ -158,7 +158,13 @@ pub fn view(
         )),
         summary,
     );
-    let counter_text = i18n::page_counter(lang, query.page, screen.page_count(), screen.total());
+    // The counter is the rows' own: while the next page loads, the old rows keep their
+    // page number (issue 14: never a new counter above old rows).
+    let shown_page = match screen.page {
+        Some(_) => screen.applied.page,
+        None => query.page,
+    };
+    let counter_text = i18n::page_counter(lang, shown_page, screen.page_count(), screen.total());
     frame.render_widget(
         Paragraph::new(theme.glyphs.line(vec![
             Span::styled(i18n::tabs::SEATS_TITLE.get(lang), theme.header),

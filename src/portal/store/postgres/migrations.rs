@@ -268,7 +268,74 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER track_emergency_licenses AFTER INSERT OR UPDATE OR DELETE ON emergency_licenses
         FOR EACH ROW EXECUTE FUNCTION track_row();
     "#,
-    // 2: the vendor's `operator` role (issue 15).
+    // 2: lists that do not grow with the store, as SQLite's migration 5
+    // (docs/DESIGN.md §4.3): totals from `activation_counts`, kept per statement from
+    // its transition tables (one upsert per statement, rows in key order so two
+    // writers lock counter rows in the same order), and an index for every filter ×
+    // sort pair.
+    r#"
+    CREATE TABLE activation_counts (
+        organization_id BIGINT NOT NULL,
+        status          TEXT COLLATE "C" NOT NULL,
+        vendor          TEXT COLLATE "C" NOT NULL,
+        n               BIGINT NOT NULL,
+        PRIMARY KEY (organization_id, status, vendor)
+    );
+    INSERT INTO activation_counts (organization_id, status, vendor, n)
+        SELECT organization_id, status, vendor, COUNT(*) FROM activations GROUP BY 1, 2, 3;
+
+    CREATE FUNCTION count_activations() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            INSERT INTO activation_counts AS c (organization_id, status, vendor, n)
+                SELECT organization_id, status, vendor, COUNT(*) FROM new_rows
+                GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                ON CONFLICT (organization_id, status, vendor) DO UPDATE SET n = c.n + excluded.n;
+        ELSIF TG_OP = 'DELETE' THEN
+            INSERT INTO activation_counts AS c (organization_id, status, vendor, n)
+                SELECT organization_id, status, vendor, -COUNT(*) FROM old_rows
+                GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                ON CONFLICT (organization_id, status, vendor) DO UPDATE SET n = c.n + excluded.n;
+        ELSE
+            INSERT INTO activation_counts AS c (organization_id, status, vendor, n)
+                SELECT organization_id, status, vendor, SUM(d) FROM (
+                    SELECT organization_id, status, vendor, -1 AS d FROM old_rows
+                    UNION ALL SELECT organization_id, status, vendor, 1 FROM new_rows) m
+                GROUP BY 1, 2, 3 HAVING SUM(d) <> 0 ORDER BY 1, 2, 3
+                ON CONFLICT (organization_id, status, vendor) DO UPDATE SET n = c.n + excluded.n;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER count_activations_insert AFTER INSERT ON activations
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION count_activations();
+    CREATE TRIGGER count_activations_delete AFTER DELETE ON activations
+        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION count_activations();
+    CREATE TRIGGER count_activations_update AFTER UPDATE ON activations
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION count_activations();
+
+    DROP INDEX activations_organization;
+    DROP INDEX activations_status;
+    DROP INDEX activations_vendor;
+    DROP INDEX activations_filters;
+    CREATE INDEX activations_org_number ON activations(organization_id, number, status, vendor);
+    CREATE INDEX activations_org_cost
+        ON activations(organization_id, total_cost, number, status, vendor);
+    CREATE INDEX activations_org_created
+        ON activations(organization_id, created_at, number, status, vendor);
+    CREATE INDEX activations_org_status_number
+        ON activations(organization_id, status, number, vendor);
+    CREATE INDEX activations_org_status_cost
+        ON activations(organization_id, status, total_cost, number, vendor);
+    CREATE INDEX activations_org_status_created
+        ON activations(organization_id, status, created_at, number, vendor);
+    CREATE INDEX activations_status_number ON activations(status, number, organization_id, vendor);
+    CREATE INDEX activations_status_cost
+        ON activations(status, total_cost, number, organization_id, vendor);
+    CREATE INDEX activations_status_created
+        ON activations(status, created_at, number, organization_id, vendor);
+    "#,
+    // 3: the vendor's `operator` role (issue 15).
     r#"
     ALTER TABLE tokens DROP CONSTRAINT tokens_role_check;
     ALTER TABLE tokens ADD CONSTRAINT tokens_role_check

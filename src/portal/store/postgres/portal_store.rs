@@ -126,10 +126,7 @@ impl PortalStore for PgStore {
         )
     }
 
-    async fn list_activations(
-        &self,
-        filter: ActivationFilter,
-    ) -> Result<Page<ActivationSummary>, StoreError> {
+    async fn list_activations(&self, filter: ActivationFilter) -> Answer<Page<ActivationSummary>> {
         self.run(|client| {
             let filter = filter.clone();
             Box::pin(async move {

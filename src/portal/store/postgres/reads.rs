@@ -5,14 +5,17 @@
 
 use super::StoreError;
 use crate::client::wire::{
-    ActivationDetail, ActivationLine, ActivationSort, ActivationSortKey, ActivationSummary,
-    AuditEntry, OrgRef, Organization, Page, Price, Role, VendorRef,
+    ActivationDetail, ActivationLine, ActivationSummary, AuditEntry, OrgRef, Organization, Page,
+    Price, Role, VendorRef,
 };
 use crate::domain::{
     ActivationFailure, ActivationStatus, Checked, DeviceInfo, Kopecks, Serial, Vendor, precheck,
 };
+use crate::portal::error::ApiError;
+use crate::portal::rules;
+use crate::portal::store::ActivationFilter;
+use crate::portal::store::activation_list::{Arg, Dialect, ListPlan, Query, SUMMARY_COLUMNS};
 use crate::portal::store::text::{date_from_sql, optional, timestamp_from_sql};
-use crate::portal::store::{ActivationFilter, TextSearch};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use tokio_postgres::types::ToSql;
@@ -143,10 +146,6 @@ pub async fn prices(db: &impl GenericClient) -> Result<Vec<Price>, StoreError> {
         .collect()
 }
 
-const SUMMARY_COLUMNS: &str =
-    "a.number, a.organization_id, o.name, o.inn, a.status, a.vendor, a.license_count,
-     a.total_cost, a.created_at, a.completed_at, a.error";
-
 fn summary_of(row: &Row) -> Result<ActivationSummary, StoreError> {
     Ok(ActivationSummary {
         number: row.try_get(0)?,
@@ -168,127 +167,54 @@ fn summary_of(row: &Row) -> Result<ActivationSummary, StoreError> {
     })
 }
 
-fn order_by(sort: ActivationSort) -> &'static str {
-    match (sort.key, sort.descending) {
-        (ActivationSortKey::Number, false) => "a.number ASC",
-        (ActivationSortKey::Number, true) => "a.number DESC",
-        (ActivationSortKey::TotalCost, false) => "a.total_cost ASC, a.number ASC",
-        (ActivationSortKey::TotalCost, true) => "a.total_cost DESC, a.number DESC",
-        (ActivationSortKey::CreatedAt, false) => "a.created_at ASC, a.number ASC",
-        (ActivationSortKey::CreatedAt, true) => "a.created_at DESC, a.number DESC",
-    }
-}
-
-/// `GET /activations`: the same filters, order and paging as SQLite's `activations::list`.
+/// `GET /activations`, planned by `store::activation_list` exactly as on SQLite; run in
+/// the caller's read-only snapshot.
 pub async fn list_activations(
     db: &impl GenericClient,
     filter: &ActivationFilter,
-) -> Result<Page<ActivationSummary>, StoreError> {
-    let empty = Page {
-        items: Vec::new(),
-        page: filter.page,
-        per_page: filter.per_page,
-        total: 0,
+) -> Result<Result<Page<ActivationSummary>, ApiError>, StoreError> {
+    let mut plan = ListPlan::new(filter.clone(), Dialect::Postgres);
+    if plan.is_empty() {
+        return Ok(Ok(plan.finish(None, Vec::new(), 0)));
+    }
+    let every: bool = query_one(db, &plan.scope_query()).await?.try_get(0)?;
+    plan.set_every_organization(every);
+    if let Some(lines) = plan.lines_query() {
+        let lines: i64 = query_one(db, &lines).await?.try_get(0)?;
+        plan.set_matching_lines(lines);
+    }
+    let total: i64 = query_one(db, &plan.total_query()).await?.try_get(0)?;
+    let page_query = match plan.page_query(total) {
+        Ok(query) => query,
+        Err(too_deep) => return Ok(Err(rules::page_too_deep(&too_deep))),
     };
-    if filter.organizations.is_empty() || filter.search == Some(TextSearch::Nothing) {
-        return Ok(empty);
+    let mut items = Vec::new();
+    if let Some(query) = &page_query {
+        let args = sql_args(&query.query.args);
+        let refs: Vec<Param<'_>> = args.iter().map(|a| a.as_ref() as Param<'_>).collect();
+        let rows = db.query(&query.query.sql, &refs).await?;
+        items = rows.iter().map(summary_of).collect::<Result<Vec<_>, _>>()?;
     }
-    let status = filter.status.map(|s| s.as_api().to_string());
-    let vendor = filter.vendor.map(|v| v.id().to_string());
-    let (prefix, prefix_end, number) = match &filter.search {
-        Some(TextSearch::NumberOrSerialPrefix(digits)) => {
-            let number = match digits.parse::<i64>() {
-                Ok(number) if !digits.starts_with('0') => Some(number),
-                _ => None,
-            };
-            (Some(digits.clone()), Some(format!("{digits}:")), number)
-        }
-        _ => (None, None, None),
-    };
-    let mut conditions = Vec::new();
-    let mut args: Vec<Param<'_>> = Vec::new();
-    let every: bool = db
-        .query_one(
-            "SELECT NOT EXISTS (SELECT 1 FROM organizations WHERE NOT (id = ANY($1)))",
-            &[&filter.organizations],
-        )
-        .await?
-        .try_get(0)?;
-    if !every {
-        args.push(&filter.organizations);
-        conditions.push(format!("a.organization_id = ANY(${})", args.len()));
-    }
-    if let Some(status) = &status {
-        args.push(status);
-        conditions.push(format!("a.status = ${}", args.len()));
-    }
-    if let Some(vendor) = &vendor {
-        args.push(vendor);
-        conditions.push(format!("a.vendor = ${}", args.len()));
-    }
-    if let (Some(prefix), Some(end)) = (&prefix, &prefix_end) {
-        args.push(prefix);
-        args.push(end);
-        args.push(&number);
-        let n = args.len();
-        conditions.push(format!(
-            "a.number IN (SELECT activation_number FROM activation_lines
-                          WHERE serial >= ${} AND serial < ${}
-                          UNION ALL SELECT ${n}::bigint)",
-            n - 2,
-            n - 1
-        ));
-    }
-    let where_sql = if conditions.is_empty() {
-        "TRUE".to_string()
-    } else {
-        conditions.join(" AND ")
-    };
-    let total: i64 = db
-        .query_one(
-            &format!("SELECT COUNT(*) FROM activations a WHERE {where_sql}"),
-            &args,
-        )
-        .await?
-        .try_get(0)?;
-    let offset = i64::from(filter.page.saturating_sub(1)) * i64::from(filter.per_page);
-    let per_page = i64::from(filter.per_page);
-    if offset >= total {
-        return Ok(Page {
-            total: u64::try_from(total).unwrap_or(0),
-            ..empty
-        });
-    }
-    let from_the_end = offset > total / 2;
-    let (sort, limit, skip) = if from_the_end {
-        let reversed = ActivationSort {
-            descending: !filter.sort.descending,
-            ..filter.sort
-        };
-        let limit = per_page.min(total - offset);
-        (reversed, limit, total - offset - limit)
-    } else {
-        (filter.sort, per_page, offset)
-    };
-    args.push(&limit);
-    args.push(&skip);
-    let n = args.len();
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM activations a JOIN organizations o ON o.id = a.organization_id
-         WHERE {where_sql} ORDER BY {} LIMIT ${} OFFSET ${n}",
-        order_by(sort),
-        n - 1
-    );
-    let rows = db.query(&sql, &args).await?;
-    let mut items = rows.iter().map(summary_of).collect::<Result<Vec<_>, _>>()?;
-    if from_the_end {
-        items.reverse();
-    }
-    Ok(Page {
-        items,
-        total: u64::try_from(total).unwrap_or(0),
-        ..empty
-    })
+    Ok(Ok(plan.finish(page_query.as_ref(), items, total)))
+}
+
+fn sql_args(args: &[Arg]) -> Vec<Box<dyn ToSql + Sync + Send>> {
+    args.iter()
+        .map(|arg| -> Box<dyn ToSql + Sync + Send> {
+            match arg {
+                Arg::Int(v) => Box::new(*v),
+                Arg::OptInt(v) => Box::new(*v),
+                Arg::Text(v) => Box::new(v.clone()),
+                Arg::Ints(ids) => Box::new(ids.clone()),
+            }
+        })
+        .collect()
+}
+
+async fn query_one(db: &impl GenericClient, query: &Query) -> Result<Row, StoreError> {
+    let args = sql_args(&query.args);
+    let refs: Vec<Param<'_>> = args.iter().map(|a| a.as_ref() as Param<'_>).collect();
+    Ok(db.query_one(&query.sql, &refs).await?)
 }
 
 /// One activation's summary, unscoped (the caller checks the scope).
@@ -500,10 +426,10 @@ pub async fn audit(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(Page {
+    Ok(Page::new(
         items,
         page,
         per_page,
-        total: u64::try_from(total).unwrap_or(0),
-    })
+        u64::try_from(total).unwrap_or(0),
+    ))
 }

@@ -81,12 +81,7 @@ pub async fn product_ids(db: &impl GenericClient) -> Result<Vec<String>, StoreEr
 }
 
 pub async fn list(db: &impl GenericClient, filter: &SeatFilter) -> Result<Page<Seat>, StoreError> {
-    let mut page = Page {
-        items: Vec::new(),
-        page: filter.page,
-        per_page: filter.per_page,
-        total: 0,
-    };
+    let mut page = Page::new(Vec::new(), filter.page, filter.per_page, 0);
     if filter.organizations.is_empty() {
         return Ok(page);
     }

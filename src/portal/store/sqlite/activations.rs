@@ -6,36 +6,15 @@ use super::{
     timestamp_from_sql, timestamp_to_sql,
 };
 use crate::client::wire::{
-    ActivationDetail, ActivationLine, ActivationSort, ActivationSortKey, ActivationSummary, OrgRef,
-    Page, VendorRef,
+    ActivationDetail, ActivationLine, ActivationSummary, OrgRef, Page, VendorRef,
 };
 use crate::domain::{ActivationFailure, ActivationStatus, Kopecks, Vendor};
+use crate::portal::error::ApiError;
+use crate::portal::rules;
+use crate::portal::store::activation_list::{ActivationFilter, Arg, Dialect, ListPlan, Query};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
-
-/// What `q` asks for, already interpreted by the request parser.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TextSearch {
-    /// All digits: the activation with this number (written without leading zeros), or
-    /// any activation with a line whose serial starts with these digits.
-    NumberOrSerialPrefix(String),
-    /// Text that can be neither a number nor a serial.
-    Nothing,
-}
-
-/// A fully validated list request. `organizations` is the caller's scope (already
-/// narrowed to one when the `organization` filter was given).
-#[derive(Debug, Clone)]
-pub struct ActivationFilter {
-    pub organizations: Vec<i64>,
-    pub status: Option<ActivationStatus>,
-    pub vendor: Option<Vendor>,
-    pub search: Option<TextSearch>,
-    pub sort: ActivationSort,
-    pub page: u32,
-    pub per_page: u32,
-}
 
 pub struct NewActivation {
     pub number: i64,
@@ -50,137 +29,64 @@ pub struct NewActivation {
     pub lines: Vec<ActivationLine>,
 }
 
-const SUMMARY_COLUMNS: &str =
-    "a.number, a.organization_id, o.name, o.inn, a.status, a.vendor, a.license_count,
-     a.total_cost, a.created_at, a.completed_at, a.error";
+use crate::portal::store::activation_list::SUMMARY_COLUMNS;
 
-fn order_by(sort: ActivationSort) -> &'static str {
-    // Fixed strings only: user input never reaches the SQL text.
-    match (sort.key, sort.descending) {
-        (ActivationSortKey::Number, false) => "a.number ASC",
-        (ActivationSortKey::Number, true) => "a.number DESC",
-        (ActivationSortKey::TotalCost, false) => "a.total_cost ASC, a.number ASC",
-        (ActivationSortKey::TotalCost, true) => "a.total_cost DESC, a.number DESC",
-        (ActivationSortKey::CreatedAt, false) => "a.created_at ASC, a.number ASC",
-        (ActivationSortKey::CreatedAt, true) => "a.created_at DESC, a.number DESC",
-    }
-}
-
+/// `GET /activations` in one read transaction (the caller's), planned by
+/// `store::activation_list`; a page number too deep is refused, not walked.
 pub fn list(
     conn: &Connection,
     filter: &ActivationFilter,
-) -> Result<Page<ActivationSummary>, StoreError> {
-    let empty = Page {
-        items: Vec::new(),
-        page: filter.page,
-        per_page: filter.per_page,
-        total: 0,
+) -> Result<Result<Page<ActivationSummary>, ApiError>, StoreError> {
+    let mut plan = ListPlan::new(filter.clone(), Dialect::Sqlite);
+    if plan.is_empty() {
+        return Ok(Ok(plan.finish(None, Vec::new(), 0)));
+    }
+    let every: bool = query_one(conn, &plan.scope_query())?;
+    plan.set_every_organization(every);
+    if let Some(lines) = plan.lines_query() {
+        let lines: i64 = query_one(conn, &lines)?;
+        plan.set_matching_lines(lines);
+    }
+    let total: i64 = query_one(conn, &plan.total_query())?;
+    let page_query = match plan.page_query(total) {
+        Ok(query) => query,
+        Err(too_deep) => return Ok(Err(rules::page_too_deep(&too_deep))),
     };
-    if filter.organizations.is_empty() || filter.search == Some(TextSearch::Nothing) {
-        return Ok(empty);
+    let mut items = Vec::new();
+    if let Some(query) = &page_query {
+        let args = sql_args(&query.query.args);
+        let mut stmt = conn.prepare_cached(&query.query.sql)?;
+        let raw = stmt
+            .query_map(params_from_iter(&args), RawSummary::from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        items = raw
+            .into_iter()
+            .map(RawSummary::into_summary)
+            .collect::<Result<Vec<_>, _>>()?;
     }
-
-    let mut conditions = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
-    // A scope that covers every organization filters nothing; leaving the IN list out
-    // lets the planner walk a sort index instead of sorting the whole scope.
-    if !covers_every_organization(conn, &filter.organizations)? {
-        conditions.push(format!(
-            "a.organization_id IN ({})",
-            placeholders(filter.organizations.len())
-        ));
-        args.extend(filter.organizations.iter().map(|id| Value::Integer(*id)));
-    }
-    if let Some(status) = filter.status {
-        conditions.push("a.status = ?".into());
-        args.push(Value::Text(status.as_api().into()));
-    }
-    if let Some(vendor) = filter.vendor {
-        conditions.push("a.vendor = ?".into());
-        args.push(Value::Text(vendor.id().into()));
-    }
-    if let Some(TextSearch::NumberOrSerialPrefix(digits)) = &filter.search {
-        // A range on the serial index instead of LIKE: `:` sorts right after `9`, so
-        // [digits, digits + ":") is exactly the digit strings starting with `digits`.
-        // Numbers are written without leading zeros; "0239" is a serial prefix only.
-        let number = match digits.parse::<i64>() {
-            Ok(number) if !digits.starts_with('0') => Value::Integer(number),
-            _ => Value::Null,
-        };
-        conditions.push(
-            "a.number IN (SELECT activation_number FROM activation_lines WHERE serial >= ? AND serial < ?
-                          UNION ALL SELECT ?)"
-                .into(),
-        );
-        args.push(Value::Text(digits.clone()));
-        args.push(Value::Text(format!("{digits}:")));
-        args.push(number);
-    }
-    let where_sql = if conditions.is_empty() {
-        "1".to_string()
-    } else {
-        conditions.join(" AND ")
-    };
-
-    let count_sql = format!("SELECT COUNT(*) FROM activations a WHERE {where_sql}");
-    let total: i64 = conn
-        .prepare_cached(&count_sql)?
-        .query_row(params_from_iter(&args), |row| row.get(0))?;
-
-    let offset = i64::from(filter.page.saturating_sub(1)) * i64::from(filter.per_page);
-    let per_page = i64::from(filter.per_page);
-    if offset >= total {
-        return Ok(Page {
-            total: u64::try_from(total).unwrap_or(0),
-            ..empty
-        });
-    }
-    // OFFSET walks every skipped row, so a page in the back half is read from the other
-    // end of the (total) order and flipped: the last page costs what the first does.
-    let from_the_end = offset > total / 2;
-    let (sort, limit, skip) = if from_the_end {
-        let reversed = ActivationSort {
-            descending: !filter.sort.descending,
-            ..filter.sort
-        };
-        let limit = per_page.min(total - offset);
-        (reversed, limit, total - offset - limit)
-    } else {
-        (filter.sort, per_page, offset)
-    };
-    let page_sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM activations a JOIN organizations o ON o.id = a.organization_id
-         WHERE {where_sql} ORDER BY {} LIMIT ? OFFSET ?",
-        order_by(sort)
-    );
-    args.push(Value::Integer(limit));
-    args.push(Value::Integer(skip));
-    let mut stmt = conn.prepare_cached(&page_sql)?;
-    let mut raw = stmt
-        .query_map(params_from_iter(&args), RawSummary::from_row)?
-        .collect::<Result<Vec<_>, _>>()?;
-    if from_the_end {
-        raw.reverse();
-    }
-    let items = raw
-        .into_iter()
-        .map(RawSummary::into_summary)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page {
-        items,
-        total: u64::try_from(total).unwrap_or(0),
-        ..empty
-    })
+    Ok(Ok(plan.finish(page_query.as_ref(), items, total)))
 }
 
-fn covers_every_organization(conn: &Connection, scope: &[i64]) -> Result<bool, StoreError> {
-    let sql = format!(
-        "SELECT NOT EXISTS (SELECT 1 FROM organizations WHERE id NOT IN ({}))",
-        placeholders(scope.len())
-    );
+fn sql_args(args: &[Arg]) -> Vec<Value> {
+    let mut values = Vec::with_capacity(args.len());
+    for arg in args {
+        match arg {
+            Arg::Int(v) => values.push(Value::Integer(*v)),
+            Arg::OptInt(v) => values.push(v.map_or(Value::Null, Value::Integer)),
+            Arg::Text(v) => values.push(Value::Text(v.clone())),
+            Arg::Ints(ids) => values.extend(ids.iter().map(|id| Value::Integer(*id))),
+        }
+    }
+    values
+}
+
+fn query_one<T: rusqlite::types::FromSql>(
+    conn: &Connection,
+    query: &Query,
+) -> Result<T, StoreError> {
     Ok(conn
-        .prepare_cached(&sql)?
-        .query_row(params_from_iter(scope), |row| row.get(0))?)
+        .prepare_cached(&query.sql)?
+        .query_row(params_from_iter(sql_args(&query.args)), |row| row.get(0))?)
 }
 
 /// The activation with its lines (by serial), or None when it does not exist or belongs

@@ -109,10 +109,10 @@ pub fn list(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(Page {
+    Ok(Page::new(
         items,
         page,
         per_page,
-        total: u64::try_from(total).unwrap_or(0),
-    })
+        u64::try_from(total).unwrap_or(0),
+    ))
 }

@@ -384,8 +384,72 @@ const MIGRATIONS: &[&str] = &[
         SELECT 'activation', CAST(number AS TEXT), organization_id
           FROM activations ORDER BY number;
     "#,
-    // 5: the vendor's `operator` role and the signing key out of the store (issue 15). SQLite cannot alter a CHECK, so the
-    // table is rebuilt (`apply` runs migrations with foreign keys off, so dropping the
+    // 5: lists that do not grow with the store (docs/DESIGN.md §4.3). Totals come from
+    // `activation_counts`, one row per organization × status × vendor kept by the
+    // `count_…` triggers in the same transaction as each write (plain INSERT and
+    // UPDATE, no conflict clause a firing statement could override). Every filter ×
+    // sort pair has an index that yields its rows in order: organization, status, both
+    // or neither, then the sort key and the number; the vendor (two values) rides in
+    // the index and halves a walk at most.
+    r#"
+    CREATE TABLE activation_counts (
+        organization_id INTEGER NOT NULL,
+        status          TEXT NOT NULL,
+        vendor          TEXT NOT NULL,
+        n               INTEGER NOT NULL,
+        PRIMARY KEY (organization_id, status, vendor)
+    ) WITHOUT ROWID;
+
+    CREATE TRIGGER count_activation_insert AFTER INSERT ON activations BEGIN
+        INSERT INTO activation_counts (organization_id, status, vendor, n)
+            SELECT NEW.organization_id, NEW.status, NEW.vendor, 0
+            WHERE NOT EXISTS (SELECT 1 FROM activation_counts WHERE organization_id = NEW.organization_id
+                              AND status = NEW.status AND vendor = NEW.vendor);
+        UPDATE activation_counts SET n = n + 1 WHERE organization_id = NEW.organization_id
+            AND status = NEW.status AND vendor = NEW.vendor;
+    END;
+    CREATE TRIGGER count_activation_delete AFTER DELETE ON activations BEGIN
+        UPDATE activation_counts SET n = n - 1 WHERE organization_id = OLD.organization_id
+            AND status = OLD.status AND vendor = OLD.vendor;
+    END;
+    CREATE TRIGGER count_activation_update AFTER UPDATE OF organization_id, status, vendor ON activations
+    WHEN OLD.organization_id IS NOT NEW.organization_id OR OLD.status IS NOT NEW.status
+         OR OLD.vendor IS NOT NEW.vendor BEGIN
+        UPDATE activation_counts SET n = n - 1 WHERE organization_id = OLD.organization_id
+            AND status = OLD.status AND vendor = OLD.vendor;
+        INSERT INTO activation_counts (organization_id, status, vendor, n)
+            SELECT NEW.organization_id, NEW.status, NEW.vendor, 0
+            WHERE NOT EXISTS (SELECT 1 FROM activation_counts WHERE organization_id = NEW.organization_id
+                              AND status = NEW.status AND vendor = NEW.vendor);
+        UPDATE activation_counts SET n = n + 1 WHERE organization_id = NEW.organization_id
+            AND status = NEW.status AND vendor = NEW.vendor;
+    END;
+    INSERT INTO activation_counts (organization_id, status, vendor, n)
+        SELECT organization_id, status, vendor, COUNT(*) FROM activations GROUP BY 1, 2, 3;
+
+    DROP INDEX activations_organization;
+    DROP INDEX activations_status;
+    DROP INDEX activations_vendor;
+    DROP INDEX activations_filters;
+    CREATE INDEX activations_org_number ON activations(organization_id, number, status, vendor);
+    CREATE INDEX activations_org_cost
+        ON activations(organization_id, total_cost, number, status, vendor);
+    CREATE INDEX activations_org_created
+        ON activations(organization_id, created_at, number, status, vendor);
+    CREATE INDEX activations_org_status_number
+        ON activations(organization_id, status, number, vendor);
+    CREATE INDEX activations_org_status_cost
+        ON activations(organization_id, status, total_cost, number, vendor);
+    CREATE INDEX activations_org_status_created
+        ON activations(organization_id, status, created_at, number, vendor);
+    CREATE INDEX activations_status_number ON activations(status, number, organization_id, vendor);
+    CREATE INDEX activations_status_cost
+        ON activations(status, total_cost, number, organization_id, vendor);
+    CREATE INDEX activations_status_created
+        ON activations(status, created_at, number, organization_id, vendor);
+    "#,
+    // 6: the vendor's `operator` role and the signing key out of the store (issue 15).
+    // SQLite cannot alter a CHECK, so the tokens table is rebuilt (`apply` runs migrations with foreign keys off, so dropping the
     // old table cascades to nothing; the children's `REFERENCES tokens` then name the
     // new one).
     r#"

@@ -73,12 +73,15 @@ impl PortalStore for SqliteStore {
         )
     }
 
-    async fn list_activations(
-        &self,
-        filter: ActivationFilter,
-    ) -> Result<Page<ActivationSummary>, StoreError> {
-        self.run(move |conn| super::activations::list(conn, &filter))
-            .await
+    async fn list_activations(&self, filter: ActivationFilter) -> Answer<Page<ActivationSummary>> {
+        // One snapshot for the count and the page.
+        self.run(move |conn| {
+            let tx = conn.transaction()?;
+            let page = super::activations::list(&tx, &filter)?;
+            tx.commit()?;
+            Ok(page)
+        })
+        .await
     }
 
     async fn activation(

@@ -40,7 +40,13 @@ pub fn prepare(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Tables whose secondary indexes a full sync builds once at the end instead of row
+/// The list totals' counters (migration 5) from the rows themselves.
+pub const RECOUNT_ACTIVATIONS: &str = "
+    DELETE FROM activation_counts;
+    INSERT INTO activation_counts (organization_id, status, vendor, n)
+        SELECT organization_id, status, vendor, COUNT(*) FROM activations GROUP BY 1, 2, 3;";
+
+/// Tables whose secondary indexes (and the counters' triggers) a full sync builds once at the end instead of row
 /// by row: writing 100 000 activations through seven indexes costs several times more
 /// than sorting them once.
 const BULK_TABLES: [&str; 3] = ["activations", "activation_lines", "seats"];
@@ -51,7 +57,8 @@ pub fn suspend_indexes(conn: &Connection) -> Result<(), StoreError> {
     let indexes: Vec<(String, String)> = conn
         .prepare(&format!(
             "SELECT name, sql FROM sqlite_master
-             WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({})",
+             WHERE (type = 'index' AND sql IS NOT NULL AND tbl_name IN ({}))
+                OR (type = 'trigger' AND name LIKE 'count\\_%' ESCAPE '\\')",
             BULK_TABLES.map(|t| format!("'{t}'")).join(", ")
         ))?
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
@@ -62,8 +69,13 @@ pub fn suspend_indexes(conn: &Connection) -> Result<(), StoreError> {
             params![name, sql],
         )?;
         // Names come from sqlite_master, not from input.
+        let kind = if sql.starts_with("CREATE TRIGGER") {
+            "TRIGGER"
+        } else {
+            "INDEX"
+        };
         conn.execute_batch(&format!(
-            "DROP INDEX IF EXISTS \"{}\"",
+            "DROP {kind} IF EXISTS \"{}\"",
             name.replace('"', "")
         ))?;
     }
@@ -77,6 +89,10 @@ pub fn restore_indexes(conn: &Connection) -> Result<bool, StoreError> {
         .prepare("SELECT sql FROM replica_suspended_indexes")?
         .query_map([], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
+    if indexes.iter().any(|sql| sql.starts_with("CREATE TRIGGER")) {
+        // The counters' triggers were off for the bulk write: count once instead.
+        conn.execute_batch(RECOUNT_ACTIVATIONS)?;
+    }
     for sql in &indexes {
         conn.execute_batch(sql)?;
     }
@@ -148,10 +164,17 @@ fn put_activation(conn: &Connection, activation: &ActivationRecord) -> Result<()
     let total: Kopecks = activation.lines.iter().map(|line| line.price).sum();
     conn.prepare_cached("DELETE FROM activation_lines WHERE activation_number = ?")?
         .execute([activation.number])?;
+    // An upsert, not OR REPLACE: a REPLACE deletes without firing the delete trigger
+    // and the list counters would count the activation twice.
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO activations (number, organization_id, vendor, status, license_count,
-                                             total_cost, created_at, completed_at, error)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO activations (number, organization_id, vendor, status, license_count,
+                                  total_cost, created_at, completed_at, error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (number) DO UPDATE SET organization_id = excluded.organization_id,
+             vendor = excluded.vendor, status = excluded.status,
+             license_count = excluded.license_count, total_cost = excluded.total_cost,
+             created_at = excluded.created_at, completed_at = excluded.completed_at,
+             error = excluded.error",
     )?
     .execute(params![
         activation.number,

@@ -129,7 +129,7 @@ impl Replica {
         let params = ActivationListParams::parse(&pairs)?;
         let organizations = narrow(scope, params.organization)?;
         let filter = params.into_filter(organizations);
-        Ok(activations::list(&self.conn, &filter)?)
+        Ok(activations::list(&self.conn, &filter)??)
     }
 
     pub fn activation(&self, scope: &[i64], number: i64) -> Result<ActivationDetail, ReplicaError> {

@@ -84,12 +84,7 @@ fn contains_pattern(text: &str) -> String {
 }
 
 pub fn list(conn: &Connection, filter: &SeatFilter) -> Result<Page<Seat>, StoreError> {
-    let mut page = Page {
-        items: Vec::new(),
-        page: filter.page,
-        per_page: filter.per_page,
-        total: 0,
-    };
+    let mut page = Page::new(Vec::new(), filter.page, filter.per_page, 0);
     if filter.organizations.is_empty() {
         return Ok(page);
     }

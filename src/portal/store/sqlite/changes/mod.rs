@@ -211,7 +211,8 @@ const RECORD_EVERY_OBJECT: &str = "
         SELECT 'activation', CAST(number AS TEXT), organization_id
           FROM activations ORDER BY number;";
 
-/// Runs a bulk load with the `track_…` triggers dropped, puts them back, and then
+/// Runs a bulk load with the `track_…` and `count_…` triggers dropped, puts them back,
+/// recounts the list counters, and
 /// records every object of the store as changed, all inside the caller's transaction:
 /// no other connection ever sees the store without its triggers or the load without
 /// its changes. Per row, the triggers cost more than the rows themselves (a statement
@@ -225,7 +226,8 @@ pub fn load_untracked<T>(
 ) -> Result<T, StoreError> {
     let mut stmt = tx.prepare(
         "SELECT name, sql FROM sqlite_master
-         WHERE type = 'trigger' AND name LIKE 'track\\_%' ESCAPE '\\'",
+         WHERE type = 'trigger'
+           AND (name LIKE 'track\\_%' ESCAPE '\\' OR name LIKE 'count\\_%' ESCAPE '\\')",
     )?;
     let triggers = stmt
         .query_map([], |row| {
@@ -241,6 +243,7 @@ pub fn load_untracked<T>(
         tx.execute_batch(sql)?;
     }
     tx.execute_batch(RECORD_EVERY_OBJECT)?;
+    tx.execute_batch(super::replica::RECOUNT_ACTIVATIONS)?;
     Ok(loaded)
 }
 

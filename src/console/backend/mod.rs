@@ -1,0 +1,434 @@
+//! The terminal backend: what ratatui wants on screen written with as few bytes as the
+//! terminal allows (issue 14, docs/DESIGN.md §5.8). Over SSH on a 56 kbit/s link every
+//! byte of a key press is latency, so:
+//!
+//! - the backend keeps what the terminal shows (`shown`) and what ratatui wants
+//!   (`wanted`, its diffs applied); a frame is decided whole, at the first call after the
+//!   diffs, and written in one `write` (one packet), wrapped in synchronized-update
+//!   brackets (`ESC [?2026h` … `l`) only when it writes anything;
+//! - when rows moved (the table scrolled by a row, a page back), a scroll region moves
+//!   them (`scroll.rs`) and only the rows really new are drawn;
+//! - style changes are one SGR sequence holding only the difference from the pen the
+//!   terminal already has, or a reset plus the new style when that is shorter (`sgr.rs`);
+//! - the cursor is tracked and moved by the shortest sequence (`moves.rs`); a gap of one
+//!   to three unchanged cells in the same style is written over rather than skipped when
+//!   that is shorter than the skip;
+//! - the pen is tracked across frames (no reset at each frame's end); erases reset it
+//!   first, and `terminal::restore` resets it on the way out.
+//!
+//! Each frame's size and the bytes of its cells' text are kept ([`FrameStats`]): the
+//! rest is overhead, printed as a ratio by `cargo bench --bench
+//! terminal_bytes`. With `no_color` no color parameter is ever written.
+
+mod moves;
+mod scroll;
+mod sgr;
+
+use moves::Cursor;
+use ratatui::backend::{Backend, ClearType, WindowSize};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect, Size};
+use sgr::{Pen, sgr_delta, sgr_fresh};
+use std::io::{self, Write};
+use unicode_width::UnicodeWidthStr;
+
+const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
+const SYNC_END: &[u8] = b"\x1b[?2026l";
+
+/// One written frame: all its bytes, and those that are cells' text (the rest is
+/// overhead: moves, styles, scrolls, brackets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FrameStats {
+    pub bytes: usize,
+    pub payload: usize,
+}
+
+impl FrameStats {
+    /// The share of the frame that is not text (moves, styles, scrolls, brackets).
+    pub fn overhead(&self) -> f64 {
+        if self.bytes == 0 {
+            return 0.0;
+        }
+        (self.bytes - self.payload.min(self.bytes)) as f64 / self.bytes as f64
+    }
+}
+
+pub struct ThriftyBackend<W: Write> {
+    out: W,
+    /// The frame being built; written whole by `flush`.
+    buffer: Vec<u8>,
+    sync_updates: bool,
+    frame_open: bool,
+    no_color: bool,
+    /// Scroll regions in use (`LICADM_SCROLL_REGIONS=0` turns them off).
+    scroll_regions: bool,
+    pen: Pen,
+    /// None when unknown (at start, after a clear, after a glyph of unusual width).
+    cursor: Option<Cursor>,
+    cursor_visible: Option<bool>,
+    /// A fixed size (tests); None asks the terminal.
+    fixed_size: Option<Size>,
+    /// What the terminal shows, as this backend drew it.
+    shown: Buffer,
+    /// What ratatui wants shown: its diffs since the last frame applied to `shown`.
+    wanted: Buffer,
+    /// Diffs arrived that are not written yet.
+    pending: bool,
+    /// Changed text written in the frame being built.
+    payload: usize,
+    last_frame: FrameStats,
+}
+
+impl<W: Write> ThriftyBackend<W> {
+    pub fn new(out: W, no_color: bool) -> ThriftyBackend<W> {
+        ThriftyBackend {
+            out,
+            buffer: Vec::with_capacity(16 * 1024),
+            sync_updates: true,
+            frame_open: false,
+            no_color,
+            scroll_regions: std::env::var("LICADM_SCROLL_REGIONS").map_or(true, |v| v != "0"),
+            pen: Pen::DEFAULT,
+            cursor: None,
+            cursor_visible: None,
+            fixed_size: None,
+            shown: Buffer::empty(Rect::ZERO),
+            wanted: Buffer::empty(Rect::ZERO),
+            pending: false,
+            payload: 0,
+            last_frame: FrameStats::default(),
+        }
+    }
+
+    /// A backend of a fixed size that does not ask the terminal (tests, benchmarks).
+    pub fn with_size(out: W, no_color: bool, width: u16, height: u16) -> ThriftyBackend<W> {
+        let mut backend = ThriftyBackend::new(out, no_color);
+        backend.fixed_size = Some(Size { width, height });
+        backend
+    }
+
+    /// Without scroll regions (a terminal that lacks them; comparisons in benchmarks).
+    pub fn without_scroll_regions(mut self) -> ThriftyBackend<W> {
+        self.scroll_regions = false;
+        self
+    }
+
+    pub fn writer(&self) -> &W {
+        &self.out
+    }
+
+    /// The last frame written (zero bytes when the last flush wrote nothing).
+    pub fn last_frame(&self) -> FrameStats {
+        self.last_frame
+    }
+
+    /// The frame buffer, opened with the synchronized-update bracket at its first byte.
+    fn frame(&mut self) -> &mut Vec<u8> {
+        if !self.frame_open {
+            self.frame_open = true;
+            if self.sync_updates {
+                self.buffer.extend_from_slice(SYNC_BEGIN);
+            }
+        }
+        &mut self.buffer
+    }
+
+    /// Both screens at the terminal's size; a size change starts from a blank screen,
+    /// as ratatui does (it clears on resize).
+    fn fit(&mut self) {
+        let Ok(size) = self.size() else { return };
+        let area = Rect::new(0, 0, size.width, size.height);
+        if self.shown.area != area {
+            self.shown = Buffer::empty(area);
+            self.wanted = Buffer::empty(area);
+        }
+    }
+
+    fn move_to(&mut self, x: u16, y: u16) {
+        let target = Cursor { x, y };
+        let sequence = moves::shortest(self.cursor, target, self.shown.area.width);
+        if !sequence.is_empty() {
+            self.frame().extend_from_slice(sequence.as_bytes());
+        }
+        self.cursor = Some(target);
+    }
+
+    /// Moves to `(x, y)` for the next changed cell: when the cursor is a few cells to
+    /// the left on the same row and those cells are unchanged one-column glyphs in the
+    /// current pen, writing them again is shorter than skipping them.
+    fn advance_to(&mut self, x: u16, y: u16) {
+        if let Some(c) = self.cursor
+            && c.y == y
+            && c.x < x
+            && x - c.x <= 3
+        {
+            let skip = moves::shortest(self.cursor, Cursor { x, y }, self.shown.area.width);
+            let mut fill = String::new();
+            let mut fits = true;
+            for gx in c.x..x {
+                let cell = &self.wanted[(gx, y)];
+                if cell.symbol().width() != 1 || self.cell_pen(cell) != self.pen {
+                    fits = false;
+                    break;
+                }
+                fill.push_str(cell.symbol());
+            }
+            if fits && fill.len() < skip.len() {
+                self.payload += fill.len();
+                self.frame().extend_from_slice(fill.as_bytes());
+                self.cursor = Some(Cursor { x, y });
+                return;
+            }
+        }
+        self.move_to(x, y);
+    }
+
+    fn set_pen(&mut self, to: Pen) {
+        if to == self.pen {
+            return;
+        }
+        let delta = sgr_delta(self.pen, to);
+        let fresh = sgr_fresh(to);
+        let params = if fresh.len() < delta.len() {
+            fresh
+        } else {
+            delta
+        };
+        let frame = self.frame();
+        frame.extend_from_slice(b"\x1b[");
+        frame.extend_from_slice(params.as_bytes());
+        frame.push(b'm');
+        self.pen = to;
+    }
+
+    fn cell_pen(&self, cell: &Cell) -> Pen {
+        if self.no_color {
+            return Pen {
+                modifier: cell.modifier,
+                ..Pen::DEFAULT
+            };
+        }
+        Pen {
+            fg: cell.fg,
+            bg: cell.bg,
+            underline: cell.underline_color,
+            modifier: cell.modifier,
+        }
+    }
+
+    /// Writes what changed since the last frame: a scroll when rows moved, then every
+    /// cell that still differs.
+    fn render_pending(&mut self) {
+        if !self.pending {
+            return;
+        }
+        self.pending = false;
+        if self.scroll_regions
+            && let Some(scroll) = scroll::best(&self.shown, &self.wanted)
+        {
+            self.scroll(scroll);
+        }
+        let updates: Vec<(u16, u16, Cell)> = self
+            .shown
+            .diff(&self.wanted)
+            .into_iter()
+            .map(|(x, y, cell)| (x, y, cell.clone()))
+            .collect();
+        for (x, y, cell) in updates {
+            self.advance_to(x, y);
+            let pen = self.cell_pen(&cell);
+            self.set_pen(pen);
+            // The last boundary before the terminal: data holding an escape sequence
+            // (stored before the portal refused such text) is drawn as text, inert.
+            let symbol = crate::domain::text::inert(cell.symbol());
+            self.payload += symbol.len();
+            self.frame().extend_from_slice(symbol.as_bytes());
+            // Only a glyph one column wide moves the cursor predictably everywhere.
+            self.cursor = match symbol.width() {
+                1 => Some(Cursor { x: x + 1, y }),
+                _ => None,
+            };
+        }
+        // The pen is kept into the next frame (it is tracked): a reset here would cost
+        // four bytes a frame. Erases reset it first; `terminal::restore` resets it.
+        self.shown.clone_from(&self.wanted);
+    }
+
+    /// Scrolls rows `top..=bottom` on the terminal and in `shown`. DECSTBM puts the
+    /// cursor home, and the region is reset at once, so nothing else ever runs inside
+    /// a region (line feeds in `moves` rely on it).
+    fn scroll(&mut self, scroll: scroll::Scroll) {
+        // The emptied rows take the current background (and reverse video, in some
+        // terminals): those must be the defaults, the rest of the pen may stay.
+        if self.pen.bg != ratatui::style::Color::Reset
+            || self
+                .pen
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED)
+        {
+            self.set_pen(Pen::DEFAULT);
+        }
+        let count = match scroll.n {
+            1 => String::new(),
+            n => n.to_string(),
+        };
+        let direction = if scroll.up { 'S' } else { 'T' };
+        let sequence = format!(
+            "\x1b[{};{}r\x1b[{count}{direction}\x1b[r",
+            scroll.top + 1,
+            scroll.bottom + 1
+        );
+        self.frame().extend_from_slice(sequence.as_bytes());
+        self.cursor = Some(Cursor { x: 0, y: 0 });
+        scroll::apply(&mut self.shown, scroll);
+    }
+
+    fn write_frame(&mut self) -> io::Result<()> {
+        self.render_pending();
+        if self.frame_open && self.sync_updates {
+            self.buffer.extend_from_slice(SYNC_END);
+        }
+        self.frame_open = false;
+        self.last_frame = FrameStats {
+            bytes: self.buffer.len(),
+            payload: self.payload,
+        };
+        self.payload = 0;
+        if !self.buffer.is_empty() {
+            self.out.write_all(&self.buffer)?;
+            self.buffer.clear();
+        }
+        self.out.flush()
+    }
+}
+
+impl<W: Write> Backend for ThriftyBackend<W> {
+    type Error = io::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.fit();
+        let area = self.wanted.area;
+        for (x, y, cell) in content {
+            if area.contains(Position { x, y }) {
+                self.wanted[(x, y)] = cell.clone();
+                self.pending = true;
+            }
+        }
+        Ok(())
+    }
+
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        self.render_pending();
+        if self.cursor_visible != Some(false) {
+            self.frame().extend_from_slice(b"\x1b[?25l");
+            self.cursor_visible = Some(false);
+        }
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> io::Result<()> {
+        self.render_pending();
+        if self.cursor_visible != Some(true) {
+            self.frame().extend_from_slice(b"\x1b[?25h");
+            self.cursor_visible = Some(true);
+        }
+        Ok(())
+    }
+
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        crossterm::cursor::position().map(|(x, y)| Position { x, y })
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        self.render_pending();
+        let Position { x, y } = position.into();
+        self.move_to(x, y);
+        Ok(())
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        self.clear_region(ClearType::All)
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.render_pending();
+        // Erasing fills with the current background: clear with the default one.
+        self.set_pen(Pen::DEFAULT);
+        let sequence: &[u8] = match clear_type {
+            ClearType::All => b"\x1b[2J",
+            ClearType::AfterCursor => b"\x1b[J",
+            ClearType::BeforeCursor => b"\x1b[1J",
+            ClearType::CurrentLine => b"\x1b[2K",
+            ClearType::UntilNewLine => b"\x1b[K",
+        };
+        self.frame().extend_from_slice(sequence);
+        // A clear comes with a resize, which may have moved the cursor. ratatui draws
+        // everything again after it; the backend's screens start blank too (a partial
+        // clear is not used full-screen: treated the same, everything is redrawn).
+        self.cursor = None;
+        self.shown = Buffer::empty(Rect::ZERO);
+        self.fit();
+        Ok(())
+    }
+
+    fn append_lines(&mut self, n: u16) -> io::Result<()> {
+        self.render_pending();
+        for _ in 0..n {
+            self.frame().push(b'\n');
+        }
+        self.cursor = None;
+        Ok(())
+    }
+    fn size(&self) -> io::Result<Size> {
+        match self.fixed_size {
+            Some(size) => Ok(size),
+            None => {
+                let (width, height) = crossterm::terminal::size()?;
+                Ok(Size { width, height })
+            }
+        }
+    }
+
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        if let Some(size) = self.fixed_size {
+            return Ok(WindowSize {
+                columns_rows: size,
+                pixels: Size::default(),
+            });
+        }
+        let w = crossterm::terminal::window_size()?;
+        Ok(WindowSize {
+            columns_rows: Size {
+                width: w.columns,
+                height: w.rows,
+            },
+            pixels: Size {
+                width: w.width,
+                height: w.height,
+            },
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.write_frame()
+    }
+}
+
+/// Raw bytes between frames (OSC 52): passed through, written on flush.
+impl<W: Write> Write for ThriftyBackend<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.render_pending();
+        self.buffer.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.write_frame()
+    }
+}
+
+#[cfg(test)]
+mod tests;

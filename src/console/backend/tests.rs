@@ -1,0 +1,275 @@
+//! The backend's bytes for typical frames.
+
+use super::*;
+use ratatui::Terminal;
+use ratatui::style::Style;
+use ratatui::style::{Color, Modifier};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+fn terminal(no_color: bool) -> Terminal<ThriftyBackend<Vec<u8>>> {
+    Terminal::new(ThriftyBackend::with_size(Vec::new(), no_color, 20, 4)).expect("terminal")
+}
+
+/// Draws rows of (text, style) with the cursor at `cursor` and returns the bytes
+/// this frame wrote.
+fn frame(
+    terminal: &mut Terminal<ThriftyBackend<Vec<u8>>>,
+    rows: &[(&str, Style)],
+    cursor: Option<(u16, u16)>,
+) -> String {
+    let before = terminal.backend().writer().len();
+    terminal
+        .draw(|f| {
+            let lines: Vec<Line> = rows
+                .iter()
+                .map(|(t, s)| Line::styled(t.to_string(), *s))
+                .collect();
+            f.render_widget(Paragraph::new(lines), f.area());
+            if let Some(c) = cursor {
+                f.set_cursor_position(c);
+            }
+        })
+        .expect("draw");
+    String::from_utf8_lossy(&terminal.backend().writer()[before..]).into_owned()
+}
+
+#[test]
+fn an_unchanged_frame_writes_nothing() {
+    let mut t = terminal(false);
+    let rows = [("ab", Style::new())];
+    frame(&mut t, &rows, Some((0, 0)));
+    assert_eq!(frame(&mut t, &rows, Some((0, 0))), "");
+}
+
+#[test]
+fn a_row_move_merges_styles_and_skips_known_cursor_moves() {
+    let mut t = terminal(false);
+    let sel = Style::new().reversed().light_blue();
+    let plain = Style::new();
+    frame(&mut t, &[("aa", sel), ("bb", plain)], Some((0, 0)));
+    // The selection moves from row 0 to row 1.
+    let bytes = frame(&mut t, &[("aa", plain), ("bb", sel)], Some((0, 1)));
+    // Row 0 starts where the cursor already is (no move), the unchanged rest of
+    // it is skipped with \r\n, one SGR sets the selection (kept into the next
+    // frame), the cursor goes back with \r.
+    assert_eq!(bytes, "\x1b[?2026haa\r\n\x1b[7;94mbb\r\x1b[?2026l");
+}
+
+#[test]
+fn next_row_is_a_line_feed_and_gaps_move_forward() {
+    let mut t = terminal(false);
+    frame(&mut t, &[], None);
+    let full = "x".repeat(20);
+    let bytes = frame(&mut t, &[(&full, Style::new()), ("y", Style::new())], None);
+    assert!(bytes.contains(&format!("{full}\r\ny")), "{bytes:?}");
+    let bytes = frame(
+        &mut t,
+        &[(&full, Style::new()), ("y    z", Style::new())],
+        None,
+    );
+    // The cursor is after "y" (unchanged, not redrawn): four columns forward.
+    assert_eq!(bytes, "\x1b[?2026h\x1b[4Cz\x1b[?2026l");
+}
+
+#[test]
+fn shown_cursor_is_not_shown_again() {
+    let mut t = terminal(false);
+    let first = frame(&mut t, &[("a", Style::new())], Some((0, 0)));
+    assert!(first.contains("\x1b[?25h"), "{first:?}");
+    let second = frame(&mut t, &[("b", Style::new())], Some((0, 0)));
+    assert!(!second.contains("\x1b[?25h"), "{second:?}");
+}
+
+#[test]
+fn no_color_writes_modifiers_only() {
+    let mut t = terminal(true);
+    let bytes = frame(
+        &mut t,
+        &[
+            ("a", Style::new().red().on_blue().bold()),
+            ("b", Style::new().reversed()),
+        ],
+        None,
+    );
+    assert!(bytes.contains("\x1b[1ma"), "{bytes:?}");
+    for color in ["31", "44", "39", "49", "38;", "48;"] {
+        assert!(
+            !bytes.contains(&format!("[{color}")),
+            "{color} in {bytes:?}"
+        );
+        assert!(
+            !bytes.contains(&format!(";{color}")),
+            "{color} in {bytes:?}"
+        );
+    }
+}
+
+#[test]
+fn sgr_delta_is_the_difference_or_a_shorter_reset() {
+    let bold_red = Pen {
+        fg: Color::Red,
+        modifier: Modifier::BOLD,
+        ..Pen::DEFAULT
+    };
+    let dim = Pen {
+        modifier: Modifier::DIM,
+        ..Pen::DEFAULT
+    };
+    assert_eq!(sgr_delta(Pen::DEFAULT, bold_red), "1;31");
+    // 22 ends bold and dim alike: dim is set again.
+    assert_eq!(sgr_delta(bold_red, dim), "22;2;39");
+    assert_eq!(sgr_fresh(dim), "0;2");
+    let rgb = Pen {
+        bg: Color::Rgb(1, 2, 3),
+        underline: Color::Indexed(200),
+        ..Pen::DEFAULT
+    };
+    assert_eq!(sgr_delta(Pen::DEFAULT, rgb), "48;2;1;2;3;58;5;200");
+    assert_eq!(sgr_fresh(Pen::DEFAULT), "0");
+}
+
+/// Draws lines of a table whose rows are `first..first + rows` with row `selected`
+/// reversed, like the Activations list.
+fn table_frame(
+    terminal: &mut Terminal<ThriftyBackend<Vec<u8>>>,
+    first: usize,
+    selected: usize,
+) -> (String, FrameStats) {
+    let before = terminal.backend().writer().len();
+    terminal
+        .draw(|f| {
+            let area = f.area();
+            let mut lines = vec![Line::styled(
+                format!("Activations · row {selected}"),
+                Style::new().bold(),
+            )];
+            for i in first..first + usize::from(area.height) - 2 {
+                let text = format!(
+                    "{i:>6}  Alster LLC  {:>12} ₽  done  2025-12-{:02}",
+                    i * 1900,
+                    i % 28 + 1
+                );
+                let style = if i == selected {
+                    Style::new().reversed()
+                } else {
+                    Style::new()
+                };
+                lines.push(Line::styled(format!("{text:<80}"), style));
+            }
+            lines.push(Line::styled("online · synced 3 s ago", Style::new().dim()));
+            f.render_widget(Paragraph::new(lines), area);
+            f.set_cursor_position((0, 1 + (selected - first) as u16));
+        })
+        .expect("draw");
+    let bytes = String::from_utf8_lossy(&terminal.backend().writer()[before..]).into_owned();
+    (bytes, terminal.backend().last_frame())
+}
+
+#[test]
+fn a_row_move_that_scrolls_moves_the_rows_and_draws_one() {
+    let mut t =
+        Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+    table_frame(&mut t, 0, 21);
+    // ↓ at the bottom of the view: the table moves up a row.
+    let (bytes, stats) = table_frame(&mut t, 1, 22);
+    assert!(
+        bytes.contains("r\x1b[S\x1b[r"),
+        "a scroll region: {bytes:?}"
+    );
+    assert!(stats.bytes <= 400, "{} bytes: {bytes:?}", stats.bytes);
+    // (The overhead ratio is measured on the real console: `terminal_bytes`, e2e.)
+    // Without scroll regions every row is written again.
+    let mut t = Terminal::new(
+        ThriftyBackend::with_size(Vec::new(), false, 80, 24).without_scroll_regions(),
+    )
+    .expect("terminal");
+    table_frame(&mut t, 0, 21);
+    let (_, rewritten) = table_frame(&mut t, 1, 22);
+    assert!(
+        rewritten.bytes > 3 * stats.bytes,
+        "{rewritten:?} vs {stats:?}"
+    );
+}
+
+#[test]
+fn the_screen_after_a_scroll_is_the_screen_wanted() {
+    // Replayed through a terminal emulator: scrolled, drawn, and exactly the frame.
+    let mut t =
+        Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+    let mut parser = vt100_parser();
+    for (first, selected) in [
+        (0, 21),
+        (1, 22),
+        (2, 23),
+        (1, 1),
+        (0, 0),
+        (20, 25),
+        (0, 3),
+        (0, 4),
+        (3, 24),
+        (5, 26),
+    ] {
+        let before = t.backend().writer().len();
+        table_frame(&mut t, first, selected);
+        parser.process(&t.backend().writer()[before..]);
+        let mut fresh =
+            Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+        table_frame(&mut fresh, first, selected);
+        let mut expected = vt100_parser();
+        expected.process(fresh.backend().writer());
+        assert_eq!(
+            cells(parser.screen()),
+            cells(expected.screen()),
+            "rows from {first}"
+        );
+    }
+}
+
+#[test]
+fn a_short_gap_is_written_over_not_skipped() {
+    let mut t = terminal(false);
+    frame(&mut t, &[("abcdef", Style::new())], None);
+    let bytes = frame(&mut t, &[("aXcYef", Style::new())], None);
+    // One unchanged cell (c) costs one byte written, three skipped.
+    assert!(bytes.contains("XcY"), "{bytes:?}");
+}
+
+fn vt100_parser() -> vt100::Parser {
+    let rows = std::num::NonZeroU16::new(24).expect("rows");
+    let cols = std::num::NonZeroU16::new(80).expect("cols");
+    vt100::Parser::new(rows, cols, 0)
+}
+
+/// Every cell's text (a blank one as a space, written or not) and style.
+fn cells(screen: &vt100::Screen) -> Vec<String> {
+    let (rows, cols) = screen.size();
+    (0..rows.get())
+        .map(|row| {
+            (0..cols.get())
+                .map(|col| match screen.cell(row, col) {
+                    Some(c) => {
+                        let text = if c.has_contents() { c.contents() } else { " " };
+                        let style = (c.bold(), c.dim(), c.inverse(), c.fgcolor(), c.bgcolor());
+                        format!("{text}{style:?}")
+                    }
+                    None => String::new(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn an_escape_sequence_in_a_cell_is_drawn_inert() {
+    let mut t = terminal(false);
+    let before = t.backend().writer().len();
+    t.draw(|f| {
+        // Straight into the buffer, past ratatui's own filtering of text.
+        f.buffer_mut()[(0, 0)].set_symbol("\x1b]52;c;ZXZpbA==\x07");
+    })
+    .expect("draw");
+    let bytes = String::from_utf8_lossy(&t.backend().writer()[before..]).into_owned();
+    assert!(bytes.contains("?]52;c;ZXZpbA==?"), "{bytes:?}");
+    assert!(!bytes.contains("\x1b]") && !bytes.contains('\x07'), "{bytes:?}");
+}
