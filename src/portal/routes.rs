@@ -314,7 +314,7 @@ async fn create_activations(
     caller: Caller,
     headers: HeaderMap,
     ApiJson(request): ApiJson<SerialsRequest>,
-) -> Result<(StatusCode, Json<CreatedActivations>), ApiError> {
+) -> Result<(StatusCode, HeaderMap, Json<CreatedActivations>), ApiError> {
     caller.may(Action::CreateActivations)?;
     caller.organization(request.organization)?;
     rules::check_count(request.serials.len())?;
@@ -329,9 +329,17 @@ async fn create_activations(
     let now = state.now();
     let created = state.store.create_activations(create, now).await??;
     Ok(match created {
-        Once::Fresh(body) => (StatusCode::CREATED, Json(body)),
-        Once::Replayed(body) => (StatusCode::OK, Json(body)),
+        Once::Fresh(body) => (StatusCode::CREATED, HeaderMap::new(), Json(body)),
+        // Marked, so a client can tell the answer it missed from a new one.
+        Once::Replayed(body) => (StatusCode::OK, replayed(), Json(body)),
     })
+}
+
+/// `Idempotent-Replayed: true`: this answer is the stored one of an earlier request.
+fn replayed() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    headers
 }
 
 async fn retry(

@@ -17,6 +17,7 @@ mod keys;
 mod keys_at_rest;
 mod guard;
 mod hostile_text;
+mod idempotency;
 mod languages;
 mod list_pages;
 mod mirror_sync;

@@ -230,8 +230,8 @@ pub fn paths(paths: &mut Map<String, Value>) {
                 ("400", BAD_BODY),
                 ("403", FORBIDDEN),
                 ("404", "No such seat among the token's organizations (`not_found`)"),
-                ("409", "The seat is not free (bound or expired), or the user already holds a seat of this product; the message names it (`conflict`); or the Idempotency-Key was used with another request (`conflict`)"),
-                ("422", "The e-mail is empty or not a registered user of the seat's organization (`unprocessable`)"),
+                ("409", "The seat is not free (bound or expired), or the user already holds a seat of this product; the message names it (`conflict`)"),
+                ("422", "The e-mail is empty or not a registered user of the seat's organization, or the Idempotency-Key was used with another request (`unprocessable`)"),
             ],
         ),
     );
@@ -251,8 +251,9 @@ pub fn paths(paths: &mut Map<String, Value>) {
                 ),
                 (
                     "409",
-                    "The seat is not bound, or the Idempotency-Key was used with another request (`conflict`)",
+                    "The seat is not bound (`conflict`)",
                 ),
+                ("422", "The Idempotency-Key was used with another request (`unprocessable`)"),
             ],
         ),
     );
@@ -285,8 +286,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
                 ("400", BAD_BODY),
                 ("403", FORBIDDEN),
                 ("404", "The organization or its product does not exist for the token (`not_found`)"),
-                ("409", "The Idempotency-Key was used with another request (`conflict`)"),
-                ("422", "Refused by a rule, named in the message (`unprocessable`)"),
+                ("422", "Refused by a rule, named in the message, or the Idempotency-Key was used with another request (`unprocessable`)"),
             ],
         ),
     );
@@ -301,8 +301,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
                 ("400", BAD_BODY),
                 ("403", FORBIDDEN),
                 ("404", "The organization or its product does not exist for the token (`not_found`)"),
-                ("409", "The Idempotency-Key was used with another request (`conflict`)"),
-                ("422", "accounts out of range (`unprocessable`)"),
+                ("422", "accounts out of range, or the Idempotency-Key was used with another request (`unprocessable`)"),
             ],
         ),
     );

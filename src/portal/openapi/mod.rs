@@ -82,7 +82,7 @@ fn authed_post(
 /// The optional `Idempotency-Key` header of a write a client may send again.
 fn idempotency_header(repeat: &str) -> Value {
     json!({"name": IDEMPOTENCY_HEADER, "in": "header", "required": false,
-           "description": format!("{repeat}; the same key with another request is 409. Scoped per token."),
+           "description": format!("{repeat}; the same key with another request is 422. Remembered 24 hours, then a new request. Scoped per token."),
            "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
 }
 
@@ -363,7 +363,7 @@ pub fn document() -> Value {
                     ("400", "The id is not a whole number from 1, or a malformed Idempotency-Key (`bad_request`)"),
                     ("403", "Only an operator may block or unblock (`forbidden`)"),
                     ("404", "No such organization among the token's (`not_found`)"),
-                    ("409", "The Idempotency-Key was used with another request (`conflict`)"),
+                    ("422", "The Idempotency-Key was used with another request (`unprocessable`)"),
                 ],
             ),
         );
@@ -414,9 +414,8 @@ pub fn document() -> Value {
             ("400", BAD_BODY),
             ("403", "The token's role may not create activations (`forbidden`)"),
             ("404", "The organization does not exist or the token cannot see it (`not_found`)"),
-            ("409", "The Idempotency-Key was already used with a different request (`conflict`)"),
             ("413", TOO_MANY),
-            ("422", "Offer not accepted, organization blocked for an unpaid invoice, no serials, or serials that are not ok (listed in `rejected`); nothing was created (`unprocessable`)"),
+            ("422", "Offer not accepted, organization blocked for an unpaid invoice, no serials, or serials that are not ok (listed in `rejected`); nothing was created; or the Idempotency-Key was used with another request (`unprocessable`)"),
         ],
     )["post"]
         .take();
@@ -446,8 +445,9 @@ pub fn document() -> Value {
                 ),
                 (
                     "409",
-                    "The activation is not in error, or the Idempotency-Key was used with another request (`conflict`)",
+                    "The activation is not in error (`conflict`)",
                 ),
+                ("422", "The Idempotency-Key was used with another request (`unprocessable`)"),
             ],
         ),
     );

@@ -28,6 +28,20 @@ pub struct Remembered {
     pub response: String,
 }
 
+/// Deletes the key if it was stored before `cutoff` (its lifetime is over).
+pub fn forget_idempotent_before(
+    conn: &Connection,
+    token_id: i64,
+    key: &str,
+    cutoff: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "DELETE FROM idempotency_keys WHERE token_id = ? AND key = ? AND created_at < ?",
+    )?
+    .execute(params![token_id, key, timestamp_to_sql(cutoff)])?;
+    Ok(())
+}
+
 pub fn find_idempotent(
     conn: &Connection,
     token_id: i64,
