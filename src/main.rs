@@ -281,6 +281,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     header_timeout: Duration::from_millis(header_timeout_ms),
                     body_timeout: Duration::from_millis(body_timeout_ms),
                     max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+                    ..licadm::portal::serve::Limits::default()
                 },
                 ..PortalOptions::default()
             };

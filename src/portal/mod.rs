@@ -15,6 +15,7 @@ mod openapi;
 mod params;
 mod routes;
 mod routes_licensing;
+pub mod rate_limit;
 mod rules;
 pub mod serve;
 pub mod signing_key;
@@ -182,6 +183,8 @@ pub(crate) struct AppState {
     /// `--signing-key`, or kept in the PostgreSQL database.
     key: Arc<SigningKey>,
     clock: Clock,
+    /// The rate limits' buckets (`rate_limit.rs`), shared by every request.
+    limiter: rate_limit::Limiter,
 }
 
 impl AppState {
@@ -281,6 +284,7 @@ impl Portal {
                 store,
                 key: Arc::new(key),
                 clock: Clock::system(),
+                limiter: rate_limit::Limiter::new(options.limits.rate),
             },
             demo_filled,
             options,
@@ -354,6 +358,7 @@ impl Portal {
                 store: Arc::new(store),
                 key: Arc::new(SigningKey::from_bytes(&secret)),
                 clock: Clock::system(),
+                limiter: rate_limit::Limiter::new(options.limits.rate),
             },
             demo_filled,
             options,

@@ -53,7 +53,11 @@ pub fn router(state: AppState) -> Router {
         .route(&at("/changes"), get(changes))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
-        // Size limits with JSON errors, nosniff and no-store (issue 15).
+        // Rate limits, then size limits with JSON errors, nosniff and no-store (issue 15).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::rate_limit::layer,
+        ))
         .layer(axum::middleware::from_fn(super::guard::layer))
         // Answers in the client's language (Accept-Language), before the tag is taken.
         .layer(axum::middleware::from_fn(super::messages::layer))

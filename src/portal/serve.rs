@@ -31,6 +31,8 @@ pub struct Limits {
     pub header_timeout: Duration,
     pub body_timeout: Duration,
     pub max_connections: usize,
+    /// Requests per address and per token, failed authentications (`rate_limit.rs`).
+    pub rate: super::rate_limit::RateLimits,
 }
 
 impl Default for Limits {
@@ -40,6 +42,7 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(30),
             // Under the common 1 024 open-file limit, with room for the store's files.
             max_connections: 1_000,
+            rate: super::rate_limit::RateLimits::default(),
         }
     }
 }
@@ -121,7 +124,7 @@ pub async fn serve(
         };
         let (router, tracker) = (router.clone(), tracker.clone());
         tokio::spawn(async move {
-            serve_connection(stream, router, limits, &connection).await;
+            serve_connection(stream, peer, router, limits, &connection).await;
             tracker.close(id);
         });
     }
@@ -129,14 +132,19 @@ pub async fn serve(
 
 async fn serve_connection(
     stream: tokio::net::TcpStream,
+    peer: std::net::SocketAddr,
     router: axum::Router,
     limits: Limits,
     connection: &Arc<Connection>,
 ) {
     let _ = stream.set_nodelay(true);
     let counted = connection.clone();
-    let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         let (router, counted) = (router.clone(), counted.clone());
+        // The client's address, for the per-address rate limits.
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
         async move {
             counted.in_flight.fetch_add(1, Ordering::AcqRel);
             let response = router.oneshot(request.map(axum::body::Body::new)).await;

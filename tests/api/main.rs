@@ -27,5 +27,6 @@ mod postgres;
 mod postgres_ops;
 mod postgres_process;
 mod postgres_support;
+mod rate_limits;
 mod seats;
 mod slow_clients;

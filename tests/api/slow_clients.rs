@@ -62,6 +62,7 @@ async fn half_sent_heads_idle_connections_and_half_sent_bodies_are_cut_off() {
         header_timeout: Duration::from_millis(300),
         body_timeout: Duration::from_millis(300),
         max_connections: 1_000,
+        ..Limits::default()
     })
     .await;
     let address = address(&portal);

@@ -74,6 +74,12 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "cursor {0} is older than the kept history (deletions up to {1} were pruned)",
         "курсор {0} старше сохранённой истории (удаления до {1} забыты)",
     ),
+    // rate_limit.rs
+    ("too many requests: send again in {0} s (Retry-After)", "слишком много запросов: повторите через {0} с (Retry-After)"),
+    (
+        "too many failed authentications from this address: send again in {0} s (Retry-After)",
+        "слишком много неудачных попыток входа с этого адреса: повторите через {0} с (Retry-After)",
+    ),
     // guard.rs
     (
         "the request URI is {0} bytes, more than {1}",

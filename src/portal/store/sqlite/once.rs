@@ -63,6 +63,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::wire::IDEMPOTENCY_HEADER;
     use crate::client::wire::Role;
     use crate::portal::store::sqlite::{migrations, tokens};
     use axum::http::{HeaderMap, HeaderValue};
