@@ -123,6 +123,12 @@ enum Command {
         /// admit a new one. Keep it under the process's open-file limit (ulimit -n).
         #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..))]
         max_connections: u64,
+        /// Answer HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         /// The license-signing key for every portal of a deployment: a file holding the
         /// 32-byte ed25519 secret key, as 32 raw bytes or their base64 on one line, not
         /// readable by others (chmod 600). An empty store keeps it; a store that already
@@ -272,6 +278,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             header_timeout_ms,
             body_timeout_ms,
             max_connections,
+            tls_cert,
+            tls_key,
             signing_key,
         }) => {
             let options = PortalOptions {
@@ -288,7 +296,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let key = signing_key
                 .map(|path| licadm::portal::read_signing_key_file(&path))
                 .transpose()?;
-            serve(db, listen, demo, scale, options, key).await
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(licadm::portal::tls::server_config(&cert, &key)?),
+                _ => None,
+            };
+            serve(db, listen, demo, scale, options, key, tls).await
         }
         Some(
             Command::Verify { .. }
@@ -322,6 +334,7 @@ async fn serve(
     scale: Option<usize>,
     options: PortalOptions,
     key: Option<licadm::portal::SigningSecret>,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
 ) -> anyhow::Result<()> {
     init_logging();
     let demo_options = demo.then(|| {
@@ -345,8 +358,13 @@ async fn serve(
             .await?;
         eprintln!("operator token (purchases, blocking organizations): {operator}");
     }
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let portal = match tls {
+        Some(config) => portal.with_tls(config),
+        None => portal,
+    };
     // The first stdout line is the address, so scripts and tests can use --listen :0.
-    println!("licadm portal listening on http://{addr}");
+    println!("licadm portal listening on {scheme}://{addr}");
     tokio::select! {
         served = portal.serve(listener) => served.context("portal stopped")?,
         _ = tokio::signal::ctrl_c() => eprintln!("licadm portal: interrupted, shutting down"),

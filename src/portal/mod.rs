@@ -20,6 +20,7 @@ mod rules;
 pub mod serve;
 pub mod signing_key;
 mod store;
+pub mod tls;
 mod worker;
 
 /// The activation list's plan, for the benchmark that runs the same SQL straight on
@@ -200,6 +201,8 @@ pub struct Portal {
     demo_filled: bool,
     options: PortalOptions,
     backend: Backend,
+    /// HTTPS when set (`serve --tls-cert/--tls-key`).
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// The concrete store behind [`AppState::store`], for what is not a use case (tokens).
@@ -289,6 +292,7 @@ impl Portal {
             demo_filled,
             options,
             backend,
+            tls: None,
         })
     }
 
@@ -363,6 +367,7 @@ impl Portal {
             demo_filled,
             options,
             backend,
+            tls: None,
         })
     }
 
@@ -401,6 +406,12 @@ impl Portal {
         Ok(token)
     }
 
+    /// The same portal answering HTTPS with `config` (see [`tls::server_config`]).
+    pub fn with_tls(mut self, config: Arc<rustls::ServerConfig>) -> Portal {
+        self.tls = Some(config);
+        self
+    }
+
     /// The same portal reading time from `clock` (tests move it forward).
     pub fn with_clock(mut self, clock: Clock) -> Portal {
         self.state.clock = clock;
@@ -423,7 +434,7 @@ impl Portal {
                 self.options,
             )))
         });
-        serve::serve(listener, self.router(), self.options.limits).await
+        serve::serve(listener, self.router(), self.options.limits, self.tls.clone()).await
     }
 
     /// Base64 of the portal's ed25519 public key (as `GET /api/v1/signing-key`).

@@ -99,12 +99,15 @@ impl Tracker {
     }
 }
 
-/// Serves `router` on `listener` until the future is dropped.
+/// Serves `router` on `listener` until the future is dropped; over TLS when `tls` is
+/// given (the handshake must finish within the head timeout too).
 pub async fn serve(
     listener: TcpListener,
     router: axum::Router,
     limits: Limits,
+    tls: Option<Arc<rustls::ServerConfig>>,
 ) -> std::io::Result<()> {
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let router = router.layer(RequestBodyTimeoutLayer::new(limits.body_timeout));
     let tracker = Tracker::default();
     loop {
@@ -122,22 +125,39 @@ pub async fn serve(
             tracing::warn!(%peer, "connection refused: every connection is busy with a request");
             continue;
         };
-        let (router, tracker) = (router.clone(), tracker.clone());
+        let (router, tracker, acceptor) = (router.clone(), tracker.clone(), acceptor.clone());
         tokio::spawn(async move {
-            serve_connection(stream, peer, router, limits, &connection).await;
+            let _ = stream.set_nodelay(true);
+            match acceptor {
+                None => serve_connection(stream, peer, router, limits, &connection).await,
+                Some(acceptor) => {
+                    let handshake = tokio::time::timeout(
+                        limits.header_timeout,
+                        acceptor.accept(stream),
+                    );
+                    match handshake.await {
+                        Ok(Ok(stream)) => {
+                            serve_connection(stream, peer, router, limits, &connection).await
+                        }
+                        Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+                        Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                    }
+                }
+            }
             tracker.close(id);
         });
     }
 }
 
-async fn serve_connection(
-    stream: tokio::net::TcpStream,
+async fn serve_connection<Io>(
+    stream: Io,
     peer: std::net::SocketAddr,
     router: axum::Router,
     limits: Limits,
     connection: &Arc<Connection>,
-) {
-    let _ = stream.set_nodelay(true);
+) where
+    Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let counted = connection.clone();
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         let (router, counted) = (router.clone(), counted.clone());

@@ -30,3 +30,4 @@ mod postgres_support;
 mod rate_limits;
 mod seats;
 mod slow_clients;
+mod tls;
