@@ -44,3 +44,33 @@ async fn an_overlong_uri_or_oversized_headers_get_the_json_error_body() {
         (431, "headers_too_large".to_string())
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_openapi_document_describes_the_limits_of_every_route() {
+    let portal = TestPortal::start().await;
+    let doc: Value = portal
+        .raw_get("/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("document");
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("operations") {
+            let authed = operation["security"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty());
+            if !authed {
+                continue;
+            }
+            let responses = &operation["responses"];
+            for status in ["414", "429", "431"] {
+                assert!(responses.get(status).is_some(), "{method} {path} documents {status}");
+            }
+            assert!(
+                responses["429"]["headers"].get("Retry-After").is_some(),
+                "{method} {path}"
+            );
+        }
+    }
+}

@@ -25,6 +25,23 @@ fn schema_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
 
+/// What any authenticated route may answer besides its own statuses (issue 15): the
+/// guard's size limits and the rate limits, the latter with their headers.
+fn common_errors(responses: &mut Value) {
+    responses["414"] = error_response("The URI is over 8 KiB (`uri_too_long`)");
+    responses["431"] = error_response("The headers are over 32 KiB (`headers_too_large`)");
+    let mut limited = error_response(
+        "A rate limit ran out: per address, per token, or failed authentications per address (`rate_limited`)",
+    );
+    limited["headers"] = json!({
+        "Retry-After": {"description": "Whole seconds until a request is allowed again", "schema": {"type": "integer", "minimum": 1}},
+        "RateLimit-Limit": {"schema": {"type": "integer"}},
+        "RateLimit-Remaining": {"schema": {"type": "integer"}},
+        "RateLimit-Reset": {"schema": {"type": "integer"}},
+    });
+    responses["429"] = limited;
+}
+
 fn array_of(name: &str) -> Value {
     json!({"type": "array", "items": schema_ref(name)})
 }
@@ -39,6 +56,7 @@ fn authed_get(summary: &str, parameters: Value, ok: Value, extra_errors: &[(&str
     for (status, description) in extra_errors {
         responses[*status] = error_response(description);
     }
+    common_errors(&mut responses);
     json!({"get": {
         "summary": summary,
         "security": [{"bearerAuth": []}],
@@ -64,6 +82,7 @@ fn authed_post(
     for (status, description) in errors {
         responses[*status] = error_response(description);
     }
+    common_errors(&mut responses);
     let mut operation = json!({
         "summary": summary,
         "security": [{"bearerAuth": []}],
@@ -83,7 +102,7 @@ fn authed_post(
 fn idempotency_header(repeat: &str) -> Value {
     json!({"name": IDEMPOTENCY_HEADER, "in": "header", "required": false,
            "description": format!("{repeat}; the same key with another request is 422. Remembered 24 hours, then a new request. Scoped per token."),
-           "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
+           "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}})
 }
 
 fn number_parameter() -> Value {
