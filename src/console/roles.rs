@@ -32,7 +32,9 @@ pub fn may(role: Option<Role>, name: &str) -> bool {
         None | Some(Role::Admin) => true,
         Some(Role::Support) => !ADMIN_ONLY.contains(&name),
         // The vendor's operator writes nothing a partner does: read-only here.
-        Some(Role::Viewer) | Some(Role::Operator) => !ADMIN_ONLY.contains(&name) && !SUPPORT_AND_UP.contains(&name),
+        Some(Role::Viewer) | Some(Role::Operator) => {
+            !ADMIN_ONLY.contains(&name) && !SUPPORT_AND_UP.contains(&name)
+        }
     }
 }
 

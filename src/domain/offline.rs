@@ -189,7 +189,12 @@ impl ActivationRequest {
     /// Parses a request (pasted text tolerated: CRLF, surrounding blank lines).
     pub fn parse(text: &str) -> Result<ActivationRequest, OfflineError> {
         let normalized = normalize(text);
-        let f = fields(&normalized, REQUEST_MAGIC, "activation request", REQUEST_FIELDS)?;
+        let f = fields(
+            &normalized,
+            REQUEST_MAGIC,
+            "activation request",
+            REQUEST_FIELDS,
+        )?;
         let check = take(&f, "check")?;
         let key = ProductKey::parse(take(&f, "key")?)
             .map_err(|e| OfflineError::Damaged(format!("key: {e}")))?;
@@ -301,7 +306,12 @@ impl ActivationResponse {
             .map_err(|_| OfflineError::Damaged("the signature is cut or mistyped".into()))?;
         key.verify_strict(payload.as_bytes(), &signature)
             .map_err(|_| OfflineError::SignatureMismatch)?;
-        let f = fields(payload, RESPONSE_MAGIC, "activation response", RESPONSE_FIELDS)?;
+        let f = fields(
+            payload,
+            RESPONSE_MAGIC,
+            "activation response",
+            RESPONSE_FIELDS,
+        )?;
         let response = ActivationResponse {
             request_digest: take(&f, "request")?.to_string(),
             key: ProductKey::parse(take(&f, "key")?)

@@ -22,7 +22,9 @@ pub fn is_hostile(c: char) -> bool {
 /// Why a text field was refused; the message names the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
-    #[error("{field} contains a control or invisible character (U+{code:04X}); send printable text only")]
+    #[error(
+        "{field} contains a control or invisible character (U+{code:04X}); send printable text only"
+    )]
     Hostile { field: String, code: u32 },
     #[error("{field} is longer than {max} characters")]
     TooLong { field: String, max: usize },
@@ -66,10 +68,21 @@ mod tests {
     #[test]
     fn printable_text_passes_and_hostile_text_is_refused_or_made_inert() {
         assert_eq!(check("serial", "SRV-1 Ёлка №5", 64), Ok(()));
-        for bad in ["SRV-1\nseats: 999999", "\u{1b}]52;c;ZXZpbA==\u{7}", "a\u{9b}b", "a\u{202e}b"] {
-            assert!(matches!(check("serial", bad, 64), Err(TextError::Hostile { .. })), "{bad:?}");
+        for bad in [
+            "SRV-1\nseats: 999999",
+            "\u{1b}]52;c;ZXZpbA==\u{7}",
+            "a\u{9b}b",
+            "a\u{202e}b",
+        ] {
+            assert!(
+                matches!(check("serial", bad, 64), Err(TextError::Hostile { .. })),
+                "{bad:?}"
+            );
         }
-        assert!(matches!(check("hash", &"x".repeat(65), 64), Err(TextError::TooLong { max: 64, .. })));
+        assert!(matches!(
+            check("hash", &"x".repeat(65), 64),
+            Err(TextError::TooLong { max: 64, .. })
+        ));
         assert_eq!(inert("plain"), Cow::Borrowed("plain"));
         assert_eq!(inert("\u{1b}]52;c;x\u{7}"), "?]52;c;x?");
     }

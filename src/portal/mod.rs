@@ -13,9 +13,9 @@ mod key_file;
 mod messages;
 mod openapi;
 mod params;
+pub mod rate_limit;
 mod routes;
 mod routes_licensing;
-pub mod rate_limit;
 mod rules;
 pub mod serve;
 pub mod signing_key;
@@ -434,7 +434,13 @@ impl Portal {
                 self.options,
             )))
         });
-        serve::serve(listener, self.router(), self.options.limits, self.tls.clone()).await
+        serve::serve(
+            listener,
+            self.router(),
+            self.options.limits,
+            self.tls.clone(),
+        )
+        .await
     }
 
     /// Base64 of the portal's ed25519 public key (as `GET /api/v1/signing-key`).
@@ -504,7 +510,6 @@ fn fresh_secret() -> Result<[u8; 32], PortalError> {
     })?;
     Ok(fresh)
 }
-
 
 /// The store's key is the `--signing-key` one, if one was given.
 fn same_key_as_given(stored: &[u8; 32], given: Option<&SigningSecret>) -> Result<(), PortalError> {

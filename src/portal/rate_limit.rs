@@ -105,10 +105,14 @@ const MAX_BUCKETS: usize = 100_000;
 impl Buckets {
     /// Refills, then takes `cost` (0 only looks) from the bucket `key` of `rate`.
     fn take(&self, kind: u8, key: &[u8], rate: Rate, cost: f64, now: Instant) -> Verdict {
-        let mut map = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if map.len() > MAX_BUCKETS {
             map.retain(|_, b| {
-                let refilled = b.tokens + now.duration_since(b.at).as_secs_f64() * rate.per_second();
+                let refilled =
+                    b.tokens + now.duration_since(b.at).as_secs_f64() * rate.per_second();
                 refilled < f64::from(rate.burst)
             });
         }
@@ -117,9 +121,9 @@ impl Buckets {
             tokens: burst,
             at: now,
         });
-        let refilled =
-            (bucket.tokens + now.duration_since(bucket.at).as_secs_f64() * rate.per_second())
-                .min(burst);
+        let refilled = (bucket.tokens
+            + now.duration_since(bucket.at).as_secs_f64() * rate.per_second())
+        .min(burst);
         let allowed = refilled >= cost.max(1.0) || (cost == 0.0 && refilled >= 1.0);
         let left = if allowed { refilled - cost } else { refilled };
         *bucket = Bucket {
@@ -228,10 +232,9 @@ fn set_headers(headers: &mut HeaderMap, verdict: Verdict) {
 
 fn too_many(verdict: Verdict, what: &str) -> Response {
     let wait = verdict.wait.max(1);
-    let mut response = ApiError::TooManyRequests(format!(
-        "{what}: send again in {wait} s (Retry-After)"
-    ))
-    .into_response();
+    let mut response =
+        ApiError::TooManyRequests(format!("{what}: send again in {wait} s (Retry-After)"))
+            .into_response();
     let headers = response.headers_mut();
     set_headers(headers, verdict);
     if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {

@@ -40,7 +40,10 @@ pub fn router(state: AppState) -> Router {
         .route(&at("/prices"), get(prices))
         .route(&at("/organizations/{id}/accept-offer"), post(accept_offer))
         .route(&at("/organizations/{id}/block"), post(block_organization))
-        .route(&at("/organizations/{id}/unblock"), post(unblock_organization))
+        .route(
+            &at("/organizations/{id}/unblock"),
+            post(unblock_organization),
+        )
         .route(&at("/precheck"), post(precheck))
         .route(
             &at("/activations"),

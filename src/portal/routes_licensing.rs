@@ -224,10 +224,22 @@ async fn activate_key(
 ) -> Result<Json<ServerLicense>, ApiError> {
     caller.may(Action::ActivateKeys)?;
     // Signed into the server license and stored in the audit log: printable only.
-    printable("installation.serial", &request.installation.serial, MAX_INSTALLATION_SERIAL)?;
-    printable("installation.hash", &request.installation.hash, MAX_INSTALLATION_HASH)?;
+    printable(
+        "installation.serial",
+        &request.installation.serial,
+        MAX_INSTALLATION_SERIAL,
+    )?;
+    printable(
+        "installation.hash",
+        &request.installation.hash,
+        MAX_INSTALLATION_HASH,
+    )?;
     printable("inn", &request.inn, MAX_TAX_ID)?;
-    printable("kpp", request.kpp.as_deref().unwrap_or_default(), MAX_TAX_ID)?;
+    printable(
+        "kpp",
+        request.kpp.as_deref().unwrap_or_default(),
+        MAX_TAX_ID,
+    )?;
     let key = ProductKey::parse(&request.key).map_err(|e| {
         ApiError::unprocessable(format!("ключ {:?} записан неверно: {e}", request.key))
     })?;
@@ -255,8 +267,16 @@ async fn offline_response(
         ))
     })?;
     let installation = &request.installation;
-    printable("installation.serial", &installation.serial, MAX_INSTALLATION_SERIAL)?;
-    printable("installation.hash", &installation.hash, MAX_INSTALLATION_HASH)?;
+    printable(
+        "installation.serial",
+        &installation.serial,
+        MAX_INSTALLATION_SERIAL,
+    )?;
+    printable(
+        "installation.hash",
+        &installation.hash,
+        MAX_INSTALLATION_HASH,
+    )?;
     let now = state.now();
     let license = activate_server_key(&state, caller, request, Channel::Offline, now).await?;
     Ok(Json(OfflineResponse {

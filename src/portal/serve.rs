@@ -70,7 +70,9 @@ struct Tracker(Arc<Mutex<Connections>>);
 impl Tracker {
     fn lock(&self) -> std::sync::MutexGuard<'_, Connections> {
         // Nothing is left half-updated by a panic while holding it.
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// A place for a new connection, closing the oldest idle one at the cap; None when
@@ -131,10 +133,8 @@ pub async fn serve(
             match acceptor {
                 None => serve_connection(stream, peer, router, limits, &connection).await,
                 Some(acceptor) => {
-                    let handshake = tokio::time::timeout(
-                        limits.header_timeout,
-                        acceptor.accept(stream),
-                    );
+                    let handshake =
+                        tokio::time::timeout(limits.header_timeout, acceptor.accept(stream));
                     match handshake.await {
                         Ok(Ok(stream)) => {
                             serve_connection(stream, peer, router, limits, &connection).await

@@ -7,7 +7,13 @@ use serde_json::Value;
 async fn error_code(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap_or(Value::Null);
-    (status, body["error"]["code"].as_str().unwrap_or_default().to_string())
+    (
+        status,
+        body["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -65,7 +71,10 @@ async fn the_openapi_document_describes_the_limits_of_every_route() {
             }
             let responses = &operation["responses"];
             for status in ["414", "429", "431"] {
-                assert!(responses.get(status).is_some(), "{method} {path} documents {status}");
+                assert!(
+                    responses.get(status).is_some(),
+                    "{method} {path} documents {status}"
+                );
             }
             assert!(
                 responses["429"]["headers"].get("Retry-After").is_some(),

@@ -20,7 +20,11 @@ async fn create(portal: &TestPortal, key: &str, serial: &str) -> (u16, Option<St
         .get("idempotent-replayed")
         .and_then(|v| v.to_str().ok())
         .map(String::from);
-    (status, replayed, response.json().await.unwrap_or(Value::Null))
+    (
+        status,
+        replayed,
+        response.json().await.unwrap_or(Value::Null),
+    )
 }
 
 crate::both_backends! {

@@ -50,7 +50,11 @@ fn a_new_store_is_private_and_its_key_lives_in_a_private_file() {
     let portal = Portal::open(&db, Some(DemoOptions { activations: 20 })).expect("portal");
     for suffix in ["", "-wal", "-shm"] {
         let file = side(&db, suffix);
-        assert!(file.exists(), "{} exists while the portal is open", file.display());
+        assert!(
+            file.exists(),
+            "{} exists while the portal is open",
+            file.display()
+        );
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
     let key_file = side(&db, ".signing-key");
@@ -58,7 +62,10 @@ fn a_new_store_is_private_and_its_key_lives_in_a_private_file() {
     let secret = key_bytes(&key_file);
     assert_eq!(secret.len(), 32);
     assert_eq!(secrets_in_store(&db), 0);
-    assert!(!store_contains(&db, &secret), "the secret is not in the store");
+    assert!(
+        !store_contains(&db, &secret),
+        "the secret is not in the store"
+    );
     assert_eq!(
         signing_public_key(&db).expect("public key"),
         portal.public_key()
@@ -71,7 +78,9 @@ fn a_new_store_is_private_and_its_key_lives_in_a_private_file() {
     assert_eq!(again.public_key(), signing_public_key(&db).expect("key"));
     drop(again);
     std::fs::rename(&key_file, dir.path().join("elsewhere")).expect("move key");
-    let refused = Portal::open(&db, None).err().expect("refused without the key file");
+    let refused = Portal::open(&db, None)
+        .err()
+        .expect("refused without the key file");
     assert!(refused.to_string().contains("key file"), "{refused}");
 }
 
@@ -84,7 +93,8 @@ fn an_older_store_moves_its_secret_out_and_becomes_private() {
     let secret = key_bytes(&side(&db, ".signing-key"));
     {
         let conn = rusqlite::Connection::open(&db).expect("store");
-        conn.execute_batch("DELETE FROM signing_public_key").expect("forget");
+        conn.execute_batch("DELETE FROM signing_public_key")
+            .expect("forget");
         conn.execute(
             "INSERT INTO signing_key (id, secret, created_at) VALUES (1, ?, '2026-01-01T00:00:00Z')",
             [&secret],

@@ -9,9 +9,13 @@ use serde_json::{Value, json};
 
 const ALSTER: i64 = 1;
 
-async fn post(portal: &TestPortal, token: &str, path: &str, key: Option<&str>, body: &Value)
-    -> (u16, Value)
-{
+async fn post(
+    portal: &TestPortal,
+    token: &str,
+    path: &str,
+    key: Option<&str>,
+    body: &Value,
+) -> (u16, Value) {
     let mut request = reqwest::Client::new()
         .post(portal.url(path))
         .bearer_auth(token)

@@ -60,7 +60,11 @@ async fn a_token_past_its_limit_gets_429_with_retry_after_and_the_client_waits()
     assert_eq!(me(&portal, &portal.admin_token).await.status(), 200);
     assert_eq!(portal.raw_get("/health").await.status(), 200);
     // The typed client waits out Retry-After and sends again.
-    let who = portal.client(&token).me().await.expect("answered after waiting");
+    let who = portal
+        .client(&token)
+        .me()
+        .await
+        .expect("answered after waiting");
     assert_eq!(who.account, "busy script");
 }
 

@@ -417,7 +417,10 @@ async fn a_stored_escape_sequence_is_printed_inert() {
     let env = Env::start();
     let today = chrono::Utc::now().date_naive();
     let facts = licadm::portal::demo_facts(&env.portal.db, today).expect("demo facts");
-    let seat = *facts.free(ALSTER, "orangeuce").first().expect("a free seat");
+    let seat = *facts
+        .free(ALSTER, "orangeuce")
+        .first()
+        .expect("a free seat");
     // Lower case: the column holds e-mails as the portal normalizes them.
     let hostile = "\u{1b}]52;c;zxzpba==\u{7}evil@example.com";
     let db = rusqlite::Connection::open(&env.portal.db).expect("store");
@@ -440,5 +443,8 @@ async fn a_stored_escape_sequence_is_printed_inert() {
     ]);
     let text = stdout(&out);
     assert!(text.contains("?]52;c;zxzpba==?evil@example.com"), "{text}");
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
 }

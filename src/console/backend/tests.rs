@@ -271,5 +271,8 @@ fn an_escape_sequence_in_a_cell_is_drawn_inert() {
     .expect("draw");
     let bytes = String::from_utf8_lossy(&t.backend().writer()[before..]).into_owned();
     assert!(bytes.contains("?]52;c;ZXZpbA==?"), "{bytes:?}");
-    assert!(!bytes.contains("\x1b]") && !bytes.contains('\x07'), "{bytes:?}");
+    assert!(
+        !bytes.contains("\x1b]") && !bytes.contains('\x07'),
+        "{bytes:?}"
+    );
 }

@@ -249,11 +249,11 @@ pub fn paths(paths: &mut Map<String, Value>) {
                     "404",
                     "No such seat among the token's organizations (`not_found`)",
                 ),
+                ("409", "The seat is not bound (`conflict`)"),
                 (
-                    "409",
-                    "The seat is not bound (`conflict`)",
+                    "422",
+                    "The Idempotency-Key was used with another request (`unprocessable`)",
                 ),
-                ("422", "The Idempotency-Key was used with another request (`unprocessable`)"),
             ],
         ),
     );

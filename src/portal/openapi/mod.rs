@@ -462,11 +462,11 @@ pub fn document() -> Value {
                     "404",
                     "No such activation among the token's organizations (`not_found`)",
                 ),
+                ("409", "The activation is not in error (`conflict`)"),
                 (
-                    "409",
-                    "The activation is not in error (`conflict`)",
+                    "422",
+                    "The Idempotency-Key was used with another request (`unprocessable`)",
                 ),
-                ("422", "The Idempotency-Key was used with another request (`unprocessable`)"),
             ],
         ),
     );

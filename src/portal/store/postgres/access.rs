@@ -21,8 +21,11 @@ pub async fn set_blocked(
     now: DateTime<Utc>,
 ) -> Result<Result<Organization, ApiError>, StoreError> {
     lock_feed(tx).await?;
-    tx.query_opt("SELECT id FROM organizations WHERE id = $1 FOR UPDATE", &[&id])
-        .await?;
+    tx.query_opt(
+        "SELECT id FROM organizations WHERE id = $1 FOR UPDATE",
+        &[&id],
+    )
+    .await?;
     let Some(before) = organization(tx, id).await? else {
         return Ok(Err(organization_not_found(id)));
     };

@@ -153,12 +153,7 @@ pub fn purchase(
             },
         )?;
     }
-    product_keys::add_seats(
-        tx,
-        request.organization,
-        &request.product,
-        request.accounts,
-    )?;
+    product_keys::add_seats(tx, request.organization, &request.product, request.accounts)?;
     let row = capacity::get(tx, request.organization, &request.product)?
         .ok_or_else(|| StoreError::Invalid("capacity row vanished".into()))?;
     let after = product_capacity(tx, &row, today)?;

@@ -24,7 +24,6 @@ pub mod new_activations;
 pub(crate) mod once;
 mod operator;
 mod portal_store;
-mod signing;
 pub mod product_keys;
 pub mod registry;
 pub mod replica;
@@ -32,6 +31,7 @@ pub mod replica_reader;
 pub mod seat_writes;
 pub mod seats;
 pub mod server_keys;
+mod signing;
 pub mod tokens;
 mod worker_queue;
 

@@ -115,7 +115,10 @@ mod tests {
 
         let other = key(token, "k-1", &serde_json::json!({"op": "x", "seat": 2}));
         let clash = write_once(&mut conn, Some(&other), Utc::now(), audited).expect("store");
-        assert!(matches!(clash, Err(ApiError::Unprocessable { .. })), "{clash:?}");
+        assert!(
+            matches!(clash, Err(ApiError::Unprocessable { .. })),
+            "{clash:?}"
+        );
         // No key: every call writes.
         for _ in 0..2 {
             write_once(&mut conn, None, Utc::now(), audited)
