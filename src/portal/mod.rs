@@ -21,6 +21,7 @@ pub mod serve;
 pub mod signing_key;
 mod store;
 pub mod tls;
+mod token_cache;
 mod worker;
 
 /// The activation list's plan, for the benchmark that runs the same SQL straight on
@@ -186,6 +187,8 @@ pub(crate) struct AppState {
     clock: Clock,
     /// The rate limits' buckets (`rate_limit.rs`), shared by every request.
     limiter: rate_limit::Limiter,
+    /// Tokens looked up in the last second (one store trip per request, not two).
+    tokens: token_cache::TokenCache,
 }
 
 impl AppState {
@@ -288,6 +291,7 @@ impl Portal {
                 key: Arc::new(key),
                 clock: Clock::system(),
                 limiter: rate_limit::Limiter::new(options.limits.rate),
+                tokens: token_cache::TokenCache::default(),
             },
             demo_filled,
             options,
@@ -363,6 +367,7 @@ impl Portal {
                 key: Arc::new(SigningKey::from_bytes(&secret)),
                 clock: Clock::system(),
                 limiter: rate_limit::Limiter::new(options.limits.rate),
+                tokens: token_cache::TokenCache::default(),
             },
             demo_filled,
             options,

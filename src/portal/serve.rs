@@ -129,6 +129,8 @@ pub async fn serve(
         };
         let (router, tracker, acceptor) = (router.clone(), tracker.clone(), acceptor.clone());
         tokio::spawn(async move {
+            // TCP_NODELAY: a compressed answer goes out in chunks, and Nagle's algorithm
+            // held the last one back until the client's delayed ACK (40 ms per answer).
             let _ = stream.set_nodelay(true);
             match acceptor {
                 None => serve_connection(stream, peer, router, limits, &connection).await,
