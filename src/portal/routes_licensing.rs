@@ -123,7 +123,8 @@ async fn bind_seat(
 ) -> Result<Json<Seat>, ApiError> {
     caller.may(Action::BindSeats)?;
     let id = seat_id(path)?;
-    printable("email", &request.email, MAX_EMAIL)?;
+    // Surrounding whitespace is trimmed as always; inside, printable only.
+    printable("email", request.email.trim(), MAX_EMAIL)?;
     let email = rules::normalize_email(&request.email);
     let same = json!({"op": "seat.bind", "seat": id, "email": email});
     let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
@@ -226,18 +227,18 @@ async fn activate_key(
     // Signed into the server license and stored in the audit log: printable only.
     printable(
         "installation.serial",
-        &request.installation.serial,
+        request.installation.serial.trim(),
         MAX_INSTALLATION_SERIAL,
     )?;
     printable(
         "installation.hash",
-        &request.installation.hash,
+        request.installation.hash.trim(),
         MAX_INSTALLATION_HASH,
     )?;
-    printable("inn", &request.inn, MAX_TAX_ID)?;
+    printable("inn", request.inn.trim(), MAX_TAX_ID)?;
     printable(
         "kpp",
-        request.kpp.as_deref().unwrap_or_default(),
+        request.kpp.as_deref().unwrap_or_default().trim(),
         MAX_TAX_ID,
     )?;
     let key = ProductKey::parse(&request.key).map_err(|e| {
