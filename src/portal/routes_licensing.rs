@@ -221,6 +221,7 @@ async fn purchase(
 async fn activate_key(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<KeyActivationRequest>,
 ) -> Result<Json<ServerLicense>, ApiError> {
     caller.may(Action::ActivateKeys)?;
@@ -244,6 +245,9 @@ async fn activate_key(
     let key = ProductKey::parse(&request.key).map_err(|e| {
         ApiError::unprocessable(format!("ключ {:?} записан неверно: {e}", request.key))
     })?;
+    // The client's body names the request (the portal's own request adds its time).
+    let same = json!({"op": "key.activate", "request": &request});
+    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
     let now = state.now();
     let online = rules::online_request(
         key,
@@ -252,13 +256,15 @@ async fn activate_key(
         &request.installation,
         now,
     );
-    let license = activate_server_key(&state, caller, online, Channel::Online, now).await?;
+    let license =
+        activate_server_key(&state, caller, online, Channel::Online, now, idempotency).await?;
     Ok(Json(license))
 }
 
 async fn offline_response(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<OfflineResponseRequest>,
 ) -> Result<Json<OfflineResponse>, ApiError> {
     caller.may(Action::ActivateKeys)?;
@@ -278,8 +284,11 @@ async fn offline_response(
         &installation.hash,
         MAX_INSTALLATION_HASH,
     )?;
+    let same = json!({"op": "key.offline", "request": request.digest()});
+    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
     let now = state.now();
-    let license = activate_server_key(&state, caller, request, Channel::Offline, now).await?;
+    let license =
+        activate_server_key(&state, caller, request, Channel::Offline, now, idempotency).await?;
     Ok(Json(OfflineResponse {
         response: license.license,
     }))
@@ -293,6 +302,7 @@ async fn activate_server_key(
     request: ActivationRequest,
     channel: Channel,
     now: DateTime<Utc>,
+    idempotency: Option<Idempotency>,
 ) -> Result<ServerLicense, ApiError> {
     let writer = Writer {
         now,
@@ -300,7 +310,7 @@ async fn activate_server_key(
     };
     state
         .store
-        .activate_server_key(request, channel, writer, state.key.clone())
+        .activate_server_key(request, channel, writer, state.key.clone(), idempotency)
         .await?
 }
 

@@ -51,3 +51,45 @@ async fn replays_are_marked_other_requests_are_422_and_keys_expire_after_a_day()
     assert_ne!(later, first);
 }
 }
+
+crate::both_backends! {
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resent_key_activation_replays_the_license_first_issued() {
+    let portal = TestPortal::start().await;
+    let facts = portal.facts();
+    let key = facts.unbound_key(1, "orangeuce").expect("demo key").key.clone();
+    let orgs = portal.admin().organizations().await.expect("organizations");
+    let body = |serial: &str| {
+        json!({"key": key, "inn": orgs[0].inn, "kpp": orgs[0].kpp,
+               "installation": {"serial": serial, "hash": "abc"}})
+    };
+    let send = |body: Value| {
+        reqwest::Client::new()
+            .post(portal.url("/keys/activate"))
+            .bearer_auth(&portal.admin_token)
+            .header("Idempotency-Key", "activate-1")
+            .json(&body)
+            .send()
+    };
+    let first = send(body("SRV-1")).await.expect("first");
+    assert_eq!(first.status(), 200);
+    let first: Value = first.json().await.expect("license");
+    let again = send(body("SRV-1")).await.expect("again");
+    assert_eq!(again.status(), 200);
+    let again: Value = again.json().await.expect("license");
+    assert_eq!(again["license"], first["license"], "the same signed text, not a new one");
+    let other = send(body("SRV-2")).await.expect("other");
+    assert_eq!(other.status(), 422);
+    let history = portal
+        .admin()
+        .audit(&format!("key:{key}"), 1, 100)
+        .await
+        .expect("audit");
+    let activations = history
+        .items
+        .iter()
+        .filter(|e| e.action == "key.activated")
+        .count();
+    assert_eq!(activations, 1, "activated once");
+}
+}

@@ -310,7 +310,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         path("/keys/activate"),
         authed_post(
             "Activate a product key on a server installation (admin); the same installation again re-activates with the key's current seats",
-            json!([]),
+            json!([idempotency_header(REPLAYED)]),
             Some("KeyActivationRequest"),
             &[("200", ok_response("The signed server license", schema_ref("ServerLicense")))],
             &[("400", BAD_BODY), ("403", FORBIDDEN), ("422", key_refusals)],
@@ -320,7 +320,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         path("/offline/response"),
         authed_post(
             "Turn an air-gapped activation request into a signed response (admin); the same rules as /keys/activate",
-            json!([]),
+            json!([idempotency_header(REPLAYED)]),
             Some("OfflineResponseRequest"),
             &[("200", ok_response("The signed response text", schema_ref("OfflineResponse")))],
             &[

@@ -221,12 +221,15 @@ pub trait PortalStore: Send + Sync + 'static {
     ) -> Answer<ProductCapacity>;
 
     // ---- server keys ----
+    /// Online or offline; a repeat of the same idempotency key replays the license
+    /// first issued.
     async fn activate_server_key(
         &self,
         request: ActivationRequest,
         channel: Channel,
         writer: Writer,
         key: Arc<SigningKey>,
+        idempotency: Option<Idempotency>,
     ) -> Answer<ServerLicense>;
 
     // ---- audit ----

@@ -427,23 +427,36 @@ impl PortalStore for PgStore {
         channel: Channel,
         writer: Writer,
         key: Arc<SigningKey>,
+        idempotency: Option<Idempotency>,
     ) -> Answer<ServerLicense> {
-        self.run(|client| {
-            let (request, writer, key) = (request.clone(), writer.clone(), key.clone());
-            Box::pin(async move {
-                in_tx!(client, |tx| licensing::activate_key(
-                    &tx,
-                    &request,
-                    channel,
-                    &writer.scope,
-                    &writer.label,
-                    &key,
-                    writer.now
-                )
-                .await?)
+        once_answer(
+            self.run(|client| {
+                let (request, writer, key, idempotency) = (
+                    request.clone(),
+                    writer.clone(),
+                    key.clone(),
+                    idempotency.clone(),
+                );
+                Box::pin(async move {
+                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                        Box::pin(async move {
+                            licensing::activate_key(
+                                tx,
+                                &request,
+                                channel,
+                                &writer.scope,
+                                &writer.label,
+                                &key,
+                                writer.now,
+                            )
+                            .await
+                        })
+                    })
+                    .await
+                })
             })
-        })
-        .await
+            .await,
+        )
     }
 
     async fn audit(

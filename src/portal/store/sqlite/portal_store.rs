@@ -302,19 +302,24 @@ impl PortalStore for SqliteStore {
         channel: Channel,
         writer: Writer,
         key: Arc<SigningKey>,
+        idempotency: Option<Idempotency>,
     ) -> Answer<ServerLicense> {
-        self.run(move |conn| {
-            server_keys::activate(
-                conn,
-                &request,
-                channel,
-                &writer.scope,
-                &writer.label,
-                &key,
-                writer.now,
-            )
-        })
-        .await
+        once_answer(
+            self.run(move |conn| {
+                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                    server_keys::activate(
+                        tx,
+                        &request,
+                        channel,
+                        &writer.scope,
+                        &writer.label,
+                        &key,
+                        writer.now,
+                    )
+                })
+            })
+            .await,
+        )
     }
 
     async fn audit(
