@@ -66,6 +66,11 @@ fn pool_size() -> usize {
     (cores * 2).clamp(4, 16)
 }
 
+/// FULL: a commit is on disk before the 201 goes out, so a power loss cannot drop an
+/// activation already answered (NORMAL may lose the last commits of the WAL). Cost in
+/// docs/BENCHMARKS.md.
+pub(crate) const SYNCHRONOUS: &str = "FULL";
+
 /// Page cache per connection (SQLite's default is 2 MiB): the indexes a list walks stay
 /// in memory between requests.
 pub(crate) const CACHE_KIB: i64 = 16 * 1024;
@@ -181,10 +186,7 @@ fn connect_with(path: &Path, busy_timeout: Duration) -> Result<Connection, Store
     conn.busy_timeout(busy_timeout)?;
     // WAL: readers never wait for the writer (the worker) and vice versa.
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    // FULL: a commit is on disk before the 201 goes out, so a power loss cannot drop an
-    // activation already answered (NORMAL may lose the last commits of the WAL). Cost
-    // in docs/BENCHMARKS.md.
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "synchronous", SYNCHRONOUS)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
