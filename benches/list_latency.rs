@@ -76,6 +76,8 @@ impl Floor {
         Ok(match self {
             Floor::Sqlite(conn) => {
                 let mut stmt = conn.prepare_cached(&query.sql)?;
+                // Bound before returning: the rows borrow `stmt`, which must outlive them.
+                #[allow(clippy::let_and_return)]
                 let rows = stmt
                     .query_map(rusqlite::params_from_iter(sqlite_args(&query.args)), |r| {
                         Ok((r.get(0)?, r.get(7)?, r.get(8)?))
@@ -256,7 +258,8 @@ fn main() -> anyhow::Result<()> {
         };
 
         let mut scenarios = Vec::new();
-        let filters: Vec<(&str, Option<i64>, Option<ActivationStatus>, Option<Vendor>)> = vec![
+        type Filter<'a> = (&'a str, Option<i64>, Option<ActivationStatus>, Option<Vendor>);
+        let filters: Vec<Filter> = vec![
             ("all", None, None, None),
             ("organization", Some(organization), None, None),
             ("status=error", None, Some(ActivationStatus::Error), None),

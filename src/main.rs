@@ -112,10 +112,29 @@ enum Command {
         /// portal's worker takes them over. Longer than the slowest completion.
         #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
         worker_lease_ms: u64,
+        /// How long a client may take to send a request's head (and how long an idle
+        /// keep-alive connection is kept); slower ones are cut off.
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout_ms: u64,
+        /// How long a client may take to send a request's body.
+        #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+        body_timeout_ms: u64,
+        /// Most connections open at once; at the cap the oldest idle one is closed to
+        /// admit a new one. Keep it under the process's open-file limit (ulimit -n).
+        #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..))]
+        max_connections: u64,
+        /// Answer HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         /// The license-signing key for every portal of a deployment: a file holding the
         /// 32-byte ed25519 secret key, as 32 raw bytes or their base64 on one line, not
         /// readable by others (chmod 600). An empty store keeps it; a store that already
-        /// signs with another key is refused. Without it the first portal generates one.
+        /// signs with another key is refused. Without it a SQLite store signs with the key
+        /// file beside it, `<db>.signing-key` (0600, made on first start; the store keeps
+        /// only the public key), and a PostgreSQL store with the key its first portal made.
         #[arg(long, value_name = "FILE")]
         signing_key: Option<PathBuf>,
     },
@@ -167,7 +186,8 @@ enum TokenCommand {
         /// The store: a SQLite file or a PostgreSQL URL (postgres://user@host/db).
         #[arg(long, env = "LICADM_DB")]
         db: String,
-        /// admin, support or viewer.
+        /// admin, support or viewer (a partner's), or operator (the vendor's staff:
+        /// purchases, blocking organizations).
         #[arg(long, value_parser = parse_role)]
         role: Role,
         /// Organization id the token may see (repeat for several; none = all).
@@ -255,17 +275,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             scale,
             worker_delay_ms,
             worker_lease_ms,
+            header_timeout_ms,
+            body_timeout_ms,
+            max_connections,
+            tls_cert,
+            tls_key,
             signing_key,
         }) => {
             let options = PortalOptions {
                 worker_delay: Duration::from_millis(worker_delay_ms),
                 worker_lease: Duration::from_millis(worker_lease_ms),
+                limits: licadm::portal::serve::Limits {
+                    header_timeout: Duration::from_millis(header_timeout_ms),
+                    body_timeout: Duration::from_millis(body_timeout_ms),
+                    max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+                    ..licadm::portal::serve::Limits::default()
+                },
                 ..PortalOptions::default()
             };
             let key = signing_key
                 .map(|path| licadm::portal::read_signing_key_file(&path))
                 .transpose()?;
-            serve(db, listen, demo, scale, options, key).await
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(licadm::portal::tls::server_config(&cert, &key)?),
+                _ => None,
+            };
+            serve(db, listen, demo, scale, options, key, tls).await
         }
         Some(
             Command::Verify { .. }
@@ -283,6 +318,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     label,
                 },
         }) => {
+            // The label is stored and shown as the account in the audit log and consoles.
+            licadm::domain::text::check("--label", &label, 100)?;
             let token = create_token_in(&db, role, &organizations, &label).await?;
             println!("{token}");
             Ok(())
@@ -297,6 +334,7 @@ async fn serve(
     scale: Option<usize>,
     options: PortalOptions,
     key: Option<licadm::portal::SigningSecret>,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
 ) -> anyhow::Result<()> {
     init_logging();
     let demo_options = demo.then(|| {
@@ -314,9 +352,19 @@ async fn serve(
     if portal.demo_filled() {
         let token = portal.create_token(Role::Admin, &[], "demo admin").await?;
         eprintln!("demo data created; admin token: {token}");
+        // The vendor's side too, so purchases and blocking can be tried on the demo.
+        let operator = portal
+            .create_token(Role::Operator, &[], "demo operator")
+            .await?;
+        eprintln!("operator token (purchases, blocking organizations): {operator}");
     }
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let portal = match tls {
+        Some(config) => portal.with_tls(config),
+        None => portal,
+    };
     // The first stdout line is the address, so scripts and tests can use --listen :0.
-    println!("licadm portal listening on http://{addr}");
+    println!("licadm portal listening on {scheme}://{addr}");
     tokio::select! {
         served = portal.serve(listener) => served.context("portal stopped")?,
         _ = tokio::signal::ctrl_c() => eprintln!("licadm portal: interrupted, shutting down"),

@@ -51,7 +51,13 @@ impl Table {
         }
     }
 
+    /// A row; data from the portal may hold control characters (stored before the
+    /// portal refused them), so every cell is made inert before it reaches a terminal.
     pub fn push(&mut self, row: Vec<String>) {
+        let row = row
+            .into_iter()
+            .map(|cell| licadm::domain::text::inert(&cell).into_owned())
+            .collect();
         self.rows.push(row);
     }
 

@@ -41,7 +41,8 @@ pub enum ClientError {
     },
     #[error("unexpected answer from the portal: {0}")]
     Decode(String),
-    /// 503: the portal could not take the request now and changed nothing; sending it
+    /// 503 (or 429, a rate limit): the portal could not take the request now and
+    /// changed nothing; sending it
     /// again after `retry_after_secs` may succeed. Returned once the client's own
     /// resends ([`BUSY_RESENDS`]) were also answered busy.
     #[error("{message} (HTTP 503)")]
@@ -81,7 +82,10 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 /// The `Retry-After` of a 503 in whole seconds (the delta form; an HTTP date is rare
 /// enough from a portal to be read as "1 s").
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    if response.status() != StatusCode::SERVICE_UNAVAILABLE {
+    // 429 too: a rate limit that ran out refills by Retry-After, nothing was done.
+    if response.status() != StatusCode::SERVICE_UNAVAILABLE
+        && response.status() != StatusCode::TOO_MANY_REQUESTS
+    {
         return None;
     }
     let value = response.headers().get(reqwest::header::RETRY_AFTER)?;

@@ -39,6 +39,9 @@ pub enum Role {
     Admin,
     Support,
     Viewer,
+    /// The vendor's staff (not a partner): records purchases, blocks and unblocks
+    /// organizations, manages access. Never creates activations or binds seats.
+    Operator,
 }
 
 impl Role {
@@ -47,6 +50,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Support => "support",
             Role::Viewer => "viewer",
+            Role::Operator => "operator",
         }
     }
 }
@@ -58,8 +62,9 @@ impl std::str::FromStr for Role {
             "admin" => Ok(Role::Admin),
             "support" => Ok(Role::Support),
             "viewer" => Ok(Role::Viewer),
+            "operator" => Ok(Role::Operator),
             other => Err(format!(
-                "unknown role {other:?}: expected admin, support or viewer"
+                "unknown role {other:?}: expected admin, support, viewer or operator"
             )),
         }
     }

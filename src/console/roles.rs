@@ -31,7 +31,10 @@ pub fn may(role: Option<Role>, name: &str) -> bool {
     match role {
         None | Some(Role::Admin) => true,
         Some(Role::Support) => !ADMIN_ONLY.contains(&name),
-        Some(Role::Viewer) => !ADMIN_ONLY.contains(&name) && !SUPPORT_AND_UP.contains(&name),
+        // The vendor's operator writes nothing a partner does: read-only here.
+        Some(Role::Viewer) | Some(Role::Operator) => {
+            !ADMIN_ONLY.contains(&name) && !SUPPORT_AND_UP.contains(&name)
+        }
     }
 }
 

@@ -16,6 +16,7 @@ pub mod serial;
 pub mod status;
 pub mod taxid;
 pub mod template;
+pub mod text;
 pub mod vendor;
 
 pub use dates::{SubscriptionUrgency, format_date, new_until, urgency};

@@ -58,29 +58,59 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Parses `name: value` lines after a magic first line into ordered pairs, with
-/// strict shape (every line is `name: value`).
+/// strict shape: every line is `name: value`, every name is one of `allowed`, and none
+/// appears twice (a file showing two `key:` lines must not pass as either).
 fn fields<'a>(
     text: &'a str,
     magic: &str,
     kind: &'static str,
+    allowed: &[&str],
 ) -> Result<Vec<(usize, &'a str, &'a str)>, OfflineError> {
     let mut lines = text.lines().enumerate();
     match lines.next() {
         Some((_, first)) if first.trim_end() == magic => {}
         _ => return Err(OfflineError::WrongKind(kind)),
     }
-    lines
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            l.split_once(": ")
-                .map(|(k, v)| (i + 1, k.trim(), v.trim()))
-                .ok_or_else(|| OfflineError::Malformed {
-                    line: i + 1,
-                    reason: "expected `name: value`".into(),
-                })
-        })
-        .collect()
+    let mut found: Vec<(usize, &'a str, &'a str)> = Vec::new();
+    for (i, l) in lines.filter(|(_, l)| !l.trim().is_empty()) {
+        let line = i + 1;
+        let malformed = |reason: String| OfflineError::Malformed { line, reason };
+        let (name, value) = l
+            .split_once(": ")
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .ok_or_else(|| malformed("expected `name: value`".into()))?;
+        if !allowed.contains(&name) {
+            return Err(malformed(format!("unknown field `{name}`")));
+        }
+        if let Some((first, _, _)) = found.iter().find(|(_, k, _)| *k == name) {
+            return Err(malformed(format!(
+                "`{name}` appears a second time (first on line {first})"
+            )));
+        }
+        found.push((line, name, value));
+    }
+    Ok(found)
 }
+
+const REQUEST_FIELDS: &[&str] = &[
+    "key",
+    "inn",
+    "kpp",
+    "installation-serial",
+    "installation-hash",
+    "created-at",
+    "check",
+];
+const RESPONSE_FIELDS: &[&str] = &[
+    "request",
+    "key",
+    "product",
+    "organization-inn",
+    "seats",
+    "installation-serial",
+    "installation-hash",
+    "issued-at",
+];
 
 fn take<'a>(fields: &[(usize, &str, &'a str)], name: &str) -> Result<&'a str, OfflineError> {
     fields
@@ -100,12 +130,14 @@ pub fn parse_installation(text: &str) -> Result<InstallationId, OfflineError> {
             continue;
         }
         match line.split_once(':').map(|(k, v)| (k.trim(), v.trim())) {
-            Some(("serial", v)) if !v.is_empty() => serial = Some(v.to_string()),
-            Some(("hash", v)) if !v.is_empty() => hash = Some(v.to_string()),
+            Some(("serial", v)) if !v.is_empty() && serial.is_none() => {
+                serial = Some(v.to_string())
+            }
+            Some(("hash", v)) if !v.is_empty() && hash.is_none() => hash = Some(v.to_string()),
             _ => {
                 return Err(OfflineError::Malformed {
                     line: i + 1,
-                    reason: "expected `serial: …` or `hash: …`".into(),
+                    reason: "expected one `serial: …` and one `hash: …` line".into(),
                 });
             }
         }
@@ -157,7 +189,12 @@ impl ActivationRequest {
     /// Parses a request (pasted text tolerated: CRLF, surrounding blank lines).
     pub fn parse(text: &str) -> Result<ActivationRequest, OfflineError> {
         let normalized = normalize(text);
-        let f = fields(&normalized, REQUEST_MAGIC, "activation request")?;
+        let f = fields(
+            &normalized,
+            REQUEST_MAGIC,
+            "activation request",
+            REQUEST_FIELDS,
+        )?;
         let check = take(&f, "check")?;
         let key = ProductKey::parse(take(&f, "key")?)
             .map_err(|e| OfflineError::Damaged(format!("key: {e}")))?;
@@ -178,8 +215,14 @@ impl ActivationRequest {
                 .map_err(|_| OfflineError::Damaged("created-at is not a time".into()))?
                 .with_timezone(&Utc),
         };
-        let expected = &sha256_hex(request.body().as_bytes())[..16];
-        if check != expected {
+        // The check covers the text as given (line endings aside), not a re-rendering of
+        // what was read from it: a line added, doubled or changed anywhere fails it.
+        let given = normalized
+            .rfind("\ncheck: ")
+            .map(|at| &normalized[..=at])
+            .unwrap_or_default();
+        let expected = &sha256_hex(given.as_bytes())[..16];
+        if check != expected || given != request.body() {
             return Err(OfflineError::Damaged(
                 "the check line does not match the text (a line was changed or cut)".into(),
             ));
@@ -263,7 +306,12 @@ impl ActivationResponse {
             .map_err(|_| OfflineError::Damaged("the signature is cut or mistyped".into()))?;
         key.verify_strict(payload.as_bytes(), &signature)
             .map_err(|_| OfflineError::SignatureMismatch)?;
-        let f = fields(payload, RESPONSE_MAGIC, "activation response")?;
+        let f = fields(
+            payload,
+            RESPONSE_MAGIC,
+            "activation response",
+            RESPONSE_FIELDS,
+        )?;
         let response = ActivationResponse {
             request_digest: take(&f, "request")?.to_string(),
             key: ProductKey::parse(take(&f, "key")?)
@@ -392,6 +440,46 @@ mod tests {
             ),
             Err(OfflineError::SignatureMismatch)
         );
+    }
+
+    #[test]
+    fn duplicate_unknown_and_extra_lines_are_refused() {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let req = request("SRV-1");
+        let text = req.to_text();
+        let key_line = text.lines().nth(1).expect("key line").to_string();
+        // Two `key:` lines (the second one another key): refused, not "first wins".
+        let doubled = text.replacen(
+            &key_line,
+            &format!("{key_line}\nkey: 0000-0000-0000-0000-0000-0001"),
+            1,
+        );
+        assert!(matches!(
+            ActivationRequest::parse(&doubled),
+            Err(OfflineError::Malformed { line: 3, .. })
+        ));
+        let unknown = text.replacen(&key_line, &format!("{key_line}\nseats: 999999"), 1);
+        assert!(matches!(
+            ActivationRequest::parse(&unknown),
+            Err(OfflineError::Malformed { line: 3, .. })
+        ));
+        // A blank line inside: the check covers the text as given.
+        let spaced = text.replacen(&key_line, &format!("{key_line}\n"), 1);
+        assert!(matches!(
+            ActivationRequest::parse(&spaced),
+            Err(OfflineError::Damaged(_))
+        ));
+        // In a response a doubled line fails even under a valid signature.
+        let valid = respond(&req, &key);
+        let payload = &valid[..valid.find(SIGNATURE_PREFIX).expect("signature line")];
+        let doubled = format!("{payload}seats: 999999\n");
+        let signature = B64.encode(key.sign(doubled.as_bytes()).to_bytes());
+        let signed = format!("{doubled}{SIGNATURE_PREFIX}{signature}\n");
+        assert!(matches!(
+            ActivationResponse::verify(&signed, &key.verifying_key(), &req),
+            Err(OfflineError::Malformed { .. })
+        ));
+        assert!(parse_installation("serial: A\nserial: B\nhash: h\n").is_err());
     }
 
     #[test]

@@ -34,13 +34,17 @@ impl Caller {
         self.organizations.iter().any(|org| org.id == organization)
     }
 
-    /// 403 unless the role may do `action` (docs/DESIGN.md §3.9): admin everything, support
-    /// retry only, viewer nothing.
+    /// 403 unless the role may do `action` (docs/DESIGN.md §3.9). Two sides with
+    /// separate powers: what sells capacity or cuts a partner off is the vendor's
+    /// operator's alone (a partner admin could otherwise mint paid seats for itself);
+    /// the partner's own work is admin's (support: retry), never the operator's.
     pub fn may(&self, action: Action) -> Result<(), ApiError> {
-        let allowed = match (self.role, action) {
-            (Role::Admin, _) => true,
-            (Role::Support, Action::Retry) => true,
-            (Role::Support, _) | (Role::Viewer, _) => false,
+        let allowed = match (self.role, action.operators_only()) {
+            (Role::Operator, operators_only) => operators_only,
+            (_, true) => false,
+            (Role::Admin, false) => true,
+            (Role::Support, false) => action == Action::Retry,
+            (Role::Viewer, false) => false,
         };
         if allowed {
             Ok(())
@@ -85,9 +89,15 @@ pub enum Action {
     RequestEmergencyLicense,
     RecordPurchase,
     ActivateKeys,
+    BlockOrganizations,
 }
 
 impl Action {
+    /// The vendor's side: only an operator token may.
+    fn operators_only(self) -> bool {
+        matches!(self, Action::RecordPurchase | Action::BlockOrganizations)
+    }
+
     fn describe(self) -> &'static str {
         match self {
             Action::AcceptOffer => "accept the offer",
@@ -97,6 +107,7 @@ impl Action {
             Action::RequestEmergencyLicense => "request emergency licenses",
             Action::RecordPurchase => "record purchases",
             Action::ActivateKeys => "activate product keys",
+            Action::BlockOrganizations => "block or unblock organizations",
         }
     }
 }

@@ -45,6 +45,15 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// A rate limit ran out (`rate_limit.rs`); the answer says when to send again.
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// The request URI is longer than the portal reads (`guard.rs`).
+    #[error("{0}")]
+    UriTooLong(String),
+    /// The request headers are larger than the portal reads (`guard.rs`).
+    #[error("{0}")]
+    HeadersTooLarge(String),
     /// Never caused by input: logged in full, answered vaguely.
     #[error("internal error: {0}")]
     Internal(#[from] StoreError),
@@ -63,6 +72,12 @@ impl ApiError {
             ApiError::CursorGone(_) => (StatusCode::GONE, CURSOR_GONE_CODE),
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::UriTooLong(_) => (StatusCode::URI_TOO_LONG, "uri_too_long"),
+            ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::HeadersTooLarge(_) => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "headers_too_large",
+            ),
             ApiError::Internal(StoreError::Busy(_)) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }

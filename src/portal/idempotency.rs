@@ -14,6 +14,19 @@ use axum::http::HeaderMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+/// How long a key is remembered: a resend within a day replays, a key used again later
+/// is a new request (the table does not grow without end, and a client that reuses
+/// keys across days is not refused forever). Keys older than this are overwritten.
+pub const KEY_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
+/// The message of a key sent again with another request (422: the key is fine, the
+/// request does not match what it names).
+pub fn reused(key: &str) -> ApiError {
+    ApiError::unprocessable(format!(
+        "{IDEMPOTENCY_HEADER} {key:?} was already used with a different request; use a new key for a new request"
+    ))
+}
+
 /// A request's `Idempotency-Key`, scoped to the token that sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Idempotency {

@@ -7,15 +7,20 @@
 mod auth;
 mod error;
 mod etag;
+mod guard;
 mod idempotency;
+mod key_file;
 mod messages;
 mod openapi;
 mod params;
+pub mod rate_limit;
 mod routes;
 mod routes_licensing;
 mod rules;
+pub mod serve;
 pub mod signing_key;
 mod store;
+pub mod tls;
 mod token_cache;
 mod worker;
 
@@ -68,6 +73,18 @@ pub enum PortalError {
          same key file, or start with an empty database"
     )]
     OtherSigningKey { stored: String, given: String },
+    #[error(
+        "the store signs with public key {public}, but its key file {file} is missing: \
+         restore it from a backup, or give the key with --signing-key FILE"
+    )]
+    KeyFileMissing { file: PathBuf, public: String },
+    #[error("cannot write the signing key file {file}: {source}")]
+    KeyFileWrite {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    KeyFile(#[from] SigningKeyFileError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -109,6 +126,8 @@ pub struct PortalOptions {
     /// PostgreSQL: how long a worker's claim on an activation lasts; the claims of a
     /// portal that died pass to another portal's worker this long after they were taken.
     pub worker_lease: Duration,
+    /// Timeouts and the connection cap of the HTTP server (`serve.rs`).
+    pub limits: serve::Limits,
 }
 
 impl Default for PortalOptions {
@@ -119,6 +138,7 @@ impl Default for PortalOptions {
             worker_tick: Duration::from_millis(250),
             busy_timeout: store::sqlite::DEFAULT_BUSY_TIMEOUT,
             worker_lease: store::postgres::LEASE,
+            limits: serve::Limits::default(),
         }
     }
 }
@@ -161,9 +181,12 @@ impl std::fmt::Debug for Clock {
 #[derive(Clone)]
 pub(crate) struct AppState {
     store: Store,
-    /// The portal's license-signing key, generated once and kept in the store.
+    /// The portal's license-signing key: from its key file (SQLite, `key_file`), from
+    /// `--signing-key`, or kept in the PostgreSQL database.
     key: Arc<SigningKey>,
     clock: Clock,
+    /// The rate limits' buckets (`rate_limit.rs`), shared by every request.
+    limiter: rate_limit::Limiter,
     /// Tokens looked up in the last second (one store trip per request, not two).
     tokens: token_cache::TokenCache,
 }
@@ -181,6 +204,8 @@ pub struct Portal {
     demo_filled: bool,
     options: PortalOptions,
     backend: Backend,
+    /// HTTPS when set (`serve --tls-cert/--tls-key`).
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// The concrete store behind [`AppState::store`], for what is not a use case (tokens).
@@ -257,7 +282,7 @@ impl Portal {
                 .map_err(PortalError::Demo)?,
             None => false,
         };
-        let key = load_or_create_key(&store, key)?;
+        let key = key_file::load_or_create(db, &store, key)?;
         let backend = Backend::Sqlite(store.clone());
         let store: Store = Arc::new(store);
         Ok(Portal {
@@ -265,11 +290,13 @@ impl Portal {
                 store,
                 key: Arc::new(key),
                 clock: Clock::system(),
+                limiter: rate_limit::Limiter::new(options.limits.rate),
                 tokens: token_cache::TokenCache::default(),
             },
             demo_filled,
             options,
             backend,
+            tls: None,
         })
     }
 
@@ -339,11 +366,13 @@ impl Portal {
                 store: Arc::new(store),
                 key: Arc::new(SigningKey::from_bytes(&secret)),
                 clock: Clock::system(),
+                limiter: rate_limit::Limiter::new(options.limits.rate),
                 tokens: token_cache::TokenCache::default(),
             },
             demo_filled,
             options,
             backend,
+            tls: None,
         })
     }
 
@@ -382,6 +411,12 @@ impl Portal {
         Ok(token)
     }
 
+    /// The same portal answering HTTPS with `config` (see [`tls::server_config`]).
+    pub fn with_tls(mut self, config: Arc<rustls::ServerConfig>) -> Portal {
+        self.tls = Some(config);
+        self
+    }
+
     /// The same portal reading time from `clock` (tests move it forward).
     pub fn with_clock(mut self, clock: Clock) -> Portal {
         self.state.clock = clock;
@@ -404,13 +439,13 @@ impl Portal {
                 self.options,
             )))
         });
-        // TCP_NODELAY: a compressed answer goes out in chunks, and Nagle's algorithm
-        // held the last one back until the client's delayed ACK (40 ms per answer).
-        let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
-            // Best effort: a socket that refuses the option is served all the same.
-            let _ = stream.set_nodelay(true);
-        });
-        axum::serve(listener, self.router()).await
+        serve::serve(
+            listener,
+            self.router(),
+            self.options.limits,
+            self.tls.clone(),
+        )
+        .await
     }
 
     /// Base64 of the portal's ed25519 public key (as `GET /api/v1/signing-key`).
@@ -481,21 +516,6 @@ fn fresh_secret() -> Result<[u8; 32], PortalError> {
     Ok(fresh)
 }
 
-/// The signing key stored with the portal, created on first open (from `given`, the
-/// `--signing-key` file, when there is one).
-fn load_or_create_key(
-    store: &SqliteStore,
-    given: Option<SigningSecret>,
-) -> Result<SigningKey, PortalError> {
-    let wanted = match &given {
-        Some(key) => key.0,
-        None => fresh_secret()?,
-    };
-    let secret = store.signing_secret_or_blocking(wanted)?;
-    same_key_as_given(&secret, given.as_ref())?;
-    Ok(SigningKey::from_bytes(&secret))
-}
-
 /// The store's key is the `--signing-key` one, if one was given.
 fn same_key_as_given(stored: &[u8; 32], given: Option<&SigningSecret>) -> Result<(), PortalError> {
     match given {
@@ -564,6 +584,9 @@ pub fn signing_public_key(db: &Path) -> Result<String, PortalError> {
         return Err(PortalError::NoStore(db.to_path_buf()));
     }
     let store = open_store(db)?;
+    if let Some(public) = store.signing_public_key_blocking()? {
+        return Ok(public);
+    }
     let secret = store
         .signing_secret_blocking()?
         .ok_or_else(|| PortalError::NoSigningKey(db.to_path_buf()))?;

@@ -39,6 +39,11 @@ pub fn router(state: AppState) -> Router {
         .route(&at("/organizations"), get(organizations))
         .route(&at("/prices"), get(prices))
         .route(&at("/organizations/{id}/accept-offer"), post(accept_offer))
+        .route(&at("/organizations/{id}/block"), post(block_organization))
+        .route(
+            &at("/organizations/{id}/unblock"),
+            post(unblock_organization),
+        )
         .route(&at("/precheck"), post(precheck))
         .route(
             &at("/activations"),
@@ -51,6 +56,12 @@ pub fn router(state: AppState) -> Router {
         .route(&at("/changes"), get(changes))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
+        // Rate limits, then size limits with JSON errors, nosniff and no-store (issue 15).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::rate_limit::layer,
+        ))
+        .layer(axum::middleware::from_fn(super::guard::layer))
         // Answers in the client's language (Accept-Language), before the tag is taken.
         .layer(axum::middleware::from_fn(super::messages::layer))
         // Inside compression, so the tag is of the identity body whatever the encoding.
@@ -253,6 +264,43 @@ async fn accept_offer(
     Ok(Json(org))
 }
 
+async fn block_organization(
+    state: State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Organization>, ApiError> {
+    set_blocked(state, caller, headers, path, true).await
+}
+
+async fn unblock_organization(
+    state: State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Organization>, ApiError> {
+    set_blocked(state, caller, headers, path, false).await
+}
+
+/// The operator's block or unblock of an organization's new activations.
+async fn set_blocked(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    blocked: bool,
+) -> Result<Json<Organization>, ApiError> {
+    caller.may(Action::BlockOrganizations)?;
+    let id = caller.organization(organization_id(path)?)?;
+    let same = serde_json::json!({"op": "organization.block", "id": id, "blocked": blocked});
+    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let org = state
+        .store
+        .set_activation_blocked(id, blocked, Writer::of(&state, caller), idempotency)
+        .await??;
+    Ok(Json(org))
+}
+
 async fn precheck(
     State(state): State<AppState>,
     caller: Caller,
@@ -273,7 +321,7 @@ async fn create_activations(
     caller: Caller,
     headers: HeaderMap,
     ApiJson(request): ApiJson<SerialsRequest>,
-) -> Result<(StatusCode, Json<CreatedActivations>), ApiError> {
+) -> Result<(StatusCode, HeaderMap, Json<CreatedActivations>), ApiError> {
     caller.may(Action::CreateActivations)?;
     caller.organization(request.organization)?;
     rules::check_count(request.serials.len())?;
@@ -288,9 +336,17 @@ async fn create_activations(
     let now = state.now();
     let created = state.store.create_activations(create, now).await??;
     Ok(match created {
-        Once::Fresh(body) => (StatusCode::CREATED, Json(body)),
-        Once::Replayed(body) => (StatusCode::OK, Json(body)),
+        Once::Fresh(body) => (StatusCode::CREATED, HeaderMap::new(), Json(body)),
+        // Marked, so a client can tell the answer it missed from a new one.
+        Once::Replayed(body) => (StatusCode::OK, replayed(), Json(body)),
     })
+}
+
+/// `Idempotent-Replayed: true`: this answer is the stored one of an earlier request.
+fn replayed() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    headers
 }
 
 async fn retry(

@@ -24,6 +24,18 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+/// Bounds of the texts a client sends that are stored or signed (issue 15): generous
+/// for any real value, small enough that no field can carry a payload.
+const MAX_EMAIL: usize = 254;
+const MAX_INSTALLATION_SERIAL: usize = 128;
+const MAX_INSTALLATION_HASH: usize = 256;
+const MAX_TAX_ID: usize = 32;
+
+/// 400 naming `field` unless `value` is printable and at most `max` characters.
+pub fn printable(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    crate::domain::text::check(field, value, max).map_err(|e| ApiError::BadRequest(e.to_string()))
+}
+
 /// Most users `GET /users` answers (bind suggestions).
 pub const MAX_USERS: u32 = 20;
 
@@ -111,6 +123,8 @@ async fn bind_seat(
 ) -> Result<Json<Seat>, ApiError> {
     caller.may(Action::BindSeats)?;
     let id = seat_id(path)?;
+    // Surrounding whitespace is trimmed as always; inside, printable only.
+    printable("email", request.email.trim(), MAX_EMAIL)?;
     let email = rules::normalize_email(&request.email);
     let same = json!({"op": "seat.bind", "seat": id, "email": email});
     let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
@@ -189,13 +203,17 @@ async fn emergency_license(
 async fn purchase(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<PurchaseRequest>,
 ) -> Result<Json<ProductCapacity>, ApiError> {
     caller.may(Action::RecordPurchase)?;
     caller.organization(request.organization)?;
+    // A resent purchase must not sell the accounts twice.
+    let same = json!({"op": "purchase.record", "request": &request});
+    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
     let capacity = state
         .store
-        .purchase(request, Writer::of(&state, caller))
+        .purchase(request, Writer::of(&state, caller), idempotency)
         .await??;
     Ok(Json(capacity))
 }
@@ -203,12 +221,33 @@ async fn purchase(
 async fn activate_key(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<KeyActivationRequest>,
 ) -> Result<Json<ServerLicense>, ApiError> {
     caller.may(Action::ActivateKeys)?;
+    // Signed into the server license and stored in the audit log: printable only.
+    printable(
+        "installation.serial",
+        request.installation.serial.trim(),
+        MAX_INSTALLATION_SERIAL,
+    )?;
+    printable(
+        "installation.hash",
+        request.installation.hash.trim(),
+        MAX_INSTALLATION_HASH,
+    )?;
+    printable("inn", request.inn.trim(), MAX_TAX_ID)?;
+    printable(
+        "kpp",
+        request.kpp.as_deref().unwrap_or_default().trim(),
+        MAX_TAX_ID,
+    )?;
     let key = ProductKey::parse(&request.key).map_err(|e| {
         ApiError::unprocessable(format!("ключ {:?} записан неверно: {e}", request.key))
     })?;
+    // The client's body names the request (the portal's own request adds its time).
+    let same = json!({"op": "key.activate", "request": &request});
+    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
     let now = state.now();
     let online = rules::online_request(
         key,
@@ -217,13 +256,15 @@ async fn activate_key(
         &request.installation,
         now,
     );
-    let license = activate_server_key(&state, caller, online, Channel::Online, now).await?;
+    let license =
+        activate_server_key(&state, caller, online, Channel::Online, now, idempotency).await?;
     Ok(Json(license))
 }
 
 async fn offline_response(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<OfflineResponseRequest>,
 ) -> Result<Json<OfflineResponse>, ApiError> {
     caller.may(Action::ActivateKeys)?;
@@ -232,8 +273,22 @@ async fn offline_response(
             "the activation request cannot be used: {e}; copy the whole request file again"
         ))
     })?;
+    let installation = &request.installation;
+    printable(
+        "installation.serial",
+        &installation.serial,
+        MAX_INSTALLATION_SERIAL,
+    )?;
+    printable(
+        "installation.hash",
+        &installation.hash,
+        MAX_INSTALLATION_HASH,
+    )?;
+    let same = json!({"op": "key.offline", "request": request.digest()});
+    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
     let now = state.now();
-    let license = activate_server_key(&state, caller, request, Channel::Offline, now).await?;
+    let license =
+        activate_server_key(&state, caller, request, Channel::Offline, now, idempotency).await?;
     Ok(Json(OfflineResponse {
         response: license.license,
     }))
@@ -247,6 +302,7 @@ async fn activate_server_key(
     request: ActivationRequest,
     channel: Channel,
     now: DateTime<Utc>,
+    idempotency: Option<Idempotency>,
 ) -> Result<ServerLicense, ApiError> {
     let writer = Writer {
         now,
@@ -254,7 +310,7 @@ async fn activate_server_key(
     };
     state
         .store
-        .activate_server_key(request, channel, writer, state.key.clone())
+        .activate_server_key(request, channel, writer, state.key.clone(), idempotency)
         .await?
 }
 

@@ -663,6 +663,8 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/activations",
         "/api/v1/activations/{number}",
         "/api/v1/organizations/{id}/accept-offer",
+        "/api/v1/organizations/{id}/block",
+        "/api/v1/organizations/{id}/unblock",
         "/api/v1/precheck",
         "/api/v1/activations/{number}/retry",
         "/api/v1/activations/{number}/license-file",
@@ -714,8 +716,9 @@ async fn openapi_describes_every_route_truthfully() {
     }
     // Writes document their refusals and the idempotency header.
     let create = &paths["/api/v1/activations"]["post"];
+    // A key sent again with another request is 422 (issue 15), no longer 409.
     for status in [
-        "201", "200", "400", "401", "403", "404", "409", "413", "422",
+        "201", "200", "400", "401", "403", "404", "413", "422", "429",
     ] {
         assert!(
             create["responses"].get(status).is_some(),
@@ -747,6 +750,7 @@ async fn openapi_describes_every_route_truthfully() {
             &["200", "400", "403", "404", "422"][..],
         ),
         ("/api/v1/purchases", &["200", "403", "404", "422"][..]),
+        ("/api/v1/organizations/{id}/block", &["200", "403", "404"][..]),
         ("/api/v1/keys/activate", &["200", "400", "403", "422"][..]),
         ("/api/v1/offline/response", &["200", "403", "422"][..]),
     ] {

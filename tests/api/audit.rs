@@ -144,7 +144,7 @@ async fn seats_capacity_keys_and_offers_are_audited_and_scoped() {
         .expect("emergency");
     let bought = portal
         .raw_post(
-            &portal.admin_token,
+            &portal.operator_token(),
             "/purchases",
             &serde_json::json!({"organization": 1, "product": "orangeuce", "accounts": 2}),
         )
@@ -155,7 +155,7 @@ async fn seats_capacity_keys_and_offers_are_audited_and_scoped() {
         actions(&org)[..2],
         ["purchase.recorded", "emergency.requested"]
     );
-    assert_eq!(org[0].actor, "admin@test");
+    assert_eq!(org[0].actor, "operator@vendor");
     assert_eq!(
         org[0].after.as_ref().map(|a| &a["accounts_max"]),
         Some(&32.into())

@@ -26,7 +26,7 @@ fn emergency(organization: i64, accounts: u32) -> EmergencyRequest {
 async fn purchase(portal: &TestPortal, organization: i64, accounts: u32) -> ProductCapacity {
     let response = portal
         .raw_post(
-            &portal.admin_token,
+            &portal.operator_token(),
             "/purchases",
             &json!({"organization": organization, "product": ORANGEUCE, "accounts": accounts}),
         )
@@ -249,18 +249,20 @@ async fn after_a_lapse_extra_accounts_are_blocked_until_a_purchase() {
 
 crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
-async fn purchases_are_admin_only_and_bounded() {
+async fn purchases_are_operator_only_and_bounded() {
     let portal = TestPortal::start().await;
     let viewer = portal.token(Role::Viewer, &[], "viewer");
     let body = json!({"organization": 1, "product": ORANGEUCE, "accounts": 2});
-    assert_eq!(
-        portal.raw_post(&viewer, "/purchases", &body).await.status(),
-        403
-    );
+    for partner in [&viewer, &portal.admin_token] {
+        assert_eq!(
+            portal.raw_post(partner, "/purchases", &body).await.status(),
+            403
+        );
+    }
     let zero = json!({"organization": 1, "product": ORANGEUCE, "accounts": 0});
     assert_eq!(
         portal
-            .raw_post(&portal.admin_token, "/purchases", &zero)
+            .raw_post(&portal.operator_token(), "/purchases", &zero)
             .await
             .status(),
         422
@@ -268,7 +270,7 @@ async fn purchases_are_admin_only_and_bounded() {
     let unknown = json!({"organization": 1, "product": "nope", "accounts": 1});
     assert_eq!(
         portal
-            .raw_post(&portal.admin_token, "/purchases", &unknown)
+            .raw_post(&portal.operator_token(), "/purchases", &unknown)
             .await
             .status(),
         404

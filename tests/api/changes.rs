@@ -614,6 +614,8 @@ async fn the_openapi_document_describes_the_feed_and_the_keys() {
         ("/api/v1/seats/{id}/bind", "post"),
         ("/api/v1/seats/{id}/unbind", "post"),
         ("/api/v1/emergency-license", "post"),
+        ("/api/v1/purchases", "post"),
+        ("/api/v1/organizations/{id}/block", "post"),
     ] {
         let operation = &doc["paths"][path][method];
         let has_key = operation["parameters"]
@@ -623,8 +625,8 @@ async fn the_openapi_document_describes_the_feed_and_the_keys() {
             .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header");
         assert!(has_key, "{path} takes an Idempotency-Key");
         assert!(
-            operation["responses"].get("409").is_some(),
-            "{path} documents 409"
+            operation["responses"].get("422").is_some(),
+            "{path} documents 422 for a key used with another request"
         );
     }
 }

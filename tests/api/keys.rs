@@ -83,7 +83,7 @@ async fn activation_returns_a_signed_license_and_reactivation_picks_up_purchases
     // More seats bought: the same installation re-activates and gets them.
     let bought = portal
         .raw_post(
-            &portal.admin_token,
+            &portal.operator_token(),
             "/purchases",
             &json!({"organization": 1, "product": "orangeuce", "accounts": 5}),
         )

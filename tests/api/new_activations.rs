@@ -437,7 +437,7 @@ async fn an_idempotency_key_returns_the_same_activations_and_refuses_another_bod
             .create_activations(ALSTER, &[pk[2].clone()], &key)
             .await,
     );
-    assert_eq!(status, 409);
+    assert_eq!(status, 422);
     assert!(message.contains("different request"), "{message}");
     assert_eq!(max_number(&admin).await.1, total + 3);
     // Keys are per token: another token's same key is a new request.

@@ -141,9 +141,9 @@ async fn an_idempotent_create_resent_to_another_portal_or_to_two_at_once_is_one_
             .await
             .expect("replayed");
         assert_eq!(first, again);
-        // Another request under that key: 409 on any portal.
+        // Another request under that key: 422 on any portal.
         let clash = clients[2].create_activations(1, &ok[2..3], &key).await;
-        assert_eq!(status(&clash), 409);
+        assert_eq!(status(&clash), 422);
         // Sent to two portals at the same time: one creation, one answer.
         let key = licadm::client::new_idempotency_key();
         let batch = ok[3..5].to_vec();

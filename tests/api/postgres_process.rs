@@ -146,7 +146,7 @@ async fn an_idempotent_create_resent_to_another_process_is_one_result() {
             .expect("replayed");
         assert_eq!(first, again);
         let clash = clients[2].create_activations(1, &ok[2..3], &key).await;
-        assert_eq!(status(&clash), 409, "another request under a used key");
+        assert_eq!(status(&clash), 422, "another request under a used key");
         // Sent to all three at the same time: one creation, one answer.
         let key = licadm::client::new_idempotency_key();
         let batch = ok[3..5].to_vec();

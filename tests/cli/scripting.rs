@@ -409,3 +409,42 @@ fn exit_codes_for_usage_and_an_unreachable_portal() {
     let both = env.run(&["capacity", "--json", "--csv"]);
     assert_eq!(code(&both), 2);
 }
+
+/// Data stored before the portal refused control characters (here written into the
+/// store behind its back) reaches the terminal inert: the escape sequence shows as text.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stored_escape_sequence_is_printed_inert() {
+    let env = Env::start();
+    let today = chrono::Utc::now().date_naive();
+    let facts = licadm::portal::demo_facts(&env.portal.db, today).expect("demo facts");
+    let seat = *facts
+        .free(ALSTER, "orangeuce")
+        .first()
+        .expect("a free seat");
+    // Lower case: the column holds e-mails as the portal normalizes them.
+    let hostile = "\u{1b}]52;c;zxzpba==\u{7}evil@example.com";
+    let db = rusqlite::Connection::open(&env.portal.db).expect("store");
+    db.busy_timeout(std::time::Duration::from_secs(5))
+        .expect("timeout");
+    db.execute(
+        "UPDATE seats SET email = ?1 WHERE id = ?2",
+        rusqlite::params![hostile, seat],
+    )
+    .expect("stored behind the portal's back");
+    let out = env.run(&[
+        "seats",
+        "list",
+        "--organization",
+        "1",
+        "--q",
+        "evil",
+        "--per-page",
+        "100",
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("?]52;c;zxzpba==?evil@example.com"), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+}

@@ -240,6 +240,11 @@ impl TestPortal {
         .expect("token")
     }
 
+    /// A token of the vendor's operator over every organization (purchases, blocks).
+    pub fn operator_token(&self) -> String {
+        self.token(Role::Operator, &[], "operator@vendor")
+    }
+
     pub fn client(&self, token: &str) -> ApiClient {
         ApiClient::new(&self.base, token).expect("client")
     }

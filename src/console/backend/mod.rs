@@ -238,7 +238,9 @@ impl<W: Write> ThriftyBackend<W> {
             self.advance_to(x, y);
             let pen = self.cell_pen(&cell);
             self.set_pen(pen);
-            let symbol = cell.symbol();
+            // The last boundary before the terminal: data holding an escape sequence
+            // (stored before the portal refused such text) is drawn as text, inert.
+            let symbol = crate::domain::text::inert(cell.symbol());
             self.payload += symbol.len();
             self.frame().extend_from_slice(symbol.as_bytes());
             // Only a glyph one column wide moves the cursor predictably everywhere.

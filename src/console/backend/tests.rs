@@ -259,3 +259,20 @@ fn cells(screen: &vt100::Screen) -> Vec<String> {
         })
         .collect()
 }
+
+#[test]
+fn an_escape_sequence_in_a_cell_is_drawn_inert() {
+    let mut t = terminal(false);
+    let before = t.backend().writer().len();
+    t.draw(|f| {
+        // Straight into the buffer, past ratatui's own filtering of text.
+        f.buffer_mut()[(0, 0)].set_symbol("\x1b]52;c;ZXZpbA==\x07");
+    })
+    .expect("draw");
+    let bytes = String::from_utf8_lossy(&t.backend().writer()[before..]).into_owned();
+    assert!(bytes.contains("?]52;c;ZXZpbA==?"), "{bytes:?}");
+    assert!(
+        !bytes.contains("\x1b]") && !bytes.contains('\x07'),
+        "{bytes:?}"
+    );
+}

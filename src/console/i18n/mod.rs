@@ -147,6 +147,8 @@ pub fn role(lang: Lang, role: Role) -> &'static str {
         (Role::Admin, Lang::En) => "admin",
         (Role::Support, Lang::En) => "support",
         (Role::Viewer, Lang::En) => "viewer",
+        (Role::Operator, Lang::Ru) => "оператор",
+        (Role::Operator, Lang::En) => "operator",
     }
 }
 

@@ -74,6 +74,33 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "cursor {0} is older than the kept history (deletions up to {1} were pruned)",
         "курсор {0} старше сохранённой истории (удаления до {1} забыты)",
     ),
+    // rate_limit.rs
+    (
+        "too many requests: send again in {0} s (Retry-After)",
+        "слишком много запросов: повторите через {0} с (Retry-After)",
+    ),
+    (
+        "too many failed authentications from this address: send again in {0} s (Retry-After)",
+        "слишком много неудачных попыток входа с этого адреса: повторите через {0} с (Retry-After)",
+    ),
+    // guard.rs
+    (
+        "the request URI is {0} bytes, more than {1}",
+        "URI запроса — {0} байт, больше {1}",
+    ),
+    (
+        "the request headers are {0} bytes, more than {1}",
+        "заголовки запроса — {0} байт, больше {1}",
+    ),
+    // domain/text.rs
+    (
+        "{0} contains a control or invisible character (U+{1}); send printable text only",
+        "{0} содержит управляющий или невидимый символ (U+{1}); отправьте только печатный текст",
+    ),
+    (
+        "{0} is longer than {1} characters",
+        "{0} длиннее {1} символов",
+    ),
     // auth.rs
     ("role {0} may not {1}", "роль {0} не может {1}"),
     ("accept the offer", "принимать оферту"),
@@ -85,6 +112,10 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "запрашивать экстренные лицензии",
     ),
     ("record purchases", "записывать покупки"),
+    (
+        "block or unblock organizations",
+        "блокировать и разблокировать организации",
+    ),
     ("activate product keys", "активировать ключи продуктов"),
     ("organization {0} not found", "организация {0} не найдена"),
     (

@@ -230,8 +230,8 @@ pub fn paths(paths: &mut Map<String, Value>) {
                 ("400", BAD_BODY),
                 ("403", FORBIDDEN),
                 ("404", "No such seat among the token's organizations (`not_found`)"),
-                ("409", "The seat is not free (bound or expired), or the user already holds a seat of this product; the message names it (`conflict`); or the Idempotency-Key was used with another request (`conflict`)"),
-                ("422", "The e-mail is empty or not a registered user of the seat's organization (`unprocessable`)"),
+                ("409", "The seat is not free (bound or expired), or the user already holds a seat of this product; the message names it (`conflict`)"),
+                ("422", "The e-mail is empty or not a registered user of the seat's organization, or the Idempotency-Key was used with another request (`unprocessable`)"),
             ],
         ),
     );
@@ -249,9 +249,10 @@ pub fn paths(paths: &mut Map<String, Value>) {
                     "404",
                     "No such seat among the token's organizations (`not_found`)",
                 ),
+                ("409", "The seat is not bound (`conflict`)"),
                 (
-                    "409",
-                    "The seat is not bound, or the Idempotency-Key was used with another request (`conflict`)",
+                    "422",
+                    "The Idempotency-Key was used with another request (`unprocessable`)",
                 ),
             ],
         ),
@@ -285,23 +286,22 @@ pub fn paths(paths: &mut Map<String, Value>) {
                 ("400", BAD_BODY),
                 ("403", FORBIDDEN),
                 ("404", "The organization or its product does not exist for the token (`not_found`)"),
-                ("409", "The Idempotency-Key was used with another request (`conflict`)"),
-                ("422", "Refused by a rule, named in the message (`unprocessable`)"),
+                ("422", "Refused by a rule, named in the message, or the Idempotency-Key was used with another request (`unprocessable`)"),
             ],
         ),
     );
     paths.insert(
         path("/purchases"),
         authed_post(
-            "Record a permanent purchase of user accounts (admin): raises max, adds as many seats valid 12 months, raises the seats of the organization's keys",
-            json!([]),
+            "Record a permanent purchase of user accounts (operator only; a partner's roles get 403): raises max, adds as many seats valid 12 months, raises the seats of the organization's keys",
+            json!([idempotency_header(REPLAYED)]),
             Some("PurchaseRequest"),
             &[("200", ok_response("The product's capacity after the purchase", schema_ref("ProductCapacity")))],
             &[
                 ("400", BAD_BODY),
                 ("403", FORBIDDEN),
                 ("404", "The organization or its product does not exist for the token (`not_found`)"),
-                ("422", "accounts out of range (`unprocessable`)"),
+                ("422", "accounts out of range, or the Idempotency-Key was used with another request (`unprocessable`)"),
             ],
         ),
     );
@@ -310,7 +310,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         path("/keys/activate"),
         authed_post(
             "Activate a product key on a server installation (admin); the same installation again re-activates with the key's current seats",
-            json!([]),
+            json!([idempotency_header(REPLAYED)]),
             Some("KeyActivationRequest"),
             &[("200", ok_response("The signed server license", schema_ref("ServerLicense")))],
             &[("400", BAD_BODY), ("403", FORBIDDEN), ("422", key_refusals)],
@@ -320,7 +320,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         path("/offline/response"),
         authed_post(
             "Turn an air-gapped activation request into a signed response (admin); the same rules as /keys/activate",
-            json!([]),
+            json!([idempotency_header(REPLAYED)]),
             Some("OfflineResponseRequest"),
             &[("200", ok_response("The signed response text", schema_ref("OfflineResponse")))],
             &[

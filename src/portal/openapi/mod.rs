@@ -25,6 +25,23 @@ fn schema_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
 
+/// What any authenticated route may answer besides its own statuses (issue 15): the
+/// guard's size limits and the rate limits, the latter with their headers.
+fn common_errors(responses: &mut Value) {
+    responses["414"] = error_response("The URI is over 8 KiB (`uri_too_long`)");
+    responses["431"] = error_response("The headers are over 32 KiB (`headers_too_large`)");
+    let mut limited = error_response(
+        "A rate limit ran out: per address, per token, or failed authentications per address (`rate_limited`)",
+    );
+    limited["headers"] = json!({
+        "Retry-After": {"description": "Whole seconds until a request is allowed again", "schema": {"type": "integer", "minimum": 1}},
+        "RateLimit-Limit": {"schema": {"type": "integer"}},
+        "RateLimit-Remaining": {"schema": {"type": "integer"}},
+        "RateLimit-Reset": {"schema": {"type": "integer"}},
+    });
+    responses["429"] = limited;
+}
+
 fn array_of(name: &str) -> Value {
     json!({"type": "array", "items": schema_ref(name)})
 }
@@ -39,6 +56,7 @@ fn authed_get(summary: &str, parameters: Value, ok: Value, extra_errors: &[(&str
     for (status, description) in extra_errors {
         responses[*status] = error_response(description);
     }
+    common_errors(&mut responses);
     json!({"get": {
         "summary": summary,
         "security": [{"bearerAuth": []}],
@@ -64,6 +82,7 @@ fn authed_post(
     for (status, description) in errors {
         responses[*status] = error_response(description);
     }
+    common_errors(&mut responses);
     let mut operation = json!({
         "summary": summary,
         "security": [{"bearerAuth": []}],
@@ -82,8 +101,8 @@ fn authed_post(
 /// The optional `Idempotency-Key` header of a write a client may send again.
 fn idempotency_header(repeat: &str) -> Value {
     json!({"name": IDEMPOTENCY_HEADER, "in": "header", "required": false,
-           "description": format!("{repeat}; the same key with another request is 409. Scoped per token."),
-           "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
+           "description": format!("{repeat}; the same key with another request is 422. Remembered 24 hours, then a new request. Scoped per token."),
+           "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}})
 }
 
 fn number_parameter() -> Value {
@@ -131,7 +150,7 @@ fn activation_components() -> Value {
                 "type": "object", "required": ["status", "version"],
                 "properties": {"status": {"type": "string", "enum": ["ok"]}, "version": {"type": "string"}}
             },
-            "Role": {"type": "string", "enum": ["admin", "support", "viewer"]},
+            "Role": {"type": "string", "enum": ["admin", "support", "viewer", "operator"]},
             "OrgRef": {
                 "type": "object", "required": ["id", "name", "inn"],
                 "properties": {"id": {"type": "integer", "format": "int64"}, "name": {"type": "string"}, "inn": {"type": "string"}}
@@ -348,6 +367,26 @@ pub fn document() -> Value {
             ],
         ),
     );
+    for (verb, blocked) in [("block", "blocks"), ("unblock", "unblocks")] {
+        paths.insert(
+            path(&format!("/organizations/{{id}}/{verb}")),
+            authed_post(
+                &format!("The vendor's operator {blocked} new activations of the organization (operator only; a partner's roles get 403). The same state again changes nothing"),
+                json!([
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}},
+                    idempotency_header(REPLAYED),
+                ]),
+                None,
+                &[("200", ok_response("The organization with activation_blocked set", schema_ref("Organization")))],
+                &[
+                    ("400", "The id is not a whole number from 1, or a malformed Idempotency-Key (`bad_request`)"),
+                    ("403", "Only an operator may block or unblock (`forbidden`)"),
+                    ("404", "No such organization among the token's (`not_found`)"),
+                    ("422", "The Idempotency-Key was used with another request (`unprocessable`)"),
+                ],
+            ),
+        );
+    }
     paths.insert(
         path("/precheck"),
         authed_post(
@@ -394,9 +433,8 @@ pub fn document() -> Value {
             ("400", BAD_BODY),
             ("403", "The token's role may not create activations (`forbidden`)"),
             ("404", "The organization does not exist or the token cannot see it (`not_found`)"),
-            ("409", "The Idempotency-Key was already used with a different request (`conflict`)"),
             ("413", TOO_MANY),
-            ("422", "Offer not accepted, organization blocked for an unpaid invoice, no serials, or serials that are not ok (listed in `rejected`); nothing was created (`unprocessable`)"),
+            ("422", "Offer not accepted, organization blocked for an unpaid invoice, no serials, or serials that are not ok (listed in `rejected`); nothing was created; or the Idempotency-Key was used with another request (`unprocessable`)"),
         ],
     )["post"]
         .take();
@@ -424,9 +462,10 @@ pub fn document() -> Value {
                     "404",
                     "No such activation among the token's organizations (`not_found`)",
                 ),
+                ("409", "The activation is not in error (`conflict`)"),
                 (
-                    "409",
-                    "The activation is not in error, or the Idempotency-Key was used with another request (`conflict`)",
+                    "422",
+                    "The Idempotency-Key was used with another request (`unprocessable`)",
                 ),
             ],
         ),

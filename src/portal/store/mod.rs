@@ -101,6 +101,14 @@ pub trait PortalStore: Send + Sync + 'static {
     async fn organizations(&self, ids: Vec<i64>) -> Result<Vec<Organization>, StoreError>;
     async fn prices(&self) -> Result<Vec<Price>, StoreError>;
     async fn accept_offer(&self, organization: i64, writer: Writer) -> Answer<Organization>;
+    /// An operator blocks (or unblocks) an organization's new activations.
+    async fn set_activation_blocked(
+        &self,
+        organization: i64,
+        blocked: bool,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Organization>;
 
     // ---- activations ----
     /// Refused (400) only for a page number deeper than page numbers reach.
@@ -203,15 +211,25 @@ pub trait PortalStore: Send + Sync + 'static {
         writer: Writer,
         idempotency: Option<Idempotency>,
     ) -> Answer<ProductCapacity>;
-    async fn purchase(&self, request: PurchaseRequest, writer: Writer) -> Answer<ProductCapacity>;
+    /// An operator's purchase; a repeat of the same idempotency key replays the first
+    /// answer instead of selling the accounts twice.
+    async fn purchase(
+        &self,
+        request: PurchaseRequest,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<ProductCapacity>;
 
     // ---- server keys ----
+    /// Online or offline; a repeat of the same idempotency key replays the license
+    /// first issued.
     async fn activate_server_key(
         &self,
         request: ActivationRequest,
         channel: Channel,
         writer: Writer,
         key: Arc<SigningKey>,
+        idempotency: Option<Idempotency>,
     ) -> Answer<ServerLicense>;
 
     // ---- audit ----

@@ -351,6 +351,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER track_activation_lines AFTER UPDATE OR DELETE ON activation_lines
         FOR EACH ROW EXECUTE FUNCTION track_row();
     "#,
+    // 3: the vendor's `operator` role (issue 15).
+    r#"
+    ALTER TABLE tokens DROP CONSTRAINT tokens_role_check;
+    ALTER TABLE tokens ADD CONSTRAINT tokens_role_check
+        CHECK (role IN ('admin', 'support', 'viewer', 'operator'));
+    "#,
 ];
 
 /// Brings the database up to the newest schema under the migration lock. The lock is

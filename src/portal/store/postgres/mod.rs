@@ -39,6 +39,7 @@
 //!   the caller gets [`StoreError::Busy`] (HTTP 503 with `Retry-After`). A database that
 //!   does not answer is Busy as well: the portal says so and recovers when it returns.
 
+mod access;
 mod feed;
 mod licensing;
 mod migrations;

@@ -6,9 +6,8 @@
 //! was refused, its reservation rolled back with it and the second runs as if first.
 
 use super::{Client, StoreError};
-use crate::client::wire::IDEMPOTENCY_HEADER;
 use crate::portal::error::ApiError;
-use crate::portal::idempotency::{Idempotency, Once};
+use crate::portal::idempotency::{Idempotency, KEY_LIFETIME, Once, reused};
 use crate::portal::store::text::timestamp_to_sql;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -37,13 +36,19 @@ where
     if let Some(once) = idempotency {
         let reserved = tx
             .execute(
+                // A key past its lifetime is taken over as if new (the update counts as
+                // reserved); a live one is left alone and read below.
                 "INSERT INTO idempotency_keys (token_id, key, request_hash, response, created_at)
-                 VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (token_id, key) DO NOTHING",
+                 VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (token_id, key) DO UPDATE
+                 SET request_hash = EXCLUDED.request_hash, response = NULL,
+                     created_at = EXCLUDED.created_at
+                 WHERE idempotency_keys.created_at < $5",
                 &[
                     &once.token_id,
                     &once.key,
                     &once.request_hash,
                     &timestamp_to_sql(now),
+                    &timestamp_to_sql(now - KEY_LIFETIME),
                 ],
             )
             .await?;
@@ -59,10 +64,7 @@ where
             let request_hash: String = row.try_get(0)?;
             let response: Option<String> = row.try_get(1)?;
             if request_hash != once.request_hash {
-                return Ok(Err(ApiError::Conflict(format!(
-                    "{IDEMPOTENCY_HEADER} {:?} was already used with a different request; use a new key for a new request",
-                    once.key
-                ))));
+                return Ok(Err(reused(&once.key)));
             }
             let Some(response) = response else {
                 return Err(StoreError::Busy(

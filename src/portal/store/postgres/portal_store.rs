@@ -96,6 +96,36 @@ impl PortalStore for PgStore {
         .await
     }
 
+    async fn set_activation_blocked(
+        &self,
+        organization: i64,
+        blocked: bool,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Organization> {
+        once_answer(
+            self.run(|client| {
+                let (writer, idempotency) = (writer.clone(), idempotency.clone());
+                Box::pin(async move {
+                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                        Box::pin(async move {
+                            super::access::set_blocked(
+                                tx,
+                                organization,
+                                blocked,
+                                &writer.label,
+                                writer.now,
+                            )
+                            .await
+                        })
+                    })
+                    .await
+                })
+            })
+            .await,
+        )
+    }
+
     async fn list_activations(&self, filter: ActivationFilter) -> Answer<Page<ActivationSummary>> {
         self.run(|client| {
             let filter = filter.clone();
@@ -368,20 +398,27 @@ impl PortalStore for PgStore {
         )
     }
 
-    async fn purchase(&self, request: PurchaseRequest, writer: Writer) -> Answer<ProductCapacity> {
-        self.run(|client| {
-            let (request, writer) = (request.clone(), writer.clone());
-            Box::pin(async move {
-                in_tx!(client, |tx| licensing::purchase(
-                    &tx,
-                    &request,
-                    &writer.label,
-                    writer.now
-                )
-                .await?)
+    async fn purchase(
+        &self,
+        request: PurchaseRequest,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<ProductCapacity> {
+        once_answer(
+            self.run(|client| {
+                let (request, writer, idempotency) =
+                    (request.clone(), writer.clone(), idempotency.clone());
+                Box::pin(async move {
+                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                        Box::pin(async move {
+                            licensing::purchase(tx, &request, &writer.label, writer.now).await
+                        })
+                    })
+                    .await
+                })
             })
-        })
-        .await
+            .await,
+        )
     }
 
     async fn activate_server_key(
@@ -390,23 +427,36 @@ impl PortalStore for PgStore {
         channel: Channel,
         writer: Writer,
         key: Arc<SigningKey>,
+        idempotency: Option<Idempotency>,
     ) -> Answer<ServerLicense> {
-        self.run(|client| {
-            let (request, writer, key) = (request.clone(), writer.clone(), key.clone());
-            Box::pin(async move {
-                in_tx!(client, |tx| licensing::activate_key(
-                    &tx,
-                    &request,
-                    channel,
-                    &writer.scope,
-                    &writer.label,
-                    &key,
-                    writer.now
-                )
-                .await?)
+        once_answer(
+            self.run(|client| {
+                let (request, writer, key, idempotency) = (
+                    request.clone(),
+                    writer.clone(),
+                    key.clone(),
+                    idempotency.clone(),
+                );
+                Box::pin(async move {
+                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                        Box::pin(async move {
+                            licensing::activate_key(
+                                tx,
+                                &request,
+                                channel,
+                                &writer.scope,
+                                &writer.label,
+                                &key,
+                                writer.now,
+                            )
+                            .await
+                        })
+                    })
+                    .await
+                })
             })
-        })
-        .await
+            .await,
+        )
     }
 
     async fn audit(

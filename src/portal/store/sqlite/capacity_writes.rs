@@ -14,7 +14,7 @@ use crate::client::wire::{LicenseInfo, ProductCapacity};
 use crate::portal::error::ApiError;
 use crate::portal::rules::{self, PurchaseRequest, no_capacity, organization_not_found};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction};
 
 fn product_capacity(
     conn: &Connection,
@@ -117,16 +117,15 @@ pub fn request_emergency(
 /// A permanent purchase: raises `accounts_max` (and records when, which lets a new
 /// emergency license be requested), adds as many seats valid 12 months from today, and
 /// raises the seats of the organization's keys of the product (re-activation picks
-/// them up).
+/// them up). Inside the caller's transaction (`once::write_once`).
 pub fn purchase(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     request: &PurchaseRequest,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<ProductCapacity, ApiError>, StoreError> {
     let today = now.date_naive();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let row = match capacity_row(&tx, request.organization, &request.product)? {
+    let row = match capacity_row(tx, request.organization, &request.product)? {
         Ok(row) => row,
         Err(e) => return Ok(Err(e)),
     };
@@ -134,9 +133,9 @@ pub fn purchase(
         Ok(until) => until,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let before = product_capacity(&tx, &row, today)?;
+    let before = product_capacity(tx, &row, today)?;
     capacity::raise_max(
-        &tx,
+        tx,
         request.organization,
         &request.product,
         request.accounts,
@@ -144,7 +143,7 @@ pub fn purchase(
     )?;
     for _ in 0..request.accounts {
         seats::insert(
-            &tx,
+            tx,
             &seats::NewSeat {
                 organization_id: request.organization,
                 product_id: request.product.clone(),
@@ -154,17 +153,12 @@ pub fn purchase(
             },
         )?;
     }
-    product_keys::add_seats(
-        &tx,
-        request.organization,
-        &request.product,
-        request.accounts,
-    )?;
-    let row = capacity::get(&tx, request.organization, &request.product)?
+    product_keys::add_seats(tx, request.organization, &request.product, request.accounts)?;
+    let row = capacity::get(tx, request.organization, &request.product)?
         .ok_or_else(|| StoreError::Invalid("capacity row vanished".into()))?;
-    let after = product_capacity(&tx, &row, today)?;
+    let after = product_capacity(tx, &row, today)?;
     record_change(
-        &tx,
+        tx,
         request.organization,
         "purchase.recorded",
         &before,
@@ -172,6 +166,5 @@ pub fn purchase(
         actor,
         now,
     )?;
-    tx.commit()?;
     Ok(Ok(after))
 }

@@ -22,23 +22,24 @@ pub fn signing_secret(conn: &Connection) -> Result<Option<[u8; 32]>, StoreError>
         .transpose()
 }
 
-/// Stores the secret unless one exists already (the first one wins).
-pub fn insert_signing_secret(
-    conn: &Connection,
-    secret: &[u8; 32],
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT OR IGNORE INTO signing_key (id, secret, created_at) VALUES (1, ?, ?)",
-        params![secret.as_slice(), timestamp_to_sql(now)],
-    )?;
-    Ok(())
-}
-
 /// A request already answered under an idempotency key.
 pub struct Remembered {
     pub request_hash: String,
     pub response: String,
+}
+
+/// Deletes the key if it was stored before `cutoff` (its lifetime is over).
+pub fn forget_idempotent_before(
+    conn: &Connection,
+    token_id: i64,
+    key: &str,
+    cutoff: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "DELETE FROM idempotency_keys WHERE token_id = ? AND key = ? AND created_at < ?",
+    )?
+    .execute(params![token_id, key, timestamp_to_sql(cutoff)])?;
+    Ok(())
 }
 
 pub fn find_idempotent(

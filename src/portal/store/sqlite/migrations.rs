@@ -2,7 +2,7 @@
 //! `PRAGMA user_version`, so a migration runs exactly once per store file.
 
 use super::StoreError;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 /// Migration N (1-based) is `MIGRATIONS[N - 1]`. Append only; never edit a shipped one.
 const MIGRATIONS: &[&str] = &[
@@ -463,6 +463,32 @@ const MIGRATIONS: &[&str] = &[
     -- again for every line tripled the cost of creating 10 000 lines.
     DROP TRIGGER track_activation_lines_insert;
     "#,
+    // 6: the vendor's `operator` role and the signing key out of the store (issue 15).
+    // SQLite cannot alter a CHECK, so the tokens table is rebuilt (`apply` runs migrations with foreign keys off, so dropping the
+    // old table cascades to nothing; the children's `REFERENCES tokens` then name the
+    // new one).
+    r#"
+    CREATE TABLE tokens_new (
+        id         INTEGER PRIMARY KEY,
+        hash       TEXT NOT NULL UNIQUE,
+        role       TEXT NOT NULL CHECK (role IN ('admin', 'support', 'viewer', 'operator')),
+        label      TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO tokens_new (id, hash, role, label, created_at)
+        SELECT id, hash, role, label, created_at FROM tokens;
+    DROP TABLE tokens;
+    ALTER TABLE tokens_new RENAME TO tokens;
+
+    -- The signing key leaves the store for a private key file (issue 15): the store
+    -- keeps only the public key, so a portal started with another key is refused. The
+    -- secret in `signing_key` is deleted once the start-up has written it to the file.
+    CREATE TABLE signing_public_key (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        public_key TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The backfill statements at the end of migration 4, for the test that the store's
@@ -479,6 +505,27 @@ pub fn backfill_of_migration_4() -> String {
 /// IMMEDIATE transaction and re-reads the version inside it, so two processes opening
 /// the same fresh file do not both apply it.
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
+    // Off while migrating (the pragma is ignored inside a transaction): a table rebuilt
+    // the documented way must not cascade its drop to its children. Checked after.
+    let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let applied = apply_each(conn);
+    if enforced {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+    }
+    applied?;
+    let broken: Option<String> = conn
+        .query_row("PRAGMA foreign_key_check", [], |row| row.get(0))
+        .optional()?;
+    match broken {
+        Some(table) => Err(StoreError::Invalid(format!(
+            "after migrating, {table} refers to rows that do not exist"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn apply_each(conn: &mut Connection) -> Result<(), StoreError> {
     let known = MIGRATIONS.len() as i64;
     for (index, sql) in MIGRATIONS.iter().enumerate() {
         let version = index as i64 + 1;

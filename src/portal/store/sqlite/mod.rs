@@ -10,6 +10,7 @@
 //! connection from a fixed pool ([`pool_size`]), and retries work that found the store
 //! busy.
 
+pub mod access;
 pub mod activations;
 pub mod audit;
 pub mod capacity;
@@ -17,6 +18,7 @@ pub mod capacity_writes;
 pub mod catalog;
 pub mod changes;
 pub mod demo;
+mod files;
 pub mod keys;
 pub mod migrations;
 pub mod new_activations;
@@ -30,6 +32,7 @@ pub mod replica_reader;
 pub mod seat_writes;
 pub mod seats;
 pub mod server_keys;
+mod signing;
 pub mod tokens;
 mod worker_queue;
 
@@ -63,8 +66,10 @@ fn pool_size() -> usize {
     (cores * 2).clamp(4, 16)
 }
 
-/// How hard a commit waits for the disk.
-pub(crate) const SYNCHRONOUS: &str = "NORMAL";
+/// FULL: a commit is on disk before the 201 goes out, so a power loss cannot drop an
+/// activation already answered (NORMAL may lose the last commits of the WAL). Cost in
+/// docs/BENCHMARKS.md.
+pub(crate) const SYNCHRONOUS: &str = "FULL";
 
 /// Page cache per connection (SQLite's default is 2 MiB): the indexes a list walks stay
 /// in memory between requests.
@@ -95,6 +100,7 @@ impl SqliteStore {
     /// [`SqliteStore::open`] waiting at most `busy_timeout` for another writer's lock
     /// before a unit of work counts as busy.
     pub fn open_with(path: &Path, busy_timeout: Duration) -> Result<SqliteStore, StoreError> {
+        files::make_private(path)?;
         let mut conn = connect_with(path, busy_timeout)?;
         migrations::apply(&mut conn)?;
         Ok(SqliteStore {

@@ -2,9 +2,8 @@
 //! (see `crate::portal::idempotency` for the rules, docs/DESIGN.md §4.5).
 
 use super::{StoreError, keys};
-use crate::client::wire::IDEMPOTENCY_HEADER;
 use crate::portal::error::ApiError;
-use crate::portal::idempotency::{Idempotency, Once};
+use crate::portal::idempotency::{Idempotency, KEY_LIFETIME, Once, reused};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
@@ -25,14 +24,15 @@ where
     F: FnOnce(&Transaction<'_>) -> Result<Result<T, ApiError>, StoreError>,
 {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(once) = idempotency {
+        // A key past its lifetime is forgotten here, so this request is a new one.
+        keys::forget_idempotent_before(&tx, once.token_id, &once.key, now - KEY_LIFETIME)?;
+    }
     if let Some(once) = idempotency
         && let Some(seen) = keys::find_idempotent(&tx, once.token_id, &once.key)?
     {
         if seen.request_hash != once.request_hash {
-            return Ok(Err(ApiError::Conflict(format!(
-                "{IDEMPOTENCY_HEADER} {:?} was already used with a different request; use a new key for a new request",
-                once.key
-            ))));
+            return Ok(Err(reused(&once.key)));
         }
         let stored: T = serde_json::from_str(&seen.response).map_err(|e| StoreError::BadValue {
             column: "idempotency_keys.response",
@@ -63,6 +63,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::wire::IDEMPOTENCY_HEADER;
     use crate::client::wire::Role;
     use crate::portal::store::sqlite::{migrations, tokens};
     use axum::http::{HeaderMap, HeaderValue};
@@ -114,7 +115,10 @@ mod tests {
 
         let other = key(token, "k-1", &serde_json::json!({"op": "x", "seat": 2}));
         let clash = write_once(&mut conn, Some(&other), Utc::now(), audited).expect("store");
-        assert!(matches!(clash, Err(ApiError::Conflict(_))), "{clash:?}");
+        assert!(
+            matches!(clash, Err(ApiError::Unprocessable { .. })),
+            "{clash:?}"
+        );
         // No key: every call writes.
         for _ in 0..2 {
             write_once(&mut conn, None, Utc::now(), audited)

@@ -7,7 +7,6 @@ use super::{SqliteStore, StoreError, catalog, changes, keys, registry, tokens};
 use crate::client::wire::Role;
 use crate::portal::DemoOptions;
 use chrono::{NaiveDate, Utc};
-use rusqlite::TransactionBehavior;
 
 pub use registry::SerialsByKind;
 
@@ -19,19 +18,6 @@ impl SqliteStore {
         }
         demo::fill(self, options)?;
         Ok(true)
-    }
-
-    /// The stored signing secret, or `fresh` stored now (the first writer wins).
-    pub fn signing_secret_or_blocking(&self, fresh: [u8; 32]) -> Result<[u8; 32], StoreError> {
-        self.blocking(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if let Some(secret) = keys::signing_secret(&tx)? {
-                return Ok(secret);
-            }
-            keys::insert_signing_secret(&tx, &fresh, Utc::now())?;
-            tx.commit()?;
-            Ok(fresh)
-        })
     }
 
     pub fn signing_secret_blocking(&self) -> Result<Option<[u8; 32]>, StoreError> {

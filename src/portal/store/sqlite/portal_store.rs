@@ -56,6 +56,23 @@ impl PortalStore for SqliteStore {
         .await
     }
 
+    async fn set_activation_blocked(
+        &self,
+        organization: i64,
+        blocked: bool,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Organization> {
+        once_answer(
+            self.run(move |conn| {
+                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                    super::access::set_blocked(tx, organization, blocked, &writer.label, writer.now)
+                })
+            })
+            .await,
+        )
+    }
+
     async fn list_activations(&self, filter: ActivationFilter) -> Answer<Page<ActivationSummary>> {
         // One snapshot for the count and the page.
         self.run(move |conn| {
@@ -263,9 +280,20 @@ impl PortalStore for SqliteStore {
         )
     }
 
-    async fn purchase(&self, request: PurchaseRequest, writer: Writer) -> Answer<ProductCapacity> {
-        self.run(move |conn| capacity_writes::purchase(conn, &request, &writer.label, writer.now))
-            .await
+    async fn purchase(
+        &self,
+        request: PurchaseRequest,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<ProductCapacity> {
+        once_answer(
+            self.run(move |conn| {
+                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                    capacity_writes::purchase(tx, &request, &writer.label, writer.now)
+                })
+            })
+            .await,
+        )
     }
 
     async fn activate_server_key(
@@ -274,19 +302,24 @@ impl PortalStore for SqliteStore {
         channel: Channel,
         writer: Writer,
         key: Arc<SigningKey>,
+        idempotency: Option<Idempotency>,
     ) -> Answer<ServerLicense> {
-        self.run(move |conn| {
-            server_keys::activate(
-                conn,
-                &request,
-                channel,
-                &writer.scope,
-                &writer.label,
-                &key,
-                writer.now,
-            )
-        })
-        .await
+        once_answer(
+            self.run(move |conn| {
+                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                    server_keys::activate(
+                        tx,
+                        &request,
+                        channel,
+                        &writer.scope,
+                        &writer.label,
+                        &key,
+                        writer.now,
+                    )
+                })
+            })
+            .await,
+        )
     }
 
     async fn audit(

@@ -16,7 +16,7 @@ use crate::portal::error::ApiError;
 use crate::portal::rules;
 use chrono::{DateTime, SubsecRound, Utc};
 use ed25519_dalek::SigningKey;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Transaction;
 
 /// How the request arrived (recorded in the audit log).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,8 +38,9 @@ impl Channel {
 /// organizations), INN/KPP format, INN of another organization, KPP mismatch, empty
 /// installation, key already activated on another installation. The same installation
 /// again is a re-activation: the license is issued anew with the key's current seats.
+/// Inside the caller's transaction (`once::write_once`).
 pub fn activate(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     request: &ActivationRequest,
     channel: Channel,
     scope: &[i64],
@@ -49,12 +50,11 @@ pub fn activate(
 ) -> Result<Result<ServerLicense, ApiError>, StoreError> {
     let now = now.trunc_subsecs(0);
     let key = request.key.as_str();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some(row) = product_keys::get(&tx, key)?.filter(|r| scope.contains(&r.organization_id))
+    let Some(row) = product_keys::get(tx, key)?.filter(|r| scope.contains(&r.organization_id))
     else {
         return Ok(Err(rules::key_not_found(key)));
     };
-    let Some(org) = catalog::organizations(&tx, &[row.organization_id])?
+    let Some(org) = catalog::organizations(tx, &[row.organization_id])?
         .into_iter()
         .next()
     else {
@@ -66,8 +66,8 @@ pub fn activate(
         Ok(installation) => installation,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    product_keys::activate(&tx, key, &installation, now)?;
-    let after = product_keys::get(&tx, key)?
+    product_keys::activate(tx, key, &installation, now)?;
+    let after = product_keys::get(tx, key)?
         .ok_or_else(|| StoreError::Invalid(format!("key {key} vanished")))?;
     let (license, after_state) = rules::key_license(
         request,
@@ -79,7 +79,7 @@ pub fn activate(
         now,
     );
     audit::record(
-        &tx,
+        tx,
         &Record {
             at: now,
             actor,
@@ -90,6 +90,5 @@ pub fn activate(
             after: Some(after_state),
         },
     )?;
-    tx.commit()?;
     Ok(Ok(license))
 }
