@@ -13,6 +13,7 @@ mod copy;
 mod dialogs;
 mod keys;
 mod keys_config;
+mod list_cursors;
 mod locales;
 mod mirror;
 mod mouse;

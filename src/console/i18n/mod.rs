@@ -107,11 +107,41 @@ pub fn activation_title(lang: Lang, number: i64, status: &str) -> String {
     }
 }
 
-/// "Стр. 2 из 17 · всего 420".
-pub fn page_counter(lang: Lang, page: u32, pages: u32, total: u64) -> String {
+/// "Стр. 2 из 17 · всего 420". A capped total (a serial search is counted up to
+/// 1 000) is a lower bound and says so: "Стр. 3 из 40+ · всего 1 000+", never an exact
+/// number that is wrong.
+pub fn page_counter(lang: Lang, page: u32, pages: u32, total: u64, capped: bool) -> String {
+    let more = if capped { "+" } else { "" };
+    let total = group_digits(total);
     match lang {
-        Lang::Ru => format!("Стр. {page} из {pages} · всего {total}"),
-        Lang::En => format!("Page {page} of {pages} · {total} total"),
+        Lang::Ru => format!("Стр. {page} из {pages}{more} · всего {total}{more}"),
+        Lang::En => format!("Page {page} of {pages}{more} · {total}{more} total"),
+    }
+}
+
+/// 10000 → «10 000» (a space between thousands, as the portal writes them).
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// The portal refused a page number deep inside a long list (it opens pages by
+/// number only near either end); the keys that step page by page get anywhere.
+pub fn page_beyond_reach(lang: Lang, page: u32) -> String {
+    match lang {
+        Lang::Ru => format!(
+            "Стр. {page} по номеру не открыть: портал открывает по номеру только страницы ближе 10 000 строк к началу или концу списка. Дальше — PgDn/PgUp от соседней страницы, или сузьте фильтры"
+        ),
+        Lang::En => format!(
+            "Page {page} cannot be opened by number: the portal opens pages by number only within 10 000 rows of either end of the list. Step there with PgDn/PgUp, or narrow the filters"
+        ),
     }
 }
 
