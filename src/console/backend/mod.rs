@@ -167,13 +167,40 @@ impl<W: Write> ThriftyBackend<W> {
             let mut fits = true;
             for gx in c.x..x {
                 let cell = &self.wanted[(gx, y)];
-                if cell.symbol().width() != 1 || self.cell_pen(cell) != self.pen {
+                if cell.symbol().width() != 1 || !self.fits_pen(cell) {
                     fits = false;
                     break;
                 }
                 fill.push_str(cell.symbol());
             }
             if fits && fill.len() < skip.len() {
+                self.payload += fill.len();
+                self.frame().extend_from_slice(fill.as_bytes());
+                self.cursor = Some(Cursor { x, y });
+                return;
+            }
+        }
+        // A change a few cells into a lower row (a table's number column): to the row's
+        // start (`\r\n`) and over its first cells can be shorter than `\n\e[68D`.
+        if let Some(c) = self.cursor
+            && y > c.y
+            && x > 0
+            && x <= 4
+        {
+            let direct = moves::shortest(self.cursor, Cursor { x, y }, self.shown.area.width);
+            let home = moves::shortest(self.cursor, Cursor { x: 0, y }, self.shown.area.width);
+            let fill: Option<String> = (0..x)
+                .map(|gx| {
+                    let cell = &self.wanted[(gx, y)];
+                    let same = *cell == self.shown[(gx, y)];
+                    (same && cell.symbol().width() == 1 && self.fits_pen(cell))
+                        .then(|| cell.symbol().to_string())
+                })
+                .collect();
+            if let Some(fill) = fill
+                && home.len() + fill.len() < direct.len()
+            {
+                self.frame().extend_from_slice(home.as_bytes());
                 self.payload += fill.len();
                 self.frame().extend_from_slice(fill.as_bytes());
                 self.cursor = Some(Cursor { x, y });
@@ -199,6 +226,15 @@ impl<W: Write> ThriftyBackend<W> {
         frame.extend_from_slice(params.as_bytes());
         frame.push(b'm');
         self.pen = to;
+    }
+
+    /// Whether `cell` can be written with the pen the terminal has: its own pen, or
+    /// for a blank any pen that paints a blank the same (the foreground of a space is
+    /// invisible unless it is reversed, underlined or struck through). Runs of text
+    /// with blanks between them then need no style switch around the blanks.
+    fn fits_pen(&self, cell: &Cell) -> bool {
+        let pen = self.cell_pen(cell);
+        pen == self.pen || (cell.symbol() == " " && sgr::blank_alike(pen, self.pen))
     }
 
     fn cell_pen(&self, cell: &Cell) -> Pen {
@@ -236,8 +272,10 @@ impl<W: Write> ThriftyBackend<W> {
             .collect();
         for (x, y, cell) in updates {
             self.advance_to(x, y);
-            let pen = self.cell_pen(&cell);
-            self.set_pen(pen);
+            if !self.fits_pen(&cell) {
+                let pen = self.cell_pen(&cell);
+                self.set_pen(pen);
+            }
             let symbol = cell.symbol();
             self.payload += symbol.len();
             self.frame().extend_from_slice(symbol.as_bytes());

@@ -248,10 +248,15 @@ fn cells(screen: &vt100::Screen) -> Vec<String> {
         .map(|row| {
             (0..cols.get())
                 .map(|col| match screen.cell(row, col) {
+                    // A blank shows only its background and reverse video (its
+                    // foreground then): the backend may paint one in any pen alike.
+                    Some(c) if !c.has_contents() || c.contents() == " " => {
+                        let fg = c.inverse().then(|| c.fgcolor());
+                        format!(" {:?}", (c.inverse(), c.underline(), fg, c.bgcolor()))
+                    }
                     Some(c) => {
-                        let text = if c.has_contents() { c.contents() } else { " " };
                         let style = (c.bold(), c.dim(), c.inverse(), c.fgcolor(), c.bgcolor());
-                        format!("{text}{style:?}")
+                        format!("{}{style:?}", c.contents())
                     }
                     None => String::new(),
                 })
