@@ -23,6 +23,7 @@ mod readable;
 mod refusals_up_front;
 mod roles;
 mod seats;
+mod terminal_link;
 mod themes;
 mod update;
 mod view;

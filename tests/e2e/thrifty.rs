@@ -168,3 +168,23 @@ fn row_text(console: &PtyConsole, row: u16) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// Issue 14: the console times the terminal's round trip once at start (`CSI 6n`) and,
+/// on a slow link, says once on the status line how to go faster.
+#[test]
+fn a_slow_terminal_is_told_about_ssh_compression_once() {
+    let portal = PortalProcess::start_demo(&["--worker-delay-ms", "3600000"]);
+    let token = portal.token("admin", &[]);
+    let args = ["--portal", &portal.url, "--token", &token, "--no-mirror"];
+    let env = [("LANG", "ru_RU.UTF-8"), ("LC_ALL", ""), ("LC_MESSAGES", "")];
+    // 400 ms: the round trip of the 56 kbit/s link in the issue was ~330 ms.
+    let console = PtyConsole::spawn_far(&args, &env, 100, 24, Duration::from_millis(400));
+    let screen = console.wait_for("the advice on the status line", WAIT, |s| {
+        s.contains("ssh -C") && s.contains("Стр. 1 из")
+    });
+    let status = screen.lines().last().unwrap_or_default().to_string();
+    assert!(status.contains("Медленная связь"), "{status}");
+    // The probe is answered, not taken as keys: the list is still on page 1 and the
+    // answer's bytes never reached a text field.
+    assert!(!screen.contains("1;1R"), "{screen}");
+}

@@ -93,6 +93,18 @@ impl PtyConsole {
         Self::spawn_program(super::licadm_bin(), args, env, cols, rows)
     }
 
+    /// The console in a terminal that answers the cursor position query (`CSI 6n`)
+    /// only after `delay`, as one at the far end of a slow SSH link does.
+    pub fn spawn_far(
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+        delay: Duration,
+    ) -> PtyConsole {
+        Self::spawn_inner(super::licadm_bin(), args, env, (cols, rows), delay)
+    }
+
     /// Any program in the pty (benchmarks compare the console with `less`).
     pub fn spawn_program(
         program: &str,
@@ -100,6 +112,16 @@ impl PtyConsole {
         env: &[(&str, &str)],
         cols: u16,
         rows: u16,
+    ) -> PtyConsole {
+        Self::spawn_inner(program, args, env, (cols, rows), Duration::ZERO)
+    }
+
+    fn spawn_inner(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        (cols, rows): (u16, u16),
+        dsr_delay: Duration,
     ) -> PtyConsole {
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -152,11 +174,25 @@ impl PtyConsole {
                             let queries = buf[..n].windows(4).filter(|w| w == b"\x1b[6n").count();
                             if queries > 0 {
                                 let (row, col) = term.parser.screen().cursor_position();
-                                if let Ok(mut w) = w.lock() {
-                                    for _ in 0..queries {
-                                        let _ = write!(w, "\x1b[{};{}R", row + 1, col + 1);
+                                let reply =
+                                    format!("\x1b[{};{}R", row + 1, col + 1).repeat(queries);
+                                let w = w.clone();
+                                let answer = move || {
+                                    if let Ok(mut w) = w.lock() {
+                                        let _ = w.write_all(reply.as_bytes());
+                                        let _ = w.flush();
                                     }
-                                    let _ = w.flush();
+                                };
+                                if dsr_delay.is_zero() {
+                                    answer();
+                                } else {
+                                    // The far end of a slow link: the answer is late
+                                    // by the link's round trip, which is what the
+                                    // console measures (a delay simulated, not awaited).
+                                    std::thread::spawn(move || {
+                                        std::thread::sleep(dsr_delay);
+                                        answer();
+                                    });
                                 }
                             }
                         }

@@ -132,6 +132,19 @@ pub fn group_digits(n: u64) -> String {
     out
 }
 
+/// Said once at start when the terminal's round trip is slow (issue 14; README "Slow
+/// links"): compression carries the console's frames in a fraction of the bytes.
+pub fn slow_terminal(lang: Lang, ms: u64) -> String {
+    match lang {
+        Lang::Ru => format!(
+            "Медленная связь с терминалом (отклик {ms} мс): через ssh быстрее со сжатием — ssh -C или «Compression yes» в ~/.ssh/config"
+        ),
+        Lang::En => format!(
+            "Slow link to the terminal ({ms} ms round trip): over ssh, compression is faster — ssh -C, or Compression yes in ~/.ssh/config"
+        ),
+    }
+}
+
 /// The portal refused a page number deep inside a long list (it opens pages by
 /// number only near either end); the keys that step page by page get anywhere.
 pub fn page_beyond_reach(lang: Lang, page: u32) -> String {

@@ -6,6 +6,11 @@
 //! byte is read afresh: Esc then F8, Esc then `2`. Nothing here binds Alt, so nothing
 //! is lost. An ESC at the very end of what arrived waits for more bytes (the rest of a
 //! sequence split between reads); when none come in time (`flush`), it is the Esc key.
+//!
+//! The one reply the console asks for — the cursor position report `CSI row ; col R`
+//! that answers `CSI 6n`, sent once at start to time the terminal's round trip — is
+//! taken as a report only while it is expected: the same bytes are Shift+F3 and the
+//! like in xterm's key encoding.
 
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
@@ -22,6 +27,10 @@ pub struct Parser {
     buf: Vec<u8>,
     /// Inside a bracketed paste: its bytes so far.
     paste: Option<Vec<u8>>,
+    /// A cursor position report is awaited (`CSI 6n` was sent).
+    report_expected: bool,
+    /// The report that arrived (row, column; from 1), until taken.
+    report: Option<(u16, u16)>,
 }
 
 /// What the bytes at the start of the buffer are.
@@ -36,6 +45,16 @@ impl Parser {
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<Event> {
         self.buf.extend_from_slice(bytes);
         self.drain(false)
+    }
+
+    /// `CSI 6n` went out: the next `CSI row ; col R` is its answer, not a key.
+    pub fn expect_cursor_report(&mut self) {
+        self.report_expected = true;
+    }
+
+    /// The cursor position report, once it arrived.
+    pub fn take_cursor_report(&mut self) -> Option<(u16, u16)> {
+        self.report.take()
     }
 
     /// Whether bytes wait for the rest of a sequence (a paste waits on its own: its
@@ -83,6 +102,14 @@ impl Parser {
                 at += PASTE_START.len();
                 continue;
             }
+            if self.report_expected
+                && let Some((report, used)) = cursor_report(rest)
+            {
+                self.report_expected = false;
+                self.report = Some(report);
+                at += used;
+                continue;
+            }
             match token(rest) {
                 Token::Event(event, used) => {
                     events.extend(event);
@@ -103,6 +130,20 @@ impl Parser {
         self.buf.drain(..at.min(self.buf.len()));
         events
     }
+}
+
+/// `ESC [ row ; col R` at the start of `bytes`: the position and the bytes it takes.
+fn cursor_report(bytes: &[u8]) -> Option<((u16, u16), usize)> {
+    let body = bytes.strip_prefix(b"\x1b[")?;
+    let end = body
+        .iter()
+        .position(|b| !(b.is_ascii_digit() || *b == b';'))?;
+    if body[end] != b'R' {
+        return None;
+    }
+    let text = std::str::from_utf8(&body[..end]).ok()?;
+    let (row, col) = text.split_once(';')?;
+    Some(((row.parse().ok()?, col.parse().ok()?), 2 + end + 1))
 }
 
 fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
@@ -387,6 +428,20 @@ mod tests {
         let mut events = p.feed(bytes);
         events.extend(p.flush());
         events
+    }
+
+    #[test]
+    fn an_expected_cursor_report_is_taken_and_keys_around_it_stay_keys() {
+        let mut p = Parser::default();
+        p.expect_cursor_report();
+        // Split across reads, between two keys.
+        assert_eq!(codes(&p.feed(b"j\x1b[12;")), vec![KeyCode::Char('j')]);
+        assert_eq!(p.take_cursor_report(), None);
+        assert_eq!(codes(&p.feed(b"40Rk")), vec![KeyCode::Char('k')]);
+        assert_eq!(p.take_cursor_report(), Some((12, 40)));
+        // Only one was asked for: the same bytes later are a key (xterm's Shift+F3).
+        assert_eq!(codes(&p.feed(b"\x1b[1;2R")), vec![KeyCode::F(3)]);
+        assert_eq!(p.take_cursor_report(), None);
     }
 
     #[test]
