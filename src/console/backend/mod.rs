@@ -33,6 +33,9 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
 
 const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
+/// A blank tail with at least this many changed cells is erased (`ESC [K`) rather
+/// than written: fewer would cost about as much as the erase and the pen reset.
+const ERASE_MIN_CELLS: usize = 6;
 const SYNC_END: &[u8] = b"\x1b[?2026l";
 
 /// One written frame: all its bytes, and those that are cells' text (the rest is
@@ -270,7 +273,25 @@ impl<W: Write> ThriftyBackend<W> {
             .into_iter()
             .map(|(x, y, cell)| (x, y, cell.clone()))
             .collect();
+        let height = usize::from(self.wanted.area.height);
+        let erase_from: Vec<Option<u16>> = (0..self.wanted.area.height)
+            .map(|y| self.erasable_tail(y))
+            .collect();
+        let mut erased = vec![false; height];
         for (x, y, cell) in updates {
+            let row = usize::from(y);
+            if erase_from[row].is_some_and(|from| x >= from) {
+                // The rest of the row is blank: one `ESC [K` from the first change.
+                if !erased[row] {
+                    erased[row] = true;
+                    self.advance_to(x, y);
+                    if !sgr::blank_alike(self.pen, Pen::DEFAULT) {
+                        self.set_pen(Pen::DEFAULT);
+                    }
+                    self.frame().extend_from_slice(b"\x1b[K");
+                }
+                continue;
+            }
             self.advance_to(x, y);
             if !self.fits_pen(&cell) {
                 let pen = self.cell_pen(&cell);
@@ -288,6 +309,25 @@ impl<W: Write> ThriftyBackend<W> {
         // The pen is kept into the next frame (it is tracked): a reset here would cost
         // four bytes a frame. Erases reset it first; `terminal::restore` resets it.
         self.shown.clone_from(&self.wanted);
+    }
+
+    /// Where row `y`'s blank tail starts, when erasing it (`ESC [K`, three bytes) beats
+    /// writing the changes in it: text replaced by blanks (a shorter status, an empty
+    /// result, another screen's shorter lines). Erased cells take the background of
+    /// the pen, so only blanks in the default background qualify.
+    fn erasable_tail(&self, y: u16) -> Option<u16> {
+        let width = self.wanted.area.width;
+        let erasable = |cell: &Cell| {
+            cell.symbol() == " " && sgr::blank_alike(self.cell_pen(cell), Pen::DEFAULT)
+        };
+        let mut from = width;
+        while from > 0 && erasable(&self.wanted[(from - 1, y)]) {
+            from -= 1;
+        }
+        let changed = (from..width)
+            .filter(|&x| self.wanted[(x, y)] != self.shown[(x, y)])
+            .count();
+        (changed >= ERASE_MIN_CELLS).then_some(from)
     }
 
     /// Scrolls rows `top..=bottom` on the terminal and in `shown`. DECSTBM puts the

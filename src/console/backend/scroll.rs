@@ -5,6 +5,7 @@
 //! visible row (about 1 KB at 80×24).
 
 use ratatui::buffer::{Buffer, Cell};
+use ratatui::style::{Color, Modifier};
 
 /// A scroll of rows `top..=bottom` by `n`: `up` moves the rows' content up (new rows
 /// appear at the bottom), else down.
@@ -30,6 +31,24 @@ const JOINED_GAP: usize = 3;
 /// a move for each run of changes (a scroll is chosen by bytes, not cells: on a row
 /// move, scrolling three rows to save a few cells left them in many small runs).
 fn row_cost(wanted: &[Cell], shown: &[Cell]) -> usize {
+    // A blank tail is erased at once when that is cheaper (the backend's
+    // `erasable_tail`): a move and `ESC [K`.
+    let tail = wanted.len() - wanted.iter().rev().take_while(|c| erasable(c)).count();
+    let head = runs_cost(&wanted[..tail], &shown[..tail]);
+    let rest = runs_cost(&wanted[tail..], &shown[tail..]);
+    head + rest.min(RUN_COST + 3)
+}
+
+/// A blank the erase leaves as it is wanted (default background, nothing drawn across).
+fn erasable(cell: &Cell) -> bool {
+    cell.symbol() == " "
+        && cell.bg == Color::Reset
+        && !cell
+            .modifier
+            .intersects(Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT)
+}
+
+fn runs_cost(wanted: &[Cell], shown: &[Cell]) -> usize {
     let mut cost = 0;
     let mut gap = usize::MAX;
     for (w, s) in wanted.iter().zip(shown) {

@@ -264,3 +264,49 @@ fn cells(screen: &vt100::Screen) -> Vec<String> {
         })
         .collect()
 }
+
+#[test]
+fn a_blank_tail_is_erased_not_written_and_the_screen_is_the_one_wanted() {
+    let mut t =
+        Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+    let mut parser = vt100_parser();
+    let long = "synced 3 s ago · the portal refused page 600: it lies too deep in the list";
+    let green = Style::new().green();
+    // Rows unlike each other under the message, so that no scroll helps.
+    let table: Vec<String> = (0..10)
+        .map(|i| format!("{i} {}", "x".repeat(i * 5)))
+        .collect();
+    let screen = |message: &'static str| {
+        let mut rows = vec![("Activations", Style::new()), (message, green)];
+        rows.extend(table.iter().map(|r| (r.as_str(), Style::new())));
+        rows
+    };
+    for rows in [screen(long), screen("synced 4 s ago")] {
+        let before = t.backend().writer().len();
+        frame(&mut t, &rows, None);
+        parser.process(&t.backend().writer()[before..]);
+    }
+    let bytes = String::from_utf8_lossy(t.backend().writer()).into_owned();
+    let last = bytes.rsplit("\x1b[?2026h").next().unwrap_or_default();
+    // "3" → "4", then the old message's tail goes with one erase.
+    assert!(last.contains("\x1b[K"), "{last:?}");
+    assert!(last.len() < 40, "{} bytes: {last:?}", last.len());
+    let mut fresh =
+        Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+    frame(&mut fresh, &screen("synced 4 s ago"), None);
+    let mut expected = vt100_parser();
+    expected.process(fresh.backend().writer());
+    assert_eq!(cells(parser.screen()), cells(expected.screen()));
+}
+
+#[test]
+fn a_tail_in_reverse_video_is_written_not_erased() {
+    let mut t = terminal(false);
+    frame(&mut t, &[("abcdefghijklmnopqrst", Style::new())], None);
+    let bytes = frame(
+        &mut t,
+        &[("ab                  ", Style::new().reversed())],
+        None,
+    );
+    assert!(!bytes.contains("\x1b[K"), "{bytes:?}");
+}
