@@ -102,7 +102,20 @@ impl PtyConsole {
         rows: u16,
         delay: Duration,
     ) -> PtyConsole {
-        Self::spawn_inner(super::licadm_bin(), args, env, (cols, rows), delay)
+        Self::spawn_inner(super::licadm_bin(), args, env, (cols, rows), delay, false)
+    }
+
+    /// The console in a terminal that speaks the kitty keyboard protocol: it answers
+    /// the flags query (`CSI ? u`) with `CSI ? 0 u`, before the position report.
+    pub fn spawn_kitty(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> PtyConsole {
+        Self::spawn_inner(
+            super::licadm_bin(),
+            args,
+            env,
+            (cols, rows),
+            Duration::ZERO,
+            true,
+        )
     }
 
     /// Any program in the pty (benchmarks compare the console with `less`).
@@ -113,7 +126,7 @@ impl PtyConsole {
         cols: u16,
         rows: u16,
     ) -> PtyConsole {
-        Self::spawn_inner(program, args, env, (cols, rows), Duration::ZERO)
+        Self::spawn_inner(program, args, env, (cols, rows), Duration::ZERO, false)
     }
 
     fn spawn_inner(
@@ -122,6 +135,7 @@ impl PtyConsole {
         env: &[(&str, &str)],
         (cols, rows): (u16, u16),
         dsr_delay: Duration,
+        kitty: bool,
     ) -> PtyConsole {
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -172,10 +186,14 @@ impl PtyConsole {
                             // Answer cursor-position queries (DSR, `ESC [ 6 n`) as a real
                             // terminal does; vt100 only parses, it never replies.
                             let queries = buf[..n].windows(4).filter(|w| w == b"\x1b[6n").count();
-                            if queries > 0 {
+                            let kitty_queries = match kitty {
+                                true => buf[..n].windows(4).filter(|w| w == b"\x1b[?u").count(),
+                                false => 0,
+                            };
+                            if queries + kitty_queries > 0 {
                                 let (row, col) = term.parser.screen().cursor_position();
-                                let reply =
-                                    format!("\x1b[{};{}R", row + 1, col + 1).repeat(queries);
+                                let reply = "\x1b[?0u".repeat(kitty_queries)
+                                    + &format!("\x1b[{};{}R", row + 1, col + 1).repeat(queries);
                                 let w = w.clone();
                                 let answer = move || {
                                     if let Ok(mut w) = w.lock() {

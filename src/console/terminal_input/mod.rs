@@ -20,6 +20,9 @@ pub enum Input {
     /// The answer to the cursor position query sent at `probe` came after this long:
     /// the terminal's round trip (over SSH, the link's).
     RoundTrip(Duration),
+    /// The terminal answered the kitty keyboard query: its disambiguation can be
+    /// turned on (Esc then arrives as `CSI 27 u`, never mistaken for a prefix).
+    KittyKeyboard,
     Error(io::Error),
     /// The terminal went away.
     Closed,
@@ -53,6 +56,9 @@ pub async fn read(mut probe: Option<Instant>, mut deliver: impl FnMut(Input) -> 
             _ = tokio::time::sleep(ESC_WAIT), if wait => parser.flush(),
             Some(()) = next_resize(&mut resized) => vec![Event::Resize(0, 0)],
         };
+        if parser.take_kitty_reply() && !deliver(Input::KittyKeyboard) {
+            return;
+        }
         if parser.take_cursor_report().is_some()
             && let Some(sent) = probe.take()
             && !deliver(Input::RoundTrip(sent.elapsed()))

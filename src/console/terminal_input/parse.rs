@@ -31,6 +31,8 @@ pub struct Parser {
     report_expected: bool,
     /// The report that arrived (row, column; from 1), until taken.
     report: Option<(u16, u16)>,
+    /// The terminal answered `CSI ? u`: it speaks the kitty keyboard protocol.
+    kitty: bool,
 }
 
 /// What the bytes at the start of the buffer are.
@@ -50,6 +52,12 @@ impl Parser {
     /// `CSI 6n` went out: the next `CSI row ; col R` is its answer, not a key.
     pub fn expect_cursor_report(&mut self) {
         self.report_expected = true;
+    }
+
+    /// Whether the terminal answered the kitty keyboard query (`CSI ? flags u`); taken
+    /// once.
+    pub fn take_kitty_reply(&mut self) -> bool {
+        std::mem::take(&mut self.kitty)
     }
 
     /// The cursor position report, once it arrived.
@@ -102,6 +110,11 @@ impl Parser {
                 at += PASTE_START.len();
                 continue;
             }
+            if let Some(used) = kitty_flags_reply(rest) {
+                self.kitty = true;
+                at += used;
+                continue;
+            }
             if self.report_expected
                 && let Some((report, used)) = cursor_report(rest)
             {
@@ -144,6 +157,54 @@ fn cursor_report(bytes: &[u8]) -> Option<((u16, u16), usize)> {
     let text = std::str::from_utf8(&body[..end]).ok()?;
     let (row, col) = text.split_once(';')?;
     Some(((row.parse().ok()?, col.parse().ok()?), 2 + end + 1))
+}
+
+/// `ESC [ ? flags u` at the start of `bytes`, the kitty protocol's answer to `CSI ? u`:
+/// the bytes it takes.
+fn kitty_flags_reply(bytes: &[u8]) -> Option<usize> {
+    let body = bytes.strip_prefix(b"\x1b[?")?;
+    let digits = body.iter().take_while(|b| b.is_ascii_digit()).count();
+    (body.get(digits) == Some(&b'u')).then_some(3 + digits + 1)
+}
+
+/// A key in the kitty keyboard protocol, `CSI code[:alternates] [; modifiers[:event]] u`
+/// (only what disambiguation, flag 1, sends: Esc, and keys with Ctrl or Alt).
+fn kitty_key(params: &[u8]) -> Option<Event> {
+    let text = std::str::from_utf8(params).ok()?;
+    let mut fields = text.split(';');
+    let code: u32 = fields.next()?.split(':').next()?.parse().ok()?;
+    let mut modifier_field = fields.next().unwrap_or("").split(':');
+    let bits = match modifier_field.next() {
+        None | Some("") => None,
+        Some(m) => Some(m.parse::<u16>().ok()?),
+    };
+    // A release (event type 3) is never asked for; ignore one all the same.
+    if modifier_field.next() == Some("3") {
+        return None;
+    }
+    let mut modifiers = modifiers(bits);
+    let code = match code {
+        27 => KeyCode::Esc,
+        13 => KeyCode::Enter,
+        9 if modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+        9 => KeyCode::Tab,
+        127 | 8 => KeyCode::Backspace,
+        // The private-use range: keys reported only under flags not asked for.
+        57_344..=63_743 => return None,
+        c => {
+            let c = char::from_u32(c)?;
+            // As the legacy encoding reads it: Shift+a is 'A' with Shift.
+            if modifiers.contains(KeyModifiers::SHIFT) && c.is_lowercase() {
+                KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
+            } else {
+                if c.is_uppercase() {
+                    modifiers |= KeyModifiers::SHIFT;
+                }
+                KeyCode::Char(c)
+            }
+        }
+    };
+    Some(key(code, modifiers))
 }
 
 fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
@@ -336,6 +397,9 @@ fn csi_event(params: &[u8], final_byte: u8) -> Option<Event> {
         );
         return mouse(b, x, y, final_byte == b'm');
     }
+    if final_byte == b'u' {
+        return kitty_key(params);
+    }
     if params.iter().any(|b| !(b.is_ascii_digit() || *b == b';')) {
         // Private sequences (focus, replies we never asked for): nothing.
         return None;
@@ -442,6 +506,31 @@ mod tests {
         // Only one was asked for: the same bytes later are a key (xterm's Shift+F3).
         assert_eq!(codes(&p.feed(b"\x1b[1;2R")), vec![KeyCode::F(3)]);
         assert_eq!(p.take_cursor_report(), None);
+    }
+
+    #[test]
+    fn kitty_keys_and_the_flags_reply_are_read() {
+        let mut p = Parser::default();
+        let events = p.feed(b"\x1b[?0u\x1b[27u2\x1b[99;5u\x1b[120;3u\x1b[97;2u");
+        assert!(p.take_kitty_reply());
+        assert!(!p.take_kitty_reply(), "taken once");
+        let keys: Vec<(KeyCode, KeyModifiers)> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Key(k) => Some((k.code, k.modifiers)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (KeyCode::Esc, KeyModifiers::NONE),
+                (KeyCode::Char('2'), KeyModifiers::NONE),
+                (KeyCode::Char('c'), KeyModifiers::CONTROL),
+                (KeyCode::Char('x'), KeyModifiers::ALT),
+                (KeyCode::Char('A'), KeyModifiers::SHIFT),
+            ]
+        );
     }
 
     #[test]
