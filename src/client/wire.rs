@@ -173,7 +173,7 @@ pub struct ActivationDetail {
 
 /// `{"items":[...],"page":P,"per_page":N,"total":T}`, and for activations the
 /// cursors of the neighbouring pages and whether `total` is only a lower bound
-/// (docs/DESIGN.md §4.3).
+/// (docs/DESIGN.md §4.4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,

@@ -142,8 +142,8 @@ impl FromRequestParts<AppState> for Caller {
             })?;
         let hash = hash_token(token);
         state
-            .store
-            .token(hash)
+            .tokens
+            .grant(hash, |hash| state.store.token(hash))
             .await?
             .map(|grant| Caller {
                 token_id: grant.token_id,

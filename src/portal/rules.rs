@@ -564,7 +564,34 @@ pub fn unknown_product(known: &[String], product: &str) -> ApiError {
     ))
 }
 
-/// 400 for a page number deeper than page numbers reach (docs/DESIGN.md §4.3).
+/// Which of the checked serials are pending (on a line of an in-progress activation)
+/// and which the registry refused for good (docs/DESIGN.md §3.4: named by the failure
+/// of an activation still in error whose reason is final), from the lines carrying those
+/// serials: `(serial, status, error)` of in-progress and errored activations only. Both
+/// backends read those rows through the line-serial index, so the precheck costs what
+/// its input does, not what the store holds.
+pub fn pending_and_refused<'a>(
+    rows: impl IntoIterator<Item = (&'a str, &'a str, Option<&'a str>)>,
+) -> (
+    std::collections::HashSet<String>,
+    std::collections::HashSet<String>,
+) {
+    let mut pending = std::collections::HashSet::new();
+    let mut refused = std::collections::HashSet::new();
+    for (serial, status, error) in rows {
+        if status == ActivationStatus::InProgress.as_api() {
+            pending.insert(serial.to_string());
+        } else if let Some(failure) = error.and_then(crate::domain::ActivationFailure::recognize)
+            && failure.reason.is_final()
+            && failure.serial == serial
+        {
+            refused.insert(failure.serial);
+        }
+    }
+    (pending, refused)
+}
+
+/// 400 for a page number deeper than page numbers reach (docs/DESIGN.md §4.4).
 pub fn page_too_deep(too_deep: &crate::portal::store::activation_list::TooDeep) -> ApiError {
     ApiError::BadRequest(format!(
         "page {} is more than {} rows from either end of the list; follow the next or prev cursor, or narrow the filters",

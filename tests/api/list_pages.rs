@@ -1,4 +1,4 @@
-//! Lists that do not grow with the store (docs/DESIGN.md §4.3): cursors walk every
+//! Lists that do not grow with the store (docs/DESIGN.md §4.4): cursors walk every
 //! filter × sort both ways and agree with page numbers; page numbers stop at a depth and
 //! say so; totals come from counters that follow every write; a serial search counts
 //! up to a cap and both of its plans find the same activations.

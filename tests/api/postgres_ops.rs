@@ -311,12 +311,19 @@ async fn portals_starting_together_migrate_fill_and_key_once() {
             .await
             .expect("connect");
         let driver = tokio::spawn(connection);
-        let migrations: i64 = client
-            .query_one("SELECT COUNT(*) FROM schema_migrations", &[])
+        let row = client
+            .query_one(
+                "SELECT COUNT(*), COUNT(DISTINCT version), MAX(version) FROM schema_migrations",
+                &[],
+            )
             .await
-            .expect("count")
-            .get(0);
-        assert_eq!(migrations, 1);
+            .expect("count");
+        let (applied, distinct, newest): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        assert_eq!(
+            (applied, distinct),
+            (newest, newest),
+            "each migration applied once"
+        );
         let organizations: i64 = client
             .query_one("SELECT COUNT(*) FROM organizations", &[])
             .await

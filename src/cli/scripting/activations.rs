@@ -105,7 +105,7 @@ pub async fn run(command: ActivationsCommand, client: &ApiClient) -> Outcome {
 }
 
 /// Every page of `query`, as one page holding all items: page 1, then each page's
-/// `next` cursor (page numbers reach only so deep, docs/DESIGN.md §4.3).
+/// `next` cursor (page numbers reach only so deep, docs/DESIGN.md §4.4).
 async fn list_all(
     client: &ApiClient,
     query: &mut ActivationQuery,

@@ -269,7 +269,7 @@ const MIGRATIONS: &[&str] = &[
         FOR EACH ROW EXECUTE FUNCTION track_row();
     "#,
     // 2: lists that do not grow with the store, as SQLite's migration 5
-    // (docs/DESIGN.md §4.3): totals from `activation_counts`, kept per statement from
+    // (docs/DESIGN.md §4.4): totals from `activation_counts`, kept per statement from
     // its transition tables (one upsert per statement, rows in key order so two
     // writers lock counter rows in the same order), and an index for every filter ×
     // sort pair.
@@ -334,6 +334,12 @@ const MIGRATIONS: &[&str] = &[
         ON activations(status, total_cost, number, organization_id, vendor);
     CREATE INDEX activations_status_created
         ON activations(status, created_at, number, organization_id, vendor);
+
+    -- Lines are inserted only in the transaction that inserts their activation, whose
+    -- own change row already covers them (SQLite's migration 5 says why).
+    DROP TRIGGER track_activation_lines ON activation_lines;
+    CREATE TRIGGER track_activation_lines AFTER UPDATE OR DELETE ON activation_lines
+        FOR EACH ROW EXECUTE FUNCTION track_row();
     "#,
 ];
 

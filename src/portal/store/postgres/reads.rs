@@ -17,7 +17,7 @@ use crate::portal::store::ActivationFilter;
 use crate::portal::store::activation_list::{Arg, Dialect, ListPlan, Query, SUMMARY_COLUMNS};
 use crate::portal::store::text::{date_from_sql, optional, timestamp_from_sql};
 use chrono::NaiveDate;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
@@ -307,33 +307,24 @@ pub async fn precheck_rows(
             },
         );
     }
-    let pending: HashSet<String> = db
-        .query(
-            "SELECT l.serial FROM activations a
-             JOIN activation_lines l ON l.activation_number = a.number
-             WHERE a.status = 'in_progress'",
-            &[],
-        )
-        .await?
+    // Only serials the registry knows can be pending or refused.
+    let known: Vec<&String> = serials
         .iter()
-        .map(|row| row.try_get(0))
-        .collect::<Result<_, _>>()?;
-    // Refused for good: named by the failure of an activation still in error (the rule
-    // of SQLite's `registry::refused_serials`, read from the same texts).
-    let mut refused = HashSet::new();
-    for row in db
+        .filter(|s| devices.contains_key(*s))
+        .collect();
+    let lines = db
         .query(
-            "SELECT error FROM activations WHERE status = 'error' AND error IS NOT NULL",
-            &[],
+            "SELECT l.serial, a.status, a.error FROM activation_lines l
+             JOIN activations a ON a.number = l.activation_number
+             WHERE l.serial = ANY($1) AND a.status IN ('in_progress', 'error')",
+            &[&known],
         )
-        .await?
-    {
-        if let Some(failure) = ActivationFailure::recognize(row.try_get(0)?)
-            && failure.reason.is_final()
-        {
-            refused.insert(failure.serial);
-        }
-    }
+        .await?;
+    let lines = lines
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+        .collect::<Result<Vec<(&str, &str, Option<&str>)>, tokio_postgres::Error>>()?;
+    let (pending, refused) = rules::pending_and_refused(lines);
     Ok(precheck(
         inputs,
         today,

@@ -103,27 +103,23 @@ pub async fn create(
             )
             .await?
             .try_get(0)?;
-        let statement = tx
-            .prepare(
-                "INSERT INTO activation_lines
-                     (activation_number, serial, model, current_until, new_until, price)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .await?;
-        for line in &lines {
-            tx.execute(
-                &statement,
-                &[
-                    &number,
-                    &line.serial,
-                    &line.model,
-                    &line.current_until.map(date_to_sql),
-                    &date_to_sql(line.new_until),
-                    &line.price.0,
-                ],
-            )
-            .await?;
-        }
+        // Every line in one statement (arrays, unnested): one round trip, not one per
+        // line — 10 000 lines are a request's worth.
+        let serials: Vec<&str> = lines.iter().map(|l| l.serial.as_str()).collect();
+        let models: Vec<&str> = lines.iter().map(|l| l.model.as_str()).collect();
+        let current: Vec<Option<String>> = lines
+            .iter()
+            .map(|l| l.current_until.map(date_to_sql))
+            .collect();
+        let new_until: Vec<String> = lines.iter().map(|l| date_to_sql(l.new_until)).collect();
+        let prices: Vec<i64> = lines.iter().map(|l| l.price.0).collect();
+        tx.execute(
+            "INSERT INTO activation_lines
+                 (activation_number, serial, model, current_until, new_until, price)
+             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])",
+            &[&number, &serials, &models, &current, &new_until, &prices],
+        )
+        .await?;
         let summary = reads::summary(tx, number)
             .await?
             .ok_or_else(|| StoreError::Invalid(format!("activation {number} vanished")))?;

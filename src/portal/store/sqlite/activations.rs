@@ -167,7 +167,10 @@ pub fn insert(conn: &Connection, activation: &NewActivation) -> Result<(), Store
     insert_lines(conn, activation.number, &activation.lines)
 }
 
-/// An activation's lines (the replica writes them the same way).
+/// An activation's lines (the replica writes them the same way). Only ever in the
+/// transaction that inserts (or, in the replica, replaces) the activation itself: the
+/// change feed counts on the activation's own change row to cover its lines
+/// (migration 5 dropped the per-line insert trigger).
 pub fn insert_lines(
     conn: &Connection,
     number: i64,

@@ -7,9 +7,10 @@ use super::audit::{self, Record};
 use super::once::write_once;
 use super::{StoreError, catalog, registry};
 use crate::client::wire::{ActivationSummary, CreatedActivations, Organization};
-use crate::domain::{ActivationStatus, Checked, precheck, split_by_vendor};
+use crate::domain::{ActivationStatus, Checked, Serial, precheck, split_by_vendor};
 use crate::portal::error::ApiError;
 use crate::portal::idempotency::Once;
+use crate::portal::rules;
 use crate::portal::rules::{
     activation_not_found, create_refusal, license_of, license_refusal, lines_of, rejection,
     retry_refusal,
@@ -26,8 +27,14 @@ pub fn check(
     today: NaiveDate,
 ) -> Result<Vec<Checked>, StoreError> {
     let devices = registry::devices(conn, inputs)?;
-    let refused = registry::refused_serials(conn)?;
-    let pending = registry::pending_serials(conn)?;
+    let mut serials: Vec<&str> = devices.keys().map(Serial::as_str).collect();
+    serials.sort_unstable();
+    let lines = registry::open_lines(conn, &serials)?;
+    let (pending, refused) = rules::pending_and_refused(
+        lines
+            .iter()
+            .map(|(serial, status, error)| (serial.as_str(), status.as_str(), error.as_deref())),
+    );
     Ok(precheck(
         inputs,
         today,

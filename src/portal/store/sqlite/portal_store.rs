@@ -81,8 +81,14 @@ impl PortalStore for SqliteStore {
         serials: Vec<String>,
         today: NaiveDate,
     ) -> Result<Vec<Checked>, StoreError> {
-        self.run(move |conn| new_activations::check(conn, &serials, today))
-            .await
+        // One read transaction: one snapshot, and one WAL read lock for every lookup.
+        self.run(move |conn| {
+            let tx = conn.transaction()?;
+            let checked = new_activations::check(&tx, &serials, today)?;
+            tx.commit()?;
+            Ok(checked)
+        })
+        .await
     }
 
     async fn create_activations(

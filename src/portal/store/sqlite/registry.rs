@@ -4,10 +4,10 @@
 
 use super::catalog::parse_vendor;
 use super::{StoreError, date_from_sql, date_to_sql, optional};
-use crate::domain::{ActivationFailure, DeviceInfo, Kopecks, Serial};
+use crate::domain::{DeviceInfo, Kopecks, Serial};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// How the (simulated) vendor registry answers when the worker activates a device.
 /// Stored in `devices.registry_refuses`.
@@ -102,36 +102,32 @@ pub fn devices(
     Ok(found)
 }
 
-/// Every serial the vendor registry refused for good (docs/DESIGN.md §3.4): named by
-/// the failure of an activation still in error whose reason is final. A retried
-/// activation leaves the set; its next failure, if any, names the serial again.
-pub fn refused_serials(conn: &Connection) -> Result<HashSet<String>, StoreError> {
+/// The lines of in-progress and errored activations carrying `serials`, as
+/// `(serial, status, error)` for `rules::pending_and_refused`: one probe of the
+/// line-serial index per serial, in the caller's read transaction.
+pub fn open_lines(
+    conn: &Connection,
+    serials: &[&str],
+) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT error FROM activations WHERE status = 'error' AND error IS NOT NULL",
+        "SELECT a.status, a.error FROM activation_lines l
+         JOIN activations a ON a.number = l.activation_number
+         WHERE l.serial = ? AND a.status IN ('in_progress', 'error')",
     )?;
-    let texts = stmt.query_map([], |row| row.get::<_, String>(0))?;
-    let mut refused = HashSet::new();
-    for text in texts {
-        if let Some(failure) = ActivationFailure::recognize(&text?)
-            && failure.reason.is_final()
-        {
-            refused.insert(failure.serial);
+    let mut rows = Vec::new();
+    for serial in serials {
+        let found = stmt.query_map([serial], |row| {
+            Ok((
+                serial.to_string(),
+                row.get::<_, String>(0)?,
+                row.get::<_, Option<String>>(1)?,
+            ))
+        })?;
+        for row in found {
+            rows.push(row?);
         }
     }
-    Ok(refused)
-}
-
-/// Every serial on a line of an `in_progress` activation (any organization).
-pub fn pending_serials(conn: &Connection) -> Result<HashSet<String>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT l.serial FROM activations a
-         JOIN activation_lines l ON l.activation_number = a.number
-         WHERE a.status = 'in_progress'",
-    )?;
-    let serials = stmt
-        .query_map([], |row| row.get::<_, String>(0))?
-        .collect::<Result<HashSet<_>, _>>()?;
-    Ok(serials)
+    Ok(rows)
 }
 
 pub fn refusal(conn: &Connection, serial: &str) -> Result<Refusal, StoreError> {
@@ -174,8 +170,20 @@ pub struct SerialsByKind {
 /// Up to `per_kind` serials of each kind and vendor, in serial order.
 pub fn serials_by_kind(conn: &Connection, per_kind: usize) -> Result<SerialsByKind, StoreError> {
     let limit = i64::try_from(per_kind).unwrap_or(i64::MAX);
-    let pending = pending_serials(conn)?;
-    let refused = refused_serials(conn)?;
+    // The whole store's open lines: demo facts for tests, not a request path.
+    let lines: Vec<(String, String, Option<String>)> = conn
+        .prepare(
+            "SELECT l.serial, a.status, a.error FROM activation_lines l
+             JOIN activations a ON a.number = l.activation_number
+             WHERE a.status IN ('in_progress', 'error')",
+        )?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let (pending, refused) = crate::portal::rules::pending_and_refused(
+        lines
+            .iter()
+            .map(|(serial, status, error)| (serial.as_str(), status.as_str(), error.as_deref())),
+    );
     let mut stmt = conn.prepare_cached(
         "SELECT d.serial FROM devices d JOIN models m ON m.id = d.model_id
          WHERE m.vendor = ? AND d.registry_refuses = ? ORDER BY d.serial",

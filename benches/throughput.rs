@@ -1,0 +1,187 @@
+//! Requests per second as clients are added: 1, 8 and 64 concurrent clients, each its
+//! own connection, for `GET /me` and the first page of `GET /activations`, then 16
+//! concurrent prechecks of 10 000 serials. The portal runs in this process (release
+//! build); the RSS printed is this process's (portal and load generator together) at
+//! the end of each step.
+//!
+//! `cargo bench --bench throughput` (env `LICADM_BENCH_ACTIVATIONS`, default 100 000;
+//! `LICADM_BENCH_SECONDS` per step, default 5; `LICADM_BENCH_DB=postgres://…` for
+//! PostgreSQL, see `benches/pg_cluster.sh`).
+
+use licadm::client::ApiClient;
+use licadm::client::wire::{ActivationQuery, Role};
+use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token, demo_serials};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+#[derive(Clone, Copy)]
+enum Work {
+    Me,
+    FirstPage,
+}
+
+/// `clients` tasks hammering for `seconds`; returns every request's latency.
+async fn hammer(
+    url: &str,
+    token: &str,
+    work: Work,
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<Vec<Duration>> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let client = ApiClient::new(url, token)?;
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            let query = ActivationQuery::default();
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match work {
+                    Work::Me => drop(client.me().await?),
+                    Work::FirstPage => drop(client.activations(&query).await?),
+                }
+                times.push(t.elapsed());
+            }
+            anyhow::Ok(times)
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await??);
+    }
+    all.sort();
+    Ok(all)
+}
+
+fn main() -> anyhow::Result<()> {
+    if !std::env::args().any(|a| a == "--bench") {
+        return Ok(());
+    }
+    let activations = env_usize("LICADM_BENCH_ACTIVATIONS", 100_000);
+    let seconds = env_usize("LICADM_BENCH_SECONDS", 5) as u64;
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("bench.sqlite");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let started = Instant::now();
+    let pg_url = std::env::var("LICADM_BENCH_DB")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let (portal, token) = match &pg_url {
+        Some(url) => rt.block_on(async {
+            let options = PortalOptions {
+                run_worker: false,
+                ..PortalOptions::default()
+            };
+            let portal = Portal::connect(url, Some(DemoOptions { activations }), options).await?;
+            let token = portal.create_token(Role::Admin, &[], "bench").await?;
+            anyhow::Ok((portal, token))
+        })?,
+        None => {
+            let portal = Portal::open(&db, Some(DemoOptions { activations }))?;
+            (portal, create_token(&db, Role::Admin, &[], "bench")?)
+        }
+    };
+    let backend = if pg_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    eprintln!(
+        "{backend}: seeded {activations} activations in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    // Serials for the precheck: the demo's own registry (the SQLite store, or the SQLite
+    // twin the PostgreSQL demo was generated in).
+    let serials: Arc<Vec<String>> = Arc::new(if pg_url.is_none() {
+        let found = demo_serials(&db, 5_000)?;
+        found.ok.values().flatten().take(10_000).cloned().collect()
+    } else {
+        Vec::new()
+    });
+
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        tokio::spawn(portal.serve(listener));
+        println!("{backend}, {activations} activations, {seconds} s per step:");
+        println!();
+        println!("| request | clients | requests/s | p50 ms | p99 ms | RSS MiB |");
+        println!("|---|---:|---:|---:|---:|---:|");
+        for (name, work) in [
+            ("GET /me", Work::Me),
+            ("GET /activations (first page)", Work::FirstPage),
+        ] {
+            for clients in [1, 8, 64] {
+                let times = hammer(&url, &token, work, clients, seconds).await?;
+                println!(
+                    "| {name} | {clients} | {:.0} | {:.2} | {:.2} | {:.0} |",
+                    times.len() as f64 / seconds as f64,
+                    percentile(&times, 0.5).as_secs_f64() * 1000.0,
+                    percentile(&times, 0.99).as_secs_f64() * 1000.0,
+                    rss_mib()
+                );
+            }
+        }
+        if serials.len() == 10_000 {
+            let mut tasks = Vec::new();
+            let started = Instant::now();
+            for _ in 0..16 {
+                let client = ApiClient::new(&url, &token)?;
+                let serials = Arc::clone(&serials);
+                tasks.push(tokio::spawn(async move {
+                    let mut times = Vec::new();
+                    for _ in 0..4 {
+                        let t = Instant::now();
+                        client.precheck(1, &serials).await?;
+                        times.push(t.elapsed());
+                    }
+                    anyhow::Ok(times)
+                }));
+            }
+            let mut times = Vec::new();
+            for task in tasks {
+                times.extend(task.await??);
+            }
+            times.sort();
+            println!(
+                "| POST /precheck, 10 000 serials | 16 | {:.1} | {:.2} | {:.2} | {:.0} |",
+                times.len() as f64 / started.elapsed().as_secs_f64(),
+                percentile(&times, 0.5).as_secs_f64() * 1000.0,
+                percentile(&times, 0.99).as_secs_f64() * 1000.0,
+                rss_mib()
+            );
+        }
+        anyhow::Ok(())
+    })
+}
