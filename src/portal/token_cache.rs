@@ -33,10 +33,10 @@ impl TokenCache {
         Fut: Future<Output = Result<Option<TokenGrant>, StoreError>>,
     {
         let now = Instant::now();
-        if let Some((at, grant)) = self.lock().get(&hash) {
-            if now.duration_since(*at) < TOKEN_TTL {
-                return Ok(Some(grant.clone()));
-            }
+        if let Some((at, grant)) = self.lock().get(&hash)
+            && now.duration_since(*at) < TOKEN_TTL
+        {
+            return Ok(Some(grant.clone()));
         }
         let grant = fetch(hash.clone()).await?;
         let mut entries = self.lock();

@@ -57,11 +57,7 @@ async fn walk_by_cursor(client: &ApiClient, query: &ActivationQuery) -> Vec<Acti
             numbers(&pages[at].items),
             "page {at} backwards"
         );
-        assert_eq!(
-            page.next.is_some(),
-            true,
-            "a page reached backwards has a next"
-        );
+        assert!(page.next.is_some(), "a page reached backwards has a next");
     }
     assert_eq!(at, 0, "prev leads back to the first page");
     forward

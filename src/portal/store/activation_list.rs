@@ -431,7 +431,7 @@ impl ListPlan {
         let mut b = Builder::new(self.dialect);
         if let Some(cursor) = &self.filter.cursor {
             let sort = ActivationSort {
-                descending: self.filter.sort.descending != !cursor.forward,
+                descending: self.filter.sort.descending == cursor.forward,
                 ..self.filter.sort
             };
             let query = self.select(&mut b, sort, Some(cursor), per_page + 1, 0);
