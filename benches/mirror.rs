@@ -218,9 +218,17 @@ fn main() -> anyhow::Result<()> {
                 },
             ),
             (
-                "serial prefix search",
+                // NETPAY-FC serials start 0239: about a sixth of all lines match.
+                "serial prefix search (q=0239, matches)",
                 ActivationQuery {
-                    q: Some("0123".into()),
+                    q: Some("0239".into()),
+                    ..ActivationQuery::default()
+                },
+            ),
+            (
+                "serial prefix search (q=023911, few match)",
+                ActivationQuery {
+                    q: Some("023911".into()),
                     ..ActivationQuery::default()
                 },
             ),
