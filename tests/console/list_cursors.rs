@@ -180,10 +180,10 @@ fn the_last_page_has_no_next_cursor_so_page_down_stays() {
     assert!(update(&mut state, key(KeyCode::PageDown)).is_empty());
 }
 
-/// A serial search counted up to 1 000: page 1 of 40 pages counted so far.
+/// A serial search counted up to its cap (500): page 1 of 20 pages counted so far.
 fn capped_search_page(n: u32) -> Page<ActivationSummary> {
     let mut p = deep_page(n);
-    p.total = 1_000;
+    p.total = 500;
     p.total_capped = true;
     p
 }
@@ -193,13 +193,13 @@ fn a_capped_total_reads_as_a_lower_bound_in_both_languages() {
     for (lang, first, beyond) in [
         (
             Lang::Ru,
-            "Стр. 1 из 40+ · всего 1 000+",
-            "Стр. 41 из 41+ · всего 1 000+",
+            "Стр. 1 из 20+ · всего 500+",
+            "Стр. 21 из 21+ · всего 500+",
         ),
         (
             Lang::En,
-            "Page 1 of 40+ · 1 000+ total",
-            "Page 41 of 41+ · 1 000+ total",
+            "Page 1 of 20+ · 500+ total",
+            "Page 21 of 21+ · 500+ total",
         ),
     ] {
         let mut state = new_state(lang);
@@ -213,13 +213,13 @@ fn a_capped_total_reads_as_a_lower_bound_in_both_languages() {
         );
 
         // Past the counted pages the cursor goes on, and the counter stays honest.
-        state.list.query.page = 40;
-        state.list.query.cursor = Some("to-40".into());
+        state.list.query.page = 20;
+        state.list.query.cursor = Some("to-20".into());
         let (request_id, _) = activations_request(&update(&mut state, ch('r')));
-        answer(&mut state, request_id, Ok(capped_search_page(40)));
+        answer(&mut state, request_id, Ok(capped_search_page(20)));
         let (request_id, asked) = activations_request(&update(&mut state, key(KeyCode::PageDown)));
-        assert_eq!(asked.cursor.as_deref(), Some("to-41"));
-        answer(&mut state, request_id, Ok(capped_search_page(41)));
+        assert_eq!(asked.cursor.as_deref(), Some("to-21"));
+        answer(&mut state, request_id, Ok(capped_search_page(21)));
         let (lines, _) = render(&state, 100, 30);
         assert!(
             screen_text(&lines).contains(beyond),

@@ -108,7 +108,7 @@ pub fn activation_title(lang: Lang, number: i64, status: &str) -> String {
 }
 
 /// "Стр. 2 из 17 · всего 420". A capped total (a serial search is counted up to
-/// 1 000) is a lower bound and says so: "Стр. 3 из 40+ · всего 1 000+", never an exact
+/// 500) is a lower bound and says so: "Стр. 3 из 20+ · всего 500+", never an exact
 /// number that is wrong.
 pub fn page_counter(lang: Lang, page: u32, pages: u32, total: u64, capped: bool) -> String {
     let more = if capped { "+" } else { "" };

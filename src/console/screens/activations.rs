@@ -147,7 +147,7 @@ impl ActivationsScreen {
     }
 
     /// Pages for the current page size, from the last known total. A capped total
-    /// (a serial search counted up to 1 000) gives at least the page shown.
+    /// (a serial search is counted only up to a cap) gives at least the page shown.
     pub fn page_count(&self) -> u32 {
         let pages = paged::pages(self.page.as_ref(), self.query.per_page);
         if self.total_capped() {
@@ -157,7 +157,7 @@ impl ActivationsScreen {
         }
     }
 
-    /// The total is a lower bound ("1 000+"): there may be more rows and pages.
+    /// The total is a lower bound ("500+"): there may be more rows and pages.
     pub fn total_capped(&self) -> bool {
         self.page.as_ref().is_some_and(|p| p.total_capped)
     }
