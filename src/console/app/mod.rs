@@ -22,6 +22,7 @@ pub use clipboard::{Clipboard, ClipboardCaveat, row_text};
 pub use messages::{Cause, Clock, LOG_LIMIT, LogEntry};
 pub use mirror::{SyncFailure, SyncView};
 pub use mouse::{MouseInput, MouseKind};
+pub use results::SLOW_TERMINAL;
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
 use super::data::DataError;
@@ -608,10 +609,6 @@ impl State {
     }
 }
 
-/// A terminal round trip above this is a slow link (typing feels it): the status line
-/// suggests compression once. Local terminals and a LAN answer in a few ms.
-pub const SLOW_TERMINAL: std::time::Duration = std::time::Duration::from_millis(150);
-
 /// All logic lives here: no I/O, no terminal.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     // What the status line said before: a message set by any path reaches the log.
@@ -672,14 +669,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         }
         Msg::Tick => results::on_tick(state),
         Msg::Clock(now) => mirror::on_clock(state, now),
-        Msg::TerminalRoundTrip(took) => {
-            // Comes once per run: a slow link is said once, with what makes it faster.
-            if took > SLOW_TERMINAL {
-                let ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX);
-                state.set_notice(i18n::slow_terminal(state.lang, ms));
-            }
-            Vec::new()
-        }
+        Msg::TerminalRoundTrip(took) => results::on_terminal_round_trip(state, took),
         Msg::OfferAccepted(result) => results::on_offer_accepted(state, result),
         Msg::Prechecked(result) => results::on_prechecked(state, result),
         Msg::ActivationsCreated(result) => results::on_created(state, result),

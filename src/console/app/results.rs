@@ -301,3 +301,17 @@ pub(super) fn on_serials_imported(
     }
     Vec::new()
 }
+
+/// A terminal round trip above this is a slow link (typing feels it): the status line
+/// suggests compression once. Local terminals and a LAN answer in a few ms.
+pub const SLOW_TERMINAL: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// The round trip measured at start; it comes once per run, so a slow link is said
+/// once, with what makes it faster.
+pub(super) fn on_terminal_round_trip(state: &mut State, took: std::time::Duration) -> Vec<Command> {
+    if took > SLOW_TERMINAL {
+        let ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX);
+        state.set_notice(i18n::slow_terminal(state.lang, ms));
+    }
+    Vec::new()
+}
