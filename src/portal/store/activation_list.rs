@@ -491,33 +491,54 @@ impl ListPlan {
         let order = order_by(sort);
         let scope = &self.filter.organizations;
         let merged = !self.every_organization && scope.len() > 1 && scope.len() <= MERGED_SCOPE_MAX;
+        let branch_scopes: Vec<Option<i64>> = if merged {
+            scope.iter().map(|id| Some(*id)).collect()
+        } else {
+            vec![None]
+        };
+        // A keyset on (key, number) is two ranges: the rest of the cursor's key value
+        // by number, then the keys beyond it. As one row-value comparison SQLite seeks
+        // on the key alone and walks every row sharing it (costs repeat: 8 ms at 1M).
+        let parts: Vec<Option<KeysetPart>> = match cursor {
+            Some(_) if sort.key != ActivationSortKey::Number => {
+                vec![Some(KeysetPart::SameKey), Some(KeysetPart::BeyondKey)]
+            }
+            Some(_) => vec![Some(KeysetPart::Number)],
+            None => vec![None],
+        };
+        let mut branches = Vec::new();
+        for organization in &branch_scopes {
+            for part in &parts {
+                let mut conditions = self.conditions(b, *organization);
+                if let (Some(cursor), Some(part)) = (cursor, part) {
+                    conditions.push(keyset(b, cursor, sort, *part));
+                }
+                branches.push(where_sql(&conditions));
+            }
+        }
         // The page is chosen from activations alone and joined to its organizations
         // after: with the join inside, SQLite's planner may start from the three
         // organizations and sort a million rows (110 ms for a first page at 1M).
-        let page = if merged {
+        let page = if let [only] = branches.as_slice() {
+            format!(
+                "SELECT {ROW_COLUMNS} FROM activations a WHERE {only}
+                 ORDER BY {order} LIMIT {limit} OFFSET {skip}"
+            )
+        } else {
+            // One ordered range per organization (and keyset part), merged.
             let branch_limit = limit + skip;
-            let branches = scope
+            let union = branches
                 .iter()
-                .map(|id| {
-                    let mut conditions = self.conditions(b, Some(*id));
-                    conditions.extend(cursor.map(|c| keyset(b, c, sort)));
+                .enumerate()
+                .map(|(i, conditions)| {
                     format!(
-                        "SELECT * FROM (SELECT {ROW_COLUMNS} FROM activations a WHERE {}
-                          ORDER BY {order} LIMIT {branch_limit}) b{id}",
-                        where_sql(&conditions)
+                        "SELECT * FROM (SELECT {ROW_COLUMNS} FROM activations a WHERE {conditions}
+                          ORDER BY {order} LIMIT {branch_limit}) b{i}"
                     )
                 })
                 .collect::<Vec<_>>()
                 .join(" UNION ALL ");
-            format!("SELECT * FROM ({branches}) a ORDER BY {order} LIMIT {limit} OFFSET {skip}")
-        } else {
-            let mut conditions = self.conditions(b, None);
-            conditions.extend(cursor.map(|c| keyset(b, c, sort)));
-            format!(
-                "SELECT {ROW_COLUMNS} FROM activations a WHERE {}
-                 ORDER BY {order} LIMIT {limit} OFFSET {skip}",
-                where_sql(&conditions)
-            )
+            format!("SELECT * FROM ({union}) a ORDER BY {order} LIMIT {limit} OFFSET {skip}")
         };
         format!(
             "SELECT {SUMMARY_COLUMNS} FROM ({page}) a JOIN organizations o ON o.id = a.organization_id
@@ -577,22 +598,40 @@ impl ListPlan {
 }
 
 /// Rows strictly after (or before) the cursor's row in `sort` — the order being read.
-fn keyset(b: &mut Builder, cursor: &PageCursor, sort: ActivationSort) -> String {
+/// Which range of a keyset a branch reads (see `select`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeysetPart {
+    /// Sorted by number: one range.
+    Number,
+    /// Rows with the cursor's key value, beyond its number.
+    SameKey,
+    /// Rows with a key beyond the cursor's.
+    BeyondKey,
+}
+
+/// Rows strictly after (or before) the cursor's row in `sort` — the order being read.
+fn keyset(b: &mut Builder, cursor: &PageCursor, sort: ActivationSort, part: KeysetPart) -> String {
     let op = if sort.descending { "<" } else { ">" };
-    if sort.key == ActivationSortKey::Number {
-        let number = b.bind(Arg::Int(cursor.number));
-        return format!("a.number {op} {number}");
-    }
+    let mut value = || {
+        b.bind(match &cursor.value {
+            SortValue::Int(v) => Arg::Int(*v),
+            SortValue::Text(v) => Arg::Text(v.clone()),
+        })
+    };
+    let column = sort_column(sort.key);
     // Bound in the order the marks appear: SQLite's `?` are positional.
-    let value = b.bind(match &cursor.value {
-        SortValue::Int(v) => Arg::Int(*v),
-        SortValue::Text(v) => Arg::Text(v.clone()),
-    });
-    let number = b.bind(Arg::Int(cursor.number));
-    format!(
-        "({}, a.number) {op} ({value}, {number})",
-        sort_column(sort.key)
-    )
+    match part {
+        KeysetPart::BeyondKey => format!("{column} {op} {}", value()),
+        KeysetPart::SameKey => {
+            let value = value();
+            let number = b.bind(Arg::Int(cursor.number));
+            format!("{column} = {value} AND a.number {op} {number}")
+        }
+        KeysetPart::Number => {
+            let number = b.bind(Arg::Int(cursor.number));
+            format!("a.number {op} {number}")
+        }
+    }
 }
 
 fn where_sql(conditions: &[String]) -> String {

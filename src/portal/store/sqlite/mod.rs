@@ -63,6 +63,9 @@ fn pool_size() -> usize {
     (cores * 2).clamp(4, 16)
 }
 
+/// How hard a commit waits for the disk.
+pub(crate) const SYNCHRONOUS: &str = "NORMAL";
+
 /// Page cache per connection (SQLite's default is 2 MiB): the indexes a list walks stay
 /// in memory between requests.
 pub(crate) const CACHE_KIB: i64 = 16 * 1024;
@@ -177,7 +180,7 @@ fn connect_with(path: &Path, busy_timeout: Duration) -> Result<Connection, Store
     conn.busy_timeout(busy_timeout)?;
     // WAL: readers never wait for the writer (the worker) and vice versa.
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "synchronous", SYNCHRONOUS)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);

@@ -380,6 +380,9 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
     store.blocking(move |conn| {
         // A big cache for the load (the index builds sort in it), the pool's after.
         conn.pragma_update(None, "cache_size", -256 * 1024)?;
+        // No fsync for the load: a crash mid-fill leaves an empty store (the transaction
+        // never committed), which the next start fills again.
+        conn.pragma_update(None, "synchronous", "OFF")?;
         let tx = conn.transaction()?;
         // Without the change triggers, then one change per object: a trigger per row
         // (and per line, moving its activation again) made the 100 000-activation
@@ -395,6 +398,7 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
         }
         tx.commit()?;
         conn.pragma_update(None, "cache_size", -super::CACHE_KIB)?;
+        conn.pragma_update(None, "synchronous", super::SYNCHRONOUS)?;
         super::refresh_statistics(conn)
     })
 }
