@@ -17,6 +17,14 @@ use licadm::portal::list_plan::{
 use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
 use std::time::{Duration, Instant};
 
+/// A filter scenario: its name and the organization, status and vendor it sets.
+type FilterCase = (
+    &'static str,
+    Option<i64>,
+    Option<ActivationStatus>,
+    Option<Vendor>,
+);
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -76,14 +84,10 @@ impl Floor {
         Ok(match self {
             Floor::Sqlite(conn) => {
                 let mut stmt = conn.prepare_cached(&query.sql)?;
-                // Bound before returning: the rows borrow `stmt`, which must outlive them.
-                #[allow(clippy::let_and_return)]
-                let rows = stmt
-                    .query_map(rusqlite::params_from_iter(sqlite_args(&query.args)), |r| {
-                        Ok((r.get(0)?, r.get(7)?, r.get(8)?))
-                    })?
-                    .collect::<Result<Vec<_>, _>>()?;
-                rows
+                stmt.query_map(rusqlite::params_from_iter(sqlite_args(&query.args)), |r| {
+                    Ok((r.get(0)?, r.get(7)?, r.get(8)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?
             }
             Floor::Postgres(client) => {
                 let args = pg_args(&query.args);
@@ -258,8 +262,7 @@ fn main() -> anyhow::Result<()> {
         };
 
         let mut scenarios = Vec::new();
-        type Filter<'a> = (&'a str, Option<i64>, Option<ActivationStatus>, Option<Vendor>);
-        let filters: Vec<Filter> = vec![
+        let filters: Vec<FilterCase> = vec![
             ("all", None, None, None),
             ("organization", Some(organization), None, None),
             ("status=error", None, Some(ActivationStatus::Error), None),

@@ -57,6 +57,14 @@ fn measure(console: &mut PtyConsole, prepare: &str, key: &str, runs: usize) -> V
         let after = settle(console, Duration::from_millis(150));
         let changed = support::pty::changed_text(&screen_before, &console.cells());
         let bytes = after - before;
+        // `LICADM_BENCH_DUMP=1`: each frame's raw bytes, to see where the overhead goes.
+        if std::env::var_os("LICADM_BENCH_DUMP").is_some() {
+            let raw = console.raw_since(before);
+            eprintln!(
+                "{key:?} {bytes} B, text {changed}: {:?}",
+                String::from_utf8_lossy(&raw)
+            );
+        }
         let overhead = if bytes == 0 {
             0.0
         } else {

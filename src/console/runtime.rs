@@ -205,8 +205,21 @@ const LOADING_GRACE: Duration = Duration::from_millis(80);
 #[cfg(unix)]
 async fn read_input(tx: mpsc::UnboundedSender<Incoming>) {
     use super::terminal_input::{self, Input};
-    terminal_input::read(|input| {
+    use std::io::Write;
+    // Time the terminal's round trip once (issue 14): a cursor position query, four
+    // bytes, answered by the terminal itself — over SSH, across the link. Before it,
+    // the kitty keyboard query: a terminal that speaks the protocol answers it first
+    // (terminals answer in order), one that does not answers only the position.
+    let mut out = std::io::stdout();
+    let probe = (out.write_all(b"\x1b[?u\x1b[6n").is_ok() && out.flush().is_ok())
+        .then(std::time::Instant::now);
+    terminal_input::read(probe, |input| {
         let incoming = match input {
+            Input::KittyKeyboard => {
+                super::terminal::enable_kitty_keyboard();
+                return true;
+            }
+            Input::RoundTrip(took) => Incoming::msg(Msg::TerminalRoundTrip(took)),
             Input::Event(event) => match event_to_msg(event) {
                 Some(msg) => Incoming::msg(msg),
                 None => return true,

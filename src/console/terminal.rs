@@ -20,6 +20,29 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// no guard at hand) turns it off only when it was turned on.
 static MOUSE_CAPTURED: AtomicBool = AtomicBool::new(false);
 
+/// The terminal answered the kitty keyboard query (`CSI ? u`), so its disambiguation
+/// flag is pushed on entry (and again after Ctrl+Z, `fg`).
+static KITTY_SUPPORTED: AtomicBool = AtomicBool::new(false);
+/// The flag is pushed now: `restore` pops it (the alternate screen has its own stack,
+/// so it is popped before leaving it).
+static KITTY_PUSHED: AtomicBool = AtomicBool::new(false);
+
+/// The terminal speaks the kitty keyboard protocol: turn on "disambiguate escape
+/// codes" (flag 1), so Esc is `CSI 27 u` and never the start of another key, however
+/// the bytes arrive (issue 14). Without it the parser's short Esc wait stays.
+pub fn enable_kitty_keyboard() {
+    KITTY_SUPPORTED.store(true, Ordering::SeqCst);
+    push_kitty_flags();
+}
+
+fn push_kitty_flags() {
+    use std::io::Write;
+    if KITTY_SUPPORTED.load(Ordering::SeqCst) && !KITTY_PUSHED.swap(true, Ordering::SeqCst) {
+        let mut stdout = io::stdout();
+        let _ = stdout.write_all(b"\x1b[>1u").and_then(|()| stdout.flush());
+    }
+}
+
 /// The backend writes each frame in one go, with as few bytes as it can (see
 /// `backend`); with `no_color` it writes no color at all.
 pub type ConsoleTerminal = Terminal<ThriftyBackend<Stdout>>;
@@ -89,6 +112,8 @@ fn setup(mouse: bool) -> io::Result<()> {
             return Err(e);
         }
     }
+    // Back from Ctrl+Z: the flag was popped with the rest.
+    push_kitty_flags();
     Ok(())
 }
 
@@ -104,6 +129,10 @@ pub fn restore() {
     let mut stdout = io::stdout();
     if MOUSE_CAPTURED.swap(false, Ordering::SeqCst) {
         let _ = execute!(stdout, DisableMouseCapture);
+    }
+    if KITTY_PUSHED.swap(false, Ordering::SeqCst) {
+        use std::io::Write;
+        let _ = stdout.write_all(b"\x1b[<u");
     }
     // The backend keeps its pen between frames (docs/DESIGN.md §5.8): reset it before
     // the shell gets the terminal back.

@@ -223,6 +223,31 @@ crate::both_backends! {
 async fn totals_follow_every_write() {
     let portal = TestPortal::start_worker(crate::support::portal::fast_worker(1)).await;
     let admin = portal.admin();
+    // Counted only while nothing is in progress: the worker writes while work is
+    // queued, and a total read beside a walk would race it.
+    let settled = || {
+        let admin = admin.clone();
+        async move {
+            crate::support::portal::wait_for(
+                "the worker to finish",
+                std::time::Duration::from_secs(20),
+                || {
+                    let admin = admin.clone();
+                    async move {
+                        let page = admin
+                            .activations(&ActivationQuery {
+                                status: Some(ActivationStatus::InProgress),
+                                ..Default::default()
+                            })
+                            .await
+                            .ok()?;
+                        (page.total == 0).then_some(())
+                    }
+                },
+            )
+            .await
+        }
+    };
     let count = |status| {
         let admin = admin.clone();
         async move {
@@ -233,6 +258,7 @@ async fn totals_follow_every_write() {
             page.total
         }
     };
+    settled().await;
     let before_done = count(ActivationStatus::Done).await;
     let serials = licadm::portal::demo_serials(&portal.db, 20).expect("demo serials");
     let ok: Vec<String> = serials.ok[Vendor::PayKiosk.id()][..3].to_vec();
@@ -241,20 +267,7 @@ async fn totals_follow_every_write() {
         .await
         .expect("create");
     assert!(!created.activations.is_empty());
-    crate::support::portal::wait_for("the worker to finish", std::time::Duration::from_secs(20), || {
-        let admin = admin.clone();
-        async move {
-            let page = admin
-                .activations(&ActivationQuery {
-                    status: Some(ActivationStatus::InProgress),
-                    ..Default::default()
-                })
-                .await
-                .ok()?;
-            (page.total == 0).then_some(())
-        }
-    })
-    .await;
+    settled().await;
     let after_done = count(ActivationStatus::Done).await;
     count(ActivationStatus::Error).await;
     assert_eq!(count(ActivationStatus::InProgress).await, 0);

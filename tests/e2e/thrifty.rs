@@ -168,3 +168,63 @@ fn row_text(console: &PtyConsole, row: u16) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// Issue 14: the console times the terminal's round trip once at start (`CSI 6n`) and,
+/// on a slow link, says once on the status line how to go faster.
+#[test]
+fn a_slow_terminal_is_told_about_ssh_compression_once() {
+    let portal = PortalProcess::start_demo(&["--worker-delay-ms", "3600000"]);
+    let token = portal.token("admin", &[]);
+    let args = ["--portal", &portal.url, "--token", &token, "--no-mirror"];
+    let env = [("LANG", "ru_RU.UTF-8"), ("LC_ALL", ""), ("LC_MESSAGES", "")];
+    // 400 ms: the round trip of the 56 kbit/s link in the issue was ~330 ms.
+    let console = PtyConsole::spawn_far(&args, &env, 100, 24, Duration::from_millis(400));
+    let screen = console.wait_for("the advice on the status line", WAIT, |s| {
+        s.contains("ssh -C") && s.contains("Стр. 1 из")
+    });
+    let status = screen.lines().last().unwrap_or_default().to_string();
+    assert!(status.contains("Медленная связь"), "{status}");
+    // The probe is answered, not taken as keys: the list is still on page 1 and the
+    // answer's bytes never reached a text field.
+    assert!(!screen.contains("1;1R"), "{screen}");
+}
+
+/// Issue 14: a terminal that speaks the kitty keyboard protocol gets its
+/// disambiguation flag pushed (Esc is then `CSI 27 u`, never the start of another
+/// key) and popped on the way out; one that does not is never sent it.
+#[test]
+fn the_kitty_keyboard_flag_is_pushed_where_spoken_and_popped_on_exit() {
+    let portal = PortalProcess::start_demo(&["--worker-delay-ms", "3600000"]);
+    let token = portal.token("admin", &[]);
+    let args = ["--portal", &portal.url, "--token", &token, "--no-mirror"];
+    let env = [("LANG", "ru_RU.UTF-8"), ("LC_ALL", ""), ("LC_MESSAGES", "")];
+    let mut console = PtyConsole::spawn_kitty(&args, &env, 100, 24);
+    console.wait_for("the list", WAIT, |s| {
+        s.contains("Стр. 1 из") && s.contains('₽')
+    });
+    let pushed = |c: &PtyConsole| c.raw_since(0).windows(5).any(|w| w == b"\x1b[>1u");
+    console.wait_for("the flag pushed", WAIT, |_| pushed(&console));
+    // Enter opens the detail; Esc as the protocol sends it goes back to the list.
+    console.send("\r");
+    console.wait_for_text("Серийный номер", WAIT);
+    console.send("\x1b[27u");
+    console.wait_for("back on the list", WAIT, |s| {
+        s.contains("Стр. 1 из") && !s.contains("Серийный номер")
+    });
+    console.send("q");
+    assert!(console.wait_exit(WAIT).is_some(), "q quits");
+    let raw = console.raw_since(0);
+    let popped = raw.windows(4).rposition(|w| w == b"\x1b[<u");
+    let left = raw.windows(8).rposition(|w| w == b"\x1b[?1049l");
+    assert!(
+        matches!((popped, left), (Some(p), Some(l)) if p < l),
+        "popped before leaving the alternate screen: {popped:?} {left:?}"
+    );
+
+    // A terminal that does not answer the query is never sent the flag.
+    let plain = PtyConsole::spawn(&args, &env, 100, 24);
+    plain.wait_for("the list", WAIT, |s| {
+        s.contains("Стр. 1 из") && s.contains('₽')
+    });
+    assert!(!pushed(&plain));
+}

@@ -93,6 +93,31 @@ impl PtyConsole {
         Self::spawn_program(super::licadm_bin(), args, env, cols, rows)
     }
 
+    /// The console in a terminal that answers the cursor position query (`CSI 6n`)
+    /// only after `delay`, as one at the far end of a slow SSH link does.
+    pub fn spawn_far(
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+        delay: Duration,
+    ) -> PtyConsole {
+        Self::spawn_inner(super::licadm_bin(), args, env, (cols, rows), delay, false)
+    }
+
+    /// The console in a terminal that speaks the kitty keyboard protocol: it answers
+    /// the flags query (`CSI ? u`) with `CSI ? 0 u`, before the position report.
+    pub fn spawn_kitty(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> PtyConsole {
+        Self::spawn_inner(
+            super::licadm_bin(),
+            args,
+            env,
+            (cols, rows),
+            Duration::ZERO,
+            true,
+        )
+    }
+
     /// Any program in the pty (benchmarks compare the console with `less`).
     pub fn spawn_program(
         program: &str,
@@ -100,6 +125,17 @@ impl PtyConsole {
         env: &[(&str, &str)],
         cols: u16,
         rows: u16,
+    ) -> PtyConsole {
+        Self::spawn_inner(program, args, env, (cols, rows), Duration::ZERO, false)
+    }
+
+    fn spawn_inner(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        (cols, rows): (u16, u16),
+        dsr_delay: Duration,
+        kitty: bool,
     ) -> PtyConsole {
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -150,13 +186,31 @@ impl PtyConsole {
                             // Answer cursor-position queries (DSR, `ESC [ 6 n`) as a real
                             // terminal does; vt100 only parses, it never replies.
                             let queries = buf[..n].windows(4).filter(|w| w == b"\x1b[6n").count();
-                            if queries > 0 {
+                            let kitty_queries = match kitty {
+                                true => buf[..n].windows(4).filter(|w| w == b"\x1b[?u").count(),
+                                false => 0,
+                            };
+                            if queries + kitty_queries > 0 {
                                 let (row, col) = term.parser.screen().cursor_position();
-                                if let Ok(mut w) = w.lock() {
-                                    for _ in 0..queries {
-                                        let _ = write!(w, "\x1b[{};{}R", row + 1, col + 1);
+                                let reply = "\x1b[?0u".repeat(kitty_queries)
+                                    + &format!("\x1b[{};{}R", row + 1, col + 1).repeat(queries);
+                                let w = w.clone();
+                                let answer = move || {
+                                    if let Ok(mut w) = w.lock() {
+                                        let _ = w.write_all(reply.as_bytes());
+                                        let _ = w.flush();
                                     }
-                                    let _ = w.flush();
+                                };
+                                if dsr_delay.is_zero() {
+                                    answer();
+                                } else {
+                                    // The far end of a slow link: the answer is late
+                                    // by the link's round trip, which is what the
+                                    // console measures (a delay simulated, not awaited).
+                                    std::thread::spawn(move || {
+                                        std::thread::sleep(dsr_delay);
+                                        answer();
+                                    });
                                 }
                             }
                         }

@@ -22,6 +22,7 @@ pub use clipboard::{Clipboard, ClipboardCaveat, row_text};
 pub use messages::{Cause, Clock, LOG_LIMIT, LogEntry};
 pub use mirror::{SyncFailure, SyncView};
 pub use mouse::{MouseInput, MouseKind};
+pub use results::SLOW_TERMINAL;
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
 use super::data::DataError;
@@ -234,6 +235,9 @@ pub enum Msg {
     },
     /// A click or the wheel (only when the mouse is captured, `--mouse`).
     Mouse(MouseInput),
+    /// The terminal answered the cursor position query sent at start after this long
+    /// (its round trip; over SSH, the link's).
+    TerminalRoundTrip(std::time::Duration),
     MeLoaded(Result<Me, DataError>),
     OrganizationsLoaded(Result<Vec<Organization>, DataError>),
     ActivationsLoaded {
@@ -665,6 +669,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         }
         Msg::Tick => results::on_tick(state),
         Msg::Clock(now) => mirror::on_clock(state, now),
+        Msg::TerminalRoundTrip(took) => results::on_terminal_round_trip(state, took),
         Msg::OfferAccepted(result) => results::on_offer_accepted(state, result),
         Msg::Prechecked(result) => results::on_prechecked(state, result),
         Msg::ActivationsCreated(result) => results::on_created(state, result),

@@ -1,12 +1,14 @@
 //! The answers to `Command`s (and the poll timer's tick), applied to the state.
 
 use super::{Command, Connection, SaveError, State};
+use crate::client::ClientError;
 use crate::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSummary, CreatedActivations, Me, Organization,
     Page, PrecheckResponse,
 };
 use crate::console::data::DataError;
 use crate::console::i18n;
+use crate::console::screens::activations::same_view_but_page;
 use crate::domain::ActivationStatus;
 use std::path::PathBuf;
 
@@ -42,7 +44,25 @@ pub(super) fn on_activations_loaded(
 ) -> Vec<Command> {
     // A stale answer (the user has asked for something newer) changes nothing.
     if state.list.is_current(request_id) {
+        // A jump by page number into the middle of a long list: the portal refuses
+        // (400, page numbers reach 10 000 rows from either end); say it in the
+        // console's words, which name the keys that do get there.
+        let jump = state
+            .list
+            .pending
+            .as_ref()
+            .map(|(_, asked)| asked)
+            .filter(|asked| {
+                asked.cursor.is_none()
+                    && asked.page != state.list.applied.page
+                    && state.list.page.is_some()
+                    && same_view_but_page(asked, &state.list.applied)
+            })
+            .map(|asked| asked.page);
         state.note_result(&result);
+        if let (Some(page), Err(ClientError::Api { status: 400, .. })) = (jump, &result) {
+            state.last_error = Some(i18n::page_beyond_reach(state.lang, page));
+        }
         // `:sn`: exactly one activation has the serial: open it on that serial.
         let found = state
             .serial_jump
@@ -59,6 +79,7 @@ pub(super) fn on_activations_loaded(
                 Some(serial.as_str().to_string()),
             );
         }
+        return state.list.take_queued_step(&mut state.request_ids);
     } else if let Some((_, query)) = state
         .polling
         .list_request
@@ -277,6 +298,20 @@ pub(super) fn on_serials_imported(
             }
             state.set_error(i18n::import_failed(lang, &path, &error));
         }
+    }
+    Vec::new()
+}
+
+/// A terminal round trip above this is a slow link (typing feels it): the status line
+/// suggests compression once. Local terminals and a LAN answer in a few ms.
+pub const SLOW_TERMINAL: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// The round trip measured at start; it comes once per run, so a slow link is said
+/// once, with what makes it faster.
+pub(super) fn on_terminal_round_trip(state: &mut State, took: std::time::Duration) -> Vec<Command> {
+    if took > SLOW_TERMINAL {
+        let ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX);
+        state.set_notice(i18n::slow_terminal(state.lang, ms));
     }
     Vec::new()
 }

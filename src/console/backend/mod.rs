@@ -33,6 +33,9 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
 
 const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
+/// A blank tail with at least this many changed cells is erased (`ESC [K`) rather
+/// than written: fewer would cost about as much as the erase and the pen reset.
+const ERASE_MIN_CELLS: usize = 6;
 const SYNC_END: &[u8] = b"\x1b[?2026l";
 
 /// One written frame: all its bytes, and those that are cells' text (the rest is
@@ -167,13 +170,40 @@ impl<W: Write> ThriftyBackend<W> {
             let mut fits = true;
             for gx in c.x..x {
                 let cell = &self.wanted[(gx, y)];
-                if cell.symbol().width() != 1 || self.cell_pen(cell) != self.pen {
+                if cell.symbol().width() != 1 || !self.fits_pen(cell) {
                     fits = false;
                     break;
                 }
                 fill.push_str(cell.symbol());
             }
             if fits && fill.len() < skip.len() {
+                self.payload += fill.len();
+                self.frame().extend_from_slice(fill.as_bytes());
+                self.cursor = Some(Cursor { x, y });
+                return;
+            }
+        }
+        // A change a few cells into a lower row (a table's number column): to the row's
+        // start (`\r\n`) and over its first cells can be shorter than `\n\e[68D`.
+        if let Some(c) = self.cursor
+            && y > c.y
+            && x > 0
+            && x <= 4
+        {
+            let direct = moves::shortest(self.cursor, Cursor { x, y }, self.shown.area.width);
+            let home = moves::shortest(self.cursor, Cursor { x: 0, y }, self.shown.area.width);
+            let fill: Option<String> = (0..x)
+                .map(|gx| {
+                    let cell = &self.wanted[(gx, y)];
+                    let same = *cell == self.shown[(gx, y)];
+                    (same && cell.symbol().width() == 1 && self.fits_pen(cell))
+                        .then(|| cell.symbol().to_string())
+                })
+                .collect();
+            if let Some(fill) = fill
+                && home.len() + fill.len() < direct.len()
+            {
+                self.frame().extend_from_slice(home.as_bytes());
                 self.payload += fill.len();
                 self.frame().extend_from_slice(fill.as_bytes());
                 self.cursor = Some(Cursor { x, y });
@@ -199,6 +229,15 @@ impl<W: Write> ThriftyBackend<W> {
         frame.extend_from_slice(params.as_bytes());
         frame.push(b'm');
         self.pen = to;
+    }
+
+    /// Whether `cell` can be written with the pen the terminal has: its own pen, or
+    /// for a blank any pen that paints a blank the same (the foreground of a space is
+    /// invisible unless it is reversed, underlined or struck through). Runs of text
+    /// with blanks between them then need no style switch around the blanks.
+    fn fits_pen(&self, cell: &Cell) -> bool {
+        let pen = self.cell_pen(cell);
+        pen == self.pen || (cell.symbol() == " " && sgr::blank_alike(pen, self.pen))
     }
 
     fn cell_pen(&self, cell: &Cell) -> Pen {
@@ -234,10 +273,30 @@ impl<W: Write> ThriftyBackend<W> {
             .into_iter()
             .map(|(x, y, cell)| (x, y, cell.clone()))
             .collect();
+        let height = usize::from(self.wanted.area.height);
+        let erase_from: Vec<Option<u16>> = (0..self.wanted.area.height)
+            .map(|y| self.erasable_tail(y))
+            .collect();
+        let mut erased = vec![false; height];
         for (x, y, cell) in updates {
+            let row = usize::from(y);
+            if erase_from[row].is_some_and(|from| x >= from) {
+                // The rest of the row is blank: one `ESC [K` from the first change.
+                if !erased[row] {
+                    erased[row] = true;
+                    self.advance_to(x, y);
+                    if !sgr::blank_alike(self.pen, Pen::DEFAULT) {
+                        self.set_pen(Pen::DEFAULT);
+                    }
+                    self.frame().extend_from_slice(b"\x1b[K");
+                }
+                continue;
+            }
             self.advance_to(x, y);
-            let pen = self.cell_pen(&cell);
-            self.set_pen(pen);
+            if !self.fits_pen(&cell) {
+                let pen = self.cell_pen(&cell);
+                self.set_pen(pen);
+            }
             // The last boundary before the terminal: data holding an escape sequence
             // (stored before the portal refused such text) is drawn as text, inert.
             let symbol = crate::domain::text::inert(cell.symbol());
@@ -252,6 +311,25 @@ impl<W: Write> ThriftyBackend<W> {
         // The pen is kept into the next frame (it is tracked): a reset here would cost
         // four bytes a frame. Erases reset it first; `terminal::restore` resets it.
         self.shown.clone_from(&self.wanted);
+    }
+
+    /// Where row `y`'s blank tail starts, when erasing it (`ESC [K`, three bytes) beats
+    /// writing the changes in it: text replaced by blanks (a shorter status, an empty
+    /// result, another screen's shorter lines). Erased cells take the background of
+    /// the pen, so only blanks in the default background qualify.
+    fn erasable_tail(&self, y: u16) -> Option<u16> {
+        let width = self.wanted.area.width;
+        let erasable = |cell: &Cell| {
+            cell.symbol() == " " && sgr::blank_alike(self.cell_pen(cell), Pen::DEFAULT)
+        };
+        let mut from = width;
+        while from > 0 && erasable(&self.wanted[(from - 1, y)]) {
+            from -= 1;
+        }
+        let changed = (from..width)
+            .filter(|&x| self.wanted[(x, y)] != self.shown[(x, y)])
+            .count();
+        (changed >= ERASE_MIN_CELLS).then_some(from)
     }
 
     /// Scrolls rows `top..=bottom` on the terminal and in `shown`. DECSTBM puts the

@@ -5,6 +5,7 @@
 //! visible row (about 1 KB at 80×24).
 
 use ratatui::buffer::{Buffer, Cell};
+use ratatui::style::{Color, Modifier};
 
 /// A scroll of rows `top..=bottom` by `n`: `up` moves the rows' content up (new rows
 /// appear at the bottom), else down.
@@ -17,8 +18,54 @@ pub struct Scroll {
 }
 
 /// A scroll costs this much (region, scroll, reset, cursor home and the pen reset) in
-/// cells' worth of bytes; it is used only when it saves more.
+/// bytes; it is used only when it saves more.
 const SCROLL_COST: usize = 24;
+/// What reaching a run of changed cells costs (a cursor move, often a style): a row
+/// left with scattered changes after a scroll is dearer than its cell count says.
+const RUN_COST: usize = 5;
+/// Unchanged cells up to this many between changes are written over, not skipped
+/// (the backend's `advance_to`): they join the runs on either side.
+const JOINED_GAP: usize = 3;
+
+/// The bytes of drawing row `wanted` over row `shown`: each changed cell's text, plus
+/// a move for each run of changes (a scroll is chosen by bytes, not cells: on a row
+/// move, scrolling three rows to save a few cells left them in many small runs).
+fn row_cost(wanted: &[Cell], shown: &[Cell]) -> usize {
+    // A blank tail is erased at once when that is cheaper (the backend's
+    // `erasable_tail`): a move and `ESC [K`.
+    let tail = wanted.len() - wanted.iter().rev().take_while(|c| erasable(c)).count();
+    let head = runs_cost(&wanted[..tail], &shown[..tail]);
+    let rest = runs_cost(&wanted[tail..], &shown[tail..]);
+    head + rest.min(RUN_COST + 3)
+}
+
+/// A blank the erase leaves as it is wanted (default background, nothing drawn across).
+fn erasable(cell: &Cell) -> bool {
+    cell.symbol() == " "
+        && cell.bg == Color::Reset
+        && !cell
+            .modifier
+            .intersects(Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT)
+}
+
+fn runs_cost(wanted: &[Cell], shown: &[Cell]) -> usize {
+    let mut cost = 0;
+    let mut gap = usize::MAX;
+    for (w, s) in wanted.iter().zip(shown) {
+        if w == s {
+            gap = gap.saturating_add(1);
+            continue;
+        }
+        cost += w.symbol().len().max(1);
+        if gap > JOINED_GAP {
+            cost += RUN_COST;
+        } else {
+            cost += gap;
+        }
+        gap = 0;
+    }
+    cost
+}
 
 /// The scroll that saves the most drawing from `shown` to `wanted`, if one saves more
 /// than it costs.
@@ -33,7 +80,7 @@ pub fn best(shown: &Buffer, wanted: &Buffer) -> Option<Scroll> {
         &buf.content[start..start + width]
     }
     let blank = vec![Cell::EMPTY; usize::from(width)];
-    let differ = |a: &[Cell], b: &[Cell]| a.iter().zip(b).filter(|(x, y)| x != y).count();
+    let differ = row_cost;
     // What each row costs as things are: cells to draw without a scroll.
     let stay: Vec<usize> = (0..height)
         .map(|y| differ(row(wanted, y), row(shown, y)))

@@ -116,3 +116,22 @@ pub fn sgr_fresh(to: Pen) -> String {
     fresh.insert_str(0, if fresh.is_empty() { "0" } else { "0;" });
     fresh
 }
+
+/// Modifiers that show on a blank cell (a space): reverse video paints it in the
+/// foreground color, an underline or a strike-through draws a line across it.
+const SHOWN_ON_BLANK: Modifier = Modifier::REVERSED
+    .union(Modifier::UNDERLINED)
+    .union(Modifier::CROSSED_OUT);
+
+/// Two pens that paint a blank the same: same background and the same modifiers that
+/// show on a blank; the foreground counts only when one of those makes it visible.
+pub fn blank_alike(a: Pen, b: Pen) -> bool {
+    let shown_a = a.modifier & SHOWN_ON_BLANK;
+    if a.bg != b.bg || shown_a != b.modifier & SHOWN_ON_BLANK {
+        return false;
+    }
+    if shown_a.is_empty() {
+        return true;
+    }
+    a.fg == b.fg && (!shown_a.contains(Modifier::UNDERLINED) || a.underline == b.underline)
+}

@@ -248,10 +248,15 @@ fn cells(screen: &vt100::Screen) -> Vec<String> {
         .map(|row| {
             (0..cols.get())
                 .map(|col| match screen.cell(row, col) {
+                    // A blank shows only its background and reverse video (its
+                    // foreground then): the backend may paint one in any pen alike.
+                    Some(c) if !c.has_contents() || c.contents() == " " => {
+                        let fg = c.inverse().then(|| c.fgcolor());
+                        format!(" {:?}", (c.inverse(), c.underline(), fg, c.bgcolor()))
+                    }
                     Some(c) => {
-                        let text = if c.has_contents() { c.contents() } else { " " };
                         let style = (c.bold(), c.dim(), c.inverse(), c.fgcolor(), c.bgcolor());
-                        format!("{text}{style:?}")
+                        format!("{}{style:?}", c.contents())
                     }
                     None => String::new(),
                 })
@@ -275,4 +280,50 @@ fn an_escape_sequence_in_a_cell_is_drawn_inert() {
         !bytes.contains("\x1b]") && !bytes.contains('\x07'),
         "{bytes:?}"
     );
+}
+
+#[test]
+fn a_blank_tail_is_erased_not_written_and_the_screen_is_the_one_wanted() {
+    let mut t =
+        Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+    let mut parser = vt100_parser();
+    let long = "synced 3 s ago · the portal refused page 600: it lies too deep in the list";
+    let green = Style::new().green();
+    // Rows unlike each other under the message, so that no scroll helps.
+    let table: Vec<String> = (0..10)
+        .map(|i| format!("{i} {}", "x".repeat(i * 5)))
+        .collect();
+    let screen = |message: &'static str| {
+        let mut rows = vec![("Activations", Style::new()), (message, green)];
+        rows.extend(table.iter().map(|r| (r.as_str(), Style::new())));
+        rows
+    };
+    for rows in [screen(long), screen("synced 4 s ago")] {
+        let before = t.backend().writer().len();
+        frame(&mut t, &rows, None);
+        parser.process(&t.backend().writer()[before..]);
+    }
+    let bytes = String::from_utf8_lossy(t.backend().writer()).into_owned();
+    let last = bytes.rsplit("\x1b[?2026h").next().unwrap_or_default();
+    // "3" → "4", then the old message's tail goes with one erase.
+    assert!(last.contains("\x1b[K"), "{last:?}");
+    assert!(last.len() < 40, "{} bytes: {last:?}", last.len());
+    let mut fresh =
+        Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+    frame(&mut fresh, &screen("synced 4 s ago"), None);
+    let mut expected = vt100_parser();
+    expected.process(fresh.backend().writer());
+    assert_eq!(cells(parser.screen()), cells(expected.screen()));
+}
+
+#[test]
+fn a_tail_in_reverse_video_is_written_not_erased() {
+    let mut t = terminal(false);
+    frame(&mut t, &[("abcdefghijklmnopqrst", Style::new())], None);
+    let bytes = frame(
+        &mut t,
+        &[("ab                  ", Style::new().reversed())],
+        None,
+    );
+    assert!(!bytes.contains("\x1b[K"), "{bytes:?}");
 }

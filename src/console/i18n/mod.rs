@@ -107,14 +107,6 @@ pub fn activation_title(lang: Lang, number: i64, status: &str) -> String {
     }
 }
 
-/// "Стр. 2 из 17 · всего 420".
-pub fn page_counter(lang: Lang, page: u32, pages: u32, total: u64) -> String {
-    match lang {
-        Lang::Ru => format!("Стр. {page} из {pages} · всего {total}"),
-        Lang::En => format!("Page {page} of {pages} · {total} total"),
-    }
-}
-
 /// "показано 3 из 5" under the serial search of the detail screen.
 pub fn shown_of(lang: Lang, shown: usize, total: usize) -> String {
     match lang {
@@ -500,10 +492,14 @@ pub mod keymap;
 pub mod keys;
 pub mod messages;
 pub mod new_activation;
+pub mod paging;
 pub mod palette;
 pub mod seats;
 pub mod sync;
 pub mod tabs;
+
+// The list counters and the terminal-link texts, under their old names.
+pub use paging::{group_digits, page_beyond_reach, page_counter, slow_terminal};
 
 #[cfg(test)]
 mod tests {

@@ -46,13 +46,5 @@ pub fn matches(lang: Lang, count: usize, current: Option<usize>) -> String {
 
 /// 10000 → «10 000».
 fn group(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(ch);
-    }
-    out
+    super::group_digits(u64::try_from(n).unwrap_or(u64::MAX))
 }

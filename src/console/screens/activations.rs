@@ -3,24 +3,16 @@
 use super::activations_table::ActivationColumn;
 use super::paged::{self, RowMove};
 use crate::client::wire::{
-    ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary, Organization, Page,
+    ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary, Page,
 };
 use crate::console::app::{Command, RequestIds};
 use crate::console::columns::Columns;
-use crate::console::i18n::{self, Tr};
+use crate::console::i18n::Tr;
 use crate::console::keymap::Key::{
     Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up,
 };
 use crate::console::keymap::{Binding, bind};
-use crate::console::theme::Theme;
-use crate::console::widgets::filter_bar;
-use crate::domain::Lang;
-use crate::mirror::{OutboxAction, OutboxItem, OutboxState};
 use crossterm::event::KeyEvent;
-use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::Paragraph;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListAction {
@@ -123,6 +115,10 @@ pub struct ActivationsScreen {
     pub selected: usize,
     /// The request whose answer we wait for; older answers are stale.
     pub pending: Option<(u64, ActivationQuery)>,
+    /// Page steps (PgDn +, PgUp −) pressed while a step was under way: each is taken
+    /// from the cursor of the page that answers, so a held key keeps paging at any
+    /// depth instead of asking for page numbers the portal refuses.
+    pub queued_steps: i32,
     /// `Some(text)` while the search input is open.
     pub search_input: Option<String>,
     /// Activations just created from the console, marked `*` until the filters change.
@@ -150,9 +146,20 @@ impl ActivationsScreen {
         !self.loading() && self.page.is_some() && self.query != self.applied
     }
 
-    /// Pages for the current page size, from the last known total.
+    /// Pages for the current page size, from the last known total. A capped total
+    /// (a serial search is counted only up to a cap) gives at least the page shown.
     pub fn page_count(&self) -> u32 {
-        paged::pages(self.page.as_ref(), self.query.per_page)
+        let pages = paged::pages(self.page.as_ref(), self.query.per_page);
+        if self.total_capped() {
+            pages.max(self.applied.page)
+        } else {
+            pages
+        }
+    }
+
+    /// The total is a lower bound ("500+"): there may be more rows and pages.
+    pub fn total_capped(&self) -> bool {
+        self.page.as_ref().is_some_and(|p| p.total_capped)
     }
 
     pub fn total(&self) -> u64 {
@@ -196,8 +203,17 @@ impl ActivationsScreen {
     /// The sort or the page size changed: the same rows in another order, so the `*`
     /// marks stay.
     fn reorder_from_first(&mut self, ids: &mut RequestIds) -> Vec<Command> {
-        self.query.page = 1;
+        self.set_page(1, None);
         vec![self.fetch(ids)]
+    }
+
+    /// The page to ask for: by its number, or by a cursor (which wins over the number
+    /// at the portal; the number is what the answer is expected to say). Every page
+    /// change goes through here so an old cursor never outlives its page.
+    fn set_page(&mut self, page: u32, cursor: Option<String>) {
+        self.query.page = page;
+        self.query.cursor = cursor;
+        self.queued_steps = 0;
     }
 
     /// A filter chosen (in a picker): back to page 1 and fetch.
@@ -217,12 +233,79 @@ impl ActivationsScreen {
         Some(self.refetch_from_first(ids))
     }
 
+    /// A jump by page number (`#`, Home, End): both ends of the list are always within
+    /// the portal's reach of page numbers; a page deeper than that is refused (400) and
+    /// the current page stays (see `on_loaded`).
     pub fn go_to_page(&mut self, page: u32, ids: &mut RequestIds) -> Vec<Command> {
         let Some(page) = paged::page_to_fetch(page, self.page_count(), self.query.page) else {
             return Vec::new();
         };
-        self.query.page = page;
+        self.set_page(page, None);
         vec![self.fetch(ids)]
+    }
+
+    /// PgDn / PgUp: the next or previous page by the shown page's cursor, which reaches
+    /// any depth (page numbers stop 10 000 rows from both ends, docs/DESIGN.md §4.3).
+    /// A page without cursors (an older portal) is stepped by number.
+    fn step_page(&mut self, forward: bool, ids: &mut RequestIds) -> Vec<Command> {
+        // A step already under way: its page's cursors are not known yet, so the press
+        // waits for it (a number could lie beyond reach).
+        if self.page_step_pending() {
+            self.queued_steps += if forward { 1 } else { -1 };
+            return Vec::new();
+        }
+        let shown = self.page.as_ref().filter(|_| self.query == self.applied);
+        let cursor = shown.and_then(|p| {
+            if forward {
+                p.next.clone()
+            } else {
+                p.prev.clone()
+            }
+        });
+        let has_cursors = shown.is_some_and(|p| p.next.is_some() || p.prev.is_some());
+        match cursor {
+            Some(cursor) => {
+                let page = if forward {
+                    self.query.page.saturating_add(1)
+                } else {
+                    self.query.page.saturating_sub(1).max(1)
+                };
+                self.set_page(page, Some(cursor));
+                vec![self.fetch(ids)]
+            }
+            // The portal hands out cursors and this page has none that way: it is the
+            // first or the last (even when a capped total suggests more).
+            None if has_cursors => Vec::new(),
+            None => {
+                let page = if forward {
+                    self.query.page.saturating_add(1)
+                } else {
+                    self.query.page.saturating_sub(1)
+                };
+                self.go_to_page(page, ids)
+            }
+        }
+    }
+
+    /// A page step (by cursor) is waiting for its answer, the filters unchanged.
+    fn page_step_pending(&self) -> bool {
+        self.pending
+            .as_ref()
+            .is_some_and(|(_, q)| q.cursor.is_some() && same_view_but_page(q, &self.applied))
+    }
+
+    /// The steps pressed while the last one was under way, taken now that its page
+    /// (and so its cursors) arrived; one at a time, each from its own page's cursor.
+    pub fn take_queued_step(&mut self, ids: &mut RequestIds) -> Vec<Command> {
+        let steps = std::mem::take(&mut self.queued_steps);
+        if steps == 0 || self.loading() {
+            return Vec::new();
+        }
+        let commands = self.step_page(steps > 0, ids);
+        if !commands.is_empty() {
+            self.queued_steps = steps - steps.signum();
+        }
+        commands
     }
 
     /// Handles the list's own actions (Open/Help/Quit belong to the app).
@@ -232,8 +315,8 @@ impl ActivationsScreen {
             ListAction::Up => self.move_selection(RowMove::Up),
             ListAction::FirstRow => self.move_selection(RowMove::First),
             ListAction::LastRow => self.move_selection(RowMove::Last),
-            ListAction::NextPage => return self.go_to_page(self.query.page.saturating_add(1), ids),
-            ListAction::PrevPage => return self.go_to_page(self.query.page.saturating_sub(1), ids),
+            ListAction::NextPage => return self.step_page(true, ids),
+            ListAction::PrevPage => return self.step_page(false, ids),
             ListAction::FirstPage => return self.go_to_page(1, ids),
             ListAction::LastPage => return self.go_to_page(self.page_count(), ids),
             ListAction::SortNumber => return self.sort_by(ActivationSortKey::Number, ids),
@@ -323,10 +406,18 @@ impl ActivationsScreen {
     /// failure keeps the user's filters, sort, page and search text (nothing typed is
     /// lost) and leaves rows and selection alone, marked as earlier rows.
     /// Returns whether it was accepted.
+    /// A failed page move (a number beyond reach, or the link down) keeps the page on
+    /// screen as the current one: the counter, `r` and the next PgDn start from it.
     pub fn on_loaded(&mut self, request_id: u64, result: Option<Page<ActivationSummary>>) -> bool {
         let Some((_, mut requested)) = self.pending.take_if(|(id, _)| *id == request_id) else {
             return false;
         };
+        if result.is_none() && self.page.is_some() && same_view_but_page(&requested, &self.applied)
+        {
+            let (page, cursor) = (self.applied.page, self.applied.cursor.clone());
+            self.set_page(page, cursor);
+            return true;
+        }
         // On failure the user's query stays as set (the filter bar shows it, `r`
         // retries it) and the rows on screen stay, marked as earlier rows.
         if let Some(page) = result {
@@ -346,163 +437,16 @@ impl ActivationsScreen {
     }
 }
 
-pub struct ViewContext<'a> {
-    pub lang: Lang,
-    pub theme: &'a Theme,
-    pub organizations: &'a [Organization],
-    /// Mirror mode: writes waiting in the outbox (a queued retry marks its row).
-    pub outbox: &'a [OutboxItem],
-}
-
-fn sort_label(lang: Lang, sort: ActivationSort) -> String {
-    let name = match sort.key {
-        ActivationSortKey::Number => i18n::SORT_NUMBER,
-        ActivationSortKey::TotalCost => i18n::SORT_COST,
-        ActivationSortKey::CreatedAt => i18n::SORT_DATE,
+/// Two queries for the same list (filters, sort, page size) that may differ in the page
+/// asked for.
+pub fn same_view_but_page(a: &ActivationQuery, b: &ActivationQuery) -> bool {
+    let a = ActivationQuery {
+        page: b.page,
+        cursor: b.cursor.clone(),
+        ..a.clone()
     };
-    format!(
-        "{} {}",
-        name.get(lang),
-        if sort.descending { "↓" } else { "↑" }
-    )
+    a == *b
 }
 
-/// The table's part of the list's `area` (under the two filter rows, above the page
-/// counter); the view draws there and a mouse click is mapped through it.
-pub fn table_area(area: Rect) -> Rect {
-    Rect::new(
-        area.x,
-        area.y + 2,
-        area.width,
-        area.height.saturating_sub(3),
-    )
-}
-
-/// Draws filter bar (2 rows), table, page counter (1 row) into `area`. Returns the
-/// cursor position: in the search input while editing, else on the selected row.
-pub fn view(
-    screen: &ActivationsScreen,
-    ctx: &ViewContext,
-    frame: &mut Frame,
-    area: Rect,
-) -> Option<Position> {
-    let lang = ctx.lang;
-    let theme = ctx.theme;
-    if area.height < 4 {
-        return None;
-    }
-    let bar1 = Rect::new(area.x, area.y, area.width, 1);
-    let bar2 = Rect::new(area.x, area.y + 1, area.width, 1);
-    let table_area = table_area(area);
-    let counter = Rect::new(area.x, area.bottom() - 1, area.width, 1);
-
-    let query = &screen.query;
-    let all = i18n::FILTER_ALL.get(lang).to_string();
-    let org_name = filter_bar::organization_value(ctx.organizations, query.organization, &all);
-    let row1 = [
-        filter_bar::Field {
-            label: i18n::FILTER_ORGANIZATION.get(lang),
-            value: org_name,
-            max_width: 24,
-            editing: false,
-        },
-        filter_bar::Field {
-            label: i18n::FILTER_STATUS.get(lang),
-            value: query
-                .status
-                .map(|s| s.label(lang).to_string())
-                .unwrap_or_else(|| all.clone()),
-            max_width: 11,
-            editing: false,
-        },
-        filter_bar::Field {
-            label: i18n::FILTER_VENDOR.get(lang),
-            value: query
-                .vendor
-                .map(|v| v.name(lang).to_string())
-                .unwrap_or(all),
-            max_width: 10,
-            editing: false,
-        },
-    ];
-    filter_bar::render(&row1, None, theme, frame, bar1);
-    let (search_value, editing) =
-        filter_bar::search_value(screen.search_input.as_ref(), query.q.as_ref(), lang);
-    let row2 = [
-        filter_bar::Field {
-            label: i18n::FILTER_SEARCH.get(lang),
-            value: search_value,
-            max_width: 18,
-            editing,
-        },
-        filter_bar::Field {
-            label: i18n::FILTER_SORT.get(lang),
-            value: sort_label(lang, query.sort),
-            max_width: 12,
-            editing: false,
-        },
-        filter_bar::Field {
-            label: i18n::FILTER_PER_PAGE.get(lang),
-            value: query.per_page.to_string(),
-            max_width: 3,
-            editing: false,
-        },
-    ];
-    let loading = screen
-        .loading()
-        .then(|| (i18n::LOADING.get(lang), theme.accent));
-    let input_cursor = filter_bar::render(&row2, loading, theme, frame, bar2);
-
-    // The counter is the rows' own: while the next page loads, the old rows keep their
-    // page number (issue 14: never a new counter above old rows).
-    let shown_page = match screen.page {
-        Some(_) => screen.applied.page,
-        None => query.page,
-    };
-    let counter_text = i18n::page_counter(lang, shown_page, screen.page_count(), screen.total());
-    let mut counter_spans = vec![
-        Span::styled(i18n::SCREEN_ACTIVATIONS.get(lang), theme.header),
-        Span::styled(" · ", theme.muted),
-        Span::raw(counter_text),
-    ];
-    if editing {
-        counter_spans.push(Span::styled(
-            format!(" · {}", i18n::SEARCH_EDIT_HINT.get(lang)),
-            theme.muted,
-        ));
-    } else if screen.is_stale() {
-        counter_spans.push(Span::styled(
-            format!(" · {}", i18n::STALE_ROWS.get(lang)),
-            theme.error,
-        ));
-    } else if !screen.highlighted.is_empty() {
-        counter_spans.push(Span::styled(
-            format!(" · {}", i18n::HIGHLIGHT_LEGEND.get(lang)),
-            theme.accent,
-        ));
-    }
-    // Activations queued offline have no number yet: they are counted here until the
-    // portal creates them and they arrive as rows.
-    let queued: Vec<usize> = ctx
-        .outbox
-        .iter()
-        .filter(|item| item.state == OutboxState::Pending)
-        .filter_map(|item| match &item.action {
-            OutboxAction::Activate { serials, .. } => Some(serials.len()),
-            _ => None,
-        })
-        .collect();
-    if !queued.is_empty() {
-        counter_spans.push(Span::styled(
-            format!(
-                " · {}",
-                i18n::sync::queued_activations(lang, queued.len(), queued.iter().sum())
-            ),
-            theme.status_in_progress,
-        ));
-    }
-    frame.render_widget(Paragraph::new(theme.glyphs.line(counter_spans)), counter);
-
-    let row_cursor = super::activations_table::draw_table(screen, ctx, frame, table_area);
-    if editing { input_cursor } else { row_cursor }
-}
+// The drawing lives next door (this file holds the state and its moves).
+pub use super::activations_view::{ViewContext, table_area, view};

@@ -261,7 +261,8 @@ pub fn render(overlay: &AuditOverlay, lang: Lang, theme: &Theme, frame: &mut Fra
             lang,
             overlay.page_no,
             page_count(total, AUDIT_PER_PAGE),
-            total
+            total,
+            false
         ),
         tr::CLOSE.get(lang)
     );

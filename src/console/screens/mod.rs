@@ -2,6 +2,7 @@
 
 pub mod activations;
 pub mod activations_table;
+pub mod activations_view;
 pub mod audit;
 pub mod capacity;
 pub mod column_chooser;

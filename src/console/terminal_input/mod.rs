@@ -7,7 +7,7 @@ pub mod parse;
 
 use crossterm::event::Event;
 use std::io::{self, IsTerminal, Read};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// How long an ESC at the end of a read waits for the rest of a sequence before it
@@ -17,18 +17,28 @@ pub const ESC_WAIT: Duration = Duration::from_millis(50);
 /// What the reader reports.
 pub enum Input {
     Event(Event),
+    /// The answer to the cursor position query sent at `probe` came after this long:
+    /// the terminal's round trip (over SSH, the link's).
+    RoundTrip(Duration),
+    /// The terminal answered the kitty keyboard query: its disambiguation can be
+    /// turned on (Esc then arrives as `CSI 27 u`, never mistaken for a prefix).
+    KittyKeyboard,
     Error(io::Error),
     /// The terminal went away.
     Closed,
 }
 
 /// Reads the terminal and hands each event to `deliver` until the terminal closes or
-/// `deliver` answers `false`.
-pub async fn read(mut deliver: impl FnMut(Input) -> bool) {
+/// `deliver` answers `false`. `probe`: when a cursor position query (`CSI 6n`) was
+/// written; its answer is delivered as [`Input::RoundTrip`], never as a key.
+pub async fn read(mut probe: Option<Instant>, mut deliver: impl FnMut(Input) -> bool) {
     let (bytes_tx, mut bytes_rx) = mpsc::unbounded_channel::<io::Result<Vec<u8>>>();
     std::thread::spawn(move || read_bytes(&bytes_tx));
     let mut resized = window_changes();
     let mut parser = parse::Parser::default();
+    if probe.is_some() {
+        parser.expect_cursor_report();
+    }
     loop {
         let wait = parser.waiting();
         let events = tokio::select! {
@@ -46,6 +56,15 @@ pub async fn read(mut deliver: impl FnMut(Input) -> bool) {
             _ = tokio::time::sleep(ESC_WAIT), if wait => parser.flush(),
             Some(()) = next_resize(&mut resized) => vec![Event::Resize(0, 0)],
         };
+        if parser.take_kitty_reply() && !deliver(Input::KittyKeyboard) {
+            return;
+        }
+        if parser.take_cursor_report().is_some()
+            && let Some(sent) = probe.take()
+            && !deliver(Input::RoundTrip(sent.elapsed()))
+        {
+            return;
+        }
         for event in events {
             if !deliver(Input::Event(event)) {
                 return;

@@ -6,6 +6,11 @@
 //! byte is read afresh: Esc then F8, Esc then `2`. Nothing here binds Alt, so nothing
 //! is lost. An ESC at the very end of what arrived waits for more bytes (the rest of a
 //! sequence split between reads); when none come in time (`flush`), it is the Esc key.
+//!
+//! The one reply the console asks for — the cursor position report `CSI row ; col R`
+//! that answers `CSI 6n`, sent once at start to time the terminal's round trip — is
+//! taken as a report only while it is expected: the same bytes are Shift+F3 and the
+//! like in xterm's key encoding.
 
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
@@ -22,6 +27,12 @@ pub struct Parser {
     buf: Vec<u8>,
     /// Inside a bracketed paste: its bytes so far.
     paste: Option<Vec<u8>>,
+    /// A cursor position report is awaited (`CSI 6n` was sent).
+    report_expected: bool,
+    /// The report that arrived (row, column; from 1), until taken.
+    report: Option<(u16, u16)>,
+    /// The terminal answered `CSI ? u`: it speaks the kitty keyboard protocol.
+    kitty: bool,
 }
 
 /// What the bytes at the start of the buffer are.
@@ -36,6 +47,22 @@ impl Parser {
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<Event> {
         self.buf.extend_from_slice(bytes);
         self.drain(false)
+    }
+
+    /// `CSI 6n` went out: the next `CSI row ; col R` is its answer, not a key.
+    pub fn expect_cursor_report(&mut self) {
+        self.report_expected = true;
+    }
+
+    /// Whether the terminal answered the kitty keyboard query (`CSI ? flags u`); taken
+    /// once.
+    pub fn take_kitty_reply(&mut self) -> bool {
+        std::mem::take(&mut self.kitty)
+    }
+
+    /// The cursor position report, once it arrived.
+    pub fn take_cursor_report(&mut self) -> Option<(u16, u16)> {
+        self.report.take()
     }
 
     /// Whether bytes wait for the rest of a sequence (a paste waits on its own: its
@@ -83,6 +110,19 @@ impl Parser {
                 at += PASTE_START.len();
                 continue;
             }
+            if let Some(used) = kitty_flags_reply(rest) {
+                self.kitty = true;
+                at += used;
+                continue;
+            }
+            if self.report_expected
+                && let Some((report, used)) = cursor_report(rest)
+            {
+                self.report_expected = false;
+                self.report = Some(report);
+                at += used;
+                continue;
+            }
             match token(rest) {
                 Token::Event(event, used) => {
                     events.extend(event);
@@ -103,6 +143,68 @@ impl Parser {
         self.buf.drain(..at.min(self.buf.len()));
         events
     }
+}
+
+/// `ESC [ row ; col R` at the start of `bytes`: the position and the bytes it takes.
+fn cursor_report(bytes: &[u8]) -> Option<((u16, u16), usize)> {
+    let body = bytes.strip_prefix(b"\x1b[")?;
+    let end = body
+        .iter()
+        .position(|b| !(b.is_ascii_digit() || *b == b';'))?;
+    if body[end] != b'R' {
+        return None;
+    }
+    let text = std::str::from_utf8(&body[..end]).ok()?;
+    let (row, col) = text.split_once(';')?;
+    Some(((row.parse().ok()?, col.parse().ok()?), 2 + end + 1))
+}
+
+/// `ESC [ ? flags u` at the start of `bytes`, the kitty protocol's answer to `CSI ? u`:
+/// the bytes it takes.
+fn kitty_flags_reply(bytes: &[u8]) -> Option<usize> {
+    let body = bytes.strip_prefix(b"\x1b[?")?;
+    let digits = body.iter().take_while(|b| b.is_ascii_digit()).count();
+    (body.get(digits) == Some(&b'u')).then_some(3 + digits + 1)
+}
+
+/// A key in the kitty keyboard protocol, `CSI code[:alternates] [; modifiers[:event]] u`
+/// (only what disambiguation, flag 1, sends: Esc, and keys with Ctrl or Alt).
+fn kitty_key(params: &[u8]) -> Option<Event> {
+    let text = std::str::from_utf8(params).ok()?;
+    let mut fields = text.split(';');
+    let code: u32 = fields.next()?.split(':').next()?.parse().ok()?;
+    let mut modifier_field = fields.next().unwrap_or("").split(':');
+    let bits = match modifier_field.next() {
+        None | Some("") => None,
+        Some(m) => Some(m.parse::<u16>().ok()?),
+    };
+    // A release (event type 3) is never asked for; ignore one all the same.
+    if modifier_field.next() == Some("3") {
+        return None;
+    }
+    let mut modifiers = modifiers(bits);
+    let code = match code {
+        27 => KeyCode::Esc,
+        13 => KeyCode::Enter,
+        9 if modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+        9 => KeyCode::Tab,
+        127 | 8 => KeyCode::Backspace,
+        // The private-use range: keys reported only under flags not asked for.
+        57_344..=63_743 => return None,
+        c => {
+            let c = char::from_u32(c)?;
+            // As the legacy encoding reads it: Shift+a is 'A' with Shift.
+            if modifiers.contains(KeyModifiers::SHIFT) && c.is_lowercase() {
+                KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
+            } else {
+                if c.is_uppercase() {
+                    modifiers |= KeyModifiers::SHIFT;
+                }
+                KeyCode::Char(c)
+            }
+        }
+    };
+    Some(key(code, modifiers))
 }
 
 fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
@@ -295,6 +397,9 @@ fn csi_event(params: &[u8], final_byte: u8) -> Option<Event> {
         );
         return mouse(b, x, y, final_byte == b'm');
     }
+    if final_byte == b'u' {
+        return kitty_key(params);
+    }
     if params.iter().any(|b| !(b.is_ascii_digit() || *b == b';')) {
         // Private sequences (focus, replies we never asked for): nothing.
         return None;
@@ -369,155 +474,5 @@ fn mouse(b: u16, column: u16, row: u16, release: bool) -> Option<Event> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn codes(events: &[Event]) -> Vec<KeyCode> {
-        events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Key(k) => Some(k.code),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn parse(bytes: &[u8]) -> Vec<Event> {
-        let mut p = Parser::default();
-        let mut events = p.feed(bytes);
-        events.extend(p.flush());
-        events
-    }
-
-    #[test]
-    fn esc_then_a_sequence_in_one_read_is_two_keys() {
-        assert_eq!(
-            codes(&parse(b"\x1b\x1b[19~")),
-            vec![KeyCode::Esc, KeyCode::F(8)]
-        );
-        assert_eq!(
-            codes(&parse(b"\x1b\x1bOP")),
-            vec![KeyCode::Esc, KeyCode::F(1)]
-        );
-        assert_eq!(
-            codes(&parse(b"\x1b\x1b\x1b[A")),
-            vec![KeyCode::Esc, KeyCode::Esc, KeyCode::Up]
-        );
-    }
-
-    #[test]
-    fn esc_then_a_character_is_esc_and_the_character_not_alt() {
-        let events = parse(b"\x1b2\x1bq");
-        assert_eq!(
-            codes(&events),
-            vec![
-                KeyCode::Esc,
-                KeyCode::Char('2'),
-                KeyCode::Esc,
-                KeyCode::Char('q')
-            ]
-        );
-        assert!(events.iter().all(|e| match e {
-            Event::Key(k) => !k.modifiers.contains(KeyModifiers::ALT),
-            _ => true,
-        }));
-    }
-
-    #[test]
-    fn a_lone_esc_waits_for_the_rest_of_a_split_sequence() {
-        let mut p = Parser::default();
-        assert!(p.feed(b"\x1b").is_empty());
-        assert!(p.waiting());
-        assert_eq!(codes(&p.feed(b"[19~")), vec![KeyCode::F(8)]);
-        assert!(!p.waiting());
-        assert!(p.feed(b"\x1b").is_empty());
-        assert_eq!(codes(&p.flush()), vec![KeyCode::Esc]);
-    }
-
-    #[test]
-    fn keys_with_modifiers_control_chars_and_utf8() {
-        let events = parse("\x1b[1;2A\x1b[Z\x01\r\tя\x7fG\x1b[3~\x1b[6;5~".as_bytes());
-        let keys: Vec<(KeyCode, KeyModifiers)> = events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Key(k) => Some((k.code, k.modifiers)),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(
-            keys,
-            vec![
-                (KeyCode::Up, KeyModifiers::SHIFT),
-                (KeyCode::BackTab, KeyModifiers::SHIFT),
-                (KeyCode::Char('a'), KeyModifiers::CONTROL),
-                (KeyCode::Enter, KeyModifiers::NONE),
-                (KeyCode::Tab, KeyModifiers::NONE),
-                (KeyCode::Char('я'), KeyModifiers::NONE),
-                (KeyCode::Backspace, KeyModifiers::NONE),
-                (KeyCode::Char('G'), KeyModifiers::SHIFT),
-                (KeyCode::Delete, KeyModifiers::NONE),
-                (KeyCode::PageDown, KeyModifiers::CONTROL),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_utf8_character_split_between_reads_waits() {
-        let bytes = "ж".as_bytes();
-        let mut p = Parser::default();
-        assert!(p.feed(&bytes[..1]).is_empty());
-        assert_eq!(codes(&p.feed(&bytes[1..])), vec![KeyCode::Char('ж')]);
-    }
-
-    #[test]
-    fn a_bracketed_paste_is_one_text_even_across_reads() {
-        let mut p = Parser::default();
-        let mut events = p.feed(b"x\x1b[200~a\x1b[19~b\r\n\x1b[20");
-        assert!(
-            !p.waiting(),
-            "a paste waits for its end marker, not a timer"
-        );
-        events.extend(p.feed(b"1~y"));
-        assert_eq!(events.len(), 3, "{events:?}");
-        assert_eq!(events[1], Event::Paste("a\x1b[19~b\r\n".to_string()));
-        assert_eq!(codes(&events), vec![KeyCode::Char('x'), KeyCode::Char('y')]);
-    }
-
-    #[test]
-    fn mouse_reports() {
-        let events = parse(b"\x1b[<0;10;5M\x1b[<65;1;1M\x1b[M \"#");
-        assert_eq!(
-            events[0],
-            Event::Mouse(MouseEvent {
-                kind: MouseEventKind::Down(MouseButton::Left),
-                column: 9,
-                row: 4,
-                modifiers: KeyModifiers::NONE,
-            })
-        );
-        assert!(matches!(
-            events[1],
-            Event::Mouse(MouseEvent {
-                kind: MouseEventKind::ScrollDown,
-                ..
-            })
-        ));
-        assert!(matches!(
-            events[2],
-            Event::Mouse(MouseEvent {
-                kind: MouseEventKind::Down(MouseButton::Left),
-                column: 1,
-                row: 2,
-                ..
-            })
-        ));
-    }
-
-    #[test]
-    fn unknown_sequences_are_dropped_whole() {
-        assert_eq!(
-            codes(&parse(b"\x1b[?1;2c\x1b[Ia")),
-            vec![KeyCode::Char('a')]
-        );
-    }
-}
+#[path = "parse_tests.rs"]
+mod tests;

@@ -164,7 +164,14 @@ pub fn view(
         Some(_) => screen.applied.page,
         None => query.page,
     };
-    let counter_text = i18n::page_counter(lang, shown_page, screen.page_count(), screen.total());
+    let counter_text = i18n::page_counter(
+        lang,
+        shown_page,
+        screen.page_count(),
+        screen.total(),
+        // Seat totals are exact (only a serial search of activations is capped).
+        false,
+    );
     frame.render_widget(
         Paragraph::new(theme.glyphs.line(vec![
             Span::styled(i18n::tabs::SEATS_TITLE.get(lang), theme.header),
