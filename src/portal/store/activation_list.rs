@@ -356,7 +356,16 @@ impl ListPlan {
         }
         if let Some(vendor) = self.filter.vendor {
             let mark = b.bind(Arg::Text(vendor.id().into()));
-            conditions.push(format!("a.vendor = {mark}"));
+            // Only cost orders have vendor-led indexes. On the others SQLite would still
+            // take one for the equality and sort 35 000 rows (35 ms at 100k) instead of
+            // walking the order's index; a unary `+` keeps the term off every index.
+            let column = match (self.dialect, self.filter.sort.key) {
+                (Dialect::Sqlite, ActivationSortKey::Number | ActivationSortKey::CreatedAt) => {
+                    "+a.vendor"
+                }
+                _ => "a.vendor",
+            };
+            conditions.push(format!("{column} = {mark}"));
         }
         // Bound in the order the marks appear: SQLite's `?` are positional.
         if let Some((from, to, number)) = self.prefix() {
