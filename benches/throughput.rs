@@ -6,10 +6,13 @@
 //!
 //! `cargo bench --bench throughput` (env `LICADM_BENCH_ACTIVATIONS`, default 100 000;
 //! `LICADM_BENCH_SECONDS` per step, default 5; `LICADM_BENCH_DB=postgres://…` for
-//! PostgreSQL, see `benches/pg_cluster.sh`).
+//! PostgreSQL, see `benches/pg_cluster.sh`). The portal's rate limits are off (this
+//! measures what it can serve, from one address and one token);
+//! `LICADM_BENCH_RATE_LIMITS=on` keeps its defaults, to see what they cost.
 
 use licadm::client::ApiClient;
 use licadm::client::wire::{ActivationQuery, Role};
+use licadm::portal::rate_limit::RateLimits;
 use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token, demo_serials};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -97,18 +100,22 @@ fn main() -> anyhow::Result<()> {
     let pg_url = std::env::var("LICADM_BENCH_DB")
         .ok()
         .filter(|u| !u.is_empty());
+    let limits_on = std::env::var("LICADM_BENCH_RATE_LIMITS").is_ok_and(|v| v == "on");
+    let mut options = PortalOptions {
+        run_worker: false,
+        ..PortalOptions::default()
+    };
+    if !limits_on {
+        options.limits.rate = RateLimits::off();
+    }
     let (portal, token) = match &pg_url {
         Some(url) => rt.block_on(async {
-            let options = PortalOptions {
-                run_worker: false,
-                ..PortalOptions::default()
-            };
             let portal = Portal::connect(url, Some(DemoOptions { activations }), options).await?;
             let token = portal.create_token(Role::Admin, &[], "bench").await?;
             anyhow::Ok((portal, token))
         })?,
         None => {
-            let portal = Portal::open(&db, Some(DemoOptions { activations }))?;
+            let portal = Portal::open_with(&db, Some(DemoOptions { activations }), options)?;
             (portal, create_token(&db, Role::Admin, &[], "bench")?)
         }
     };
@@ -134,7 +141,8 @@ fn main() -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let url = format!("http://{}", listener.local_addr()?);
         tokio::spawn(portal.serve(listener));
-        println!("{backend}, {activations} activations, {seconds} s per step:");
+        let limits = if limits_on { "on" } else { "off" };
+        println!("{backend}, {activations} activations, {seconds} s per step, rate limits {limits}:");
         println!();
         println!("| request | clients | requests/s | p50 ms | p99 ms | RSS MiB |");
         println!("|---|---:|---:|---:|---:|---:|");

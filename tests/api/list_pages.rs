@@ -10,6 +10,7 @@ use licadm::client::wire::{
 };
 use licadm::domain::{ActivationStatus, Vendor};
 use licadm::portal::DemoOptions;
+use licadm::portal::list_plan::SEARCH_TOTAL_CAP;
 
 fn numbers(items: &[ActivationSummary]) -> Vec<i64> {
     items.iter().map(|a| a.number).collect()
@@ -194,7 +195,7 @@ async fn a_serial_search_counts_to_a_cap_and_both_plans_find_the_same_activation
     let everything = ActivationQuery { q: Some("0".into()), ..Default::default() };
     let page = admin.activations(&everything).await.expect("q=0");
     assert!(page.total_capped, "every activation matches: counted to the cap");
-    assert_eq!(page.total, 500);
+    assert_eq!(page.total, SEARCH_TOTAL_CAP as u64);
     let walked = walk_by_cursor(&admin, &ActivationQuery { per_page: 100, ..everything }).await;
     assert_eq!(walked.len(), 6_000, "capped total, but every match is reachable");
 
