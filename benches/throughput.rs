@@ -142,7 +142,9 @@ fn main() -> anyhow::Result<()> {
         let url = format!("http://{}", listener.local_addr()?);
         tokio::spawn(portal.serve(listener));
         let limits = if limits_on { "on" } else { "off" };
-        println!("{backend}, {activations} activations, {seconds} s per step, rate limits {limits}:");
+        println!(
+            "{backend}, {activations} activations, {seconds} s per step, rate limits {limits}:"
+        );
         println!();
         println!("| request | clients | requests/s | p50 ms | p99 ms | RSS MiB |");
         println!("|---|---:|---:|---:|---:|---:|");

@@ -8,7 +8,7 @@ use crossterm::event::KeyCode;
 use licadm::client::ClientError;
 use licadm::client::wire::{ActivationQuery, ActivationSummary, Page};
 use licadm::console::app::{Command, Msg, State, update};
-use licadm::domain::{ActivationStatus, Lang};
+use licadm::domain::{ActivationStatus, Lang, Vendor};
 
 /// One list of a million activations, 25 a page: page `n` as the portal answers it,
 /// with cursors to both neighbours (named after the page they lead to).
@@ -240,4 +240,34 @@ fn an_exact_total_is_grouped_without_a_plus() {
     let text = screen_text(&lines);
     assert!(text.contains("Стр. 1 из 1200 · всего 30 000"), "{text}");
     assert!(!text.contains("30 000+"), "{text}");
+}
+
+#[test]
+fn a_seven_digit_number_is_shown_whole() {
+    let mut state = new_state(Lang::Ru);
+    let commands = update(&mut state, Msg::Start);
+    let (request_id, _) = activations_request(&commands);
+    update(&mut state, Msg::MeLoaded(Ok(me())));
+    update(&mut state, Msg::OrganizationsLoaded(Ok(organizations())));
+    let rows = vec![
+        activation(
+            1_000_000,
+            ActivationStatus::InProgress,
+            Vendor::PayKiosk,
+            2,
+            7300,
+        ),
+        activation(999_999, ActivationStatus::Done, Vendor::PayKiosk, 1, 3900),
+    ];
+    update(
+        &mut state,
+        Msg::ActivationsLoaded {
+            request_id,
+            result: Ok(page(rows, 1, 25, 1_000_000)),
+        },
+    );
+    let (lines, _) = render(&state, 80, 24);
+    let text = screen_text(&lines);
+    assert!(text.contains("1000000 "), "{text}");
+    assert!(!text.contains("10000…"), "{text}");
 }

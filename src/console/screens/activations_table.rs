@@ -109,8 +109,13 @@ impl ActivationColumn {
 
 /// The widths of the shown columns in `total` columns: the fixed ones as declared, the
 /// organization and the error text sharing the rest (the error text 3/5 of it).
-fn widths(columns: &[ActivationColumn], total: u16) -> Vec<u16> {
-    let fixed: u16 = columns.iter().filter_map(|c| c.width()).sum();
+fn widths(columns: &[ActivationColumn], total: u16, number_width: u16) -> Vec<u16> {
+    let width = |c: &ActivationColumn| match c {
+        // As wide as the page's widest number: 1 000 000 must not read "10000…".
+        ActivationColumn::Number => Some(number_width.max(6)),
+        other => other.width(),
+    };
+    let fixed: u16 = columns.iter().filter_map(width).sum();
     let gaps = u16::try_from(columns.len().saturating_sub(1)).unwrap_or(0);
     let rest = total.saturating_sub(fixed + gaps);
     let has = |c| columns.contains(&c);
@@ -129,7 +134,7 @@ fn widths(columns: &[ActivationColumn], total: u16) -> Vec<u16> {
         .map(|c| match c {
             ActivationColumn::Organization => org,
             ActivationColumn::Error => error,
-            other => other.width().unwrap_or(4),
+            other => width(other).unwrap_or(4),
         })
         .collect()
 }
@@ -146,7 +151,13 @@ pub fn draw_table(
     let theme = ctx.theme;
     let g = theme.glyphs;
     let columns: Vec<ActivationColumn> = screen.columns.visible().collect();
-    let column_widths = widths(&columns, area.width);
+    let number_width = screen
+        .rows()
+        .iter()
+        .map(|a| u16::try_from(a.number.to_string().len()).unwrap_or(u16::MAX))
+        .max()
+        .unwrap_or(0);
+    let column_widths = widths(&columns, area.width, number_width);
     let widths: Vec<Constraint> = column_widths
         .iter()
         .map(|w| Constraint::Length(*w))
