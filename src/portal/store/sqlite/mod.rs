@@ -13,6 +13,7 @@
 pub mod access;
 pub mod activations;
 pub mod audit;
+mod bulk;
 pub mod capacity;
 pub mod capacity_writes;
 pub mod catalog;

@@ -26,17 +26,7 @@ pub fn prepare(conn: &Connection) -> Result<(), StoreError> {
             sql  TEXT NOT NULL
         ) WITHOUT ROWID;",
     )?;
-    let triggers: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'track\\_%' ESCAPE '\\'")?
-        .query_map([], |row| row.get(0))?
-        .collect::<Result<_, _>>()?;
-    for name in triggers {
-        // Names come from sqlite_master, not from input; quoted all the same.
-        conn.execute_batch(&format!(
-            "DROP TRIGGER IF EXISTS \"{}\"",
-            name.replace('"', "")
-        ))?;
-    }
+    super::bulk::drop_indexes_and_triggers(conn, &[], &["track_"])?;
     Ok(())
 }
 
@@ -54,30 +44,11 @@ const BULK_TABLES: [&str; 3] = ["activations", "activation_lines", "seats"];
 /// Drops the secondary indexes of the bulk tables, keeping their SQL in the same
 /// transaction (so a crash mid-sync still gets them back: see [`restore_indexes`]).
 pub fn suspend_indexes(conn: &Connection) -> Result<(), StoreError> {
-    let indexes: Vec<(String, String)> = conn
-        .prepare(&format!(
-            "SELECT name, sql FROM sqlite_master
-             WHERE (type = 'index' AND sql IS NOT NULL AND tbl_name IN ({}))
-                OR (type = 'trigger' AND name LIKE 'count\\_%' ESCAPE '\\')",
-            BULK_TABLES.map(|t| format!("'{t}'")).join(", ")
-        ))?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    for (name, sql) in indexes {
+    for (name, sql) in super::bulk::drop_indexes_and_triggers(conn, &BULK_TABLES, &["count_"])? {
         conn.execute(
             "INSERT OR REPLACE INTO replica_suspended_indexes (name, sql) VALUES (?, ?)",
             params![name, sql],
         )?;
-        // Names come from sqlite_master, not from input.
-        let kind = if sql.starts_with("CREATE TRIGGER") {
-            "TRIGGER"
-        } else {
-            "INDEX"
-        };
-        conn.execute_batch(&format!(
-            "DROP {kind} IF EXISTS \"{}\"",
-            name.replace('"', "")
-        ))?;
     }
     Ok(())
 }

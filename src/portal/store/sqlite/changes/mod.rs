@@ -224,20 +224,7 @@ pub fn load_untracked<T>(
     tx: &Transaction<'_>,
     load: impl FnOnce() -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    let mut stmt = tx.prepare(
-        "SELECT name, sql FROM sqlite_master
-         WHERE type = 'trigger'
-           AND (name LIKE 'track\\_%' ESCAPE '\\' OR name LIKE 'count\\_%' ESCAPE '\\')",
-    )?;
-    let triggers = stmt
-        .query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    drop(stmt);
-    for (name, _) in &triggers {
-        tx.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
-    }
+    let triggers = super::bulk::drop_indexes_and_triggers(tx, &[], &["track_", "count_"])?;
     let loaded = load()?;
     for (_, sql) in &triggers {
         tx.execute_batch(sql)?;

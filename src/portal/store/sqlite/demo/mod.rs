@@ -389,11 +389,15 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
         // data set take 11 s to write instead of 5. Without the secondary indexes too,
         // built once at the end: sorting a million keys once costs a fraction of a
         // million random inserts into a dozen B-trees.
-        let indexes = suspend_indexes(&tx)?;
+        let indexes = super::bulk::drop_indexes_and_triggers(
+            &tx,
+            &["activations", "activation_lines", "devices"],
+            &[],
+        )?;
         changes::load_untracked(&tx, || {
             insert_rows(&tx, &organizations, &devices, &activations, today)
         })?;
-        for sql in &indexes {
+        for (_, sql) in &indexes {
             tx.execute_batch(sql)?;
         }
         tx.commit()?;
@@ -401,22 +405,6 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
         conn.pragma_update(None, "synchronous", super::SYNCHRONOUS)?;
         super::refresh_statistics(conn)
     })
-}
-
-/// Drops the secondary indexes of the bulk tables inside `tx`; returns their SQL.
-fn suspend_indexes(tx: &Connection) -> Result<Vec<String>, StoreError> {
-    let indexes: Vec<(String, String)> = tx
-        .prepare(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-               AND tbl_name IN ('activations', 'activation_lines', 'devices')",
-        )?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    for (name, _) in &indexes {
-        // Names come from sqlite_master, not from input.
-        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "")))?;
-    }
-    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
 }
 
 fn insert_rows(
