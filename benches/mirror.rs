@@ -106,7 +106,7 @@ fn main() -> anyhow::Result<()> {
         let mut since = 0;
         loop {
             let page = client
-                .changes(since, licadm::client::feed::FEED_MAX_LIMIT)
+                .changes(since, licadm::client::feed::FEED_MAX_LIMIT, None)
                 .await?;
             since = page.cursor;
             let more = page.more;

@@ -141,9 +141,9 @@ async fn run_round(
     let seen: Arc<Mutex<HashMap<i64, Instant>>> = Arc::default();
     // The feed reader: from the current cursor on, as a synced mirror would be.
     let feed_client = clients[0].clone();
-    let mut cursor = feed_client.changes(0, 5000).await?.cursor;
+    let mut cursor = feed_client.changes(0, 5000, None).await?.cursor;
     loop {
-        let page = feed_client.changes(cursor, 5000).await?;
+        let page = feed_client.changes(cursor, 5000, None).await?;
         cursor = page.cursor;
         if !page.more {
             break;
@@ -154,7 +154,7 @@ async fn run_round(
         let (stop, seen) = (reader_stop.clone(), seen.clone());
         tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
-                let Ok(page) = feed_client.changes(cursor, 1000).await else {
+                let Ok(page) = feed_client.changes(cursor, 1000, None).await else {
                     continue;
                 };
                 let now = Instant::now();

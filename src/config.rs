@@ -21,6 +21,11 @@ pub struct ConfigFile {
     pub mirror: Option<bool>,
     /// Seconds between background syncs of the mirror (default 30).
     pub sync_interval: Option<u64>,
+    /// A token that sees more activations than this mirrors a window of them
+    /// (default 200 000; docs/DESIGN.md §6.5).
+    pub mirror_window_threshold: Option<u64>,
+    /// The window's months of activations (default 2).
+    pub mirror_window_months: Option<u32>,
     /// The profile used when `--profile` is not given.
     pub profile: Option<String>,
     #[serde(default)]
@@ -52,6 +57,15 @@ pub struct KeyOverride {
 }
 
 impl ConfigFile {
+    /// When the mirror holds a window (docs/DESIGN.md §6.5).
+    pub fn window_policy(&self) -> crate::mirror::WindowPolicy {
+        let default = crate::mirror::WindowPolicy::default();
+        crate::mirror::WindowPolicy {
+            threshold: self.mirror_window_threshold.unwrap_or(default.threshold),
+            months: self.mirror_window_months.unwrap_or(default.months),
+        }
+    }
+
     /// The `[keys]` entries in the order of the file.
     pub fn key_overrides(&self) -> Vec<KeyOverride> {
         let mut out: Vec<KeyOverride> = self

@@ -245,8 +245,9 @@ fn main() -> std::process::ExitCode {
         return cli::offline::run(command, &portal);
     }
     if let Some(Command::Sync { out }) = &cli.command {
+        let policy = cli::window_policy(&portal);
         return cli::scripting::with_client(&portal, |client| async move {
-            cli::sync::run(&client, *out).await
+            cli::sync::run(&client, *out, policy).await
         });
     }
     // The scripting commands build their own runtime and choose their exit status.
@@ -426,7 +427,7 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
     let (source, _embedded) = match config::resolve(&overrides, &file)? {
         Connection::Remote { portal, token } if mirrored => {
             let client = ApiClient::new(&portal, token.expose())?.with_lang(lang);
-            let mirror = cli::sync::open_mirror(&portal, &token)?;
+            let mirror = cli::sync::open_mirror(&portal, &token, file.window_policy())?;
             (DataSource::Mirror(MirrorSource { client, mirror }), None)
         }
         Connection::Remote { portal, token } => (

@@ -65,6 +65,14 @@ fn config_file(args: &PortalArgs) -> anyhow::Result<config::ConfigFile> {
     )
 }
 
+/// When the mirror holds a window: the config file's `mirror_window_…` (defaults when
+/// the file cannot be read; the command that needs the file reports that itself).
+pub fn window_policy(args: &PortalArgs) -> licadm::mirror::WindowPolicy {
+    config_file(args)
+        .map(|file| file.window_policy())
+        .unwrap_or_default()
+}
+
 /// A client for the configured portal (flags, environment, profile, config file), or
 /// None when nothing is configured (the embedded portal's case).
 pub fn remote(args: &PortalArgs) -> anyhow::Result<Option<ApiClient>> {

@@ -8,22 +8,24 @@ use super::output::OutputArgs;
 use anyhow::Context;
 use licadm::client::ApiClient;
 use licadm::mirror::sync::{SyncError, SyncReport, sync_once};
-use licadm::mirror::{Mirror, OutboxItem};
+use licadm::mirror::{Mirror, OutboxItem, WindowPolicy};
 use licadm::secret::Secret;
 use serde::Serialize;
 use std::process::ExitCode;
 
 /// The mirror of this portal and token, in the cache directory.
-pub fn open_mirror_for(client: &ApiClient) -> anyhow::Result<Mirror> {
+pub fn open_mirror_for(client: &ApiClient, policy: WindowPolicy) -> anyhow::Result<Mirror> {
     let dir =
         Mirror::default_dir().context("no cache directory for the mirror: set LICADM_CACHE_DIR")?;
     let path = Mirror::path_for(&dir, client);
-    Mirror::open(&path).with_context(|| format!("cannot open the mirror {}", path.display()))
+    Mirror::open(&path)
+        .map(|mirror| mirror.with_window_policy(policy))
+        .with_context(|| format!("cannot open the mirror {}", path.display()))
 }
 
 /// For the console (the token is known there, the client may not be built yet).
-pub fn open_mirror(portal: &str, token: &Secret) -> anyhow::Result<Mirror> {
-    open_mirror_for(&ApiClient::new(portal, token.expose())?)
+pub fn open_mirror(portal: &str, token: &Secret, policy: WindowPolicy) -> anyhow::Result<Mirror> {
+    open_mirror_for(&ApiClient::new(portal, token.expose())?, policy)
 }
 
 #[derive(Serialize)]
@@ -70,10 +72,10 @@ fn conflicts(items: &[OutboxItem]) -> Vec<Conflict<'_>> {
         .collect()
 }
 
-pub async fn run(client: &ApiClient, out: OutputArgs) -> ExitCode {
+pub async fn run(client: &ApiClient, out: OutputArgs, policy: WindowPolicy) -> ExitCode {
     let path = Mirror::default_dir().map(|dir| Mirror::path_for(&dir, client));
     let existed = path.as_ref().is_some_and(|p| p.exists());
-    let mirror = match open_mirror_for(client) {
+    let mirror = match open_mirror_for(client, policy) {
         Ok(mirror) => mirror,
         Err(e) => {
             eprintln!("licadm: {e:#}");

@@ -31,6 +31,21 @@ pub struct ChangeFeed {
     pub cursor: i64,
     /// More changes were already waiting beyond `cursor` when this page was read.
     pub more: bool,
+    /// With `window_from`: the seq the window ends at, to send back as `window_head`
+    /// on the following pages of the same sync (docs/DESIGN.md §6.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_head: Option<i64>,
+}
+
+/// A windowed full sync (docs/DESIGN.md §6.5): of the activations recorded up to
+/// `head`, only those created from `from` on, or not done (in progress, errored), are
+/// sent. Everything changed after `head` — while the sync runs — is sent whatever its
+/// age, so an activation that leaves the window meanwhile is never left stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedWindow {
+    pub from: DateTime<Utc>,
+    /// `None` on the first page: the portal takes its latest seq and answers it.
+    pub head: Option<i64>,
 }
 
 /// A created or updated object (its whole current state), or a deleted one.

@@ -431,12 +431,27 @@ impl ApiClient {
     }
 
     /// One page of the change feed after `since` (0: everything).
-    pub async fn changes(&self, since: i64, limit: u32) -> Result<feed::ChangeFeed, ClientError> {
-        self.get(
-            "/changes",
-            &[("since", since.to_string()), ("limit", limit.to_string())],
-        )
-        .await
+    /// A page of the change feed; with a window, only the activations in it
+    /// (docs/DESIGN.md §6.5).
+    pub async fn changes(
+        &self,
+        since: i64,
+        limit: u32,
+        window: Option<feed::FeedWindow>,
+    ) -> Result<feed::ChangeFeed, ClientError> {
+        let mut query = vec![("since", since.to_string()), ("limit", limit.to_string())];
+        if let Some(window) = window {
+            query.push((
+                "window_from",
+                window
+                    .from
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ));
+            if let Some(head) = window.head {
+                query.push(("window_head", head.to_string()));
+            }
+        }
+        self.get("/changes", &query).await
     }
 
     pub async fn activate_key(

@@ -103,9 +103,22 @@ impl DataSource {
             DataSource::Live(client) => client.activations(query).await,
             DataSource::Mirror(source) => {
                 let owned = query.clone();
-                match source.local(move |m| m.activations(&owned)).await {
-                    Some(answer) => answer,
+                match source.local(move |m| m.activations_if_whole(&owned)).await {
+                    Some(Ok(Some(page))) => Ok(page),
+                    Some(Err(error)) => Err(error),
                     None => source.client.activations(query).await,
+                    // Outside the mirror's window: the portal's answer; offline, the
+                    // part the window holds (the status line says it is a window).
+                    Some(Ok(None)) => match source.client.activations(query).await {
+                        Err(error) if error.is_connection() => {
+                            let owned = query.clone();
+                            source
+                                .local(move |m| m.activations(&owned))
+                                .await
+                                .unwrap_or(Err(error))
+                        }
+                        answer => answer,
+                    },
                 }
             }
         }
@@ -114,10 +127,28 @@ impl DataSource {
     pub async fn activation(&self, number: i64) -> Result<ActivationDetail, DataError> {
         match self {
             DataSource::Live(client) => client.activation(number).await,
-            DataSource::Mirror(source) => match source.local(move |m| m.activation(number)).await {
-                Some(answer) => answer,
-                None => source.client.activation(number).await,
-            },
+            DataSource::Mirror(source) => {
+                match source.local(move |m| m.activation_if_held(number)).await {
+                    Some(Ok(Some(detail))) => Ok(detail),
+                    Some(Err(error)) => Err(error),
+                    None => source.client.activation(number).await,
+                    // Outside the window: from the portal, then kept, so it reads
+                    // offline later ("everything it opened").
+                    Some(Ok(None)) => match source.client.activation(number).await {
+                        Ok(detail) => {
+                            let kept = detail.clone();
+                            // Keeping it is a convenience; the answer stands without it.
+                            let _ = source.mirror.run(move |m| m.keep_opened(&kept)).await;
+                            Ok(detail)
+                        }
+                        Err(error) if error.is_connection() => source
+                            .local(move |m| m.activation(number))
+                            .await
+                            .unwrap_or(Err(error)),
+                        Err(error) => Err(error),
+                    },
+                }
+            }
         }
     }
 

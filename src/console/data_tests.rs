@@ -58,6 +58,7 @@ fn offline_source(dir: &tempfile::TempDir, lang: Lang) -> DataSource {
         changes,
         cursor: 3,
         more: false,
+        window_head: None,
     };
     mirror.apply_page(&feed, now).expect("page");
     // Nothing listens on the port: every answer below comes from the mirror.

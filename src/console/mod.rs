@@ -86,8 +86,11 @@ pub async fn run(source: data::DataSource, options: ConsoleOptions) -> Result<()
     state.clipboard = options.clipboard.clone();
     if let Some(mirror) = source.mirror() {
         // Read before the first frame: an offline start says at once how old the data is.
-        let synced_at = mirror.mirror.state().ok().and_then(|s| s.synced_at);
-        state.sync = Some(app::SyncView::new(synced_at, chrono::Utc::now()));
+        let held = mirror.mirror.state().ok();
+        let synced_at = held.as_ref().and_then(|s| s.synced_at);
+        let mut view = app::SyncView::new(synced_at, chrono::Utc::now());
+        view.window_from = held.and_then(|s| s.window_from);
+        state.sync = Some(view);
     }
     if let Some(path) = ui_state::default_path() {
         state.apply_ui_state(ui_state::load(&path));

@@ -15,7 +15,7 @@ use crate::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSummary, LicenseInfo, Me, Organization, Page,
     Seat, SeatQuery, SeatSummary,
 };
-use crate::domain::Lang;
+use crate::domain::{ActivationStatus, Lang};
 use crate::portal::replica::{Replica, ReplicaError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -98,6 +98,36 @@ pub struct SyncState {
     pub synced_at: Option<DateTime<Utc>>,
     /// The token's account as of the last sync (offline start needs it).
     pub me: Option<Me>,
+    /// The token sees more activations than the policy's threshold: the mirror holds
+    /// only those created from this time on, the unfinished ones and those opened
+    /// (docs/DESIGN.md §6.5).
+    pub window_from: Option<DateTime<Utc>>,
+    /// The seq the windowed full sync's window ends at (None before its first page).
+    pub window_head: Option<i64>,
+}
+
+/// When a mirror holds a window rather than everything (docs/DESIGN.md §6.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowPolicy {
+    /// A token that sees more activations than this mirrors a window.
+    pub threshold: u64,
+    /// The window: activations created in the last this many months (plus every
+    /// unfinished one, and every one opened).
+    pub months: u32,
+}
+
+impl WindowPolicy {
+    pub const DEFAULT_THRESHOLD: u64 = 200_000;
+    pub const DEFAULT_MONTHS: u32 = 2;
+}
+
+impl Default for WindowPolicy {
+    fn default() -> WindowPolicy {
+        WindowPolicy {
+            threshold: WindowPolicy::DEFAULT_THRESHOLD,
+            months: WindowPolicy::DEFAULT_MONTHS,
+        }
+    }
 }
 
 /// Shared by the console's tasks; every call runs on the calling thread (use
@@ -108,6 +138,7 @@ pub struct Mirror {
     path: PathBuf,
     /// One sync or outbox flush at a time, so queued items go out in order.
     pub(crate) sync_lock: Arc<tokio::sync::Mutex<()>>,
+    pub(crate) policy: WindowPolicy,
 }
 
 const MIRROR_SCHEMA: &str = "
@@ -117,7 +148,9 @@ const MIRROR_SCHEMA: &str = "
         cursor    INTEGER NOT NULL DEFAULT 0,
         complete  INTEGER NOT NULL DEFAULT 0,
         synced_at TEXT,
-        me        TEXT
+        me        TEXT,
+        window_from TEXT,
+        window_head INTEGER
     );
     INSERT OR IGNORE INTO mirror_state (id) VALUES (1);
     CREATE TABLE IF NOT EXISTS mirror_signing_key (
@@ -158,6 +191,7 @@ impl Mirror {
         let mut replica = Replica::open(path)?;
         let conn = replica.connection();
         conn.execute_batch(MIRROR_SCHEMA)?;
+        add_window_columns(conn)?;
         outbox::create_table(conn)?;
         // A complete mirror reads through its indexes; if a full sync was cut short
         // after the data was complete (it cannot be otherwise), build them now.
@@ -175,7 +209,14 @@ impl Mirror {
             replica: Arc::new(Mutex::new(replica)),
             path: path.to_path_buf(),
             sync_lock: Arc::new(tokio::sync::Mutex::new(())),
+            policy: WindowPolicy::default(),
         })
+    }
+
+    /// When this mirror holds a window rather than everything.
+    pub fn with_window_policy(mut self, policy: WindowPolicy) -> Mirror {
+        self.policy = policy;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -204,7 +245,8 @@ impl Mirror {
     pub fn state(&self) -> Result<SyncState, MirrorError> {
         let replica = self.lock();
         let raw = replica.reader().query_row(
-            "SELECT epoch, cursor, complete, synced_at, me FROM mirror_state WHERE id = 1",
+            "SELECT epoch, cursor, complete, synced_at, me, window_from, window_head
+               FROM mirror_state WHERE id = 1",
             [],
             |row| {
                 Ok((
@@ -213,19 +255,25 @@ impl Mirror {
                     row.get::<_, bool>(2)?,
                     row.get::<_, Option<String>>(3)?,
                     row.get::<_, Option<String>>(4)?,
+                    row.get::<_, Option<String>>(5)?,
+                    row.get::<_, Option<i64>>(6)?,
                 ))
             },
         )?;
-        let (epoch, cursor, complete, synced_at, me) = raw;
+        let (epoch, cursor, complete, synced_at, me, window_from, window_head) = raw;
+        let time = |text: Option<String>| {
+            text.and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.with_timezone(&Utc))
+        };
         Ok(SyncState {
             epoch,
             cursor,
             complete,
-            synced_at: synced_at
-                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                .map(|t| t.with_timezone(&Utc)),
+            synced_at: time(synced_at),
             // A stored value this version cannot read is simply fetched again.
             me: me.and_then(|text| serde_json::from_str(&text).ok()),
+            window_from: time(window_from),
+            window_head,
         })
     }
 
@@ -287,10 +335,7 @@ impl Mirror {
             // a cursor of the old one, so it is dropped with everything mirrored, and
             // the caller starts a full sync.
             Replica::clear(&tx)?;
-            tx.execute(
-                "UPDATE mirror_state SET epoch = NULL, cursor = 0, complete = 0 WHERE id = 1",
-                [],
-            )?;
+            tx.execute(RESTART, [])?;
             tx.commit()?;
             return Ok(ApplyOutcome {
                 replaced: true,
@@ -309,9 +354,16 @@ impl Mirror {
         let synced_at = (!feed.more).then(|| now.to_rfc3339_opts(SecondsFormat::Secs, true));
         tx.execute(
             "UPDATE mirror_state SET epoch = ?, cursor = ?,
-                    complete = complete OR ?, synced_at = COALESCE(?, synced_at)
+                    complete = complete OR ?, synced_at = COALESCE(?, synced_at),
+                    window_head = COALESCE(window_head, ?)
              WHERE id = 1",
-            params![feed.epoch, feed.cursor, !feed.more, synced_at],
+            params![
+                feed.epoch,
+                feed.cursor,
+                !feed.more,
+                synced_at,
+                feed.window_head
+            ],
         )?;
         tx.commit()?;
         Ok(ApplyOutcome {
@@ -326,12 +378,49 @@ impl Mirror {
         let conn = replica.connection();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         Replica::clear(&tx)?;
-        tx.execute(
-            "UPDATE mirror_state SET epoch = NULL, cursor = 0, complete = 0 WHERE id = 1",
-            [],
-        )?;
+        tx.execute(RESTART, [])?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Opens a windowed full sync (or none): kept until the mirror starts over.
+    pub fn set_window(&self, from: Option<DateTime<Utc>>) -> Result<(), MirrorError> {
+        let from = from.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true));
+        self.lock().reader().execute(
+            "UPDATE mirror_state SET window_from = ?, window_head = NULL WHERE id = 1",
+            [from],
+        )?;
+        Ok(())
+    }
+
+    /// Keeps an activation the user opened outside the window, so it reads offline
+    /// later; one the mirror already holds is left as the feed wrote it (the feed's
+    /// copy may be newer than this answer).
+    pub fn keep_opened(&self, detail: &ActivationDetail) -> Result<bool, MirrorError> {
+        let record = crate::client::feed::ActivationRecord {
+            number: detail.summary.number,
+            organization: detail.summary.organization.id,
+            status: detail.summary.status,
+            vendor: detail.summary.vendor.id,
+            created_at: detail.summary.created_at,
+            completed_at: detail.summary.completed_at,
+            error: detail.summary.error.clone(),
+            lines: detail.lines.clone(),
+        };
+        let mut replica = self.lock();
+        let tx = replica
+            .connection()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM activations WHERE number = ?)",
+            [record.number],
+            |row| row.get(0),
+        )?;
+        if !held {
+            Replica::apply(&tx, &[Change::Activation(record)])?;
+        }
+        tx.commit()?;
+        Ok(!held)
     }
 
     /// Fresh planner statistics after a full sync.
@@ -365,6 +454,37 @@ impl Mirror {
         Ok(self.lock().activation(&scope, number)?)
     }
 
+    /// The page when the mirror has all of it: always, unless the mirror holds a
+    /// window and the query reaches outside it — only the unfinished statuses are
+    /// whole in a window (docs/DESIGN.md §6.5). `None`: ask the portal.
+    pub fn activations_if_whole(
+        &self,
+        query: &ActivationQuery,
+    ) -> Result<Option<Page<ActivationSummary>>, MirrorError> {
+        let windowed = self.state()?.window_from.is_some();
+        let unfinished = matches!(
+            query.status,
+            Some(ActivationStatus::InProgress | ActivationStatus::Error)
+        );
+        if windowed && !unfinished {
+            return Ok(None);
+        }
+        self.activations(query).map(Some)
+    }
+
+    /// The activation, or `None` when the mirror holds a window and not this one (it
+    /// may exist outside the window: ask the portal). Without a window the mirror's
+    /// "not found" is the answer.
+    pub fn activation_if_held(&self, number: i64) -> Result<Option<ActivationDetail>, MirrorError> {
+        let windowed = self.state()?.window_from.is_some();
+        match self.activation(number) {
+            Err(MirrorError::Replica(ReplicaError::Refused { status: 404, .. })) if windowed => {
+                Ok(None)
+            }
+            other => other.map(Some),
+        }
+    }
+
     pub fn seats(&self, query: &SeatQuery, now: DateTime<Utc>) -> Result<Page<Seat>, MirrorError> {
         let scope = self.scope()?;
         Ok(self.lock().seats(&scope, query, now)?)
@@ -395,6 +515,27 @@ impl Mirror {
     ) -> Result<T, MirrorError> {
         work(self.lock().connection())
     }
+}
+
+/// Empties the sync state: the next sync is a full one, and decides its window anew.
+const RESTART: &str = "UPDATE mirror_state
+    SET epoch = NULL, cursor = 0, complete = 0, window_from = NULL, window_head = NULL
+    WHERE id = 1";
+
+/// Mirror files made before windows existed get the two columns.
+fn add_window_columns(conn: &rusqlite::Connection) -> Result<(), MirrorError> {
+    let has: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('mirror_state') WHERE name = 'window_from')",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has {
+        conn.execute_batch(
+            "ALTER TABLE mirror_state ADD COLUMN window_from TEXT;
+             ALTER TABLE mirror_state ADD COLUMN window_head INTEGER;",
+        )?;
+    }
+    Ok(())
 }
 
 /// What one applied page did.

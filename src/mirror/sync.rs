@@ -4,10 +4,10 @@
 
 use super::outbox::{OutboxAction, OutboxItem, OutboxState};
 use super::{ChangeCounts, Mirror, MirrorError};
-use crate::client::feed::{CURSOR_GONE_CODE, FEED_MAX_LIMIT};
-use crate::client::wire::Me;
+use crate::client::feed::{CURSOR_GONE_CODE, FEED_MAX_LIMIT, FeedWindow};
+use crate::client::wire::{ActivationQuery, Me};
 use crate::client::{ApiClient, ClientError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Months, NaiveTime, Utc};
 use std::collections::BTreeSet;
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +43,8 @@ pub struct SyncReport {
     pub full: bool,
     pub cursor: i64,
     pub flush: FlushReport,
+    /// The mirror holds a window from this time (docs/DESIGN.md §6.5).
+    pub window_from: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -98,12 +100,14 @@ pub async fn sync_in_pages(
             .await?;
     }
     let (counts, full, cursor) = pull_locked(client, mirror, page_size, progress).await?;
+    let window_from = mirror.run(|m| m.state()).await?.window_from;
     Ok(SyncReport {
         at: Utc::now(),
         counts,
         full,
         cursor,
         flush,
+        window_from,
     })
 }
 
@@ -120,7 +124,18 @@ async fn pull_locked(
     let state = mirror.run(|m| m.state()).await?;
     let mut full = !state.complete || state.cursor == 0;
     let mut cursor = state.cursor;
-    let mut next = fetch(client, cursor, page_size);
+    // Only the full sync is windowed: once complete, every delta comes whole, so an
+    // activation never stays stale in the mirror (docs/DESIGN.md §6.5).
+    let mut window = match (state.complete, state.window_from) {
+        (true, _) => None,
+        (false, Some(from)) => Some(FeedWindow {
+            from,
+            head: state.window_head,
+        }),
+        (false, None) if state.cursor == 0 => open_window(client, mirror).await?,
+        (false, None) => None,
+    };
+    let mut next = fetch(client, cursor, page_size, window);
     loop {
         let feed = match next.await {
             Ok(Err(ClientError::Api {
@@ -131,7 +146,8 @@ async fn pull_locked(
                 full = true;
                 mirror.run(|m| m.reset()).await?;
                 counts = ChangeCounts::default();
-                next = fetch(client, 0, page_size);
+                window = open_window(client, mirror).await?;
+                next = fetch(client, 0, page_size, window);
                 continue;
             }
             Ok(answer) => answer?,
@@ -140,9 +156,12 @@ async fn pull_locked(
         let now = Utc::now();
         let more = feed.more;
         cursor = feed.cursor;
+        if let Some(window) = window.as_mut() {
+            window.head = window.head.or(feed.window_head);
+        }
         // The next page travels while this one is written: a full sync costs about
         // the slower of the two, not their sum.
-        let prefetch = more.then(|| fetch(client, feed.cursor, page_size));
+        let prefetch = more.then(|| fetch(client, feed.cursor, page_size, window));
         let applied = mirror.run(move |m| m.apply_page(&feed, now)).await;
         let outcome = match applied {
             Ok(outcome) => outcome,
@@ -167,7 +186,8 @@ async fn pull_locked(
             restarted = true;
             full = true;
             counts = ChangeCounts::default();
-            next = fetch(client, 0, page_size);
+            window = open_window(client, mirror).await?;
+            next = fetch(client, 0, page_size, window);
             continue;
         }
         counts.add(outcome.counts);
@@ -186,14 +206,44 @@ async fn pull_locked(
     Ok((counts, full, cursor))
 }
 
+/// Decides, before a full sync, whether the mirror holds everything the token sees or
+/// a window of it: a token that sees more activations than the policy's threshold (the
+/// vendor's support, say) gets the last months, the unfinished ones and what it opens,
+/// and reads the rest from the portal on demand (docs/DESIGN.md §6.5). The total comes
+/// from the portal's counters: one cheap request.
+async fn open_window(client: &ApiClient, mirror: &Mirror) -> Result<Option<FeedWindow>, SyncError> {
+    let policy = mirror.policy;
+    let probe = ActivationQuery {
+        per_page: 10,
+        ..ActivationQuery::default()
+    };
+    let page = client.activations(&probe).await?;
+    let from = (page.total > policy.threshold || page.total_capped)
+        .then(|| window_start(Utc::now(), policy.months));
+    mirror.run(move |m| m.set_window(from)).await?;
+    Ok(from.map(|from| FeedWindow { from, head: None }))
+}
+
+/// Midnight UTC `months` calendar months before `now` (the 31st falls back to the
+/// month's last day).
+fn window_start(now: DateTime<Utc>, months: u32) -> DateTime<Utc> {
+    let day = now.date_naive();
+    let start = day
+        .checked_sub_months(Months::new(months))
+        .unwrap_or(day)
+        .and_time(NaiveTime::MIN);
+    start.and_utc()
+}
+
 /// One page of the feed, fetched in its own task.
 fn fetch(
     client: &ApiClient,
     since: i64,
     page_size: u32,
+    window: Option<FeedWindow>,
 ) -> tokio::task::JoinHandle<Result<crate::client::feed::ChangeFeed, ClientError>> {
     let client = client.clone();
-    tokio::spawn(async move { client.changes(since, page_size).await })
+    tokio::spawn(async move { client.changes(since, page_size, window).await })
 }
 
 /// The outcome of a write made through the mirror.

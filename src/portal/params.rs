@@ -3,12 +3,13 @@
 
 use super::error::ApiError;
 use super::store::{ActivationFilter, PageCursor, TextSearch};
-use crate::client::feed::{FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT};
+use crate::client::feed::{FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, FeedWindow};
 use crate::client::wire::{
     ActivationSort, ActivationSortKey, DEFAULT_PER_PAGE, PAGE_SIZES, SeatQuery, SeatSortKey,
     SeatStatus,
 };
 use crate::domain::{ActivationStatus, Vendor};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// `GET /activations` parameters, validated; the organization is not yet checked
 /// against the caller's scope.
@@ -290,6 +291,7 @@ impl AuditParams {
 pub struct FeedParams {
     pub since: i64,
     pub limit: u32,
+    pub window: Option<FeedWindow>,
 }
 
 impl FeedParams {
@@ -317,8 +319,50 @@ impl FeedParams {
                     ))
                 })?,
         };
-        Ok(FeedParams { since, limit })
+        let head = match last(pairs, "window_head") {
+            None => None,
+            Some(raw) => Some(raw.parse::<i64>().ok().filter(|h| *h >= 0).ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "window_head must be the window_head of an earlier answer, a whole number from 0 (got {})",
+                    shown(raw)
+                ))
+            })?),
+        };
+        let window = match last(pairs, "window_from") {
+            None if head.is_some() => {
+                return Err(ApiError::BadRequest(
+                    "window_head needs window_from (the start of the window)".into(),
+                ));
+            }
+            None => None,
+            Some(raw) => Some(FeedWindow {
+                from: window_start(raw)?,
+                head,
+            }),
+        };
+        Ok(FeedParams {
+            since,
+            limit,
+            window,
+        })
     }
+}
+
+/// `window_from`: a date (`2026-09-30`, midnight UTC) or an RFC 3339 time.
+fn window_start(raw: &str) -> Result<DateTime<Utc>, ApiError> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .map(|at| at.and_utc())
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "window_from must be a date (2026-09-30) or an RFC 3339 time (got {})",
+                shown(raw)
+            ))
+        })
 }
 
 /// The `{number}` path segment of `/activations/{number}`.

@@ -402,9 +402,13 @@ async fn changes(
     caller: Caller,
     query: Pairs,
 ) -> Result<Json<ChangeFeed>, ApiError> {
-    let FeedParams { since, limit } = FeedParams::parse(&pairs(query)?)?;
+    let FeedParams {
+        since,
+        limit,
+        window,
+    } = FeedParams::parse(&pairs(query)?)?;
     let scope = caller.organization_ids();
-    let page = state.store.feed_page(since, limit, scope).await?;
+    let page = state.store.feed_page(since, limit, scope, window).await?;
     page.map(Json).map_err(|gone| {
         ApiError::CursorGone(format!(
             "{gone}; start over with a full sync (since=0) and replace the local copy"

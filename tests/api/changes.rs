@@ -94,14 +94,14 @@ async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
     let facts = portal.facts();
     let (_, mut cursor) = sync(&admin, 0, 1000).await;
     let (_, other_cursor) = sync(&other, 0, 1000).await;
-    let quiet = admin.changes(cursor, 10).await.expect("nothing new");
+    let quiet = admin.changes(cursor, 10, None).await.expect("nothing new");
     assert!(quiet.changes.is_empty() && !quiet.more);
     assert_eq!(quiet.cursor, cursor);
 
     let seat = facts.free(1, ORANGEUCE)[0];
     let user = facts.without_seat(1, ORANGEUCE)[0].clone();
     admin.bind_seat(seat, &user, None).await.expect("bind");
-    let delta = admin.changes(cursor, 10).await.expect("delta");
+    let delta = admin.changes(cursor, 10, None).await.expect("delta");
     let [Change::Seat(bound)] = delta.changes.as_slice() else {
         panic!("one seat change expected: {:?}", delta.changes);
     };
@@ -111,7 +111,7 @@ async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
     );
     cursor = delta.cursor;
     // Organization 2's token does not see it, but its cursor moves past it.
-    let unseen = other.changes(other_cursor, 10).await.expect("other delta");
+    let unseen = other.changes(other_cursor, 10, None).await.expect("other delta");
     assert!(unseen.changes.is_empty());
     assert!(unseen.cursor > other_cursor);
 
@@ -125,7 +125,7 @@ async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
     .await[0]
         .number;
     admin.retry(errored, None).await.expect("retry");
-    let delta = admin.changes(cursor, 10).await.expect("delta");
+    let delta = admin.changes(cursor, 10, None).await.expect("delta");
     let [Change::Activation(retried)] = delta.changes.as_slice() else {
         panic!("one activation change expected: {:?}", delta.changes);
     };
@@ -137,7 +137,7 @@ async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
     cursor = delta.cursor;
 
     let accepted = admin.accept_offer(3).await.expect("accept offer");
-    let delta = admin.changes(cursor, 10).await.expect("delta");
+    let delta = admin.changes(cursor, 10, None).await.expect("delta");
     assert_eq!(delta.changes, [Change::Organization(accepted)]);
     cursor = delta.cursor;
 
@@ -152,7 +152,7 @@ async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
         )
         .await
         .expect("emergency");
-    let delta = admin.changes(cursor, 10).await.expect("delta");
+    let delta = admin.changes(cursor, 10, None).await.expect("delta");
     let [Change::Capacity(capacity)] = delta.changes.as_slice() else {
         panic!("one capacity change expected: {:?}", delta.changes);
     };
@@ -208,7 +208,7 @@ async fn concurrent_writes_while_paging_are_neither_skipped_nor_repeated() {
     loop {
         let writer_was_done = flags.done.load(Ordering::SeqCst);
         let sent = Instant::now();
-        let page = admin.changes(since, 7).await.expect("page");
+        let page = admin.changes(since, 7, None).await.expect("page");
         assert!(page.changes.len() <= 7);
         if page.changes.is_empty() {
             assert!(page.cursor >= since);
@@ -250,7 +250,7 @@ async fn cursors_beyond_the_history_or_below_the_pruned_floor_are_gone() {
     let admin = portal.admin();
     let (_, before) = sync(&admin, 0, 1000).await;
 
-    let (status, code, message) = api_error(admin.changes(before + 1_000, 10).await);
+    let (status, code, message) = api_error(admin.changes(before + 1_000, 10, None).await);
     assert_eq!((status, code.as_str()), (410, CURSOR_GONE_CODE));
     assert!(message.contains("full sync"), "{message}");
     let raw = portal
@@ -277,7 +277,7 @@ async fn cursors_beyond_the_history_or_below_the_pruned_floor_are_gone() {
             seat,
         )
         .await;
-    let delta = admin.changes(before, 10).await.expect("delta");
+    let delta = admin.changes(before, 10, None).await.expect("delta");
     let gone = delta.changes.iter().find_map(|c| match c {
         Change::Deleted(d) => Some((d.object, d.key.clone())),
         _ => None,
@@ -292,12 +292,12 @@ async fn cursors_beyond_the_history_or_below_the_pruned_floor_are_gone() {
             .expect("prune"),
         1
     );
-    let (status, code, message) = api_error(admin.changes(before, 10).await);
+    let (status, code, message) = api_error(admin.changes(before, 10, None).await);
     assert_eq!((status, code.as_str()), (410, CURSOR_GONE_CODE));
     assert!(message.contains("pruned"), "{message}");
     assert!(
         admin
-            .changes(after, 10)
+            .changes(after, 10, None)
             .await
             .expect("at the floor")
             .changes

@@ -21,6 +21,7 @@ mod keys_at_rest;
 mod languages;
 mod list_pages;
 mod mirror_sync;
+mod mirror_window;
 mod new_activations;
 mod operator;
 mod postgres;

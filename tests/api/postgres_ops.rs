@@ -169,7 +169,10 @@ async fn the_feed_never_skips_a_change_under_concurrent_writers_on_three_portals
             }
         };
         while std::time::Instant::now() < deadline {
-            let page = mirror_client.changes(cursor, 500).await.expect("page");
+            let page = mirror_client
+                .changes(cursor, 500, None)
+                .await
+                .expect("page");
             cursor = page.cursor;
             apply(&mut mirror, page.changes);
         }
@@ -178,7 +181,10 @@ async fn the_feed_never_skips_a_change_under_concurrent_writers_on_three_portals
             writer.await.expect("writer");
         }
         loop {
-            let page = mirror_client.changes(cursor, 500).await.expect("page");
+            let page = mirror_client
+                .changes(cursor, 500, None)
+                .await
+                .expect("page");
             cursor = page.cursor;
             let more = page.more;
             apply(&mut mirror, page.changes);
@@ -189,7 +195,10 @@ async fn the_feed_never_skips_a_change_under_concurrent_writers_on_three_portals
         let mut fresh = BTreeMap::new();
         let mut since = 0;
         loop {
-            let page = clients[2].changes(since, 5000).await.expect("full sync");
+            let page = clients[2]
+                .changes(since, 5000, None)
+                .await
+                .expect("full sync");
             since = page.cursor;
             let more = page.more;
             apply(&mut fresh, page.changes);

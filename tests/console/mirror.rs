@@ -47,6 +47,7 @@ fn report(at: chrono::DateTime<Utc>, flush: FlushReport, seats: u64) -> SyncRepo
         full: false,
         cursor: 1234,
         flush,
+        window_from: None,
     }
 }
 
@@ -91,6 +92,27 @@ fn the_status_line_says_online_or_offline_and_how_old_the_data_is() {
         "{}",
         status(&english)
     );
+}
+
+#[test]
+fn a_mirror_that_holds_a_window_says_so_on_the_status_line() {
+    for (lang, said) in [
+        (Lang::Ru, "в сети · синхр. 0 с назад · окно с 30.09.2026"),
+        (Lang::En, "online · synced 0 s ago · window from 30.09.2026"),
+    ] {
+        let mut state = mirrored(seats_state(lang));
+        let mut windowed = report(Utc::now(), FlushReport::default(), 0);
+        windowed.window_from = Some(utc(2026, 9, 30, 0));
+        update(&mut state, Msg::Synced(Ok(windowed)));
+        let line = status(&state);
+        assert!(line.contains(said), "{line}");
+        // A mirror that holds everything says nothing of a window.
+        update(
+            &mut state,
+            Msg::Synced(Ok(report(Utc::now(), FlushReport::default(), 0))),
+        );
+        assert!(!status(&state).contains("30.09.2026"), "{}", status(&state));
+    }
 }
 
 #[test]

@@ -753,6 +753,7 @@ fn the_sync_age_ticks_while_it_is_shown() {
         full: false,
         cursor: 1,
         flush: FlushReport::default(),
+        window_from: None,
     };
     let commands = update(&mut state, Msg::Synced(Ok(report)));
     // Under a minute the age changes every second: a tick is asked for, once.

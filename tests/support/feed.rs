@@ -76,7 +76,10 @@ pub async fn sync(client: &ApiClient, since: i64, limit: u32) -> (Vec<Change>, i
     let mut changes = Vec::new();
     let mut cursor = since;
     loop {
-        let page: ChangeFeed = client.changes(cursor, limit).await.expect("feed page");
+        let page: ChangeFeed = client
+            .changes(cursor, limit, None)
+            .await
+            .expect("feed page");
         assert!(page.changes.len() <= limit as usize);
         assert!(
             page.cursor > cursor || (page.changes.is_empty() && page.cursor >= cursor),

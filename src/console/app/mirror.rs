@@ -21,6 +21,9 @@ pub struct SyncView {
     pub now: DateTime<Utc>,
     /// Objects received so far while the first (full) sync runs.
     pub first_sync: Option<u64>,
+    /// The mirror holds a window of activations from this time (docs/DESIGN.md §6.5):
+    /// older ones are read from the portal, and are missing offline.
+    pub window_from: Option<DateTime<Utc>>,
 }
 
 impl SyncView {
@@ -30,6 +33,7 @@ impl SyncView {
             synced_at,
             now,
             first_sync: None,
+            window_from: None,
         }
     }
 }
@@ -140,6 +144,7 @@ pub(super) fn on_synced(
             sync.online = Some(true);
             sync.synced_at = Some(report.at);
             sync.now = report.at;
+            sync.window_from = report.window_from;
             let mut commands = Vec::new();
             if let Some(conflict) = report.flush.conflicts.first() {
                 let message = conflict.message.as_deref().unwrap_or_default();

@@ -35,6 +35,15 @@ pub fn synced_ago(lang: Lang, seconds: i64) -> String {
     }
 }
 
+/// The mirror holds a window: older activations come from the portal on demand.
+pub fn window(lang: Lang, from: chrono::DateTime<chrono::Utc>) -> String {
+    let date = from.format("%d.%m.%Y");
+    match lang {
+        Lang::Ru => format!("окно с {date}"),
+        Lang::En => format!("window from {date}"),
+    }
+}
+
 pub fn first_sync(lang: Lang, received: u64) -> String {
     match lang {
         Lang::Ru => format!(

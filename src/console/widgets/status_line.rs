@@ -91,7 +91,11 @@ fn mirror_state(state: &State, sync: &SyncView) -> (String, Style) {
             Some(at) => tr::synced_ago(lang, (sync.now - at).num_seconds()),
             None => tr::NEVER_SYNCED.get(lang).to_string(),
         };
-        format!("{mark} {word} {} {age}", theme.glyphs.dot)
+        let mut text = format!("{mark} {word} {} {age}", theme.glyphs.dot);
+        if let Some(from) = sync.window_from {
+            text = format!("{text} {} {}", theme.glyphs.dot, tr::window(lang, from));
+        }
+        text
     };
     let pending = state
         .outbox

@@ -44,7 +44,9 @@ pub fn schemas() -> Map<String, Value> {
                             "description": "Each object at most once, in its current state, in the order of its latest change"},
                 "cursor": {"type": "integer", "format": "int64", "minimum": 0,
                            "description": "Pass as `since` next time"},
-                "more": {"type": "boolean", "description": "More changes were already waiting beyond `cursor`"}
+                "more": {"type": "boolean", "description": "More changes were already waiting beyond `cursor`"},
+                "window_head": {"type": "integer", "format": "int64", "minimum": 0,
+                                "description": "With window_from: the seq the window ends at; send it back as window_head on the next pages"}
             }),
         ),
         "Change": {
@@ -116,11 +118,17 @@ pub fn paths(paths: &mut Map<String, Value>) {
                  "schema": {"type": "integer", "format": "int64", "minimum": 0, "default": 0}},
                 {"name": "limit", "in": "query", "required": false,
                  "description": "Most changes in one answer",
-                 "schema": {"type": "integer", "minimum": 1, "maximum": FEED_MAX_LIMIT, "default": FEED_DEFAULT_LIMIT}}
+                 "schema": {"type": "integer", "minimum": 1, "maximum": FEED_MAX_LIMIT, "default": FEED_DEFAULT_LIMIT}},
+                {"name": "window_from", "in": "query", "required": false,
+                 "description": "A windowed full sync: of the activations recorded up to the window's head, only those created from this time on or not done are sent; everything else whole. A date (midnight UTC) or an RFC 3339 time",
+                 "schema": {"type": "string", "examples": ["2026-09-30", "2026-09-30T00:00:00Z"]}},
+                {"name": "window_head", "in": "query", "required": false,
+                 "description": "The `window_head` of the sync's first answer; changes after it come whatever their age. Needs window_from",
+                 "schema": {"type": "integer", "format": "int64", "minimum": 0}}
             ]),
             ok_response("One page of changes", schema_ref("ChangeFeed")),
             &[
-                ("400", "since or limit out of range; the message names it (`bad_request`)"),
+                ("400", "since, limit, window_from or window_head out of range; the message names it (`bad_request`)"),
                 ("410", &format!("The cursor is from another store or older than the kept history: start over with since=0 (`{CURSOR_GONE_CODE}`)")),
             ],
         ),

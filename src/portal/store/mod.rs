@@ -18,7 +18,7 @@ mod text;
 
 use super::error::ApiError;
 use super::idempotency::{Idempotency, Once};
-use crate::client::feed::ChangeFeed;
+use crate::client::feed::{ChangeFeed, FeedWindow};
 use crate::client::wire::{
     ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo, OrgRef,
     Organization, Page, Price, ProductCapacity, Role, Seat, SeatSummary, ServerLicense, User,
@@ -166,11 +166,13 @@ pub trait PortalStore: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 
     // ---- change feed ----
+    /// With a window, only the activations in it (docs/DESIGN.md §6.5).
     async fn feed_page(
         &self,
         since: i64,
         limit: u32,
         scope: Vec<i64>,
+        window: Option<FeedWindow>,
     ) -> Result<Result<ChangeFeed, Gone>, StoreError>;
 
     // ---- seats ----

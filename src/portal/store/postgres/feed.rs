@@ -16,12 +16,12 @@ use super::count;
 use super::reads::{organizations, parse_status, parse_vendor};
 use crate::client::feed::{
     ActivationRecord, CapacityRecord, Change, ChangeFeed, DeletedRecord, EmergencyRecord,
-    ObjectKind, PriceRecord, SeatRecord,
+    FeedWindow, ObjectKind, PriceRecord, SeatRecord,
 };
 use crate::client::wire::{ActivationLine, ProductRef};
 use crate::domain::Kopecks;
 use crate::portal::store::Gone;
-use crate::portal::store::text::{date_from_sql, optional, timestamp_from_sql};
+use crate::portal::store::text::{date_from_sql, optional, timestamp_from_sql, timestamp_to_sql};
 use std::collections::{HashMap, HashSet};
 use tokio_postgres::{GenericClient, IsolationLevel};
 
@@ -60,6 +60,7 @@ pub async fn feed(
     since: i64,
     limit: u32,
     scope: &[i64],
+    window: Option<FeedWindow>,
 ) -> Result<Result<ChangeFeed, Gone>, StoreError> {
     let client: &mut tokio_postgres::Client = client;
     let tx = client
@@ -86,18 +87,35 @@ pub async fn feed(
     }
     let epoch = meta(&tx, "epoch").await?;
     let wanted = limit as usize;
-    let rows = tx
-        .query(
-            "SELECT seq, kind, key FROM changes
-             WHERE seq > $1 AND (organization_id IS NULL OR organization_id = ANY($2))
-             ORDER BY seq LIMIT $3",
-            &[
-                &since,
-                &scope,
-                &i64::try_from(wanted + 1).unwrap_or(i64::MAX),
-            ],
-        )
-        .await?;
+    let fetch = i64::try_from(wanted + 1).unwrap_or(i64::MAX);
+    // The window ends at the seq it was opened at: what changed after it always comes.
+    let window = window.map(|w| (timestamp_to_sql(w.from), w.head.unwrap_or(last)));
+    let rows = match &window {
+        None => {
+            tx.query(
+                "SELECT seq, kind, key FROM changes
+                 WHERE seq > $1 AND (organization_id IS NULL OR organization_id = ANY($2))
+                 ORDER BY seq LIMIT $3",
+                &[&since, &scope, &fetch],
+            )
+            .await?
+        }
+        // A done activation created before the window is left out unless it changed
+        // after the head; one primary-key probe per activation row.
+        Some((from, head)) => {
+            tx.query(
+                "SELECT seq, kind, key FROM changes c
+                 WHERE seq > $1 AND (organization_id IS NULL OR organization_id = ANY($2))
+                   AND (kind <> 'activation' OR seq > $4 OR NOT EXISTS (
+                        SELECT 1 FROM activations a
+                         WHERE a.number = CASE WHEN c.kind = 'activation' THEN c.key::bigint END
+                           AND a.status = 'done' AND a.created_at < $5))
+                 ORDER BY seq LIMIT $3",
+                &[&since, &scope, &fetch, head, from],
+            )
+            .await?
+        }
+    };
     let mut positions = Vec::with_capacity(rows.len());
     for row in &rows {
         let seq: i64 = row.try_get(0)?;
@@ -117,6 +135,7 @@ pub async fn feed(
         changes,
         cursor,
         more,
+        window_head: window.map(|(_, head)| head),
     }))
 }
 

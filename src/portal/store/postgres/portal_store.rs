@@ -3,7 +3,7 @@
 
 use super::once::write_once;
 use super::{PgStore, StoreError, feed, licensing, queue, reads, seats, writes};
-use crate::client::feed::ChangeFeed;
+use crate::client::feed::{ChangeFeed, FeedWindow};
 use crate::client::wire::{
     ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo, Organization,
     Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, User,
@@ -262,10 +262,11 @@ impl PortalStore for PgStore {
         since: i64,
         limit: u32,
         scope: Vec<i64>,
+        window: Option<FeedWindow>,
     ) -> Result<Result<ChangeFeed, Gone>, StoreError> {
         self.run(|client| {
             let scope = scope.clone();
-            Box::pin(async move { feed::feed(client, since, limit, &scope).await })
+            Box::pin(async move { feed::feed(client, since, limit, &scope, window).await })
         })
         .await
     }

@@ -5,7 +5,7 @@ use super::{
     SqliteStore, audit, capacity_writes, catalog, changes, new_activations, once, seat_writes,
     seats, server_keys, tokens, worker_queue,
 };
-use crate::client::feed::ChangeFeed;
+use crate::client::feed::{ChangeFeed, FeedWindow};
 use crate::client::wire::{
     ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo, Organization,
     Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, User,
@@ -180,8 +180,9 @@ impl PortalStore for SqliteStore {
         since: i64,
         limit: u32,
         scope: Vec<i64>,
+        window: Option<FeedWindow>,
     ) -> Result<Result<ChangeFeed, Gone>, StoreError> {
-        self.run(move |conn| changes::feed(conn, since, limit, &scope))
+        self.run(move |conn| changes::feed(conn, since, limit, &scope, window))
             .await
     }
 

@@ -17,8 +17,8 @@ mod load;
 #[cfg(test)]
 mod tests;
 
-use super::{StoreError, placeholders};
-use crate::client::feed::{ChangeFeed, ObjectKind};
+use super::{StoreError, placeholders, timestamp_to_sql};
+use crate::client::feed::{ChangeFeed, FeedWindow, ObjectKind};
 use rusqlite::types::Value;
 use rusqlite::{
     Connection, OptionalExtension, Transaction, TransactionBehavior, params, params_from_iter,
@@ -74,6 +74,7 @@ pub fn feed(
     since: i64,
     limit: u32,
     scope: &[i64],
+    window: Option<FeedWindow>,
 ) -> Result<Result<ChangeFeed, Gone>, StoreError> {
     // DEFERRED: the snapshot starts with the first read below and holds for the rest.
     let tx = conn.transaction()?;
@@ -87,8 +88,10 @@ pub fn feed(
     }
     let epoch = meta(&tx, "epoch")?;
     let wanted = limit as usize;
+    // The window ends at the seq it was opened at: what changed after it always comes.
+    let window = window.map(|w| (timestamp_to_sql(w.from), w.head.unwrap_or(last)));
     // One row beyond the page tells whether more are waiting without a second query.
-    let mut rows = page(&tx, since, wanted + 1, scope)?;
+    let mut rows = page(&tx, since, wanted + 1, scope, window.as_ref())?;
     let more = rows.len() > wanted;
     rows.truncate(wanted);
     let cursor = if more {
@@ -104,6 +107,7 @@ pub fn feed(
         changes,
         cursor,
         more,
+        window_head: window.map(|(_, head)| head),
     }))
 }
 
@@ -146,12 +150,14 @@ fn kind_of(text: &str) -> Result<ObjectKind, StoreError> {
 }
 
 /// Up to `limit` rows after `since` that `scope` may see, by seq. A range scan of the
-/// primary key: rows outside the scope are read and skipped, never sorted.
+/// primary key: rows outside the scope (or the window) are read and skipped, never
+/// sorted.
 fn page(
     conn: &Connection,
     since: i64,
     limit: usize,
     scope: &[i64],
+    window: Option<&(String, i64)>,
 ) -> Result<Vec<(i64, Position)>, StoreError> {
     let visible = if scope.is_empty() {
         "organization_id IS NULL".to_string()
@@ -161,11 +167,17 @@ fn page(
             placeholders(scope.len())
         )
     };
+    let windowed = if window.is_some() { OUTSIDE_WINDOW } else { "" };
     let sql = format!(
-        "SELECT seq, kind, key FROM changes WHERE seq > ? AND {visible} ORDER BY seq LIMIT ?"
+        "SELECT seq, kind, key FROM changes WHERE seq > ? AND {visible} {windowed}
+         ORDER BY seq LIMIT ?"
     );
     let mut args = vec![Value::Integer(since)];
     args.extend(scope.iter().map(|id| Value::Integer(*id)));
+    if let Some((from, head)) = window {
+        args.push(Value::Integer(*head));
+        args.push(Value::Text(from.clone()));
+    }
     args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut stmt = conn.prepare_cached(&sql)?;
     let raw = stmt
@@ -189,6 +201,12 @@ fn page(
         })
         .collect()
 }
+
+/// Leaves out a done activation created before the window (`?` = its head, then its
+/// start), unless it changed after the head. One primary-key probe per activation row.
+const OUTSIDE_WINDOW: &str = "AND (kind <> 'activation' OR seq > ? OR NOT EXISTS (
+        SELECT 1 FROM activations a WHERE a.number = CAST(changes.key AS INTEGER)
+           AND a.status = 'done' AND a.created_at < ?))";
 
 /// Records every object of the store at a fresh seq, referenced objects
 /// (organizations, products, prices) before the objects that refer to them, as

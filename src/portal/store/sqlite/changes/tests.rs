@@ -131,7 +131,7 @@ fn store() -> Connection {
 }
 
 fn read(conn: &mut Connection, since: i64, limit: u32, scope: &[i64]) -> ChangeFeed {
-    feed(conn, since, limit, scope)
+    feed(conn, since, limit, scope, None)
         .expect("feed reads")
         .expect("cursor is valid")
 }
@@ -394,7 +394,7 @@ fn deletions_are_reported_until_pruned_and_then_older_cursors_are_gone() {
     assert_eq!(prune_deleted(&mut conn).expect("prune"), 2);
     assert_eq!(prune_deleted(&mut conn).expect("prune again"), 0);
     assert_eq!(
-        feed(&mut conn, before, 100, &[1, 2]).expect("feed"),
+        feed(&mut conn, before, 100, &[1, 2], None).expect("feed"),
         Err(Gone::Pruned {
             since: before,
             floor: delta.cursor
@@ -416,17 +416,17 @@ fn a_cursor_beyond_the_history_is_gone() {
     let mut conn = store();
     let last = last_seq(&conn).expect("last");
     assert_eq!(
-        feed(&mut conn, last + 1, 10, &[1]).expect("feed"),
+        feed(&mut conn, last + 1, 10, &[1], None).expect("feed"),
         Err(Gone::Beyond {
             since: last + 1,
             last
         })
     );
-    assert!(feed(&mut conn, last, 10, &[1]).expect("feed").is_ok());
+    assert!(feed(&mut conn, last, 10, &[1], None).expect("feed").is_ok());
     // A store with no change at all: only 0 is a cursor.
     let mut empty = Connection::open_in_memory().expect("db");
     migrations::apply(&mut empty).expect("migrations");
     let page = read(&mut empty, 0, 10, &[1]);
     assert_eq!((page.cursor, page.changes.len(), page.more), (0, 0, false));
-    assert!(feed(&mut empty, 1, 10, &[1]).expect("feed").is_err());
+    assert!(feed(&mut empty, 1, 10, &[1], None).expect("feed").is_err());
 }
