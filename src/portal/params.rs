@@ -381,6 +381,7 @@ pub fn activation_number(raw: &str) -> Result<i64, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn parse(query: &[(&str, &str)]) -> Result<ActivationListParams, String> {
         let pairs: Vec<(String, String)> = query
@@ -477,16 +478,40 @@ mod tests {
             parse(&[]),
             Ok(FeedParams {
                 since: 0,
-                limit: FEED_DEFAULT_LIMIT
+                limit: FEED_DEFAULT_LIMIT,
+                window: None,
             })
         );
         assert_eq!(
             parse(&[("since", "417"), ("limit", "5000")]),
             Ok(FeedParams {
                 since: 417,
-                limit: 5000
+                limit: 5000,
+                window: None,
             })
         );
+        let window_from = chrono::Utc
+            .with_ymd_and_hms(2026, 9, 30, 0, 0, 0)
+            .single()
+            .expect("a time");
+        for (raw, head) in [
+            (&[("window_from", "2026-09-30")][..], None),
+            (
+                &[
+                    ("window_from", "2026-09-30T03:00:00+03:00"),
+                    ("window_head", "12"),
+                ][..],
+                Some(12),
+            ),
+        ] {
+            assert_eq!(
+                parse(raw).map(|p| p.window),
+                Ok(Some(FeedWindow {
+                    from: window_from,
+                    head
+                }))
+            );
+        }
         for (name, value) in [
             ("since", "-1"),
             ("since", "abc"),
