@@ -7,9 +7,14 @@
 //! - console start to the first drawn page from the mirror with the portal
 //!   unreachable (target under 200 ms), in a real pseudo-terminal.
 //!
+//! - the console's own first sync, in a pty: time to "online" and its peak RSS
+//!   (issue 13: at 1 000 000 activations under 20 s, 50 MB on the wire and 150 MB RSS;
+//!   over the window threshold the mirror holds a window, docs/DESIGN.md §6.5).
+//!
 //! `cargo bench --bench mirror` (env `LICADM_BENCH_SCALE`, default 100000;
-//! `LICADM_BENCH_RUNS`, default 10). Bytes are counted by a TCP proxy in front of the
-//! portal: requests and responses as they cross the socket (headers included).
+//! `LICADM_BENCH_RUNS`, default 10; `LICADM_BENCH_WINDOW_THRESHOLD`, default the
+//! console's 200 000). Bytes are counted by a TCP proxy in front of the portal:
+//! requests and responses as they cross the socket (headers included).
 
 // Shared with the mirror tests, which cut the link; the bench only counts bytes.
 #[allow(dead_code)]
@@ -23,8 +28,8 @@ use licadm::client::wire::{
 };
 use licadm::client::{ApiClient, install_tls_provider};
 use licadm::domain::{ActivationStatus, Vendor};
-use licadm::mirror::Mirror;
 use licadm::mirror::sync::sync_once;
+use licadm::mirror::{Mirror, WindowPolicy};
 use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
 use std::time::{Duration, Instant};
 
@@ -55,6 +60,14 @@ fn main() -> anyhow::Result<()> {
     }
     let scale = env_number("LICADM_BENCH_SCALE", 100_000);
     let runs = env_number("LICADM_BENCH_RUNS", 10);
+    let threshold = env_number(
+        "LICADM_BENCH_WINDOW_THRESHOLD",
+        WindowPolicy::DEFAULT_THRESHOLD as usize,
+    );
+    let policy = WindowPolicy {
+        threshold: threshold as u64,
+        ..WindowPolicy::default()
+    };
     install_tls_provider();
     let runtime = tokio::runtime::Runtime::new()?;
     let dir = tempfile::tempdir()?;
@@ -84,13 +97,18 @@ fn main() -> anyhow::Result<()> {
         // First sync, through a counting proxy.
         let proxy = proxy::CuttingProxy::start(upstream.clone(), i64::MAX).await;
         let client = ApiClient::new(&proxy.url, &token)?;
-        let mirror = Mirror::open(&Mirror::path_for(cache.path(), &client))?;
+        let mirror =
+            Mirror::open(&Mirror::path_for(cache.path(), &client))?.with_window_policy(policy);
         let t = Instant::now();
         let report = sync_once(&client, &mirror, &|_| {}).await?;
         let full_time = t.elapsed();
         let (up, down) = proxy.bytes();
+        let window = match report.window_from {
+            Some(from) => format!("a window from {}", from.format("%d.%m.%Y")),
+            None => "everything".to_string(),
+        };
         println!(
-            "first sync: {} objects ({} activations) in {:.2} s; on the wire {} down + {} up = {:.2} MB",
+            "first sync ({window}; threshold {threshold}): {} objects ({} activations) in {:.2} s; on the wire {} down + {} up = {:.2} MB",
             report.counts.total(),
             report.counts.activations,
             full_time.as_secs_f64(),
@@ -98,6 +116,8 @@ fn main() -> anyhow::Result<()> {
             kb(up),
             (up + down) as f64 / 1_048_576.0
         );
+        let mirror_file = std::fs::metadata(mirror.path()).map_or(0, |m| m.len());
+        println!("  mirror file: {:.1} MB", mirror_file as f64 / 1_048_576.0);
 
         // Where the time goes: the feed alone (portal + wire + JSON decoding), then
         // writing the same pages into an empty mirror.
@@ -124,7 +144,7 @@ fn main() -> anyhow::Result<()> {
         }
         let writing = t.elapsed();
         println!(
-            "  of which: fetching the {} pages {:.2} s, writing them {:.2} s (they overlap in a sync)",
+            "  the whole feed without a window: fetching the {} pages {:.2} s, writing them {:.2} s (they overlap in a sync)",
             pages.len(),
             fetching.as_secs_f64(),
             writing.as_secs_f64()
@@ -136,16 +156,18 @@ fn main() -> anyhow::Result<()> {
         let list_client = ApiClient::new(&list_proxy.url, &token)?;
         let t = Instant::now();
         let mut page = 1;
+        let mut cursor = None;
         loop {
             let got = list_client
                 .activations(&ActivationQuery {
-                    page,
                     per_page: 100,
+                    cursor: cursor.take(),
                     ..ActivationQuery::default()
                 })
                 .await?;
-            if got.items.is_empty() || u64::from(page) * 100 >= got.total {
-                break;
+            match got.next {
+                Some(next) if !got.items.is_empty() => cursor = Some(next),
+                _ => break,
             }
             page += 1;
         }
@@ -271,6 +293,46 @@ fn main() -> anyhow::Result<()> {
         // Not `median`: that would hide the function from the measurement below.
         let (mid, p95) = median(times);
         println!("mirror seats «free»: median {mid:.2} ms, p95 {p95:.2} ms");
+
+        // The console's own first sync into an empty cache: time to "online" and the
+        // process's peak RSS (VmHWM), with the same window policy from a config file.
+        {
+            let fresh = tempfile::tempdir()?;
+            let config = fresh.path().join("config.toml");
+            std::fs::write(&config, format!("mirror_window_threshold = {threshold}\n"))?;
+            let fresh_cache = fresh.path().join("cache");
+            let fresh_cache = fresh_cache.to_string_lossy().to_string();
+            let config = config.to_string_lossy().to_string();
+            let env = [
+                ("LANG", "ru_RU.UTF-8"),
+                ("LICADM_CACHE_DIR", fresh_cache.as_str()),
+                ("LICADM_CONFIG", config.as_str()),
+            ];
+            let url = format!("http://{upstream}");
+            let args = ["--portal", url.as_str(), "--token", token.as_str()];
+            let t = Instant::now();
+            let mut console = support::pty::PtyConsole::spawn(&args, &env, 80, 24);
+            console.wait_for("the first sync", Duration::from_secs(300), |s| {
+                s.contains("в сети ·") && s.contains("синхр.")
+            });
+            let took = t.elapsed();
+            let peak = console
+                .pid()
+                .and_then(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
+                .and_then(|status| {
+                    status
+                        .lines()
+                        .find(|l| l.starts_with("VmHWM:"))
+                        .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+                })
+                .unwrap_or_else(|| "unknown".into());
+            println!(
+                "console first sync (pty, 80×24): online with data in {:.2} s; peak RSS {peak}",
+                took.as_secs_f64()
+            );
+            console.send("q");
+            console.wait_exit(Duration::from_secs(10));
+        }
 
         // Console start from the mirror with the portal unreachable: the proxy the
         // mirror was synced through is gone, so nothing answers on its address.

@@ -123,6 +123,13 @@ enum Command {
         /// admit a new one. Keep it under the process's open-file limit (ulimit -n).
         #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..))]
         max_connections: u64,
+        /// Requests per minute one token may make (bursts of a sixth of it); 0 turns
+        /// the limit off (a load test, a portal behind a proxy that limits).
+        #[arg(long, default_value_t = 6_000)]
+        rate_limit_per_token: u32,
+        /// Requests per minute from one address (bursts of a sixth of it); 0: off.
+        #[arg(long, default_value_t = 12_000)]
+        rate_limit_per_address: u32,
         /// Answer HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
         #[arg(long, value_name = "FILE", requires = "tls_key")]
         tls_cert: Option<PathBuf>,
@@ -279,10 +286,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             header_timeout_ms,
             body_timeout_ms,
             max_connections,
+            rate_limit_per_token,
+            rate_limit_per_address,
             tls_cert,
             tls_key,
             signing_key,
         }) => {
+            // The bucket holds a sixth of a minute's requests, as the defaults' 1 000
+            // and 2 000 do (portal/rate_limit.rs).
+            let rate = |per_minute: u32| {
+                (per_minute > 0).then_some(licadm::portal::rate_limit::Rate {
+                    burst: (per_minute / 6).max(1),
+                    per_minute,
+                })
+            };
             let options = PortalOptions {
                 worker_delay: Duration::from_millis(worker_delay_ms),
                 worker_lease: Duration::from_millis(worker_lease_ms),
@@ -290,7 +307,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     header_timeout: Duration::from_millis(header_timeout_ms),
                     body_timeout: Duration::from_millis(body_timeout_ms),
                     max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
-                    ..licadm::portal::serve::Limits::default()
+                    rate: licadm::portal::rate_limit::RateLimits {
+                        per_token: rate(rate_limit_per_token),
+                        per_address: rate(rate_limit_per_address),
+                        ..licadm::portal::rate_limit::RateLimits::default()
+                    },
                 },
                 ..PortalOptions::default()
             };

@@ -335,6 +335,11 @@ impl PtyConsole {
     }
 
     /// Whether the program has exited.
+    /// The console's process id (for its memory in /proc).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+
     pub fn exited(&mut self) -> bool {
         self.child.try_wait().ok().flatten().is_some()
     }

@@ -6,7 +6,7 @@
 //! Concurrency: SQLite has one writer. Every write use case runs in an IMMEDIATE
 //! transaction, so writes are serialized and each sees the last committed state; readers
 //! (WAL) never wait. rusqlite is blocking, so async callers go through
-//! [`SqliteStore::run`], which moves the work onto tokio's blocking pool with a
+//! [`SqliteStore::run`], which queues the work for the store's own threads, each with a
 //! connection from a fixed pool ([`pool_size`]), and retries work that found the store
 //! busy.
 
@@ -36,6 +36,7 @@ pub mod server_keys;
 mod signing;
 pub mod tokens;
 mod worker_queue;
+mod workers;
 
 pub use super::StoreError;
 
@@ -87,9 +88,15 @@ struct Inner {
     path: PathBuf,
     busy_timeout: Duration,
     idle: Mutex<Vec<Connection>>,
-    /// One per pooled connection: async work waits here, not on a blocking thread.
-    permits: Arc<tokio::sync::Semaphore>,
+    /// One thread per pooled connection runs async callers' work (`workers.rs`).
+    workers: Arc<workers::Workers>,
     size: usize,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.workers.close();
+    }
 }
 
 impl SqliteStore {
@@ -109,7 +116,7 @@ impl SqliteStore {
                 path: path.to_path_buf(),
                 busy_timeout,
                 idle: Mutex::new(vec![conn]),
-                permits: Arc::new(tokio::sync::Semaphore::new(pool_size())),
+                workers: workers::Workers::new(pool_size()),
                 size: pool_size(),
             }),
         })
@@ -147,31 +154,30 @@ impl SqliteStore {
         connect(&self.inner.path)
     }
 
-    /// Runs `work` on tokio's blocking pool so SQL never stalls an async worker. Work
-    /// that found the store busy rolled back whole, so it runs again, up to
-    /// [`BUSY_ATTEMPTS`] times in all, before [`StoreError::Busy`] reaches the caller.
+    /// Runs `work` on one of the store's threads ([`workers`]) so SQL never stalls an
+    /// async worker. Work that found the store busy rolled back whole, so it runs
+    /// again, up to [`BUSY_ATTEMPTS`] times in all, before [`StoreError::Busy`] reaches
+    /// the caller. Dropping the future does not cancel work already queued.
     pub async fn run<T, F>(&self, mut work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnMut(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let store = self.clone();
-        let permit = Arc::clone(&self.inner.permits)
-            .acquire_owned()
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?;
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.inner.workers.submit(Box::new(move || {
             let mut attempt = 1;
-            loop {
+            let result = loop {
                 match store.blocking(&mut work) {
                     Err(StoreError::Busy(_)) if attempt < BUSY_ATTEMPTS => attempt += 1,
-                    other => return other,
+                    other => break other,
                 }
-            }
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
+            };
+            let _ = answer.send(result);
+        }))?;
+        answered
+            .await
+            .map_err(|_| StoreError::Task("the store's work stopped without an answer".into()))?
     }
 }
 
