@@ -172,7 +172,21 @@ enum Command {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
-    /// Manage bearer tokens.
+    /// Log in to a portal with an account's e-mail and password (asked; the password
+    /// without echo, or one line of stdin when it is not a terminal). The token is kept
+    /// in session.toml beside the config file (0600) and used for that portal when no
+    /// --token is given.
+    Login {
+        /// The e-mail (asked when not given).
+        #[arg(long)]
+        email: Option<String>,
+        /// What the token is for, shown in `licadm tokens list` (default: login).
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Revoke the token `licadm login` stored, on the portal, and delete it.
+    Logout,
+    /// Manage bearer tokens on the server (`token create --db`).
     Token {
         #[command(subcommand)]
         command: TokenCommand,
@@ -244,6 +258,12 @@ fn main() -> std::process::ExitCode {
     if let Some(Command::Offline { command }) = &cli.command {
         return cli::offline::run(command, &portal);
     }
+    if let Some(Command::Login { email, label }) = &cli.command {
+        return cli::login::login(&portal, email.as_deref(), label.as_deref());
+    }
+    if let Some(Command::Logout) = &cli.command {
+        return cli::login::logout(&portal);
+    }
     if let Some(Command::Sync { out }) = &cli.command {
         return cli::scripting::with_client(&portal, |client| async move {
             cli::sync::run(&client, *out).await
@@ -307,6 +327,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Offline { .. }
             | Command::Script(_)
             | Command::Sync { .. }
+            | Command::Login { .. }
+            | Command::Logout
             | Command::Completions { .. },
         ) => Ok(()),
         Some(Command::Token {
