@@ -137,6 +137,9 @@ enum Command {
         /// only the public key), and a PostgreSQL store with the key its first portal made.
         #[arg(long, value_name = "FILE")]
         signing_key: Option<PathBuf>,
+        /// How many days a token from `licadm login` (POST /login) lasts.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        token_days: i64,
     },
     /// Check a license file offline: is it genuine, signed by the portal's key?
     ///
@@ -301,6 +304,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tls_cert,
             tls_key,
             signing_key,
+            token_days,
         }) => {
             let options = PortalOptions {
                 worker_delay: Duration::from_millis(worker_delay_ms),
@@ -310,6 +314,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     body_timeout: Duration::from_millis(body_timeout_ms),
                     max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
                     ..licadm::portal::serve::Limits::default()
+                },
+                access: licadm::portal::AccessOptions {
+                    token_lifetime: chrono::TimeDelta::days(token_days),
+                    ..licadm::portal::AccessOptions::default()
                 },
                 ..PortalOptions::default()
             };
