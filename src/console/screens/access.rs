@@ -342,28 +342,8 @@ pub fn lines(screen: &AccessScreen, lang: Lang, width: usize) -> Vec<String> {
     let Some(tokens) = &screen.tokens else {
         return Vec::new();
     };
-    // Role, expiry (a date), last use (date and time), revocation (a date) are fixed;
-    // label, account and organizations share the rest.
-    let [role_w, expires_w, used_w, revoked_w] = [10usize, 12, 16, 10];
-    let free = width.saturating_sub(role_w + expires_w + used_w + revoked_w + 6);
-    let label_w = (free * 3 / 10).max(6);
-    let account_w = (free * 4 / 10).max(6);
-    let orgs_w = free.saturating_sub(label_w + account_w).max(4);
     let columns = tr::COLUMNS.map(|c| c.get(lang));
-    let row = |cells: [String; 7]| {
-        let widths = [
-            label_w, account_w, role_w, orgs_w, expires_w, used_w, revoked_w,
-        ];
-        cells
-            .iter()
-            .zip(widths)
-            .map(|(text, w)| cell(text, w))
-            .collect::<Vec<_>>()
-            .join(" ")
-            .trim_end()
-            .to_string()
-    };
-    let mut out = vec![row([
+    let mut cells: Vec<[String; 7]> = vec![[
         columns[0].to_string(),
         columns[1].to_string(),
         columns[2].to_string(),
@@ -371,7 +351,7 @@ pub fn lines(screen: &AccessScreen, lang: Lang, width: usize) -> Vec<String> {
         columns[4].to_string(),
         columns[5].to_string(),
         columns[6].to_string(),
-    ])];
+    ]];
     for t in tokens {
         let mut label = inert(&t.label).into_owned();
         if t.current {
@@ -384,7 +364,7 @@ pub fn lines(screen: &AccessScreen, lang: Lang, width: usize) -> Vec<String> {
             .map(|o| inert(&o.name).into_owned())
             .collect::<Vec<_>>()
             .join(", ");
-        out.push(row([
+        cells.push([
             label,
             inert(t.account.as_deref().unwrap_or("—")).into_owned(),
             crate::console::i18n::role(lang, t.role).to_string(),
@@ -394,9 +374,44 @@ pub fn lines(screen: &AccessScreen, lang: Lang, width: usize) -> Vec<String> {
                 .unwrap_or_else(|| tr::NEVER.get(lang).to_string()),
             moment(t.last_used_at),
             day(t.revoked_at),
-        ]));
+        ]);
     }
-    out
+    let widths = column_widths(&cells, width);
+    cells
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(widths)
+                .map(|(text, w)| cell(text, w))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+/// Each column as wide as its widest cell; when that is more than `width`, the
+/// role, dates and times keep theirs and label, account and organizations share the
+/// rest, the narrowest first taking what it needs (water-filling).
+fn column_widths(cells: &[[String; 7]], width: usize) -> [usize; 7] {
+    let mut natural = [0usize; 7];
+    for row in cells {
+        for (i, text) in row.iter().enumerate() {
+            natural[i] = natural[i].max(text.width());
+        }
+    }
+    let fixed: usize = [2, 4, 5, 6].iter().map(|&i| natural[i]).sum();
+    let mut available = width.saturating_sub(fixed + 6);
+    let mut flexible = [0usize, 1, 3];
+    flexible.sort_by_key(|&i| natural[i]);
+    let mut widths = natural;
+    for (taken, &i) in flexible.iter().enumerate() {
+        let share = available / (flexible.len() - taken);
+        widths[i] = natural[i].min(share).max(4);
+        available = available.saturating_sub(widths[i]);
+    }
+    widths
 }
 
 pub struct ViewContext<'a> {
