@@ -4,7 +4,8 @@
 //! embedded portal.
 
 use crate::secret::Secret;
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -41,6 +42,99 @@ pub struct ConfigFile {
     /// The line of each `[keys]` entry, for messages (filled in by `load`).
     #[serde(skip)]
     pub key_lines: BTreeMap<String, usize>,
+    /// What `licadm login` stored beside the config file (filled in by `load`).
+    #[serde(skip)]
+    pub session: Option<Session>,
+}
+
+/// The token `licadm login` got, kept in `session.toml` beside the config file (0600,
+/// in a 0700 directory): used for its portal when no `--token` is given.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    pub portal: String,
+    pub token: Secret,
+    /// The account it was issued to.
+    pub email: String,
+    /// The token's id on the portal (`licadm tokens list`).
+    pub token_id: i64,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Where `licadm login` keeps its token: `session.toml` beside `config_path`.
+pub fn session_path(config_path: &Path) -> PathBuf {
+    config_path.with_file_name("session.toml")
+}
+
+/// The stored session, if there is one; a broken file is an error naming it.
+pub fn load_session(path: &Path) -> Result<Option<Session>, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    toml::from_str(&text)
+        .map(Some)
+        .map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: format!("{} (log in again: licadm login)", e.to_string().trim()),
+        })
+}
+
+/// Writes the session readable by its owner only: a new file made 0600 (the directory
+/// 0700 when it is made here), then renamed over the old one, so the token is never
+/// in a file others can read, not even for a moment.
+pub fn save_session(path: &Path, session: &Session) -> std::io::Result<()> {
+    let text = toml::to_string(session).map_err(std::io::Error::other)?;
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    if !dir.as_os_str().is_empty() && !dir.exists() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir)?;
+    }
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".new");
+    let temporary = PathBuf::from(temporary);
+    let _ = std::fs::remove_file(&temporary);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    {
+        use std::io::Write;
+        let mut file = options.open(&temporary)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&temporary, path)
+}
+
+/// Deletes the session file; false when there was none.
+pub fn remove_session(path: &Path) -> std::io::Result<bool> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Two spellings of one portal URL (a trailing slash, letter case of the host).
+pub fn same_portal(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
+    norm(a) == norm(b)
 }
 
 /// One `[keys]` entry of the config file, for the console's keymap.
@@ -136,7 +230,12 @@ pub fn default_config_path() -> Option<PathBuf> {
 pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(ConfigFile {
+                session: load_session(&session_path(path))?,
+                ..ConfigFile::default()
+            });
+        }
         Err(source) => {
             return Err(ConfigError::Read {
                 path: path.to_path_buf(),
@@ -153,6 +252,7 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
         .iter()
         .map(|(action, value)| (action.clone(), line_of(&text, value.span().start)))
         .collect();
+    file.session = load_session(&session_path(path))?;
     Ok(file)
 }
 
@@ -207,15 +307,24 @@ pub fn resolve(overrides: &Overrides, file: &ConfigFile) -> Result<Connection, C
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };
+    let session = file.session.as_ref();
     let portal = nonempty(&overrides.portal)
         .or_else(|| profile.and_then(|p| nonempty(&p.portal)))
-        .or_else(|| nonempty(&file.portal));
+        .or_else(|| nonempty(&file.portal))
+        .or_else(|| session.map(|s| s.portal.clone()));
     let secret = |v: &Option<Secret>| {
         v.as_ref()
             .map(|s| Secret::from(s.expose().trim()))
             .filter(|s| !s.is_empty())
     };
+    // `licadm login`'s token is for the portal it logged in to: it comes before the
+    // config file's tokens (the newer, deliberate choice), after `--token`.
+    let logged_in = session
+        .filter(|s| portal.as_deref().is_some_and(|p| same_portal(p, &s.portal)))
+        .map(|s| s.token.clone())
+        .filter(|t| !t.is_empty());
     let token = secret(&overrides.token)
+        .or(logged_in)
         .or_else(|| profile.and_then(|p| secret(&p.token)))
         .or_else(|| secret(&file.token));
     match (portal, token) {
@@ -343,6 +452,53 @@ mod tests {
             load(&dir.path().join("absent.toml")).ok(),
             Some(ConfigFile::default())
         );
+    }
+
+    #[test]
+    fn the_login_session_is_0600_and_used_for_its_portal_unless_a_token_is_given() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("licadm").join("config.toml");
+        let session = Session {
+            portal: "http://portal.example:8080/".into(),
+            token: "lca_session".into(),
+            email: "ann@example.com".into(),
+            token_id: 7,
+            expires_at: None,
+        };
+        save_session(&session_path(&config), &session).expect("saved");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode(&session_path(&config)), 0o600);
+            assert_eq!(mode(config.parent().expect("dir")), 0o700);
+        }
+        let file = load(&config).expect("loads without a config file");
+        assert_eq!(file.session.as_ref(), Some(&session));
+        assert!(!format!("{file:?}").contains("lca_session"));
+        let logged_in = Connection::Remote {
+            portal: "http://portal.example:8080/".into(),
+            token: "lca_session".into(),
+        };
+        assert_eq!(resolve(&Overrides::default(), &file).ok(), Some(logged_in));
+        let given = Overrides {
+            token: Some("lca_flag".into()),
+            ..Default::default()
+        };
+        assert!(
+            matches!(resolve(&given, &file), Ok(Connection::Remote { token, .. }) if token.expose() == "lca_flag")
+        );
+        // Another portal does not get the session's token.
+        let other = Overrides {
+            portal: Some("http://other:1".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            resolve(&other, &file),
+            Err(ConfigError::MissingToken { .. })
+        ));
+        assert!(remove_session(&session_path(&config)).expect("removed"));
+        assert_eq!(load(&config).expect("loads").session, None);
     }
 
     #[test]

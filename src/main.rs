@@ -144,6 +144,9 @@ enum Command {
         /// only the public key), and a PostgreSQL store with the key its first portal made.
         #[arg(long, value_name = "FILE")]
         signing_key: Option<PathBuf>,
+        /// How many days a token from `licadm login` (POST /login) lasts.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        token_days: i64,
     },
     /// Check a license file offline: is it genuine, signed by the portal's key?
     ///
@@ -179,7 +182,21 @@ enum Command {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
-    /// Manage bearer tokens.
+    /// Log in to a portal with an account's e-mail and password (asked; the password
+    /// without echo, or one line of stdin when it is not a terminal). The token is kept
+    /// in session.toml beside the config file (0600) and used for that portal when no
+    /// --token is given.
+    Login {
+        /// The e-mail (asked when not given).
+        #[arg(long)]
+        email: Option<String>,
+        /// What the token is for, shown in `licadm tokens list` (default: login).
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Revoke the token `licadm login` stored, on the portal, and delete it.
+    Logout,
+    /// Manage bearer tokens on the server (`token create --db`).
     Token {
         #[command(subcommand)]
         command: TokenCommand,
@@ -251,6 +268,12 @@ fn main() -> std::process::ExitCode {
     if let Some(Command::Offline { command }) = &cli.command {
         return cli::offline::run(command, &portal);
     }
+    if let Some(Command::Login { email, label }) = &cli.command {
+        return cli::login::login(&portal, email.as_deref(), label.as_deref());
+    }
+    if let Some(Command::Logout) = &cli.command {
+        return cli::login::logout(&portal);
+    }
     if let Some(Command::Sync { out }) = &cli.command {
         let policy = cli::window_policy(&portal);
         return cli::scripting::with_client(&portal, |client| async move {
@@ -291,6 +314,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tls_cert,
             tls_key,
             signing_key,
+            token_days,
         }) => {
             // The bucket holds a sixth of a minute's requests, as the defaults' 1 000
             // and 2 000 do (portal/rate_limit.rs).
@@ -313,6 +337,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         ..licadm::portal::rate_limit::RateLimits::default()
                     },
                 },
+                access: licadm::portal::AccessOptions {
+                    token_lifetime: chrono::TimeDelta::days(token_days),
+                    ..licadm::portal::AccessOptions::default()
+                },
                 ..PortalOptions::default()
             };
             let key = signing_key
@@ -329,6 +357,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Offline { .. }
             | Command::Script(_)
             | Command::Sync { .. }
+            | Command::Login { .. }
+            | Command::Logout
             | Command::Completions { .. },
         ) => Ok(()),
         Some(Command::Token {

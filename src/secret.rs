@@ -1,10 +1,10 @@
 //! A value that must never reach a log line or a `{:?}`: bearer tokens and the like.
 //! The only way to the text is [`Secret::expose`], so every use is visible in review.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A secret string. `Debug` and `Display` print `***`; equality compares the text.
-#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(transparent)]
 pub struct Secret(String);
 

@@ -1,5 +1,6 @@
 //! Bodies of the scripting subcommands, so `main.rs` stays the command table.
 
+pub mod login;
 pub mod offline;
 pub mod output;
 pub mod scripting;
@@ -56,7 +57,7 @@ pub fn language(flag: Option<&str>, file: &config::ConfigFile) -> anyhow::Result
 }
 
 /// `--config`, else the default config file (an empty config when there is none).
-fn config_file(args: &PortalArgs) -> anyhow::Result<config::ConfigFile> {
+pub fn config_file(args: &PortalArgs) -> anyhow::Result<config::ConfigFile> {
     Ok(
         match args.config.clone().or_else(config::default_config_path) {
             Some(path) => config::load(&path)?,

@@ -176,10 +176,13 @@ impl ApiClient {
 
     /// A request with the token and the language.
     fn request(&self, method: reqwest::Method, url: reqwest::Url) -> reqwest::RequestBuilder {
-        let request = self
-            .http
-            .request(method, url)
-            .bearer_auth(self.token.expose());
+        let request = self.http.request(method, url);
+        // No token: a login or an invitation, which need none.
+        let request = if self.token.is_empty() {
+            request
+        } else {
+            request.bearer_auth(self.token.expose())
+        };
         match self.lang {
             Some(lang) => request.header(reqwest::header::ACCEPT_LANGUAGE, lang.code()),
             None => request,
@@ -488,6 +491,80 @@ impl ApiClient {
             ],
         )
         .await
+    }
+}
+
+/// Accounts, login and tokens (issue 15).
+impl ApiClient {
+    /// A client without a token, for [`Self::login`] and [`Self::accept_invitation`].
+    pub fn anonymous(portal: &str) -> Result<ApiClient, ClientError> {
+        ApiClient::new(portal, "")
+    }
+
+    /// A new token for the account. Sent once: a throttled login (429) is reported
+    /// with its wait, not waited out here, so the person at the prompt is told.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &crate::secret::Secret,
+        label: Option<&str>,
+    ) -> Result<wire::LoginResponse, ClientError> {
+        let body = wire::LoginRequest {
+            email: email.to_string(),
+            password: password.clone(),
+            label: label.map(str::to_string),
+        };
+        let request = self
+            .request(reqwest::Method::POST, self.url("/login")?)
+            .json(&body);
+        decode(request.send().await.map_err(map_transport)?).await
+    }
+
+    /// Revokes this client's own token.
+    pub async fn logout(&self) -> Result<wire::TokenInfo, ClientError> {
+        self.post("/logout", &serde_json::json!({}), None).await
+    }
+
+    /// The tokens this token may see: its account's; a partner admin's organizations';
+    /// an operator all.
+    pub async fn tokens(&self) -> Result<Vec<wire::TokenInfo>, ClientError> {
+        self.get("/tokens", &[]).await
+    }
+
+    pub async fn revoke_token(&self, id: i64) -> Result<wire::TokenInfo, ClientError> {
+        let url = self.url(&format!("/tokens/{id}"))?;
+        decode(send(self.request(reqwest::Method::DELETE, url)).await?).await
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<wire::AccountInfo>, ClientError> {
+        self.get("/accounts", &[]).await
+    }
+
+    /// Creates an account; without a password the answer carries an invitation code.
+    pub async fn create_account(
+        &self,
+        request: &wire::NewAccountRequest,
+    ) -> Result<wire::CreatedAccount, ClientError> {
+        self.post("/accounts", request, None).await
+    }
+
+    /// Disables an account and revokes its tokens.
+    pub async fn disable_account(&self, id: i64) -> Result<wire::AccountInfo, ClientError> {
+        let url = self.url(&format!("/accounts/{id}"))?;
+        decode(send(self.request(reqwest::Method::DELETE, url)).await?).await
+    }
+
+    /// Sets the password of an invited account (no token needed).
+    pub async fn accept_invitation(
+        &self,
+        code: &crate::secret::Secret,
+        password: &crate::secret::Secret,
+    ) -> Result<wire::AccountInfo, ClientError> {
+        let body = wire::AcceptInvitation {
+            code: code.clone(),
+            password: password.clone(),
+        };
+        self.post("/invitations/accept", &body, None).await
     }
 }
 

@@ -399,6 +399,16 @@ impl DataSource {
         self.client().offline_response(request_text).await
     }
 
+    /// The tokens the console's token may manage (always from the portal: the mirror
+    /// keeps no access data).
+    pub async fn tokens(&self) -> Result<Vec<wire::TokenInfo>, DataError> {
+        self.client().tokens().await
+    }
+
+    pub async fn revoke_token(&self, id: i64) -> Result<wire::TokenInfo, DataError> {
+        self.client().revoke_token(id).await
+    }
+
     pub async fn audit(
         &self,
         object: &str,

@@ -405,6 +405,9 @@ fn execute_command(
                 Msg::OutboxCancelled(source.cancel_queued(id).await)
             });
         }
+        Command::Access(command) => {
+            send_when_done(tx, crate::console::screens::access::run(command, source));
+        }
         Command::FetchMe => {
             send_when_done(tx, async move { Msg::MeLoaded(source.me().await) });
         }

@@ -23,6 +23,8 @@ pub struct Caller {
     pub label: String,
     /// Ordered by id.
     pub organizations: Vec<OrgRef>,
+    /// The account of a login token (its e-mail is `label`).
+    pub account_id: Option<i64>,
 }
 
 impl Caller {
@@ -40,6 +42,10 @@ impl Caller {
     /// the partner's own work is admin's (support: retry), never the operator's.
     pub fn may(&self, action: Action) -> Result<(), ApiError> {
         let allowed = match (self.role, action.operators_only()) {
+            // Access is managed on both sides, each within its own reach (`access_rules`).
+            (role, _) if action == Action::ManageAccounts => {
+                matches!(role, Role::Admin | Role::Operator)
+            }
             (Role::Operator, operators_only) => operators_only,
             (_, true) => false,
             (Role::Admin, false) => true,
@@ -90,6 +96,8 @@ pub enum Action {
     RecordPurchase,
     ActivateKeys,
     BlockOrganizations,
+    /// Create, invite and disable accounts (an admin for its organizations).
+    ManageAccounts,
 }
 
 impl Action {
@@ -108,6 +116,7 @@ impl Action {
             Action::RecordPurchase => "record purchases",
             Action::ActivateKeys => "activate product keys",
             Action::BlockOrganizations => "block or unblock organizations",
+            Action::ManageAccounts => "manage accounts",
         }
     }
 }
@@ -152,20 +161,53 @@ impl FromRequestParts<AppState> for Caller {
                 )
             })?;
         let hash = hash_token(token);
-        state
+        let grant = state
             .tokens
             .grant(hash, |hash| state.store.token(hash))
             .await?
-            .map(|grant| Caller {
-                token_id: grant.token_id,
-                role: grant.role,
-                label: grant.label,
-                organizations: grant.organizations,
-            })
             .ok_or_else(|| {
                 ApiError::Unauthorized("unknown token: it was never issued by this portal".into())
-            })
+            })?;
+        let now = state.now();
+        if let Some(at) = grant.revoked_at {
+            return Err(ApiError::TokenRevoked(format!(
+                "the token was revoked at {}: log in again (licadm login)",
+                moment(at)
+            )));
+        }
+        if let Some(at) = grant.expires_at
+            && at <= now
+        {
+            return Err(ApiError::TokenExpired(format!(
+                "the token expired at {}: log in again (licadm login)",
+                moment(at)
+            )));
+        }
+        if state
+            .tokens
+            .touch_due(grant.token_id, grant.last_used_at, now)
+        {
+            // Off the request's path: "last used" is a hint, not worth a wait or a 5xx.
+            let (store, id) = (state.store.clone(), grant.token_id);
+            tokio::spawn(async move {
+                if let Err(e) = store.touch_token(id, now).await {
+                    tracing::debug!(error = %e, token = id, "last use not recorded");
+                }
+            });
+        }
+        Ok(Caller {
+            token_id: grant.token_id,
+            role: grant.role,
+            label: grant.label,
+            organizations: grant.organizations,
+            account_id: grant.account_id,
+        })
     }
+}
+
+/// A moment as messages write it: RFC 3339 UTC, whole seconds.
+pub fn moment(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 #[cfg(test)]

@@ -19,6 +19,15 @@ pub enum ApiError {
     /// Missing, malformed or unknown token; the message says which.
     #[error("{0}")]
     Unauthorized(String),
+    /// A revoked token: its own code, so a client can say "log in again".
+    #[error("{0}")]
+    TokenRevoked(String),
+    /// A token past its expiry.
+    #[error("{0}")]
+    TokenExpired(String),
+    /// `POST /login` refused: the same answer whatever was wrong.
+    #[error("{0}")]
+    LoginFailed(String),
     /// The token's role may not do this; the message names the role and the action.
     #[error("{0}")]
     Forbidden(String),
@@ -64,6 +73,9 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::TokenRevoked(_) => (StatusCode::UNAUTHORIZED, "token_revoked"),
+            ApiError::TokenExpired(_) => (StatusCode::UNAUTHORIZED, "token_expired"),
+            ApiError::LoginFailed(_) => (StatusCode::UNAUTHORIZED, "login_failed"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),

@@ -4,6 +4,7 @@
 //! `licadm serve` and the console's embedded mode both start it through [`Portal`];
 //! `licadm token create` goes through [`create_token`].
 
+mod access_rules;
 mod auth;
 mod error;
 mod etag;
@@ -13,8 +14,10 @@ mod key_file;
 mod messages;
 mod openapi;
 mod params;
+pub mod password;
 pub mod rate_limit;
 mod routes;
+mod routes_access;
 mod routes_licensing;
 mod rules;
 pub mod serve;
@@ -128,6 +131,26 @@ pub struct PortalOptions {
     pub worker_lease: Duration,
     /// Timeouts and the connection cap of the HTTP server (`serve.rs`).
     pub limits: serve::Limits,
+    /// How long login tokens and invitations last.
+    pub access: AccessOptions,
+}
+
+/// Lifetimes of what accounts get (issue 15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessOptions {
+    /// A login token's life (`serve --token-days`; default 30 days).
+    pub token_lifetime: chrono::TimeDelta,
+    /// An invitation code's life (7 days).
+    pub invitation_lifetime: chrono::TimeDelta,
+}
+
+impl Default for AccessOptions {
+    fn default() -> Self {
+        AccessOptions {
+            token_lifetime: chrono::TimeDelta::days(30),
+            invitation_lifetime: chrono::TimeDelta::days(7),
+        }
+    }
 }
 
 impl Default for PortalOptions {
@@ -139,6 +162,7 @@ impl Default for PortalOptions {
             busy_timeout: store::sqlite::DEFAULT_BUSY_TIMEOUT,
             worker_lease: store::postgres::LEASE,
             limits: serve::Limits::default(),
+            access: AccessOptions::default(),
         }
     }
 }
@@ -189,6 +213,8 @@ pub(crate) struct AppState {
     limiter: rate_limit::Limiter,
     /// Tokens looked up in the last second (one store trip per request, not two).
     tokens: token_cache::TokenCache,
+    /// Lifetimes of login tokens and invitations.
+    access: AccessOptions,
 }
 
 impl AppState {
@@ -292,6 +318,7 @@ impl Portal {
                 clock: Clock::system(),
                 limiter: rate_limit::Limiter::new(options.limits.rate),
                 tokens: token_cache::TokenCache::default(),
+                access: options.access,
             },
             demo_filled,
             options,
@@ -368,6 +395,7 @@ impl Portal {
                 clock: Clock::system(),
                 limiter: rate_limit::Limiter::new(options.limits.rate),
                 tokens: token_cache::TokenCache::default(),
+                access: options.access,
             },
             demo_filled,
             options,

@@ -47,6 +47,10 @@ pub struct RateLimits {
     pub per_address: Option<Rate>,
     pub per_token: Option<Rate>,
     pub failed_auth_per_address: Option<Rate>,
+    /// Failed logins per account (`POST /login`, by the e-mail given, whether or not an
+    /// account has it, so the throttle does not tell which exist). Per address, failed
+    /// logins count as failed authentications (they answer 401).
+    pub failed_login_per_account: Option<Rate>,
 }
 
 impl Default for RateLimits {
@@ -66,6 +70,12 @@ impl Default for RateLimits {
                 burst: 20,
                 per_minute: 20,
             }),
+            // Five tries, then one a minute: a person who mistyped waits a minute, a
+            // guesser gets 1 440 tries a day per account.
+            failed_login_per_account: Some(Rate {
+                burst: 5,
+                per_minute: 1,
+            }),
         }
     }
 }
@@ -76,6 +86,7 @@ impl RateLimits {
             per_address: None,
             per_token: None,
             failed_auth_per_address: None,
+            failed_login_per_account: None,
         }
     }
 }
@@ -163,6 +174,38 @@ impl Limiter {
 const ADDRESS: u8 = 0;
 const TOKEN: u8 = 1;
 const FAILED_AUTH: u8 = 2;
+const FAILED_LOGIN: u8 = 3;
+
+impl Limiter {
+    /// Before a password is checked: a 429 (with Retry-After) while the account's
+    /// failed-login bucket is empty.
+    pub(crate) fn login_allowed(&self, email: &str) -> Result<(), Box<Response>> {
+        let Some(rate) = self.limits.failed_login_per_account else {
+            return Ok(());
+        };
+        let key = Sha256::digest(email.as_bytes());
+        let looked = self
+            .buckets
+            .take(FAILED_LOGIN, &key, rate, 0.0, Instant::now());
+        if looked.allowed {
+            Ok(())
+        } else {
+            Err(Box::new(too_many(
+                looked,
+                "too many failed logins for this account",
+            )))
+        }
+    }
+
+    /// A failed login of `email` takes from its bucket.
+    pub(crate) fn login_failed(&self, email: &str) {
+        if let Some(rate) = self.limits.failed_login_per_account {
+            let key = Sha256::digest(email.as_bytes());
+            self.buckets
+                .take(FAILED_LOGIN, &key, rate, 1.0, Instant::now());
+        }
+    }
+}
 
 fn address_key(ip: IpAddr) -> Vec<u8> {
     match ip {

@@ -18,6 +18,8 @@ const MAX_ENTRIES: usize = 10_000;
 pub struct TokenCache {
     /// By the token's hash (the token itself is never kept).
     entries: Arc<Mutex<HashMap<String, (Instant, TokenGrant)>>>,
+    /// When this portal last wrote each token's last use (by token id).
+    touched: Arc<Mutex<HashMap<i64, Instant>>>,
 }
 
 impl TokenCache {
@@ -57,6 +59,54 @@ impl TokenCache {
         Ok(grant)
     }
 
+    /// Forgets a token this portal just revoked, so its next request here is refused at
+    /// once (other portals on the same database see it within [`TOKEN_TTL`]).
+    pub fn forget(&self, token_id: i64) {
+        self.lock()
+            .retain(|_, (_, grant)| grant.token_id != token_id);
+    }
+
+    /// Forgets every token of an account this portal just disabled.
+    pub fn forget_account(&self, account_id: i64) {
+        self.lock()
+            .retain(|_, (_, grant)| grant.account_id != Some(account_id));
+    }
+
+    /// Whether a request of the token should write its last use now: not when the
+    /// stored one is under a minute old, nor when this portal wrote it under a minute
+    /// ago (the cached grant may not show that write yet). True at most once a minute.
+    pub fn touch_due(
+        &self,
+        token_id: i64,
+        stored: Option<chrono::DateTime<chrono::Utc>>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        let every = super::store::access_rows::TOUCH_EVERY;
+        if stored.is_some_and(|at| now - at < every) {
+            return false;
+        }
+        let mut touched = self
+            .touched
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let at = Instant::now();
+        let minute = every.to_std().unwrap_or(Duration::from_secs(60));
+        if touched
+            .get(&token_id)
+            .is_some_and(|last| at.duration_since(*last) < minute)
+        {
+            return false;
+        }
+        if touched.len() >= MAX_ENTRIES {
+            touched.retain(|_, last| at.duration_since(*last) < minute);
+            if touched.len() >= MAX_ENTRIES {
+                touched.clear();
+            }
+        }
+        touched.insert(token_id, at);
+        true
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, TokenGrant)>> {
         // A panic while holding the lock cannot leave the map half-updated.
         self.entries
@@ -77,6 +127,10 @@ mod tests {
             role: Role::Admin,
             label: "t".into(),
             organizations: Vec::new(),
+            account_id: None,
+            expires_at: None,
+            revoked_at: None,
+            last_used_at: None,
         }
     }
 
@@ -106,6 +160,21 @@ mod tests {
             assert!(got.is_none());
         }
         assert_eq!(asked.load(Ordering::SeqCst), 4);
+    }
+
+    #[test]
+    fn the_last_use_is_written_at_most_once_a_minute() {
+        let cache = TokenCache::default();
+        let now = chrono::Utc::now();
+        let recent = Some(now - chrono::TimeDelta::seconds(10));
+        let old = Some(now - chrono::TimeDelta::seconds(120));
+        assert!(
+            !cache.touch_due(1, recent, now),
+            "stored under a minute ago"
+        );
+        assert!(cache.touch_due(1, old, now));
+        assert!(!cache.touch_due(1, old, now), "written here a moment ago");
+        assert!(cache.touch_due(2, None, now), "another token");
     }
 
     #[tokio::test]

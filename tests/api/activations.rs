@@ -681,6 +681,13 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/offline/response",
         "/api/v1/audit",
         "/api/v1/changes",
+        "/api/v1/login",
+        "/api/v1/logout",
+        "/api/v1/tokens",
+        "/api/v1/tokens/{id}",
+        "/api/v1/accounts",
+        "/api/v1/accounts/{id}",
+        "/api/v1/invitations/accept",
     ]
     .into();
     assert_eq!(listed, served);

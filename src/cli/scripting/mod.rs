@@ -5,6 +5,7 @@
 //! or a precheck row is not `ok`; 2 usage (bad flags, unreadable file, ambiguous
 //! organization, bad configuration); 3 the portal could not be reached.
 
+mod access;
 mod activations;
 mod audit;
 mod seats;
@@ -17,6 +18,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub use access::{AccountsCommand, TokensCommand};
 pub use activations::ActivationsCommand;
 pub use seats::SeatsCommand;
 
@@ -77,6 +79,17 @@ pub enum ScriptCommand {
         per_page: u32,
         #[command(flatten)]
         out: OutputArgs,
+    },
+    /// List or revoke tokens (yours; a partner admin's organizations'; all for an
+    /// operator).
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
+    /// Accounts: list, create (operator), invite, disable, or accept an invitation.
+    Accounts {
+        #[command(subcommand)]
+        command: AccountsCommand,
     },
 }
 
@@ -188,6 +201,14 @@ pub fn run(command: ScriptCommand, portal: &PortalArgs) -> ExitCode {
         return ExitCode::from(2);
     };
     let outcome = runtime.block_on(async {
+        // Accepting an invitation needs the portal, not a token (the invitee has none).
+        if let ScriptCommand::Accounts {
+            command: AccountsCommand::Accept,
+        } = &command
+        {
+            let client = anonymous(portal)?;
+            return dispatch(command, &client).await;
+        }
         let (client, _embedded) = match connect(portal).await {
             Ok(found) => found,
             Err(e) => {
@@ -215,6 +236,17 @@ pub fn run(command: ScriptCommand, portal: &PortalArgs) -> ExitCode {
             ExitCode::from(3)
         }
     }
+}
+
+/// A client without a token for the portal `--portal`, the config or the last login
+/// names.
+fn anonymous(portal: &PortalArgs) -> Result<ApiClient, Failure> {
+    let file = super::config_file(portal).map_err(|e| Failure::Usage(format!("{e:#}")))?;
+    let lang = super::language(portal.lang.as_deref(), &file)
+        .map_err(|e| Failure::Usage(format!("{e:#}")))?;
+    let url = super::login::portal_url(portal, &file)
+        .ok_or_else(|| Failure::Usage("which portal? give --portal URL".into()))?;
+    Ok(ApiClient::anonymous(&url)?.with_lang(lang))
 }
 
 async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
@@ -250,5 +282,7 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
             per_page,
             out,
         } => audit::audit(client, &object, page, per_page, out.format()).await,
+        ScriptCommand::Tokens { command } => access::tokens(command, client).await,
+        ScriptCommand::Accounts { command } => access::accounts(command, client).await,
     }
 }

@@ -36,6 +36,7 @@ impl State {
                 roles::help_entries(keymap, self.capacity.bindings(), lang, role)
             }
             (Front::Keys, _) => roles::help_entries(keymap, self.keys.bindings(), lang, role),
+            (Front::Access, _) => roles::help_entries(keymap, self.access.bindings(), lang, role),
             _ => roles::help_entries(keymap, activations::BINDINGS, lang, role),
         };
         let mut globals = Vec::new();
@@ -79,6 +80,7 @@ impl State {
                 .as_ref()
                 .is_some_and(|f| f.takes_global_keys()),
             Front::Keys => false,
+            Front::Access => true,
         }
     }
 
@@ -99,6 +101,7 @@ impl State {
                 Front::Seats => tabs::Tab::Seats.title(),
                 Front::Capacity => tabs::Tab::Capacity.title(),
                 Front::Keys => tabs::Tab::Keys.title(),
+                Front::Access => tabs::Tab::Access.title(),
             }
         };
         i18n::help_title(self.lang, screen)
@@ -106,7 +109,10 @@ impl State {
 
     /// The tab keys (and, with a mirror, `O`/`S`) work on the screen in front.
     pub(super) fn globals_active(&self) -> bool {
-        matches!(self.front(), Front::List | Front::Seats | Front::Capacity)
+        matches!(
+            self.front(),
+            Front::List | Front::Seats | Front::Capacity | Front::Access
+        )
     }
 
     /// What the `:` palette offers on the screen in front.
@@ -158,6 +164,7 @@ impl State {
                 roles::hint_entries(keymap, self.capacity.bindings(), lang, role)
             }
             (Front::Keys, _) => roles::hint_entries(keymap, self.keys.bindings(), lang, role),
+            (Front::Access, _) => roles::hint_entries(keymap, self.access.bindings(), lang, role),
             _ => roles::hint_entries(keymap, activations::BINDINGS, lang, role),
         }
     }

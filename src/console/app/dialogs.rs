@@ -67,6 +67,9 @@ fn run_confirmed(state: &mut State, confirmed: Confirmed) -> Vec<Command> {
             None => Vec::new(),
         },
         Confirmed::Emergency(request) => state.capacity.emergency_confirmed(request),
+        Confirmed::RevokeToken { id } => {
+            crate::console::screens::access::AccessScreen::revoke_confirmed(id)
+        }
         Confirmed::DeleteSelected => {
             if let Some(flow) = state.new_activation.as_mut() {
                 flow.delete_selected();
@@ -149,6 +152,10 @@ pub(super) fn settle(state: &mut State, msg: &Msg) {
         (Msg::Retried { number, .. }, Confirmed::Retry { number: n }) => number == n,
         (Msg::ActivationsCreated(_), Confirmed::Activate { .. }) => true,
         (Msg::EmergencyRequested(_), Confirmed::Emergency(_)) => true,
+        (
+            Msg::Access(crate::console::screens::access::AccessMsg::Revoked { id, .. }),
+            Confirmed::RevokeToken { id: i },
+        ) => id == i,
         (Msg::WriteQueued(item), confirmed) => {
             matches!(
                 (&item.action, confirmed),

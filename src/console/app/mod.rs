@@ -28,6 +28,7 @@ pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 use super::data::DataError;
 use super::i18n;
 use super::keymap::Keymap;
+use super::screens::access::{AccessCommand, AccessMsg, AccessScreen};
 use super::screens::activations::ActivationsScreen;
 use super::screens::audit::AuditOverlay;
 use super::screens::capacity::CapacityScreen;
@@ -69,6 +70,8 @@ pub enum Command {
     },
     FetchOrganizations,
     FetchMe,
+    /// The Access screen's reads and revocations (`screens::access::run`).
+    Access(AccessCommand),
     /// `POST /organizations/{id}/accept-offer` → `Msg::OfferAccepted`.
     AcceptOffer {
         organization: i64,
@@ -320,6 +323,8 @@ pub enum Msg {
     Synced(Result<SyncReport, SyncFailure>),
     /// The state file was written (or why not, naming the file).
     UiStateSaved(Result<(), String>),
+    /// An answer to an `AccessCommand`.
+    Access(AccessMsg),
 }
 
 /// The terminal's size as last reported: what a page of rows is for PgUp/PgDn. The
@@ -407,6 +412,7 @@ pub struct State {
     pub seats: SeatsScreen,
     pub capacity: CapacityScreen,
     pub keys: KeysScreen,
+    pub access: AccessScreen,
     /// An object's history, on top of whatever is in front.
     pub audit: Option<AuditOverlay>,
     pub help_open: bool,
@@ -459,6 +465,7 @@ pub enum Front {
     Seats,
     Capacity,
     Keys,
+    Access,
 }
 
 impl State {
@@ -480,6 +487,7 @@ impl State {
             seats: SeatsScreen::default(),
             capacity: CapacityScreen::default(),
             keys,
+            access: AccessScreen::default(),
             audit: None,
             help_open: false,
             palette: None,
@@ -515,6 +523,7 @@ impl State {
                 Tab::Seats => Front::Seats,
                 Tab::Capacity => Front::Capacity,
                 Tab::Keys => Front::Keys,
+                Tab::Access => Front::Access,
             }
         }
     }
@@ -559,6 +568,7 @@ impl State {
             || self.seats.summary_pending
             || self.detail.as_ref().is_some_and(|d| d.pending.is_some())
             || self.capacity.pending.is_some()
+            || self.access.loading()
             || self.audit.as_ref().is_some_and(|a| a.pending.is_some())
             || self
                 .new_activation

@@ -13,6 +13,7 @@ pub const IN_BIND: Tr = Tr::new("окне привязки места", "the bin
 pub const IN_BULK: Tr = Tr::new("массовой привязке", "the bulk bind");
 pub const IN_CAPACITY: Tr = Tr::new("экране лицензий", "the capacity screen");
 pub const IN_EMERGENCY: Tr = Tr::new("окне экстренной лицензии", "the emergency license dialog");
+pub const IN_ACCESS: Tr = Tr::new("экране «Доступ»", "the Access screen");
 pub const IN_KEYS_ONLINE: Tr = Tr::new("экране ключей (онлайн)", "the keys screen (online)");
 pub const IN_KEYS_REQUEST: Tr = Tr::new(
     "экране ключей (файловый запрос)",

@@ -482,6 +482,7 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
     }
 }
 
+pub mod access;
 pub mod activation;
 pub mod capacity;
 pub mod clipboard;

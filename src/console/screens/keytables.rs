@@ -3,8 +3,8 @@
 //! and must not take a letter where letters are typed into a field.
 
 use super::{
-    activations, audit, capacity, column_chooser, detail, dialog, keys, messages, new_activation,
-    outbox, palette, seats, tabs,
+    access, activations, audit, capacity, column_chooser, detail, dialog, keys, messages,
+    new_activation, outbox, palette, seats, tabs,
 };
 use crate::console::i18n::Tr;
 use crate::console::i18n::keymap as tr;
@@ -103,6 +103,7 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_KEYS_ONLINE, true, keys::ONLINE_BINDINGS),
         table(tr::IN_KEYS_REQUEST, true, keys::REQUEST_BINDINGS),
         table(tr::IN_KEYS_IMPORT, true, keys::IMPORT_BINDINGS),
+        with_globals(tr::IN_ACCESS, access::BINDINGS),
         with_log(tr::IN_NEW_ORGANIZATION, ORGANIZATION_BINDINGS),
         with_log(tr::IN_NEW_OFFER, OFFER_BINDINGS),
         table(tr::IN_NEW_SERIALS, true, SERIALS_BINDINGS),

@@ -1,5 +1,6 @@
 //! One module per screen, each with its own state, key declaration, update and view.
 
+pub mod access;
 pub mod activations;
 pub mod activations_table;
 pub mod activations_view;

@@ -133,6 +133,7 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
         "2" | "seats" => alone(Jump::Tab(Tab::Seats)),
         "3" | "capacity" => alone(Jump::Tab(Tab::Capacity)),
         "4" | "keys" => alone(Jump::Tab(Tab::Keys)),
+        "5" | "access" | "доступ" => alone(Jump::Tab(Tab::Access)),
         "act" | "activation" if rest.is_empty() => Some(Err(JumpError::NeedsNumber)),
         "act" | "activation" => Some(
             rest.trim_start_matches(['#', '№'])

@@ -18,6 +18,7 @@ pub enum Tab {
     Seats,
     Capacity,
     Keys,
+    Access,
 }
 
 /// Declared once: dispatch on every tabbed screen (where no text is typed), help, tab line.
@@ -27,6 +28,7 @@ pub const TAB_BINDINGS: &[Binding<Tab>] = &[
     bind("tabs.seats", &[Char('2')], Tab::Seats, Tr::new("экран «Управление подпиской» (места)", "the Seats screen"), None),
     bind("tabs.capacity", &[Char('3')], Tab::Capacity, Tr::new("экран «Лицензионная информация»", "the License information screen"), None),
     bind("tabs.keys", &[Char('4')], Tab::Keys, Tr::new("экран «Ключи и офлайн-активация»", "the Keys & offline screen"), None),
+    bind("tabs.access", &[Char('5')], Tab::Access, Tr::new("экран «Доступ» (токены; администраторы и операторы)", "the Access screen (tokens; admins and operators)"), None),
 ];
 
 impl Tab {
@@ -37,6 +39,7 @@ impl Tab {
             Tab::Seats => i18n::tabs::SEATS_SHORT,
             Tab::Capacity => i18n::tabs::CAPACITY_SHORT,
             Tab::Keys => i18n::tabs::KEYS_SHORT,
+            Tab::Access => i18n::access::SHORT,
         }
     }
 
@@ -47,6 +50,7 @@ impl Tab {
             Tab::Seats => i18n::tabs::SEATS_TITLE,
             Tab::Capacity => i18n::tabs::CAPACITY_TITLE,
             Tab::Keys => i18n::tabs::KEYS_TITLE,
+            Tab::Access => i18n::access::TITLE,
         }
     }
 }

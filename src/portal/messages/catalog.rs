@@ -83,6 +83,58 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "too many failed authentications from this address: send again in {0} s (Retry-After)",
         "слишком много неудачных попыток входа с этого адреса: повторите через {0} с (Retry-After)",
     ),
+    (
+        "too many failed logins for this account: send again in {0} s (Retry-After)",
+        "слишком много неудачных входов в эту учётную запись: повторите через {0} с (Retry-After)",
+    ),
+    // auth.rs, routes_access.rs, access_rules.rs: accounts and tokens
+    (
+        "the token was revoked at {0}: log in again (licadm login)",
+        "токен отозван {0}: войдите снова (licadm login)",
+    ),
+    (
+        "the token expired at {0}: log in again (licadm login)",
+        "срок действия токена истёк {0}: войдите снова (licadm login)",
+    ),
+    ("wrong e-mail or password", "неверный e-mail или пароль"),
+    (
+        "{0} is not an e-mail address (name@example.com)",
+        "{0}: это не адрес e-mail (name@example.com)",
+    ),
+    (
+        "{0} must have at least {1} characters",
+        "{0}: нужно не меньше {1} символов",
+    ),
+    (
+        "role: an account made here is admin, support or viewer (operators get tokens on the server)",
+        "role: учётная запись здесь создаётся с ролью admin, support или viewer (операторы получают токены на сервере)",
+    ),
+    (
+        "organizations: name at least one organization",
+        "organizations: укажите хотя бы одну организацию",
+    ),
+    (
+        "role admin may not set another account's password: leave it out, and the invitee sets it with the invitation code",
+        "роль admin не может задавать пароль чужой учётной записи: не указывайте его, приглашённый задаст пароль по коду приглашения",
+    ),
+    (
+        "an account with e-mail {0} exists already",
+        "учётная запись с e-mail {0} уже есть",
+    ),
+    (
+        "the invitation code is unknown, used or expired: ask for a new invitation",
+        "код приглашения неизвестен, уже использован или истёк: попросите новое приглашение",
+    ),
+    ("token {0} not found", "токен {0} не найден"),
+    ("account {0} not found", "учётная запись {0} не найдена"),
+    ("unreadable token id: {0}", "номер токена не читается: {0}"),
+    (
+        "unreadable account id: {0}",
+        "номер учётной записи не читается: {0}",
+    ),
+    ("token id", "номер токена"),
+    ("account id", "номер учётной записи"),
+    ("manage accounts", "управлять учётными записями"),
     // guard.rs
     (
         "the request URI is {0} bytes, more than {1}",

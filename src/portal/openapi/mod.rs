@@ -1,6 +1,7 @@
 //! The OpenAPI 3.0 document of `/api/v1`. Enums come from the same constants the
 //! parser uses, so the document cannot drift from the server.
 
+mod access;
 mod feed;
 mod licensing;
 
@@ -51,7 +52,7 @@ fn authed_get(summary: &str, parameters: Value, ok: Value, extra_errors: &[(&str
     let mut responses = json!({
         "200": ok,
         "304": {"description": "Not Modified: `If-None-Match` names the `ETag` of the answer (a strong SHA-256 tag of the uncompressed JSON); empty body"},
-        "401": error_response("Missing, malformed or unknown bearer token (`unauthorized`)"),
+        "401": error_response("Missing, malformed or unknown bearer token (`unauthorized`), a revoked one (`token_revoked`) or an expired one (`token_expired`)"),
     });
     for (status, description) in extra_errors {
         responses[*status] = error_response(description);
@@ -74,7 +75,7 @@ fn authed_post(
     errors: &[(&str, &str)],
 ) -> Value {
     let mut responses = json!({
-        "401": error_response("Missing, malformed or unknown bearer token (`unauthorized`)"),
+        "401": error_response("Missing, malformed or unknown bearer token (`unauthorized`), a revoked one (`token_revoked`) or an expired one (`token_expired`)"),
     });
     for (status, response) in ok {
         responses[*status] = response.clone();
@@ -118,6 +119,7 @@ fn components() -> Value {
     let mut components = activation_components();
     if let Some(schemas) = components["schemas"].as_object_mut() {
         schemas.extend(licensing::schemas());
+        schemas.extend(access::schemas());
         schemas.extend(feed::schemas());
     }
     components
@@ -132,7 +134,7 @@ fn activation_components() -> Value {
     let nullable_date_time = json!({"type": "string", "format": "date-time", "nullable": true});
     let kopecks = json!({"type": "integer", "format": "int64", "description": "Integer kopecks (1/100 ruble)"});
     json!({
-        "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "Token from `licadm token create`"}},
+        "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "Token from `POST /login` (`licadm login`) or `licadm token create`"}},
         "schemas": {
             "ErrorBody": {
                 "type": "object", "required": ["error"],
@@ -505,6 +507,7 @@ pub fn document() -> Value {
         ),
     );
     licensing::paths(&mut paths);
+    access::paths(&mut paths);
     feed::paths(&mut paths);
     json!({
         "openapi": "3.0.3",

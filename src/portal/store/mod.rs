@@ -11,6 +11,7 @@
 //! Today's backend is SQLite (`sqlite/`): the embedded default and the mirror's file
 //! format. Its concurrency rests on SQLite's single writer (see `sqlite/mod.rs`).
 
+pub mod access_rows;
 pub mod activation_list;
 pub mod postgres;
 pub mod sqlite;
@@ -20,8 +21,9 @@ use super::error::ApiError;
 use super::idempotency::{Idempotency, Once};
 use crate::client::feed::{ChangeFeed, FeedWindow};
 use crate::client::wire::{
-    ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo, OrgRef,
-    Organization, Page, Price, ProductCapacity, Role, Seat, SeatSummary, ServerLicense, User,
+    AccountInfo, ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo,
+    OrgRef, Organization, Page, Price, ProductCapacity, Role, Seat, SeatSummary, ServerLicense,
+    TokenInfo, User,
 };
 use crate::domain::Checked;
 use crate::domain::offline::ActivationRequest;
@@ -80,13 +82,52 @@ pub struct CreateRequest {
     pub idempotency: Option<Idempotency>,
 }
 
-/// A token the store knows, with its organizations resolved.
+/// A token the store knows, with its organizations resolved. A revoked or expired
+/// token is still found (so the answer can say which); the extractor refuses it.
 #[derive(Debug, Clone)]
 pub struct TokenGrant {
     pub token_id: i64,
     pub role: Role,
+    /// The account's e-mail for a login token, else the token's label: who acts, in
+    /// the audit log and `GET /me`.
     pub label: String,
     pub organizations: Vec<OrgRef>,
+    /// The account a login token belongs to.
+    pub account_id: Option<i64>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// What a login needs of the account an e-mail names.
+#[derive(Debug, Clone)]
+pub struct LoginAccount {
+    pub id: i64,
+    /// The argon2id PHC string; None while an invitation waits.
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+}
+
+/// A new account, checked by the route (who may create it, its text) and again by the
+/// store in its transaction (the e-mail is free, the organizations exist).
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// Normalised (`rules::normalize_email`).
+    pub email: String,
+    pub role: Role,
+    pub organizations: Vec<i64>,
+    pub password_hash: Option<String>,
+    /// SHA-256 of the invitation code, when the invitee is to set the password.
+    pub invitation_hash: Option<String>,
+    pub invitation_expires_at: Option<DateTime<Utc>>,
+}
+
+/// A token a login issues: only its hash is stored.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub hash: String,
+    pub label: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// The use cases of the portal, each one transaction. Every backend implements all of
@@ -96,6 +137,52 @@ pub trait PortalStore: Send + Sync + 'static {
     // ---- access ----
     /// The token whose SHA-256 is `token_hash`, if the store issued it.
     async fn token(&self, token_hash: String) -> Result<Option<TokenGrant>, StoreError>;
+    /// Notes that a token was used at `now`, unless it was noted less than a minute
+    /// before (one cheap UPDATE at most once a minute per token; the caller throttles
+    /// too).
+    async fn touch_token(&self, token_id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Every token, for the list the route filters by who may see what
+    /// (`rules::may_manage_token`). Newest first.
+    async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;
+    /// Revokes a token (a revoked one keeps its first `revoked_at`); None when there
+    /// is no such token.
+    async fn revoke_token(
+        &self,
+        token_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TokenInfo>, StoreError>;
+
+    // ---- accounts ----
+    /// The account an e-mail (normalised) names, for a login.
+    async fn login_account(&self, email: String) -> Result<Option<LoginAccount>, StoreError>;
+    /// A token for the account, with the account's role and organizations now; None
+    /// when the account is gone or disabled.
+    async fn issue_token(
+        &self,
+        account_id: i64,
+        token: NewToken,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TokenInfo>, StoreError>;
+    /// Refused: the e-mail has an account already (409), an organization does not
+    /// exist (404).
+    async fn create_account(&self, account: NewAccount, writer: Writer) -> Answer<AccountInfo>;
+    /// Every account, for the list the route filters (`rules::may_manage_account`).
+    async fn accounts(&self) -> Result<Vec<AccountInfo>, StoreError>;
+    /// Sets the password of the account whose pending invitation has this hash, once;
+    /// refused (404) for an unknown, used or expired invitation.
+    async fn accept_invitation(
+        &self,
+        invitation_hash: String,
+        password_hash: String,
+        now: DateTime<Utc>,
+    ) -> Answer<AccountInfo>;
+    /// Disables an account and revokes every token of it; None when there is no such
+    /// account.
+    async fn disable_account(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccountInfo>, StoreError>;
 
     // ---- catalog ----
     async fn organizations(&self, ids: Vec<i64>) -> Result<Vec<Organization>, StoreError>;

@@ -51,6 +51,10 @@ pub enum Confirmed {
         serials: Vec<String>,
     },
     Emergency(EmergencyRequest),
+    /// A token on the Access screen.
+    RevokeToken {
+        id: i64,
+    },
     /// The precheck table's selected rows.
     DeleteSelected,
     /// The precheck table's rows with errors.
@@ -73,6 +77,7 @@ impl Confirmed {
                 | Confirmed::Retry { .. }
                 | Confirmed::Activate { .. }
                 | Confirmed::Emergency(_)
+                | Confirmed::RevokeToken { .. }
         )
     }
 }

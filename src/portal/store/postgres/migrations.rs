@@ -357,6 +357,34 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tokens ADD CONSTRAINT tokens_role_check
         CHECK (role IN ('admin', 'support', 'viewer', 'operator'));
     "#,
+    // 4: accounts and the token lifecycle (issue 15; SQLite's migration 7 says what
+    // each column means).
+    r#"
+    CREATE TABLE accounts (
+        id                    BIGSERIAL PRIMARY KEY,
+        email                 TEXT COLLATE "C" NOT NULL UNIQUE,
+        role                  TEXT COLLATE "C" NOT NULL
+                              CHECK (role IN ('admin', 'support', 'viewer', 'operator')),
+        password_hash         TEXT COLLATE "C",
+        invitation_hash       TEXT COLLATE "C" UNIQUE,
+        invitation_expires_at TEXT COLLATE "C",
+        created_at            TEXT COLLATE "C" NOT NULL,
+        created_by            TEXT COLLATE "C" NOT NULL,
+        disabled_at           TEXT COLLATE "C"
+    );
+
+    CREATE TABLE account_organizations (
+        account_id      BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        organization_id BIGINT NOT NULL REFERENCES organizations(id),
+        PRIMARY KEY (account_id, organization_id)
+    );
+
+    ALTER TABLE tokens ADD COLUMN account_id BIGINT REFERENCES accounts(id);
+    ALTER TABLE tokens ADD COLUMN expires_at TEXT COLLATE "C";
+    ALTER TABLE tokens ADD COLUMN last_used_at TEXT COLLATE "C";
+    ALTER TABLE tokens ADD COLUMN revoked_at TEXT COLLATE "C";
+    CREATE INDEX tokens_account ON tokens(account_id) WHERE account_id IS NOT NULL;
+    "#,
 ];
 
 /// Brings the database up to the newest schema under the migration lock. The lock is

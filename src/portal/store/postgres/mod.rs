@@ -40,6 +40,7 @@
 //!   does not answer is Busy as well: the portal says so and recovers when it returns.
 
 mod access;
+mod accounts;
 mod feed;
 mod licensing;
 mod migrations;

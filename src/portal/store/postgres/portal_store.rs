@@ -2,19 +2,19 @@
 //! connection, retried whole on contention (see [`PgStore::run`]).
 
 use super::once::write_once;
-use super::{PgStore, StoreError, feed, licensing, queue, reads, seats, writes};
+use super::{PgStore, StoreError, accounts, feed, licensing, queue, reads, seats, writes};
 use crate::client::feed::{ChangeFeed, FeedWindow};
 use crate::client::wire::{
-    ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo, Organization,
-    Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, User,
+    AccountInfo, ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo,
+    Organization, Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, TokenInfo, User,
 };
 use crate::domain::offline::ActivationRequest;
 use crate::domain::{ActivationStatus, Checked};
 use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
 use crate::portal::store::{
-    ActivationFilter, Answer, Channel, CreateRequest, Gone, PortalStore, PurchaseRequest,
-    SeatFilter, TokenGrant, Writer,
+    ActivationFilter, Answer, Channel, CreateRequest, Gone, LoginAccount, NewAccount, NewToken,
+    PortalStore, PurchaseRequest, SeatFilter, TokenGrant, Writer,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
@@ -50,18 +50,106 @@ impl PortalStore for PgStore {
     async fn token(&self, token_hash: String) -> Result<Option<TokenGrant>, StoreError> {
         self.run(|client| {
             let hash = token_hash.clone();
+            Box::pin(async move { accounts::token_grant(pg(client), &hash).await })
+        })
+        .await
+    }
+
+    async fn touch_token(&self, token_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.run(|client| Box::pin(async move { accounts::touch(pg(client), token_id, now).await }))
+            .await
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        self.run(|client| Box::pin(async move { accounts::tokens(pg(client), None).await }))
+            .await
+    }
+
+    async fn revoke_token(
+        &self,
+        token_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TokenInfo>, StoreError> {
+        self.run(|client| {
+            Box::pin(async move { accounts::revoke(pg(client), token_id, now).await })
+        })
+        .await
+    }
+
+    async fn login_account(&self, email: String) -> Result<Option<LoginAccount>, StoreError> {
+        self.run(|client| {
+            let email = email.clone();
+            Box::pin(async move { accounts::login_account(pg(client), &email).await })
+        })
+        .await
+    }
+
+    async fn issue_token(
+        &self,
+        account_id: i64,
+        token: NewToken,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TokenInfo>, StoreError> {
+        self.run(|client| {
+            let token = token.clone();
             Box::pin(async move {
-                let Some(record) = reads::token(pg(client), &hash).await? else {
-                    return Ok(None);
-                };
-                let organizations =
-                    reads::organization_refs(pg(client), &record.organizations).await?;
-                Ok(Some(TokenGrant {
-                    token_id: record.id,
-                    role: record.role,
-                    label: record.label,
-                    organizations,
-                }))
+                let tx = client.transaction().await?;
+                let issued = accounts::issue_token(&tx, account_id, &token, now).await?;
+                tx.commit().await?;
+                Ok(issued)
+            })
+        })
+        .await
+    }
+
+    async fn create_account(&self, account: NewAccount, writer: Writer) -> Answer<AccountInfo> {
+        self.run(|client| {
+            let (account, writer) = (account.clone(), writer.clone());
+            Box::pin(async move {
+                in_tx!(client, |tx| accounts::create(&tx, &account, &writer)
+                    .await?)
+            })
+        })
+        .await
+    }
+
+    async fn accounts(&self) -> Result<Vec<AccountInfo>, StoreError> {
+        self.run(|client| Box::pin(async move { accounts::accounts(pg(client), None).await }))
+            .await
+    }
+
+    async fn accept_invitation(
+        &self,
+        invitation_hash: String,
+        password_hash: String,
+        now: DateTime<Utc>,
+    ) -> Answer<AccountInfo> {
+        self.run(|client| {
+            let (invitation_hash, password_hash) = (invitation_hash.clone(), password_hash.clone());
+            Box::pin(async move {
+                in_tx!(client, |tx| accounts::accept_invitation(
+                    &tx,
+                    &invitation_hash,
+                    &password_hash,
+                    now
+                )
+                .await?)
+            })
+        })
+        .await
+    }
+
+    async fn disable_account(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccountInfo>, StoreError> {
+        self.run(|client| {
+            Box::pin(async move {
+                let tx = client.transaction().await?;
+                let disabled = accounts::disable(&tx, account_id, now).await?;
+                tx.commit().await?;
+                Ok(disabled)
             })
         })
         .await

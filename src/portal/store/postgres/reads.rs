@@ -6,7 +6,7 @@
 use super::StoreError;
 use crate::client::wire::{
     ActivationDetail, ActivationLine, ActivationSummary, AuditEntry, OrgRef, Organization, Page,
-    Price, Role, VendorRef,
+    Price, VendorRef,
 };
 use crate::domain::{
     ActivationFailure, ActivationStatus, Checked, DeviceInfo, Kopecks, Serial, Vendor, precheck,
@@ -35,47 +35,6 @@ pub fn parse_status(value: &str) -> Result<ActivationStatus, StoreError> {
         column: "status",
         value: value.to_string(),
     })
-}
-
-pub struct TokenRecord {
-    pub id: i64,
-    pub role: Role,
-    pub label: String,
-    pub organizations: Vec<i64>,
-}
-
-pub async fn token(db: &impl GenericClient, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-    let Some(row) = db
-        .query_opt(
-            "SELECT id, role, label FROM tokens WHERE hash = $1",
-            &[&hash],
-        )
-        .await?
-    else {
-        return Ok(None);
-    };
-    let id: i64 = row.try_get(0)?;
-    let role: String = row.try_get(1)?;
-    let role = role.parse::<Role>().map_err(|_| StoreError::BadValue {
-        column: "role",
-        value: role.clone(),
-    })?;
-    let organizations = db
-        .query(
-            "SELECT organization_id FROM token_organizations WHERE token_id = $1
-             ORDER BY organization_id",
-            &[&id],
-        )
-        .await?
-        .iter()
-        .map(|row| row.try_get(0))
-        .collect::<Result<Vec<i64>, _>>()?;
-    Ok(Some(TokenRecord {
-        id,
-        role,
-        label: row.try_get(2)?,
-        organizations,
-    }))
 }
 
 /// The organizations with these ids, ordered by id.

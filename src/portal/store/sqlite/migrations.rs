@@ -489,6 +489,37 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL
     );
     "#,
+    // 7: accounts and the token lifecycle (issue 15). An account logs in with its
+    // e-mail (trimmed, lower case) and password (an argon2id PHC string; NULL while an
+    // invitation waits for the invitee to set it; the invitation code is kept only as
+    // its SHA-256). A login token names its account and has an expiry; any token may be
+    // revoked (never deleted: idempotency keys and the token list refer to it) and
+    // knows when it was last used (written at most about once a minute).
+    r#"
+    CREATE TABLE accounts (
+        id                    INTEGER PRIMARY KEY,
+        email                 TEXT NOT NULL UNIQUE,
+        role                  TEXT NOT NULL CHECK (role IN ('admin', 'support', 'viewer', 'operator')),
+        password_hash         TEXT,
+        invitation_hash       TEXT UNIQUE,
+        invitation_expires_at TEXT,
+        created_at            TEXT NOT NULL,
+        created_by            TEXT NOT NULL,
+        disabled_at           TEXT
+    );
+
+    CREATE TABLE account_organizations (
+        account_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        organization_id INTEGER NOT NULL REFERENCES organizations(id),
+        PRIMARY KEY (account_id, organization_id)
+    ) WITHOUT ROWID;
+
+    ALTER TABLE tokens ADD COLUMN account_id INTEGER REFERENCES accounts(id);
+    ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+    ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
+    ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
+    CREATE INDEX tokens_account ON tokens(account_id) WHERE account_id IS NOT NULL;
+    "#,
 ];
 
 /// The backfill statements at the end of migration 4, for the test that the store's

@@ -11,6 +11,7 @@
 //! busy.
 
 pub mod access;
+pub mod accounts;
 pub mod activations;
 pub mod audit;
 mod bulk;

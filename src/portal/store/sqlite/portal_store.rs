@@ -2,21 +2,21 @@
 //! pooled connection, on tokio's blocking pool (see [`SqliteStore::run`]).
 
 use super::{
-    SqliteStore, audit, capacity_writes, catalog, changes, new_activations, once, seat_writes,
-    seats, server_keys, tokens, worker_queue,
+    SqliteStore, accounts, audit, capacity_writes, catalog, changes, new_activations, once,
+    seat_writes, seats, server_keys, tokens, worker_queue,
 };
 use crate::client::feed::{ChangeFeed, FeedWindow};
 use crate::client::wire::{
-    ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo, Organization,
-    Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, User,
+    AccountInfo, ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo,
+    Organization, Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, TokenInfo, User,
 };
 use crate::domain::offline::ActivationRequest;
 use crate::domain::{ActivationStatus, Checked};
 use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
 use crate::portal::store::{
-    ActivationFilter, Answer, Channel, CreateRequest, Gone, PortalStore, PurchaseRequest,
-    SeatFilter, StoreError, TokenGrant, Writer,
+    ActivationFilter, Answer, Channel, CreateRequest, Gone, LoginAccount, NewAccount, NewToken,
+    PortalStore, PurchaseRequest, SeatFilter, StoreError, TokenGrant, Writer,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
@@ -35,9 +35,76 @@ impl PortalStore for SqliteStore {
                 role: record.role,
                 label: record.label,
                 organizations,
+                account_id: record.account_id,
+                expires_at: record.expires_at,
+                revoked_at: record.revoked_at,
+                last_used_at: record.last_used_at,
             }))
         })
         .await
+    }
+
+    async fn touch_token(&self, token_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.run(move |conn| tokens::touch(conn, token_id, now))
+            .await
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        self.run(|conn| tokens::list(conn, None)).await
+    }
+
+    async fn revoke_token(
+        &self,
+        token_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TokenInfo>, StoreError> {
+        self.run(move |conn| tokens::revoke(conn, token_id, now))
+            .await
+    }
+
+    async fn login_account(&self, email: String) -> Result<Option<LoginAccount>, StoreError> {
+        self.run(move |conn| accounts::login_account(conn, &email))
+            .await
+    }
+
+    async fn issue_token(
+        &self,
+        account_id: i64,
+        token: NewToken,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TokenInfo>, StoreError> {
+        self.run(move |conn| accounts::issue_token(conn, account_id, &token, now))
+            .await
+    }
+
+    async fn create_account(&self, account: NewAccount, writer: Writer) -> Answer<AccountInfo> {
+        self.run(move |conn| accounts::create(conn, &account, &writer))
+            .await
+    }
+
+    async fn accounts(&self) -> Result<Vec<AccountInfo>, StoreError> {
+        self.run(|conn| accounts::list(conn, None)).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        invitation_hash: String,
+        password_hash: String,
+        now: DateTime<Utc>,
+    ) -> Answer<AccountInfo> {
+        self.run(move |conn| {
+            accounts::accept_invitation(conn, &invitation_hash, &password_hash, now)
+        })
+        .await
+    }
+
+    async fn disable_account(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccountInfo>, StoreError> {
+        self.run(move |conn| accounts::disable(conn, account_id, now))
+            .await
     }
 
     async fn organizations(&self, ids: Vec<i64>) -> Result<Vec<Organization>, StoreError> {
