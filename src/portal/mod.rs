@@ -693,6 +693,16 @@ pub fn demo_serials(db: &Path, per_kind: usize) -> Result<DemoSerials, PortalErr
     })
 }
 
+/// The store's half of a precheck of `serials` on a SQLite store (benchmarks' floor);
+/// answers how many rows it checked.
+pub fn precheck_in_store(
+    db: &Path,
+    serials: &[String],
+    today: chrono::NaiveDate,
+) -> Result<usize, PortalError> {
+    Ok(open_store(db)?.precheck_blocking(serials, today)?)
+}
+
 /// Seats, users and keys of a (demo) store as they are on `today` (see [`DemoFacts`]).
 pub fn demo_facts(db: &Path, today: chrono::NaiveDate) -> Result<DemoFacts, PortalError> {
     let store = open_store(db)?;

@@ -598,7 +598,7 @@ async fn the_openapi_document_describes_the_feed_and_the_keys() {
         .iter()
         .filter_map(|p| p["name"].as_str())
         .collect();
-    assert_eq!(names, ["since", "limit"]);
+    assert_eq!(names, ["since", "limit", "window_from", "window_head"]);
     assert_eq!(feed["parameters"][1]["schema"]["maximum"], 5000);
     let codes = &doc["components"]["schemas"]["ErrorBody"]["properties"]["error"]["properties"]["code"]
         ["enum"];
