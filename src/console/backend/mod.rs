@@ -10,9 +10,11 @@
 //!   them (`scroll.rs`) and only the rows really new are drawn;
 //! - style changes are one SGR sequence holding only the difference from the pen the
 //!   terminal already has, or a reset plus the new style when that is shorter (`sgr.rs`);
-//! - the cursor is tracked and moved by the shortest sequence (`moves.rs`); a gap of one
-//!   to three unchanged cells in the same style is written over rather than skipped when
-//!   that is shorter than the skip;
+//! - the cursor is tracked and moved by the shortest sequence (`moves.rs`: relative,
+//!   to the column, or absolute); unchanged cells in the same style are written over
+//!   rather than skipped when that is shorter than the skip, by exact byte count;
+//! - a frame is painted row by row and grouped by style, and the shorter is written
+//!   (`paint.rs`): a recolored column costs one style switch, not two per row;
 //! - the pen is tracked across frames (no reset at each frame's end); erases reset it
 //!   first, and `terminal::restore` resets it on the way out.
 //!
@@ -21,16 +23,16 @@
 //! terminal_bytes`. With `no_color` no color parameter is ever written.
 
 mod moves;
+mod paint;
 mod scroll;
 mod sgr;
 
-use moves::Cursor;
+use moves::{Cursor, TabStops};
 use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};
-use sgr::{Pen, sgr_delta, sgr_fresh};
+use sgr::Pen;
 use std::io::{self, Write};
-use unicode_width::UnicodeWidthStr;
 
 const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
 /// A blank tail with at least this many changed cells is erased (`ESC [K`) rather
@@ -66,6 +68,8 @@ pub struct ThriftyBackend<W: Write> {
     /// Scroll regions in use (`LICADM_SCROLL_REGIONS=0` turns them off).
     scroll_regions: bool,
     pen: Pen,
+    /// The tab stops set on the terminal (none known: tabs unused).
+    tabs: TabStops,
     /// None when unknown (at start, after a clear, after a glyph of unusual width).
     cursor: Option<Cursor>,
     cursor_visible: Option<bool>,
@@ -92,6 +96,7 @@ impl<W: Write> ThriftyBackend<W> {
             no_color,
             scroll_regions: std::env::var("LICADM_SCROLL_REGIONS").map_or(true, |v| v != "0"),
             pen: Pen::DEFAULT,
+            tabs: TabStops::default(),
             cursor: None,
             cursor_visible: None,
             fixed_size: None,
@@ -147,112 +152,36 @@ impl<W: Write> ThriftyBackend<W> {
         }
     }
 
-    fn move_to(&mut self, x: u16, y: u16) {
-        let target = Cursor { x, y };
-        let sequence = moves::shortest(self.cursor, target, self.shown.area.width);
-        if !sequence.is_empty() {
-            self.frame().extend_from_slice(sequence.as_bytes());
+    /// What this frame paints on: the screens and the terminal's settings.
+    fn canvas(&self) -> paint::Canvas<'_> {
+        paint::Canvas {
+            wanted: &self.wanted,
+            shown: &self.shown,
+            no_color: self.no_color,
+            tabs: &self.tabs,
         }
-        self.cursor = Some(target);
     }
 
-    /// Moves to `(x, y)` for the next changed cell: when the cursor is a few cells to
-    /// the left on the same row and those cells are unchanged one-column glyphs in the
-    /// current pen, writing them again is shorter than skipping them.
-    fn advance_to(&mut self, x: u16, y: u16) {
-        if let Some(c) = self.cursor
-            && c.y == y
-            && c.x < x
-            && x - c.x <= 3
-        {
-            let skip = moves::shortest(self.cursor, Cursor { x, y }, self.shown.area.width);
-            let mut fill = String::new();
-            let mut fits = true;
-            for gx in c.x..x {
-                let cell = &self.wanted[(gx, y)];
-                if cell.symbol().width() != 1 || !self.fits_pen(cell) {
-                    fits = false;
-                    break;
-                }
-                fill.push_str(cell.symbol());
-            }
-            if fits && fill.len() < skip.len() {
-                self.payload += fill.len();
-                self.frame().extend_from_slice(fill.as_bytes());
-                self.cursor = Some(Cursor { x, y });
-                return;
-            }
+    fn move_to(&mut self, x: u16, y: u16) {
+        let mut painter = paint::Painter::new(self.cursor, self.pen);
+        painter.move_to(&self.canvas(), x, y);
+        self.cursor = painter.cursor;
+        if !painter.out.is_empty() {
+            self.frame().extend_from_slice(&painter.out);
         }
-        // A change a few cells into a lower row (a table's number column): to the row's
-        // start (`\r\n`) and over its first cells can be shorter than `\n\e[68D`.
-        if let Some(c) = self.cursor
-            && y > c.y
-            && x > 0
-            && x <= 4
-        {
-            let direct = moves::shortest(self.cursor, Cursor { x, y }, self.shown.area.width);
-            let home = moves::shortest(self.cursor, Cursor { x: 0, y }, self.shown.area.width);
-            let fill: Option<String> = (0..x)
-                .map(|gx| {
-                    let cell = &self.wanted[(gx, y)];
-                    let same = *cell == self.shown[(gx, y)];
-                    (same && cell.symbol().width() == 1 && self.fits_pen(cell))
-                        .then(|| cell.symbol().to_string())
-                })
-                .collect();
-            if let Some(fill) = fill
-                && home.len() + fill.len() < direct.len()
-            {
-                self.frame().extend_from_slice(home.as_bytes());
-                self.payload += fill.len();
-                self.frame().extend_from_slice(fill.as_bytes());
-                self.cursor = Some(Cursor { x, y });
-                return;
-            }
-        }
-        self.move_to(x, y);
     }
 
     fn set_pen(&mut self, to: Pen) {
-        if to == self.pen {
-            return;
+        let mut painter = paint::Painter::new(self.cursor, self.pen);
+        painter.set_pen(to);
+        self.pen = painter.pen;
+        if !painter.out.is_empty() {
+            self.frame().extend_from_slice(&painter.out);
         }
-        let delta = sgr_delta(self.pen, to);
-        let fresh = sgr_fresh(to);
-        let params = if fresh.len() < delta.len() {
-            fresh
-        } else {
-            delta
-        };
-        let frame = self.frame();
-        frame.extend_from_slice(b"\x1b[");
-        frame.extend_from_slice(params.as_bytes());
-        frame.push(b'm');
-        self.pen = to;
-    }
-
-    /// Whether `cell` can be written with the pen the terminal has: its own pen, or
-    /// for a blank any pen that paints a blank the same (the foreground of a space is
-    /// invisible unless it is reversed, underlined or struck through). Runs of text
-    /// with blanks between them then need no style switch around the blanks.
-    fn fits_pen(&self, cell: &Cell) -> bool {
-        let pen = self.cell_pen(cell);
-        pen == self.pen || (cell.symbol() == " " && sgr::blank_alike(pen, self.pen))
     }
 
     fn cell_pen(&self, cell: &Cell) -> Pen {
-        if self.no_color {
-            return Pen {
-                modifier: cell.modifier,
-                ..Pen::DEFAULT
-            };
-        }
-        Pen {
-            fg: cell.fg,
-            bg: cell.bg,
-            underline: cell.underline_color,
-            modifier: cell.modifier,
-        }
+        paint::cell_pen(&self.canvas(), cell)
     }
 
     /// Writes what changed since the last frame: a scroll when rows moved, then every
@@ -267,47 +196,47 @@ impl<W: Write> ThriftyBackend<W> {
         {
             self.scroll(scroll);
         }
-        let updates: Vec<(u16, u16, Cell)> = self
-            .shown
-            .diff(&self.wanted)
-            .into_iter()
-            .map(|(x, y, cell)| (x, y, cell.clone()))
-            .collect();
         let height = usize::from(self.wanted.area.height);
         let erase_from: Vec<Option<u16>> = (0..self.wanted.area.height)
             .map(|y| self.erasable_tail(y))
             .collect();
         let mut erased = vec![false; height];
-        for (x, y, cell) in updates {
+        let mut ops = Vec::new();
+        for (x, y, _) in self.shown.diff(&self.wanted) {
             let row = usize::from(y);
-            if erase_from[row].is_some_and(|from| x >= from) {
+            match erase_from[row] {
                 // The rest of the row is blank: one `ESC [K` from the first change.
-                if !erased[row] {
-                    erased[row] = true;
-                    self.advance_to(x, y);
-                    if !sgr::blank_alike(self.pen, Pen::DEFAULT) {
-                        self.set_pen(Pen::DEFAULT);
+                Some(from) if x >= from => {
+                    if !erased[row] {
+                        erased[row] = true;
+                        ops.push(paint::Op::EraseTail { x, y });
                     }
-                    self.frame().extend_from_slice(b"\x1b[K");
                 }
-                continue;
+                _ => ops.push(paint::Op::Cell { x, y }),
             }
-            self.advance_to(x, y);
-            if !self.fits_pen(&cell) {
-                let pen = self.cell_pen(&cell);
-                self.set_pen(pen);
-            }
-            // The last boundary before the terminal: data holding an escape sequence
-            // (stored before the portal refused such text) is drawn as text, inert.
-            let symbol = crate::domain::text::inert(cell.symbol());
-            self.payload += symbol.len();
-            self.frame().extend_from_slice(symbol.as_bytes());
-            // Only a glyph one column wide moves the cursor predictably everywhere.
-            self.cursor = match symbol.width() {
-                1 => Some(Cursor { x: x + 1, y }),
-                _ => None,
-            };
         }
+        // Row by row, and grouped by pen: the shorter is written.
+        let canvas = self.canvas();
+        let start = paint::Painter::new(self.cursor, self.pen);
+        let by_rows = start.clone().paint(&canvas, &ops);
+        let grouped = paint::by_pen(&canvas, &ops, self.pen);
+        let painted = match grouped == ops {
+            true => by_rows,
+            false => {
+                let by_pens = start.paint(&canvas, &grouped);
+                if by_pens.out.len() < by_rows.out.len() {
+                    by_pens
+                } else {
+                    by_rows
+                }
+            }
+        };
+        if !painted.out.is_empty() {
+            self.frame().extend_from_slice(&painted.out);
+        }
+        self.cursor = painted.cursor;
+        self.pen = painted.pen;
+        self.payload += painted.payload;
         // The pen is kept into the next frame (it is tracked): a reset here would cost
         // four bytes a frame. Erases reset it first; `terminal::restore` resets it.
         self.shown.clone_from(&self.wanted);

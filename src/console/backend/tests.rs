@@ -6,6 +6,7 @@ use ratatui::style::Style;
 use ratatui::style::{Color, Modifier};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
+use sgr::{sgr_delta, sgr_fresh};
 
 fn terminal(no_color: bool) -> Terminal<ThriftyBackend<Vec<u8>>> {
     Terminal::new(ThriftyBackend::with_size(Vec::new(), no_color, 20, 4)).expect("terminal")
@@ -50,10 +51,11 @@ fn a_row_move_merges_styles_and_skips_known_cursor_moves() {
     frame(&mut t, &[("aa", sel), ("bb", plain)], Some((0, 0)));
     // The selection moves from row 0 to row 1.
     let bytes = frame(&mut t, &[("aa", plain), ("bb", sel)], Some((0, 1)));
-    // Row 0 starts where the cursor already is (no move), the unchanged rest of
-    // it is skipped with \r\n, one SGR sets the selection (kept into the next
-    // frame), the cursor goes back with \r.
-    assert_eq!(bytes, "\x1b[?2026haa\r\n\x1b[7;94mbb\r\x1b[?2026l");
+    // Grouped by pen: the terminal still has the selection's pen, so row 1 is drawn
+    // in it first (`\n` from the cursor on row 0), then row 0 after one reset
+    // (`CSI m`), and the cursor goes to the selection: 14 bytes against 15 row by row
+    // (`aa\r\n\e[7;94mbb\r`).
+    assert_eq!(bytes, "\x1b[?2026h\nbb\x1b[1H\x1b[maa\r\n\x1b[?2026l");
 }
 
 #[test]
@@ -326,4 +328,66 @@ fn a_tail_in_reverse_video_is_written_not_erased() {
         None,
     );
     assert!(!bytes.contains("\x1b[K"), "{bytes:?}");
+}
+
+/// A list whose status column is colored by status, filtered to `status` (issue 14's
+/// status filter: every row's status changes color at once).
+fn status_frame(terminal: &mut Terminal<ThriftyBackend<Vec<u8>>>, status: &str) -> String {
+    let before = terminal.backend().writer().len();
+    terminal
+        .draw(|f| {
+            let area = f.area();
+            let color = match status {
+                "Ошибка" => Style::new().light_red().bold(),
+                _ => Style::new().light_green(),
+            };
+            let offset = if status == "Ошибка" { 7 } else { 3 };
+            let mut lines = vec![Line::raw(format!("Статус: {status}"))];
+            for i in 0..usize::from(area.height) - 2 {
+                let n = 400 - i * offset;
+                lines.push(Line::from(vec![
+                    ratatui::text::Span::raw(format!("{n:>6} АЛЬСТЕР ООО  ")),
+                    ratatui::text::Span::styled(format!("{status:<12}"), color),
+                    ratatui::text::Span::raw(format!("{:>9} ₽ {:02}.11", n * 19, n % 28 + 1)),
+                ]));
+            }
+            lines.push(Line::styled("● в сети", Style::new().green()));
+            f.render_widget(Paragraph::new(lines), area);
+            f.set_cursor_position((0, 1));
+        })
+        .expect("draw");
+    String::from_utf8_lossy(&terminal.backend().writer()[before..]).into_owned()
+}
+
+#[test]
+fn a_recolored_column_is_painted_one_style_at_a_time_and_the_screen_is_the_one_wanted() {
+    let mut t =
+        Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+    let mut parser = vt100_parser();
+    let mut last = String::new();
+    for status in ["Выполнена", "Ошибка", "Выполнена", "Ошибка"] {
+        last = status_frame(&mut t, status);
+        parser.process(last.as_bytes());
+        let mut fresh =
+            Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+        status_frame(&mut fresh, status);
+        let mut expected = vt100_parser();
+        expected.process(fresh.backend().writer());
+        assert_eq!(cells(parser.screen()), cells(expected.screen()), "{status}");
+    }
+    // 22 rows recolored: a style switch or two for the column, not two per row.
+    let sgr = style_sequences(&last);
+    assert!(sgr <= 4, "{sgr} style sequences: {last:?}");
+}
+
+/// How many SGR sequences (`CSI … m`) `bytes` holds.
+fn style_sequences(bytes: &str) -> usize {
+    bytes
+        .split("\x1b[")
+        .skip(1)
+        .filter(|rest| {
+            let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+            end.is_some_and(|i| rest[i..].starts_with('m'))
+        })
+        .count()
 }
