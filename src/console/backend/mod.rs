@@ -15,6 +15,11 @@
 //!   rather than skipped when that is shorter than the skip, by exact byte count;
 //! - a frame is painted row by row and grouped by style, and the shorter is written
 //!   (`paint.rs`): a recolored column costs one style switch, not two per row;
+//! - tab stops are set at the columns a frame moves to often (a table's columns, the
+//!   digits that change in aligned numbers) when that costs less than it saves in the
+//!   frame; a tab is then a one-byte move. They stay for the frames after; a clear
+//!   (resize, back from Ctrl+Z) forgets them, and `terminal::restore` puts the default
+//!   ones (every 8 columns) back;
 //! - the pen is tracked across frames (no reset at each frame's end); erases reset it
 //!   first, and `terminal::restore` resets it on the way out.
 //!
@@ -39,6 +44,10 @@ const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
 /// than written: fewer would cost about as much as the erase and the pen reset.
 const ERASE_MIN_CELLS: usize = 6;
 const SYNC_END: &[u8] = b"\x1b[?2026l";
+
+/// The backend set tab stops of its own on the terminal: `terminal::restore` puts the
+/// default ones (every 8 columns) back.
+pub static TAB_STOPS_SET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// One written frame: all its bytes, and those that are cells' text (the rest is
 /// overhead: moves, styles, scrolls, brackets).
@@ -67,6 +76,8 @@ pub struct ThriftyBackend<W: Write> {
     no_color: bool,
     /// Scroll regions in use (`LICADM_SCROLL_REGIONS=0` turns them off).
     scroll_regions: bool,
+    /// Tab stops of its own in use (`LICADM_TAB_STOPS=0` turns them off).
+    tab_stops: bool,
     pen: Pen,
     /// The tab stops set on the terminal (none known: tabs unused).
     tabs: TabStops,
@@ -95,6 +106,7 @@ impl<W: Write> ThriftyBackend<W> {
             frame_open: false,
             no_color,
             scroll_regions: std::env::var("LICADM_SCROLL_REGIONS").map_or(true, |v| v != "0"),
+            tab_stops: std::env::var("LICADM_TAB_STOPS").map_or(true, |v| v != "0"),
             pen: Pen::DEFAULT,
             tabs: TabStops::default(),
             cursor: None,
@@ -118,6 +130,12 @@ impl<W: Write> ThriftyBackend<W> {
     /// Without scroll regions (a terminal that lacks them; comparisons in benchmarks).
     pub fn without_scroll_regions(mut self) -> ThriftyBackend<W> {
         self.scroll_regions = false;
+        self
+    }
+
+    /// Without tab stops of its own (comparisons in tests and benchmarks).
+    pub fn without_tab_stops(mut self) -> ThriftyBackend<W> {
+        self.tab_stops = false;
         self
     }
 
@@ -216,21 +234,35 @@ impl<W: Write> ThriftyBackend<W> {
             }
         }
         // Row by row, and grouped by pen: the shorter is written.
-        let canvas = self.canvas();
         let start = paint::Painter::new(self.cursor, self.pen);
-        let by_rows = start.clone().paint(&canvas, &ops);
-        let grouped = paint::by_pen(&canvas, &ops, self.pen);
-        let painted = match grouped == ops {
-            true => by_rows,
-            false => {
-                let by_pens = start.paint(&canvas, &grouped);
-                if by_pens.out.len() < by_rows.out.len() {
-                    by_pens
-                } else {
-                    by_rows
+        let mut painted = paint::shortest(&self.canvas(), &start, &ops);
+        // Tab stops at the columns this frame moves to often, when setting them costs
+        // less than they save here (they stay for the frames after).
+        if self.tab_stops {
+            for candidates in paint::tab_stop_candidates(&painted.targets, &self.tabs) {
+                let setup = paint::tab_setup(&candidates);
+                if setup.len() >= painted.out.len() {
+                    continue;
+                }
+                let canvas = paint::Canvas {
+                    tabs: &candidates,
+                    ..self.canvas()
+                };
+                // `CSI n G` leaves the cursor on its row, at the last stop.
+                let last = candidates.0.last().copied().unwrap_or(0);
+                let cursor = self.cursor.map(|c| Cursor { x: last, y: c.y });
+                let mut tabbed =
+                    paint::shortest(&canvas, &paint::Painter::new(cursor, self.pen), &ops);
+                if setup.len() + tabbed.out.len() < painted.out.len() {
+                    let mut out = setup.into_bytes();
+                    out.append(&mut tabbed.out);
+                    tabbed.out = out;
+                    painted = tabbed;
+                    self.tabs = candidates;
+                    TAB_STOPS_SET.store(true, std::sync::atomic::Ordering::SeqCst);
                 }
             }
-        };
+        }
         if !painted.out.is_empty() {
             self.frame().extend_from_slice(&painted.out);
         }
@@ -377,6 +409,9 @@ impl<W: Write> Backend for ThriftyBackend<W> {
         // clear is not used full-screen: treated the same, everything is redrawn).
         self.cursor = None;
         self.shown = Buffer::empty(Rect::ZERO);
+        // A resize, or back from Ctrl+Z (where `restore` put the default stops back):
+        // the stops are not relied on until set again.
+        self.tabs = TabStops::default();
         self.fit();
         Ok(())
     }

@@ -16,15 +16,15 @@ pub struct Cursor {
 pub struct TabStops(pub Vec<u16>);
 
 impl TabStops {
-    /// The tabs (`\t`, or `CSI n I`) from column `from` to column `to`, when `to` is a
-    /// stop; a tab goes to the next stop right of the cursor.
+    /// The tabs from column `from` to column `to`, when `to` is a stop: a tab goes to
+    /// the next stop right of the cursor. Plain `\t`s only (`CSI n I` is not honoured
+    /// everywhere), so only a few: further, another move is as short.
     fn to(&self, from: u16, to: u16) -> Option<String> {
         if to <= from || !self.0.contains(&to) {
             return None;
         }
         let n = self.0.iter().filter(|&&s| s > from && s <= to).count();
-        let n = u16::try_from(n).ok()?;
-        Some(repeat_or_csi(n, "\t", 'I'))
+        (n <= 4).then(|| "\t".repeat(n))
     }
 }
 

@@ -37,6 +37,8 @@ pub struct Painter {
     pub pen: Pen,
     /// Changed text written (the rest of `out` is overhead).
     pub payload: usize,
+    /// The column of each move of three bytes or more: where tab stops would help.
+    pub targets: Vec<u16>,
 }
 
 impl Painter {
@@ -46,6 +48,7 @@ impl Painter {
             cursor,
             pen,
             payload: 0,
+            targets: Vec::new(),
         }
     }
 
@@ -149,6 +152,9 @@ impl Painter {
                 self.cursor = Some(Cursor { x, y });
             }
             _ => {
+                if direct.len() >= 3 && x > 0 {
+                    self.targets.push(x);
+                }
                 self.out.extend_from_slice(direct.as_bytes());
                 self.cursor = Some(Cursor { x, y });
             }
@@ -219,4 +225,63 @@ pub fn by_pen(canvas: &Canvas, ops: &[Op], current: Pen) -> Vec<Op> {
     pens.iter()
         .flat_map(|&pen| ops.iter().filter(move |op| pen_of(op) == pen).copied())
         .collect()
+}
+
+/// `ops` painted row by row and grouped by pen, whichever is shorter.
+pub fn shortest(canvas: &Canvas, start: &Painter, ops: &[Op]) -> Painter {
+    let by_rows = start.clone().paint(canvas, ops);
+    let grouped = by_pen(canvas, ops, start.pen);
+    if grouped == ops {
+        return by_rows;
+    }
+    let by_pens = start.clone().paint(canvas, &grouped);
+    if by_pens.out.len() < by_rows.out.len() {
+        by_pens
+    } else {
+        by_rows
+    }
+}
+
+/// At most this many stops.
+const MAX_TAB_STOPS: usize = 24;
+
+/// The stop sets worth trying after a painting: the columns its moves went to at
+/// least 2, 3 or 4 times (a stop costs about seven bytes to set, a tab saves two or
+/// more a move), each alone and added to the stops in force. Empty sets and the one in
+/// force are left out.
+pub fn tab_stop_candidates(targets: &[u16], current: &TabStops) -> Vec<TabStops> {
+    let mut counts = std::collections::BTreeMap::<u16, usize>::new();
+    for &x in targets {
+        *counts.entry(x).or_default() += 1;
+    }
+    let mut sets: Vec<TabStops> = Vec::new();
+    for uses in 2..=4 {
+        let mut often: Vec<(u16, usize)> = counts
+            .iter()
+            .filter(|&(_, &n)| n >= uses)
+            .map(|(&x, &n)| (x, n))
+            .collect();
+        often.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        often.truncate(MAX_TAB_STOPS);
+        let alone: std::collections::BTreeSet<u16> = often.into_iter().map(|(x, _)| x).collect();
+        let mut added = alone.clone();
+        added.extend(current.0.iter().copied());
+        for set in [alone, added] {
+            let set = TabStops(set.into_iter().take(MAX_TAB_STOPS).collect());
+            if !set.0.is_empty() && set != *current && !sets.contains(&set) {
+                sets.push(set);
+            }
+        }
+    }
+    sets
+}
+
+/// Clears every tab stop (`CSI 3 g`) and sets one at each of `stops` (`CSI n G`, then
+/// `ESC H`, which sets a stop at the cursor's column; the row does not matter).
+pub fn tab_setup(stops: &TabStops) -> String {
+    let mut setup = String::from("\x1b[3g");
+    for x in &stops.0 {
+        setup.push_str(&format!("\x1b[{}G\x1bH", x + 1));
+    }
+    setup
 }
