@@ -233,14 +233,24 @@ impl<W: Write> ThriftyBackend<W> {
                 _ => ops.push(paint::Op::Cell { x, y }),
             }
         }
-        // Row by row, and grouped by pen: the shorter is written.
+        // Row by row, grouped by pen, one pen apart: the shortest is written.
         let start = paint::Painter::new(self.cursor, self.pen);
-        let mut painted = paint::shortest(&self.canvas(), &start, &ops);
+        let orders = paint::orders(&self.canvas(), &ops, self.pen);
+        // (`orders` always holds the row order: a painting is always found.)
+        let (mut painted, best_order) = paint::shortest(&self.canvas(), &start, &orders)
+            .unwrap_or_else(|| (start.clone(), ops.as_slice()));
         // Tab stops at the columns this frame moves to often, when setting them costs
-        // less than they save here (they stay for the frames after).
+        // less than they save here (they stay for the frames after). Tried in the best
+        // order, and row by row in a small frame.
         if self.tab_stops {
-            for candidates in paint::tab_stop_candidates(&painted.targets, &self.tabs) {
-                let setup = paint::tab_setup(&candidates);
+            let mut tried = vec![best_order.to_vec()];
+            if ops.len() <= paint::FEW_OPS && best_order != ops.as_slice() {
+                tried.push(ops.clone());
+            }
+            // Every setup starts from the stops the terminal has before this frame.
+            let before = self.tabs.clone();
+            for candidates in paint::tab_stop_candidates(&painted.targets, &before) {
+                let (setup, last) = paint::tab_setup(&before, &candidates);
                 if setup.len() >= painted.out.len() {
                     continue;
                 }
@@ -248,11 +258,12 @@ impl<W: Write> ThriftyBackend<W> {
                     tabs: &candidates,
                     ..self.canvas()
                 };
-                // `CSI n G` leaves the cursor on its row, at the last stop.
-                let last = candidates.0.last().copied().unwrap_or(0);
+                // `CSI n G` leaves the cursor on its row, at the last column set.
                 let cursor = self.cursor.map(|c| Cursor { x: last, y: c.y });
-                let mut tabbed =
-                    paint::shortest(&canvas, &paint::Painter::new(cursor, self.pen), &ops);
+                let start = paint::Painter::new(cursor, self.pen);
+                let Some((mut tabbed, _)) = paint::shortest(&canvas, &start, &tried) else {
+                    continue;
+                };
                 if setup.len() + tabbed.out.len() < painted.out.len() {
                     let mut out = setup.into_bytes();
                     out.append(&mut tabbed.out);

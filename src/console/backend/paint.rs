@@ -207,39 +207,62 @@ pub fn cell_pen(canvas: &Canvas, cell: &Cell) -> Pen {
     }
 }
 
-/// `ops` (in row order) grouped by the pen they are drawn with: the pen the terminal
-/// has first, then each other in the order it first appears; erases go with the
-/// default pen. Within a group the row order is kept.
-pub fn by_pen(canvas: &Canvas, ops: &[Op], current: Pen) -> Vec<Op> {
+/// The orders worth trying for `ops` (in row order): row by row; grouped by pen (the
+/// pen the terminal has first, then each other in the order it first appears; erases
+/// go with the default pen); and for each pen, its cells before or after all the
+/// others (a recolored status column, and the rest row by row). Within a group the
+/// row order is kept.
+pub fn orders(canvas: &Canvas, ops: &[Op], current: Pen) -> Vec<Vec<Op>> {
     let pen_of = |op: &Op| match *op {
         Op::Cell { x, y } => cell_pen(canvas, &canvas.wanted[(x, y)]),
         Op::EraseTail { .. } => Pen::DEFAULT,
     };
+    let pens_of: Vec<Pen> = ops.iter().map(pen_of).collect();
     let mut pens: Vec<Pen> = vec![current];
-    for op in ops {
-        let pen = pen_of(op);
+    for &pen in &pens_of {
         if !pens.contains(&pen) {
             pens.push(pen);
         }
     }
-    pens.iter()
-        .flat_map(|&pen| ops.iter().filter(move |op| pen_of(op) == pen).copied())
-        .collect()
+    let with = |pen: Pen, same: bool| {
+        ops.iter()
+            .zip(&pens_of)
+            .filter(move |(_, p)| (**p == pen) == same)
+            .map(|(op, _)| *op)
+    };
+    let mut orders = vec![ops.to_vec()];
+    if pens.len() <= 2 && pens_of.iter().all(|&p| p == current) {
+        return orders;
+    }
+    orders.push(pens.iter().flat_map(|&pen| with(pen, true)).collect());
+    // A big frame (a screen drawn whole) is tried in these two orders only: each
+    // painting costs time, and the pens apart save a few bytes at most there.
+    if ops.len() > FEW_OPS {
+        return orders;
+    }
+    for &pen in pens.iter().take(MAX_PENS_APART) {
+        orders.push(with(pen, true).chain(with(pen, false)).collect());
+        orders.push(with(pen, false).chain(with(pen, true)).collect());
+    }
+    orders.dedup();
+    orders
 }
 
-/// `ops` painted row by row and grouped by pen, whichever is shorter.
-pub fn shortest(canvas: &Canvas, start: &Painter, ops: &[Op]) -> Painter {
-    let by_rows = start.clone().paint(canvas, ops);
-    let grouped = by_pen(canvas, ops, start.pen);
-    if grouped == ops {
-        return by_rows;
-    }
-    let by_pens = start.clone().paint(canvas, &grouped);
-    if by_pens.out.len() < by_rows.out.len() {
-        by_pens
-    } else {
-        by_rows
-    }
+/// Pens painted apart from the rest, at most (each is two more paintings to try).
+const MAX_PENS_APART: usize = 6;
+/// A frame of up to this many cells to write is tried in more orders.
+pub const FEW_OPS: usize = 300;
+
+/// `ops` painted in each of `orders`: the shortest painting, and its order.
+pub fn shortest<'o>(
+    canvas: &Canvas,
+    start: &Painter,
+    orders: &'o [Vec<Op>],
+) -> Option<(Painter, &'o [Op])> {
+    orders
+        .iter()
+        .map(|order| (start.clone().paint(canvas, order), order.as_slice()))
+        .min_by_key(|(painted, _)| painted.out.len())
 }
 
 /// At most this many stops.
@@ -276,12 +299,36 @@ pub fn tab_stop_candidates(targets: &[u16], current: &TabStops) -> Vec<TabStops>
     sets
 }
 
-/// Clears every tab stop (`CSI 3 g`) and sets one at each of `stops` (`CSI n G`, then
-/// `ESC H`, which sets a stop at the cursor's column; the row does not matter).
-pub fn tab_setup(stops: &TabStops) -> String {
-    let mut setup = String::from("\x1b[3g");
-    for x in &stops.0 {
-        setup.push_str(&format!("\x1b[{}G\x1bH", x + 1));
+/// The bytes that take the terminal's tab stops from `current` to `new`, and the
+/// column they leave the cursor in: each stop added (`CSI n G`, then `ESC H`, which
+/// sets a stop at the cursor's column; the row does not matter) and each removed
+/// (`CSI n G`, `CSI g`), or every stop cleared (`CSI 3 g`) and the new ones set,
+/// whichever is shorter. `current` empty: the stops are not known.
+pub fn tab_setup(current: &TabStops, new: &TabStops) -> (String, u16) {
+    let at = |x: u16, what: &str| format!("\x1b[{}G{what}", x + 1);
+    let mut changes: Vec<(u16, &str)> = new
+        .0
+        .iter()
+        .filter(|x| !current.0.contains(x))
+        .map(|&x| (x, "\x1bH"))
+        .chain(
+            current
+                .0
+                .iter()
+                .filter(|x| !new.0.contains(x))
+                .map(|&x| (x, "\x1b[g")),
+        )
+        .collect();
+    changes.sort_unstable();
+    let edit: String = changes.iter().map(|&(x, what)| at(x, what)).collect();
+    let full: String = std::iter::once("\x1b[3g".to_string())
+        .chain(new.0.iter().map(|&x| at(x, "\x1bH")))
+        .collect();
+    let last = |xs: &mut dyn Iterator<Item = u16>| xs.last().unwrap_or(0);
+    // No stops known (the terminal's own, whatever they are): clear them all first.
+    if !current.0.is_empty() && !changes.is_empty() && edit.len() < full.len() {
+        (edit, last(&mut changes.iter().map(|&(x, _)| x)))
+    } else {
+        (full, last(&mut new.0.iter().copied()))
     }
-    setup
 }

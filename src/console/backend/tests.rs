@@ -485,3 +485,28 @@ fn tab_stops_at_the_columns_make_a_page_flip_shorter_and_the_screen_is_the_one_w
         "flips: {w} bytes with tab stops, {wo} without"
     );
 }
+
+#[test]
+fn tab_stops_are_added_and_removed_one_by_one_or_all_set_again() {
+    let stops = |xs: &[u16]| TabStops(xs.to_vec());
+    // Unknown stops (none set by the backend): all cleared first.
+    assert_eq!(
+        paint::tab_setup(&stops(&[]), &stops(&[3, 20])),
+        ("\x1b[3g\x1b[4G\x1bH\x1b[21G\x1bH".to_string(), 20)
+    );
+    // One more: just that one.
+    assert_eq!(
+        paint::tab_setup(&stops(&[3, 20]), &stops(&[3, 20, 30])),
+        ("\x1b[31G\x1bH".to_string(), 30)
+    );
+    // One fewer and one more.
+    assert_eq!(
+        paint::tab_setup(&stops(&[3, 20, 30]), &stops(&[3, 25, 30])),
+        ("\x1b[21G\x1b[g\x1b[26G\x1bH".to_string(), 25)
+    );
+    // Everything else: cleared and set again when that is shorter.
+    assert_eq!(
+        paint::tab_setup(&stops(&[1, 2, 3, 4]), &stops(&[9])),
+        ("\x1b[3g\x1b[10G\x1bH".to_string(), 9)
+    );
+}
