@@ -239,40 +239,9 @@ impl<W: Write> ThriftyBackend<W> {
         // (`orders` always holds the row order: a painting is always found.)
         let (mut painted, best_order) = paint::shortest(&self.canvas(), &start, &orders)
             .unwrap_or_else(|| (start.clone(), ops.as_slice()));
-        // Tab stops at the columns this frame moves to often, when setting them costs
-        // less than they save here (they stay for the frames after). Tried in the best
-        // order, and row by row in a small frame.
         if self.tab_stops {
-            let mut tried = vec![best_order.to_vec()];
-            if ops.len() <= paint::FEW_OPS && best_order != ops.as_slice() {
-                tried.push(ops.clone());
-            }
-            // Every setup starts from the stops the terminal has before this frame.
-            let before = self.tabs.clone();
-            for candidates in paint::tab_stop_candidates(&painted.targets, &before) {
-                let (setup, last) = paint::tab_setup(&before, &candidates);
-                if setup.len() >= painted.out.len() {
-                    continue;
-                }
-                let canvas = paint::Canvas {
-                    tabs: &candidates,
-                    ..self.canvas()
-                };
-                // `CSI n G` leaves the cursor on its row, at the last column set.
-                let cursor = self.cursor.map(|c| Cursor { x: last, y: c.y });
-                let start = paint::Painter::new(cursor, self.pen);
-                let Some((mut tabbed, _)) = paint::shortest(&canvas, &start, &tried) else {
-                    continue;
-                };
-                if setup.len() + tabbed.out.len() < painted.out.len() {
-                    let mut out = setup.into_bytes();
-                    out.append(&mut tabbed.out);
-                    tabbed.out = out;
-                    painted = tabbed;
-                    self.tabs = candidates;
-                    TAB_STOPS_SET.store(true, std::sync::atomic::Ordering::SeqCst);
-                }
-            }
+            let best_order = best_order.to_vec();
+            painted = self.with_tab_stops(&ops, best_order, painted);
         }
         if !painted.out.is_empty() {
             self.frame().extend_from_slice(&painted.out);
@@ -283,6 +252,49 @@ impl<W: Write> ThriftyBackend<W> {
         // The pen is kept into the next frame (it is tracked): a reset here would cost
         // four bytes a frame. Erases reset it first; `terminal::restore` resets it.
         self.shown.clone_from(&self.wanted);
+    }
+
+    /// `painted` again with tab stops at the columns its moves went to often, when
+    /// setting them costs less than they save in this frame (they stay for the frames
+    /// after): the painting to write, its setup first. Tried in the best order, and
+    /// row by row in a small frame.
+    fn with_tab_stops(
+        &mut self,
+        ops: &[paint::Op],
+        best_order: Vec<paint::Op>,
+        mut painted: paint::Painter,
+    ) -> paint::Painter {
+        let mut tried = vec![best_order];
+        if ops.len() <= paint::FEW_OPS && tried[0] != ops {
+            tried.push(ops.to_vec());
+        }
+        // Every setup starts from the stops the terminal has before this frame.
+        let before = self.tabs.clone();
+        for candidates in paint::tab_stop_candidates(&painted.targets, &before) {
+            let (setup, last) = paint::tab_setup(&before, &candidates);
+            if setup.len() >= painted.out.len() {
+                continue;
+            }
+            let canvas = paint::Canvas {
+                tabs: &candidates,
+                ..self.canvas()
+            };
+            // `CSI n G` leaves the cursor on its row, at the last column set.
+            let cursor = self.cursor.map(|c| Cursor { x: last, y: c.y });
+            let start = paint::Painter::new(cursor, self.pen);
+            let Some((mut tabbed, _)) = paint::shortest(&canvas, &start, &tried) else {
+                continue;
+            };
+            if setup.len() + tabbed.out.len() < painted.out.len() {
+                let mut out = setup.into_bytes();
+                out.append(&mut tabbed.out);
+                tabbed.out = out;
+                painted = tabbed;
+                self.tabs = candidates;
+                TAB_STOPS_SET.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        painted
     }
 
     /// Where row `y`'s blank tail starts, when erasing it (`ESC [K`, three bytes) beats
