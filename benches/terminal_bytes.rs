@@ -57,13 +57,21 @@ fn measure(console: &mut PtyConsole, prepare: &str, key: &str, runs: usize) -> V
         let after = settle(console, Duration::from_millis(150));
         let changed = support::pty::changed_text(&screen_before, &console.cells());
         let bytes = after - before;
-        // `LICADM_BENCH_DUMP=1`: each frame's raw bytes, to see where the overhead goes.
+        // `LICADM_BENCH_DUMP=1`: each frame's raw bytes, to see where the overhead goes;
+        // `=2` also the screens before and after.
         if std::env::var_os("LICADM_BENCH_DUMP").is_some() {
             let raw = console.raw_since(before);
             eprintln!(
                 "{key:?} {bytes} B, text {changed}: {:?}",
                 String::from_utf8_lossy(&raw)
             );
+            if std::env::var_os("LICADM_BENCH_DUMP").is_some_and(|v| v == "2") {
+                eprintln!(
+                    "before:\n{}\nafter:\n{}",
+                    screen_before.contents(),
+                    console.cells().contents()
+                );
+            }
         }
         let overhead = if bytes == 0 {
             0.0

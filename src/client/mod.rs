@@ -231,6 +231,24 @@ impl ApiClient {
         self.get("/health", &[]).await
     }
 
+    /// Whether the portal answers at all, within `timeout`: one `GET /health`, never
+    /// resent. Any answer of the portal's own counts (its store may be down or it may
+    /// be busy: it is there); no answer, or a proxy's 502/504 for a portal behind it
+    /// that is gone, does not. The console's liveness probe (issue 14).
+    pub async fn reachable(&self, timeout: Duration) -> bool {
+        let Ok(url) = self.url("/health") else {
+            return false;
+        };
+        let request = self.request(reqwest::Method::GET, url).timeout(timeout);
+        match request.send().await {
+            Ok(response) => !matches!(
+                response.status(),
+                StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+            ),
+            Err(_) => false,
+        }
+    }
+
     pub async fn me(&self) -> Result<Me, ClientError> {
         self.get("/me", &[]).await
     }

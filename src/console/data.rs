@@ -217,6 +217,12 @@ impl DataSource {
         }
     }
 
+    /// Whether the portal answers within `timeout` (the liveness probe; a mirror's
+    /// portal too: the status line's online claim is about the portal).
+    pub async fn portal_reachable(&self, timeout: std::time::Duration) -> bool {
+        self.client().reachable(timeout).await
+    }
+
     fn client(&self) -> &ApiClient {
         match self {
             DataSource::Live(client) => client,

@@ -9,6 +9,7 @@ pub mod fuzzy;
 pub mod glyphs;
 pub mod i18n;
 pub mod keymap;
+pub mod liveness;
 pub mod paths;
 pub mod roles;
 pub mod runtime;

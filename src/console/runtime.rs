@@ -69,8 +69,18 @@ pub async fn run_loop(
             sync_interval,
         ))
     });
+    let probe_tx = tx.clone();
+    let liveness = tokio::spawn(super::liveness::probe_loop(
+        runner.source.clone(),
+        move |reachable| {
+            probe_tx
+                .send(Incoming::msg(Msg::PortalReachable(reachable)))
+                .is_ok()
+        },
+    ));
     let result = event_loop(&mut guard, &runner, &mut state, &tx, &mut rx).await;
     input.abort();
+    liveness.abort();
     if let Some(sync) = sync {
         // Whatever it was doing is either committed or not: the outbox is durable.
         sync.abort();

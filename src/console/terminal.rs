@@ -134,6 +134,13 @@ pub fn restore() {
         use std::io::Write;
         let _ = stdout.write_all(b"\x1b[<u");
     }
+    // Tab stops are the terminal's, not the screen's: the backend's own (set at a
+    // table's columns) give way to the default ones, every 8 columns.
+    if super::backend::TAB_STOPS_SET.swap(false, Ordering::SeqCst) {
+        use std::io::Write;
+        let width = crossterm::terminal::size().map_or(80, |(w, _)| w);
+        let _ = stdout.write_all(default_tab_stops(width).as_bytes());
+    }
     // The backend keeps its pen between frames (docs/DESIGN.md §5.8): reset it before
     // the shell gets the terminal back.
     let _ = execute!(
@@ -144,6 +151,18 @@ pub fn restore() {
         Show
     );
     let _ = disable_raw_mode();
+}
+
+/// Clears every tab stop and sets one every 8 columns of a `width` wide terminal, as
+/// a terminal starts (`CSI 3 g`; `CSI n G` and `ESC H` at each), ending at the first
+/// column.
+pub fn default_tab_stops(width: u16) -> String {
+    let mut out = String::from("\x1b[3g");
+    for column in (8..width).step_by(8) {
+        out.push_str(&format!("\x1b[{}G\x1bH", column + 1));
+    }
+    out.push('\r');
+    out
 }
 
 fn install_panic_hook() {

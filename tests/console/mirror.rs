@@ -1,5 +1,5 @@
 //! Mirror mode through `update` and `view`: the status line says online/offline and how
-//! old the data is; a queued bind closes its dialog and marks the row; a conflict
+//! old the data is (from syncs and from the liveness probe); a queued bind closes its dialog and marks the row; a conflict
 //! reported by a sync is shown to the user and kept in the outbox overlay.
 
 use crate::support::console::issue4::*;
@@ -92,6 +92,49 @@ fn the_status_line_says_online_or_offline_and_how_old_the_data_is() {
         "{}",
         status(&english)
     );
+}
+
+/// Issue 14: the liveness probe's answers flip the line between online and offline
+/// at once (not at the next sync); an answer that changes nothing changes no state (an
+/// idle console draws nothing), and a portal that is back is synced at once.
+#[test]
+fn the_liveness_probe_flips_online_and_offline_and_syncs_a_portal_that_is_back() {
+    let mut state = mirrored(seats_state(Lang::Ru));
+    let synced = Utc::now();
+    update(
+        &mut state,
+        Msg::Synced(Ok(report(synced, FlushReport::default(), 0))),
+    );
+    assert!(status(&state).contains("в сети"), "{}", status(&state));
+    let still = state.clone();
+    let commands = update(&mut state, Msg::PortalReachable(true));
+    assert!(commands.is_empty(), "{commands:?}");
+    assert!(state == still, "an unchanged answer changes nothing");
+
+    update(&mut state, Msg::PortalReachable(false));
+    let line = status(&state);
+    assert!(line.contains("нет связи · синхр. 0 с назад"), "{line}");
+    assert!(
+        state.last_error.is_none(),
+        "offline is a state, not an error"
+    );
+    let still = state.clone();
+    update(&mut state, Msg::PortalReachable(false));
+    assert!(state == still, "an unchanged answer changes nothing");
+
+    let commands = update(&mut state, Msg::PortalReachable(true));
+    assert!(status(&state).contains("в сети"), "{}", status(&state));
+    assert!(
+        commands.iter().any(|c| matches!(c, Command::SyncNow)),
+        "{commands:?}"
+    );
+
+    // Live (no mirror): the connection word flips the same way.
+    let mut live = seats_state(Lang::Ru);
+    update(&mut live, Msg::PortalReachable(false));
+    assert!(status(&live).contains("✕ нет связи"), "{}", status(&live));
+    update(&mut live, Msg::PortalReachable(true));
+    assert!(status(&live).contains("● подключено"), "{}", status(&live));
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod columns;
 mod console;
 mod input;
 mod keys;
+mod liveness;
 mod new_activation;
 mod offline;
 mod readable;

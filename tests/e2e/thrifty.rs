@@ -228,3 +228,69 @@ fn the_kitty_keyboard_flag_is_pushed_where_spoken_and_popped_on_exit() {
     });
     assert!(!pushed(&plain));
 }
+
+/// Issue 14: the backend sets tab stops of its own at a table's columns (a tab is a
+/// one-byte move); the shell must get the default ones back — every 8 columns — on
+/// Ctrl+Z and on quitting, and the console's own are set again after `fg`.
+#[test]
+fn the_default_tab_stops_are_back_on_suspend_and_on_exit() {
+    let portal = PortalProcess::start_demo(&["--worker-delay-ms", "3600000"]);
+    let token = portal.token("admin", &[]);
+    let mut shell = PtyConsole::spawn_program(
+        "bash",
+        &["--norc", "--noprofile", "-i"],
+        &[("PS1", "sh$ "), ("LANG", "ru_RU.UTF-8")],
+        80,
+        24,
+    );
+    shell.wait_for_text("sh$", WAIT);
+    // A tab from column 0 ends at column 8 with the default stops.
+    let tab_line = |s: &str| s.lines().any(|l| l.starts_with("a       b"));
+    shell.send(&format!(
+        "{} --portal {} --token {} --no-mirror\r",
+        crate::support::licadm_bin(),
+        portal.url,
+        token
+    ));
+    shell.wait_for("the list", WAIT, |s| {
+        s.contains("Стр. 1 из") && s.contains('₽')
+    });
+    // Pages flipped: the frames use stops of their own.
+    for (key, shown) in [("]", "Стр. 2 из"), ("]", "Стр. 3 из")] {
+        shell.send(key);
+        shell.wait_for_text(shown, WAIT);
+    }
+    let console_set =
+        |shell: &PtyConsole| String::from_utf8_lossy(&shell.raw_since(0)).contains("\x1b[3g");
+    assert!(console_set(&shell), "the console set tab stops of its own");
+    shell.send("\x1a");
+    shell.wait_for("the shell with the job stopped", WAIT, |s| {
+        s.contains("sh$") && !s.contains("Стр. 3 из")
+    });
+    shell.send("clear; printf 'a\\tb\\n'\r");
+    shell.wait_for("a tab at column 8 after Ctrl+Z", WAIT, tab_line);
+    shell.send("fg\r");
+    shell.wait_for("the console redrawn", WAIT, |s| s.contains("Стр. 3 из"));
+    for (key, shown) in [("[", "Стр. 2 из"), ("]", "Стр. 3 из")] {
+        shell.send(key);
+        shell.wait_for_text(shown, WAIT);
+    }
+    // The screen after flips with the console's stops is the one a fresh draw gives:
+    // each row's columns line up under the header.
+    let screen = shell.screen();
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains('₽')).collect();
+    assert!(rows.len() > 10, "{screen}");
+    let column = |l: &str, c: char| l.chars().position(|x| x == c);
+    let first = column(rows[0], '₽');
+    assert!(
+        rows.iter().all(|r| column(r, '₽') == first),
+        "the sums line up:\n{screen}"
+    );
+    shell.send("q");
+    shell.wait_for("the shell after quitting", WAIT, |s| {
+        !s.contains("Стр. 3 из")
+    });
+    shell.send("clear; printf 'a\\tb\\n'\r");
+    shell.wait_for("a tab at column 8 after quitting", WAIT, tab_line);
+    shell.send("exit\r");
+}

@@ -3,6 +3,7 @@
 //! - `portal`: a real portal served in-process on loopback, reached over HTTP;
 //! - `portal_process`: `licadm serve` as a child process;
 //! - `pty`: the real console in a pseudo-terminal, its screen read with vt100;
+//! - `tabs`: tab stops in front of vt100, which does not keep them;
 //! - `proxy`: a TCP proxy that cuts the link after a byte budget;
 //! - `feed`: walking the change feed and comparing it with the live endpoints;
 //! - `console`: fixtures and key presses for `update`/`view` on a `TestBackend`;
@@ -22,6 +23,7 @@ pub mod portal;
 pub mod portal_process;
 pub mod proxy;
 pub mod pty;
+pub mod tabs;
 
 use std::time::{Duration, Instant};
 

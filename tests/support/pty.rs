@@ -20,6 +20,8 @@ const SYNC_END: [u8; 8] = *b"\x1b[?2026l";
 /// A vt100 screen and what a terminal honouring synchronized output would show of it.
 struct Term {
     parser: vt100::Parser,
+    /// Tab stops, which vt100 does not keep (`support::tabs`).
+    tabs: super::tabs::TabbedParser,
     /// Between `SYNC_BEGIN` and `SYNC_END`: the frame is still being drawn.
     in_frame: bool,
     /// The last bytes fed, to find a bracket split across two reads.
@@ -39,6 +41,7 @@ impl Term {
         Term {
             shown_screen,
             parser,
+            tabs: Default::default(),
             in_frame: false,
             last: [0; 8],
             shown: (String::new(), (0, 0)),
@@ -52,7 +55,7 @@ impl Term {
             self.last[7] = byte;
             let (begin, end) = (self.last == SYNC_BEGIN, self.last == SYNC_END);
             if begin || end {
-                self.parser.process(&bytes[from..=i]);
+                self.tabs.process(&mut self.parser, &bytes[from..=i]);
                 from = i + 1;
                 // A frame ended, or one begins after output drawn outside any frame.
                 if end || !self.in_frame {
@@ -61,7 +64,7 @@ impl Term {
                 self.in_frame = begin;
             }
         }
-        self.parser.process(&bytes[from..]);
+        self.tabs.process(&mut self.parser, &bytes[from..]);
         if !self.in_frame {
             self.show();
         }

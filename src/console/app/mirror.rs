@@ -1,7 +1,8 @@
 //! Mirror mode: the sync state on the status line, queued writes, the outbox and its
-//! conflicts, and quiet re-reads after a sync brought changes.
+//! conflicts, and quiet re-reads after a sync brought changes; and, in either mode, the
+//! liveness probe's answers.
 
-use super::{Command, Front, State};
+use super::{Command, Connection, Front, State};
 use crate::console::data::DataError;
 use crate::console::i18n::sync as tr;
 use crate::console::screens::outbox::{MirrorKey, OutboxOverlay};
@@ -172,6 +173,35 @@ pub(super) fn on_synced(
                 state.set_error(failure.message);
             }
             Vec::new()
+        }
+    }
+}
+
+/// The liveness probe answered (`console::liveness`). Only a change of the answer
+/// changes the state (an unchanged one draws nothing). A portal that is back is synced
+/// at once: the outbox goes out and the age is fresh, not up to a sync interval later.
+pub(super) fn on_reachable(state: &mut State, reachable: bool) -> Vec<Command> {
+    let Some(sync) = state.sync.as_mut() else {
+        state.connection = match (reachable, state.connection) {
+            (false, _) => Connection::Offline,
+            (true, Connection::Offline) => Connection::Online,
+            // Connecting: the first answer says whether the token is good, too.
+            (true, other) => other,
+        };
+        return Vec::new();
+    };
+    match (reachable, sync.online) {
+        (false, Some(false)) | (true, Some(true)) => Vec::new(),
+        (false, _) => {
+            sync.online = Some(false);
+            Vec::new()
+        }
+        // Before the first sync has ended the line says "connecting…": that sync
+        // tells whether the portal also takes the token.
+        (true, None) => Vec::new(),
+        (true, Some(false)) => {
+            sync.online = Some(true);
+            vec![Command::SyncNow]
         }
     }
 }

@@ -321,6 +321,9 @@ pub enum Msg {
     SyncProgress(SyncProgress),
     /// A background sync ended.
     Synced(Result<SyncReport, SyncFailure>),
+    /// The liveness probe's answer: the portal answered `GET /health` or not
+    /// (`console::liveness`, every few seconds).
+    PortalReachable(bool),
     /// The state file was written (or why not, naming the file).
     UiStateSaved(Result<(), String>),
     /// An answer to an `AccessCommand`.
@@ -608,6 +611,7 @@ impl State {
             }
             Err(error) => {
                 self.connection = if error.is_connection() {
+                    self.note_unreachable();
                     Connection::Offline
                 } else {
                     Connection::Online
@@ -615,6 +619,18 @@ impl State {
                 self.last_error = Some(i18n::request_error(self.lang, error));
                 self.notice = None;
             }
+        }
+    }
+}
+
+impl State {
+    /// A request did not reach the portal: the status line says so at once, in
+    /// mirror mode too (there an answer may come from the mirror, so only a failure
+    /// tells anything about the portal).
+    fn note_unreachable(&mut self) {
+        self.connection = Connection::Offline;
+        if let Some(sync) = self.sync.as_mut() {
+            sync.online = Some(false);
         }
     }
 }
@@ -661,6 +677,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::OutboxCancelled(result) => mirror::on_outbox_cancelled(state, result),
         Msg::SyncProgress(progress) => mirror::on_sync_progress(state, progress),
         Msg::Synced(result) => mirror::on_synced(state, result),
+        Msg::PortalReachable(reachable) => mirror::on_reachable(state, reachable),
         Msg::UiStateSaved(result) => columns::on_saved(state, result),
         Msg::Resize { width, height } => {
             state.viewport = Viewport { width, height };

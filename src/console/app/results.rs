@@ -96,7 +96,7 @@ pub(super) fn on_activations_loaded(
             Ok(_) => {}
             Err(e) => {
                 if e.is_connection() {
-                    state.connection = Connection::Offline;
+                    state.note_unreachable();
                 }
             }
         }

@@ -153,10 +153,10 @@ pub(super) fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
 
 /// Only the connection state: the refusal itself is shown where it belongs.
 fn note_connection<T>(state: &mut State, result: &Result<T, DataError>) {
-    state.connection = match result {
-        Err(e) if e.is_connection() => Connection::Offline,
-        _ => Connection::Online,
-    };
+    match result {
+        Err(e) if e.is_connection() => state.note_unreachable(),
+        _ => state.connection = Connection::Online,
+    }
 }
 
 pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {

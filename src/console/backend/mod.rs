@@ -10,9 +10,16 @@
 //!   them (`scroll.rs`) and only the rows really new are drawn;
 //! - style changes are one SGR sequence holding only the difference from the pen the
 //!   terminal already has, or a reset plus the new style when that is shorter (`sgr.rs`);
-//! - the cursor is tracked and moved by the shortest sequence (`moves.rs`); a gap of one
-//!   to three unchanged cells in the same style is written over rather than skipped when
-//!   that is shorter than the skip;
+//! - the cursor is tracked and moved by the shortest sequence (`moves.rs`: relative,
+//!   to the column, or absolute); unchanged cells in the same style are written over
+//!   rather than skipped when that is shorter than the skip, by exact byte count;
+//! - a frame is painted row by row and grouped by style, and the shorter is written
+//!   (`paint.rs`): a recolored column costs one style switch, not two per row;
+//! - tab stops are set at the columns a frame moves to often (a table's columns, the
+//!   digits that change in aligned numbers) when that costs less than it saves in the
+//!   frame; a tab is then a one-byte move. They stay for the frames after; a clear
+//!   (resize, back from Ctrl+Z) forgets them, and `terminal::restore` puts the default
+//!   ones (every 8 columns) back;
 //! - the pen is tracked across frames (no reset at each frame's end); erases reset it
 //!   first, and `terminal::restore` resets it on the way out.
 //!
@@ -21,22 +28,26 @@
 //! terminal_bytes`. With `no_color` no color parameter is ever written.
 
 mod moves;
+mod paint;
 mod scroll;
 mod sgr;
 
-use moves::Cursor;
+use moves::{Cursor, TabStops};
 use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};
-use sgr::{Pen, sgr_delta, sgr_fresh};
+use sgr::Pen;
 use std::io::{self, Write};
-use unicode_width::UnicodeWidthStr;
 
 const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
 /// A blank tail with at least this many changed cells is erased (`ESC [K`) rather
 /// than written: fewer would cost about as much as the erase and the pen reset.
 const ERASE_MIN_CELLS: usize = 6;
 const SYNC_END: &[u8] = b"\x1b[?2026l";
+
+/// The backend set tab stops of its own on the terminal: `terminal::restore` puts the
+/// default ones (every 8 columns) back.
+pub static TAB_STOPS_SET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// One written frame: all its bytes, and those that are cells' text (the rest is
 /// overhead: moves, styles, scrolls, brackets).
@@ -65,7 +76,11 @@ pub struct ThriftyBackend<W: Write> {
     no_color: bool,
     /// Scroll regions in use (`LICADM_SCROLL_REGIONS=0` turns them off).
     scroll_regions: bool,
+    /// Tab stops of its own in use (`LICADM_TAB_STOPS=0` turns them off).
+    tab_stops: bool,
     pen: Pen,
+    /// The tab stops set on the terminal (none known: tabs unused).
+    tabs: TabStops,
     /// None when unknown (at start, after a clear, after a glyph of unusual width).
     cursor: Option<Cursor>,
     cursor_visible: Option<bool>,
@@ -91,7 +106,9 @@ impl<W: Write> ThriftyBackend<W> {
             frame_open: false,
             no_color,
             scroll_regions: std::env::var("LICADM_SCROLL_REGIONS").map_or(true, |v| v != "0"),
+            tab_stops: std::env::var("LICADM_TAB_STOPS").map_or(true, |v| v != "0"),
             pen: Pen::DEFAULT,
+            tabs: TabStops::default(),
             cursor: None,
             cursor_visible: None,
             fixed_size: None,
@@ -113,6 +130,12 @@ impl<W: Write> ThriftyBackend<W> {
     /// Without scroll regions (a terminal that lacks them; comparisons in benchmarks).
     pub fn without_scroll_regions(mut self) -> ThriftyBackend<W> {
         self.scroll_regions = false;
+        self
+    }
+
+    /// Without tab stops of its own (comparisons in tests and benchmarks).
+    pub fn without_tab_stops(mut self) -> ThriftyBackend<W> {
+        self.tab_stops = false;
         self
     }
 
@@ -147,112 +170,36 @@ impl<W: Write> ThriftyBackend<W> {
         }
     }
 
-    fn move_to(&mut self, x: u16, y: u16) {
-        let target = Cursor { x, y };
-        let sequence = moves::shortest(self.cursor, target, self.shown.area.width);
-        if !sequence.is_empty() {
-            self.frame().extend_from_slice(sequence.as_bytes());
+    /// What this frame paints on: the screens and the terminal's settings.
+    fn canvas(&self) -> paint::Canvas<'_> {
+        paint::Canvas {
+            wanted: &self.wanted,
+            shown: &self.shown,
+            no_color: self.no_color,
+            tabs: &self.tabs,
         }
-        self.cursor = Some(target);
     }
 
-    /// Moves to `(x, y)` for the next changed cell: when the cursor is a few cells to
-    /// the left on the same row and those cells are unchanged one-column glyphs in the
-    /// current pen, writing them again is shorter than skipping them.
-    fn advance_to(&mut self, x: u16, y: u16) {
-        if let Some(c) = self.cursor
-            && c.y == y
-            && c.x < x
-            && x - c.x <= 3
-        {
-            let skip = moves::shortest(self.cursor, Cursor { x, y }, self.shown.area.width);
-            let mut fill = String::new();
-            let mut fits = true;
-            for gx in c.x..x {
-                let cell = &self.wanted[(gx, y)];
-                if cell.symbol().width() != 1 || !self.fits_pen(cell) {
-                    fits = false;
-                    break;
-                }
-                fill.push_str(cell.symbol());
-            }
-            if fits && fill.len() < skip.len() {
-                self.payload += fill.len();
-                self.frame().extend_from_slice(fill.as_bytes());
-                self.cursor = Some(Cursor { x, y });
-                return;
-            }
+    fn move_to(&mut self, x: u16, y: u16) {
+        let mut painter = paint::Painter::new(self.cursor, self.pen);
+        painter.move_to(&self.canvas(), x, y);
+        self.cursor = painter.cursor;
+        if !painter.out.is_empty() {
+            self.frame().extend_from_slice(&painter.out);
         }
-        // A change a few cells into a lower row (a table's number column): to the row's
-        // start (`\r\n`) and over its first cells can be shorter than `\n\e[68D`.
-        if let Some(c) = self.cursor
-            && y > c.y
-            && x > 0
-            && x <= 4
-        {
-            let direct = moves::shortest(self.cursor, Cursor { x, y }, self.shown.area.width);
-            let home = moves::shortest(self.cursor, Cursor { x: 0, y }, self.shown.area.width);
-            let fill: Option<String> = (0..x)
-                .map(|gx| {
-                    let cell = &self.wanted[(gx, y)];
-                    let same = *cell == self.shown[(gx, y)];
-                    (same && cell.symbol().width() == 1 && self.fits_pen(cell))
-                        .then(|| cell.symbol().to_string())
-                })
-                .collect();
-            if let Some(fill) = fill
-                && home.len() + fill.len() < direct.len()
-            {
-                self.frame().extend_from_slice(home.as_bytes());
-                self.payload += fill.len();
-                self.frame().extend_from_slice(fill.as_bytes());
-                self.cursor = Some(Cursor { x, y });
-                return;
-            }
-        }
-        self.move_to(x, y);
     }
 
     fn set_pen(&mut self, to: Pen) {
-        if to == self.pen {
-            return;
+        let mut painter = paint::Painter::new(self.cursor, self.pen);
+        painter.set_pen(to);
+        self.pen = painter.pen;
+        if !painter.out.is_empty() {
+            self.frame().extend_from_slice(&painter.out);
         }
-        let delta = sgr_delta(self.pen, to);
-        let fresh = sgr_fresh(to);
-        let params = if fresh.len() < delta.len() {
-            fresh
-        } else {
-            delta
-        };
-        let frame = self.frame();
-        frame.extend_from_slice(b"\x1b[");
-        frame.extend_from_slice(params.as_bytes());
-        frame.push(b'm');
-        self.pen = to;
-    }
-
-    /// Whether `cell` can be written with the pen the terminal has: its own pen, or
-    /// for a blank any pen that paints a blank the same (the foreground of a space is
-    /// invisible unless it is reversed, underlined or struck through). Runs of text
-    /// with blanks between them then need no style switch around the blanks.
-    fn fits_pen(&self, cell: &Cell) -> bool {
-        let pen = self.cell_pen(cell);
-        pen == self.pen || (cell.symbol() == " " && sgr::blank_alike(pen, self.pen))
     }
 
     fn cell_pen(&self, cell: &Cell) -> Pen {
-        if self.no_color {
-            return Pen {
-                modifier: cell.modifier,
-                ..Pen::DEFAULT
-            };
-        }
-        Pen {
-            fg: cell.fg,
-            bg: cell.bg,
-            underline: cell.underline_color,
-            modifier: cell.modifier,
-        }
+        paint::cell_pen(&self.canvas(), cell)
     }
 
     /// Writes what changed since the last frame: a scroll when rows moved, then every
@@ -267,50 +214,87 @@ impl<W: Write> ThriftyBackend<W> {
         {
             self.scroll(scroll);
         }
-        let updates: Vec<(u16, u16, Cell)> = self
-            .shown
-            .diff(&self.wanted)
-            .into_iter()
-            .map(|(x, y, cell)| (x, y, cell.clone()))
-            .collect();
         let height = usize::from(self.wanted.area.height);
         let erase_from: Vec<Option<u16>> = (0..self.wanted.area.height)
             .map(|y| self.erasable_tail(y))
             .collect();
         let mut erased = vec![false; height];
-        for (x, y, cell) in updates {
+        let mut ops = Vec::new();
+        for (x, y, _) in self.shown.diff(&self.wanted) {
             let row = usize::from(y);
-            if erase_from[row].is_some_and(|from| x >= from) {
+            match erase_from[row] {
                 // The rest of the row is blank: one `ESC [K` from the first change.
-                if !erased[row] {
-                    erased[row] = true;
-                    self.advance_to(x, y);
-                    if !sgr::blank_alike(self.pen, Pen::DEFAULT) {
-                        self.set_pen(Pen::DEFAULT);
+                Some(from) if x >= from => {
+                    if !erased[row] {
+                        erased[row] = true;
+                        ops.push(paint::Op::EraseTail { x, y });
                     }
-                    self.frame().extend_from_slice(b"\x1b[K");
                 }
-                continue;
+                _ => ops.push(paint::Op::Cell { x, y }),
             }
-            self.advance_to(x, y);
-            if !self.fits_pen(&cell) {
-                let pen = self.cell_pen(&cell);
-                self.set_pen(pen);
-            }
-            // The last boundary before the terminal: data holding an escape sequence
-            // (stored before the portal refused such text) is drawn as text, inert.
-            let symbol = crate::domain::text::inert(cell.symbol());
-            self.payload += symbol.len();
-            self.frame().extend_from_slice(symbol.as_bytes());
-            // Only a glyph one column wide moves the cursor predictably everywhere.
-            self.cursor = match symbol.width() {
-                1 => Some(Cursor { x: x + 1, y }),
-                _ => None,
-            };
         }
+        // Row by row, grouped by pen, one pen apart: the shortest is written.
+        let start = paint::Painter::new(self.cursor, self.pen);
+        let orders = paint::orders(&self.canvas(), &ops, self.pen);
+        // (`orders` always holds the row order: a painting is always found.)
+        let (mut painted, best_order) = paint::shortest(&self.canvas(), &start, &orders)
+            .unwrap_or_else(|| (start.clone(), ops.as_slice()));
+        if self.tab_stops {
+            let best_order = best_order.to_vec();
+            painted = self.with_tab_stops(&ops, best_order, painted);
+        }
+        if !painted.out.is_empty() {
+            self.frame().extend_from_slice(&painted.out);
+        }
+        self.cursor = painted.cursor;
+        self.pen = painted.pen;
+        self.payload += painted.payload;
         // The pen is kept into the next frame (it is tracked): a reset here would cost
         // four bytes a frame. Erases reset it first; `terminal::restore` resets it.
         self.shown.clone_from(&self.wanted);
+    }
+
+    /// `painted` again with tab stops at the columns its moves went to often, when
+    /// setting them costs less than they save in this frame (they stay for the frames
+    /// after): the painting to write, its setup first. Tried in the best order, and
+    /// row by row in a small frame.
+    fn with_tab_stops(
+        &mut self,
+        ops: &[paint::Op],
+        best_order: Vec<paint::Op>,
+        mut painted: paint::Painter,
+    ) -> paint::Painter {
+        let mut tried = vec![best_order];
+        if ops.len() <= paint::FEW_OPS && tried[0] != ops {
+            tried.push(ops.to_vec());
+        }
+        // Every setup starts from the stops the terminal has before this frame.
+        let before = self.tabs.clone();
+        for candidates in paint::tab_stop_candidates(&painted.targets, &before) {
+            let (setup, last) = paint::tab_setup(&before, &candidates);
+            if setup.len() >= painted.out.len() {
+                continue;
+            }
+            let canvas = paint::Canvas {
+                tabs: &candidates,
+                ..self.canvas()
+            };
+            // `CSI n G` leaves the cursor on its row, at the last column set.
+            let cursor = self.cursor.map(|c| Cursor { x: last, y: c.y });
+            let start = paint::Painter::new(cursor, self.pen);
+            let Some((mut tabbed, _)) = paint::shortest(&canvas, &start, &tried) else {
+                continue;
+            };
+            if setup.len() + tabbed.out.len() < painted.out.len() {
+                let mut out = setup.into_bytes();
+                out.append(&mut tabbed.out);
+                tabbed.out = out;
+                painted = tabbed;
+                self.tabs = candidates;
+                TAB_STOPS_SET.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        painted
     }
 
     /// Where row `y`'s blank tail starts, when erasing it (`ESC [K`, three bytes) beats
@@ -448,6 +432,9 @@ impl<W: Write> Backend for ThriftyBackend<W> {
         // clear is not used full-screen: treated the same, everything is redrawn).
         self.cursor = None;
         self.shown = Buffer::empty(Rect::ZERO);
+        // A resize, or back from Ctrl+Z (where `restore` put the default stops back):
+        // the stops are not relied on until set again.
+        self.tabs = TabStops::default();
         self.fit();
         Ok(())
     }

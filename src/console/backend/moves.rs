@@ -10,12 +10,31 @@ pub struct Cursor {
     pub y: u16,
 }
 
+/// The tab stops the backend has set on the terminal (columns, ascending). Empty: the
+/// stops are not known, and tabs are not used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TabStops(pub Vec<u16>);
+
+impl TabStops {
+    /// The tabs from column `from` to column `to`, when `to` is a stop: a tab goes to
+    /// the next stop right of the cursor. Plain `\t`s only (`CSI n I` is not honoured
+    /// everywhere), so only a few: further, another move is as short.
+    fn to(&self, from: u16, to: u16) -> Option<String> {
+        if to <= from || !self.0.contains(&to) {
+            return None;
+        }
+        let n = self.0.iter().filter(|&&s| s > from && s <= to).count();
+        (n <= 4).then(|| "\t".repeat(n))
+    }
+}
+
 /// The shortest sequence that takes the cursor from `from` (None: unknown) to `to` on
 /// a screen `width` columns wide: an absolute move, or relative parts (`\r`, line
-/// feeds, `\b`, `CSI n A/B/C/D`), whichever is shorter. Line feeds never scroll: the
-/// target is on screen, so every row a feed crosses is above the bottom margin (the
-/// scroll region is always reset to the whole screen after a scroll).
-pub fn shortest(from: Option<Cursor>, to: Cursor, width: u16) -> String {
+/// feeds, `\b`, tabs, `CSI n A/B/C/D`, the column `CSI n G`), whichever is shorter.
+/// Line feeds never scroll: the target is on screen, so every row a feed crosses is
+/// above the bottom margin (the scroll region is always reset to the whole screen
+/// after a scroll).
+pub fn shortest(from: Option<Cursor>, to: Cursor, width: u16, tabs: &TabStops) -> String {
     let absolute = if to.x == 0 {
         format!("\x1b[{}H", to.y + 1)
     } else {
@@ -39,7 +58,7 @@ pub fn shortest(from: Option<Cursor>, to: Cursor, width: u16) -> String {
         std::cmp::Ordering::Less => relative.push_str(&csi_count(from.y - to.y, 'A')),
         std::cmp::Ordering::Equal => {}
     }
-    relative.push_str(&horizontal(x, to.x));
+    relative.push_str(&horizontal(x, to.x, tabs));
     if relative.len() < absolute.len() {
         relative
     } else {
@@ -47,8 +66,9 @@ pub fn shortest(from: Option<Cursor>, to: Cursor, width: u16) -> String {
     }
 }
 
-/// Along a row from column `from` to `to`.
-fn horizontal(from: u16, to: u16) -> String {
+/// Along a row from column `from` to `to`: forward or back, to the column (`CSI n G`),
+/// by tabs, or from the row's start.
+fn horizontal(from: u16, to: u16, tabs: &TabStops) -> String {
     if from == to {
         return String::new();
     }
@@ -60,12 +80,17 @@ fn horizontal(from: u16, to: u16) -> String {
     } else {
         repeat_or_csi(from - to, "\x08", 'D')
     };
+    let column = format!("\x1b[{}G", to + 1);
     let via_start = format!("\r{}", csi_count(to, 'C'));
-    if via_start.len() < direct.len() {
-        via_start
-    } else {
-        direct
-    }
+    let tabbed = tabs.to(from, to);
+    let tabbed_from_start = tabs.to(0, to).map(|t| format!("\r{t}"));
+    [Some(column), Some(via_start), tabbed, tabbed_from_start]
+        .into_iter()
+        .flatten()
+        .fold(
+            direct,
+            |best, s| if s.len() < best.len() { s } else { best },
+        )
 }
 
 /// `CSI n <final>`, with the count left out when it is 1.
@@ -94,6 +119,10 @@ mod tests {
         Some(Cursor { x, y })
     }
 
+    fn shortest(from: Option<Cursor>, to: Cursor, width: u16) -> String {
+        super::shortest(from, to, width, &TabStops::default())
+    }
+
     #[test]
     fn moves_take_the_fewest_bytes() {
         let to = |x, y| Cursor { x, y };
@@ -110,5 +139,25 @@ mod tests {
         assert_eq!(shortest(at(80, 4), to(0, 5), 80), "\r\n");
         assert_eq!(shortest(at(40, 2), to(39, 20), 80), "\x1b[18B\x08");
         assert_eq!(shortest(at(40, 2), to(9, 20), 80), "\x1b[21;10H");
+        // The column (`CSI n G`) beats `\r` and a move forward, or a long way back.
+        assert_eq!(shortest(at(70, 4), to(5, 5), 80), "\n\x1b[6G");
+        assert_eq!(shortest(at(75, 4), to(5, 4), 80), "\x1b[6G");
+    }
+
+    #[test]
+    fn a_tab_stop_is_reached_by_tabs() {
+        let tabs = TabStops(vec![7, 24, 36, 69]);
+        let go = |from, to| super::shortest(from, Cursor { x: to, y: 3 }, 80, &tabs);
+        assert_eq!(go(at(6, 3), 7), "\t");
+        assert_eq!(go(at(8, 3), 24), "\t");
+        assert_eq!(go(at(8, 3), 36), "\t\t");
+        assert_eq!(go(at(8, 3), 69), "\t\t\t");
+        // Not a stop: no tab.
+        assert_eq!(go(at(8, 3), 30), "\x1b[22C");
+        // From another row: `\r`, down, then the tabs.
+        assert_eq!(
+            super::shortest(at(70, 2), Cursor { x: 24, y: 3 }, 80, &tabs),
+            "\n\r\t\t"
+        );
     }
 }

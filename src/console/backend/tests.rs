@@ -6,6 +6,12 @@ use ratatui::style::Style;
 use ratatui::style::{Color, Modifier};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
+use sgr::{sgr_delta, sgr_fresh};
+
+/// Tab stops in front of vt100, which does not keep them (shared with the pty tests;
+/// the path is from `src/console/backend/`).
+#[path = "../../../tests/support/tabs.rs"]
+mod tabs;
 
 fn terminal(no_color: bool) -> Terminal<ThriftyBackend<Vec<u8>>> {
     Terminal::new(ThriftyBackend::with_size(Vec::new(), no_color, 20, 4)).expect("terminal")
@@ -50,10 +56,11 @@ fn a_row_move_merges_styles_and_skips_known_cursor_moves() {
     frame(&mut t, &[("aa", sel), ("bb", plain)], Some((0, 0)));
     // The selection moves from row 0 to row 1.
     let bytes = frame(&mut t, &[("aa", plain), ("bb", sel)], Some((0, 1)));
-    // Row 0 starts where the cursor already is (no move), the unchanged rest of
-    // it is skipped with \r\n, one SGR sets the selection (kept into the next
-    // frame), the cursor goes back with \r.
-    assert_eq!(bytes, "\x1b[?2026haa\r\n\x1b[7;94mbb\r\x1b[?2026l");
+    // Grouped by pen: the terminal still has the selection's pen, so row 1 is drawn
+    // in it first (`\n` from the cursor on row 0), then row 0 after one reset
+    // (`CSI m`), and the cursor goes to the selection: 14 bytes against 15 row by row
+    // (`aa\r\n\e[7;94mbb\r`).
+    assert_eq!(bytes, "\x1b[?2026h\nbb\x1b[1H\x1b[maa\r\n\x1b[?2026l");
 }
 
 #[test]
@@ -187,7 +194,7 @@ fn a_row_move_that_scrolls_moves_the_rows_and_draws_one() {
     table_frame(&mut t, 0, 21);
     let (_, rewritten) = table_frame(&mut t, 1, 22);
     assert!(
-        rewritten.bytes > 3 * stats.bytes,
+        rewritten.bytes > 2 * stats.bytes,
         "{rewritten:?} vs {stats:?}"
     );
 }
@@ -235,10 +242,29 @@ fn a_short_gap_is_written_over_not_skipped() {
     assert!(bytes.contains("XcY"), "{bytes:?}");
 }
 
-fn vt100_parser() -> vt100::Parser {
+/// A terminal to replay frames on: vt100, with tab stops.
+struct Replay {
+    parser: vt100::Parser,
+    tabs: tabs::TabbedParser,
+}
+
+impl Replay {
+    fn process(&mut self, bytes: &[u8]) {
+        self.tabs.process(&mut self.parser, bytes);
+    }
+
+    fn screen(&self) -> &vt100::Screen {
+        self.parser.screen()
+    }
+}
+
+fn vt100_parser() -> Replay {
     let rows = std::num::NonZeroU16::new(24).expect("rows");
     let cols = std::num::NonZeroU16::new(80).expect("cols");
-    vt100::Parser::new(rows, cols, 0)
+    Replay {
+        parser: vt100::Parser::new(rows, cols, 0),
+        tabs: tabs::TabbedParser::default(),
+    }
 }
 
 /// Every cell's text (a blank one as a space, written or not) and style.
@@ -326,4 +352,161 @@ fn a_tail_in_reverse_video_is_written_not_erased() {
         None,
     );
     assert!(!bytes.contains("\x1b[K"), "{bytes:?}");
+}
+
+/// A list whose status column is colored by status, filtered to `status` (issue 14's
+/// status filter: every row's status changes color at once).
+fn status_frame(terminal: &mut Terminal<ThriftyBackend<Vec<u8>>>, status: &str) -> String {
+    let before = terminal.backend().writer().len();
+    terminal
+        .draw(|f| {
+            let area = f.area();
+            let color = match status {
+                "Ошибка" => Style::new().light_red().bold(),
+                _ => Style::new().light_green(),
+            };
+            let offset = if status == "Ошибка" { 7 } else { 3 };
+            let mut lines = vec![Line::raw(format!("Статус: {status}"))];
+            for i in 0..usize::from(area.height) - 2 {
+                let n = 400 - i * offset;
+                lines.push(Line::from(vec![
+                    ratatui::text::Span::raw(format!("{n:>6} АЛЬСТЕР ООО  ")),
+                    ratatui::text::Span::styled(format!("{status:<12}"), color),
+                    ratatui::text::Span::raw(format!("{:>9} ₽ {:02}.11", n * 19, n % 28 + 1)),
+                ]));
+            }
+            lines.push(Line::styled("● в сети", Style::new().green()));
+            f.render_widget(Paragraph::new(lines), area);
+            f.set_cursor_position((0, 1));
+        })
+        .expect("draw");
+    String::from_utf8_lossy(&terminal.backend().writer()[before..]).into_owned()
+}
+
+#[test]
+fn a_recolored_column_is_painted_one_style_at_a_time_and_the_screen_is_the_one_wanted() {
+    let mut t =
+        Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+    let mut parser = vt100_parser();
+    let mut last = String::new();
+    for status in ["Выполнена", "Ошибка", "Выполнена", "Ошибка"] {
+        last = status_frame(&mut t, status);
+        parser.process(last.as_bytes());
+        let mut fresh =
+            Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+        status_frame(&mut fresh, status);
+        let mut expected = vt100_parser();
+        expected.process(fresh.backend().writer());
+        assert_eq!(cells(parser.screen()), cells(expected.screen()), "{status}");
+    }
+    // 22 rows recolored: a style switch or two for the column, not two per row.
+    let sgr = style_sequences(&last);
+    assert!(sgr <= 4, "{sgr} style sequences: {last:?}");
+}
+
+/// How many SGR sequences (`CSI … m`) `bytes` holds.
+fn style_sequences(bytes: &str) -> usize {
+    bytes
+        .split("\x1b[")
+        .skip(1)
+        .filter(|rest| {
+            let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+            end.is_some_and(|i| rest[i..].starts_with('m'))
+        })
+        .count()
+}
+
+/// Pages of a table: the same columns, other values (issue 14's page flip).
+fn page_frame(terminal: &mut Terminal<ThriftyBackend<Vec<u8>>>, page: usize) -> FrameStats {
+    terminal
+        .draw(|f| {
+            let area = f.area();
+            let mut lines = vec![Line::raw(format!("Page {page}"))];
+            for i in 0..usize::from(area.height) - 2 {
+                let n = 400 - page * 22 - i;
+                let vendor = ["Pay Kiosk ", "PP-Electro"][(n / 3) % 2];
+                let org = ["ALSTER LLC", "TECHBIZ+  "][(n / 5) % 2];
+                lines.push(Line::raw(format!(
+                    "{n:>6} {org}    done      {vendor}    {:>2} {:>9} ₽ {:02}.11.2026",
+                    n % 7,
+                    n * 19,
+                    n % 28 + 1
+                )));
+            }
+            lines.push(Line::raw("online"));
+            f.render_widget(Paragraph::new(lines), area);
+            f.set_cursor_position((0, 1));
+        })
+        .expect("draw");
+    terminal.backend().last_frame()
+}
+
+#[test]
+fn tab_stops_at_the_columns_make_a_page_flip_shorter_and_the_screen_is_the_one_wanted() {
+    let mut t =
+        Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+    let mut plain =
+        Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24).without_tab_stops())
+            .expect("terminal");
+    let mut parser = vt100_parser();
+    let mut with_tabs = Vec::new();
+    let mut without = Vec::new();
+    for page in [0, 1, 2, 1, 0, 3] {
+        let before = t.backend().writer().len();
+        with_tabs.push(page_frame(&mut t, page).bytes);
+        without.push(page_frame(&mut plain, page).bytes);
+        parser.process(&t.backend().writer()[before..]);
+        let mut fresh =
+            Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
+        page_frame(&mut fresh, page);
+        let mut expected = vt100_parser();
+        expected.process(fresh.backend().writer());
+        assert_eq!(
+            cells(parser.screen()),
+            cells(expected.screen()),
+            "page {page}"
+        );
+    }
+    let all = String::from_utf8_lossy(t.backend().writer()).into_owned();
+    assert!(
+        all.contains("\x1b[3g") && all.contains("\x1bH"),
+        "stops set"
+    );
+    assert!(all.contains('\t'), "tabs used: {all:?}");
+    // Stops are set only when they pay within the frame: no frame is longer than
+    // without them, and the flips are shorter.
+    eprintln!("with tab stops {with_tabs:?}, without {without:?}");
+    for (i, (w, wo)) in with_tabs.iter().zip(&without).enumerate() {
+        assert!(w <= wo, "frame {i}: {w} bytes with tab stops, {wo} without");
+    }
+    let (w, wo): (usize, usize) = (with_tabs[1..].iter().sum(), without[1..].iter().sum());
+    assert!(
+        w * 10 < wo * 9,
+        "flips: {w} bytes with tab stops, {wo} without"
+    );
+}
+
+#[test]
+fn tab_stops_are_added_and_removed_one_by_one_or_all_set_again() {
+    let stops = |xs: &[u16]| TabStops(xs.to_vec());
+    // Unknown stops (none set by the backend): all cleared first.
+    assert_eq!(
+        paint::tab_setup(&stops(&[]), &stops(&[3, 20])),
+        ("\x1b[3g\x1b[4G\x1bH\x1b[21G\x1bH".to_string(), 20)
+    );
+    // One more: just that one.
+    assert_eq!(
+        paint::tab_setup(&stops(&[3, 20]), &stops(&[3, 20, 30])),
+        ("\x1b[31G\x1bH".to_string(), 30)
+    );
+    // One fewer and one more.
+    assert_eq!(
+        paint::tab_setup(&stops(&[3, 20, 30]), &stops(&[3, 25, 30])),
+        ("\x1b[21G\x1b[g\x1b[26G\x1bH".to_string(), 25)
+    );
+    // Everything else: cleared and set again when that is shorter.
+    assert_eq!(
+        paint::tab_setup(&stops(&[1, 2, 3, 4]), &stops(&[9])),
+        ("\x1b[3g\x1b[10G\x1bH".to_string(), 9)
+    );
 }
