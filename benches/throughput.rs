@@ -5,6 +5,7 @@
 //! the end of each step.
 //!
 //! `cargo bench --bench throughput` (env `LICADM_BENCH_ACTIVATIONS`, default 100 000;
+//! `LICADM_BENCH_STORE=FILE` keeps the seeded SQLite store there and reuses it;
 //! `LICADM_BENCH_SECONDS` per step, default 5; `LICADM_BENCH_DB=postgres://…` for
 //! PostgreSQL, see `benches/pg_cluster.sh`). The portal's rate limits are off (this
 //! measures what it can serve, from one address and one token);
@@ -13,9 +14,7 @@
 use licadm::client::ApiClient;
 use licadm::client::wire::{ActivationQuery, Role};
 use licadm::portal::rate_limit::RateLimits;
-use licadm::portal::{
-    DemoOptions, Portal, PortalOptions, create_token, demo_serials, precheck_in_store,
-};
+use licadm::portal::{DemoOptions, Portal, PortalOptions, StoreFloor, create_token, demo_serials};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -94,7 +93,11 @@ fn main() -> anyhow::Result<()> {
     let activations = env_usize("LICADM_BENCH_ACTIVATIONS", 100_000);
     let seconds = env_usize("LICADM_BENCH_SECONDS", 5) as u64;
     let dir = tempfile::tempdir()?;
-    let db = dir.path().join("bench.sqlite");
+    // LICADM_BENCH_STORE: a store seeded before (by this bench or `serve --demo --scale`)
+    // is reused as it is, which saves the seeding at 1 000 000.
+    let kept = std::env::var_os("LICADM_BENCH_STORE").map(std::path::PathBuf::from);
+    let reuse = kept.as_ref().is_some_and(|path| path.exists());
+    let db = kept.unwrap_or_else(|| dir.path().join("bench.sqlite"));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -117,7 +120,8 @@ fn main() -> anyhow::Result<()> {
             anyhow::Ok((portal, token))
         })?,
         None => {
-            let portal = Portal::open_with(&db, Some(DemoOptions { activations }), options)?;
+            let demo = (!reuse).then_some(DemoOptions { activations });
+            let portal = Portal::open_with(&db, demo, options)?;
             (portal, create_token(&db, Role::Admin, &[], "bench")?)
         }
     };
@@ -144,9 +148,12 @@ fn main() -> anyhow::Result<()> {
         let url = format!("http://{}", listener.local_addr()?);
         tokio::spawn(portal.serve(listener));
         let limits = if limits_on { "on" } else { "off" };
-        println!(
-            "{backend}, {activations} activations, {seconds} s per step, rate limits {limits}:"
-        );
+        let size = if reuse {
+            format!("the store {}", db.display())
+        } else {
+            format!("{activations} activations")
+        };
+        println!("{backend}, {size}, {seconds} s per step, rate limits {limits}:");
         println!();
         println!("| request | clients | requests/s | p50 ms | p99 ms | RSS MiB |");
         println!("|---|---:|---:|---:|---:|---:|");
@@ -168,10 +175,11 @@ fn main() -> anyhow::Result<()> {
         if serials.len() == 10_000 {
             // The floor: the store's half of one precheck, straight on the store file.
             let today = chrono::Utc::now().date_naive();
+            let store = StoreFloor::open(&db)?;
             let mut floor = Vec::new();
             for _ in 0..20 {
                 let t = Instant::now();
-                precheck_in_store(&db, &serials, today)?;
+                store.precheck(&serials, today)?;
                 floor.push(t.elapsed());
             }
             floor.sort();

@@ -71,13 +71,14 @@ pub fn devices(
     let mut stmt =
         conn.prepare_cached("SELECT model_id, current_until FROM devices WHERE serial = ?")?;
     let mut found = HashMap::with_capacity(inputs.len());
-    for input in inputs {
-        let Ok(serial) = Serial::parse(input) else {
-            continue;
-        };
-        if found.contains_key(&serial) {
-            continue;
-        }
+    // In serial order: neighbouring lookups share the registry's index pages.
+    let mut serials: Vec<Serial> = inputs
+        .iter()
+        .filter_map(|input| Serial::parse(input).ok())
+        .collect();
+    serials.sort_unstable();
+    serials.dedup();
+    for serial in serials {
         let row = stmt
             .query_row([serial.as_str()], |row| {
                 Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
@@ -109,22 +110,28 @@ pub fn open_lines(
     conn: &Connection,
     serials: &[&str],
 ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.status, a.error FROM activation_lines l
-         JOIN activations a ON a.number = l.activation_number
-         WHERE l.serial = ? AND a.status IN ('in_progress', 'error')",
+    // Whether a line's activation is open is asked of the status index, whose in-progress
+    // and errored part is small and stays in the cache; joining each line to its
+    // activation row read a random page of a table as large as the store (430 ms for
+    // 10 000 serials at 1 000 000 activations). The row is read only for the open few.
+    let mut open = conn.prepare_cached(
+        "SELECT l.activation_number FROM activation_lines l
+         WHERE l.serial = ? AND EXISTS (
+             SELECT 1 FROM activations a INDEXED BY activations_status_number
+              WHERE a.status IN ('in_progress', 'error') AND a.number = l.activation_number)",
     )?;
+    let mut activation =
+        conn.prepare_cached("SELECT status, error FROM activations WHERE number = ?")?;
     let mut rows = Vec::new();
     for serial in serials {
-        let found = stmt.query_map([serial], |row| {
-            Ok((
-                serial.to_string(),
-                row.get::<_, String>(0)?,
-                row.get::<_, Option<String>>(1)?,
-            ))
-        })?;
-        for row in found {
-            rows.push(row?);
+        let numbers = open
+            .query_map([serial], |row| row.get::<_, i64>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        for number in numbers {
+            let (status, error) = activation.query_row([number], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?))
+            })?;
+            rows.push((serial.to_string(), status, error));
         }
     }
     Ok(rows)

@@ -492,7 +492,10 @@ mod tests {
                     .prepare("PRAGMA foreign_key_check")?
                     .query_map([], |row| row.get::<_, String>(0))?
                     .collect::<Result<_, _>>()?;
-                assert!(broken.is_empty(), "rows with a broken reference in {broken:?}");
+                assert!(
+                    broken.is_empty(),
+                    "rows with a broken reference in {broken:?}"
+                );
                 let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
                 assert_eq!(mode, "wal");
                 let checks: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
