@@ -17,9 +17,11 @@ use rusqlite::{Connection, params};
 /// Makes a freshly migrated connection a replica connection (see the module note).
 pub fn prepare(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "foreign_keys", "OFF")?;
-    // A full sync writes every index of 100 000 activations at once; with SQLite's
-    // default 2 MB page cache their B-trees thrash. 64 MB keeps them in memory.
-    conn.pragma_update(None, "cache_size", -65_536)?;
+    // Writing the list indexes row by row (a delta) thrashes SQLite's default 2 MB page
+    // cache; a full sync builds them once at the end, sorting in this much memory. 32 MB:
+    // the console's whole footprint stays under 150 MB through a first sync of a
+    // 300 000-activation window (64 MB peaked at 154 MB; docs/BENCHMARKS.md).
+    conn.pragma_update(None, "cache_size", -32_768)?;
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS replica_suspended_indexes (
             name TEXT PRIMARY KEY,
