@@ -138,10 +138,11 @@ enum Command {
         tls_key: Option<PathBuf>,
         /// The license-signing key for every portal of a deployment: a file holding the
         /// 32-byte ed25519 secret key, as 32 raw bytes or their base64 on one line, not
-        /// readable by others (chmod 600). An empty store keeps it; a store that already
-        /// signs with another key is refused. Without it a SQLite store signs with the key
-        /// file beside it, `<db>.signing-key` (0600, made on first start; the store keeps
-        /// only the public key), and a PostgreSQL store with the key its first portal made.
+        /// readable by others (chmod 600). An empty store lists it; a store that signs
+        /// with another key is refused. Without it a SQLite store signs with the key file
+        /// beside it, `<db>.signing-key`, and a PostgreSQL store with the database's key
+        /// file in the data directory (`signing-keys/<host>-<port>-<db>.key`); either is
+        /// made (0600) on the first start. The store keeps public keys only.
         #[arg(long, value_name = "FILE")]
         signing_key: Option<PathBuf>,
         /// How many days a token from `licadm login` (POST /login) lasts.
@@ -196,6 +197,11 @@ enum Command {
     },
     /// Revoke the token `licadm login` stored, on the portal, and delete it.
     Logout,
+    /// The portal's license-signing keys: rotate, export from PostgreSQL, list.
+    Keys {
+        #[command(subcommand)]
+        command: cli::keys::KeysCommand,
+    },
     /// Manage bearer tokens on the server (`token create --db`).
     Token {
         #[command(subcommand)]
@@ -343,14 +349,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 ..PortalOptions::default()
             };
-            let key = signing_key
-                .map(|path| licadm::portal::read_signing_key_file(&path))
-                .transpose()?;
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(licadm::portal::tls::server_config(&cert, &key)?),
                 _ => None,
             };
-            serve(db, listen, demo, scale, options, key, tls).await
+            serve(db, listen, demo, scale, options, signing_key, tls).await
         }
         Some(
             Command::Verify { .. }
@@ -361,6 +364,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Logout
             | Command::Completions { .. },
         ) => Ok(()),
+        Some(Command::Keys { command }) => cli::keys::run(command).await,
         Some(Command::Token {
             command:
                 TokenCommand::Create {
@@ -385,7 +389,7 @@ async fn serve(
     demo: bool,
     scale: Option<usize>,
     options: PortalOptions,
-    key: Option<licadm::portal::SigningSecret>,
+    key: Option<PathBuf>,
     tls: Option<std::sync::Arc<rustls::ServerConfig>>,
 ) -> anyhow::Result<()> {
     init_logging();

@@ -12,9 +12,8 @@ use super::store::{CreateRequest, Writer};
 use crate::client::feed::ChangeFeed;
 use crate::client::wire::{
     API_PREFIX, ActivationDetail, ActivationSummary, CreatedActivations, Health, Me, Organization,
-    Page, PrecheckResponse, Price, SerialsRequest, SigningKeyInfo,
+    Page, PrecheckResponse, Price, PublicKeyInfo, SerialsRequest, SigningKeyInfo,
 };
-use crate::domain::license::encode_public_key;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
@@ -388,11 +387,26 @@ async fn license_file(
     Ok(response)
 }
 
-async fn signing_key(State(state): State<AppState>, _caller: Caller) -> Json<SigningKeyInfo> {
-    Json(SigningKeyInfo {
+/// The key this portal signs with and every key the store lists (a portal started
+/// before a rotation still signs with the key before it, listed too).
+async fn signing_key(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<SigningKeyInfo>, ApiError> {
+    let keys = state.store.signing_keys().await?;
+    Ok(Json(SigningKeyInfo {
         algorithm: "ed25519".into(),
-        public_key: encode_public_key(&state.key.verifying_key()),
-    })
+        public_key: state.key.public_key(),
+        key_id: Some(state.key.id().to_string()),
+        keys: keys
+            .into_iter()
+            .map(|k| PublicKeyInfo {
+                key_id: k.key_id,
+                public_key: k.public_key,
+                created_at: k.created_at,
+            })
+            .collect(),
+    }))
 }
 
 /// The change feed of what the token sees (docs/DESIGN.md §4.7): objects changed after

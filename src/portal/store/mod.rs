@@ -27,8 +27,8 @@ use crate::client::wire::{
 };
 use crate::domain::Checked;
 use crate::domain::offline::ActivationRequest;
+use crate::domain::signing::PortalKey;
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use std::sync::Arc;
 
 pub use super::rules::PurchaseRequest;
@@ -56,6 +56,14 @@ pub enum StoreError {
     Invalid(String),
     #[error("the store task failed: {0}")]
     Task(String),
+}
+
+/// A public key the portal signed with (docs/DESIGN.md §3.5): its id, base64, since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    pub key_id: String,
+    pub public_key: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A unit of work that may be refused by a rule: `Ok(Err(refusal))` changed nothing.
@@ -228,7 +236,7 @@ pub trait PortalStore: Send + Sync + 'static {
         &self,
         number: i64,
         scope: Vec<i64>,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
     ) -> Answer<String>;
     /// The activation worker's queue: numbers of in-progress activations queued at or
     /// before `due_by`, at most `limit`.
@@ -242,7 +250,7 @@ pub trait PortalStore: Send + Sync + 'static {
     async fn complete_activation(
         &self,
         number: i64,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         now: DateTime<Utc>,
     ) -> Result<Option<crate::domain::ActivationStatus>, StoreError>;
     /// Waits until work may have been queued (true) or `timeout` passed (false). SQLite
@@ -251,6 +259,10 @@ pub trait PortalStore: Send + Sync + 'static {
 
     /// Whether the store answers (`GET /health`).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Every public key the portal signed with, oldest first; the last signs now
+    /// (`GET /signing-key`, `licadm keys rotate`).
+    async fn signing_keys(&self) -> Result<Vec<StoredKey>, StoreError>;
 
     // ---- change feed ----
     /// With a window, only the activations in it (docs/DESIGN.md §6.5).
@@ -317,7 +329,7 @@ pub trait PortalStore: Send + Sync + 'static {
         request: ActivationRequest,
         channel: Channel,
         writer: Writer,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         idempotency: Option<Idempotency>,
     ) -> Answer<ServerLicense>;
 

@@ -9,6 +9,7 @@ use crate::client::wire::{
     Organization, Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, TokenInfo, User,
 };
 use crate::domain::offline::ActivationRequest;
+use crate::domain::signing::PortalKey;
 use crate::domain::{ActivationStatus, Checked};
 use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
@@ -17,7 +18,6 @@ use crate::portal::store::{
     PortalStore, PurchaseRequest, SeatFilter, TokenGrant, Writer,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -303,7 +303,7 @@ impl PortalStore for PgStore {
         &self,
         number: i64,
         scope: Vec<i64>,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
     ) -> Answer<String> {
         self.run(|client| {
             let (scope, key) = (scope.clone(), key.clone());
@@ -328,7 +328,7 @@ impl PortalStore for PgStore {
     async fn complete_activation(
         &self,
         number: i64,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         now: DateTime<Utc>,
     ) -> Result<Option<ActivationStatus>, StoreError> {
         let worker = self.worker_id().to_string();
@@ -515,7 +515,7 @@ impl PortalStore for PgStore {
         request: ActivationRequest,
         channel: Channel,
         writer: Writer,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         idempotency: Option<Idempotency>,
     ) -> Answer<ServerLicense> {
         once_answer(
@@ -576,5 +576,9 @@ impl PortalStore for PgStore {
             .await
             .map_err(|_| StoreError::Busy("the database did not answer in 2 s".into()))??;
         Ok(())
+    }
+
+    async fn signing_keys(&self) -> Result<Vec<crate::portal::store::StoredKey>, StoreError> {
+        PgStore::signing_keys(self).await
     }
 }

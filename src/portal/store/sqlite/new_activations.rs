@@ -7,6 +7,7 @@ use super::audit::{self, Record};
 use super::once::write_once;
 use super::{StoreError, catalog, registry};
 use crate::client::wire::{ActivationSummary, CreatedActivations, Organization};
+use crate::domain::signing::PortalKey;
 use crate::domain::{ActivationStatus, Checked, Serial, precheck, split_by_vendor};
 use crate::portal::error::ApiError;
 use crate::portal::idempotency::Once;
@@ -17,7 +18,6 @@ use crate::portal::rules::{
 };
 use crate::portal::store::CreateRequest;
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The domain precheck over the store's registry and in-progress serials.
@@ -198,7 +198,7 @@ pub fn license_file(
     conn: &Connection,
     number: i64,
     scope: &[i64],
-    key: &SigningKey,
+    key: &PortalKey,
 ) -> Result<Result<String, ApiError>, StoreError> {
     let Some(detail) = activations::get(conn, number, scope)? else {
         return Ok(Err(activation_not_found(number)));

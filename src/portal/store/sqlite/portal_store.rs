@@ -11,6 +11,7 @@ use crate::client::wire::{
     Organization, Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, TokenInfo, User,
 };
 use crate::domain::offline::ActivationRequest;
+use crate::domain::signing::PortalKey;
 use crate::domain::{ActivationStatus, Checked};
 use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
@@ -19,7 +20,6 @@ use crate::portal::store::{
     PortalStore, PurchaseRequest, SeatFilter, StoreError, TokenGrant, Writer,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use std::sync::Arc;
 
 #[async_trait::async_trait]
@@ -204,7 +204,7 @@ impl PortalStore for SqliteStore {
         &self,
         number: i64,
         scope: Vec<i64>,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
     ) -> Answer<String> {
         self.run(move |conn| new_activations::license_file(conn, number, &scope, &key))
             .await
@@ -222,7 +222,7 @@ impl PortalStore for SqliteStore {
     async fn complete_activation(
         &self,
         number: i64,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         now: DateTime<Utc>,
     ) -> Result<Option<ActivationStatus>, StoreError> {
         self.run(move |conn| worker_queue::process(conn, number, &key, now))
@@ -240,6 +240,10 @@ impl PortalStore for SqliteStore {
             Ok(())
         })
         .await
+    }
+
+    async fn signing_keys(&self) -> Result<Vec<crate::portal::store::StoredKey>, StoreError> {
+        self.run(|conn| super::signing::signing_keys(conn)).await
     }
 
     async fn feed_page(
@@ -369,7 +373,7 @@ impl PortalStore for SqliteStore {
         request: ActivationRequest,
         channel: Channel,
         writer: Writer,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         idempotency: Option<Idempotency>,
     ) -> Answer<ServerLicense> {
         once_answer(
