@@ -28,6 +28,7 @@ mod new_activations;
 mod operator;
 mod postgres;
 mod postgres_ops;
+mod postgres_keys;
 mod postgres_process;
 mod postgres_support;
 mod rate_limits;
