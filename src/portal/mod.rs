@@ -9,6 +9,7 @@ mod auth;
 mod error;
 mod etag;
 mod guard;
+mod http_errors;
 mod idempotency;
 mod key_file;
 mod key_ring;

@@ -61,6 +61,9 @@ pub fn router(state: AppState) -> Router {
             super::rate_limit::layer,
         ))
         .layer(axum::middleware::from_fn(super::guard::layer))
+        // Any error answer without the JSON body gets it (inside the language layer,
+        // which translates its message).
+        .layer(axum::middleware::from_fn(super::http_errors::json_errors))
         // Answers in the client's language (Accept-Language), before the tag is taken.
         .layer(axum::middleware::from_fn(super::messages::layer))
         // Inside compression, so the tag is of the identity body whatever the encoding.

@@ -93,8 +93,16 @@ async fn a_database_holding_its_key_is_refused_until_exported_and_then_signs_fro
         let exported = dir.path().join("exported.key");
         let exported_arg = exported.to_str().expect("utf-8 path");
         let out = licadm(&["keys", "export", "--db", &url, "--out", exported_arg]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let mode = std::fs::metadata(&exported).expect("file").permissions().mode() & 0o777;
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mode = std::fs::metadata(&exported)
+            .expect("file")
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(mode, 0o600);
         assert_eq!(
             licadm::portal::read_signing_key_file(&exported)
