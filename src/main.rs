@@ -148,6 +148,10 @@ enum Command {
         /// How many days a token from `licadm login` (POST /login) lasts.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=3650))]
         token_days: i64,
+        /// How many hours an Idempotency-Key is remembered: a resend within it replays
+        /// the first answer (or refusal); later the same key is a new request.
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..=8760))]
+        idempotency_hours: i64,
     },
     /// Check a license file offline: is it genuine, signed by the portal's key?
     ///
@@ -321,6 +325,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tls_key,
             signing_key,
             token_days,
+            idempotency_hours,
         }) => {
             // The bucket holds a sixth of a minute's requests, as the defaults' 1 000
             // and 2 000 do (portal/rate_limit.rs).
@@ -347,6 +352,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     token_lifetime: chrono::TimeDelta::days(token_days),
                     ..licadm::portal::AccessOptions::default()
                 },
+                idempotency_lifetime: chrono::TimeDelta::hours(idempotency_hours),
                 ..PortalOptions::default()
             };
             let tls = match (tls_cert, tls_key) {

@@ -474,8 +474,12 @@ pub struct LicenseFile {
     pub contents: String,
 }
 
-/// Header carrying the client's idempotency key on `POST /activations`.
+/// Header carrying the client's idempotency key on the writes a client may resend.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// `Idempotent-Replayed: true` on an answer replayed under an idempotency key (lower
+/// case: an HTTP/1 header name as the portal writes it).
+pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 
 // ---- Seats, capacity, product keys, offline activation, audit (issue 4) ----
 

@@ -58,7 +58,9 @@ pub fn default_postgres_key_file(url: &str) -> Option<PathBuf> {
             }
         })
         .collect();
-    let dir = crate::config::project_dirs()?
+    // The user's data directory, as the CLI's `--data-dir` defaults to it (the portal
+    // does not read the CLI's config module).
+    let dir = directories::ProjectDirs::from("", "", "licadm")?
         .data_dir()
         .join("signing-keys");
     Some(dir.join(format!("{safe}.key")))

@@ -167,6 +167,8 @@ pub struct PortalOptions {
     pub limits: serve::Limits,
     /// How long login tokens and invitations last.
     pub access: AccessOptions,
+    /// How long an `Idempotency-Key` is remembered (`serve --idempotency-hours`).
+    pub idempotency_lifetime: chrono::TimeDelta,
 }
 
 /// Lifetimes of what accounts get (issue 15).
@@ -197,6 +199,7 @@ impl Default for PortalOptions {
             worker_lease: store::postgres::LEASE,
             limits: serve::Limits::default(),
             access: AccessOptions::default(),
+            idempotency_lifetime: idempotency::KEY_LIFETIME,
         }
     }
 }
@@ -248,6 +251,8 @@ pub(crate) struct AppState {
     tokens: token_cache::TokenCache,
     /// Lifetimes of login tokens and invitations.
     access: AccessOptions,
+    /// How long an `Idempotency-Key` is remembered.
+    idempotency_lifetime: chrono::TimeDelta,
 }
 
 impl AppState {
@@ -352,6 +357,7 @@ impl Portal {
                 limiter: rate_limit::Limiter::new(options.limits.rate),
                 tokens: token_cache::TokenCache::default(),
                 access: options.access,
+                idempotency_lifetime: options.idempotency_lifetime,
             },
             demo_filled,
             options,
@@ -425,6 +431,7 @@ impl Portal {
                 limiter: rate_limit::Limiter::new(options.limits.rate),
                 tokens: token_cache::TokenCache::default(),
                 access: options.access,
+                idempotency_lifetime: options.idempotency_lifetime,
             },
             demo_filled,
             options,

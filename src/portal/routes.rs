@@ -255,15 +255,19 @@ fn number_from(path: Result<Path<String>, PathRejection>) -> Result<i64, ApiErro
 async fn accept_offer(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<Organization>, ApiError> {
+) -> Result<(HeaderMap, Json<Organization>), ApiError> {
     caller.may(Action::AcceptOffer)?;
     let id = caller.organization(organization_id(path)?)?;
+    let same = serde_json::json!({"op": "organization.accept-offer", "id": id});
+    let idempotency =
+        Idempotency::from_headers(&headers, caller.token_id, state.idempotency_lifetime, &same)?;
     let org = state
         .store
-        .accept_offer(id, Writer::of(&state, caller))
+        .accept_offer(id, Writer::of(&state, caller), idempotency)
         .await??;
-    Ok(Json(org))
+    Ok(org.marked())
 }
 
 async fn block_organization(
@@ -271,7 +275,7 @@ async fn block_organization(
     caller: Caller,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<Organization>, ApiError> {
+) -> Result<(HeaderMap, Json<Organization>), ApiError> {
     set_blocked(state, caller, headers, path, true).await
 }
 
@@ -280,7 +284,7 @@ async fn unblock_organization(
     caller: Caller,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<Organization>, ApiError> {
+) -> Result<(HeaderMap, Json<Organization>), ApiError> {
     set_blocked(state, caller, headers, path, false).await
 }
 
@@ -291,16 +295,17 @@ async fn set_blocked(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     blocked: bool,
-) -> Result<Json<Organization>, ApiError> {
+) -> Result<(HeaderMap, Json<Organization>), ApiError> {
     caller.may(Action::BlockOrganizations)?;
     let id = caller.organization(organization_id(path)?)?;
     let same = serde_json::json!({"op": "organization.block", "id": id, "blocked": blocked});
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let idempotency =
+        Idempotency::from_headers(&headers, caller.token_id, state.idempotency_lifetime, &same)?;
     let org = state
         .store
         .set_activation_blocked(id, blocked, Writer::of(&state, caller), idempotency)
         .await??;
-    Ok(Json(org))
+    Ok(org.marked())
 }
 
 async fn precheck(
@@ -328,7 +333,12 @@ async fn create_activations(
     caller.organization(request.organization)?;
     rules::check_count(request.serials.len())?;
     // The body alone, as before other writes had keys: keys stored then still replay.
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &request)?;
+    let idempotency = Idempotency::from_headers(
+        &headers,
+        caller.token_id,
+        state.idempotency_lifetime,
+        &request,
+    )?;
     let create = CreateRequest {
         actor: caller.label.clone(),
         organization: request.organization,
@@ -340,15 +350,11 @@ async fn create_activations(
     Ok(match created {
         Once::Fresh(body) => (StatusCode::CREATED, HeaderMap::new(), Json(body)),
         // Marked, so a client can tell the answer it missed from a new one.
-        Once::Replayed(body) => (StatusCode::OK, replayed(), Json(body)),
+        Once::Replayed(body) => {
+            let (headers, body) = Once::Replayed(body).marked();
+            (StatusCode::OK, headers, body)
+        }
     })
-}
-
-/// `Idempotent-Replayed: true`: this answer is the stored one of an earlier request.
-fn replayed() -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
-    headers
 }
 
 async fn retry(
@@ -356,16 +362,21 @@ async fn retry(
     caller: Caller,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<ActivationSummary>, ApiError> {
+) -> Result<(HeaderMap, Json<ActivationSummary>), ApiError> {
     caller.may(Action::Retry)?;
     let number = number_from(path)?;
     let request = serde_json::json!({"op": "activation.retry", "number": number});
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &request)?;
+    let idempotency = Idempotency::from_headers(
+        &headers,
+        caller.token_id,
+        state.idempotency_lifetime,
+        &request,
+    )?;
     let summary = state
         .store
         .retry_activation(number, Writer::of(&state, caller), idempotency)
         .await??;
-    Ok(Json(summary))
+    Ok(summary.marked())
 }
 
 async fn license_file(

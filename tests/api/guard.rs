@@ -181,7 +181,10 @@ async fn bad_bytes_and_hyper_s_own_limits_get_the_json_error_body() {
     let (_, second) = head
         .split_once("HTTP/1.1 400 Bad Request\r\n")
         .unwrap_or_default();
-    assert!(second.contains("content-type: application/json"), "{head:?}");
+    assert!(
+        second.contains("content-type: application/json"),
+        "{head:?}"
+    );
     let body = second.split_once("\r\n\r\n").unwrap_or_default().1;
     let body: Value = serde_json::from_str(body).expect("the second answer is JSON");
     assert_eq!(body["error"]["code"], "bad_request");

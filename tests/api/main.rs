@@ -17,6 +17,7 @@ mod demo;
 mod guard;
 mod hostile_text;
 mod idempotency;
+mod idempotent_writes;
 mod key_rotation;
 mod keys;
 mod keys_at_rest;

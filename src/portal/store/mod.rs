@@ -195,7 +195,13 @@ pub trait PortalStore: Send + Sync + 'static {
     // ---- catalog ----
     async fn organizations(&self, ids: Vec<i64>) -> Result<Vec<Organization>, StoreError>;
     async fn prices(&self) -> Result<Vec<Price>, StoreError>;
-    async fn accept_offer(&self, organization: i64, writer: Writer) -> Answer<Organization>;
+    /// Accepting the offer; a repeat of the same idempotency key replays the first answer.
+    async fn accept_offer(
+        &self,
+        organization: i64,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<Organization>>;
     /// An operator blocks (or unblocks) an organization's new activations.
     async fn set_activation_blocked(
         &self,
@@ -203,7 +209,7 @@ pub trait PortalStore: Send + Sync + 'static {
         blocked: bool,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Organization>;
+    ) -> Answer<Once<Organization>>;
 
     // ---- activations ----
     /// Refused (400) only for a page number deeper than page numbers reach.
@@ -231,7 +237,7 @@ pub trait PortalStore: Send + Sync + 'static {
         number: i64,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ActivationSummary>;
+    ) -> Answer<Once<ActivationSummary>>;
     async fn license_file(
         &self,
         number: i64,
@@ -294,13 +300,13 @@ pub trait PortalStore: Send + Sync + 'static {
         email: String,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Seat>;
+    ) -> Answer<Once<Seat>>;
     async fn unbind_seat(
         &self,
         seat: i64,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Seat>;
+    ) -> Answer<Once<Seat>>;
 
     // ---- capacity ----
     async fn license_info(&self, organization: i64, now: DateTime<Utc>) -> Answer<LicenseInfo>;
@@ -311,7 +317,7 @@ pub trait PortalStore: Send + Sync + 'static {
         accounts: u32,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ProductCapacity>;
+    ) -> Answer<Once<ProductCapacity>>;
     /// An operator's purchase; a repeat of the same idempotency key replays the first
     /// answer instead of selling the accounts twice.
     async fn purchase(
@@ -319,7 +325,7 @@ pub trait PortalStore: Send + Sync + 'static {
         request: PurchaseRequest,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ProductCapacity>;
+    ) -> Answer<Once<ProductCapacity>>;
 
     // ---- server keys ----
     /// Online or offline; a repeat of the same idempotency key replays the license
@@ -331,7 +337,7 @@ pub trait PortalStore: Send + Sync + 'static {
         writer: Writer,
         key: Arc<PortalKey>,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ServerLicense>;
+    ) -> Answer<Once<ServerLicense>>;
 
     // ---- audit ----
     /// The audit records of one object (`kind:id`), if the object belongs to `scope`.

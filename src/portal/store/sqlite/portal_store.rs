@@ -116,9 +116,16 @@ impl PortalStore for SqliteStore {
         self.run(|conn| catalog::prices(conn)).await
     }
 
-    async fn accept_offer(&self, organization: i64, writer: Writer) -> Answer<Organization> {
+    async fn accept_offer(
+        &self,
+        organization: i64,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<Organization>> {
         self.run(move |conn| {
-            new_activations::accept_offer(conn, organization, &writer.label, writer.now)
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                new_activations::accept_offer(tx, organization, &writer.label, writer.now)
+            })
         })
         .await
     }
@@ -129,15 +136,13 @@ impl PortalStore for SqliteStore {
         blocked: bool,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Organization> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    super::access::set_blocked(tx, organization, blocked, &writer.label, writer.now)
-                })
+    ) -> Answer<Once<Organization>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                super::access::set_blocked(tx, organization, blocked, &writer.label, writer.now)
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn list_activations(&self, filter: ActivationFilter) -> Answer<Page<ActivationSummary>> {
@@ -189,15 +194,13 @@ impl PortalStore for SqliteStore {
         number: i64,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ActivationSummary> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    new_activations::retry(tx, number, &writer.scope, &writer.label, writer.now)
-                })
+    ) -> Answer<Once<ActivationSummary>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                new_activations::retry(tx, number, &writer.scope, &writer.label, writer.now)
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn license_file(
@@ -295,15 +298,13 @@ impl PortalStore for SqliteStore {
         email: String,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Seat> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    seat_writes::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
-                })
+    ) -> Answer<Once<Seat>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                seat_writes::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn unbind_seat(
@@ -311,15 +312,13 @@ impl PortalStore for SqliteStore {
         seat: i64,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Seat> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    seat_writes::unbind(tx, seat, &writer.scope, &writer.label, writer.now)
-                })
+    ) -> Answer<Once<Seat>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                seat_writes::unbind(tx, seat, &writer.scope, &writer.label, writer.now)
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn license_info(&self, organization: i64, now: DateTime<Utc>) -> Answer<LicenseInfo> {
@@ -334,22 +333,20 @@ impl PortalStore for SqliteStore {
         accounts: u32,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ProductCapacity> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    capacity_writes::request_emergency(
-                        tx,
-                        organization,
-                        &product,
-                        accounts,
-                        &writer.label,
-                        writer.now,
-                    )
-                })
+    ) -> Answer<Once<ProductCapacity>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                capacity_writes::request_emergency(
+                    tx,
+                    organization,
+                    &product,
+                    accounts,
+                    &writer.label,
+                    writer.now,
+                )
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn purchase(
@@ -357,15 +354,13 @@ impl PortalStore for SqliteStore {
         request: PurchaseRequest,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ProductCapacity> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    capacity_writes::purchase(tx, &request, &writer.label, writer.now)
-                })
+    ) -> Answer<Once<ProductCapacity>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                capacity_writes::purchase(tx, &request, &writer.label, writer.now)
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn activate_server_key(
@@ -375,23 +370,21 @@ impl PortalStore for SqliteStore {
         writer: Writer,
         key: Arc<PortalKey>,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ServerLicense> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    server_keys::activate(
-                        tx,
-                        &request,
-                        channel,
-                        &writer.scope,
-                        &writer.label,
-                        &key,
-                        writer.now,
-                    )
-                })
+    ) -> Answer<Once<ServerLicense>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                server_keys::activate(
+                    tx,
+                    &request,
+                    channel,
+                    &writer.scope,
+                    &writer.label,
+                    &key,
+                    writer.now,
+                )
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn audit(
@@ -412,9 +405,4 @@ impl PortalStore for SqliteStore {
         })
         .await
     }
-}
-
-/// A write under an idempotency key answers the value, whether it ran now or replayed.
-fn once_answer<T>(answer: Answer<Once<T>>) -> Answer<T> {
-    answer.map(|refused_or| refused_or.map(Once::into_inner))
 }
