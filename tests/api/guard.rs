@@ -189,3 +189,63 @@ async fn bad_bytes_and_hyper_s_own_limits_get_the_json_error_body() {
     let body: Value = serde_json::from_str(body).expect("the second answer is JSON");
     assert_eq!(body["error"]["code"], "bad_request");
 }
+
+/// Every write a client may resend documents the `Idempotency-Key` header with its
+/// bounds and pattern, and `Idempotent-Replayed` on the answers a resend may replay;
+/// the signing-key answer documents key ids (issue 15).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_openapi_document_describes_idempotency_and_key_ids() {
+    let portal = TestPortal::start().await;
+    let doc: Value = portal
+        .raw_get("/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("document");
+    let writes = [
+        "/activations",
+        "/activations/{number}/retry",
+        "/seats/{id}/bind",
+        "/seats/{id}/unbind",
+        "/emergency-license",
+        "/purchases",
+        "/organizations/{id}/accept-offer",
+        "/organizations/{id}/block",
+        "/organizations/{id}/unblock",
+        "/keys/activate",
+        "/offline/response",
+    ];
+    for write in writes {
+        let operation = &doc["paths"][format!("/api/v1{write}")]["post"];
+        let key = operation["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == "Idempotency-Key"))
+            .unwrap_or_else(|| panic!("{write} takes an Idempotency-Key: {operation}"));
+        assert_eq!(key["schema"]["pattern"], "^[!-~]+$", "{write}");
+        assert_eq!(key["schema"]["maxLength"], 255, "{write}");
+        let responses = operation["responses"].as_object().expect("responses");
+        let ok = responses
+            .iter()
+            .find(|(status, _)| status.starts_with('2'))
+            .expect("a success");
+        assert!(
+            ok.1["headers"].get("Idempotent-Replayed").is_some(),
+            "{write} {}",
+            ok.0
+        );
+        assert!(
+            responses["422"]["headers"]
+                .get("Idempotent-Replayed")
+                .is_some(),
+            "{write}: a replayed refusal"
+        );
+        assert!(
+            responses["401"]["headers"]
+                .get("Idempotent-Replayed")
+                .is_none()
+        );
+    }
+    let signing = &doc["components"]["schemas"]["SigningKeyInfo"]["properties"];
+    assert_eq!(signing["key_id"]["pattern"], "^[0-9a-f]{16}$");
+    assert!(signing["keys"]["items"].get("$ref").is_some());
+}
