@@ -130,6 +130,11 @@ enum Command {
         /// Requests per minute from one address (bursts of a sixth of it); 0: off.
         #[arg(long, default_value_t = 12_000)]
         rate_limit_per_address: u32,
+        /// Failed authentications per minute from one address (a bad, revoked or
+        /// expired token, a failed login) before it gets 429; 0: off (a fuzzer's run
+        /// of requests without a token).
+        #[arg(long, default_value_t = 20)]
+        rate_limit_failed_auth: u32,
         /// Answer HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
         #[arg(long, value_name = "FILE", requires = "tls_key")]
         tls_cert: Option<PathBuf>,
@@ -321,6 +326,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             max_connections,
             rate_limit_per_token,
             rate_limit_per_address,
+            rate_limit_failed_auth,
             tls_cert,
             tls_key,
             signing_key,
@@ -345,6 +351,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     rate: licadm::portal::rate_limit::RateLimits {
                         per_token: rate(rate_limit_per_token),
                         per_address: rate(rate_limit_per_address),
+                        // Its default bucket holds the whole minute (`rate_limit.rs`).
+                        failed_auth_per_address: (rate_limit_failed_auth > 0).then_some(
+                            licadm::portal::rate_limit::Rate {
+                                burst: rate_limit_failed_auth,
+                                per_minute: rate_limit_failed_auth,
+                            },
+                        ),
                         ..licadm::portal::rate_limit::RateLimits::default()
                     },
                 },

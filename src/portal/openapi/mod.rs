@@ -12,6 +12,39 @@ use crate::client::wire::{API_PREFIX, DEFAULT_PER_PAGE, PAGE_SIZES};
 use crate::domain::{ActivationStatus, FailureReason, MAX_SERIALS, PrecheckOutcome, Vendor};
 use serde_json::{Value, json};
 
+/// Every `error.code` an answer may carry (`error.rs`, `http_errors.rs`, `rate_limit.rs`).
+const ERROR_CODES: [&str; 21] = [
+    "bad_request",
+    "unauthorized",
+    "token_revoked",
+    "token_expired",
+    "login_failed",
+    "forbidden",
+    "not_found",
+    "method_not_allowed",
+    "request_timeout",
+    "conflict",
+    "seat_not_free",
+    "cursor_gone",
+    "payload_too_large",
+    "uri_too_long",
+    "unsupported_media_type",
+    "unprocessable",
+    "rate_limited",
+    "headers_too_large",
+    "refused",
+    "busy",
+    "internal",
+];
+
+/// Text the portal stores or signs: no control or invisible character
+/// (`domain::text::is_hostile`), as a regular expression for the document.
+pub(super) const PRINTABLE: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029\\ufeff]*$";
+
+/// An e-mail as the portal reads it: trimmed, one `@` with text around it, no white
+/// space or hostile character inside (`access_rules::email`).
+pub(super) const EMAIL: &str = "^\\s*[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029\\ufeff]+@[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029\\ufeff]+\\s*$";
+
 fn error_response(description: &str) -> Value {
     json!({
         "description": description,
@@ -147,7 +180,7 @@ fn activation_components() -> Value {
                 "properties": {"error": {
                     "type": "object", "required": ["code", "message"],
                     "properties": {
-                        "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "seat_not_free", "cursor_gone", "payload_too_large", "unprocessable", "internal"]},
+                        "code": {"type": "string", "enum": ERROR_CODES},
                         "message": {"type": "string", "description": "Names the offending parameter or object"},
                         "rejected": {"type": "array", "items": schema_ref("PrecheckRow"),
                                      "description": "Only on a 422 of POST /activations: every serial that is not ok, and why"}
@@ -307,7 +340,7 @@ fn activation_list_parameters() -> Value {
          "description": "Sort key; `-` prefix = descending. Ties are ordered by number.",
          "schema": {"type": "string", "enum": sort_values(), "default": "-number"}},
         {"name": "page", "in": "query", "required": false,
-         "schema": {"type": "integer", "minimum": 1, "default": 1}},
+         "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX, "default": 1}},
         {"name": "per_page", "in": "query", "required": false,
          "schema": {"type": "integer", "enum": PAGE_SIZES, "default": DEFAULT_PER_PAGE}}
     ])
