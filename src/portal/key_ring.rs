@@ -302,6 +302,33 @@ pub fn public_keys(db: &Path) -> Result<Vec<StoredKey>, PortalError> {
     Ok(keys)
 }
 
+/// Base64 public key the portal whose store is `db` signs with now, read without a
+/// network. Fails when the file is missing or the portal never ran on it.
+pub fn signing_public_key(db: &Path) -> Result<String, PortalError> {
+    let keys = public_keys(db)?;
+    keys.last()
+        .map(|k| k.public_key.clone())
+        .ok_or_else(|| PortalError::NoSigningKey(db.to_path_buf()))
+}
+
+/// The key file a portal on the store `db` (a SQLite file or a PostgreSQL URL) signs
+/// with when no `--signing-key` is given (`key_file.rs`).
+pub fn default_key_file_of(db: &str) -> Option<PathBuf> {
+    if super::is_postgres_url(db) {
+        key_file::default_postgres_key_file(db)
+    } else {
+        Some(key_file::default_key_file(Path::new(db)))
+    }
+}
+
+/// [`signing_public_key`] for a store named like `--db`.
+pub async fn signing_public_key_in(db: &str) -> Result<String, PortalError> {
+    let keys = public_keys_in(db).await?;
+    keys.last()
+        .map(|k| k.public_key.clone())
+        .ok_or_else(|| PortalError::NoSigningKey(PathBuf::from(super::redact(db))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

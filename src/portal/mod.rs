@@ -51,8 +51,9 @@ use store::{PgStore, SqliteStore, Store, StoreError};
 
 pub use auth::TOKEN_PREFIX;
 pub use key_ring::{
-    Rotated, export_in as export_signing_key_in, public_keys as signing_keys,
-    public_keys_in as signing_keys_in, rotate_in as rotate_signing_key_in,
+    Rotated, default_key_file_of, export_in as export_signing_key_in, public_keys as signing_keys,
+    public_keys_in as signing_keys_in, rotate_in as rotate_signing_key_in, signing_public_key,
+    signing_public_key_in,
 };
 pub use messages::{localize as localize_text, localize_value};
 pub use signing_key::{SigningKeyFileError, SigningSecret, read_signing_key_file};
@@ -644,15 +645,6 @@ async fn fill_postgres_demo(
     filled
 }
 
-/// Base64 public key the portal whose store is `db` signs with now, read without a
-/// network. Fails when the file is missing or the portal never ran on it.
-pub fn signing_public_key(db: &Path) -> Result<String, PortalError> {
-    let keys = key_ring::public_keys(db)?;
-    keys.last()
-        .map(|k| k.public_key.clone())
-        .ok_or_else(|| PortalError::NoSigningKey(db.to_path_buf()))
-}
-
 /// Forgets deleted objects in the change feed of the store `db` (see
 /// `store::changes::prune_deleted`): mirrors whose cursor is older than the last
 /// deletion pruned get 410 `cursor_gone` and sync again from scratch. Returns how many
@@ -673,24 +665,6 @@ pub async fn prune_deleted_changes_in(db: &str) -> Result<usize, PortalError> {
     }
     let store = connect_postgres(db, PortalOptions::default()).await?;
     Ok(store.prune_deleted().await?)
-}
-
-/// The key file a portal on the store `db` (a SQLite file or a PostgreSQL URL) signs
-/// with when no `--signing-key` is given (`key_file.rs`).
-pub fn default_key_file_of(db: &str) -> Option<PathBuf> {
-    if is_postgres_url(db) {
-        key_file::default_postgres_key_file(db)
-    } else {
-        Some(key_file::default_key_file(Path::new(db)))
-    }
-}
-
-/// [`signing_public_key`] for a store named like `--db`.
-pub async fn signing_public_key_in(db: &str) -> Result<String, PortalError> {
-    let keys = key_ring::public_keys_in(db).await?;
-    keys.last()
-        .map(|k| k.public_key.clone())
-        .ok_or_else(|| PortalError::NoSigningKey(PathBuf::from(redact(db))))
 }
 
 /// Serials of a (demo) store by kind, for tests and benchmarks, so they never hard-code
