@@ -130,6 +130,11 @@ enum Command {
         /// Requests per minute from one address (bursts of a sixth of it); 0: off.
         #[arg(long, default_value_t = 12_000)]
         rate_limit_per_address: u32,
+        /// Failed authentications per minute from one address (a bad, revoked or
+        /// expired token, a failed login) before it gets 429; 0: off (a fuzzer's run
+        /// of requests without a token).
+        #[arg(long, default_value_t = 20)]
+        rate_limit_failed_auth: u32,
         /// Answer HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
         #[arg(long, value_name = "FILE", requires = "tls_key")]
         tls_cert: Option<PathBuf>,
@@ -138,15 +143,20 @@ enum Command {
         tls_key: Option<PathBuf>,
         /// The license-signing key for every portal of a deployment: a file holding the
         /// 32-byte ed25519 secret key, as 32 raw bytes or their base64 on one line, not
-        /// readable by others (chmod 600). An empty store keeps it; a store that already
-        /// signs with another key is refused. Without it a SQLite store signs with the key
-        /// file beside it, `<db>.signing-key` (0600, made on first start; the store keeps
-        /// only the public key), and a PostgreSQL store with the key its first portal made.
+        /// readable by others (chmod 600). An empty store lists it; a store that signs
+        /// with another key is refused. Without it a SQLite store signs with the key file
+        /// beside it, `<db>.signing-key`, and a PostgreSQL store with the database's key
+        /// file in the data directory (`signing-keys/<host>-<port>-<db>.key`); either is
+        /// made (0600) on the first start. The store keeps public keys only.
         #[arg(long, value_name = "FILE")]
         signing_key: Option<PathBuf>,
         /// How many days a token from `licadm login` (POST /login) lasts.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=3650))]
         token_days: i64,
+        /// How many hours an Idempotency-Key is remembered: a resend within it replays
+        /// the first answer (or refusal); later the same key is a new request.
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..=8760))]
+        idempotency_hours: i64,
     },
     /// Check a license file offline: is it genuine, signed by the portal's key?
     ///
@@ -196,6 +206,11 @@ enum Command {
     },
     /// Revoke the token `licadm login` stored, on the portal, and delete it.
     Logout,
+    /// The portal's license-signing keys: rotate, export from PostgreSQL, list.
+    Keys {
+        #[command(subcommand)]
+        command: cli::keys::KeysCommand,
+    },
     /// Manage bearer tokens on the server (`token create --db`).
     Token {
         #[command(subcommand)]
@@ -311,10 +326,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             max_connections,
             rate_limit_per_token,
             rate_limit_per_address,
+            rate_limit_failed_auth,
             tls_cert,
             tls_key,
             signing_key,
             token_days,
+            idempotency_hours,
         }) => {
             // The bucket holds a sixth of a minute's requests, as the defaults' 1 000
             // and 2 000 do (portal/rate_limit.rs).
@@ -334,6 +351,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     rate: licadm::portal::rate_limit::RateLimits {
                         per_token: rate(rate_limit_per_token),
                         per_address: rate(rate_limit_per_address),
+                        // Its default bucket holds the whole minute (`rate_limit.rs`).
+                        failed_auth_per_address: (rate_limit_failed_auth > 0).then_some(
+                            licadm::portal::rate_limit::Rate {
+                                burst: rate_limit_failed_auth,
+                                per_minute: rate_limit_failed_auth,
+                            },
+                        ),
                         ..licadm::portal::rate_limit::RateLimits::default()
                     },
                 },
@@ -341,16 +365,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     token_lifetime: chrono::TimeDelta::days(token_days),
                     ..licadm::portal::AccessOptions::default()
                 },
+                idempotency_lifetime: chrono::TimeDelta::hours(idempotency_hours),
                 ..PortalOptions::default()
             };
-            let key = signing_key
-                .map(|path| licadm::portal::read_signing_key_file(&path))
-                .transpose()?;
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(licadm::portal::tls::server_config(&cert, &key)?),
                 _ => None,
             };
-            serve(db, listen, demo, scale, options, key, tls).await
+            serve(db, listen, demo, scale, options, signing_key, tls).await
         }
         Some(
             Command::Verify { .. }
@@ -361,6 +383,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Logout
             | Command::Completions { .. },
         ) => Ok(()),
+        Some(Command::Keys { command }) => cli::keys::run(command).await,
         Some(Command::Token {
             command:
                 TokenCommand::Create {
@@ -385,7 +408,7 @@ async fn serve(
     demo: bool,
     scale: Option<usize>,
     options: PortalOptions,
-    key: Option<licadm::portal::SigningSecret>,
+    key: Option<PathBuf>,
     tls: Option<std::sync::Arc<rustls::ServerConfig>>,
 ) -> anyhow::Result<()> {
     init_logging();

@@ -1,5 +1,6 @@
 //! Bodies of the scripting subcommands, so `main.rs` stays the command table.
 
+pub mod keys;
 pub mod login;
 pub mod offline;
 pub mod output;

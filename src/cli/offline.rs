@@ -9,8 +9,8 @@ use super::{PortalArgs, connect};
 use chrono::{SecondsFormat, Utc};
 use clap::Subcommand;
 use licadm::client::ClientError;
-use licadm::domain::license::decode_public_key;
 use licadm::domain::offline::{ActivationRequest, ActivationResponse, parse_installation};
+use licadm::domain::signing::KeyRing;
 use licadm::domain::{Inn, Kpp, ProductKey};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -271,13 +271,13 @@ fn import(
     };
     let public_key =
         match super::verify::verification_key(key, db, portal).and_then(|(text, source)| {
-            decode_public_key(&text)
+            KeyRing::parse(&text)
                 .map_err(|e| anyhow::anyhow!("the key from {source} is unusable: {e}"))
         }) {
             Ok(key) => key,
             Err(e) => return usage(VERB, format!("{e:#}")),
         };
-    let response = match ActivationResponse::verify(&response_text, &public_key, &request) {
+    let response = match ActivationResponse::verify_with(&response_text, &public_key, &request) {
         Ok(response) => response,
         Err(e) => return refused(format!("{}: {e}", response_file.display())),
     };

@@ -7,10 +7,12 @@ use licadm::mirror::Mirror;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Where the public key for `verify` and `offline import` comes from, in order: `--key`,
+/// Where the public keys for `verify` and `offline import` come from, in order: `--key`
+/// (one key, or a file of keys oldest first as `licadm keys list --bare` prints them),
 /// `--db`, the configured portal (`--portal`/`--token`, a profile, the config file:
-/// `GET /signing-key`, kept in its mirror; the kept one when the portal cannot be
-/// reached), the embedded portal's store. Answers the key and where it came from.
+/// `GET /signing-key`, every key it signed with, kept in its mirror; the kept ones when
+/// the portal cannot be reached), the embedded portal's store. Answers the keys as
+/// text (`KeyRing::parse`) and where they came from.
 pub fn verification_key(
     key: Option<&str>,
     db: Option<&Path>,
@@ -52,9 +54,9 @@ pub fn verification_key(
             store
         }
     };
-    let key =
-        licadm::portal::signing_public_key(&store).with_context(|| format!("no key: {how}"))?;
-    Ok((key, format!("portal store {}", store.display())))
+    let keys = licadm::portal::signing_keys(&store).with_context(|| format!("no key: {how}"))?;
+    let ring: String = keys.iter().map(|k| format!("{}\n", k.public_key)).collect();
+    Ok((ring, format!("portal store {}", store.display())))
 }
 
 /// The configured portal's key: asked for and kept in the mirror, or, when the portal
@@ -71,7 +73,7 @@ fn from_portal(client: &ApiClient) -> anyhow::Result<(String, String)> {
             // not to verify now.
             if let Some(path) = &path {
                 match Mirror::open(path)
-                    .and_then(|m| m.save_signing_key(&info.public_key, chrono::Utc::now()))
+                    .and_then(|m| m.save_signing_key(&info.ring_text(), chrono::Utc::now()))
                 {
                     Ok(()) => {}
                     Err(e) => eprintln!(
@@ -80,7 +82,7 @@ fn from_portal(client: &ApiClient) -> anyhow::Result<(String, String)> {
                     ),
                 }
             }
-            Ok((info.public_key, format!("portal {url}")))
+            Ok((info.ring_text(), format!("portal {url}")))
         }
         Err(e) if e.is_connection() => {
             let kept = path
@@ -107,7 +109,8 @@ fn from_portal(client: &ApiClient) -> anyhow::Result<(String, String)> {
 }
 
 pub fn verify(file: &Path, key: Option<&str>, db: Option<&Path>, portal: &PortalArgs) -> ExitCode {
-    use licadm::domain::license::{decode_public_key, verify};
+    use licadm::domain::license::verify_with;
+    use licadm::domain::signing::KeyRing;
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -122,7 +125,7 @@ pub fn verify(file: &Path, key: Option<&str>, db: Option<&Path>, portal: &Portal
             return ExitCode::from(2);
         }
     };
-    let public_key = match decode_public_key(&key_text) {
+    let keys = match KeyRing::parse(&key_text) {
         Ok(k) => k,
         Err(e) => {
             eprintln!("licadm verify: the key from {source} is unusable: {e}");
@@ -139,7 +142,7 @@ pub fn verify(file: &Path, key: Option<&str>, db: Option<&Path>, portal: &Portal
         );
         return ExitCode::from(1);
     };
-    match verify(&text, &public_key) {
+    match verify_with(&text, &keys) {
         Ok(license) => {
             println!(
                 "GENUINE: {name} — activation {}, organization INN {}, {}, issued {} (key from {source})",

@@ -290,11 +290,14 @@ impl ApiClient {
 
     /// Records that the caller accepted the sublicense offer and the personal-data
     /// consent for `organization`; answers the updated organization.
+    /// Accepts the offer, under a key of its own, so a resend after a lost answer (the
+    /// client's retry after 429/503) is one acceptance.
     pub async fn accept_offer(&self, organization: i64) -> Result<Organization, ClientError> {
+        let key = new_idempotency_key();
         self.post(
             &format!("/organizations/{organization}/accept-offer"),
             &serde_json::json!({}),
-            None,
+            Some(&key),
         )
         .await
     }

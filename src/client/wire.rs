@@ -426,13 +426,44 @@ pub struct CreatedActivations {
     pub activations: Vec<ActivationSummary>,
 }
 
-/// `GET /signing-key`.
+/// `GET /signing-key`: the key the portal signs with now, and every key it signed
+/// with (docs/DESIGN.md §3.5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SigningKeyInfo {
     /// Always `ed25519`.
     pub algorithm: String,
-    /// Base64 of the 32-byte public key (`licadm verify --key`).
+    /// Base64 of the 32-byte public key that signs now (`licadm verify --key`).
     pub public_key: String,
+    /// Its key id, as license files name it (`key-id:`); absent from portals before
+    /// key ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// Every public key the portal signed with, oldest first (the last signs now);
+    /// empty from portals before key ids.
+    #[serde(default)]
+    pub keys: Vec<PublicKeyInfo>,
+}
+
+impl SigningKeyInfo {
+    /// Every key as text `domain::signing::KeyRing::parse` reads, oldest first.
+    pub fn ring_text(&self) -> String {
+        if self.keys.is_empty() {
+            return format!("{}\n", self.public_key);
+        }
+        self.keys
+            .iter()
+            .map(|k| format!("{}\n", k.public_key))
+            .collect()
+    }
+}
+
+/// One public key a portal signed with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicKeyInfo {
+    pub key_id: String,
+    /// Base64 of the 32-byte ed25519 public key.
+    pub public_key: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A downloaded license file.
@@ -443,8 +474,12 @@ pub struct LicenseFile {
     pub contents: String,
 }
 
-/// Header carrying the client's idempotency key on `POST /activations`.
+/// Header carrying the client's idempotency key on the writes a client may resend.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// `Idempotent-Replayed: true` on an answer replayed under an idempotency key (lower
+/// case: an HTTP/1 header name as the portal writes it).
+pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 
 // ---- Seats, capacity, product keys, offline activation, audit (issue 4) ----
 

@@ -8,13 +8,18 @@
 //! organization-inn: 7743058902
 //! issued-at: 2026-11-24T10:00:00Z
 //! line: 0239110138900130 2028-12-09 NETPAY-FC
+//! key-id: 3f9a0c51d2e47b86
 //! signature: ed25519 <base64 of 64 bytes>
 //! ```
+//!
+//! The `key-id:` line (signed, `domain::signing`) names the portal key that signed the
+//! file; files from before key ids have none and were signed by the portal's first key.
 
+use super::signing::{KeyRing, KeyRingError, PortalKey, split_key_id};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, VerifyingKey};
 
 const MAGIC: &str = "LICADM LICENSE 1";
 const SIGNATURE_PREFIX: &str = "signature: ed25519 ";
@@ -50,6 +55,8 @@ pub enum LicenseError {
     BadKey(String),
     #[error("SIGNATURE DOES NOT MATCH: the file was changed or signed by another key")]
     SignatureMismatch,
+    #[error("{0}")]
+    Key(#[from] KeyRingError),
 }
 
 impl License {
@@ -76,14 +83,9 @@ impl License {
         out
     }
 
-    /// The complete file: payload plus signature line.
-    pub fn sign(&self, key: &SigningKey) -> String {
-        let payload = self.payload();
-        let signature = key.sign(payload.as_bytes());
-        format!(
-            "{payload}{SIGNATURE_PREFIX}{}\n",
-            B64.encode(signature.to_bytes())
-        )
+    /// The complete file: payload, the signing key's id and the signature line.
+    pub fn sign(&self, key: &PortalKey) -> String {
+        key.sign_document(&self.payload(), SIGNATURE_PREFIX)
     }
 }
 
@@ -107,9 +109,15 @@ pub fn decode_public_key(text: &str) -> Result<VerifyingKey, LicenseError> {
     VerifyingKey::from_bytes(&bytes).map_err(|e| LicenseError::BadKey(e.to_string()))
 }
 
-/// Checks the signature over the exact bytes and parses the payload. Any change to the
-/// text — one byte anywhere — is refused.
+/// [`verify_with`] a ring of this one key.
 pub fn verify(text: &str, key: &VerifyingKey) -> Result<License, LicenseError> {
+    verify_with(text, &KeyRing::single(*key))
+}
+
+/// Checks the signature over the exact bytes with the ring's key the file names (the
+/// first key when it names none) and parses the payload. Any change to the text — one
+/// byte anywhere — is refused.
+pub fn verify_with(text: &str, keys: &KeyRing) -> Result<License, LicenseError> {
     if !text.starts_with(MAGIC) {
         return Err(LicenseError::NotALicense);
     }
@@ -131,11 +139,13 @@ pub fn verify(text: &str, key: &VerifyingKey) -> Result<License, LicenseError> {
     }
     let signature =
         Signature::from_slice(&sig_bytes).map_err(|_| LicenseError::BadSignatureEncoding)?;
-    key.verify_strict(payload.as_bytes(), &signature)
+    let (body, key_id) = split_key_id(payload);
+    keys.key_for(key_id)?
+        .verify_strict(payload.as_bytes(), &signature)
         .map_err(|_| LicenseError::SignatureMismatch)?;
-    let license = parse_payload(payload)?;
+    let license = parse_payload(body)?;
     // The parsed document must print back to exactly the signed bytes.
-    if license.payload() != payload {
+    if license.payload() != body {
         return Err(LicenseError::Malformed {
             line: 0,
             reason: "payload is not in canonical form".into(),
@@ -206,8 +216,10 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn key(seed: u8) -> SigningKey {
-        SigningKey::from_bytes(&[seed; 32])
+    use ed25519_dalek::{Signer, SigningKey};
+
+    fn key(seed: u8) -> PortalKey {
+        PortalKey::new(SigningKey::from_bytes(&[seed; 32]))
     }
 
     fn sample() -> License {
@@ -266,13 +278,51 @@ mod tests {
     #[test]
     fn another_key_fails() {
         let text = sample().sign(&key(7));
-        assert_eq!(
+        assert!(matches!(
             verify(&text, &key(8).verifying_key()),
+            Err(LicenseError::Key(KeyRingError::UnknownKey(_)))
+        ));
+        // Named as key 8 but signed by key 7: the signature decides.
+        let forged = text.replace(key(7).id(), key(8).id());
+        assert_eq!(
+            verify(&forged, &key(8).verifying_key()),
             Err(LicenseError::SignatureMismatch)
         );
         assert_eq!(
             verify("hello", &key(8).verifying_key()),
             Err(LicenseError::NotALicense)
+        );
+    }
+
+    /// After a rotation the ring checks a file by the key it names; a file from before
+    /// key ids (no `key-id:` line) by the first key; a changed one by none.
+    #[test]
+    fn a_ring_verifies_old_new_and_id_less_files() {
+        let (old, new) = (key(7), key(8));
+        let ring =
+            KeyRing::parse(&format!("{}\n{}", old.public_key(), new.public_key())).expect("ring");
+        let by_old = sample().sign(&old);
+        let by_new = sample().sign(&new);
+        assert_eq!(verify_with(&by_old, &ring), Ok(sample()));
+        assert_eq!(verify_with(&by_new, &ring), Ok(sample()));
+        let payload = sample().payload();
+        let seed = SigningKey::from_bytes(&[7; 32]);
+        let id_less = format!(
+            "{payload}{SIGNATURE_PREFIX}{}\n",
+            B64.encode(seed.sign(payload.as_bytes()).to_bytes())
+        );
+        assert_eq!(verify_with(&id_less, &ring), Ok(sample()));
+        let reversed =
+            KeyRing::parse(&format!("{}\n{}", new.public_key(), old.public_key())).expect("ring");
+        assert_eq!(
+            verify_with(&id_less, &reversed),
+            Err(LicenseError::SignatureMismatch),
+            "an id-less file is checked with the first key only"
+        );
+        let tampered = by_new.replace("7743058902", "7743058903");
+        assert_eq!(
+            verify_with(&tampered, &ring),
+            Err(LicenseError::SignatureMismatch)
         );
     }
 }

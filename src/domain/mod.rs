@@ -13,6 +13,7 @@ pub mod organization;
 pub mod precheck;
 pub mod product_key;
 pub mod serial;
+pub mod signing;
 pub mod status;
 pub mod taxid;
 pub mod template;

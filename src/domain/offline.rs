@@ -16,10 +16,11 @@
 //! truncated or mistyped paste before anything is sent.
 
 use super::ProductKey;
+use super::signing::{KeyRing, PortalKey, split_key_id};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use chrono::{DateTime, SecondsFormat, Utc};
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 const REQUEST_MAGIC: &str = "LICADM ACTIVATION REQUEST 1";
@@ -44,6 +45,8 @@ pub enum OfflineError {
     Malformed { line: usize, reason: String },
     #[error("the response's signature does not match: it was changed or not issued by this portal")]
     SignatureMismatch,
+    #[error("{0}")]
+    Key(#[from] super::signing::KeyRingError),
     #[error("the response answers another request (its check {got} ≠ this request's {expected})")]
     OtherRequest { expected: String, got: String },
     #[error("the response is for installation {got}, this one is {expected}")]
@@ -110,6 +113,8 @@ const RESPONSE_FIELDS: &[&str] = &[
     "installation-serial",
     "installation-hash",
     "issued-at",
+    // The signing key's id (`domain::signing`); responses from before key ids lack it.
+    "key-id",
 ];
 
 fn take<'a>(fields: &[(usize, &str, &'a str)], name: &str) -> Result<&'a str, OfflineError> {
@@ -270,20 +275,26 @@ impl ActivationResponse {
         )
     }
 
-    pub fn sign(&self, key: &SigningKey) -> String {
-        let payload = self.payload();
-        let signature = key.sign(payload.as_bytes());
-        format!(
-            "{payload}{SIGNATURE_PREFIX}{}\n",
-            B64.encode(signature.to_bytes())
-        )
+    /// The response text, naming the key that signed it (`key-id:`).
+    pub fn sign(&self, key: &PortalKey) -> String {
+        key.sign_document(&self.payload(), SIGNATURE_PREFIX)
     }
 
-    /// Verifies the signature over the exact payload, then that the response answers
-    /// `request` (same digest, same installation).
+    /// [`ActivationResponse::verify_with`] a ring of this one key.
     pub fn verify(
         text: &str,
         key: &VerifyingKey,
+        request: &ActivationRequest,
+    ) -> Result<ActivationResponse, OfflineError> {
+        ActivationResponse::verify_with(text, &KeyRing::single(*key), request)
+    }
+
+    /// Verifies the signature over the exact payload with the ring's key it names (the
+    /// first key when it names none), then that the response answers `request` (same
+    /// digest, same installation).
+    pub fn verify_with(
+        text: &str,
+        keys: &KeyRing,
         request: &ActivationRequest,
     ) -> Result<ActivationResponse, OfflineError> {
         let text = normalize(text);
@@ -304,7 +315,8 @@ impl ActivationResponse {
             .map_err(|_| OfflineError::Damaged("the signature is cut or mistyped".into()))?;
         let signature = Signature::from_slice(&bytes)
             .map_err(|_| OfflineError::Damaged("the signature is cut or mistyped".into()))?;
-        key.verify_strict(payload.as_bytes(), &signature)
+        keys.key_for(split_key_id(payload).1)?
+            .verify_strict(payload.as_bytes(), &signature)
             .map_err(|_| OfflineError::SignatureMismatch)?;
         let f = fields(
             payload,
@@ -350,6 +362,11 @@ impl ActivationResponse {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    fn portal_key(seed: u8) -> PortalKey {
+        PortalKey::new(SigningKey::from_bytes(&[seed; 32]))
+    }
 
     fn request(serial: &str) -> ActivationRequest {
         ActivationRequest {
@@ -367,7 +384,7 @@ mod tests {
         }
     }
 
-    fn respond(req: &ActivationRequest, key: &SigningKey) -> String {
+    fn respond(req: &ActivationRequest, key: &PortalKey) -> String {
         ActivationResponse {
             request_digest: req.digest(),
             key: req.key.clone(),
@@ -403,7 +420,7 @@ mod tests {
 
     #[test]
     fn response_must_be_signed_and_answer_this_request() {
-        let key = SigningKey::from_bytes(&[3; 32]);
+        let key = portal_key(3);
         let req = request("SRV-1");
         let text = respond(&req, &key);
         assert!(ActivationResponse::verify(&text, &key.verifying_key(), &req).is_ok());
@@ -432,19 +449,42 @@ mod tests {
         let truncated = &text[..text.len() - 20];
         assert!(ActivationResponse::verify(truncated, &key.verifying_key(), &req).is_err());
         // Another key.
+        assert!(matches!(
+            ActivationResponse::verify(&text, &portal_key(4).verifying_key(), &req),
+            Err(OfflineError::Key(_))
+        ));
+    }
+
+    /// After a rotation: a response of the old key, of the new one, and one from before
+    /// key ids (checked with the first key) all import; a changed one does not.
+    #[test]
+    fn a_ring_checks_responses_of_every_key() {
+        let (old, new) = (portal_key(3), portal_key(4));
+        let ring =
+            KeyRing::parse(&format!("{} {}", old.public_key(), new.public_key())).expect("ring");
+        let req = request("SRV-1");
+        assert!(ActivationResponse::verify_with(&respond(&req, &old), &ring, &req).is_ok());
+        let by_new = respond(&req, &new);
+        assert!(ActivationResponse::verify_with(&by_new, &ring, &req).is_ok());
+        let payload = by_new[..by_new.find(KEY_ID_LINE_START).expect("key id")].to_string();
+        let seed = SigningKey::from_bytes(&[3; 32]);
+        let id_less = format!(
+            "{payload}{SIGNATURE_PREFIX}{}\n",
+            B64.encode(seed.sign(payload.as_bytes()).to_bytes())
+        );
+        assert!(ActivationResponse::verify_with(&id_less, &ring, &req).is_ok());
         assert_eq!(
-            ActivationResponse::verify(
-                &text,
-                &SigningKey::from_bytes(&[4; 32]).verifying_key(),
-                &req
-            ),
+            ActivationResponse::verify_with(&by_new.replace("seats: 20", "seats: 21"), &ring, &req),
             Err(OfflineError::SignatureMismatch)
         );
     }
 
+    const KEY_ID_LINE_START: &str = "key-id: ";
+
     #[test]
     fn duplicate_unknown_and_extra_lines_are_refused() {
-        let key = SigningKey::from_bytes(&[3; 32]);
+        let key = portal_key(3);
+        let seed = SigningKey::from_bytes(&[3; 32]);
         let req = request("SRV-1");
         let text = req.to_text();
         let key_line = text.lines().nth(1).expect("key line").to_string();
@@ -473,7 +513,7 @@ mod tests {
         let valid = respond(&req, &key);
         let payload = &valid[..valid.find(SIGNATURE_PREFIX).expect("signature line")];
         let doubled = format!("{payload}seats: 999999\n");
-        let signature = B64.encode(key.sign(doubled.as_bytes()).to_bytes());
+        let signature = B64.encode(seed.sign(doubled.as_bytes()).to_bytes());
         let signed = format!("{doubled}{SIGNATURE_PREFIX}{signature}\n");
         assert!(matches!(
             ActivationResponse::verify(&signed, &key.verifying_key(), &req),

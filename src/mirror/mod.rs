@@ -285,8 +285,9 @@ impl Mirror {
         Ok(())
     }
 
-    /// Keeps the portal's public signing key (`GET /signing-key`), so license files
-    /// and offline responses can be verified without a link.
+    /// Keeps the portal's public signing keys (`GET /signing-key`, as text
+    /// `domain::signing::KeyRing::parse` reads: every key, oldest first), so license
+    /// files and offline responses can be verified without a link.
     pub fn save_signing_key(
         &self,
         public_key: &str,

@@ -91,12 +91,11 @@ pub async fn sync_in_pages(
             m.save_me(&me)
         })
         .await?;
-    // Once per mirror: the key that signs license files, for verifying them offline.
-    if mirror.run(|m| m.signing_key()).await?.is_none()
-        && let Ok(key) = client.signing_key().await
-    {
+    // Every key that signed license files (all of them, oldest first: a rotation adds
+    // one), for verifying them offline; asked on every sync so a rotation reaches it.
+    if let Ok(key) = client.signing_key().await {
         mirror
-            .run(move |m| m.save_signing_key(&key.public_key, Utc::now()))
+            .run(move |m| m.save_signing_key(&key.ring_text(), Utc::now()))
             .await?;
     }
     let (counts, full, cursor) = pull_locked(client, mirror, page_size, progress).await?;

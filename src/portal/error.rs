@@ -63,6 +63,10 @@ pub enum ApiError {
     /// The request headers are larger than the portal reads (`guard.rs`).
     #[error("{0}")]
     HeadersTooLarge(String),
+    /// A refusal remembered under an `Idempotency-Key` (docs/DESIGN.md §4.5), answered
+    /// again as it was first: its status and body, marked `Idempotent-Replayed`.
+    #[error("{}", .body.message)]
+    Replayed { status: u16, body: ErrorInfo },
     /// Never caused by input: logged in full, answered vaguely.
     #[error("internal error: {0}")]
     Internal(#[from] StoreError),
@@ -90,6 +94,10 @@ impl ApiError {
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
                 "headers_too_large",
             ),
+            ApiError::Replayed { status, .. } => (
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+                "replayed",
+            ),
             ApiError::Internal(StoreError::Busy(_)) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -105,8 +113,43 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// What an `Idempotency-Key` keeps of this refusal: its status and error body. None
+    /// for a failure of the portal itself (503 busy, 500), which a resend should retry.
+    pub fn to_stored(&self) -> Option<(u16, ErrorInfo)> {
+        if let ApiError::Replayed { status, body } = self {
+            return Some((*status, body.clone()));
+        }
+        let (status, code) = self.status_and_code();
+        if !status.is_client_error() {
+            return None;
+        }
+        let rejected = match self {
+            ApiError::Unprocessable { rejected, .. } => rejected.clone(),
+            _ => Vec::new(),
+        };
+        Some((
+            status.as_u16(),
+            ErrorInfo {
+                code: code.to_string(),
+                message: self.to_string(),
+                rejected,
+            },
+        ))
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(mut self) -> Response {
+        if let ApiError::Replayed { status, body } = self {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let mut response = (status, Json(ErrorBody { error: body })).into_response();
+            response.headers_mut().insert(
+                crate::client::wire::REPLAYED_HEADER,
+                HeaderValue::from_static("true"),
+            );
+            return response;
+        }
         let (status, code) = self.status_and_code();
         let rejected = match &mut self {
             ApiError::Unprocessable { rejected, .. } => std::mem::take(rejected),

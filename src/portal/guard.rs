@@ -6,7 +6,8 @@
 //!   and license files, which no shared cache may keep;
 //! - a URI over 8 KiB is a 414 and headers over 32 KiB a 431, both with the JSON error
 //!   body. hyper's own limits (64 KiB URI, ~400 KiB headers) stay behind these as the
-//!   last resort; bytes hyper cannot parse at all still get its bare 400.
+//!   last resort; their answers, and hyper's 400 for bytes it cannot parse, get the
+//!   JSON body in `http_errors.rs`.
 
 use super::error::ApiError;
 use axum::extract::Request;

@@ -4,19 +4,24 @@
 //! answer what the first attempt answered without doing it twice.
 //!
 //! Every such write runs in the store's `write_once` transaction: a key already used
-//! by the token replays the stored answer (same request) or is a 409 (another request);
+//! by the token replays the stored answer (same request) or is a 422 (another request);
 //! a fresh success is stored under the key in the same transaction as the write, so a
-//! crash leaves both or neither. Refusals are not stored: a resend is checked again.
+//! crash leaves both or neither. A refusal (a 4xx the write's rules answered) is stored
+//! too, its changes rolled back, and replayed with its status and body — as payment
+//! APIs do, so a resend never turns a refusal into a success behind the client's back.
+//! A failure of the portal itself (503 busy, 500) is not stored: a resend runs again.
+//! Every replay says `Idempotent-Replayed: true` (docs/DESIGN.md §4.5).
 
 use super::error::ApiError;
-use crate::client::wire::IDEMPOTENCY_HEADER;
-use axum::http::HeaderMap;
+use crate::client::wire::{IDEMPOTENCY_HEADER, REPLAYED_HEADER};
+use axum::http::{HeaderMap, HeaderValue};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-/// How long a key is remembered: a resend within a day replays, a key used again later
-/// is a new request (the table does not grow without end, and a client that reuses
-/// keys across days is not refused forever). Keys older than this are overwritten.
+/// How long a key is remembered by default (`serve --idempotency-hours`): a resend within
+/// a day replays, a key used again later is a new request (the table does not grow
+/// without end, and a client that reuses keys across days is not refused forever).
+/// Keys older than their lifetime are overwritten.
 pub const KEY_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 /// The message of a key sent again with another request (422: the key is fine, the
@@ -35,6 +40,8 @@ pub struct Idempotency {
     /// SHA-256 (hex) of the request re-serialized canonically, so whitespace and key
     /// order of the client's JSON do not make the same request look different.
     pub request_hash: String,
+    /// How long the key is remembered (`serve --idempotency-hours`).
+    pub lifetime: chrono::TimeDelta,
 }
 
 impl Idempotency {
@@ -44,6 +51,7 @@ impl Idempotency {
     pub fn from_headers(
         headers: &HeaderMap,
         token_id: i64,
+        lifetime: chrono::TimeDelta,
         request: &impl Serialize,
     ) -> Result<Option<Idempotency>, ApiError> {
         let Some(value) = headers.get(IDEMPOTENCY_HEADER) else {
@@ -68,6 +76,7 @@ impl Idempotency {
                 .iter()
                 .map(|byte| format!("{byte:02x}"))
                 .collect(),
+            lifetime,
         }))
     }
 }
@@ -87,6 +96,39 @@ impl<T> Once<T> {
             Once::Fresh(value) | Once::Replayed(value) => value,
         }
     }
+
+    /// The same kind of answer, of `f(value)`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Once<U> {
+        match self {
+            Once::Fresh(value) => Once::Fresh(f(value)),
+            Once::Replayed(value) => Once::Replayed(f(value)),
+        }
+    }
+
+    /// The answer, with `Idempotent-Replayed: true` when it is a replay.
+    pub fn marked(self) -> (HeaderMap, axum::Json<T>) {
+        let mut headers = HeaderMap::new();
+        if let Once::Replayed(_) = &self {
+            headers.insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
+        }
+        (headers, axum::Json(self.into_inner()))
+    }
+}
+
+/// What the store keeps of a refusal: its status and the error body, as JSON.
+pub fn stored_refusal(refusal: &ApiError) -> Option<(i32, String)> {
+    let (status, body) = refusal.to_stored()?;
+    let text = serde_json::to_string(&body).ok()?;
+    Some((i32::from(status), text))
+}
+
+/// A stored refusal answered again (`stored_refusal`'s inverse).
+pub fn replayed_refusal(status: i64, text: &str) -> Result<ApiError, serde_json::Error> {
+    let body = serde_json::from_str(text)?;
+    Ok(ApiError::Replayed {
+        status: u16::try_from(status).unwrap_or(422),
+        body,
+    })
 }
 
 #[cfg(test)]
@@ -97,21 +139,24 @@ mod tests {
     #[test]
     fn malformed_keys_are_a_400_and_the_hash_ignores_json_layout() {
         let mut headers = HeaderMap::new();
-        assert_eq!(Idempotency::from_headers(&headers, 1, &1).ok(), Some(None));
+        assert_eq!(
+            Idempotency::from_headers(&headers, 1, KEY_LIFETIME, &1).ok(),
+            Some(None)
+        );
         headers.insert(IDEMPOTENCY_HEADER, HeaderValue::from_static("  "));
-        assert!(Idempotency::from_headers(&headers, 1, &1).is_err());
+        assert!(Idempotency::from_headers(&headers, 1, KEY_LIFETIME, &1).is_err());
         let long = "k".repeat(256);
         headers.insert(
             IDEMPOTENCY_HEADER,
             HeaderValue::from_str(&long).expect("header"),
         );
-        assert!(Idempotency::from_headers(&headers, 1, &1).is_err());
+        assert!(Idempotency::from_headers(&headers, 1, KEY_LIFETIME, &1).is_err());
         headers.insert(IDEMPOTENCY_HEADER, HeaderValue::from_static(" a-1 "));
         let a: serde_json::Value = serde_json::from_str(r#"{"b": 1, "a": [1, 2]}"#).expect("json");
         let b: serde_json::Value = serde_json::from_str(r#"{"a":[1,2],"b":1}"#).expect("json");
         let (a, b) = (
-            Idempotency::from_headers(&headers, 1, &a).expect("a"),
-            Idempotency::from_headers(&headers, 1, &b).expect("b"),
+            Idempotency::from_headers(&headers, 1, KEY_LIFETIME, &a).expect("a"),
+            Idempotency::from_headers(&headers, 1, KEY_LIFETIME, &b).expect("b"),
         );
         assert_eq!(a, b);
         assert_eq!(a.map(|once| once.key), Some("a-1".to_string()));

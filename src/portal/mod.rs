@@ -9,8 +9,10 @@ mod auth;
 mod error;
 mod etag;
 mod guard;
+mod http_errors;
 mod idempotency;
 mod key_file;
+mod key_ring;
 mod messages;
 mod openapi;
 mod params;
@@ -39,8 +41,8 @@ pub mod replica {
 }
 
 use crate::client::wire::Role;
+use crate::domain::signing::PortalKey;
 use chrono::{DateTime, Utc};
-use ed25519_dalek::SigningKey;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -48,9 +50,15 @@ use std::time::Duration;
 use store::{PgStore, SqliteStore, Store, StoreError};
 
 pub use auth::TOKEN_PREFIX;
+pub use key_ring::{
+    Rotated, default_key_file_of, export_in as export_signing_key_in, public_keys as signing_keys,
+    public_keys_in as signing_keys_in, rotate_in as rotate_signing_key_in, signing_public_key,
+    signing_public_key_in,
+};
 pub use messages::{localize as localize_text, localize_value};
 pub use signing_key::{SigningKeyFileError, SigningSecret, read_signing_key_file};
 pub use store::PurchaseRequest;
+pub use store::StoredKey;
 pub use store::sqlite::demo::facts::{DemoFacts, DemoKey};
 
 /// Why the portal could not start or do an operator's command.
@@ -81,6 +89,33 @@ pub enum PortalError {
          restore it from a backup, or give the key with --signing-key FILE"
     )]
     KeyFileMissing { file: PathBuf, public: String },
+    #[error(
+        "the database still holds the signing key, and no key file was given: export it \
+         once with `licadm keys export --db <URL> --out {file}` (it moves the key out of \
+         the database into that file, mode 0600), copy that file to every portal host, \
+         and start each portal with --signing-key FILE"
+    )]
+    KeyInDatabase { file: PathBuf },
+    #[error(
+        "the key file holds key {given}, which was rotated away: the store signs with key \
+         {current} now; give the key file that `licadm keys rotate` wrote"
+    )]
+    RetiredKey { given: String, current: String },
+    #[error(
+        "no place for the PostgreSQL portal's signing key: give --signing-key FILE (there \
+         is no data directory for a default key file)"
+    )]
+    NoKeyFilePath,
+    #[error(
+        "a SQLite store keeps its signing key in a key file already ({0}); there is nothing \
+         to export"
+    )]
+    ExportSqlite(PathBuf),
+    #[error(
+        "the database holds no signing key (exported already?); its portals sign with the \
+         key file given by --signing-key"
+    )]
+    NothingToExport,
     #[error("cannot write the signing key file {file}: {source}")]
     KeyFileWrite {
         file: PathBuf,
@@ -133,6 +168,8 @@ pub struct PortalOptions {
     pub limits: serve::Limits,
     /// How long login tokens and invitations last.
     pub access: AccessOptions,
+    /// How long an `Idempotency-Key` is remembered (`serve --idempotency-hours`).
+    pub idempotency_lifetime: chrono::TimeDelta,
 }
 
 /// Lifetimes of what accounts get (issue 15).
@@ -163,6 +200,7 @@ impl Default for PortalOptions {
             worker_lease: store::postgres::LEASE,
             limits: serve::Limits::default(),
             access: AccessOptions::default(),
+            idempotency_lifetime: idempotency::KEY_LIFETIME,
         }
     }
 }
@@ -205,9 +243,8 @@ impl std::fmt::Debug for Clock {
 #[derive(Clone)]
 pub(crate) struct AppState {
     store: Store,
-    /// The portal's license-signing key: from its key file (SQLite, `key_file`), from
-    /// `--signing-key`, or kept in the PostgreSQL database.
-    key: Arc<SigningKey>,
+    /// The portal's license-signing key and its id, from its key file (`key_ring.rs`).
+    key: Arc<PortalKey>,
     clock: Clock,
     /// The rate limits' buckets (`rate_limit.rs`), shared by every request.
     limiter: rate_limit::Limiter,
@@ -215,6 +252,8 @@ pub(crate) struct AppState {
     tokens: token_cache::TokenCache,
     /// Lifetimes of login tokens and invitations.
     access: AccessOptions,
+    /// How long an `Idempotency-Key` is remembered.
+    idempotency_lifetime: chrono::TimeDelta,
 }
 
 impl AppState {
@@ -288,13 +327,13 @@ impl Portal {
         Portal::open_keyed(db, demo, options, None)
     }
 
-    /// [`Portal::open_with`] signing with `key` (`--signing-key`) instead of a key it
-    /// generates; refused when the store already has another.
+    /// [`Portal::open_with`] signing with the key in `key_file` (`--signing-key FILE`)
+    /// instead of the file beside the store; refused when the store signs with another.
     pub fn open_keyed(
         db: &Path,
         demo: Option<DemoOptions>,
         options: PortalOptions,
-        key: Option<SigningSecret>,
+        key_file: Option<PathBuf>,
     ) -> Result<Portal, PortalError> {
         let store = SqliteStore::open_with(db, options.busy_timeout).map_err(|source| {
             PortalError::Open {
@@ -308,7 +347,7 @@ impl Portal {
                 .map_err(PortalError::Demo)?,
             None => false,
         };
-        let key = key_file::load_or_create(db, &store, key)?;
+        let key = key_ring::load_sqlite(db, &store, key_file.as_deref())?;
         let backend = Backend::Sqlite(store.clone());
         let store: Store = Arc::new(store);
         Ok(Portal {
@@ -319,6 +358,7 @@ impl Portal {
                 limiter: rate_limit::Limiter::new(options.limits.rate),
                 tokens: token_cache::TokenCache::default(),
                 access: options.access,
+                idempotency_lifetime: options.idempotency_lifetime,
             },
             demo_filled,
             options,
@@ -337,19 +377,19 @@ impl Portal {
         Portal::connect_keyed(db, demo, options, None).await
     }
 
-    /// [`Portal::connect`] signing with `key` (`--signing-key FILE`): stored when the
-    /// store has no key yet, refused when it has another, so every portal of a
-    /// deployment signs with the one key.
+    /// [`Portal::connect`] signing with the key in `key_file` (`--signing-key FILE`):
+    /// listed when the store has no key yet, refused when it signs with another, so
+    /// every portal of a deployment signs with the one key (`key_ring.rs`).
     pub async fn connect_keyed(
         db: &str,
         demo: Option<DemoOptions>,
         options: PortalOptions,
-        key: Option<SigningSecret>,
+        key_file: Option<PathBuf>,
     ) -> Result<Portal, PortalError> {
         if !is_postgres_url(db) {
             let path = PathBuf::from(db);
             return tokio::task::spawn_blocking(move || {
-                Portal::open_keyed(&path, demo, options, key)
+                Portal::open_keyed(&path, demo, options, key_file)
             })
             .await
             .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
@@ -359,7 +399,7 @@ impl Portal {
             Some(demo) => fill_postgres_demo(&store, demo, None).await?,
             None => false,
         };
-        Portal::on_postgres(store, demo_filled, options, key).await
+        Portal::on_postgres(db, store, demo_filled, options, key_file.as_deref()).await
     }
 
     /// A portal on the PostgreSQL store `url` whose demo data (if it is empty) is copied
@@ -372,30 +412,27 @@ impl Portal {
         let store = connect_postgres(url, options).await?;
         let demo_filled =
             fill_postgres_demo(&store, DemoOptions::default(), Some(source.to_path_buf())).await?;
-        Portal::on_postgres(store, demo_filled, options, None).await
+        Portal::on_postgres(url, store, demo_filled, options, None).await
     }
 
     async fn on_postgres(
+        url: &str,
         store: PgStore,
         demo_filled: bool,
         options: PortalOptions,
-        key: Option<SigningSecret>,
+        key_file: Option<&Path>,
     ) -> Result<Portal, PortalError> {
-        let wanted = match &key {
-            Some(key) => key.0,
-            None => fresh_secret()?,
-        };
-        let secret = store.signing_secret_or(wanted).await?;
-        same_key_as_given(&secret, key.as_ref())?;
+        let key = key_ring::load_postgres(url, &store, key_file).await?;
         let backend = Backend::Postgres(store.clone());
         Ok(Portal {
             state: AppState {
                 store: Arc::new(store),
-                key: Arc::new(SigningKey::from_bytes(&secret)),
+                key: Arc::new(key),
                 clock: Clock::system(),
                 limiter: rate_limit::Limiter::new(options.limits.rate),
                 tokens: token_cache::TokenCache::default(),
                 access: options.access,
+                idempotency_lifetime: options.idempotency_lifetime,
             },
             demo_filled,
             options,
@@ -478,7 +515,12 @@ impl Portal {
 
     /// Base64 of the portal's ed25519 public key (as `GET /api/v1/signing-key`).
     pub fn public_key(&self) -> String {
-        crate::domain::license::encode_public_key(&self.state.key.verifying_key())
+        self.state.key.public_key()
+    }
+
+    /// The id of the key the portal signs with (docs/DESIGN.md §3.5).
+    pub fn key_id(&self) -> String {
+        self.state.key.id().to_string()
     }
 
     /// True when `open` just filled the demo data (so the CLI can print a demo token).
@@ -544,15 +586,13 @@ fn fresh_secret() -> Result<[u8; 32], PortalError> {
     Ok(fresh)
 }
 
-/// The store's key is the `--signing-key` one, if one was given.
-fn same_key_as_given(stored: &[u8; 32], given: Option<&SigningSecret>) -> Result<(), PortalError> {
-    match given {
-        Some(given) if given.0 != *stored => Err(PortalError::OtherSigningKey {
-            stored: SigningSecret(*stored).public_key(),
-            given: given.public_key(),
-        }),
-        _ => Ok(()),
-    }
+/// Runs blocking store work (a SQLite file) off the async runtime.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, PortalError> + Send + 'static,
+) -> Result<T, PortalError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?
 }
 
 /// Fills an empty PostgreSQL store with the demo data set of the one generator: into
@@ -605,24 +645,6 @@ async fn fill_postgres_demo(
     filled
 }
 
-/// Base64 public key of the portal whose store is `db`, read without a network (for
-/// `licadm verify`). Fails when the file is missing or the portal never ran on it.
-pub fn signing_public_key(db: &Path) -> Result<String, PortalError> {
-    if !db.is_file() {
-        return Err(PortalError::NoStore(db.to_path_buf()));
-    }
-    let store = open_store(db)?;
-    if let Some(public) = store.signing_public_key_blocking()? {
-        return Ok(public);
-    }
-    let secret = store
-        .signing_secret_blocking()?
-        .ok_or_else(|| PortalError::NoSigningKey(db.to_path_buf()))?;
-    Ok(crate::domain::license::encode_public_key(
-        &SigningKey::from_bytes(&secret).verifying_key(),
-    ))
-}
-
 /// Forgets deleted objects in the change feed of the store `db` (see
 /// `store::changes::prune_deleted`): mirrors whose cursor is older than the last
 /// deletion pruned get 410 `cursor_gone` and sync again from scratch. Returns how many
@@ -643,24 +665,6 @@ pub async fn prune_deleted_changes_in(db: &str) -> Result<usize, PortalError> {
     }
     let store = connect_postgres(db, PortalOptions::default()).await?;
     Ok(store.prune_deleted().await?)
-}
-
-/// [`signing_public_key`] for a store named like `--db`.
-pub async fn signing_public_key_in(db: &str) -> Result<String, PortalError> {
-    if !is_postgres_url(db) {
-        let path = PathBuf::from(db);
-        return tokio::task::spawn_blocking(move || signing_public_key(&path))
-            .await
-            .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
-    }
-    let store = connect_postgres(db, PortalOptions::default()).await?;
-    let secret = store
-        .signing_secret()
-        .await?
-        .ok_or_else(|| PortalError::NoSigningKey(PathBuf::from(redact(db))))?;
-    Ok(crate::domain::license::encode_public_key(
-        &SigningKey::from_bytes(&secret).verifying_key(),
-    ))
 }
 
 /// Serials of a (demo) store by kind, for tests and benchmarks, so they never hard-code

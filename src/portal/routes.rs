@@ -12,9 +12,8 @@ use super::store::{CreateRequest, Writer};
 use crate::client::feed::ChangeFeed;
 use crate::client::wire::{
     API_PREFIX, ActivationDetail, ActivationSummary, CreatedActivations, Health, Me, Organization,
-    Page, PrecheckResponse, Price, SerialsRequest, SigningKeyInfo,
+    Page, PrecheckResponse, Price, PublicKeyInfo, SerialsRequest, SigningKeyInfo,
 };
-use crate::domain::license::encode_public_key;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
@@ -62,6 +61,9 @@ pub fn router(state: AppState) -> Router {
             super::rate_limit::layer,
         ))
         .layer(axum::middleware::from_fn(super::guard::layer))
+        // Any error answer without the JSON body gets it (inside the language layer,
+        // which translates its message).
+        .layer(axum::middleware::from_fn(super::http_errors::json_errors))
         // Answers in the client's language (Accept-Language), before the tag is taken.
         .layer(axum::middleware::from_fn(super::messages::layer))
         // Inside compression, so the tag is of the identity body whatever the encoding.
@@ -253,15 +255,19 @@ fn number_from(path: Result<Path<String>, PathRejection>) -> Result<i64, ApiErro
 async fn accept_offer(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<Organization>, ApiError> {
+) -> Result<(HeaderMap, Json<Organization>), ApiError> {
     caller.may(Action::AcceptOffer)?;
     let id = caller.organization(organization_id(path)?)?;
+    let same = serde_json::json!({"op": "organization.accept-offer", "id": id});
+    let idempotency =
+        Idempotency::from_headers(&headers, caller.token_id, state.idempotency_lifetime, &same)?;
     let org = state
         .store
-        .accept_offer(id, Writer::of(&state, caller))
+        .accept_offer(id, Writer::of(&state, caller), idempotency)
         .await??;
-    Ok(Json(org))
+    Ok(org.marked())
 }
 
 async fn block_organization(
@@ -269,7 +275,7 @@ async fn block_organization(
     caller: Caller,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<Organization>, ApiError> {
+) -> Result<(HeaderMap, Json<Organization>), ApiError> {
     set_blocked(state, caller, headers, path, true).await
 }
 
@@ -278,7 +284,7 @@ async fn unblock_organization(
     caller: Caller,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<Organization>, ApiError> {
+) -> Result<(HeaderMap, Json<Organization>), ApiError> {
     set_blocked(state, caller, headers, path, false).await
 }
 
@@ -289,16 +295,17 @@ async fn set_blocked(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     blocked: bool,
-) -> Result<Json<Organization>, ApiError> {
+) -> Result<(HeaderMap, Json<Organization>), ApiError> {
     caller.may(Action::BlockOrganizations)?;
     let id = caller.organization(organization_id(path)?)?;
     let same = serde_json::json!({"op": "organization.block", "id": id, "blocked": blocked});
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let idempotency =
+        Idempotency::from_headers(&headers, caller.token_id, state.idempotency_lifetime, &same)?;
     let org = state
         .store
         .set_activation_blocked(id, blocked, Writer::of(&state, caller), idempotency)
         .await??;
-    Ok(Json(org))
+    Ok(org.marked())
 }
 
 async fn precheck(
@@ -326,7 +333,12 @@ async fn create_activations(
     caller.organization(request.organization)?;
     rules::check_count(request.serials.len())?;
     // The body alone, as before other writes had keys: keys stored then still replay.
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &request)?;
+    let idempotency = Idempotency::from_headers(
+        &headers,
+        caller.token_id,
+        state.idempotency_lifetime,
+        &request,
+    )?;
     let create = CreateRequest {
         actor: caller.label.clone(),
         organization: request.organization,
@@ -338,15 +350,11 @@ async fn create_activations(
     Ok(match created {
         Once::Fresh(body) => (StatusCode::CREATED, HeaderMap::new(), Json(body)),
         // Marked, so a client can tell the answer it missed from a new one.
-        Once::Replayed(body) => (StatusCode::OK, replayed(), Json(body)),
+        Once::Replayed(body) => {
+            let (headers, body) = Once::Replayed(body).marked();
+            (StatusCode::OK, headers, body)
+        }
     })
-}
-
-/// `Idempotent-Replayed: true`: this answer is the stored one of an earlier request.
-fn replayed() -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
-    headers
 }
 
 async fn retry(
@@ -354,16 +362,21 @@ async fn retry(
     caller: Caller,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<ActivationSummary>, ApiError> {
+) -> Result<(HeaderMap, Json<ActivationSummary>), ApiError> {
     caller.may(Action::Retry)?;
     let number = number_from(path)?;
     let request = serde_json::json!({"op": "activation.retry", "number": number});
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &request)?;
+    let idempotency = Idempotency::from_headers(
+        &headers,
+        caller.token_id,
+        state.idempotency_lifetime,
+        &request,
+    )?;
     let summary = state
         .store
         .retry_activation(number, Writer::of(&state, caller), idempotency)
         .await??;
-    Ok(Json(summary))
+    Ok(summary.marked())
 }
 
 async fn license_file(
@@ -388,11 +401,26 @@ async fn license_file(
     Ok(response)
 }
 
-async fn signing_key(State(state): State<AppState>, _caller: Caller) -> Json<SigningKeyInfo> {
-    Json(SigningKeyInfo {
+/// The key this portal signs with and every key the store lists (a portal started
+/// before a rotation still signs with the key before it, listed too).
+async fn signing_key(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<SigningKeyInfo>, ApiError> {
+    let keys = state.store.signing_keys().await?;
+    Ok(Json(SigningKeyInfo {
         algorithm: "ed25519".into(),
-        public_key: encode_public_key(&state.key.verifying_key()),
-    })
+        public_key: state.key.public_key(),
+        key_id: Some(state.key.id().to_string()),
+        keys: keys
+            .into_iter()
+            .map(|k| PublicKeyInfo {
+                key_id: k.key_id,
+                public_key: k.public_key,
+                created_at: k.created_at,
+            })
+            .collect(),
+    }))
 }
 
 /// The change feed of what the token sees (docs/DESIGN.md §4.7): objects changed after

@@ -4,7 +4,7 @@
 use super::AppState;
 use super::auth::{Action, Caller};
 use super::error::ApiError;
-use super::idempotency::Idempotency;
+use super::idempotency::{Idempotency, Once};
 use super::params::{self, AuditParams};
 use super::routes::{ApiJson, Pairs, pairs};
 use super::rules;
@@ -120,19 +120,20 @@ async fn bind_seat(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     ApiJson(request): ApiJson<BindRequest>,
-) -> Result<Json<Seat>, ApiError> {
+) -> Result<(HeaderMap, Json<Seat>), ApiError> {
     caller.may(Action::BindSeats)?;
     let id = seat_id(path)?;
     // Surrounding whitespace is trimmed as always; inside, printable only.
     printable("email", request.email.trim(), MAX_EMAIL)?;
     let email = rules::normalize_email(&request.email);
     let same = json!({"op": "seat.bind", "seat": id, "email": email});
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let idempotency =
+        Idempotency::from_headers(&headers, caller.token_id, state.idempotency_lifetime, &same)?;
     let seat = state
         .store
         .bind_seat(id, email, Writer::of(&state, caller), idempotency)
         .await??;
-    Ok(Json(seat))
+    Ok(seat.marked())
 }
 
 async fn unbind_seat(
@@ -140,16 +141,17 @@ async fn unbind_seat(
     caller: Caller,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<Seat>, ApiError> {
+) -> Result<(HeaderMap, Json<Seat>), ApiError> {
     caller.may(Action::BindSeats)?;
     let id = seat_id(path)?;
     let same = json!({"op": "seat.unbind", "seat": id});
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let idempotency =
+        Idempotency::from_headers(&headers, caller.token_id, state.idempotency_lifetime, &same)?;
     let seat = state
         .store
         .unbind_seat(id, Writer::of(&state, caller), idempotency)
         .await??;
-    Ok(Json(seat))
+    Ok(seat.marked())
 }
 
 async fn users(
@@ -181,11 +183,12 @@ async fn emergency_license(
     caller: Caller,
     headers: HeaderMap,
     ApiJson(request): ApiJson<EmergencyRequest>,
-) -> Result<Json<ProductCapacity>, ApiError> {
+) -> Result<(HeaderMap, Json<ProductCapacity>), ApiError> {
     caller.may(Action::RequestEmergencyLicense)?;
     caller.organization(request.organization)?;
     let same = json!({"op": "emergency.request", "request": &request});
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let idempotency =
+        Idempotency::from_headers(&headers, caller.token_id, state.idempotency_lifetime, &same)?;
     let writer = Writer::of(&state, caller);
     let capacity = state
         .store
@@ -197,7 +200,7 @@ async fn emergency_license(
             idempotency,
         )
         .await??;
-    Ok(Json(capacity))
+    Ok(capacity.marked())
 }
 
 async fn purchase(
@@ -205,17 +208,18 @@ async fn purchase(
     caller: Caller,
     headers: HeaderMap,
     ApiJson(request): ApiJson<PurchaseRequest>,
-) -> Result<Json<ProductCapacity>, ApiError> {
+) -> Result<(HeaderMap, Json<ProductCapacity>), ApiError> {
     caller.may(Action::RecordPurchase)?;
     caller.organization(request.organization)?;
     // A resent purchase must not sell the accounts twice.
     let same = json!({"op": "purchase.record", "request": &request});
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let idempotency =
+        Idempotency::from_headers(&headers, caller.token_id, state.idempotency_lifetime, &same)?;
     let capacity = state
         .store
         .purchase(request, Writer::of(&state, caller), idempotency)
         .await??;
-    Ok(Json(capacity))
+    Ok(capacity.marked())
 }
 
 async fn activate_key(
@@ -223,7 +227,7 @@ async fn activate_key(
     caller: Caller,
     headers: HeaderMap,
     ApiJson(request): ApiJson<KeyActivationRequest>,
-) -> Result<Json<ServerLicense>, ApiError> {
+) -> Result<(HeaderMap, Json<ServerLicense>), ApiError> {
     caller.may(Action::ActivateKeys)?;
     // Signed into the server license and stored in the audit log: printable only.
     printable(
@@ -247,7 +251,8 @@ async fn activate_key(
     })?;
     // The client's body names the request (the portal's own request adds its time).
     let same = json!({"op": "key.activate", "request": &request});
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let idempotency =
+        Idempotency::from_headers(&headers, caller.token_id, state.idempotency_lifetime, &same)?;
     let now = state.now();
     let online = rules::online_request(
         key,
@@ -258,7 +263,7 @@ async fn activate_key(
     );
     let license =
         activate_server_key(&state, caller, online, Channel::Online, now, idempotency).await?;
-    Ok(Json(license))
+    Ok(license.marked())
 }
 
 async fn offline_response(
@@ -266,7 +271,7 @@ async fn offline_response(
     caller: Caller,
     headers: HeaderMap,
     ApiJson(body): ApiJson<OfflineResponseRequest>,
-) -> Result<Json<OfflineResponse>, ApiError> {
+) -> Result<(HeaderMap, Json<OfflineResponse>), ApiError> {
     caller.may(Action::ActivateKeys)?;
     let request = ActivationRequest::parse(&body.request).map_err(|e| {
         ApiError::unprocessable(format!(
@@ -285,13 +290,16 @@ async fn offline_response(
         MAX_INSTALLATION_HASH,
     )?;
     let same = json!({"op": "key.offline", "request": request.digest()});
-    let idempotency = Idempotency::from_headers(&headers, caller.token_id, &same)?;
+    let idempotency =
+        Idempotency::from_headers(&headers, caller.token_id, state.idempotency_lifetime, &same)?;
     let now = state.now();
     let license =
         activate_server_key(&state, caller, request, Channel::Offline, now, idempotency).await?;
-    Ok(Json(OfflineResponse {
-        response: license.license,
-    }))
+    Ok(license
+        .map(|license| OfflineResponse {
+            response: license.license,
+        })
+        .marked())
 }
 
 /// Both channels of a server key's activation end here; `now` is the time the request
@@ -303,7 +311,7 @@ async fn activate_server_key(
     channel: Channel,
     now: DateTime<Utc>,
     idempotency: Option<Idempotency>,
-) -> Result<ServerLicense, ApiError> {
+) -> Result<Once<ServerLicense>, ApiError> {
     let writer = Writer {
         now,
         ..Writer::of(state, caller)

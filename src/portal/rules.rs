@@ -11,10 +11,10 @@ use crate::client::wire::{
 use crate::domain::ProductKey;
 use crate::domain::license::{License, LicenseLine};
 use crate::domain::offline::{ActivationRequest, ActivationResponse, InstallationId};
+use crate::domain::signing::PortalKey;
 use crate::domain::{ActivationStatus, Checked, Lang, MAX_SERIALS, PrecheckOutcome, format_date};
 use crate::domain::{Inn, Kpp};
 use chrono::{DateTime, Months, NaiveDate, SubsecRound, Utc};
-use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
 
 pub const OFFER_NOT_ACCEPTED: &str = "Необходимо принять оферту сублицензионного договора и согласие на обработку персональных данных (the sublicense offer and the personal-data consent must be accepted first)";
@@ -527,7 +527,7 @@ pub fn key_license(
     org: &Organization,
     installation: Installation,
     channel: &str,
-    signing_key: &SigningKey,
+    signing_key: &PortalKey,
     now: DateTime<Utc>,
 ) -> (ServerLicense, serde_json::Value) {
     let license = ActivationResponse {

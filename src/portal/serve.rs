@@ -178,6 +178,8 @@ async fn serve_connection<Io>(
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout);
+    // hyper's own bare 400/414/431 answers get the JSON error body (`http_errors.rs`).
+    let stream = super::http_errors::JsonErrorIo::new(stream);
     let served = builder.serve_connection(TokioIo::new(stream), service);
     tokio::select! {
         result = served => {

@@ -7,8 +7,8 @@
 
 use super::PortalOptions;
 use super::store::Store;
+use crate::domain::signing::PortalKey;
 use chrono::Utc;
-use ed25519_dalek::SigningKey;
 use std::sync::Arc;
 
 /// Most activations taken in one tick; the rest wait for the next.
@@ -23,7 +23,7 @@ impl Drop for AbortOnDrop {
     }
 }
 
-pub async fn run(store: Store, key: Arc<SigningKey>, options: PortalOptions) {
+pub async fn run(store: Store, key: Arc<PortalKey>, options: PortalOptions) {
     let delay = chrono::Duration::from_std(options.worker_delay).unwrap_or_default();
     loop {
         match store.due_activations(Utc::now() - delay, BATCH).await {

@@ -83,3 +83,169 @@ async fn the_openapi_document_describes_the_limits_of_every_route() {
         }
     }
 }
+
+/// What a raw TCP client gets back for `request`: status, the parsed JSON body and the
+/// whole answer (the connection is read until the portal closes it).
+async fn raw_exchange(portal: &TestPortal, request: &[u8]) -> (u16, Value, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = portal.base.trim_start_matches("http://");
+    let address = address.split('/').next().unwrap_or(address);
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    stream.write_all(request).await.expect("send");
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await
+    .expect("the portal answers and closes")
+    .expect("read");
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (
+        status,
+        serde_json::from_str(body).unwrap_or(Value::Null),
+        text.clone(),
+    )
+}
+
+/// Bytes hyper cannot parse (a control character in the request line or a header, a
+/// line that is not HTTP) and heads beyond hyper's own limits were answered by hyper
+/// with an empty body: they get the JSON error body too (issue 15, item 7).
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_bytes_and_hyper_s_own_limits_get_the_json_error_body() {
+    let portal = TestPortal::start().await;
+    let cases: [(Vec<u8>, u16, &str); 5] = [
+        (
+            b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Bad: a\x01b\r\n\r\n".to_vec(),
+            400,
+            "bad_request",
+        ),
+        (
+            b"GET /api/v1/he\x7falth HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+            400,
+            "bad_request",
+        ),
+        (b"NOT HTTP AT ALL\r\n\r\n".to_vec(), 400, "bad_request"),
+        (
+            [
+                b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ".as_slice(),
+                &vec![b'a'; 500_000],
+                b"\r\n\r\n",
+            ]
+            .concat(),
+            431,
+            "headers_too_large",
+        ),
+        (
+            [
+                b"GET /api/v1/".as_slice(),
+                &vec![b'a'; 70_000],
+                b" HTTP/1.1\r\nHost: x\r\n\r\n",
+            ]
+            .concat(),
+            414,
+            "uri_too_long",
+        ),
+    ];
+    for (request, status, code) in cases {
+        let (got, body, head) = raw_exchange(&portal, &request).await;
+        assert_eq!(
+            (got, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{head}"
+        );
+        assert!(
+            !body["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty()
+        );
+        assert!(head.contains("content-type: application/json"), "{head}");
+    }
+    // After a good request on the same connection, the bad one's answer is JSON too.
+    let (status, body, head) = raw_exchange(
+        &portal,
+        b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/health HTTP/1.1\r\nHost: x\r\nBad\x01: y\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 200, "{head}");
+    assert_eq!(body, Value::Null, "two answers: not one JSON document");
+    let (_, second) = head
+        .split_once("HTTP/1.1 400 Bad Request\r\n")
+        .unwrap_or_default();
+    assert!(
+        second.contains("content-type: application/json"),
+        "{head:?}"
+    );
+    let body = second.split_once("\r\n\r\n").unwrap_or_default().1;
+    let body: Value = serde_json::from_str(body).expect("the second answer is JSON");
+    assert_eq!(body["error"]["code"], "bad_request");
+}
+
+/// Every write a client may resend documents the `Idempotency-Key` header with its
+/// bounds and pattern, and `Idempotent-Replayed` on the answers a resend may replay;
+/// the signing-key answer documents key ids (issue 15).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_openapi_document_describes_idempotency_and_key_ids() {
+    let portal = TestPortal::start().await;
+    let doc: Value = portal
+        .raw_get("/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("document");
+    let writes = [
+        "/activations",
+        "/activations/{number}/retry",
+        "/seats/{id}/bind",
+        "/seats/{id}/unbind",
+        "/emergency-license",
+        "/purchases",
+        "/organizations/{id}/accept-offer",
+        "/organizations/{id}/block",
+        "/organizations/{id}/unblock",
+        "/keys/activate",
+        "/offline/response",
+    ];
+    for write in writes {
+        let operation = &doc["paths"][format!("/api/v1{write}")]["post"];
+        let key = operation["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == "Idempotency-Key"))
+            .unwrap_or_else(|| panic!("{write} takes an Idempotency-Key: {operation}"));
+        assert_eq!(key["schema"]["pattern"], "^[!-~]+$", "{write}");
+        assert_eq!(key["schema"]["maxLength"], 255, "{write}");
+        let responses = operation["responses"].as_object().expect("responses");
+        let ok = responses
+            .iter()
+            .find(|(status, _)| status.starts_with('2'))
+            .expect("a success");
+        assert!(
+            ok.1["headers"].get("Idempotent-Replayed").is_some(),
+            "{write} {}",
+            ok.0
+        );
+        assert!(
+            responses["422"]["headers"]
+                .get("Idempotent-Replayed")
+                .is_some(),
+            "{write}: a replayed refusal"
+        );
+        assert!(
+            responses["401"]["headers"]
+                .get("Idempotent-Replayed")
+                .is_none()
+        );
+    }
+    let signing = &doc["components"]["schemas"]["SigningKeyInfo"]["properties"];
+    assert_eq!(signing["key_id"]["pattern"], "^[0-9a-f]{16}$");
+    assert!(signing["keys"]["items"].get("$ref").is_some());
+}

@@ -380,11 +380,16 @@ async fn one_bad_serial_refuses_the_whole_request_and_changes_nothing() {
         precheck_before,
         "the good serials are still ok, not pending"
     );
-    // The key was not spent on the refused request: a good request may use it.
+    // The key holds the refusal (replayed to a resend, docs/DESIGN.md §4.5): another
+    // request under it is 422; under a new key the good serial is created.
     let good = vec![pk[0].clone()];
+    let (status, message) =
+        api_status(admin.create_activations(ALSTER, &good, "all-or-nothing").await);
+    assert_eq!(status, 422);
+    assert!(message.contains("already used"), "{message}");
     assert!(
         admin
-            .create_activations(ALSTER, &good, "all-or-nothing")
+            .create_activations(ALSTER, &good, "all-or-nothing-2")
             .await
             .is_ok()
     );

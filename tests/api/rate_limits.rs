@@ -88,3 +88,34 @@ async fn failed_authentication_is_throttled_per_address() {
     // The address waits, whatever token it sends now.
     assert_eq!(me(&portal, &portal.admin_token).await.status(), 429);
 }
+
+/// `serve --rate-limit-failed-auth N` sets the failed-authentication limit per address;
+/// 0 turns it off (a fuzzer sending requests without a token gets 401, not 429).
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_sets_or_turns_off_the_failed_authentication_limit() {
+    use crate::support::portal_process::PortalProcess;
+    licadm::client::install_tls_provider();
+    let bad_tokens = |url: String, n: usize| async move {
+        let client = reqwest::Client::new();
+        let mut statuses = Vec::new();
+        for _ in 0..n {
+            let response = client
+                .get(format!("{url}/api/v1/me"))
+                .bearer_auth("lca_not-a-token")
+                .send()
+                .await
+                .expect("request");
+            statuses.push(response.status().as_u16());
+        }
+        statuses
+    };
+    let three = tokio::task::block_in_place(|| {
+        PortalProcess::start_demo(&["--scale", "20", "--rate-limit-failed-auth", "3"])
+    });
+    assert_eq!(bad_tokens(three.url.clone(), 4).await, [401, 401, 401, 429]);
+    let off = tokio::task::block_in_place(|| {
+        PortalProcess::start_demo(&["--scale", "20", "--rate-limit-failed-auth", "0"])
+    });
+    let statuses = bad_tokens(off.url.clone(), 30).await;
+    assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+}

@@ -44,7 +44,7 @@ fn signed_response(req: &ActivationRequest, key: &SigningKey) -> String {
         installation: req.installation.clone(),
         issued_at: req.created_at,
     }
-    .sign(key)
+    .sign(&licadm::domain::signing::PortalKey::new(key.clone()))
 }
 
 #[test]
@@ -250,6 +250,8 @@ fn import_verifies_with_the_portal_key_and_saves_the_license() {
         Msg::SigningKeyLoaded(Ok(SigningKeyInfo {
             algorithm: "ed25519".into(),
             public_key: encode_public_key(&signing.verifying_key()),
+            key_id: None,
+            keys: Vec::new(),
         })),
     );
     assert_eq!(commands.len(), 1, "{commands:?}");
@@ -290,7 +292,9 @@ fn import_refuses_a_tampered_or_foreign_response() {
     let signing = SigningKey::from_bytes(&[7; 32]);
     let mut state = keys_state(Lang::Ru);
     state.keys.request = Some(request());
-    state.keys.verifying_key = Some(signing.verifying_key());
+    state.keys.verifying_key = Some(licadm::domain::signing::KeyRing::single(
+        signing.verifying_key(),
+    ));
     update(&mut state, fkey(4));
     let tampered = signed_response(&request(), &signing).replace("seats: 20", "seats: 99");
     update(&mut state, Msg::Paste(tampered));

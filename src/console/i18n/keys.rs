@@ -3,6 +3,7 @@
 use super::Tr;
 use crate::console::screens::keys::Field;
 use crate::domain::offline::OfflineError;
+use crate::domain::signing::KeyRingError;
 use crate::domain::{Lang, ProductKeyError, TaxIdError};
 
 pub const SECTION_ONLINE: Tr = Tr::new("Через Интернет", "Online");
@@ -144,6 +145,11 @@ pub fn offline_error(lang: Lang, error: &OfflineError) -> String {
         OfflineError::OtherInstallation { expected, got } => {
             format!("ответ для другой установки: {got}, а эта — {expected}")
         }
+        OfflineError::Key(KeyRingError::UnknownKey(id)) => format!(
+            "ответ подписан ключом {id}, которого нет среди известных открытых ключей \
+             (GET /api/v1/signing-key перечисляет все ключи портала)"
+        ),
+        OfflineError::Key(other) => format!("открытый ключ непригоден: {other}"),
     }
 }
 

@@ -135,6 +135,8 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
     ("token id", "номер токена"),
     ("account id", "номер учётной записи"),
     ("manage accounts", "управлять учётными записями"),
+    // http_errors.rs
+    ("the request was refused: {0}", "запрос отклонён: {0}"),
     // guard.rs
     (
         "the request URI is {0} bytes, more than {1}",

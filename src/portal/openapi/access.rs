@@ -14,14 +14,14 @@ const ROLES: [&str; 4] = ["admin", "support", "viewer", "operator"];
 pub fn schemas() -> Map<String, Value> {
     let date_time = json!({"type": "string", "format": "date-time"});
     let nullable_date_time = json!({"type": "string", "format": "date-time", "nullable": true});
-    let email = json!({"type": "string", "minLength": 3, "maxLength": MAX_EMAIL_CHARS, "description": "Compared trimmed and case-insensitively"});
-    let password = json!({"type": "string", "minLength": MIN_CHARS, "maxLength": MAX_CHARS, "description": "Printable text; stored only as an argon2id hash"});
+    let email = json!({"type": "string", "minLength": 3, "maxLength": MAX_EMAIL_CHARS, "pattern": super::EMAIL, "description": "Compared trimmed and case-insensitively"});
+    let password = json!({"type": "string", "minLength": MIN_CHARS, "maxLength": MAX_CHARS, "pattern": super::PRINTABLE, "description": "Printable text; stored only as an argon2id hash"});
     let orgs = json!({"type": "array", "items": schema_ref("OrgRef")});
     let schemas = json!({
         "LoginRequest": {"type": "object", "required": ["email", "password"], "properties": {
             "email": email,
-            "password": {"type": "string", "maxLength": MAX_CHARS},
-            "label": {"type": "string", "maxLength": MAX_LABEL_CHARS, "description": "What the token is for, shown in the token list (default `login`)"}
+            "password": {"type": "string", "maxLength": MAX_CHARS, "pattern": super::PRINTABLE},
+            "label": {"type": "string", "maxLength": MAX_LABEL_CHARS, "pattern": super::PRINTABLE, "description": "What the token is for, shown in the token list (default `login`)"}
         }},
         "LoginResponse": {"type": "object", "required": ["token", "info"], "properties": {
             "token": {"type": "string", "description": "The bearer token, shown this once (`lca_…`)"},

@@ -48,7 +48,7 @@ pub fn schemas() -> Map<String, Value> {
             }),
         ),
         "SeatPage": page_of("Seat"),
-        "BindRequest": object(&["email"], json!({"email": {"type": "string", "description": "A registered user of the seat's organization; trimmed, case-insensitive"}})),
+        "BindRequest": object(&["email"], json!({"email": {"type": "string", "maxLength": 254, "pattern": super::PRINTABLE, "description": "A registered user of the seat's organization; trimmed, case-insensitive"}})),
         "SeatSummary": object(
             &["organization", "product", "free", "bound", "expired"],
             json!({"organization": schema_ref("OrgRef"), "product": schema_ref("ProductRef"),
@@ -89,11 +89,14 @@ pub fn schemas() -> Map<String, Value> {
             json!({"organization": {"type": "integer", "format": "int64"}, "product": {"type": "string"},
                    "accounts": {"type": "integer", "minimum": 1, "maximum": PURCHASE_MAX_ACCOUNTS}}),
         ),
-        "Installation": object(&["serial", "hash"], json!({"serial": {"type": "string"}, "hash": {"type": "string"}})),
+        "Installation": object(&["serial", "hash"], json!({
+            "serial": {"type": "string", "maxLength": 128, "pattern": super::PRINTABLE},
+            "hash": {"type": "string", "maxLength": 256, "pattern": super::PRINTABLE}})),
         "KeyActivationRequest": object(
             &["key", "inn", "installation"],
-            json!({"key": {"type": "string", "description": "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX, any case, dashes optional"},
-                   "inn": {"type": "string"}, "kpp": {"type": "string", "nullable": true, "description": "Empty or absent for an individual entrepreneur"},
+            json!({"key": {"type": "string", "pattern": "^\\s*([0-9A-Fa-f]{24}|[0-9A-Fa-f]{4}(-[0-9A-Fa-f]{4}){5})\\s*$", "description": "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX, any case, dashes optional"},
+                   "inn": {"type": "string", "maxLength": 32, "pattern": super::PRINTABLE},
+                   "kpp": {"type": "string", "nullable": true, "maxLength": 32, "pattern": super::PRINTABLE, "description": "Empty or absent for an individual entrepreneur"},
                    "installation": schema_ref("Installation")}),
         ),
         "ServerLicense": object(
@@ -139,7 +142,7 @@ fn paging() -> [Value; 2] {
         query(
             "page",
             "From 1",
-            json!({"type": "integer", "minimum": 1, "default": 1}),
+            json!({"type": "integer", "minimum": 1, "maximum": u32::MAX, "default": 1}),
             false,
         ),
         query(
@@ -335,7 +338,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         authed_get(
             "The history of one object, newest first",
             json!([
-                query("object", &format!("kind:id with kind one of {}, e.g. activation:421, seat:17, organization:1, key:DB49-…", AUDIT_KINDS.join(", ")), json!({"type": "string"}), true),
+                query("object", &format!("kind:id with kind one of {}, e.g. activation:421, seat:17, organization:1, key:DB49-…", AUDIT_KINDS.join(", ")), json!({"type": "string", "pattern": format!("^({}):.+$", AUDIT_KINDS.join("|"))}), true),
                 page,
                 per_page
             ]),

@@ -3,6 +3,7 @@
 
 mod access;
 mod feed;
+mod idempotent;
 mod licensing;
 
 use super::params::sort_values;
@@ -10,6 +11,39 @@ use crate::client::wire::IDEMPOTENCY_HEADER;
 use crate::client::wire::{API_PREFIX, DEFAULT_PER_PAGE, PAGE_SIZES};
 use crate::domain::{ActivationStatus, FailureReason, MAX_SERIALS, PrecheckOutcome, Vendor};
 use serde_json::{Value, json};
+
+/// Every `error.code` an answer may carry (`error.rs`, `http_errors.rs`, `rate_limit.rs`).
+const ERROR_CODES: [&str; 21] = [
+    "bad_request",
+    "unauthorized",
+    "token_revoked",
+    "token_expired",
+    "login_failed",
+    "forbidden",
+    "not_found",
+    "method_not_allowed",
+    "request_timeout",
+    "conflict",
+    "seat_not_free",
+    "cursor_gone",
+    "payload_too_large",
+    "uri_too_long",
+    "unsupported_media_type",
+    "unprocessable",
+    "rate_limited",
+    "headers_too_large",
+    "refused",
+    "busy",
+    "internal",
+];
+
+/// Text the portal stores or signs: no control or invisible character
+/// (`domain::text::is_hostile`), as a regular expression for the document.
+pub(super) const PRINTABLE: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029\\ufeff]*$";
+
+/// An e-mail as the portal reads it: trimmed, one `@` with text around it, no white
+/// space or hostile character inside (`access_rules::email`).
+pub(super) const EMAIL: &str = "^\\s*[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029\\ufeff]+@[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029\\ufeff]+\\s*$";
 
 fn error_response(description: &str) -> Value {
     json!({
@@ -29,6 +63,11 @@ fn schema_ref(name: &str) -> Value {
 /// What any authenticated route may answer besides its own statuses (issue 15): the
 /// guard's size limits and the rate limits, the latter with their headers.
 fn common_errors(responses: &mut Value) {
+    if responses.get("400").is_none() {
+        responses["400"] = error_response(
+            "The request is not valid HTTP: a byte not allowed in the request line or a header (`bad_request`)",
+        );
+    }
     responses["414"] = error_response("The URI is over 8 KiB (`uri_too_long`)");
     responses["431"] = error_response("The headers are over 32 KiB (`headers_too_large`)");
     let mut limited = error_response(
@@ -102,7 +141,7 @@ fn authed_post(
 /// The optional `Idempotency-Key` header of a write a client may send again.
 fn idempotency_header(repeat: &str) -> Value {
     json!({"name": IDEMPOTENCY_HEADER, "in": "header", "required": false,
-           "description": format!("{repeat}; the same key with another request is 422. Remembered 24 hours, then a new request. Scoped per token."),
+           "description": format!("{repeat}; the same key with another request is 422. Remembered 24 hours (the portal's `--idempotency-hours`), then a new request. Scoped per token."),
            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}})
 }
 
@@ -111,7 +150,7 @@ fn number_parameter() -> Value {
 }
 
 /// What a repeat under the same Idempotency-Key answers, for the writes without a 201.
-const REPLAYED: &str = "Repeating the request with the same key answers what the first one did, without doing it again";
+const REPLAYED: &str = "Repeating the request with the same key answers what the first one did — its answer, or its refusal with the same status and body — without doing it again, marked `Idempotent-Replayed: true`";
 const BAD_BODY: &str = "The body is not JSON of the request shape (bad JSON, wrong type, missing field, wrong Content-Type) (`bad_request`)";
 const TOO_MANY: &str = "More than 10 000 serials, or a body over 2 MiB (`payload_too_large`)";
 
@@ -141,7 +180,7 @@ fn activation_components() -> Value {
                 "properties": {"error": {
                     "type": "object", "required": ["code", "message"],
                     "properties": {
-                        "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "seat_not_free", "cursor_gone", "payload_too_large", "unprocessable", "internal"]},
+                        "code": {"type": "string", "enum": ERROR_CODES},
                         "message": {"type": "string", "description": "Names the offending parameter or object"},
                         "rejected": {"type": "array", "items": schema_ref("PrecheckRow"),
                                      "description": "Only on a 422 of POST /activations: every serial that is not ok, and why"}
@@ -256,10 +295,20 @@ fn activation_components() -> Value {
                 "properties": {"activations": array_of("ActivationSummary")}
             },
             "SigningKeyInfo": {
-                "type": "object", "required": ["algorithm", "public_key"],
+                "type": "object", "required": ["algorithm", "public_key", "key_id", "keys"],
                 "properties": {
                     "algorithm": {"type": "string", "enum": ["ed25519"]},
-                    "public_key": {"type": "string", "format": "byte", "description": "Base64 of the 32-byte public key"}
+                    "public_key": {"type": "string", "format": "byte", "description": "Base64 of the 32-byte public key this portal signs with now"},
+                    "key_id": {"type": "string", "pattern": "^[0-9a-f]{16}$", "description": "Its key id (the first 8 bytes of SHA-256 of the public key, hex), as license files, server licenses and offline responses name it on their `key-id:` line"},
+                    "keys": {"type": "array", "minItems": 1, "items": schema_ref("PublicKeyInfo"), "description": "Every public key the portal signed with, oldest first (`licadm keys rotate` adds one). A document names its key by id; one without a `key-id:` line (from before key ids) was signed by the first"}
+                }
+            },
+            "PublicKeyInfo": {
+                "type": "object", "required": ["key_id", "public_key", "created_at"],
+                "properties": {
+                    "key_id": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+                    "public_key": {"type": "string", "format": "byte", "description": "Base64 of the 32-byte ed25519 public key"},
+                    "created_at": {"type": "string", "format": "date-time"}
                 }
             },
             "ActivationPage": {
@@ -291,7 +340,7 @@ fn activation_list_parameters() -> Value {
          "description": "Sort key; `-` prefix = descending. Ties are ordered by number.",
          "schema": {"type": "string", "enum": sort_values(), "default": "-number"}},
         {"name": "page", "in": "query", "required": false,
-         "schema": {"type": "integer", "minimum": 1, "default": 1}},
+         "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX, "default": 1}},
         {"name": "per_page", "in": "query", "required": false,
          "schema": {"type": "integer", "enum": PAGE_SIZES, "default": DEFAULT_PER_PAGE}}
     ])
@@ -359,13 +408,17 @@ pub fn document() -> Value {
         path("/organizations/{id}/accept-offer"),
         authed_post(
             "Accept the sublicense offer and the personal-data consent (admin). Idempotent: the first acceptance time stays",
-            json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}}]),
+            json!([
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}},
+                idempotency_header(REPLAYED),
+            ]),
             None,
             &[("200", ok_response("The organization with offer_accepted_at set", schema_ref("Organization")))],
             &[
-                ("400", "The id is not a whole number from 1 (`bad_request`)"),
+                ("400", "The id is not a whole number from 1, or a malformed Idempotency-Key (`bad_request`)"),
                 ("403", "The token's role may not accept the offer (`forbidden`)"),
                 ("404", "No such organization among the token's (`not_found`)"),
+                ("422", "The Idempotency-Key was used with another request (`unprocessable`)"),
             ],
         ),
     );
@@ -490,7 +543,7 @@ pub fn document() -> Value {
         ],
     );
     license["get"]["description"] = json!(
-        "Canonical payload (activation, organization INN, issue time, each serial with valid-until and model) and an ed25519 signature over its exact bytes; check it with `licadm verify` and GET /signing-key."
+        "Canonical payload (activation, organization INN, issue time, each serial with valid-until and model, the signing key's id) and an ed25519 signature over its exact bytes; check it with `licadm verify` and GET /signing-key."
     );
     // A file, not JSON: no ETag, so no 304.
     if let Some(responses) = license["get"]["responses"].as_object_mut() {
@@ -500,15 +553,16 @@ pub fn document() -> Value {
     paths.insert(
         path("/signing-key"),
         authed_get(
-            "The portal's public key for checking license files offline",
+            "The portal's public keys for checking license files, server licenses and offline responses offline",
             json!([]),
-            ok_response("ed25519 public key", schema_ref("SigningKeyInfo")),
+            ok_response("The key signing now and every earlier one", schema_ref("SigningKeyInfo")),
             &[],
         ),
     );
     licensing::paths(&mut paths);
     access::paths(&mut paths);
     feed::paths(&mut paths);
+    idempotent::mark_replays(&mut paths);
     json!({
         "openapi": "3.0.3",
         "info": {

@@ -27,8 +27,8 @@ use crate::client::wire::{
 };
 use crate::domain::Checked;
 use crate::domain::offline::ActivationRequest;
+use crate::domain::signing::PortalKey;
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use std::sync::Arc;
 
 pub use super::rules::PurchaseRequest;
@@ -56,6 +56,14 @@ pub enum StoreError {
     Invalid(String),
     #[error("the store task failed: {0}")]
     Task(String),
+}
+
+/// A public key the portal signed with (docs/DESIGN.md §3.5): its id, base64, since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    pub key_id: String,
+    pub public_key: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A unit of work that may be refused by a rule: `Ok(Err(refusal))` changed nothing.
@@ -187,7 +195,13 @@ pub trait PortalStore: Send + Sync + 'static {
     // ---- catalog ----
     async fn organizations(&self, ids: Vec<i64>) -> Result<Vec<Organization>, StoreError>;
     async fn prices(&self) -> Result<Vec<Price>, StoreError>;
-    async fn accept_offer(&self, organization: i64, writer: Writer) -> Answer<Organization>;
+    /// Accepting the offer; a repeat of the same idempotency key replays the first answer.
+    async fn accept_offer(
+        &self,
+        organization: i64,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<Organization>>;
     /// An operator blocks (or unblocks) an organization's new activations.
     async fn set_activation_blocked(
         &self,
@@ -195,7 +209,7 @@ pub trait PortalStore: Send + Sync + 'static {
         blocked: bool,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Organization>;
+    ) -> Answer<Once<Organization>>;
 
     // ---- activations ----
     /// Refused (400) only for a page number deeper than page numbers reach.
@@ -223,12 +237,12 @@ pub trait PortalStore: Send + Sync + 'static {
         number: i64,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ActivationSummary>;
+    ) -> Answer<Once<ActivationSummary>>;
     async fn license_file(
         &self,
         number: i64,
         scope: Vec<i64>,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
     ) -> Answer<String>;
     /// The activation worker's queue: numbers of in-progress activations queued at or
     /// before `due_by`, at most `limit`.
@@ -242,7 +256,7 @@ pub trait PortalStore: Send + Sync + 'static {
     async fn complete_activation(
         &self,
         number: i64,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         now: DateTime<Utc>,
     ) -> Result<Option<crate::domain::ActivationStatus>, StoreError>;
     /// Waits until work may have been queued (true) or `timeout` passed (false). SQLite
@@ -251,6 +265,10 @@ pub trait PortalStore: Send + Sync + 'static {
 
     /// Whether the store answers (`GET /health`).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Every public key the portal signed with, oldest first; the last signs now
+    /// (`GET /signing-key`, `licadm keys rotate`).
+    async fn signing_keys(&self) -> Result<Vec<StoredKey>, StoreError>;
 
     // ---- change feed ----
     /// With a window, only the activations in it (docs/DESIGN.md §6.5).
@@ -282,13 +300,13 @@ pub trait PortalStore: Send + Sync + 'static {
         email: String,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Seat>;
+    ) -> Answer<Once<Seat>>;
     async fn unbind_seat(
         &self,
         seat: i64,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Seat>;
+    ) -> Answer<Once<Seat>>;
 
     // ---- capacity ----
     async fn license_info(&self, organization: i64, now: DateTime<Utc>) -> Answer<LicenseInfo>;
@@ -299,7 +317,7 @@ pub trait PortalStore: Send + Sync + 'static {
         accounts: u32,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ProductCapacity>;
+    ) -> Answer<Once<ProductCapacity>>;
     /// An operator's purchase; a repeat of the same idempotency key replays the first
     /// answer instead of selling the accounts twice.
     async fn purchase(
@@ -307,7 +325,7 @@ pub trait PortalStore: Send + Sync + 'static {
         request: PurchaseRequest,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ProductCapacity>;
+    ) -> Answer<Once<ProductCapacity>>;
 
     // ---- server keys ----
     /// Online or offline; a repeat of the same idempotency key replays the license
@@ -317,9 +335,9 @@ pub trait PortalStore: Send + Sync + 'static {
         request: ActivationRequest,
         channel: Channel,
         writer: Writer,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ServerLicense>;
+    ) -> Answer<Once<ServerLicense>>;
 
     // ---- audit ----
     /// The audit records of one object (`kind:id`), if the object belongs to `scope`.

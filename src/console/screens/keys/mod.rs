@@ -21,10 +21,9 @@ use crate::console::paths::{self, PathEdit};
 use crate::console::theme::Theme;
 use crate::console::widgets::text_box::TextBox;
 use crate::domain::Lang;
-use crate::domain::license::decode_public_key;
 use crate::domain::offline::{ActivationRequest, ActivationResponse, parse_installation};
+use crate::domain::signing::KeyRing;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ed25519_dalek::VerifyingKey;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,7 +163,7 @@ pub struct KeysScreen {
     /// Enter in the path field reads that one.
     pub path_purpose: Option<ReadPurpose>,
     /// The portal's public key, fetched once.
-    pub verifying_key: Option<VerifyingKey>,
+    pub verifying_key: Option<KeyRing>,
     /// Verify as soon as the key arrives.
     pub verify_after_key: bool,
     /// The response verified and installed.
@@ -443,7 +442,7 @@ impl KeysScreen {
             return Reply::default();
         };
         let text = self.response.text();
-        match ActivationResponse::verify(&text, key, request) {
+        match ActivationResponse::verify_with(&text, key, request) {
             Ok(response) => {
                 self.error = None;
                 let file_name = license_file_name(&response.installation.serial);
@@ -569,7 +568,7 @@ impl KeysScreen {
         }
         let verify = std::mem::take(&mut self.verify_after_key);
         match result {
-            Ok(info) => match decode_public_key(&info.public_key) {
+            Ok(info) => match KeyRing::parse(&info.ring_text()) {
                 Ok(key) => {
                     self.verifying_key = Some(key);
                     if verify {

@@ -8,6 +8,7 @@ use super::writes::{audit, json};
 use super::{StoreError, count, lock_feed};
 use crate::client::wire::{Installation, LicenseInfo, ProductCapacity, ProductRef, ServerLicense};
 use crate::domain::offline::ActivationRequest;
+use crate::domain::signing::PortalKey;
 use crate::portal::error::ApiError;
 use crate::portal::rules::{
     self, CapacityRow, EmergencyRow, KeyRow, PurchaseRequest, no_capacity, organization_not_found,
@@ -17,7 +18,6 @@ use crate::portal::store::text::{
     date_from_sql, date_to_sql, optional, timestamp_from_sql, timestamp_to_sql,
 };
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use ed25519_dalek::SigningKey;
 use tokio_postgres::{GenericClient, Row, Transaction};
 
 const CAPACITY_SELECT: &str = "SELECT c.organization_id, c.product_id, p.name, c.support_until,
@@ -300,7 +300,7 @@ pub async fn activate_key(
     channel: Channel,
     scope: &[i64],
     actor: &str,
-    signing_key: &SigningKey,
+    signing_key: &PortalKey,
     now: DateTime<Utc>,
 ) -> Result<Result<ServerLicense, ApiError>, StoreError> {
     let now = now.trunc_subsecs(0);

@@ -385,6 +385,19 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tokens ADD COLUMN revoked_at TEXT COLLATE "C";
     CREATE INDEX tokens_account ON tokens(account_id) WHERE account_id IS NOT NULL;
     "#,
+    // 5: key ids and rotation, refusals remembered under an idempotency key (issue 15;
+    // SQLite's migration 8 says what each column means). The secret leaves the
+    // database for a key file (`portal::key_ring`): `signing_key` keeps a legacy
+    // secret only until a portal started with the matching file deletes it.
+    r#"
+    CREATE TABLE signing_keys (
+        position   BIGINT PRIMARY KEY,
+        key_id     TEXT COLLATE "C" NOT NULL UNIQUE,
+        public_key TEXT COLLATE "C" NOT NULL UNIQUE,
+        created_at TEXT COLLATE "C" NOT NULL
+    );
+    ALTER TABLE idempotency_keys ADD COLUMN status INTEGER;
+    "#,
 ];
 
 /// Brings the database up to the newest schema under the migration lock. The lock is

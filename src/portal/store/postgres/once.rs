@@ -2,12 +2,14 @@
 //! `crate::portal::idempotency`). The key is reserved before the write, in the write's
 //! transaction (`INSERT … ON CONFLICT DO NOTHING`). A second request with the same key —
 //! to this portal or another — blocks on the reserved row until the first commits, then
-//! finds it and replays the stored answer (or 409 for another request); if the first
-//! was refused, its reservation rolled back with it and the second runs as if first.
+//! finds it and replays the stored answer or refusal (or 422 for another request). A
+//! refusal rolls back to a savepoint taken after the reservation, so the refusal is
+//! stored under the key; a failure of the portal (busy) rolls back the reservation too,
+//! and a resend runs as if first.
 
 use super::{Client, StoreError};
 use crate::portal::error::ApiError;
-use crate::portal::idempotency::{Idempotency, KEY_LIFETIME, Once, reused};
+use crate::portal::idempotency::{Idempotency, Once, replayed_refusal, reused, stored_refusal};
 use crate::portal::store::text::timestamp_to_sql;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -40,7 +42,7 @@ where
                 // reserved); a live one is left alone and read below.
                 "INSERT INTO idempotency_keys (token_id, key, request_hash, response, created_at)
                  VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (token_id, key) DO UPDATE
-                 SET request_hash = EXCLUDED.request_hash, response = NULL,
+                 SET request_hash = EXCLUDED.request_hash, response = NULL, status = NULL,
                      created_at = EXCLUDED.created_at
                  WHERE idempotency_keys.created_at < $5",
                 &[
@@ -48,7 +50,7 @@ where
                     &once.key,
                     &once.request_hash,
                     &timestamp_to_sql(now),
-                    &timestamp_to_sql(now - KEY_LIFETIME),
+                    &timestamp_to_sql(now - once.lifetime),
                 ],
             )
             .await?;
@@ -56,13 +58,14 @@ where
             // Committed by another request (ON CONFLICT waited for it to finish).
             let row = tx
                 .query_one(
-                    "SELECT request_hash, response FROM idempotency_keys
+                    "SELECT request_hash, response, status FROM idempotency_keys
                      WHERE token_id = $1 AND key = $2",
                     &[&once.token_id, &once.key],
                 )
                 .await?;
             let request_hash: String = row.try_get(0)?;
             let response: Option<String> = row.try_get(1)?;
+            let status: Option<i32> = row.try_get(2)?;
             if request_hash != once.request_hash {
                 return Ok(Err(reused(&once.key)));
             }
@@ -71,16 +74,36 @@ where
                     "the first request with this key is still running".into(),
                 ));
             };
-            let stored: T = serde_json::from_str(&response).map_err(|e| StoreError::BadValue {
+            let bad = |e: serde_json::Error| StoreError::BadValue {
                 column: "idempotency_keys.response",
                 value: e.to_string(),
-            })?;
+            };
+            if let Some(status) = status {
+                let refusal = replayed_refusal(i64::from(status), &response).map_err(bad)?;
+                return Ok(Err(refusal));
+            }
+            let stored: T = serde_json::from_str(&response).map_err(bad)?;
             return Ok(Ok(Once::Replayed(stored)));
         }
     }
+    tx.batch_execute("SAVEPOINT write_once").await?;
     let answer = match write(&tx).await? {
         Ok(answer) => answer,
-        Err(refusal) => return Ok(Err(refusal)),
+        Err(refusal) => {
+            tx.batch_execute("ROLLBACK TO SAVEPOINT write_once").await?;
+            if let Some(once) = idempotency
+                && let Some((status, body)) = stored_refusal(&refusal)
+            {
+                tx.execute(
+                    "UPDATE idempotency_keys SET response = $3, status = $4
+                     WHERE token_id = $1 AND key = $2",
+                    &[&once.token_id, &once.key, &body, &status],
+                )
+                .await?;
+                tx.commit().await?;
+            }
+            return Ok(Err(refusal));
+        }
     };
     if let Some(once) = idempotency {
         let text =

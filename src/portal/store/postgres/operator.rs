@@ -4,7 +4,8 @@
 
 use super::{PgStore, StoreError};
 use crate::client::wire::Role;
-use crate::portal::store::text::timestamp_to_sql;
+use crate::portal::store::StoredKey;
+use crate::portal::store::text::{timestamp_from_sql, timestamp_to_sql};
 use chrono::Utc;
 
 /// Serializes demo fills of N portals started together with `--demo`.
@@ -36,23 +37,9 @@ const SEQUENCES: [(&str, &str, &str); 5] = [
 ];
 
 impl PgStore {
-    /// The deployment's signing secret, or `fresh` stored now: the first portal to start
-    /// stores its own (`ON CONFLICT DO NOTHING`), and every portal then reads that one.
-    pub async fn signing_secret_or(&self, fresh: [u8; 32]) -> Result<[u8; 32], StoreError> {
-        let client = self.client().await?;
-        client
-            .execute(
-                "INSERT INTO signing_key (id, secret, created_at) VALUES (1, $1, $2)
-                 ON CONFLICT (id) DO NOTHING",
-                &[&fresh.as_slice(), &timestamp_to_sql(Utc::now())],
-            )
-            .await?;
-        self.signing_secret()
-            .await?
-            .ok_or_else(|| StoreError::Invalid("the signing key vanished".into()))
-    }
-
-    pub async fn signing_secret(&self) -> Result<Option<[u8; 32]>, StoreError> {
+    /// The secret a database from before key files holds (migration 1's table), until
+    /// a portal started with the matching key file deletes it (`portal::key_ring`).
+    pub async fn legacy_signing_secret(&self) -> Result<Option<[u8; 32]>, StoreError> {
         let client = self.client().await?;
         let row = client
             .query_opt("SELECT secret FROM signing_key WHERE id = 1", &[])
@@ -65,6 +52,70 @@ impl PgStore {
             })
         })
         .transpose()
+    }
+
+    /// Every public key the deployment signed with, oldest first.
+    pub async fn signing_keys(&self) -> Result<Vec<StoredKey>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT key_id, public_key, created_at FROM signing_keys ORDER BY position",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let created_at: String = row.try_get(2)?;
+                Ok(StoredKey {
+                    key_id: row.try_get(0)?,
+                    public_key: row.try_get(1)?,
+                    created_at: timestamp_from_sql("signing_keys.created_at", &created_at)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a key as the newest (unless listed; with `only_first` only when there is
+    /// none yet) and deletes a legacy secret (the caller holds it in a key file now).
+    /// The table lock orders portals starting together on an empty database: the first
+    /// one's key is the deployment's, and the others see it. Answers the keys after.
+    pub async fn add_signing_key(
+        &self,
+        key: &StoredKey,
+        only_first: bool,
+    ) -> Result<Vec<StoredKey>, StoreError> {
+        let mut client = self.client().await?;
+        let client: &mut tokio_postgres::Client = &mut client;
+        let tx = client.transaction().await?;
+        tx.batch_execute("LOCK TABLE signing_keys IN EXCLUSIVE MODE")
+            .await?;
+        let listed: i64 = tx
+            .query_one("SELECT count(*) FROM signing_keys", &[])
+            .await?
+            .try_get(0)?;
+        let known: i64 = tx
+            .query_one(
+                "SELECT count(*) FROM signing_keys WHERE public_key = $1",
+                &[&key.public_key],
+            )
+            .await?
+            .try_get(0)?;
+        let may_add = !only_first || listed == 0;
+        if known == 0 && may_add {
+            tx.execute(
+                "INSERT INTO signing_keys (position, key_id, public_key, created_at)
+                 VALUES ((SELECT coalesce(max(position), 0) + 1 FROM signing_keys), $1, $2, $3)",
+                &[
+                    &key.key_id,
+                    &key.public_key,
+                    &timestamp_to_sql(key.created_at),
+                ],
+            )
+            .await?;
+        }
+        tx.execute("DELETE FROM signing_key", &[]).await?;
+        tx.commit().await?;
+        self.signing_keys().await
     }
 
     /// Stores a token's hash for `organizations` (empty: every organization now).

@@ -9,6 +9,7 @@ use crate::client::wire::{
     Organization, Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, TokenInfo, User,
 };
 use crate::domain::offline::ActivationRequest;
+use crate::domain::signing::PortalKey;
 use crate::domain::{ActivationStatus, Checked};
 use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
@@ -17,18 +18,12 @@ use crate::portal::store::{
     PortalStore, PurchaseRequest, SeatFilter, TokenGrant, Writer,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// The driver's client behind a pooled connection.
 fn pg(client: &super::Client) -> &tokio_postgres::Client {
     client
-}
-
-/// A write under an idempotency key answers the value, whether it ran now or replayed.
-fn once_answer<T>(answer: Answer<Once<T>>) -> Answer<T> {
-    answer.map(|refused_or| refused_or.map(Once::into_inner))
 }
 
 /// Runs `$body` (an expression over `tx`) in one transaction that commits when the
@@ -168,17 +163,21 @@ impl PortalStore for PgStore {
             .await
     }
 
-    async fn accept_offer(&self, organization: i64, writer: Writer) -> Answer<Organization> {
+    async fn accept_offer(
+        &self,
+        organization: i64,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<Organization>> {
         self.run(|client| {
-            let writer = writer.clone();
+            let (writer, idempotency) = (writer.clone(), idempotency.clone());
             Box::pin(async move {
-                in_tx!(client, |tx| writes::accept_offer(
-                    &tx,
-                    organization,
-                    &writer.label,
-                    writer.now
-                )
-                .await?)
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move {
+                        writes::accept_offer(tx, organization, &writer.label, writer.now).await
+                    })
+                })
+                .await
             })
         })
         .await
@@ -190,28 +189,26 @@ impl PortalStore for PgStore {
         blocked: bool,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Organization> {
-        once_answer(
-            self.run(|client| {
-                let (writer, idempotency) = (writer.clone(), idempotency.clone());
-                Box::pin(async move {
-                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
-                        Box::pin(async move {
-                            super::access::set_blocked(
-                                tx,
-                                organization,
-                                blocked,
-                                &writer.label,
-                                writer.now,
-                            )
-                            .await
-                        })
+    ) -> Answer<Once<Organization>> {
+        self.run(|client| {
+            let (writer, idempotency) = (writer.clone(), idempotency.clone());
+            Box::pin(async move {
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move {
+                        super::access::set_blocked(
+                            tx,
+                            organization,
+                            blocked,
+                            &writer.label,
+                            writer.now,
+                        )
+                        .await
                     })
-                    .await
                 })
+                .await
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn list_activations(&self, filter: ActivationFilter) -> Answer<Page<ActivationSummary>> {
@@ -281,29 +278,26 @@ impl PortalStore for PgStore {
         number: i64,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ActivationSummary> {
-        once_answer(
-            self.run(|client| {
-                let (writer, idempotency) = (writer.clone(), idempotency.clone());
-                Box::pin(async move {
-                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
-                        Box::pin(async move {
-                            writes::retry(tx, number, &writer.scope, &writer.label, writer.now)
-                                .await
-                        })
+    ) -> Answer<Once<ActivationSummary>> {
+        self.run(|client| {
+            let (writer, idempotency) = (writer.clone(), idempotency.clone());
+            Box::pin(async move {
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move {
+                        writes::retry(tx, number, &writer.scope, &writer.label, writer.now).await
                     })
-                    .await
                 })
+                .await
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn license_file(
         &self,
         number: i64,
         scope: Vec<i64>,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
     ) -> Answer<String> {
         self.run(|client| {
             let (scope, key) = (scope.clone(), key.clone());
@@ -328,7 +322,7 @@ impl PortalStore for PgStore {
     async fn complete_activation(
         &self,
         number: i64,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         now: DateTime<Utc>,
     ) -> Result<Option<ActivationStatus>, StoreError> {
         let worker = self.worker_id().to_string();
@@ -406,23 +400,20 @@ impl PortalStore for PgStore {
         email: String,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Seat> {
-        once_answer(
-            self.run(|client| {
-                let (email, writer, idempotency) =
-                    (email.clone(), writer.clone(), idempotency.clone());
-                Box::pin(async move {
-                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
-                        Box::pin(async move {
-                            seats::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
-                                .await
-                        })
+    ) -> Answer<Once<Seat>> {
+        self.run(|client| {
+            let (email, writer, idempotency) = (email.clone(), writer.clone(), idempotency.clone());
+            Box::pin(async move {
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move {
+                        seats::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
+                            .await
                     })
-                    .await
                 })
+                .await
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn unbind_seat(
@@ -430,21 +421,19 @@ impl PortalStore for PgStore {
         seat: i64,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Seat> {
-        once_answer(
-            self.run(|client| {
-                let (writer, idempotency) = (writer.clone(), idempotency.clone());
-                Box::pin(async move {
-                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
-                        Box::pin(async move {
-                            seats::unbind(tx, seat, &writer.scope, &writer.label, writer.now).await
-                        })
+    ) -> Answer<Once<Seat>> {
+        self.run(|client| {
+            let (writer, idempotency) = (writer.clone(), idempotency.clone());
+            Box::pin(async move {
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move {
+                        seats::unbind(tx, seat, &writer.scope, &writer.label, writer.now).await
                     })
-                    .await
                 })
+                .await
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn license_info(&self, organization: i64, now: DateTime<Utc>) -> Answer<LicenseInfo> {
@@ -461,30 +450,28 @@ impl PortalStore for PgStore {
         accounts: u32,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ProductCapacity> {
-        once_answer(
-            self.run(|client| {
-                let (product, writer, idempotency) =
-                    (product.clone(), writer.clone(), idempotency.clone());
-                Box::pin(async move {
-                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
-                        Box::pin(async move {
-                            licensing::request_emergency(
-                                tx,
-                                organization,
-                                &product,
-                                accounts,
-                                &writer.label,
-                                writer.now,
-                            )
-                            .await
-                        })
+    ) -> Answer<Once<ProductCapacity>> {
+        self.run(|client| {
+            let (product, writer, idempotency) =
+                (product.clone(), writer.clone(), idempotency.clone());
+            Box::pin(async move {
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move {
+                        licensing::request_emergency(
+                            tx,
+                            organization,
+                            &product,
+                            accounts,
+                            &writer.label,
+                            writer.now,
+                        )
+                        .await
                     })
-                    .await
                 })
+                .await
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn purchase(
@@ -492,22 +479,20 @@ impl PortalStore for PgStore {
         request: PurchaseRequest,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ProductCapacity> {
-        once_answer(
-            self.run(|client| {
-                let (request, writer, idempotency) =
-                    (request.clone(), writer.clone(), idempotency.clone());
-                Box::pin(async move {
-                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
-                        Box::pin(async move {
-                            licensing::purchase(tx, &request, &writer.label, writer.now).await
-                        })
+    ) -> Answer<Once<ProductCapacity>> {
+        self.run(|client| {
+            let (request, writer, idempotency) =
+                (request.clone(), writer.clone(), idempotency.clone());
+            Box::pin(async move {
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move {
+                        licensing::purchase(tx, &request, &writer.label, writer.now).await
                     })
-                    .await
                 })
+                .await
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn activate_server_key(
@@ -515,37 +500,35 @@ impl PortalStore for PgStore {
         request: ActivationRequest,
         channel: Channel,
         writer: Writer,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ServerLicense> {
-        once_answer(
-            self.run(|client| {
-                let (request, writer, key, idempotency) = (
-                    request.clone(),
-                    writer.clone(),
-                    key.clone(),
-                    idempotency.clone(),
-                );
-                Box::pin(async move {
-                    write_once(client, idempotency.as_ref(), writer.now, move |tx| {
-                        Box::pin(async move {
-                            licensing::activate_key(
-                                tx,
-                                &request,
-                                channel,
-                                &writer.scope,
-                                &writer.label,
-                                &key,
-                                writer.now,
-                            )
-                            .await
-                        })
+    ) -> Answer<Once<ServerLicense>> {
+        self.run(|client| {
+            let (request, writer, key, idempotency) = (
+                request.clone(),
+                writer.clone(),
+                key.clone(),
+                idempotency.clone(),
+            );
+            Box::pin(async move {
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move {
+                        licensing::activate_key(
+                            tx,
+                            &request,
+                            channel,
+                            &writer.scope,
+                            &writer.label,
+                            &key,
+                            writer.now,
+                        )
+                        .await
                     })
-                    .await
                 })
+                .await
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn audit(
@@ -576,5 +559,9 @@ impl PortalStore for PgStore {
             .await
             .map_err(|_| StoreError::Busy("the database did not answer in 2 s".into()))??;
         Ok(())
+    }
+
+    async fn signing_keys(&self) -> Result<Vec<crate::portal::store::StoredKey>, StoreError> {
+        PgStore::signing_keys(self).await
     }
 }

@@ -15,11 +15,11 @@ use super::writes::{WORK_CHANNEL, audit, json};
 use super::{Client, StoreError, lock_feed};
 use crate::client::wire::ActivationSummary;
 use crate::domain::ActivationStatus;
+use crate::domain::signing::PortalKey;
 use crate::domain::{ActivationFailure, FailureReason, Lang};
 use crate::portal::rules::license_of;
 use crate::portal::store::text::{queue_time_to_sql, timestamp_to_sql};
 use chrono::{DateTime, Utc};
-use ed25519_dalek::SigningKey;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_postgres::{AsyncMessage, NoTls, Transaction};
@@ -75,7 +75,7 @@ pub async fn complete(
     client: &mut Client,
     worker: &str,
     number: i64,
-    key: &SigningKey,
+    key: &PortalKey,
     now: DateTime<Utc>,
 ) -> Result<Option<ActivationStatus>, StoreError> {
     let client: &mut tokio_postgres::Client = client;

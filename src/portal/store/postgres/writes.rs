@@ -6,6 +6,7 @@
 use super::reads::{self, organization};
 use super::{StoreError, lock_feed};
 use crate::client::wire::{ActivationSummary, CreatedActivations, Organization};
+use crate::domain::signing::PortalKey;
 use crate::domain::split_by_vendor;
 use crate::portal::error::ApiError;
 use crate::portal::rules::{
@@ -15,7 +16,6 @@ use crate::portal::rules::{
 use crate::portal::store::CreateRequest;
 use crate::portal::store::text::{date_to_sql, queue_time_to_sql, timestamp_to_sql};
 use chrono::{DateTime, Utc};
-use ed25519_dalek::SigningKey;
 use serde::Serialize;
 use tokio_postgres::{GenericClient, Transaction};
 
@@ -232,7 +232,7 @@ pub async fn license_file(
     db: &impl GenericClient,
     number: i64,
     scope: &[i64],
-    key: &SigningKey,
+    key: &PortalKey,
 ) -> Result<Result<String, ApiError>, StoreError> {
     let Some(detail) = reads::activation(db, number, scope).await? else {
         return Ok(Err(activation_not_found(number)));

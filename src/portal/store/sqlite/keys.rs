@@ -25,7 +25,10 @@ pub fn signing_secret(conn: &Connection) -> Result<Option<[u8; 32]>, StoreError>
 /// A request already answered under an idempotency key.
 pub struct Remembered {
     pub request_hash: String,
+    /// The answer's JSON, or a refusal's error body.
     pub response: String,
+    /// None for an answer; the HTTP status of a refusal.
+    pub status: Option<i64>,
 }
 
 /// Deletes the key if it was stored before `cutoff` (its lifetime is over).
@@ -49,34 +52,39 @@ pub fn find_idempotent(
 ) -> Result<Option<Remembered>, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT request_hash, response FROM idempotency_keys WHERE token_id = ? AND key = ?",
+            "SELECT request_hash, response, status FROM idempotency_keys
+             WHERE token_id = ? AND key = ?",
         )?
         .query_row(params![token_id, key], |row| {
             Ok(Remembered {
                 request_hash: row.get(0)?,
                 response: row.get(1)?,
+                status: row.get(2)?,
             })
         })
         .optional()?)
 }
 
+/// Stores an answer (`status` None) or a refusal (its status, `response` its error body).
 pub fn remember_idempotent(
     conn: &Connection,
     token_id: i64,
     key: &str,
     request_hash: &str,
     response: &str,
+    status: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO idempotency_keys (token_id, key, request_hash, response, created_at)
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO idempotency_keys (token_id, key, request_hash, response, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         token_id,
         key,
         request_hash,
         response,
+        status,
         timestamp_to_sql(now)
     ])?;
     Ok(())

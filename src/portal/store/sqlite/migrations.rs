@@ -520,6 +520,22 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
     CREATE INDEX tokens_account ON tokens(account_id) WHERE account_id IS NOT NULL;
     "#,
+    // 8: key ids and rotation, and refusals remembered under an idempotency key
+    // (issue 15). `signing_keys` lists every public key the portal signed with, oldest
+    // first (`position`); the last one signs now. A key id is derived from its public key
+    // (`domain::signing::key_id`), which SQL cannot compute, so the start-up copies the
+    // key of `signing_public_key` (migration 6) in as the first. `status` is NULL for a
+    // stored success and the HTTP status of a stored refusal, whose `response` is then
+    // the error body (docs/DESIGN.md §4.5).
+    r#"
+    CREATE TABLE signing_keys (
+        position   INTEGER PRIMARY KEY,
+        key_id     TEXT NOT NULL UNIQUE,
+        public_key TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    ALTER TABLE idempotency_keys ADD COLUMN status INTEGER;
+    "#,
 ];
 
 /// The backfill statements at the end of migration 4, for the test that the store's

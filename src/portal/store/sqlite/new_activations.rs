@@ -7,6 +7,7 @@ use super::audit::{self, Record};
 use super::once::write_once;
 use super::{StoreError, catalog, registry};
 use crate::client::wire::{ActivationSummary, CreatedActivations, Organization};
+use crate::domain::signing::PortalKey;
 use crate::domain::{ActivationStatus, Checked, Serial, precheck, split_by_vendor};
 use crate::portal::error::ApiError;
 use crate::portal::idempotency::Once;
@@ -17,8 +18,7 @@ use crate::portal::rules::{
 };
 use crate::portal::store::CreateRequest;
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction};
 
 /// The domain precheck over the store's registry and in-progress serials.
 pub fn check(
@@ -123,22 +123,21 @@ fn create_in(
 }
 
 pub fn accept_offer(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     organization: i64,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<Organization, ApiError>, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let before = catalog::organizations(&tx, &[organization])?
+    let before = catalog::organizations(tx, &[organization])?
         .into_iter()
         .next();
-    let accepted = catalog::accept_offer(&tx, organization, by, now)?;
-    let org = catalog::organizations(&tx, &[organization])?
+    let accepted = catalog::accept_offer(tx, organization, by, now)?;
+    let org = catalog::organizations(tx, &[organization])?
         .into_iter()
         .next();
     if accepted {
         audit::record(
-            &tx,
+            tx,
             &Record {
                 at: now,
                 actor: by,
@@ -150,7 +149,6 @@ pub fn accept_offer(
             },
         )?;
     }
-    tx.commit()?;
     Ok(org.ok_or_else(|| ApiError::NotFound(format!("organization {organization} not found"))))
 }
 
@@ -198,7 +196,7 @@ pub fn license_file(
     conn: &Connection,
     number: i64,
     scope: &[i64],
-    key: &SigningKey,
+    key: &PortalKey,
 ) -> Result<Result<String, ApiError>, StoreError> {
     let Some(detail) = activations::get(conn, number, scope)? else {
         return Ok(Err(activation_not_found(number)));

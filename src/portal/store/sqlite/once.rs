@@ -3,7 +3,7 @@
 
 use super::{StoreError, keys};
 use crate::portal::error::ApiError;
-use crate::portal::idempotency::{Idempotency, KEY_LIFETIME, Once, reused};
+use crate::portal::idempotency::{Idempotency, Once, replayed_refusal, reused, stored_refusal};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 /// Runs `write` in one IMMEDIATE transaction (so concurrent writes of the same object
 /// are serialized), honouring `idempotency` as the module comment says. `write` makes
 /// its changes and audit records on the transaction and never commits; a refusal it
-/// returns is rolled back.
+/// returns is rolled back (to a savepoint, so the refusal itself can be remembered).
 pub fn write_once<T, F>(
     conn: &mut Connection,
     idempotency: Option<&Idempotency>,
@@ -26,7 +26,7 @@ where
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Some(once) = idempotency {
         // A key past its lifetime is forgotten here, so this request is a new one.
-        keys::forget_idempotent_before(&tx, once.token_id, &once.key, now - KEY_LIFETIME)?;
+        keys::forget_idempotent_before(&tx, once.token_id, &once.key, now - once.lifetime)?;
     }
     if let Some(once) = idempotency
         && let Some(seen) = keys::find_idempotent(&tx, once.token_id, &once.key)?
@@ -34,16 +34,39 @@ where
         if seen.request_hash != once.request_hash {
             return Ok(Err(reused(&once.key)));
         }
-        let stored: T = serde_json::from_str(&seen.response).map_err(|e| StoreError::BadValue {
+        let bad = |e: serde_json::Error| StoreError::BadValue {
             column: "idempotency_keys.response",
             value: e.to_string(),
-        })?;
+        };
+        if let Some(status) = seen.status {
+            return Ok(Err(replayed_refusal(status, &seen.response).map_err(bad)?));
+        }
+        let stored: T = serde_json::from_str(&seen.response).map_err(bad)?;
         return Ok(Ok(Once::Replayed(stored)));
     }
+    tx.execute_batch("SAVEPOINT write_once")?;
     let answer = match write(&tx)? {
         Ok(answer) => answer,
-        Err(refusal) => return Ok(Err(refusal)),
+        Err(refusal) => {
+            tx.execute_batch("ROLLBACK TO write_once; RELEASE write_once")?;
+            if let Some(once) = idempotency
+                && let Some((status, body)) = stored_refusal(&refusal)
+            {
+                keys::remember_idempotent(
+                    &tx,
+                    once.token_id,
+                    &once.key,
+                    &once.request_hash,
+                    &body,
+                    Some(status),
+                    now,
+                )?;
+                tx.commit()?;
+            }
+            return Ok(Err(refusal));
+        }
     };
+    tx.execute_batch("RELEASE write_once")?;
     if let Some(once) = idempotency {
         let text =
             serde_json::to_string(&answer).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -53,6 +76,7 @@ where
             &once.key,
             &once.request_hash,
             &text,
+            None,
             now,
         )?;
     }
@@ -65,6 +89,7 @@ mod tests {
     use super::*;
     use crate::client::wire::IDEMPOTENCY_HEADER;
     use crate::client::wire::Role;
+    use crate::portal::idempotency::KEY_LIFETIME;
     use crate::portal::store::sqlite::{migrations, tokens};
     use axum::http::{HeaderMap, HeaderValue};
 
@@ -79,7 +104,7 @@ mod tests {
     fn key(token: i64, value: &str, request: &serde_json::Value) -> Idempotency {
         let mut headers = HeaderMap::new();
         headers.insert(IDEMPOTENCY_HEADER, HeaderValue::from_static("k-1"));
-        let mut once = Idempotency::from_headers(&headers, token, request)
+        let mut once = Idempotency::from_headers(&headers, token, KEY_LIFETIME, request)
             .expect("valid key")
             .expect("a key");
         once.key = value.to_string();
@@ -128,21 +153,45 @@ mod tests {
         assert_eq!(count_writes(&conn), 3);
     }
 
+    /// A refusal rolls back its writes and is remembered: the same key replays it (a
+    /// resend is not checked again, so it cannot turn into a success); without a key it
+    /// is not remembered.
     #[test]
-    fn a_refusal_is_not_remembered_and_writes_nothing() {
+    fn a_refusal_writes_nothing_and_its_key_replays_it() {
         let (mut conn, token) = store_with_token();
         let once = key(token, "k-2", &serde_json::json!({"op": "x"}));
-        let refused = write_once(&mut conn, Some(&once), Utc::now(), |tx| {
+        let refuse = |tx: &Transaction<'_>| {
             audited(tx)?.ok();
             Ok(Err::<i64, _>(ApiError::Conflict("no".into())))
-        })
-        .expect("store");
-        assert!(refused.is_err());
+        };
+        let refused = write_once(&mut conn, Some(&once), Utc::now(), refuse).expect("store");
+        assert!(matches!(refused, Err(ApiError::Conflict(_))), "{refused:?}");
         assert_eq!(count_writes(&conn), 0, "the refusal's writes rolled back");
         let later = write_once(&mut conn, Some(&once), Utc::now(), audited).expect("store");
-        assert!(
-            matches!(later, Ok(Once::Fresh(_))),
-            "checked again: {later:?}"
+        let Err(ApiError::Replayed { status, body }) = later else {
+            panic!("the refusal replayed: {later:?}");
+        };
+        assert_eq!(
+            (status, body.code.as_str(), body.message.as_str()),
+            (409, "conflict", "no")
         );
+        assert_eq!(count_writes(&conn), 0, "nothing ran again");
+        // No key: nothing remembered, a later request runs.
+        write_once(&mut conn, None, Utc::now(), refuse)
+            .expect("store")
+            .expect_err("refused");
+        let fresh = write_once(&mut conn, None, Utc::now(), audited).expect("store");
+        assert!(matches!(fresh, Ok(Once::Fresh(_))), "{fresh:?}");
+        // A failure of the portal (busy) is not remembered either: a resend runs.
+        let other = key(token, "k-3", &serde_json::json!({"op": "x"}));
+        let busy = write_once(&mut conn, Some(&other), Utc::now(), |_| {
+            Ok(Err::<i64, _>(ApiError::Internal(StoreError::Busy(
+                "b".into(),
+            ))))
+        })
+        .expect("store");
+        assert!(busy.is_err());
+        let resent = write_once(&mut conn, Some(&other), Utc::now(), audited).expect("store");
+        assert!(matches!(resent, Ok(Once::Fresh(_))), "{resent:?}");
     }
 }

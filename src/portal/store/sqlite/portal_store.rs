@@ -11,6 +11,7 @@ use crate::client::wire::{
     Organization, Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, TokenInfo, User,
 };
 use crate::domain::offline::ActivationRequest;
+use crate::domain::signing::PortalKey;
 use crate::domain::{ActivationStatus, Checked};
 use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
@@ -19,7 +20,6 @@ use crate::portal::store::{
     PortalStore, PurchaseRequest, SeatFilter, StoreError, TokenGrant, Writer,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use ed25519_dalek::SigningKey;
 use std::sync::Arc;
 
 #[async_trait::async_trait]
@@ -116,9 +116,16 @@ impl PortalStore for SqliteStore {
         self.run(|conn| catalog::prices(conn)).await
     }
 
-    async fn accept_offer(&self, organization: i64, writer: Writer) -> Answer<Organization> {
+    async fn accept_offer(
+        &self,
+        organization: i64,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<Organization>> {
         self.run(move |conn| {
-            new_activations::accept_offer(conn, organization, &writer.label, writer.now)
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                new_activations::accept_offer(tx, organization, &writer.label, writer.now)
+            })
         })
         .await
     }
@@ -129,15 +136,13 @@ impl PortalStore for SqliteStore {
         blocked: bool,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Organization> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    super::access::set_blocked(tx, organization, blocked, &writer.label, writer.now)
-                })
+    ) -> Answer<Once<Organization>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                super::access::set_blocked(tx, organization, blocked, &writer.label, writer.now)
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn list_activations(&self, filter: ActivationFilter) -> Answer<Page<ActivationSummary>> {
@@ -189,22 +194,20 @@ impl PortalStore for SqliteStore {
         number: i64,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ActivationSummary> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    new_activations::retry(tx, number, &writer.scope, &writer.label, writer.now)
-                })
+    ) -> Answer<Once<ActivationSummary>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                new_activations::retry(tx, number, &writer.scope, &writer.label, writer.now)
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn license_file(
         &self,
         number: i64,
         scope: Vec<i64>,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
     ) -> Answer<String> {
         self.run(move |conn| new_activations::license_file(conn, number, &scope, &key))
             .await
@@ -222,7 +225,7 @@ impl PortalStore for SqliteStore {
     async fn complete_activation(
         &self,
         number: i64,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         now: DateTime<Utc>,
     ) -> Result<Option<ActivationStatus>, StoreError> {
         self.run(move |conn| worker_queue::process(conn, number, &key, now))
@@ -240,6 +243,10 @@ impl PortalStore for SqliteStore {
             Ok(())
         })
         .await
+    }
+
+    async fn signing_keys(&self) -> Result<Vec<crate::portal::store::StoredKey>, StoreError> {
+        self.run(|conn| super::signing::signing_keys(conn)).await
     }
 
     async fn feed_page(
@@ -291,15 +298,13 @@ impl PortalStore for SqliteStore {
         email: String,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Seat> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    seat_writes::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
-                })
+    ) -> Answer<Once<Seat>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                seat_writes::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn unbind_seat(
@@ -307,15 +312,13 @@ impl PortalStore for SqliteStore {
         seat: i64,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<Seat> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    seat_writes::unbind(tx, seat, &writer.scope, &writer.label, writer.now)
-                })
+    ) -> Answer<Once<Seat>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                seat_writes::unbind(tx, seat, &writer.scope, &writer.label, writer.now)
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn license_info(&self, organization: i64, now: DateTime<Utc>) -> Answer<LicenseInfo> {
@@ -330,22 +333,20 @@ impl PortalStore for SqliteStore {
         accounts: u32,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ProductCapacity> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    capacity_writes::request_emergency(
-                        tx,
-                        organization,
-                        &product,
-                        accounts,
-                        &writer.label,
-                        writer.now,
-                    )
-                })
+    ) -> Answer<Once<ProductCapacity>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                capacity_writes::request_emergency(
+                    tx,
+                    organization,
+                    &product,
+                    accounts,
+                    &writer.label,
+                    writer.now,
+                )
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn purchase(
@@ -353,15 +354,13 @@ impl PortalStore for SqliteStore {
         request: PurchaseRequest,
         writer: Writer,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ProductCapacity> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    capacity_writes::purchase(tx, &request, &writer.label, writer.now)
-                })
+    ) -> Answer<Once<ProductCapacity>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                capacity_writes::purchase(tx, &request, &writer.label, writer.now)
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn activate_server_key(
@@ -369,25 +368,23 @@ impl PortalStore for SqliteStore {
         request: ActivationRequest,
         channel: Channel,
         writer: Writer,
-        key: Arc<SigningKey>,
+        key: Arc<PortalKey>,
         idempotency: Option<Idempotency>,
-    ) -> Answer<ServerLicense> {
-        once_answer(
-            self.run(move |conn| {
-                once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    server_keys::activate(
-                        tx,
-                        &request,
-                        channel,
-                        &writer.scope,
-                        &writer.label,
-                        &key,
-                        writer.now,
-                    )
-                })
+    ) -> Answer<Once<ServerLicense>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                server_keys::activate(
+                    tx,
+                    &request,
+                    channel,
+                    &writer.scope,
+                    &writer.label,
+                    &key,
+                    writer.now,
+                )
             })
-            .await,
-        )
+        })
+        .await
     }
 
     async fn audit(
@@ -408,9 +405,4 @@ impl PortalStore for SqliteStore {
         })
         .await
     }
-}
-
-/// A write under an idempotency key answers the value, whether it ran now or replayed.
-fn once_answer<T>(answer: Answer<Once<T>>) -> Answer<T> {
-    answer.map(|refused_or| refused_or.map(Once::into_inner))
 }

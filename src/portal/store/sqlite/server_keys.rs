@@ -12,10 +12,10 @@ use super::product_keys;
 use super::{StoreError, catalog};
 use crate::client::wire::ServerLicense;
 use crate::domain::offline::ActivationRequest;
+use crate::domain::signing::PortalKey;
 use crate::portal::error::ApiError;
 use crate::portal::rules;
 use chrono::{DateTime, SubsecRound, Utc};
-use ed25519_dalek::SigningKey;
 use rusqlite::Transaction;
 
 /// How the request arrived (recorded in the audit log).
@@ -45,7 +45,7 @@ pub fn activate(
     channel: Channel,
     scope: &[i64],
     actor: &str,
-    signing_key: &SigningKey,
+    signing_key: &PortalKey,
     now: DateTime<Utc>,
 ) -> Result<Result<ServerLicense, ApiError>, StoreError> {
     let now = now.trunc_subsecs(0);

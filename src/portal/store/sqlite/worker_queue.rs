@@ -6,17 +6,17 @@ use super::audit::{self, Record};
 use super::registry::{self, Refusal};
 use super::{StoreError, activations};
 use crate::client::wire::ActivationSummary;
+use crate::domain::signing::PortalKey;
 use crate::domain::{ActivationFailure, ActivationStatus, FailureReason, Lang};
 use crate::portal::rules::license_of;
 use chrono::{DateTime, Utc};
-use ed25519_dalek::SigningKey;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Completes one activation if it is still in progress; answers its new status.
 pub fn process(
     conn: &mut Connection,
     number: i64,
-    key: &SigningKey,
+    key: &PortalKey,
     now: DateTime<Utc>,
 ) -> Result<Option<ActivationStatus>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
