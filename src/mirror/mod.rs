@@ -55,6 +55,8 @@ impl MirrorError {
                 message: lang
                     .and_then(|lang| crate::portal::localize_text(&message, lang))
                     .unwrap_or(message),
+                // The mirror answered, not the portal: no request to quote.
+                request_id: None,
             },
             other => crate::client::ClientError::Local(other.to_string()),
         }

@@ -128,6 +128,7 @@ impl IntoResponse for ApiError {
                 code: code.to_string(),
                 message,
                 rejected,
+                request_id: super::request_id::current(),
             },
         };
         let mut response = (status, Json(body)).into_response();

@@ -16,6 +16,7 @@ mod openapi;
 mod params;
 pub mod password;
 pub mod rate_limit;
+mod request_id;
 mod routes;
 mod routes_access;
 mod routes_licensing;

@@ -73,6 +73,9 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
+        // Outermost: every answer, refusals of the layers above included, names its
+        // request (docs/DESIGN.md §4.3).
+        .layer(axum::middleware::from_fn(super::request_id::layer))
         .with_state(state)
 }
 
@@ -186,6 +189,7 @@ impl Writer {
             scope: caller.organization_ids(),
             label: caller.label,
             now: state.now(),
+            request_id: caller.request_id,
         }
     }
 }
@@ -332,6 +336,7 @@ async fn create_activations(
         organization: request.organization,
         serials: request.serials,
         idempotency,
+        request_id: caller.request_id.clone(),
     };
     let now = state.now();
     let created = state.store.create_activations(create, now).await??;

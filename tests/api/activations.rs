@@ -485,6 +485,7 @@ async fn a_scoped_token_never_sees_other_organizations() {
             status,
             code,
             message,
+            ..
         } => {
             assert_eq!((status, code.as_str()), (404, "not_found"));
             assert_eq!(message, format!("activation {number} not found"));

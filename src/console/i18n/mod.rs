@@ -157,16 +157,26 @@ pub fn request_error(lang: Lang, error: &ClientError) -> String {
         ClientError::Timeout => "портал не ответил вовремя".to_string(),
         ClientError::Api {
             status, message, ..
-        } => format!("{message} (HTTP {status})"),
-        ClientError::Rejected { message, .. } => format!("{message} (HTTP 422)"),
+        } => format!("{message} (HTTP {status}{})", request_suffix(error)),
+        ClientError::Rejected { message, .. } => {
+            format!("{message} (HTTP 422{})", request_suffix(error))
+        }
         ClientError::Decode(cause) => format!("непонятный ответ портала: {cause}"),
         ClientError::Local(cause) => format!("локальная копия: {cause}"),
         ClientError::Busy {
             retry_after_secs, ..
         } => format!(
-            "портал занят, ничего не изменено: повторите через {retry_after_secs} с (HTTP 503)"
+            "портал занят, ничего не изменено: повторите через {retry_after_secs} с (HTTP 503{})",
+            request_suffix(error)
         ),
     }
+}
+
+/// «, запрос 3f9a…»: the request the portal named, for the user to quote in a ticket.
+fn request_suffix(error: &ClientError) -> String {
+    error.request_id().map_or_else(String::new, |id| {
+        format!(", запрос {}", crate::domain::text::inert(id))
+    })
 }
 
 // ---- New activation (issue 3) ----

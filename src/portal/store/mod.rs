@@ -71,6 +71,43 @@ pub struct Writer {
     pub scope: Vec<i64>,
     pub label: String,
     pub now: DateTime<Utc>,
+    /// The request that writes (`X-Request-Id`), stored with its audit records.
+    pub request_id: Option<String>,
+}
+
+impl Writer {
+    /// Who the audit log names for this writer's changes.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            label: &self.label,
+            request_id: self.request_id.as_deref(),
+        }
+    }
+}
+
+/// Who made a change, as the audit log records it: the token's label (or `worker`)
+/// and the request that made it (docs/DESIGN.md §3.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor<'a> {
+    pub label: &'a str,
+    pub request_id: Option<&'a str>,
+}
+
+impl Actor<'static> {
+    /// The activation worker: no request made its changes.
+    pub const WORKER: Actor<'static> = Actor {
+        label: "worker",
+        request_id: None,
+    };
+}
+
+impl CreateRequest {
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            label: &self.actor,
+            request_id: self.request_id.as_deref(),
+        }
+    }
 }
 
 /// A new-activation request, re-validated by the store in its transaction.
@@ -80,6 +117,8 @@ pub struct CreateRequest {
     pub organization: i64,
     pub serials: Vec<String>,
     pub idempotency: Option<Idempotency>,
+    /// The request that creates (`X-Request-Id`), stored with its audit records.
+    pub request_id: Option<String>,
 }
 
 /// A token the store knows, with its organizations resolved. A revoked or expired

@@ -175,7 +175,7 @@ impl PortalStore for PgStore {
                 in_tx!(client, |tx| writes::accept_offer(
                     &tx,
                     organization,
-                    &writer.label,
+                    writer.actor(),
                     writer.now
                 )
                 .await?)
@@ -201,7 +201,7 @@ impl PortalStore for PgStore {
                                 tx,
                                 organization,
                                 blocked,
-                                &writer.label,
+                                writer.actor(),
                                 writer.now,
                             )
                             .await
@@ -288,7 +288,7 @@ impl PortalStore for PgStore {
                 Box::pin(async move {
                     write_once(client, idempotency.as_ref(), writer.now, move |tx| {
                         Box::pin(async move {
-                            writes::retry(tx, number, &writer.scope, &writer.label, writer.now)
+                            writes::retry(tx, number, &writer.scope, writer.actor(), writer.now)
                                 .await
                         })
                     })
@@ -414,7 +414,7 @@ impl PortalStore for PgStore {
                 Box::pin(async move {
                     write_once(client, idempotency.as_ref(), writer.now, move |tx| {
                         Box::pin(async move {
-                            seats::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
+                            seats::bind(tx, seat, &email, &writer.scope, writer.actor(), writer.now)
                                 .await
                         })
                     })
@@ -437,7 +437,7 @@ impl PortalStore for PgStore {
                 Box::pin(async move {
                     write_once(client, idempotency.as_ref(), writer.now, move |tx| {
                         Box::pin(async move {
-                            seats::unbind(tx, seat, &writer.scope, &writer.label, writer.now).await
+                            seats::unbind(tx, seat, &writer.scope, writer.actor(), writer.now).await
                         })
                     })
                     .await
@@ -474,7 +474,7 @@ impl PortalStore for PgStore {
                                 organization,
                                 &product,
                                 accounts,
-                                &writer.label,
+                                writer.actor(),
                                 writer.now,
                             )
                             .await
@@ -500,7 +500,7 @@ impl PortalStore for PgStore {
                 Box::pin(async move {
                     write_once(client, idempotency.as_ref(), writer.now, move |tx| {
                         Box::pin(async move {
-                            licensing::purchase(tx, &request, &writer.label, writer.now).await
+                            licensing::purchase(tx, &request, writer.actor(), writer.now).await
                         })
                     })
                     .await
@@ -534,7 +534,7 @@ impl PortalStore for PgStore {
                                 &request,
                                 channel,
                                 &writer.scope,
-                                &writer.label,
+                                writer.actor(),
                                 &key,
                                 writer.now,
                             )

@@ -118,7 +118,7 @@ impl PortalStore for SqliteStore {
 
     async fn accept_offer(&self, organization: i64, writer: Writer) -> Answer<Organization> {
         self.run(move |conn| {
-            new_activations::accept_offer(conn, organization, &writer.label, writer.now)
+            new_activations::accept_offer(conn, organization, writer.actor(), writer.now)
         })
         .await
     }
@@ -133,7 +133,13 @@ impl PortalStore for SqliteStore {
         once_answer(
             self.run(move |conn| {
                 once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    super::access::set_blocked(tx, organization, blocked, &writer.label, writer.now)
+                    super::access::set_blocked(
+                        tx,
+                        organization,
+                        blocked,
+                        writer.actor(),
+                        writer.now,
+                    )
                 })
             })
             .await,
@@ -193,7 +199,7 @@ impl PortalStore for SqliteStore {
         once_answer(
             self.run(move |conn| {
                 once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    new_activations::retry(tx, number, &writer.scope, &writer.label, writer.now)
+                    new_activations::retry(tx, number, &writer.scope, writer.actor(), writer.now)
                 })
             })
             .await,
@@ -295,7 +301,7 @@ impl PortalStore for SqliteStore {
         once_answer(
             self.run(move |conn| {
                 once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    seat_writes::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
+                    seat_writes::bind(tx, seat, &email, &writer.scope, writer.actor(), writer.now)
                 })
             })
             .await,
@@ -311,7 +317,7 @@ impl PortalStore for SqliteStore {
         once_answer(
             self.run(move |conn| {
                 once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    seat_writes::unbind(tx, seat, &writer.scope, &writer.label, writer.now)
+                    seat_writes::unbind(tx, seat, &writer.scope, writer.actor(), writer.now)
                 })
             })
             .await,
@@ -339,7 +345,7 @@ impl PortalStore for SqliteStore {
                         organization,
                         &product,
                         accounts,
-                        &writer.label,
+                        writer.actor(),
                         writer.now,
                     )
                 })
@@ -357,7 +363,7 @@ impl PortalStore for SqliteStore {
         once_answer(
             self.run(move |conn| {
                 once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                    capacity_writes::purchase(tx, &request, &writer.label, writer.now)
+                    capacity_writes::purchase(tx, &request, writer.actor(), writer.now)
                 })
             })
             .await,
@@ -380,7 +386,7 @@ impl PortalStore for SqliteStore {
                         &request,
                         channel,
                         &writer.scope,
-                        &writer.label,
+                        writer.actor(),
                         &key,
                         writer.now,
                     )

@@ -14,6 +14,7 @@ use crate::client::wire::ServerLicense;
 use crate::domain::offline::ActivationRequest;
 use crate::portal::error::ApiError;
 use crate::portal::rules;
+use crate::portal::store::Actor;
 use chrono::{DateTime, SubsecRound, Utc};
 use ed25519_dalek::SigningKey;
 use rusqlite::Transaction;
@@ -44,7 +45,7 @@ pub fn activate(
     request: &ActivationRequest,
     channel: Channel,
     scope: &[i64],
-    actor: &str,
+    actor: Actor<'_>,
     signing_key: &SigningKey,
     now: DateTime<Utc>,
 ) -> Result<Result<ServerLicense, ApiError>, StoreError> {
