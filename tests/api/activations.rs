@@ -681,6 +681,7 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/keys/activate",
         "/api/v1/offline/response",
         "/api/v1/audit",
+        "/api/v1/events",
         "/api/v1/changes",
         "/api/v1/login",
         "/api/v1/logout",

@@ -13,6 +13,7 @@
 
 pub mod access_rows;
 pub mod activation_list;
+pub mod events;
 pub mod postgres;
 pub mod sqlite;
 mod text;
@@ -33,6 +34,7 @@ use std::sync::Arc;
 
 pub use super::rules::PurchaseRequest;
 pub use activation_list::{ActivationFilter, PageCursor, TextSearch};
+pub use events::{EventCursor, EventFilter};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use sqlite::changes::Gone;
@@ -359,6 +361,13 @@ pub trait PortalStore: Send + Sync + 'static {
         key: Arc<SigningKey>,
         idempotency: Option<Idempotency>,
     ) -> Answer<ServerLicense>;
+
+    // ---- activity log ----
+    /// A page of the audit log across the filter's scope, newest first (`GET /events`).
+    async fn events(
+        &self,
+        filter: EventFilter,
+    ) -> Result<crate::client::events::EventPage, StoreError>;
 
     // ---- audit ----
     /// The audit records of one object (`kind:id`), if the object belongs to `scope`.

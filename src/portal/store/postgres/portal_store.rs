@@ -570,6 +570,13 @@ impl PortalStore for PgStore {
         .await
     }
 
+    async fn events(
+        &self,
+        filter: crate::portal::store::EventFilter,
+    ) -> Result<crate::client::events::EventPage, StoreError> {
+        self.events_page(filter).await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         let client = self.client().await?;
         tokio::time::timeout(Duration::from_secs(2), client.simple_query("SELECT 1"))

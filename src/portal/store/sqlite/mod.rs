@@ -20,6 +20,7 @@ pub mod capacity_writes;
 pub mod catalog;
 pub mod changes;
 pub mod demo;
+pub mod events;
 mod files;
 pub mod keys;
 pub mod migrations;

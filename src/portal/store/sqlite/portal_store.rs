@@ -414,6 +414,14 @@ impl PortalStore for SqliteStore {
         })
         .await
     }
+
+    async fn events(
+        &self,
+        filter: crate::portal::store::EventFilter,
+    ) -> Result<crate::client::events::EventPage, StoreError> {
+        self.run(move |conn| super::events::page(conn, &filter))
+            .await
+    }
 }
 
 /// A write under an idempotency key answers the value, whether it ran now or replayed.
