@@ -405,6 +405,15 @@ impl DataSource {
         self.client().offline_response(request_text).await
     }
 
+    /// A page of the activity log (always from the portal: the mirror keeps no
+    /// events yet; docs/DESIGN.md §8).
+    pub async fn events(
+        &self,
+        query: &crate::client::events::EventQuery,
+    ) -> Result<crate::client::events::EventPage, DataError> {
+        self.client().events(query).await
+    }
+
     /// The tokens the console's token may manage (always from the portal: the mirror
     /// keeps no access data).
     pub async fn tokens(&self) -> Result<Vec<wire::TokenInfo>, DataError> {

@@ -415,6 +415,9 @@ fn execute_command(
                 Msg::OutboxCancelled(source.cancel_queued(id).await)
             });
         }
+        Command::Activity(command) => {
+            send_when_done(tx, crate::console::screens::activity::run(command, source));
+        }
         Command::Access(command) => {
             send_when_done(tx, crate::console::screens::access::run(command, source));
         }

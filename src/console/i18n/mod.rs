@@ -172,6 +172,15 @@ pub fn request_error(lang: Lang, error: &ClientError) -> String {
     }
 }
 
+/// A portal's message followed by the request it answered: «… (запрос 3f9a…)».
+pub fn with_request(lang: Lang, message: &str, request_id: &str) -> String {
+    let id = crate::domain::text::inert(request_id);
+    match lang {
+        Lang::Ru => format!("{message} (запрос {id})"),
+        Lang::En => format!("{message} (request {id})"),
+    }
+}
+
 /// «, запрос 3f9a…»: the request the portal named, for the user to quote in a ticket.
 fn request_suffix(error: &ClientError) -> String {
     error.request_id().map_or_else(String::new, |id| {
@@ -494,6 +503,7 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
 
 pub mod access;
 pub mod activation;
+pub mod activity;
 pub mod capacity;
 pub mod clipboard;
 pub mod columns;

@@ -134,6 +134,7 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
         "3" | "capacity" => alone(Jump::Tab(Tab::Capacity)),
         "4" | "keys" => alone(Jump::Tab(Tab::Keys)),
         "5" | "access" | "доступ" => alone(Jump::Tab(Tab::Access)),
+        "6" | "activity" | "журнал" => alone(Jump::Tab(Tab::Activity)),
         "act" | "activation" if rest.is_empty() => Some(Err(JumpError::NeedsNumber)),
         "act" | "activation" => Some(
             rest.trim_start_matches(['#', '№'])
