@@ -1,9 +1,7 @@
-//! The activity log across the account (`GET /events`, docs/DESIGN.md §4.8) and one
-//! serial's story (`GET /serials/{serial}`): wire types shared by the portal and the
-//! client.
+//! The activity log across the account (`GET /events`, docs/DESIGN.md §4.8): wire
+//! types shared by the portal and the client.
 
-use crate::domain::ActivationStatus;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// `per_page` of `GET /events`: 1 to this many (default [`EVENTS_DEFAULT_PER_PAGE`]).
@@ -106,61 +104,6 @@ impl EventQuery {
             ..self.clone()
         }
     }
-}
-
-/// `GET /serials/{serial}`: what the portal knows of one serial.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SerialStory {
-    pub serial: String,
-    /// The registered device, when the registry knows it.
-    pub device: Option<Device>,
-    /// Every activation line with this serial the token may see, newest first.
-    pub lines: Vec<SerialLine>,
-    /// The newest done activation holding the serial, its license file checked again
-    /// against the portal's public key.
-    pub license: Option<LicenseCheck>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Device {
-    pub vendor: String,
-    pub vendor_name: String,
-    pub model: String,
-    /// The current subscription's last day, if it ever had one.
-    pub subscription_until: Option<NaiveDate>,
-}
-
-/// One activation line with the serial, and what happened to its activation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SerialLine {
-    pub activation: i64,
-    pub organization: EventOrganization,
-    pub status: ActivationStatus,
-    pub created_at: DateTime<Utc>,
-    pub completed_at: Option<DateTime<Utc>>,
-    /// The activation's error text (status `error`).
-    pub error: Option<String>,
-    /// The subscription end this line grants (or granted).
-    pub new_until: Option<NaiveDate>,
-    /// How many times the activation was retried.
-    pub retries: u32,
-    /// The activation's history from the audit log (created, failed, retried, …),
-    /// oldest first: who, when, which request.
-    pub history: Vec<Event>,
-}
-
-/// A license file checked again: `verified` is whether its signature is the
-/// portal's key's over its content; `problem` says why not.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LicenseCheck {
-    pub activation: i64,
-    pub file_name: String,
-    pub verified: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub problem: Option<String>,
-    /// What the file grants this serial (its line), as the file says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_until: Option<NaiveDate>,
 }
 
 impl super::ApiClient {

@@ -11,8 +11,11 @@ use super::store::{EventCursor, EventFilter, events};
 use crate::client::events::{
     ACTIONS, EVENTS_DEFAULT_PER_PAGE, EVENTS_MAX_PER_PAGE, EventPage, OBJECT_KINDS,
 };
+use crate::client::serials::SerialStory;
 use crate::client::wire::{API_PREFIX, Role};
-use axum::extract::State;
+use crate::domain::Serial;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,7 +25,32 @@ const MAX_ACTOR: usize = 254;
 
 pub fn add(router: Router<AppState>) -> Router<AppState> {
     let at = |path: &str| format!("{API_PREFIX}{path}");
-    router.route(&at("/events"), get(list_events))
+    router
+        .route(&at("/events"), get(list_events))
+        .route(&at("/serials/{serial}"), get(serial_story))
+}
+
+/// One serial's story: the device (as the precheck shows it to any token), every
+/// activation line with it in the token's organizations (an operator's: all) with its
+/// status, error and history. 404 when neither the registry nor those lines know it.
+async fn serial_story(
+    State(state): State<AppState>,
+    caller: Caller,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<SerialStory>, ApiError> {
+    let Path(raw) = path.map_err(|e| bad(format!("unreadable serial: {e}")))?;
+    let serial = Serial::parse(raw.trim())
+        .map_err(|e| bad(format!("serial {}: {e}", shown(&raw))))?
+        .to_string();
+    let scope = match caller.role {
+        Role::Operator => None,
+        _ => Some(caller.organization_ids()),
+    };
+    let story = state.store.serial_story(serial.clone(), scope).await?;
+    if story.device.is_none() && story.lines.is_empty() {
+        return Err(ApiError::NotFound(format!("serial {serial} not found")));
+    }
+    Ok(Json(story))
 }
 
 /// Every audited change the token may see: its organizations' (an operator's: all),

@@ -32,5 +32,6 @@ mod postgres_process;
 mod postgres_support;
 mod rate_limits;
 mod seats;
+mod serials;
 mod slow_clients;
 mod tls;

@@ -4,6 +4,7 @@
 use super::{authed_get, ok_response, schema_ref};
 use crate::client::events::{ACTIONS, EVENTS_DEFAULT_PER_PAGE, EVENTS_MAX_PER_PAGE, OBJECT_KINDS};
 use crate::client::wire::API_PREFIX;
+use crate::domain::ActivationStatus;
 use serde_json::{Map, Value, json};
 
 fn query(name: &str, description: &str, schema: Value) -> Value {
@@ -28,6 +29,35 @@ pub fn schemas() -> Map<String, Value> {
                                "description": "The X-Request-Id of the request that made the change; null for the worker's changes and older records"},
                 "before": {"type": "object", "nullable": true},
                 "after": {"type": "object", "nullable": true}
+            }
+        },
+        "SerialStory": {
+            "type": "object", "required": ["serial", "device", "lines"],
+            "properties": {
+                "serial": {"type": "string", "pattern": "^[0-9]{16}$"},
+                "device": {"type": "object", "nullable": true, "required": ["vendor", "model", "subscription_until"],
+                           "description": "The device in the vendor registry, as the precheck shows it",
+                           "properties": {
+                               "vendor": schema_ref("VendorRef"),
+                               "model": {"type": "string"},
+                               "subscription_until": {"type": "string", "format": "date", "nullable": true}
+                           }},
+                "lines": {"type": "array", "description": "Every activation line with the serial in the token's organizations, newest first",
+                          "items": {
+                    "type": "object",
+                    "required": ["activation", "organization", "status", "created_at", "completed_at", "error", "new_until", "retries", "history"],
+                    "properties": {
+                        "activation": id,
+                        "organization": {"type": "object", "required": ["id", "name"], "properties": {"id": id, "name": {"type": "string"}}},
+                        "status": {"type": "string", "enum": ActivationStatus::ALL.map(ActivationStatus::as_api)},
+                        "created_at": {"type": "string", "format": "date-time"},
+                        "completed_at": {"type": "string", "format": "date-time", "nullable": true},
+                        "error": {"type": "string", "nullable": true, "description": "In the client's language (Accept-Language)"},
+                        "new_until": {"type": "string", "format": "date"},
+                        "retries": {"type": "integer", "minimum": 0},
+                        "history": {"type": "array", "items": schema_ref("Event"), "description": "The activation's audit records, oldest first"}
+                    }
+                }}
             }
         },
         "EventPage": {
@@ -106,6 +136,18 @@ pub fn paths(paths: &mut Map<String, Value>) {
         "Scoped to the token's organizations; an operator sees every organization's. Keyset-paged: follow `next`; there is no total."
     );
     paths.insert(format!("{API_PREFIX}/events"), events);
+    paths.insert(
+        format!("{API_PREFIX}/serials/{{serial}}"),
+        authed_get(
+            "One serial's story: the device, and every activation line with it and what happened to it",
+            json!([{"name": "serial", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9]{16}$"}}]),
+            ok_response("The story", schema_ref("SerialStory")),
+            &[
+                ("400", "The serial is not 16 digits (`bad_request`)"),
+                ("404", "Neither the registry nor the token's activations know the serial (`not_found`)"),
+            ],
+        ),
+    );
 }
 
 /// `X-Request-Id` on every operation: a client may send its own (1–64 visible ASCII

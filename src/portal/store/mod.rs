@@ -15,6 +15,7 @@ pub mod access_rows;
 pub mod activation_list;
 pub mod events;
 pub mod postgres;
+pub mod serials;
 pub mod sqlite;
 mod text;
 
@@ -368,6 +369,14 @@ pub trait PortalStore: Send + Sync + 'static {
         &self,
         filter: EventFilter,
     ) -> Result<crate::client::events::EventPage, StoreError>;
+
+    /// One serial's device and every activation line with it within `scope` (None:
+    /// every organization), newest first, each with its audit history.
+    async fn serial_story(
+        &self,
+        serial: String,
+        scope: Option<Vec<i64>>,
+    ) -> Result<crate::client::serials::SerialStory, StoreError>;
 
     // ---- audit ----
     /// The audit records of one object (`kind:id`), if the object belongs to `scope`.

@@ -51,6 +51,7 @@ mod portal_store;
 mod queue;
 mod reads;
 mod seats;
+mod serials;
 mod writes;
 
 pub use super::StoreError;

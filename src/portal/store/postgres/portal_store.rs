@@ -577,6 +577,14 @@ impl PortalStore for PgStore {
         self.events_page(filter).await
     }
 
+    async fn serial_story(
+        &self,
+        serial: String,
+        scope: Option<Vec<i64>>,
+    ) -> Result<crate::client::serials::SerialStory, StoreError> {
+        self.serial_story_of(serial, scope).await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         let client = self.client().await?;
         tokio::time::timeout(Duration::from_secs(2), client.simple_query("SELECT 1"))

@@ -34,6 +34,7 @@ pub mod replica;
 pub mod replica_reader;
 pub mod seat_writes;
 pub mod seats;
+mod serials;
 pub mod server_keys;
 mod signing;
 pub mod tokens;

@@ -422,6 +422,21 @@ impl PortalStore for SqliteStore {
         self.run(move |conn| super::events::page(conn, &filter))
             .await
     }
+
+    async fn serial_story(
+        &self,
+        serial: String,
+        scope: Option<Vec<i64>>,
+    ) -> Result<crate::client::serials::SerialStory, StoreError> {
+        // One read transaction: the lines and their histories agree.
+        self.run(move |conn| {
+            let tx = conn.transaction()?;
+            let story = super::serials::story(&tx, &serial, scope.as_deref())?;
+            tx.commit()?;
+            Ok(story)
+        })
+        .await
+    }
 }
 
 /// A write under an idempotency key answers the value, whether it ran now or replayed.
