@@ -18,7 +18,7 @@ async fn a_serials_story_has_its_device_lines_retries_and_who_did_what() {
     let serials = demo_serials(&portal.db, 1).expect("serials");
     let refused = serials.refused_permanently["pay-kiosk"][0].clone();
     let number = admin
-        .create_activations(1, &[refused.clone()], "why-refused")
+        .create_activations(1, std::slice::from_ref(&refused), "why-refused")
         .await
         .expect("create")
         .activations[0]
@@ -92,7 +92,7 @@ async fn why_verifies_the_license_file_the_serial_is_in() {
     let serials = demo_serials(&portal.db, 1).expect("serials");
     let ok = serials.ok["pay-kiosk"][0].clone();
     let number = admin
-        .create_activations(1, &[ok.clone()], "why-ok")
+        .create_activations(1, std::slice::from_ref(&ok), "why-ok")
         .await
         .expect("create")
         .activations[0]
