@@ -86,3 +86,50 @@ async fn events_json_csv_and_table_follow_the_api_and_errors_name_the_request() 
         .unwrap_or_else(|| panic!("no request id in {error:?}"));
     assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn why_tells_a_serials_story_and_verifies_its_license_file() {
+    let env = Env::start();
+    let client = env.client();
+    let done = client
+        .activations(&licadm::client::wire::ActivationQuery {
+            status: Some(licadm::domain::ActivationStatus::Done),
+            ..Default::default()
+        })
+        .await
+        .expect("done activations")
+        .items[0]
+        .number;
+    let serial = client.activation(done).await.expect("detail").lines[0]
+        .serial
+        .clone();
+
+    let why: licadm::client::serials::Why = json(&env.run(&["why", &serial, "--json"]));
+    assert_eq!(why.story.serial, serial);
+    assert!(why.story.lines.iter().any(|l| l.activation == done));
+    let license = why.license.expect("a license check");
+    assert!(license.verified, "{license:?}");
+
+    // For people, in the CLI's language (Russian here).
+    let out = env.run(&["why", &serial]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with(&format!("История СН {serial}")), "{text}");
+    assert!(text.contains("Устройство: "), "{text}");
+    assert!(
+        text.contains(&format!(
+            "(активация № {}): подпись верна",
+            license.activation
+        )),
+        "{text}"
+    );
+
+    assert_eq!(
+        code(&env.run(&["why", "12345"])),
+        2,
+        "a malformed serial is usage"
+    );
+    let out = env.run(&["why", "9999000000000001"]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("request "), "{}", stderr(&out));
+}

@@ -10,8 +10,9 @@ mod activations;
 mod audit;
 mod events;
 mod seats;
+mod why;
 
-use super::output::OutputArgs;
+use super::output::{OutputArgs, OutputFormat};
 use super::{PortalArgs, connect};
 use clap::Subcommand;
 use licadm::client::{ApiClient, ClientError};
@@ -114,6 +115,16 @@ pub enum ScriptCommand {
         all: bool,
         #[command(flatten)]
         out: OutputArgs,
+    },
+    /// One serial's story: the device, every activation it was in (status, error,
+    /// retries, who and when, with the request), and its license file verified.
+    ///
+    /// Exit status 1 when the license file does not verify.
+    Why {
+        serial: String,
+        /// Print JSON (the story and the license check).
+        #[arg(long)]
+        json: bool,
     },
     /// List or revoke tokens (yours; a partner admin's organizations'; all for an
     /// operator).
@@ -340,6 +351,14 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
                 cursor,
             };
             events::events(client, query, all, out.format()).await
+        }
+        ScriptCommand::Why { serial, json } => {
+            let format = if json {
+                OutputFormat::Json
+            } else {
+                OutputFormat::Table
+            };
+            why::why(client, &serial, format).await
         }
         ScriptCommand::Tokens { command } => access::tokens(command, client).await,
         ScriptCommand::Accounts { command } => access::accounts(command, client).await,

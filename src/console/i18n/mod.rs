@@ -518,6 +518,7 @@ pub mod palette;
 pub mod seats;
 pub mod sync;
 pub mod tabs;
+pub mod why;
 
 // The list counters and the terminal-link texts, under their old names.
 pub use paging::{group_digits, page_beyond_reach, page_counter, slow_terminal};
