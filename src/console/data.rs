@@ -414,6 +414,12 @@ impl DataSource {
         self.client().events(query).await
     }
 
+    /// A serial's story and its license file checked (always from the portal: the
+    /// mirror's serial story is not built yet; docs/DESIGN.md §8).
+    pub async fn why(&self, serial: &str) -> Result<crate::client::serials::Why, DataError> {
+        self.client().why(serial).await
+    }
+
     /// The tokens the console's token may manage (always from the portal: the mirror
     /// keeps no access data).
     pub async fn tokens(&self) -> Result<Vec<wire::TokenInfo>, DataError> {

@@ -204,3 +204,104 @@ fn an_error_names_its_request_and_y_copies_a_changes_request() {
         "{text}"
     );
 }
+
+fn type_text(state: &mut State, text: &str) {
+    for c in text.chars() {
+        update(state, ch(c));
+    }
+}
+
+fn story() -> licadm::client::serials::Why {
+    use licadm::client::serials::{Device, LicenseCheck, SerialLine, SerialStory, Why};
+    use licadm::client::wire::VendorRef;
+    use licadm::domain::{ActivationStatus, Vendor};
+    let mut failed = event(5, "worker", "activation.failed", "activation:421", None);
+    failed.before = None;
+    let mut retried = event(
+        6,
+        "ivanov@alster.example",
+        "activation.retried",
+        "activation:421",
+        Some("3f9a1c2b4d5e6f70"),
+    );
+    retried.before = None;
+    Why {
+        story: SerialStory {
+            serial: "0239110138900130".into(),
+            device: Some(Device {
+                vendor: VendorRef::from(Vendor::PayKiosk),
+                model: "NETPAY-FC".into(),
+                subscription_until: Some(date(2026, 12, 9)),
+            }),
+            lines: vec![SerialLine {
+                activation: 421,
+                organization: EventOrganization {
+                    id: 1,
+                    name: "АЛЬСТЕР ООО".into(),
+                },
+                status: ActivationStatus::Error,
+                created_at: utc(2025, 12, 12, 9),
+                completed_at: None,
+                error: Some("Реестр вендора не ответил".into()),
+                new_until: date(2026, 12, 9),
+                retries: 1,
+                history: vec![failed, retried],
+            }],
+        },
+        license: Some(LicenseCheck {
+            activation: 400,
+            file_name: "license-400.lic".into(),
+            verified: true,
+            problem: None,
+            valid_until: Some(date(2026, 12, 9)),
+        }),
+    }
+}
+
+#[test]
+fn colon_why_shows_a_serials_story_over_the_screen_until_esc() {
+    let mut state = activity_state(Lang::Ru);
+    update(&mut state, ch(':'));
+    type_text(&mut state, "why 0239110138900130");
+    let commands = update(&mut state, key(KeyCode::Enter));
+    assert!(
+        commands.contains(&Command::Why {
+            serial: "0239110138900130".into()
+        }),
+        "{commands:?}"
+    );
+    let (lines, _) = render(&state, 100, 30);
+    assert!(screen_text(&lines).contains("Загрузка…"));
+    update(
+        &mut state,
+        Msg::WhyLoaded {
+            serial: "0239110138900130".into(),
+            result: Ok(story()),
+        },
+    );
+    let (lines, _) = render(&state, 100, 30);
+    let text = screen_text(&lines);
+    for expected in [
+        "История СН 0239110138900130",
+        "Устройство: Пэй Киоск NETPAY-FC · подписка до 09.12.2026",
+        "Активация № 421 · АЛЬСТЕР ООО · Ошибка · до 09.12.2026 · повторов: 1",
+        "ошибка: Реестр вендора не ответил",
+        "ivanov@alster.example · активация повторена · запрос 3f9a1c2b4d5e6f70",
+        "Файл лицензии license-400.lic (активация № 400): подпись верна, действует до 09.12.2026",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    // The dialog holds the keyboard: `6`, `q` do nothing under it; Esc closes it.
+    assert!(update(&mut state, ch('q')).is_empty());
+    update(&mut state, key(KeyCode::Esc));
+    let (lines, _) = render(&state, 100, 30);
+    assert!(!screen_text(&lines).contains("История СН"));
+    // A malformed serial is refused in the palette, nothing is asked.
+    update(&mut state, ch(':'));
+    type_text(&mut state, "why 123");
+    assert!(
+        !update(&mut state, key(KeyCode::Enter))
+            .iter()
+            .any(|c| matches!(c, Command::Why { .. }))
+    );
+}

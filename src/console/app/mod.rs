@@ -75,6 +75,10 @@ pub enum Command {
     Access(AccessCommand),
     /// The Activity screen's reads (`screens::activity::run`).
     Activity(ActivityCommand),
+    /// `:why SERIAL` → `Msg::WhyLoaded` (`ApiClient::why`).
+    Why {
+        serial: String,
+    },
     /// `POST /organizations/{id}/accept-offer` → `Msg::OfferAccepted`.
     AcceptOffer {
         organization: i64,
@@ -333,6 +337,11 @@ pub enum Msg {
     Access(AccessMsg),
     /// An answer to an `ActivityCommand`.
     Activity(ActivityMsg),
+    /// A serial's story for the `:why` dialog showing `serial`.
+    WhyLoaded {
+        serial: String,
+        result: Result<crate::client::serials::Why, DataError>,
+    },
 }
 
 /// The terminal's size as last reported: what a page of rows is for PgUp/PgDn. The

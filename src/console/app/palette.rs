@@ -5,6 +5,7 @@
 use super::{Command, Front, State};
 use crate::console::i18n::palette as tr;
 use crate::console::screens::detail::DetailScreen;
+use crate::console::screens::dialog::{Dialog, StoryDialog};
 use crate::console::screens::palette::{
     ActionEntry, BINDINGS, Jump, Palette, PaletteAction, PaletteKey, Run, entries,
 };
@@ -130,6 +131,13 @@ fn run_jump(state: &mut State, jump: Jump) -> Vec<Command> {
         Jump::Tab(tab) => super::tabbed::switch_tab(state, tab),
         Jump::Activation(number) => open_activation(state, number, None),
         Jump::Serial(serial) => find_serial(state, serial),
+        Jump::Why(serial) => {
+            let dialog = StoryDialog::loading(state.lang, serial.as_str());
+            state.dialogs.push(Dialog::Story(dialog));
+            vec![Command::Why {
+                serial: serial.as_str().to_string(),
+            }]
+        }
     }
 }
 

@@ -225,6 +225,19 @@ pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
             note_connection(state, &result);
             state.keys.on_signing_key(result, lang)
         }
+        Msg::WhyLoaded { serial, result } => {
+            note_connection(state, &result);
+            // The dialog may have been closed meanwhile: then the answer is dropped.
+            if let Some(crate::console::screens::dialog::Dialog::Story(d)) = state
+                .dialogs
+                .iter_mut()
+                .rev()
+                .find(|d| matches!(d, crate::console::screens::dialog::Dialog::Story(s) if s.serial == serial))
+            {
+                d.loaded(result, lang);
+            }
+            Reply::default()
+        }
         Msg::Activity(msg) => {
             let crate::console::screens::activity::ActivityMsg::Loaded { request_id, result } =
                 &msg;

@@ -34,6 +34,7 @@ pub const IN_HELP: Tr = Tr::new("справке", "the help");
 pub const IN_MESSAGES: Tr = Tr::new("журнале сообщений", "the message log");
 pub const IN_PALETTE: Tr = Tr::new("строке команд (:)", "the command palette (:)");
 pub const IN_CONFIRM: Tr = Tr::new("окне подтверждения", "a confirmation");
+pub const IN_STORY: Tr = Tr::new("окне «История СН» (:why)", "a serial's story (:why)");
 pub const IN_NOTICE: Tr = Tr::new("окне сообщения", "a notice");
 pub const IN_PICKER: Tr = Tr::new("выборе из списка", "a picker");
 pub const IN_PAGE: Tr = Tr::new("переходе на страницу", "the page prompt");

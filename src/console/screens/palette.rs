@@ -102,6 +102,8 @@ pub enum Jump {
     Serial(Serial),
     /// `1`–`4`, `activations`, `seats`, `capacity`, `keys`.
     Tab(Tab),
+    /// `why 0239110138900130`: the serial's story (issue 16).
+    Why(Serial),
     /// `q`.
     Quit,
     /// `messages`: the message log.
@@ -144,6 +146,12 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
                 .filter(|n| *n > 0)
                 .map(Jump::Activation)
                 .ok_or(JumpError::BadNumber),
+        ),
+        "why" | "почему" if rest.is_empty() => Some(Err(JumpError::NeedsSerial)),
+        "why" | "почему" => Some(
+            Serial::parse(rest)
+                .map(Jump::Why)
+                .map_err(|_| JumpError::BadSerial),
         ),
         "sn" | "serial" if rest.is_empty() => Some(Err(JumpError::NeedsSerial)),
         "sn" | "serial" => Some(
