@@ -74,6 +74,23 @@ async fn a_serials_story_has_its_device_lines_retries_and_who_did_what() {
         }
     }
 
+    // The error text comes in the language asked for, as on the activation itself.
+    let english = admin.clone().with_lang(licadm::domain::Lang::En);
+    let worded = english.serial(&refused).await.expect("story in English");
+    let activation = english.activation(number).await.expect("activation in English");
+    assert_eq!(worded.lines[0].error, activation.summary.error);
+    let events = english
+        .events(&licadm::client::events::EventQuery {
+            action: Some("activation.failed".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("events in English");
+    assert_eq!(
+        events.items[0].after.as_ref().and_then(|a| a["error"].as_str()),
+        activation.summary.error.as_deref()
+    );
+
     // Another organization's token sees the device, not organization 1's lines.
     let other = portal.client(&portal.token(Role::Admin, &[2], "admin-2@test"));
     let theirs = other.serial(&refused).await.expect("the device is known");
