@@ -100,10 +100,11 @@ pub fn lines(screen: &ActivityScreen, lang: Lang, width: usize) -> Vec<String> {
             ]
         })
         .collect();
-    // When keeps its width; the rest share what is left, the object the least.
+    // When keeps its width; the rest share what is left, the action the most (its
+    // words are long), the object enough for `activation:12345`.
     let when = 19;
     let rest = width.saturating_sub(when + 4);
-    let widths = [when, rest * 3 / 10, rest * 3 / 10, rest * 2 / 10, rest / 5];
+    let widths = [when, rest / 4, rest * 3 / 10, rest / 4, rest / 5];
     std::iter::once(headers)
         .chain(rows)
         .map(|row| {
