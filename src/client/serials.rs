@@ -53,8 +53,12 @@ pub struct Why {
     #[serde(flatten)]
     pub story: SerialStory,
     /// The newest done activation with the serial, its license file checked; None when
-    /// no activation with it is done.
+    /// no activation with it is done (or when `offline`).
     pub license: Option<LicenseCheck>,
+    /// Read from the offline mirror: only the lines, without the device, their
+    /// histories (so no retries) and the license file, which need the portal.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub offline: bool,
 }
 
 /// A license file checked against the portal's public key (`GET /signing-key`).
@@ -99,7 +103,11 @@ impl ApiClient {
             }
             None => None,
         };
-        Ok(Why { story, license })
+        Ok(Why {
+            story,
+            license,
+            offline: false,
+        })
     }
 }
 

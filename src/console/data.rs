@@ -414,10 +414,27 @@ impl DataSource {
         self.client().events(query).await
     }
 
-    /// A serial's story and its license file checked (always from the portal: the
-    /// mirror's serial story is not built yet; docs/DESIGN.md §8).
+    /// A serial's story and its license file checked, from the portal; with a mirror
+    /// and no portal, the activation lines the mirror holds, marked offline (it keeps
+    /// no registry, audit or license files: docs/DESIGN.md §4.8).
     pub async fn why(&self, serial: &str) -> Result<crate::client::serials::Why, DataError> {
-        self.client().why(serial).await
+        match self {
+            DataSource::Live(client) => client.why(serial).await,
+            DataSource::Mirror(source) => match source.client.why(serial).await {
+                Err(error) if error.is_connection() => {
+                    let serial = serial.to_string();
+                    match source.local(move |m| m.serial_story(&serial)).await {
+                        Some(Ok(story)) => Ok(crate::client::serials::Why {
+                            story,
+                            license: None,
+                            offline: true,
+                        }),
+                        _ => Err(error),
+                    }
+                }
+                other => other,
+            },
+        }
     }
 
     /// The tokens the console's token may manage (always from the portal: the mirror

@@ -456,6 +456,14 @@ impl Mirror {
         Ok(self.lock().activation(&scope, number)?)
     }
 
+    /// A serial's activation lines, offline (`console::data::DataSource::why`).
+    pub fn serial_story(
+        &self,
+        serial: &str,
+    ) -> Result<crate::client::serials::SerialStory, MirrorError> {
+        Ok(self.lock().serial_story(serial)?)
+    }
+
     /// The page when the mirror has all of it: always, unless the mirror holds a
     /// window and the query reaches outside it — only the unfinished statuses are
     /// whole in a window (docs/DESIGN.md §6.5). `None`: ask the portal.

@@ -139,3 +139,50 @@ async fn why_verifies_the_license_file_the_serial_is_in() {
     assert!(checked.problem.is_some_and(|p| p.contains("SIGNATURE")));
 }
 }
+
+crate::both_backends! {
+#[tokio::test(flavor = "multi_thread")]
+async fn offline_the_mirror_tells_the_lines_it_holds_and_says_what_it_lacks() {
+    use licadm::console::data::{DataSource, MirrorSource};
+    use licadm::mirror::Mirror;
+    use licadm::mirror::sync::sync_once;
+    let portal = TestPortal::start().await;
+    let admin = portal.admin();
+    let done = admin
+        .activations(&licadm::client::wire::ActivationQuery {
+            status: Some(ActivationStatus::Done),
+            ..Default::default()
+        })
+        .await
+        .expect("done")
+        .items[0]
+        .number;
+    let serial = admin.activation(done).await.expect("detail").lines[0].serial.clone();
+    let dir = tempfile::tempdir().expect("dir");
+    let mirror = Mirror::open(&dir.path().join("mirror.sqlite")).expect("mirror");
+    sync_once(&admin, &mirror, &|_| {}).await.expect("full sync");
+    let online = admin.why(&serial).await.expect("online");
+
+    // Nothing listens where the client points: the portal is gone.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let offline = DataSource::Mirror(MirrorSource {
+        client: licadm::client::ApiClient::new(&url, &portal.admin_token).expect("client"),
+        mirror,
+    });
+    let why = offline.why(&serial).await.expect("from the mirror");
+    assert!(why.offline);
+    assert!(why.story.device.is_none() && why.license.is_none());
+    let strip = |lines: &[licadm::client::serials::SerialLine]| {
+        lines
+            .iter()
+            .map(|l| (l.activation, l.status, l.new_until, l.error.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&why.story.lines), strip(&online.story.lines));
+    let text = licadm::console::i18n::why::lines(licadm::domain::Lang::En, &why).join("\n");
+    assert!(text.starts_with("The portal is unreachable"), "{text}");
+    assert!(!text.contains("License file"), "{text}");
+}
+}

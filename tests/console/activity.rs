@@ -255,6 +255,7 @@ fn story() -> licadm::client::serials::Why {
             problem: None,
             valid_until: Some(date(2026, 12, 9)),
         }),
+        offline: false,
     }
 }
 

@@ -30,6 +30,16 @@ pub fn loading(lang: Lang) -> &'static str {
 pub fn lines(lang: Lang, why: &Why) -> Vec<String> {
     let ru = lang == Lang::Ru;
     let mut out = Vec::new();
+    if why.offline {
+        out.push(
+            if ru {
+                "Нет связи с порталом: из локальной копии — только активации; устройство, история, повторы и файл лицензии — когда связь вернётся."
+            } else {
+                "The portal is unreachable: from the local copy, activations only; the device, history, retries and license file when it is back."
+            }
+            .to_string(),
+        );
+    }
     match &why.story.device {
         Some(device) => {
             let until = device
@@ -50,6 +60,8 @@ pub fn lines(lang: Lang, why: &Why) -> Vec<String> {
                 )
             });
         }
+        // Offline the mirror has no registry: that says nothing about the device.
+        None if why.offline => {}
         None => out.push(
             if ru {
                 "Устройство: нет в реестре вендора"
@@ -112,6 +124,9 @@ pub fn lines(lang: Lang, why: &Why) -> Vec<String> {
                 action(lang, &event.action)
             ));
         }
+    }
+    if why.offline {
+        return out.into_iter().map(|l| inert(&l).into_owned()).collect();
     }
     out.push(String::new());
     out.push(match &why.license {
