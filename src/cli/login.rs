@@ -36,10 +36,26 @@ fn client_failure(e: ClientError) -> ExitCode {
         ClientError::Busy {
             message,
             retry_after_secs,
-        } => fail(1, format!("{message} (wait {retry_after_secs} s)")),
-        ClientError::Api { message, .. } => fail(1, message),
+            request_id,
+        } => fail(
+            1,
+            format!(
+                "{message} (wait {retry_after_secs} s){}",
+                quoted(request_id)
+            ),
+        ),
+        ClientError::Api {
+            message,
+            request_id,
+            ..
+        } => fail(1, format!("{message}{}", quoted(request_id))),
         other => fail(1, other),
     }
+}
+
+/// ` (request 3f9a…)`: the request the portal named, for a ticket.
+fn quoted(request_id: Option<String>) -> String {
+    request_id.map_or_else(String::new, |id| format!(" (request {id})"))
 }
 
 /// One line of standard input, without its line end; None at the end of input.

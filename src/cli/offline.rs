@@ -231,7 +231,15 @@ fn respond(request_file: &Path, out: Option<&Path>, portal: &PortalArgs) -> Exit
             }
             Err(code) => code,
         },
-        Ok(Err(ClientError::Api { message, .. })) => refused(message),
+        // The portal's reason, and the request it was for a ticket (issue 16).
+        Ok(Err(ClientError::Api {
+            message,
+            request_id,
+            ..
+        })) => refused(match request_id {
+            Some(id) => format!("{message} (request {id})"),
+            None => message,
+        }),
         Ok(Err(e)) => {
             eprintln!("licadm offline respond: {e}");
             ExitCode::from(1)

@@ -1,7 +1,9 @@
 //! Typed client of API v1 (reqwest). The console and the scripting CLI talk to the
 //! portal only through this.
 
+pub mod events;
 pub mod feed;
+pub mod serials;
 pub mod wire;
 
 use crate::domain::Lang;
@@ -27,17 +29,21 @@ pub enum ClientError {
     #[error("request timed out")]
     Timeout,
     /// The portal answered with an error body (4xx, or an unexpected 5xx).
-    #[error("{message} (HTTP {status})")]
+    /// `request_id` is the answer's `X-Request-Id` (None from the mirror), shown with
+    /// the error so a user can quote it (docs/DESIGN.md §4.3).
+    #[error("{message} (HTTP {status}{})", request_suffix(.request_id.as_deref()))]
     Api {
         status: u16,
         code: String,
         message: String,
+        request_id: Option<String>,
     },
     /// `POST /activations` refused the whole request: these serials are not `ok`.
-    #[error("{message} (HTTP 422)")]
+    #[error("{message} (HTTP 422{})", request_suffix(.request_id.as_deref()))]
     Rejected {
         message: String,
         rejected: Vec<wire::PrecheckRow>,
+        request_id: Option<String>,
     },
     #[error("unexpected answer from the portal: {0}")]
     Decode(String),
@@ -45,11 +51,18 @@ pub enum ClientError {
     /// changed nothing; sending it
     /// again after `retry_after_secs` may succeed. Returned once the client's own
     /// resends ([`BUSY_RESENDS`]) were also answered busy.
-    #[error("{message} (HTTP 503)")]
+    #[error("{message} (HTTP 503{})", request_suffix(.request_id.as_deref()))]
     Busy {
         message: String,
         retry_after_secs: u64,
+        request_id: Option<String>,
     },
+}
+
+/// `, request 3f9a…` after the status in an error line, when the portal named the
+/// request.
+fn request_suffix(request_id: Option<&str>) -> String {
+    request_id.map_or_else(String::new, |id| format!(", request {id}"))
 }
 
 impl ClientError {
@@ -62,6 +75,16 @@ impl ClientError {
     /// reached, or it was busy and changed nothing. A queued write stays queued.
     pub fn is_transient(&self) -> bool {
         self.is_connection() || matches!(self, ClientError::Busy { .. })
+    }
+
+    /// The `X-Request-Id` of the answer that carried this error, if a portal sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ClientError::Api { request_id, .. }
+            | ClientError::Rejected { request_id, .. }
+            | ClientError::Busy { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
     }
 
     pub fn status(&self) -> Option<u16> {
@@ -627,6 +650,11 @@ fn map_transport(e: reqwest::Error) -> ClientError {
 async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
     let status = response.status();
     let busy_for = retry_after(&response);
+    let header_id = response
+        .headers()
+        .get(wire::REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let bytes = response.bytes().await.map_err(map_transport)?;
     if status.is_success() {
         return serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()));
@@ -638,16 +666,19 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, C
             Err(ClientError::Rejected {
                 message: body.error.message,
                 rejected: body.error.rejected,
+                request_id: body.error.request_id.or(header_id),
             })
         }
         Ok(body) if busy_for.is_some() => Err(ClientError::Busy {
             message: body.error.message,
             retry_after_secs: busy_for.map_or(1, |d| d.as_secs()),
+            request_id: body.error.request_id.or(header_id),
         }),
         Ok(body) => Err(ClientError::Api {
             status: status.as_u16(),
             code: body.error.code,
             message: body.error.message,
+            request_id: body.error.request_id.or(header_id),
         }),
         Err(_) => Err(ClientError::Api {
             status: status.as_u16(),
@@ -657,6 +688,7 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, C
                 .to_lowercase()
                 .replace(' ', "_"),
             message: fallback_message(status),
+            request_id: header_id,
         }),
     }
 }

@@ -10,6 +10,9 @@ pub const API_PREFIX: &str = "/api/v1";
 pub const PAGE_SIZES: [u32; 4] = [10, 25, 50, 100];
 pub const DEFAULT_PER_PAGE: u32 = 25;
 
+/// The header naming the request on every answer (docs/DESIGN.md §4.3).
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
 /// `{"error":{"code":"...","message":"..."}}` for every 4xx.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -25,6 +28,9 @@ pub struct ErrorInfo {
     /// For a refused activation: every serial that is not `ok`, and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<PrecheckRow>,
+    /// The request's `X-Request-Id`, for the user to quote (docs/DESIGN.md §4.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -405,6 +405,38 @@ impl DataSource {
         self.client().offline_response(request_text).await
     }
 
+    /// A page of the activity log (always from the portal: the mirror keeps no
+    /// events yet; docs/DESIGN.md §8).
+    pub async fn events(
+        &self,
+        query: &crate::client::events::EventQuery,
+    ) -> Result<crate::client::events::EventPage, DataError> {
+        self.client().events(query).await
+    }
+
+    /// A serial's story and its license file checked, from the portal; with a mirror
+    /// and no portal, the activation lines the mirror holds, marked offline (it keeps
+    /// no registry, audit or license files: docs/DESIGN.md §4.8).
+    pub async fn why(&self, serial: &str) -> Result<crate::client::serials::Why, DataError> {
+        match self {
+            DataSource::Live(client) => client.why(serial).await,
+            DataSource::Mirror(source) => match source.client.why(serial).await {
+                Err(error) if error.is_connection() => {
+                    let serial = serial.to_string();
+                    match source.local(move |m| m.serial_story(&serial)).await {
+                        Some(Ok(story)) => Ok(crate::client::serials::Why {
+                            story,
+                            license: None,
+                            offline: true,
+                        }),
+                        _ => Err(error),
+                    }
+                }
+                other => other,
+            },
+        }
+    }
+
     /// The tokens the console's token may manage (always from the portal: the mirror
     /// keeps no access data).
     pub async fn tokens(&self) -> Result<Vec<wire::TokenInfo>, DataError> {

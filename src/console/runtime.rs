@@ -415,6 +415,15 @@ fn execute_command(
                 Msg::OutboxCancelled(source.cancel_queued(id).await)
             });
         }
+        Command::Why { serial } => {
+            send_when_done(tx, async move {
+                let result = source.why(&serial).await;
+                Msg::WhyLoaded { serial, result }
+            });
+        }
+        Command::Activity(command) => {
+            send_when_done(tx, crate::console::screens::activity::run(command, source));
+        }
         Command::Access(command) => {
             send_when_done(tx, crate::console::screens::access::run(command, source));
         }

@@ -55,6 +55,8 @@ impl MirrorError {
                 message: lang
                     .and_then(|lang| crate::portal::localize_text(&message, lang))
                     .unwrap_or(message),
+                // The mirror answered, not the portal: no request to quote.
+                request_id: None,
             },
             other => crate::client::ClientError::Local(other.to_string()),
         }
@@ -453,6 +455,14 @@ impl Mirror {
     pub fn activation(&self, number: i64) -> Result<ActivationDetail, MirrorError> {
         let scope = self.scope()?;
         Ok(self.lock().activation(&scope, number)?)
+    }
+
+    /// A serial's activation lines, offline (`console::data::DataSource::why`).
+    pub fn serial_story(
+        &self,
+        serial: &str,
+    ) -> Result<crate::client::serials::SerialStory, MirrorError> {
+        Ok(self.lock().serial_story(serial)?)
     }
 
     /// The page when the mirror has all of it: always, unless the mirror holds a

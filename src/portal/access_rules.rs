@@ -170,6 +170,7 @@ mod tests {
             label: account.map(|(_, e)| e.to_string()).unwrap_or("cli".into()),
             organizations: orgs.iter().copied().map(org).collect(),
             account_id: account.map(|(id, _)| id),
+            request_id: None,
         }
     }
 

@@ -25,6 +25,8 @@ pub struct Caller {
     pub organizations: Vec<OrgRef>,
     /// The account of a login token (its e-mail is `label`).
     pub account_id: Option<i64>,
+    /// The request's `X-Request-Id` (`request_id.rs`), for the audit records it writes.
+    pub request_id: Option<String>,
 }
 
 impl Caller {
@@ -201,6 +203,10 @@ impl FromRequestParts<AppState> for Caller {
             label: grant.label,
             organizations: grant.organizations,
             account_id: grant.account_id,
+            request_id: parts
+                .extensions
+                .get::<super::request_id::RequestId>()
+                .map(|id| id.0.clone()),
         })
     }
 }

@@ -134,6 +134,9 @@ impl ApiError {
                 code: code.to_string(),
                 message: self.to_string(),
                 rejected,
+                // A replay answers the stored body: the id of the request it answered
+                // first would only mislead.
+                request_id: None,
             },
         ))
     }
@@ -171,6 +174,7 @@ impl IntoResponse for ApiError {
                 code: code.to_string(),
                 message,
                 rejected,
+                request_id: super::request_id::current(),
             },
         };
         let mut response = (status, Json(body)).into_response();

@@ -89,6 +89,8 @@ fn body_of(status: StatusCode, message: &str) -> ErrorBody {
             code: code_of(status).to_string(),
             message: message.to_string(),
             rejected: Vec::new(),
+            // Set inside the router (its request-id layer); hyper's own answers have none.
+            request_id: super::request_id::current(),
         },
     }
 }

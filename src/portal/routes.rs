@@ -31,51 +31,56 @@ const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let at = |path: &str| format!("{API_PREFIX}{path}");
-    super::routes_access::add(super::routes_licensing::add(Router::new()))
-        .route(&at("/health"), get(health))
-        .route(&at("/openapi.json"), get(openapi_document))
-        .route(&at("/me"), get(me))
-        .route(&at("/organizations"), get(organizations))
-        .route(&at("/prices"), get(prices))
-        .route(&at("/organizations/{id}/accept-offer"), post(accept_offer))
-        .route(&at("/organizations/{id}/block"), post(block_organization))
-        .route(
-            &at("/organizations/{id}/unblock"),
-            post(unblock_organization),
-        )
-        .route(&at("/precheck"), post(precheck))
-        .route(
-            &at("/activations"),
-            get(list_activations).post(create_activations),
-        )
-        .route(&at("/activations/{number}"), get(activation))
-        .route(&at("/activations/{number}/retry"), post(retry))
-        .route(&at("/activations/{number}/license-file"), get(license_file))
-        .route(&at("/signing-key"), get(signing_key))
-        .route(&at("/changes"), get(changes))
-        .fallback(unknown_route)
-        .method_not_allowed_fallback(method_not_allowed)
-        // Rate limits, then size limits with JSON errors, nosniff and no-store (issue 15).
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            super::rate_limit::layer,
-        ))
-        .layer(axum::middleware::from_fn(super::guard::layer))
-        // Any error answer without the JSON body gets it (inside the language layer,
-        // which translates its message).
-        .layer(axum::middleware::from_fn(super::http_errors::json_errors))
-        // Answers in the client's language (Accept-Language), before the tag is taken.
-        .layer(axum::middleware::from_fn(super::messages::layer))
-        // Inside compression, so the tag is of the identity body whatever the encoding.
-        .layer(axum::middleware::from_fn(super::etag::layer))
-        // Fastest gzip or zstd (zstd when both are accepted): a 10 000-row precheck is
-        // ~2.5 MB of JSON; level 1 still shrinks it ~8x at a fraction of the default
-        // level's CPU time. zstd is for the feed on thin links: a full sync of the
-        // 100 000-activation demo is 44.2 MB as JSON, 8.1 MB gzip, 5.2 MB zstd.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    super::routes_events::add(super::routes_access::add(super::routes_licensing::add(
+        Router::new(),
+    )))
+    .route(&at("/health"), get(health))
+    .route(&at("/openapi.json"), get(openapi_document))
+    .route(&at("/me"), get(me))
+    .route(&at("/organizations"), get(organizations))
+    .route(&at("/prices"), get(prices))
+    .route(&at("/organizations/{id}/accept-offer"), post(accept_offer))
+    .route(&at("/organizations/{id}/block"), post(block_organization))
+    .route(
+        &at("/organizations/{id}/unblock"),
+        post(unblock_organization),
+    )
+    .route(&at("/precheck"), post(precheck))
+    .route(
+        &at("/activations"),
+        get(list_activations).post(create_activations),
+    )
+    .route(&at("/activations/{number}"), get(activation))
+    .route(&at("/activations/{number}/retry"), post(retry))
+    .route(&at("/activations/{number}/license-file"), get(license_file))
+    .route(&at("/signing-key"), get(signing_key))
+    .route(&at("/changes"), get(changes))
+    .fallback(unknown_route)
+    .method_not_allowed_fallback(method_not_allowed)
+    // Rate limits, then size limits with JSON errors, nosniff and no-store (issue 15).
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        super::rate_limit::layer,
+    ))
+    .layer(axum::middleware::from_fn(super::guard::layer))
+    // Any error answer without the JSON body gets it (inside the language layer,
+    // which translates its message).
+    .layer(axum::middleware::from_fn(super::http_errors::json_errors))
+    // Answers in the client's language (Accept-Language), before the tag is taken.
+    .layer(axum::middleware::from_fn(super::messages::layer))
+    // Inside compression, so the tag is of the identity body whatever the encoding.
+    .layer(axum::middleware::from_fn(super::etag::layer))
+    // Fastest gzip or zstd (zstd when both are accepted): a 10 000-row precheck is
+    // ~2.5 MB of JSON; level 1 still shrinks it ~8x at a fraction of the default
+    // level's CPU time. zstd is for the feed on thin links: a full sync of the
+    // 100 000-activation demo is 44.2 MB as JSON, 8.1 MB gzip, 5.2 MB zstd.
+    .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+    .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+    .layer(TraceLayer::new_for_http())
+    // Outermost: every answer, refusals of the layers above included, names its
+    // request (docs/DESIGN.md §4.3).
+    .layer(axum::middleware::from_fn(super::request_id::layer))
+    .with_state(state)
 }
 
 async fn unknown_route(method: Method, uri: Uri) -> ApiError {
@@ -188,6 +193,7 @@ impl Writer {
             scope: caller.organization_ids(),
             label: caller.label,
             now: state.now(),
+            request_id: caller.request_id,
         }
     }
 }
@@ -344,6 +350,7 @@ async fn create_activations(
         organization: request.organization,
         serials: request.serials,
         idempotency,
+        request_id: caller.request_id.clone(),
     };
     let now = state.now();
     let created = state.store.create_activations(create, now).await??;

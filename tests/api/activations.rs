@@ -485,6 +485,7 @@ async fn a_scoped_token_never_sees_other_organizations() {
             status,
             code,
             message,
+            ..
         } => {
             assert_eq!((status, code.as_str()), (404, "not_found"));
             assert_eq!(message, format!("activation {number} not found"));
@@ -680,6 +681,8 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/keys/activate",
         "/api/v1/offline/response",
         "/api/v1/audit",
+        "/api/v1/events",
+        "/api/v1/serials/{serial}",
         "/api/v1/changes",
         "/api/v1/login",
         "/api/v1/logout",
@@ -702,10 +705,12 @@ async fn openapi_describes_every_route_truthfully() {
         .expect("done activations")
         .items[0]
         .number;
+    let serial = portal.admin().activation(done).await.expect("done").lines[0].serial.clone();
     // Every documented GET answers 200 on the real router; a POST-only route refuses GET.
     for path in &listed {
         let mut concrete = path
             .replace("{number}", &done.to_string())
+            .replace("{serial}", &serial)
             .replace("{id}", "1")
             .replacen("/api/v1", "", 1);
         // Documented required parameters.

@@ -347,7 +347,9 @@ async fn one_bad_serial_refuses_the_whole_request_and_changes_nothing() {
         .create_activations(ALSTER, &inputs, "all-or-nothing")
         .await
     {
-        Err(ClientError::Rejected { message, rejected }) => {
+        Err(ClientError::Rejected {
+            message, rejected, ..
+        }) => {
             let bad: Vec<(&str, PrecheckOutcome)> = rejected
                 .iter()
                 .map(|r| (r.serial.as_str(), r.outcome))

@@ -17,14 +17,14 @@ const ALSTER: i64 = 1;
 /// No model's serials start with 9999, so the registry cannot know this one.
 const UNKNOWN_SERIAL: &str = "9999000000000001";
 
-struct Env {
+pub(crate) struct Env {
     portal: PortalProcess,
     token: String,
     dir: tempfile::TempDir,
 }
 
 impl Env {
-    fn start() -> Env {
+    pub(crate) fn start() -> Env {
         let portal = PortalProcess::start_demo(&["--worker-delay-ms", "3600000"]);
         let token = portal.token("admin", &[]);
         Env {
@@ -34,7 +34,7 @@ impl Env {
         }
     }
 
-    fn client(&self) -> ApiClient {
+    pub(crate) fn client(&self) -> ApiClient {
         ApiClient::new(&self.portal.url, &self.token).expect("client")
     }
 
@@ -65,7 +65,7 @@ impl Env {
         child.wait_with_output().expect("licadm output")
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.run_with(&self.portal.url, args, None)
     }
 
@@ -76,19 +76,19 @@ impl Env {
     }
 }
 
-fn code(out: &Output) -> i32 {
+pub(crate) fn code(out: &Output) -> i32 {
     out.status.code().expect("exit code")
 }
 
-fn stdout(out: &Output) -> String {
+pub(crate) fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn json<T: serde::de::DeserializeOwned>(out: &Output) -> T {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(out: &Output) -> T {
     assert_eq!(code(out), 0, "licadm failed: {}", stderr(out));
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not the JSON expected ({e}): {}", stdout(out)))

@@ -101,6 +101,7 @@ fn a_refused_deep_jump_keeps_the_page_selection_and_filters_and_says_why() {
         status: 400,
         code: "bad_request".into(),
         message: "страница 20000 дальше 10 000 строк от начала и от конца списка; листайте по курсорам next и prev или сузьте фильтр".into(),
+        request_id: None,
     };
     answer(&mut state, request_id, Err(refusal));
 

@@ -8,6 +8,7 @@
 mod support;
 
 mod access;
+mod activity;
 mod capacity;
 mod columns;
 mod copy;

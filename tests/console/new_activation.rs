@@ -109,6 +109,7 @@ fn a_failed_offer_acceptance_stays_on_the_offer_with_the_message() {
             status: 403,
             code: "forbidden".into(),
             message: "Недостаточно прав".into(),
+            request_id: None,
         })),
     );
     assert_eq!(flow(&state).step, Step::Offer);
@@ -581,6 +582,7 @@ fn a_rejected_answer_marks_those_rows_and_keeps_the_selection() {
         &mut state,
         Msg::ActivationsCreated(Err(ClientError::Rejected {
             message: "Не все номера можно активировать".into(),
+            request_id: None,
             rejected: vec![error_row(
                 "0408420138900124",
                 PrecheckOutcome::Pending,

@@ -144,6 +144,7 @@ fn an_activation_that_does_not_exist_leaves_the_list_with_the_reason() {
                 status: 404,
                 code: "not_found".into(),
                 message: "activation 99999 not found".into(),
+                request_id: None,
             }),
         },
     );

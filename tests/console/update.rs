@@ -301,6 +301,7 @@ fn failed_fetch_keeps_rows_filters_and_selection_and_sets_error() {
         status: 403,
         code: "forbidden".into(),
         message: "нет доступа к организации 7".into(),
+        request_id: None,
     };
     update(
         &mut state,

@@ -389,6 +389,7 @@ pub fn api_error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, Str
             status,
             code,
             message,
+            ..
         }) => (status, code, message),
         other => panic!("expected an API error, got {other:?}"),
     }

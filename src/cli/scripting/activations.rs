@@ -348,7 +348,16 @@ pub async fn activate(
     progress_done();
     let created = match created {
         Ok(created) => created,
-        Err(ClientError::Rejected { message, .. }) => {
+        Err(ClientError::Rejected {
+            message,
+            request_id,
+            ..
+        }) => {
+            // With the request it was, for a ticket (issue 16).
+            let message = match request_id {
+                Some(id) => format!("{message} (request {id})"),
+                None => message,
+            };
             return refused(client, organization, &tokens, format, message).await;
         }
         Err(other) => return Err(other.into()),

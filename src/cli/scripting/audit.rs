@@ -92,7 +92,7 @@ pub fn readable(entries: &[AuditEntry]) -> String {
 }
 
 /// `field: before → after` for every field that differs.
-fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
+pub(super) fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
     let mut old = Vec::new();
     let mut new = Vec::new();
     if let Some(v) = before {
@@ -144,7 +144,7 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
 }
 
 /// `text` wrapped at word boundaries to `width` columns, each line after `indent`.
-fn wrap(text: &str, indent: &str, width: usize) -> String {
+pub(super) fn wrap(text: &str, indent: &str, width: usize) -> String {
     let room = width.saturating_sub(indent.width()).max(20);
     let mut out = String::new();
     let mut line = String::new();

@@ -8,9 +8,11 @@
 mod access;
 mod activations;
 mod audit;
+mod events;
 mod seats;
+mod why;
 
-use super::output::OutputArgs;
+use super::output::{OutputArgs, OutputFormat};
 use super::{PortalArgs, connect};
 use clap::Subcommand;
 use licadm::client::{ApiClient, ClientError};
@@ -79,6 +81,50 @@ pub enum ScriptCommand {
         per_page: u32,
         #[command(flatten)]
         out: OutputArgs,
+    },
+    /// The activity log: every change the token may see, newest first.
+    ///
+    /// One page (and the `--cursor` of the next), or every page with `--all`.
+    Events {
+        /// Only changes by this account (its e-mail or token label), or `worker`.
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only this action, e.g. `seat.bound`, `activation.retried`.
+        #[arg(long)]
+        action: Option<String>,
+        /// Only changes to `activation`, `seat`, `organization` or `key` objects.
+        #[arg(long)]
+        object_kind: Option<String>,
+        /// Only this organization's changes.
+        #[arg(long)]
+        organization: Option<i64>,
+        /// From this date (2026-11-01) or moment (RFC 3339), inclusive.
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this date (the whole day) or before this moment.
+        #[arg(long)]
+        to: Option<String>,
+        /// Events per page, 1–100.
+        #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..=100))]
+        per_page: u32,
+        /// Continue after a page: its `next` cursor.
+        #[arg(long, conflicts_with = "all")]
+        cursor: Option<String>,
+        /// Follow the cursors to the last page.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// One serial's story: the device, every activation it was in (status, error,
+    /// retries, who and when, with the request), and its license file verified.
+    ///
+    /// Exit status 1 when the license file does not verify.
+    Why {
+        serial: String,
+        /// Print JSON (the story and the license check).
+        #[arg(long)]
+        json: bool,
     },
     /// List or revoke tokens (yours; a partner admin's organizations'; all for an
     /// operator).
@@ -282,6 +328,38 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
             per_page,
             out,
         } => audit::audit(client, &object, page, per_page, out.format()).await,
+        ScriptCommand::Events {
+            actor,
+            action,
+            object_kind,
+            organization,
+            from,
+            to,
+            per_page,
+            cursor,
+            all,
+            out,
+        } => {
+            let query = licadm::client::events::EventQuery {
+                actor,
+                action,
+                object_kind,
+                organization,
+                from,
+                to,
+                per_page: Some(per_page),
+                cursor,
+            };
+            events::events(client, query, all, out.format()).await
+        }
+        ScriptCommand::Why { serial, json } => {
+            let format = if json {
+                OutputFormat::Json
+            } else {
+                OutputFormat::Table
+            };
+            why::why(client, &serial, format).await
+        }
         ScriptCommand::Tokens { command } => access::tokens(command, client).await,
         ScriptCommand::Accounts { command } => access::accounts(command, client).await,
     }

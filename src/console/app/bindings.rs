@@ -37,6 +37,9 @@ impl State {
             }
             (Front::Keys, _) => roles::help_entries(keymap, self.keys.bindings(), lang, role),
             (Front::Access, _) => roles::help_entries(keymap, self.access.bindings(), lang, role),
+            (Front::Activity, _) => {
+                roles::help_entries(keymap, self.activity.bindings(), lang, role)
+            }
             _ => roles::help_entries(keymap, activations::BINDINGS, lang, role),
         };
         let mut globals = Vec::new();
@@ -80,7 +83,7 @@ impl State {
                 .as_ref()
                 .is_some_and(|f| f.takes_global_keys()),
             Front::Keys => false,
-            Front::Access => true,
+            Front::Access | Front::Activity => true,
         }
     }
 
@@ -102,6 +105,7 @@ impl State {
                 Front::Capacity => tabs::Tab::Capacity.title(),
                 Front::Keys => tabs::Tab::Keys.title(),
                 Front::Access => tabs::Tab::Access.title(),
+                Front::Activity => tabs::Tab::Activity.title(),
             }
         };
         i18n::help_title(self.lang, screen)
@@ -111,7 +115,7 @@ impl State {
     pub(super) fn globals_active(&self) -> bool {
         matches!(
             self.front(),
-            Front::List | Front::Seats | Front::Capacity | Front::Access
+            Front::List | Front::Seats | Front::Capacity | Front::Access | Front::Activity
         )
     }
 
@@ -165,6 +169,9 @@ impl State {
             }
             (Front::Keys, _) => roles::hint_entries(keymap, self.keys.bindings(), lang, role),
             (Front::Access, _) => roles::hint_entries(keymap, self.access.bindings(), lang, role),
+            (Front::Activity, _) => {
+                roles::hint_entries(keymap, self.activity.bindings(), lang, role)
+            }
             _ => roles::hint_entries(keymap, activations::BINDINGS, lang, role),
         }
     }

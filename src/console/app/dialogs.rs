@@ -142,6 +142,14 @@ fn picked(state: &mut State, target: PickTarget, value: PickValue) -> Vec<Comman
             state.capacity.choose_organization(id, ids)
         }
         (PickTarget::CapacityOrganization, _) => Vec::new(),
+        (
+            target @ (PickTarget::ActivityOrganization
+            | PickTarget::ActivityAction
+            | PickTarget::ActivityKind
+            | PickTarget::ActivityPeriod
+            | PickTarget::ActivityActor),
+            value,
+        ) => state.activity.set_filter(target, value, state.today, ids),
     }
 }
 

@@ -57,7 +57,9 @@ impl State {
             Owner::Outbox
         } else {
             match self.front() {
-                Front::Seats | Front::Capacity | Front::Keys | Front::Access => Owner::Tabbed,
+                Front::Seats | Front::Capacity | Front::Keys | Front::Access | Front::Activity => {
+                    Owner::Tabbed
+                }
                 Front::NewActivation => Owner::Flow,
                 Front::Detail => Owner::Detail,
                 Front::List => Owner::List,

@@ -30,6 +30,7 @@ use super::i18n;
 use super::keymap::Keymap;
 use super::screens::access::{AccessCommand, AccessMsg, AccessScreen};
 use super::screens::activations::ActivationsScreen;
+use super::screens::activity::{ActivityCommand, ActivityMsg, ActivityScreen};
 use super::screens::audit::AuditOverlay;
 use super::screens::capacity::CapacityScreen;
 use super::screens::column_chooser::ColumnChooser;
@@ -72,6 +73,12 @@ pub enum Command {
     FetchMe,
     /// The Access screen's reads and revocations (`screens::access::run`).
     Access(AccessCommand),
+    /// The Activity screen's reads (`screens::activity::run`).
+    Activity(ActivityCommand),
+    /// `:why SERIAL` → `Msg::WhyLoaded` (`ApiClient::why`).
+    Why {
+        serial: String,
+    },
     /// `POST /organizations/{id}/accept-offer` → `Msg::OfferAccepted`.
     AcceptOffer {
         organization: i64,
@@ -328,6 +335,13 @@ pub enum Msg {
     UiStateSaved(Result<(), String>),
     /// An answer to an `AccessCommand`.
     Access(AccessMsg),
+    /// An answer to an `ActivityCommand`.
+    Activity(ActivityMsg),
+    /// A serial's story for the `:why` dialog showing `serial`.
+    WhyLoaded {
+        serial: String,
+        result: Result<crate::client::serials::Why, DataError>,
+    },
 }
 
 /// The terminal's size as last reported: what a page of rows is for PgUp/PgDn. The
@@ -416,6 +430,7 @@ pub struct State {
     pub capacity: CapacityScreen,
     pub keys: KeysScreen,
     pub access: AccessScreen,
+    pub activity: ActivityScreen,
     /// An object's history, on top of whatever is in front.
     pub audit: Option<AuditOverlay>,
     pub help_open: bool,
@@ -469,6 +484,7 @@ pub enum Front {
     Capacity,
     Keys,
     Access,
+    Activity,
 }
 
 impl State {
@@ -491,6 +507,7 @@ impl State {
             capacity: CapacityScreen::default(),
             keys,
             access: AccessScreen::default(),
+            activity: ActivityScreen::default(),
             audit: None,
             help_open: false,
             palette: None,
@@ -527,6 +544,7 @@ impl State {
                 Tab::Capacity => Front::Capacity,
                 Tab::Keys => Front::Keys,
                 Tab::Access => Front::Access,
+                Tab::Activity => Front::Activity,
             }
         }
     }
@@ -572,6 +590,7 @@ impl State {
             || self.detail.as_ref().is_some_and(|d| d.pending.is_some())
             || self.capacity.pending.is_some()
             || self.access.loading()
+            || self.activity.loading()
             || self.audit.as_ref().is_some_and(|a| a.pending.is_some())
             || self
                 .new_activation

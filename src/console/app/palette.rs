@@ -5,6 +5,7 @@
 use super::{Command, Front, State};
 use crate::console::i18n::palette as tr;
 use crate::console::screens::detail::DetailScreen;
+use crate::console::screens::dialog::{Dialog, StoryDialog};
 use crate::console::screens::palette::{
     ActionEntry, BINDINGS, Jump, Palette, PaletteAction, PaletteKey, Run, entries,
 };
@@ -26,7 +27,7 @@ pub(super) fn actions(state: &State) -> Vec<ActionEntry> {
         Front::Detail => entries(keymap, detail::BINDINGS, PaletteAction::Detail),
         Front::Seats => entries(keymap, seats::BINDINGS, PaletteAction::Seats),
         Front::Capacity => entries(keymap, capacity::BINDINGS, PaletteAction::Capacity),
-        Front::NewActivation | Front::Keys | Front::Access => Vec::new(),
+        Front::NewActivation | Front::Keys | Front::Access | Front::Activity => Vec::new(),
     };
     if state.globals_active() {
         out.extend(entries(keymap, tabs::TAB_BINDINGS, PaletteAction::Tab));
@@ -130,6 +131,13 @@ fn run_jump(state: &mut State, jump: Jump) -> Vec<Command> {
         Jump::Tab(tab) => super::tabbed::switch_tab(state, tab),
         Jump::Activation(number) => open_activation(state, number, None),
         Jump::Serial(serial) => find_serial(state, serial),
+        Jump::Why(serial) => {
+            let dialog = StoryDialog::loading(state.lang, serial.as_str());
+            state.dialogs.push(Dialog::Story(dialog));
+            vec![Command::Why {
+                serial: serial.as_str().to_string(),
+            }]
+        }
     }
 }
 

@@ -2,12 +2,32 @@
 //! stack, filled from what the app knows; the choice comes back as an `Answer`.
 
 use super::{Command, State};
+use crate::client::events::{ACTIONS, OBJECT_KINDS};
 use crate::client::wire::SeatStatus;
-use crate::console::i18n::{self, seats as seats_tr};
+use crate::console::i18n::{self, activity as activity_tr, seats as seats_tr};
+use crate::console::screens::activity::PERIODS;
 use crate::console::screens::dialog::{
     Dialog, PagePrompt, PageTarget, PickTarget, PickValue, Picker,
 };
 use crate::domain::{ActivationStatus, Vendor};
+
+/// A picker of text values (label, value) on the one in force.
+fn texts(
+    title: i18n::Tr,
+    items: impl Iterator<Item = (String, String)>,
+    current: &Option<String>,
+) -> (i18n::Tr, Vec<(String, PickValue)>, PickValue) {
+    (
+        title,
+        items
+            .map(|(label, value)| (label, PickValue::Text(value)))
+            .collect(),
+        current
+            .clone()
+            .map(PickValue::Text)
+            .unwrap_or(PickValue::All),
+    )
+}
 
 /// Opens the picker for `target`, on the value in force now.
 pub(super) fn open(state: &mut State, target: PickTarget) -> Vec<Command> {
@@ -101,6 +121,42 @@ pub(super) fn open(state: &mut State, target: PickTarget) -> Vec<Command> {
             i18n::FILTER_ORGANIZATION,
             organizations(),
             organization(state.capacity.organization),
+        ),
+        PickTarget::ActivityOrganization => (
+            i18n::FILTER_ORGANIZATION,
+            organizations(),
+            organization(state.activity.query.organization),
+        ),
+        PickTarget::ActivityAction => texts(
+            activity_tr::FILTER_ACTION,
+            ACTIONS
+                .iter()
+                .map(|a| (activity_tr::action(lang, a), a.to_string())),
+            &state.activity.query.action,
+        ),
+        PickTarget::ActivityKind => texts(
+            activity_tr::FILTER_KIND,
+            OBJECT_KINDS
+                .iter()
+                .map(|k| (activity_tr::kind(lang, k), k.to_string())),
+            &state.activity.query.object_kind,
+        ),
+        PickTarget::ActivityActor => texts(
+            activity_tr::FILTER_ACTOR,
+            state.activity.actors().into_iter().map(|a| (a.clone(), a)),
+            &state.activity.query.actor,
+        ),
+        PickTarget::ActivityPeriod => (
+            activity_tr::FILTER_PERIOD,
+            PERIODS
+                .iter()
+                .map(|days| (activity_tr::period(lang, *days), PickValue::Days(*days)))
+                .collect(),
+            state
+                .activity
+                .period
+                .map(PickValue::Days)
+                .unwrap_or(PickValue::All),
         ),
     };
     // Every list filter can be lifted; the capacity screen always shows one organization.

@@ -34,6 +34,7 @@ pub(super) fn switch_tab(state: &mut State, tab: Tab) -> Vec<Command> {
         Tab::Seats => state.seats.enter(&mut state.request_ids),
         Tab::Capacity => state.capacity.enter(&ctx, &mut state.request_ids),
         Tab::Access => state.access.enter(&ctx, &mut state.request_ids),
+        Tab::Activity => state.activity.enter(&ctx, &mut state.request_ids),
         Tab::Activations | Tab::Keys => Vec::new(),
     }
 }
@@ -120,6 +121,7 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         Front::Capacity => state.capacity.on_key(event, &ctx, &mut state.request_ids),
         Front::Keys => state.keys.on_key(event, &ctx),
         Front::Access => state.access.on_key(event, &ctx, &mut state.request_ids),
+        Front::Activity => state.activity.on_key(event, &ctx, &mut state.request_ids),
         _ => Reply::default(),
     };
     apply(state, reply)
@@ -222,6 +224,27 @@ pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::SigningKeyLoaded(result) => {
             note_connection(state, &result);
             state.keys.on_signing_key(result, lang)
+        }
+        Msg::WhyLoaded { serial, result } => {
+            note_connection(state, &result);
+            // The dialog may have been closed meanwhile: then the answer is dropped.
+            if let Some(crate::console::screens::dialog::Dialog::Story(d)) = state
+                .dialogs
+                .iter_mut()
+                .rev()
+                .find(|d| matches!(d, crate::console::screens::dialog::Dialog::Story(s) if s.serial == serial))
+            {
+                d.loaded(result, lang);
+            }
+            Reply::default()
+        }
+        Msg::Activity(msg) => {
+            let crate::console::screens::activity::ActivityMsg::Loaded { request_id, result } =
+                &msg;
+            if state.activity.pending == Some(*request_id) {
+                state.note_result(result);
+            }
+            state.activity.on_msg(msg, lang)
         }
         Msg::Access(msg) => {
             if let crate::console::screens::access::AccessMsg::Loaded { request_id, result } = &msg

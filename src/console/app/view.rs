@@ -5,8 +5,8 @@ use super::{Front, State};
 use crate::console::i18n;
 use crate::console::screens::column_chooser::{self, ListKind};
 use crate::console::screens::{
-    access, activations, audit, capacity, detail, dialog, keys, messages, new_activation, outbox,
-    palette, seats, tabs,
+    access, activations, activity_view, audit, capacity, detail, dialog, keys, messages,
+    new_activation, outbox, palette, seats, tabs,
 };
 use crate::console::widgets;
 use ratatui::Frame;
@@ -21,7 +21,12 @@ pub const MIN_HEIGHT: u16 = 22;
 pub fn is_tabbed(front: Front) -> bool {
     matches!(
         front,
-        Front::List | Front::Seats | Front::Capacity | Front::Keys | Front::Access
+        Front::List
+            | Front::Seats
+            | Front::Capacity
+            | Front::Keys
+            | Front::Access
+            | Front::Activity
     )
 }
 
@@ -84,6 +89,14 @@ pub fn view(state: &State, frame: &mut Frame) {
                 outbox: &state.outbox,
             };
             capacity::view(&state.capacity, &ctx, frame, body)
+        }
+        _ if front == Front::Activity => {
+            let ctx = activity_view::ViewContext {
+                lang: state.lang,
+                theme,
+                organizations: &state.organizations,
+            };
+            activity_view::view(&state.activity, &ctx, frame, body)
         }
         _ if front == Front::Access => {
             let ctx = access::ViewContext {

@@ -14,6 +14,10 @@ pub const TYPED_KEYS: Tr = Tr::new(
     "цифры — число · Tab, ←/→ — кнопка · Enter — нажать · Esc — отмена",
     "digits: the count · Tab, ←/→ button · Enter presses · Esc cancels",
 );
+pub const STORY_KEYS: Tr = Tr::new(
+    "j k PgUp PgDn — прокрутка, Esc или Enter — закрыть",
+    "j k PgUp PgDn scroll, Esc or Enter closes",
+);
 pub const NOTICE_KEYS: Tr = Tr::new("Enter или Esc — закрыть", "Enter or Esc closes");
 pub const REFUSED_TITLE: Tr = Tr::new("Действие недоступно", "Not possible");
 pub const PICKER_KEYS: Tr = Tr::new(

@@ -14,6 +14,7 @@ pub const IN_BULK: Tr = Tr::new("массовой привязке", "the bulk b
 pub const IN_CAPACITY: Tr = Tr::new("экране лицензий", "the capacity screen");
 pub const IN_EMERGENCY: Tr = Tr::new("окне экстренной лицензии", "the emergency license dialog");
 pub const IN_ACCESS: Tr = Tr::new("экране «Доступ»", "the Access screen");
+pub const IN_ACTIVITY: Tr = Tr::new("экране «Журнал»", "the Activity screen");
 pub const IN_KEYS_ONLINE: Tr = Tr::new("экране ключей (онлайн)", "the keys screen (online)");
 pub const IN_KEYS_REQUEST: Tr = Tr::new(
     "экране ключей (файловый запрос)",
@@ -33,6 +34,7 @@ pub const IN_HELP: Tr = Tr::new("справке", "the help");
 pub const IN_MESSAGES: Tr = Tr::new("журнале сообщений", "the message log");
 pub const IN_PALETTE: Tr = Tr::new("строке команд (:)", "the command palette (:)");
 pub const IN_CONFIRM: Tr = Tr::new("окне подтверждения", "a confirmation");
+pub const IN_STORY: Tr = Tr::new("окне «История СН» (:why)", "a serial's story (:why)");
 pub const IN_NOTICE: Tr = Tr::new("окне сообщения", "a notice");
 pub const IN_PICKER: Tr = Tr::new("выборе из списка", "a picker");
 pub const IN_PAGE: Tr = Tr::new("переходе на страницу", "the page prompt");

@@ -157,16 +157,35 @@ pub fn request_error(lang: Lang, error: &ClientError) -> String {
         ClientError::Timeout => "портал не ответил вовремя".to_string(),
         ClientError::Api {
             status, message, ..
-        } => format!("{message} (HTTP {status})"),
-        ClientError::Rejected { message, .. } => format!("{message} (HTTP 422)"),
+        } => format!("{message} (HTTP {status}{})", request_suffix(error)),
+        ClientError::Rejected { message, .. } => {
+            format!("{message} (HTTP 422{})", request_suffix(error))
+        }
         ClientError::Decode(cause) => format!("непонятный ответ портала: {cause}"),
         ClientError::Local(cause) => format!("локальная копия: {cause}"),
         ClientError::Busy {
             retry_after_secs, ..
         } => format!(
-            "портал занят, ничего не изменено: повторите через {retry_after_secs} с (HTTP 503)"
+            "портал занят, ничего не изменено: повторите через {retry_after_secs} с (HTTP 503{})",
+            request_suffix(error)
         ),
     }
+}
+
+/// A portal's message followed by the request it answered: «… (запрос 3f9a…)».
+pub fn with_request(lang: Lang, message: &str, request_id: &str) -> String {
+    let id = crate::domain::text::inert(request_id);
+    match lang {
+        Lang::Ru => format!("{message} (запрос {id})"),
+        Lang::En => format!("{message} (request {id})"),
+    }
+}
+
+/// «, запрос 3f9a…»: the request the portal named, for the user to quote in a ticket.
+fn request_suffix(error: &ClientError) -> String {
+    error.request_id().map_or_else(String::new, |id| {
+        format!(", запрос {}", crate::domain::text::inert(id))
+    })
 }
 
 // ---- New activation (issue 3) ----
@@ -484,6 +503,7 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
 
 pub mod access;
 pub mod activation;
+pub mod activity;
 pub mod capacity;
 pub mod clipboard;
 pub mod columns;
@@ -498,6 +518,7 @@ pub mod palette;
 pub mod seats;
 pub mod sync;
 pub mod tabs;
+pub mod why;
 
 // The list counters and the terminal-link texts, under their old names.
 pub use paging::{group_digits, page_beyond_reach, page_counter, slow_terminal};

@@ -31,6 +31,14 @@ pub fn jump(lang: Lang, jump: &Jump) -> String {
         (Jump::Activation(n), Lang::En) => format!("open activation No. {n}"),
         (Jump::Serial(s), Lang::Ru) => format!("найти СН {} во всех активациях", s.as_str()),
         (Jump::Serial(s), Lang::En) => format!("find serial {} in every activation", s.as_str()),
+        (Jump::Why(s), Lang::Ru) => format!(
+            "история СН {}: устройство, активации, файл лицензии",
+            s.as_str()
+        ),
+        (Jump::Why(s), Lang::En) => format!(
+            "the story of serial {}: device, activations, license file",
+            s.as_str()
+        ),
         (Jump::Tab(tab), _) => tab_title(lang, *tab),
         (Jump::Quit, _) => CMD_QUIT.get(lang).to_string(),
         (Jump::Messages, _) => CMD_MESSAGES.get(lang).to_string(),
@@ -52,8 +60,8 @@ pub fn jump_error(lang: Lang, error: JumpError) -> &'static str {
             "an activation number is needed: act 28",
         ),
         JumpError::NeedsSerial | JumpError::BadSerial => Tr::new(
-            "серийный номер — 16 цифр: sn 0239110138900130",
-            "a serial number is 16 digits: sn 0239110138900130",
+            "серийный номер — 16 цифр: sn 0239110138900130, why 0239110138900130",
+            "a serial number is 16 digits: sn 0239110138900130, why 0239110138900130",
         ),
     };
     tr.get(lang)

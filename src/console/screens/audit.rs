@@ -137,9 +137,42 @@ impl AuditOverlay {
 /// «поле: было → стало, …» from the before/after objects (only what changed), with
 /// field names, statuses, dates and money in the UI's language.
 pub fn change_summary(entry: &AuditEntry, lang: Lang) -> String {
+    change_parts(entry.before.as_ref(), entry.after.as_ref(), lang).join(", ")
+}
+
+/// The same, one part a line, for the Activity screen's detail pane: a change of an
+/// object is «поле: было → стало» per changed field, a creation «поле: значение» per
+/// field it was made with.
+pub fn change_lines(
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+    lang: Lang,
+) -> Vec<String> {
+    use serde_json::Value;
+    match (before, after) {
+        (None, Some(Value::Object(after))) => after
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(key, v)| {
+                format!(
+                    "{}: {}",
+                    tr::field(lang, key),
+                    shown_value(lang, Some(key), Some(v))
+                )
+            })
+            .collect(),
+        _ => change_parts(before, after, lang),
+    }
+}
+
+fn change_parts(
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+    lang: Lang,
+) -> Vec<String> {
     use serde_json::Value;
     let show = |v: Option<&Value>| shown_value(lang, None, v);
-    match (&entry.before, &entry.after) {
+    match (before, after) {
         (Some(Value::Object(before)), Some(Value::Object(after))) => {
             let mut keys: Vec<&String> = after.keys().chain(before.keys()).collect();
             keys.dedup();
@@ -160,12 +193,14 @@ pub fn change_summary(entry: &AuditEntry, lang: Lang) -> String {
                     ));
                 }
             }
-            parts.join(", ")
+            parts
         }
-        (None, Some(after)) => show(Some(after)),
-        (Some(before), None) => format!("{} → —", show(Some(before))),
-        (Some(before), Some(after)) => format!("{} → {}", show(Some(before)), show(Some(after))),
-        (None, None) => String::new(),
+        (None, Some(after)) => vec![show(Some(after))],
+        (Some(before), None) => vec![format!("{} → —", show(Some(before)))],
+        (Some(before), Some(after)) => {
+            vec![format!("{} → {}", show(Some(before)), show(Some(after)))]
+        }
+        (None, None) => Vec::new(),
     }
 }
 

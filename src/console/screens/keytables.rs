@@ -3,7 +3,7 @@
 //! and must not take a letter where letters are typed into a field.
 
 use super::{
-    access, activations, audit, capacity, column_chooser, detail, dialog, keys, messages,
+    access, activations, activity, audit, capacity, column_chooser, detail, dialog, keys, messages,
     new_activation, outbox, palette, seats, tabs,
 };
 use crate::console::i18n::Tr;
@@ -104,6 +104,7 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_KEYS_REQUEST, true, keys::REQUEST_BINDINGS),
         table(tr::IN_KEYS_IMPORT, true, keys::IMPORT_BINDINGS),
         with_globals(tr::IN_ACCESS, access::BINDINGS),
+        with_globals(tr::IN_ACTIVITY, activity::BINDINGS),
         with_log(tr::IN_NEW_ORGANIZATION, ORGANIZATION_BINDINGS),
         with_log(tr::IN_NEW_OFFER, OFFER_BINDINGS),
         table(tr::IN_NEW_SERIALS, true, SERIALS_BINDINGS),
@@ -119,6 +120,7 @@ pub fn all() -> Vec<KeyTable> {
         // Dialogs: nothing typed may act there, so no letters (confirmations above all).
         table(tr::IN_CONFIRM, true, dialog::CONFIRM_BINDINGS),
         table(tr::IN_NOTICE, true, dialog::NOTICE_BINDINGS),
+        table(tr::IN_STORY, false, dialog::STORY_BINDINGS),
         table(tr::IN_PICKER, true, dialog::PICKER_BINDINGS),
         table(tr::IN_PAGE, true, dialog::PAGE_BINDINGS),
     ]

@@ -4,6 +4,8 @@ pub mod access;
 pub mod activations;
 pub mod activations_table;
 pub mod activations_view;
+pub mod activity;
+pub mod activity_view;
 pub mod audit;
 pub mod capacity;
 pub mod column_chooser;
@@ -156,7 +158,13 @@ impl Ctx<'_> {
 /// usual request error.
 pub fn error_text(lang: Lang, error: &DataError) -> String {
     match error {
-        DataError::Api { message, .. } | DataError::Rejected { message, .. } => message.clone(),
+        // The portal's words, and the request it was, for a ticket (issue 16).
+        DataError::Api { message, .. } | DataError::Rejected { message, .. } => {
+            match error.request_id() {
+                Some(id) => i18n::with_request(lang, message, id),
+                None => message.clone(),
+            }
+        }
         other => i18n::request_error(lang, other),
     }
 }

@@ -102,6 +102,8 @@ pub enum Jump {
     Serial(Serial),
     /// `1`–`4`, `activations`, `seats`, `capacity`, `keys`.
     Tab(Tab),
+    /// `why 0239110138900130`: the serial's story (issue 16).
+    Why(Serial),
     /// `q`.
     Quit,
     /// `messages`: the message log.
@@ -134,6 +136,7 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
         "3" | "capacity" => alone(Jump::Tab(Tab::Capacity)),
         "4" | "keys" => alone(Jump::Tab(Tab::Keys)),
         "5" | "access" | "доступ" => alone(Jump::Tab(Tab::Access)),
+        "6" | "activity" | "журнал" => alone(Jump::Tab(Tab::Activity)),
         "act" | "activation" if rest.is_empty() => Some(Err(JumpError::NeedsNumber)),
         "act" | "activation" => Some(
             rest.trim_start_matches(['#', '№'])
@@ -143,6 +146,12 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
                 .filter(|n| *n > 0)
                 .map(Jump::Activation)
                 .ok_or(JumpError::BadNumber),
+        ),
+        "why" | "почему" if rest.is_empty() => Some(Err(JumpError::NeedsSerial)),
+        "why" | "почему" => Some(
+            Serial::parse(rest)
+                .map(Jump::Why)
+                .map_err(|_| JumpError::BadSerial),
         ),
         "sn" | "serial" if rest.is_empty() => Some(Err(JumpError::NeedsSerial)),
         "sn" | "serial" => Some(

@@ -19,6 +19,7 @@ pub enum Tab {
     Capacity,
     Keys,
     Access,
+    Activity,
 }
 
 /// Declared once: dispatch on every tabbed screen (where no text is typed), help, tab line.
@@ -29,6 +30,7 @@ pub const TAB_BINDINGS: &[Binding<Tab>] = &[
     bind("tabs.capacity", &[Char('3')], Tab::Capacity, Tr::new("экран «Лицензионная информация»", "the License information screen"), None),
     bind("tabs.keys", &[Char('4')], Tab::Keys, Tr::new("экран «Ключи и офлайн-активация»", "the Keys & offline screen"), None),
     bind("tabs.access", &[Char('5')], Tab::Access, Tr::new("экран «Доступ» (токены; администраторы и операторы)", "the Access screen (tokens; admins and operators)"), None),
+    bind("tabs.activity", &[Char('6')], Tab::Activity, Tr::new("экран «Журнал» (все изменения)", "the Activity screen (every change)"), None),
 ];
 
 impl Tab {
@@ -40,6 +42,7 @@ impl Tab {
             Tab::Capacity => i18n::tabs::CAPACITY_SHORT,
             Tab::Keys => i18n::tabs::KEYS_SHORT,
             Tab::Access => i18n::access::SHORT,
+            Tab::Activity => i18n::activity::SHORT,
         }
     }
 
@@ -51,6 +54,7 @@ impl Tab {
             Tab::Capacity => i18n::tabs::CAPACITY_TITLE,
             Tab::Keys => i18n::tabs::KEYS_TITLE,
             Tab::Access => i18n::access::TITLE,
+            Tab::Activity => i18n::activity::TITLE,
         }
     }
 }

@@ -171,6 +171,9 @@ fn carries_texts(path: &str) -> bool {
         || rest == "/emergency-license"
         // An activation's before/after in its history.
         || rest == "/audit"
+        // The same across the account, and a serial's lines and their history.
+        || rest == "/events"
+        || rest.starts_with("/serials/")
 }
 
 /// Keys whose string values are texts for a person.

@@ -2,6 +2,7 @@
 //! parser uses, so the document cannot drift from the server.
 
 mod access;
+mod events;
 mod feed;
 mod idempotent;
 mod licensing;
@@ -160,7 +161,9 @@ fn components() -> Value {
         schemas.extend(licensing::schemas());
         schemas.extend(access::schemas());
         schemas.extend(feed::schemas());
+        schemas.extend(events::schemas());
     }
+    events::components(&mut components);
     components
 }
 
@@ -183,7 +186,8 @@ fn activation_components() -> Value {
                         "code": {"type": "string", "enum": ERROR_CODES},
                         "message": {"type": "string", "description": "Names the offending parameter or object"},
                         "rejected": {"type": "array", "items": schema_ref("PrecheckRow"),
-                                     "description": "Only on a 422 of POST /activations: every serial that is not ok, and why"}
+                                     "description": "Only on a 422 of POST /activations: every serial that is not ok, and why"},
+                        "request_id": {"type": "string", "description": "The request's X-Request-Id, to quote in a ticket"}
                     }
                 }}
             },
@@ -563,6 +567,8 @@ pub fn document() -> Value {
     access::paths(&mut paths);
     feed::paths(&mut paths);
     idempotent::mark_replays(&mut paths);
+    events::paths(&mut paths);
+    events::add_request_id(&mut paths);
     json!({
         "openapi": "3.0.3",
         "info": {

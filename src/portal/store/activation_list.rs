@@ -163,20 +163,20 @@ pub enum Dialect {
     Postgres,
 }
 
-struct Builder {
+pub(crate) struct Builder {
     dialect: Dialect,
     args: Vec<Arg>,
 }
 
 impl Builder {
-    fn new(dialect: Dialect) -> Builder {
+    pub(crate) fn new(dialect: Dialect) -> Builder {
         Builder {
             dialect,
             args: Vec::new(),
         }
     }
 
-    fn bind(&mut self, arg: Arg) -> String {
+    pub(crate) fn bind(&mut self, arg: Arg) -> String {
         self.args.push(arg);
         match self.dialect {
             Dialect::Sqlite => "?".into(),
@@ -184,7 +184,7 @@ impl Builder {
         }
     }
 
-    fn in_list(&mut self, column: &str, ids: &[i64]) -> String {
+    pub(crate) fn in_list(&mut self, column: &str, ids: &[i64]) -> String {
         match self.dialect {
             Dialect::Sqlite => {
                 let marks = ids
@@ -201,7 +201,7 @@ impl Builder {
         }
     }
 
-    fn finish(self, sql: String) -> Query {
+    pub(crate) fn finish(self, sql: String) -> Query {
         Query {
             sql,
             args: self.args,

@@ -13,7 +13,9 @@
 
 pub mod access_rows;
 pub mod activation_list;
+pub mod events;
 pub mod postgres;
+pub mod serials;
 pub mod sqlite;
 mod text;
 
@@ -33,6 +35,7 @@ use std::sync::Arc;
 
 pub use super::rules::PurchaseRequest;
 pub use activation_list::{ActivationFilter, PageCursor, TextSearch};
+pub use events::{EventCursor, EventFilter};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use sqlite::changes::Gone;
@@ -79,6 +82,43 @@ pub struct Writer {
     pub scope: Vec<i64>,
     pub label: String,
     pub now: DateTime<Utc>,
+    /// The request that writes (`X-Request-Id`), stored with its audit records.
+    pub request_id: Option<String>,
+}
+
+impl Writer {
+    /// Who the audit log names for this writer's changes.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            label: &self.label,
+            request_id: self.request_id.as_deref(),
+        }
+    }
+}
+
+/// Who made a change, as the audit log records it: the token's label (or `worker`)
+/// and the request that made it (docs/DESIGN.md §3.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor<'a> {
+    pub label: &'a str,
+    pub request_id: Option<&'a str>,
+}
+
+impl Actor<'static> {
+    /// The activation worker: no request made its changes.
+    pub const WORKER: Actor<'static> = Actor {
+        label: "worker",
+        request_id: None,
+    };
+}
+
+impl CreateRequest {
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            label: &self.actor,
+            request_id: self.request_id.as_deref(),
+        }
+    }
 }
 
 /// A new-activation request, re-validated by the store in its transaction.
@@ -88,6 +128,8 @@ pub struct CreateRequest {
     pub organization: i64,
     pub serials: Vec<String>,
     pub idempotency: Option<Idempotency>,
+    /// The request that creates (`X-Request-Id`), stored with its audit records.
+    pub request_id: Option<String>,
 }
 
 /// A token the store knows, with its organizations resolved. A revoked or expired
@@ -338,6 +380,21 @@ pub trait PortalStore: Send + Sync + 'static {
         key: Arc<PortalKey>,
         idempotency: Option<Idempotency>,
     ) -> Answer<Once<ServerLicense>>;
+
+    // ---- activity log ----
+    /// A page of the audit log across the filter's scope, newest first (`GET /events`).
+    async fn events(
+        &self,
+        filter: EventFilter,
+    ) -> Result<crate::client::events::EventPage, StoreError>;
+
+    /// One serial's device and every activation line with it within `scope` (None:
+    /// every organization), newest first, each with its audit history.
+    async fn serial_story(
+        &self,
+        serial: String,
+        scope: Option<Vec<i64>>,
+    ) -> Result<crate::client::serials::SerialStory, StoreError>;
 
     // ---- audit ----
     /// The audit records of one object (`kind:id`), if the object belongs to `scope`.

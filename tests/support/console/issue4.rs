@@ -75,6 +75,7 @@ pub fn api_error(status: u16, code: &str, message: &str) -> ClientError {
         status,
         code: code.into(),
         message: message.into(),
+        request_id: None,
     }
 }
 

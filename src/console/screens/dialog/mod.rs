@@ -15,12 +15,14 @@ mod confirm;
 mod notice;
 mod page;
 mod picker;
+mod story;
 mod view;
 
 pub use confirm::{Button, CONFIRM_BINDINGS, ConfirmDialog, ConfirmKey, TypedCount};
 pub use notice::{NOTICE_BINDINGS, Notice, NoticeKey};
 pub use page::{PAGE_BINDINGS, PageKey, PagePrompt, PageTarget};
 pub use picker::{PICKER_BINDINGS, PickTarget, PickValue, Picker, PickerKey};
+pub use story::{STORY_BINDINGS, StoryDialog, StoryKey};
 pub use view::render;
 
 use super::Reply;
@@ -35,6 +37,8 @@ pub enum Dialog {
     Notice(Notice),
     Picker(Picker),
     Page(PagePrompt),
+    /// `:why SERIAL`: a serial's story (issue 16).
+    Story(StoryDialog),
 }
 
 /// What a confirmation does once confirmed (the app runs it: `app/dialogs.rs`).
@@ -99,6 +103,7 @@ impl Dialog {
             Dialog::Notice(d) => d.on_key(event, keymap),
             Dialog::Picker(d) => d.on_key(event, keymap),
             Dialog::Page(d) => d.on_key(event, keymap, lang),
+            Dialog::Story(d) => d.on_key(event, keymap),
         }
     }
 
@@ -108,7 +113,7 @@ impl Dialog {
             Dialog::Confirm(d) => d.paste(text),
             Dialog::Picker(d) => d.paste(text),
             Dialog::Page(d) => d.paste(text),
-            Dialog::Notice(_) => {}
+            Dialog::Notice(_) | Dialog::Story(_) => {}
         }
     }
 
@@ -119,6 +124,7 @@ impl Dialog {
             Dialog::Notice(_) => keymap.help_entries(NOTICE_BINDINGS, lang),
             Dialog::Picker(_) => keymap.help_entries(PICKER_BINDINGS, lang),
             Dialog::Page(_) => keymap.help_entries(PAGE_BINDINGS, lang),
+            Dialog::Story(_) => keymap.help_entries(STORY_BINDINGS, lang),
         }
     }
 
@@ -128,6 +134,7 @@ impl Dialog {
             Dialog::Notice(_) => keymap.hint_entries(NOTICE_BINDINGS, lang),
             Dialog::Picker(_) => keymap.hint_entries(PICKER_BINDINGS, lang),
             Dialog::Page(_) => keymap.hint_entries(PAGE_BINDINGS, lang),
+            Dialog::Story(_) => keymap.hint_entries(STORY_BINDINGS, lang),
         }
     }
 
@@ -137,6 +144,7 @@ impl Dialog {
             Dialog::Notice(d) => &d.title,
             Dialog::Picker(d) => &d.title,
             Dialog::Page(d) => &d.title,
+            Dialog::Story(d) => &d.title,
         }
     }
 

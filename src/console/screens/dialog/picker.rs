@@ -36,6 +36,12 @@ pub enum PickTarget {
     SeatsProduct,
     SeatsStatus,
     CapacityOrganization,
+    /// The Activity screen's filters (issue 16).
+    ActivityOrganization,
+    ActivityAction,
+    ActivityKind,
+    ActivityPeriod,
+    ActivityActor,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +53,10 @@ pub enum PickValue {
     Vendor(Vendor),
     Product(String),
     SeatStatus(SeatStatus),
+    /// A text value: an action, an object kind, an actor.
+    Text(String),
+    /// The last N days (1: today).
+    Days(u32),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 //! cut), and its buttons or list. The terminal cursor goes to the focused button or
 //! field, which screen readers follow.
 
-use super::{Button, ConfirmDialog, Dialog, Notice, PagePrompt, Picker};
+use super::{Button, ConfirmDialog, Dialog, Notice, PagePrompt, Picker, StoryDialog};
 use crate::console::i18n::{self, dialogs as tr};
 use crate::console::theme::Theme;
 use crate::console::widgets::{centered, display_width, modal, wrap};
@@ -24,7 +24,42 @@ pub fn render(dialog: &Dialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> 
         Dialog::Notice(d) => notice(d, lang, theme, frame),
         Dialog::Picker(d) => picker(d, lang, theme, frame),
         Dialog::Page(d) => page(d, lang, theme, frame),
+        Dialog::Story(d) => story(d, lang, theme, frame),
     }
+}
+
+/// A serial's story: as wide as the frame allows (its lines are long), as tall as it
+/// needs up to the frame, scrolled by the dialog.
+fn story(d: &StoryDialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> Option<Position> {
+    let g = &theme.glyphs;
+    let area = frame.area();
+    let width = usize::from(area.width.saturating_sub(6)).clamp(1, 100);
+    let texts: Vec<String> = d
+        .text(lang)
+        .iter()
+        .map(|t| g.text(t).into_owned())
+        .collect();
+    let style = if d.error.is_some() {
+        theme.error
+    } else {
+        theme.base
+    };
+    let all: Vec<Line> = paragraph_lines(&texts, width, style);
+    let keys = paragraph_lines(
+        &[g.text(tr::STORY_KEYS.get(lang)).into_owned()],
+        width,
+        theme.muted,
+    );
+    let room = usize::from(area.height.saturating_sub(4))
+        .saturating_sub(keys.len() + 1)
+        .max(1);
+    let first = d.scroll.min(all.len().saturating_sub(room));
+    let mut lines: Vec<Line> = all.into_iter().skip(first).take(room).collect();
+    lines.push(Line::raw(""));
+    lines.extend(keys);
+    let inner = open_box(frame, &d.title, width, lines.len(), theme);
+    frame.render_widget(Paragraph::new(lines), inner);
+    Some(Position::new(inner.x, inner.y))
 }
 
 /// The text width for `texts` in a frame `area` wide.

@@ -7,6 +7,7 @@ use super::{StoreError, lock_feed};
 use crate::client::wire::Organization;
 use crate::portal::error::ApiError;
 use crate::portal::rules::organization_not_found;
+use crate::portal::store::Actor;
 use crate::portal::store::sqlite::access::blocked_action;
 use chrono::{DateTime, Utc};
 use tokio_postgres::Transaction;
@@ -17,7 +18,7 @@ pub async fn set_blocked(
     tx: &Transaction<'_>,
     id: i64,
     blocked: bool,
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<Organization, ApiError>, StoreError> {
     lock_feed(tx).await?;

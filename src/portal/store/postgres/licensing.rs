@@ -13,6 +13,7 @@ use crate::portal::error::ApiError;
 use crate::portal::rules::{
     self, CapacityRow, EmergencyRow, KeyRow, PurchaseRequest, no_capacity, organization_not_found,
 };
+use crate::portal::store::Actor;
 use crate::portal::store::Channel;
 use crate::portal::store::text::{
     date_from_sql, date_to_sql, optional, timestamp_from_sql, timestamp_to_sql,
@@ -135,7 +136,7 @@ async fn record_change(
     action: &str,
     before: &ProductCapacity,
     after: &ProductCapacity,
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     audit(
@@ -157,7 +158,7 @@ pub async fn request_emergency(
     organization: i64,
     product: &str,
     accounts: u32,
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<ProductCapacity, ApiError>, StoreError> {
     lock_feed(tx).await?;
@@ -203,7 +204,7 @@ pub async fn request_emergency(
 pub async fn purchase(
     tx: &Transaction<'_>,
     request: &PurchaseRequest,
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<ProductCapacity, ApiError>, StoreError> {
     lock_feed(tx).await?;
@@ -299,7 +300,7 @@ pub async fn activate_key(
     request: &ActivationRequest,
     channel: Channel,
     scope: &[i64],
-    actor: &str,
+    actor: Actor<'_>,
     signing_key: &PortalKey,
     now: DateTime<Utc>,
 ) -> Result<Result<ServerLicense, ApiError>, StoreError> {

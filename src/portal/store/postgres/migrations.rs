@@ -398,6 +398,13 @@ const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE idempotency_keys ADD COLUMN status INTEGER;
     "#,
+    // 6: the activity log (issue 16), as SQLite's migration 9: the request that made
+    // each audit record, and the indexes `GET /events` walks newest first.
+    r#"
+    ALTER TABLE audit ADD COLUMN request_id TEXT COLLATE "C";
+    CREATE INDEX audit_at ON audit(at, id);
+    CREATE INDEX audit_organization_at ON audit(organization_id, at, id);
+    "#,
 ];
 
 /// Brings the database up to the newest schema under the migration lock. The lock is

@@ -41,6 +41,7 @@
 
 mod access;
 mod accounts;
+mod events;
 mod feed;
 mod licensing;
 mod migrations;
@@ -50,6 +51,7 @@ mod portal_store;
 mod queue;
 mod reads;
 mod seats;
+mod serials;
 mod writes;
 
 pub use super::StoreError;

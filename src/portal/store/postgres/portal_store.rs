@@ -174,7 +174,7 @@ impl PortalStore for PgStore {
             Box::pin(async move {
                 write_once(client, idempotency.as_ref(), writer.now, move |tx| {
                     Box::pin(async move {
-                        writes::accept_offer(tx, organization, &writer.label, writer.now).await
+                        writes::accept_offer(tx, organization, writer.actor(), writer.now).await
                     })
                 })
                 .await
@@ -199,7 +199,7 @@ impl PortalStore for PgStore {
                             tx,
                             organization,
                             blocked,
-                            &writer.label,
+                            writer.actor(),
                             writer.now,
                         )
                         .await
@@ -284,7 +284,7 @@ impl PortalStore for PgStore {
             Box::pin(async move {
                 write_once(client, idempotency.as_ref(), writer.now, move |tx| {
                     Box::pin(async move {
-                        writes::retry(tx, number, &writer.scope, &writer.label, writer.now).await
+                        writes::retry(tx, number, &writer.scope, writer.actor(), writer.now).await
                     })
                 })
                 .await
@@ -406,7 +406,7 @@ impl PortalStore for PgStore {
             Box::pin(async move {
                 write_once(client, idempotency.as_ref(), writer.now, move |tx| {
                     Box::pin(async move {
-                        seats::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
+                        seats::bind(tx, seat, &email, &writer.scope, writer.actor(), writer.now)
                             .await
                     })
                 })
@@ -427,7 +427,7 @@ impl PortalStore for PgStore {
             Box::pin(async move {
                 write_once(client, idempotency.as_ref(), writer.now, move |tx| {
                     Box::pin(async move {
-                        seats::unbind(tx, seat, &writer.scope, &writer.label, writer.now).await
+                        seats::unbind(tx, seat, &writer.scope, writer.actor(), writer.now).await
                     })
                 })
                 .await
@@ -462,7 +462,7 @@ impl PortalStore for PgStore {
                             organization,
                             &product,
                             accounts,
-                            &writer.label,
+                            writer.actor(),
                             writer.now,
                         )
                         .await
@@ -486,7 +486,7 @@ impl PortalStore for PgStore {
             Box::pin(async move {
                 write_once(client, idempotency.as_ref(), writer.now, move |tx| {
                     Box::pin(async move {
-                        licensing::purchase(tx, &request, &writer.label, writer.now).await
+                        licensing::purchase(tx, &request, writer.actor(), writer.now).await
                     })
                 })
                 .await
@@ -518,7 +518,7 @@ impl PortalStore for PgStore {
                             &request,
                             channel,
                             &writer.scope,
-                            &writer.label,
+                            writer.actor(),
                             &key,
                             writer.now,
                         )
@@ -551,6 +551,21 @@ impl PortalStore for PgStore {
             })
         })
         .await
+    }
+
+    async fn events(
+        &self,
+        filter: crate::portal::store::EventFilter,
+    ) -> Result<crate::client::events::EventPage, StoreError> {
+        self.events_page(filter).await
+    }
+
+    async fn serial_story(
+        &self,
+        serial: String,
+        scope: Option<Vec<i64>>,
+    ) -> Result<crate::client::serials::SerialStory, StoreError> {
+        self.serial_story_of(serial, scope).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

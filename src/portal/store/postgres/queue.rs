@@ -197,7 +197,7 @@ async fn record(
     audit(
         tx,
         now,
-        "worker",
+        crate::portal::store::Actor::WORKER,
         action,
         format!("activation:{}", before.number),
         before.organization.id,

@@ -157,7 +157,7 @@ pub async fn list_activations(
     Ok(Ok(plan.finish(page_query.as_ref(), items, total)))
 }
 
-fn sql_args(args: &[Arg]) -> Vec<Box<dyn ToSql + Sync + Send>> {
+pub(super) fn sql_args(args: &[Arg]) -> Vec<Box<dyn ToSql + Sync + Send>> {
     args.iter()
         .map(|arg| -> Box<dyn ToSql + Sync + Send> {
             match arg {

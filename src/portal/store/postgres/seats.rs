@@ -11,6 +11,7 @@ use crate::portal::rules::{
     already_holds, bind_refusal, normalize_email, not_registered, seat_not_found, seat_status,
     unbind_refusal,
 };
+use crate::portal::store::Actor;
 use crate::portal::store::SeatFilter;
 use crate::portal::store::text::{date_from_sql, date_to_sql};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -267,7 +268,7 @@ pub async fn bind(
     id: i64,
     raw_email: &str,
     scope: &[i64],
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<Seat, ApiError>, StoreError> {
     lock_feed(tx).await?;
@@ -300,7 +301,7 @@ pub async fn unbind(
     tx: &Transaction<'_>,
     id: i64,
     scope: &[i64],
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<Seat, ApiError>, StoreError> {
     lock_feed(tx).await?;
@@ -320,7 +321,7 @@ async fn set_email(
     seat: &Seat,
     email: Option<&str>,
     action: &str,
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Seat, StoreError> {
     tx.execute(

@@ -13,6 +13,7 @@ use crate::portal::rules::{
     activation_not_found, create_refusal, license_of, license_refusal, lines_of, rejection,
     retry_refusal,
 };
+use crate::portal::store::Actor;
 use crate::portal::store::CreateRequest;
 use crate::portal::store::text::{date_to_sql, queue_time_to_sql, timestamp_to_sql};
 use chrono::{DateTime, Utc};
@@ -32,7 +33,7 @@ pub fn json<T: Serialize>(value: &T) -> Option<serde_json::Value> {
 pub async fn audit(
     db: &impl GenericClient,
     at: DateTime<Utc>,
-    actor: &str,
+    actor: Actor<'_>,
     action: &str,
     object: String,
     organization_id: i64,
@@ -40,16 +41,17 @@ pub async fn audit(
     after: Option<serde_json::Value>,
 ) -> Result<(), StoreError> {
     db.execute(
-        "INSERT INTO audit (at, actor, action, object, organization_id, before, after)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit (at, actor, action, object, organization_id, before, after, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         &[
             &timestamp_to_sql(at),
-            &actor,
+            &actor.label,
             &action,
             &object,
             &organization_id,
             &before.as_ref().map(|v| v.to_string()),
             &after.as_ref().map(|v| v.to_string()),
+            &actor.request_id,
         ],
     )
     .await?;
@@ -126,7 +128,7 @@ pub async fn create(
         audit(
             tx,
             now,
-            &request.actor,
+            request.actor(),
             "activation.created",
             format!("activation:{number}"),
             org.id,
@@ -145,7 +147,7 @@ pub async fn create(
 pub async fn accept_offer(
     tx: &Transaction<'_>,
     id: i64,
-    by: &str,
+    by: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<Organization, ApiError>, StoreError> {
     lock_feed(tx).await?;
@@ -154,7 +156,7 @@ pub async fn accept_offer(
         .execute(
             "UPDATE organizations SET offer_accepted_at = $1, offer_accepted_by = $2
              WHERE id = $3 AND offer_accepted_at IS NULL",
-            &[&timestamp_to_sql(now), &by, &id],
+            &[&timestamp_to_sql(now), &by.label, &id],
         )
         .await?
         == 1;
@@ -180,7 +182,7 @@ pub async fn retry(
     tx: &Transaction<'_>,
     number: i64,
     scope: &[i64],
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<ActivationSummary, ApiError>, StoreError> {
     lock_feed(tx).await?;

@@ -7,6 +7,7 @@ use super::{StoreError, catalog};
 use crate::client::wire::Organization;
 use crate::portal::error::ApiError;
 use crate::portal::rules::organization_not_found;
+use crate::portal::store::Actor;
 use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 
@@ -16,7 +17,7 @@ pub fn set_blocked(
     tx: &Transaction<'_>,
     organization: i64,
     blocked: bool,
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<Organization, ApiError>, StoreError> {
     let read = |tx: &Transaction<'_>| -> Result<Option<Organization>, StoreError> {

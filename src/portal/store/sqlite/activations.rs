@@ -67,7 +67,7 @@ pub fn list(
     Ok(Ok(plan.finish(page_query.as_ref(), items, total)))
 }
 
-fn sql_args(args: &[Arg]) -> Vec<Value> {
+pub(super) fn sql_args(args: &[Arg]) -> Vec<Value> {
     let mut values = Vec::with_capacity(args.len());
     for arg in args {
         match arg {

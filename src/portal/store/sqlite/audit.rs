@@ -3,6 +3,7 @@
 
 use super::{StoreError, timestamp_from_sql, timestamp_to_sql};
 use crate::client::wire::{AuditEntry, Page};
+use crate::portal::store::Actor;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -10,7 +11,8 @@ use serde::Serialize;
 /// One change to record.
 pub struct Record<'a> {
     pub at: DateTime<Utc>,
-    pub actor: &'a str,
+    /// Who, and the request that made the change (None for the worker).
+    pub actor: Actor<'a>,
     /// `seat.bound`, … (see `AuditEntry::action`).
     pub action: &'a str,
     /// `seat:17`, `activation:421`, `organization:1`, `key:DB49-…`.
@@ -27,17 +29,18 @@ pub fn json<T: Serialize>(value: &T) -> Option<serde_json::Value> {
 
 pub fn record(conn: &Connection, record: &Record<'_>) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO audit (at, actor, action, object, organization_id, before, after)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit (at, actor, action, object, organization_id, before, after, request_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         timestamp_to_sql(record.at),
-        record.actor,
+        record.actor.label,
         record.action,
         record.object,
         record.organization_id,
         record.before.as_ref().map(|v| v.to_string()),
         record.after.as_ref().map(|v| v.to_string()),
+        record.actor.request_id,
     ])?;
     Ok(())
 }

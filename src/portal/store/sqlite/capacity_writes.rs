@@ -13,6 +13,7 @@ use super::{StoreError, catalog, product_keys, seats};
 use crate::client::wire::{LicenseInfo, ProductCapacity};
 use crate::portal::error::ApiError;
 use crate::portal::rules::{self, PurchaseRequest, no_capacity, organization_not_found};
+use crate::portal::store::Actor;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction};
 
@@ -63,7 +64,7 @@ fn record_change(
     action: &str,
     before: &ProductCapacity,
     after: &ProductCapacity,
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     audit::record(
@@ -86,7 +87,7 @@ pub fn request_emergency(
     organization: i64,
     product: &str,
     accounts: u32,
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<ProductCapacity, ApiError>, StoreError> {
     let today = now.date_naive();
@@ -121,7 +122,7 @@ pub fn request_emergency(
 pub fn purchase(
     tx: &Transaction<'_>,
     request: &PurchaseRequest,
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<ProductCapacity, ApiError>, StoreError> {
     let today = now.date_naive();

@@ -536,6 +536,17 @@ const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE idempotency_keys ADD COLUMN status INTEGER;
     "#,
+    // 9: the activity log across the account (issue 16; docs/DESIGN.md §4.4). Each
+    // audit record names the request that made it (`X-Request-Id`; NULL for the worker
+    // and for records older than this migration). `GET /events` reads newest first by
+    // (at, id), over every record or over one organization's: an index for each, so a
+    // page walks the index from its cursor instead of sorting the table. Self-contained,
+    // so it can be renumbered when branches merge.
+    r#"
+    ALTER TABLE audit ADD COLUMN request_id TEXT;
+    CREATE INDEX audit_at ON audit(at, id);
+    CREATE INDEX audit_organization_at ON audit(organization_id, at, id);
+    "#,
 ];
 
 /// The backfill statements at the end of migration 4, for the test that the store's

@@ -16,6 +16,7 @@ use crate::portal::rules::{
     activation_not_found, create_refusal, license_of, license_refusal, lines_of, rejection,
     retry_refusal,
 };
+use crate::portal::store::Actor;
 use crate::portal::store::CreateRequest;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction};
@@ -107,7 +108,7 @@ fn create_in(
             tx,
             &Record {
                 at: now,
-                actor: &request.actor,
+                actor: request.actor(),
                 action: "activation.created",
                 object: format!("activation:{number}"),
                 organization_id: org.id,
@@ -125,13 +126,13 @@ fn create_in(
 pub fn accept_offer(
     tx: &Transaction<'_>,
     organization: i64,
-    by: &str,
+    by: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<Organization, ApiError>, StoreError> {
     let before = catalog::organizations(tx, &[organization])?
         .into_iter()
         .next();
-    let accepted = catalog::accept_offer(tx, organization, by, now)?;
+    let accepted = catalog::accept_offer(tx, organization, by.label, now)?;
     let org = catalog::organizations(tx, &[organization])?
         .into_iter()
         .next();
@@ -158,7 +159,7 @@ pub fn retry(
     tx: &Transaction<'_>,
     number: i64,
     scope: &[i64],
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<ActivationSummary, ApiError>, StoreError> {
     let not_found = || activation_not_found(number);

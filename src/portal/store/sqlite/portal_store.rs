@@ -124,7 +124,7 @@ impl PortalStore for SqliteStore {
     ) -> Answer<Once<Organization>> {
         self.run(move |conn| {
             once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                new_activations::accept_offer(tx, organization, &writer.label, writer.now)
+                new_activations::accept_offer(tx, organization, writer.actor(), writer.now)
             })
         })
         .await
@@ -139,7 +139,7 @@ impl PortalStore for SqliteStore {
     ) -> Answer<Once<Organization>> {
         self.run(move |conn| {
             once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                super::access::set_blocked(tx, organization, blocked, &writer.label, writer.now)
+                super::access::set_blocked(tx, organization, blocked, writer.actor(), writer.now)
             })
         })
         .await
@@ -197,7 +197,7 @@ impl PortalStore for SqliteStore {
     ) -> Answer<Once<ActivationSummary>> {
         self.run(move |conn| {
             once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                new_activations::retry(tx, number, &writer.scope, &writer.label, writer.now)
+                new_activations::retry(tx, number, &writer.scope, writer.actor(), writer.now)
             })
         })
         .await
@@ -301,7 +301,7 @@ impl PortalStore for SqliteStore {
     ) -> Answer<Once<Seat>> {
         self.run(move |conn| {
             once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                seat_writes::bind(tx, seat, &email, &writer.scope, &writer.label, writer.now)
+                seat_writes::bind(tx, seat, &email, &writer.scope, writer.actor(), writer.now)
             })
         })
         .await
@@ -315,7 +315,7 @@ impl PortalStore for SqliteStore {
     ) -> Answer<Once<Seat>> {
         self.run(move |conn| {
             once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                seat_writes::unbind(tx, seat, &writer.scope, &writer.label, writer.now)
+                seat_writes::unbind(tx, seat, &writer.scope, writer.actor(), writer.now)
             })
         })
         .await
@@ -341,7 +341,7 @@ impl PortalStore for SqliteStore {
                     organization,
                     &product,
                     accounts,
-                    &writer.label,
+                    writer.actor(),
                     writer.now,
                 )
             })
@@ -357,7 +357,7 @@ impl PortalStore for SqliteStore {
     ) -> Answer<Once<ProductCapacity>> {
         self.run(move |conn| {
             once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
-                capacity_writes::purchase(tx, &request, &writer.label, writer.now)
+                capacity_writes::purchase(tx, &request, writer.actor(), writer.now)
             })
         })
         .await
@@ -378,7 +378,7 @@ impl PortalStore for SqliteStore {
                     &request,
                     channel,
                     &writer.scope,
-                    &writer.label,
+                    writer.actor(),
                     &key,
                     writer.now,
                 )
@@ -402,6 +402,29 @@ impl PortalStore for SqliteStore {
                 return Ok(Err(rules::unknown_object(&object)));
             }
             Ok(Ok(audit::list(conn, &object, page, per_page)?))
+        })
+        .await
+    }
+
+    async fn events(
+        &self,
+        filter: crate::portal::store::EventFilter,
+    ) -> Result<crate::client::events::EventPage, StoreError> {
+        self.run(move |conn| super::events::page(conn, &filter))
+            .await
+    }
+
+    async fn serial_story(
+        &self,
+        serial: String,
+        scope: Option<Vec<i64>>,
+    ) -> Result<crate::client::serials::SerialStory, StoreError> {
+        // One read transaction: the lines and their histories agree.
+        self.run(move |conn| {
+            let tx = conn.transaction()?;
+            let story = super::serials::story(&tx, &serial, scope.as_deref())?;
+            tx.commit()?;
+            Ok(story)
         })
         .await
     }

@@ -138,6 +138,16 @@ impl Replica {
     }
 
     /// `GET /seats` over the replica.
+    /// A serial's activation lines as the mirror holds them (its data is the token's
+    /// own, so no scope); the mirror keeps no registry and no audit, so the device and
+    /// the histories are empty (issue 16).
+    pub fn serial_story(
+        &self,
+        serial: &str,
+    ) -> Result<crate::client::serials::SerialStory, ReplicaError> {
+        Ok(super::serials::story(&self.conn, serial, None)?)
+    }
+
     pub fn seats(
         &self,
         scope: &[i64],

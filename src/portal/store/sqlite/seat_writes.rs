@@ -15,6 +15,7 @@ use crate::portal::error::ApiError;
 use crate::portal::rules::{
     already_holds, bind_refusal, normalize_email, not_registered, seat_not_found, unbind_refusal,
 };
+use crate::portal::store::Actor;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction};
 
@@ -38,7 +39,7 @@ pub fn bind(
     id: i64,
     raw_email: &str,
     scope: &[i64],
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<Seat, ApiError>, StoreError> {
     let today = now.date_naive();
@@ -68,7 +69,7 @@ fn set_email_recorded(
     id: i64,
     email: Option<&str>,
     action: &str,
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Seat, StoreError> {
     seats::set_email(tx, id, email)?;
@@ -93,7 +94,7 @@ pub fn unbind(
     tx: &Transaction<'_>,
     id: i64,
     scope: &[i64],
-    actor: &str,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<Seat, ApiError>, StoreError> {
     let seat = match find(tx, id, scope, now)? {
@@ -179,7 +180,17 @@ mod tests {
                         start.wait();
                         let email = format!("user{i}@alster.ru");
                         write_once(&mut conn, None, Utc::now(), |tx| {
-                            bind(tx, seat, &email, &[1], "t", Utc::now())
+                            bind(
+                                tx,
+                                seat,
+                                &email,
+                                &[1],
+                                crate::portal::store::Actor {
+                                    label: "t",
+                                    request_id: None,
+                                },
+                                Utc::now(),
+                            )
                         })
                     })
                 })

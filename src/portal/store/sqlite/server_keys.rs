@@ -15,6 +15,7 @@ use crate::domain::offline::ActivationRequest;
 use crate::domain::signing::PortalKey;
 use crate::portal::error::ApiError;
 use crate::portal::rules;
+use crate::portal::store::Actor;
 use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::Transaction;
 
@@ -44,7 +45,7 @@ pub fn activate(
     request: &ActivationRequest,
     channel: Channel,
     scope: &[i64],
-    actor: &str,
+    actor: Actor<'_>,
     signing_key: &PortalKey,
     now: DateTime<Utc>,
 ) -> Result<Result<ServerLicense, ApiError>, StoreError> {

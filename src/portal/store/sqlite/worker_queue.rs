@@ -72,7 +72,7 @@ fn record(
         conn,
         &Record {
             at: now,
-            actor: "worker",
+            actor: crate::portal::store::Actor::WORKER,
             action,
             object: format!("activation:{}", before.number),
             organization_id: before.organization.id,

@@ -234,10 +234,14 @@ pub fn fill(conn: &Connection, today: NaiveDate) -> Result<(), StoreError> {
         registered.push((organization, list));
     }
 
-    let admin = |organization: i64| match organization {
-        1 => "Иванов Пётр Сергеевич",
-        2 => "Смирнова Ольга Николаевна",
-        _ => "Соколова Анна Викторовна",
+    // Demo history was made by no request: no request id.
+    let admin = |organization: i64| crate::portal::store::Actor {
+        label: match organization {
+            1 => "Иванов Пётр Сергеевич",
+            2 => "Смирнова Ольга Николаевна",
+            _ => "Соколова Анна Викторовна",
+        },
+        request_id: None,
     };
     for plan in &SEAT_PLANS {
         let users = registered
