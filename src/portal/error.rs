@@ -146,6 +146,11 @@ impl IntoResponse for ApiError {
     fn into_response(mut self) -> Response {
         if let ApiError::Replayed { status, body } = self {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            // The stored refusal, named by this request's id (the one in its header).
+            let body = ErrorInfo {
+                request_id: super::request_id::current(),
+                ..body
+            };
             let mut response = (status, Json(ErrorBody { error: body })).into_response();
             response.headers_mut().insert(
                 crate::client::wire::REPLAYED_HEADER,
