@@ -8,7 +8,6 @@
 //! a tokio task through [`run`], and answered by one message (`AccessMsg`).
 
 use super::dialog::{ConfirmDialog, Confirmed, Dialog};
-use super::tabs::TAB_BINDINGS;
 use super::{Ctx, Reply, Tab, error_text};
 use crate::client::wire::{Role, TokenInfo};
 use crate::console::app::{Command, Msg, RequestIds};
@@ -128,27 +127,8 @@ impl AccessScreen {
     }
 
     pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
-        if ctx
-            .keymap
-            .lookup(super::messages::OPEN_BINDINGS, event)
-            .is_some()
-        {
-            return Reply {
-                messages: true,
-                ..Reply::default()
-            };
-        }
-        if let Some(key) = ctx.keymap.lookup(super::outbox::MIRROR_BINDINGS, event) {
-            return Reply {
-                mirror_key: Some(key),
-                ..Reply::default()
-            };
-        }
-        if let Some(tab) = ctx.keymap.lookup(TAB_BINDINGS, event) {
-            return Reply {
-                tab: Some(tab),
-                ..Reply::default()
-            };
+        if let Some(shared) = Reply::shared_key(ctx.keymap, event) {
+            return shared;
         }
         match ctx.keymap.lookup(BINDINGS, event) {
             Some(action) => self.apply(action, ctx, ids),

@@ -9,7 +9,6 @@
 //! `activity_view.rs`.
 
 use super::dialog::PickTarget;
-use super::tabs::TAB_BINDINGS;
 use super::{Ctx, Reply, Tab, error_text};
 use crate::client::events::{Event, EventPage, EventQuery};
 use crate::console::app::{Command, Msg, RequestIds};
@@ -209,27 +208,8 @@ impl ActivityScreen {
     }
 
     pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
-        if ctx
-            .keymap
-            .lookup(super::messages::OPEN_BINDINGS, event)
-            .is_some()
-        {
-            return Reply {
-                messages: true,
-                ..Reply::default()
-            };
-        }
-        if let Some(key) = ctx.keymap.lookup(super::outbox::MIRROR_BINDINGS, event) {
-            return Reply {
-                mirror_key: Some(key),
-                ..Reply::default()
-            };
-        }
-        if let Some(tab) = ctx.keymap.lookup(TAB_BINDINGS, event) {
-            return Reply {
-                tab: Some(tab),
-                ..Reply::default()
-            };
+        if let Some(shared) = Reply::shared_key(ctx.keymap, event) {
+            return shared;
         }
         match ctx.keymap.lookup(BINDINGS, event) {
             Some(action) => self.apply(action, ctx, ids),

@@ -71,6 +71,27 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The keys every tabbed screen answers alike before its own: the message log, the
+    /// mirror's keys (outbox, sync) and the screen switch. `None`: the screen's own.
+    pub fn shared_key(keymap: &Keymap, event: &crossterm::event::KeyEvent) -> Option<Reply> {
+        if keymap.lookup(messages::OPEN_BINDINGS, event).is_some() {
+            return Some(Reply {
+                messages: true,
+                ..Reply::default()
+            });
+        }
+        if let Some(key) = keymap.lookup(outbox::MIRROR_BINDINGS, event) {
+            return Some(Reply {
+                mirror_key: Some(key),
+                ..Reply::default()
+            });
+        }
+        keymap.lookup(tabs::TAB_BINDINGS, event).map(|tab| Reply {
+            tab: Some(tab),
+            ..Reply::default()
+        })
+    }
+
     pub fn commands(commands: Vec<Command>) -> Reply {
         Reply {
             commands,

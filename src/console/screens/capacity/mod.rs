@@ -6,7 +6,6 @@ mod view;
 pub use view::{ViewContext, panel_lines, view};
 
 use super::dialog::{ConfirmDialog, Confirmed, Dialog};
-use super::tabs::TAB_BINDINGS;
 use super::{Ctx, Reply, Tab, error_text};
 use crate::client::wire::{EmergencyRequest, LicenseInfo, ProductCapacity, ProductRef};
 use crate::console::app::{Command, RequestIds};
@@ -128,27 +127,8 @@ impl CapacityScreen {
         if self.emergency.is_some() {
             return self.emergency_key(event, ctx.keymap, ctx.lang);
         }
-        if ctx
-            .keymap
-            .lookup(super::messages::OPEN_BINDINGS, event)
-            .is_some()
-        {
-            return Reply {
-                messages: true,
-                ..Reply::default()
-            };
-        }
-        if let Some(key) = ctx.keymap.lookup(super::outbox::MIRROR_BINDINGS, event) {
-            return Reply {
-                mirror_key: Some(key),
-                ..Reply::default()
-            };
-        }
-        if let Some(tab) = ctx.keymap.lookup(TAB_BINDINGS, event) {
-            return Reply {
-                tab: Some(tab),
-                ..Reply::default()
-            };
+        if let Some(shared) = Reply::shared_key(ctx.keymap, event) {
+            return shared;
         }
         match ctx.keymap.lookup(BINDINGS, event) {
             Some(action) => self.apply(action, ctx, ids),

@@ -17,7 +17,6 @@ pub use view::{ViewContext, table_area, view};
 
 use super::dialog::{PageTarget, PickTarget};
 use super::paged::{self, RowMove};
-use super::tabs::TAB_BINDINGS;
 use super::{Ctx, Reply, error_text};
 use crate::client::wire::{Page, ProductRef, Seat, SeatQuery, SeatSortKey, SeatSummary, User};
 use crate::console::app::{Command, RequestIds};
@@ -241,27 +240,8 @@ impl SeatsScreen {
         if self.search_input.is_some() {
             return Reply::commands(self.search_key(event, ids));
         }
-        if ctx
-            .keymap
-            .lookup(super::messages::OPEN_BINDINGS, event)
-            .is_some()
-        {
-            return Reply {
-                messages: true,
-                ..Reply::default()
-            };
-        }
-        if let Some(key) = ctx.keymap.lookup(super::outbox::MIRROR_BINDINGS, event) {
-            return Reply {
-                mirror_key: Some(key),
-                ..Reply::default()
-            };
-        }
-        if let Some(tab) = ctx.keymap.lookup(TAB_BINDINGS, event) {
-            return Reply {
-                tab: Some(tab),
-                ..Reply::default()
-            };
+        if let Some(shared) = Reply::shared_key(ctx.keymap, event) {
+            return shared;
         }
         let Some(action) = ctx.keymap.lookup(BINDINGS, event) else {
             return Reply::default();

@@ -48,22 +48,16 @@ pub fn list(conn: &Connection, only: Option<i64>) -> Result<Vec<AccountInfo>, St
             })
         })?
         .collect::<Result<_, _>>()?;
-    let pairs = conn
-        .prepare_cached(
-            "SELECT account_id, organization_id FROM account_organizations
-              WHERE ?1 IS NULL OR account_id = ?1",
-        )?
-        .query_map([only], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<Result<Vec<(i64, i64)>, _>>()?;
-    let mut by_account = access_rows::group(pairs);
+    let mut by_account = tokens::organizations_by_owner(
+        conn,
+        "SELECT account_id, organization_id FROM account_organizations
+          WHERE ?1 IS NULL OR account_id = ?1",
+        only,
+    )?;
     for row in &mut rows {
         row.organizations = by_account.remove(&row.id).unwrap_or_default();
     }
-    let ids = access_rows::organization_ids(rows.iter().map(|r| &r.organizations));
-    let known = catalog::organization_refs(conn, &ids)?
-        .into_iter()
-        .map(|org| (org.id, org))
-        .collect();
+    let known = tokens::known_organizations(conn, rows.iter().map(|r| &r.organizations))?;
     rows.into_iter()
         .map(|row| access_rows::account_info(row, &known))
         .collect()

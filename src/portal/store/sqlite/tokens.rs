@@ -2,11 +2,12 @@
 //! account (a login), expire, be revoked (never deleted) and remember its last use.
 
 use super::{StoreError, catalog, timestamp_to_sql};
-use crate::client::wire::{Role, TokenInfo};
+use crate::client::wire::{OrgRef, Role, TokenInfo};
 use crate::portal::store::access_rows::{self, TOUCH_EVERY, TokenRow};
 use crate::portal::store::text::{optional, timestamp_from_sql};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
 
 /// A token as the store knows it.
 #[derive(Debug, Clone)]
@@ -167,25 +168,45 @@ pub fn list(conn: &Connection, only: Option<i64>) -> Result<Vec<TokenInfo>, Stor
             })
         })?
         .collect::<Result<_, _>>()?;
-    let pairs = conn
-        .prepare_cached(
-            "SELECT token_id, organization_id FROM token_organizations
-              WHERE ?1 IS NULL OR token_id = ?1",
-        )?
-        .query_map([only], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<Result<Vec<(i64, i64)>, _>>()?;
-    let mut by_token = access_rows::group(pairs);
+    let mut by_token = organizations_by_owner(
+        conn,
+        "SELECT token_id, organization_id FROM token_organizations
+          WHERE ?1 IS NULL OR token_id = ?1",
+        only,
+    )?;
     for row in &mut rows {
         row.organizations = by_token.remove(&row.id).unwrap_or_default();
     }
-    let ids = access_rows::organization_ids(rows.iter().map(|r| &r.organizations));
-    let known = catalog::organization_refs(conn, &ids)?
-        .into_iter()
-        .map(|org| (org.id, org))
-        .collect();
+    let known = known_organizations(conn, rows.iter().map(|r| &r.organizations))?;
     rows.into_iter()
         .map(|row| access_rows::token_info(row, &known))
         .collect()
+}
+
+/// The organizations of each owner (token or account) from `sql`, which selects
+/// `(owner, organization)` pairs for one owner (`?1`) or, with NULL, every one.
+pub(super) fn organizations_by_owner(
+    conn: &Connection,
+    sql: &str,
+    only: Option<i64>,
+) -> Result<HashMap<i64, Vec<i64>>, StoreError> {
+    let pairs = conn
+        .prepare_cached(sql)?
+        .query_map([only], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<Vec<(i64, i64)>, _>>()?;
+    Ok(access_rows::group(pairs))
+}
+
+/// Every organization the lists name, by id, read once.
+pub(super) fn known_organizations<'a>(
+    conn: &Connection,
+    lists: impl Iterator<Item = &'a Vec<i64>>,
+) -> Result<HashMap<i64, OrgRef>, StoreError> {
+    let ids = access_rows::organization_ids(lists);
+    Ok(catalog::organization_refs(conn, &ids)?
+        .into_iter()
+        .map(|org| (org.id, org))
+        .collect())
 }
 
 /// Revokes a token (a revoked one keeps its first time); None when there is none.
