@@ -1,11 +1,9 @@
 //! Organizations, models (prices) and the device registry.
 
-use super::{
-    StoreError, date_to_sql, optional, placeholders, timestamp_from_sql, timestamp_to_sql,
-};
+use super::{StoreError, optional, placeholders, timestamp_from_sql, timestamp_to_sql};
 use crate::client::wire::{OrgRef, Organization, Price, VendorRef};
 use crate::domain::{Kopecks, Vendor};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 pub struct NewOrganization {
@@ -24,13 +22,6 @@ pub struct NewModel {
     pub name: String,
     pub price: Kopecks,
     pub retail_price: Kopecks,
-}
-
-pub struct NewDevice {
-    pub serial: String,
-    pub model_id: i64,
-    pub current_until: Option<NaiveDate>,
-    pub refusal: super::registry::Refusal,
 }
 
 pub fn organization_count(conn: &Connection) -> Result<i64, StoreError> {
@@ -153,17 +144,6 @@ pub fn insert_organization(conn: &Connection, org: &NewOrganization) -> Result<(
 pub fn insert_model(conn: &Connection, model: &NewModel) -> Result<(), StoreError> {
     conn.prepare_cached("INSERT INTO models (id, vendor, name, price_kopecks, retail_kopecks) VALUES (?, ?, ?, ?, ?)")?
         .execute(params![model.id, model.vendor.id(), model.name, model.price.0, model.retail_price.0])?;
-    Ok(())
-}
-
-pub fn insert_device(conn: &Connection, device: &NewDevice) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT INTO devices (serial, model_id, current_until, registry_refuses) VALUES (?, ?, ?, ?)")?
-        .execute(params![
-            device.serial,
-            device.model_id,
-            device.current_until.map(date_to_sql),
-            device.refusal.to_sql()
-        ])?;
     Ok(())
 }
 

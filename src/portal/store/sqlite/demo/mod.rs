@@ -9,11 +9,12 @@
 //! that a retry gets past); both kinds exist for both vendors. A fixed-seed PRNG makes two fresh stores
 //! byte-for-byte alike, so tests and screenshots are stable.
 
+mod batch;
 pub mod facts;
 mod licensing;
 
-use super::activations::{self, NewActivation};
-use super::catalog::{self, NewDevice, NewModel, NewOrganization};
+use super::activations::NewActivation;
+use super::catalog::{self, NewModel, NewOrganization};
 use super::registry::Refusal;
 use super::{SqliteStore as Store, StoreError, changes};
 use crate::client::wire::ActivationLine;
@@ -21,8 +22,11 @@ use crate::domain::{
     ActivationFailure, ActivationStatus, FailureReason, Inn, Kopecks, Lang, Vendor, new_until,
 };
 use crate::portal::DemoOptions;
+use crate::portal::store::text::{date_to_sql, queue_time_to_sql, timestamp_to_sql};
+use batch::RowBatch;
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use rusqlite::Connection;
+use rusqlite::types::Value;
 use std::collections::HashSet;
 
 /// splitmix64: tiny, fast and good enough for demo data; no extra crate.
@@ -246,7 +250,90 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
     let today = NaiveDate::from_ymd_opt(DEMO_TODAY.0, DEMO_TODAY.1, DEMO_TODAY.2)
         .ok_or_else(|| StoreError::Invalid("bad demo date".into()))?;
     let organizations = organizations()?;
-    let mut devices = devices(&mut rng, MIN_DEVICES.max(3 * options.activations), today);
+    let devices = devices(&mut rng, MIN_DEVICES.max(3 * options.activations), today);
+    // The activations are generated on a thread of their own and written here as they
+    // come, a chunk at a time: the two overlap on two cores, and the store never holds
+    // every activation in memory at once (10 000 000 of them would not fit).
+    let (chunks, generated) = std::sync::mpsc::sync_channel::<Vec<NewActivation>>(4);
+    let generator = std::thread::Builder::new()
+        .name("demo-activations".into())
+        .spawn(move || generate_activations(rng, devices, options.activations, &chunks))
+        .map_err(|e| StoreError::Task(format!("cannot start the demo generator: {e}")))?;
+
+    store.blocking(move |conn| {
+        // A big cache for the load (the index builds sort in it), the pool's after;
+        // the index builds' sorts on every core.
+        conn.pragma_update(None, "cache_size", -256 * 1024)?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        conn.pragma_update(None, "threads", cores.min(8) as i64)?;
+        // No fsync for the load: a crash mid-fill leaves an empty store (the transaction
+        // never committed), which the next start fills again.
+        conn.pragma_update(None, "synchronous", "OFF")?;
+        // The generator's rows refer only to rows it wrote before them (a unit test runs
+        // foreign_key_check on a filled store); checking 6 million references one by one
+        // cost seconds at 1 000 000 activations.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        // A rollback journal rather than the WAL for the load: into an empty store it
+        // journals almost nothing, where the WAL took every page once more (1.1 GB at
+        // 1 000 000 activations, written again by the checkpoint and kept on disk).
+        // Changing the mode needs the only connection; if another is open, the load
+        // simply goes through the WAL.
+        let journal = conn
+            .pragma_update_and_check(None, "journal_mode", "DELETE", |row| {
+                row.get::<_, String>(0)
+            })
+            .unwrap_or_else(|_| "wal".into());
+        let tx = conn.transaction()?;
+        // Without the change triggers, then one change per object: a trigger per row
+        // (and per line, moving its activation again) made the 100 000-activation
+        // data set take 11 s to write instead of 5. Without the secondary indexes too,
+        // built once at the end: sorting a million keys once costs a fraction of a
+        // million random inserts into a dozen B-trees.
+        let indexes = super::bulk::drop_indexes_and_triggers(
+            &tx,
+            &["activations", "activation_lines", "devices"],
+            &[],
+        )?;
+        changes::load_untracked(&tx, || {
+            insert_catalog(&tx, &organizations)?;
+            let written = insert_activations(&tx, generated);
+            // The generator stops when the channel closes, so joining cannot hang
+            // even if writing failed.
+            let devices = generator
+                .join()
+                .map_err(|_| StoreError::Task("the demo generator panicked".into()))??;
+            written?;
+            // Last: completed activations moved the devices' subscriptions on.
+            insert_devices(&tx, &devices)?;
+            licensing::fill(&tx, today)
+        })?;
+        for (_, sql) in &indexes {
+            tx.execute_batch(sql)?;
+        }
+        tx.commit()?;
+        if !journal.eq_ignore_ascii_case("wal") {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "cache_size", -super::CACHE_KIB)?;
+        conn.pragma_update(None, "threads", 0)?;
+        conn.pragma_update(None, "synchronous", super::SYNCHRONOUS)?;
+        super::refresh_statistics(conn)
+    })
+}
+
+/// Activations per message from the generator to the writer.
+const CHUNK: usize = 4_096;
+
+/// Months of orders over `devices`, sent to `chunks` in number order; gives the devices
+/// back with the subscriptions the completed activations extended. Stops early (Ok)
+/// when the writer hangs up.
+fn generate_activations(
+    mut rng: SplitMix64,
+    mut devices: Vec<Device>,
+    count: usize,
+    chunks: &std::sync::mpsc::SyncSender<Vec<NewActivation>>,
+) -> Result<Vec<Device>, StoreError> {
     // Random picks skip the seed devices, which keep the document's dates.
     let by_vendor = |vendor: Vendor| -> Vec<usize> {
         (2..devices.len())
@@ -261,17 +348,15 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
     let first_day_opens = utc(2026, 5, 1, 5, 0)?;
     const WORKDAY_SECONDS: i64 = 12 * 3600;
     const DAYS: i64 = 207;
-    let total = options.activations.max(1) as i64;
+    let total = count.max(1) as i64;
     let span_seconds = DAYS * WORKDAY_SECONDS;
     let slot_seconds = (span_seconds / total).max(1);
-    let in_progress_from = options
-        .activations
-        .saturating_sub((options.activations / 100).max(4));
+    let in_progress_from = count.saturating_sub((count / 100).max(4));
     let seed_error_at = in_progress_from.checked_sub(3);
 
-    let mut activations = Vec::with_capacity(options.activations);
+    let mut chunk = Vec::with_capacity(CHUNK.min(count));
     let mut in_progress_devices: HashSet<usize> = HashSet::new();
-    for index in 0..options.activations {
+    for index in 0..count {
         let working_second =
             span_seconds * index as i64 / total + rng.below(slot_seconds as u64) as i64;
         let created_at = first_day_opens
@@ -366,7 +451,7 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
             }
             ActivationStatus::InProgress => {}
         }
-        activations.push(NewActivation {
+        chunk.push(NewActivation {
             number: index as i64 + 1,
             organization_id,
             vendor,
@@ -377,67 +462,21 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
             queued_at: (status == ActivationStatus::InProgress).then_some(created_at),
             lines,
         });
+        if chunk.len() == CHUNK {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+            if chunks.send(full).is_err() {
+                return Ok(devices);
+            }
+        }
     }
-
-    store.blocking(move |conn| {
-        // A big cache for the load (the index builds sort in it), the pool's after;
-        // the index builds' sorts on every core.
-        conn.pragma_update(None, "cache_size", -256 * 1024)?;
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        conn.pragma_update(None, "threads", cores.min(8) as i64)?;
-        // No fsync for the load: a crash mid-fill leaves an empty store (the transaction
-        // never committed), which the next start fills again.
-        conn.pragma_update(None, "synchronous", "OFF")?;
-        // The generator's rows refer only to rows it wrote before them (a unit test runs
-        // foreign_key_check on a filled store); checking 6 million references one by one
-        // cost seconds at 1 000 000 activations.
-        conn.pragma_update(None, "foreign_keys", "OFF")?;
-        // A rollback journal rather than the WAL for the load: into an empty store it
-        // journals almost nothing, where the WAL took every page once more (1.1 GB at
-        // 1 000 000 activations, written again by the checkpoint and kept on disk).
-        // Changing the mode needs the only connection; if another is open, the load
-        // simply goes through the WAL.
-        let journal = conn
-            .pragma_update_and_check(None, "journal_mode", "DELETE", |row| {
-                row.get::<_, String>(0)
-            })
-            .unwrap_or_else(|_| "wal".into());
-        let tx = conn.transaction()?;
-        // Without the change triggers, then one change per object: a trigger per row
-        // (and per line, moving its activation again) made the 100 000-activation
-        // data set take 11 s to write instead of 5. Without the secondary indexes too,
-        // built once at the end: sorting a million keys once costs a fraction of a
-        // million random inserts into a dozen B-trees.
-        let indexes = super::bulk::drop_indexes_and_triggers(
-            &tx,
-            &["activations", "activation_lines", "devices"],
-            &[],
-        )?;
-        changes::load_untracked(&tx, || {
-            insert_rows(&tx, &organizations, &devices, &activations, today)
-        })?;
-        for (_, sql) in &indexes {
-            tx.execute_batch(sql)?;
-        }
-        tx.commit()?;
-        if !journal.eq_ignore_ascii_case("wal") {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-        }
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "cache_size", -super::CACHE_KIB)?;
-        conn.pragma_update(None, "threads", 0)?;
-        conn.pragma_update(None, "synchronous", super::SYNCHRONOUS)?;
-        super::refresh_statistics(conn)
-    })
+    if !chunk.is_empty() {
+        // A closed channel means the writer failed; it reports that itself.
+        let _ = chunks.send(chunk);
+    }
+    Ok(devices)
 }
 
-fn insert_rows(
-    tx: &Connection,
-    organizations: &[NewOrganization],
-    devices: &[Device],
-    activations: &[NewActivation],
-    today: NaiveDate,
-) -> Result<(), StoreError> {
+fn insert_catalog(tx: &Connection, organizations: &[NewOrganization]) -> Result<(), StoreError> {
     for organization in organizations {
         catalog::insert_organization(tx, organization)?;
     }
@@ -453,25 +492,76 @@ fn insert_rows(
             },
         )?;
     }
-    // In serial order: the registry's primary key is the serial, and appending to a
-    // B-tree is far cheaper than inserting at random places in it.
+    Ok(())
+}
+
+/// The same rows `activations::insert` writes, many to a statement.
+fn insert_activations(
+    tx: &Connection,
+    generated: std::sync::mpsc::Receiver<Vec<NewActivation>>,
+) -> Result<(), StoreError> {
+    let mut activations = RowBatch::new(
+        tx,
+        "INSERT INTO activations (number, organization_id, vendor, status, license_count,
+                                  total_cost, created_at, completed_at, error, queued_at)",
+        10,
+    );
+    let mut lines = RowBatch::new(
+        tx,
+        "INSERT INTO activation_lines (activation_number, serial, model, current_until,
+                                       new_until, price)",
+        6,
+    );
+    for chunk in generated {
+        for activation in chunk {
+            let total: Kopecks = activation.lines.iter().map(|line| line.price).sum();
+            activations.push([
+                Value::Integer(activation.number),
+                Value::Integer(activation.organization_id),
+                batch::text(activation.vendor.id()),
+                batch::text(activation.status.as_api()),
+                Value::Integer(activation.lines.len() as i64),
+                Value::Integer(total.0),
+                batch::text(timestamp_to_sql(activation.created_at)),
+                batch::optional_text(activation.completed_at.map(timestamp_to_sql)),
+                batch::optional_text(activation.error),
+                batch::optional_text(activation.queued_at.map(queue_time_to_sql)),
+            ])?;
+            for line in activation.lines {
+                lines.push([
+                    Value::Integer(activation.number),
+                    Value::Text(line.serial),
+                    Value::Text(line.model),
+                    batch::optional_text(line.current_until.map(date_to_sql)),
+                    batch::text(date_to_sql(line.new_until)),
+                    Value::Integer(line.price.0),
+                ])?;
+            }
+        }
+    }
+    activations.finish()?;
+    lines.finish()
+}
+
+/// In serial order: the registry's primary key is the serial, and appending to a
+/// B-tree is far cheaper than inserting at random places in it.
+fn insert_devices(tx: &Connection, devices: &[Device]) -> Result<(), StoreError> {
     let mut by_serial: Vec<&Device> = devices.iter().collect();
     by_serial.sort_unstable_by(|a, b| a.serial.cmp(&b.serial));
+    let mut rows = RowBatch::new(
+        tx,
+        "INSERT INTO devices (serial, model_id, current_until, registry_refuses)",
+        4,
+    );
     for device in by_serial {
-        catalog::insert_device(
-            tx,
-            &NewDevice {
-                serial: device.serial.clone(),
-                model_id: device.model as i64 + 1,
-                current_until: device.current_until,
-                refusal: device.refusal,
-            },
-        )?;
+        rows.push([
+            batch::text(device.serial.as_str()),
+            Value::Integer(device.model as i64 + 1),
+            batch::optional_text(device.current_until.map(date_to_sql)),
+            Value::Integer(device.refusal.to_sql()),
+        ])?;
     }
-    for activation in activations {
-        activations::insert(tx, activation)?;
-    }
-    licensing::fill(tx, today)
+    rows.finish()
 }
 
 #[cfg(test)]
