@@ -65,14 +65,29 @@ async fn an_operator_made_on_the_server_resets_a_password_its_owner_sets_and_cha
     // The first operator account, on the server.
     let out = licadm(
         &boss,
-        &["accounts", "create", "--db", &db, "--email", "boss@vendor.example", "--role", "operator"],
+        &[
+            "accounts",
+            "create",
+            "--db",
+            &db,
+            "--email",
+            "boss@vendor.example",
+            "--role",
+            "operator",
+        ],
         &format!("{PASSWORD}\n"),
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(!text(&out).contains(PASSWORD));
     let out = licadm(
         &boss,
-        &["login", "--portal", &portal.url, "--email", "boss@vendor.example"],
+        &[
+            "login",
+            "--portal",
+            &portal.url,
+            "--email",
+            "boss@vendor.example",
+        ],
         &format!("{PASSWORD}\n"),
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -81,7 +96,16 @@ async fn an_operator_made_on_the_server_resets_a_password_its_owner_sets_and_cha
     // The operator makes a partner account; its owner logs in twice.
     let out = licadm(
         &boss,
-        &["accounts", "create", "--email", "clerk@alster.example", "--role", "viewer", "--organization", "1"],
+        &[
+            "accounts",
+            "create",
+            "--email",
+            "clerk@alster.example",
+            "--role",
+            "viewer",
+            "--organization",
+            "1",
+        ],
         &format!("{PASSWORD}\n"),
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -92,7 +116,13 @@ async fn an_operator_made_on_the_server_resets_a_password_its_owner_sets_and_cha
         .expect("clerk logs in elsewhere");
     let out = licadm(
         &clerk,
-        &["login", "--portal", &portal.url, "--email", "clerk@alster.example"],
+        &[
+            "login",
+            "--portal",
+            &portal.url,
+            "--email",
+            "clerk@alster.example",
+        ],
         &format!("{PASSWORD}\n"),
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -125,7 +155,10 @@ async fn an_operator_made_on_the_server_resets_a_password_its_owner_sets_and_cha
     assert_ne!(after_reset, before_reset);
     for old in [before_reset.as_str(), elsewhere.token.expose()] {
         let old = ApiClient::new(&portal.url, old).expect("client");
-        assert!(matches!(old.me().await, Err(ClientError::Api { status: 401, .. })));
+        assert!(matches!(
+            old.me().await,
+            Err(ClientError::Api { status: 401, .. })
+        ));
     }
 
     // A password change keeps this session and revokes the others.
@@ -142,17 +175,37 @@ async fn an_operator_made_on_the_server_resets_a_password_its_owner_sets_and_cha
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("1 other token(s)"), "{}", text(&out));
     let other = ApiClient::new(&portal.url, other.token.expose()).expect("client");
-    assert!(matches!(other.me().await, Err(ClientError::Api { status: 401, .. })));
+    assert!(matches!(
+        other.me().await,
+        Err(ClientError::Api { status: 401, .. })
+    ));
     let this = ApiClient::new(&portal.url, &after_reset).expect("client");
     assert!(this.me().await.is_ok(), "the session that changed it stays");
-    let out = licadm(&clerk, &["password"], &format!("{NEW_PASSWORD}\n{PASSWORD}\n{PASSWORD}\n"));
-    assert_eq!(out.status.code(), Some(1), "the old password no longer: {}", text(&out));
+    let out = licadm(
+        &clerk,
+        &["password"],
+        &format!("{NEW_PASSWORD}\n{PASSWORD}\n{PASSWORD}\n"),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the old password no longer: {}",
+        text(&out)
+    );
 
     // The operator reads it all in the activity log.
-    let out = licadm(&boss, &["events", "--object-kind", "account", "--all", "--json"], "");
+    let out = licadm(
+        &boss,
+        &["events", "--object-kind", "account", "--all", "--json"],
+        "",
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let log = String::from_utf8_lossy(&out.stdout);
-    for action in ["account.created", "account.password_reset", "account.password_changed"] {
+    for action in [
+        "account.created",
+        "account.password_reset",
+        "account.password_changed",
+    ] {
         assert!(log.contains(action), "{action} missing: {log}");
     }
     for secret in [PASSWORD, NEW_PASSWORD, NEWER_PASSWORD, code.as_str()] {
@@ -172,7 +225,15 @@ async fn tokens_list_follows_every_page() {
     let config = dir.path().join("config.toml");
     let out = licadm(
         &config,
-        &["--portal", &portal.url, "--token", &operator, "tokens", "list", "--json"],
+        &[
+            "--portal",
+            &portal.url,
+            "--token",
+            &operator,
+            "tokens",
+            "list",
+            "--json",
+        ],
         "",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
