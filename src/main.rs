@@ -203,6 +203,11 @@ enum Command {
         /// What the token is for, shown in `licadm tokens list` (default: login).
         #[arg(long)]
         label: Option<String>,
+        /// Set a new password with a reset code first (from `licadm accounts reset`):
+        /// the code, then the new password twice, are read without echo; the account's
+        /// tokens are revoked, and this login gets a new one.
+        #[arg(long)]
+        reset_code: bool,
     },
     /// Revoke the token `licadm login` stored, on the portal, and delete it.
     Logout,
@@ -283,8 +288,13 @@ fn main() -> std::process::ExitCode {
     if let Some(Command::Offline { command }) = &cli.command {
         return cli::offline::run(command, &portal);
     }
-    if let Some(Command::Login { email, label }) = &cli.command {
-        return cli::login::login(&portal, email.as_deref(), label.as_deref());
+    if let Some(Command::Login {
+        email,
+        label,
+        reset_code,
+    }) = &cli.command
+    {
+        return cli::login::login(&portal, email.as_deref(), label.as_deref(), *reset_code);
     }
     if let Some(Command::Logout) = &cli.command {
         return cli::login::logout(&portal);

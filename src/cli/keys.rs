@@ -47,8 +47,8 @@ pub async fn run(command: KeysCommand) -> anyhow::Result<()> {
                 licadm::portal::rotate_signing_key_in(&db, signing_key.as_deref()).await?;
             println!(
                 "key {} signs from now on (key {} is retired; its licenses still verify); \
-                 the new key is in {}: restart the portals, and copy the file to every \
-                 portal host that has its own copy",
+                 the new key is in {}: running portals that read it switch within seconds; \
+                 copy the file to every portal host that has its own copy",
                 rotated.current,
                 rotated.retired,
                 rotated.file.display()

@@ -133,7 +133,31 @@ pub fn portal_url(args: &PortalArgs, file: &config::ConfigFile) -> Option<String
     }
 }
 
-pub fn login(args: &PortalArgs, email: Option<&str>, label: Option<&str>) -> ExitCode {
+/// With `--reset-code`: the code and the new password (twice), read without echo.
+fn read_reset() -> Result<(Secret, Secret), ExitCode> {
+    let read = |prompt: &str| match read_password(prompt) {
+        Ok(Some(secret)) if !secret.is_empty() => Ok(secret),
+        Ok(_) => Err(fail(
+            2,
+            format!("no {} given", prompt.trim_end_matches(": ").to_lowercase()),
+        )),
+        Err(e) => Err(fail(2, format!("cannot read the input: {e}"))),
+    };
+    let code = read("Reset code: ")?;
+    let password = read("New password: ")?;
+    let again = read("New password again: ")?;
+    if password != again {
+        return Err(fail(2, "the new passwords differ; nothing changed"));
+    }
+    Ok((code, password))
+}
+
+pub fn login(
+    args: &PortalArgs,
+    email: Option<&str>,
+    label: Option<&str>,
+    reset_code: bool,
+) -> ExitCode {
     let Some(path) = config_path(args) else {
         return fail(2, "no config directory on this system: give --config FILE");
     };
@@ -151,21 +175,50 @@ pub fn login(args: &PortalArgs, email: Option<&str>, label: Option<&str>) -> Exi
         Ok(lang) => lang,
         Err(e) => return fail(2, format!("{e:#}")),
     };
-    let email = match email {
-        Some(email) => email.to_string(),
-        None => match ask("E-mail: ") {
-            Ok(Some(email)) if !email.trim().is_empty() => email,
-            Ok(_) => return fail(2, "no e-mail given"),
-            Err(e) => return fail(2, format!("cannot read the e-mail: {e}")),
-        },
-    };
-    let password = match read_password("Password: ") {
-        Ok(Some(password)) => password,
-        Ok(None) => return fail(2, "no password given"),
-        Err(e) => return fail(2, format!("cannot read the password: {e}")),
-    };
     let Some(runtime) = super::runtime() else {
         return ExitCode::from(2);
+    };
+    // A reset first: the code names the account, so its e-mail is the one to log in.
+    let reset = if reset_code {
+        let (code, password) = match read_reset() {
+            Ok(read) => read,
+            Err(code) => return code,
+        };
+        let account = runtime.block_on(async {
+            let client = ApiClient::anonymous(&portal)?.with_lang(lang);
+            client.reset_with_code(&code, &password).await
+        });
+        match account {
+            Ok(account) => {
+                eprintln!(
+                    "new password set for {}; its earlier tokens are revoked",
+                    licadm::domain::text::inert(&account.email)
+                );
+                Some((account.email, password))
+            }
+            Err(e) => return client_failure(e),
+        }
+    } else {
+        None
+    };
+    let (email, password) = match reset {
+        Some(found) => found,
+        None => {
+            let email = match email {
+                Some(email) => email.to_string(),
+                None => match ask("E-mail: ") {
+                    Ok(Some(email)) if !email.trim().is_empty() => email,
+                    Ok(_) => return fail(2, "no e-mail given"),
+                    Err(e) => return fail(2, format!("cannot read the e-mail: {e}")),
+                },
+            };
+            let password = match read_password("Password: ") {
+                Ok(Some(password)) => password,
+                Ok(None) => return fail(2, "no password given"),
+                Err(e) => return fail(2, format!("cannot read the password: {e}")),
+            };
+            (email, password)
+        }
     };
     let answer = runtime.block_on(async {
         let client = ApiClient::anonymous(&portal)?.with_lang(lang);

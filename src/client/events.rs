@@ -9,10 +9,18 @@ pub const EVENTS_MAX_PER_PAGE: u32 = 100;
 pub const EVENTS_DEFAULT_PER_PAGE: u32 = 25;
 
 /// Object kinds an event can be about (`object_kind=`).
-pub const OBJECT_KINDS: [&str; 4] = ["activation", "seat", "organization", "key"];
+pub const OBJECT_KINDS: [&str; 6] = [
+    "activation",
+    "seat",
+    "organization",
+    "key",
+    // issue 15: accounts and tokens
+    "account",
+    "token",
+];
 
 /// Every action the audit log records (`action=`; docs/DESIGN.md §3.9).
-pub const ACTIONS: [&str; 12] = [
+pub const ACTIONS: [&str; 20] = [
     "activation.created",
     "activation.completed",
     "activation.failed",
@@ -25,6 +33,15 @@ pub const ACTIONS: [&str; 12] = [
     "key.activated",
     "organization.blocked",
     "organization.unblocked",
+    // issue 15: accounts and tokens (never a password, hash, token or code)
+    "account.created",
+    "account.invited",
+    "account.invitation_accepted",
+    "account.disabled",
+    "account.password_changed",
+    "account.password_reset",
+    "token.created",
+    "token.revoked",
 ];
 
 /// One audited change, as the activity log shows it.
@@ -36,7 +53,8 @@ pub struct Event {
     pub actor: String,
     /// One of [`ACTIONS`].
     pub action: String,
-    /// `activation:421`, `seat:17`, `organization:1`, `key:DB49-…`.
+    /// `activation:421`, `seat:17`, `organization:1`, `key:DB49-…`, `account:3`,
+    /// `token:12`.
     pub object: String,
     pub organization: Option<EventOrganization>,
     /// The `X-Request-Id` of the request that made the change; None for the worker's

@@ -1,6 +1,7 @@
 //! Typed client of API v1 (reqwest). The console and the scripting CLI talk to the
 //! portal only through this.
 
+pub mod access;
 pub mod events;
 pub mod feed;
 pub mod serials;
@@ -451,10 +452,10 @@ impl ApiClient {
     pub async fn users(&self, organization: i64, q: &str) -> Result<Vec<wire::User>, ClientError> {
         self.get(
             "/users",
-            &[
-                ("organization", organization.to_string()),
-                ("q", q.to_string()),
-            ],
+            &[("organization", organization.to_string())]
+                .into_iter()
+                .chain((!q.trim().is_empty()).then(|| ("q", q.trim().to_string())))
+                .collect::<Vec<_>>(),
         )
         .await
     }
@@ -569,19 +570,9 @@ impl ApiClient {
         self.post("/logout", &serde_json::json!({}), None).await
     }
 
-    /// The tokens this token may see: its account's; a partner admin's organizations';
-    /// an operator all.
-    pub async fn tokens(&self) -> Result<Vec<wire::TokenInfo>, ClientError> {
-        self.get("/tokens", &[]).await
-    }
-
     pub async fn revoke_token(&self, id: i64) -> Result<wire::TokenInfo, ClientError> {
         let url = self.url(&format!("/tokens/{id}"))?;
         decode(send(self.request(reqwest::Method::DELETE, url)).await?).await
-    }
-
-    pub async fn accounts(&self) -> Result<Vec<wire::AccountInfo>, ClientError> {
-        self.get("/accounts", &[]).await
     }
 
     /// Creates an account; without a password the answer carries an invitation code.
@@ -589,7 +580,9 @@ impl ApiClient {
         &self,
         request: &wire::NewAccountRequest,
     ) -> Result<wire::CreatedAccount, ClientError> {
-        self.post("/accounts", request, None).await
+        // Under a key of its own: a resend after a lost answer is one account.
+        self.post("/accounts", request, Some(&new_idempotency_key()))
+            .await
     }
 
     /// Disables an account and revokes its tokens.

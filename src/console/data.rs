@@ -437,10 +437,13 @@ impl DataSource {
         }
     }
 
-    /// The tokens the console's token may manage (always from the portal: the mirror
-    /// keeps no access data).
-    pub async fn tokens(&self) -> Result<Vec<wire::TokenInfo>, DataError> {
-        self.client().tokens().await
+    /// A page of the tokens the console's token may manage (always from the portal:
+    /// the mirror keeps no access data).
+    pub async fn tokens_page(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<crate::client::access::CursorPage<wire::TokenInfo>, DataError> {
+        self.client().tokens_page(cursor).await
     }
 
     pub async fn revoke_token(&self, id: i64) -> Result<wire::TokenInfo, DataError> {

@@ -92,22 +92,32 @@ pub fn label(field: &str, raw: Option<&str>) -> Result<Option<String>, ApiError>
 }
 
 /// The role and organizations a new account may have when `caller` creates it: a
-/// partner role, at least one organization, and for a partner admin only its own
-/// (others answer 404, as reads do). Only an operator may set a password directly.
+/// partner role with at least one organization, for a partner admin only its own
+/// (others answer 404, as reads do); an operator account (no organizations: it sees
+/// all) only by an operator. Only an operator may set a password directly.
 pub fn new_account(
     caller: &Caller,
     role: Role,
     organizations: &[i64],
     with_password: bool,
 ) -> Result<Vec<i64>, ApiError> {
-    if role == Role::Operator {
-        return Err(ApiError::BadRequest(
-            "role: an account made here is admin, support or viewer (operators get tokens on the server)".into(),
-        ));
-    }
     let mut organizations = organizations.to_vec();
     organizations.sort_unstable();
     organizations.dedup();
+    if role == Role::Operator {
+        if caller.role != Role::Operator {
+            return Err(ApiError::Forbidden(format!(
+                "role {} may not create operator accounts: only an operator may",
+                caller.role.as_str()
+            )));
+        }
+        if !organizations.is_empty() {
+            return Err(ApiError::BadRequest(
+                "organizations: an operator account has none (it sees every organization)".into(),
+            ));
+        }
+        return Ok(organizations);
+    }
     if organizations.is_empty() {
         return Err(ApiError::BadRequest(
             "organizations: name at least one organization".into(),
@@ -126,6 +136,35 @@ pub fn new_account(
     Ok(organizations)
 }
 
+/// The current password given to `POST /password` does not match.
+pub fn wrong_password() -> ApiError {
+    ApiError::unprocessable("current_password is wrong".to_string())
+}
+
+pub fn account_disabled(id: i64) -> ApiError {
+    ApiError::Conflict(format!(
+        "account {id} is disabled: a disabled account gets no reset code"
+    ))
+}
+
+/// Which tokens and accounts `caller` may list (`access_lists`), the rule of
+/// [`may_manage_token`] and [`may_manage_account`] for the store to apply.
+pub fn visibility(caller: &Caller) -> crate::portal::store::Visibility {
+    use crate::portal::store::Visibility;
+    match caller.role {
+        Role::Operator => Visibility::All,
+        role => Visibility::Partner {
+            token_id: caller.token_id,
+            account_id: caller.account_id,
+            admin_of: if role == Role::Admin {
+                caller.organization_ids()
+            } else {
+                Vec::new()
+            },
+        },
+    }
+}
+
 /// The same answer for an unknown e-mail, a wrong password, an account without a
 /// password yet and a disabled one, so accounts cannot be enumerated.
 pub fn login_failed() -> ApiError {
@@ -140,6 +179,10 @@ pub fn invitation_not_found() -> ApiError {
     ApiError::NotFound(
         "the invitation code is unknown, used or expired: ask for a new invitation".into(),
     )
+}
+
+pub fn reset_code_not_found() -> ApiError {
+    ApiError::NotFound("the reset code is unknown, used or expired: ask for a new one".into())
 }
 
 pub fn token_not_found(id: i64) -> ApiError {

@@ -138,7 +138,7 @@ pub fn load_sqlite(
     db: &Path,
     store: &SqliteStore,
     given: Option<&Path>,
-) -> Result<PortalKey, PortalError> {
+) -> Result<(PortalKey, PathBuf), PortalError> {
     let file = given.map_or_else(|| key_file::default_key_file(db), Path::to_path_buf);
     let found = Found {
         file: match given {
@@ -153,7 +153,7 @@ pub fn load_sqlite(
     let secret = apply(&action, &file, secret)?;
     let keys = store.add_signing_key_blocking(&secret.public_key(), true, Utc::now())?;
     check_current(&keys, &secret)?;
-    Ok(PortalKey::new(SigningKey::from_bytes(&secret.0)))
+    Ok((PortalKey::new(SigningKey::from_bytes(&secret.0)), file))
 }
 
 /// The key file of a PostgreSQL portal: `given`, else the default one of `url`.
@@ -172,7 +172,7 @@ pub async fn load_postgres(
     url: &str,
     store: &PgStore,
     given: Option<&Path>,
-) -> Result<PortalKey, PortalError> {
+) -> Result<(PortalKey, PathBuf), PortalError> {
     let file = postgres_key_file(url, given)?;
     let legacy = store.legacy_signing_secret().await?.map(SigningSecret);
     let found = Found {
@@ -194,7 +194,7 @@ pub async fn load_postgres(
             "the signing key was deleted from the database; it is kept in the key file only"
         );
     }
-    Ok(PortalKey::new(SigningKey::from_bytes(&secret.0)))
+    Ok((PortalKey::new(SigningKey::from_bytes(&secret.0)), file))
 }
 
 /// What `licadm keys rotate` did.
@@ -205,8 +205,8 @@ pub struct Rotated {
     pub current: String,
 }
 
-/// `licadm keys rotate`: a new key signs from now on (portals pick it up when they
-/// start again); every earlier public key stays listed, so earlier licenses verify.
+/// `licadm keys rotate`: a new key signs from now on (running portals pick it up
+/// within seconds, `live_key.rs`); every earlier public key stays listed, so earlier licenses verify.
 /// The new key is written to `<file>.next` before the store lists it, and renamed over
 /// the file after, so a crash in between leaves a state start-up finishes.
 pub async fn rotate_in(db: &str, given: Option<&Path>) -> Result<Rotated, PortalError> {

@@ -6,6 +6,7 @@
 
 mod access_rules;
 mod auth;
+mod bootstrap;
 mod error;
 mod etag;
 mod guard;
@@ -13,6 +14,7 @@ mod http_errors;
 mod idempotency;
 mod key_file;
 mod key_ring;
+mod live_key;
 mod messages;
 mod openapi;
 mod params;
@@ -23,6 +25,7 @@ mod routes;
 mod routes_access;
 mod routes_events;
 mod routes_licensing;
+mod routes_passwords;
 mod rules;
 pub mod serve;
 pub mod signing_key;
@@ -43,7 +46,6 @@ pub mod replica {
 }
 
 use crate::client::wire::Role;
-use crate::domain::signing::PortalKey;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -52,6 +54,7 @@ use std::time::Duration;
 use store::{PgStore, SqliteStore, Store, StoreError};
 
 pub use auth::TOKEN_PREFIX;
+pub use bootstrap::{BootstrapError, create_account_in};
 pub use key_ring::{
     Rotated, default_key_file_of, export_in as export_signing_key_in, public_keys as signing_keys,
     public_keys_in as signing_keys_in, rotate_in as rotate_signing_key_in, signing_public_key,
@@ -181,6 +184,8 @@ pub struct AccessOptions {
     pub token_lifetime: chrono::TimeDelta,
     /// An invitation code's life (7 days).
     pub invitation_lifetime: chrono::TimeDelta,
+    /// A password-reset code's life (1 day).
+    pub reset_lifetime: chrono::TimeDelta,
 }
 
 impl Default for AccessOptions {
@@ -188,6 +193,7 @@ impl Default for AccessOptions {
         AccessOptions {
             token_lifetime: chrono::TimeDelta::days(30),
             invitation_lifetime: chrono::TimeDelta::days(7),
+            reset_lifetime: chrono::TimeDelta::days(1),
         }
     }
 }
@@ -245,8 +251,9 @@ impl std::fmt::Debug for Clock {
 #[derive(Clone)]
 pub(crate) struct AppState {
     store: Store,
-    /// The portal's license-signing key and its id, from its key file (`key_ring.rs`).
-    key: Arc<PortalKey>,
+    /// The portal's license-signing key and its id, from its key file (`key_ring.rs`),
+    /// replaced when the key is rotated (`live_key.rs`).
+    key: Arc<live_key::LiveKey>,
     clock: Clock,
     /// The rate limits' buckets (`rate_limit.rs`), shared by every request.
     limiter: rate_limit::Limiter,
@@ -349,13 +356,13 @@ impl Portal {
                 .map_err(PortalError::Demo)?,
             None => false,
         };
-        let key = key_ring::load_sqlite(db, &store, key_file.as_deref())?;
+        let (key, key_file) = key_ring::load_sqlite(db, &store, key_file.as_deref())?;
         let backend = Backend::Sqlite(store.clone());
         let store: Store = Arc::new(store);
         Ok(Portal {
             state: AppState {
                 store,
-                key: Arc::new(key),
+                key: Arc::new(live_key::LiveKey::new(key, Some(key_file))),
                 clock: Clock::system(),
                 limiter: rate_limit::Limiter::new(options.limits.rate),
                 tokens: token_cache::TokenCache::default(),
@@ -424,12 +431,12 @@ impl Portal {
         options: PortalOptions,
         key_file: Option<&Path>,
     ) -> Result<Portal, PortalError> {
-        let key = key_ring::load_postgres(url, &store, key_file).await?;
+        let (key, key_file) = key_ring::load_postgres(url, &store, key_file).await?;
         let backend = Backend::Postgres(store.clone());
         Ok(Portal {
             state: AppState {
                 store: Arc::new(store),
-                key: Arc::new(key),
+                key: Arc::new(live_key::LiveKey::new(key, Some(key_file))),
                 clock: Clock::system(),
                 limiter: rate_limit::Limiter::new(options.limits.rate),
                 tokens: token_cache::TokenCache::default(),
@@ -506,6 +513,10 @@ impl Portal {
                 self.options,
             )))
         });
+        let _key_watch = worker::AbortOnDrop(tokio::spawn(live_key::watch(
+            self.state.key.clone(),
+            self.state.store.clone(),
+        )));
         serve::serve(
             listener,
             self.router(),
@@ -517,12 +528,12 @@ impl Portal {
 
     /// Base64 of the portal's ed25519 public key (as `GET /api/v1/signing-key`).
     pub fn public_key(&self) -> String {
-        self.state.key.public_key()
+        self.state.key.current().public_key()
     }
 
     /// The id of the key the portal signs with (docs/DESIGN.md §3.5).
     pub fn key_id(&self) -> String {
-        self.state.key.id().to_string()
+        self.state.key.current().id().to_string()
     }
 
     /// True when `open` just filled the demo data (so the CLI can print a demo token).

@@ -145,6 +145,27 @@ impl ActivationListParams {
     }
 }
 
+/// Every parameter given once and not empty, else a 400 naming it (issue 15): a
+/// filter given twice (`status=a&status=b`) or empty (`status=`) is a client's mistake
+/// a list must not guess at, whichever value it would have kept.
+pub fn single_values(pairs: &[(String, String)]) -> Result<(), ApiError> {
+    for (n, (name, value)) in pairs.iter().enumerate() {
+        if value.trim().is_empty() {
+            return Err(ApiError::BadRequest(format!(
+                "{} is empty: leave it out or give a value",
+                shown(name)
+            )));
+        }
+        if pairs[..n].iter().any(|(earlier, _)| earlier == name) {
+            return Err(ApiError::BadRequest(format!(
+                "{} is given more than once: give it once",
+                shown(name)
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The last non-empty value of a query parameter, trimmed.
 pub fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs

@@ -183,6 +183,7 @@ pub type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
 pub fn pairs(query: Pairs) -> Result<Vec<(String, String)>, ApiError> {
     let Query(pairs) =
         query.map_err(|e| ApiError::BadRequest(format!("unreadable query string: {e}")))?;
+    params::single_values(&pairs)?;
     Ok(pairs)
 }
 
@@ -393,7 +394,7 @@ async fn license_file(
 ) -> Result<Response, ApiError> {
     let number = number_from(path)?;
     let scope = caller.organization_ids();
-    let key = state.key.clone();
+    let key = state.key.current();
     let text = state.store.license_file(number, scope, key).await??;
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"license-{number}.lic\""))
@@ -408,17 +409,18 @@ async fn license_file(
     Ok(response)
 }
 
-/// The key this portal signs with and every key the store lists (a portal started
-/// before a rotation still signs with the key before it, listed too).
+/// The key this portal signs with and every key the store lists (a portal whose key
+/// file lacks a rotated key still signs with the key before it, listed too).
 async fn signing_key(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<SigningKeyInfo>, ApiError> {
     let keys = state.store.signing_keys().await?;
+    let key = state.key.current();
     Ok(Json(SigningKeyInfo {
         algorithm: "ed25519".into(),
-        public_key: state.key.public_key(),
-        key_id: Some(state.key.id().to_string()),
+        public_key: key.public_key(),
+        key_id: Some(key.id().to_string()),
         keys: keys
             .into_iter()
             .map(|k| PublicKeyInfo {

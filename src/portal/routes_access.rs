@@ -10,17 +10,19 @@ use super::AppState;
 use super::access_rules::{self, may_manage_account, may_manage_token};
 use super::auth::{self, Action, Caller};
 use super::error::ApiError;
+use super::idempotency::{Idempotency, Once};
 use super::password;
-use super::routes::ApiJson;
-use super::store::{NewAccount, NewToken, StoreError, Writer};
+use super::routes::{ApiJson, Pairs, pairs};
+use super::store::{AccessCursor, AccessQuery, NewAccount, NewToken, StoreError, Writer};
+use crate::client::access::{ACCESS_DEFAULT_PER_PAGE, ACCESS_MAX_PER_PAGE, CursorPage};
 use crate::client::wire::{
     API_PREFIX, AcceptInvitation, AccountInfo, CreatedAccount, LoginRequest, LoginResponse,
-    NewAccountRequest, TokenInfo,
+    NewAccountRequest, Role, TokenInfo,
 };
 use crate::secret::Secret;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -38,9 +40,21 @@ pub fn add(router: Router<AppState>) -> Router<AppState> {
         .route(&at("/accounts"), get(list_accounts).post(create_account))
         .route(&at("/accounts/{id}"), delete(disable_account))
         .route(&at("/invitations/accept"), post(accept_invitation))
+        .route(&at("/password"), post(super::routes_passwords::change))
+        .route(
+            &at("/password/reset"),
+            post(super::routes_passwords::reset_with_code),
+        )
+        .route(
+            &at("/accounts/{id}/reset"),
+            post(super::routes_passwords::issue_reset),
+        )
 }
 
-fn id_from(what: &str, path: Result<Path<String>, PathRejection>) -> Result<i64, ApiError> {
+pub(super) fn id_from(
+    what: &str,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<i64, ApiError> {
     let Path(raw) = path.map_err(|e| ApiError::BadRequest(format!("unreadable {what} id: {e}")))?;
     raw.parse::<i64>()
         .ok()
@@ -52,11 +66,11 @@ fn id_from(what: &str, path: Result<Path<String>, PathRejection>) -> Result<i64,
         })
 }
 
-fn hashing(e: password::PasswordError) -> ApiError {
+pub(super) fn hashing(e: password::PasswordError) -> ApiError {
     ApiError::Internal(StoreError::Task(e.to_string()))
 }
 
-fn randomness(e: getrandom::Error) -> ApiError {
+pub(super) fn randomness(e: getrandom::Error) -> ApiError {
     ApiError::Internal(StoreError::Task(format!("no randomness: {e}")))
 }
 
@@ -109,7 +123,7 @@ async fn login_answer(state: &AppState, body: LoginRequest) -> Result<LoginRespo
                 label: label.unwrap_or_else(|| "login".into()),
                 expires_at: now + state.access.token_lifetime,
             },
-            now,
+            self_writer(state, &email),
         )
         .await
         .map_err(|e| refuse(e.into()))?;
@@ -123,7 +137,19 @@ async fn login_answer(state: &AppState, body: LoginRequest) -> Result<LoginRespo
     })
 }
 
-/// Revokes the token that asks.
+/// The writer of a change an account makes to itself without a token of its own (a
+/// login, a code): the account's e-mail acts, in this request.
+pub(super) fn self_writer(state: &AppState, email: &str) -> Writer {
+    Writer {
+        scope: Vec::new(),
+        label: email.to_string(),
+        now: state.now(),
+        request_id: super::request_id::current(),
+    }
+}
+
+/// Revokes the token that asks. Revoking is idempotent by nature (a revoked token
+/// keeps its first time), so an `Idempotency-Key` is accepted and needs no record.
 async fn logout(
     State(state): State<AppState>,
     caller: Caller,
@@ -134,7 +160,7 @@ async fn logout(
 async fn revoke(state: &AppState, caller: &Caller, id: i64) -> Result<Json<TokenInfo>, ApiError> {
     let mut revoked = state
         .store
-        .revoke_token(id, state.now())
+        .revoke_token(id, Writer::of(state, caller.clone()))
         .await?
         .ok_or_else(|| access_rules::token_not_found(id))?;
     state.tokens.forget(id);
@@ -143,21 +169,57 @@ async fn revoke(state: &AppState, caller: &Caller, id: i64) -> Result<Json<Token
     Ok(Json(revoked))
 }
 
+/// `per_page` and `cursor` of `GET /tokens` and `GET /accounts`; `email` of the latter.
+fn access_query(
+    caller: &Caller,
+    pairs: &[(String, String)],
+    accounts: bool,
+) -> Result<AccessQuery, ApiError> {
+    let get = |name: &str| super::params::last(pairs, name);
+    let per_page = match get("per_page") {
+        None => ACCESS_DEFAULT_PER_PAGE,
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=ACCESS_MAX_PER_PAGE).contains(n))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "per_page must be a whole number from 1 to {ACCESS_MAX_PER_PAGE} (got {raw})"
+                ))
+            })?,
+    };
+    let cursor = get("cursor")
+        .map(|raw| {
+            AccessCursor::decode(raw)
+                .filter(|c| matches!(c, AccessCursor::Account(_)) == accounts)
+                .ok_or_else(|| {
+                    ApiError::BadRequest("cursor is not one this portal handed out".into())
+                })
+        })
+        .transpose()?;
+    let email = match get("email") {
+        Some(raw) if accounts => Some(access_rules::email("email", raw)?),
+        _ => None,
+    };
+    Ok(AccessQuery {
+        visible: access_rules::visibility(caller),
+        per_page,
+        cursor,
+        email,
+    })
+}
+
 async fn list_tokens(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<Json<Vec<TokenInfo>>, ApiError> {
-    let mut tokens: Vec<TokenInfo> = state
-        .store
-        .tokens()
-        .await?
-        .into_iter()
-        .filter(|token| may_manage_token(&caller, token))
-        .collect();
-    for token in &mut tokens {
+    query: Pairs,
+) -> Result<Json<CursorPage<TokenInfo>>, ApiError> {
+    let query = access_query(&caller, &pairs(query)?, false)?;
+    let mut page = state.store.tokens(query).await?;
+    for token in &mut page.items {
         token.current = token.id == caller.token_id;
     }
-    Ok(Json(tokens))
+    Ok(Json(page))
 }
 
 /// A token the caller may not manage answers 404, exactly like one that does not exist.
@@ -169,10 +231,9 @@ async fn revoke_token(
     let id = id_from("token", path)?;
     let visible = state
         .store
-        .tokens()
+        .token_by_id(id)
         .await?
-        .iter()
-        .any(|token| token.id == id && may_manage_token(&caller, token));
+        .is_some_and(|token| may_manage_token(&caller, &token));
     if !visible {
         return Err(access_rules::token_not_found(id));
     }
@@ -182,23 +243,43 @@ async fn revoke_token(
 async fn list_accounts(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<Json<Vec<AccountInfo>>, ApiError> {
-    Ok(Json(
-        state
-            .store
-            .accounts()
-            .await?
-            .into_iter()
-            .filter(|account| may_manage_account(&caller, account))
-            .collect(),
-    ))
+    query: Pairs,
+) -> Result<Json<CursorPage<AccountInfo>>, ApiError> {
+    let query = access_query(&caller, &pairs(query)?, true)?;
+    Ok(Json(state.store.accounts(query).await?))
+}
+
+/// The account `id` if `caller` may manage it, else the 404 of one that does not exist.
+pub(super) async fn managed_account(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<AccountInfo, ApiError> {
+    state
+        .store
+        .account_by_id(id)
+        .await?
+        .filter(|account| may_manage_account(caller, account))
+        .ok_or_else(|| access_rules::account_not_found(id))
+}
+
+/// What makes two account creations "the same" for an `Idempotency-Key`: never the
+/// password (the key's record would hold a fast hash of it), only whether one was set.
+#[derive(serde::Serialize)]
+struct CreationFingerprint<'a> {
+    op: &'static str,
+    email: &'a str,
+    role: Role,
+    organizations: &'a [i64],
+    with_password: bool,
 }
 
 async fn create_account(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     body: ApiJson<NewAccountRequest>,
-) -> Result<(StatusCode, Json<CreatedAccount>), ApiError> {
+) -> Result<Response, ApiError> {
     caller.may(Action::ManageAccounts)?;
     let body = body.0;
     let email = access_rules::email("email", &body.email)?;
@@ -207,6 +288,18 @@ async fn create_account(
         body.role,
         &body.organizations,
         body.password.is_some(),
+    )?;
+    let idempotency = Idempotency::from_headers(
+        &headers,
+        caller.token_id,
+        state.idempotency_lifetime,
+        &CreationFingerprint {
+            op: "account.create",
+            email: &email,
+            role: body.role,
+            organizations: &organizations,
+            with_password: body.password.is_some(),
+        },
     )?;
     let now = state.now();
     let (password_hash, invitation) = match body.password {
@@ -235,16 +328,27 @@ async fn create_account(
     };
     let created = state
         .store
-        .create_account(account, Writer::of(&state, caller.clone()))
+        .create_account(account, Writer::of(&state, caller.clone()), idempotency)
         .await??;
-    tracing::info!(account = created.id, by = %caller.label, "account created");
+    // A replay answers the account without the code: only its hash was kept, and a
+    // code made now would not be the one stored (`licadm accounts reset` makes another).
+    let (status, invitation) = match &created {
+        Once::Fresh(account) => {
+            tracing::info!(account = account.id, by = %caller.label, "account created");
+            (StatusCode::CREATED, invitation.map(Secret::from))
+        }
+        Once::Replayed(_) => (StatusCode::OK, None),
+    };
+    let (headers, Json(account)) = created.marked();
     Ok((
-        StatusCode::CREATED,
+        status,
+        headers,
         Json(CreatedAccount {
-            account: created,
-            invitation: invitation.map(Secret::from),
+            account,
+            invitation,
         }),
-    ))
+    )
+        .into_response())
 }
 
 /// Disables an account and revokes its tokens (an employee who left).
@@ -255,18 +359,10 @@ async fn disable_account(
 ) -> Result<Json<AccountInfo>, ApiError> {
     caller.may(Action::ManageAccounts)?;
     let id = id_from("account", path)?;
-    let visible = state
-        .store
-        .accounts()
-        .await?
-        .iter()
-        .any(|account| account.id == id && may_manage_account(&caller, account));
-    if !visible {
-        return Err(access_rules::account_not_found(id));
-    }
+    managed_account(&state, &caller, id).await?;
     let account = state
         .store
-        .disable_account(id, state.now())
+        .disable_account(id, Writer::of(&state, caller.clone()))
         .await?
         .ok_or_else(|| access_rules::account_not_found(id))?;
     state.tokens.forget_account(id);
@@ -280,17 +376,9 @@ async fn accept_invitation(
     body: ApiJson<AcceptInvitation>,
 ) -> Result<Json<AccountInfo>, ApiError> {
     let body = body.0;
-    access_rules::password("password", body.password.expose())?;
-    let code = body.code.expose().trim();
-    if !code.starts_with(INVITATION_PREFIX) || code.len() > 100 {
-        return Err(access_rules::invitation_not_found());
-    }
-    let invitation_hash = auth::hash_token(code);
-    let password_hash = password::hash(body.password).await.map_err(hashing)?;
-    let account = state
-        .store
-        .accept_invitation(invitation_hash, password_hash, state.now())
-        .await??;
+    let account =
+        super::routes_passwords::set_with_code(&state, body.code, body.password, INVITATION_PREFIX)
+            .await?;
     tracing::info!(account = account.id, "invitation accepted");
     Ok(Json(account))
 }

@@ -318,7 +318,7 @@ async fn activate_server_key(
     };
     state
         .store
-        .activate_server_key(request, channel, writer, state.key.clone(), idempotency)
+        .activate_server_key(request, channel, writer, state.key.current(), idempotency)
         .await?
 }
 

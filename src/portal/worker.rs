@@ -6,8 +6,8 @@
 //! when the portal stops.
 
 use super::PortalOptions;
+use super::live_key::LiveKey;
 use super::store::Store;
-use crate::domain::signing::PortalKey;
 use chrono::Utc;
 use std::sync::Arc;
 
@@ -23,14 +23,14 @@ impl Drop for AbortOnDrop {
     }
 }
 
-pub async fn run(store: Store, key: Arc<PortalKey>, options: PortalOptions) {
+pub async fn run(store: Store, key: Arc<LiveKey>, options: PortalOptions) {
     let delay = chrono::Duration::from_std(options.worker_delay).unwrap_or_default();
     loop {
         match store.due_activations(Utc::now() - delay, BATCH).await {
             Ok(due) => {
                 for number in due {
                     let outcome = store
-                        .complete_activation(number, key.clone(), Utc::now())
+                        .complete_activation(number, key.current(), Utc::now())
                         .await;
                     if let Err(e) = outcome {
                         tracing::error!(error = %e, number, "activation worker failed; retrying next tick");

@@ -691,6 +691,9 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/accounts",
         "/api/v1/accounts/{id}",
         "/api/v1/invitations/accept",
+        "/api/v1/password",
+        "/api/v1/password/reset",
+        "/api/v1/accounts/{id}/reset",
     ]
     .into();
     assert_eq!(listed, served);

@@ -8,6 +8,7 @@
 mod support;
 
 mod access;
+mod access_manage;
 mod activations;
 mod audit;
 mod capacity;
@@ -37,4 +38,5 @@ mod rate_limits;
 mod seats;
 mod serials;
 mod slow_clients;
+mod strict_queries;
 mod tls;

@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod access_manage;
 mod events;
 mod login;
 mod offline;

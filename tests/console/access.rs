@@ -2,10 +2,12 @@
 //! reads the tokens, the list shows label, account, role, organizations, expiry, last
 //! use and revocation; `d` asks in a confirmation that opens on Cancel, and only the
 //! Revoke button sends; the answer marks the row and closes the dialog; support and
-//! viewer are told the screen is not theirs and nothing is fetched.
+//! viewer are told the screen is not theirs and nothing is fetched; the list follows
+//! its pages (`GET /tokens` by cursor) when the selection reaches the last token read.
 
 use crate::support::console::*;
 use crossterm::event::KeyCode;
+use licadm::client::access::CursorPage;
 use licadm::client::wire::{Me, OrgRef, Role, TokenInfo};
 use licadm::console::app::{Command, Msg, State, update};
 use licadm::console::screens::access::{AccessCommand, AccessMsg};
@@ -30,14 +32,28 @@ fn token(id: i64, label: &str, account: Option<&str>, current: bool) -> TokenInf
     }
 }
 
-fn fetch_id(commands: &[Command]) -> u64 {
+fn fetch(commands: &[Command]) -> (u64, Option<String>) {
     commands
         .iter()
         .find_map(|c| match c {
-            Command::Access(AccessCommand::Fetch { request_id }) => Some(*request_id),
+            Command::Access(AccessCommand::Fetch { request_id, cursor }) => {
+                Some((*request_id, cursor.clone()))
+            }
             _ => None,
         })
         .unwrap_or_else(|| panic!("a token fetch in {commands:?}"))
+}
+
+fn fetch_id(commands: &[Command]) -> u64 {
+    fetch(commands).0
+}
+
+fn page(items: Vec<TokenInfo>, next: Option<&str>) -> CursorPage<TokenInfo> {
+    CursorPage {
+        items,
+        per_page: 50,
+        next: next.map(str::to_string),
+    }
 }
 
 /// On the Access screen with two tokens loaded.
@@ -49,10 +65,14 @@ fn access_state(lang: Lang) -> State {
         &mut state,
         Msg::Access(AccessMsg::Loaded {
             request_id,
-            result: Ok(vec![
-                token(7, "laptop", Some("desk@alster.example"), false),
-                token(3, "console", Some("ivanov@techbiz.ru"), true),
-            ]),
+            more: false,
+            result: Ok(page(
+                vec![
+                    token(7, "laptop", Some("desk@alster.example"), false),
+                    token(3, "console", Some("ivanov@techbiz.ru"), true),
+                ],
+                None,
+            )),
         }),
     );
     state
@@ -160,4 +180,64 @@ fn support_and_viewer_are_told_the_screen_is_not_theirs() {
         let text = screen_text(&lines);
         assert!(text.contains("для администраторов и операторов"), "{text}");
     }
+}
+
+#[test]
+fn the_list_follows_its_pages_when_the_selection_reaches_the_last_token_read() {
+    let mut state = loaded_state(Lang::En);
+    let request_id = fetch_id(&update(&mut state, ch('5')));
+    update(
+        &mut state,
+        Msg::Access(AccessMsg::Loaded {
+            request_id,
+            more: false,
+            result: Ok(page(
+                vec![token(9, "one", None, false), token(8, "two", None, false)],
+                Some("CURSOR-1"),
+            )),
+        }),
+    );
+    // On the first token: nothing more is read.
+    assert!(
+        !update(&mut state, key(KeyCode::Up))
+            .iter()
+            .any(|c| matches!(c, Command::Access(_)))
+    );
+    // Onto the last one read: the next page, by its cursor.
+    let (more_id, cursor) = fetch(&update(&mut state, key(KeyCode::Down)));
+    assert_eq!(cursor.as_deref(), Some("CURSOR-1"));
+    // While it is read, moving again asks for nothing more.
+    assert!(
+        !update(&mut state, key(KeyCode::Down))
+            .iter()
+            .any(|c| matches!(c, Command::Access(_)))
+    );
+    update(
+        &mut state,
+        Msg::Access(AccessMsg::Loaded {
+            request_id: more_id,
+            more: true,
+            result: Ok(page(vec![token(5, "three", None, false)], None)),
+        }),
+    );
+    let labels: Vec<&str> = state
+        .access
+        .tokens
+        .as_ref()
+        .expect("tokens")
+        .iter()
+        .map(|t| t.label.as_str())
+        .collect();
+    assert_eq!(labels, ["one", "two", "three"], "the page is added");
+    update(&mut state, key(KeyCode::Down));
+    assert_eq!(state.access.selected, 2);
+    let (lines, _) = render(&state, 80, 24);
+    assert!(screen_text(&lines).contains("three"));
+    // The last page read: no more fetches; r reads from the first page again.
+    assert!(
+        !update(&mut state, key(KeyCode::Down))
+            .iter()
+            .any(|c| matches!(c, Command::Access(_)))
+    );
+    assert_eq!(fetch(&update(&mut state, ch('r'))).1, None);
 }

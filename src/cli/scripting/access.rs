@@ -1,6 +1,7 @@
-//! `tokens list|revoke` and `accounts list|create|invite|disable|accept`: access
-//! management for scripts and people (issue 15). Tokens themselves are never shown,
-//! except an invitation code once, when it is made.
+//! `tokens list|revoke`, `accounts list|create|invite|disable|reset|accept` and
+//! `password`: access management for scripts and people (issue 15). Tokens themselves
+//! are never shown; an invitation or reset code once, when it is made (on stdout, the
+//! rest on stderr, so a script can take the code alone).
 
 use super::{Failure, Outcome};
 use crate::cli::output::{OutputArgs, Table, emit};
@@ -29,30 +30,42 @@ pub enum AccountsCommand {
         out: OutputArgs,
     },
     /// Create an account with a password (operator); the password is read like
-    /// `licadm login` reads it.
+    /// `licadm login` reads it. With --db, on the server without a token: how the
+    /// first operator account is made (`--role operator`).
     Create {
         #[arg(long)]
         email: String,
-        /// admin, support or viewer.
+        /// admin, support or viewer (with organizations), or operator (without; only
+        /// an operator, or --db on the server, may make one).
         #[arg(long, value_parser = parse_role)]
         role: Role,
-        /// Organization id (repeat for several).
-        #[arg(long = "organization", required = true)]
+        /// Organization id (repeat for several; none for an operator).
+        #[arg(long = "organization")]
         organizations: Vec<i64>,
+        /// Make it in this store directly (a SQLite file or a PostgreSQL URL).
+        #[arg(long)]
+        db: Option<String>,
     },
     /// Invite someone: prints the invitation code (once) they use with `accounts accept`.
     Invite {
         #[arg(long)]
         email: String,
-        /// admin, support or viewer.
+        /// admin, support or viewer (or operator, by an operator).
         #[arg(long, value_parser = parse_role)]
         role: Role,
-        /// Organization id (repeat for several).
-        #[arg(long = "organization", required = true)]
+        /// Organization id (repeat for several; none for an operator).
+        #[arg(long = "organization")]
         organizations: Vec<i64>,
     },
     /// Disable an account by id and revoke its tokens.
     Disable { id: i64 },
+    /// Give an account a one-time password-reset code (printed once, valid a day):
+    /// its owner sets a new password with `licadm login --reset-code`, which revokes
+    /// the account's tokens. An operator, or a partner admin for its organizations.
+    Reset {
+        /// The account's e-mail.
+        email: String,
+    },
     /// Set your password with an invitation code (no token needed): the code, then the
     /// password are read like `licadm login` reads them.
     Accept,
@@ -186,10 +199,16 @@ pub async fn accounts(command: AccountsCommand, client: &ApiClient) -> Outcome {
                 accounts_table(&accounts, machine)
             });
         }
+        AccountsCommand::Create { db: Some(_), .. } => {
+            return Err(Failure::Usage(
+                "accounts create --db runs on the server, without a portal".into(),
+            ));
+        }
         AccountsCommand::Create {
             email,
             role,
             organizations,
+            db: None,
         } => {
             let password = read_secret("Password: ")?;
             let created = client
@@ -240,6 +259,23 @@ pub async fn accounts(command: AccountsCommand, client: &ApiClient) -> Outcome {
                 licadm::domain::text::inert(&account.email)
             );
         }
+        AccountsCommand::Reset { email } => {
+            let page = client.accounts_page(None, Some(&email)).await?;
+            let Some(account) = page.items.first() else {
+                return Err(Failure::Domain(format!(
+                    "no account {} that you may manage",
+                    licadm::domain::text::inert(email.trim())
+                )));
+            };
+            let reset = client.reset_password(account.id).await?;
+            eprintln!(
+                "reset code for {} (shown once), valid until {}; they set a new password with \
+                 licadm login --reset-code:",
+                licadm::domain::text::inert(&reset.account.email),
+                moment(reset.account.invitation_expires_at, false)
+            );
+            println!("{}", reset.code.expose());
+        }
         AccountsCommand::Accept => {
             let code = read_secret("Invitation code: ")?;
             let password = read_secret("New password: ")?;
@@ -250,5 +286,55 @@ pub async fn accounts(command: AccountsCommand, client: &ApiClient) -> Outcome {
             );
         }
     }
+    Ok(())
+}
+
+/// The server-side `accounts create --db`: the password read like `licadm login` reads
+/// it, the account made in the store directly.
+pub async fn create_on_server(
+    db: &str,
+    email: String,
+    role: Role,
+    organizations: Vec<i64>,
+) -> Outcome {
+    let password = read_secret("Password: ")?;
+    let request = NewAccountRequest {
+        email,
+        role,
+        organizations,
+        password: Some(password),
+    };
+    let account = licadm::portal::create_account_in(db, request)
+        .await
+        .map_err(|e| match e {
+            licadm::portal::BootstrapError::Refused(message) => Failure::Domain(message),
+            other => Failure::Usage(other.to_string()),
+        })?;
+    println!(
+        "account {} created: {} ({}); log in with licadm login --email {}",
+        account.id,
+        licadm::domain::text::inert(&account.email),
+        account.role.as_str(),
+        licadm::domain::text::inert(&account.email)
+    );
+    Ok(())
+}
+
+/// `licadm password`: the current password, then the new one twice, without echo.
+pub async fn change_password(client: &ApiClient) -> Outcome {
+    let current = read_secret("Current password: ")?;
+    let new = read_secret("New password: ")?;
+    let again = read_secret("New password again: ")?;
+    if new != again {
+        return Err(Failure::Usage(
+            "the new passwords differ; nothing changed".into(),
+        ));
+    }
+    let changed = client.change_password(&current, &new).await?;
+    println!(
+        "password changed for {}; {} other token(s) of the account revoked",
+        licadm::domain::text::inert(&changed.account.email),
+        changed.revoked_tokens
+    );
     Ok(())
 }

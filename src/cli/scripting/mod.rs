@@ -132,11 +132,16 @@ pub enum ScriptCommand {
         #[command(subcommand)]
         command: TokensCommand,
     },
-    /// Accounts: list, create (operator), invite, disable, or accept an invitation.
+    /// Accounts: list, create (operator), invite, disable, reset a password, or
+    /// accept an invitation.
     Accounts {
         #[command(subcommand)]
         command: AccountsCommand,
     },
+    /// Change your account's password (the one `licadm login` used): the current
+    /// password, then the new one twice, without echo. The account's other tokens are
+    /// revoked; this one stays.
+    Password,
 }
 
 /// Why a command failed, and so its exit status.
@@ -255,6 +260,19 @@ pub fn run(command: ScriptCommand, portal: &PortalArgs) -> ExitCode {
             let client = anonymous(portal)?;
             return dispatch(command, &client).await;
         }
+        // Made on the server: the store, no portal.
+        if let ScriptCommand::Accounts {
+            command:
+                AccountsCommand::Create {
+                    db: Some(db),
+                    email,
+                    role,
+                    organizations,
+                },
+        } = &command
+        {
+            return access::create_on_server(db, email.clone(), *role, organizations.clone()).await;
+        }
         let (client, _embedded) = match connect(portal).await {
             Ok(found) => found,
             Err(e) => {
@@ -362,5 +380,6 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
         }
         ScriptCommand::Tokens { command } => access::tokens(command, client).await,
         ScriptCommand::Accounts { command } => access::accounts(command, client).await,
+        ScriptCommand::Password => access::change_password(client).await,
     }
 }

@@ -247,7 +247,9 @@ pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
             state.activity.on_msg(msg, lang)
         }
         Msg::Access(msg) => {
-            if let crate::console::screens::access::AccessMsg::Loaded { request_id, result } = &msg
+            if let crate::console::screens::access::AccessMsg::Loaded {
+                request_id, result, ..
+            } = &msg
                 && state.access.pending == Some(*request_id)
             {
                 state.note_result(result);

@@ -5,10 +5,13 @@
 //! see why not, and nothing is fetched.
 //!
 //! The screen's network work is two commands (`AccessCommand`), run by the runtime in
-//! a tokio task through [`run`], and answered by one message (`AccessMsg`).
+//! a tokio task through [`run`], and answered by one message (`AccessMsg`). The list
+//! is read a page at a time (`GET /tokens` by cursor): moving onto the last token read
+//! asks for the next page, so the screen follows the pages without reading them all.
 
 use super::dialog::{ConfirmDialog, Confirmed, Dialog};
 use super::{Ctx, Reply, Tab, error_text};
+use crate::client::access::CursorPage;
 use crate::client::wire::{Role, TokenInfo};
 use crate::console::app::{Command, Msg, RequestIds};
 use crate::console::data::{DataError, DataSource};
@@ -52,8 +55,11 @@ pub const BINDINGS: &[Binding<AccessAction>] = &[
 /// What the screen asks the runtime to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccessCommand {
-    /// `GET /tokens` → `AccessMsg::Loaded`.
-    Fetch { request_id: u64 },
+    /// `GET /tokens` (the page after `cursor`; the first without) → `AccessMsg::Loaded`.
+    Fetch {
+        request_id: u64,
+        cursor: Option<String>,
+    },
     /// `DELETE /tokens/{id}` → `AccessMsg::Revoked`.
     Revoke { id: i64 },
 }
@@ -63,7 +69,9 @@ pub enum AccessCommand {
 pub enum AccessMsg {
     Loaded {
         request_id: u64,
-        result: Result<Vec<TokenInfo>, DataError>,
+        /// A later page, to be added to those read; else the first.
+        more: bool,
+        result: Result<CursorPage<TokenInfo>, DataError>,
     },
     Revoked {
         id: i64,
@@ -74,9 +82,10 @@ pub enum AccessMsg {
 /// Runs a command of the screen (in a tokio task of the runtime).
 pub async fn run(command: AccessCommand, source: DataSource) -> Msg {
     Msg::Access(match command {
-        AccessCommand::Fetch { request_id } => AccessMsg::Loaded {
+        AccessCommand::Fetch { request_id, cursor } => AccessMsg::Loaded {
             request_id,
-            result: source.tokens().await,
+            more: cursor.is_some(),
+            result: source.tokens_page(cursor.as_deref()).await,
         },
         AccessCommand::Revoke { id } => AccessMsg::Revoked {
             id,
@@ -88,6 +97,8 @@ pub async fn run(command: AccessCommand, source: DataSource) -> Msg {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessScreen {
     pub tokens: Option<Vec<TokenInfo>>,
+    /// The cursor of the page after those read; None when the last page is read.
+    pub next: Option<String>,
     pub pending: Option<u64>,
     pub selected: usize,
     /// Why the list could not be read (the portal's words).
@@ -111,7 +122,25 @@ impl AccessScreen {
     fn fetch(&mut self, ids: &mut RequestIds) -> Command {
         let request_id = ids.next_id();
         self.pending = Some(request_id);
-        Command::Access(AccessCommand::Fetch { request_id })
+        Command::Access(AccessCommand::Fetch {
+            request_id,
+            cursor: None,
+        })
+    }
+
+    /// The next page, when the selection is on the last token read and there is one.
+    fn fetch_more(&mut self, ids: &mut RequestIds) -> Option<Command> {
+        let read = self.tokens.as_ref()?.len();
+        if self.pending.is_some() || self.selected + 1 < read {
+            return None;
+        }
+        let cursor = self.next.clone()?;
+        let request_id = ids.next_id();
+        self.pending = Some(request_id);
+        Some(Command::Access(AccessCommand::Fetch {
+            request_id,
+            cursor: Some(cursor),
+        }))
     }
 
     /// Coming to the screen: the list, read again each time (tokens come and go).
@@ -143,7 +172,12 @@ impl AccessScreen {
             .as_ref()
             .map_or(0, |t| t.len().saturating_sub(1));
         match action {
-            AccessAction::Down => self.selected = (self.selected + 1).min(last),
+            AccessAction::Down => {
+                self.selected = (self.selected + 1).min(last);
+                if let Some(more) = self.fetch_more(ids) {
+                    return Reply::command(more);
+                }
+            }
             AccessAction::Up => self.selected = self.selected.saturating_sub(1),
             AccessAction::Refresh if allowed(ctx.role) => return Reply::command(self.fetch(ids)),
             AccessAction::Refresh => {}
@@ -210,17 +244,29 @@ impl AccessScreen {
 
     pub fn on_msg(&mut self, msg: AccessMsg, lang: Lang) -> Reply {
         match msg {
-            AccessMsg::Loaded { request_id, result } => {
+            AccessMsg::Loaded {
+                request_id,
+                more,
+                result,
+            } => {
                 if self.pending != Some(request_id) {
                     return Reply::default();
                 }
                 self.pending = None;
                 match result {
-                    Ok(tokens) => {
+                    Ok(page) => {
+                        let mut tokens = if more {
+                            self.tokens.take().unwrap_or_default()
+                        } else {
+                            Vec::new()
+                        };
+                        tokens.extend(page.items);
                         self.selected = self.selected.min(tokens.len().saturating_sub(1));
                         self.tokens = Some(tokens);
+                        self.next = page.next;
                         self.error = None;
                     }
+                    Err(e) if more => return Reply::error(error_text(lang, &e)),
                     Err(e) => self.error = Some(error_text(lang, &e)),
                 }
                 Reply::default()

@@ -106,10 +106,6 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "{0}: нужно не меньше {1} символов",
     ),
     (
-        "role: an account made here is admin, support or viewer (operators get tokens on the server)",
-        "role: учётная запись здесь создаётся с ролью admin, support или viewer (операторы получают токены на сервере)",
-    ),
-    (
         "organizations: name at least one organization",
         "organizations: укажите хотя бы одну организацию",
     ),
@@ -374,6 +370,47 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "текст обрезан или повреждён: {0}",
     ),
     ("line {0}: {1}", "строка {0}: {1}"),
+    // ---- operator accounts, passwords, paged access lists, strict queries (issue 15) ----
+    (
+        "role {0} may not create operator accounts: only an operator may",
+        "роль {0} не может создавать учётные записи операторов: это может только оператор",
+    ),
+    (
+        "organizations: an operator account has none (it sees every organization)",
+        "organizations: у учётной записи оператора их нет (она видит все организации)",
+    ),
+    (
+        "current_password is wrong",
+        "current_password: текущий пароль неверен",
+    ),
+    (
+        "account {0} is disabled: a disabled account gets no reset code",
+        "учётная запись {0} отключена: отключённой учётной записи код сброса не выдаётся",
+    ),
+    (
+        "this token belongs to no account (it was made on the server): only an account that logs in has a password",
+        "этот токен не принадлежит учётной записи (он создан на сервере): пароль есть только у учётной записи, которая входит по e-mail",
+    ),
+    (
+        "the reset code is unknown, used or expired: ask for a new one",
+        "код сброса неизвестен, уже использован или истёк: попросите новый",
+    ),
+    (
+        "per_page must be a whole number from 1 to {0} (got {1})",
+        "per_page: целое число от 1 до {0} (получено {1})",
+    ),
+    (
+        "cursor is not one this portal handed out",
+        "cursor: этот курсор выдан не этим порталом",
+    ),
+    (
+        "{0} is given more than once: give it once",
+        "{0} указан несколько раз: укажите один раз",
+    ),
+    (
+        "{0} is empty: leave it out or give a value",
+        "{0} пуст: не указывайте его или задайте значение",
+    ),
 ];
 
 /// Texts the portal has always written in Russian, or in Russian with an English gist

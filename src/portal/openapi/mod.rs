@@ -569,6 +569,7 @@ pub fn document() -> Value {
     idempotent::mark_replays(&mut paths);
     events::paths(&mut paths);
     events::add_request_id(&mut paths);
+    access::single_query_values(&mut paths);
     json!({
         "openapi": "3.0.3",
         "info": {

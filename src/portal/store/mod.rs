@@ -11,6 +11,7 @@
 //! Today's backend is SQLite (`sqlite/`): the embedded default and the mirror's file
 //! format. Its concurrency rests on SQLite's single writer (see `sqlite/mod.rs`).
 
+pub mod access_lists;
 pub mod access_rows;
 pub mod activation_list;
 pub mod events;
@@ -21,6 +22,7 @@ mod text;
 
 use super::error::ApiError;
 use super::idempotency::{Idempotency, Once};
+use crate::client::access::{CursorPage, PasswordChanged};
 use crate::client::feed::{ChangeFeed, FeedWindow};
 use crate::client::wire::{
     AccountInfo, ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo,
@@ -34,6 +36,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
 pub use super::rules::PurchaseRequest;
+pub use access_lists::{AccessCursor, AccessQuery, Visibility};
 pub use activation_list::{ActivationFilter, PageCursor, TextSearch};
 pub use events::{EventCursor, EventFilter};
 pub use postgres::PgStore;
@@ -172,6 +175,17 @@ pub struct NewAccount {
     pub invitation_expires_at: Option<DateTime<Utc>>,
 }
 
+/// A password change the route checked: the new hash, or None when the current
+/// password given was wrong (the store then refuses, so an `Idempotency-Key` replays
+/// the first answer of a change that already happened instead of refusing the resend).
+#[derive(Debug, Clone)]
+pub struct PasswordUpdate {
+    pub account_id: i64,
+    pub password_hash: Option<String>,
+    /// The token that asks stays; the account's others are revoked.
+    pub keep_token: i64,
+}
+
 /// A token a login issues: only its hash is stored.
 #[derive(Debug, Clone)]
 pub struct NewToken {
@@ -191,47 +205,55 @@ pub trait PortalStore: Send + Sync + 'static {
     /// before (one cheap UPDATE at most once a minute per token; the caller throttles
     /// too).
     async fn touch_token(&self, token_id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
-    /// Every token, for the list the route filters by who may see what
-    /// (`rules::may_manage_token`). Newest first.
-    async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;
-    /// Revokes a token (a revoked one keeps its first `revoked_at`); None when there
-    /// is no such token.
+    /// A page of the tokens the query may see, newest first (`access_lists`).
+    async fn tokens(&self, query: AccessQuery) -> Result<CursorPage<TokenInfo>, StoreError>;
+    /// Revokes a token (a revoked one keeps its first `revoked_at`; `token.revoked` in
+    /// the audit); None when there is no such token.
     async fn revoke_token(
         &self,
         token_id: i64,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Result<Option<TokenInfo>, StoreError>;
 
     // ---- accounts ----
     /// The account an e-mail (normalised) names, for a login.
     async fn login_account(&self, email: String) -> Result<Option<LoginAccount>, StoreError>;
-    /// A token for the account, with the account's role and organizations now; None
-    /// when the account is gone or disabled.
+    /// A token for the account, with the account's role and organizations now
+    /// (`token.created`, the writer being the account); None when the account is gone
+    /// or disabled.
     async fn issue_token(
         &self,
         account_id: i64,
         token: NewToken,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Result<Option<TokenInfo>, StoreError>;
-    /// Refused: the e-mail has an account already (409), an organization does not
-    /// exist (404).
-    async fn create_account(&self, account: NewAccount, writer: Writer) -> Answer<AccountInfo>;
-    /// Every account, for the list the route filters (`rules::may_manage_account`).
-    async fn accounts(&self) -> Result<Vec<AccountInfo>, StoreError>;
-    /// Sets the password of the account whose pending invitation has this hash, once;
-    /// refused (404) for an unknown, used or expired invitation.
+    /// `account.created` or `account.invited`. Refused: the e-mail has an account
+    /// already (409), an organization does not exist (404). A repeat of the same
+    /// idempotency key replays the account (never the invitation code: it is not kept).
+    async fn create_account(
+        &self,
+        account: NewAccount,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<AccountInfo>>;
+    /// A page of the accounts the query may see, by e-mail (`access_lists`).
+    async fn accounts(&self, query: AccessQuery) -> Result<CursorPage<AccountInfo>, StoreError>;
+    /// Sets the password of the account whose pending invitation or reset code has
+    /// this hash, once, and revokes its tokens (`account.invitation_accepted` or
+    /// `account.password_changed`, the account being the actor: the writer gives the
+    /// time and request); refused (404) for an unknown, used or expired code.
     async fn accept_invitation(
         &self,
         invitation_hash: String,
         password_hash: String,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Answer<AccountInfo>;
-    /// Disables an account and revokes every token of it; None when there is no such
-    /// account.
+    /// Disables an account and revokes every token of it (`account.disabled`,
+    /// `token.revoked`); None when there is no such account.
     async fn disable_account(
         &self,
         account_id: i64,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Result<Option<AccountInfo>, StoreError>;
 
     // ---- catalog ----
@@ -406,4 +428,27 @@ pub trait PortalStore: Send + Sync + 'static {
         page: u32,
         per_page: u32,
     ) -> Answer<Page<AuditEntry>>;
+
+    // ---- accounts: one by id, passwords (issue 15) ----
+    /// One token by id, for the route to check who may revoke it.
+    async fn token_by_id(&self, token_id: i64) -> Result<Option<TokenInfo>, StoreError>;
+    /// One account by id, for the route to check who may manage it.
+    async fn account_by_id(&self, account_id: i64) -> Result<Option<AccountInfo>, StoreError>;
+    /// A password change (`account.password_changed`), revoking the account's other
+    /// tokens (`token.revoked`); refused when the current password was wrong.
+    async fn change_password(
+        &self,
+        update: PasswordUpdate,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<PasswordChanged>>;
+    /// A one-time reset code (its hash) for the account, replacing a pending one
+    /// (`account.password_reset`); refused for a disabled account (409).
+    async fn issue_reset(
+        &self,
+        account_id: i64,
+        code_hash: String,
+        expires_at: DateTime<Utc>,
+        writer: Writer,
+    ) -> Answer<AccountInfo>;
 }

@@ -6,13 +6,17 @@
 
 use super::StoreError;
 use super::reads::organization_refs;
+use crate::client::access::PasswordChanged;
 use crate::client::wire::{AccountInfo, Role, TokenInfo};
 use crate::portal::access_rules;
 use crate::portal::error::ApiError;
 use crate::portal::rules::organization_not_found;
+use crate::portal::store::access_lists::audit_organization;
 use crate::portal::store::access_rows::{self, AccountRow, TOUCH_EVERY, TokenRow};
 use crate::portal::store::text::{optional, timestamp_from_sql, timestamp_to_sql};
-use crate::portal::store::{LoginAccount, NewAccount, NewToken, TokenGrant, Writer};
+use crate::portal::store::{
+    Actor, LoginAccount, NewAccount, NewToken, PasswordUpdate, TokenGrant, Writer,
+};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use tokio_postgres::{GenericClient, Transaction};
@@ -139,19 +143,6 @@ pub async fn tokens(
         .collect()
 }
 
-pub async fn revoke(
-    db: &impl GenericClient,
-    id: i64,
-    now: DateTime<Utc>,
-) -> Result<Option<TokenInfo>, StoreError> {
-    db.execute(
-        "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-        &[&timestamp_to_sql(now), &id],
-    )
-    .await?;
-    Ok(tokens(db, Some(id)).await?.into_iter().next())
-}
-
 pub async fn login_account(
     db: &impl GenericClient,
     email: &str,
@@ -270,27 +261,133 @@ pub async fn create(
         &[&id, &account.organizations],
     )
     .await?;
-    Ok(Ok(one(tx, id).await?))
+    let created = one(tx, id).await?;
+    let action = if account.password_hash.is_some() {
+        "account.created"
+    } else {
+        "account.invited"
+    };
+    audit_account(tx, writer.now, writer.actor(), action, &created).await?;
+    Ok(Ok(created))
 }
 
+/// One audit record of an access change (organization as [`audit_organization`]).
+async fn audit(
+    tx: &impl GenericClient,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    action: &str,
+    object: String,
+    organization_id: Option<i64>,
+    after: Option<serde_json::Value>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO audit (at, actor, action, object, organization_id, before, after, request_id)
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $7)",
+        &[
+            &timestamp_to_sql(at),
+            &actor.label,
+            &action,
+            &object,
+            &organization_id,
+            &after.as_ref().map(|v| v.to_string()),
+            &actor.request_id,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn audit_account(
+    tx: &impl GenericClient,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    action: &str,
+    account: &AccountInfo,
+) -> Result<(), StoreError> {
+    let organizations: Vec<i64> = account.organizations.iter().map(|o| o.id).collect();
+    audit(
+        tx,
+        at,
+        actor,
+        action,
+        format!("account:{}", account.id),
+        audit_organization(account.role, &organizations),
+        serde_json::to_value(account).ok(),
+    )
+    .await
+}
+
+async fn audit_token(
+    tx: &impl GenericClient,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    action: &str,
+    token: &TokenInfo,
+) -> Result<(), StoreError> {
+    let organizations: Vec<i64> = token.organizations.iter().map(|o| o.id).collect();
+    audit(
+        tx,
+        at,
+        actor,
+        action,
+        format!("token:{}", token.id),
+        audit_organization(token.role, &organizations),
+        serde_json::to_value(token).ok(),
+    )
+    .await
+}
+
+/// Revokes the account's live tokens but `keep`, each recorded; answers how many.
+async fn revoke_all_of(
+    tx: &Transaction<'_>,
+    account_id: i64,
+    keep: Option<i64>,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+) -> Result<u32, StoreError> {
+    let ids: Vec<i64> = tx
+        .query(
+            "UPDATE tokens SET revoked_at = $1
+              WHERE account_id = $2 AND revoked_at IS NULL
+                AND ($3::bigint IS NULL OR id <> $3)
+             RETURNING id",
+            &[&timestamp_to_sql(at), &account_id, &keep],
+        )
+        .await?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    for id in &ids {
+        if let Some(token) = tokens(tx, Some(*id)).await?.into_iter().next() {
+            audit_token(tx, at, actor, "token.revoked", &token).await?;
+        }
+    }
+    Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
+}
+
+/// Sets the password of the account whose pending invitation or reset code has this
+/// hash, once, revoking its tokens; the actor is the account itself.
 pub async fn accept_invitation(
     tx: &Transaction<'_>,
     invitation_hash: &str,
     password_hash: &str,
-    now: DateTime<Utc>,
+    writer: &Writer,
 ) -> Result<Result<AccountInfo, ApiError>, StoreError> {
     let row = tx
         .query_opt(
-            "SELECT id FROM accounts
+            "SELECT id, email, password_hash IS NOT NULL FROM accounts
               WHERE invitation_hash = $1 AND invitation_expires_at > $2 AND disabled_at IS NULL
               FOR UPDATE",
-            &[&invitation_hash, &timestamp_to_sql(now)],
+            &[&invitation_hash, &timestamp_to_sql(writer.now)],
         )
         .await?;
     let Some(row) = row else {
         return Ok(Err(access_rules::invitation_not_found()));
     };
     let id: i64 = row.try_get(0)?;
+    let email: String = row.try_get(1)?;
+    let had_password: bool = row.try_get(2)?;
     tx.execute(
         "UPDATE accounts SET password_hash = $1, invitation_hash = NULL,
                              invitation_expires_at = NULL
@@ -298,15 +395,131 @@ pub async fn accept_invitation(
         &[&password_hash, &id],
     )
     .await?;
-    Ok(Ok(one(tx, id).await?))
+    let actor = Actor {
+        label: &email,
+        request_id: writer.request_id.as_deref(),
+    };
+    revoke_all_of(tx, id, None, writer.now, actor).await?;
+    let account = one(tx, id).await?;
+    let action = if had_password {
+        "account.password_changed"
+    } else {
+        "account.invitation_accepted"
+    };
+    audit_account(tx, writer.now, actor, action, &account).await?;
+    Ok(Ok(account))
+}
+
+/// Sets the account's new password (inside `write_once`), revoking its tokens but the
+/// one that asked; refused when the route found the current password wrong. The
+/// account row is locked, so a disable committing meanwhile waits.
+pub async fn change_password(
+    tx: &Transaction<'_>,
+    update: &PasswordUpdate,
+    writer: &Writer,
+) -> Result<Result<PasswordChanged, ApiError>, StoreError> {
+    let Some(hash) = &update.password_hash else {
+        return Ok(Err(access_rules::wrong_password()));
+    };
+    let changed = tx
+        .execute(
+            "UPDATE accounts SET password_hash = $1 WHERE id = $2 AND disabled_at IS NULL",
+            &[hash, &update.account_id],
+        )
+        .await?;
+    if changed == 0 {
+        return Ok(Err(access_rules::account_not_found(update.account_id)));
+    }
+    let revoked = revoke_all_of(
+        tx,
+        update.account_id,
+        Some(update.keep_token),
+        writer.now,
+        writer.actor(),
+    )
+    .await?;
+    let account = one(tx, update.account_id).await?;
+    audit_account(
+        tx,
+        writer.now,
+        writer.actor(),
+        "account.password_changed",
+        &account,
+    )
+    .await?;
+    Ok(Ok(PasswordChanged {
+        account,
+        revoked_tokens: revoked,
+    }))
+}
+
+/// Gives the account a one-time reset code (its hash), replacing a pending one.
+pub async fn issue_reset(
+    tx: &Transaction<'_>,
+    account_id: i64,
+    code_hash: &str,
+    expires_at: DateTime<Utc>,
+    writer: &Writer,
+) -> Result<Result<AccountInfo, ApiError>, StoreError> {
+    let row = tx
+        .query_opt(
+            "SELECT disabled_at IS NOT NULL FROM accounts WHERE id = $1 FOR UPDATE",
+            &[&account_id],
+        )
+        .await?;
+    match row.map(|row| row.try_get::<_, bool>(0)).transpose()? {
+        None => return Ok(Err(access_rules::account_not_found(account_id))),
+        Some(true) => return Ok(Err(access_rules::account_disabled(account_id))),
+        Some(false) => {}
+    }
+    tx.execute(
+        "UPDATE accounts SET invitation_hash = $1, invitation_expires_at = $2 WHERE id = $3",
+        &[&code_hash, &timestamp_to_sql(expires_at), &account_id],
+    )
+    .await?;
+    let account = one(tx, account_id).await?;
+    audit_account(
+        tx,
+        writer.now,
+        writer.actor(),
+        "account.password_reset",
+        &account,
+    )
+    .await?;
+    Ok(Ok(account))
+}
+
+/// Revokes one token, recording `token.revoked` when it was live.
+pub async fn revoke_token(
+    tx: &Transaction<'_>,
+    token_id: i64,
+    writer: &Writer,
+) -> Result<Option<TokenInfo>, StoreError> {
+    let changed = tx
+        .execute(
+            "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            &[&timestamp_to_sql(writer.now), &token_id],
+        )
+        .await?;
+    let token = tokens(tx, Some(token_id)).await?.into_iter().next();
+    if let (1, Some(token)) = (changed, &token) {
+        audit_token(tx, writer.now, writer.actor(), "token.revoked", token).await?;
+    }
+    Ok(token)
+}
+
+/// One account by id.
+pub async fn by_id(db: &impl GenericClient, id: i64) -> Result<Option<AccountInfo>, StoreError> {
+    Ok(accounts(db, Some(id)).await?.into_iter().next())
 }
 
 pub async fn issue_token(
     tx: &Transaction<'_>,
     account_id: i64,
     token: &NewToken,
-    now: DateTime<Utc>,
+    writer: &Writer,
 ) -> Result<Option<TokenInfo>, StoreError> {
+    let now = writer.now;
     // FOR SHARE: a disable committing meanwhile waits, and revokes this token too.
     let row = tx
         .query_opt(
@@ -356,30 +569,41 @@ pub async fn issue_token(
         &[&id, &organizations],
     )
     .await?;
-    Ok(tokens(tx, Some(id)).await?.into_iter().next())
+    let info = tokens(tx, Some(id)).await?.into_iter().next();
+    if let Some(info) = &info {
+        audit_token(tx, now, writer.actor(), "token.created", info).await?;
+    }
+    Ok(info)
 }
 
+/// Disables an account and revokes its tokens, each change recorded.
 pub async fn disable(
     tx: &Transaction<'_>,
     account_id: i64,
-    now: DateTime<Utc>,
+    writer: &Writer,
 ) -> Result<Option<AccountInfo>, StoreError> {
-    let at = timestamp_to_sql(now);
-    let changed = tx
-        .execute(
-            "UPDATE accounts SET disabled_at = COALESCE(disabled_at, $1),
-                                 invitation_hash = NULL, invitation_expires_at = NULL
-              WHERE id = $2",
-            &[&at, &account_id],
+    let at = timestamp_to_sql(writer.now);
+    let row = tx
+        .query_opt(
+            "SELECT disabled_at IS NULL FROM accounts WHERE id = $1 FOR UPDATE",
+            &[&account_id],
         )
         .await?;
-    if changed == 0 {
+    let Some(row) = row else {
         return Ok(None);
-    }
+    };
+    let was_enabled: bool = row.try_get(0)?;
     tx.execute(
-        "UPDATE tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+        "UPDATE accounts SET disabled_at = COALESCE(disabled_at, $1),
+                             invitation_hash = NULL, invitation_expires_at = NULL
+          WHERE id = $2",
         &[&at, &account_id],
     )
     .await?;
-    Ok(Some(one(tx, account_id).await?))
+    revoke_all_of(tx, account_id, None, writer.now, writer.actor()).await?;
+    let account = one(tx, account_id).await?;
+    if was_enabled {
+        audit_account(tx, writer.now, writer.actor(), "account.disabled", &account).await?;
+    }
+    Ok(Some(account))
 }

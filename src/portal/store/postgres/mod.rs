@@ -40,6 +40,7 @@
 //!   does not answer is Busy as well: the portal says so and recovers when it returns.
 
 mod access;
+mod access_pages;
 mod accounts;
 mod events;
 mod feed;

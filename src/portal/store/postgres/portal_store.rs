@@ -2,7 +2,10 @@
 //! connection, retried whole on contention (see [`PgStore::run`]).
 
 use super::once::write_once;
-use super::{PgStore, StoreError, accounts, feed, licensing, queue, reads, seats, writes};
+use super::{
+    PgStore, StoreError, access_pages, accounts, feed, licensing, queue, reads, seats, writes,
+};
+use crate::client::access::{CursorPage, PasswordChanged};
 use crate::client::feed::{ChangeFeed, FeedWindow};
 use crate::client::wire::{
     AccountInfo, ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo,
@@ -14,8 +17,8 @@ use crate::domain::{ActivationStatus, Checked};
 use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
 use crate::portal::store::{
-    ActivationFilter, Answer, Channel, CreateRequest, Gone, LoginAccount, NewAccount, NewToken,
-    PortalStore, PurchaseRequest, SeatFilter, TokenGrant, Writer,
+    AccessQuery, ActivationFilter, Answer, Channel, CreateRequest, Gone, LoginAccount, NewAccount,
+    NewToken, PasswordUpdate, PortalStore, PurchaseRequest, SeatFilter, TokenGrant, Writer,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
@@ -55,18 +58,27 @@ impl PortalStore for PgStore {
             .await
     }
 
-    async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
-        self.run(|client| Box::pin(async move { accounts::tokens(pg(client), None).await }))
-            .await
+    async fn tokens(&self, query: AccessQuery) -> Result<CursorPage<TokenInfo>, StoreError> {
+        self.run(|client| {
+            let query = query.clone();
+            Box::pin(async move { access_pages::tokens(pg(client), &query).await })
+        })
+        .await
     }
 
     async fn revoke_token(
         &self,
         token_id: i64,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Result<Option<TokenInfo>, StoreError> {
         self.run(|client| {
-            Box::pin(async move { accounts::revoke(pg(client), token_id, now).await })
+            let writer = writer.clone();
+            Box::pin(async move {
+                let tx = client.transaction().await?;
+                let revoked = accounts::revoke_token(&tx, token_id, &writer).await?;
+                tx.commit().await?;
+                Ok(revoked)
+            })
         })
         .await
     }
@@ -83,13 +95,13 @@ impl PortalStore for PgStore {
         &self,
         account_id: i64,
         token: NewToken,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Result<Option<TokenInfo>, StoreError> {
         self.run(|client| {
-            let token = token.clone();
+            let (token, writer) = (token.clone(), writer.clone());
             Box::pin(async move {
                 let tx = client.transaction().await?;
-                let issued = accounts::issue_token(&tx, account_id, &token, now).await?;
+                let issued = accounts::issue_token(&tx, account_id, &token, &writer).await?;
                 tx.commit().await?;
                 Ok(issued)
             })
@@ -97,36 +109,51 @@ impl PortalStore for PgStore {
         .await
     }
 
-    async fn create_account(&self, account: NewAccount, writer: Writer) -> Answer<AccountInfo> {
+    async fn create_account(
+        &self,
+        account: NewAccount,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<AccountInfo>> {
         self.run(|client| {
-            let (account, writer) = (account.clone(), writer.clone());
+            let (account, writer, idempotency) =
+                (account.clone(), writer.clone(), idempotency.clone());
             Box::pin(async move {
-                in_tx!(client, |tx| accounts::create(&tx, &account, &writer)
-                    .await?)
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move { accounts::create(tx, &account, &writer).await })
+                })
+                .await
             })
         })
         .await
     }
 
-    async fn accounts(&self) -> Result<Vec<AccountInfo>, StoreError> {
-        self.run(|client| Box::pin(async move { accounts::accounts(pg(client), None).await }))
-            .await
+    async fn accounts(&self, query: AccessQuery) -> Result<CursorPage<AccountInfo>, StoreError> {
+        self.run(|client| {
+            let query = query.clone();
+            Box::pin(async move { access_pages::accounts(pg(client), &query).await })
+        })
+        .await
     }
 
     async fn accept_invitation(
         &self,
         invitation_hash: String,
         password_hash: String,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Answer<AccountInfo> {
         self.run(|client| {
-            let (invitation_hash, password_hash) = (invitation_hash.clone(), password_hash.clone());
+            let (invitation_hash, password_hash, writer) = (
+                invitation_hash.clone(),
+                password_hash.clone(),
+                writer.clone(),
+            );
             Box::pin(async move {
                 in_tx!(client, |tx| accounts::accept_invitation(
                     &tx,
                     &invitation_hash,
                     &password_hash,
-                    now
+                    &writer
                 )
                 .await?)
             })
@@ -137,12 +164,13 @@ impl PortalStore for PgStore {
     async fn disable_account(
         &self,
         account_id: i64,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Result<Option<AccountInfo>, StoreError> {
         self.run(|client| {
+            let writer = writer.clone();
             Box::pin(async move {
                 let tx = client.transaction().await?;
-                let disabled = accounts::disable(&tx, account_id, now).await?;
+                let disabled = accounts::disable(&tx, account_id, &writer).await?;
                 tx.commit().await?;
                 Ok(disabled)
             })
@@ -578,5 +606,60 @@ impl PortalStore for PgStore {
 
     async fn signing_keys(&self) -> Result<Vec<crate::portal::store::StoredKey>, StoreError> {
         PgStore::signing_keys(self).await
+    }
+
+    async fn token_by_id(&self, token_id: i64) -> Result<Option<TokenInfo>, StoreError> {
+        self.run(|client| {
+            Box::pin(async move {
+                Ok(accounts::tokens(pg(client), Some(token_id))
+                    .await?
+                    .into_iter()
+                    .next())
+            })
+        })
+        .await
+    }
+
+    async fn account_by_id(&self, account_id: i64) -> Result<Option<AccountInfo>, StoreError> {
+        self.run(|client| Box::pin(async move { accounts::by_id(pg(client), account_id).await }))
+            .await
+    }
+
+    async fn change_password(
+        &self,
+        update: PasswordUpdate,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<PasswordChanged>> {
+        self.run(|client| {
+            let (update, writer, idempotency) =
+                (update.clone(), writer.clone(), idempotency.clone());
+            Box::pin(async move {
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move { accounts::change_password(tx, &update, &writer).await })
+                })
+                .await
+            })
+        })
+        .await
+    }
+
+    async fn issue_reset(
+        &self,
+        account_id: i64,
+        code_hash: String,
+        expires_at: DateTime<Utc>,
+        writer: Writer,
+    ) -> Answer<AccountInfo> {
+        self.run(|client| {
+            let (code_hash, writer) = (code_hash.clone(), writer.clone());
+            Box::pin(async move {
+                in_tx!(client, |tx| accounts::issue_reset(
+                    &tx, account_id, &code_hash, expires_at, &writer
+                )
+                .await?)
+            })
+        })
+        .await
     }
 }

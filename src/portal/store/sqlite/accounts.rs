@@ -2,12 +2,14 @@
 //! pending invitation). Writes run in IMMEDIATE transactions (SQLite's one writer).
 
 use super::{StoreError, catalog, timestamp_to_sql, tokens};
+use crate::client::access::PasswordChanged;
 use crate::client::wire::{AccountInfo, Role, TokenInfo};
 use crate::portal::access_rules as rules;
 use crate::portal::error::ApiError;
 use crate::portal::rules::organization_not_found;
+use crate::portal::store::access_lists::audit_organization;
 use crate::portal::store::access_rows::{self, AccountRow};
-use crate::portal::store::{LoginAccount, NewAccount, NewToken, Writer};
+use crate::portal::store::{Actor, LoginAccount, NewAccount, NewToken, PasswordUpdate, Writer};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -70,12 +72,106 @@ fn one(conn: &Connection, id: i64) -> Result<AccountInfo, StoreError> {
         .ok_or_else(|| StoreError::Invalid(format!("account {id} vanished")))
 }
 
+/// One audit record of an access change (organization as [`audit_organization`]).
+pub fn audit(
+    tx: &Connection,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    action: &str,
+    object: String,
+    organization_id: Option<i64>,
+    after: Option<serde_json::Value>,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO audit (at, actor, action, object, organization_id, before, after, request_id)
+         VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
+    )?
+    .execute(params![
+        timestamp_to_sql(at),
+        actor.label,
+        action,
+        object,
+        organization_id,
+        after.as_ref().map(|v| v.to_string()),
+        actor.request_id,
+    ])?;
+    Ok(())
+}
+
+fn org_ids(account: &AccountInfo) -> Vec<i64> {
+    account.organizations.iter().map(|o| o.id).collect()
+}
+
+/// Records an account change, the account as it is after it.
+fn audit_account(
+    tx: &Connection,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    action: &str,
+    account: &AccountInfo,
+) -> Result<(), StoreError> {
+    audit(
+        tx,
+        at,
+        actor,
+        action,
+        format!("account:{}", account.id),
+        audit_organization(account.role, &org_ids(account)),
+        serde_json::to_value(account).ok(),
+    )
+}
+
+/// Records a token change, the token (never its secret) as it is after it.
+pub fn audit_token(
+    tx: &Connection,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    action: &str,
+    token: &TokenInfo,
+) -> Result<(), StoreError> {
+    let organizations: Vec<i64> = token.organizations.iter().map(|o| o.id).collect();
+    audit(
+        tx,
+        at,
+        actor,
+        action,
+        format!("token:{}", token.id),
+        audit_organization(token.role, &organizations),
+        serde_json::to_value(token).ok(),
+    )
+}
+
+/// Revokes the account's live tokens but `keep`, each with its audit record; answers
+/// how many.
+fn revoke_all_of(
+    tx: &Connection,
+    account_id: i64,
+    keep: Option<i64>,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+) -> Result<u32, StoreError> {
+    let ids: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT id FROM tokens WHERE account_id = ?1 AND revoked_at IS NULL
+               AND (?2 IS NULL OR id <> ?2) ORDER BY id",
+        )?
+        .query_map(params![account_id, keep], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in &ids {
+        if let Some(token) = tokens::revoke(tx, *id, at)? {
+            audit_token(tx, at, actor, "token.revoked", &token)?;
+        }
+    }
+    Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
+}
+
+/// Creates an account inside `write_once`'s transaction, recording `account.created`
+/// (with a password) or `account.invited`.
 pub fn create(
-    conn: &mut Connection,
+    tx: &Connection,
     account: &NewAccount,
     writer: &Writer,
 ) -> Result<Result<AccountInfo, ApiError>, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let taken = tx
         .prepare_cached("SELECT 1 FROM accounts WHERE email = ?")?
         .query_row([&account.email], |_| Ok(()))
@@ -85,7 +181,7 @@ pub fn create(
         return Ok(Err(rules::account_exists(&account.email)));
     }
     for id in &account.organizations {
-        if !catalog::organization_exists(&tx, *id)? {
+        if !catalog::organization_exists(tx, *id)? {
             return Ok(Err(organization_not_found(*id)));
         }
     }
@@ -112,28 +208,36 @@ pub fn create(
             stmt.execute(params![id, organization])?;
         }
     }
-    let created = one(&tx, id)?;
-    tx.commit()?;
+    let created = one(tx, id)?;
+    let action = if account.password_hash.is_some() {
+        "account.created"
+    } else {
+        "account.invited"
+    };
+    audit_account(tx, writer.now, writer.actor(), action, &created)?;
     Ok(Ok(created))
 }
 
+/// Sets the password of the account whose pending invitation or reset code has this
+/// hash, once, and revokes every token of it; the actor is the account itself.
 pub fn accept_invitation(
     conn: &mut Connection,
     invitation_hash: &str,
     password_hash: &str,
-    now: DateTime<Utc>,
+    writer: &Writer,
 ) -> Result<Result<AccountInfo, ApiError>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let id: Option<i64> = tx
+    let found: Option<(i64, String, bool)> = tx
         .prepare_cached(
-            "SELECT id FROM accounts
+            "SELECT id, email, password_hash IS NOT NULL FROM accounts
               WHERE invitation_hash = ? AND invitation_expires_at > ? AND disabled_at IS NULL",
         )?
-        .query_row(params![invitation_hash, timestamp_to_sql(now)], |row| {
-            row.get(0)
-        })
+        .query_row(
+            params![invitation_hash, timestamp_to_sql(writer.now)],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
         .optional()?;
-    let Some(id) = id else {
+    let Some((id, email, had_password)) = found else {
         return Ok(Err(rules::invitation_not_found()));
     };
     tx.prepare_cached(
@@ -142,7 +246,92 @@ pub fn accept_invitation(
           WHERE id = ?",
     )?
     .execute(params![password_hash, id])?;
+    let actor = Actor {
+        label: &email,
+        request_id: writer.request_id.as_deref(),
+    };
+    revoke_all_of(&tx, id, None, writer.now, actor)?;
     let account = one(&tx, id)?;
+    let action = if had_password {
+        "account.password_changed"
+    } else {
+        "account.invitation_accepted"
+    };
+    audit_account(&tx, writer.now, actor, action, &account)?;
+    tx.commit()?;
+    Ok(Ok(account))
+}
+
+/// Sets the account's new password (inside `write_once`), revoking its tokens but the
+/// one that asked; refused when the route found the current password wrong.
+pub fn change_password(
+    tx: &Connection,
+    update: &PasswordUpdate,
+    writer: &Writer,
+) -> Result<Result<PasswordChanged, ApiError>, StoreError> {
+    let Some(hash) = &update.password_hash else {
+        return Ok(Err(rules::wrong_password()));
+    };
+    let changed = tx
+        .prepare_cached(
+            "UPDATE accounts SET password_hash = ? WHERE id = ? AND disabled_at IS NULL",
+        )?
+        .execute(params![hash, update.account_id])?;
+    if changed == 0 {
+        return Ok(Err(rules::account_not_found(update.account_id)));
+    }
+    let revoked = revoke_all_of(
+        tx,
+        update.account_id,
+        Some(update.keep_token),
+        writer.now,
+        writer.actor(),
+    )?;
+    let account = one(tx, update.account_id)?;
+    audit_account(
+        tx,
+        writer.now,
+        writer.actor(),
+        "account.password_changed",
+        &account,
+    )?;
+    Ok(Ok(PasswordChanged {
+        account,
+        revoked_tokens: revoked,
+    }))
+}
+
+/// Gives the account a one-time reset code (its hash), replacing any pending code;
+/// the password stays until the code is used. Refused for a disabled account.
+pub fn issue_reset(
+    conn: &mut Connection,
+    account_id: i64,
+    code_hash: &str,
+    expires_at: DateTime<Utc>,
+    writer: &Writer,
+) -> Result<Result<AccountInfo, ApiError>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let disabled: Option<bool> = tx
+        .prepare_cached("SELECT disabled_at IS NOT NULL FROM accounts WHERE id = ?")?
+        .query_row([account_id], |row| row.get(0))
+        .optional()?;
+    match disabled {
+        None => return Ok(Err(rules::account_not_found(account_id))),
+        Some(true) => return Ok(Err(rules::account_disabled(account_id))),
+        Some(false) => {}
+    }
+    tx.prepare_cached(
+        "UPDATE accounts SET invitation_hash = ?, invitation_expires_at = ? WHERE id = ?",
+    )?
+    .execute(params![code_hash, timestamp_to_sql(expires_at), account_id])?;
+    let account = one(&tx, account_id)?;
+    audit_account(
+        &tx,
+        writer.now,
+        writer.actor(),
+        "account.password_reset",
+        &account,
+    )?;
     tx.commit()?;
     Ok(Ok(account))
 }
@@ -151,8 +340,9 @@ pub fn issue_token(
     conn: &mut Connection,
     account_id: i64,
     token: &NewToken,
-    now: DateTime<Utc>,
+    writer: &Writer,
 ) -> Result<Option<TokenInfo>, StoreError> {
+    let now = writer.now;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found: Option<(String, bool)> = tx
         .prepare_cached("SELECT role, disabled_at IS NOT NULL FROM accounts WHERE id = ?")?
@@ -183,32 +373,73 @@ pub fn issue_token(
         Some(token.expires_at),
     )?;
     let info = tokens::list(&tx, Some(id))?.into_iter().next();
+    if let Some(info) = &info {
+        audit_token(&tx, now, writer.actor(), "token.created", info)?;
+    }
     tx.commit()?;
     Ok(info)
 }
 
+/// Disables an account and revokes its tokens, each change recorded.
 pub fn disable(
     conn: &mut Connection,
     account_id: i64,
-    now: DateTime<Utc>,
+    writer: &Writer,
 ) -> Result<Option<AccountInfo>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let at = timestamp_to_sql(now);
-    let changed = tx
-        .prepare_cached(
-            "UPDATE accounts SET disabled_at = COALESCE(disabled_at, ?1),
-                                 invitation_hash = NULL, invitation_expires_at = NULL
-              WHERE id = ?2",
-        )?
-        .execute(params![at, account_id])?;
-    if changed == 0 {
+    let at = timestamp_to_sql(writer.now);
+    let was_enabled: Option<bool> = tx
+        .prepare_cached("SELECT disabled_at IS NULL FROM accounts WHERE id = ?")?
+        .query_row([account_id], |row| row.get(0))
+        .optional()?;
+    let Some(was_enabled) = was_enabled else {
         return Ok(None);
-    }
+    };
     tx.prepare_cached(
-        "UPDATE tokens SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
+        "UPDATE accounts SET disabled_at = COALESCE(disabled_at, ?1),
+                             invitation_hash = NULL, invitation_expires_at = NULL
+          WHERE id = ?2",
     )?
     .execute(params![at, account_id])?;
+    revoke_all_of(&tx, account_id, None, writer.now, writer.actor())?;
     let account = one(&tx, account_id)?;
+    if was_enabled {
+        audit_account(
+            &tx,
+            writer.now,
+            writer.actor(),
+            "account.disabled",
+            &account,
+        )?;
+    }
     tx.commit()?;
     Ok(Some(account))
+}
+
+/// One account by id.
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<AccountInfo>, StoreError> {
+    Ok(list(conn, Some(id))?.into_iter().next())
+}
+
+/// Revokes one token (a revoked one keeps its first time), recording `token.revoked`
+/// when it was live; None when there is no such token.
+pub fn revoke_token(
+    conn: &mut Connection,
+    token_id: i64,
+    writer: &Writer,
+) -> Result<Option<TokenInfo>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let live: Option<bool> = tx
+        .prepare_cached("SELECT revoked_at IS NULL FROM tokens WHERE id = ?")?
+        .query_row([token_id], |row| row.get(0))
+        .optional()?;
+    let Some(live) = live else {
+        return Ok(None);
+    };
+    let revoked = tokens::revoke(&tx, token_id, writer.now)?;
+    if let (true, Some(token)) = (live, &revoked) {
+        audit_token(&tx, writer.now, writer.actor(), "token.revoked", token)?;
+    }
+    tx.commit()?;
+    Ok(revoked)
 }

@@ -11,6 +11,7 @@
 //! busy.
 
 pub mod access;
+mod access_pages;
 pub mod accounts;
 pub mod activations;
 pub mod audit;

@@ -2,9 +2,10 @@
 //! pooled connection, on tokio's blocking pool (see [`SqliteStore::run`]).
 
 use super::{
-    SqliteStore, accounts, audit, capacity_writes, catalog, changes, new_activations, once,
-    seat_writes, seats, server_keys, tokens, worker_queue,
+    SqliteStore, access_pages, accounts, audit, capacity_writes, catalog, changes, new_activations,
+    once, seat_writes, seats, server_keys, tokens, worker_queue,
 };
+use crate::client::access::{CursorPage, PasswordChanged};
 use crate::client::feed::{ChangeFeed, FeedWindow};
 use crate::client::wire::{
     AccountInfo, ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo,
@@ -16,8 +17,9 @@ use crate::domain::{ActivationStatus, Checked};
 use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
 use crate::portal::store::{
-    ActivationFilter, Answer, Channel, CreateRequest, Gone, LoginAccount, NewAccount, NewToken,
-    PortalStore, PurchaseRequest, SeatFilter, StoreError, TokenGrant, Writer,
+    AccessQuery, ActivationFilter, Answer, Channel, CreateRequest, Gone, LoginAccount, NewAccount,
+    NewToken, PasswordUpdate, PortalStore, PurchaseRequest, SeatFilter, StoreError, TokenGrant,
+    Writer,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
@@ -49,16 +51,22 @@ impl PortalStore for SqliteStore {
             .await
     }
 
-    async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
-        self.run(|conn| tokens::list(conn, None)).await
+    async fn tokens(&self, query: AccessQuery) -> Result<CursorPage<TokenInfo>, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction()?;
+            let page = access_pages::tokens(&tx, &query)?;
+            tx.commit()?;
+            Ok(page)
+        })
+        .await
     }
 
     async fn revoke_token(
         &self,
         token_id: i64,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Result<Option<TokenInfo>, StoreError> {
-        self.run(move |conn| tokens::revoke(conn, token_id, now))
+        self.run(move |conn| accounts::revoke_token(conn, token_id, &writer))
             .await
     }
 
@@ -71,29 +79,44 @@ impl PortalStore for SqliteStore {
         &self,
         account_id: i64,
         token: NewToken,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Result<Option<TokenInfo>, StoreError> {
-        self.run(move |conn| accounts::issue_token(conn, account_id, &token, now))
+        self.run(move |conn| accounts::issue_token(conn, account_id, &token, &writer))
             .await
     }
 
-    async fn create_account(&self, account: NewAccount, writer: Writer) -> Answer<AccountInfo> {
-        self.run(move |conn| accounts::create(conn, &account, &writer))
-            .await
+    async fn create_account(
+        &self,
+        account: NewAccount,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<AccountInfo>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                accounts::create(tx, &account, &writer)
+            })
+        })
+        .await
     }
 
-    async fn accounts(&self) -> Result<Vec<AccountInfo>, StoreError> {
-        self.run(|conn| accounts::list(conn, None)).await
+    async fn accounts(&self, query: AccessQuery) -> Result<CursorPage<AccountInfo>, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction()?;
+            let page = access_pages::accounts(&tx, &query)?;
+            tx.commit()?;
+            Ok(page)
+        })
+        .await
     }
 
     async fn accept_invitation(
         &self,
         invitation_hash: String,
         password_hash: String,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Answer<AccountInfo> {
         self.run(move |conn| {
-            accounts::accept_invitation(conn, &invitation_hash, &password_hash, now)
+            accounts::accept_invitation(conn, &invitation_hash, &password_hash, &writer)
         })
         .await
     }
@@ -101,9 +124,9 @@ impl PortalStore for SqliteStore {
     async fn disable_account(
         &self,
         account_id: i64,
-        now: DateTime<Utc>,
+        writer: Writer,
     ) -> Result<Option<AccountInfo>, StoreError> {
-        self.run(move |conn| accounts::disable(conn, account_id, now))
+        self.run(move |conn| accounts::disable(conn, account_id, &writer))
             .await
     }
 
@@ -425,6 +448,43 @@ impl PortalStore for SqliteStore {
             let story = super::serials::story(&tx, &serial, scope.as_deref())?;
             tx.commit()?;
             Ok(story)
+        })
+        .await
+    }
+
+    async fn token_by_id(&self, token_id: i64) -> Result<Option<TokenInfo>, StoreError> {
+        self.run(move |conn| Ok(tokens::list(conn, Some(token_id))?.into_iter().next()))
+            .await
+    }
+
+    async fn account_by_id(&self, account_id: i64) -> Result<Option<AccountInfo>, StoreError> {
+        self.run(move |conn| accounts::by_id(conn, account_id))
+            .await
+    }
+
+    async fn change_password(
+        &self,
+        update: PasswordUpdate,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<PasswordChanged>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                accounts::change_password(tx, &update, &writer)
+            })
+        })
+        .await
+    }
+
+    async fn issue_reset(
+        &self,
+        account_id: i64,
+        code_hash: String,
+        expires_at: DateTime<Utc>,
+        writer: Writer,
+    ) -> Answer<AccountInfo> {
+        self.run(move |conn| {
+            accounts::issue_reset(conn, account_id, &code_hash, expires_at, &writer)
         })
         .await
     }
