@@ -73,6 +73,15 @@ pub fn action(lang: Lang, action: &str) -> String {
         "key.activated" => ("ключ активирован", "key activated"),
         "organization.blocked" => ("организация заблокирована", "organization blocked"),
         "organization.unblocked" => ("организация разблокирована", "organization unblocked"),
+        // issue 15: accounts and tokens
+        "account.created" => ("учётная запись создана", "account created"),
+        "account.invited" => ("приглашение", "account invited"),
+        "account.invitation_accepted" => ("приглашение принято", "invitation accepted"),
+        "account.disabled" => ("учётная запись отключена", "account disabled"),
+        "account.password_changed" => ("пароль изменён", "password changed"),
+        "account.password_reset" => ("код сброса пароля", "password reset code"),
+        "token.created" => ("вход: новый токен", "login: new token"),
+        "token.revoked" => ("токен отозван", "token revoked"),
         other => (other, other),
     };
     match lang {
@@ -87,10 +96,28 @@ pub fn kind(lang: Lang, kind: &str) -> String {
         "seat" => ("место", "seat"),
         "organization" => ("организация", "organization"),
         "key" => ("ключ", "key"),
+        "account" => ("учётная запись", "account"),
+        "token" => ("токен", "token"),
         other => (other, other),
     };
     match lang {
         Lang::Ru => ru.to_string(),
         Lang::En => en.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::events::{ACTIONS, OBJECT_KINDS};
+
+    #[test]
+    fn every_action_and_kind_the_log_records_has_words() {
+        for name in ACTIONS {
+            assert_ne!(action(Lang::Ru, name), name, "{name} has no Russian words");
+        }
+        for name in OBJECT_KINDS {
+            assert_ne!(kind(Lang::Ru, name), name, "{name} has no Russian words");
+        }
     }
 }

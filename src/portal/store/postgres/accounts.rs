@@ -6,7 +6,6 @@
 
 use super::StoreError;
 use super::reads::organization_refs;
-use crate::client::access::PasswordChanged;
 use crate::client::wire::{AccountInfo, Role, TokenInfo};
 use crate::portal::access_rules;
 use crate::portal::error::ApiError;
@@ -14,9 +13,7 @@ use crate::portal::rules::organization_not_found;
 use crate::portal::store::access_lists::audit_organization;
 use crate::portal::store::access_rows::{self, AccountRow, TOUCH_EVERY, TokenRow};
 use crate::portal::store::text::{optional, timestamp_from_sql, timestamp_to_sql};
-use crate::portal::store::{
-    Actor, LoginAccount, NewAccount, NewToken, PasswordUpdate, TokenGrant, Writer,
-};
+use crate::portal::store::{Actor, LoginAccount, NewAccount, NewToken, TokenGrant, Writer};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use tokio_postgres::{GenericClient, Transaction};
@@ -211,7 +208,7 @@ pub async fn accounts(
         .collect()
 }
 
-async fn one(db: &impl GenericClient, id: i64) -> Result<AccountInfo, StoreError> {
+pub(super) async fn one(db: &impl GenericClient, id: i64) -> Result<AccountInfo, StoreError> {
     accounts(db, Some(id))
         .await?
         .into_iter()
@@ -298,7 +295,7 @@ async fn audit(
     Ok(())
 }
 
-async fn audit_account(
+pub(super) async fn audit_account(
     tx: &impl GenericClient,
     at: DateTime<Utc>,
     actor: Actor<'_>,
@@ -339,7 +336,7 @@ async fn audit_token(
 }
 
 /// Revokes the account's live tokens but `keep`, each recorded; answers how many.
-async fn revoke_all_of(
+pub(super) async fn revoke_all_of(
     tx: &Transaction<'_>,
     account_id: i64,
     keep: Option<i64>,
@@ -407,85 +404,6 @@ pub async fn accept_invitation(
         "account.invitation_accepted"
     };
     audit_account(tx, writer.now, actor, action, &account).await?;
-    Ok(Ok(account))
-}
-
-/// Sets the account's new password (inside `write_once`), revoking its tokens but the
-/// one that asked; refused when the route found the current password wrong. The
-/// account row is locked, so a disable committing meanwhile waits.
-pub async fn change_password(
-    tx: &Transaction<'_>,
-    update: &PasswordUpdate,
-    writer: &Writer,
-) -> Result<Result<PasswordChanged, ApiError>, StoreError> {
-    let Some(hash) = &update.password_hash else {
-        return Ok(Err(access_rules::wrong_password()));
-    };
-    let changed = tx
-        .execute(
-            "UPDATE accounts SET password_hash = $1 WHERE id = $2 AND disabled_at IS NULL",
-            &[hash, &update.account_id],
-        )
-        .await?;
-    if changed == 0 {
-        return Ok(Err(access_rules::account_not_found(update.account_id)));
-    }
-    let revoked = revoke_all_of(
-        tx,
-        update.account_id,
-        Some(update.keep_token),
-        writer.now,
-        writer.actor(),
-    )
-    .await?;
-    let account = one(tx, update.account_id).await?;
-    audit_account(
-        tx,
-        writer.now,
-        writer.actor(),
-        "account.password_changed",
-        &account,
-    )
-    .await?;
-    Ok(Ok(PasswordChanged {
-        account,
-        revoked_tokens: revoked,
-    }))
-}
-
-/// Gives the account a one-time reset code (its hash), replacing a pending one.
-pub async fn issue_reset(
-    tx: &Transaction<'_>,
-    account_id: i64,
-    code_hash: &str,
-    expires_at: DateTime<Utc>,
-    writer: &Writer,
-) -> Result<Result<AccountInfo, ApiError>, StoreError> {
-    let row = tx
-        .query_opt(
-            "SELECT disabled_at IS NOT NULL FROM accounts WHERE id = $1 FOR UPDATE",
-            &[&account_id],
-        )
-        .await?;
-    match row.map(|row| row.try_get::<_, bool>(0)).transpose()? {
-        None => return Ok(Err(access_rules::account_not_found(account_id))),
-        Some(true) => return Ok(Err(access_rules::account_disabled(account_id))),
-        Some(false) => {}
-    }
-    tx.execute(
-        "UPDATE accounts SET invitation_hash = $1, invitation_expires_at = $2 WHERE id = $3",
-        &[&code_hash, &timestamp_to_sql(expires_at), &account_id],
-    )
-    .await?;
-    let account = one(tx, account_id).await?;
-    audit_account(
-        tx,
-        writer.now,
-        writer.actor(),
-        "account.password_reset",
-        &account,
-    )
-    .await?;
     Ok(Ok(account))
 }
 

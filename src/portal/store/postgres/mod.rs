@@ -48,6 +48,7 @@ mod licensing;
 mod migrations;
 mod once;
 mod operator;
+mod passwords;
 mod portal_store;
 mod queue;
 mod reads;

@@ -3,7 +3,8 @@
 
 use super::once::write_once;
 use super::{
-    PgStore, StoreError, access_pages, accounts, feed, licensing, queue, reads, seats, writes,
+    PgStore, StoreError, access_pages, accounts, feed, licensing, passwords, queue, reads, seats,
+    writes,
 };
 use crate::client::access::{CursorPage, PasswordChanged};
 use crate::client::feed::{ChangeFeed, FeedWindow};
@@ -636,7 +637,7 @@ impl PortalStore for PgStore {
                 (update.clone(), writer.clone(), idempotency.clone());
             Box::pin(async move {
                 write_once(client, idempotency.as_ref(), writer.now, move |tx| {
-                    Box::pin(async move { accounts::change_password(tx, &update, &writer).await })
+                    Box::pin(async move { passwords::change_password(tx, &update, &writer).await })
                 })
                 .await
             })
@@ -654,7 +655,7 @@ impl PortalStore for PgStore {
         self.run(|client| {
             let (code_hash, writer) = (code_hash.clone(), writer.clone());
             Box::pin(async move {
-                in_tx!(client, |tx| accounts::issue_reset(
+                in_tx!(client, |tx| passwords::issue_reset(
                     &tx, account_id, &code_hash, expires_at, &writer
                 )
                 .await?)
