@@ -10,6 +10,7 @@ mod support;
 mod access;
 mod activations;
 mod audit;
+mod bulk;
 mod capacity;
 mod changes;
 mod contention;
