@@ -45,7 +45,7 @@ pub fn valid_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        && name.chars().all(|c| c.is_ascii())
+        && name.is_ascii()
 }
 
 impl SavedView {
@@ -149,7 +149,9 @@ impl SavedView {
 /// config now, or would not after, is left alone.
 pub fn save_view(path: &Path, name: &str, view: &SavedView) -> Result<(), String> {
     if !valid_name(name) {
-        return Err(format!("view name {name:?}: letters, digits, - and _, up to 40"));
+        return Err(format!(
+            "view name {name:?}: letters, digits, - and _, up to 40"
+        ));
     }
     let old = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -207,8 +209,11 @@ mod tests {
         let path = dir.join("config.toml");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("dir");
-        std::fs::write(&path, "# my portal\nlang = \"ru\"\n\n[keys]\n\"list.refresh\" = \"F5\"\n")
-            .expect("write");
+        std::fs::write(
+            &path,
+            "# my portal\nlang = \"ru\"\n\n[keys]\n\"list.refresh\" = \"F5\"\n",
+        )
+        .expect("write");
         let errors = SavedView::of_activations(
             &ActivationQuery {
                 status: Some(ActivationStatus::Error),

@@ -4,15 +4,15 @@
 //! match of a filter (page by page), the triage, an export with its progress, a saved
 //! view.
 
+use super::{Incoming, resolve_user_path, send_when_done};
+use crate::client::bulk::BulkOutcome;
+use crate::client::wire::{ActivationQuery, ActivationSummary, Seat, SeatQuery};
 use crate::console::app::{Command, Msg, SaveError};
 use crate::console::data::{DataError, DataSource, Written};
 use crate::console::screens::bulk_run::StepOutcome;
 use crate::console::screens::error_text;
 use crate::console::screens::export::{ExportList, activations_csv, seats_csv};
 use crate::console::screens::marks::{MARK_ALL_MAX, MatchList, Matching};
-use super::{Incoming, resolve_user_path, send_when_done};
-use crate::client::bulk::BulkOutcome;
-use crate::client::wire::{ActivationQuery, ActivationSummary, Seat, SeatQuery};
 use std::path::PathBuf;
 use tokio::sync::mpsc;
 
@@ -98,7 +98,7 @@ pub(super) fn execute(
             path,
         } => {
             tokio::spawn(async move {
-                let result = export(&source, list, &path, request_id, &tx).await;
+                let result = export(&source, *list, &path, request_id, &tx).await;
                 let _ = tx.send(Incoming::msg(Msg::Exported { request_id, result }));
             });
         }

@@ -122,11 +122,17 @@ mod tests {
         let at = |raw| parse_since(Some(raw), now).map(|t| t.to_rfc3339()).ok();
         assert_eq!(at("24h").as_deref(), Some("2026-11-29T12:00:00+00:00"));
         assert_eq!(at("7d").as_deref(), Some("2026-11-23T12:00:00+00:00"));
-        assert_eq!(at("2026-11-01").as_deref(), Some("2026-11-01T00:00:00+00:00"));
+        assert_eq!(
+            at("2026-11-01").as_deref(),
+            Some("2026-11-01T00:00:00+00:00")
+        );
         assert!(at("2026-11-30T10:00:00+03:00").is_some());
         for raw in ["0h", "-1d", "100d", "yesterday", "2020-01-01", "h"] {
             assert_eq!(at(raw), None, "{raw}");
         }
-        assert_eq!(parse_since(None, now).ok(), Some(now - TimeDelta::hours(24)));
+        assert_eq!(
+            parse_since(None, now).ok(),
+            Some(now - TimeDelta::hours(24))
+        );
     }
 }

@@ -221,7 +221,10 @@ fn confirm_save(state: &mut State) -> Vec<Command> {
     }
     let plan = BulkPlan {
         kind: BulkKind::SaveLicenses { folder },
-        rows: done.iter().map(|a| (a.number, label(lang, a.number))).collect(),
+        rows: done
+            .iter()
+            .map(|a| (a.number, label(lang, a.number)))
+            .collect(),
     };
     push_confirm(state, tr::SAVE_TITLE, lines, tr::SAVE_BUTTON, plan)
 }
@@ -301,7 +304,12 @@ pub(super) fn seats_action(state: &mut State, action: SeatsAction) -> Option<Vec
             let ids: Vec<i64> = if marked {
                 state.seats.marks.ids()
             } else {
-                state.seats.selected_row().map(|s| s.id).into_iter().collect()
+                state
+                    .seats
+                    .selected_row()
+                    .map(|s| s.id)
+                    .into_iter()
+                    .collect()
             };
             if ids.is_empty() {
                 return Some(Vec::new());
@@ -357,7 +365,7 @@ fn confirm_unbind(state: &mut State) -> Vec<Command> {
 pub(super) fn start(state: &mut State, plan: BulkPlan) -> Vec<Command> {
     let id = state.request_ids.next_id();
     let mut run = BulkRun::new(id, plan.kind, plan.rows);
-    let first = run.next();
+    let first = run.next_request();
     state.bulk.run = Some(run);
     first.into_iter().collect()
 }
@@ -379,17 +387,13 @@ pub(super) fn on_run_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
     Vec::new()
 }
 
-fn on_step(
-    state: &mut State,
-    run_id: u64,
-    outcomes: Vec<(i64, StepOutcome)>,
-) -> Vec<Command> {
+fn on_step(state: &mut State, run_id: u64, outcomes: Vec<(i64, StepOutcome)>) -> Vec<Command> {
     let lang = state.lang;
     let Some(run) = state.bulk.run.as_mut().filter(|r| r.id == run_id) else {
         return Vec::new();
     };
     run.record(outcomes);
-    if let Some(next) = run.next() {
+    if let Some(next) = run.next_request() {
         return vec![next];
     }
     if !run.finished() {
@@ -517,7 +521,7 @@ pub(super) fn export(state: &mut State, path: String) -> Vec<Command> {
     });
     vec![Command::Export {
         request_id,
-        list,
+        list: Box::new(list),
         path: PathBuf::from(path),
     }]
 }
@@ -544,7 +548,11 @@ pub(super) fn save_view(state: &mut State, name: String) -> Vec<Command> {
         return Vec::new();
     };
     state.bulk.saving = Some((name.clone(), view.clone()));
-    vec![Command::SaveView { path, name, view }]
+    vec![Command::SaveView {
+        path,
+        name,
+        view: Box::new(view),
+    }]
 }
 
 /// Only the named columns, in that order, shown (the rest hidden, after them).
@@ -578,7 +586,11 @@ pub(super) fn open_view(state: &mut State, name: String) -> Vec<Command> {
                 if let Some(columns) = columns_of(&view.columns) {
                     state.seats.columns = columns;
                 }
-                commands.extend(state.seats.set_filter(&mut state.request_ids, |q| *q = query));
+                commands.extend(
+                    state
+                        .seats
+                        .set_filter(&mut state.request_ids, |q| *q = query),
+                );
                 commands.push(state.seats.summary_command());
                 commands
             }
@@ -594,7 +606,11 @@ pub(super) fn open_view(state: &mut State, name: String) -> Vec<Command> {
                 if let Some(columns) = columns_of(&view.columns) {
                     state.list.columns = columns;
                 }
-                commands.extend(state.list.set_filter(&mut state.request_ids, |q| *q = query));
+                commands.extend(
+                    state
+                        .list
+                        .set_filter(&mut state.request_ids, |q| *q = query),
+                );
                 commands
             }
             Err(problem) => {
@@ -696,9 +712,14 @@ fn on_matching(state: &mut State, request_id: u64, result: Result<Matching, Data
                 .mark_all(rows.into_iter().map(|a| (a.number, a)));
             (count, capped)
         }
-        Ok(Matching::Seats { rows, capped }) if state.seats.marks.collecting == Some(request_id) => {
+        Ok(Matching::Seats { rows, capped })
+            if state.seats.marks.collecting == Some(request_id) =>
+        {
             let count = rows.len();
-            state.seats.marks.mark_all(rows.into_iter().map(|s| (s.id, s)));
+            state
+                .seats
+                .marks
+                .mark_all(rows.into_iter().map(|s| (s.id, s)));
             (count, capped)
         }
         Ok(_) => return,

@@ -19,12 +19,12 @@ mod results;
 mod tabbed;
 mod view;
 
+pub use bulk::BulkState;
 pub use clipboard::{Clipboard, ClipboardCaveat, row_text};
 pub use messages::{Cause, Clock, LOG_LIMIT, LogEntry};
 pub use mirror::{SyncFailure, SyncView};
 pub use mouse::{MouseInput, MouseKind};
 pub use results::SLOW_TERMINAL;
-pub use bulk::BulkState;
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
 use super::data::DataError;
@@ -231,14 +231,14 @@ pub enum Command {
     /// files) → `Msg::ExportProgress`…, then `Msg::Exported`.
     Export {
         request_id: u64,
-        list: crate::console::screens::export::ExportList,
+        list: Box<crate::console::screens::export::ExportList>,
         path: PathBuf,
     },
     /// Writes `[views.NAME]` into the config file at `path` → `Msg::ViewSaved`.
     SaveView {
         path: PathBuf,
         name: String,
-        view: crate::config_views::SavedView,
+        view: Box<crate::config_views::SavedView>,
     },
     /// Sends `Msg::Tick` after `POLL_INTERVAL_MS`. Only asked for while something
     /// shown is in progress, so an idle console has no timer at all.

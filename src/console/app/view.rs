@@ -226,8 +226,7 @@ pub fn view(state: &State, frame: &mut Frame) {
             && state.outbox_overlay.is_none()
             && state.bulk.run.is_none()
             && state.bulk.triage.is_none()
-    })
-    {
+    }) {
         // Screen readers follow the real cursor: it sits on the selection.
         frame.set_cursor_position(position);
     }

@@ -22,8 +22,12 @@ pub fn marked_all(lang: Lang, count: usize, capped: bool) -> String {
     match (lang, capped) {
         (Lang::Ru, false) => format!("отмечены все по фильтру: {n}"),
         (Lang::En, false) => format!("marked every match: {n}"),
-        (Lang::Ru, true) => format!("отмечены первые {n} по фильтру — сузьте фильтр, чтобы взять остальные"),
-        (Lang::En, true) => format!("marked the first {n} matches — narrow the filter to reach the rest"),
+        (Lang::Ru, true) => {
+            format!("отмечены первые {n} по фильтру — сузьте фильтр, чтобы взять остальные")
+        }
+        (Lang::En, true) => {
+            format!("marked the first {n} matches — narrow the filter to reach the rest")
+        }
     }
 }
 
@@ -231,15 +235,21 @@ pub fn no_view(lang: Lang, name: &str, known: &[String]) -> String {
 }
 
 pub const CMD_EXPORT: Tr = Tr::new(
-    "выгрузить текущий вид (все страницы) в CSV: export ФАЙЛ",
+    "выгрузить текущий вид (все страницы) в таблицу: export ФАЙЛ",
     "export the current view (all pages) to CSV: export FILE",
 );
 pub const CMD_VIEW: Tr = Tr::new(
     "вид: view save ИМЯ — сохранить, view ИМЯ — открыть",
     "views: view save NAME to save, view NAME to open",
 );
-pub const CMD_ERRORS: Tr = Tr::new("разбор ошибок: группы по тексту", "error triage: groups by text");
-pub const NEEDS_FILE: Tr = Tr::new("нужно имя файла: export активации.csv", "a file name is needed: export activations.csv");
+pub const CMD_ERRORS: Tr = Tr::new(
+    "разбор ошибок: группы по тексту",
+    "error triage: groups by text",
+);
+pub const NEEDS_FILE: Tr = Tr::new(
+    "нужно имя файла: export активации.csv",
+    "a file name is needed: export activations.csv",
+);
 pub const NEEDS_NAME: Tr = Tr::new(
     "имя вида — буквы, цифры, - и _ (до 40): view save ошибки",
     "a view name is letters, digits, - and _ (up to 40): view save errors",
@@ -248,3 +258,5 @@ pub const NO_CONFIG: Tr = Tr::new(
     "нет файла настроек, куда сохранить вид (--config или LICADM_CONFIG)",
     "no config file to save the view in (--config or LICADM_CONFIG)",
 );
+pub const EXPORT_TEMPLATE: Tr = Tr::new("export ФАЙЛ", "export FILE");
+pub const VIEW_TEMPLATE: Tr = Tr::new("view save ИМЯ", "view save NAME");

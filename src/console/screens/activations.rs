@@ -1,11 +1,11 @@
 //! The Activations list: filters, sort, pages, and a table of activations.
 
 use super::activations_table::ActivationColumn;
+use super::marks::Marks;
 use super::paged::{self, RowMove};
 use crate::client::wire::{
     ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary, Page,
 };
-use super::marks::Marks;
 use crate::console::app::{Command, RequestIds};
 use crate::console::columns::Columns;
 use crate::console::i18n::Tr;

@@ -164,7 +164,7 @@ impl BulkRun {
 
     /// The next request, once the one before has answered (None: nothing left, or a
     /// request is still out).
-    pub fn next(&mut self) -> Option<Command> {
+    pub fn next_request(&mut self) -> Option<Command> {
         if self.rows.iter().any(|r| r.state == RowState::Sending) {
             return None;
         }
@@ -237,11 +237,9 @@ impl BulkRun {
 
 /// A bar `width` cells wide, `done` of `total` filled.
 pub fn bar(done: u64, total: u64, width: usize, ascii: bool) -> String {
-    let filled = if total == 0 {
-        width
-    } else {
-        usize::try_from(done.min(total) * width as u64 / total).unwrap_or(width)
-    };
+    let filled = (done.min(total) * width as u64)
+        .checked_div(total)
+        .map_or(width, |f| usize::try_from(f).unwrap_or(width));
     let (full, empty) = if ascii { ("#", "-") } else { ("█", "░") };
     format!(
         "[{}{}]",
@@ -271,12 +269,21 @@ pub fn render(run: &BulkRun, lang: Lang, theme: &Theme, frame: &mut Frame, area:
     let (done, total) = run.progress();
     let inner_width = usize::from(inner.width);
     let mut lines = vec![Line::from(Span::styled(
-        bar(done as u64, total as u64, inner_width.saturating_sub(2), g.ascii),
+        bar(
+            done as u64,
+            total as u64,
+            inner_width.saturating_sub(2),
+            g.ascii,
+        ),
         theme.accent,
     ))];
     let status = if run.finished() {
         let (ok, queued, failed) = run.counts();
-        let style = if failed > 0 { theme.error } else { theme.accent };
+        let style = if failed > 0 {
+            theme.error
+        } else {
+            theme.accent
+        };
         Span::styled(tr::run_done(lang, ok, queued, failed), style)
     } else {
         Span::styled(tr::RUN_RUNNING_HINT.get(lang), theme.muted)
@@ -316,15 +323,15 @@ mod tests {
     fn retries_go_a_hundred_at_a_time_and_a_failed_request_fails_its_rows() {
         let rows = (1..=250).map(|n| (n, format!("№ {n}"))).collect();
         let mut run = BulkRun::new(7, BulkKind::Retry, rows);
-        let Some(Command::RetryMany { run: 7, numbers }) = run.next() else {
+        let Some(Command::RetryMany { run: 7, numbers }) = run.next_request() else {
             panic!("a bulk retry");
         };
         assert_eq!(numbers.len(), 100);
-        assert_eq!(run.next(), None, "one request out at a time");
+        assert_eq!(run.next_request(), None, "one request out at a time");
         run.record(vec![(1, StepOutcome::Done("ok".into()))]);
         assert_eq!(run.progress(), (100, 250));
         assert_eq!(run.counts(), (1, 0, 99));
-        let Some(Command::RetryMany { numbers, .. }) = run.next() else {
+        let Some(Command::RetryMany { numbers, .. }) = run.next_request() else {
             panic!("the next hundred");
         };
         assert_eq!(numbers[0], 101);

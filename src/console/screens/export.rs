@@ -25,8 +25,7 @@ pub enum ExportList {
 /// A field as CSV wants it: quoted when it holds a separator, a quote or a line
 /// break; a leading `=`, `+`, `-` or `@` gets a `'` so a spreadsheet does not run it.
 fn field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '@']) || (text.starts_with('-') && text.len() > 1)
-    {
+    let text = if text.starts_with(['=', '+', '@']) || (text.starts_with('-') && text.len() > 1) {
         format!("'{text}")
     } else {
         text.to_string()

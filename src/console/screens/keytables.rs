@@ -118,8 +118,16 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_HELP, false, help::BINDINGS),
         table(tr::IN_MESSAGES, false, messages::LOG_BINDINGS),
         // Many rows at once (issue 16 b): a run's window and the triage of errors.
-        table(crate::console::i18n::bulk::IN_RUN, false, bulk_run::RUN_BINDINGS),
-        table(crate::console::i18n::bulk::IN_TRIAGE, false, triage::TRIAGE_BINDINGS),
+        table(
+            crate::console::i18n::bulk::IN_RUN,
+            false,
+            bulk_run::RUN_BINDINGS,
+        ),
+        table(
+            crate::console::i18n::bulk::IN_TRIAGE,
+            false,
+            triage::TRIAGE_BINDINGS,
+        ),
         // Dialogs: nothing typed may act there, so no letters (confirmations above all).
         table(tr::IN_CONFIRM, true, dialog::CONFIRM_BINDINGS),
         table(tr::IN_NOTICE, true, dialog::NOTICE_BINDINGS),

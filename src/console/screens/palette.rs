@@ -234,14 +234,14 @@ fn command_items(lang: Lang) -> Vec<Item> {
             completion: "sn ".into(),
         },
         Item {
-            name: "export FILE".into(),
+            name: crate::console::i18n::bulk::EXPORT_TEMPLATE.get(lang).into(),
             text: crate::console::i18n::bulk::CMD_EXPORT.get(lang).into(),
             keys: String::new(),
             run: Run::Complete,
             completion: "export ".into(),
         },
         Item {
-            name: "view save NAME".into(),
+            name: crate::console::i18n::bulk::VIEW_TEMPLATE.get(lang).into(),
             text: crate::console::i18n::bulk::CMD_VIEW.get(lang).into(),
             keys: String::new(),
             run: Run::Complete,
@@ -447,7 +447,10 @@ mod tests {
             parse_jump("view errors-7d"),
             Some(Ok(Jump::ViewOpen("errors-7d".into())))
         );
-        assert_eq!(parse_jump("view save a b"), Some(Err(JumpError::BadViewName)));
+        assert_eq!(
+            parse_jump("view save a b"),
+            Some(Err(JumpError::BadViewName))
+        );
         assert_eq!(parse_jump("errors"), Some(Ok(Jump::Errors)));
     }
 }

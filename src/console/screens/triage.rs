@@ -85,7 +85,10 @@ pub enum TriageReply {
     /// Open this activation's detail.
     OpenActivation(i64),
     /// Retry these numbers (the app asks first).
-    Retry { numbers: Vec<i64>, error: String },
+    Retry {
+        numbers: Vec<i64>,
+        error: String,
+    },
     /// The group's registry refusal is final: say so.
     Refused,
     Close,
@@ -212,7 +215,10 @@ pub fn render(overlay: &TriageOverlay, lang: Lang, theme: &Theme, frame: &mut Fr
     let height = usize::from(inner.height);
     let mut lines: Vec<Line> = Vec::new();
     if let Some(error) = &overlay.error {
-        lines.push(Line::from(Span::styled(g.truncate(error, width), theme.error)));
+        lines.push(Line::from(Span::styled(
+            g.truncate(error, width),
+            theme.error,
+        )));
     }
     if overlay.pending.is_some() && overlay.triage.is_none() {
         lines.push(Line::from(Span::styled(

@@ -99,8 +99,14 @@ pub fn paths(paths: &mut Map<String, Value>) {
         ]),
         ok_response("The groups", schema_ref("ErrorTriage")),
         &[
-            ("400", "since or organization is not one the portal accepts (`bad_request`)"),
-            ("404", "The organization is not among the token's (`not_found`)"),
+            (
+                "400",
+                "since or organization is not one the portal accepts (`bad_request`)",
+            ),
+            (
+                "404",
+                "The organization is not among the token's (`not_found`)",
+            ),
         ],
     );
     triage["get"]["description"] = json!(

@@ -40,11 +40,14 @@ enum GroupKey {
     Text(String),
 }
 
+/// A group being filled: its key, the answer so far, its organizations with counts.
+type Grouping = (GroupKey, ErrorGroup, HashMap<i64, (OrgRef, u64)>);
+
 /// The rows grouped by error, largest group first (then by text, so the order is
 /// stable); organizations in a group by count, then name.
 pub fn group(rows: Vec<ActivationSummary>, since: DateTime<Utc>) -> ErrorTriage {
     let total = rows.len() as u64;
-    let mut groups: Vec<(GroupKey, ErrorGroup, HashMap<i64, (OrgRef, u64)>)> = Vec::new();
+    let mut groups: Vec<Grouping> = Vec::new();
     let mut index: HashMap<GroupKey, usize> = HashMap::new();
     for row in rows {
         let text = row.error.clone().unwrap_or_default();

@@ -174,7 +174,15 @@ pub(super) fn draw_table(
     let offset = scroll_offset(selected, visible);
     let body: Vec<Row> = rows
         .iter()
-        .map(|s| seat_row(s, &columns, &column_widths, ctx, screen.marks.contains(s.id)))
+        .map(|s| {
+            seat_row(
+                s,
+                &columns,
+                &column_widths,
+                ctx,
+                screen.marks.contains(s.id),
+            )
+        })
         .collect();
     let table = Table::new(body, widths)
         .header(header)

@@ -592,9 +592,7 @@ impl PortalStore for PgStore {
                 (numbers.clone(), writer.clone(), idempotency.clone());
             Box::pin(async move {
                 write_once(client, idempotency.as_ref(), writer.now, move |tx| {
-                    Box::pin(async move {
-                        super::triage::retry_many(tx, &numbers, &writer).await
-                    })
+                    Box::pin(async move { super::triage::retry_many(tx, &numbers, &writer).await })
                 })
                 .await
             })

@@ -22,8 +22,7 @@ pub async fn retry_many(
 ) -> Result<Result<BulkRetryResponse, ApiError>, StoreError> {
     let mut results = Vec::with_capacity(numbers.len());
     for &number in numbers {
-        let answer =
-            writes::retry(tx, number, &writer.scope, writer.actor(), writer.now).await?;
+        let answer = writes::retry(tx, number, &writer.scope, writer.actor(), writer.now).await?;
         results.push(bulk_rows::retry_row(number, answer));
     }
     Ok(Ok(BulkRetryResponse { results }))
@@ -46,8 +45,10 @@ impl PgStore {
                 Box::pin(async move {
                     let db: &tokio_postgres::Client = client;
                     let args = sql_args(&query.args);
-                    let refs: Vec<&(dyn ToSql + Sync)> =
-                        args.iter().map(|a| a.as_ref() as &(dyn ToSql + Sync)).collect();
+                    let refs: Vec<&(dyn ToSql + Sync)> = args
+                        .iter()
+                        .map(|a| a.as_ref() as &(dyn ToSql + Sync))
+                        .collect();
                     let rows = db.query(&query.sql, &refs).await?;
                     rows.iter().map(summary_of).collect::<Result<Vec<_>, _>>()
                 })

@@ -71,7 +71,10 @@ pub fn list(
 pub fn summaries(conn: &Connection, query: &Query) -> Result<Vec<ActivationSummary>, StoreError> {
     let mut stmt = conn.prepare_cached(&query.sql)?;
     let raw = stmt
-        .query_map(params_from_iter(sql_args(&query.args)), RawSummary::from_row)?
+        .query_map(
+            params_from_iter(sql_args(&query.args)),
+            RawSummary::from_row,
+        )?
         .collect::<Result<Vec<_>, _>>()?;
     raw.into_iter().map(RawSummary::into_summary).collect()
 }
