@@ -1,4 +1,4 @@
-//! Saved list views (issue 16 b; docs/DESIGN.md §5.9): the `[views.NAME]` tables of
+//! Saved list views (issue 16 b; docs/DESIGN.md §5.4): the `[views.NAME]` tables of
 //! the config file. `:view save NAME` in the console writes one, `:view NAME` and
 //! `licadm activations list --view NAME` read it. A view is a list's filters, sort,
 //! page size and visible columns, by their API names, so the file reads plainly.

@@ -1,4 +1,4 @@
-//! The runtime's half of many rows at once (issue 16 b; docs/DESIGN.md §5.9): each
+//! The runtime's half of many rows at once (issue 16 b; docs/DESIGN.md §5.4): each
 //! command runs in its own task against the data seam and reports back as messages —
 //! a bulk retry's answers per number, a license file or an unbind per row, every
 //! match of a filter (page by page), the triage, an export with its progress, a saved

@@ -1,4 +1,4 @@
-//! Many rows at once in the app (issue 16 b; docs/DESIGN.md §5.9): the marks of the
+//! Many rows at once in the app (issue 16 b; docs/DESIGN.md §5.4): the marks of the
 //! Activations and Seats lists, the actions on them (one confirmation with the count,
 //! then a run with progress and a result per row), the triage of errors, exports of
 //! the current view and saved views.

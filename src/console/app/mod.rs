@@ -199,7 +199,7 @@ pub enum Command {
     CopyToClipboard(String),
     /// Writes the state file (the columns chosen) → `Msg::UiStateSaved`.
     SaveUiState(UiState),
-    // ---- many rows at once (issue 16 b; docs/DESIGN.md §5.9) ----
+    // ---- many rows at once (issue 16 b; docs/DESIGN.md §5.4) ----
     /// Up to 100 numbers in one `POST /activations/retry` (one Idempotency-Key) →
     /// `Msg::BulkStep`.
     RetryMany {

@@ -1,4 +1,4 @@
-//! One action on many marked rows (issue 16 b; docs/DESIGN.md §5.9): the rows it was
+//! One action on many marked rows (issue 16 b; docs/DESIGN.md §5.4): the rows it was
 //! confirmed for, each waiting, sent or answered; a progress bar while it runs and a
 //! result per row at the end. Retries go 100 numbers per request (the bulk endpoint,
 //! one `Idempotency-Key` each); license files and unbinds one row at a time (each

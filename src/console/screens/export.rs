@@ -1,4 +1,4 @@
-//! The current view to CSV (issue 16 b; `:export FILE`, docs/DESIGN.md §5.9): the
+//! The current view to CSV (issue 16 b; `:export FILE`, docs/DESIGN.md §5.4): the
 //! list's filters and sort, its visible columns in their order, every page. The pages
 //! are read by the runtime (reporting progress); the text is made here, pure.
 

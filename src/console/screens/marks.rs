@@ -1,4 +1,4 @@
-//! Marked rows of a list (issue 16 b; docs/DESIGN.md §5.9): `Space` marks the selected
+//! Marked rows of a list (issue 16 b; docs/DESIGN.md §5.4): `Space` marks the selected
 //! row, `V` the rows from the last one marked to the selected one, `*` every row the
 //! filter matches across pages (asked of the portal page by page, at most
 //! [`MARK_ALL_MAX`]). Marks are kept by id with the row as last seen, so they survive

@@ -1,4 +1,4 @@
-//! The triage of errors (issue 16 b; docs/DESIGN.md §5.9), over the Activations list
+//! The triage of errors (issue 16 b; docs/DESIGN.md §5.4), over the Activations list
 //! (`E` or `:errors`): the errored activations of the last 24 hours or 7 days grouped
 //! by error text with counts and organizations (`GET /activations/errors`). `Enter` on
 //! a group opens its activations, `Enter` on one its detail; `R` retries every one of
