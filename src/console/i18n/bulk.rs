@@ -4,6 +4,23 @@
 use super::Tr;
 use crate::domain::{Kopecks, Lang, format_rub};
 
+/// «1 активацию», «3 активации», «1 000 активаций»: the count grouped, the noun agreeing.
+fn counted(lang: Lang, n: usize, ru: [&str; 3], en: [&str; 2]) -> String {
+    let digits = super::group_digits(n as u64);
+    match lang {
+        Lang::Ru => {
+            let form = match (n % 10, n % 100) {
+                (_, 11..=14) => ru[2],
+                (1, _) => ru[0],
+                (2..=4, _) => ru[1],
+                _ => ru[2],
+            };
+            format!("{digits} {form}")
+        }
+        Lang::En => format!("{digits} {}", if n == 1 { en[0] } else { en[1] }),
+    }
+}
+
 pub const IN_RUN: Tr = Tr::new("окне массового действия", "the bulk action window");
 pub const IN_TRIAGE: Tr = Tr::new("разборе ошибок", "the error triage");
 
@@ -49,28 +66,42 @@ pub const SAVE_BUTTON: Tr = Tr::new("Скачать", "Save");
 pub const UNBIND_TITLE: Tr = Tr::new("Отвязать отмеченные места", "Unbind the marked seats");
 pub const UNBIND_BUTTON: Tr = Tr::new("Отвязать", "Unbind");
 
+fn activations(lang: Lang, count: usize) -> String {
+    counted(
+        lang,
+        count,
+        ["активацию", "активации", "активаций"],
+        ["activation", "activations"],
+    )
+}
+
 pub fn retry_question(lang: Lang, count: usize, total: Kopecks, ascii: bool) -> String {
-    let n = super::group_digits(count as u64);
+    let n = activations(lang, count);
     let sum = format_rub(total, ascii);
     match lang {
-        Lang::Ru => format!("Повторить {n} активаций с ошибкой на сумму {sum}?"),
-        Lang::En => format!("Retry {n} activations in error, {sum} in all?"),
+        Lang::Ru => format!("Повторить {n} с ошибкой на сумму {sum}?"),
+        Lang::En => format!("Retry {n} in error, {sum} in all?"),
     }
 }
 
 pub fn save_question(lang: Lang, count: usize, folder: &str) -> String {
-    let n = super::group_digits(count as u64);
+    let n = counted(
+        lang,
+        count,
+        ["файл лицензий", "файла лицензий", "файлов лицензий"],
+        ["license file", "license files"],
+    );
     match lang {
-        Lang::Ru => format!("Скачать {n} файлов лицензий в папку {folder}?"),
-        Lang::En => format!("Save {n} license files into {folder}?"),
+        Lang::Ru => format!("Скачать {n} в папку {folder}?"),
+        Lang::En => format!("Save {n} into {folder}?"),
     }
 }
 
 pub fn unbind_question(lang: Lang, count: usize) -> String {
-    let n = super::group_digits(count as u64);
+    let n = counted(lang, count, ["место", "места", "мест"], ["seat", "seats"]);
     match lang {
-        Lang::Ru => format!("Отвязать {n} мест? Пользователи потеряют доступ."),
-        Lang::En => format!("Unbind {n} seats? Their users lose access."),
+        Lang::Ru => format!("Отвязать {n}? Пользователи потеряют доступ."),
+        Lang::En => format!("Unbind {n}? Their users lose access."),
     }
 }
 
@@ -142,6 +173,7 @@ pub const RUN_RUNNING_HINT: Tr = Tr::new(
 pub const TRIAGE_TITLE: Tr = Tr::new("Разбор ошибок", "Error triage");
 pub const PERIOD_DAY: Tr = Tr::new("за 24 ч", "last 24 h");
 pub const PERIOD_WEEK: Tr = Tr::new("за 7 дней", "last 7 days");
+pub const PERIOD_MONTH: Tr = Tr::new("за 30 дней", "last 30 days");
 pub const TRIAGE_EMPTY: Tr = Tr::new(
     "Ошибок за период нет (считается по дате заказа)",
     "No errors in the period (counted by order date)",
@@ -171,10 +203,10 @@ pub const GROUP_FINAL_REFUSED: Tr = Tr::new(
 );
 
 pub fn retry_group_question(lang: Lang, count: usize, error: &str) -> String {
-    let n = super::group_digits(count as u64);
+    let n = activations(lang, count);
     match lang {
-        Lang::Ru => format!("Повторить {n} активаций с ошибкой «{error}»?"),
-        Lang::En => format!("Retry {n} activations failing with “{error}”?"),
+        Lang::Ru => format!("Повторить {n} с ошибкой «{error}»?"),
+        Lang::En => format!("Retry {n} failing with “{error}”?"),
     }
 }
 

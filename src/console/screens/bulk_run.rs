@@ -48,6 +48,14 @@ pub enum BulkKind {
 }
 
 impl BulkKind {
+    fn done_text(&self) -> Tr {
+        match self {
+            BulkKind::Retry => tr::ROW_RETRIED,
+            BulkKind::SaveLicenses { .. } => tr::RUN_SAVE,
+            BulkKind::Unbind => tr::ROW_UNBOUND,
+        }
+    }
+
     fn title(&self) -> Tr {
         match self {
             BulkKind::Retry => tr::RUN_RETRY,
@@ -295,6 +303,10 @@ pub fn render(run: &BulkRun, lang: Lang, theme: &Theme, frame: &mut Frame, area:
         let (mark, text, style) = match &row.state {
             RowState::Waiting => (" ", tr::ROW_WAITING.get(lang).to_string(), theme.muted),
             RowState::Sending => (" ", tr::ROW_SENDING.get(lang).to_string(), theme.muted),
+            // A retry or an unbind says what it did; a saved file, where it is.
+            RowState::Ended(StepOutcome::Done(text)) if text.is_empty() => {
+                (g.ok, run.kind.done_text().get(lang).to_string(), theme.base)
+            }
             RowState::Ended(StepOutcome::Done(text)) => (g.ok, text.clone(), theme.base),
             RowState::Ended(StepOutcome::Queued) => (
                 g.dot,

@@ -1,5 +1,5 @@
 //! The triage of errors (issue 16 b; docs/DESIGN.md §5.4), over the Activations list
-//! (`E` or `:errors`): the errored activations of the last 24 hours or 7 days grouped
+//! (`E` or `:errors`): the errored activations of the last 24 hours, 7 or 30 days grouped
 //! by error text with counts and organizations (`GET /activations/errors`). `Enter` on
 //! a group opens its activations, `Enter` on one its detail; `R` retries every one of
 //! the group when a retry can succeed (asked first, with the count).
@@ -35,7 +35,7 @@ pub const TRIAGE_BINDINGS: &[Binding<TriageKey>] = &[
     bind("triage.up", &[Char('k'), Up], TriageKey::Up, Tr::new("предыдущая строка", "previous row"), None),
     bind("triage.open", &[Enter], TriageKey::Open, Tr::new("открыть: активации группы, затем активацию", "open: the group's activations, then one activation"), Some(Tr::new("открыть", "open"))),
     bind("triage.retry", &[Char('R')], TriageKey::Retry, Tr::new("повторить все активации группы (если повтор может пройти; с подтверждением)", "retry every activation of the group (when a retry can succeed; confirmed)"), Some(Tr::new("повторить", "retry"))),
-    bind("triage.period", &[Char('p')], TriageKey::Period, Tr::new("период: 24 ч / 7 дней", "period: 24 h / 7 days"), Some(Tr::new("период", "period"))),
+    bind("triage.period", &[Char('p')], TriageKey::Period, Tr::new("период: 24 ч / 7 дней / 30 дней", "period: 24 h / 7 days / 30 days"), Some(Tr::new("период", "period"))),
     bind("triage.refresh", &[Char('r')], TriageKey::Refresh, Tr::new("обновить", "refresh"), None),
     bind("triage.back", &[Esc], TriageKey::Back, Tr::new("назад: к группам, затем закрыть", "back: to the groups, then close"), Some(Tr::new("назад", "back"))),
     bind("triage.help", &[Char('?')], TriageKey::Help, Tr::new("справка", "help"), None),
@@ -46,6 +46,7 @@ pub enum Period {
     #[default]
     Day,
     Week,
+    Month,
 }
 
 impl Period {
@@ -53,6 +54,7 @@ impl Period {
         match self {
             Period::Day => "24h",
             Period::Week => "7d",
+            Period::Month => "30d",
         }
     }
 
@@ -60,6 +62,7 @@ impl Period {
         match self {
             Period::Day => tr::PERIOD_DAY,
             Period::Week => tr::PERIOD_WEEK,
+            Period::Month => tr::PERIOD_MONTH,
         }
     }
 }
@@ -148,7 +151,8 @@ impl TriageOverlay {
             TriageKey::Period => {
                 self.period = match self.period {
                     Period::Day => Period::Week,
-                    Period::Week => Period::Day,
+                    Period::Week => Period::Month,
+                    Period::Month => Period::Day,
                 };
                 self.group = None;
                 self.selected = 0;
