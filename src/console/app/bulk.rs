@@ -423,7 +423,13 @@ fn on_step(state: &mut State, run_id: u64, outcomes: Vec<(i64, StepOutcome)>) ->
             for id in settled {
                 state.list.marks.rows.remove(&id);
             }
-            vec![state.list.fetch(&mut state.request_ids)]
+            let mut commands = vec![state.list.fetch(&mut state.request_ids)];
+            // The bulk retry went to the portal, not through the outbox: with a mirror,
+            // sync now so the list reads the retries back.
+            if kind == BulkKind::Retry && state.sync.is_some() {
+                commands.insert(0, Command::SyncNow);
+            }
+            commands
         }
     }
 }
