@@ -1,7 +1,8 @@
 //! Retry of 1 000 marked activations (issue 16 b), over HTTP on loopback.
 //!
 //! `cargo bench --bench bulk_retry`: a store with `LICADM_BENCH_ACTIVATIONS` demo
-//! activations (default 80 000; about 4 % end in error), the worker off. Each run takes
+//! activations (default 80 000; about 2 % end in error, so one run; 80 000 more per
+//! further run, `LICADM_BENCH_RUNS`), the worker off. Each run takes
 //! 1 000 errored activations nobody retried yet and retries them as the console does
 //! after `*` and `R`: first the marks (`GET /activations?status=error`, 100 a page,
 //! following the cursors), then `POST /activations/retry` with 100 numbers and a fresh
@@ -18,9 +19,10 @@ use std::time::{Duration, Instant};
 
 const MARKED: usize = 1_000;
 
-/// The next `MARKED` errored activations in number order after `after`, read as the
-/// console's `*` does (pages of 100 by cursor); the round trips it took.
-async fn mark(client: &ApiClient, after: i64) -> anyhow::Result<(Vec<i64>, usize)> {
+/// The first `MARKED` errored activations in number order, read as the console's `*`
+/// does (pages of 100 by cursor); the round trips it took. Retried ones are in
+/// progress (the worker is off), so each call finds the next ones.
+async fn mark(client: &ApiClient) -> anyhow::Result<(Vec<i64>, usize)> {
     let mut query = ActivationQuery {
         status: Some(ActivationStatus::Error),
         sort: ActivationSort {
@@ -35,7 +37,7 @@ async fn mark(client: &ApiClient, after: i64) -> anyhow::Result<(Vec<i64>, usize
     while numbers.len() < MARKED {
         let page = client.activations(&query).await?;
         trips += 1;
-        numbers.extend(page.items.iter().map(|a| a.number).filter(|n| *n > after));
+        numbers.extend(page.items.iter().map(|a| a.number));
         match page.next {
             Some(next) => {
                 query.cursor = Some(next);
@@ -62,6 +64,11 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(80_000);
+    // Each run retries 2 000 errored activations (1 000 in bulk, 1 000 one by one).
+    let runs: usize = std::env::var("LICADM_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("bench.sqlite");
     let started = Instant::now();
@@ -85,13 +92,11 @@ fn main() -> anyhow::Result<()> {
         let client = ApiClient::new(&format!("http://{addr}"), &token)?;
         println!("| run | marks: trips, ms | bulk retry: trips, ms | retried | one by one (floor): trips, ms | floor / bulk |");
         println!("|---|---|---|---:|---|---:|");
-        let mut after = 0;
-        for run in 1..=2 {
+        for run in 1..=runs {
             // The console's `*`: every errored activation, 100 a request.
             let t = Instant::now();
-            let (marked, mark_trips) = mark(&client, after).await?;
+            let (marked, mark_trips) = mark(&client).await?;
             let marking = t.elapsed();
-            after = *marked.last().unwrap_or(&after);
 
             // `R` confirmed: 100 numbers a request, one after the other.
             let t = Instant::now();
@@ -106,8 +111,7 @@ fn main() -> anyhow::Result<()> {
             anyhow::ensure!(retried == MARKED, "retried {retried}");
 
             // The floor: the next 1 000, one request each.
-            let (single, _) = mark(&client, after).await?;
-            after = *single.last().unwrap_or(&after);
+            let (single, _) = mark(&client).await?;
             let t = Instant::now();
             for number in &single {
                 client.retry(*number, Some(&new_idempotency_key())).await?;
