@@ -39,6 +39,9 @@ pub struct ConfigFile {
     /// (a typo in a key name should not keep the console from starting).
     #[serde(default)]
     pub keys: BTreeMap<String, toml::Spanned<toml::Value>>,
+    /// `[views.NAME]`: saved list views (issue 16 b; `config_views`).
+    #[serde(default)]
+    pub views: BTreeMap<String, crate::config_views::SavedView>,
     /// The line of each `[keys]` entry, for messages (filled in by `load`).
     #[serde(skip)]
     pub key_lines: BTreeMap<String, usize>,

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod config;
+pub mod config_views;
 pub mod console;
 pub mod domain;
 pub mod embedded;

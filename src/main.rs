@@ -542,6 +542,8 @@ async fn run_console(args: ConsoleArgs) -> anyhow::Result<()> {
             config_file,
             clipboard,
             mouse: args.only.mouse || file.mouse.unwrap_or(false),
+            views: file.views.clone(),
+            config_path: config_path.clone(),
         },
     )
     .await?;

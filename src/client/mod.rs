@@ -2,6 +2,7 @@
 //! portal only through this.
 
 pub mod access;
+pub mod bulk;
 pub mod events;
 pub mod feed;
 pub mod serials;

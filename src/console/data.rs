@@ -287,6 +287,30 @@ impl DataSource {
         .await
     }
 
+    /// Up to 100 retries in one request under one key (issue 16 b). Always the
+    /// portal: a bulk write is not queued in the outbox (offline each row says so).
+    pub async fn retry_many(
+        &self,
+        numbers: &[i64],
+    ) -> Result<crate::client::bulk::BulkRetryResponse, DataError> {
+        self.client()
+            .retry_many(numbers, &new_idempotency_key())
+            .await
+    }
+
+    /// The triage of errors (issue 16 b): the portal's (the mirror has no grouping).
+    pub async fn error_triage(
+        &self,
+        since: &str,
+    ) -> Result<crate::client::bulk::ErrorTriage, DataError> {
+        self.client().error_triage(since, None).await
+    }
+
+    /// The language answers are asked in (the console's).
+    pub fn lang(&self) -> crate::domain::Lang {
+        self.client().lang().unwrap_or(crate::domain::Lang::Ru)
+    }
+
     pub async fn license_file(&self, number: i64) -> Result<LicenseFile, DataError> {
         self.client().license_file(number).await
     }

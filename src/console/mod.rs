@@ -40,6 +40,9 @@ pub struct ConsoleOptions {
     /// Capture the mouse (`--mouse` or `mouse = true`); off, the terminal's own text
     /// selection works.
     pub mouse: bool,
+    /// The config's `[views]` and the file `:view save` writes (issue 16 b).
+    pub views: std::collections::BTreeMap<String, crate::config_views::SavedView>,
+    pub config_path: Option<std::path::PathBuf>,
 }
 
 /// Builds the keys in force from the defaults and the config file's `[keys]` entries
@@ -102,6 +105,8 @@ pub async fn run(source: data::DataSource, options: ConsoleOptions) -> Result<()
         eprintln!("licadm: {e}; using the default theme");
         state.notice = Some(e.to_string());
     }
+    state.bulk.views = options.views.clone();
+    state.bulk.config_path = options.config_path.clone();
     for e in load_keymap(&mut state, &options.key_overrides, &options.config_file) {
         eprintln!("licadm: {e}");
     }

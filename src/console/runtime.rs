@@ -17,6 +17,9 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::sync::mpsc;
 
+#[path = "runtime_bulk.rs"]
+mod bulk;
+
 /// What the loop learned from one message.
 enum Step {
     Continue,
@@ -395,6 +398,10 @@ fn execute_command(
 ) -> Step {
     let source = runner.source.clone();
     let tx = tx.clone();
+    // Many rows at once (issue 16 b): `runtime_bulk.rs`.
+    let Some(command) = bulk::execute(command, source.clone(), tx.clone()) else {
+        return Step::Continue;
+    };
     match command {
         Command::Quit => return Step::Quit,
         Command::Suspend => return Step::Suspend,
@@ -666,6 +673,14 @@ fn execute_command(
             };
             let _ = tx.send(Incoming::msg(Msg::UiStateSaved(result)));
         }
+        // Run by `bulk::execute` above; never here.
+        Command::RetryMany { .. }
+        | Command::SaveLicenseInto { .. }
+        | Command::UnbindMarked { .. }
+        | Command::CollectMatching { .. }
+        | Command::FetchTriage { .. }
+        | Command::Export { .. }
+        | Command::SaveView { .. } => {}
     }
     Step::Continue
 }

@@ -23,6 +23,7 @@ pub mod rate_limit;
 pub(crate) mod request_id;
 mod routes;
 mod routes_access;
+mod routes_bulk;
 mod routes_events;
 mod routes_licensing;
 mod routes_passwords;

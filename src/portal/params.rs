@@ -26,7 +26,7 @@ pub struct ActivationListParams {
 }
 
 /// Shows a rejected value without letting a huge one flood the message.
-fn shown(value: &str) -> String {
+pub(super) fn shown(value: &str) -> String {
     const MAX_CHARS: usize = 40;
     if value.chars().count() > MAX_CHARS {
         format!("{}…", value.chars().take(MAX_CHARS).collect::<String>())

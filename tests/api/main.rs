@@ -11,6 +11,7 @@ mod access;
 mod access_manage;
 mod activations;
 mod audit;
+mod bulk;
 mod capacity;
 mod changes;
 mod contention;

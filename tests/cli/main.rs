@@ -15,3 +15,4 @@ mod scripting;
 mod sync;
 mod truthful;
 mod verify;
+mod views;

@@ -69,7 +69,7 @@ impl Env {
         self.run_with(&self.portal.url, args, None)
     }
 
-    fn file(&self, name: &str, text: &str) -> String {
+    pub(crate) fn file(&self, name: &str, text: &str) -> String {
         let path = self.dir.path().join(name);
         std::fs::write(&path, text).expect("write file");
         path.display().to_string()

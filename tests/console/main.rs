@@ -9,6 +9,7 @@ mod support;
 
 mod access;
 mod activity;
+mod bulk;
 mod capacity;
 mod columns;
 mod copy;

@@ -273,6 +273,17 @@ pub fn run(command: ScriptCommand, portal: &PortalArgs) -> ExitCode {
         {
             return access::create_on_server(db, email.clone(), *role, organizations.clone()).await;
         }
+        // A saved view is read from the config before anything is asked of the portal.
+        let command = match command {
+            ScriptCommand::Activations { command } => {
+                let file =
+                    super::config_file(portal).map_err(|e| Failure::Usage(format!("{e:#}")))?;
+                ScriptCommand::Activations {
+                    command: activations::with_view(command, &file.views)?,
+                }
+            }
+            other => other,
+        };
         let (client, _embedded) = match connect(portal).await {
             Ok(found) => found,
             Err(e) => {

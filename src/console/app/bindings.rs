@@ -6,7 +6,9 @@ use super::{Front, State, mirror, palette};
 use crate::console::i18n::{self, Tr};
 use crate::console::roles;
 use crate::console::screens::palette::{ActionEntry, Item};
-use crate::console::screens::{activations, column_chooser, detail, messages, tabs};
+use crate::console::screens::{
+    activations, bulk_run, column_chooser, detail, messages, tabs, triage,
+};
 
 impl State {
     /// Help entries of the screen in front (the tab keys too where they work).
@@ -14,6 +16,12 @@ impl State {
         let (lang, keymap) = (self.lang, &*self.keymap);
         if let Some(dialog) = self.dialogs.last() {
             return dialog.help_entries(keymap, lang);
+        }
+        if self.bulk.run.is_some() {
+            return keymap.help_entries(bulk_run::RUN_BINDINGS, lang);
+        }
+        if self.bulk.triage.is_some() {
+            return keymap.help_entries(triage::TRIAGE_BINDINGS, lang);
         }
         if let Some(audit) = &self.audit {
             return keymap.help_entries(audit.bindings(), lang);
@@ -66,7 +74,7 @@ impl State {
 
     /// The message log's key works on the screen in front (no text is typed there).
     pub fn log_key_active(&self) -> bool {
-        if !self.dialogs.is_empty() {
+        if !self.dialogs.is_empty() || self.bulk.run.is_some() || self.bulk.triage.is_some() {
             return false;
         }
         match self.front() {
@@ -90,7 +98,11 @@ impl State {
     /// The help's title: «Справка — Активации».
     pub fn help_title(&self) -> String {
         let front = self.front();
-        let screen: Tr = if self.audit.is_some() {
+        let screen: Tr = if self.bulk.run.is_some() {
+            i18n::bulk::IN_RUN
+        } else if self.bulk.triage.is_some() {
+            i18n::bulk::TRIAGE_TITLE
+        } else if self.audit.is_some() {
             i18n::tabs::HISTORY_TITLE
         } else if self.outbox_overlay.is_some() && front != Front::NewActivation {
             i18n::sync::OUTBOX_TITLE
@@ -140,6 +152,12 @@ impl State {
         let (lang, keymap) = (self.lang, &*self.keymap);
         if let Some(dialog) = self.dialogs.last() {
             return dialog.hint_entries(keymap, lang);
+        }
+        if self.bulk.run.is_some() {
+            return keymap.hint_entries(bulk_run::RUN_BINDINGS, lang);
+        }
+        if self.bulk.triage.is_some() {
+            return keymap.hint_entries(triage::TRIAGE_BINDINGS, lang);
         }
         if self.message_log.is_some() {
             return keymap.hint_entries(messages::LOG_BINDINGS, lang);

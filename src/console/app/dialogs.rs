@@ -89,6 +89,7 @@ fn run_confirmed(state: &mut State, confirmed: Confirmed) -> Vec<Command> {
             Vec::new()
         }
         Confirmed::CancelOutbox { id } => vec![Command::CancelOutbox(id)],
+        Confirmed::Bulk(plan) => super::bulk::start(state, plan),
         Confirmed::Quit => vec![Command::Quit],
     }
 }

@@ -25,6 +25,10 @@ pub enum Owner {
     /// The top of the dialog stack (confirmation, notice, picker, page prompt).
     Dialog,
     Help,
+    /// An action on marked rows, running or showing its results (issue 16 b).
+    Run,
+    /// The triage of errors (issue 16 b).
+    Triage,
     /// The message log.
     Messages,
     Palette,
@@ -45,6 +49,10 @@ impl State {
             Owner::Dialog
         } else if self.help_open {
             Owner::Help
+        } else if self.bulk.run.is_some() {
+            Owner::Run
+        } else if self.bulk.triage.is_some() {
+            Owner::Triage
         } else if self.message_log.is_some() {
             Owner::Messages
         } else if self.palette.is_some() {
@@ -82,6 +90,8 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         Owner::Dialog => super::dialogs::on_key(state, event),
         // Its own keys; everything else is swallowed so the help is read in peace.
         Owner::Help => help_key(state, event),
+        Owner::Run => super::bulk::on_run_key(state, event),
+        Owner::Triage => super::bulk::on_triage_key(state, event),
         Owner::Messages => super::messages::on_key(state, event),
         Owner::Palette => super::palette::on_key(state, event),
         Owner::History => super::tabbed::on_audit_key(state, event),
@@ -215,6 +225,10 @@ pub(super) fn detail_action(state: &mut State, action: DetailAction) -> Vec<Comm
 
 /// Runs one of the list's actions (from its key or the `:` palette).
 pub(super) fn list_action(state: &mut State, action: ListAction) -> Vec<Command> {
+    // The marks' keys, and the actions that work on the marks when there are some.
+    if let Some(commands) = super::bulk::list_action(state, action) {
+        return commands;
+    }
     match action {
         ListAction::Help => {
             state.help_open = true;
@@ -296,7 +310,13 @@ pub(super) fn on_paste(state: &mut State, text: String) -> Vec<Command> {
             }
         }
         Owner::List => state.list.paste(&one_line(&text)),
-        Owner::Help | Owner::Messages | Owner::History | Owner::Columns | Owner::Outbox => {}
+        Owner::Help
+        | Owner::Run
+        | Owner::Triage
+        | Owner::Messages
+        | Owner::History
+        | Owner::Columns
+        | Owner::Outbox => {}
     }
     Vec::new()
 }

@@ -5,6 +5,7 @@
 //! `input`, the answers to commands in `results`, and drawing in `view`.
 
 mod bindings;
+mod bulk;
 mod clipboard;
 mod columns;
 mod dialogs;
@@ -18,6 +19,7 @@ mod results;
 mod tabbed;
 mod view;
 
+pub use bulk::BulkState;
 pub use clipboard::{Clipboard, ClipboardCaveat, row_text};
 pub use messages::{Cause, Clock, LOG_LIMIT, LogEntry};
 pub use mirror::{SyncFailure, SyncView};
@@ -197,6 +199,47 @@ pub enum Command {
     CopyToClipboard(String),
     /// Writes the state file (the columns chosen) → `Msg::UiStateSaved`.
     SaveUiState(UiState),
+    // ---- many rows at once (issue 16 b; docs/DESIGN.md §5.4) ----
+    /// Up to 100 numbers in one `POST /activations/retry` (one Idempotency-Key) →
+    /// `Msg::BulkStep`.
+    RetryMany {
+        run: u64,
+        numbers: Vec<i64>,
+    },
+    /// A marked done activation's license file into `folder` → `Msg::BulkStep`.
+    SaveLicenseInto {
+        run: u64,
+        number: i64,
+        folder: String,
+    },
+    /// One marked seat's unbind (its own key; queued when offline) → `Msg::BulkStep`.
+    UnbindMarked {
+        run: u64,
+        seat: i64,
+    },
+    /// Every row the list's filter matches, page by page → `Msg::MatchingCollected`.
+    CollectMatching {
+        request_id: u64,
+        list: crate::console::screens::marks::MatchList,
+    },
+    /// `GET /activations/errors?since=` → `Msg::TriageLoaded`.
+    FetchTriage {
+        request_id: u64,
+        since: String,
+    },
+    /// Every page of the view to CSV at `path` (`~` and relative paths as for saved
+    /// files) → `Msg::ExportProgress`…, then `Msg::Exported`.
+    Export {
+        request_id: u64,
+        list: Box<crate::console::screens::export::ExportList>,
+        path: PathBuf,
+    },
+    /// Writes `[views.NAME]` into the config file at `path` → `Msg::ViewSaved`.
+    SaveView {
+        path: PathBuf,
+        name: String,
+        view: Box<crate::config_views::SavedView>,
+    },
     /// Sends `Msg::Tick` after `POLL_INTERVAL_MS`. Only asked for while something
     /// shown is in progress, so an idle console has no timer at all.
     ScheduleTick,
@@ -337,6 +380,36 @@ pub enum Msg {
     Access(AccessMsg),
     /// An answer to an `ActivityCommand`.
     Activity(ActivityMsg),
+    /// Answers of a bulk run's request (issue 16 b): one outcome per row it named.
+    BulkStep {
+        run: u64,
+        outcomes: Vec<(i64, crate::console::screens::bulk_run::StepOutcome)>,
+    },
+    /// Every row `*` asked for (or why not).
+    MatchingCollected {
+        request_id: u64,
+        result: Result<crate::console::screens::marks::Matching, DataError>,
+    },
+    TriageLoaded {
+        request_id: u64,
+        result: Result<crate::client::bulk::ErrorTriage, DataError>,
+    },
+    /// An export read `done` of `total` rows.
+    ExportProgress {
+        request_id: u64,
+        done: u64,
+        total: u64,
+    },
+    /// An export ended: the file and its rows, or why not.
+    Exported {
+        request_id: u64,
+        result: Result<(PathBuf, u64), SaveError>,
+    },
+    /// `[views.NAME]` was written (or why not).
+    ViewSaved {
+        name: String,
+        result: Result<(), String>,
+    },
     /// A serial's story for the `:why` dialog showing `serial`.
     WhyLoaded {
         serial: String,
@@ -472,6 +545,9 @@ pub struct State {
     /// Confirmations, notices, pickers and prompts, the top one in front: it gets
     /// every key until it closes.
     pub dialogs: Vec<Dialog>,
+    /// Many rows at once (issue 16 b): the run in front, the triage of errors, the
+    /// export under way, and the saved views with the file they are saved in.
+    pub bulk: bulk::BulkState,
 }
 
 /// Which screen is in front.
@@ -529,6 +605,7 @@ impl State {
             keymap: Arc::new(Keymap::default()),
             clipboard: Clipboard::default(),
             dialogs: Vec::new(),
+            bulk: bulk::BulkState::default(),
         }
     }
 
@@ -591,6 +668,7 @@ impl State {
             || self.capacity.pending.is_some()
             || self.access.loading()
             || self.activity.loading()
+            || self.bulk.awaiting_data()
             || self.audit.as_ref().is_some_and(|a| a.pending.is_some())
             || self
                 .new_activation
@@ -721,6 +799,12 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::ActivationsCreated(result) => results::on_created(state, result),
         Msg::Retried { number, result } => results::on_retried(state, number, result),
         Msg::FileSaved(result) => results::on_file_saved(state, result),
+        Msg::BulkStep { .. }
+        | Msg::MatchingCollected { .. }
+        | Msg::TriageLoaded { .. }
+        | Msg::ExportProgress { .. }
+        | Msg::Exported { .. }
+        | Msg::ViewSaved { .. } => bulk::on_result(state, msg),
         Msg::SerialsImported { path, result } => results::on_serials_imported(state, path, result),
         Msg::PathCompleted { typed, completed } => {
             // Whichever path field asked (the one still holding `typed`) takes it.

@@ -131,6 +131,14 @@ fn run_jump(state: &mut State, jump: Jump) -> Vec<Command> {
         Jump::Tab(tab) => super::tabbed::switch_tab(state, tab),
         Jump::Activation(number) => open_activation(state, number, None),
         Jump::Serial(serial) => find_serial(state, serial),
+        Jump::Export(path) => super::bulk::export(state, path),
+        Jump::ViewSave(name) => super::bulk::save_view(state, name),
+        Jump::ViewOpen(name) => super::bulk::open_view(state, name),
+        Jump::Errors => {
+            state.tab = Tab::Activations;
+            state.detail = None;
+            super::bulk::open_triage(state)
+        }
         Jump::Why(serial) => {
             let dialog = StoryDialog::loading(state.lang, serial.as_str());
             state.dialogs.push(Dialog::Story(dialog));

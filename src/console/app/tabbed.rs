@@ -115,6 +115,15 @@ pub(super) fn on_audit_key(state: &mut State, event: &KeyEvent) -> Vec<Command> 
 
 /// A key for the tabbed screen in front.
 pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
+    // The seats' marks (issue 16 b), before the screen's own keys.
+    if state.front() == Front::Seats
+        && let Some(action) = state
+            .keymap
+            .lookup(crate::console::screens::seats::BINDINGS, event)
+        && let Some(commands) = super::bulk::seats_action(state, action)
+    {
+        return commands;
+    }
     let ctx = ctx!(state);
     let reply = match state.front() {
         Front::Seats => state.seats.on_key(event, &ctx, &mut state.request_ids),
@@ -129,6 +138,9 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
 
 /// Runs a seats-list action chosen in the `:` palette, as its key would.
 pub(super) fn seats_action(state: &mut State, action: SeatsAction) -> Vec<Command> {
+    if let Some(commands) = super::bulk::seats_action(state, action) {
+        return commands;
+    }
     let ctx = ctx!(state);
     let reply = state.seats.apply(action, &ctx, &mut state.request_ids);
     apply(state, reply)

@@ -149,7 +149,9 @@ pub fn view(state: &State, frame: &mut Frame) {
         || state.audit.is_some()
         || state.outbox_overlay.is_some()
         || state.column_chooser.is_some()
-        || state.message_log.is_some();
+        || state.message_log.is_some()
+        || state.bulk.run.is_some()
+        || state.bulk.triage.is_some();
     if !overlay
         && state.log_key_active()
         && widgets::status_line::message_cut(state, status_area.width)
@@ -184,6 +186,13 @@ pub fn view(state: &State, frame: &mut Frame) {
         }
         return;
     }
+    // Many rows at once (issue 16 b): the triage and a run, over the screen.
+    if let Some(overlay) = &state.bulk.triage {
+        crate::console::screens::triage::render(overlay, state.lang, theme, frame, body);
+    }
+    if let Some(run) = &state.bulk.run {
+        crate::console::screens::bulk_run::render(run, state.lang, theme, frame, body);
+    }
     let chooser_cursor = state.column_chooser.as_ref().map(|chooser| {
         let rows = match chooser.list {
             ListKind::Activations => column_chooser::rows(&state.list.columns),
@@ -212,9 +221,12 @@ pub fn view(state: &State, frame: &mut Frame) {
         messages::render(log, &state.messages, state.lang, theme, frame);
     } else if let Some(position) = chooser_cursor {
         frame.set_cursor_position(position);
-    } else if let Some(position) =
-        cursor.filter(|_| state.audit.is_none() && state.outbox_overlay.is_none())
-    {
+    } else if let Some(position) = cursor.filter(|_| {
+        state.audit.is_none()
+            && state.outbox_overlay.is_none()
+            && state.bulk.run.is_none()
+            && state.bulk.triage.is_none()
+    }) {
         // Screen readers follow the real cursor: it sits on the selection.
         frame.set_cursor_position(position);
     }

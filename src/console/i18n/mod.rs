@@ -504,6 +504,7 @@ pub fn format_errors_count(lang: Lang, n: usize) -> String {
 pub mod access;
 pub mod activation;
 pub mod activity;
+pub mod bulk;
 pub mod capacity;
 pub mod clipboard;
 pub mod columns;

@@ -41,6 +41,13 @@ pub fn jump(lang: Lang, jump: &Jump) -> String {
         ),
         (Jump::Tab(tab), _) => tab_title(lang, *tab),
         (Jump::Quit, _) => CMD_QUIT.get(lang).to_string(),
+        (Jump::Export(file), Lang::Ru) => format!("выгрузить текущий вид в {file}"),
+        (Jump::Export(file), Lang::En) => format!("export the current view to {file}"),
+        (Jump::ViewSave(name), Lang::Ru) => format!("сохранить текущий вид как «{name}»"),
+        (Jump::ViewSave(name), Lang::En) => format!("save the current view as “{name}”"),
+        (Jump::ViewOpen(name), Lang::Ru) => format!("открыть вид «{name}»"),
+        (Jump::ViewOpen(name), Lang::En) => format!("open the view “{name}”"),
+        (Jump::Errors, _) => super::bulk::CMD_ERRORS.get(lang).to_string(),
         (Jump::Messages, _) => CMD_MESSAGES.get(lang).to_string(),
     }
 }
@@ -63,6 +70,8 @@ pub fn jump_error(lang: Lang, error: JumpError) -> &'static str {
             "серийный номер — 16 цифр: sn 0239110138900130, why 0239110138900130",
             "a serial number is 16 digits: sn 0239110138900130, why 0239110138900130",
         ),
+        JumpError::NeedsFile => super::bulk::NEEDS_FILE,
+        JumpError::BadViewName => super::bulk::NEEDS_NAME,
     };
     tr.get(lang)
 }

@@ -1,6 +1,7 @@
 //! The Activations list: filters, sort, pages, and a table of activations.
 
 use super::activations_table::ActivationColumn;
+use super::marks::Marks;
 use super::paged::{self, RowMove};
 use crate::client::wire::{
     ActivationQuery, ActivationSort, ActivationSortKey, ActivationSummary, Page,
@@ -57,8 +58,16 @@ pub enum ListAction {
     Help,
     /// Handled by the app: the `:` command palette.
     Palette,
-    /// Esc: clears the search; never quits.
+    /// Esc: clears the marks, then the search; never quits.
     Back,
+    /// Handled by the app: marks or unmarks the selected row (issue 16 b).
+    Mark,
+    /// Handled by the app: marks the rows from the last marked one to the selected one.
+    MarkRange,
+    /// Handled by the app: marks every row the filter matches, across pages.
+    MarkAll,
+    /// Handled by the app: the triage of errors.
+    Errors,
     /// Handled by the app: quits (asking first when something would be lost).
     Quit,
 }
@@ -89,15 +98,19 @@ pub const BINDINGS: &[Binding<ListAction>] = &[
     bind("list.sort_date", &[Char('d')], ListAction::SortDate, Tr::new("сортировка по дате заказа", "sort by order date"), None),
     bind("list.page_size", &[Char('p')], ListAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
     bind("list.refresh", &[Char('r')], ListAction::Refresh, Tr::new("обновить", "refresh"), None),
-    bind("list.retry", &[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой; с подтверждением)", "retry (an activation with an error; confirmed in a dialog)"), None),
-    bind("list.save_license", &[Char('L')], ListAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), None),
+    bind("list.retry", &[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой, или все отмеченные; с подтверждением)", "retry (an activation with an error, or every marked one; confirmed in a dialog)"), None),
+    bind("list.save_license", &[Char('L')], ListAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок (отмеченные — в одну папку)", "download the license file to the downloads folder (the marked ones into one folder)"), None),
     bind("list.history", &[Char('h')], ListAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), None),
-    bind("list.copy_number", &[Char('y')], ListAction::CopyNumber, Tr::new("скопировать номер активации в буфер обмена", "copy the activation number (OSC 52)"), None),
-    bind("list.copy_row", &[Char('Y')], ListAction::CopyRow, Tr::new("скопировать строку целиком (поля через табуляцию)", "copy the whole row (tab-separated)"), None),
+    bind("list.copy_number", &[Char('y')], ListAction::CopyNumber, Tr::new("скопировать номер активации (или номера отмеченных) в буфер обмена", "copy the activation number (or the marked ones' numbers; OSC 52)"), None),
+    bind("list.copy_row", &[Char('Y')], ListAction::CopyRow, Tr::new("скопировать строку целиком (или отмеченные; поля через табуляцию)", "copy the whole row (or the marked rows; tab-separated)"), None),
+    bind("list.mark", &[Char(' ')], ListAction::Mark, Tr::new("отметить строку (ещё раз — снять отметку)", "mark the row (again: unmark it)"), Some(Tr::new("отметить", "mark"))),
+    bind("list.mark_range", &[Char('V')], ListAction::MarkRange, Tr::new("отметить строки от последней отмеченной до этой", "mark the rows from the last marked one to this one"), None),
+    bind("list.mark_all", &[Char('*')], ListAction::MarkAll, Tr::new("отметить все строки по фильтру (на всех страницах)", "mark every row the filter matches (all pages)"), None),
+    bind("list.errors", &[Char('E')], ListAction::Errors, Tr::new("разбор ошибок: ошибки за 24 ч / 7 дней по тексту", "error triage: errors of 24 h / 7 days by text"), None),
     bind("list.palette", &[Char(':')], ListAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("list.columns", &[Char('C')], ListAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
     bind("list.help", &[Char('?')], ListAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
-    bind("list.back", &[Esc], ListAction::Back, Tr::new("сбросить поиск (из программы не выходит)", "clear the search (never quits)"), None),
+    bind("list.back", &[Esc], ListAction::Back, Tr::new("снять отметки, затем сбросить поиск (из программы не выходит)", "clear the marks, then the search (never quits)"), None),
     bind("list.quit", &[Char('q')], ListAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), Some(Tr::new("выход", "quit"))),
 ];
 
@@ -125,6 +138,8 @@ pub struct ActivationsScreen {
     pub highlighted: Vec<i64>,
     /// The columns shown, in the user's order (remembered between runs).
     pub columns: Columns<ActivationColumn>,
+    /// Rows marked for an action on many at once (issue 16 b).
+    pub marks: Marks<ActivationSummary>,
 }
 
 impl ActivationsScreen {
@@ -186,6 +201,7 @@ impl ActivationsScreen {
 
     /// An activation changed (e.g. retried): update its row if it is shown.
     pub fn replace_row(&mut self, summary: ActivationSummary) {
+        self.marks.refresh(summary.number, &summary);
         if let Some(page) = self.page.as_mut()
             && let Some(row) = page.items.iter_mut().find(|a| a.number == summary.number)
         {
@@ -352,6 +368,10 @@ impl ActivationsScreen {
             | ListAction::NewActivation
             | ListAction::Retry
             | ListAction::SaveLicense
+            | ListAction::Mark
+            | ListAction::MarkRange
+            | ListAction::MarkAll
+            | ListAction::Errors
             | ListAction::Columns => {}
         }
         Vec::new()
@@ -426,6 +446,9 @@ impl ActivationsScreen {
             // The portal may clamp a page past the end; show the page it sent.
             if page.page >= 1 {
                 requested.page = page.page;
+            }
+            for row in &page.items {
+                self.marks.refresh(row.number, row);
             }
             self.query = requested.clone();
             self.applied = requested;

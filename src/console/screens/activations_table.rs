@@ -220,6 +220,10 @@ fn cell(
     let right = column.right_aligned();
     let fit = |text: &str, style| fit_cell(&g, text, width, style, right);
     match column {
+        // Marked for an action on many rows (issue 16 b).
+        ActivationColumn::Number if screen.marks.contains(a.number) => {
+            fit(&format!("+{}", a.number), theme.accent)
+        }
         ActivationColumn::Number if screen.highlighted.contains(&a.number) => {
             fit(&format!("*{}", a.number), theme.accent)
         }

@@ -153,6 +153,18 @@ pub fn view(
             theme.accent,
         ));
     }
+    // Marks (issue 16 b): how many, whatever page is shown.
+    if screen.marks.collecting.is_some() {
+        counter_spans.push(Span::styled(
+            format!(" · {}", i18n::bulk::MARKING_ALL.get(lang)),
+            theme.accent,
+        ));
+    } else if !screen.marks.is_empty() {
+        counter_spans.push(Span::styled(
+            format!(" · {}", i18n::bulk::marked(lang, screen.marks.len())),
+            theme.accent,
+        ));
+    }
     // Activations queued offline have no number yet: they are counted here until the
     // portal creates them and they arrive as rows.
     let queued: Vec<usize> = ctx

@@ -3,8 +3,8 @@
 //! and must not take a letter where letters are typed into a field.
 
 use super::{
-    access, activations, activity, audit, capacity, column_chooser, detail, dialog, keys, messages,
-    new_activation, outbox, palette, seats, tabs,
+    access, activations, activity, audit, bulk_run, capacity, column_chooser, detail, dialog, keys,
+    messages, new_activation, outbox, palette, seats, tabs, triage,
 };
 use crate::console::i18n::Tr;
 use crate::console::i18n::keymap as tr;
@@ -117,6 +117,17 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_COLUMNS, false, column_chooser::BINDINGS),
         table(tr::IN_HELP, false, help::BINDINGS),
         table(tr::IN_MESSAGES, false, messages::LOG_BINDINGS),
+        // Many rows at once (issue 16 b): a run's window and the triage of errors.
+        table(
+            crate::console::i18n::bulk::IN_RUN,
+            false,
+            bulk_run::RUN_BINDINGS,
+        ),
+        table(
+            crate::console::i18n::bulk::IN_TRIAGE,
+            false,
+            triage::TRIAGE_BINDINGS,
+        ),
         // Dialogs: nothing typed may act there, so no letters (confirmations above all).
         table(tr::IN_CONFIRM, true, dialog::CONFIRM_BINDINGS),
         table(tr::IN_NOTICE, true, dialog::NOTICE_BINDINGS),

@@ -108,6 +108,14 @@ pub enum Jump {
     Quit,
     /// `messages`: the message log.
     Messages,
+    /// `export FILE`: the current view, every page, to CSV (issue 16 b).
+    Export(String),
+    /// `view save NAME`: the current view into the config's `[views]`.
+    ViewSave(String),
+    /// `view NAME`: a saved view.
+    ViewOpen(String),
+    /// `errors`: the triage of errors.
+    Errors,
 }
 
 /// A command typed with a wrong argument.
@@ -117,6 +125,8 @@ pub enum JumpError {
     BadNumber,
     NeedsSerial,
     BadSerial,
+    NeedsFile,
+    BadViewName,
 }
 
 /// What the typed text means when it is a command (`None`: it is a search).
@@ -153,6 +163,25 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
                 .map(Jump::Why)
                 .map_err(|_| JumpError::BadSerial),
         ),
+        "errors" | "ошибки" => alone(Jump::Errors),
+        "export" | "выгрузка" if rest.is_empty() => Some(Err(JumpError::NeedsFile)),
+        "export" | "выгрузка" => Some(Ok(Jump::Export(rest.to_string()))),
+        "view" | "вид" => {
+            let (first, name) = match rest.split_once(char::is_whitespace) {
+                Some((first, name)) => (first, name.trim()),
+                None => (rest, ""),
+            };
+            let named = |name: &str| {
+                crate::config_views::valid_name(name)
+                    .then(|| name.to_string())
+                    .ok_or(JumpError::BadViewName)
+            };
+            Some(match (first, name) {
+                ("save" | "сохранить", name) => named(name).map(Jump::ViewSave),
+                (name, "") => named(name).map(Jump::ViewOpen),
+                _ => Err(JumpError::BadViewName),
+            })
+        }
         "sn" | "serial" if rest.is_empty() => Some(Err(JumpError::NeedsSerial)),
         "sn" | "serial" => Some(
             Serial::parse(rest)
@@ -205,6 +234,27 @@ fn command_items(lang: Lang) -> Vec<Item> {
             completion: "sn ".into(),
         },
         Item {
+            name: crate::console::i18n::bulk::EXPORT_TEMPLATE.get(lang).into(),
+            text: crate::console::i18n::bulk::CMD_EXPORT.get(lang).into(),
+            keys: String::new(),
+            run: Run::Complete,
+            completion: "export ".into(),
+        },
+        Item {
+            name: crate::console::i18n::bulk::VIEW_TEMPLATE.get(lang).into(),
+            text: crate::console::i18n::bulk::CMD_VIEW.get(lang).into(),
+            keys: String::new(),
+            run: Run::Complete,
+            completion: "view ".into(),
+        },
+        Item {
+            name: "errors".into(),
+            text: crate::console::i18n::bulk::CMD_ERRORS.get(lang).into(),
+            keys: String::new(),
+            run: Run::Jump(Jump::Errors),
+            completion: "errors".into(),
+        },
+        Item {
             name: "messages".into(),
             text: tr::CMD_MESSAGES.get(lang).into(),
             keys: String::new(),
@@ -235,7 +285,9 @@ pub fn items(input: &str, actions: &[ActionEntry], lang: Lang) -> Vec<Item> {
                 completion: input.to_string(),
             }];
         }
-        Some(Err(error @ (JumpError::BadNumber | JumpError::BadSerial))) => {
+        Some(Err(
+            error @ (JumpError::BadNumber | JumpError::BadSerial | JumpError::BadViewName),
+        )) => {
             return vec![Item {
                 name: input.trim().to_string(),
                 text: tr::jump_error(lang, error).into(),
@@ -382,5 +434,23 @@ mod tests {
         assert_eq!(parse_jump("q now"), None);
         assert_eq!(parse_jump("refresh"), None);
         assert_eq!(parse_jump(""), None);
+        assert_eq!(
+            parse_jump("export ~/a b.csv"),
+            Some(Ok(Jump::Export("~/a b.csv".into())))
+        );
+        assert_eq!(parse_jump("export"), Some(Err(JumpError::NeedsFile)));
+        assert_eq!(
+            parse_jump("view save errors-7d"),
+            Some(Ok(Jump::ViewSave("errors-7d".into())))
+        );
+        assert_eq!(
+            parse_jump("view errors-7d"),
+            Some(Ok(Jump::ViewOpen("errors-7d".into())))
+        );
+        assert_eq!(
+            parse_jump("view save a b"),
+            Some(Err(JumpError::BadViewName))
+        );
+        assert_eq!(parse_jump("errors"), Some(Ok(Jump::Errors)));
     }
 }

@@ -48,6 +48,20 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let (conn_text, conn_style) = connection(state);
     let sep = Span::styled(format!(" {} ", theme.glyphs.dot), theme.muted);
     let mut spans = vec![Span::styled(conn_text, conn_style)];
+    // An export under way (issue 16 b): its bar comes first, it is what is awaited.
+    if let Some(export) = &state.bulk.export {
+        let bar = crate::console::screens::bulk_run::bar(
+            export.done,
+            export.total,
+            10,
+            theme.glyphs.ascii,
+        );
+        spans.push(sep.clone());
+        spans.push(Span::styled(
+            i18n::bulk::exporting(lang, export.done, export.total, &bar),
+            theme.accent,
+        ));
+    }
     // The message comes right after the connection state: at 80 columns it matters
     // more than the portal address, which is cut first. A cut message ends with `…`.
     if let Some((message, room)) = message_room(state, area.width) {

@@ -11,6 +11,19 @@
 /// `(English, Russian)`. Where the English of one entry also matches a more general
 /// one, the specific entry comes first.
 pub(super) const PAIRS: &[(&str, &str)] = &[
+    // routes_bulk.rs (issue 16 b)
+    (
+        "numbers must list 1 to {0} activation numbers (got {1}); send more in several requests",
+        "numbers — от 1 до {0} номеров активаций (получено {1}); больше — несколькими запросами",
+    ),
+    (
+        "numbers must be activation numbers from 1 (got {0})",
+        "numbers — номера активаций от 1 (получено {0})",
+    ),
+    (
+        "since must be hours or days back (24h, 7d), a date (2026-11-30) or an RFC 3339 moment, at most {0} days back (got {1})",
+        "since — часы или дни назад (24h, 7d), дата (2026-11-30) или момент RFC 3339, не больше {0} дней назад (получено {1})",
+    ),
     // error.rs, routes.rs
     (
         "internal error; the portal log has the details",

@@ -2,6 +2,7 @@
 //! parser uses, so the document cannot drift from the server.
 
 mod access;
+mod bulk;
 mod events;
 mod feed;
 mod idempotent;
@@ -162,6 +163,7 @@ fn components() -> Value {
         schemas.extend(access::schemas());
         schemas.extend(feed::schemas());
         schemas.extend(events::schemas());
+        schemas.extend(bulk::schemas());
     }
     events::components(&mut components);
     components
@@ -566,6 +568,7 @@ pub fn document() -> Value {
     licensing::paths(&mut paths);
     access::paths(&mut paths);
     feed::paths(&mut paths);
+    bulk::paths(&mut paths);
     idempotent::mark_replays(&mut paths);
     events::paths(&mut paths);
     events::add_request_id(&mut paths);

@@ -14,6 +14,8 @@
 pub mod access_lists;
 pub mod access_rows;
 pub mod activation_list;
+pub mod bulk_rows;
+pub mod error_groups;
 pub mod events;
 pub mod postgres;
 pub mod serials;
@@ -451,4 +453,23 @@ pub trait PortalStore: Send + Sync + 'static {
         expires_at: DateTime<Utc>,
         writer: Writer,
     ) -> Answer<AccountInfo>;
+
+    // ---- many rows at once (issue 16 b; docs/DESIGN.md §4.9) ----
+    /// Retries each number (at most `client::bulk::BULK_MAX`) in one transaction under
+    /// one idempotency key: a refusal of one number (not in error, not in the scope)
+    /// is its row's answer and changes nothing for it; the others are retried, each
+    /// with its own audit record.
+    async fn retry_activations(
+        &self,
+        numbers: Vec<i64>,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::bulk::BulkRetryResponse>>;
+    /// The errored activations of `scope` ordered since `since`, grouped by error
+    /// (`store::error_groups`).
+    async fn error_triage(
+        &self,
+        scope: Vec<i64>,
+        since: DateTime<Utc>,
+    ) -> Result<crate::client::bulk::ErrorTriage, StoreError>;
 }

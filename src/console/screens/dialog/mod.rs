@@ -55,6 +55,8 @@ pub enum Confirmed {
         serials: Vec<String>,
     },
     Emergency(EmergencyRequest),
+    /// An action on many marked rows (issue 16 b): the run shows its own progress.
+    Bulk(super::bulk_run::BulkPlan),
     /// A token on the Access screen.
     RevokeToken {
         id: i64,

@@ -69,6 +69,14 @@ pub enum SeatsAction {
     NextTarget,
     /// Handled by the app: the column chooser.
     Columns,
+    /// Handled by the app (issue 16 b): marks or unmarks the selected seat.
+    Mark,
+    /// Handled by the app: marks the seats from the last marked one to the selected one.
+    MarkRange,
+    /// Handled by the app: marks every seat the filter matches, across pages.
+    MarkAll,
+    /// Handled by the app: copies the seat's number (or the marked ones').
+    CopyId,
 }
 
 /// The seats list's keys, declared once: dispatch, hint line and help all read this.
@@ -84,7 +92,11 @@ pub const BINDINGS: &[Binding<SeatsAction>] = &[
     bind("seats.last_page", &[End, Char('>')], SeatsAction::LastPage, Tr::new("последняя страница", "last page"), None),
     bind("seats.go_to_page", &[Char('#')], SeatsAction::GoToPage, Tr::new("перейти на страницу с номером", "go to page N"), None),
     bind("seats.bind", &[Char('b')], SeatsAction::Bind, Tr::new("привязать свободное место к пользователю (e-mail)", "bind a free seat to a user (e-mail)"), Some(Tr::new("привязать", "bind"))),
-    bind("seats.unbind", &[Char('u')], SeatsAction::Unbind, Tr::new("отвязать место (с подтверждением)", "unbind the seat (confirmed in a dialog)"), Some(Tr::new("отвязать", "unbind"))),
+    bind("seats.unbind", &[Char('u')], SeatsAction::Unbind, Tr::new("отвязать место или все отмеченные (с подтверждением)", "unbind the seat, or every marked one (confirmed in a dialog)"), Some(Tr::new("отвязать", "unbind"))),
+    bind("seats.mark", &[Char(' ')], SeatsAction::Mark, Tr::new("отметить место (ещё раз — снять отметку)", "mark the seat (again: unmark it)"), None),
+    bind("seats.mark_range", &[Char('V')], SeatsAction::MarkRange, Tr::new("отметить места от последнего отмеченного до этого", "mark the seats from the last marked one to this one"), None),
+    bind("seats.mark_all", &[Char('*')], SeatsAction::MarkAll, Tr::new("отметить все места по фильтру (на всех страницах)", "mark every seat the filter matches (all pages)"), None),
+    bind("seats.copy_id", &[Char('y')], SeatsAction::CopyId, Tr::new("скопировать № места (или отмеченных) в буфер обмена", "copy the seat number (or the marked ones'; OSC 52)"), None),
     bind("seats.bulk_bind", &[Char('B')], SeatsAction::BulkBind, Tr::new("массовая привязка: список e-mail к свободным местам продукта", "bulk bind: a list of e-mails to a product's free seats"), Some(Tr::new("массово", "bulk"))),
     bind("seats.history", &[Char('h'), Enter], SeatsAction::History, Tr::new("история места (журнал изменений)", "the seat's history (audit log)"), Some(Tr::new("история", "history"))),
     bind("seats.search", &[Char('/')], SeatsAction::Search, Tr::new("поиск по e-mail", "search by e-mail"), Some(Tr::new("поиск", "search"))),
@@ -100,7 +112,7 @@ pub const BINDINGS: &[Binding<SeatsAction>] = &[
     bind("seats.palette", &[Char(':')], SeatsAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
     bind("seats.columns", &[Char('C')], SeatsAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
     bind("seats.help", &[Char('?')], SeatsAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
-    bind("seats.back", &[Esc], SeatsAction::Back, Tr::new("назад: сбросить поиск, затем к активациям", "back: clear the search, then to the activations"), Some(Tr::new("назад", "back"))),
+    bind("seats.back", &[Esc], SeatsAction::Back, Tr::new("назад: снять отметки, сбросить поиск, затем к активациям", "back: clear the marks, the search, then to the activations"), Some(Tr::new("назад", "back"))),
     bind("seats.quit", &[Char('q')], SeatsAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), None),
 ];
 
@@ -125,6 +137,8 @@ pub struct SeatsScreen {
     pub bulk: Option<BulkBind>,
     /// The columns shown, in the user's order (remembered between runs).
     pub columns: Columns<SeatColumn>,
+    /// Seats marked for an action on many at once (issue 16 b).
+    pub marks: super::marks::Marks<Seat>,
 }
 
 impl SeatsScreen {
@@ -345,7 +359,11 @@ impl SeatsScreen {
             | SeatsAction::NextSuggestion
             | SeatsAction::PrevSuggestion
             | SeatsAction::RunBulk
-            | SeatsAction::NextTarget => Vec::new(),
+            | SeatsAction::NextTarget
+            | SeatsAction::Mark
+            | SeatsAction::MarkRange
+            | SeatsAction::MarkAll
+            | SeatsAction::CopyId => Vec::new(),
         };
         Reply::commands(commands)
     }

@@ -174,7 +174,15 @@ pub(super) fn draw_table(
     let offset = scroll_offset(selected, visible);
     let body: Vec<Row> = rows
         .iter()
-        .map(|s| seat_row(s, &columns, &column_widths, ctx))
+        .map(|s| {
+            seat_row(
+                s,
+                &columns,
+                &column_widths,
+                ctx,
+                screen.marks.contains(s.id),
+            )
+        })
         .collect();
     let table = Table::new(body, widths)
         .header(header)
@@ -186,13 +194,21 @@ pub(super) fn draw_table(
 }
 
 /// One seat's row; whatever does not fit its column ends with `…`.
-fn seat_row(s: &Seat, columns: &[SeatColumn], widths: &[u16], ctx: &ViewContext) -> Row<'static> {
+fn seat_row(
+    s: &Seat,
+    columns: &[SeatColumn],
+    widths: &[u16],
+    ctx: &ViewContext,
+    marked: bool,
+) -> Row<'static> {
     let theme = ctx.theme;
     let g = theme.glyphs;
     let queued = queued_change(ctx.outbox, s.id);
     let cell = |column: SeatColumn, width: u16| -> Cell<'static> {
         let fit = |text: &str, style| fit_cell(&g, text, width, style, column == SeatColumn::Id);
         match column {
+            // Marked for an action on many rows (issue 16 b).
+            SeatColumn::Id if marked => fit(&format!("+{}", s.id), theme.accent),
             SeatColumn::Id => fit(&s.id.to_string(), theme.base),
             SeatColumn::Organization => fit(&s.organization.name, theme.base),
             SeatColumn::Product => fit(&s.product.name, theme.base),

@@ -172,14 +172,24 @@ pub fn view(
         // Seat totals are exact (only a serial search of activations is capped).
         false,
     );
-    frame.render_widget(
-        Paragraph::new(theme.glyphs.line(vec![
-            Span::styled(i18n::tabs::SEATS_TITLE.get(lang), theme.header),
-            Span::styled(" · ", theme.muted),
-            Span::raw(counter_text),
-        ])),
-        counter,
-    );
+    let mut spans = vec![
+        Span::styled(i18n::tabs::SEATS_TITLE.get(lang), theme.header),
+        Span::styled(" · ", theme.muted),
+        Span::raw(counter_text),
+    ];
+    // Marks (issue 16 b): how many, whatever page is shown.
+    if screen.marks.collecting.is_some() {
+        spans.push(Span::styled(
+            format!(" · {}", i18n::bulk::MARKING_ALL.get(lang)),
+            theme.accent,
+        ));
+    } else if !screen.marks.is_empty() {
+        spans.push(Span::styled(
+            format!(" · {}", i18n::bulk::marked(lang, screen.marks.len())),
+            theme.accent,
+        ));
+    }
+    frame.render_widget(Paragraph::new(theme.glyphs.line(spans)), counter);
     let row_cursor = super::table::draw_table(screen, ctx, frame, table_area);
 
     if screen.bind.is_some() {

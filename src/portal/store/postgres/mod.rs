@@ -54,6 +54,7 @@ mod queue;
 mod reads;
 mod seats;
 mod serials;
+mod triage;
 mod writes;
 
 pub use super::StoreError;

@@ -663,4 +663,32 @@ impl PortalStore for PgStore {
         })
         .await
     }
+
+    // ---- many rows at once (issue 16 b) ----
+    async fn retry_activations(
+        &self,
+        numbers: Vec<i64>,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::bulk::BulkRetryResponse>> {
+        self.run(|client| {
+            let (numbers, writer, idempotency) =
+                (numbers.clone(), writer.clone(), idempotency.clone());
+            Box::pin(async move {
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move { super::triage::retry_many(tx, &numbers, &writer).await })
+                })
+                .await
+            })
+        })
+        .await
+    }
+
+    async fn error_triage(
+        &self,
+        scope: Vec<i64>,
+        since: DateTime<Utc>,
+    ) -> Result<crate::client::bulk::ErrorTriage, StoreError> {
+        self.triage(scope, since).await
+    }
 }

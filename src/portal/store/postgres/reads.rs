@@ -105,7 +105,7 @@ pub async fn prices(db: &impl GenericClient) -> Result<Vec<Price>, StoreError> {
         .collect()
 }
 
-fn summary_of(row: &Row) -> Result<ActivationSummary, StoreError> {
+pub(super) fn summary_of(row: &Row) -> Result<ActivationSummary, StoreError> {
     Ok(ActivationSummary {
         number: row.try_get(0)?,
         organization: OrgRef {

@@ -67,6 +67,18 @@ pub fn list(
     Ok(Ok(plan.finish(page_query.as_ref(), items, total)))
 }
 
+/// The summaries a query of `SUMMARY_COLUMNS` reads (the triage of errors).
+pub fn summaries(conn: &Connection, query: &Query) -> Result<Vec<ActivationSummary>, StoreError> {
+    let mut stmt = conn.prepare_cached(&query.sql)?;
+    let raw = stmt
+        .query_map(
+            params_from_iter(sql_args(&query.args)),
+            RawSummary::from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    raw.into_iter().map(RawSummary::into_summary).collect()
+}
+
 pub(super) fn sql_args(args: &[Arg]) -> Vec<Value> {
     let mut values = Vec::with_capacity(args.len());
     for arg in args {

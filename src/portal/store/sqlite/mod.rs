@@ -39,6 +39,7 @@ mod serials;
 pub mod server_keys;
 mod signing;
 pub mod tokens;
+mod triage;
 mod worker_queue;
 mod workers;
 

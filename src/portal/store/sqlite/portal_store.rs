@@ -488,4 +488,28 @@ impl PortalStore for SqliteStore {
         })
         .await
     }
+
+    // ---- many rows at once (issue 16 b) ----
+    async fn retry_activations(
+        &self,
+        numbers: Vec<i64>,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::bulk::BulkRetryResponse>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                super::triage::retry_many(tx, &numbers, &writer)
+            })
+        })
+        .await
+    }
+
+    async fn error_triage(
+        &self,
+        scope: Vec<i64>,
+        since: DateTime<Utc>,
+    ) -> Result<crate::client::bulk::ErrorTriage, StoreError> {
+        self.run(move |conn| super::triage::triage(conn, &scope, since))
+            .await
+    }
 }

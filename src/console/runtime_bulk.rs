@@ -1,0 +1,246 @@
+//! The runtime's half of many rows at once (issue 16 b; docs/DESIGN.md §5.4): each
+//! command runs in its own task against the data seam and reports back as messages —
+//! a bulk retry's answers per number, a license file or an unbind per row, every
+//! match of a filter (page by page), the triage, an export with its progress, a saved
+//! view.
+
+use super::{Incoming, resolve_user_path, send_when_done};
+use crate::client::bulk::BulkOutcome;
+use crate::client::wire::{ActivationQuery, ActivationSummary, Seat, SeatQuery};
+use crate::console::app::{Command, Msg, SaveError};
+use crate::console::data::{DataError, DataSource, Written};
+use crate::console::screens::bulk_run::StepOutcome;
+use crate::console::screens::error_text;
+use crate::console::screens::export::{ExportList, activations_csv, seats_csv};
+use crate::console::screens::marks::{MARK_ALL_MAX, MatchList, Matching};
+use std::path::PathBuf;
+use tokio::sync::mpsc;
+
+/// Runs one of this module's commands; any other is given back.
+pub(super) fn execute(
+    command: Command,
+    source: DataSource,
+    tx: mpsc::UnboundedSender<Incoming>,
+) -> Option<Command> {
+    match command {
+        Command::RetryMany { run, numbers } => send_when_done(tx, async move {
+            let lang = source.lang();
+            let outcomes = match source.retry_many(&numbers).await {
+                Ok(answer) => answer
+                    .results
+                    .into_iter()
+                    .map(|r| {
+                        let outcome = match (r.outcome, r.error) {
+                            (BulkOutcome::Retried, _) => StepOutcome::Done(String::new()),
+                            (BulkOutcome::Refused, Some(e)) => StepOutcome::Failed(e.message),
+                            (BulkOutcome::Refused, None) => StepOutcome::Failed(String::new()),
+                        };
+                        (r.number, outcome)
+                    })
+                    .collect(),
+                Err(e) => {
+                    let text = error_text(lang, &e);
+                    numbers
+                        .iter()
+                        .map(|n| (*n, StepOutcome::Failed(text.clone())))
+                        .collect()
+                }
+            };
+            Msg::BulkStep { run, outcomes }
+        }),
+        Command::SaveLicenseInto {
+            run,
+            number,
+            folder,
+        } => send_when_done(tx, async move {
+            let lang = source.lang();
+            let outcome = match source.license_file(number).await {
+                Ok(file) => match write_into(&folder, &file.file_name, &file.contents).await {
+                    Ok(path) => StepOutcome::Done(path.display().to_string()),
+                    Err(e) => StepOutcome::Failed(e),
+                },
+                Err(e) => StepOutcome::Failed(error_text(lang, &e)),
+            };
+            Msg::BulkStep {
+                run,
+                outcomes: vec![(number, outcome)],
+            }
+        }),
+        Command::UnbindMarked { run, seat } => {
+            tokio::spawn(async move {
+                let lang = source.lang();
+                let outcome = match source.unbind_seat(seat).await {
+                    Ok(Written::Done(_)) => StepOutcome::Done(String::new()),
+                    Ok(Written::Queued(item)) => {
+                        // The outbox shows it, as a single unbind's would.
+                        let _ = tx.send(Incoming::msg(Msg::WriteQueued(item)));
+                        StepOutcome::Queued
+                    }
+                    Err(e) => StepOutcome::Failed(error_text(lang, &e)),
+                };
+                let _ = tx.send(Incoming::msg(Msg::BulkStep {
+                    run,
+                    outcomes: vec![(seat, outcome)],
+                }));
+            });
+        }
+        Command::CollectMatching { request_id, list } => send_when_done(tx, async move {
+            let result = collect(&source, list, |_, _| {}).await;
+            Msg::MatchingCollected { request_id, result }
+        }),
+        Command::FetchTriage { request_id, since } => send_when_done(tx, async move {
+            let result = source.error_triage(&since).await;
+            Msg::TriageLoaded { request_id, result }
+        }),
+        Command::Export {
+            request_id,
+            list,
+            path,
+        } => {
+            tokio::spawn(async move {
+                let result = export(&source, *list, &path, request_id, &tx).await;
+                let _ = tx.send(Incoming::msg(Msg::Exported { request_id, result }));
+            });
+        }
+        Command::SaveView { path, name, view } => send_when_done(tx, async move {
+            let result = {
+                let name = name.clone();
+                tokio::task::spawn_blocking(move || {
+                    crate::config_views::save_view(&path, &name, &view)
+                })
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()))
+            };
+            Msg::ViewSaved { name, result }
+        }),
+        other => return Some(other),
+    }
+    None
+}
+
+/// Every page of the list, 100 rows a page, following the cursors (activations) or
+/// the page numbers (seats), up to [`MARK_ALL_MAX`] rows; `progress(read, total)`
+/// after each page.
+async fn collect(
+    source: &DataSource,
+    list: MatchList,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Matching, DataError> {
+    match list {
+        MatchList::Activations(query) => {
+            let (rows, capped) = all_activations(source, query, &mut progress).await?;
+            Ok(Matching::Activations { rows, capped })
+        }
+        MatchList::Seats(query) => {
+            let (rows, capped) = all_seats(source, query, &mut progress).await?;
+            Ok(Matching::Seats { rows, capped })
+        }
+    }
+}
+
+async fn all_activations(
+    source: &DataSource,
+    mut query: ActivationQuery,
+    progress: &mut impl FnMut(u64, u64),
+) -> Result<(Vec<ActivationSummary>, bool), DataError> {
+    let mut rows: Vec<ActivationSummary> = Vec::new();
+    loop {
+        let page = source.activations(&query).await?;
+        let total = page.total.max(rows.len() as u64 + page.items.len() as u64);
+        let empty = page.items.is_empty();
+        rows.extend(page.items);
+        progress(rows.len() as u64, total);
+        if rows.len() >= MARK_ALL_MAX {
+            rows.truncate(MARK_ALL_MAX);
+            return Ok((rows, page.next.is_some() || total > MARK_ALL_MAX as u64));
+        }
+        match page.next {
+            Some(next) if !empty => {
+                query.page = query.page.saturating_add(1);
+                query.cursor = Some(next);
+            }
+            _ => return Ok((rows, false)),
+        }
+    }
+}
+
+async fn all_seats(
+    source: &DataSource,
+    mut query: SeatQuery,
+    progress: &mut impl FnMut(u64, u64),
+) -> Result<(Vec<Seat>, bool), DataError> {
+    let mut rows: Vec<Seat> = Vec::new();
+    loop {
+        let page = source.seats(&query).await?;
+        let total = page.total;
+        let empty = page.items.is_empty();
+        rows.extend(page.items);
+        progress(rows.len() as u64, total);
+        if rows.len() >= MARK_ALL_MAX {
+            rows.truncate(MARK_ALL_MAX);
+            return Ok((rows, total > MARK_ALL_MAX as u64));
+        }
+        if empty || rows.len() as u64 >= total {
+            return Ok((rows, false));
+        }
+        query.page = query.page.saturating_add(1);
+    }
+}
+
+/// Reads every page of the view (progress as messages), writes the CSV.
+async fn export(
+    source: &DataSource,
+    list: ExportList,
+    path: &std::path::Path,
+    request_id: u64,
+    tx: &mpsc::UnboundedSender<Incoming>,
+) -> Result<(PathBuf, u64), SaveError> {
+    let lang = source.lang();
+    let report = |done, total| {
+        let _ = tx.send(Incoming::msg(Msg::ExportProgress {
+            request_id,
+            done,
+            total,
+        }));
+    };
+    let (text, rows) = match list {
+        ExportList::Activations { query, columns } => {
+            let (rows, _) = all_activations(source, query, &mut { report })
+                .await
+                .map_err(SaveError::Request)?;
+            (activations_csv(&columns, &rows, lang), rows.len())
+        }
+        ExportList::Seats { query, columns } => {
+            let (rows, _) = all_seats(source, query, &mut { report })
+                .await
+                .map_err(SaveError::Request)?;
+            (seats_csv(&columns, &rows, lang), rows.len())
+        }
+    };
+    let path = resolve_user_path(path);
+    match tokio::fs::write(&path, text.as_bytes()).await {
+        Ok(()) => Ok((path, rows as u64)),
+        Err(e) => Err(SaveError::Write {
+            path,
+            error: e.to_string(),
+        }),
+    }
+}
+
+/// A license file into `folder` (made if need be) under the downloads; only the file
+/// name part of what the portal named, so it cannot write elsewhere.
+async fn write_into(folder: &str, file_name: &str, contents: &str) -> Result<PathBuf, String> {
+    let dir = resolve_user_path(std::path::Path::new(folder));
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let name = std::path::Path::new(file_name)
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "license.lic".into());
+    let path = dir.join(name);
+    tokio::fs::write(&path, contents.as_bytes())
+        .await
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}

@@ -1,0 +1,116 @@
+//! OpenAPI of many rows at once (issue 16 b; docs/DESIGN.md §4.9): the bulk retry and
+//! the triage of errors. Bounds come from the wire module's own constants.
+
+use super::{
+    BAD_BODY, REPLAYED, authed_get, authed_post, idempotency_header, ok_response, schema_ref,
+};
+use crate::client::bulk::{BULK_MAX, GROUP_NUMBERS_MAX};
+use crate::client::wire::API_PREFIX;
+use crate::domain::FailureReason;
+use serde_json::{Map, Value, json};
+
+pub fn schemas() -> Map<String, Value> {
+    let id = json!({"type": "integer", "format": "int64"});
+    let reasons: Vec<Value> = FailureReason::ALL
+        .iter()
+        .filter_map(|r| serde_json::to_value(r).ok())
+        .collect();
+    let schemas = json!({
+        "BulkRetryRequest": {
+            "type": "object", "required": ["numbers"],
+            "properties": {"numbers": {"type": "array", "minItems": 1, "maxItems": BULK_MAX,
+                                       "items": {"type": "integer", "format": "int64", "minimum": 1}}}
+        },
+        "BulkRetryResponse": {
+            "type": "object", "required": ["results"],
+            "properties": {"results": {"type": "array", "description": "One per number, in the order given", "items": {
+                "type": "object", "required": ["number", "outcome"],
+                "properties": {
+                    "number": id,
+                    "outcome": {"type": "string", "enum": ["retried", "refused"]},
+                    "activation": schema_ref("ActivationSummary"),
+                    "error": {"type": "object", "required": ["code", "message"],
+                              "description": "Why this number was refused: what the single retry would have answered (not_found, conflict)",
+                              "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
+                }
+            }}}
+        },
+        "ErrorTriage": {
+            "type": "object", "required": ["since", "total", "groups"],
+            "properties": {
+                "since": {"type": "string", "format": "date-time"},
+                "total": {"type": "integer", "minimum": 0},
+                "groups": {"type": "array", "description": "Largest first", "items": {
+                    "type": "object",
+                    "required": ["error", "reason", "retryable", "count", "organizations", "numbers"],
+                    "properties": {
+                        "error": {"type": "string", "description": "The error text with the serial shown as …, in the client's language"},
+                        "reason": {"type": "string", "nullable": true, "enum": reasons},
+                        "retryable": {"type": "boolean", "description": "false when the registry refused for good: a retry fails again"},
+                        "count": {"type": "integer", "minimum": 1},
+                        "organizations": {"type": "array", "items": {"type": "object", "required": ["id", "name", "inn", "count"],
+                            "properties": {"id": id, "name": {"type": "string"}, "inn": {"type": "string"}, "count": {"type": "integer"}}}},
+                        "numbers": {"type": "array", "maxItems": GROUP_NUMBERS_MAX, "items": id,
+                                    "description": "The group's activation numbers, newest first"}
+                    }
+                }}
+            }
+        }
+    });
+    match schemas {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+pub fn paths(paths: &mut Map<String, Value>) {
+    paths.insert(
+        format!("{API_PREFIX}/activations/retry"),
+        authed_post(
+            "Queue up to 100 activations in error again in one request (admin, support)",
+            json!([idempotency_header(REPLAYED)]),
+            Some("BulkRetryRequest"),
+            &[(
+                "200",
+                ok_response(
+                    "One answer per number: retried (with the activation) or refused (with the reason); one transaction",
+                    schema_ref("BulkRetryResponse"),
+                ),
+            )],
+            &[
+                ("400", BAD_BODY),
+                ("403", "The token's role may not retry (`forbidden`)"),
+                (
+                    "422",
+                    "The Idempotency-Key was used with another request (`unprocessable`)",
+                ),
+            ],
+        ),
+    );
+    let mut triage = authed_get(
+        "Errored activations of a period grouped by error text, with counts and organizations",
+        json!([
+            {"name": "since", "in": "query", "required": false,
+             "description": "Hours or days back (24h, 7d), a date (its first second UTC) or an RFC 3339 moment; at most 92 days back; default 24h. Counted by the order date",
+             "schema": {"type": "string", "default": "24h", "examples": ["24h", "7d", "2026-11-01"]}},
+            {"name": "organization", "in": "query", "required": false,
+             "description": "Only this organization (404 outside the token's)",
+             "schema": {"type": "integer", "format": "int64"}}
+        ]),
+        ok_response("The groups", schema_ref("ErrorTriage")),
+        &[
+            (
+                "400",
+                "since or organization is not one the portal accepts (`bad_request`)",
+            ),
+            (
+                "404",
+                "The organization is not among the token's (`not_found`)",
+            ),
+        ],
+    );
+    triage["get"]["description"] = json!(
+        "Scoped to the token's organizations. Read from the status-and-date index: only the period's errored rows are read."
+    );
+    paths.insert(format!("{API_PREFIX}/activations/errors"), triage);
+}
