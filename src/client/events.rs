@@ -9,10 +9,10 @@ pub const EVENTS_MAX_PER_PAGE: u32 = 100;
 pub const EVENTS_DEFAULT_PER_PAGE: u32 = 25;
 
 /// Object kinds an event can be about (`object_kind=`).
-pub const OBJECT_KINDS: [&str; 4] = ["activation", "seat", "organization", "key"];
+pub const OBJECT_KINDS: [&str; 5] = ["activation", "seat", "organization", "key", "invoice"];
 
 /// Every action the audit log records (`action=`; docs/DESIGN.md §3.9).
-pub const ACTIONS: [&str; 12] = [
+pub const ACTIONS: [&str; 15] = [
     "activation.created",
     "activation.completed",
     "activation.failed",
@@ -25,6 +25,11 @@ pub const ACTIONS: [&str; 12] = [
     "key.activated",
     "organization.blocked",
     "organization.unblocked",
+    // Monthly invoices (issue 17): issued by the worker, overdue by the worker (which
+    // blocks the organization), paid by an operator.
+    "invoice.issued",
+    "invoice.overdue",
+    "invoice.paid",
 ];
 
 /// One audited change, as the activity log shows it.

@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod feed;
+pub mod invoices;
 pub mod serials;
 pub mod wire;
 

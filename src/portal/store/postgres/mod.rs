@@ -43,6 +43,7 @@ mod access;
 mod accounts;
 mod events;
 mod feed;
+mod invoices;
 mod licensing;
 mod migrations;
 mod once;
