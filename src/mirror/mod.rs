@@ -565,6 +565,7 @@ pub struct ChangeCounts {
     pub activations: u64,
     pub seats: u64,
     pub capacity: u64,
+    pub invoices: u64,
     /// Products and prices.
     pub catalog: u64,
     pub deleted: u64,
@@ -579,6 +580,7 @@ impl ChangeCounts {
                 Change::Activation(_) => &mut counts.activations,
                 Change::Seat(_) => &mut counts.seats,
                 Change::Capacity(_) => &mut counts.capacity,
+                Change::Invoice(_) => &mut counts.invoices,
                 Change::Product(_) | Change::Price(_) => &mut counts.catalog,
                 Change::Deleted(_) => &mut counts.deleted,
             };
@@ -592,6 +594,7 @@ impl ChangeCounts {
         self.activations += other.activations;
         self.seats += other.seats;
         self.capacity += other.capacity;
+        self.invoices += other.invoices;
         self.catalog += other.catalog;
         self.deleted += other.deleted;
     }
@@ -601,6 +604,7 @@ impl ChangeCounts {
             + self.activations
             + self.seats
             + self.capacity
+            + self.invoices
             + self.catalog
             + self.deleted
     }

@@ -344,6 +344,13 @@ pub async fn object_organization(
             )
             .await?
         }
+        "invoice" => {
+            db.query_opt(
+                "SELECT organization_id FROM invoices WHERE number = $1",
+                &[&id],
+            )
+            .await?
+        }
         _ => None,
     };
     Ok(row.map(|row| row.try_get(0)).transpose()?)

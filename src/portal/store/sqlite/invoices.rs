@@ -21,7 +21,7 @@ use crate::portal::store::invoice_rows::{
 use crate::portal::store::sqlite::access::blocked_action;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use rusqlite::params_from_iter;
 
 fn invoice_row(row: &Row<'_>) -> rusqlite::Result<InvoiceRow> {
@@ -252,7 +252,7 @@ fn set_blocked(
 /// one paid already. The organization is unblocked when this invoice was overdue and
 /// no other one is.
 pub fn pay(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     number: &str,
     actor: Actor<'_>,
     now: DateTime<Utc>,

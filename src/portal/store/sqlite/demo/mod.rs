@@ -10,6 +10,7 @@
 //! byte-for-byte alike, so tests and screenshots are stable.
 
 pub mod facts;
+mod invoices;
 mod licensing;
 
 use super::activations::{self, NewActivation};
@@ -471,7 +472,8 @@ fn insert_rows(
     for activation in activations {
         activations::insert(tx, activation)?;
     }
-    licensing::fill(tx, today)
+    licensing::fill(tx, today)?;
+    invoices::fill(tx, today)
 }
 
 #[cfg(test)]
