@@ -116,3 +116,78 @@ impl DocumentFormat {
         }
     }
 }
+
+/// A downloaded invoice document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceDocumentFile {
+    /// `invoice-202610-00001.txt`, from the portal's `Content-Disposition`.
+    pub file_name: String,
+    pub contents: String,
+}
+
+impl super::ApiClient {
+    /// A page of invoices (`GET /invoices`), newest period first.
+    pub async fn invoices(
+        &self,
+        query: &InvoiceQuery,
+    ) -> Result<super::wire::Page<Invoice>, super::ClientError> {
+        self.get("/invoices", &query.to_pairs()).await
+    }
+
+    /// One invoice with its lines.
+    pub async fn invoice(&self, number: &str) -> Result<InvoiceDetail, super::ClientError> {
+        self.get(&format!("/invoices/{number}"), &[]).await
+    }
+
+    /// The invoice document with the act's totals, in the client's language (Russian
+    /// when it asks for none).
+    pub async fn invoice_document(
+        &self,
+        number: &str,
+        format: DocumentFormat,
+    ) -> Result<InvoiceDocumentFile, super::ClientError> {
+        let url = self.url(&format!("/invoices/{number}/document"))?;
+        let request = self
+            .request(reqwest::Method::GET, url)
+            .query(&[("format", format.as_str())]);
+        let response = super::send(request).await?;
+        if !response.status().is_success() {
+            return Err(super::decode::<serde_json::Value>(response)
+                .await
+                .err()
+                .unwrap_or_else(|| {
+                    super::ClientError::Decode("an error status with a success body".into())
+                }));
+        }
+        let file_name = response
+            .headers()
+            .get(reqwest::header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split("filename=").nth(1))
+            .map(|name| name.trim_matches('"').to_string())
+            .filter(|name| {
+                !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.')
+            })
+            .unwrap_or_else(|| format!("invoice-{number}.{}", format.extension()));
+        let contents = response.text().await.map_err(super::map_transport)?;
+        Ok(InvoiceDocumentFile {
+            file_name,
+            contents,
+        })
+    }
+
+    /// The vendor's operator marks an invoice paid. One key per payment: a resend after
+    /// a lost answer replays it instead of a 409.
+    pub async fn pay_invoice(
+        &self,
+        number: &str,
+        idempotency_key: Option<&str>,
+    ) -> Result<InvoiceDetail, super::ClientError> {
+        self.post(
+            &format!("/invoices/{number}/pay"),
+            &serde_json::json!({}),
+            idempotency_key,
+        )
+        .await
+    }
+}
