@@ -59,6 +59,7 @@ pub fn schemas() -> Map<String, Value> {
                 variant("activation", schema_ref("ActivationRecord")),
                 variant("seat", schema_ref("SeatRecord")),
                 variant("capacity", schema_ref("CapacityRecord")),
+                variant("invoice", schema_ref("InvoiceRecord")),
                 variant("deleted", schema_ref("DeletedRecord"))
             ]
         },

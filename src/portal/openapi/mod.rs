@@ -5,6 +5,7 @@ mod access;
 mod events;
 mod feed;
 mod idempotent;
+mod invoices;
 mod licensing;
 
 use super::params::sort_values;
@@ -162,6 +163,7 @@ fn components() -> Value {
         schemas.extend(access::schemas());
         schemas.extend(feed::schemas());
         schemas.extend(events::schemas());
+        schemas.extend(invoices::schemas());
     }
     events::components(&mut components);
     components
@@ -216,7 +218,8 @@ fn activation_components() -> Value {
                     "inn": {"type": "string", "description": "10 digits (legal entity) or 12 (individual entrepreneur)"},
                     "kpp": {"type": "string", "nullable": true, "description": "Null for an individual entrepreneur"},
                     "offer_accepted_at": nullable_date_time,
-                    "activation_blocked": {"type": "boolean"}
+                    "activation_blocked": {"type": "boolean"},
+                    "blocked_by": {"$ref": "#/components/schemas/BlockingInvoice"}
                 }
             },
             "VendorRef": {
@@ -566,6 +569,7 @@ pub fn document() -> Value {
     licensing::paths(&mut paths);
     access::paths(&mut paths);
     feed::paths(&mut paths);
+    invoices::paths(&mut paths);
     idempotent::mark_replays(&mut paths);
     events::paths(&mut paths);
     events::add_request_id(&mut paths);
