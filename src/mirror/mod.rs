@@ -519,6 +519,28 @@ impl Mirror {
         Ok(self.lock().license_info(&scope, organization, now)?)
     }
 
+    /// The price list (the Prices dialog, issue 17).
+    pub fn prices(&self) -> Result<Vec<crate::client::wire::Price>, MirrorError> {
+        Ok(self.lock().prices()?)
+    }
+
+    /// Invoices as the portal lists them (issue 17).
+    pub fn invoices(
+        &self,
+        query: &crate::client::invoices::InvoiceQuery,
+    ) -> Result<crate::client::wire::Page<crate::client::invoices::Invoice>, MirrorError> {
+        let scope = self.scope()?;
+        Ok(self.lock().invoices(&scope, query)?)
+    }
+
+    pub fn invoice(
+        &self,
+        number: &str,
+    ) -> Result<crate::client::invoices::InvoiceDetail, MirrorError> {
+        let scope = self.scope()?;
+        Ok(self.lock().invoice(&scope, number)?)
+    }
+
     /// The outbox SQL needs the connection; see `outbox`.
     fn with_conn<T>(
         &self,

@@ -37,6 +37,9 @@ impl State {
             }
             (Front::Keys, _) => roles::help_entries(keymap, self.keys.bindings(), lang, role),
             (Front::Access, _) => roles::help_entries(keymap, self.access.bindings(), lang, role),
+            (Front::Invoices, _) => {
+                roles::help_entries(keymap, self.invoices.bindings(), lang, role)
+            }
             (Front::Activity, _) => {
                 roles::help_entries(keymap, self.activity.bindings(), lang, role)
             }
@@ -83,7 +86,7 @@ impl State {
                 .as_ref()
                 .is_some_and(|f| f.takes_global_keys()),
             Front::Keys => false,
-            Front::Access | Front::Activity => true,
+            Front::Access | Front::Activity | Front::Invoices => true,
         }
     }
 
@@ -106,6 +109,7 @@ impl State {
                 Front::Keys => tabs::Tab::Keys.title(),
                 Front::Access => tabs::Tab::Access.title(),
                 Front::Activity => tabs::Tab::Activity.title(),
+                Front::Invoices => tabs::Tab::Invoices.title(),
             }
         };
         i18n::help_title(self.lang, screen)
@@ -115,7 +119,12 @@ impl State {
     pub(super) fn globals_active(&self) -> bool {
         matches!(
             self.front(),
-            Front::List | Front::Seats | Front::Capacity | Front::Access | Front::Activity
+            Front::List
+                | Front::Seats
+                | Front::Capacity
+                | Front::Access
+                | Front::Activity
+                | Front::Invoices
         )
     }
 
@@ -169,6 +178,9 @@ impl State {
             }
             (Front::Keys, _) => roles::hint_entries(keymap, self.keys.bindings(), lang, role),
             (Front::Access, _) => roles::hint_entries(keymap, self.access.bindings(), lang, role),
+            (Front::Invoices, _) => {
+                roles::hint_entries(keymap, self.invoices.bindings(), lang, role)
+            }
             (Front::Activity, _) => {
                 roles::hint_entries(keymap, self.activity.bindings(), lang, role)
             }

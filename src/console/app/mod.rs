@@ -29,6 +29,7 @@ use super::data::DataError;
 use super::i18n;
 use super::keymap::Keymap;
 use super::screens::access::{AccessCommand, AccessMsg, AccessScreen};
+use super::screens::invoices::{InvoicesCommand, InvoicesMsg, InvoicesScreen};
 use super::screens::activations::ActivationsScreen;
 use super::screens::activity::{ActivityCommand, ActivityMsg, ActivityScreen};
 use super::screens::audit::AuditOverlay;
@@ -73,6 +74,8 @@ pub enum Command {
     FetchMe,
     /// The Access screen's reads and revocations (`screens::access::run`).
     Access(AccessCommand),
+    /// The Invoices screen's reads (`screens::invoices::run`; issue 17).
+    Invoices(InvoicesCommand),
     /// The Activity screen's reads (`screens::activity::run`).
     Activity(ActivityCommand),
     /// `:why SERIAL` → `Msg::WhyLoaded` (`ApiClient::why`).
@@ -335,6 +338,8 @@ pub enum Msg {
     UiStateSaved(Result<(), String>),
     /// An answer to an `AccessCommand`.
     Access(AccessMsg),
+    /// An answer to an `InvoicesCommand`.
+    Invoices(InvoicesMsg),
     /// An answer to an `ActivityCommand`.
     Activity(ActivityMsg),
     /// A serial's story for the `:why` dialog showing `serial`.
@@ -430,6 +435,7 @@ pub struct State {
     pub capacity: CapacityScreen,
     pub keys: KeysScreen,
     pub access: AccessScreen,
+    pub invoices: InvoicesScreen,
     pub activity: ActivityScreen,
     /// An object's history, on top of whatever is in front.
     pub audit: Option<AuditOverlay>,
@@ -485,6 +491,7 @@ pub enum Front {
     Keys,
     Access,
     Activity,
+    Invoices,
 }
 
 impl State {
@@ -507,6 +514,7 @@ impl State {
             capacity: CapacityScreen::default(),
             keys,
             access: AccessScreen::default(),
+            invoices: InvoicesScreen::default(),
             activity: ActivityScreen::default(),
             audit: None,
             help_open: false,
@@ -545,6 +553,7 @@ impl State {
                 Tab::Keys => Front::Keys,
                 Tab::Access => Front::Access,
                 Tab::Activity => Front::Activity,
+                Tab::Invoices => Front::Invoices,
             }
         }
     }
@@ -590,6 +599,7 @@ impl State {
             || self.detail.as_ref().is_some_and(|d| d.pending.is_some())
             || self.capacity.pending.is_some()
             || self.access.loading()
+            || self.invoices.loading()
             || self.activity.loading()
             || self.audit.as_ref().is_some_and(|a| a.pending.is_some())
             || self
