@@ -433,6 +433,9 @@ fn execute_command(
         Command::FetchMe => {
             send_when_done(tx, async move { Msg::MeLoaded(source.me().await) });
         }
+        Command::FetchPrices => {
+            send_when_done(tx, async move { Msg::PricesLoaded(source.prices().await) });
+        }
         Command::FetchOrganizations => {
             send_when_done(tx, async move {
                 Msg::OrganizationsLoaded(source.organizations().await)

@@ -256,6 +256,7 @@ pub(super) fn list_action(state: &mut State, action: ListAction) -> Vec<Command>
             }
             None => Vec::new(),
         },
+        ListAction::Prices => vec![Command::FetchPrices],
         ListAction::SaveLicense => match state.list.selected_row() {
             Some(row) => {
                 let (number, status) = (row.number, row.status);

@@ -71,6 +71,8 @@ pub enum Command {
         number: i64,
     },
     FetchOrganizations,
+    /// `GET /prices` for the «Цены» dialog (issue 17).
+    FetchPrices,
     FetchMe,
     /// The Access screen's reads and revocations (`screens::access::run`).
     Access(AccessCommand),
@@ -253,6 +255,8 @@ pub enum Msg {
     TerminalRoundTrip(std::time::Duration),
     MeLoaded(Result<Me, DataError>),
     OrganizationsLoaded(Result<Vec<Organization>, DataError>),
+    /// The price list for the «Цены» dialog.
+    PricesLoaded(Result<Vec<crate::client::wire::Price>, DataError>),
     ActivationsLoaded {
         request_id: u64,
         result: Result<Page<ActivationSummary>, DataError>,

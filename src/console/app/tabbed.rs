@@ -259,6 +259,15 @@ pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
             }
             state.access.on_msg(msg, lang)
         }
+        Msg::PricesLoaded(result) => {
+            note_connection(state, &result);
+            match result {
+                Ok(prices) => Reply::open(crate::console::screens::dialog::Dialog::Prices(
+                    crate::console::screens::dialog::PricesDialog::new(lang, prices),
+                )),
+                Err(e) => Reply::error(crate::console::screens::error_text(lang, &e)),
+            }
+        }
         Msg::Invoices(msg) => {
             if let crate::console::screens::invoices::InvoicesMsg::Loaded { request_id, result } =
                 &msg

@@ -14,6 +14,7 @@ pub const IN_BULK: Tr = Tr::new("массовой привязке", "the bulk b
 pub const IN_CAPACITY: Tr = Tr::new("экране лицензий", "the capacity screen");
 pub const IN_EMERGENCY: Tr = Tr::new("окне экстренной лицензии", "the emergency license dialog");
 pub const IN_ACCESS: Tr = Tr::new("экране «Доступ»", "the Access screen");
+pub const IN_PRICES: Tr = Tr::new("окне «Цены»", "the Prices dialog");
 pub const IN_INVOICES: Tr = Tr::new("экране «Счета»", "the Invoices screen");
 pub const IN_ACTIVITY: Tr = Tr::new("экране «Журнал»", "the Activity screen");
 pub const IN_KEYS_ONLINE: Tr = Tr::new("экране ключей (онлайн)", "the keys screen (online)");

@@ -292,7 +292,12 @@ pub fn days_left(invoice: &Invoice, today: NaiveDate, lang: Lang) -> String {
             .map(|at| tr::paid_on(lang, &format_date(at.date_naive())))
             .unwrap_or_else(|| invoice.status.label(lang).to_string());
     }
-    tr::days_left(lang, (invoice.due_on - today).num_days())
+    let days = (invoice.due_on - today).num_days();
+    match invoice.status {
+        // The portal said overdue: so it reads, whatever this machine's clock says.
+        InvoiceStatus::Overdue => tr::days_left(lang, days.min(-1)),
+        _ => tr::days_left(lang, days),
+    }
 }
 
 /// A cell cut to `width` columns (with `…`) and padded.

@@ -122,6 +122,7 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_CONFIRM, true, dialog::CONFIRM_BINDINGS),
         table(tr::IN_NOTICE, true, dialog::NOTICE_BINDINGS),
         table(tr::IN_STORY, false, dialog::STORY_BINDINGS),
+        table(tr::IN_PRICES, false, dialog::PRICES_BINDINGS),
         table(tr::IN_PICKER, true, dialog::PICKER_BINDINGS),
         table(tr::IN_PAGE, true, dialog::PAGE_BINDINGS),
     ]
