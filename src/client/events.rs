@@ -9,7 +9,7 @@ pub const EVENTS_MAX_PER_PAGE: u32 = 100;
 pub const EVENTS_DEFAULT_PER_PAGE: u32 = 25;
 
 /// Object kinds an event can be about (`object_kind=`).
-pub const OBJECT_KINDS: [&str; 6] = [
+pub const OBJECT_KINDS: [&str; 7] = [
     "activation",
     "seat",
     "organization",
@@ -17,10 +17,12 @@ pub const OBJECT_KINDS: [&str; 6] = [
     // issue 15: accounts and tokens
     "account",
     "token",
+    // issue 17: monthly invoices
+    "invoice",
 ];
 
 /// Every action the audit log records (`action=`; docs/DESIGN.md §3.9).
-pub const ACTIONS: [&str; 20] = [
+pub const ACTIONS: [&str; 23] = [
     "activation.created",
     "activation.completed",
     "activation.failed",
@@ -42,6 +44,11 @@ pub const ACTIONS: [&str; 20] = [
     "account.password_reset",
     "token.created",
     "token.revoked",
+    // Monthly invoices (issue 17): issued by the worker, overdue by the worker (which
+    // blocks the organization), paid by an operator.
+    "invoice.issued",
+    "invoice.overdue",
+    "invoice.paid",
 ];
 
 /// One audited change, as the activity log shows it.

@@ -58,6 +58,8 @@ pub enum Change {
     Activation(ActivationRecord),
     Seat(SeatRecord),
     Capacity(CapacityRecord),
+    /// A monthly invoice with its lines (issue 17).
+    Invoice(InvoiceRecord),
     Deleted(DeletedRecord),
 }
 
@@ -71,6 +73,7 @@ pub enum ObjectKind {
     Activation,
     Seat,
     Capacity,
+    Invoice,
 }
 
 impl ObjectKind {
@@ -82,6 +85,7 @@ impl ObjectKind {
             ObjectKind::Activation => "activation",
             ObjectKind::Seat => "seat",
             ObjectKind::Capacity => "capacity",
+            ObjectKind::Invoice => "invoice",
         }
     }
 }
@@ -150,4 +154,40 @@ pub struct EmergencyRecord {
 pub struct DeletedRecord {
     pub object: ObjectKind,
     pub key: String,
+}
+
+/// A monthly invoice (issue 17), keyed by its number; its organization by id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceRecord {
+    pub number: String,
+    pub organization: i64,
+    pub period: crate::domain::Period,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub status: crate::domain::InvoiceStatus,
+    pub total: Kopecks,
+    pub license_count: i64,
+    pub activation_count: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<DateTime<Utc>>,
+    pub lines: Vec<super::invoices::InvoiceLine>,
+}
+
+impl From<super::invoices::InvoiceDetail> for InvoiceRecord {
+    fn from(detail: super::invoices::InvoiceDetail) -> InvoiceRecord {
+        let invoice = detail.invoice;
+        InvoiceRecord {
+            number: invoice.number,
+            organization: invoice.organization.id,
+            period: invoice.period,
+            issued_on: invoice.issued_on,
+            due_on: invoice.due_on,
+            status: invoice.status,
+            total: invoice.total,
+            license_count: invoice.license_count,
+            activation_count: invoice.activation_count,
+            paid_at: invoice.paid_at,
+            lines: detail.lines,
+        }
+    }
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod bulk;
 pub mod events;
 pub mod feed;
+pub mod invoices;
 pub mod serials;
 pub mod wire;
 

@@ -103,6 +103,9 @@ pub struct Organization {
     pub kpp: Option<String>,
     pub offer_accepted_at: Option<DateTime<Utc>>,
     pub activation_blocked: bool,
+    /// The overdue invoice that blocks it (issue 17), when one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<super::invoices::BlockingInvoice>,
 }
 
 impl Organization {

@@ -470,6 +470,49 @@ impl DataSource {
         self.client().tokens_page(cursor).await
     }
 
+    /// Invoices (issue 17): from the mirror once it has synced, else the portal.
+    pub async fn invoices(
+        &self,
+        query: &crate::client::invoices::InvoiceQuery,
+    ) -> Result<wire::Page<crate::client::invoices::Invoice>, DataError> {
+        match self {
+            DataSource::Live(client) => client.invoices(query).await,
+            DataSource::Mirror(source) => {
+                let local = query.clone();
+                match source.local(move |m| m.invoices(&local)).await {
+                    Some(answer) => answer,
+                    None => source.client.invoices(query).await,
+                }
+            }
+        }
+    }
+
+    pub async fn invoice(
+        &self,
+        number: &str,
+    ) -> Result<crate::client::invoices::InvoiceDetail, DataError> {
+        match self {
+            DataSource::Live(client) => client.invoice(number).await,
+            DataSource::Mirror(source) => {
+                let local = number.to_string();
+                match source.local(move |m| m.invoice(&local)).await {
+                    Some(answer) => answer,
+                    None => source.client.invoice(number).await,
+                }
+            }
+        }
+    }
+
+    pub async fn prices(&self) -> Result<Vec<wire::Price>, DataError> {
+        match self {
+            DataSource::Live(client) => client.prices().await,
+            DataSource::Mirror(source) => match source.local(|m| m.prices()).await {
+                Some(answer) => answer,
+                None => source.client.prices().await,
+            },
+        }
+    }
+
     pub async fn revoke_token(&self, id: i64) -> Result<wire::TokenInfo, DataError> {
         self.client().revoke_token(id).await
     }

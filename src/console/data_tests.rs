@@ -21,6 +21,7 @@ fn offline_source(dir: &tempfile::TempDir, lang: Lang) -> DataSource {
         kpp: None,
         offer_accepted_at: None,
         activation_blocked: false,
+        blocked_by: None,
     };
     mirror
         .save_me(&Me {

@@ -434,8 +434,14 @@ fn execute_command(
         Command::Access(command) => {
             send_when_done(tx, crate::console::screens::access::run(command, source));
         }
+        Command::Invoices(command) => {
+            send_when_done(tx, crate::console::screens::invoices::run(command, source));
+        }
         Command::FetchMe => {
             send_when_done(tx, async move { Msg::MeLoaded(source.me().await) });
+        }
+        Command::FetchPrices => {
+            send_when_done(tx, async move { Msg::PricesLoaded(source.prices().await) });
         }
         Command::FetchOrganizations => {
             send_when_done(tx, async move {

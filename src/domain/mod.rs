@@ -3,8 +3,11 @@
 //! Everything here is deterministic and unit-tested; the portal, the client and the
 //! console all build on these types so a rule is written exactly once.
 
+pub mod calendar;
 pub mod dates;
 pub mod failure;
+pub mod invoice;
+pub mod invoice_document;
 pub mod lang;
 pub mod license;
 pub mod money;
@@ -21,7 +24,9 @@ pub mod text;
 pub mod vendor;
 
 pub use dates::{SubscriptionUrgency, format_date, new_until, urgency};
+pub use calendar::HolidayCalendar;
 pub use failure::{ActivationFailure, FailureReason};
+pub use invoice::{InvoiceNumber, InvoiceStatus, Period};
 pub use lang::Lang;
 pub use money::{Kopecks, format_rub};
 pub use organization::ActivationRefusal;

@@ -519,6 +519,28 @@ impl Mirror {
         Ok(self.lock().license_info(&scope, organization, now)?)
     }
 
+    /// The price list (the Prices dialog, issue 17).
+    pub fn prices(&self) -> Result<Vec<crate::client::wire::Price>, MirrorError> {
+        Ok(self.lock().prices()?)
+    }
+
+    /// Invoices as the portal lists them (issue 17).
+    pub fn invoices(
+        &self,
+        query: &crate::client::invoices::InvoiceQuery,
+    ) -> Result<crate::client::wire::Page<crate::client::invoices::Invoice>, MirrorError> {
+        let scope = self.scope()?;
+        Ok(self.lock().invoices(&scope, query)?)
+    }
+
+    pub fn invoice(
+        &self,
+        number: &str,
+    ) -> Result<crate::client::invoices::InvoiceDetail, MirrorError> {
+        let scope = self.scope()?;
+        Ok(self.lock().invoice(&scope, number)?)
+    }
+
     /// The outbox SQL needs the connection; see `outbox`.
     fn with_conn<T>(
         &self,
@@ -565,6 +587,7 @@ pub struct ChangeCounts {
     pub activations: u64,
     pub seats: u64,
     pub capacity: u64,
+    pub invoices: u64,
     /// Products and prices.
     pub catalog: u64,
     pub deleted: u64,
@@ -579,6 +602,7 @@ impl ChangeCounts {
                 Change::Activation(_) => &mut counts.activations,
                 Change::Seat(_) => &mut counts.seats,
                 Change::Capacity(_) => &mut counts.capacity,
+                Change::Invoice(_) => &mut counts.invoices,
                 Change::Product(_) | Change::Price(_) => &mut counts.catalog,
                 Change::Deleted(_) => &mut counts.deleted,
             };
@@ -592,6 +616,7 @@ impl ChangeCounts {
         self.activations += other.activations;
         self.seats += other.seats;
         self.capacity += other.capacity;
+        self.invoices += other.invoices;
         self.catalog += other.catalog;
         self.deleted += other.deleted;
     }
@@ -601,6 +626,7 @@ impl ChangeCounts {
             + self.activations
             + self.seats
             + self.capacity
+            + self.invoices
             + self.catalog
             + self.deleted
     }

@@ -100,12 +100,17 @@ pub enum Action {
     BlockOrganizations,
     /// Create, invite and disable accounts (an admin for its organizations).
     ManageAccounts,
+    /// Mark an invoice paid (issue 17): the vendor's side.
+    PayInvoices,
 }
 
 impl Action {
     /// The vendor's side: only an operator token may.
     fn operators_only(self) -> bool {
-        matches!(self, Action::RecordPurchase | Action::BlockOrganizations)
+        matches!(
+            self,
+            Action::RecordPurchase | Action::BlockOrganizations | Action::PayInvoices
+        )
     }
 
     fn describe(self) -> &'static str {
@@ -119,6 +124,7 @@ impl Action {
             Action::ActivateKeys => "activate product keys",
             Action::BlockOrganizations => "block or unblock organizations",
             Action::ManageAccounts => "manage accounts",
+            Action::PayInvoices => "mark invoices paid",
         }
     }
 }

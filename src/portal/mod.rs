@@ -12,6 +12,7 @@ mod etag;
 mod guard;
 mod http_errors;
 mod idempotency;
+pub mod invoicing;
 mod key_file;
 mod key_ring;
 mod live_key;
@@ -25,6 +26,7 @@ mod routes;
 mod routes_access;
 mod routes_bulk;
 mod routes_events;
+mod routes_invoices;
 mod routes_licensing;
 mod routes_passwords;
 mod rules;
@@ -281,6 +283,8 @@ pub struct Portal {
     backend: Backend,
     /// HTTPS when set (`serve --tls-cert/--tls-key`).
     tls: Option<Arc<rustls::ServerConfig>>,
+    /// Public holidays for invoice due dates (`serve --holidays FILE`; issue 17).
+    calendar: Arc<crate::domain::HolidayCalendar>,
 }
 
 /// The concrete store behind [`AppState::store`], for what is not a use case (tokens).
@@ -374,6 +378,7 @@ impl Portal {
             options,
             backend,
             tls: None,
+            calendar: Arc::new(crate::domain::HolidayCalendar::russian()),
         })
     }
 
@@ -448,6 +453,7 @@ impl Portal {
             options,
             backend,
             tls: None,
+            calendar: Arc::new(crate::domain::HolidayCalendar::russian()),
         })
     }
 
@@ -498,6 +504,21 @@ impl Portal {
         self
     }
 
+    /// The same portal counting invoice due dates with `calendar` (issue 17).
+    pub fn with_holidays(mut self, calendar: crate::domain::HolidayCalendar) -> Portal {
+        self.calendar = Arc::new(calendar);
+        self
+    }
+
+    /// Runs the monthly invoice job once as of `now` (the worker runs it on the
+    /// portal's clock; tests and `licadm invoices run` give the time).
+    pub async fn run_invoice_job(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<invoicing::InvoiceRunReport, PortalError> {
+        Ok(invoicing::run_once(&self.state.store, &self.calendar, now).await?)
+    }
+
     /// The full router: every /api/v1 route, gzip compression, body limit, tracing.
     pub fn router(&self) -> axum::Router {
         routes::router(self.state.clone())
@@ -512,6 +533,8 @@ impl Portal {
                 self.state.store.clone(),
                 self.state.key.clone(),
                 self.options,
+                self.state.clock.clone(),
+                self.calendar.clone(),
             )))
         });
         let _key_watch = worker::AbortOnDrop(tokio::spawn(live_key::watch(

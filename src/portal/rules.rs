@@ -19,6 +19,9 @@ use serde::{Deserialize, Serialize};
 
 pub const OFFER_NOT_ACCEPTED: &str = "Необходимо принять оферту сублицензионного договора и согласие на обработку персональных данных (the sublicense offer and the personal-data consent must be accepted first)";
 pub const BLOCKED: &str = "Активация заблокирована: не оплачен счёт за лицензии; после оплаты счёта активация снова доступна (activation blocked: unpaid invoice)";
+/// Blocked by a named overdue invoice (issue 17): number, amount, due date; bilingual
+/// like [`BLOCKED`] for clients that ask for no language.
+pub const BLOCKED_BY_INVOICE: &str = "Активация заблокирована: не оплачен счёт {0} на {1}, срок оплаты {2} истёк; после оплаты счёта активация снова доступна (activation blocked: invoice {0} unpaid)";
 
 /// `10 000` style grouping for messages.
 fn grouped(n: usize) -> String {
@@ -136,7 +139,17 @@ pub fn create_refusal(org: &Organization, serials: &[String]) -> Option<ApiError
         return Some(ApiError::unprocessable(OFFER_NOT_ACCEPTED));
     }
     if org.activation_blocked {
-        return Some(ApiError::unprocessable(BLOCKED));
+        return Some(match &org.blocked_by {
+            Some(invoice) => ApiError::unprocessable(crate::domain::template::fill(
+                BLOCKED_BY_INVOICE,
+                &[
+                    invoice.number.clone(),
+                    crate::domain::format_rub(invoice.total, false),
+                    format_date(invoice.due_on),
+                ],
+            )),
+            None => ApiError::unprocessable(BLOCKED),
+        });
     }
     serials
         .is_empty()
@@ -621,4 +634,17 @@ mod tests {
             Some("at most 10 000 serials per request (got 10 001); split the list")
         );
     }
+}
+
+// ---- invoices (issue 17) ----
+
+/// Why an invoice cannot be paid now: it is paid already (409, naming when).
+pub fn payment_refusal(invoice: &crate::client::invoices::Invoice) -> Option<ApiError> {
+    (invoice.status == crate::domain::InvoiceStatus::Paid).then(|| {
+        let when = invoice
+            .paid_at
+            .map(|at| format_date(at.date_naive()))
+            .unwrap_or_default();
+        ApiError::Conflict(format!("invoice {} was paid on {when}", invoice.number))
+    })
 }

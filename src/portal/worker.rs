@@ -23,9 +23,25 @@ impl Drop for AbortOnDrop {
     }
 }
 
-pub async fn run(store: Store, key: Arc<LiveKey>, options: PortalOptions) {
+pub async fn run(
+    store: Store,
+    key: Arc<LiveKey>,
+    options: PortalOptions,
+    clock: super::Clock,
+    calendar: Arc<crate::domain::HolidayCalendar>,
+) {
     let delay = chrono::Duration::from_std(options.worker_delay).unwrap_or_default();
+    let mut invoices = super::invoicing::Schedule::default();
     loop {
+        // The monthly invoices (docs/DESIGN.md §3.11), on the portal's clock: once per
+        // date, so a portal started after the 1st issues at once.
+        let now = clock.now();
+        if invoices.due(now) {
+            match super::invoicing::run_once(&store, &calendar, now).await {
+                Ok(_) => invoices.done(now),
+                Err(e) => tracing::error!(error = %e, "invoice job failed; retrying next tick"),
+            }
+        }
         match store.due_activations(Utc::now() - delay, BATCH).await {
             Ok(due) => {
                 for number in due {

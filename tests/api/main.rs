@@ -21,6 +21,7 @@ mod guard;
 mod hostile_text;
 mod idempotency;
 mod idempotent_writes;
+mod invoices;
 mod key_rotation;
 mod keys;
 mod keys_at_rest;

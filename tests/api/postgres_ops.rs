@@ -232,6 +232,7 @@ fn object_of(change: &Change) -> (String, Option<String>) {
             format!("capacity:{}:{}", c.organization, c.product),
             json(c),
         ),
+        Change::Invoice(i) => (format!("invoice:{}", i.number), json(i)),
         Change::Deleted(d) => (format!("{}:{}", d.object.as_str(), d.key), None),
     }
 }

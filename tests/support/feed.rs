@@ -24,6 +24,7 @@ pub fn key_of(change: &Change) -> (ObjectKind, String) {
             ObjectKind::Capacity,
             format!("{}:{}", c.organization, c.product),
         ),
+        Change::Invoice(i) => (ObjectKind::Invoice, i.number.clone()),
         Change::Deleted(d) => (d.object, d.key.clone()),
     }
 }
@@ -48,6 +49,7 @@ pub fn organization_of(change: &Change) -> Option<i64> {
         Change::Activation(a) => Some(a.organization),
         Change::Seat(s) => Some(s.organization),
         Change::Capacity(c) => Some(c.organization),
+        Change::Invoice(i) => Some(i.organization),
         Change::Product(_) | Change::Price(_) | Change::Deleted(_) => None,
     }
 }
@@ -127,6 +129,7 @@ pub struct State {
     pub activations: BTreeMap<i64, ActivationState>,
     pub seats: BTreeMap<i64, SeatState>,
     pub capacity: BTreeMap<(i64, String), CapacityState>,
+    pub invoices: BTreeMap<String, licadm::client::feed::InvoiceRecord>,
 }
 
 /// Applies changes in order, last one wins, as a mirror would.
@@ -171,6 +174,9 @@ pub fn rebuild(changes: &[Change]) -> State {
                         lines: a.lines.clone(),
                     },
                 );
+            }
+            Change::Invoice(i) => {
+                state.invoices.insert(i.number.clone(), i.clone());
             }
             Change::Seat(s) => {
                 state.seats.insert(
@@ -287,6 +293,26 @@ pub async fn live(client: &ApiClient) -> State {
                 ),
             );
         }
+    }
+    let mut page = 1;
+    loop {
+        let got = client
+            .invoices(&licadm::client::invoices::InvoiceQuery {
+                page,
+                per_page: 100,
+                ..Default::default()
+            })
+            .await
+            .expect("invoices");
+        let done = got.items.is_empty() || u64::from(page) * 100 >= got.total;
+        for invoice in got.items {
+            let detail = client.invoice(&invoice.number).await.expect("invoice");
+            state.invoices.insert(invoice.number.clone(), detail.into());
+        }
+        if done {
+            break;
+        }
+        page += 1;
     }
     state
 }

@@ -195,6 +195,20 @@ impl TestPortal {
         }
     }
 
+    /// Runs the monthly invoice job once as of `now` (issue 17), with the portal's
+    /// holiday calendar, or `calendar` when given.
+    pub async fn run_invoices(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        calendar: Option<licadm::domain::HolidayCalendar>,
+    ) -> licadm::portal::invoicing::InvoiceRunReport {
+        let portal = match calendar {
+            Some(calendar) => self.portal.clone().with_holidays(calendar),
+            None => self.portal.clone(),
+        };
+        portal.run_invoice_job(now).await.expect("invoice job")
+    }
+
     /// Where the store is, as `--db` names it: the SQLite file or the PostgreSQL URL.
     pub fn db_arg(&self) -> String {
         self.pg_url

@@ -1,5 +1,6 @@
 //! The scripting CLI: `activations list|show`, `precheck`, `activate`,
-//! `seats list|bind|unbind`, `capacity`, `audit` — the portal API for shell scripts.
+//! `seats list|bind|unbind`, `capacity`, `audit`, `invoices`, `prices` — the portal API
+//! for shell scripts.
 //!
 //! Exit status: 0 done; 1 the portal refused (not found, conflict, invalid, forbidden)
 //! or a precheck row is not `ok`; 2 usage (bad flags, unreadable file, ambiguous
@@ -9,6 +10,7 @@ mod access;
 mod activations;
 mod audit;
 mod events;
+mod invoices;
 mod seats;
 mod why;
 
@@ -22,6 +24,7 @@ use std::process::ExitCode;
 
 pub use access::{AccountsCommand, TokensCommand};
 pub use activations::ActivationsCommand;
+pub use invoices::InvoicesCommand;
 pub use seats::SeatsCommand;
 
 #[derive(Subcommand, Debug)]
@@ -142,6 +145,17 @@ pub enum ScriptCommand {
     /// password, then the new one twice, without echo. The account's other tokens are
     /// revoked; this one stays.
     Password,
+    /// Monthly invoices: list, show, download the document, pay (operator).
+    Invoices {
+        #[command(subcommand)]
+        command: InvoicesCommand,
+    },
+    /// The price list: your price («Ваша цена») and the recommended retail price of
+    /// every model.
+    Prices {
+        #[command(flatten)]
+        out: OutputArgs,
+    },
 }
 
 /// Why a command failed, and so its exit status.
@@ -392,5 +406,10 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
         ScriptCommand::Tokens { command } => access::tokens(command, client).await,
         ScriptCommand::Accounts { command } => access::accounts(command, client).await,
         ScriptCommand::Password => access::change_password(client).await,
+        ScriptCommand::Invoices { command } => {
+            let lang = client.lang().unwrap_or(licadm::domain::Lang::Ru);
+            invoices::invoices(command, client, lang).await
+        }
+        ScriptCommand::Prices { out } => invoices::prices(client, out).await,
     }
 }

@@ -45,6 +45,9 @@ impl State {
             }
             (Front::Keys, _) => roles::help_entries(keymap, self.keys.bindings(), lang, role),
             (Front::Access, _) => roles::help_entries(keymap, self.access.bindings(), lang, role),
+            (Front::Invoices, _) => {
+                roles::help_entries(keymap, self.invoices.bindings(), lang, role)
+            }
             (Front::Activity, _) => {
                 roles::help_entries(keymap, self.activity.bindings(), lang, role)
             }
@@ -91,7 +94,7 @@ impl State {
                 .as_ref()
                 .is_some_and(|f| f.takes_global_keys()),
             Front::Keys => false,
-            Front::Access | Front::Activity => true,
+            Front::Access | Front::Activity | Front::Invoices => true,
         }
     }
 
@@ -118,6 +121,7 @@ impl State {
                 Front::Keys => tabs::Tab::Keys.title(),
                 Front::Access => tabs::Tab::Access.title(),
                 Front::Activity => tabs::Tab::Activity.title(),
+                Front::Invoices => tabs::Tab::Invoices.title(),
             }
         };
         i18n::help_title(self.lang, screen)
@@ -127,7 +131,12 @@ impl State {
     pub(super) fn globals_active(&self) -> bool {
         matches!(
             self.front(),
-            Front::List | Front::Seats | Front::Capacity | Front::Access | Front::Activity
+            Front::List
+                | Front::Seats
+                | Front::Capacity
+                | Front::Access
+                | Front::Activity
+                | Front::Invoices
         )
     }
 
@@ -187,6 +196,9 @@ impl State {
             }
             (Front::Keys, _) => roles::hint_entries(keymap, self.keys.bindings(), lang, role),
             (Front::Access, _) => roles::hint_entries(keymap, self.access.bindings(), lang, role),
+            (Front::Invoices, _) => {
+                roles::hint_entries(keymap, self.invoices.bindings(), lang, role)
+            }
             (Front::Activity, _) => {
                 roles::hint_entries(keymap, self.activity.bindings(), lang, role)
             }

@@ -65,9 +65,12 @@ impl State {
             Owner::Outbox
         } else {
             match self.front() {
-                Front::Seats | Front::Capacity | Front::Keys | Front::Access | Front::Activity => {
-                    Owner::Tabbed
-                }
+                Front::Seats
+                | Front::Capacity
+                | Front::Keys
+                | Front::Access
+                | Front::Activity
+                | Front::Invoices => Owner::Tabbed,
                 Front::NewActivation => Owner::Flow,
                 Front::Detail => Owner::Detail,
                 Front::List => Owner::List,
@@ -267,6 +270,7 @@ pub(super) fn list_action(state: &mut State, action: ListAction) -> Vec<Command>
             }
             None => Vec::new(),
         },
+        ListAction::Prices => vec![Command::FetchPrices],
         ListAction::SaveLicense => match state.list.selected_row() {
             Some(row) => {
                 let (number, status) = (row.number, row.status);
@@ -382,7 +386,11 @@ fn open_new_activation(state: &mut State) -> Vec<Command> {
     }
     // Nothing to choose from: said now, not after the offer, the paste and the precheck.
     if !state.organizations.is_empty() && state.organizations.iter().all(|o| o.activation_blocked) {
-        state.set_error(i18n::activation::blocked(state.lang));
+        let text = match state.organizations.as_slice() {
+            [only] => i18n::activation::blocked_for(state.lang, only),
+            _ => i18n::activation::blocked(state.lang).to_string(),
+        };
+        state.set_error(text);
         return Vec::new();
     }
     state.new_activation_open = true;

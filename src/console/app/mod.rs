@@ -31,6 +31,7 @@ use super::data::DataError;
 use super::i18n;
 use super::keymap::Keymap;
 use super::screens::access::{AccessCommand, AccessMsg, AccessScreen};
+use super::screens::invoices::{InvoicesCommand, InvoicesMsg, InvoicesScreen};
 use super::screens::activations::ActivationsScreen;
 use super::screens::activity::{ActivityCommand, ActivityMsg, ActivityScreen};
 use super::screens::audit::AuditOverlay;
@@ -72,9 +73,13 @@ pub enum Command {
         number: i64,
     },
     FetchOrganizations,
+    /// `GET /prices` for the «Цены» dialog (issue 17).
+    FetchPrices,
     FetchMe,
     /// The Access screen's reads and revocations (`screens::access::run`).
     Access(AccessCommand),
+    /// The Invoices screen's reads (`screens::invoices::run`; issue 17).
+    Invoices(InvoicesCommand),
     /// The Activity screen's reads (`screens::activity::run`).
     Activity(ActivityCommand),
     /// `:why SERIAL` → `Msg::WhyLoaded` (`ApiClient::why`).
@@ -293,6 +298,8 @@ pub enum Msg {
     TerminalRoundTrip(std::time::Duration),
     MeLoaded(Result<Me, DataError>),
     OrganizationsLoaded(Result<Vec<Organization>, DataError>),
+    /// The price list for the «Цены» dialog.
+    PricesLoaded(Result<Vec<crate::client::wire::Price>, DataError>),
     ActivationsLoaded {
         request_id: u64,
         result: Result<Page<ActivationSummary>, DataError>,
@@ -378,6 +385,8 @@ pub enum Msg {
     UiStateSaved(Result<(), String>),
     /// An answer to an `AccessCommand`.
     Access(AccessMsg),
+    /// An answer to an `InvoicesCommand`.
+    Invoices(InvoicesMsg),
     /// An answer to an `ActivityCommand`.
     Activity(ActivityMsg),
     /// Answers of a bulk run's request (issue 16 b): one outcome per row it named.
@@ -503,6 +512,7 @@ pub struct State {
     pub capacity: CapacityScreen,
     pub keys: KeysScreen,
     pub access: AccessScreen,
+    pub invoices: InvoicesScreen,
     pub activity: ActivityScreen,
     /// An object's history, on top of whatever is in front.
     pub audit: Option<AuditOverlay>,
@@ -561,6 +571,7 @@ pub enum Front {
     Keys,
     Access,
     Activity,
+    Invoices,
 }
 
 impl State {
@@ -583,6 +594,7 @@ impl State {
             capacity: CapacityScreen::default(),
             keys,
             access: AccessScreen::default(),
+            invoices: InvoicesScreen::default(),
             activity: ActivityScreen::default(),
             audit: None,
             help_open: false,
@@ -622,6 +634,7 @@ impl State {
                 Tab::Keys => Front::Keys,
                 Tab::Access => Front::Access,
                 Tab::Activity => Front::Activity,
+                Tab::Invoices => Front::Invoices,
             }
         }
     }
@@ -667,6 +680,7 @@ impl State {
             || self.detail.as_ref().is_some_and(|d| d.pending.is_some())
             || self.capacity.pending.is_some()
             || self.access.loading()
+            || self.invoices.loading()
             || self.activity.loading()
             || self.bulk.awaiting_data()
             || self.audit.as_ref().is_some_and(|a| a.pending.is_some())

@@ -35,6 +35,7 @@ pub(super) fn switch_tab(state: &mut State, tab: Tab) -> Vec<Command> {
         Tab::Capacity => state.capacity.enter(&ctx, &mut state.request_ids),
         Tab::Access => state.access.enter(&ctx, &mut state.request_ids),
         Tab::Activity => state.activity.enter(&ctx, &mut state.request_ids),
+        Tab::Invoices => state.invoices.enter(&mut state.request_ids),
         Tab::Activations | Tab::Keys => Vec::new(),
     }
 }
@@ -98,6 +99,9 @@ pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     if reply.messages {
         commands.extend(super::messages::open(state));
     }
+    if let Some(number) = reply.activation {
+        commands.extend(super::palette::open_activation(state, number, None));
+    }
     commands
 }
 
@@ -131,6 +135,7 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         Front::Keys => state.keys.on_key(event, &ctx),
         Front::Access => state.access.on_key(event, &ctx, &mut state.request_ids),
         Front::Activity => state.activity.on_key(event, &ctx, &mut state.request_ids),
+        Front::Invoices => state.invoices.on_key(event, &ctx, &mut state.request_ids),
         _ => Reply::default(),
     };
     apply(state, reply)
@@ -267,6 +272,24 @@ pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
                 state.note_result(result);
             }
             state.access.on_msg(msg, lang)
+        }
+        Msg::PricesLoaded(result) => {
+            note_connection(state, &result);
+            match result {
+                Ok(prices) => Reply::open(crate::console::screens::dialog::Dialog::Prices(
+                    crate::console::screens::dialog::PricesDialog::new(lang, prices),
+                )),
+                Err(e) => Reply::error(crate::console::screens::error_text(lang, &e)),
+            }
+        }
+        Msg::Invoices(msg) => {
+            if let crate::console::screens::invoices::InvoicesMsg::Loaded { request_id, result } =
+                &msg
+                && state.invoices.pending == Some(*request_id)
+            {
+                state.note_result(result);
+            }
+            state.invoices.on_msg(msg, lang)
         }
         Msg::AuditLoaded { request_id, result } => {
             note_connection(state, &result);

@@ -27,6 +27,7 @@ pub fn is_tabbed(front: Front) -> bool {
             | Front::Keys
             | Front::Access
             | Front::Activity
+            | Front::Invoices
     )
 }
 
@@ -97,6 +98,14 @@ pub fn view(state: &State, frame: &mut Frame) {
                 organizations: &state.organizations,
             };
             activity_view::view(&state.activity, &ctx, frame, body)
+        }
+        _ if front == Front::Invoices => {
+            let ctx = crate::console::screens::invoices::ViewContext {
+                lang: state.lang,
+                theme,
+                today: state.today,
+            };
+            crate::console::screens::invoices::view(&state.invoices, &ctx, frame, body)
         }
         _ if front == Front::Access => {
             let ctx = access::ViewContext {

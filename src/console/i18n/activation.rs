@@ -56,6 +56,20 @@ pub fn blocked(lang: Lang) -> &'static str {
     ActivationRefusal::InvoiceUnpaid.text(lang)
 }
 
+/// Why this organization is blocked: the overdue invoice by number, amount and due
+/// date when one blocks it (issue 17), else the portal's general reason.
+pub fn blocked_for(lang: Lang, organization: &crate::client::wire::Organization) -> String {
+    match &organization.blocked_by {
+        Some(invoice) => crate::domain::organization::invoice_block_text(
+            lang,
+            &invoice.number,
+            invoice.total,
+            invoice.due_on,
+        ),
+        None => blocked(lang).to_string(),
+    }
+}
+
 /// Below the chooser's list when the selected organization is blocked.
 pub const BLOCKED_HINT: Tr = Tr::new(
     "Для этой организации новая активация недоступна.",

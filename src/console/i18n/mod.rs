@@ -510,6 +510,7 @@ pub mod clipboard;
 pub mod columns;
 pub mod dialogs;
 pub mod history;
+pub mod invoices;
 pub mod keymap;
 pub mod keys;
 pub mod messages;

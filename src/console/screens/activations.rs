@@ -47,6 +47,8 @@ pub enum ListAction {
     Retry,
     /// Handled by the app: download the selected done activation's license file.
     SaveLicense,
+    /// Handled by the app: the price list («Цены», issue 17).
+    Prices,
     /// Handled by the app: the selected activation's history.
     History,
     /// Handled by the app: the column chooser.
@@ -100,6 +102,7 @@ pub const BINDINGS: &[Binding<ListAction>] = &[
     bind("list.refresh", &[Char('r')], ListAction::Refresh, Tr::new("обновить", "refresh"), None),
     bind("list.retry", &[Char('R')], ListAction::Retry, Tr::new("повторить запрос (активация с ошибкой, или все отмеченные; с подтверждением)", "retry (an activation with an error, or every marked one; confirmed in a dialog)"), None),
     bind("list.save_license", &[Char('L')], ListAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок (отмеченные — в одну папку)", "download the license file to the downloads folder (the marked ones into one folder)"), None),
+    bind("list.prices", &[Char('P')], ListAction::Prices, Tr::new("цены: ваша и рекомендуемая розничная", "prices: yours and the recommended retail"), None),
     bind("list.history", &[Char('h')], ListAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), None),
     bind("list.copy_number", &[Char('y')], ListAction::CopyNumber, Tr::new("скопировать номер активации (или номера отмеченных) в буфер обмена", "copy the activation number (or the marked ones' numbers; OSC 52)"), None),
     bind("list.copy_row", &[Char('Y')], ListAction::CopyRow, Tr::new("скопировать строку целиком (или отмеченные; поля через табуляцию)", "copy the whole row (or the marked rows; tab-separated)"), None),
@@ -372,6 +375,7 @@ impl ActivationsScreen {
             | ListAction::MarkRange
             | ListAction::MarkAll
             | ListAction::Errors
+            | ListAction::Prices
             | ListAction::Columns => {}
         }
         Vec::new()

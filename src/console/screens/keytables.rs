@@ -104,6 +104,7 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_KEYS_REQUEST, true, keys::REQUEST_BINDINGS),
         table(tr::IN_KEYS_IMPORT, true, keys::IMPORT_BINDINGS),
         with_globals(tr::IN_ACCESS, access::BINDINGS),
+        with_globals(tr::IN_INVOICES, crate::console::screens::invoices::BINDINGS),
         with_globals(tr::IN_ACTIVITY, activity::BINDINGS),
         with_log(tr::IN_NEW_ORGANIZATION, ORGANIZATION_BINDINGS),
         with_log(tr::IN_NEW_OFFER, OFFER_BINDINGS),
@@ -132,6 +133,7 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_CONFIRM, true, dialog::CONFIRM_BINDINGS),
         table(tr::IN_NOTICE, true, dialog::NOTICE_BINDINGS),
         table(tr::IN_STORY, false, dialog::STORY_BINDINGS),
+        table(tr::IN_PRICES, false, dialog::PRICES_BINDINGS),
         table(tr::IN_PICKER, true, dialog::PICKER_BINDINGS),
         table(tr::IN_PAGE, true, dialog::PAGE_BINDINGS),
     ]

@@ -11,6 +11,7 @@ pub mod bulk_run;
 pub mod capacity;
 pub mod column_chooser;
 pub mod detail;
+pub mod invoices;
 pub mod dialog;
 pub mod export;
 pub mod keys;
@@ -72,6 +73,8 @@ pub struct Reply {
     pub messages: bool,
     /// The error holds while this is so (the status line drops it once it is not).
     pub cause: Option<crate::console::app::Cause>,
+    /// Open this activation's detail (the Invoices screen's lines, issue 17).
+    pub activation: Option<i64>,
 }
 
 impl Reply {

@@ -20,6 +20,8 @@ pub enum Tab {
     Keys,
     Access,
     Activity,
+    /// Monthly invoices (issue 17).
+    Invoices,
 }
 
 /// Declared once: dispatch on every tabbed screen (where no text is typed), help, tab line.
@@ -31,6 +33,7 @@ pub const TAB_BINDINGS: &[Binding<Tab>] = &[
     bind("tabs.keys", &[Char('4')], Tab::Keys, Tr::new("экран «Ключи и офлайн-активация»", "the Keys & offline screen"), None),
     bind("tabs.access", &[Char('5')], Tab::Access, Tr::new("экран «Доступ» (токены; администраторы и операторы)", "the Access screen (tokens; admins and operators)"), None),
     bind("tabs.activity", &[Char('6')], Tab::Activity, Tr::new("экран «Журнал» (все изменения)", "the Activity screen (every change)"), None),
+    bind("tabs.invoices", &[Char('8')], Tab::Invoices, Tr::new("экран «Счета» (ежемесячные счета)", "the Invoices screen (monthly invoices)"), None),
 ];
 
 impl Tab {
@@ -43,6 +46,7 @@ impl Tab {
             Tab::Keys => i18n::tabs::KEYS_SHORT,
             Tab::Access => i18n::access::SHORT,
             Tab::Activity => i18n::activity::SHORT,
+            Tab::Invoices => i18n::invoices::SHORT,
         }
     }
 
@@ -55,6 +59,7 @@ impl Tab {
             Tab::Keys => i18n::tabs::KEYS_TITLE,
             Tab::Access => i18n::access::TITLE,
             Tab::Activity => i18n::activity::TITLE,
+            Tab::Invoices => i18n::invoices::TITLE,
         }
     }
 }

@@ -7,7 +7,7 @@
 
 mod catalog;
 
-use super::rules::{BLOCKED, OFFER_NOT_ACCEPTED};
+use super::rules::{BLOCKED, BLOCKED_BY_INVOICE, OFFER_NOT_ACCEPTED};
 use crate::domain::{ActivationRefusal, FailureReason, Lang, PrecheckOutcome, template};
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
@@ -69,6 +69,11 @@ fn entries() -> &'static [Entry] {
                 ru: refusal.text(Lang::Ru),
             });
         }
+        all.push(Entry {
+            written: BLOCKED_BY_INVOICE,
+            en: crate::domain::organization::invoice_block_template(Lang::En),
+            ru: crate::domain::organization::invoice_block_template(Lang::Ru),
+        });
         all.extend(
             catalog::WRITTEN
                 .iter()

@@ -7,13 +7,14 @@ use crate::client::wire::API_PREFIX;
 use crate::domain::{ActivationStatus, Vendor};
 use serde_json::{Map, Value, json};
 
-const KINDS: [ObjectKind; 6] = [
+const KINDS: [ObjectKind; 7] = [
     ObjectKind::Organization,
     ObjectKind::Product,
     ObjectKind::Price,
     ObjectKind::Activation,
     ObjectKind::Seat,
     ObjectKind::Capacity,
+    ObjectKind::Invoice,
 ];
 
 fn object(required: &[&str], properties: Value) -> Value {
@@ -58,6 +59,7 @@ pub fn schemas() -> Map<String, Value> {
                 variant("activation", schema_ref("ActivationRecord")),
                 variant("seat", schema_ref("SeatRecord")),
                 variant("capacity", schema_ref("CapacityRecord")),
+                variant("invoice", schema_ref("InvoiceRecord")),
                 variant("deleted", schema_ref("DeletedRecord"))
             ]
         },

@@ -6,6 +6,7 @@ mod bulk;
 mod events;
 mod feed;
 mod idempotent;
+mod invoices;
 mod licensing;
 
 use super::params::sort_values;
@@ -164,6 +165,7 @@ fn components() -> Value {
         schemas.extend(feed::schemas());
         schemas.extend(events::schemas());
         schemas.extend(bulk::schemas());
+        schemas.extend(invoices::schemas());
     }
     events::components(&mut components);
     components
@@ -218,7 +220,8 @@ fn activation_components() -> Value {
                     "inn": {"type": "string", "description": "10 digits (legal entity) or 12 (individual entrepreneur)"},
                     "kpp": {"type": "string", "nullable": true, "description": "Null for an individual entrepreneur"},
                     "offer_accepted_at": nullable_date_time,
-                    "activation_blocked": {"type": "boolean"}
+                    "activation_blocked": {"type": "boolean"},
+                    "blocked_by": {"$ref": "#/components/schemas/BlockingInvoice"}
                 }
             },
             "VendorRef": {
@@ -569,6 +572,7 @@ pub fn document() -> Value {
     access::paths(&mut paths);
     feed::paths(&mut paths);
     bulk::paths(&mut paths);
+    invoices::paths(&mut paths);
     idempotent::mark_replays(&mut paths);
     events::paths(&mut paths);
     events::add_request_id(&mut paths);

@@ -17,6 +17,7 @@ pub mod activation_list;
 pub mod bulk_rows;
 pub mod error_groups;
 pub mod events;
+pub mod invoice_rows;
 pub mod postgres;
 pub mod serials;
 pub mod sqlite;
@@ -41,6 +42,7 @@ pub use super::rules::PurchaseRequest;
 pub use access_lists::{AccessCursor, AccessQuery, Visibility};
 pub use activation_list::{ActivationFilter, PageCursor, TextSearch};
 pub use events::{EventCursor, EventFilter};
+pub use invoice_rows::{InvoiceFilter, IssueRun, Issued};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use sqlite::changes::Gone;
@@ -472,4 +474,37 @@ pub trait PortalStore: Send + Sync + 'static {
         scope: Vec<i64>,
         since: DateTime<Utc>,
     ) -> Result<crate::client::bulk::ErrorTriage, StoreError>;
+
+    // ---- invoices (issue 17; docs/DESIGN.md §3.11) ----
+    /// The last month the monthly job issued (claimed), if any.
+    async fn last_invoice_period(&self) -> Result<Option<crate::domain::Period>, StoreError>;
+    /// Issues one month's invoices in one transaction, exactly once per month however
+    /// many portals run it: None when another run had issued the month.
+    async fn issue_invoices(&self, run: IssueRun) -> Result<Issued, StoreError>;
+    /// Marks every issued invoice due before `today` overdue and blocks its
+    /// organization, in one transaction; answers the numbers marked.
+    async fn mark_overdue_invoices(
+        &self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError>;
+    /// A page of invoices (`GET /invoices`).
+    async fn list_invoices(
+        &self,
+        filter: InvoiceFilter,
+    ) -> Result<Page<crate::client::invoices::Invoice>, StoreError>;
+    /// One invoice with its lines, if `scope` (None: every organization) holds it.
+    async fn invoice(
+        &self,
+        number: String,
+        scope: Option<Vec<i64>>,
+    ) -> Result<Option<crate::client::invoices::InvoiceDetail>, StoreError>;
+    /// An operator marks an invoice paid; the organization unblocks when nothing else
+    /// of it is overdue. A repeat of the idempotency key replays the first answer.
+    async fn pay_invoice(
+        &self,
+        number: String,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::invoices::InvoiceDetail>>;
 }

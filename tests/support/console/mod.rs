@@ -48,6 +48,7 @@ pub fn organizations() -> Vec<Organization> {
             kpp: Some("774301001".into()),
             offer_accepted_at: None,
             activation_blocked: false,
+            blocked_by: None,
         })
         .collect()
 }

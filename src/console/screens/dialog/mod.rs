@@ -15,6 +15,7 @@ mod confirm;
 mod notice;
 mod page;
 mod picker;
+mod prices;
 mod story;
 mod view;
 
@@ -22,6 +23,7 @@ pub use confirm::{Button, CONFIRM_BINDINGS, ConfirmDialog, ConfirmKey, TypedCoun
 pub use notice::{NOTICE_BINDINGS, Notice, NoticeKey};
 pub use page::{PAGE_BINDINGS, PageKey, PagePrompt, PageTarget};
 pub use picker::{PICKER_BINDINGS, PickTarget, PickValue, Picker, PickerKey};
+pub use prices::{PRICES_BINDINGS, PricesDialog, PricesKey};
 pub use story::{STORY_BINDINGS, StoryDialog, StoryKey};
 pub use view::render;
 
@@ -39,6 +41,8 @@ pub enum Dialog {
     Page(PagePrompt),
     /// `:why SERIAL`: a serial's story (issue 16).
     Story(StoryDialog),
+    /// `P` on the Activations list: the price list (issue 17).
+    Prices(PricesDialog),
 }
 
 /// What a confirmation does once confirmed (the app runs it: `app/dialogs.rs`).
@@ -106,6 +110,7 @@ impl Dialog {
             Dialog::Picker(d) => d.on_key(event, keymap),
             Dialog::Page(d) => d.on_key(event, keymap, lang),
             Dialog::Story(d) => d.on_key(event, keymap),
+            Dialog::Prices(d) => d.on_key(event, keymap),
         }
     }
 
@@ -115,7 +120,7 @@ impl Dialog {
             Dialog::Confirm(d) => d.paste(text),
             Dialog::Picker(d) => d.paste(text),
             Dialog::Page(d) => d.paste(text),
-            Dialog::Notice(_) | Dialog::Story(_) => {}
+            Dialog::Notice(_) | Dialog::Story(_) | Dialog::Prices(_) => {}
         }
     }
 
@@ -127,6 +132,7 @@ impl Dialog {
             Dialog::Picker(_) => keymap.help_entries(PICKER_BINDINGS, lang),
             Dialog::Page(_) => keymap.help_entries(PAGE_BINDINGS, lang),
             Dialog::Story(_) => keymap.help_entries(STORY_BINDINGS, lang),
+            Dialog::Prices(_) => keymap.help_entries(PRICES_BINDINGS, lang),
         }
     }
 
@@ -137,6 +143,7 @@ impl Dialog {
             Dialog::Picker(_) => keymap.hint_entries(PICKER_BINDINGS, lang),
             Dialog::Page(_) => keymap.hint_entries(PAGE_BINDINGS, lang),
             Dialog::Story(_) => keymap.hint_entries(STORY_BINDINGS, lang),
+            Dialog::Prices(_) => keymap.hint_entries(PRICES_BINDINGS, lang),
         }
     }
 
@@ -147,6 +154,7 @@ impl Dialog {
             Dialog::Picker(d) => &d.title,
             Dialog::Page(d) => &d.title,
             Dialog::Story(d) => &d.title,
+            Dialog::Prices(d) => &d.title,
         }
     }
 

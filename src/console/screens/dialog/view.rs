@@ -2,7 +2,7 @@
 //! cut), and its buttons or list. The terminal cursor goes to the focused button or
 //! field, which screen readers follow.
 
-use super::{Button, ConfirmDialog, Dialog, Notice, PagePrompt, Picker, StoryDialog};
+use super::{Button, ConfirmDialog, Dialog, Notice, PagePrompt, Picker, PricesDialog, StoryDialog};
 use crate::console::i18n::{self, dialogs as tr};
 use crate::console::theme::Theme;
 use crate::console::widgets::{centered, display_width, modal, wrap};
@@ -25,7 +25,32 @@ pub fn render(dialog: &Dialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> 
         Dialog::Picker(d) => picker(d, lang, theme, frame),
         Dialog::Page(d) => page(d, lang, theme, frame),
         Dialog::Story(d) => story(d, lang, theme, frame),
+        Dialog::Prices(d) => prices(d, lang, theme, frame),
     }
+}
+
+/// The price list: a header row, the rows from the scroll position, a note.
+fn prices(d: &PricesDialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> Option<Position> {
+    let g = &theme.glyphs;
+    let rows = d.lines(lang, g.ascii);
+    let note = g.text(super::prices::NOTE.get(lang)).into_owned();
+    let keys = g.text(tr::NOTICE_KEYS.get(lang)).into_owned();
+    let texts: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let width = text_width(frame.area(), &texts);
+    let room = usize::from(frame.area().height.saturating_sub(9)).max(1);
+    let mut lines = vec![Line::from(Span::styled(
+        g.text(&rows[0]).into_owned(),
+        theme.header,
+    ))];
+    for row in rows.iter().skip(1 + d.scroll).take(room) {
+        lines.push(Line::from(Span::styled(g.text(row).into_owned(), theme.base)));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(paragraph_lines(&[note], width, theme.muted));
+    lines.extend(paragraph_lines(&[keys], width, theme.muted));
+    let inner = open_box(frame, &d.title, width, lines.len(), theme);
+    frame.render_widget(Paragraph::new(lines), inner);
+    None
 }
 
 /// A serial's story: as wide as the frame allows (its lines are long), as tall as it

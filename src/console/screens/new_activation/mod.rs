@@ -269,7 +269,7 @@ impl NewActivation {
                 if let Some(org) = organizations.get(self.org_cursor) {
                     // Stopped here, before the offer and the serials, not at the end.
                     if org.activation_blocked {
-                        return Outcome::error(i18n::activation::blocked(lang));
+                        return Outcome::error(i18n::activation::blocked_for(lang, org));
                     }
                     // Another organization: its precheck no longer applies.
                     if self.organization.as_ref().map(|o| o.id) != Some(org.id) {

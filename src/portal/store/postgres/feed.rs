@@ -25,13 +25,14 @@ use crate::portal::store::text::{date_from_sql, optional, timestamp_from_sql, ti
 use std::collections::{HashMap, HashSet};
 use tokio_postgres::{GenericClient, IsolationLevel};
 
-const KINDS: [ObjectKind; 6] = [
+const KINDS: [ObjectKind; 7] = [
     ObjectKind::Organization,
     ObjectKind::Product,
     ObjectKind::Price,
     ObjectKind::Activation,
     ObjectKind::Seat,
     ObjectKind::Capacity,
+    ObjectKind::Invoice,
 ];
 
 fn kind_of(text: &str) -> Result<ObjectKind, StoreError> {
@@ -223,6 +224,17 @@ async fn current(
         .collect();
     for (key, capacity) in capacities(db, &capacity_keys).await? {
         found.insert((K::Capacity, key), Change::Capacity(capacity));
+    }
+    let invoice_keys: Vec<String> = positions
+        .iter()
+        .filter(|(_, k, _)| *k == K::Invoice)
+        .map(|(_, _, key)| key.clone())
+        .collect();
+    if !invoice_keys.is_empty() {
+        for invoice in super::invoices::details(db, &invoice_keys).await? {
+            let key = invoice.invoice.number.clone();
+            found.insert((K::Invoice, key), Change::Invoice(invoice.into()));
+        }
     }
     Ok(positions
         .iter()

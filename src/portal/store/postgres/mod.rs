@@ -44,6 +44,7 @@ mod access_pages;
 mod accounts;
 mod events;
 mod feed;
+mod invoices;
 mod licensing;
 mod migrations;
 mod once;

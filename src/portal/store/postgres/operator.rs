@@ -13,7 +13,7 @@ const DEMO_LOCK: i64 = 0x6c69_6361_646d_0003;
 
 /// The tables of the demo data set, referenced ones first, and the sequences that must
 /// continue after the copied ids.
-const DEMO_TABLES: [&str; 13] = [
+const DEMO_TABLES: [&str; 16] = [
     "organizations",
     "models",
     "devices",
@@ -25,6 +25,9 @@ const DEMO_TABLES: [&str; 13] = [
     "capacity",
     "emergency_licenses",
     "product_keys",
+    "invoices",
+    "invoice_lines",
+    "invoice_runs",
     "audit",
     "changes",
 ];

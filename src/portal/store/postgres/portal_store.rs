@@ -691,4 +691,112 @@ impl PortalStore for PgStore {
     ) -> Result<crate::client::bulk::ErrorTriage, StoreError> {
         self.triage(scope, since).await
     }
+
+    // ---- invoices (issue 17) ----
+    async fn last_invoice_period(&self) -> Result<Option<crate::domain::Period>, StoreError> {
+        self.run(|client| {
+            Box::pin(async move { super::invoices::last_issued_period(pg(client)).await })
+        })
+        .await
+    }
+
+    async fn issue_invoices(
+        &self,
+        run: crate::portal::store::IssueRun,
+    ) -> Result<crate::portal::store::Issued, StoreError> {
+        self.run(|client| {
+            Box::pin(async move {
+                let client: &mut tokio_postgres::Client = client;
+                let tx = client.transaction().await?;
+                let issued = super::invoices::issue(&tx, &run).await?;
+                tx.commit().await?;
+                Ok(issued)
+            })
+        })
+        .await
+    }
+
+    async fn mark_overdue_invoices(
+        &self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        self.run(|client| {
+            Box::pin(async move {
+                let client: &mut tokio_postgres::Client = client;
+                let tx = client.transaction().await?;
+                let marked = super::invoices::mark_overdue(&tx, today, now).await?;
+                tx.commit().await?;
+                Ok(marked)
+            })
+        })
+        .await
+    }
+
+    async fn list_invoices(
+        &self,
+        filter: crate::portal::store::InvoiceFilter,
+    ) -> Result<Page<crate::client::invoices::Invoice>, StoreError> {
+        self.run(|client| {
+            let filter = filter.clone();
+            Box::pin(async move {
+                let client: &mut tokio_postgres::Client = client;
+                // One snapshot for the count and the page.
+                let tx = client
+                    .build_transaction()
+                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()
+                    .await?;
+                let page = super::invoices::list(&tx, &filter).await?;
+                tx.commit().await?;
+                Ok(page)
+            })
+        })
+        .await
+    }
+
+    async fn invoice(
+        &self,
+        number: String,
+        scope: Option<Vec<i64>>,
+    ) -> Result<Option<crate::client::invoices::InvoiceDetail>, StoreError> {
+        self.run(|client| {
+            let (number, scope) = (number.clone(), scope.clone());
+            Box::pin(async move {
+                let client: &mut tokio_postgres::Client = client;
+                let tx = client
+                    .build_transaction()
+                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()
+                    .await?;
+                let detail = super::invoices::detail(&tx, &number, scope.as_deref()).await?;
+                tx.commit().await?;
+                Ok(detail)
+            })
+        })
+        .await
+    }
+
+    async fn pay_invoice(
+        &self,
+        number: String,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::invoices::InvoiceDetail>> {
+        self.run(|client| {
+            let (number, writer, idempotency) =
+                (number.clone(), writer.clone(), idempotency.clone());
+            Box::pin(async move {
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move {
+                        super::invoices::pay(tx, &number, writer.actor(), writer.now).await
+                    })
+                })
+                .await
+            })
+        })
+        .await
+    }
 }

@@ -45,10 +45,17 @@ pub async fn organizations(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    // As SQLite's `catalog::organizations`: the oldest overdue invoice names the block.
     let rows = db
         .query(
-            "SELECT id, name, inn, kpp, offer_accepted_at, activation_blocked FROM organizations
-             WHERE id = ANY($1) ORDER BY id",
+            "SELECT o.id, o.name, o.inn, o.kpp, o.offer_accepted_at, o.activation_blocked,
+                    i.number, i.total, i.due_on
+               FROM organizations o
+               LEFT JOIN invoices i ON o.activation_blocked AND i.number = (
+                    SELECT number FROM invoices
+                     WHERE organization_id = o.id AND status = 'overdue'
+                     ORDER BY due_on, number LIMIT 1)
+              WHERE o.id = ANY($1) ORDER BY o.id",
             &[&ids],
         )
         .await?;
@@ -63,6 +70,11 @@ pub async fn organizations(
                     timestamp_from_sql("offer_accepted_at", v)
                 })?,
                 activation_blocked: row.try_get(5)?,
+                blocked_by: crate::portal::store::sqlite::catalog::blocking_invoice((
+                    row.try_get(6)?,
+                    row.try_get(7)?,
+                    row.try_get(8)?,
+                ))?,
             })
         })
         .collect()
@@ -328,6 +340,13 @@ pub async fn object_organization(
         "key" => {
             db.query_opt(
                 "SELECT organization_id FROM product_keys WHERE key = $1",
+                &[&id],
+            )
+            .await?
+        }
+        "invoice" => {
+            db.query_opt(
+                "SELECT organization_id FROM invoices WHERE number = $1",
                 &[&id],
             )
             .await?

@@ -56,6 +56,7 @@ pub fn object_organization(
         "seat" => "SELECT organization_id FROM seats WHERE id = ?",
         "organization" => "SELECT id FROM organizations WHERE id = ?",
         "key" => "SELECT organization_id FROM product_keys WHERE key = ?",
+        "invoice" => "SELECT organization_id FROM invoices WHERE number = ?",
         _ => return Ok(None),
     };
     Ok(conn

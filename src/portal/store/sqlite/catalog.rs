@@ -49,38 +49,72 @@ pub fn organizations(conn: &Connection, ids: &[i64]) -> Result<Vec<Organization>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    // The oldest overdue invoice names the block (issue 17); a blocked organization
+    // without one was blocked by an operator.
     let sql = format!(
-        "SELECT id, name, inn, kpp, offer_accepted_at, activation_blocked FROM organizations
-         WHERE id IN ({}) ORDER BY id",
+        "SELECT o.id, o.name, o.inn, o.kpp, o.offer_accepted_at, o.activation_blocked,
+                i.number, i.total, i.due_on
+           FROM organizations o
+           LEFT JOIN invoices i ON o.activation_blocked AND i.number = (
+                SELECT number FROM invoices
+                 WHERE organization_id = o.id AND status = 'overdue'
+                 ORDER BY due_on, number LIMIT 1)
+          WHERE o.id IN ({}) ORDER BY o.id",
         placeholders(ids.len())
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(params_from_iter(ids), |row| {
             Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, Option<String>>(3)?,
-                row.get::<_, Option<String>>(4)?,
-                row.get::<_, bool>(5)?,
+                (
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, Option<String>>(4)?,
+                    row.get::<_, bool>(5)?,
+                ),
+                (
+                    row.get::<_, Option<String>>(6)?,
+                    row.get::<_, Option<i64>>(7)?,
+                    row.get::<_, Option<String>>(8)?,
+                ),
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
-        .map(|(id, name, inn, kpp, accepted, activation_blocked)| {
-            Ok(Organization {
-                id,
-                name,
-                inn,
-                kpp,
-                offer_accepted_at: optional(accepted, |v| {
-                    timestamp_from_sql("offer_accepted_at", v)
-                })?,
-                activation_blocked,
-            })
-        })
+        .map(
+            |((id, name, inn, kpp, accepted, activation_blocked), blocking)| {
+                Ok(Organization {
+                    id,
+                    name,
+                    inn,
+                    kpp,
+                    offer_accepted_at: optional(accepted, |v| {
+                        timestamp_from_sql("offer_accepted_at", v)
+                    })?,
+                    activation_blocked,
+                    blocked_by: blocking_invoice(blocking)?,
+                })
+            },
+        )
         .collect()
+}
+
+/// The invoice columns of a blocked organization's row, when it has one (both backends).
+pub fn blocking_invoice(
+    (number, total, due_on): (Option<String>, Option<i64>, Option<String>),
+) -> Result<Option<crate::client::invoices::BlockingInvoice>, StoreError> {
+    match (number, total, due_on) {
+        (Some(number), Some(total), Some(due_on)) => {
+            Ok(Some(crate::client::invoices::BlockingInvoice {
+                number,
+                total: Kopecks(total),
+                due_on: super::date_from_sql("invoices.due_on", &due_on)?,
+            }))
+        }
+        _ => Ok(None),
+    }
 }
 
 pub fn organization_refs(conn: &Connection, ids: &[i64]) -> Result<Vec<OrgRef>, StoreError> {

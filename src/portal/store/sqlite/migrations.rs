@@ -547,6 +547,72 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_at ON audit(at, id);
     CREATE INDEX audit_organization_at ON audit(organization_id, at, id);
     "#,
+    // 10, 11: the numbers issue 17's other branches use (webhooks, accounts); empty
+    // here so this branch's own migration keeps the number 12 it was given. The merge
+    // puts their migrations in these places.
+    "",
+    "",
+    // 12: monthly invoices (issue 17; docs/DESIGN.md §3.11). One invoice per
+    // organization and month (`UNIQUE (organization_id, period)`), one line per
+    // activation completed in that month. `invoice_runs` holds the months issued: a run
+    // claims its month there in the same transaction as the invoices it writes, so a
+    // month is issued once however many portals try, and a portal that was down
+    // issues every month after the last claimed one. Invoices are in the change feed
+    // (kind `invoice`, lines as part of it: they are written once, with the invoice).
+    // The partial index finds a month's completed activations without walking the rest.
+    r#"
+    CREATE TABLE invoices (
+        number           TEXT PRIMARY KEY,
+        organization_id  INTEGER NOT NULL REFERENCES organizations(id),
+        period           TEXT NOT NULL,
+        issued_on        TEXT NOT NULL,
+        due_on           TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('issued', 'overdue', 'paid')),
+        total            INTEGER NOT NULL,
+        license_count    INTEGER NOT NULL,
+        activation_count INTEGER NOT NULL,
+        paid_at          TEXT,
+        UNIQUE (organization_id, period)
+    ) WITHOUT ROWID;
+    CREATE INDEX invoices_status_due ON invoices(status, due_on);
+    CREATE INDEX invoices_period ON invoices(period, number);
+    CREATE INDEX invoices_organization_status ON invoices(organization_id, status, due_on);
+
+    CREATE TABLE invoice_lines (
+        invoice_number    TEXT NOT NULL REFERENCES invoices(number),
+        activation_number INTEGER NOT NULL REFERENCES activations(number),
+        vendor            TEXT NOT NULL,
+        license_count     INTEGER NOT NULL,
+        amount            INTEGER NOT NULL,
+        completed_at      TEXT NOT NULL,
+        PRIMARY KEY (invoice_number, activation_number)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE invoice_runs (
+        period  TEXT PRIMARY KEY,
+        ran_at  TEXT NOT NULL,
+        issued  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE INDEX activations_completed_done ON activations(completed_at, organization_id)
+        WHERE status = 'done';
+
+    CREATE TRIGGER track_invoices_insert AFTER INSERT ON invoices BEGIN
+        DELETE FROM changes WHERE kind = 'invoice' AND key = NEW.number;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('invoice', NEW.number, NEW.organization_id);
+    END;
+    CREATE TRIGGER track_invoices_update AFTER UPDATE ON invoices BEGIN
+        DELETE FROM changes WHERE kind = 'invoice' AND key = NEW.number;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('invoice', NEW.number, NEW.organization_id);
+    END;
+    CREATE TRIGGER track_invoices_delete AFTER DELETE ON invoices BEGIN
+        DELETE FROM changes WHERE kind = 'invoice' AND key = OLD.number;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('invoice', OLD.number, OLD.organization_id);
+    END;
+    "#,
 ];
 
 /// The backfill statements at the end of migration 4, for the test that the store's

@@ -23,6 +23,7 @@ pub mod changes;
 pub mod demo;
 pub mod events;
 mod files;
+pub mod invoices;
 pub mod keys;
 pub mod migrations;
 pub mod new_activations;

@@ -512,4 +512,69 @@ impl PortalStore for SqliteStore {
         self.run(move |conn| super::triage::triage(conn, &scope, since))
             .await
     }
+
+    // ---- invoices (issue 17) ----
+    async fn last_invoice_period(&self) -> Result<Option<crate::domain::Period>, StoreError> {
+        self.run(|conn| super::invoices::last_issued_period(conn))
+            .await
+    }
+
+    async fn issue_invoices(
+        &self,
+        run: crate::portal::store::IssueRun,
+    ) -> Result<crate::portal::store::Issued, StoreError> {
+        self.run(move |conn| super::invoices::issue(conn, &run))
+            .await
+    }
+
+    async fn mark_overdue_invoices(
+        &self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        self.run(move |conn| super::invoices::mark_overdue(conn, today, now))
+            .await
+    }
+
+    async fn list_invoices(
+        &self,
+        filter: crate::portal::store::InvoiceFilter,
+    ) -> Result<Page<crate::client::invoices::Invoice>, StoreError> {
+        self.run(move |conn| {
+            // One snapshot for the count and the page.
+            let tx = conn.transaction()?;
+            let page = super::invoices::list(&tx, &filter)?;
+            tx.commit()?;
+            Ok(page)
+        })
+        .await
+    }
+
+    async fn invoice(
+        &self,
+        number: String,
+        scope: Option<Vec<i64>>,
+    ) -> Result<Option<crate::client::invoices::InvoiceDetail>, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction()?;
+            let detail = super::invoices::detail(&tx, &number, scope.as_deref())?;
+            tx.commit()?;
+            Ok(detail)
+        })
+        .await
+    }
+
+    async fn pay_invoice(
+        &self,
+        number: String,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::invoices::InvoiceDetail>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                super::invoices::pay(tx, &number, writer.actor(), writer.now)
+            })
+        })
+        .await
+    }
 }

@@ -8,7 +8,8 @@
 
 use super::{StoreError, date_to_sql, timestamp_to_sql};
 use crate::client::feed::{
-    ActivationRecord, CapacityRecord, Change, DeletedRecord, ObjectKind, PriceRecord, SeatRecord,
+    ActivationRecord, CapacityRecord, Change, DeletedRecord, InvoiceRecord, ObjectKind,
+    PriceRecord, SeatRecord,
 };
 use crate::client::wire::{Organization, ProductRef};
 use crate::domain::Kopecks;
@@ -78,7 +79,8 @@ pub fn clear(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "DELETE FROM activation_lines; DELETE FROM activations; DELETE FROM seats;
          DELETE FROM emergency_licenses; DELETE FROM capacity; DELETE FROM models;
-         DELETE FROM products; DELETE FROM organizations;",
+         DELETE FROM products; DELETE FROM organizations;
+         DELETE FROM invoice_lines; DELETE FROM invoices;",
     )?;
     Ok(())
 }
@@ -92,6 +94,7 @@ pub fn apply(conn: &Connection, change: &Change) -> Result<(), StoreError> {
         Change::Activation(activation) => put_activation(conn, activation),
         Change::Seat(seat) => put_seat(conn, seat),
         Change::Capacity(capacity) => put_capacity(conn, capacity),
+        Change::Invoice(invoice) => put_invoice(conn, invoice),
         Change::Deleted(deleted) => delete(conn, deleted),
     }
 }
@@ -216,6 +219,44 @@ fn put_capacity(conn: &Connection, capacity: &CapacityRecord) -> Result<(), Stor
     Ok(())
 }
 
+/// An invoice and its lines, replacing what the replica had (issue 17).
+fn put_invoice(conn: &Connection, invoice: &InvoiceRecord) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO invoices (number, organization_id, period, issued_on, due_on,
+             status, total, license_count, activation_count, paid_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        invoice.number,
+        invoice.organization,
+        invoice.period.to_string(),
+        date_to_sql(invoice.issued_on),
+        date_to_sql(invoice.due_on),
+        invoice.status.as_api(),
+        invoice.total.0,
+        invoice.license_count,
+        invoice.activation_count,
+        invoice.paid_at.map(timestamp_to_sql),
+    ])?;
+    conn.prepare_cached("DELETE FROM invoice_lines WHERE invoice_number = ?")?
+        .execute([&invoice.number])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO invoice_lines (invoice_number, activation_number, vendor, license_count,
+             amount, completed_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )?;
+    for line in &invoice.lines {
+        insert.execute(params![
+            invoice.number,
+            line.activation,
+            line.vendor.id.id(),
+            line.license_count,
+            line.amount.0,
+            timestamp_to_sql(line.completed_at),
+        ])?;
+    }
+    Ok(())
+}
+
 fn delete(conn: &Connection, deleted: &DeletedRecord) -> Result<(), StoreError> {
     let id = || {
         deleted
@@ -246,6 +287,13 @@ fn delete(conn: &Connection, deleted: &DeletedRecord) -> Result<(), StoreError> 
         }
         ObjectKind::Seat => {
             conn.execute("DELETE FROM seats WHERE id = ?", [id()?])?;
+        }
+        ObjectKind::Invoice => {
+            conn.execute(
+                "DELETE FROM invoice_lines WHERE invoice_number = ?",
+                [&deleted.key],
+            )?;
+            conn.execute("DELETE FROM invoices WHERE number = ?", [&deleted.key])?;
         }
         ObjectKind::Capacity => {
             let Some((organization, product)) = deleted.key.split_once(':') else {

@@ -137,6 +137,37 @@ impl Replica {
             .ok_or_else(|| ApiError::NotFound(format!("activation {number} not found")).into())
     }
 
+    /// `GET /invoices` over the replica (issue 17): the same filter, order and pages.
+    pub fn invoices(
+        &self,
+        scope: &[i64],
+        query: &crate::client::invoices::InvoiceQuery,
+    ) -> Result<Page<crate::client::invoices::Invoice>, ReplicaError> {
+        let organizations = narrow(scope, query.organization)?;
+        let filter = crate::portal::store::InvoiceFilter {
+            scope: Some(organizations),
+            status: query.status,
+            page: query.page.max(1),
+            per_page: if query.per_page == 0 {
+                crate::client::wire::DEFAULT_PER_PAGE
+            } else {
+                query.per_page
+            },
+        };
+        Ok(super::invoices::list(&self.conn, &filter)?)
+    }
+
+    /// `GET /invoices/{number}` over the replica.
+    pub fn invoice(
+        &self,
+        scope: &[i64],
+        number: &str,
+    ) -> Result<crate::client::invoices::InvoiceDetail, ReplicaError> {
+        super::invoices::detail(&self.conn, number, Some(scope))?.ok_or_else(|| {
+            crate::portal::store::invoice_rows::invoice_not_found(number).into()
+        })
+    }
+
     /// `GET /seats` over the replica.
     /// A serial's activation lines as the mirror holds them (its data is the token's
     /// own, so no scope); the mirror keeps no registry and no audit, so the device and

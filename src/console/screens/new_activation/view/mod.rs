@@ -141,8 +141,13 @@ fn view_organizations(
                 o.inn
             ))];
             if o.activation_blocked {
+                let invoice = o
+                    .blocked_by
+                    .as_ref()
+                    .map(|i| format!(" ({})", i.number))
+                    .unwrap_or_default();
                 spans.push(Span::styled(
-                    format!(" · ✕ {}", i18n::ACTIVATION_BLOCKED.get(lang)),
+                    format!(" · ✕ {}{invoice}", i18n::ACTIVATION_BLOCKED.get(lang)),
                     theme.error,
                 ));
             }
@@ -161,10 +166,10 @@ fn view_organizations(
         .organizations
         .get(selected)
         .filter(|o| o.activation_blocked)
-        .map(|_| {
+        .map(|o| {
             format!(
                 "{}. {}",
-                i18n::activation::blocked(lang),
+                i18n::activation::blocked_for(lang, o),
                 i18n::activation::BLOCKED_HINT.get(lang)
             )
         });

@@ -55,6 +55,14 @@ pub(super) fn current(
     for (key, capacity) in capacities(conn, &keys_of(K::Capacity))? {
         found.insert((K::Capacity, key), Change::Capacity(capacity));
     }
+    let invoice_keys: Vec<String> = keys_of(K::Invoice)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for invoice in super::super::invoices::details(conn, &invoice_keys)? {
+        let key = invoice.invoice.number.clone();
+        found.insert((K::Invoice, key), Change::Invoice(invoice.into()));
+    }
     Ok(positions
         .iter()
         .map(|p| {

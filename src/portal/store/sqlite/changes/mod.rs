@@ -26,13 +26,14 @@ use rusqlite::{
 use std::fmt;
 
 /// Every kind the triggers record, to read `changes.kind` back.
-const KINDS: [ObjectKind; 6] = [
+const KINDS: [ObjectKind; 7] = [
     ObjectKind::Organization,
     ObjectKind::Product,
     ObjectKind::Price,
     ObjectKind::Activation,
     ObjectKind::Seat,
     ObjectKind::Capacity,
+    ObjectKind::Invoice,
 ];
 
 /// Why a cursor cannot be continued: the client must start over with `since=0`.
@@ -227,7 +228,9 @@ const RECORD_EVERY_OBJECT: &str = "
         SELECT 'seat', CAST(id AS TEXT), organization_id FROM seats ORDER BY id;
     INSERT OR REPLACE INTO changes (kind, key, organization_id)
         SELECT 'activation', CAST(number AS TEXT), organization_id
-          FROM activations ORDER BY number;";
+          FROM activations ORDER BY number;
+    INSERT OR REPLACE INTO changes (kind, key, organization_id)
+        SELECT 'invoice', number, organization_id FROM invoices ORDER BY number;";
 
 /// Runs a bulk load with the `track_…` and `count_…` triggers dropped, puts them back,
 /// recounts the list counters, and
@@ -260,6 +263,7 @@ const EXISTS: &str = "CASE kind
     WHEN 'price' THEN EXISTS (SELECT 1 FROM models WHERE id = CAST(key AS INTEGER))
     WHEN 'activation' THEN EXISTS (SELECT 1 FROM activations WHERE number = CAST(key AS INTEGER))
     WHEN 'seat' THEN EXISTS (SELECT 1 FROM seats WHERE id = CAST(key AS INTEGER))
+    WHEN 'invoice' THEN EXISTS (SELECT 1 FROM invoices WHERE number = key)
     WHEN 'capacity' THEN EXISTS (SELECT 1 FROM capacity
         WHERE organization_id = CAST(substr(key, 1, instr(key, ':') - 1) AS INTEGER)
           AND product_id = substr(key, instr(key, ':') + 1))

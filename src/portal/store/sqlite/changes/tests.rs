@@ -146,6 +146,7 @@ fn keys(page: &ChangeFeed) -> Vec<String> {
             Change::Activation(a) => format!("activation:{}", a.number),
             Change::Seat(s) => format!("seat:{}", s.id),
             Change::Capacity(c) => format!("capacity:{}:{}", c.organization, c.product),
+            Change::Invoice(i) => format!("invoice:{}", i.number),
             Change::Deleted(d) => format!("deleted {}:{}", d.object.as_str(), d.key),
         })
         .collect()

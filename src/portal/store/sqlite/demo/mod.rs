@@ -11,6 +11,7 @@
 
 mod batch;
 pub mod facts;
+mod invoices;
 mod licensing;
 
 use super::activations::NewActivation;
@@ -305,7 +306,8 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
             written?;
             // Last: completed activations moved the devices' subscriptions on.
             insert_devices(&tx, &devices)?;
-            licensing::fill(&tx, today)
+            licensing::fill(&tx, today)?;
+            invoices::fill(&tx, today)
         })?;
         for (_, sql) in &indexes {
             tx.execute_batch(sql)?;
