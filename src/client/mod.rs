@@ -4,6 +4,7 @@
 pub mod events;
 pub mod feed;
 pub mod serials;
+pub mod webhooks;
 pub mod wire;
 
 use crate::domain::Lang;

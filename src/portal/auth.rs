@@ -45,7 +45,7 @@ impl Caller {
     pub fn may(&self, action: Action) -> Result<(), ApiError> {
         let allowed = match (self.role, action.operators_only()) {
             // Access is managed on both sides, each within its own reach (`access_rules`).
-            (role, _) if action == Action::ManageAccounts => {
+            (role, _) if matches!(action, Action::ManageAccounts | Action::ManageWebhooks) => {
                 matches!(role, Role::Admin | Role::Operator)
             }
             (Role::Operator, operators_only) => operators_only,
@@ -100,6 +100,8 @@ pub enum Action {
     BlockOrganizations,
     /// Create, invite and disable accounts (an admin for its organizations).
     ManageAccounts,
+    /// Register, see and remove webhook endpoints (an admin for its organizations).
+    ManageWebhooks,
 }
 
 impl Action {
@@ -119,6 +121,7 @@ impl Action {
             Action::ActivateKeys => "activate product keys",
             Action::BlockOrganizations => "block or unblock organizations",
             Action::ManageAccounts => "manage accounts",
+            Action::ManageWebhooks => "manage webhooks",
         }
     }
 }

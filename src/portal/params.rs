@@ -156,7 +156,7 @@ pub fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// `page` and `per_page`, shared by every paged list.
-fn page_params(pairs: &[(String, String)]) -> Result<(u32, u32), ApiError> {
+pub fn page_params(pairs: &[(String, String)]) -> Result<(u32, u32), ApiError> {
     let page = match last(pairs, "page") {
         None => 1,
         Some(raw) => raw.parse::<u32>().ok().filter(|p| *p >= 1).ok_or_else(|| {

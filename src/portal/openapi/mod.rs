@@ -6,6 +6,7 @@ mod events;
 mod feed;
 mod idempotent;
 mod licensing;
+mod webhooks;
 
 use super::params::sort_values;
 use crate::client::wire::IDEMPOTENCY_HEADER;
@@ -162,6 +163,7 @@ fn components() -> Value {
         schemas.extend(access::schemas());
         schemas.extend(feed::schemas());
         schemas.extend(events::schemas());
+        schemas.extend(webhooks::schemas());
     }
     events::components(&mut components);
     components
@@ -566,6 +568,7 @@ pub fn document() -> Value {
     licensing::paths(&mut paths);
     access::paths(&mut paths);
     feed::paths(&mut paths);
+    webhooks::paths(&mut paths);
     idempotent::mark_replays(&mut paths);
     events::paths(&mut paths);
     events::add_request_id(&mut paths);

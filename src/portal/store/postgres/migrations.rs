@@ -405,6 +405,50 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_at ON audit(at, id);
     CREATE INDEX audit_organization_at ON audit(organization_id, at, id);
     "#,
+    // 7–9: other branches' migrations; placeholders on the webhooks branch, replaced
+    // by the real ones when the branches merge.
+    "-- placeholder for migration 7 (another branch)",
+    "-- placeholder for migration 8 (another branch)",
+    "-- placeholder for migration 9 (another branch)",
+    // 10: webhooks (issue 17), as SQLite's migration 13; the queue's times are
+    // TIMESTAMPTZ so leases and retries are read against the database's clock, the
+    // one clock every portal shares.
+    r#"
+    CREATE TABLE webhook_endpoints (
+        id              BIGSERIAL PRIMARY KEY,
+        url             TEXT COLLATE "C" NOT NULL,
+        events          TEXT COLLATE "C" NOT NULL,
+        organization_id BIGINT REFERENCES organizations(id),
+        secret          TEXT COLLATE "C" NOT NULL,
+        created_at      TEXT COLLATE "C" NOT NULL,
+        created_by      TEXT COLLATE "C" NOT NULL
+    );
+    CREATE INDEX webhook_endpoints_organization ON webhook_endpoints(organization_id);
+    CREATE TABLE webhook_deliveries (
+        id              BIGSERIAL PRIMARY KEY,
+        endpoint_id     BIGINT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+        event_id        TEXT COLLATE "C" NOT NULL,
+        event_type      TEXT COLLATE "C" NOT NULL,
+        object          TEXT COLLATE "C" NOT NULL,
+        organization_id BIGINT,
+        payload         TEXT NOT NULL,
+        created_at      TEXT COLLATE "C" NOT NULL,
+        status          TEXT COLLATE "C" NOT NULL DEFAULT 'pending',
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TIMESTAMPTZ,
+        lease_until     TIMESTAMPTZ,
+        leased_by       TEXT COLLATE "C",
+        response_status INTEGER,
+        last_error      TEXT,
+        delivered_at    TIMESTAMPTZ,
+        redelivery_of   BIGINT
+    );
+    CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, id);
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at, id)
+        WHERE status = 'pending';
+    CREATE INDEX webhook_deliveries_object ON webhook_deliveries(endpoint_id, object, id)
+        WHERE status = 'pending';
+    "#,
 ];
 
 /// Brings the database up to the newest schema under the migration lock. The lock is
