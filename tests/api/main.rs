@@ -38,3 +38,4 @@ mod seats;
 mod serials;
 mod slow_clients;
 mod tls;
+mod webhooks;
