@@ -14,3 +14,4 @@ mod scripting;
 mod sync;
 mod truthful;
 mod verify;
+mod webhooks;

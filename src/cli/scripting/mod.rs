@@ -1,5 +1,6 @@
 //! The scripting CLI: `activations list|show`, `precheck`, `activate`,
-//! `seats list|bind|unbind`, `capacity`, `audit` — the portal API for shell scripts.
+//! `seats list|bind|unbind`, `capacity`, `audit`, `webhooks …` — the portal API for
+//! shell scripts.
 //!
 //! Exit status: 0 done; 1 the portal refused (not found, conflict, invalid, forbidden)
 //! or a precheck row is not `ok`; 2 usage (bad flags, unreadable file, ambiguous
@@ -10,6 +11,7 @@ mod activations;
 mod audit;
 mod events;
 mod seats;
+mod webhooks;
 mod why;
 
 use super::output::{OutputArgs, OutputFormat};
@@ -136,6 +138,12 @@ pub enum ScriptCommand {
     Accounts {
         #[command(subcommand)]
         command: AccountsCommand,
+    },
+    /// Webhook endpoints and their delivery log: list, add, remove, deliveries,
+    /// redeliver, rotate-secret (admins for their organizations, operators).
+    Webhooks {
+        #[command(subcommand)]
+        command: webhooks::WebhooksCommand,
     },
 }
 
@@ -362,5 +370,6 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
         }
         ScriptCommand::Tokens { command } => access::tokens(command, client).await,
         ScriptCommand::Accounts { command } => access::accounts(command, client).await,
+        ScriptCommand::Webhooks { command } => webhooks::run(command, client).await,
     }
 }
