@@ -29,3 +29,4 @@ mod terminal_link;
 mod themes;
 mod update;
 mod view;
+mod webhooks;

@@ -57,9 +57,12 @@ impl State {
             Owner::Outbox
         } else {
             match self.front() {
-                Front::Seats | Front::Capacity | Front::Keys | Front::Access | Front::Activity => {
-                    Owner::Tabbed
-                }
+                Front::Seats
+                | Front::Capacity
+                | Front::Keys
+                | Front::Access
+                | Front::Activity
+                | Front::Webhooks => Owner::Tabbed,
                 Front::NewActivation => Owner::Flow,
                 Front::Detail => Owner::Detail,
                 Front::List => Owner::List,

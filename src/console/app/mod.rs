@@ -41,6 +41,7 @@ use super::screens::new_activation::NewActivation;
 use super::screens::outbox::OutboxOverlay;
 use super::screens::palette::Palette;
 use super::screens::seats::SeatsScreen;
+use super::screens::webhooks::{WebhooksCommand, WebhooksMsg, WebhooksScreen};
 use super::screens::{Ctx, Tab};
 use super::theme::Theme;
 use super::ui_state::UiState;
@@ -75,6 +76,8 @@ pub enum Command {
     Access(AccessCommand),
     /// The Activity screen's reads (`screens::activity::run`).
     Activity(ActivityCommand),
+    /// The Webhooks screen's reads and writes (`screens::webhooks::run`; issue 17).
+    Webhooks(WebhooksCommand),
     /// `:why SERIAL` → `Msg::WhyLoaded` (`ApiClient::why`).
     Why {
         serial: String,
@@ -337,6 +340,8 @@ pub enum Msg {
     Access(AccessMsg),
     /// An answer to an `ActivityCommand`.
     Activity(ActivityMsg),
+    /// An answer to a `WebhooksCommand`.
+    Webhooks(WebhooksMsg),
     /// A serial's story for the `:why` dialog showing `serial`.
     WhyLoaded {
         serial: String,
@@ -431,6 +436,7 @@ pub struct State {
     pub keys: KeysScreen,
     pub access: AccessScreen,
     pub activity: ActivityScreen,
+    pub webhooks: WebhooksScreen,
     /// An object's history, on top of whatever is in front.
     pub audit: Option<AuditOverlay>,
     pub help_open: bool,
@@ -485,6 +491,7 @@ pub enum Front {
     Keys,
     Access,
     Activity,
+    Webhooks,
 }
 
 impl State {
@@ -508,6 +515,7 @@ impl State {
             keys,
             access: AccessScreen::default(),
             activity: ActivityScreen::default(),
+            webhooks: WebhooksScreen::default(),
             audit: None,
             help_open: false,
             palette: None,
@@ -545,6 +553,7 @@ impl State {
                 Tab::Keys => Front::Keys,
                 Tab::Access => Front::Access,
                 Tab::Activity => Front::Activity,
+                Tab::Webhooks => Front::Webhooks,
             }
         }
     }

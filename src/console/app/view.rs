@@ -27,6 +27,7 @@ pub fn is_tabbed(front: Front) -> bool {
             | Front::Keys
             | Front::Access
             | Front::Activity
+            | Front::Webhooks
     )
 }
 
@@ -97,6 +98,14 @@ pub fn view(state: &State, frame: &mut Frame) {
                 organizations: &state.organizations,
             };
             activity_view::view(&state.activity, &ctx, frame, body)
+        }
+        _ if front == Front::Webhooks => {
+            let ctx = crate::console::screens::webhooks::ViewContext {
+                lang: state.lang,
+                theme,
+                role: state.me.as_ref().map(|m| m.role),
+            };
+            crate::console::screens::webhooks::view(&state.webhooks, &ctx, frame, body)
         }
         _ if front == Front::Access => {
             let ctx = access::ViewContext {

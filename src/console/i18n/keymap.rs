@@ -15,6 +15,8 @@ pub const IN_CAPACITY: Tr = Tr::new("экране лицензий", "the capaci
 pub const IN_EMERGENCY: Tr = Tr::new("окне экстренной лицензии", "the emergency license dialog");
 pub const IN_ACCESS: Tr = Tr::new("экране «Доступ»", "the Access screen");
 pub const IN_ACTIVITY: Tr = Tr::new("экране «Журнал»", "the Activity screen");
+pub const IN_WEBHOOKS: Tr = Tr::new("экране «Вебхуки»", "the Webhooks screen");
+pub const IN_URL: Tr = Tr::new("окне адреса вебхука", "the webhook URL prompt");
 pub const IN_KEYS_ONLINE: Tr = Tr::new("экране ключей (онлайн)", "the keys screen (online)");
 pub const IN_KEYS_REQUEST: Tr = Tr::new(
     "экране ключей (файловый запрос)",

@@ -105,6 +105,7 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_KEYS_IMPORT, true, keys::IMPORT_BINDINGS),
         with_globals(tr::IN_ACCESS, access::BINDINGS),
         with_globals(tr::IN_ACTIVITY, activity::BINDINGS),
+        with_globals(tr::IN_WEBHOOKS, super::webhooks::BINDINGS),
         with_log(tr::IN_NEW_ORGANIZATION, ORGANIZATION_BINDINGS),
         with_log(tr::IN_NEW_OFFER, OFFER_BINDINGS),
         table(tr::IN_NEW_SERIALS, true, SERIALS_BINDINGS),
@@ -123,6 +124,7 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_STORY, false, dialog::STORY_BINDINGS),
         table(tr::IN_PICKER, true, dialog::PICKER_BINDINGS),
         table(tr::IN_PAGE, true, dialog::PAGE_BINDINGS),
+        table(tr::IN_URL, true, dialog::URL_BINDINGS),
     ]
 }
 

@@ -20,6 +20,7 @@ pub mod paged;
 pub mod palette;
 pub mod seats;
 pub mod tabs;
+pub mod webhooks;
 
 use crate::client::wire::{Organization, Role};
 use crate::console::app::Command;

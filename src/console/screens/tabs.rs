@@ -20,6 +20,7 @@ pub enum Tab {
     Keys,
     Access,
     Activity,
+    Webhooks,
 }
 
 /// Declared once: dispatch on every tabbed screen (where no text is typed), help, tab line.
@@ -31,6 +32,7 @@ pub const TAB_BINDINGS: &[Binding<Tab>] = &[
     bind("tabs.keys", &[Char('4')], Tab::Keys, Tr::new("экран «Ключи и офлайн-активация»", "the Keys & offline screen"), None),
     bind("tabs.access", &[Char('5')], Tab::Access, Tr::new("экран «Доступ» (токены; администраторы и операторы)", "the Access screen (tokens; admins and operators)"), None),
     bind("tabs.activity", &[Char('6')], Tab::Activity, Tr::new("экран «Журнал» (все изменения)", "the Activity screen (every change)"), None),
+    bind("tabs.webhooks", &[Char('9')], Tab::Webhooks, Tr::new("экран «Вебхуки» (адреса и доставки; администраторы и операторы)", "the Webhooks screen (endpoints and deliveries; admins and operators)"), None),
 ];
 
 impl Tab {
@@ -43,6 +45,7 @@ impl Tab {
             Tab::Keys => i18n::tabs::KEYS_SHORT,
             Tab::Access => i18n::access::SHORT,
             Tab::Activity => i18n::activity::SHORT,
+            Tab::Webhooks => i18n::webhooks::SHORT,
         }
     }
 
@@ -55,6 +58,7 @@ impl Tab {
             Tab::Keys => i18n::tabs::KEYS_TITLE,
             Tab::Access => i18n::access::TITLE,
             Tab::Activity => i18n::activity::TITLE,
+            Tab::Webhooks => i18n::webhooks::TITLE,
         }
     }
 }

@@ -16,6 +16,7 @@ mod notice;
 mod page;
 mod picker;
 mod story;
+mod url;
 mod view;
 
 pub use confirm::{Button, CONFIRM_BINDINGS, ConfirmDialog, ConfirmKey, TypedCount};
@@ -23,6 +24,7 @@ pub use notice::{NOTICE_BINDINGS, Notice, NoticeKey};
 pub use page::{PAGE_BINDINGS, PageKey, PagePrompt, PageTarget};
 pub use picker::{PICKER_BINDINGS, PickTarget, PickValue, Picker, PickerKey};
 pub use story::{STORY_BINDINGS, StoryDialog, StoryKey};
+pub use url::{URL_BINDINGS, UrlKey, UrlPrompt};
 pub use view::render;
 
 use super::Reply;
@@ -39,6 +41,8 @@ pub enum Dialog {
     Page(PagePrompt),
     /// `:why SERIAL`: a serial's story (issue 16).
     Story(StoryDialog),
+    /// A webhook endpoint's URL (issue 17).
+    Url(UrlPrompt),
 }
 
 /// What a confirmation does once confirmed (the app runs it: `app/dialogs.rs`).
@@ -69,6 +73,15 @@ pub enum Confirmed {
     CancelOutbox {
         id: i64,
     },
+    /// A webhook endpoint, with its queued deliveries (issue 17).
+    RemoveWebhook {
+        id: i64,
+    },
+    /// A webhook delivery's event, sent again.
+    Redeliver {
+        endpoint: i64,
+        delivery: i64,
+    },
     Quit,
 }
 
@@ -82,6 +95,8 @@ impl Confirmed {
                 | Confirmed::Activate { .. }
                 | Confirmed::Emergency(_)
                 | Confirmed::RevokeToken { .. }
+                | Confirmed::RemoveWebhook { .. }
+                | Confirmed::Redeliver { .. }
         )
     }
 }
@@ -92,6 +107,8 @@ pub enum Answer {
     Confirmed(Confirmed),
     Picked(PickTarget, PickValue),
     Page(PageTarget, u32),
+    /// A webhook endpoint to register: its URL and organization.
+    WebhookUrl(String, Option<i64>),
 }
 
 impl Dialog {
@@ -104,6 +121,7 @@ impl Dialog {
             Dialog::Picker(d) => d.on_key(event, keymap),
             Dialog::Page(d) => d.on_key(event, keymap, lang),
             Dialog::Story(d) => d.on_key(event, keymap),
+            Dialog::Url(d) => d.on_key(event, keymap),
         }
     }
 
@@ -113,6 +131,7 @@ impl Dialog {
             Dialog::Confirm(d) => d.paste(text),
             Dialog::Picker(d) => d.paste(text),
             Dialog::Page(d) => d.paste(text),
+            Dialog::Url(d) => d.paste(text),
             Dialog::Notice(_) | Dialog::Story(_) => {}
         }
     }
@@ -125,6 +144,7 @@ impl Dialog {
             Dialog::Picker(_) => keymap.help_entries(PICKER_BINDINGS, lang),
             Dialog::Page(_) => keymap.help_entries(PAGE_BINDINGS, lang),
             Dialog::Story(_) => keymap.help_entries(STORY_BINDINGS, lang),
+            Dialog::Url(_) => keymap.help_entries(URL_BINDINGS, lang),
         }
     }
 
@@ -135,6 +155,7 @@ impl Dialog {
             Dialog::Picker(_) => keymap.hint_entries(PICKER_BINDINGS, lang),
             Dialog::Page(_) => keymap.hint_entries(PAGE_BINDINGS, lang),
             Dialog::Story(_) => keymap.hint_entries(STORY_BINDINGS, lang),
+            Dialog::Url(_) => keymap.hint_entries(URL_BINDINGS, lang),
         }
     }
 
@@ -145,6 +166,7 @@ impl Dialog {
             Dialog::Picker(d) => &d.title,
             Dialog::Page(d) => &d.title,
             Dialog::Story(d) => &d.title,
+            Dialog::Url(d) => &d.title,
         }
     }
 
