@@ -405,6 +405,17 @@ pub fn claim(
     lease: Duration,
 ) -> Result<Vec<DueDelivery>, StoreError> {
     let now = Utc::now();
+    // A read first: an idle sender looks every tick, and must not take the write lock
+    // (and wait behind writers) to find nothing.
+    let due: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM webhook_deliveries
+                            WHERE status = 'pending' AND next_attempt_at <= ?)",
+        )?
+        .query_row([queue_time_to_sql(now)], |row| row.get(0))?;
+    if !due {
+        return Ok(Vec::new());
+    }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let claimed = {
         let mut stmt = tx.prepare_cached(
