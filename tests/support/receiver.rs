@@ -66,14 +66,14 @@ async fn receive(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
-    shared.got.lock().unwrap().push(Received {
+    shared.got.lock().expect("receiver lock").push(Received {
         at: Instant::now(),
         path: uri.path().to_string(),
         signature: header("x-licadm-signature"),
         event_id: header("x-licadm-event-id"),
         body: body.to_vec(),
     });
-    let reply = shared.script.lock().unwrap().pop_front();
+    let reply = shared.script.lock().expect("receiver lock").pop_front();
     match reply {
         None => StatusCode::OK.into_response(),
         Some(Reply::Status(status)) => StatusCode::from_u16(status)
@@ -90,7 +90,7 @@ impl Receiver {
     /// A receiver answering `script` in order, then 200 to everything.
     pub async fn start(script: Vec<Reply>) -> Receiver {
         let shared = Shared::default();
-        shared.script.lock().unwrap().extend(script);
+        shared.script.lock().expect("receiver lock").extend(script);
         let app = Router::new().fallback(receive).with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -108,7 +108,7 @@ impl Receiver {
 
     /// Every request so far, in arrival order.
     pub fn got(&self) -> Vec<Received> {
-        self.shared.got.lock().unwrap().clone()
+        self.shared.got.lock().expect("receiver lock").clone()
     }
 
     /// Waits (polling, never a fixed sleep) until at least `n` requests arrived.

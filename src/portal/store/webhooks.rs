@@ -94,7 +94,8 @@ pub fn event_body(
     let event = WebhookEvent {
         id: event_id.to_string(),
         event_type: event_type.to_string(),
-        created_at: at,
+        // Seconds, as every other moment of the API.
+        created_at: chrono::SubsecRound::trunc_subsecs(at, 0),
         organization,
         object: object.to_string(),
         data: after.or(before).cloned().unwrap_or(serde_json::Value::Null),
