@@ -7,6 +7,7 @@ pub mod events;
 pub mod feed;
 pub mod invoices;
 pub mod serials;
+pub mod webhooks;
 pub mod wire;
 
 use crate::domain::Lang;

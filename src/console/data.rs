@@ -517,6 +517,48 @@ impl DataSource {
         self.client().revoke_token(id).await
     }
 
+    // ---- webhooks (issue 17): always the portal; the mirror keeps none ----
+    pub async fn webhooks(
+        &self,
+    ) -> Result<Vec<crate::client::webhooks::WebhookEndpoint>, DataError> {
+        self.client().webhooks().await
+    }
+
+    pub async fn webhook_deliveries(
+        &self,
+        endpoint: i64,
+        per_page: u32,
+    ) -> Result<Page<crate::client::webhooks::WebhookDelivery>, DataError> {
+        self.client()
+            .webhook_deliveries(endpoint, 1, per_page)
+            .await
+    }
+
+    pub async fn add_webhook(
+        &self,
+        request: &crate::client::webhooks::NewWebhook,
+        key: &str,
+    ) -> Result<crate::client::webhooks::CreatedWebhook, DataError> {
+        self.client().add_webhook(request, key).await
+    }
+
+    pub async fn remove_webhook(
+        &self,
+        id: i64,
+        key: &str,
+    ) -> Result<crate::client::webhooks::WebhookEndpoint, DataError> {
+        self.client().remove_webhook(id, key).await
+    }
+
+    pub async fn redeliver(
+        &self,
+        endpoint: i64,
+        delivery: i64,
+        key: &str,
+    ) -> Result<crate::client::webhooks::WebhookDelivery, DataError> {
+        self.client().redeliver(endpoint, delivery, key).await
+    }
+
     pub async fn audit(
         &self,
         object: &str,

@@ -431,6 +431,9 @@ fn execute_command(
         Command::Activity(command) => {
             send_when_done(tx, crate::console::screens::activity::run(command, source));
         }
+        Command::Webhooks(command) => {
+            send_when_done(tx, crate::console::screens::webhooks::run(command, source));
+        }
         Command::Access(command) => {
             send_when_done(tx, crate::console::screens::access::run(command, source));
         }

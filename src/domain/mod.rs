@@ -22,6 +22,7 @@ pub mod taxid;
 pub mod template;
 pub mod text;
 pub mod vendor;
+pub mod webhook;
 
 pub use dates::{SubscriptionUrgency, format_date, new_until, urgency};
 pub use calendar::HolidayCalendar;

@@ -45,7 +45,7 @@ impl Caller {
     pub fn may(&self, action: Action) -> Result<(), ApiError> {
         let allowed = match (self.role, action.operators_only()) {
             // Access is managed on both sides, each within its own reach (`access_rules`).
-            (role, _) if action == Action::ManageAccounts => {
+            (role, _) if matches!(action, Action::ManageAccounts | Action::ManageWebhooks) => {
                 matches!(role, Role::Admin | Role::Operator)
             }
             (Role::Operator, operators_only) => operators_only,
@@ -102,6 +102,8 @@ pub enum Action {
     ManageAccounts,
     /// Mark an invoice paid (issue 17): the vendor's side.
     PayInvoices,
+    /// Register, see and remove webhook endpoints (an admin for its organizations).
+    ManageWebhooks,
 }
 
 impl Action {
@@ -125,6 +127,7 @@ impl Action {
             Action::BlockOrganizations => "block or unblock organizations",
             Action::ManageAccounts => "manage accounts",
             Action::PayInvoices => "mark invoices paid",
+            Action::ManageWebhooks => "manage webhooks",
         }
     }
 }

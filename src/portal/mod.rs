@@ -29,12 +29,15 @@ mod routes_events;
 mod routes_invoices;
 mod routes_licensing;
 mod routes_passwords;
+mod routes_webhooks;
 mod rules;
 pub mod serve;
 pub mod signing_key;
 mod store;
 pub mod tls;
 mod token_cache;
+mod webhook_send;
+mod webhooks;
 mod worker;
 
 /// The activation list's plan, for the benchmark that runs the same SQL straight on
@@ -68,6 +71,7 @@ pub use signing_key::{SigningKeyFileError, SigningSecret, read_signing_key_file}
 pub use store::PurchaseRequest;
 pub use store::StoredKey;
 pub use store::sqlite::demo::facts::{DemoFacts, DemoKey};
+pub use webhooks::WebhookOptions;
 
 /// Why the portal could not start or do an operator's command.
 #[derive(Debug, thiserror::Error)]
@@ -178,6 +182,8 @@ pub struct PortalOptions {
     pub access: AccessOptions,
     /// How long an `Idempotency-Key` is remembered (`serve --idempotency-hours`).
     pub idempotency_lifetime: chrono::TimeDelta,
+    /// The webhook sender (docs/DESIGN.md §4.10).
+    pub webhooks: webhooks::WebhookOptions,
 }
 
 /// Lifetimes of what accounts get (issue 15).
@@ -212,6 +218,7 @@ impl Default for PortalOptions {
             limits: serve::Limits::default(),
             access: AccessOptions::default(),
             idempotency_lifetime: idempotency::KEY_LIFETIME,
+            webhooks: webhooks::WebhookOptions::default(),
         }
     }
 }
@@ -541,6 +548,12 @@ impl Portal {
             self.state.key.clone(),
             self.state.store.clone(),
         )));
+        let _sender = self.options.webhooks.run.then(|| {
+            worker::AbortOnDrop(tokio::spawn(webhooks::run(
+                self.state.store.clone(),
+                self.options.webhooks,
+            )))
+        });
         serve::serve(
             listener,
             self.router(),

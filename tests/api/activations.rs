@@ -701,9 +701,23 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/invoices/{number}",
         "/api/v1/invoices/{number}/document",
         "/api/v1/invoices/{number}/pay",
+        "/api/v1/webhooks",
+        "/api/v1/webhooks/{id}",
+        "/api/v1/webhooks/{id}/rotate-secret",
+        "/api/v1/webhooks/{id}/deliveries",
+        "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver",
     ]
     .into();
     assert_eq!(listed, served);
+    // Webhook endpoint 1, so `/webhooks/{id}` and its deliveries answer 200 (issue 17).
+    let hook = portal
+        .raw_post(
+            &portal.admin_token,
+            "/webhooks",
+            &serde_json::json!({"url": "https://hooks.example.com/", "events": ["seat.bound"], "organization": 1}),
+        )
+        .await;
+    assert_eq!(hook.status(), 201);
     // A done activation, so the license file is served too.
     let done = portal
         .admin()
@@ -728,6 +742,7 @@ async fn openapi_describes_every_route_truthfully() {
             .replace("{number}", &number)
             .replace("{serial}", &serial)
             .replace("{id}", "1")
+            .replace("{delivery}", "1")
             .replacen("/api/v1", "", 1);
         // Documented required parameters.
         match concrete.as_str() {

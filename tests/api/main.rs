@@ -42,3 +42,4 @@ mod serials;
 mod slow_clients;
 mod strict_queries;
 mod tls;
+mod webhooks;

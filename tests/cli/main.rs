@@ -16,3 +16,4 @@ mod sync;
 mod truthful;
 mod verify;
 mod views;
+mod webhooks;

@@ -31,3 +31,4 @@ mod terminal_link;
 mod themes;
 mod update;
 mod view;
+mod webhooks;

@@ -23,6 +23,7 @@ pub mod portal;
 pub mod portal_process;
 pub mod proxy;
 pub mod pty;
+pub mod receiver;
 pub mod tabs;
 
 use std::time::{Duration, Instant};

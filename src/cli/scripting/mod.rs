@@ -1,6 +1,6 @@
 //! The scripting CLI: `activations list|show`, `precheck`, `activate`,
-//! `seats list|bind|unbind`, `capacity`, `audit`, `invoices`, `prices` — the portal API
-//! for shell scripts.
+//! `seats list|bind|unbind`, `capacity`, `audit`, `invoices`, `prices`, `webhooks …` —
+//! the portal API for shell scripts.
 //!
 //! Exit status: 0 done; 1 the portal refused (not found, conflict, invalid, forbidden)
 //! or a precheck row is not `ok`; 2 usage (bad flags, unreadable file, ambiguous
@@ -12,6 +12,7 @@ mod audit;
 mod events;
 mod invoices;
 mod seats;
+mod webhooks;
 mod why;
 
 use super::output::{OutputArgs, OutputFormat};
@@ -155,6 +156,12 @@ pub enum ScriptCommand {
     Prices {
         #[command(flatten)]
         out: OutputArgs,
+    },
+    /// Webhook endpoints and their delivery log: list, add, remove, deliveries,
+    /// redeliver, rotate-secret (admins for their organizations, operators).
+    Webhooks {
+        #[command(subcommand)]
+        command: webhooks::WebhooksCommand,
     },
 }
 
@@ -411,5 +418,6 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
             invoices::invoices(command, client, lang).await
         }
         ScriptCommand::Prices { out } => invoices::prices(client, out).await,
+        ScriptCommand::Webhooks { command } => webhooks::run(command, client).await,
     }
 }

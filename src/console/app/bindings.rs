@@ -51,6 +51,9 @@ impl State {
             (Front::Activity, _) => {
                 roles::help_entries(keymap, self.activity.bindings(), lang, role)
             }
+            (Front::Webhooks, _) => {
+                roles::help_entries(keymap, self.webhooks.bindings(), lang, role)
+            }
             _ => roles::help_entries(keymap, activations::BINDINGS, lang, role),
         };
         let mut globals = Vec::new();
@@ -94,7 +97,7 @@ impl State {
                 .as_ref()
                 .is_some_and(|f| f.takes_global_keys()),
             Front::Keys => false,
-            Front::Access | Front::Activity | Front::Invoices => true,
+            Front::Access | Front::Activity | Front::Invoices | Front::Webhooks => true,
         }
     }
 
@@ -122,6 +125,7 @@ impl State {
                 Front::Access => tabs::Tab::Access.title(),
                 Front::Activity => tabs::Tab::Activity.title(),
                 Front::Invoices => tabs::Tab::Invoices.title(),
+                Front::Webhooks => tabs::Tab::Webhooks.title(),
             }
         };
         i18n::help_title(self.lang, screen)
@@ -137,6 +141,7 @@ impl State {
                 | Front::Access
                 | Front::Activity
                 | Front::Invoices
+                | Front::Webhooks
         )
     }
 
@@ -201,6 +206,9 @@ impl State {
             }
             (Front::Activity, _) => {
                 roles::hint_entries(keymap, self.activity.bindings(), lang, role)
+            }
+            (Front::Webhooks, _) => {
+                roles::hint_entries(keymap, self.webhooks.bindings(), lang, role)
             }
             _ => roles::hint_entries(keymap, activations::BINDINGS, lang, role),
         }

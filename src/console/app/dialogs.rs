@@ -55,6 +55,9 @@ fn run(state: &mut State, answer: Answer) -> Vec<Command> {
         Answer::Page(PageTarget::Seats, page) => {
             state.seats.go_to_page(page, &mut state.request_ids)
         }
+        Answer::WebhookUrl(url, organization) => {
+            crate::console::screens::webhooks::WebhooksScreen::add_confirmed(url, organization)
+        }
     }
 }
 
@@ -90,6 +93,14 @@ fn run_confirmed(state: &mut State, confirmed: Confirmed) -> Vec<Command> {
         }
         Confirmed::CancelOutbox { id } => vec![Command::CancelOutbox(id)],
         Confirmed::Bulk(plan) => super::bulk::start(state, plan),
+        Confirmed::RemoveWebhook { id } => {
+            crate::console::screens::webhooks::WebhooksScreen::remove_confirmed(id)
+        }
+        Confirmed::Redeliver { endpoint, delivery } => {
+            crate::console::screens::webhooks::WebhooksScreen::redeliver_confirmed(
+                endpoint, delivery,
+            )
+        }
         Confirmed::Quit => vec![Command::Quit],
     }
 }
@@ -165,6 +176,17 @@ pub(super) fn settle(state: &mut State, msg: &Msg) {
             Msg::Access(crate::console::screens::access::AccessMsg::Revoked { id, .. }),
             Confirmed::RevokeToken { id: i },
         ) => id == i,
+        (
+            Msg::Webhooks(crate::console::screens::webhooks::WebhooksMsg::Removed { id, .. }),
+            Confirmed::RemoveWebhook { id: i },
+        ) => id == i,
+        (
+            Msg::Webhooks(crate::console::screens::webhooks::WebhooksMsg::Redelivered {
+                delivery,
+                ..
+            }),
+            Confirmed::Redeliver { delivery: d, .. },
+        ) => delivery == d,
         (Msg::WriteQueued(item), confirmed) => {
             matches!(
                 (&item.action, confirmed),

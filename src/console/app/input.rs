@@ -70,7 +70,8 @@ impl State {
                 | Front::Keys
                 | Front::Access
                 | Front::Activity
-                | Front::Invoices => Owner::Tabbed,
+                | Front::Invoices
+                | Front::Webhooks => Owner::Tabbed,
                 Front::NewActivation => Owner::Flow,
                 Front::Detail => Owner::Detail,
                 Front::List => Owner::List,

@@ -44,6 +44,7 @@ use super::screens::new_activation::NewActivation;
 use super::screens::outbox::OutboxOverlay;
 use super::screens::palette::Palette;
 use super::screens::seats::SeatsScreen;
+use super::screens::webhooks::{WebhooksCommand, WebhooksMsg, WebhooksScreen};
 use super::screens::{Ctx, Tab};
 use super::theme::Theme;
 use super::ui_state::UiState;
@@ -82,6 +83,8 @@ pub enum Command {
     Invoices(InvoicesCommand),
     /// The Activity screen's reads (`screens::activity::run`).
     Activity(ActivityCommand),
+    /// The Webhooks screen's reads and writes (`screens::webhooks::run`; issue 17).
+    Webhooks(WebhooksCommand),
     /// `:why SERIAL` → `Msg::WhyLoaded` (`ApiClient::why`).
     Why {
         serial: String,
@@ -419,6 +422,8 @@ pub enum Msg {
         name: String,
         result: Result<(), String>,
     },
+    /// An answer to a `WebhooksCommand`.
+    Webhooks(WebhooksMsg),
     /// A serial's story for the `:why` dialog showing `serial`.
     WhyLoaded {
         serial: String,
@@ -514,6 +519,7 @@ pub struct State {
     pub access: AccessScreen,
     pub invoices: InvoicesScreen,
     pub activity: ActivityScreen,
+    pub webhooks: WebhooksScreen,
     /// An object's history, on top of whatever is in front.
     pub audit: Option<AuditOverlay>,
     pub help_open: bool,
@@ -572,6 +578,7 @@ pub enum Front {
     Access,
     Activity,
     Invoices,
+    Webhooks,
 }
 
 impl State {
@@ -596,6 +603,7 @@ impl State {
             access: AccessScreen::default(),
             invoices: InvoicesScreen::default(),
             activity: ActivityScreen::default(),
+            webhooks: WebhooksScreen::default(),
             audit: None,
             help_open: false,
             palette: None,
@@ -635,6 +643,7 @@ impl State {
                 Tab::Access => Front::Access,
                 Tab::Activity => Front::Activity,
                 Tab::Invoices => Front::Invoices,
+                Tab::Webhooks => Front::Webhooks,
             }
         }
     }

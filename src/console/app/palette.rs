@@ -31,7 +31,8 @@ pub(super) fn actions(state: &State) -> Vec<ActionEntry> {
         | Front::Keys
         | Front::Access
         | Front::Activity
-        | Front::Invoices => Vec::new(),
+        | Front::Invoices
+        | Front::Webhooks => Vec::new(),
     };
     if state.globals_active() {
         out.extend(entries(keymap, tabs::TAB_BINDINGS, PaletteAction::Tab));

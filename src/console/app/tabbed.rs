@@ -36,6 +36,7 @@ pub(super) fn switch_tab(state: &mut State, tab: Tab) -> Vec<Command> {
         Tab::Access => state.access.enter(&ctx, &mut state.request_ids),
         Tab::Activity => state.activity.enter(&ctx, &mut state.request_ids),
         Tab::Invoices => state.invoices.enter(&mut state.request_ids),
+        Tab::Webhooks => state.webhooks.enter(&ctx, &mut state.request_ids),
         Tab::Activations | Tab::Keys => Vec::new(),
     }
 }
@@ -136,6 +137,7 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         Front::Access => state.access.on_key(event, &ctx, &mut state.request_ids),
         Front::Activity => state.activity.on_key(event, &ctx, &mut state.request_ids),
         Front::Invoices => state.invoices.on_key(event, &ctx, &mut state.request_ids),
+        Front::Webhooks => state.webhooks.on_key(event, &ctx, &mut state.request_ids),
         _ => Reply::default(),
     };
     apply(state, reply)
@@ -290,6 +292,15 @@ pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
                 state.note_result(result);
             }
             state.invoices.on_msg(msg, lang)
+        }
+        Msg::Webhooks(msg) => {
+            if let crate::console::screens::webhooks::WebhooksMsg::Loaded { request_id, result } =
+                &msg
+                && state.webhooks.pending == Some(*request_id)
+            {
+                state.note_result(result);
+            }
+            state.webhooks.on_msg(msg, lang, &mut state.request_ids)
         }
         Msg::AuditLoaded { request_id, result } => {
             note_connection(state, &result);

@@ -28,6 +28,7 @@ pub fn is_tabbed(front: Front) -> bool {
             | Front::Access
             | Front::Activity
             | Front::Invoices
+            | Front::Webhooks
     )
 }
 
@@ -106,6 +107,14 @@ pub fn view(state: &State, frame: &mut Frame) {
                 today: state.today,
             };
             crate::console::screens::invoices::view(&state.invoices, &ctx, frame, body)
+        }
+        _ if front == Front::Webhooks => {
+            let ctx = crate::console::screens::webhooks::ViewContext {
+                lang: state.lang,
+                theme,
+                role: state.me.as_ref().map(|m| m.role),
+            };
+            crate::console::screens::webhooks::view(&state.webhooks, &ctx, frame, body)
         }
         _ if front == Front::Access => {
             let ctx = access::ViewContext {

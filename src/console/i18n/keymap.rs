@@ -17,6 +17,8 @@ pub const IN_ACCESS: Tr = Tr::new("экране «Доступ»", "the Access s
 pub const IN_PRICES: Tr = Tr::new("окне «Цены»", "the Prices dialog");
 pub const IN_INVOICES: Tr = Tr::new("экране «Счета»", "the Invoices screen");
 pub const IN_ACTIVITY: Tr = Tr::new("экране «Журнал»", "the Activity screen");
+pub const IN_WEBHOOKS: Tr = Tr::new("экране «Вебхуки»", "the Webhooks screen");
+pub const IN_URL: Tr = Tr::new("окне адреса вебхука", "the webhook URL prompt");
 pub const IN_KEYS_ONLINE: Tr = Tr::new("экране ключей (онлайн)", "the keys screen (online)");
 pub const IN_KEYS_REQUEST: Tr = Tr::new(
     "экране ключей (файловый запрос)",

@@ -520,6 +520,7 @@ pub mod palette;
 pub mod seats;
 pub mod sync;
 pub mod tabs;
+pub mod webhooks;
 pub mod why;
 
 // The list counters and the terminal-link texts, under their old names.

@@ -106,6 +106,7 @@ pub fn all() -> Vec<KeyTable> {
         with_globals(tr::IN_ACCESS, access::BINDINGS),
         with_globals(tr::IN_INVOICES, crate::console::screens::invoices::BINDINGS),
         with_globals(tr::IN_ACTIVITY, activity::BINDINGS),
+        with_globals(tr::IN_WEBHOOKS, super::webhooks::BINDINGS),
         with_log(tr::IN_NEW_ORGANIZATION, ORGANIZATION_BINDINGS),
         with_log(tr::IN_NEW_OFFER, OFFER_BINDINGS),
         table(tr::IN_NEW_SERIALS, true, SERIALS_BINDINGS),
@@ -136,6 +137,7 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_PRICES, false, dialog::PRICES_BINDINGS),
         table(tr::IN_PICKER, true, dialog::PICKER_BINDINGS),
         table(tr::IN_PAGE, true, dialog::PAGE_BINDINGS),
+        table(tr::IN_URL, true, dialog::URL_BINDINGS),
     ]
 }
 

@@ -25,6 +25,7 @@ pub mod palette;
 pub mod seats;
 pub mod tabs;
 pub mod triage;
+pub mod webhooks;
 
 use crate::client::wire::{Organization, Role};
 use crate::console::app::Command;

@@ -148,6 +148,7 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
         "5" | "access" | "доступ" => alone(Jump::Tab(Tab::Access)),
         "6" | "activity" | "журнал" => alone(Jump::Tab(Tab::Activity)),
         "8" | "invoices" | "счета" => alone(Jump::Tab(Tab::Invoices)),
+        "9" | "webhooks" | "вебхуки" => alone(Jump::Tab(Tab::Webhooks)),
         "act" | "activation" if rest.is_empty() => Some(Err(JumpError::NeedsNumber)),
         "act" | "activation" => Some(
             rest.trim_start_matches(['#', '№'])

@@ -22,6 +22,7 @@ pub enum Tab {
     Activity,
     /// Monthly invoices (issue 17).
     Invoices,
+    Webhooks,
 }
 
 /// Declared once: dispatch on every tabbed screen (where no text is typed), help, tab line.
@@ -34,6 +35,7 @@ pub const TAB_BINDINGS: &[Binding<Tab>] = &[
     bind("tabs.access", &[Char('5')], Tab::Access, Tr::new("экран «Доступ» (токены; администраторы и операторы)", "the Access screen (tokens; admins and operators)"), None),
     bind("tabs.activity", &[Char('6')], Tab::Activity, Tr::new("экран «Журнал» (все изменения)", "the Activity screen (every change)"), None),
     bind("tabs.invoices", &[Char('8')], Tab::Invoices, Tr::new("экран «Счета» (ежемесячные счета)", "the Invoices screen (monthly invoices)"), None),
+    bind("tabs.webhooks", &[Char('9')], Tab::Webhooks, Tr::new("экран «Вебхуки» (адреса и доставки; администраторы и операторы)", "the Webhooks screen (endpoints and deliveries; admins and operators)"), None),
 ];
 
 impl Tab {
@@ -47,6 +49,7 @@ impl Tab {
             Tab::Access => i18n::access::SHORT,
             Tab::Activity => i18n::activity::SHORT,
             Tab::Invoices => i18n::invoices::SHORT,
+            Tab::Webhooks => i18n::webhooks::SHORT,
         }
     }
 
@@ -60,6 +63,7 @@ impl Tab {
             Tab::Access => i18n::access::TITLE,
             Tab::Activity => i18n::activity::TITLE,
             Tab::Invoices => i18n::invoices::TITLE,
+            Tab::Webhooks => i18n::webhooks::TITLE,
         }
     }
 }

@@ -144,6 +144,48 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
     ("token id", "номер токена"),
     ("account id", "номер учётной записи"),
     ("manage accounts", "управлять учётными записями"),
+    // routes_webhooks.rs, store/*/webhooks.rs (issue 17)
+    ("manage webhooks", "управлять вебхуками"),
+    (
+        "webhook endpoint {0} not found",
+        "адрес вебхука {0} не найден",
+    ),
+    (
+        "webhook delivery {0} not found",
+        "доставка вебхука {0} не найдена",
+    ),
+    (
+        "webhook delivery {0} is still pending: it is sent again by itself",
+        "доставка вебхука {0} ещё в очереди: она повторится сама",
+    ),
+    (
+        "url must be https:// (http:// only to 127.0.0.1, ::1 or localhost, for testing); got {0}",
+        "адрес должен быть https:// (http:// — только 127.0.0.1, ::1 или localhost, для проверки); получено {0}",
+    ),
+    (
+        "url must be an absolute https:// URL (got {0})",
+        "адрес должен быть полным URL https:// (получено {0})",
+    ),
+    (
+        "url must be https:// (got the scheme {0})",
+        "адрес должен быть https:// (получена схема {0})",
+    ),
+    (
+        "url must not carry a user name or password: the signature proves the sender",
+        "в адресе не должно быть имени пользователя и пароля: отправителя подтверждает подпись",
+    ),
+    (
+        "organization is required: this token has several organizations",
+        "нужна organization: у токена несколько организаций",
+    ),
+    (
+        "unknown event {0}: use {1}",
+        "неизвестное событие {0}: допустимы {1}",
+    ),
+    (
+        "events must name at least one of: {0}",
+        "events должен называть хотя бы одно из: {0}",
+    ),
     // http_errors.rs
     ("the request was refused: {0}", "запрос отклонён: {0}"),
     // guard.rs

@@ -8,6 +8,7 @@ mod feed;
 mod idempotent;
 mod invoices;
 mod licensing;
+mod webhooks;
 
 use super::params::sort_values;
 use crate::client::wire::IDEMPOTENCY_HEADER;
@@ -166,6 +167,7 @@ fn components() -> Value {
         schemas.extend(events::schemas());
         schemas.extend(bulk::schemas());
         schemas.extend(invoices::schemas());
+        schemas.extend(webhooks::schemas());
     }
     events::components(&mut components);
     components
@@ -573,6 +575,7 @@ pub fn document() -> Value {
     feed::paths(&mut paths);
     bulk::paths(&mut paths);
     invoices::paths(&mut paths);
+    webhooks::paths(&mut paths);
     idempotent::mark_replays(&mut paths);
     events::paths(&mut paths);
     events::add_request_id(&mut paths);

@@ -22,6 +22,7 @@ pub mod postgres;
 pub mod serials;
 pub mod sqlite;
 mod text;
+pub mod webhooks;
 
 use super::error::ApiError;
 use super::idempotency::{Idempotency, Once};
@@ -507,4 +508,74 @@ pub trait PortalStore: Send + Sync + 'static {
         writer: Writer,
         idempotency: Option<Idempotency>,
     ) -> Answer<Once<crate::client::invoices::InvoiceDetail>>;
+
+    // ---- webhooks (issue 17; docs/DESIGN.md §4.10) ----
+    // Deliveries are written by the audit writers of both backends, in the change's
+    // transaction; these are the endpoints, the delivery log and the sender's queue.
+    /// Refused (404) when the endpoint's organization does not exist.
+    async fn create_webhook(
+        &self,
+        endpoint: webhooks::NewEndpoint,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::webhooks::CreatedWebhook>>;
+    /// Every endpoint in scope, oldest first.
+    async fn webhooks(
+        &self,
+        scope: webhooks::WebhookScope,
+    ) -> Result<Vec<crate::client::webhooks::WebhookEndpoint>, StoreError>;
+    async fn webhook(
+        &self,
+        id: i64,
+        scope: webhooks::WebhookScope,
+    ) -> Result<Option<crate::client::webhooks::WebhookEndpoint>, StoreError>;
+    /// Removes the endpoint and its deliveries; 404 outside the scope.
+    async fn delete_webhook(
+        &self,
+        id: i64,
+        scope: webhooks::WebhookScope,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::webhooks::WebhookEndpoint>>;
+    async fn rotate_webhook_secret(
+        &self,
+        id: i64,
+        secret: crate::secret::Secret,
+        scope: webhooks::WebhookScope,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::webhooks::CreatedWebhook>>;
+    /// One endpoint's deliveries, newest first; 404 outside the scope.
+    async fn webhook_deliveries(
+        &self,
+        endpoint: i64,
+        scope: webhooks::WebhookScope,
+        page: u32,
+        per_page: u32,
+    ) -> Answer<Page<crate::client::webhooks::WebhookDelivery>>;
+    /// A new delivery of a delivered or failed one's event; 409 while it is pending.
+    async fn redeliver_webhook(
+        &self,
+        endpoint: i64,
+        delivery: i64,
+        scope: webhooks::WebhookScope,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::webhooks::WebhookDelivery>>;
+    /// The sender's queue: leases up to `limit` due deliveries to `worker`.
+    async fn claim_deliveries(
+        &self,
+        worker: String,
+        limit: usize,
+        lease: std::time::Duration,
+    ) -> Result<Vec<webhooks::DueDelivery>, StoreError>;
+    /// Records an attempt of a delivery `worker` holds.
+    async fn finish_delivery(
+        &self,
+        worker: String,
+        id: i64,
+        outcome: webhooks::DeliveryOutcome,
+    ) -> Result<(), StoreError>;
+    /// Waits until deliveries may have been written (true) or `timeout` passed.
+    async fn wait_for_deliveries(&self, timeout: std::time::Duration) -> bool;
 }

@@ -17,6 +17,7 @@ mod page;
 mod picker;
 mod prices;
 mod story;
+mod url;
 mod view;
 
 pub use confirm::{Button, CONFIRM_BINDINGS, ConfirmDialog, ConfirmKey, TypedCount};
@@ -25,6 +26,7 @@ pub use page::{PAGE_BINDINGS, PageKey, PagePrompt, PageTarget};
 pub use picker::{PICKER_BINDINGS, PickTarget, PickValue, Picker, PickerKey};
 pub use prices::{PRICES_BINDINGS, PricesDialog, PricesKey};
 pub use story::{STORY_BINDINGS, StoryDialog, StoryKey};
+pub use url::{URL_BINDINGS, UrlKey, UrlPrompt};
 pub use view::render;
 
 use super::Reply;
@@ -43,6 +45,8 @@ pub enum Dialog {
     Story(StoryDialog),
     /// `P` on the Activations list: the price list (issue 17).
     Prices(PricesDialog),
+    /// A webhook endpoint's URL (issue 17).
+    Url(UrlPrompt),
 }
 
 /// What a confirmation does once confirmed (the app runs it: `app/dialogs.rs`).
@@ -75,6 +79,15 @@ pub enum Confirmed {
     CancelOutbox {
         id: i64,
     },
+    /// A webhook endpoint, with its queued deliveries (issue 17).
+    RemoveWebhook {
+        id: i64,
+    },
+    /// A webhook delivery's event, sent again.
+    Redeliver {
+        endpoint: i64,
+        delivery: i64,
+    },
     Quit,
 }
 
@@ -88,6 +101,8 @@ impl Confirmed {
                 | Confirmed::Activate { .. }
                 | Confirmed::Emergency(_)
                 | Confirmed::RevokeToken { .. }
+                | Confirmed::RemoveWebhook { .. }
+                | Confirmed::Redeliver { .. }
         )
     }
 }
@@ -98,6 +113,8 @@ pub enum Answer {
     Confirmed(Confirmed),
     Picked(PickTarget, PickValue),
     Page(PageTarget, u32),
+    /// A webhook endpoint to register: its URL and organization.
+    WebhookUrl(String, Option<i64>),
 }
 
 impl Dialog {
@@ -111,6 +128,7 @@ impl Dialog {
             Dialog::Page(d) => d.on_key(event, keymap, lang),
             Dialog::Story(d) => d.on_key(event, keymap),
             Dialog::Prices(d) => d.on_key(event, keymap),
+            Dialog::Url(d) => d.on_key(event, keymap),
         }
     }
 
@@ -120,6 +138,7 @@ impl Dialog {
             Dialog::Confirm(d) => d.paste(text),
             Dialog::Picker(d) => d.paste(text),
             Dialog::Page(d) => d.paste(text),
+            Dialog::Url(d) => d.paste(text),
             Dialog::Notice(_) | Dialog::Story(_) | Dialog::Prices(_) => {}
         }
     }
@@ -133,6 +152,7 @@ impl Dialog {
             Dialog::Page(_) => keymap.help_entries(PAGE_BINDINGS, lang),
             Dialog::Story(_) => keymap.help_entries(STORY_BINDINGS, lang),
             Dialog::Prices(_) => keymap.help_entries(PRICES_BINDINGS, lang),
+            Dialog::Url(_) => keymap.help_entries(URL_BINDINGS, lang),
         }
     }
 
@@ -144,6 +164,7 @@ impl Dialog {
             Dialog::Page(_) => keymap.hint_entries(PAGE_BINDINGS, lang),
             Dialog::Story(_) => keymap.hint_entries(STORY_BINDINGS, lang),
             Dialog::Prices(_) => keymap.hint_entries(PRICES_BINDINGS, lang),
+            Dialog::Url(_) => keymap.hint_entries(URL_BINDINGS, lang),
         }
     }
 
@@ -155,6 +176,7 @@ impl Dialog {
             Dialog::Page(d) => &d.title,
             Dialog::Story(d) => &d.title,
             Dialog::Prices(d) => &d.title,
+            Dialog::Url(d) => &d.title,
         }
     }
 

@@ -53,6 +53,38 @@ fn prices(d: &PricesDialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> Opt
     None
 }
 
+        Dialog::Url(d) => url(d, lang, theme, frame),
+    }
+}
+
+/// The webhook URL prompt: the label, the text typed so far (its end when it is
+/// longer than the box) and the keys.
+fn url(d: &super::UrlPrompt, lang: Lang, theme: &Theme, frame: &mut Frame) -> Option<Position> {
+    use crate::console::i18n::webhooks as hooks;
+    let g = &theme.glyphs;
+    let label = g.text(hooks::ADD_LABEL.get(lang)).into_owned();
+    let keys = g.text(hooks::ADD_KEYS.get(lang)).into_owned();
+    let width = text_width(frame.area(), &[&label, &keys, &"x".repeat(60)]);
+    let room = width.saturating_sub(1);
+    let shown: String = {
+        let chars: Vec<char> = d.input.chars().collect();
+        chars[chars.len().saturating_sub(room)..].iter().collect()
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(label, theme.muted)),
+        Line::from(Span::styled(g.text(&shown).into_owned(), theme.header)),
+        Line::raw(""),
+    ];
+    lines.extend(paragraph_lines(&[keys], width, theme.muted));
+    let inner = open_box(frame, &d.title, width, lines.len(), theme);
+    frame.render_widget(Paragraph::new(lines), inner);
+    let col = display_width(&shown);
+    Some(Position::new(
+        inner.x + u16::try_from(col).unwrap_or(0).min(inner.width),
+        inner.y + 1,
+    ))
+}
+
 /// A serial's story: as wide as the frame allows (its lines are long), as tall as it
 /// needs up to the frame, scrolled by the dialog.
 fn story(d: &StoryDialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> Option<Position> {

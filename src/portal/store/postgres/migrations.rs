@@ -460,6 +460,44 @@ const MIGRATIONS: &[&str] = &[
     END $$;
     CREATE TRIGGER track_invoices AFTER INSERT OR UPDATE OR DELETE ON invoices
         FOR EACH ROW EXECUTE FUNCTION track_invoice();
+    // 10: webhooks (issue 17), as SQLite's migration 13; the queue's times are
+    // TIMESTAMPTZ so leases and retries are read against the database's clock, the
+    // one clock every portal shares.
+    r#"
+    CREATE TABLE webhook_endpoints (
+        id              BIGSERIAL PRIMARY KEY,
+        url             TEXT COLLATE "C" NOT NULL,
+        events          TEXT COLLATE "C" NOT NULL,
+        organization_id BIGINT REFERENCES organizations(id),
+        secret          TEXT COLLATE "C" NOT NULL,
+        created_at      TEXT COLLATE "C" NOT NULL,
+        created_by      TEXT COLLATE "C" NOT NULL
+    );
+    CREATE INDEX webhook_endpoints_organization ON webhook_endpoints(organization_id);
+    CREATE TABLE webhook_deliveries (
+        id              BIGSERIAL PRIMARY KEY,
+        endpoint_id     BIGINT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+        event_id        TEXT COLLATE "C" NOT NULL,
+        event_type      TEXT COLLATE "C" NOT NULL,
+        object          TEXT COLLATE "C" NOT NULL,
+        organization_id BIGINT,
+        payload         TEXT NOT NULL,
+        created_at      TEXT COLLATE "C" NOT NULL,
+        status          TEXT COLLATE "C" NOT NULL DEFAULT 'pending',
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TIMESTAMPTZ,
+        lease_until     TIMESTAMPTZ,
+        leased_by       TEXT COLLATE "C",
+        response_status INTEGER,
+        last_error      TEXT,
+        delivered_at    TIMESTAMPTZ,
+        redelivery_of   BIGINT
+    );
+    CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, id);
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at, id)
+        WHERE status = 'pending';
+    CREATE INDEX webhook_deliveries_object ON webhook_deliveries(endpoint_id, object, id)
+        WHERE status = 'pending';
     "#,
 ];
 

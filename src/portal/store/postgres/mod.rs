@@ -56,6 +56,8 @@ mod reads;
 mod seats;
 mod serials;
 mod triage;
+mod webhook_store;
+mod webhooks;
 mod writes;
 
 pub use super::StoreError;
@@ -132,6 +134,8 @@ struct Inner {
     worker_id: String,
     lease: Duration,
     wake: Arc<tokio::sync::Notify>,
+    /// Woken by `NOTIFY` on the webhooks' channel (docs/DESIGN.md §4.10).
+    deliveries: Arc<tokio::sync::Notify>,
     listener: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -193,6 +197,7 @@ impl PgStore {
                 worker_id: worker_id.iter().map(|b| format!("{b:02x}")).collect(),
                 lease,
                 wake: Arc::new(tokio::sync::Notify::new()),
+                deliveries: Arc::new(tokio::sync::Notify::new()),
                 listener: std::sync::Mutex::new(None),
             }),
         };
@@ -200,7 +205,11 @@ impl PgStore {
             let mut client = store.client().await?;
             migrations::apply(&mut client).await?;
         }
-        let listener = queue::listen(store.inner.config.clone(), store.inner.wake.clone());
+        let listener = queue::listen(
+            store.inner.config.clone(),
+            store.inner.wake.clone(),
+            store.inner.deliveries.clone(),
+        );
         *store
             .inner
             .listener

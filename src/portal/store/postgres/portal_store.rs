@@ -8,6 +8,7 @@ use super::{
 };
 use crate::client::access::{CursorPage, PasswordChanged};
 use crate::client::feed::{ChangeFeed, FeedWindow};
+use crate::client::webhooks::{CreatedWebhook, WebhookDelivery, WebhookEndpoint};
 use crate::client::wire::{
     AccountInfo, ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo,
     Organization, Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, TokenInfo, User,
@@ -17,10 +18,12 @@ use crate::domain::signing::PortalKey;
 use crate::domain::{ActivationStatus, Checked};
 use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
+use crate::portal::store::webhooks::{DeliveryOutcome, DueDelivery, NewEndpoint, WebhookScope};
 use crate::portal::store::{
     AccessQuery, ActivationFilter, Answer, Channel, CreateRequest, Gone, LoginAccount, NewAccount,
     NewToken, PasswordUpdate, PortalStore, PurchaseRequest, SeatFilter, TokenGrant, Writer,
 };
+use crate::secret::Secret;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 use std::time::Duration;
@@ -798,5 +801,93 @@ impl PortalStore for PgStore {
             })
         })
         .await
+    }
+
+    async fn create_webhook(
+        &self,
+        endpoint: NewEndpoint,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<CreatedWebhook>> {
+        self.webhook_create(endpoint, writer, idempotency).await
+    }
+
+    async fn webhooks(&self, scope: WebhookScope) -> Result<Vec<WebhookEndpoint>, StoreError> {
+        self.webhook_list(scope).await
+    }
+
+    async fn webhook(
+        &self,
+        id: i64,
+        scope: WebhookScope,
+    ) -> Result<Option<WebhookEndpoint>, StoreError> {
+        self.webhook_get(id, scope).await
+    }
+
+    async fn delete_webhook(
+        &self,
+        id: i64,
+        scope: WebhookScope,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<WebhookEndpoint>> {
+        self.webhook_delete(id, scope, writer, idempotency).await
+    }
+
+    async fn rotate_webhook_secret(
+        &self,
+        id: i64,
+        secret: Secret,
+        scope: WebhookScope,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<CreatedWebhook>> {
+        self.webhook_rotate(id, secret, scope, writer, idempotency)
+            .await
+    }
+
+    async fn webhook_deliveries(
+        &self,
+        endpoint: i64,
+        scope: WebhookScope,
+        page: u32,
+        per_page: u32,
+    ) -> Answer<Page<WebhookDelivery>> {
+        self.webhook_deliveries_page(endpoint, scope, page, per_page)
+            .await
+    }
+
+    async fn redeliver_webhook(
+        &self,
+        endpoint: i64,
+        delivery: i64,
+        scope: WebhookScope,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<WebhookDelivery>> {
+        self.webhook_redeliver(endpoint, delivery, scope, writer, idempotency)
+            .await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        worker: String,
+        limit: usize,
+        lease: Duration,
+    ) -> Result<Vec<DueDelivery>, StoreError> {
+        self.webhook_claim(worker, limit, lease).await
+    }
+
+    async fn finish_delivery(
+        &self,
+        worker: String,
+        id: i64,
+        outcome: DeliveryOutcome,
+    ) -> Result<(), StoreError> {
+        self.webhook_finish(worker, id, outcome).await
+    }
+
+    async fn wait_for_deliveries(&self, timeout: Duration) -> bool {
+        self.webhook_wait(timeout).await
     }
 }

@@ -207,19 +207,22 @@ async fn record(
     .await
 }
 
-/// A task that keeps one connection `LISTEN`ing on the work channel and wakes `wake`
-/// on every notification; it reconnects (every second) when the database goes away.
+/// A task that keeps one connection `LISTEN`ing on the work channel and the webhooks'
+/// channel and wakes `wake` or `deliveries` on each notification; it reconnects (every
+/// second) when the database goes away.
 pub fn listen(
     config: tokio_postgres::Config,
     wake: Arc<tokio::sync::Notify>,
+    deliveries: Arc<tokio::sync::Notify>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = listen_once(&config, &wake).await {
+            if let Err(e) = listen_once(&config, &wake, &deliveries).await {
                 tracing::debug!(error = %e, "work listener lost its connection; reconnecting");
             }
-            // Whatever was queued meanwhile: let the worker look.
+            // Whatever was queued meanwhile: let the worker and the sender look.
             wake.notify_one();
+            deliveries.notify_one();
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     })
@@ -228,6 +231,7 @@ pub fn listen(
 async fn listen_once(
     config: &tokio_postgres::Config,
     wake: &tokio::sync::Notify,
+    deliveries: &tokio::sync::Notify,
 ) -> Result<(), tokio_postgres::Error> {
     let (client, mut connection) = config.connect(NoTls).await?;
     let (messages, mut received) = tokio::sync::mpsc::unbounded_channel();
@@ -249,7 +253,10 @@ async fn listen_once(
         }
     });
     let listening = client
-        .batch_execute(&format!("LISTEN {WORK_CHANNEL}"))
+        .batch_execute(&format!(
+            "LISTEN {WORK_CHANNEL}; LISTEN {}",
+            super::webhooks::DELIVERY_CHANNEL
+        ))
         .await;
     if let Err(e) = listening {
         driver.abort();
@@ -257,6 +264,11 @@ async fn listen_once(
     }
     while let Some(message) = received.recv().await {
         match message {
+            Ok(AsyncMessage::Notification(note))
+                if note.channel() == super::webhooks::DELIVERY_CHANNEL =>
+            {
+                deliveries.notify_one()
+            }
             Ok(AsyncMessage::Notification(_)) => wake.notify_one(),
             Ok(_) => {}
             Err(e) => {

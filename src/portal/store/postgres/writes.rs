@@ -40,6 +40,17 @@ pub async fn audit(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Result<(), StoreError> {
+    // The change's webhook deliveries, in its transaction (docs/DESIGN.md §4.10).
+    super::webhooks::enqueue(
+        db,
+        at,
+        action,
+        &object,
+        organization_id,
+        before.as_ref(),
+        after.as_ref(),
+    )
+    .await?;
     db.execute(
         "INSERT INTO audit (at, actor, action, object, organization_id, before, after, request_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -42,7 +42,8 @@ pub fn record(conn: &Connection, record: &Record<'_>) -> Result<(), StoreError> 
         record.after.as_ref().map(|v| v.to_string()),
         record.actor.request_id,
     ])?;
-    Ok(())
+    // The change's webhook deliveries, in its transaction (docs/DESIGN.md §4.10).
+    super::webhooks::enqueue(conn, record)
 }
 
 /// The organization an object belongs to, None when there is no such object.

@@ -612,6 +612,47 @@ const MIGRATIONS: &[&str] = &[
         INSERT INTO changes (kind, key, organization_id)
         VALUES ('invoice', OLD.number, OLD.organization_id);
     END;
+    // 13: webhooks (issue 17; docs/DESIGN.md §4.10). Endpoints with their subscriptions
+    // (a JSON array) and secret; the outbox of deliveries, written by `audit::record` in
+    // the transaction of the change. A pending delivery is claimed with a lease
+    // (`lease_until`, `leased_by`) so a portal that dies mid-delivery loses nothing;
+    // the partial indexes are what the claim walks: due pending rows in order, and the
+    // earlier pending row of the same endpoint and object that holds a later one back.
+    r#"
+    CREATE TABLE webhook_endpoints (
+        id              INTEGER PRIMARY KEY,
+        url             TEXT NOT NULL,
+        events          TEXT NOT NULL,
+        organization_id INTEGER REFERENCES organizations(id),
+        secret          TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        created_by      TEXT NOT NULL
+    );
+    CREATE INDEX webhook_endpoints_organization ON webhook_endpoints(organization_id);
+    CREATE TABLE webhook_deliveries (
+        id              INTEGER PRIMARY KEY,
+        endpoint_id     INTEGER NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+        event_id        TEXT NOT NULL,
+        event_type      TEXT NOT NULL,
+        object          TEXT NOT NULL,
+        organization_id INTEGER,
+        payload         TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        status          TEXT NOT NULL DEFAULT 'pending',
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        lease_until     TEXT,
+        leased_by       TEXT,
+        response_status INTEGER,
+        last_error      TEXT,
+        delivered_at    TEXT,
+        redelivery_of   INTEGER
+    );
+    CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, id);
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at, id)
+        WHERE status = 'pending';
+    CREATE INDEX webhook_deliveries_object ON webhook_deliveries(endpoint_id, object, id)
+        WHERE status = 'pending';
     "#,
 ];
 

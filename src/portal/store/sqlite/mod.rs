@@ -41,6 +41,7 @@ pub mod server_keys;
 mod signing;
 pub mod tokens;
 mod triage;
+mod webhooks;
 mod worker_queue;
 mod workers;
 
@@ -97,6 +98,8 @@ struct Inner {
     /// One thread per pooled connection runs async callers' work (`workers.rs`).
     workers: Arc<workers::Workers>,
     size: usize,
+    /// Woken after work that wrote webhook deliveries (docs/DESIGN.md §4.10).
+    deliveries_written: Arc<tokio::sync::Notify>,
 }
 
 impl Drop for Inner {
@@ -124,6 +127,7 @@ impl SqliteStore {
                 idle: Mutex::new(vec![conn]),
                 workers: workers::Workers::new(pool_size()),
                 size: pool_size(),
+                deliveries_written: Arc::new(tokio::sync::Notify::new()),
             }),
         })
     }
@@ -146,7 +150,14 @@ impl SqliteStore {
             Some(conn) => conn,
             None => connect_with(&self.inner.path, self.inner.busy_timeout)?,
         };
+        let written = &crate::portal::store::webhooks::DELIVERIES_WRITTEN;
+        written.with(|flag| flag.set(false));
         let result = work(&mut conn);
+        // After the work, so after its commit: the sender then sees the rows. A wake
+        // for work that rolled back finds nothing, which costs one query.
+        if written.with(|flag| flag.replace(false)) {
+            self.inner.deliveries_written.notify_one();
+        }
         let mut idle = self.idle();
         if idle.len() < self.inner.size {
             idle.push(conn);

@@ -3,10 +3,11 @@
 
 use super::{
     SqliteStore, access_pages, accounts, audit, capacity_writes, catalog, changes, new_activations,
-    once, seat_writes, seats, server_keys, tokens, worker_queue,
+    once, seat_writes, seats, server_keys, tokens, webhooks, worker_queue,
 };
 use crate::client::access::{CursorPage, PasswordChanged};
 use crate::client::feed::{ChangeFeed, FeedWindow};
+use crate::client::webhooks::{CreatedWebhook, WebhookDelivery, WebhookEndpoint};
 use crate::client::wire::{
     AccountInfo, ActivationDetail, ActivationSummary, AuditEntry, CreatedActivations, LicenseInfo,
     Organization, Page, Price, ProductCapacity, Seat, SeatSummary, ServerLicense, TokenInfo, User,
@@ -16,11 +17,13 @@ use crate::domain::signing::PortalKey;
 use crate::domain::{ActivationStatus, Checked};
 use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
+use crate::portal::store::webhooks::{DeliveryOutcome, DueDelivery, NewEndpoint, WebhookScope};
 use crate::portal::store::{
     AccessQuery, ActivationFilter, Answer, Channel, CreateRequest, Gone, LoginAccount, NewAccount,
     NewToken, PasswordUpdate, PortalStore, PurchaseRequest, SeatFilter, StoreError, TokenGrant,
     Writer,
 };
+use crate::secret::Secret;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
@@ -576,5 +579,97 @@ impl PortalStore for SqliteStore {
             })
         })
         .await
+    }
+
+    async fn create_webhook(
+        &self,
+        endpoint: NewEndpoint,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<CreatedWebhook>> {
+        self.webhook_create(endpoint, writer, idempotency).await
+    }
+
+    async fn webhooks(&self, scope: WebhookScope) -> Result<Vec<WebhookEndpoint>, StoreError> {
+        self.run(move |conn| webhooks::list(conn, &scope)).await
+    }
+
+    async fn webhook(
+        &self,
+        id: i64,
+        scope: WebhookScope,
+    ) -> Result<Option<WebhookEndpoint>, StoreError> {
+        self.run(move |conn| webhooks::get(conn, id, &scope)).await
+    }
+
+    async fn delete_webhook(
+        &self,
+        id: i64,
+        scope: WebhookScope,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<WebhookEndpoint>> {
+        self.webhook_delete(id, scope, writer, idempotency).await
+    }
+
+    async fn rotate_webhook_secret(
+        &self,
+        id: i64,
+        secret: Secret,
+        scope: WebhookScope,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<CreatedWebhook>> {
+        self.webhook_rotate(id, secret, scope, writer, idempotency)
+            .await
+    }
+
+    async fn webhook_deliveries(
+        &self,
+        endpoint: i64,
+        scope: WebhookScope,
+        page: u32,
+        per_page: u32,
+    ) -> Answer<Page<WebhookDelivery>> {
+        self.run(move |conn| webhooks::deliveries(conn, endpoint, &scope, page, per_page))
+            .await
+    }
+
+    async fn redeliver_webhook(
+        &self,
+        endpoint: i64,
+        delivery: i64,
+        scope: WebhookScope,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<WebhookDelivery>> {
+        self.webhook_redeliver(endpoint, delivery, scope, writer, idempotency)
+            .await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        worker: String,
+        limit: usize,
+        lease: std::time::Duration,
+    ) -> Result<Vec<DueDelivery>, StoreError> {
+        self.run(move |conn| webhooks::claim(conn, &worker, limit, lease))
+            .await
+    }
+
+    async fn finish_delivery(
+        &self,
+        worker: String,
+        id: i64,
+        outcome: DeliveryOutcome,
+    ) -> Result<(), StoreError> {
+        self.run(move |conn| webhooks::finish(conn, &worker, id, &outcome))
+            .await
+    }
+
+    async fn wait_for_deliveries(&self, timeout: std::time::Duration) -> bool {
+        tokio::time::timeout(timeout, self.deliveries_written().notified())
+            .await
+            .is_ok()
     }
 }

@@ -1,0 +1,698 @@
+//! «Вебхуки» / "Webhooks" (issue 17): the endpoints the console's account may manage
+//! (an admin's organizations'; every one for an operator) and, under them, the
+//! selected endpoint's delivery log — status, attempts, the receiver's answer or the
+//! error. `Enter` moves into the log, `Esc` back; `R` sends the selected delivery
+//! again and `d` removes the endpoint, each after a confirmation that opens on Cancel;
+//! `a` asks for a URL and registers it for every event, showing its secret once.
+//!
+//! The screen's network work is `WebhooksCommand`s, run by the runtime in a tokio
+//! task through [`run`], and answered by `WebhooksMsg`s.
+
+use super::dialog::{ConfirmDialog, Confirmed, Dialog, Notice, UrlPrompt};
+use super::{Ctx, Reply, Tab, error_text};
+use crate::client::webhooks::{
+    CreatedWebhook, DeliveryStatus, NewWebhook, WebhookDelivery, WebhookEndpoint,
+};
+use crate::client::wire::{Page, Role};
+use crate::console::app::{Command, Msg, RequestIds};
+use crate::console::data::{DataError, DataSource};
+use crate::console::i18n::{Tr, webhooks as tr};
+use crate::console::keymap::Key::{Char, Down, Enter, Esc, Up};
+use crate::console::keymap::{Binding, bind};
+use crate::console::theme::Theme;
+use crate::domain::Lang;
+use crate::domain::text::inert;
+use crate::domain::webhook::{EMERGENCY_ANY, EVENT_TYPES};
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhooksAction {
+    Down,
+    Up,
+    Open,
+    Redeliver,
+    Add,
+    Remove,
+    Refresh,
+    Palette,
+    Help,
+    Back,
+    Quit,
+}
+
+#[rustfmt::skip]
+pub const BINDINGS: &[Binding<WebhooksAction>] = &[
+    bind("webhooks.down", &[Char('j'), Down], WebhooksAction::Down, Tr::new("следующая строка", "next row"), None),
+    bind("webhooks.up", &[Char('k'), Up], WebhooksAction::Up, Tr::new("предыдущая строка", "previous row"), None),
+    bind("webhooks.open", &[Enter], WebhooksAction::Open, Tr::new("к доставкам выбранного адреса", "into the endpoint's deliveries"), Some(Tr::new("доставки", "deliveries"))),
+    bind("webhooks.retry", &[Char('R')], WebhooksAction::Redeliver, Tr::new("доставить выбранное событие снова (с подтверждением)", "deliver the selected event again (asks first)"), Some(Tr::new("снова", "again"))),
+    bind("webhooks.add", &[Char('a')], WebhooksAction::Add, Tr::new("добавить адрес (все события)", "add an endpoint (every event)"), Some(Tr::new("добавить", "add"))),
+    bind("webhooks.remove", &[Char('d')], WebhooksAction::Remove, Tr::new("удалить адрес (с подтверждением)", "remove the endpoint (asks first)"), Some(Tr::new("удалить", "remove"))),
+    bind("webhooks.refresh", &[Char('r')], WebhooksAction::Refresh, Tr::new("обновить адреса и доставки", "refresh endpoints and deliveries"), Some(Tr::new("обновить", "refresh"))),
+    bind("webhooks.palette", &[Char(':')], WebhooksAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–9, q", "commands: find an action, act N, sn SERIAL, 1–9, q"), None),
+    bind("webhooks.help", &[Char('?')], WebhooksAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
+    bind("webhooks.back", &[Esc], WebhooksAction::Back, Tr::new("назад: из доставок к адресам, от адресов к активациям", "back: from deliveries to endpoints, from endpoints to activations"), Some(Tr::new("назад", "back"))),
+    bind("webhooks.quit", &[Char('q')], WebhooksAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), None),
+];
+
+/// Deliveries shown per endpoint (the newest).
+const LOG_SIZE: u32 = 50;
+
+/// What the screen asks the runtime to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhooksCommand {
+    /// `GET /webhooks` → `WebhooksMsg::Loaded`.
+    Fetch { request_id: u64 },
+    /// `GET /webhooks/{id}/deliveries` → `WebhooksMsg::Deliveries`.
+    FetchDeliveries { request_id: u64, endpoint: i64 },
+    /// `POST /webhooks` → `WebhooksMsg::Added`.
+    Add {
+        url: String,
+        organization: Option<i64>,
+    },
+    /// `DELETE /webhooks/{id}` → `WebhooksMsg::Removed`.
+    Remove { id: i64 },
+    /// `POST /webhooks/{id}/deliveries/{delivery}/redeliver` → `WebhooksMsg::Redelivered`.
+    Redeliver { endpoint: i64, delivery: i64 },
+}
+
+/// The answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebhooksMsg {
+    Loaded {
+        request_id: u64,
+        result: Result<Vec<WebhookEndpoint>, DataError>,
+    },
+    Deliveries {
+        request_id: u64,
+        endpoint: i64,
+        result: Result<Page<WebhookDelivery>, DataError>,
+    },
+    Added(Result<CreatedWebhook, DataError>),
+    Removed {
+        id: i64,
+        result: Result<WebhookEndpoint, DataError>,
+    },
+    Redelivered {
+        delivery: i64,
+        result: Result<WebhookDelivery, DataError>,
+    },
+}
+
+/// Runs a command of the screen (in a tokio task of the runtime).
+pub async fn run(command: WebhooksCommand, source: DataSource) -> Msg {
+    let key = crate::client::new_idempotency_key;
+    Msg::Webhooks(match command {
+        WebhooksCommand::Fetch { request_id } => WebhooksMsg::Loaded {
+            request_id,
+            result: source.webhooks().await,
+        },
+        WebhooksCommand::FetchDeliveries {
+            request_id,
+            endpoint,
+        } => WebhooksMsg::Deliveries {
+            request_id,
+            endpoint,
+            result: source.webhook_deliveries(endpoint, LOG_SIZE).await,
+        },
+        WebhooksCommand::Add { url, organization } => {
+            let mut events: Vec<String> = EVENT_TYPES
+                .iter()
+                .filter(|e| !e.starts_with("emergency_license."))
+                .map(|e| e.to_string())
+                .collect();
+            events.push(EMERGENCY_ANY.to_string());
+            let request = NewWebhook {
+                url,
+                events,
+                organization,
+            };
+            WebhooksMsg::Added(source.add_webhook(&request, &key()).await)
+        }
+        WebhooksCommand::Remove { id } => WebhooksMsg::Removed {
+            id,
+            result: source.remove_webhook(id, &key()).await,
+        },
+        WebhooksCommand::Redeliver { endpoint, delivery } => WebhooksMsg::Redelivered {
+            delivery,
+            result: source.redeliver(endpoint, delivery, &key()).await,
+        },
+    })
+}
+
+/// Which list the cursor keys move in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Endpoints,
+    Deliveries,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebhooksScreen {
+    pub endpoints: Option<Vec<WebhookEndpoint>>,
+    pub selected: usize,
+    /// The selected endpoint's log (its id and the newest deliveries).
+    pub deliveries: Option<(i64, Vec<WebhookDelivery>)>,
+    pub selected_delivery: usize,
+    pub focus: Focus,
+    pub pending: Option<u64>,
+    pub pending_deliveries: Option<u64>,
+    /// Why the list could not be read (the portal's words).
+    pub error: Option<String>,
+}
+
+/// Whether the role may use the screen (unknown yet: yes; the portal decides).
+fn allowed(role: Option<Role>) -> bool {
+    matches!(role, None | Some(Role::Admin | Role::Operator))
+}
+
+impl WebhooksScreen {
+    pub fn bindings(&self) -> &'static [Binding<WebhooksAction>] {
+        BINDINGS
+    }
+
+    pub fn loading(&self) -> bool {
+        self.pending.is_some() || self.pending_deliveries.is_some()
+    }
+
+    fn fetch(&mut self, ids: &mut RequestIds) -> Command {
+        let request_id = ids.next_id();
+        self.pending = Some(request_id);
+        Command::Webhooks(WebhooksCommand::Fetch { request_id })
+    }
+
+    fn fetch_deliveries(&mut self, ids: &mut RequestIds) -> Vec<Command> {
+        let Some(endpoint) = self.selected_endpoint().map(|e| e.id) else {
+            self.deliveries = None;
+            return Vec::new();
+        };
+        let request_id = ids.next_id();
+        self.pending_deliveries = Some(request_id);
+        vec![Command::Webhooks(WebhooksCommand::FetchDeliveries {
+            request_id,
+            endpoint,
+        })]
+    }
+
+    /// Coming to the screen: the endpoints, read again each time.
+    pub fn enter(&mut self, ctx: &Ctx, ids: &mut RequestIds) -> Vec<Command> {
+        if !allowed(ctx.role) {
+            return Vec::new();
+        }
+        vec![self.fetch(ids)]
+    }
+
+    pub fn selected_endpoint(&self) -> Option<&WebhookEndpoint> {
+        self.endpoints.as_ref()?.get(self.selected)
+    }
+
+    pub fn selected_delivery(&self) -> Option<&WebhookDelivery> {
+        let (endpoint, log) = self.deliveries.as_ref()?;
+        (Some(*endpoint) == self.selected_endpoint().map(|e| e.id))
+            .then(|| log.get(self.selected_delivery))
+            .flatten()
+    }
+
+    pub fn on_key(&mut self, event: &KeyEvent, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
+        if let Some(shared) = Reply::shared_key(ctx.keymap, event) {
+            return shared;
+        }
+        match ctx.keymap.lookup(BINDINGS, event) {
+            Some(action) => self.apply(action, ctx, ids),
+            None => Reply::default(),
+        }
+    }
+
+    fn move_by(&mut self, down: bool, ids: &mut RequestIds) -> Vec<Command> {
+        let step = |at: usize, len: usize| {
+            if down {
+                (at + 1).min(len.saturating_sub(1))
+            } else {
+                at.saturating_sub(1)
+            }
+        };
+        match self.focus {
+            Focus::Endpoints => {
+                let len = self.endpoints.as_ref().map_or(0, Vec::len);
+                let before = self.selected;
+                self.selected = step(self.selected, len);
+                if self.selected == before {
+                    return Vec::new();
+                }
+                self.selected_delivery = 0;
+                self.fetch_deliveries(ids)
+            }
+            Focus::Deliveries => {
+                let len = self.deliveries.as_ref().map_or(0, |(_, log)| log.len());
+                self.selected_delivery = step(self.selected_delivery, len);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Runs one of the screen's actions (from its key or the `:` palette).
+    pub fn apply(&mut self, action: WebhooksAction, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
+        match action {
+            WebhooksAction::Down => return Reply::commands(self.move_by(true, ids)),
+            WebhooksAction::Up => return Reply::commands(self.move_by(false, ids)),
+            WebhooksAction::Open => {
+                if self.selected_endpoint().is_some() {
+                    self.focus = Focus::Deliveries;
+                }
+            }
+            WebhooksAction::Refresh if allowed(ctx.role) => {
+                let mut commands = vec![self.fetch(ids)];
+                commands.extend(self.fetch_deliveries(ids));
+                return Reply::commands(commands);
+            }
+            WebhooksAction::Refresh => {}
+            WebhooksAction::Redeliver => return self.ask_redeliver(ctx),
+            WebhooksAction::Remove => return self.ask_remove(ctx),
+            WebhooksAction::Add => return self.ask_add(ctx),
+            WebhooksAction::Help => {
+                return Reply {
+                    help: true,
+                    ..Reply::default()
+                };
+            }
+            WebhooksAction::Palette => {
+                return Reply {
+                    palette: true,
+                    ..Reply::default()
+                };
+            }
+            WebhooksAction::Back if self.focus == Focus::Deliveries => {
+                self.focus = Focus::Endpoints;
+            }
+            WebhooksAction::Back => {
+                return Reply {
+                    tab: Some(Tab::Activations),
+                    ..Reply::default()
+                };
+            }
+            WebhooksAction::Quit => {
+                return Reply {
+                    quit: true,
+                    ..Reply::default()
+                };
+            }
+        }
+        Reply::default()
+    }
+
+    fn denied(ctx: &Ctx) -> Option<Reply> {
+        ctx.role.filter(|r| !allowed(Some(*r))).map(|role| {
+            Reply::refused(
+                ctx.lang,
+                crate::console::i18n::role_denied(ctx.lang, role, tr::ACTION_MANAGE),
+            )
+        })
+    }
+
+    fn ask_add(&self, ctx: &Ctx) -> Reply {
+        if let Some(refusal) = Self::denied(ctx) {
+            return refusal;
+        }
+        let organization = match (ctx.role, ctx.organizations) {
+            (Some(Role::Operator), _) => None,
+            (_, [only]) => Some(only.id),
+            _ => return Reply::refused(ctx.lang, tr::SEVERAL_ORGANIZATIONS.get(ctx.lang)),
+        };
+        Reply::open(Dialog::Url(UrlPrompt::new(
+            tr::ADD_TITLE.get(ctx.lang),
+            organization,
+        )))
+    }
+
+    /// The URL prompt's Enter.
+    pub fn add_confirmed(url: String, organization: Option<i64>) -> Vec<Command> {
+        vec![Command::Webhooks(WebhooksCommand::Add {
+            url,
+            organization,
+        })]
+    }
+
+    fn ask_remove(&self, ctx: &Ctx) -> Reply {
+        if let Some(refusal) = Self::denied(ctx) {
+            return refusal;
+        }
+        let Some(endpoint) = self.selected_endpoint() else {
+            return Reply::default();
+        };
+        Reply::open(Dialog::Confirm(ConfirmDialog::new(
+            tr::REMOVE_TITLE.get(ctx.lang),
+            tr::remove_question(
+                ctx.lang,
+                endpoint.id,
+                &inert(&endpoint.url),
+                endpoint.pending,
+            ),
+            tr::REMOVE_BUTTON.get(ctx.lang),
+            Confirmed::RemoveWebhook { id: endpoint.id },
+        )))
+    }
+
+    fn ask_redeliver(&self, ctx: &Ctx) -> Reply {
+        if let Some(refusal) = Self::denied(ctx) {
+            return refusal;
+        }
+        if self.focus != Focus::Deliveries {
+            return Reply::default();
+        }
+        let Some(delivery) = self.selected_delivery() else {
+            return Reply::default();
+        };
+        if delivery.status == DeliveryStatus::Pending {
+            return Reply::refused(ctx.lang, tr::STILL_PENDING.get(ctx.lang));
+        }
+        Reply::open(Dialog::Confirm(ConfirmDialog::new(
+            tr::REDELIVER_TITLE.get(ctx.lang),
+            tr::redeliver_question(
+                ctx.lang,
+                delivery.id,
+                &delivery.event_type,
+                &inert(&delivery.object),
+            ),
+            tr::REDELIVER_BUTTON.get(ctx.lang),
+            Confirmed::Redeliver {
+                endpoint: delivery.endpoint,
+                delivery: delivery.id,
+            },
+        )))
+    }
+
+    /// The confirmations' buttons.
+    pub fn remove_confirmed(id: i64) -> Vec<Command> {
+        vec![Command::Webhooks(WebhooksCommand::Remove { id })]
+    }
+
+    pub fn redeliver_confirmed(endpoint: i64, delivery: i64) -> Vec<Command> {
+        vec![Command::Webhooks(WebhooksCommand::Redeliver {
+            endpoint,
+            delivery,
+        })]
+    }
+
+    pub fn on_msg(&mut self, msg: WebhooksMsg, lang: Lang, ids: &mut RequestIds) -> Reply {
+        match msg {
+            WebhooksMsg::Loaded { request_id, result } => {
+                if self.pending != Some(request_id) {
+                    return Reply::default();
+                }
+                self.pending = None;
+                match result {
+                    Ok(endpoints) => {
+                        self.selected = self.selected.min(endpoints.len().saturating_sub(1));
+                        self.endpoints = Some(endpoints);
+                        self.error = None;
+                        if self.focus == Focus::Deliveries && self.selected_endpoint().is_none() {
+                            self.focus = Focus::Endpoints;
+                        }
+                        return Reply::commands(self.fetch_deliveries(ids));
+                    }
+                    Err(e) => self.error = Some(error_text(lang, &e)),
+                }
+                Reply::default()
+            }
+            WebhooksMsg::Deliveries {
+                request_id,
+                endpoint,
+                result,
+            } => {
+                if self.pending_deliveries != Some(request_id) {
+                    return Reply::default();
+                }
+                self.pending_deliveries = None;
+                match result {
+                    Ok(page) => {
+                        self.selected_delivery = self
+                            .selected_delivery
+                            .min(page.items.len().saturating_sub(1));
+                        self.deliveries = Some((endpoint, page.items));
+                        Reply::default()
+                    }
+                    Err(e) => Reply::error(error_text(lang, &e)),
+                }
+            }
+            WebhooksMsg::Added(result) => match result {
+                Ok(created) => {
+                    let text = tr::secret_text(lang, created.endpoint.id, created.secret.expose());
+                    let mut reply = Reply::open(Dialog::Notice(Notice {
+                        title: tr::SECRET_TITLE.get(lang).to_string(),
+                        text,
+                    }));
+                    reply.commands.push(self.fetch(ids));
+                    reply
+                }
+                Err(e) => Reply::error(error_text(lang, &e)),
+            },
+            WebhooksMsg::Removed { id, result } => match result {
+                Ok(_) => {
+                    if self.deliveries.as_ref().is_some_and(|(e, _)| *e == id) {
+                        self.deliveries = None;
+                    }
+                    self.focus = Focus::Endpoints;
+                    let mut reply = Reply::notice(tr::removed(lang, id));
+                    reply.commands.push(self.fetch(ids));
+                    reply
+                }
+                Err(e) => Reply::error(error_text(lang, &e)),
+            },
+            WebhooksMsg::Redelivered { delivery, result } => match result {
+                Ok(queued) => {
+                    let mut reply = Reply::notice(tr::redelivered(lang, delivery, queued.id));
+                    reply.commands.extend(self.fetch_deliveries(ids));
+                    reply
+                }
+                Err(e) => Reply::error(error_text(lang, &e)),
+            },
+        }
+    }
+}
+
+/// A cell cut to `width` display columns (with `…`) and padded to it.
+fn cell(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    let total = text.width();
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if total > width && used + w + 1 > width {
+            if width > 0 {
+                out.push('…');
+                used += 1;
+            }
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
+/// Rows of cells as lines: fixed columns keep their width, the last flexible one
+/// (`flex`) takes what is left of `width`.
+fn table(rows: &[Vec<String>], width: usize, flex: usize) -> Vec<String> {
+    let columns = rows.first().map_or(0, Vec::len);
+    let mut widths = vec![0usize; columns];
+    for row in rows {
+        for (i, text) in row.iter().enumerate() {
+            widths[i] = widths[i].max(text.width());
+        }
+    }
+    let others: usize = widths
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != flex)
+        .map(|(_, w)| *w)
+        .sum();
+    widths[flex] = width
+        .saturating_sub(others + columns.saturating_sub(1))
+        .max(4)
+        .min(widths[flex]);
+    rows.iter()
+        .map(|row| {
+            row.iter()
+                .zip(&widths)
+                .map(|(text, w)| cell(text, *w))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The endpoints as lines, the header first.
+pub fn endpoint_lines(endpoints: &[WebhookEndpoint], lang: Lang, width: usize) -> Vec<String> {
+    let mut rows = vec![
+        tr::ENDPOINT_COLUMNS
+            .map(|c| c.get(lang).to_string())
+            .to_vec(),
+    ];
+    for e in endpoints {
+        rows.push(vec![
+            e.id.to_string(),
+            inert(&e.url).into_owned(),
+            e.events.join(","),
+            e.pending.to_string(),
+            e.failed.to_string(),
+        ]);
+    }
+    // The URL shares the line with the events: both flexible, the URL first.
+    let events_width = width / 4;
+    for row in rows.iter_mut() {
+        row[2] = cell(&row[2], events_width).trim_end().to_string();
+    }
+    table(&rows, width, 1)
+}
+
+/// The deliveries as lines, the header first.
+pub fn delivery_lines(log: &[WebhookDelivery], lang: Lang, width: usize) -> Vec<String> {
+    let mut rows = vec![
+        tr::DELIVERY_COLUMNS
+            .map(|c| c.get(lang).to_string())
+            .to_vec(),
+    ];
+    for d in log {
+        let answer = match (&d.last_error, d.response_status) {
+            (Some(error), _) => inert(error).into_owned(),
+            (None, Some(status)) => format!("HTTP {status}"),
+            (None, None) => String::new(),
+        };
+        rows.push(vec![
+            d.id.to_string(),
+            d.event_type.clone(),
+            inert(&d.object).into_owned(),
+            tr::status(lang, d.status).to_string(),
+            d.attempts.to_string(),
+            answer,
+        ]);
+    }
+    table(&rows, width, 5)
+}
+
+pub struct ViewContext<'a> {
+    pub lang: Lang,
+    pub theme: &'a Theme,
+    pub role: Option<Role>,
+}
+
+/// Draws the endpoints (a few rows) and the selected one's log below them; the cursor
+/// sits on the selected row of the focused list.
+pub fn view(
+    screen: &WebhooksScreen,
+    ctx: &ViewContext,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let theme = ctx.theme;
+    if area.height < 6 {
+        return None;
+    }
+    let width = usize::from(area.width);
+    let mut drawn: Vec<Line> = vec![
+        Line::from(Span::styled(tr::TITLE.get(ctx.lang), theme.header)),
+        Line::raw(""),
+    ];
+    let message =
+        |text: &str, style| Line::from(Span::styled(theme.glyphs.text(text).into_owned(), style));
+    let body_message = |line: Line<'static>, frame: &mut Frame, drawn: Vec<Line<'static>>| {
+        let mut drawn = drawn;
+        drawn.push(line);
+        frame.render_widget(Paragraph::new(drawn), area);
+    };
+    if !allowed(ctx.role) {
+        body_message(
+            message(tr::ONLY_MANAGERS.get(ctx.lang), theme.muted),
+            frame,
+            drawn,
+        );
+        return None;
+    }
+    if let Some(error) = &screen.error {
+        body_message(message(&inert(error), theme.error), frame, drawn);
+        return None;
+    }
+    let Some(endpoints) = screen.endpoints.as_ref().filter(|e| !e.is_empty()) else {
+        let text = if screen.loading() {
+            tr::LOADING
+        } else {
+            tr::EMPTY
+        };
+        body_message(message(text.get(ctx.lang), theme.muted), frame, drawn);
+        return None;
+    };
+    let padded = |text: &str| {
+        let text = theme.glyphs.text(text).into_owned();
+        let pad = width.saturating_sub(text.width());
+        format!("{text}{}", " ".repeat(pad))
+    };
+    let mut cursor = None;
+    // Endpoints: at most a third of the screen, scrolled to the selected one.
+    let rows = endpoint_lines(endpoints, ctx.lang, width);
+    let shown = (usize::from(area.height) / 3).clamp(1, endpoints.len());
+    let first = screen.selected.saturating_sub(shown - 1);
+    drawn.push(Line::from(Span::styled(padded(&rows[0]), theme.header)));
+    for (i, text) in rows.iter().skip(1).enumerate().skip(first).take(shown) {
+        let style = if i == screen.selected {
+            if screen.focus == Focus::Endpoints {
+                cursor = Some(Position::new(area.x, area.y + drawn.len() as u16));
+            }
+            theme.selection
+        } else {
+            theme.base
+        };
+        drawn.push(Line::from(Span::styled(padded(text), style)));
+    }
+    drawn.push(Line::raw(""));
+    let heading = match screen.selected_endpoint() {
+        Some(e) => format!("{}{}", tr::DELIVERIES_OF.get(ctx.lang), e.id),
+        None => String::new(),
+    };
+    drawn.push(Line::from(Span::styled(heading, theme.header)));
+    let log = screen
+        .deliveries
+        .as_ref()
+        .filter(|(e, _)| Some(*e) == screen.selected_endpoint().map(|s| s.id))
+        .map(|(_, log)| log.as_slice());
+    match log {
+        Some(log) if !log.is_empty() => {
+            let rows = delivery_lines(log, ctx.lang, width);
+            drawn.push(Line::from(Span::styled(padded(&rows[0]), theme.header)));
+            let room = usize::from(area.height).saturating_sub(drawn.len()).max(1);
+            let first = screen.selected_delivery.saturating_sub(room - 1);
+            for (i, text) in rows.iter().skip(1).enumerate().skip(first).take(room) {
+                let delivery = &log[i];
+                let style = if i == screen.selected_delivery && screen.focus == Focus::Deliveries {
+                    cursor = Some(Position::new(area.x, area.y + drawn.len() as u16));
+                    theme.selection
+                } else if delivery.status == DeliveryStatus::Failed {
+                    theme.error
+                } else if delivery.status == DeliveryStatus::Pending {
+                    theme.muted
+                } else {
+                    theme.base
+                };
+                drawn.push(Line::from(Span::styled(padded(text), style)));
+            }
+        }
+        _ => {
+            let text = if screen.loading() {
+                tr::LOADING
+            } else {
+                tr::NO_DELIVERIES
+            };
+            drawn.push(message(text.get(ctx.lang), theme.muted));
+        }
+    }
+    frame.render_widget(Paragraph::new(drawn), area);
+    cursor
+}
