@@ -26,6 +26,7 @@ pub fn render(dialog: &Dialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> 
         Dialog::Page(d) => page(d, lang, theme, frame),
         Dialog::Story(d) => story(d, lang, theme, frame),
         Dialog::Prices(d) => prices(d, lang, theme, frame),
+        Dialog::Url(d) => url(d, lang, theme, frame),
     }
 }
 
@@ -51,10 +52,6 @@ fn prices(d: &PricesDialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> Opt
     let inner = open_box(frame, &d.title, width, lines.len(), theme);
     frame.render_widget(Paragraph::new(lines), inner);
     None
-}
-
-        Dialog::Url(d) => url(d, lang, theme, frame),
-    }
 }
 
 /// The webhook URL prompt: the label, the text typed so far (its end when it is
