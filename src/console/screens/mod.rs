@@ -21,6 +21,7 @@ pub mod palette;
 pub mod seats;
 pub mod tabs;
 pub mod webhooks;
+pub mod webhooks_view;
 
 use crate::client::wire::{Organization, Role};
 use crate::console::app::Command;
