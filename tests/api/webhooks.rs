@@ -272,6 +272,20 @@ async fn endpoints_must_be_https_or_loopback_and_name_known_events() {
     let (status, message) = post(serde_json::json!({"url": "http://hooks.example.com/x", "events": ["seat.bound"]})).await;
     assert_eq!(status, 422, "{message}");
     assert!(message.contains("https://"), "{message}");
+    // In Russian when asked (the messages' catalog).
+    let russian: serde_json::Value = reqwest::Client::new()
+        .post(portal.url("/webhooks"))
+        .bearer_auth(&token)
+        .header("Accept-Language", "ru")
+        .json(&serde_json::json!({"url": "http://hooks.example.com/x", "events": ["seat.bound"]}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("JSON");
+    let message = russian["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("адрес должен быть https://"), "{message}");
     for (body, why) in [
         (serde_json::json!({"url": "ftp://hooks.example.com/", "events": ["seat.bound"]}), "scheme"),
         (serde_json::json!({"url": "hooks.example.com/x", "events": ["seat.bound"]}), "relative"),

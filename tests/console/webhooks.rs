@@ -114,7 +114,7 @@ fn the_screen_lists_endpoints_and_the_selected_ones_deliveries_at_80_columns() {
         for expected in [
             "Вебхуки: адреса и доставки",
             "https://hooks.alster.example/licadm",
-            "Доставки адреса №4",
+            "Доставки адреса № 4",
             "Не доставлено",
             "Доставлено",
             "HTTP 500: boom",

@@ -35,7 +35,7 @@ pub const DELIVERY_COLUMNS: [Tr; 6] = [
     Tr::new("Попыток", "Tries"),
     Tr::new("Ответ / ошибка", "Answer / error"),
 ];
-pub const DELIVERIES_OF: Tr = Tr::new("Доставки адреса №", "Deliveries of endpoint ");
+pub const DELIVERIES_OF: Tr = Tr::new("Доставки адреса № ", "Deliveries of endpoint ");
 pub const REMOVE_TITLE: Tr = Tr::new("Удалить адрес", "Remove the endpoint");
 pub const REMOVE_BUTTON: Tr = Tr::new("Удалить", "Remove");
 pub const REDELIVER_TITLE: Tr = Tr::new("Доставить снова", "Deliver again");

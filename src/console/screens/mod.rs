@@ -26,6 +26,7 @@ pub mod seats;
 pub mod tabs;
 pub mod triage;
 pub mod webhooks;
+pub mod webhooks_view;
 
 use crate::client::wire::{Organization, Role};
 use crate::console::app::Command;
