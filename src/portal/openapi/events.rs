@@ -180,10 +180,15 @@ pub fn add_request_id(paths: &mut Map<String, Value>) {
 }
 
 pub fn components(components: &mut Value) {
-    let schema = json!({"type": "string", "minLength": 1, "maxLength": crate::portal::request_id::MAX_LEN, "pattern": "^[!-~]+$"});
+    // Any value is accepted (an unusable one is replaced, never refused), so the
+    // request's schema is a plain string: a pattern here would promise a 400 the
+    // portal does not give (schemathesis ST201, issue 15).
     components["parameters"]["RequestId"] = json!({
-        "name": "X-Request-Id", "in": "header", "required": false, "schema": schema,
-        "description": "Your own id for this request (1–64 visible ASCII characters); otherwise the portal makes one"
+        "name": "X-Request-Id", "in": "header", "required": false, "schema": {"type": "string"},
+        "description": format!(
+            "Your own id for this request: kept when it is 1–{} visible ASCII characters; otherwise (or without it) the portal makes one",
+            crate::portal::request_id::MAX_LEN
+        )
     });
     components["headers"]["RequestId"] = json!({
         "description": "The request's id: the client's own, or one the portal made. Error bodies repeat it as `error.request_id`, and the changes the request made show it in GET /events",
