@@ -82,6 +82,9 @@ pub fn action(lang: Lang, action: &str) -> String {
         "account.password_reset" => ("код сброса пароля", "password reset code"),
         "token.created" => ("вход: новый токен", "login: new token"),
         "token.revoked" => ("токен отозван", "token revoked"),
+        "invoice.issued" => ("счёт выставлен", "invoice issued"),
+        "invoice.overdue" => ("счёт просрочен", "invoice overdue"),
+        "invoice.paid" => ("счёт оплачен", "invoice paid"),
         other => (other, other),
     };
     match lang {
@@ -98,6 +101,7 @@ pub fn kind(lang: Lang, kind: &str) -> String {
         "key" => ("ключ", "key"),
         "account" => ("учётная запись", "account"),
         "token" => ("токен", "token"),
+        "invoice" => ("счёт", "invoice"),
         other => (other, other),
     };
     match lang {

@@ -460,6 +460,7 @@ const MIGRATIONS: &[&str] = &[
     END $$;
     CREATE TRIGGER track_invoices AFTER INSERT OR UPDATE OR DELETE ON invoices
         FOR EACH ROW EXECUTE FUNCTION track_invoice();
+    "#,
     // 10: webhooks (issue 17), as SQLite's migration 13; the queue's times are
     // TIMESTAMPTZ so leases and retries are read against the database's clock, the
     // one clock every portal shares.

@@ -612,6 +612,7 @@ const MIGRATIONS: &[&str] = &[
         INSERT INTO changes (kind, key, organization_id)
         VALUES ('invoice', OLD.number, OLD.organization_id);
     END;
+    "#,
     // 13: webhooks (issue 17; docs/DESIGN.md §4.10). Endpoints with their subscriptions
     // (a JSON array) and secret; the outbox of deliveries, written by `audit::record` in
     // the transaction of the change. A pending delivery is claimed with a lease
