@@ -161,6 +161,9 @@ fn a_marked_retry_asks_once_with_the_count_and_total_then_sends_a_hundred_per_re
     assert_eq!(first.len(), 100, "one request per hundred");
     assert!(!first.contains(&11), "a final refusal is not sent");
     assert!(screen(&state).contains("Повтор активаций — 0 из 175"));
+    // At 80×22 too (a tmux status line takes two rows).
+    let small = screen_text(&render(&state, 80, 22).0);
+    assert!(small.contains("Повтор активаций — 0 из 175"), "{small}");
     // Letters do nothing to the list while the run is in front.
     assert!(update(&mut state, ch('x')).is_empty());
     assert!(update(&mut state, key(KeyCode::Esc)).is_empty());
@@ -376,6 +379,11 @@ fn the_triage_opens_a_group_and_retries_only_what_can_succeed() {
     assert!(
         text.contains("ошибок 5") && text.contains("снято с учёта"),
         "{text}"
+    );
+    let small = screen_text(&render(&state, 80, 22).0);
+    assert!(
+        small.contains("ошибок 5") && small.contains("снято с учёта"),
+        "{small}"
     );
     // The final group: R is refused with a notice that holds the keyboard.
     update(&mut state, ch('R'));
