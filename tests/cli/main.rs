@@ -8,6 +8,7 @@
 mod support;
 
 mod events;
+mod invoices;
 mod login;
 mod offline;
 mod scripting;
