@@ -8,7 +8,6 @@
 //! `LICADM_BENCH_PER_ORGANIZATION`, default 10).
 
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use chrono::{TimeZone, Utc};
@@ -41,7 +40,10 @@ fn fill_sql(organizations: usize, per: usize) -> Vec<String> {
     let mut statements = Vec::new();
     let mut orgs = Vec::new();
     for id in 1..=organizations {
-        orgs.push(format!("({id}, 'Организация {id}', '{:010}')", 7_700_000_000u64 + id as u64));
+        orgs.push(format!(
+            "({id}, 'Организация {id}', '{:010}')",
+            7_700_000_000u64 + id as u64
+        ));
         if orgs.len() == 1000 {
             statements.push(format!(
                 "INSERT INTO organizations (id, name, inn) VALUES {}",

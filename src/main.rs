@@ -157,6 +157,11 @@ enum Command {
         /// the first answer (or refusal); later the same key is a new request.
         #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..=8760))]
         idempotency_hours: i64,
+        /// Public holidays for invoice due dates (5 working days): one `YYYY-MM-DD` a
+        /// line, `YYYY-MM-DD working` for a working weekend day, `#` comments. Default:
+        /// the Russian production calendar of 2026 and the statutory holidays of 2027.
+        #[arg(long, value_name = "FILE")]
+        holidays: Option<PathBuf>,
     },
     /// Check a license file offline: is it genuine, signed by the portal's key?
     ///
@@ -342,6 +347,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             signing_key,
             token_days,
             idempotency_hours,
+            holidays,
         }) => {
             // The bucket holds a sixth of a minute's requests, as the defaults' 1 000
             // and 2 000 do (portal/rate_limit.rs).
@@ -382,7 +388,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 (Some(cert), Some(key)) => Some(licadm::portal::tls::server_config(&cert, &key)?),
                 _ => None,
             };
-            serve(db, listen, demo, scale, options, signing_key, tls).await
+            let calendar = match holidays {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    Some(
+                        licadm::domain::HolidayCalendar::parse(&text)
+                            .with_context(|| format!("holiday list {}", path.display()))?,
+                    )
+                }
+                None => None,
+            };
+            serve(db, listen, demo, scale, options, signing_key, tls, calendar).await
         }
         Some(
             Command::Verify { .. }
@@ -412,6 +429,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn serve(
     db: String,
     listen: SocketAddr,
@@ -420,6 +438,7 @@ async fn serve(
     options: PortalOptions,
     key: Option<PathBuf>,
     tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+    calendar: Option<licadm::domain::HolidayCalendar>,
 ) -> anyhow::Result<()> {
     init_logging();
     let demo_options = demo.then(|| {
@@ -443,6 +462,10 @@ async fn serve(
             .await?;
         eprintln!("operator token (purchases, blocking organizations): {operator}");
     }
+    let portal = match calendar {
+        Some(calendar) => portal.with_holidays(calendar),
+        None => portal,
+    };
     let scheme = if tls.is_some() { "https" } else { "http" };
     let portal = match tls {
         Some(config) => portal.with_tls(config),

@@ -81,8 +81,18 @@ impl Period {
     /// «октябрь 2026» / «October 2026».
     pub fn label(self, lang: Lang) -> String {
         const RU: [&str; 12] = [
-            "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
-            "октябрь", "ноябрь", "декабрь",
+            "январь",
+            "февраль",
+            "март",
+            "апрель",
+            "май",
+            "июнь",
+            "июль",
+            "август",
+            "сентябрь",
+            "октябрь",
+            "ноябрь",
+            "декабрь",
         ];
         const EN: [&str; 12] = [
             "January",
@@ -257,7 +267,9 @@ impl FromStr for InvoiceStatus {
         InvoiceStatus::ALL
             .into_iter()
             .find(|st| st.as_api() == s)
-            .ok_or_else(|| format!("unknown invoice status {s:?}: expected issued, overdue or paid"))
+            .ok_or_else(|| {
+                format!("unknown invoice status {s:?}: expected issued, overdue or paid")
+            })
     }
 }
 
@@ -320,7 +332,14 @@ mod tests {
             InvoiceNumber::of(p(2028, 2), 1_234_567).as_str(),
             "202802-1234567"
         );
-        for bad in ["", "202610", "202613-00001", "2026-10-00001", "202610-1", "20261a-00001"] {
+        for bad in [
+            "",
+            "202610",
+            "202613-00001",
+            "2026-10-00001",
+            "202610-1",
+            "20261a-00001",
+        ] {
             assert!(InvoiceNumber::parse(bad).is_err(), "{bad}");
         }
     }

@@ -8,8 +8,7 @@ use chrono::NaiveDate;
 /// The licensor named by the sublicense offer (seed 004 §1).
 pub const LICENSOR: &str = "АО «Пи Джи групп» (ОГРН 1187746057322)";
 /// What is licensed (seed 004 §1).
-pub const PRODUCT: &str =
-    "ПО «Кассовое ядро – МН». Сервис обновления (подписка на 12 месяцев)";
+pub const PRODUCT: &str = "ПО «Кассовое ядро – МН». Сервис обновления (подписка на 12 месяцев)";
 
 /// Everything the document shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +173,11 @@ impl InvoiceDocument {
         line(format!("{}:", w.act_text));
         line(format!("{PRODUCT}."));
         line(format!("{}: {}", w.act_licenses, self.licenses()));
-        line(format!("{}: {}", w.act_amount, format_rub(self.total, false)));
+        line(format!(
+            "{}: {}",
+            w.act_amount,
+            format_rub(self.total, false)
+        ));
         line(String::new());
         line(w.signatures.to_string());
         out

@@ -24,8 +24,8 @@ pub mod text;
 pub mod vendor;
 pub mod webhook;
 
-pub use dates::{SubscriptionUrgency, format_date, new_until, urgency};
 pub use calendar::HolidayCalendar;
+pub use dates::{SubscriptionUrgency, format_date, new_until, urgency};
 pub use failure::{ActivationFailure, FailureReason};
 pub use invoice::{InvoiceNumber, InvoiceStatus, Period};
 pub use lang::Lang;

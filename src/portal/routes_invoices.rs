@@ -40,7 +40,8 @@ fn scope(caller: &Caller, organization: Option<i64>) -> Result<Option<Vec<i64>>,
 }
 
 fn number_from(path: Result<Path<String>, PathRejection>) -> Result<InvoiceNumber, ApiError> {
-    let Path(raw) = path.map_err(|e| ApiError::BadRequest(format!("unreadable invoice number: {e}")))?;
+    let Path(raw) =
+        path.map_err(|e| ApiError::BadRequest(format!("unreadable invoice number: {e}")))?;
     InvoiceNumber::parse(&raw).map_err(ApiError::BadRequest)
 }
 

@@ -618,6 +618,19 @@ pub fn unknown_object(object: &str) -> ApiError {
     ApiError::NotFound(format!("object {object} not found"))
 }
 
+// ---- invoices (issue 17) ----
+
+/// Why an invoice cannot be paid now: it is paid already (409, naming when).
+pub fn payment_refusal(invoice: &crate::client::invoices::Invoice) -> Option<ApiError> {
+    (invoice.status == crate::domain::InvoiceStatus::Paid).then(|| {
+        let when = invoice
+            .paid_at
+            .map(|at| format_date(at.date_naive()))
+            .unwrap_or_default();
+        ApiError::Conflict(format!("invoice {} was paid on {when}", invoice.number))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,17 +647,4 @@ mod tests {
             Some("at most 10 000 serials per request (got 10 001); split the list")
         );
     }
-}
-
-// ---- invoices (issue 17) ----
-
-/// Why an invoice cannot be paid now: it is paid already (409, naming when).
-pub fn payment_refusal(invoice: &crate::client::invoices::Invoice) -> Option<ApiError> {
-    (invoice.status == crate::domain::InvoiceStatus::Paid).then(|| {
-        let when = invoice
-            .paid_at
-            .map(|at| format_date(at.date_naive()))
-            .unwrap_or_default();
-        ApiError::Conflict(format!("invoice {} was paid on {when}", invoice.number))
-    })
 }

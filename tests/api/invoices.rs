@@ -14,7 +14,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().expect("time")
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
+        .single()
+        .expect("time")
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -250,9 +252,14 @@ async fn due_dates_skip_weekends_holidays_the_new_year_and_count_a_leap_day() {
     // A holiday on the due date: with 8 December a holiday, 1 December's invoices are
     // due on the 9th.
     let calendar = HolidayCalendar::weekends_only().with_holiday(date(2026, 12, 8));
-    portal.run_invoices(at(2026, 12, 1, 0), Some(calendar)).await;
+    portal
+        .run_invoices(at(2026, 12, 1, 0), Some(calendar))
+        .await;
     let all = admin
-        .invoices(&InvoiceQuery { per_page: 100, ..InvoiceQuery::default() })
+        .invoices(&InvoiceQuery {
+            per_page: 100,
+            ..InvoiceQuery::default()
+        })
         .await
         .expect("invoices");
     assert_eq!(
@@ -266,7 +273,10 @@ async fn due_dates_skip_weekends_holidays_the_new_year_and_count_a_leap_day() {
     late.run_invoices(at(2026, 12, 28, 10), None).await;
     let all = late
         .admin()
-        .invoices(&InvoiceQuery { per_page: 100, ..InvoiceQuery::default() })
+        .invoices(&InvoiceQuery {
+            per_page: 100,
+            ..InvoiceQuery::default()
+        })
         .await
         .expect("invoices");
     assert_eq!(
@@ -284,7 +294,10 @@ async fn due_dates_skip_weekends_holidays_the_new_year_and_count_a_leap_day() {
     assert_eq!(months.len(), 15);
     let all = leap
         .admin()
-        .invoices(&InvoiceQuery { per_page: 100, ..InvoiceQuery::default() })
+        .invoices(&InvoiceQuery {
+            per_page: 100,
+            ..InvoiceQuery::default()
+        })
         .await
         .expect("invoices");
     assert_eq!(
@@ -384,29 +397,30 @@ async fn two_portals_racing_on_one_postgresql_issue_each_invoice_once() {
     crate::support::portal::on_backend(crate::support::portal::Backend::Postgres, async {
         let first = TestPortal::start().await;
         let url = first.pg_url.clone().expect("on PostgreSQL");
-        let second = licadm::portal::Portal::connect(
-            &url,
-            None,
-            crate::support::portal::no_worker(),
-        )
-        .await
-        .expect("second portal");
+        let second =
+            licadm::portal::Portal::connect(&url, None, crate::support::portal::no_worker())
+                .await
+                .expect("second portal");
         let now = at(2026, 12, 1, 0);
         for _ in 0..3 {
-            let (a, b) = tokio::join!(
-                first.run_invoices(now, None),
-                second.run_invoice_job(now)
-            );
+            let (a, b) = tokio::join!(first.run_invoices(now, None), second.run_invoice_job(now));
             let b = b.expect("second run");
             let issued: usize = a.issued.len() + b.issued.len();
             assert!(issued <= 1, "at most one run issues the month: {a:?} {b:?}");
         }
         let all = first
             .admin()
-            .invoices(&InvoiceQuery { per_page: 100, ..InvoiceQuery::default() })
+            .invoices(&InvoiceQuery {
+                per_page: 100,
+                ..InvoiceQuery::default()
+            })
             .await
             .expect("invoices");
-        let november: Vec<_> = all.items.iter().filter(|i| i.period == period(2026, 11)).collect();
+        let november: Vec<_> = all
+            .items
+            .iter()
+            .filter(|i| i.period == period(2026, 11))
+            .collect();
         let expected = done_in(&first, period(2026, 11)).await;
         assert_eq!(november.len(), expected.len());
         let events = first
@@ -423,7 +437,11 @@ async fn two_portals_racing_on_one_postgresql_issue_each_invoice_once() {
             .iter()
             .filter(|e| e.object.starts_with("invoice:202611-"))
             .count();
-        assert_eq!(november_events, expected.len(), "one issue record per invoice");
+        assert_eq!(
+            november_events,
+            expected.len(),
+            "one issue record per invoice"
+        );
     })
     .await
 }

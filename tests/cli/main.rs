@@ -9,6 +9,7 @@ mod support;
 
 mod access_manage;
 mod events;
+mod invoices;
 mod login;
 mod offline;
 mod scripting;

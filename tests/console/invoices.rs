@@ -140,7 +140,10 @@ fn esc_leaves_the_invoice_for_the_list_then_the_list_for_the_activations() {
 fn p_on_the_list_shows_the_prices_with_the_retail_price() {
     let mut state = loaded_state(Lang::Ru);
     let commands = update(&mut state, ch('P'));
-    assert!(commands.iter().any(|c| matches!(c, Command::FetchPrices)), "{commands:?}");
+    assert!(
+        commands.iter().any(|c| matches!(c, Command::FetchPrices)),
+        "{commands:?}"
+    );
     update(
         &mut state,
         Msg::PricesLoaded(Ok(vec![Price {

@@ -115,7 +115,13 @@ fn invoices_table(invoices: &[Invoice], machine: bool, lang: Lang) -> Table {
 }
 
 fn lines_table(detail: &InvoiceDetail, machine: bool) -> Table {
-    let mut table = Table::new(vec!["ACTIVATION", "VENDOR", "COMPLETED", "LICENSES", "AMOUNT"]);
+    let mut table = Table::new(vec![
+        "ACTIVATION",
+        "VENDOR",
+        "COMPLETED",
+        "LICENSES",
+        "AMOUNT",
+    ]);
     for l in &detail.lines {
         table.push(vec![
             l.activation.to_string(),
@@ -149,10 +155,17 @@ pub async fn invoices(command: InvoicesCommand, client: &ApiClient, lang: Lang) 
             };
             let list = client.invoices(&query).await?;
             let format = out.format();
-            emit(format, &list, |machine| invoices_table(&list.items, machine, lang));
+            emit(format, &list, |machine| {
+                invoices_table(&list.items, machine, lang)
+            });
             if format == crate::cli::output::OutputFormat::Table {
                 let pages = list.total.div_ceil(u64::from(list.per_page.max(1)));
-                println!("page {} of {}, {} invoices", list.page, pages.max(1), list.total);
+                println!(
+                    "page {} of {}, {} invoices",
+                    list.page,
+                    pages.max(1),
+                    list.total
+                );
             }
         }
         InvoicesCommand::Show { number, out } => {
@@ -222,6 +235,8 @@ fn prices_table(prices: &[Price], machine: bool) -> Table {
 /// every model.
 pub async fn prices(client: &ApiClient, out: OutputArgs) -> Outcome {
     let prices = client.prices().await?;
-    emit(out.format(), &prices, |machine| prices_table(&prices, machine));
+    emit(out.format(), &prices, |machine| {
+        prices_table(&prices, machine)
+    });
     Ok(())
 }

@@ -4,12 +4,17 @@ use super::Tr;
 use crate::domain::Lang;
 
 pub const SHORT: Tr = Tr::new("Счета", "Invoices");
-pub const TITLE: Tr = Tr::new("Счета: ежемесячные счета за активации", "Invoices: monthly invoices for activations");
+pub const TITLE: Tr = Tr::new(
+    "Счета: ежемесячные счета за активации",
+    "Invoices: monthly invoices for activations",
+);
 pub const LOADING: Tr = Tr::new("Загрузка счетов…", "Loading invoices…");
 pub const EMPTY: Tr = Tr::new(
     "Счетов пока нет: их выставляют в начале месяца за активации прошлого.",
     "No invoices yet: they are issued at the start of a month for the month before.",
 );
+/// The chooser's mark of a blocked organization: «✕ не оплачен счёт 202610-00003».
+pub const UNPAID: Tr = Tr::new("не оплачен счёт", "unpaid invoice");
 pub const DUE: Tr = Tr::new("оплатить до", "due");
 pub const COL_NUMBER: Tr = Tr::new("Счёт", "Invoice");
 pub const COL_ORGANIZATION: Tr = Tr::new("Организация", "Organization");
@@ -50,8 +55,12 @@ pub fn days_left(lang: Lang, days: i64) -> String {
 
 pub fn summary_line(lang: Lang, period: &str, activations: i64, licenses: i64) -> String {
     match lang {
-        Lang::Ru => format!("за {period}: активаций {activations}, лицензий {licenses} · Enter — открыть"),
-        Lang::En => format!("for {period}: {activations} activations, {licenses} licenses · Enter opens"),
+        Lang::Ru => {
+            format!("за {period}: активаций {activations}, лицензий {licenses} · Enter — открыть")
+        }
+        Lang::En => {
+            format!("for {period}: {activations} activations, {licenses} licenses · Enter opens")
+        }
     }
 }
 

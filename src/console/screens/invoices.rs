@@ -277,9 +277,7 @@ fn due_style(invoice: &Invoice, today: NaiveDate, theme: &Theme) -> Style {
     match invoice.status {
         InvoiceStatus::Paid => theme.status_done,
         InvoiceStatus::Overdue => theme.urgency_expired,
-        InvoiceStatus::Issued if (invoice.due_on - today).num_days() <= 2 => {
-            theme.urgency_under30
-        }
+        InvoiceStatus::Issued if (invoice.due_on - today).num_days() <= 2 => theme.urgency_under30,
         InvoiceStatus::Issued => theme.urgency_later,
     }
 }
@@ -289,7 +287,7 @@ pub fn days_left(invoice: &Invoice, today: NaiveDate, lang: Lang) -> String {
     if invoice.status == InvoiceStatus::Paid {
         return invoice
             .paid_at
-            .map(|at| tr::paid_on(lang, &format_date(at.date_naive())))
+            .map(|at| tr::paid_on(lang, &at.date_naive().format("%d.%m").to_string()))
             .unwrap_or_else(|| invoice.status.label(lang).to_string());
     }
     let days = (invoice.due_on - today).num_days();
@@ -348,14 +346,15 @@ pub fn view(
             Paragraph::new(Line::from(Span::styled(text(&title), theme.header))),
             Rect::new(area.x, area.y, area.width, 1),
         );
+        // Amount and status first: the organization's name may be cut at 80 columns.
         let summary = format!(
             "{} · {} · {} {} · {} · {}",
-            inert(&i.organization.name),
-            i.period.label(lang),
+            format_rub(i.total, ascii),
+            i.status.label(lang),
             tr::DUE.get(lang),
             format_date(i.due_on),
-            i.status.label(lang),
-            format_rub(i.total, ascii)
+            i.period.label(lang),
+            inert(&i.organization.name),
         );
         let mut lines = vec![
             Line::from(Span::styled(text(&summary), due_style(i, ctx.today, theme))),

@@ -31,7 +31,17 @@ pub fn schemas() -> Map<String, Value> {
     let mut record = invoice_properties;
     record["organization"] = id.clone();
     record["lines"] = json!({"type": "array", "items": schema_ref("InvoiceLine")});
-    let required = ["number", "organization", "period", "issued_on", "due_on", "status", "total", "license_count", "activation_count"];
+    let required = [
+        "number",
+        "organization",
+        "period",
+        "issued_on",
+        "due_on",
+        "status",
+        "total",
+        "license_count",
+        "activation_count",
+    ];
     let mut with_lines = required.to_vec();
     with_lines.push("lines");
     let schemas = json!({
@@ -103,7 +113,10 @@ pub fn paths(paths: &mut Map<String, Value>) {
             ok_response("The invoice", schema_ref("InvoiceDetail")),
             &[
                 ("400", "Not an invoice number (`bad_request`)"),
-                ("404", "No such invoice among the token's organizations (`not_found`)"),
+                (
+                    "404",
+                    "No such invoice among the token's organizations (`not_found`)",
+                ),
             ],
         ),
     );
@@ -117,8 +130,14 @@ pub fn paths(paths: &mut Map<String, Value>) {
         json!({"description": "The document, as an attachment `invoice-<number>.txt|html`",
                "content": {"text/plain": {"schema": {"type": "string"}}, "text/html": {"schema": {"type": "string"}}}}),
         &[
-            ("400", "Not an invoice number, or a format other than text or html (`bad_request`)"),
-            ("404", "No such invoice among the token's organizations (`not_found`)"),
+            (
+                "400",
+                "Not an invoice number, or a format other than text or html (`bad_request`)",
+            ),
+            (
+                "404",
+                "No such invoice among the token's organizations (`not_found`)",
+            ),
         ],
     );
     if let Some(responses) = document["get"]["responses"].as_object_mut() {

@@ -78,10 +78,13 @@ pub struct LineRow {
 
 impl LineRow {
     pub fn into_wire(self) -> Result<InvoiceLine, StoreError> {
-        let vendor = self.vendor.parse::<crate::domain::Vendor>().map_err(|_| StoreError::BadValue {
-            column: "invoice_lines.vendor",
-            value: self.vendor.clone(),
-        })?;
+        let vendor =
+            self.vendor
+                .parse::<crate::domain::Vendor>()
+                .map_err(|_| StoreError::BadValue {
+                    column: "invoice_lines.vendor",
+                    value: self.vendor.clone(),
+                })?;
         Ok(InvoiceLine {
             activation: self.activation,
             vendor: VendorRef::from(vendor),

@@ -44,7 +44,10 @@ fn prices(d: &PricesDialog, lang: Lang, theme: &Theme, frame: &mut Frame) -> Opt
         theme.header,
     ))];
     for row in rows.iter().skip(1 + d.scroll).take(room) {
-        lines.push(Line::from(Span::styled(g.text(row).into_owned(), theme.base)));
+        lines.push(Line::from(Span::styled(
+            g.text(row).into_owned(),
+            theme.base,
+        )));
     }
     lines.push(Line::raw(""));
     lines.extend(paragraph_lines(&[note], width, theme.muted));

@@ -20,9 +20,9 @@ use crate::portal::store::invoice_rows::{
 };
 use crate::portal::store::sqlite::access::blocked_action;
 use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
-use rusqlite::params_from_iter;
 
 fn invoice_row(row: &Row<'_>) -> rusqlite::Result<InvoiceRow> {
     Ok(InvoiceRow {
@@ -225,13 +225,18 @@ fn set_blocked(
     actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let Some(before) = catalog::organizations(tx, &[organization])?.into_iter().next() else {
+    let Some(before) = catalog::organizations(tx, &[organization])?
+        .into_iter()
+        .next()
+    else {
         return Ok(());
     };
     tx.prepare_cached("UPDATE organizations SET activation_blocked = ? WHERE id = ?")?
         .execute(params![i64::from(blocked), organization])?;
     if before.activation_blocked != blocked {
-        let after = catalog::organizations(tx, &[organization])?.into_iter().next();
+        let after = catalog::organizations(tx, &[organization])?
+            .into_iter()
+            .next();
         audit::record(
             tx,
             &Record {
@@ -323,7 +328,7 @@ pub fn detail(
     let Some(invoice) = invoice(conn, number, scope)? else {
         return Ok(None);
     };
-    let lines = lines_of(conn, &[invoice.number.clone()])?
+    let lines = lines_of(conn, std::slice::from_ref(&invoice.number))?
         .into_iter()
         .map(|(_, line)| line)
         .collect();
@@ -394,7 +399,10 @@ pub fn list(conn: &Connection, filter: &InvoiceFilter) -> Result<Page<Invoice>, 
         if scope.is_empty() {
             return Ok(Page::new(Vec::new(), filter.page, filter.per_page, 0));
         }
-        conditions.push(format!("i.organization_id IN ({})", placeholders(scope.len())));
+        conditions.push(format!(
+            "i.organization_id IN ({})",
+            placeholders(scope.len())
+        ));
         args.extend(scope.iter().map(|id| Value::Integer(*id)));
     }
     if let Some(status) = filter.status {

@@ -163,9 +163,8 @@ impl Replica {
         scope: &[i64],
         number: &str,
     ) -> Result<crate::client::invoices::InvoiceDetail, ReplicaError> {
-        super::invoices::detail(&self.conn, number, Some(scope))?.ok_or_else(|| {
-            crate::portal::store::invoice_rows::invoice_not_found(number).into()
-        })
+        super::invoices::detail(&self.conn, number, Some(scope))?
+            .ok_or_else(|| crate::portal::store::invoice_rows::invoice_not_found(number).into())
     }
 
     /// `GET /seats` over the replica.

@@ -141,15 +141,14 @@ fn view_organizations(
                 o.inn
             ))];
             if o.activation_blocked {
-                let invoice = o
-                    .blocked_by
-                    .as_ref()
-                    .map(|i| format!(" ({})", i.number))
-                    .unwrap_or_default();
-                spans.push(Span::styled(
-                    format!(" · ✕ {}{invoice}", i18n::ACTIVATION_BLOCKED.get(lang)),
-                    theme.error,
-                ));
+                // The invoice that blocks, by number, when one does (issue 17).
+                let why = match &o.blocked_by {
+                    Some(invoice) => {
+                        format!("{} {}", i18n::invoices::UNPAID.get(lang), invoice.number)
+                    }
+                    None => i18n::ACTIVATION_BLOCKED.get(lang).to_string(),
+                };
+                spans.push(Span::styled(format!(" · ✕ {why}"), theme.error));
             }
             let line = theme.glyphs.line(spans);
             if line.width() > width {

@@ -44,7 +44,9 @@ pub fn fill(tx: &Connection, today: NaiveDate) -> Result<(), StoreError> {
             Actor::WORKER,
         )?;
         let numbers: Vec<(String, i64)> = tx
-            .prepare("SELECT number, organization_id FROM invoices WHERE period = ? ORDER BY number")?
+            .prepare(
+                "SELECT number, organization_id FROM invoices WHERE period = ? ORDER BY number",
+            )?
             .query_map([period.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))?
             .collect::<Result<_, _>>()?;
         let paid_on = due_on.checked_sub_days(Days::new(1)).unwrap_or(due_on);
