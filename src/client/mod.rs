@@ -1,6 +1,7 @@
 //! Typed client of API v1 (reqwest). The console and the scripting CLI talk to the
 //! portal only through this.
 
+pub mod devices;
 pub mod events;
 pub mod feed;
 pub mod serials;

@@ -21,6 +21,7 @@ pub mod rate_limit;
 pub(crate) mod request_id;
 mod routes;
 mod routes_access;
+pub(crate) mod routes_devices;
 mod routes_events;
 mod routes_licensing;
 mod rules;

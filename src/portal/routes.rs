@@ -31,8 +31,8 @@ const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let at = |path: &str| format!("{API_PREFIX}{path}");
-    super::routes_events::add(super::routes_access::add(super::routes_licensing::add(
-        Router::new(),
+    super::routes_devices::add(super::routes_events::add(super::routes_access::add(
+        super::routes_licensing::add(Router::new()),
     )))
     .route(&at("/health"), get(health))
     .route(&at("/openapi.json"), get(openapi_document))

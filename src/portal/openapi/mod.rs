@@ -2,6 +2,7 @@
 //! parser uses, so the document cannot drift from the server.
 
 mod access;
+mod devices;
 mod events;
 mod feed;
 mod idempotent;
@@ -162,6 +163,7 @@ fn components() -> Value {
         schemas.extend(access::schemas());
         schemas.extend(feed::schemas());
         schemas.extend(events::schemas());
+        schemas.extend(devices::schemas());
     }
     events::components(&mut components);
     components
@@ -568,6 +570,7 @@ pub fn document() -> Value {
     feed::paths(&mut paths);
     idempotent::mark_replays(&mut paths);
     events::paths(&mut paths);
+    devices::paths(&mut paths);
     events::add_request_id(&mut paths);
     json!({
         "openapi": "3.0.3",

@@ -13,6 +13,7 @@
 
 pub mod access_rows;
 pub mod activation_list;
+pub mod devices;
 pub mod events;
 pub mod postgres;
 pub mod serials;
@@ -406,4 +407,16 @@ pub trait PortalStore: Send + Sync + 'static {
         page: u32,
         per_page: u32,
     ) -> Answer<Page<AuditEntry>>;
+
+    // ---- renewals: the device list (issue 16 part A; docs/DESIGN.md §4.8) ----
+    /// A page of the devices the filter's organizations activated (`GET /devices`).
+    async fn devices(
+        &self,
+        filter: devices::DeviceFilter,
+    ) -> Result<crate::client::devices::DevicePage, StoreError>;
+    /// Count and today's price per organization and vendor (`GET /devices/totals`).
+    async fn device_totals(
+        &self,
+        filter: devices::DeviceFilter,
+    ) -> Result<crate::client::devices::DeviceTotals, StoreError>;
 }

@@ -41,6 +41,7 @@
 
 mod access;
 mod accounts;
+mod devices;
 mod events;
 mod feed;
 mod licensing;

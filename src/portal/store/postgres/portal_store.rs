@@ -579,4 +579,18 @@ impl PortalStore for PgStore {
     async fn signing_keys(&self) -> Result<Vec<crate::portal::store::StoredKey>, StoreError> {
         PgStore::signing_keys(self).await
     }
+
+    async fn devices(
+        &self,
+        filter: crate::portal::store::devices::DeviceFilter,
+    ) -> Result<crate::client::devices::DevicePage, StoreError> {
+        self.devices_page(filter).await
+    }
+
+    async fn device_totals(
+        &self,
+        filter: crate::portal::store::devices::DeviceFilter,
+    ) -> Result<crate::client::devices::DeviceTotals, StoreError> {
+        self.devices_totals(filter).await
+    }
 }

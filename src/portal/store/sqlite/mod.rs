@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod activations;
 pub mod audit;
 mod bulk;
+pub mod devices;
 pub mod capacity;
 pub mod capacity_writes;
 pub mod catalog;
