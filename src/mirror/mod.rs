@@ -6,6 +6,7 @@
 //! adds the sync state and the outbox to the same file, so a page of the feed and the
 //! cursor after it, or an outbox item and its outcome, are written in one transaction.
 
+mod devices_events;
 pub mod outbox;
 pub mod sync;
 
@@ -567,6 +568,9 @@ pub struct ChangeCounts {
     pub capacity: u64,
     /// Products and prices.
     pub catalog: u64,
+    /// Organizations' devices (renewals) and audit records (the activity log).
+    pub devices: u64,
+    pub events: u64,
     pub deleted: u64,
 }
 
@@ -580,6 +584,8 @@ impl ChangeCounts {
                 Change::Seat(_) => &mut counts.seats,
                 Change::Capacity(_) => &mut counts.capacity,
                 Change::Product(_) | Change::Price(_) => &mut counts.catalog,
+                Change::Device(_) => &mut counts.devices,
+                Change::Event(_) => &mut counts.events,
                 Change::Deleted(_) => &mut counts.deleted,
             };
             *slot += 1;
@@ -593,6 +599,8 @@ impl ChangeCounts {
         self.seats += other.seats;
         self.capacity += other.capacity;
         self.catalog += other.catalog;
+        self.devices += other.devices;
+        self.events += other.events;
         self.deleted += other.deleted;
     }
 
@@ -602,6 +610,8 @@ impl ChangeCounts {
             + self.seats
             + self.capacity
             + self.catalog
+            + self.devices
+            + self.events
             + self.deleted
     }
 }

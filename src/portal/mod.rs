@@ -22,7 +22,7 @@ pub(crate) mod request_id;
 mod routes;
 mod routes_access;
 pub(crate) mod routes_devices;
-mod routes_events;
+pub(crate) mod routes_events;
 mod routes_licensing;
 mod rules;
 pub mod serve;

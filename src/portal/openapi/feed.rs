@@ -7,13 +7,15 @@ use crate::client::wire::API_PREFIX;
 use crate::domain::{ActivationStatus, Vendor};
 use serde_json::{Map, Value, json};
 
-const KINDS: [ObjectKind; 6] = [
+const KINDS: [ObjectKind; 8] = [
     ObjectKind::Organization,
     ObjectKind::Product,
     ObjectKind::Price,
     ObjectKind::Activation,
     ObjectKind::Seat,
     ObjectKind::Capacity,
+    ObjectKind::Device,
+    ObjectKind::Event,
 ];
 
 fn object(required: &[&str], properties: Value) -> Value {
@@ -58,6 +60,8 @@ pub fn schemas() -> Map<String, Value> {
                 variant("activation", schema_ref("ActivationRecord")),
                 variant("seat", schema_ref("SeatRecord")),
                 variant("capacity", schema_ref("CapacityRecord")),
+                variant("device", schema_ref("DeviceRecord")),
+                variant("event", schema_ref("Event")),
                 variant("deleted", schema_ref("DeletedRecord"))
             ]
         },
@@ -90,6 +94,12 @@ pub fn schemas() -> Map<String, Value> {
                    "max_raised_at": nullable_date_time,
                    "emergency": {"type": "array", "items": schema_ref("EmergencyRecord"), "description": "By id"}}),
         ),
+        "DeviceRecord": object(
+            &["organization", "serial", "model", "vendor", "subscription_until"],
+            json!({"organization": id, "serial": {"type": "string", "pattern": "^[0-9]{16}$"},
+                   "model": {"type": "integer", "format": "int64", "description": "The id of the model's PriceRecord"},
+                   "vendor": vendor, "subscription_until": date}),
+        ),
         "EmergencyRecord": object(
             &["id", "requested_at", "valid_from", "valid_until", "accounts"],
             json!({"id": id, "requested_at": date_time, "valid_from": date, "valid_until": date,
@@ -98,7 +108,7 @@ pub fn schemas() -> Map<String, Value> {
         "DeletedRecord": object(
             &["object", "key"],
             json!({"object": {"type": "string", "enum": KINDS.map(ObjectKind::as_str)},
-                   "key": {"type": "string", "description": "The id as text (\"17\"), or \"ORG:PRODUCT\" for capacity"}}),
+                   "key": {"type": "string", "description": "The id as text (\"17\"), or \"ORG:PRODUCT\" for capacity, \"ORG:SERIAL\" for a device"}}),
         ),
     });
     match schemas {

@@ -33,6 +33,7 @@ pub mod product_keys;
 pub mod registry;
 pub mod replica;
 pub mod replica_reader;
+mod replica_devices;
 pub mod seat_writes;
 pub mod seats;
 mod serials;
