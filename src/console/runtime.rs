@@ -424,6 +424,9 @@ fn execute_command(
         Command::Activity(command) => {
             send_when_done(tx, crate::console::screens::activity::run(command, source));
         }
+        Command::Renewals(command) => {
+            send_when_done(tx, crate::console::screens::renewals::run(command, source));
+        }
         Command::Access(command) => {
             send_when_done(tx, crate::console::screens::access::run(command, source));
         }

@@ -395,7 +395,14 @@ fn is_refusal(error: &ClientError) -> bool {
     }
 }
 
+/// The `X-Request-Id` of one send of a queued write: the outbox item and the attempt,
+/// so each resend of it is told apart, and found, in the portal's log and its events.
+pub fn outbox_request_id(item: &OutboxItem) -> String {
+    format!("outbox-{}-{}", item.id, item.attempts + 1)
+}
+
 async fn send(client: &ApiClient, item: &OutboxItem) -> Result<(), ClientError> {
+    let client = &client.with_request_id(outbox_request_id(item));
     let key = Some(item.idempotency_key.as_str());
     match &item.action {
         OutboxAction::Bind { seat, email } => client.bind_seat(*seat, email, key).await.map(drop),

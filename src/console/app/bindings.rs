@@ -40,6 +40,9 @@ impl State {
             (Front::Activity, _) => {
                 roles::help_entries(keymap, self.activity.bindings(), lang, role)
             }
+            (Front::Renewals, _) => {
+                roles::help_entries(keymap, self.renewals.bindings(), lang, role)
+            }
             _ => roles::help_entries(keymap, activations::BINDINGS, lang, role),
         };
         let mut globals = Vec::new();
@@ -83,7 +86,7 @@ impl State {
                 .as_ref()
                 .is_some_and(|f| f.takes_global_keys()),
             Front::Keys => false,
-            Front::Access | Front::Activity => true,
+            Front::Access | Front::Activity | Front::Renewals => true,
         }
     }
 
@@ -106,6 +109,7 @@ impl State {
                 Front::Keys => tabs::Tab::Keys.title(),
                 Front::Access => tabs::Tab::Access.title(),
                 Front::Activity => tabs::Tab::Activity.title(),
+                Front::Renewals => tabs::Tab::Renewals.title(),
             }
         };
         i18n::help_title(self.lang, screen)
@@ -115,7 +119,12 @@ impl State {
     pub(super) fn globals_active(&self) -> bool {
         matches!(
             self.front(),
-            Front::List | Front::Seats | Front::Capacity | Front::Access | Front::Activity
+            Front::List
+                | Front::Seats
+                | Front::Capacity
+                | Front::Access
+                | Front::Activity
+                | Front::Renewals
         )
     }
 
@@ -171,6 +180,9 @@ impl State {
             (Front::Access, _) => roles::hint_entries(keymap, self.access.bindings(), lang, role),
             (Front::Activity, _) => {
                 roles::hint_entries(keymap, self.activity.bindings(), lang, role)
+            }
+            (Front::Renewals, _) => {
+                roles::hint_entries(keymap, self.renewals.bindings(), lang, role)
             }
             _ => roles::hint_entries(keymap, activations::BINDINGS, lang, role),
         }

@@ -75,6 +75,8 @@ pub enum Command {
     Access(AccessCommand),
     /// The Activity screen's reads (`screens::activity::run`).
     Activity(ActivityCommand),
+    /// The Renewals screen's reads (`screens::renewals::run`).
+    Renewals(super::screens::renewals::RenewalsCommand),
     /// `:why SERIAL` → `Msg::WhyLoaded` (`ApiClient::why`).
     Why {
         serial: String,
@@ -337,6 +339,8 @@ pub enum Msg {
     Access(AccessMsg),
     /// An answer to an `ActivityCommand`.
     Activity(ActivityMsg),
+    /// An answer to a `RenewalsCommand`.
+    Renewals(super::screens::renewals::RenewalsMsg),
     /// A serial's story for the `:why` dialog showing `serial`.
     WhyLoaded {
         serial: String,
@@ -431,6 +435,7 @@ pub struct State {
     pub keys: KeysScreen,
     pub access: AccessScreen,
     pub activity: ActivityScreen,
+    pub renewals: super::screens::renewals::RenewalsScreen,
     /// An object's history, on top of whatever is in front.
     pub audit: Option<AuditOverlay>,
     pub help_open: bool,
@@ -485,6 +490,7 @@ pub enum Front {
     Keys,
     Access,
     Activity,
+    Renewals,
 }
 
 impl State {
@@ -508,6 +514,7 @@ impl State {
             keys,
             access: AccessScreen::default(),
             activity: ActivityScreen::default(),
+            renewals: Default::default(),
             audit: None,
             help_open: false,
             palette: None,
@@ -545,6 +552,7 @@ impl State {
                 Tab::Keys => Front::Keys,
                 Tab::Access => Front::Access,
                 Tab::Activity => Front::Activity,
+                Tab::Renewals => Front::Renewals,
             }
         }
     }
@@ -591,6 +599,7 @@ impl State {
             || self.capacity.pending.is_some()
             || self.access.loading()
             || self.activity.loading()
+            || self.renewals.loading()
             || self.audit.as_ref().is_some_and(|a| a.pending.is_some())
             || self
                 .new_activation

@@ -35,6 +35,7 @@ pub(super) fn switch_tab(state: &mut State, tab: Tab) -> Vec<Command> {
         Tab::Capacity => state.capacity.enter(&ctx, &mut state.request_ids),
         Tab::Access => state.access.enter(&ctx, &mut state.request_ids),
         Tab::Activity => state.activity.enter(&ctx, &mut state.request_ids),
+        Tab::Renewals => state.renewals.enter(&ctx, &mut state.request_ids),
         Tab::Activations | Tab::Keys => Vec::new(),
     }
 }
@@ -98,6 +99,9 @@ pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     if reply.messages {
         commands.extend(super::messages::open(state));
     }
+    if let Some(renewal) = reply.renew {
+        commands.extend(super::input::open_renewal(state, renewal));
+    }
     commands
 }
 
@@ -122,6 +126,7 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         Front::Keys => state.keys.on_key(event, &ctx),
         Front::Access => state.access.on_key(event, &ctx, &mut state.request_ids),
         Front::Activity => state.activity.on_key(event, &ctx, &mut state.request_ids),
+        Front::Renewals => state.renewals.on_key(event, &ctx, &mut state.request_ids),
         _ => Reply::default(),
     };
     apply(state, reply)
@@ -245,6 +250,15 @@ pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
                 state.note_result(result);
             }
             state.activity.on_msg(msg, lang)
+        }
+        Msg::Renewals(msg) => {
+            if let crate::console::screens::renewals::RenewalsMsg::Loaded { request_id, result } =
+                &msg
+                && state.renewals.pending == Some(*request_id)
+            {
+                state.note_result(result);
+            }
+            state.renewals.on_msg(msg, lang)
         }
         Msg::Access(msg) => {
             if let crate::console::screens::access::AccessMsg::Loaded { request_id, result } = &msg

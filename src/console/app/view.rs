@@ -27,6 +27,7 @@ pub fn is_tabbed(front: Front) -> bool {
             | Front::Keys
             | Front::Access
             | Front::Activity
+            | Front::Renewals
     )
 }
 
@@ -89,6 +90,15 @@ pub fn view(state: &State, frame: &mut Frame) {
                 outbox: &state.outbox,
             };
             capacity::view(&state.capacity, &ctx, frame, body)
+        }
+        _ if front == Front::Renewals => {
+            let ctx = crate::console::screens::renewals_view::ViewContext {
+                lang: state.lang,
+                theme,
+                today: state.today,
+                organizations: &state.organizations,
+            };
+            crate::console::screens::renewals_view::view(&state.renewals, &ctx, frame, body)
         }
         _ if front == Front::Activity => {
             let ctx = activity_view::ViewContext {

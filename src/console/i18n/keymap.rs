@@ -15,6 +15,7 @@ pub const IN_CAPACITY: Tr = Tr::new("экране лицензий", "the capaci
 pub const IN_EMERGENCY: Tr = Tr::new("окне экстренной лицензии", "the emergency license dialog");
 pub const IN_ACCESS: Tr = Tr::new("экране «Доступ»", "the Access screen");
 pub const IN_ACTIVITY: Tr = Tr::new("экране «Журнал»", "the Activity screen");
+pub const IN_RENEWALS: Tr = Tr::new("экране «Продления»", "the Renewals screen");
 pub const IN_KEYS_ONLINE: Tr = Tr::new("экране ключей (онлайн)", "the keys screen (online)");
 pub const IN_KEYS_REQUEST: Tr = Tr::new(
     "экране ключей (файловый запрос)",

@@ -514,6 +514,7 @@ pub mod keys;
 pub mod messages;
 pub mod new_activation;
 pub mod paging;
+pub mod renewals;
 pub mod palette;
 pub mod seats;
 pub mod sync;

@@ -105,6 +105,7 @@ pub fn all() -> Vec<KeyTable> {
         table(tr::IN_KEYS_IMPORT, true, keys::IMPORT_BINDINGS),
         with_globals(tr::IN_ACCESS, access::BINDINGS),
         with_globals(tr::IN_ACTIVITY, activity::BINDINGS),
+        with_globals(tr::IN_RENEWALS, super::renewals::BINDINGS),
         with_log(tr::IN_NEW_ORGANIZATION, ORGANIZATION_BINDINGS),
         with_log(tr::IN_NEW_OFFER, OFFER_BINDINGS),
         table(tr::IN_NEW_SERIALS, true, SERIALS_BINDINGS),

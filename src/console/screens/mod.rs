@@ -18,6 +18,8 @@ pub mod new_activation;
 pub mod outbox;
 pub mod paged;
 pub mod palette;
+pub mod renewals;
+pub mod renewals_view;
 pub mod seats;
 pub mod tabs;
 
@@ -68,6 +70,8 @@ pub struct Reply {
     pub messages: bool,
     /// The error holds while this is so (the status line drops it once it is not).
     pub cause: Option<crate::console::app::Cause>,
+    /// Renew these devices: the new-activation flow with them filled in (issue 16).
+    pub renew: Option<renewals::Renewal>,
 }
 
 impl Reply {

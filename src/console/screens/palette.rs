@@ -137,6 +137,7 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
         "4" | "keys" => alone(Jump::Tab(Tab::Keys)),
         "5" | "access" | "доступ" => alone(Jump::Tab(Tab::Access)),
         "6" | "activity" | "журнал" => alone(Jump::Tab(Tab::Activity)),
+        "7" | "renewals" | "продления" => alone(Jump::Tab(Tab::Renewals)),
         "act" | "activation" if rest.is_empty() => Some(Err(JumpError::NeedsNumber)),
         "act" | "activation" => Some(
             rest.trim_start_matches(['#', '№'])

@@ -137,14 +137,18 @@ fn conditions(filter: &DeviceFilter, b: &mut Builder) -> Vec<String> {
 fn after_cursor(filter: &DeviceFilter, b: &mut Builder) -> Option<String> {
     let cursor = filter.cursor.as_ref()?;
     let op = if filter.descending { "<" } else { ">" };
+    // Bound in the order the text names them: SQLite's `?` are positional.
+    let until = match filter.sort {
+        DeviceSort::Until => Some(b.bind(Arg::Text(cursor.until.clone()))),
+        DeviceSort::Serial => None,
+    };
     let serial = b.bind(Arg::Text(cursor.serial.clone()));
     let organization = b.bind(Arg::Int(cursor.organization));
-    Some(match filter.sort {
-        DeviceSort::Until => {
-            let until = b.bind(Arg::Text(cursor.until.clone()));
-            format!("(current_until, serial, organization_id) {op} ({until}, {serial}, {organization})")
-        }
-        DeviceSort::Serial => format!("(serial, organization_id) {op} ({serial}, {organization})"),
+    Some(match until {
+        Some(until) => format!(
+            "(current_until, serial, organization_id) {op} ({until}, {serial}, {organization})"
+        ),
+        None => format!("(serial, organization_id) {op} ({serial}, {organization})"),
     })
 }
 
@@ -403,6 +407,32 @@ mod tests {
         }
     }
 
+    /// SQLite's placeholders are positional: the arguments follow the text.
+    #[test]
+    fn a_cursor_binds_in_the_order_of_the_text() {
+        let mut f = filter(Some(vec![3]));
+        f.vendor = None;
+        f.ending_before = None;
+        f.serial_prefix = None;
+        f.cursor = Some(DeviceCursor {
+            sort: DeviceSort::Until,
+            descending: false,
+            until: "2026-12-01".into(),
+            serial: "1520000000000001".into(),
+            organization: 3,
+        });
+        let query = page_query(&f, Dialect::Sqlite).expect("query");
+        assert_eq!(
+            &query.args[..4],
+            &[
+                Arg::Int(3),
+                Arg::Text("2026-12-01".into()),
+                Arg::Text("1520000000000001".into()),
+                Arg::Int(3)
+            ]
+        );
+    }
+
     #[test]
     fn scopes_pick_a_plan() {
         assert!(page_query(&filter(Some(vec![])), Dialect::Sqlite).is_none());
@@ -413,9 +443,9 @@ mod tests {
         let merged = page_query(&filter(Some(vec![1, 2, 3])), Dialect::Sqlite).expect("query");
         assert_eq!(merged.sql.matches("UNION ALL").count(), 2);
         let all = page_query(&filter(None), Dialect::Sqlite).expect("query");
-        assert!(!all.sql.contains("organization_id ="));
+        assert!(!all.sql.contains("WHERE organization_id"));
         let totals = totals_query(&filter(Some(vec![1, 2])), Dialect::Postgres).expect("totals");
         assert!(totals.sql.contains("d.vendor = $2"), "{}", totals.sql);
-        assert!(totals.sql.contains("d.serial >= $5"), "{}", totals.sql);
+        assert!(totals.sql.contains("d.serial >= $4 AND d.serial < $5"), "{}", totals.sql);
     }
 }
