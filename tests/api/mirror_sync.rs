@@ -237,7 +237,9 @@ async fn a_delta_carries_what_changed_and_nothing_else() {
     let delta = sync_once(&admin, &mirror, &quiet).await.expect("delta");
     assert!(!delta.full);
     assert_eq!(delta.counts.seats, 1, "{:?}", delta.counts);
-    assert_eq!(delta.counts.total(), 1, "{:?}", delta.counts);
+    // And the binding's audit record (issue 16: the activity log offline).
+    assert_eq!(delta.counts.events, 1, "{:?}", delta.counts);
+    assert_eq!(delta.counts.total(), 2, "{:?}", delta.counts);
     let bound = mirror
         .seats(
             &SeatQuery {

@@ -166,8 +166,26 @@ fn order_by(filter: &DeviceFilter, prefix: &str) -> String {
         .join(", ")
 }
 
-fn branch(filter: &DeviceFilter, b: &mut Builder, organization: Option<String>, n: usize) -> String {
-    let mut conds: Vec<String> = organization.into_iter().collect();
+/// The organization part of one branch.
+enum Organizations<'a> {
+    One(i64),
+    Any(&'a [i64]),
+}
+
+fn branch(
+    filter: &DeviceFilter,
+    b: &mut Builder,
+    organizations: Option<Organizations>,
+    n: usize,
+) -> String {
+    // Bound here, in the order the text names them: SQLite's `?` are positional.
+    let mut conds: Vec<String> = organizations
+        .map(|o| match o {
+            Organizations::One(id) => format!("organization_id = {}", b.bind(Arg::Int(id))),
+            Organizations::Any(ids) => b.in_list("organization_id", ids),
+        })
+        .into_iter()
+        .collect();
     conds.extend(conditions(filter, b));
     conds.extend(after_cursor(filter, b));
     let limit = b.bind(Arg::Int(i64::from(filter.per_page) + 1));
@@ -184,19 +202,15 @@ fn branch(filter: &DeviceFilter, b: &mut Builder, organization: Option<String>, 
 }
 
 /// The organization part of the scope, one entry per branch.
-fn scope_branches(scope: &Option<Vec<i64>>, b: &mut Builder) -> Option<Vec<Option<String>>> {
+fn scope_branches(scope: &Option<Vec<i64>>) -> Option<Vec<Option<Organizations<'_>>>> {
     Some(match scope {
         Some(scope) if scope.is_empty() => return None,
         None => vec![None],
-        Some(scope) if scope.len() == 1 => {
-            vec![Some(format!("organization_id = {}", b.bind(Arg::Int(scope[0]))))]
-        }
-        Some(scope) if scope.len() > MERGED_SCOPE_MAX => {
-            vec![Some(b.in_list("organization_id", scope))]
-        }
+        Some(scope) if scope.len() == 1 => vec![Some(Organizations::One(scope[0]))],
+        Some(scope) if scope.len() > MERGED_SCOPE_MAX => vec![Some(Organizations::Any(scope))],
         Some(scope) => scope
             .iter()
-            .map(|id| Some(format!("organization_id = {}", b.bind(Arg::Int(*id)))))
+            .map(|id| Some(Organizations::One(*id)))
             .collect(),
     })
 }
@@ -209,7 +223,7 @@ pub const DEVICE_COLUMNS: &str = "d.organization_id, o.name, d.serial, d.vendor,
 pub fn page_query(filter: &DeviceFilter, dialect: Dialect) -> Option<Query> {
     let mut b = Builder::new(dialect);
     let branches: Vec<String> = {
-        let orgs = scope_branches(&filter.scope, &mut b)?;
+        let orgs = scope_branches(&filter.scope)?;
         orgs.into_iter()
             .enumerate()
             .map(|(n, org)| branch(filter, &mut b, org, n))
@@ -422,6 +436,13 @@ mod tests {
             organization: 3,
         });
         let query = page_query(&f, Dialect::Sqlite).expect("query");
+        // Merged branches: each branch's organization, then its limit.
+        let merged = page_query(&filter(Some(vec![1, 2])), Dialect::Sqlite).expect("query");
+        let ints: Vec<&Arg> = merged.args.iter().filter(|a| matches!(a, Arg::Int(_))).collect();
+        assert_eq!(
+            ints,
+            [&Arg::Int(1), &Arg::Int(26), &Arg::Int(2), &Arg::Int(26), &Arg::Int(26)]
+        );
         assert_eq!(
             &query.args[..4],
             &[
