@@ -157,10 +157,8 @@ fn main() -> anyhow::Result<()> {
     let admin = create_token(&db, Role::Admin, &[], "bench")?;
     let one = create_token(&db, Role::Admin, &[1], "bench-1")?;
     let operator = create_token(&db, Role::Operator, &[], "bench-operator")?;
-    let floor = rusqlite::Connection::open_with_flags(
-        &db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )?;
+    let floor =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -170,8 +168,16 @@ fn main() -> anyhow::Result<()> {
         tokio::spawn(portal.serve(listener));
         let base = format!("http://{addr}");
         let clients = [
-            ("one organization", ApiClient::new(&base, &one)?, Some(vec![1])),
-            ("three (merged)", ApiClient::new(&base, &admin)?, Some(vec![1, 2, 3])),
+            (
+                "one organization",
+                ApiClient::new(&base, &one)?,
+                Some(vec![1]),
+            ),
+            (
+                "three (merged)",
+                ApiClient::new(&base, &admin)?,
+                Some(vec![1, 2, 3]),
+            ),
             ("operator (all)", ApiClient::new(&base, &operator)?, None),
         ];
         let models: Vec<String> = clients[0]
@@ -188,12 +194,48 @@ fn main() -> anyhow::Result<()> {
         let device_cases: Vec<(&str, DeviceQuery)> = vec![
             ("default (least time left)", DeviceQuery::default()),
             ("within 30 days", DeviceQuery::within(30, today)),
-            ("vendor=pp-electro", DeviceQuery { vendor: Some("pp-electro".into()), ..Default::default() }),
-            ("model", DeviceQuery { model: Some(model.clone()), ..Default::default() }),
-            ("ending_after a year", DeviceQuery { ending_after: today.checked_add_days(chrono::Days::new(300)), ..Default::default() }),
-            ("q=5 digits", DeviceQuery { q: Some(prefix.clone()), ..Default::default() }),
-            ("sort=serial", DeviceQuery { sort: Some("serial".into()), ..Default::default() }),
-            ("sort=-subscription_until", DeviceQuery { sort: Some("-subscription_until".into()), ..Default::default() }),
+            (
+                "vendor=pp-electro",
+                DeviceQuery {
+                    vendor: Some("pp-electro".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "model",
+                DeviceQuery {
+                    model: Some(model.clone()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "ending_after a year",
+                DeviceQuery {
+                    ending_after: today.checked_add_days(chrono::Days::new(300)),
+                    ..Default::default()
+                },
+            ),
+            (
+                "q=5 digits",
+                DeviceQuery {
+                    q: Some(prefix.clone()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "sort=serial",
+                DeviceQuery {
+                    sort: Some("serial".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "sort=-subscription_until",
+                DeviceQuery {
+                    sort: Some("-subscription_until".into()),
+                    ..Default::default()
+                },
+            ),
         ];
         println!("\n#### `GET /devices` at {devices} organizations' devices (SQLite, 25 a page)\n");
         println!("| scope | filter | page | HTTP p50 | HTTP p95 | floor p95 | ratio |");
@@ -215,8 +257,9 @@ fn main() -> anyhow::Result<()> {
                         client.devices(&q).await?;
                         http.push(t.elapsed());
                     }
-                    let filter = read_plans::parse_devices(&pairs(q.to_params()), scope.clone(), &models)
-                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let filter =
+                        read_plans::parse_devices(&pairs(q.to_params()), scope.clone(), &models)
+                            .map_err(|e| anyhow::anyhow!("{e}"))?;
                     let plan = read_plans::devices_page_query(&filter, Dialect::Sqlite)
                         .ok_or_else(|| anyhow::anyhow!("empty scope"))?;
                     let mut store = Vec::new();
@@ -228,7 +271,10 @@ fn main() -> anyhow::Result<()> {
                     let (h, f) = (timing(http), timing(store));
                     println!(
                         "| {scope_name} | {name} | {page} | {:.2} | {:.2} | {:.2} | {:.1} |",
-                        ms(h.p50), ms(h.p95), ms(f.p95), ms(h.p95) / ms(f.p95).max(0.001)
+                        ms(h.p50),
+                        ms(h.p95),
+                        ms(f.p95),
+                        ms(h.p95) / ms(f.p95).max(0.001)
                     );
                 }
             }
@@ -236,15 +282,86 @@ fn main() -> anyhow::Result<()> {
 
         let event_cases: Vec<(&str, EventQuery)> = vec![
             ("none", EventQuery::default()),
-            ("actor (common)", EventQuery { actor: Some("user7@bench".into()), ..Default::default() }),
-            ("actor (rare)", EventQuery { actor: Some("rare@bench".into()), ..Default::default() }),
-            ("actor (absent)", EventQuery { actor: Some("nobody@bench".into()), ..Default::default() }),
-            ("action (common)", EventQuery { action: Some("seat.bound".into()), ..Default::default() }),
-            ("action (rare)", EventQuery { action: Some("organization.unblocked".into()), ..Default::default() }),
-            ("actor + action", EventQuery { actor: Some("user7@bench".into()), action: Some("activation.retried".into()), ..Default::default() }),
-            ("object_kind=organization", EventQuery { object_kind: Some("organization".into()), ..Default::default() }),
-            ("last 7 days", EventQuery { from: Some(today.checked_sub_days(chrono::Days::new(6)).unwrap_or(today).to_string()), ..Default::default() }),
-            ("a day a year ago", EventQuery { from: Some(today.checked_sub_days(chrono::Days::new(300)).unwrap_or(today).to_string()), to: Some(today.checked_sub_days(chrono::Days::new(300)).unwrap_or(today).to_string()), ..Default::default() }),
+            (
+                "actor (common)",
+                EventQuery {
+                    actor: Some("user7@bench".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "actor (rare)",
+                EventQuery {
+                    actor: Some("rare@bench".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "actor (absent)",
+                EventQuery {
+                    actor: Some("nobody@bench".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "action (common)",
+                EventQuery {
+                    action: Some("seat.bound".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "action (rare)",
+                EventQuery {
+                    action: Some("organization.unblocked".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "actor + action",
+                EventQuery {
+                    actor: Some("user7@bench".into()),
+                    action: Some("activation.retried".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "object_kind=organization",
+                EventQuery {
+                    object_kind: Some("organization".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "last 7 days",
+                EventQuery {
+                    from: Some(
+                        today
+                            .checked_sub_days(chrono::Days::new(6))
+                            .unwrap_or(today)
+                            .to_string(),
+                    ),
+                    ..Default::default()
+                },
+            ),
+            (
+                "a day a year ago",
+                EventQuery {
+                    from: Some(
+                        today
+                            .checked_sub_days(chrono::Days::new(300))
+                            .unwrap_or(today)
+                            .to_string(),
+                    ),
+                    to: Some(
+                        today
+                            .checked_sub_days(chrono::Days::new(300))
+                            .unwrap_or(today)
+                            .to_string(),
+                    ),
+                    ..Default::default()
+                },
+            ),
         ];
         println!("\n#### `GET /events` first page at {events} audit records (SQLite, 25 a page)\n");
         println!("| scope | filter | HTTP p50 | HTTP p95 | floor p95 | ratio |");
@@ -270,13 +387,18 @@ fn main() -> anyhow::Result<()> {
                 let (h, f) = (timing(http), timing(store));
                 println!(
                     "| {scope_name} | {name} | {:.2} | {:.2} | {:.2} | {:.1} |",
-                    ms(h.p50), ms(h.p95), ms(f.p95), ms(h.p95) / ms(f.p95).max(0.001)
+                    ms(h.p50),
+                    ms(h.p95),
+                    ms(f.p95),
+                    ms(h.p95) / ms(f.p95).max(0.001)
                 );
             }
         }
         // Serials on activation lines, for `why`.
         let serials: Vec<String> = floor
-            .prepare("SELECT serial FROM activation_lines ORDER BY activation_number DESC LIMIT 200")?
+            .prepare(
+                "SELECT serial FROM activation_lines ORDER BY activation_number DESC LIMIT 200",
+            )?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         anyhow::Ok((serials, device_cases))
@@ -305,8 +427,20 @@ fn main() -> anyhow::Result<()> {
     }
     for (name, query) in [
         ("events · none", EventQuery::default()),
-        ("events · actor (rare)", EventQuery { actor: Some("rare@bench".into()), ..Default::default() }),
-        ("events · action (rare)", EventQuery { action: Some("organization.unblocked".into()), ..Default::default() }),
+        (
+            "events · actor (rare)",
+            EventQuery {
+                actor: Some("rare@bench".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "events · action (rare)",
+            EventQuery {
+                action: Some("organization.unblocked".into()),
+                ..Default::default()
+            },
+        ),
     ] {
         let mut samples = Vec::new();
         for _ in 0..requests {
@@ -321,7 +455,11 @@ fn main() -> anyhow::Result<()> {
     }
     let mut samples = Vec::new();
     let mut lines = 0;
-    for serial in serials.iter().cycle().take(requests.max(serials.len().min(200))) {
+    for serial in serials
+        .iter()
+        .cycle()
+        .take(requests.max(serials.len().min(200)))
+    {
         let t = Instant::now();
         let story = replica
             .serial_story(serial)

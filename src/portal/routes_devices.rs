@@ -27,7 +27,11 @@ pub fn add(router: Router<AppState>) -> Router<AppState> {
 
 /// The filter of a request: its organizations (an operator's: all; 404 outside the
 /// token), then the parameters.
-async fn filter_of(state: &AppState, caller: &Caller, query: Pairs) -> Result<DeviceFilter, ApiError> {
+async fn filter_of(
+    state: &AppState,
+    caller: &Caller,
+    query: Pairs,
+) -> Result<DeviceFilter, ApiError> {
     let pairs = pairs(query)?;
     let organization = organization_param(&pairs)?;
     let scope = match (caller.role, organization) {
@@ -109,7 +113,12 @@ pub fn parse(
             .map(|raw| {
                 NaiveDate::parse_from_str(raw, "%Y-%m-%d")
                     .map(|d| d.format("%Y-%m-%d").to_string())
-                    .map_err(|_| bad(format!("{name} must be a date like 2026-12-31 (got {})", shown(raw))))
+                    .map_err(|_| {
+                        bad(format!(
+                            "{name} must be a date like 2026-12-31 (got {})",
+                            shown(raw)
+                        ))
+                    })
             })
             .transpose()
     };
@@ -212,7 +221,10 @@ mod tests {
     #[test]
     fn defaults_sort_by_time_left() {
         let f = parsed(&[]).expect("defaults");
-        assert_eq!((f.sort, f.descending, f.per_page), (DeviceSort::Until, false, 25));
+        assert_eq!(
+            (f.sort, f.descending, f.per_page),
+            (DeviceSort::Until, false, 25)
+        );
         let f = parsed(&[("sort", "-serial"), ("model", "aQsi 5")]).expect("sort");
         assert_eq!((f.sort, f.descending), (DeviceSort::Serial, true));
         assert_eq!(f.model.as_deref(), Some("aQsi 5"));
@@ -223,10 +235,19 @@ mod tests {
         for (query, named) in [
             (("vendor", "acme"), "vendor must be one of"),
             (("model", "Nokia"), "model must be one of aQsi 5"),
-            (("ending_before", "tomorrow"), "ending_before must be a date"),
-            (("ending_after", "2026-02-30"), "ending_after must be a date"),
+            (
+                ("ending_before", "tomorrow"),
+                "ending_before must be a date",
+            ),
+            (
+                ("ending_after", "2026-02-30"),
+                "ending_after must be a date",
+            ),
             (("q", "15ab"), "q must be a serial"),
-            (("sort", "price"), "sort must be one of subscription_until, serial"),
+            (
+                ("sort", "price"),
+                "sort must be one of subscription_until, serial",
+            ),
             (("per_page", "0"), "per_page must be"),
             (("cursor", "abc"), "cursor abc was not handed out"),
         ] {

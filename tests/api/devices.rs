@@ -70,6 +70,9 @@ async fn a_partner_sees_only_its_organizations_devices_and_an_operator_sees_all(
     union.extend(keys(&third));
     assert_eq!(keys(&everything).into_iter().collect::<BTreeSet<_>>(), union);
     assert_eq!(everything.len(), union.len(), "each device once per organization");
+    // A token of all three organizations: one ordered branch each, merged.
+    let merged = walk(&portal.admin(), &all).await;
+    assert_eq!(keys(&merged), keys(&everything));
 
     // Totals agree with the list they count, per organization and vendor.
     let totals = first.device_totals(&DeviceQuery::default()).await.expect("totals");

@@ -232,10 +232,7 @@ fn object_of(change: &Change) -> (String, Option<String>) {
             format!("capacity:{}:{}", c.organization, c.product),
             json(c),
         ),
-        Change::Device(d) => (
-            format!("device:{}:{}", d.organization, d.serial),
-            json(d),
-        ),
+        Change::Device(d) => (format!("device:{}:{}", d.organization, d.serial), json(d)),
         Change::Event(e) => (format!("event:{}", e.id), json(e)),
         Change::Deleted(d) => (format!("{}:{}", d.object.as_str(), d.key), None),
     }

@@ -10,6 +10,7 @@ mod support;
 mod events;
 mod login;
 mod offline;
+mod renewals;
 mod scripting;
 mod sync;
 mod truthful;

@@ -22,7 +22,12 @@ fn device(serial: &str, org: i64, until: (i32, u32, u32), rubles: i64) -> Device
         serial: serial.into(),
         organization: EventOrganization {
             id: org,
-            name: if org == 1 { "ТЕХБИЗНЕС+ ООО" } else { "АЛЬСТЕР ООО" }.into(),
+            name: if org == 1 {
+                "ТЕХБИЗНЕС+ ООО"
+            } else {
+                "АЛЬСТЕР ООО"
+            }
+            .into(),
         },
         vendor: VendorRef::from(Vendor::PayKiosk),
         model: "aQsi 5".into(),
@@ -44,13 +49,19 @@ fn totals() -> DeviceTotals {
     DeviceTotals {
         groups: vec![
             DeviceGroup {
-                organization: EventOrganization { id: 1, name: "ТЕХБИЗНЕС+ ООО".into() },
+                organization: EventOrganization {
+                    id: 1,
+                    name: "ТЕХБИЗНЕС+ ООО".into(),
+                },
                 vendor: VendorRef::from(Vendor::PayKiosk),
                 count: 2,
                 total: Kopecks::from_rubles(5800),
             },
             DeviceGroup {
-                organization: EventOrganization { id: 2, name: "АЛЬСТЕР ООО".into() },
+                organization: EventOrganization {
+                    id: 2,
+                    name: "АЛЬСТЕР ООО".into(),
+                },
                 vendor: VendorRef::from(Vendor::PayKiosk),
                 count: 1,
                 total: Kopecks::from_rubles(3400),
@@ -105,7 +116,11 @@ fn renewals_state(lang: Lang) -> State {
         &mut state,
         Msg::Renewals(RenewalsMsg::Loaded {
             request_id,
-            result: Ok(DevicePage { items: devices(), per_page: 25, next: Some("p2".into()) }),
+            result: Ok(DevicePage {
+                items: devices(),
+                per_page: 25,
+                next: Some("p2".into()),
+            }),
         }),
     );
     update(
@@ -134,19 +149,31 @@ fn the_screen_lists_devices_by_time_left_with_prices_and_totals_at_80_columns() 
             "2 900 ₽",
             "Итого по фильтру: 3 устр. · 9 200 ₽",
         ] {
-            assert!(text.contains(expected), "{expected} missing at 80×{height}:\n{text}");
+            assert!(
+                text.contains(expected),
+                "{expected} missing at 80×{height}:\n{text}"
+            );
         }
         assert!(lines.iter().all(|l| l.width() <= 80));
     }
     // The ended one is marked as the precheck marks it; days left are counted.
     let (lines, _) = render(&state, 80, 24);
-    let row = lines.iter().find(|l| l.contains("0152042731904941")).expect("row");
+    let row = lines
+        .iter()
+        .find(|l| l.contains("0152042731904941"))
+        .expect("row");
     assert!(row.contains("✕ 01.12.2025") && row.contains("-12"), "{row}");
-    let row = lines.iter().find(|l| l.contains("0152569401901731")).expect("row");
+    let row = lines
+        .iter()
+        .find(|l| l.contains("0152569401901731"))
+        .expect("row");
     assert!(row.contains("‼ 20.12.2025") && row.contains(" 7 "), "{row}");
     // Per organization and vendor, at a height with room for them.
     let text = screen_text(&render(&state, 80, 30).0);
-    assert!(text.contains("ТЕХБИЗНЕС+ ООО · Пэй Киоск: 2 × → 5 800 ₽"), "{text}");
+    assert!(
+        text.contains("ТЕХБИЗНЕС+ ООО · Пэй Киоск: 2 × → 5 800 ₽"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -161,7 +188,10 @@ fn marks_across_pages_and_all_matching_then_a_renews_one_organization() {
     assert!(text.contains("Отмечено: 3 · 9 200 ₽"), "{text}");
     // Two organizations: refused with a notice that holds the keyboard.
     update(&mut state, ch('a'));
-    assert!(matches!(state.dialogs.last(), Some(Dialog::Notice(_))), "refused");
+    assert!(
+        matches!(state.dialogs.last(), Some(Dialog::Notice(_))),
+        "refused"
+    );
     assert!(state.new_activation.is_none());
     update(&mut state, key(KeyCode::Esc));
     // The next page keeps the marks; unmark the other organization's device.
@@ -188,7 +218,10 @@ fn marks_across_pages_and_all_matching_then_a_renews_one_organization() {
     let (organization, serials) = commands
         .iter()
         .find_map(|c| match c {
-            Command::Precheck { organization, serials } => Some((*organization, serials.clone())),
+            Command::Precheck {
+                organization,
+                serials,
+            } => Some((*organization, serials.clone())),
             _ => None,
         })
         .unwrap_or_else(|| panic!("a precheck in {commands:?}"));
@@ -217,7 +250,9 @@ fn marks_across_pages_and_all_matching_then_a_renews_one_organization() {
     let key = commands
         .iter()
         .find_map(|c| match c {
-            Command::CreateActivations { idempotency_key, .. } => Some(idempotency_key.clone()),
+            Command::CreateActivations {
+                idempotency_key, ..
+            } => Some(idempotency_key.clone()),
             _ => None,
         })
         .unwrap_or_else(|| panic!("a create in {commands:?}"));
@@ -238,7 +273,10 @@ fn star_marks_every_matching_device_and_a_viewer_cannot_renew() {
     let request_id = all.expect("every matching device is asked for");
     update(
         &mut state,
-        Msg::Renewals(RenewalsMsg::All { request_id, result: Ok(devices()) }),
+        Msg::Renewals(RenewalsMsg::All {
+            request_id,
+            result: Ok(devices()),
+        }),
     );
     assert_eq!(state.renewals.marks.len(), 3);
     let text = screen_text(&render(&state, 80, 24).0);

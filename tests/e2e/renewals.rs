@@ -36,7 +36,10 @@ fn a_device_marked_on_the_renewals_screen_is_renewed_through_precheck_and_confir
         .map(|d| d.summary.status)
         != Ok(licadm::domain::ActivationStatus::Done)
     {
-        assert!(std::time::Instant::now() < deadline, "the worker completed it");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker completed it"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     // Its subscription ended long ago (the registry's date, set as the vendor would):
@@ -67,14 +70,19 @@ fn a_device_marked_on_the_renewals_screen_is_renewed_through_precheck_and_confir
     assert!(screen.contains("[7 Продления]"), "{screen}");
     assert!(screen.contains("01.01.2001"), "{screen}");
     assert!(
-        screen.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80),
+        screen
+            .lines()
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80),
         "{screen}"
     );
     console.send(" ");
     console.wait_for_text("Отмечено: 1", WAIT);
     console.send("a");
     let table = console.wait_for_text("с ошибками: 0", WAIT);
-    assert!(table.contains(&serial), "the marked serial, prechecked:\n{table}");
+    assert!(
+        table.contains(&serial),
+        "the marked serial, prechecked:\n{table}"
+    );
     console.send("A");
     console.wait_for_text("[ Активировать ]", WAIT);
     // Enter alone presses Cancel: Tab to «Активировать», then Enter.

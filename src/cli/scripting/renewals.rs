@@ -6,9 +6,7 @@
 use super::Outcome;
 use crate::cli::output::{OutputFormat, Table, emit};
 use licadm::client::ApiClient;
-use licadm::client::devices::{
-    DEVICES_MAX_PER_PAGE, DeviceItem, DeviceQuery, DeviceTotals,
-};
+use licadm::client::devices::{DEVICES_MAX_PER_PAGE, DeviceItem, DeviceQuery, DeviceTotals};
 use licadm::domain::{format_date, format_rub};
 use serde::Serialize;
 use std::io::Write;

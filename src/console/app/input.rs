@@ -62,9 +62,7 @@ impl State {
                 | Front::Keys
                 | Front::Access
                 | Front::Activity
-                | Front::Renewals => {
-                    Owner::Tabbed
-                }
+                | Front::Renewals => Owner::Tabbed,
                 Front::NewActivation => Owner::Flow,
                 Front::Detail => Owner::Detail,
                 Front::List => Owner::List,
@@ -367,9 +365,8 @@ pub(super) fn open_renewal(
     renewal: crate::console::screens::renewals::Renewal,
 ) -> Vec<Command> {
     let lang = state.lang;
-    let refuse = |state: &mut State, text: String| {
-        super::tabbed::apply(state, Reply::refused(lang, text))
-    };
+    let refuse =
+        |state: &mut State, text: String| super::tabbed::apply(state, Reply::refused(lang, text));
     if let Some(role) = state.role().filter(|r| *r != Role::Admin) {
         let text = i18n::role_denied(lang, role, i18n::renewals::ACTION_RENEW);
         return refuse(state, text);
@@ -383,7 +380,10 @@ pub(super) fn open_renewal(
         .find(|o| o.id == renewal.organization)
         .cloned()
     else {
-        return refuse(state, i18n::renewals::UNKNOWN_ORGANIZATION.get(lang).to_string());
+        return refuse(
+            state,
+            i18n::renewals::UNKNOWN_ORGANIZATION.get(lang).to_string(),
+        );
     };
     if organization.activation_blocked {
         return refuse(state, i18n::activation::blocked(lang).to_string());

@@ -27,11 +27,9 @@ pub(super) fn actions(state: &State) -> Vec<ActionEntry> {
         Front::Detail => entries(keymap, detail::BINDINGS, PaletteAction::Detail),
         Front::Seats => entries(keymap, seats::BINDINGS, PaletteAction::Seats),
         Front::Capacity => entries(keymap, capacity::BINDINGS, PaletteAction::Capacity),
-        Front::NewActivation
-        | Front::Keys
-        | Front::Access
-        | Front::Activity
-        | Front::Renewals => Vec::new(),
+        Front::NewActivation | Front::Keys | Front::Access | Front::Activity | Front::Renewals => {
+            Vec::new()
+        }
     };
     if state.globals_active() {
         out.extend(entries(keymap, tabs::TAB_BINDINGS, PaletteAction::Tab));

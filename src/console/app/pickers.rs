@@ -4,13 +4,13 @@
 use super::{Command, State};
 use crate::client::events::{ACTIONS, OBJECT_KINDS};
 use crate::client::wire::SeatStatus;
-use crate::console::i18n::{self, activity as activity_tr, seats as seats_tr};
 use crate::console::i18n::renewals as renewals_tr;
+use crate::console::i18n::{self, activity as activity_tr, seats as seats_tr};
 use crate::console::screens::activity::PERIODS;
-use crate::console::screens::renewals::WINDOWS;
 use crate::console::screens::dialog::{
     Dialog, PagePrompt, PageTarget, PickTarget, PickValue, Picker,
 };
+use crate::console::screens::renewals::WINDOWS;
 use crate::domain::{ActivationStatus, Vendor};
 
 /// A picker of text values (label, value) on the one in force.

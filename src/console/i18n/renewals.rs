@@ -77,9 +77,11 @@ pub fn marking_all(lang: Lang, count: u64) -> String {
 
 pub fn too_many(lang: Lang, count: usize, max: usize) -> String {
     match lang {
-        Lang::Ru => format!(
-            "Отмечено {count}, а в одну проверку входит не больше {max}: сузьте фильтр."
-        ),
-        Lang::En => format!("{count} are marked; one precheck takes at most {max}: narrow the filter."),
+        Lang::Ru => {
+            format!("Отмечено {count}, а в одну проверку входит не больше {max}: сузьте фильтр.")
+        }
+        Lang::En => {
+            format!("{count} are marked; one precheck takes at most {max}: narrow the filter.")
+        }
     }
 }

@@ -195,10 +195,7 @@ impl RenewalsScreen {
 
     /// How many are marked and what renewing them costs today.
     pub fn marked_total(&self) -> (usize, Kopecks) {
-        (
-            self.marks.len(),
-            self.marks.values().map(|m| m.price).sum(),
-        )
+        (self.marks.len(), self.marks.values().map(|m| m.price).sum())
     }
 
     fn fetch(&mut self, ids: &mut RequestIds) -> Command {
@@ -324,12 +321,19 @@ impl RenewalsScreen {
             return Reply::refused(ctx.lang, tr::MIXED_ORGANIZATIONS.get(ctx.lang));
         }
         if self.marks.len() > MAX_SERIALS {
-            return Reply::refused(ctx.lang, tr::too_many(ctx.lang, self.marks.len(), MAX_SERIALS));
+            return Reply::refused(
+                ctx.lang,
+                tr::too_many(ctx.lang, self.marks.len(), MAX_SERIALS),
+            );
         }
         Reply {
             renew: Some(Renewal {
                 organization: *organization,
-                serials: self.marks.keys().map(|(_, serial)| serial.clone()).collect(),
+                serials: self
+                    .marks
+                    .keys()
+                    .map(|(_, serial)| serial.clone())
+                    .collect(),
             }),
             ..Reply::default()
         }

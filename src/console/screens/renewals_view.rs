@@ -42,7 +42,11 @@ pub fn filter_line(screen: &RenewalsScreen, ctx: &ViewContext) -> String {
         parts.push(format!("{}: {name}", i18n::FILTER_ORGANIZATION.get(lang)));
     }
     if let Some(vendor) = screen.vendor() {
-        parts.push(format!("{}: {}", tr::FILTER_VENDOR.get(lang), vendor.name(lang)));
+        parts.push(format!(
+            "{}: {}",
+            tr::FILTER_VENDOR.get(lang),
+            vendor.name(lang)
+        ));
     }
     inert(&parts.join(" · ")).into_owned()
 }
@@ -64,7 +68,11 @@ fn cell(text: &str, width: usize, right: bool) -> String {
         used += w;
     }
     let pad = " ".repeat(width.saturating_sub(used));
-    if right { format!("{pad}{out}") } else { format!("{out}{pad}") }
+    if right {
+        format!("{pad}{out}")
+    } else {
+        format!("{out}{pad}")
+    }
 }
 
 /// Column widths for `width` columns: mark, serial, organization, model, until, days,
@@ -86,14 +94,28 @@ pub fn row_cells(
     let w = widths(width);
     let u = urgency(Some(device.subscription_until), ctx.today);
     let days = (device.subscription_until - ctx.today).num_days();
-    let mark = if screen.is_marked(device) { "[x]" } else { "[ ]" };
-    let until = format!("{}{}", urgency_marker(u), format_date(device.subscription_until));
+    let mark = if screen.is_marked(device) {
+        "[x]"
+    } else {
+        "[ ]"
+    };
+    let until = format!(
+        "{}{}",
+        urgency_marker(u),
+        format_date(device.subscription_until)
+    );
     vec![
         (cell(mark, w[0], false), theme.base),
         (cell(&device.serial, w[1], false), theme.base),
-        (cell(&inert(&device.organization.name), w[2], false), theme.base),
+        (
+            cell(&inert(&device.organization.name), w[2], false),
+            theme.base,
+        ),
         (cell(&inert(&device.model), w[3], false), theme.base),
-        (cell(&theme.glyphs.text(&until), w[4], false), theme.urgency(u)),
+        (
+            cell(&theme.glyphs.text(&until), w[4], false),
+            theme.urgency(u),
+        ),
         (cell(&days.to_string(), w[5], true), theme.base),
         (
             cell(&format_rub(device.price, theme.glyphs.ascii), w[6], true),
@@ -129,14 +151,16 @@ pub fn summary_lines(screen: &RenewalsScreen, ctx: &ViewContext) -> Vec<String> 
     if let Some(totals) = &screen.totals {
         out.push(tr::total(lang, totals.count, totals.total, ascii));
         for group in &totals.groups {
-            out.push(inert(&format!(
-                "  {} · {}: {} × → {}",
-                group.organization.name,
-                group.vendor.id.name(lang),
-                group.count,
-                format_rub(group.total, ascii)
-            ))
-            .into_owned());
+            out.push(
+                inert(&format!(
+                    "  {} · {}: {} × → {}",
+                    group.organization.name,
+                    group.vendor.id.name(lang),
+                    group.count,
+                    format_rub(group.total, ascii)
+                ))
+                .into_owned(),
+            );
         }
     }
     out
@@ -187,7 +211,9 @@ pub fn view(
     let summary = summary_lines(screen, ctx);
     let wanted_list = u16::try_from(page.items.len() + 2).unwrap_or(u16::MAX);
     let min_summary = summary.len().min(2) as u16;
-    let list_height = wanted_list.min(body.height.saturating_sub(min_summary + 1)).max(3);
+    let list_height = wanted_list
+        .min(body.height.saturating_sub(min_summary + 1))
+        .max(3);
     let visible = usize::from(list_height).saturating_sub(2);
     let first = screen.selected.saturating_sub(visible.saturating_sub(1));
     let mut drawn = vec![Line::from(Span::styled(
@@ -201,11 +227,24 @@ pub fn view(
             cursor = Some(Position::new(body.x, body.y + 1 + (i - first) as u16));
         }
         let mut spans = Vec::new();
-        for (n, (text, style)) in row_cells(screen, device, ctx, width).into_iter().enumerate() {
+        for (n, (text, style)) in row_cells(screen, device, ctx, width)
+            .into_iter()
+            .enumerate()
+        {
             if n > 0 {
-                spans.push(Span::styled(" ", if selected { theme.selection } else { theme.base }));
+                spans.push(Span::styled(
+                    " ",
+                    if selected {
+                        theme.selection
+                    } else {
+                        theme.base
+                    },
+                ));
             }
-            spans.push(Span::styled(text, if selected { theme.selection } else { style }));
+            spans.push(Span::styled(
+                text,
+                if selected { theme.selection } else { style },
+            ));
         }
         drawn.push(Line::from(spans));
     }

@@ -131,9 +131,8 @@ pub fn fit<T: Copy + PartialEq>(
         }
         pieces
     };
-    let width_of = |pieces: &[(String, Piece)]| -> usize {
-        pieces.iter().map(|(text, _)| text.width()).sum()
-    };
+    let width_of =
+        |pieces: &[(String, Piece)]| -> usize { pieces.iter().map(|(text, _)| text.width()).sum() };
     let every_name = build(&|_| true);
     if width_of(&every_name) <= width {
         return every_name;
@@ -154,7 +153,14 @@ mod tests {
     struct Screen(usize);
 
     const NAMES: [&str; 9] = [
-        "Активации", "Подписки", "Лицензии", "Ключи", "Доступ", "Журнал", "Продления", "Счета",
+        "Активации",
+        "Подписки",
+        "Лицензии",
+        "Ключи",
+        "Доступ",
+        "Журнал",
+        "Продления",
+        "Счета",
         "Вебхуки",
     ];
     const NO_HELP: Tr = Tr::new("экран", "screen");
@@ -191,7 +197,10 @@ mod tests {
         for current in 0..9 {
             let text = line(&NINE, current, 80);
             assert!(text.width() <= 80, "{text} is {} wide", text.width());
-            assert!(text.contains(&format!("[{} {}]", current + 1, NAMES[current])), "{text}");
+            assert!(
+                text.contains(&format!("[{} {}]", current + 1, NAMES[current])),
+                "{text}"
+            );
         }
         assert_eq!(
             line(&NINE, 6, 80),

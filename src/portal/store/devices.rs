@@ -111,17 +111,28 @@ impl DeviceCursor {
 fn conditions(filter: &DeviceFilter, b: &mut Builder) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(vendor) = filter.vendor {
-        out.push(format!("vendor = {}", b.bind(Arg::Text(vendor.id().into()))));
+        out.push(format!(
+            "vendor = {}",
+            b.bind(Arg::Text(vendor.id().into()))
+        ));
     }
     if let Some(model) = &filter.model {
         let name = b.bind(Arg::Text(model.clone()));
-        out.push(format!("model_id = (SELECT id FROM models WHERE name = {name})"));
+        out.push(format!(
+            "model_id = (SELECT id FROM models WHERE name = {name})"
+        ));
     }
     if let Some(before) = &filter.ending_before {
-        out.push(format!("current_until < {}", b.bind(Arg::Text(before.clone()))));
+        out.push(format!(
+            "current_until < {}",
+            b.bind(Arg::Text(before.clone()))
+        ));
     }
     if let Some(after) = &filter.ending_after {
-        out.push(format!("current_until > {}", b.bind(Arg::Text(after.clone()))));
+        out.push(format!(
+            "current_until > {}",
+            b.bind(Arg::Text(after.clone()))
+        ));
     }
     if let Some(prefix) = &filter.serial_prefix {
         // Digits only (checked by the route): `prefix` up to `prefix:` (the byte after
@@ -251,11 +262,7 @@ pub fn totals_query(filter: &DeviceFilter, dialect: Dialect) -> Option<Query> {
         None => Vec::new(),
         Some(scope) => vec![b.in_list("d.organization_id", scope)],
     };
-    conds.extend(
-        conditions(filter, &mut b)
-            .into_iter()
-            .map(|c| qualify(&c)),
-    );
+    conds.extend(conditions(filter, &mut b).into_iter().map(|c| qualify(&c)));
     let clause = if conds.is_empty() {
         String::new()
     } else {
@@ -438,10 +445,20 @@ mod tests {
         let query = page_query(&f, Dialect::Sqlite).expect("query");
         // Merged branches: each branch's organization, then its limit.
         let merged = page_query(&filter(Some(vec![1, 2])), Dialect::Sqlite).expect("query");
-        let ints: Vec<&Arg> = merged.args.iter().filter(|a| matches!(a, Arg::Int(_))).collect();
+        let ints: Vec<&Arg> = merged
+            .args
+            .iter()
+            .filter(|a| matches!(a, Arg::Int(_)))
+            .collect();
         assert_eq!(
             ints,
-            [&Arg::Int(1), &Arg::Int(26), &Arg::Int(2), &Arg::Int(26), &Arg::Int(26)]
+            [
+                &Arg::Int(1),
+                &Arg::Int(26),
+                &Arg::Int(2),
+                &Arg::Int(26),
+                &Arg::Int(26)
+            ]
         );
         assert_eq!(
             &query.args[..4],
@@ -467,6 +484,10 @@ mod tests {
         assert!(!all.sql.contains("WHERE organization_id"));
         let totals = totals_query(&filter(Some(vec![1, 2])), Dialect::Postgres).expect("totals");
         assert!(totals.sql.contains("d.vendor = $2"), "{}", totals.sql);
-        assert!(totals.sql.contains("d.serial >= $4 AND d.serial < $5"), "{}", totals.sql);
+        assert!(
+            totals.sql.contains("d.serial >= $4 AND d.serial < $5"),
+            "{}",
+            totals.sql
+        );
     }
 }

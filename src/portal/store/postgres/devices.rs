@@ -14,7 +14,10 @@ async fn rows(db: &impl GenericClient, query: &Query) -> Result<Vec<Row>, StoreE
     Ok(db.query(&query.sql, &refs).await?)
 }
 
-pub async fn page(db: &impl GenericClient, filter: &DeviceFilter) -> Result<DevicePage, StoreError> {
+pub async fn page(
+    db: &impl GenericClient,
+    filter: &DeviceFilter,
+) -> Result<DevicePage, StoreError> {
     let Some(query) = devices::page_query(filter, Dialect::Postgres) else {
         return devices::finish(filter, Vec::new());
     };
@@ -62,7 +65,10 @@ pub async fn totals(
 
 impl PgStore {
     /// One page of the device list, retried like every read when the store is busy.
-    pub(super) async fn devices_page(&self, filter: DeviceFilter) -> Result<DevicePage, StoreError> {
+    pub(super) async fn devices_page(
+        &self,
+        filter: DeviceFilter,
+    ) -> Result<DevicePage, StoreError> {
         self.run(|client| {
             let filter = filter.clone();
             Box::pin(async move {

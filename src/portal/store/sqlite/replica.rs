@@ -9,8 +9,8 @@
 use super::{StoreError, date_to_sql, timestamp_to_sql};
 use crate::client::events::Event;
 use crate::client::feed::{
-    ActivationRecord, CapacityRecord, Change, DeletedRecord, DeviceRecord, ObjectKind,
-    PriceRecord, SeatRecord,
+    ActivationRecord, CapacityRecord, Change, DeletedRecord, DeviceRecord, ObjectKind, PriceRecord,
+    SeatRecord,
 };
 use crate::client::wire::{Organization, ProductRef};
 use crate::domain::Kopecks;

@@ -26,7 +26,11 @@ fn narrow(scope: &[i64], organization: Option<i64>) -> Result<Vec<i64>, ApiError
 }
 
 impl Replica {
-    fn device_filter(&self, scope: &[i64], query: &DeviceQuery) -> Result<DeviceFilter, ReplicaError> {
+    fn device_filter(
+        &self,
+        scope: &[i64],
+        query: &DeviceQuery,
+    ) -> Result<DeviceFilter, ReplicaError> {
         let pairs = owned_pairs(query.to_params());
         let organizations = narrow(scope, query.organization)?;
         let models: Vec<String> = catalog::prices(self.reader())?
