@@ -283,7 +283,9 @@ where
         Err(SyncError::Mirror(e)) => return Err(local(e)),
     }
     let id = item.id;
-    match send(client.clone(), idempotency_key).await {
+    // Named like every send of the item (`outbox_request_id`), so its first attempt and
+    // any resend are told apart in the portal's log.
+    match send(client.with_request_id(outbox_request_id(&item)), idempotency_key).await {
         Ok(value) => {
             mirror
                 .run(move |m| m.settle(id, OutboxState::Done, None, Utc::now()))

@@ -128,9 +128,10 @@ async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
         .number;
     admin.retry(errored, None).await.expect("retry");
     let delta = admin.changes(cursor, 10, None).await.expect("delta");
-    let [Change::Activation(retried)] = delta.changes.as_slice() else {
-        panic!("one activation change expected: {:?}", delta.changes);
+    let [Change::Activation(retried), Change::Event(event)] = delta.changes.as_slice() else {
+        panic!("one activation change and its event expected: {:?}", delta.changes);
     };
+    assert_eq!(event.action, "activation.retried");
     assert_eq!(
         (retried.number, retried.status, retried.error.as_deref()),
         (errored, ActivationStatus::InProgress, None)
