@@ -1,7 +1,8 @@
 //! The screens reachable by number keys, and the tab line «1 Активации · 2 Подписки ·
-//! 3 Лицензии · 4 Ключи …» above them. When the whole line is wider than the terminal
-//! (80 columns hold about six names), only the screen in front keeps its name and the
-//! others show their keys: «1 · 2 · [7 Продления] · 8 · 9».
+//! 3 Лицензии · 4 Ключи …» above them. When that is wider than the terminal, the dots
+//! go first («1 Активации 2 Подписки …»: seven names fit 80 columns); then only the
+//! screen in front keeps its name and the others show their keys:
+//! «1 · 2 · [7 Продления] · 8 · 9».
 
 use crate::console::i18n::{self, Tr};
 use crate::console::keymap::Key::Char;
@@ -102,7 +103,8 @@ pub enum Piece {
 }
 
 /// The tab line for any list of screens, fitted to `width` columns: every name when
-/// they fit; else the current screen's name and the others' keys; else keys only.
+/// they fit (with dots between, else without); else the current screen's name and the
+/// others' keys; else keys only.
 pub fn fit<T: Copy + PartialEq>(
     bindings: &[Binding<T>],
     current: T,
@@ -112,11 +114,11 @@ pub fn fit<T: Copy + PartialEq>(
     width: usize,
 ) -> Vec<(String, Piece)> {
     use unicode_width::UnicodeWidthStr;
-    let build = |named: &dyn Fn(&Binding<T>) -> bool| {
+    let build = |named: &dyn Fn(&Binding<T>) -> bool, separator: &str| {
         let mut pieces = Vec::new();
         for (i, b) in bindings.iter().enumerate() {
             if i > 0 {
-                pieces.push((format!(" {dot} "), Piece::Separator));
+                pieces.push((separator.to_string(), Piece::Separator));
             }
             let text = if named(b) {
                 format!("{} {}", keys(b), name(b.action))
@@ -133,15 +135,21 @@ pub fn fit<T: Copy + PartialEq>(
     };
     let width_of =
         |pieces: &[(String, Piece)]| -> usize { pieces.iter().map(|(text, _)| text.width()).sum() };
-    let every_name = build(&|_| true);
+    let dotted = format!(" {dot} ");
+    let every_name = build(&|_| true, &dotted);
     if width_of(&every_name) <= width {
         return every_name;
     }
-    let current_name = build(&|b| b.action == current);
+    // The key in front of each name already parts them.
+    let every_name = build(&|_| true, " ");
+    if width_of(&every_name) <= width {
+        return every_name;
+    }
+    let current_name = build(&|b| b.action == current, &dotted);
     if width_of(&current_name) <= width {
         return current_name;
     }
-    build(&|_| false)
+    build(&|_| false, &dotted)
 }
 
 #[cfg(test)]
@@ -209,6 +217,11 @@ mod tests {
         // Wide enough: every name, as before.
         let wide = line(&NINE, 0, 200);
         assert!(wide.starts_with("[1 Активации] · 2 Подписки"), "{wide}");
+        // Seven names fit without the dots; nine do not.
+        assert_eq!(
+            line(&NINE[..7], 6, 80),
+            "1 Активации 2 Подписки 3 Лицензии 4 Ключи 5 Доступ 6 Журнал [7 Продления]"
+        );
         // Too narrow even for one name: keys only.
         assert_eq!(line(&NINE, 2, 30), "1 · 2 · [3] · 4 · 5 · 6 · 7 · 8 · 9");
     }
@@ -230,7 +243,10 @@ mod tests {
             .map(|(t, _)| t)
             .collect();
             assert!(text.width() <= 80, "{text}");
-            assert!(text.contains(b.action.short().get(Lang::Ru)), "{text}");
+            // Every screen keeps its name: seven fit.
+            for other in TAB_BINDINGS {
+                assert!(text.contains(other.action.short().get(Lang::Ru)), "{text}");
+            }
         }
     }
 }
