@@ -285,7 +285,12 @@ where
     let id = item.id;
     // Named like every send of the item (`outbox_request_id`), so its first attempt and
     // any resend are told apart in the portal's log.
-    match send(client.with_request_id(outbox_request_id(&item)), idempotency_key).await {
+    match send(
+        client.with_request_id(outbox_request_id(&item)),
+        idempotency_key,
+    )
+    .await
+    {
         Ok(value) => {
             mirror
                 .run(move |m| m.settle(id, OutboxState::Done, None, Utc::now()))

@@ -141,7 +141,11 @@ async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
 
     let accepted = admin.accept_offer(3).await.expect("accept offer");
     let delta = admin.changes(cursor, 10, None).await.expect("delta");
-    assert_eq!(delta.changes, [Change::Organization(accepted)]);
+    let [Change::Organization(organization), Change::Event(event)] = delta.changes.as_slice()
+    else {
+        panic!("the organization and its event expected: {:?}", delta.changes);
+    };
+    assert_eq!((organization, event.action.as_str()), (&accepted, "offer.accepted"));
     cursor = delta.cursor;
 
     admin
@@ -156,9 +160,10 @@ async fn a_change_after_a_sync_is_the_next_delta_and_only_it() {
         .await
         .expect("emergency");
     let delta = admin.changes(cursor, 10, None).await.expect("delta");
-    let [Change::Capacity(capacity)] = delta.changes.as_slice() else {
-        panic!("one capacity change expected: {:?}", delta.changes);
+    let [Change::Capacity(capacity), Change::Event(event)] = delta.changes.as_slice() else {
+        panic!("one capacity change and its event expected: {:?}", delta.changes);
     };
+    assert_eq!(event.action, "emergency.requested");
     assert_eq!(
         (capacity.organization, capacity.product.as_str()),
         (1, ORANGEUCE)

@@ -264,6 +264,21 @@ fn marks_across_pages_and_all_matching_then_a_renews_one_organization() {
         ],
     );
     assert_eq!(key, expected, "the renewal's key, the same on any console");
+    // Created: the list, newest first, and the marks are spent.
+    update(
+        &mut state,
+        Msg::ActivationsCreated(Ok(licadm::client::wire::CreatedActivations {
+            activations: vec![activation(
+                500,
+                licadm::domain::ActivationStatus::InProgress,
+                Vendor::PayKiosk,
+                2,
+                5800,
+            )],
+        })),
+    );
+    assert_eq!(state.front(), Front::List);
+    assert!(state.renewals.marks.is_empty());
 }
 
 #[test]
