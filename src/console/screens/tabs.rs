@@ -202,11 +202,11 @@ mod tests {
     #[test]
     fn nine_tabs_fit_80_columns_with_the_current_name() {
         use unicode_width::UnicodeWidthStr;
-        for current in 0..9 {
+        for (current, name) in NAMES.iter().enumerate() {
             let text = line(&NINE, current, 80);
             assert!(text.width() <= 80, "{text} is {} wide", text.width());
             assert!(
-                text.contains(&format!("[{} {}]", current + 1, NAMES[current])),
+                text.contains(&format!("[{} {name}]", current + 1)),
                 "{text}"
             );
         }
