@@ -44,6 +44,8 @@ struct Changes {
     seats: u64,
     capacity: u64,
     catalog: u64,
+    devices: u64,
+    events: u64,
     deleted: u64,
 }
 
@@ -139,6 +141,8 @@ fn print(mirror: &Mirror, report: &SyncReport, out: OutputArgs) -> ExitCode {
                 seats: c.seats,
                 capacity: c.capacity,
                 catalog: c.catalog,
+                devices: c.devices,
+                events: c.events,
                 deleted: c.deleted,
             },
             outbox: OutboxOutput {
@@ -154,13 +158,15 @@ fn print(mirror: &Mirror, report: &SyncReport, out: OutputArgs) -> ExitCode {
     } else {
         let kind = if report.full { "full sync" } else { "delta" };
         println!(
-            "{kind}: {} changed ({} activations, {} seats, {} organizations, {} capacity, {} prices/products, {} deleted); cursor {}",
+            "{kind}: {} changed ({} activations, {} seats, {} organizations, {} capacity, {} prices/products, {} devices, {} events, {} deleted); cursor {}",
             c.total(),
             c.activations,
             c.seats,
             c.organizations,
             c.capacity,
             c.catalog,
+            c.devices,
+            c.events,
             c.deleted,
             report.cursor
         );

@@ -60,6 +60,10 @@ pub enum Change {
     Capacity(CapacityRecord),
     /// A monthly invoice with its lines (issue 17).
     Invoice(InvoiceRecord),
+    /// A device an organization activated (issue 16: renewals read offline).
+    Device(DeviceRecord),
+    /// An audit record of an organization (issue 16: the activity log offline).
+    Event(super::events::Event),
     Deleted(DeletedRecord),
 }
 
@@ -74,6 +78,8 @@ pub enum ObjectKind {
     Seat,
     Capacity,
     Invoice,
+    Device,
+    Event,
 }
 
 impl ObjectKind {
@@ -86,6 +92,8 @@ impl ObjectKind {
             ObjectKind::Seat => "seat",
             ObjectKind::Capacity => "capacity",
             ObjectKind::Invoice => "invoice",
+            ObjectKind::Device => "device",
+            ObjectKind::Event => "event",
         }
     }
 }
@@ -146,6 +154,17 @@ pub struct EmergencyRecord {
     pub valid_from: NaiveDate,
     pub valid_until: NaiveDate,
     pub accounts: u32,
+}
+
+/// One organization's device (`organization_devices`), keyed `ORG:SERIAL`: the model
+/// by its price's id (the mirror joins its prices, as the portal joins its models).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRecord {
+    pub organization: i64,
+    pub serial: String,
+    pub model: i64,
+    pub vendor: Vendor,
+    pub subscription_until: NaiveDate,
 }
 
 /// An object that no longer exists. `key` is the id as text (`"17"`), or

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod bulk;
+pub mod devices;
 pub mod events;
 pub mod feed;
 pub mod invoices;
@@ -155,6 +156,9 @@ pub struct ApiClient {
     token: crate::secret::Secret,
     /// Sent as `Accept-Language`, so the portal's texts come in the UI's language.
     lang: Option<Lang>,
+    /// Sent as `X-Request-Id` (issue 16): the outbox names each send of a queued write,
+    /// so a resend is traceable in the portal's log and `GET /events`.
+    request_id: Option<String>,
 }
 
 impl ApiClient {
@@ -185,6 +189,7 @@ impl ApiClient {
             base,
             token: crate::secret::Secret::from(token),
             lang: None,
+            request_id: None,
         })
     }
 
@@ -193,6 +198,15 @@ impl ApiClient {
     pub fn with_lang(mut self, lang: Lang) -> ApiClient {
         self.lang = Some(lang);
         self
+    }
+
+    /// The same client sending `id` as the `X-Request-Id` of its requests (1–64 visible
+    /// ASCII characters; the portal makes its own for anything else).
+    pub fn with_request_id(&self, id: String) -> ApiClient {
+        ApiClient {
+            request_id: Some(id),
+            ..self.clone()
+        }
     }
 
     /// The language the portal is asked to answer in (the mirror words its own answers
@@ -209,6 +223,10 @@ impl ApiClient {
             request
         } else {
             request.bearer_auth(self.token.expose())
+        };
+        let request = match &self.request_id {
+            Some(id) => request.header(wire::REQUEST_ID_HEADER, id.as_str()),
+            None => request,
         };
         match self.lang {
             Some(lang) => request.header(reqwest::header::ACCEPT_LANGUAGE, lang.code()),

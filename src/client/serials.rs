@@ -55,8 +55,9 @@ pub struct Why {
     /// The newest done activation with the serial, its license file checked; None when
     /// no activation with it is done (or when `offline`).
     pub license: Option<LicenseCheck>,
-    /// Read from the offline mirror: only the lines, without the device, their
-    /// histories (so no retries) and the license file, which need the portal.
+    /// Read from the offline mirror: the device (when one of the token's organizations
+    /// activated it), the lines and their histories, without the license file check,
+    /// which needs the portal.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub offline: bool,
 }

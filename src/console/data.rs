@@ -429,18 +429,89 @@ impl DataSource {
         self.client().offline_response(request_text).await
     }
 
-    /// A page of the activity log (always from the portal: the mirror keeps no
-    /// events yet; docs/DESIGN.md §8).
+    /// A page of the activity log: from the portal; with a mirror and no portal, from
+    /// the records the mirror holds (a windowed mirror: its window; docs/DESIGN.md §6.5).
     pub async fn events(
         &self,
         query: &crate::client::events::EventQuery,
     ) -> Result<crate::client::events::EventPage, DataError> {
-        self.client().events(query).await
+        match self {
+            DataSource::Live(client) => client.events(query).await,
+            DataSource::Mirror(source) => match source.client.events(query).await {
+                Err(error) if error.is_connection() => {
+                    let owned = query.clone();
+                    source
+                        .local(move |m| m.events(&owned))
+                        .await
+                        .unwrap_or(Err(error))
+                }
+                answer => answer,
+            },
+        }
+    }
+
+    /// A page of the device list (Renewals): from the mirror once it is synced (it
+    /// holds every device of its organizations), else from the portal.
+    pub async fn devices(
+        &self,
+        query: &crate::client::devices::DeviceQuery,
+    ) -> Result<crate::client::devices::DevicePage, DataError> {
+        match self {
+            DataSource::Live(client) => client.devices(query).await,
+            DataSource::Mirror(source) => {
+                let owned = query.clone();
+                match source.local(move |m| m.devices(&owned)).await {
+                    Some(answer) => answer,
+                    None => source.client.devices(query).await,
+                }
+            }
+        }
+    }
+
+    /// Count and price per organization and vendor of the device list's filters.
+    pub async fn device_totals(
+        &self,
+        query: &crate::client::devices::DeviceQuery,
+    ) -> Result<crate::client::devices::DeviceTotals, DataError> {
+        match self {
+            DataSource::Live(client) => client.device_totals(query).await,
+            DataSource::Mirror(source) => {
+                let owned = query.clone();
+                match source.local(move |m| m.device_totals(&owned)).await {
+                    Some(answer) => answer,
+                    None => source.client.device_totals(query).await,
+                }
+            }
+        }
+    }
+
+    /// Every device of a filter (up to `limit`), page after page: the Renewals screen's
+    /// "all matching".
+    pub async fn all_devices(
+        &self,
+        query: &crate::client::devices::DeviceQuery,
+        limit: usize,
+    ) -> Result<Vec<crate::client::devices::DeviceItem>, DataError> {
+        let mut query = crate::client::devices::DeviceQuery {
+            per_page: Some(crate::client::devices::DEVICES_MAX_PER_PAGE),
+            ..query.first_page()
+        };
+        let mut out = Vec::new();
+        loop {
+            let page = self.devices(&query).await?;
+            out.extend(page.items);
+            match page.next {
+                Some(next) if out.len() < limit => query.cursor = Some(next),
+                _ => break,
+            }
+        }
+        out.truncate(limit);
+        Ok(out)
     }
 
     /// A serial's story and its license file checked, from the portal; with a mirror
-    /// and no portal, the activation lines the mirror holds, marked offline (it keeps
-    /// no registry, audit or license files: docs/DESIGN.md §4.8).
+    /// and no portal, the device, lines and histories the mirror holds, marked offline
+    /// (it keeps no license files: docs/DESIGN.md §4.8).
     pub async fn why(&self, serial: &str) -> Result<crate::client::serials::Why, DataError> {
         match self {
             DataSource::Live(client) => client.why(serial).await,

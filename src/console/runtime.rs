@@ -434,6 +434,9 @@ fn execute_command(
         Command::Webhooks(command) => {
             send_when_done(tx, crate::console::screens::webhooks::run(command, source));
         }
+        Command::Renewals(command) => {
+            send_when_done(tx, crate::console::screens::renewals::run(command, source));
+        }
         Command::Access(command) => {
             send_when_done(tx, crate::console::screens::access::run(command, source));
         }

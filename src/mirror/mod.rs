@@ -6,6 +6,7 @@
 //! adds the sync state and the outbox to the same file, so a page of the feed and the
 //! cursor after it, or an outbox item and its outcome, are written in one transaction.
 
+mod devices_events;
 pub mod outbox;
 pub mod sync;
 
@@ -590,6 +591,9 @@ pub struct ChangeCounts {
     pub invoices: u64,
     /// Products and prices.
     pub catalog: u64,
+    /// Organizations' devices (renewals) and audit records (the activity log).
+    pub devices: u64,
+    pub events: u64,
     pub deleted: u64,
 }
 
@@ -604,6 +608,8 @@ impl ChangeCounts {
                 Change::Capacity(_) => &mut counts.capacity,
                 Change::Invoice(_) => &mut counts.invoices,
                 Change::Product(_) | Change::Price(_) => &mut counts.catalog,
+                Change::Device(_) => &mut counts.devices,
+                Change::Event(_) => &mut counts.events,
                 Change::Deleted(_) => &mut counts.deleted,
             };
             *slot += 1;
@@ -618,6 +624,8 @@ impl ChangeCounts {
         self.capacity += other.capacity;
         self.invoices += other.invoices;
         self.catalog += other.catalog;
+        self.devices += other.devices;
+        self.events += other.events;
         self.deleted += other.deleted;
     }
 
@@ -628,6 +636,8 @@ impl ChangeCounts {
             + self.capacity
             + self.invoices
             + self.catalog
+            + self.devices
+            + self.events
             + self.deleted
     }
 }

@@ -283,7 +283,14 @@ where
         Err(SyncError::Mirror(e)) => return Err(local(e)),
     }
     let id = item.id;
-    match send(client.clone(), idempotency_key).await {
+    // Named like every send of the item (`outbox_request_id`), so its first attempt and
+    // any resend are told apart in the portal's log.
+    match send(
+        client.with_request_id(outbox_request_id(&item)),
+        idempotency_key,
+    )
+    .await
+    {
         Ok(value) => {
             mirror
                 .run(move |m| m.settle(id, OutboxState::Done, None, Utc::now()))
@@ -395,7 +402,14 @@ fn is_refusal(error: &ClientError) -> bool {
     }
 }
 
+/// The `X-Request-Id` of one send of a queued write: the outbox item and the attempt,
+/// so each resend of it is told apart, and found, in the portal's log and its events.
+pub fn outbox_request_id(item: &OutboxItem) -> String {
+    format!("outbox-{}-{}", item.id, item.attempts + 1)
+}
+
 async fn send(client: &ApiClient, item: &OutboxItem) -> Result<(), ClientError> {
+    let client = &client.with_request_id(outbox_request_id(item));
     let key = Some(item.idempotency_key.as_str());
     match &item.action {
         OutboxAction::Bind { seat, email } => client.bind_seat(*seat, email, key).await.map(drop),

@@ -25,7 +25,8 @@ pub(crate) mod request_id;
 mod routes;
 mod routes_access;
 mod routes_bulk;
-mod routes_events;
+pub(crate) mod routes_devices;
+pub(crate) mod routes_events;
 mod routes_invoices;
 mod routes_licensing;
 mod routes_passwords;
@@ -47,6 +48,15 @@ pub mod list_plan {
 }
 
 /// The mirror's SQLite replica, read through the portal's own query code.
+/// The device list's and the activity log's parsers and plans, for the benchmarks'
+/// floors (the same SQL the portal runs, run straight on the store).
+pub mod read_plans {
+    pub use super::routes_devices::parse as parse_devices;
+    pub use super::routes_events::parse as parse_events;
+    pub use super::store::devices::{DeviceFilter, page_query as devices_page_query};
+    pub use super::store::events::{EventFilter, page_query as events_page_query};
+}
+
 pub mod replica {
     pub use super::store::sqlite::replica_reader::{Replica, ReplicaError};
 }

@@ -31,9 +31,9 @@ const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let at = |path: &str| format!("{API_PREFIX}{path}");
-    super::routes_webhooks::add(super::routes_invoices::add(super::routes_bulk::add(
-        super::routes_events::add(super::routes_access::add(super::routes_licensing::add(
-            Router::new(),
+    super::routes_devices::add(super::routes_webhooks::add(super::routes_invoices::add(
+        super::routes_bulk::add(super::routes_events::add(super::routes_access::add(
+            super::routes_licensing::add(Router::new()),
         ))),
     )))
     .route(&at("/health"), get(health))

@@ -16,6 +16,7 @@ mod capacity;
 mod changes;
 mod contention;
 mod demo;
+mod devices;
 mod events;
 mod guard;
 mod hostile_text;

@@ -237,7 +237,9 @@ async fn a_delta_carries_what_changed_and_nothing_else() {
     let delta = sync_once(&admin, &mirror, &quiet).await.expect("delta");
     assert!(!delta.full);
     assert_eq!(delta.counts.seats, 1, "{:?}", delta.counts);
-    assert_eq!(delta.counts.total(), 1, "{:?}", delta.counts);
+    // And the binding's audit record (issue 16: the activity log offline).
+    assert_eq!(delta.counts.events, 1, "{:?}", delta.counts);
+    assert_eq!(delta.counts.total(), 2, "{:?}", delta.counts);
     let bound = mirror
         .seats(
             &SeatQuery {
@@ -304,10 +306,26 @@ async fn an_offline_bind_is_queued_durably_and_applied_exactly_once() {
     let mirror = Mirror::open(&path).expect("mirror reopens");
     let pending = mirror.pending().expect("pending");
     assert_eq!(pending.len(), 1, "the queued bind survived: {pending:?}");
+    let sent_as = licadm::mirror::sync::outbox_request_id(&pending[0]);
 
     // The link returns: the first sync sends it; a second sends nothing again.
     let report = sync_once(&admin, &mirror, &quiet).await.expect("sync");
     assert_eq!(report.flush.sent, 1);
+    // The resend named itself (issue 16): the item and the attempt, in the audit log.
+    let events = admin
+        .events(&licadm::client::events::EventQuery {
+            action: Some("seat.bound".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("events");
+    let bound = events
+        .items
+        .iter()
+        .find(|e| e.object == format!("seat:{seat}"))
+        .expect("the bind's record");
+    assert_eq!(bound.request_id.as_deref(), Some(sent_as.as_str()));
+    assert!(sent_as.starts_with("outbox-"), "{sent_as}");
     assert!(report.flush.conflicts.is_empty());
     let again = sync_once(&admin, &mirror, &quiet)
         .await

@@ -95,11 +95,31 @@ async fn a_windowed_feed_holds_the_window_and_every_change_made_while_it_ran() {
     let windowed = windowed_sync(&admin, october(), 37, async |_| {}).await;
     let held: BTreeSet<i64> = activations_of(&windowed).iter().map(|a| a.number).collect();
     assert_eq!(held, expected);
-    // Everything that is not an activation comes whole.
+    // Audit records from the window's start on, by the same rule (issue 16).
+    let events = |changes: &[Change]| -> BTreeSet<i64> {
+        changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Event(e) => Some(e.id),
+                _ => None,
+            })
+            .collect()
+    };
+    let expected_events: BTreeSet<i64> = everything
+        .iter()
+        .filter_map(|c| match c {
+            Change::Event(e) if e.at >= october() => Some(e.id),
+            _ => None,
+        })
+        .collect();
+    assert!(expected_events.len() < events(&everything).len(), "some events are older");
+    assert!(!expected_events.is_empty(), "some are in the window");
+    assert_eq!(events(&windowed), expected_events);
+    // Everything that is not an activation or an event comes whole (devices too).
     let rest = |changes: &[Change]| -> Vec<String> {
         changes
             .iter()
-            .filter(|c| !matches!(c, Change::Activation(_)))
+            .filter(|c| !matches!(c, Change::Activation(_) | Change::Event(_)))
             .map(|c| format!("{c:?}"))
             .collect()
     };

@@ -233,6 +233,8 @@ fn object_of(change: &Change) -> (String, Option<String>) {
             json(c),
         ),
         Change::Invoice(i) => (format!("invoice:{}", i.number), json(i)),
+        Change::Device(d) => (format!("device:{}:{}", d.organization, d.serial), json(d)),
+        Change::Event(e) => (format!("event:{}", e.id), json(e)),
         Change::Deleted(d) => (format!("{}:{}", d.object.as_str(), d.key), None),
     }
 }

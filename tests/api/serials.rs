@@ -142,7 +142,7 @@ async fn why_verifies_the_license_file_the_serial_is_in() {
 
 crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
-async fn offline_the_mirror_tells_the_lines_it_holds_and_says_what_it_lacks() {
+async fn offline_the_mirror_tells_the_device_lines_and_history_it_holds_and_says_what_it_lacks() {
     use licadm::console::data::{DataSource, MirrorSource};
     use licadm::mirror::Mirror;
     use licadm::mirror::sync::sync_once;
@@ -158,10 +158,23 @@ async fn offline_the_mirror_tells_the_lines_it_holds_and_says_what_it_lacks() {
         .items[0]
         .number;
     let serial = admin.activation(done).await.expect("detail").lines[0].serial.clone();
+    // An errored activation retried: its line has a history (who retried, which request).
+    let errored = admin
+        .activations(&licadm::client::wire::ActivationQuery {
+            status: Some(ActivationStatus::Error),
+            ..Default::default()
+        })
+        .await
+        .expect("errored")
+        .items[0]
+        .number;
+    admin.retry(errored, None).await.expect("retry");
+    let retried = admin.activation(errored).await.expect("detail").lines[0].serial.clone();
     let dir = tempfile::tempdir().expect("dir");
     let mirror = Mirror::open(&dir.path().join("mirror.sqlite")).expect("mirror");
     sync_once(&admin, &mirror, &|_| {}).await.expect("full sync");
     let online = admin.why(&serial).await.expect("online");
+    let online_retried = admin.why(&retried).await.expect("online");
 
     // Nothing listens where the client points: the portal is gone.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -173,14 +186,23 @@ async fn offline_the_mirror_tells_the_lines_it_holds_and_says_what_it_lacks() {
     });
     let why = offline.why(&serial).await.expect("from the mirror");
     assert!(why.offline);
-    assert!(why.story.device.is_none() && why.license.is_none());
-    let strip = |lines: &[licadm::client::serials::SerialLine]| {
-        lines
+    // The feed brought the device (its organization completed an activation of it) and
+    // the audit records (issue 16): only the license file check needs the portal.
+    assert_eq!(why.story, online.story, "the same story offline");
+    assert!(why.story.device.is_some() && why.license.is_none());
+    let why_retried = offline.why(&retried).await.expect("from the mirror");
+    let line = |why: &licadm::client::serials::Why| {
+        why.story
+            .lines
             .iter()
-            .map(|l| (l.activation, l.status, l.new_until, l.error.clone()))
-            .collect::<Vec<_>>()
+            .find(|l| l.activation == errored)
+            .cloned()
+            .expect("the retried line")
     };
-    assert_eq!(strip(&why.story.lines), strip(&online.story.lines));
+    let offline_line = line(&why_retried);
+    assert_eq!(offline_line, line(&online_retried), "the history offline too");
+    assert_eq!(offline_line.retries, 1);
+    assert!(offline_line.history.iter().any(|e| e.action == "activation.retried"));
     let text = licadm::console::i18n::why::lines(licadm::domain::Lang::En, &why).join("\n");
     assert!(text.starts_with("The portal is unreachable"), "{text}");
     assert!(!text.contains("License file"), "{text}");

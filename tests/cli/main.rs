@@ -12,6 +12,7 @@ mod events;
 mod invoices;
 mod login;
 mod offline;
+mod renewals;
 mod scripting;
 mod sync;
 mod truthful;

@@ -25,6 +25,7 @@ mod new_activation;
 mod palette;
 mod readable;
 mod refusals_up_front;
+mod renewals;
 mod roles;
 mod seats;
 mod terminal_link;

@@ -15,6 +15,7 @@ mod liveness;
 mod new_activation;
 mod offline;
 mod readable;
+mod renewals;
 mod seats_capacity;
 mod terminal;
 mod thrifty;

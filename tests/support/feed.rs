@@ -25,6 +25,11 @@ pub fn key_of(change: &Change) -> (ObjectKind, String) {
             format!("{}:{}", c.organization, c.product),
         ),
         Change::Invoice(i) => (ObjectKind::Invoice, i.number.clone()),
+        Change::Device(d) => (
+            ObjectKind::Device,
+            format!("{}:{}", d.organization, d.serial),
+        ),
+        Change::Event(e) => (ObjectKind::Event, e.id.to_string()),
         Change::Deleted(d) => (d.object, d.key.clone()),
     }
 }
@@ -50,6 +55,8 @@ pub fn organization_of(change: &Change) -> Option<i64> {
         Change::Seat(s) => Some(s.organization),
         Change::Capacity(c) => Some(c.organization),
         Change::Invoice(i) => Some(i.organization),
+        Change::Device(d) => Some(d.organization),
+        Change::Event(e) => e.organization.as_ref().map(|o| o.id),
         Change::Product(_) | Change::Price(_) | Change::Deleted(_) => None,
     }
 }
@@ -130,6 +137,10 @@ pub struct State {
     pub seats: BTreeMap<i64, SeatState>,
     pub capacity: BTreeMap<(i64, String), CapacityState>,
     pub invoices: BTreeMap<String, licadm::client::feed::InvoiceRecord>,
+    /// (organization, serial) -> (vendor, model, subscription end): the devices list.
+    pub devices: BTreeMap<(i64, String), (Vendor, String, NaiveDate)>,
+    /// Every audit record of the token's organizations, by id.
+    pub events: BTreeMap<i64, licadm::client::events::Event>,
 }
 
 /// Applies changes in order, last one wins, as a mirror would.
@@ -144,6 +155,7 @@ pub fn rebuild(changes: &[Change]) -> State {
     }
     let mut state = State::default();
     let mut prices_by_id = BTreeMap::new();
+    let mut devices = Vec::new();
     for key in order {
         match latest[&key] {
             Change::Organization(o) => {
@@ -206,8 +218,24 @@ pub fn rebuild(changes: &[Change]) -> State {
                     ),
                 );
             }
+            Change::Device(d) => {
+                devices.push(d.clone());
+            }
+            Change::Event(e) => {
+                state.events.insert(e.id, e.clone());
+            }
             Change::Deleted(_) => {}
         }
+    }
+    for d in devices {
+        let model = prices_by_id
+            .get(&d.model)
+            .map(|((_, model), _)| model.clone())
+            .unwrap_or_default();
+        state.devices.insert(
+            (d.organization, d.serial.clone()),
+            (d.vendor, model, d.subscription_until),
+        );
     }
     state.prices = prices_by_id.into_values().collect();
     state
@@ -313,6 +341,37 @@ pub async fn live(client: &ApiClient) -> State {
             break;
         }
         page += 1;
+    }
+    let mut query = licadm::client::devices::DeviceQuery {
+        per_page: Some(1000),
+        ..Default::default()
+    };
+    loop {
+        let page = client.devices(&query).await.expect("devices");
+        for d in page.items {
+            state.devices.insert(
+                (d.organization.id, d.serial),
+                (d.vendor.id, d.model, d.subscription_until),
+            );
+        }
+        match page.next {
+            Some(next) => query.cursor = Some(next),
+            None => break,
+        }
+    }
+    let mut query = licadm::client::events::EventQuery {
+        per_page: Some(100),
+        ..Default::default()
+    };
+    loop {
+        let page = client.events(&query).await.expect("events");
+        for e in page.items {
+            state.events.insert(e.id, e);
+        }
+        match page.next {
+            Some(next) => query.cursor = Some(next),
+            None => break,
+        }
     }
     state
 }

@@ -11,6 +11,7 @@ mod activations;
 mod audit;
 mod events;
 mod invoices;
+mod renewals;
 mod seats;
 mod webhooks;
 mod why;
@@ -117,6 +118,22 @@ pub enum ScriptCommand {
         /// Follow the cursors to the last page.
         #[arg(long)]
         all: bool,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// The devices to renew: subscription ending within N days (or already ended),
+    /// least time left first, with totals per organization and vendor at today's
+    /// prices («Ваша цена»).
+    Renewals {
+        /// Days from today.
+        #[arg(long, default_value_t = 30)]
+        within: u32,
+        /// Only this organization's devices.
+        #[arg(long)]
+        organization: Option<i64>,
+        /// Only this vendor's devices: `pay-kiosk` or `pp-electro`.
+        #[arg(long)]
+        vendor: Option<String>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -402,6 +419,12 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
             };
             events::events(client, query, all, out.format()).await
         }
+        ScriptCommand::Renewals {
+            within,
+            organization,
+            vendor,
+            out,
+        } => renewals::renewals(client, within, organization, vendor, out.format()).await,
         ScriptCommand::Why { serial, json } => {
             let format = if json {
                 OutputFormat::Json

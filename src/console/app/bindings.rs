@@ -54,6 +54,9 @@ impl State {
             (Front::Webhooks, _) => {
                 roles::help_entries(keymap, self.webhooks.bindings(), lang, role)
             }
+            (Front::Renewals, _) => {
+                roles::help_entries(keymap, self.renewals.bindings(), lang, role)
+            }
             _ => roles::help_entries(keymap, activations::BINDINGS, lang, role),
         };
         let mut globals = Vec::new();
@@ -97,7 +100,11 @@ impl State {
                 .as_ref()
                 .is_some_and(|f| f.takes_global_keys()),
             Front::Keys => false,
-            Front::Access | Front::Activity | Front::Invoices | Front::Webhooks => true,
+            Front::Access
+            | Front::Activity
+            | Front::Invoices
+            | Front::Webhooks
+            | Front::Renewals => true,
         }
     }
 
@@ -126,6 +133,7 @@ impl State {
                 Front::Activity => tabs::Tab::Activity.title(),
                 Front::Invoices => tabs::Tab::Invoices.title(),
                 Front::Webhooks => tabs::Tab::Webhooks.title(),
+                Front::Renewals => tabs::Tab::Renewals.title(),
             }
         };
         i18n::help_title(self.lang, screen)
@@ -142,6 +150,7 @@ impl State {
                 | Front::Activity
                 | Front::Invoices
                 | Front::Webhooks
+                | Front::Renewals
         )
     }
 
@@ -209,6 +218,9 @@ impl State {
             }
             (Front::Webhooks, _) => {
                 roles::hint_entries(keymap, self.webhooks.bindings(), lang, role)
+            }
+            (Front::Renewals, _) => {
+                roles::hint_entries(keymap, self.renewals.bindings(), lang, role)
             }
             _ => roles::hint_entries(keymap, activations::BINDINGS, lang, role),
         }

@@ -162,6 +162,12 @@ fn picked(state: &mut State, target: PickTarget, value: PickValue) -> Vec<Comman
             | PickTarget::ActivityActor),
             value,
         ) => state.activity.set_filter(target, value, state.today, ids),
+        (
+            target @ (PickTarget::RenewalsOrganization
+            | PickTarget::RenewalsVendor
+            | PickTarget::RenewalsWindow),
+            value,
+        ) => state.renewals.set_filter(target, value, state.today, ids),
     }
 }
 

@@ -71,7 +71,8 @@ impl State {
                 | Front::Access
                 | Front::Activity
                 | Front::Invoices
-                | Front::Webhooks => Owner::Tabbed,
+                | Front::Webhooks
+                | Front::Renewals => Owner::Tabbed,
                 Front::NewActivation => Owner::Flow,
                 Front::Detail => Owner::Detail,
                 Front::List => Owner::List,
@@ -377,6 +378,44 @@ fn save_license(state: &mut State, number: i64, status: ActivationStatus) -> Vec
         return Vec::new();
     }
     vec![Command::SaveLicenseFile { number }]
+}
+
+/// `a` on the Renewals screen: the new-activation flow for the marked devices, their
+/// serials filled in and prechecked (issue 16). An open flow is never replaced behind
+/// the user's back: they finish or discard it first.
+pub(super) fn open_renewal(
+    state: &mut State,
+    renewal: crate::console::screens::renewals::Renewal,
+) -> Vec<Command> {
+    let lang = state.lang;
+    let refuse =
+        |state: &mut State, text: String| super::tabbed::apply(state, Reply::refused(lang, text));
+    if let Some(role) = state.role().filter(|r| *r != Role::Admin) {
+        let text = i18n::role_denied(lang, role, i18n::renewals::ACTION_RENEW);
+        return refuse(state, text);
+    }
+    if state.new_activation.is_some() {
+        return refuse(state, i18n::renewals::FLOW_IN_USE.get(lang).to_string());
+    }
+    let Some(organization) = state
+        .organizations
+        .iter()
+        .find(|o| o.id == renewal.organization)
+        .cloned()
+    else {
+        return refuse(
+            state,
+            i18n::renewals::UNKNOWN_ORGANIZATION.get(lang).to_string(),
+        );
+    };
+    if organization.activation_blocked {
+        return refuse(state, i18n::activation::blocked(lang).to_string());
+    }
+    let (flow, outcome) =
+        NewActivation::renewal(organization, &renewal.serials, &state.theme, lang);
+    state.new_activation = Some(flow);
+    state.new_activation_open = true;
+    super::tabbed::apply(state, outcome)
 }
 
 /// `a` on the list: open the flow (where it was left, if it was).

@@ -85,6 +85,8 @@ pub enum Command {
     Activity(ActivityCommand),
     /// The Webhooks screen's reads and writes (`screens::webhooks::run`; issue 17).
     Webhooks(WebhooksCommand),
+    /// The Renewals screen's reads (`screens::renewals::run`).
+    Renewals(super::screens::renewals::RenewalsCommand),
     /// `:why SERIAL` → `Msg::WhyLoaded` (`ApiClient::why`).
     Why {
         serial: String,
@@ -424,6 +426,8 @@ pub enum Msg {
     },
     /// An answer to a `WebhooksCommand`.
     Webhooks(WebhooksMsg),
+    /// An answer to a `RenewalsCommand`.
+    Renewals(super::screens::renewals::RenewalsMsg),
     /// A serial's story for the `:why` dialog showing `serial`.
     WhyLoaded {
         serial: String,
@@ -520,6 +524,7 @@ pub struct State {
     pub invoices: InvoicesScreen,
     pub activity: ActivityScreen,
     pub webhooks: WebhooksScreen,
+    pub renewals: super::screens::renewals::RenewalsScreen,
     /// An object's history, on top of whatever is in front.
     pub audit: Option<AuditOverlay>,
     pub help_open: bool,
@@ -579,6 +584,7 @@ pub enum Front {
     Activity,
     Invoices,
     Webhooks,
+    Renewals,
 }
 
 impl State {
@@ -604,6 +610,7 @@ impl State {
             invoices: InvoicesScreen::default(),
             activity: ActivityScreen::default(),
             webhooks: WebhooksScreen::default(),
+            renewals: Default::default(),
             audit: None,
             help_open: false,
             palette: None,
@@ -644,6 +651,7 @@ impl State {
                 Tab::Activity => Front::Activity,
                 Tab::Invoices => Front::Invoices,
                 Tab::Webhooks => Front::Webhooks,
+                Tab::Renewals => Front::Renewals,
             }
         }
     }
@@ -692,6 +700,7 @@ impl State {
             || self.invoices.loading()
             || self.activity.loading()
             || self.bulk.awaiting_data()
+            || self.renewals.loading()
             || self.audit.as_ref().is_some_and(|a| a.pending.is_some())
             || self
                 .new_activation

@@ -32,7 +32,8 @@ pub(super) fn actions(state: &State) -> Vec<ActionEntry> {
         | Front::Access
         | Front::Activity
         | Front::Invoices
-        | Front::Webhooks => Vec::new(),
+        | Front::Webhooks
+        | Front::Renewals => Vec::new(),
     };
     if state.globals_active() {
         out.extend(entries(keymap, tabs::TAB_BINDINGS, PaletteAction::Tab));

@@ -4,11 +4,13 @@
 use super::{Command, State};
 use crate::client::events::{ACTIONS, OBJECT_KINDS};
 use crate::client::wire::SeatStatus;
+use crate::console::i18n::renewals as renewals_tr;
 use crate::console::i18n::{self, activity as activity_tr, seats as seats_tr};
 use crate::console::screens::activity::PERIODS;
 use crate::console::screens::dialog::{
     Dialog, PagePrompt, PageTarget, PickTarget, PickValue, Picker,
 };
+use crate::console::screens::renewals::WINDOWS;
 use crate::domain::{ActivationStatus, Vendor};
 
 /// A picker of text values (label, value) on the one in force.
@@ -158,9 +160,38 @@ pub(super) fn open(state: &mut State, target: PickTarget) -> Vec<Command> {
                 .map(PickValue::Days)
                 .unwrap_or(PickValue::All),
         ),
+        PickTarget::RenewalsOrganization => (
+            i18n::FILTER_ORGANIZATION,
+            organizations(),
+            organization(state.renewals.query.organization),
+        ),
+        PickTarget::RenewalsVendor => (
+            renewals_tr::FILTER_VENDOR,
+            Vendor::ALL
+                .iter()
+                .map(|v| (v.name(lang).to_string(), PickValue::Vendor(*v)))
+                .collect(),
+            state
+                .renewals
+                .vendor()
+                .map(PickValue::Vendor)
+                .unwrap_or(PickValue::All),
+        ),
+        // The window always has a value; "all" is its 0.
+        PickTarget::RenewalsWindow => (
+            renewals_tr::FILTER_WINDOW,
+            WINDOWS
+                .iter()
+                .map(|days| (renewals_tr::window(lang, *days), PickValue::Days(*days)))
+                .collect(),
+            PickValue::Days(state.renewals.window),
+        ),
     };
     // Every list filter can be lifted; the capacity screen always shows one organization.
-    if target != PickTarget::CapacityOrganization {
+    if !matches!(
+        target,
+        PickTarget::CapacityOrganization | PickTarget::RenewalsWindow
+    ) {
         items.insert(0, all);
     }
     state.dialogs.push(Dialog::Picker(Picker::new(

@@ -226,6 +226,11 @@ pub(super) fn on_created(
     match result {
         Ok(created) => {
             let numbers: Vec<i64> = created.activations.iter().map(|a| a.number).collect();
+            // A renewal (issue 16) lands on the list too; its devices are no longer marked.
+            if state.new_activation.as_ref().is_some_and(|f| f.renewal) {
+                state.renewals.marks.clear();
+                state.tab = crate::console::screens::Tab::Activations;
+            }
             state.new_activation = None;
             state.new_activation_open = false;
             state.detail = None;

@@ -37,6 +37,7 @@ pub(super) fn switch_tab(state: &mut State, tab: Tab) -> Vec<Command> {
         Tab::Activity => state.activity.enter(&ctx, &mut state.request_ids),
         Tab::Invoices => state.invoices.enter(&mut state.request_ids),
         Tab::Webhooks => state.webhooks.enter(&ctx, &mut state.request_ids),
+        Tab::Renewals => state.renewals.enter(&ctx, &mut state.request_ids),
         Tab::Activations | Tab::Keys => Vec::new(),
     }
 }
@@ -103,6 +104,9 @@ pub(super) fn apply(state: &mut State, reply: Reply) -> Vec<Command> {
     if let Some(number) = reply.activation {
         commands.extend(super::palette::open_activation(state, number, None));
     }
+    if let Some(renewal) = reply.renew {
+        commands.extend(super::input::open_renewal(state, renewal));
+    }
     commands
 }
 
@@ -138,6 +142,7 @@ pub(super) fn on_key(state: &mut State, event: &KeyEvent) -> Vec<Command> {
         Front::Activity => state.activity.on_key(event, &ctx, &mut state.request_ids),
         Front::Invoices => state.invoices.on_key(event, &ctx, &mut state.request_ids),
         Front::Webhooks => state.webhooks.on_key(event, &ctx, &mut state.request_ids),
+        Front::Renewals => state.renewals.on_key(event, &ctx, &mut state.request_ids),
         _ => Reply::default(),
     };
     apply(state, reply)
@@ -264,6 +269,15 @@ pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
                 state.note_result(result);
             }
             state.activity.on_msg(msg, lang)
+        }
+        Msg::Renewals(msg) => {
+            if let crate::console::screens::renewals::RenewalsMsg::Loaded { request_id, result } =
+                &msg
+                && state.renewals.pending == Some(*request_id)
+            {
+                state.note_result(result);
+            }
+            state.renewals.on_msg(msg, lang)
         }
         Msg::Access(msg) => {
             if let crate::console::screens::access::AccessMsg::Loaded {

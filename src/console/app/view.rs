@@ -29,6 +29,7 @@ pub fn is_tabbed(front: Front) -> bool {
             | Front::Activity
             | Front::Invoices
             | Front::Webhooks
+            | Front::Renewals
     )
 }
 
@@ -91,6 +92,15 @@ pub fn view(state: &State, frame: &mut Frame) {
                 outbox: &state.outbox,
             };
             capacity::view(&state.capacity, &ctx, frame, body)
+        }
+        _ if front == Front::Renewals => {
+            let ctx = crate::console::screens::renewals_view::ViewContext {
+                lang: state.lang,
+                theme,
+                today: state.today,
+                organizations: &state.organizations,
+            };
+            crate::console::screens::renewals_view::view(&state.renewals, &ctx, frame, body)
         }
         _ if front == Front::Activity => {
             let ctx = activity_view::ViewContext {

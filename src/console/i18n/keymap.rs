@@ -19,6 +19,7 @@ pub const IN_INVOICES: Tr = Tr::new("экране «Счета»", "the Invoices
 pub const IN_ACTIVITY: Tr = Tr::new("экране «Журнал»", "the Activity screen");
 pub const IN_WEBHOOKS: Tr = Tr::new("экране «Вебхуки»", "the Webhooks screen");
 pub const IN_URL: Tr = Tr::new("окне адреса вебхука", "the webhook URL prompt");
+pub const IN_RENEWALS: Tr = Tr::new("экране «Продления»", "the Renewals screen");
 pub const IN_KEYS_ONLINE: Tr = Tr::new("экране ключей (онлайн)", "the keys screen (online)");
 pub const IN_KEYS_REQUEST: Tr = Tr::new(
     "экране ключей (файловый запрос)",

@@ -517,6 +517,7 @@ pub mod messages;
 pub mod new_activation;
 pub mod paging;
 pub mod palette;
+pub mod renewals;
 pub mod seats;
 pub mod sync;
 pub mod tabs;

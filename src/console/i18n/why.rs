@@ -33,9 +33,9 @@ pub fn lines(lang: Lang, why: &Why) -> Vec<String> {
     if why.offline {
         out.push(
             if ru {
-                "Нет связи с порталом: из локальной копии — только активации; устройство, история, повторы и файл лицензии — когда связь вернётся."
+                "Нет связи с порталом: из локальной копии (устройства ваших организаций, активации, их история); проверка файла лицензии — когда связь вернётся."
             } else {
-                "The portal is unreachable: from the local copy, activations only; the device, history, retries and license file when it is back."
+                "The portal is unreachable: from the local copy (your organizations' devices, activations, their history); the license file check when it is back."
             }
             .to_string(),
         );
@@ -60,7 +60,8 @@ pub fn lines(lang: Lang, why: &Why) -> Vec<String> {
                 )
             });
         }
-        // Offline the mirror has no registry: that says nothing about the device.
+        // Offline the mirror holds only its organizations' devices: a missing one says
+        // nothing about the registry.
         None if why.offline => {}
         None => out.push(
             if ru {

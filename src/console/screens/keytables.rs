@@ -107,6 +107,7 @@ pub fn all() -> Vec<KeyTable> {
         with_globals(tr::IN_INVOICES, crate::console::screens::invoices::BINDINGS),
         with_globals(tr::IN_ACTIVITY, activity::BINDINGS),
         with_globals(tr::IN_WEBHOOKS, super::webhooks::BINDINGS),
+        with_globals(tr::IN_RENEWALS, super::renewals::BINDINGS),
         with_log(tr::IN_NEW_ORGANIZATION, ORGANIZATION_BINDINGS),
         with_log(tr::IN_NEW_OFFER, OFFER_BINDINGS),
         table(tr::IN_NEW_SERIALS, true, SERIALS_BINDINGS),

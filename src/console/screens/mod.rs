@@ -22,6 +22,8 @@ pub mod new_activation;
 pub mod outbox;
 pub mod paged;
 pub mod palette;
+pub mod renewals;
+pub mod renewals_view;
 pub mod seats;
 pub mod tabs;
 pub mod triage;
@@ -77,6 +79,8 @@ pub struct Reply {
     pub cause: Option<crate::console::app::Cause>,
     /// Open this activation's detail (the Invoices screen's lines, issue 17).
     pub activation: Option<i64>,
+    /// Renew these devices: the new-activation flow with them filled in (issue 16).
+    pub renew: Option<renewals::Renewal>,
 }
 
 impl Reply {

@@ -149,6 +149,7 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
         "6" | "activity" | "журнал" => alone(Jump::Tab(Tab::Activity)),
         "8" | "invoices" | "счета" => alone(Jump::Tab(Tab::Invoices)),
         "9" | "webhooks" | "вебхуки" => alone(Jump::Tab(Tab::Webhooks)),
+        "7" | "renewals" | "продления" => alone(Jump::Tab(Tab::Renewals)),
         "act" | "activation" if rest.is_empty() => Some(Err(JumpError::NeedsNumber)),
         "act" | "activation" => Some(
             rest.trim_start_matches(['#', '№'])

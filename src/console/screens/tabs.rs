@@ -1,5 +1,8 @@
 //! The screens reachable by number keys, and the tab line «1 Активации · 2 Подписки ·
-//! 3 Лицензии · 4 Ключи» above them.
+//! 3 Лицензии · 4 Ключи …» above them. When that is wider than the terminal, the dots
+//! go first («1 Активации 2 Подписки …»: seven names fit 80 columns); then only the
+//! screen in front keeps its name and the others show their keys:
+//! «1 · 2 · [7 Продления] · 8 · 9».
 
 use crate::console::i18n::{self, Tr};
 use crate::console::keymap::Key::Char;
@@ -20,6 +23,7 @@ pub enum Tab {
     Keys,
     Access,
     Activity,
+    Renewals,
     /// Monthly invoices (issue 17).
     Invoices,
     Webhooks,
@@ -34,6 +38,7 @@ pub const TAB_BINDINGS: &[Binding<Tab>] = &[
     bind("tabs.keys", &[Char('4')], Tab::Keys, Tr::new("экран «Ключи и офлайн-активация»", "the Keys & offline screen"), None),
     bind("tabs.access", &[Char('5')], Tab::Access, Tr::new("экран «Доступ» (токены; администраторы и операторы)", "the Access screen (tokens; admins and operators)"), None),
     bind("tabs.activity", &[Char('6')], Tab::Activity, Tr::new("экран «Журнал» (все изменения)", "the Activity screen (every change)"), None),
+    bind("tabs.renewals", &[Char('7')], Tab::Renewals, Tr::new("экран «Продления» (устройства по сроку подписки)", "the Renewals screen (devices by time left)"), None),
     bind("tabs.invoices", &[Char('8')], Tab::Invoices, Tr::new("экран «Счета» (ежемесячные счета)", "the Invoices screen (monthly invoices)"), None),
     bind("tabs.webhooks", &[Char('9')], Tab::Webhooks, Tr::new("экран «Вебхуки» (адреса и доставки; администраторы и операторы)", "the Webhooks screen (endpoints and deliveries; admins and operators)"), None),
 ];
@@ -50,6 +55,7 @@ impl Tab {
             Tab::Activity => i18n::activity::SHORT,
             Tab::Invoices => i18n::invoices::SHORT,
             Tab::Webhooks => i18n::webhooks::SHORT,
+            Tab::Renewals => i18n::renewals::SHORT,
         }
     }
 
@@ -64,6 +70,7 @@ impl Tab {
             Tab::Activity => i18n::activity::TITLE,
             Tab::Invoices => i18n::invoices::TITLE,
             Tab::Webhooks => i18n::webhooks::TITLE,
+            Tab::Renewals => i18n::renewals::TITLE,
         }
     }
 }
@@ -77,17 +84,178 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let mut spans = Vec::new();
-    for (i, b) in TAB_BINDINGS.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(format!(" {} ", theme.glyphs.dot), theme.muted));
+    let pieces = fit(
+        TAB_BINDINGS,
+        current,
+        |b| keymap.keys_label(b),
+        |tab| tab.short().get(lang).to_string(),
+        theme.glyphs.dot,
+        usize::from(area.width),
+    );
+    let spans: Vec<Span> = pieces
+        .into_iter()
+        .map(|(text, piece)| match piece {
+            Piece::Current => Span::styled(text, theme.selection),
+            Piece::Other => Span::styled(text, theme.muted),
+            Piece::Separator => Span::styled(text, theme.muted),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(theme.glyphs.line(spans)), area);
+}
+
+/// What a piece of the tab line is, for its style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece {
+    Current,
+    Other,
+    Separator,
+}
+
+/// The tab line for any list of screens, fitted to `width` columns: every name when
+/// they fit (with dots between, else without); else the current screen's name and the
+/// others' keys; else keys only.
+pub fn fit<T: Copy + PartialEq>(
+    bindings: &[Binding<T>],
+    current: T,
+    keys: impl Fn(&Binding<T>) -> String,
+    name: impl Fn(T) -> String,
+    dot: &str,
+    width: usize,
+) -> Vec<(String, Piece)> {
+    use unicode_width::UnicodeWidthStr;
+    let build = |named: &dyn Fn(&Binding<T>) -> bool, separator: &str| {
+        let mut pieces = Vec::new();
+        for (i, b) in bindings.iter().enumerate() {
+            if i > 0 {
+                pieces.push((separator.to_string(), Piece::Separator));
+            }
+            let text = if named(b) {
+                format!("{} {}", keys(b), name(b.action))
+            } else {
+                keys(b)
+            };
+            if b.action == current {
+                pieces.push((format!("[{text}]"), Piece::Current));
+            } else {
+                pieces.push((text, Piece::Other));
+            }
         }
-        let text = format!("{} {}", keymap.keys_label(b), b.action.short().get(lang));
-        if b.action == current {
-            spans.push(Span::styled(format!("[{text}]"), theme.selection));
-        } else {
-            spans.push(Span::styled(text, theme.muted));
+        pieces
+    };
+    let width_of =
+        |pieces: &[(String, Piece)]| -> usize { pieces.iter().map(|(text, _)| text.width()).sum() };
+    let dotted = format!(" {dot} ");
+    let every_name = build(&|_| true, &dotted);
+    if width_of(&every_name) <= width {
+        return every_name;
+    }
+    // The key in front of each name already parts them.
+    let every_name = build(&|_| true, " ");
+    if width_of(&every_name) <= width {
+        return every_name;
+    }
+    let current_name = build(&|b| b.action == current, &dotted);
+    if width_of(&current_name) <= width {
+        return current_name;
+    }
+    build(&|_| false, &dotted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Nine screens' worth of names (8 «Счета» and 9 «Вебхуки» come later).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Screen(usize);
+
+    const NAMES: [&str; 9] = [
+        "Активации",
+        "Подписки",
+        "Лицензии",
+        "Ключи",
+        "Доступ",
+        "Журнал",
+        "Продления",
+        "Счета",
+        "Вебхуки",
+    ];
+    const NO_HELP: Tr = Tr::new("экран", "screen");
+    const NINE: [Binding<Screen>; 9] = [
+        bind("t.1", &[Char('1')], Screen(0), NO_HELP, None),
+        bind("t.2", &[Char('2')], Screen(1), NO_HELP, None),
+        bind("t.3", &[Char('3')], Screen(2), NO_HELP, None),
+        bind("t.4", &[Char('4')], Screen(3), NO_HELP, None),
+        bind("t.5", &[Char('5')], Screen(4), NO_HELP, None),
+        bind("t.6", &[Char('6')], Screen(5), NO_HELP, None),
+        bind("t.7", &[Char('7')], Screen(6), NO_HELP, None),
+        bind("t.8", &[Char('8')], Screen(7), NO_HELP, None),
+        bind("t.9", &[Char('9')], Screen(8), NO_HELP, None),
+    ];
+
+    fn line(bindings: &[Binding<Screen>], current: usize, width: usize) -> String {
+        let keymap = Keymap::default();
+        fit(
+            bindings,
+            Screen(current),
+            |b| keymap.keys_label(b),
+            |s| NAMES[s.0].to_string(),
+            "·",
+            width,
+        )
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect()
+    }
+
+    #[test]
+    fn nine_tabs_fit_80_columns_with_the_current_name() {
+        use unicode_width::UnicodeWidthStr;
+        for (current, name) in NAMES.iter().enumerate() {
+            let text = line(&NINE, current, 80);
+            assert!(text.width() <= 80, "{text} is {} wide", text.width());
+            assert!(
+                text.contains(&format!("[{} {name}]", current + 1)),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            line(&NINE, 6, 80),
+            "1 · 2 · 3 · 4 · 5 · 6 · [7 Продления] · 8 · 9"
+        );
+        // Wide enough: every name, as before.
+        let wide = line(&NINE, 0, 200);
+        assert!(wide.starts_with("[1 Активации] · 2 Подписки"), "{wide}");
+        // Seven names fit without the dots; nine do not.
+        assert_eq!(
+            line(&NINE[..7], 6, 80),
+            "1 Активации 2 Подписки 3 Лицензии 4 Ключи 5 Доступ 6 Журнал [7 Продления]"
+        );
+        // Too narrow even for one name: keys only.
+        assert_eq!(line(&NINE, 2, 30), "1 · 2 · [3] · 4 · 5 · 6 · 7 · 8 · 9");
+    }
+
+    #[test]
+    fn todays_seven_tabs_fit_80_columns() {
+        use unicode_width::UnicodeWidthStr;
+        let keymap = Keymap::default();
+        for b in TAB_BINDINGS {
+            let text: String = fit(
+                TAB_BINDINGS,
+                b.action,
+                |b| keymap.keys_label(b),
+                |t| t.short().get(Lang::Ru).to_string(),
+                "·",
+                80,
+            )
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+            assert!(text.width() <= 80, "{text}");
+            // Every screen keeps its name: seven fit.
+            for other in TAB_BINDINGS {
+                assert!(text.contains(other.action.short().get(Lang::Ru)), "{text}");
+            }
         }
     }
-    frame.render_widget(Paragraph::new(theme.glyphs.line(spans)), area);
 }

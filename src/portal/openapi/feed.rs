@@ -7,7 +7,7 @@ use crate::client::wire::API_PREFIX;
 use crate::domain::{ActivationStatus, Vendor};
 use serde_json::{Map, Value, json};
 
-const KINDS: [ObjectKind; 7] = [
+const KINDS: [ObjectKind; 9] = [
     ObjectKind::Organization,
     ObjectKind::Product,
     ObjectKind::Price,
@@ -15,6 +15,8 @@ const KINDS: [ObjectKind; 7] = [
     ObjectKind::Seat,
     ObjectKind::Capacity,
     ObjectKind::Invoice,
+    ObjectKind::Device,
+    ObjectKind::Event,
 ];
 
 fn object(required: &[&str], properties: Value) -> Value {
@@ -60,6 +62,8 @@ pub fn schemas() -> Map<String, Value> {
                 variant("seat", schema_ref("SeatRecord")),
                 variant("capacity", schema_ref("CapacityRecord")),
                 variant("invoice", schema_ref("InvoiceRecord")),
+                variant("device", schema_ref("DeviceRecord")),
+                variant("event", schema_ref("Event")),
                 variant("deleted", schema_ref("DeletedRecord"))
             ]
         },
@@ -92,6 +96,12 @@ pub fn schemas() -> Map<String, Value> {
                    "max_raised_at": nullable_date_time,
                    "emergency": {"type": "array", "items": schema_ref("EmergencyRecord"), "description": "By id"}}),
         ),
+        "DeviceRecord": object(
+            &["organization", "serial", "model", "vendor", "subscription_until"],
+            json!({"organization": id, "serial": {"type": "string", "pattern": "^[0-9]{16}$"},
+                   "model": {"type": "integer", "format": "int64", "description": "The id of the model's PriceRecord"},
+                   "vendor": vendor, "subscription_until": date}),
+        ),
         "EmergencyRecord": object(
             &["id", "requested_at", "valid_from", "valid_until", "accounts"],
             json!({"id": id, "requested_at": date_time, "valid_from": date, "valid_until": date,
@@ -100,7 +110,7 @@ pub fn schemas() -> Map<String, Value> {
         "DeletedRecord": object(
             &["object", "key"],
             json!({"object": {"type": "string", "enum": KINDS.map(ObjectKind::as_str)},
-                   "key": {"type": "string", "description": "The id as text (\"17\"), or \"ORG:PRODUCT\" for capacity"}}),
+                   "key": {"type": "string", "description": "The id as text (\"17\"), or \"ORG:PRODUCT\" for capacity, \"ORG:SERIAL\" for a device"}}),
         ),
     });
     match schemas {

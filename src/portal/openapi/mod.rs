@@ -3,6 +3,7 @@
 
 mod access;
 mod bulk;
+mod devices;
 mod events;
 mod feed;
 mod idempotent;
@@ -168,6 +169,7 @@ fn components() -> Value {
         schemas.extend(bulk::schemas());
         schemas.extend(invoices::schemas());
         schemas.extend(webhooks::schemas());
+        schemas.extend(devices::schemas());
     }
     events::components(&mut components);
     components
@@ -578,6 +580,7 @@ pub fn document() -> Value {
     webhooks::paths(&mut paths);
     idempotent::mark_replays(&mut paths);
     events::paths(&mut paths);
+    devices::paths(&mut paths);
     events::add_request_id(&mut paths);
     access::single_query_values(&mut paths);
     json!({

@@ -16,6 +16,7 @@ pub mod access_rows;
 pub mod activation_list;
 pub mod bulk_rows;
 pub mod error_groups;
+pub mod devices;
 pub mod events;
 pub mod invoice_rows;
 pub mod postgres;
@@ -578,4 +579,16 @@ pub trait PortalStore: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// Waits until deliveries may have been written (true) or `timeout` passed.
     async fn wait_for_deliveries(&self, timeout: std::time::Duration) -> bool;
+
+    // ---- renewals: the device list (issue 16 part A; docs/DESIGN.md §4.8) ----
+    /// A page of the devices the filter's organizations activated (`GET /devices`).
+    async fn devices(
+        &self,
+        filter: devices::DeviceFilter,
+    ) -> Result<crate::client::devices::DevicePage, StoreError>;
+    /// Count and today's price per organization and vendor (`GET /devices/totals`).
+    async fn device_totals(
+        &self,
+        filter: devices::DeviceFilter,
+    ) -> Result<crate::client::devices::DeviceTotals, StoreError>;
 }

@@ -42,6 +42,10 @@ pub enum PickTarget {
     ActivityKind,
     ActivityPeriod,
     ActivityActor,
+    /// The Renewals screen's filters (issue 16).
+    RenewalsOrganization,
+    RenewalsVendor,
+    RenewalsWindow,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

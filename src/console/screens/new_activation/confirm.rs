@@ -120,6 +120,7 @@ impl NewActivation {
         }
         let key = match &self.idempotency {
             Some((earlier, key)) if *earlier == serials => key.clone(),
+            _ if self.renewal => self.renewal_key(&serials),
             _ => crate::client::new_idempotency_key(),
         };
         self.idempotency = Some((serials.clone(), key.clone()));

@@ -11,6 +11,7 @@ mod confirm;
 mod find;
 mod keys;
 mod precheck;
+mod renewal;
 mod serials;
 mod view;
 
@@ -75,6 +76,9 @@ pub struct NewActivation {
     /// the same serials again (after a network failure) reuses it, so the portal never
     /// charges twice.
     pub idempotency: Option<(Vec<String>, String)>,
+    /// Started from the Renewals screen: the order's key is the renewal's, derived
+    /// from what is renewed, not random (`renewal.rs`).
+    pub renewal: bool,
 }
 
 /// What a key or an answer asks of the app: the one `Reply` of every screen
@@ -99,6 +103,7 @@ impl NewActivation {
             show_retail: false,
             pending: None,
             idempotency: None,
+            renewal: false,
         };
         flow.organizations_arrived(organizations);
         flow

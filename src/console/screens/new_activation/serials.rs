@@ -104,7 +104,7 @@ impl NewActivation {
     /// they are sent too, in their place, so the precheck table shows them as format
     /// errors the user can delete together with the other errors (as the vendor portal
     /// does). An empty or oversized list is refused here.
-    fn request_precheck(&mut self, lang: Lang) -> Outcome {
+    pub(super) fn request_precheck(&mut self, lang: Lang) -> Outcome {
         if self.pending.is_some() {
             return Outcome::default();
         }

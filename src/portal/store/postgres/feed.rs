@@ -15,8 +15,8 @@ use super::StoreError;
 use super::count;
 use super::reads::{organizations, parse_status, parse_vendor};
 use crate::client::feed::{
-    ActivationRecord, CapacityRecord, Change, ChangeFeed, DeletedRecord, EmergencyRecord,
-    FeedWindow, ObjectKind, PriceRecord, SeatRecord,
+    ActivationRecord, CapacityRecord, Change, ChangeFeed, DeletedRecord, DeviceRecord,
+    EmergencyRecord, FeedWindow, ObjectKind, PriceRecord, SeatRecord,
 };
 use crate::client::wire::{ActivationLine, ProductRef};
 use crate::domain::Kopecks;
@@ -25,7 +25,7 @@ use crate::portal::store::text::{date_from_sql, optional, timestamp_from_sql, ti
 use std::collections::{HashMap, HashSet};
 use tokio_postgres::{GenericClient, IsolationLevel};
 
-const KINDS: [ObjectKind; 7] = [
+const KINDS: [ObjectKind; 9] = [
     ObjectKind::Organization,
     ObjectKind::Product,
     ObjectKind::Price,
@@ -33,6 +33,8 @@ const KINDS: [ObjectKind; 7] = [
     ObjectKind::Seat,
     ObjectKind::Capacity,
     ObjectKind::Invoice,
+    ObjectKind::Device,
+    ObjectKind::Event,
 ];
 
 fn kind_of(text: &str) -> Result<ObjectKind, StoreError> {
@@ -111,6 +113,10 @@ pub async fn feed(
                         SELECT 1 FROM activations a
                          WHERE a.number = CASE WHEN c.kind = 'activation' THEN c.key::bigint END
                            AND a.status = 'done' AND a.created_at < $5))
+                   AND (kind <> 'event' OR seq > $4 OR NOT EXISTS (
+                        SELECT 1 FROM audit e
+                         WHERE e.id = CASE WHEN c.kind = 'event' THEN c.key::bigint END
+                           AND e.at < $5))
                  ORDER BY seq LIMIT $3",
                 &[&since, &scope, &fetch, head, from],
             )
@@ -235,6 +241,64 @@ async fn current(
             let key = invoice.invoice.number.clone();
             found.insert((K::Invoice, key), Change::Invoice(invoice.into()));
         }
+    }
+    // Keys `ORG:SERIAL` as two arrays, joined on the primary key.
+    let (device_orgs, device_serials): (Vec<i64>, Vec<String>) = positions
+        .iter()
+        .filter(|(_, k, _)| *k == K::Device)
+        .filter_map(|(_, _, key)| {
+            let (org, serial) = key.split_once(':')?;
+            Some((org.parse::<i64>().ok()?, serial.to_string()))
+        })
+        .unzip();
+    for row in db
+        .query(
+            "SELECT d.organization_id, d.serial, d.model_id, d.vendor, d.current_until
+             FROM unnest($1::bigint[], $2::text[]) AS k(organization_id, serial)
+             JOIN organization_devices d
+               ON d.organization_id = k.organization_id AND d.serial = k.serial COLLATE \"C\"",
+            &[&device_orgs, &device_serials],
+        )
+        .await?
+    {
+        let device = DeviceRecord {
+            organization: row.try_get(0)?,
+            serial: row.try_get(1)?,
+            model: row.try_get(2)?,
+            vendor: parse_vendor(row.try_get(3)?)?,
+            subscription_until: date_from_sql(
+                "organization_devices.current_until",
+                row.try_get(4)?,
+            )?,
+        };
+        let key = format!("{}:{}", device.organization, device.serial);
+        found.insert((K::Device, key), Change::Device(device));
+    }
+    for row in db
+        .query(
+            &format!(
+                "SELECT {} FROM audit a LEFT JOIN organizations o ON o.id = a.organization_id
+                 WHERE a.id = ANY($1)",
+                crate::portal::store::events::EVENT_COLUMNS
+            ),
+            &[&numbers(positions, K::Event)],
+        )
+        .await?
+    {
+        let event = crate::portal::store::events::RawEvent {
+            id: row.try_get(0)?,
+            at: row.try_get(1)?,
+            actor: row.try_get(2)?,
+            action: row.try_get(3)?,
+            object: row.try_get(4)?,
+            organization_id: row.try_get(5)?,
+            organization_name: row.try_get(6)?,
+            request_id: row.try_get(7)?,
+            before: row.try_get(8)?,
+            after: row.try_get(9)?,
+        }
+        .into_event()?;
+        found.insert((K::Event, event.id.to_string()), Change::Event(event));
     }
     Ok(positions
         .iter()

@@ -405,10 +405,96 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_at ON audit(at, id);
     CREATE INDEX audit_organization_at ON audit(organization_id, at, id);
     "#,
-    // 7, 8: the numbers issue 17's other branches use (webhooks, accounts); empty here
-    // so this branch's own migration keeps the number 9 it was given.
+    // 7: unused (its branch needed no schema change); kept so the numbers after it
+    // stay what the stores that ran them recorded.
     "",
-    "",
+    // 8: renewals and the mirror's devices and events (issue 16 part A), as SQLite's
+    // migration 11 (which says what each part is for).
+    r#"
+    CREATE TABLE organization_devices (
+        organization_id BIGINT NOT NULL REFERENCES organizations(id),
+        serial          TEXT COLLATE "C" NOT NULL,
+        model_id        BIGINT NOT NULL REFERENCES models(id),
+        vendor          TEXT COLLATE "C" NOT NULL,
+        current_until   TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (organization_id, serial)
+    );
+    CREATE INDEX organization_devices_serial ON organization_devices(serial, organization_id);
+    CREATE INDEX organization_devices_until
+        ON organization_devices(current_until, serial, organization_id);
+    CREATE INDEX organization_devices_org_until
+        ON organization_devices(organization_id, current_until, serial);
+    CREATE INDEX organization_devices_vendor_until
+        ON organization_devices(vendor, current_until, serial, organization_id);
+    CREATE INDEX organization_devices_org_vendor_until
+        ON organization_devices(organization_id, vendor, current_until, serial);
+    CREATE INDEX organization_devices_model_until
+        ON organization_devices(model_id, current_until, serial, organization_id);
+    CREATE INDEX organization_devices_org_model_until
+        ON organization_devices(organization_id, model_id, current_until, serial);
+
+    CREATE FUNCTION owned_activation_done() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO organization_devices (organization_id, serial, model_id, vendor, current_until)
+            SELECT NEW.organization_id, l.serial, m.id, m.vendor, COALESCE(d.current_until, l.new_until)
+              FROM activation_lines l
+              JOIN models m ON m.name = l.model
+              LEFT JOIN devices d ON d.serial = l.serial
+             WHERE l.activation_number = NEW.number
+             ORDER BY l.serial
+        ON CONFLICT (organization_id, serial) DO UPDATE
+            SET current_until = EXCLUDED.current_until;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER owned_activation_done AFTER UPDATE OF status ON activations
+        FOR EACH ROW WHEN (NEW.status = 'done' AND OLD.status <> 'done')
+        EXECUTE FUNCTION owned_activation_done();
+
+    CREATE FUNCTION owned_device_until() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE organization_devices SET current_until = NEW.current_until
+         WHERE serial = NEW.serial AND current_until <> NEW.current_until;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER owned_device_until AFTER UPDATE OF current_until ON devices
+        FOR EACH ROW WHEN (NEW.current_until IS NOT NULL)
+        EXECUTE FUNCTION owned_device_until();
+
+    CREATE FUNCTION track_feed_row() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+    BEGIN
+        CASE TG_TABLE_NAME
+        WHEN 'organization_devices' THEN
+            PERFORM track('device', NEW.organization_id::text || ':' || NEW.serial,
+                          NEW.organization_id);
+        WHEN 'audit' THEN
+            IF NEW.organization_id IS NOT NULL THEN
+                PERFORM track('event', NEW.id::text, NEW.organization_id);
+            END IF;
+        END CASE;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER track_organization_devices AFTER INSERT OR UPDATE ON organization_devices
+        FOR EACH ROW EXECUTE FUNCTION track_feed_row();
+    CREATE TRIGGER track_audit AFTER INSERT ON audit
+        FOR EACH ROW EXECUTE FUNCTION track_feed_row();
+
+    CREATE INDEX audit_actor_at ON audit(actor, at, id);
+    CREATE INDEX audit_action_at ON audit(action, at, id);
+    CREATE INDEX audit_organization_actor_at ON audit(organization_id, actor, at, id);
+    CREATE INDEX audit_organization_action_at ON audit(organization_id, action, at, id);
+
+    INSERT INTO organization_devices (organization_id, serial, model_id, vendor, current_until)
+        SELECT a.organization_id, l.serial, MAX(m.id), MAX(m.vendor),
+               MAX(COALESCE(d.current_until, l.new_until))
+          FROM activation_lines l
+          JOIN activations a ON a.number = l.activation_number AND a.status = 'done'
+          JOIN models m ON m.name = l.model
+          LEFT JOIN devices d ON d.serial = l.serial
+         GROUP BY a.organization_id, l.serial
+         ORDER BY a.organization_id, l.serial;
+    SELECT track('event', id::text, organization_id)
+      FROM (SELECT id, organization_id FROM audit WHERE organization_id IS NOT NULL ORDER BY id) e;
+    "#,
     // 9: monthly invoices (issue 17), as SQLite's migration 12 (which says what each
     // table is for). Two portals issuing the same month both insert its
     // `invoice_runs` row: the second waits for the first to commit, then finds the

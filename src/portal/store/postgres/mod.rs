@@ -42,6 +42,7 @@
 mod access;
 mod access_pages;
 mod accounts;
+mod devices;
 mod events;
 mod feed;
 mod invoices;

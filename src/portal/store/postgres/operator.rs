@@ -13,7 +13,7 @@ const DEMO_LOCK: i64 = 0x6c69_6361_646d_0003;
 
 /// The tables of the demo data set, referenced ones first, and the sequences that must
 /// continue after the copied ids.
-const DEMO_TABLES: [&str; 16] = [
+const DEMO_TABLES: [&str; 17] = [
     "organizations",
     "models",
     "devices",
@@ -21,6 +21,7 @@ const DEMO_TABLES: [&str; 16] = [
     "users",
     "activations",
     "activation_lines",
+    "organization_devices",
     "seats",
     "capacity",
     "emergency_licenses",
@@ -189,6 +190,9 @@ impl PgStore {
             WHEN 'seat' THEN EXISTS (SELECT 1 FROM seats s WHERE s.id::text = key)
             WHEN 'capacity' THEN EXISTS (SELECT 1 FROM capacity c
                 WHERE c.organization_id::text || ':' || c.product_id = key)
+            WHEN 'device' THEN EXISTS (SELECT 1 FROM organization_devices d
+                WHERE d.organization_id::text || ':' || d.serial = key)
+            WHEN 'event' THEN EXISTS (SELECT 1 FROM audit e WHERE e.id::text = key)
             ELSE TRUE END";
         let mut client = self.client().await?;
         let client: &mut tokio_postgres::Client = &mut client;

@@ -890,4 +890,18 @@ impl PortalStore for PgStore {
     async fn wait_for_deliveries(&self, timeout: Duration) -> bool {
         self.webhook_wait(timeout).await
     }
+
+    async fn devices(
+        &self,
+        filter: crate::portal::store::devices::DeviceFilter,
+    ) -> Result<crate::client::devices::DevicePage, StoreError> {
+        self.devices_page(filter).await
+    }
+
+    async fn device_totals(
+        &self,
+        filter: crate::portal::store::devices::DeviceFilter,
+    ) -> Result<crate::client::devices::DeviceTotals, StoreError> {
+        self.devices_totals(filter).await
+    }
 }

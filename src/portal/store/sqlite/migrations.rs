@@ -547,11 +547,106 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_at ON audit(at, id);
     CREATE INDEX audit_organization_at ON audit(organization_id, at, id);
     "#,
-    // 10, 11: the numbers issue 17's other branches use (webhooks, accounts); empty
-    // here so this branch's own migration keeps the number 12 it was given. The merge
-    // puts their migrations in these places.
+    // 10: unused (its branch needed no schema change); kept so the numbers after it
+    // stay what the stores that ran them recorded.
     "",
-    "",
+    // 11: renewals and the mirror's devices and events (issue 16 part A; docs/DESIGN.md
+    // §4.8, §6). `organization_devices` is the device registry as each organization
+    // knows it: a row per device an activation of the organization completed, with the
+    // device's model and current subscription end, kept by the `owned_…` triggers in
+    // the transaction that changes either (a device renewed by another organization
+    // moves in every list). `GET /devices` pages it by (current_until or serial, serial,
+    // organization) on an index per filter, as the activation list does. The feed
+    // carries these rows (`device`, key `ORG:SERIAL`) and the audit records of an
+    // organization (`event`, key its id), so a mirror holds them; an audit record is
+    // never changed, so its change row is written once. The actor and action indexes
+    // let `GET /events` with those filters walk only matching records.
+    r#"
+    CREATE TABLE organization_devices (
+        organization_id INTEGER NOT NULL REFERENCES organizations(id),
+        serial          TEXT NOT NULL,
+        model_id        INTEGER NOT NULL REFERENCES models(id),
+        vendor          TEXT NOT NULL,
+        current_until   TEXT NOT NULL,
+        PRIMARY KEY (organization_id, serial)
+    ) WITHOUT ROWID;
+    CREATE INDEX organization_devices_serial ON organization_devices(serial, organization_id);
+    CREATE INDEX organization_devices_until
+        ON organization_devices(current_until, serial, organization_id);
+    CREATE INDEX organization_devices_org_until
+        ON organization_devices(organization_id, current_until, serial);
+    CREATE INDEX organization_devices_vendor_until
+        ON organization_devices(vendor, current_until, serial, organization_id);
+    CREATE INDEX organization_devices_org_vendor_until
+        ON organization_devices(organization_id, vendor, current_until, serial);
+    CREATE INDEX organization_devices_model_until
+        ON organization_devices(model_id, current_until, serial, organization_id);
+    CREATE INDEX organization_devices_org_model_until
+        ON organization_devices(organization_id, model_id, current_until, serial);
+
+    -- A completed activation adds its devices to its organization's list (no conflict
+    -- clause: an outer statement's would override it).
+    CREATE TRIGGER owned_activation_done AFTER UPDATE OF status ON activations
+    WHEN NEW.status = 'done' AND OLD.status <> 'done' BEGIN
+        UPDATE organization_devices
+           SET current_until = (SELECT COALESCE(d.current_until, l.new_until)
+                                  FROM activation_lines l LEFT JOIN devices d ON d.serial = l.serial
+                                 WHERE l.activation_number = NEW.number
+                                   AND l.serial = organization_devices.serial)
+         WHERE organization_id = NEW.organization_id
+           AND serial IN (SELECT serial FROM activation_lines WHERE activation_number = NEW.number);
+        INSERT INTO organization_devices (organization_id, serial, model_id, vendor, current_until)
+            SELECT NEW.organization_id, l.serial, m.id, m.vendor, COALESCE(d.current_until, l.new_until)
+              FROM activation_lines l
+              JOIN models m ON m.name = l.model
+              LEFT JOIN devices d ON d.serial = l.serial
+             WHERE l.activation_number = NEW.number
+               AND NOT EXISTS (SELECT 1 FROM organization_devices o
+                                WHERE o.organization_id = NEW.organization_id
+                                  AND o.serial = l.serial);
+    END;
+    -- A device renewed (by any organization) shows its new end in every list.
+    CREATE TRIGGER owned_device_until AFTER UPDATE OF current_until ON devices
+    WHEN NEW.current_until IS NOT NULL BEGIN
+        UPDATE organization_devices SET current_until = NEW.current_until
+         WHERE serial = NEW.serial AND current_until <> NEW.current_until;
+    END;
+
+    CREATE TRIGGER track_organization_devices_insert AFTER INSERT ON organization_devices BEGIN
+        DELETE FROM changes WHERE kind = 'device' AND key = NEW.organization_id || ':' || NEW.serial;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('device', NEW.organization_id || ':' || NEW.serial, NEW.organization_id);
+    END;
+    CREATE TRIGGER track_organization_devices_update AFTER UPDATE ON organization_devices BEGIN
+        DELETE FROM changes WHERE kind = 'device' AND key = NEW.organization_id || ':' || NEW.serial;
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('device', NEW.organization_id || ':' || NEW.serial, NEW.organization_id);
+    END;
+    CREATE TRIGGER track_audit_insert AFTER INSERT ON audit
+    WHEN NEW.organization_id IS NOT NULL BEGIN
+        INSERT INTO changes (kind, key, organization_id)
+        VALUES ('event', CAST(NEW.id AS TEXT), NEW.organization_id);
+    END;
+
+    CREATE INDEX audit_actor_at ON audit(actor, at, id);
+    CREATE INDEX audit_action_at ON audit(action, at, id);
+    CREATE INDEX audit_organization_actor_at ON audit(organization_id, actor, at, id);
+    CREATE INDEX audit_organization_action_at ON audit(organization_id, action, at, id);
+
+    -- Backfill: the devices completed activations hold (their insert trigger records
+    -- each in the feed), then every existing audit record of an organization.
+    INSERT INTO organization_devices (organization_id, serial, model_id, vendor, current_until)
+        SELECT a.organization_id, l.serial, MAX(m.id), MAX(m.vendor),
+               MAX(COALESCE(d.current_until, l.new_until))
+          FROM activation_lines l
+          JOIN activations a ON a.number = l.activation_number AND a.status = 'done'
+          JOIN models m ON m.name = l.model
+          LEFT JOIN devices d ON d.serial = l.serial
+         GROUP BY a.organization_id, l.serial;
+    INSERT OR REPLACE INTO changes (kind, key, organization_id)
+        SELECT 'event', CAST(id AS TEXT), organization_id
+          FROM audit WHERE organization_id IS NOT NULL ORDER BY id;
+    "#,
     // 12: monthly invoices (issue 17; docs/DESIGN.md §3.11). One invoice per
     // organization and month (`UNIQUE (organization_id, period)`), one line per
     // activation completed in that month. `invoice_runs` holds the months issued: a run

@@ -672,4 +672,20 @@ impl PortalStore for SqliteStore {
             .await
             .is_ok()
     }
+
+    async fn devices(
+        &self,
+        filter: crate::portal::store::devices::DeviceFilter,
+    ) -> Result<crate::client::devices::DevicePage, StoreError> {
+        self.run(move |conn| super::devices::page(conn, &filter))
+            .await
+    }
+
+    async fn device_totals(
+        &self,
+        filter: crate::portal::store::devices::DeviceFilter,
+    ) -> Result<crate::client::devices::DeviceTotals, StoreError> {
+        self.run(move |conn| super::devices::totals(conn, &filter))
+            .await
+    }
 }

@@ -7,9 +7,10 @@
 //! and the change-tracking triggers are dropped: a replica feeds nobody.
 
 use super::{StoreError, date_to_sql, timestamp_to_sql};
+use crate::client::events::Event;
 use crate::client::feed::{
-    ActivationRecord, CapacityRecord, Change, DeletedRecord, InvoiceRecord, ObjectKind,
-    PriceRecord, SeatRecord,
+    ActivationRecord, CapacityRecord, Change, DeletedRecord, DeviceRecord, InvoiceRecord,
+    ObjectKind, PriceRecord, SeatRecord,
 };
 use crate::client::wire::{Organization, ProductRef};
 use crate::domain::Kopecks;
@@ -29,7 +30,8 @@ pub fn prepare(conn: &Connection) -> Result<(), StoreError> {
             sql  TEXT NOT NULL
         ) WITHOUT ROWID;",
     )?;
-    super::bulk::drop_indexes_and_triggers(conn, &[], &["track_"])?;
+    // `owned_…` keep `organization_devices` from activations; the feed brings its rows.
+    super::bulk::drop_indexes_and_triggers(conn, &[], &["track_", "owned_"])?;
     Ok(())
 }
 
@@ -42,7 +44,13 @@ pub const RECOUNT_ACTIVATIONS: &str = "
 /// Tables whose secondary indexes (and the counters' triggers) a full sync builds once at the end instead of row
 /// by row: writing 100 000 activations through seven indexes costs several times more
 /// than sorting them once.
-const BULK_TABLES: [&str; 3] = ["activations", "activation_lines", "seats"];
+const BULK_TABLES: [&str; 5] = [
+    "activations",
+    "activation_lines",
+    "seats",
+    "organization_devices",
+    "audit",
+];
 
 /// Drops the secondary indexes of the bulk tables, keeping their SQL in the same
 /// transaction (so a crash mid-sync still gets them back: see [`restore_indexes`]).
@@ -80,7 +88,8 @@ pub fn clear(conn: &Connection) -> Result<(), StoreError> {
         "DELETE FROM activation_lines; DELETE FROM activations; DELETE FROM seats;
          DELETE FROM emergency_licenses; DELETE FROM capacity; DELETE FROM models;
          DELETE FROM products; DELETE FROM organizations;
-         DELETE FROM invoice_lines; DELETE FROM invoices;",
+         DELETE FROM invoice_lines; DELETE FROM invoices;
+         DELETE FROM organization_devices; DELETE FROM devices; DELETE FROM audit;",
     )?;
     Ok(())
 }
@@ -95,6 +104,8 @@ pub fn apply(conn: &Connection, change: &Change) -> Result<(), StoreError> {
         Change::Seat(seat) => put_seat(conn, seat),
         Change::Capacity(capacity) => put_capacity(conn, capacity),
         Change::Invoice(invoice) => put_invoice(conn, invoice),
+        Change::Device(device) => put_device(conn, device),
+        Change::Event(event) => put_event(conn, event),
         Change::Deleted(deleted) => delete(conn, deleted),
     }
 }
@@ -257,6 +268,62 @@ fn put_invoice(conn: &Connection, invoice: &InvoiceRecord) -> Result<(), StoreEr
     Ok(())
 }
 
+/// An organization's device, and the registry row `:why` reads (model, current end).
+fn put_device(conn: &Connection, device: &DeviceRecord) -> Result<(), StoreError> {
+    let until = date_to_sql(device.subscription_until);
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO organization_devices
+             (organization_id, serial, model_id, vendor, current_until)
+         VALUES (?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        device.organization,
+        device.serial,
+        device.model,
+        device.vendor.id(),
+        until
+    ])?;
+    conn.prepare_cached(
+        "INSERT INTO devices (serial, model_id, current_until) VALUES (?, ?, ?)
+         ON CONFLICT (serial) DO UPDATE SET model_id = excluded.model_id,
+             current_until = excluded.current_until",
+    )?
+    .execute(params![device.serial, device.model, until])?;
+    Ok(())
+}
+
+/// An audit record, as the portal stored it (organization names are joined on read).
+fn put_event(conn: &Connection, event: &Event) -> Result<(), StoreError> {
+    let json = |value: &Option<serde_json::Value>| value.as_ref().map(|v| v.to_string());
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO audit
+             (id, at, actor, action, object, organization_id, request_id, before, after)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        event.id,
+        timestamp_to_sql(event.at),
+        event.actor,
+        event.action,
+        event.object,
+        event.organization.as_ref().map(|o| o.id),
+        event.request_id,
+        json(&event.before),
+        json(&event.after),
+    ])?;
+    Ok(())
+}
+
+/// The organization and serial of a device's key, `ORG:SERIAL`.
+fn device_key(key: &str) -> Result<(i64, &str), StoreError> {
+    key.split_once(':')
+        .and_then(|(org, serial)| Some((org.parse::<i64>().ok()?, serial)))
+        .ok_or_else(|| StoreError::BadValue {
+            column: "changes.key",
+            value: key.to_string(),
+        })
+}
+
 fn delete(conn: &Connection, deleted: &DeletedRecord) -> Result<(), StoreError> {
     let id = || {
         deleted
@@ -294,6 +361,16 @@ fn delete(conn: &Connection, deleted: &DeletedRecord) -> Result<(), StoreError> 
                 [&deleted.key],
             )?;
             conn.execute("DELETE FROM invoices WHERE number = ?", [&deleted.key])?;
+        }
+        ObjectKind::Device => {
+            let (organization, serial) = device_key(&deleted.key)?;
+            conn.execute(
+                "DELETE FROM organization_devices WHERE organization_id = ? AND serial = ?",
+                params![organization, serial],
+            )?;
+        }
+        ObjectKind::Event => {
+            conn.execute("DELETE FROM audit WHERE id = ?", [id()?])?;
         }
         ObjectKind::Capacity => {
             let Some((organization, product)) = deleted.key.split_once(':') else {

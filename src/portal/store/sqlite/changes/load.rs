@@ -63,6 +63,12 @@ pub(super) fn current(
         let key = invoice.invoice.number.clone();
         found.insert((K::Invoice, key), Change::Invoice(invoice.into()));
     }
+    for (key, device) in super::load_devices_events::devices(conn, &keys_of(K::Device))? {
+        found.insert((K::Device, key), Change::Device(device));
+    }
+    for event in super::load_devices_events::events(conn, &numbers(&keys_of(K::Event)))? {
+        found.insert((K::Event, event.id.to_string()), Change::Event(event));
+    }
     Ok(positions
         .iter()
         .map(|p| {

@@ -14,6 +14,7 @@
 //! outside the token's scope.
 
 mod load;
+mod load_devices_events;
 #[cfg(test)]
 mod tests;
 
@@ -26,7 +27,7 @@ use rusqlite::{
 use std::fmt;
 
 /// Every kind the triggers record, to read `changes.kind` back.
-const KINDS: [ObjectKind; 7] = [
+const KINDS: [ObjectKind; 9] = [
     ObjectKind::Organization,
     ObjectKind::Product,
     ObjectKind::Price,
@@ -34,6 +35,8 @@ const KINDS: [ObjectKind; 7] = [
     ObjectKind::Seat,
     ObjectKind::Capacity,
     ObjectKind::Invoice,
+    ObjectKind::Device,
+    ObjectKind::Event,
 ];
 
 /// Why a cursor cannot be continued: the client must start over with `since=0`.
@@ -178,6 +181,8 @@ fn page(
     if let Some((from, head)) = window {
         args.push(Value::Integer(*head));
         args.push(Value::Text(from.clone()));
+        args.push(Value::Integer(*head));
+        args.push(Value::Text(from.clone()));
     }
     args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -204,10 +209,14 @@ fn page(
 }
 
 /// Leaves out a done activation created before the window (`?` = its head, then its
-/// start), unless it changed after the head. One primary-key probe per activation row.
+/// start), unless it changed after the head; and an audit record made before the
+/// window (the same months: the log offline reaches as far back as the activations).
+/// One primary-key probe per activation or event row.
 const OUTSIDE_WINDOW: &str = "AND (kind <> 'activation' OR seq > ? OR NOT EXISTS (
         SELECT 1 FROM activations a WHERE a.number = CAST(changes.key AS INTEGER)
-           AND a.status = 'done' AND a.created_at < ?))";
+           AND a.status = 'done' AND a.created_at < ?))
+    AND (kind <> 'event' OR seq > ? OR NOT EXISTS (
+        SELECT 1 FROM audit e WHERE e.id = CAST(changes.key AS INTEGER) AND e.at < ?))";
 
 /// Records every object of the store at a fresh seq, referenced objects
 /// (organizations, products, prices) before the objects that refer to them, as
@@ -232,6 +241,30 @@ const RECORD_EVERY_OBJECT: &str = "
     INSERT OR REPLACE INTO changes (kind, key, organization_id)
         SELECT 'invoice', number, organization_id FROM invoices ORDER BY number;";
 
+/// The devices each organization's completed activations hold (what the `owned_…`
+/// triggers keep row by row; migration 11), from the rows themselves.
+pub const REBUILD_ORGANIZATION_DEVICES: &str = "
+    DELETE FROM organization_devices;
+    INSERT INTO organization_devices (organization_id, serial, model_id, vendor, current_until)
+        SELECT a.organization_id, l.serial, MAX(m.id), MAX(m.vendor),
+               MAX(COALESCE(d.current_until, l.new_until))
+          FROM activation_lines l
+          JOIN activations a ON a.number = l.activation_number AND a.status = 'done'
+          JOIN models m ON m.name = l.model
+          LEFT JOIN devices d ON d.serial = l.serial
+         GROUP BY a.organization_id, l.serial;";
+
+/// Records every organization's device row and audit record at a fresh seq (the
+/// kinds migration 11 added; after [`RECORD_EVERY_OBJECT`], whose order migration 4's
+/// backfill fixes).
+const RECORD_DEVICES_AND_EVENTS: &str = "
+    INSERT OR REPLACE INTO changes (kind, key, organization_id)
+        SELECT 'device', organization_id || ':' || serial, organization_id
+          FROM organization_devices ORDER BY organization_id, serial;
+    INSERT OR REPLACE INTO changes (kind, key, organization_id)
+        SELECT 'event', CAST(id AS TEXT), organization_id
+          FROM audit WHERE organization_id IS NOT NULL ORDER BY id;";
+
 /// Runs a bulk load with the `track_…` and `count_…` triggers dropped, puts them back,
 /// recounts the list counters, and
 /// records every object of the store as changed, all inside the caller's transaction:
@@ -245,12 +278,15 @@ pub fn load_untracked<T>(
     tx: &Transaction<'_>,
     load: impl FnOnce() -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    let triggers = super::bulk::drop_indexes_and_triggers(tx, &[], &["track_", "count_"])?;
+    let triggers =
+        super::bulk::drop_indexes_and_triggers(tx, &[], &["track_", "count_", "owned_"])?;
     let loaded = load()?;
+    tx.execute_batch(REBUILD_ORGANIZATION_DEVICES)?;
     for (_, sql) in &triggers {
         tx.execute_batch(sql)?;
     }
     tx.execute_batch(RECORD_EVERY_OBJECT)?;
+    tx.execute_batch(RECORD_DEVICES_AND_EVENTS)?;
     tx.execute_batch(super::replica::RECOUNT_ACTIVATIONS)?;
     Ok(loaded)
 }
@@ -267,6 +303,10 @@ const EXISTS: &str = "CASE kind
     WHEN 'capacity' THEN EXISTS (SELECT 1 FROM capacity
         WHERE organization_id = CAST(substr(key, 1, instr(key, ':') - 1) AS INTEGER)
           AND product_id = substr(key, instr(key, ':') + 1))
+    WHEN 'device' THEN EXISTS (SELECT 1 FROM organization_devices
+        WHERE organization_id = CAST(substr(key, 1, instr(key, ':') - 1) AS INTEGER)
+          AND serial = substr(key, instr(key, ':') + 1))
+    WHEN 'event' THEN EXISTS (SELECT 1 FROM audit WHERE id = CAST(key AS INTEGER))
     ELSE 1 END";
 
 /// Forgets deleted objects: removes the change rows of objects that no longer exist and

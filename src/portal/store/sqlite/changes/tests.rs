@@ -147,6 +147,8 @@ fn keys(page: &ChangeFeed) -> Vec<String> {
             Change::Seat(s) => format!("seat:{}", s.id),
             Change::Capacity(c) => format!("capacity:{}:{}", c.organization, c.product),
             Change::Invoice(i) => format!("invoice:{}", i.number),
+            Change::Device(d) => format!("device:{}:{}", d.organization, d.serial),
+            Change::Event(e) => format!("event:{}", e.id),
             Change::Deleted(d) => format!("deleted {}:{}", d.object.as_str(), d.key),
         })
         .collect()
@@ -224,15 +226,25 @@ fn pages_continue_at_the_cursor_and_a_change_moves_its_object_to_the_end() {
     )
     .expect("done");
     let delta = read(&mut conn, since, 100, &[1, 2]);
-    assert_eq!(keys(&delta), ["seat:2", "activation:1"]);
+    // A completed activation adds its devices to its organization's list (issue 16).
+    assert_eq!(
+        keys(&delta),
+        [
+            "seat:2",
+            "device:1:1520000000000011",
+            "device:1:1520000000000012",
+            "activation:1"
+        ]
+    );
     let Change::Seat(seat) = &delta.changes[0] else {
         panic!("seat");
     };
     assert_eq!(seat.email.as_deref(), Some("a@b.ru"));
     // The whole feed still holds each object once, the moved ones last.
     let all = keys(&read(&mut conn, 0, 100, &[1, 2]));
-    assert_eq!(all.len(), 10);
-    assert_eq!(all[8..], ["seat:2", "activation:1"]);
+    assert_eq!(all.len(), 12);
+    assert_eq!(all[8..10], ["seat:2", "device:1:1520000000000011"]);
+    assert_eq!(all[11], "activation:1");
 }
 
 #[test]
