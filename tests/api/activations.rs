@@ -686,6 +686,8 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/audit",
         "/api/v1/events",
         "/api/v1/serials/{serial}",
+        "/api/v1/devices",
+        "/api/v1/devices/totals",
         "/api/v1/changes",
         "/api/v1/login",
         "/api/v1/logout",
