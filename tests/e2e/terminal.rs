@@ -263,7 +263,8 @@ fn lang_c_dialogs_are_ascii_blocked_organization_confirmation_bind_unbind() {
     console.send("a");
     console.wait_for_text("Choose the organization", WAIT);
     console.send("jj");
-    let blocked = console.wait_for_text("once it is paid", WAIT);
+    // It names the overdue invoice that blocks it (issue 17).
+    let blocked = console.wait_for_text("Activation is blocked: invoice 202610-00003", WAIT);
     assert_ascii("blocked organization", &blocked);
     console.send("\r");
     console.wait_for_text("Choose the organization", WAIT);

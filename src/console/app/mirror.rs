@@ -233,6 +233,10 @@ fn refresh_views(state: &mut State) -> Vec<Command> {
     {
         commands.push(state.capacity.fetch(organization, &mut state.request_ids));
     }
+    // An organization blocked or unblocked (an invoice overdue or paid, issue 17): the
+    // chooser and the blocked message say so after the sync, not after a restart.
+    commands.push(Command::FetchOrganizations);
+    commands.extend(state.invoices.refresh(&mut state.request_ids));
     commands
 }
 

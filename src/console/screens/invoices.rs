@@ -128,6 +128,11 @@ impl InvoicesScreen {
         vec![self.fetch(ids)]
     }
 
+    /// After a sync: the list again, if it was read before (quietly: it stays drawn).
+    pub fn refresh(&mut self, ids: &mut RequestIds) -> Option<Command> {
+        self.invoices.is_some().then(|| self.fetch(ids))
+    }
+
     pub fn selected_invoice(&self) -> Option<&Invoice> {
         self.invoices.as_ref()?.get(self.selected)
     }

@@ -222,6 +222,26 @@ pub(super) const PAIRS: &[(&str, &str)] = &[
         "блокировать и разблокировать организации",
     ),
     ("activate product keys", "активировать ключи продуктов"),
+    // routes_invoices.rs, store invoices (issue 17)
+    ("mark invoices paid", "отмечать оплату счетов"),
+    ("invoice {0} not found", "счёт {0} не найден"),
+    ("invoice {0} was paid on {1}", "счёт {0} уже оплачен {1}"),
+    (
+        "{0} is not an invoice number (YYYYMM-NNNNN, e.g. 202610-00001)",
+        "{0} — не номер счёта (ГГГГММ-NNNNN, например 202610-00001)",
+    ),
+    (
+        "unreadable invoice number: {0}",
+        "номер счёта не читается: {0}",
+    ),
+    (
+        "status must be one of issued, overdue, paid (got {0})",
+        "status — одно из issued, overdue, paid (получено {0})",
+    ),
+    (
+        "format must be text or html (got {0})",
+        "format — text или html (получено {0})",
+    ),
     ("organization {0} not found", "организация {0} не найдена"),
     (
         "missing Authorization header: send `Authorization: Bearer <token>`",
