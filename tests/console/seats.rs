@@ -526,7 +526,7 @@ fn seats_view_at_80x24_in_russian_and_english() {
     let (lines, _) = render(&state, 80, 24);
     let text = screen_text(&lines);
     assert!(
-        lines[0].contains("1 Активации [2 Подписки] 3 Лицензии 4 Ключи"),
+        lines[0].contains("1 Актив [2 Подписки] 3 Лицен 4 Ключи"),
         "{}",
         lines[0]
     );

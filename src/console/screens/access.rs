@@ -46,7 +46,7 @@ pub const BINDINGS: &[Binding<AccessAction>] = &[
     bind("access.up", &[Char('k'), Up], AccessAction::Up, Tr::new("предыдущий токен", "previous token"), None),
     bind("access.revoke", &[Char('d')], AccessAction::Revoke, Tr::new("отозвать токен (с подтверждением)", "revoke the token (asks first)"), Some(Tr::new("отозвать", "revoke"))),
     bind("access.refresh", &[Char('r')], AccessAction::Refresh, Tr::new("обновить список токенов", "refresh the token list"), Some(Tr::new("обновить", "refresh"))),
-    bind("access.palette", &[Char(':')], AccessAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–5, q", "commands: find an action, act N, sn SERIAL, 1–5, q"), None),
+    bind("access.palette", &[Char(':')], AccessAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–9, q", "commands: find an action, act N, sn SERIAL, 1–9, q"), None),
     bind("access.help", &[Char('?')], AccessAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("access.back", &[Esc], AccessAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
     bind("access.quit", &[Char('q')], AccessAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), None),

@@ -110,7 +110,7 @@ pub const BINDINGS: &[Binding<ListAction>] = &[
     bind("list.mark_range", &[Char('V')], ListAction::MarkRange, Tr::new("отметить строки от последней отмеченной до этой", "mark the rows from the last marked one to this one"), None),
     bind("list.mark_all", &[Char('*')], ListAction::MarkAll, Tr::new("отметить все строки по фильтру (на всех страницах)", "mark every row the filter matches (all pages)"), None),
     bind("list.errors", &[Char('E')], ListAction::Errors, Tr::new("разбор ошибок: ошибки за 24 ч / 7 дней по тексту", "error triage: errors of 24 h / 7 days by text"), None),
-    bind("list.palette", &[Char(':')], ListAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("list.palette", &[Char(':')], ListAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–9, q", "commands: find an action, act N, sn SERIAL, 1–9, q"), None),
     bind("list.columns", &[Char('C')], ListAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
     bind("list.help", &[Char('?')], ListAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("list.back", &[Esc], ListAction::Back, Tr::new("снять отметки, затем сбросить поиск (из программы не выходит)", "clear the marks, then the search (never quits)"), None),

@@ -60,7 +60,7 @@ pub const BINDINGS: &[Binding<ActivityAction>] = &[
     bind("activity.refresh", &[Char('r')], ActivityAction::Refresh, Tr::new("обновить (с самых новых)", "refresh (from the newest)"), None),
     bind("activity.history", &[Char('h')], ActivityAction::History, Tr::new("вся история объекта", "the object's whole history"), None),
     bind("activity.copy_request", &[Char('y')], ActivityAction::CopyRequest, Tr::new("скопировать номер запроса (для обращения в поддержку)", "copy the request id (for a support ticket)"), Some(Tr::new("копир. запрос", "copy request"))),
-    bind("activity.palette", &[Char(':')], ActivityAction::Palette, Tr::new("команды: поиск действия, act №, why СН, 1–6, q", "commands: find an action, act N, why SERIAL, 1–6, q"), None),
+    bind("activity.palette", &[Char(':')], ActivityAction::Palette, Tr::new("команды: поиск действия, act №, why СН, 1–9, q", "commands: find an action, act N, why SERIAL, 1–9, q"), None),
     bind("activity.help", &[Char('?')], ActivityAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("activity.back", &[Esc], ActivityAction::Back, Tr::new("назад к активациям", "back to the activations"), None),
     bind("activity.quit", &[Char('q')], ActivityAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), None),

@@ -55,7 +55,7 @@ pub const BINDINGS: &[Binding<DetailAction>] = &[
     bind("detail.save_license", &[Char('L')], DetailAction::SaveLicense, Tr::new("скачать файл лицензий в папку загрузок", "download the license file to the downloads folder"), Some(Tr::new("скачать", "download"))),
     bind("detail.history", &[Char('h')], DetailAction::History, Tr::new("история активации (журнал изменений)", "the activation's history (audit log)"), Some(Tr::new("история", "history"))),
     bind("detail.copy_serial", &[Char('y')], DetailAction::CopySerial, Tr::new("скопировать серийный номер строки в буфер обмена", "copy the line's serial number (OSC 52)"), None),
-    bind("detail.palette", &[Char(':')], DetailAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("detail.palette", &[Char(':')], DetailAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–9, q", "commands: find an action, act N, sn SERIAL, 1–9, q"), None),
     bind("detail.help", &[Char('?')], DetailAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("detail.back", &[Esc], DetailAction::Back, Tr::new("назад: сбросить поиск, затем к списку", "back: clear the search, then to the list"), Some(Tr::new("назад", "back"))),
     bind("detail.quit", &[Char('q')], DetailAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), None),

@@ -48,7 +48,7 @@ pub const BINDINGS: &[Binding<InvoicesAction>] = &[
     bind("invoices.open", &[Enter], InvoicesAction::Open, Tr::new("открыть счёт; в счёте — активацию", "open the invoice; in it, the activation"), Some(Tr::new("открыть", "open"))),
     bind("invoices.refresh", &[Char('r')], InvoicesAction::Refresh, Tr::new("обновить", "refresh"), Some(Tr::new("обновить", "refresh"))),
     bind("invoices.history", &[Char('h')], InvoicesAction::History, Tr::new("история счёта", "the invoice's history"), Some(Tr::new("история", "history"))),
-    bind("invoices.palette", &[Char(':')], InvoicesAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, q", "commands: find an action, act N, sn SERIAL, q"), None),
+    bind("invoices.palette", &[Char(':')], InvoicesAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–9, q", "commands: find an action, act N, sn SERIAL, 1–9, q"), None),
     bind("invoices.help", &[Char('?')], InvoicesAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("invoices.back", &[Esc], InvoicesAction::Back, Tr::new("назад: из счёта к списку, из списка к активациям", "back: from an invoice to the list, from the list to the activations"), Some(Tr::new("назад", "back"))),
     bind("invoices.quit", &[Char('q')], InvoicesAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), None),

@@ -61,7 +61,7 @@ pub const BINDINGS: &[Binding<RenewalsAction>] = &[
     bind("renewals.filter_vendor", &[Char('v')], RenewalsAction::FilterVendor, Tr::new("фильтр: вендор", "filter: vendor"), None),
     bind("renewals.filter_window", &[Char('d')], RenewalsAction::FilterWindow, Tr::new("срок: подписка кончается в ближайшие 30, 60, 90, 365 дней или все", "window: subscription ends within 30, 60, 90, 365 days, or all"), Some(Tr::new("срок", "window"))),
     bind("renewals.refresh", &[Char('r')], RenewalsAction::Refresh, Tr::new("обновить", "refresh"), None),
-    bind("renewals.palette", &[Char(':')], RenewalsAction::Palette, Tr::new("команды: поиск действия, act №, why СН, 1–7, q", "commands: find an action, act N, why SERIAL, 1–7, q"), None),
+    bind("renewals.palette", &[Char(':')], RenewalsAction::Palette, Tr::new("команды: поиск действия, act №, why СН, 1–9, q", "commands: find an action, act N, why SERIAL, 1–9, q"), None),
     bind("renewals.help", &[Char('?')], RenewalsAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("renewals.back", &[Esc], RenewalsAction::Back, Tr::new("назад к активациям", "back to the activations"), None),
     bind("renewals.quit", &[Char('q')], RenewalsAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), None),

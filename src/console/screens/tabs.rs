@@ -113,7 +113,8 @@ pub enum Piece {
 
 /// The tab line for any list of screens, fitted to `width` columns: every name when
 /// they fit (with dots between, else without); else the current screen's name and the
-/// others' keys; else keys only.
+/// others' names cut to as many letters as fit (at least three: «7 Прод»); else the
+/// current screen's name and the others' keys; else keys only.
 pub fn fit<T: Copy + PartialEq>(
     bindings: &[Binding<T>],
     current: T,
@@ -123,16 +124,15 @@ pub fn fit<T: Copy + PartialEq>(
     width: usize,
 ) -> Vec<(String, Piece)> {
     use unicode_width::UnicodeWidthStr;
-    let build = |named: &dyn Fn(&Binding<T>) -> bool, separator: &str| {
+    let build = |label: &dyn Fn(&Binding<T>) -> Option<String>, separator: &str| {
         let mut pieces = Vec::new();
         for (i, b) in bindings.iter().enumerate() {
             if i > 0 {
                 pieces.push((separator.to_string(), Piece::Separator));
             }
-            let text = if named(b) {
-                format!("{} {}", keys(b), name(b.action))
-            } else {
-                keys(b)
+            let text = match label(b) {
+                Some(label) => format!("{} {label}", keys(b)),
+                None => keys(b),
             };
             if b.action == current {
                 pieces.push((format!("[{text}]"), Piece::Current));
@@ -145,20 +145,36 @@ pub fn fit<T: Copy + PartialEq>(
     let width_of =
         |pieces: &[(String, Piece)]| -> usize { pieces.iter().map(|(text, _)| text.width()).sum() };
     let dotted = format!(" {dot} ");
-    let every_name = build(&|_| true, &dotted);
+    let every_name = build(&|b| Some(name(b.action)), &dotted);
     if width_of(&every_name) <= width {
         return every_name;
     }
     // The key in front of each name already parts them.
-    let every_name = build(&|_| true, " ");
+    let every_name = build(&|b| Some(name(b.action)), " ");
     if width_of(&every_name) <= width {
         return every_name;
     }
-    let current_name = build(&|b| b.action == current, &dotted);
+    for letters in (3..=8).rev() {
+        let cut = build(
+            &|b| {
+                let full = name(b.action);
+                Some(if b.action == current {
+                    full
+                } else {
+                    full.chars().take(letters).collect()
+                })
+            },
+            " ",
+        );
+        if width_of(&cut) <= width {
+            return cut;
+        }
+    }
+    let current_name = build(&|b| (b.action == current).then(|| name(b.action)), &dotted);
     if width_of(&current_name) <= width {
         return current_name;
     }
-    build(&|_| false, &dotted)
+    build(&|_| None, &dotted)
 }
 
 #[cfg(test)]
@@ -221,6 +237,11 @@ mod tests {
         }
         assert_eq!(
             line(&NINE, 6, 80),
+            "1 Актив 2 Подпи 3 Лицен 4 Ключи 5 Досту 6 Журна [7 Продления] 8 Счета 9 Вебху"
+        );
+        // Not even three letters of each fit: the others by their keys.
+        assert_eq!(
+            line(&NINE, 6, 60),
             "1 · 2 · 3 · 4 · 5 · 6 · [7 Продления] · 8 · 9"
         );
         // Wide enough: every name, as before.
@@ -236,7 +257,7 @@ mod tests {
     }
 
     #[test]
-    fn todays_seven_tabs_fit_80_columns() {
+    fn todays_nine_tabs_fit_80_columns_with_their_names_begun() {
         use unicode_width::UnicodeWidthStr;
         let keymap = Keymap::default();
         for b in TAB_BINDINGS {
@@ -252,9 +273,17 @@ mod tests {
             .map(|(t, _)| t)
             .collect();
             assert!(text.width() <= 80, "{text}");
-            // Every screen keeps its name: seven fit.
+            // Every screen keeps at least the start of its name, the current one all.
             for other in TAB_BINDINGS {
-                assert!(text.contains(other.action.short().get(Lang::Ru)), "{text}");
+                let name = other.action.short().get(Lang::Ru);
+                let start: String = name.chars().take(4).collect();
+                assert!(text.contains(&start), "{text}");
+                if other.action == b.action {
+                    assert!(
+                        text.contains(&format!("[{} {name}]", keymap.keys_label(other))),
+                        "{text}"
+                    );
+                }
             }
         }
     }

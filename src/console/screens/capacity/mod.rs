@@ -46,7 +46,7 @@ pub const BINDINGS: &[Binding<CapacityAction>] = &[
     bind("capacity.emergency", &[Char('e')], CapacityAction::Emergency, Tr::new("запросить экстренную лицензию", "request an emergency license"), Some(Tr::new("экстренная лицензия", "emergency license"))),
     bind("capacity.refresh", &[Char('r')], CapacityAction::Refresh, Tr::new("обновить (перечитать лицензию с портала)", "refresh (re-read the license from the portal)"), Some(Tr::new("обновить", "refresh"))),
     bind("capacity.filter_organization", &[Char('o')], CapacityAction::FilterOrganization, Tr::new("организация (выбор из списка)", "organization (pick from a list)"), Some(Tr::new("орг.", "org"))),
-    bind("capacity.palette", &[Char(':')], CapacityAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("capacity.palette", &[Char(':')], CapacityAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–9, q", "commands: find an action, act N, sn SERIAL, 1–9, q"), None),
     bind("capacity.help", &[Char('?')], CapacityAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("capacity.back", &[Esc], CapacityAction::Back, Tr::new("назад к активациям", "back to the activations"), Some(Tr::new("назад", "back"))),
     bind("capacity.quit", &[Char('q')], CapacityAction::Quit, Tr::new("выход (спросит, если что-то не отправлено)", "quit (asks when something is unsent)"), None),

@@ -109,7 +109,7 @@ pub const BINDINGS: &[Binding<SeatsAction>] = &[
     bind("seats.sort_email", &[Char('e')], SeatsAction::SortEmail, Tr::new("сортировка по e-mail", "sort by e-mail"), None),
     bind("seats.page_size", &[Char('p')], SeatsAction::CyclePageSize, Tr::new("строк на странице: 10/25/50/100", "rows per page: 10/25/50/100"), None),
     bind("seats.refresh", &[Char('r')], SeatsAction::Refresh, Tr::new("обновить", "refresh"), None),
-    bind("seats.palette", &[Char(':')], SeatsAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–4, q", "commands: find an action, act N, sn SERIAL, 1–4, q"), None),
+    bind("seats.palette", &[Char(':')], SeatsAction::Palette, Tr::new("команды: поиск действия, act №, sn СН, 1–9, q", "commands: find an action, act N, sn SERIAL, 1–9, q"), None),
     bind("seats.columns", &[Char('C')], SeatsAction::Columns, Tr::new("столбцы: показать, скрыть, переставить", "columns: show, hide, reorder"), None),
     bind("seats.help", &[Char('?')], SeatsAction::Help, Tr::new("справка", "help"), Some(Tr::new("справка", "help"))),
     bind("seats.back", &[Esc], SeatsAction::Back, Tr::new("назад: снять отметки, сбросить поиск, затем к активациям", "back: clear the marks, the search, then to the activations"), Some(Tr::new("назад", "back"))),
