@@ -290,9 +290,16 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
         // data set take 11 s to write instead of 5. Without the secondary indexes too,
         // built once at the end: sorting a million keys once costs a fraction of a
         // million random inserts into a dozen B-trees.
+        // `organization_devices` too: filled from the lines after the load, ~2 rows
+        // per activation, its seven list indexes cost more row by row than sorted once.
         let indexes = super::bulk::drop_indexes_and_triggers(
             &tx,
-            &["activations", "activation_lines", "devices"],
+            &[
+                "activations",
+                "activation_lines",
+                "devices",
+                "organization_devices",
+            ],
             &[],
         )?;
         changes::load_untracked(&tx, || {
