@@ -183,28 +183,16 @@ impl AccessScreen {
             AccessAction::Refresh => {}
             AccessAction::Revoke => return self.ask_revoke(ctx),
             AccessAction::Help => {
-                return Reply {
-                    help: true,
-                    ..Reply::default()
-                };
+                return Reply::help();
             }
             AccessAction::Palette => {
-                return Reply {
-                    palette: true,
-                    ..Reply::default()
-                };
+                return Reply::palette();
             }
             AccessAction::Back => {
-                return Reply {
-                    tab: Some(Tab::Activations),
-                    ..Reply::default()
-                };
+                return Reply::tab(Tab::Activations);
             }
             AccessAction::Quit => {
-                return Reply {
-                    quit: true,
-                    ..Reply::default()
-                };
+                return Reply::quit();
             }
         }
         Reply::default()

@@ -282,28 +282,16 @@ impl ActivityScreen {
                 };
             }
             ActivityAction::Help => {
-                return Reply {
-                    help: true,
-                    ..Reply::default()
-                };
+                return Reply::help();
             }
             ActivityAction::Palette => {
-                return Reply {
-                    palette: true,
-                    ..Reply::default()
-                };
+                return Reply::palette();
             }
             ActivityAction::Back => {
-                return Reply {
-                    tab: Some(Tab::Activations),
-                    ..Reply::default()
-                };
+                return Reply::tab(Tab::Activations);
             }
             ActivityAction::Quit => {
-                return Reply {
-                    quit: true,
-                    ..Reply::default()
-                };
+                return Reply::quit();
             }
         }
         Reply::default()

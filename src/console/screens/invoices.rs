@@ -199,32 +199,20 @@ impl InvoicesScreen {
                 }
             }
             InvoicesAction::Help => {
-                return Reply {
-                    help: true,
-                    ..Reply::default()
-                };
+                return Reply::help();
             }
             InvoicesAction::Palette => {
-                return Reply {
-                    palette: true,
-                    ..Reply::default()
-                };
+                return Reply::palette();
             }
             InvoicesAction::Back if self.open.is_some() => {
                 self.open = None;
                 self.open_pending = None;
             }
             InvoicesAction::Back => {
-                return Reply {
-                    tab: Some(Tab::Activations),
-                    ..Reply::default()
-                };
+                return Reply::tab(Tab::Activations);
             }
             InvoicesAction::Quit => {
-                return Reply {
-                    quit: true,
-                    ..Reply::default()
-                };
+                return Reply::quit();
             }
         }
         Reply::default()

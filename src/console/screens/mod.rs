@@ -99,10 +99,39 @@ impl Reply {
                 ..Reply::default()
             });
         }
-        keymap.lookup(tabs::TAB_BINDINGS, event).map(|tab| Reply {
+        keymap.lookup(tabs::TAB_BINDINGS, event).map(Reply::tab)
+    }
+
+    /// Open the help overlay.
+    pub fn help() -> Reply {
+        Reply {
+            help: true,
+            ..Reply::default()
+        }
+    }
+
+    /// Open the command palette.
+    pub fn palette() -> Reply {
+        Reply {
+            palette: true,
+            ..Reply::default()
+        }
+    }
+
+    /// Leave the program (the app asks first when something is unsent).
+    pub fn quit() -> Reply {
+        Reply {
+            quit: true,
+            ..Reply::default()
+        }
+    }
+
+    /// Switch to `tab`.
+    pub fn tab(tab: Tab) -> Reply {
+        Reply {
             tab: Some(tab),
             ..Reply::default()
-        })
+        }
     }
 
     pub fn commands(commands: Vec<Command>) -> Reply {

@@ -397,28 +397,16 @@ impl RenewalsScreen {
             RenewalsAction::FilterVendor => return Reply::pick(PickTarget::RenewalsVendor),
             RenewalsAction::FilterWindow => return Reply::pick(PickTarget::RenewalsWindow),
             RenewalsAction::Help => {
-                return Reply {
-                    help: true,
-                    ..Reply::default()
-                };
+                return Reply::help();
             }
             RenewalsAction::Palette => {
-                return Reply {
-                    palette: true,
-                    ..Reply::default()
-                };
+                return Reply::palette();
             }
             RenewalsAction::Back => {
-                return Reply {
-                    tab: Some(Tab::Activations),
-                    ..Reply::default()
-                };
+                return Reply::tab(Tab::Activations);
             }
             RenewalsAction::Quit => {
-                return Reply {
-                    quit: true,
-                    ..Reply::default()
-                };
+                return Reply::quit();
             }
         }
         Reply::default()

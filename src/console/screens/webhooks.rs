@@ -270,31 +270,19 @@ impl WebhooksScreen {
             WebhooksAction::Remove => return self.ask_remove(ctx),
             WebhooksAction::Add => return self.ask_add(ctx),
             WebhooksAction::Help => {
-                return Reply {
-                    help: true,
-                    ..Reply::default()
-                };
+                return Reply::help();
             }
             WebhooksAction::Palette => {
-                return Reply {
-                    palette: true,
-                    ..Reply::default()
-                };
+                return Reply::palette();
             }
             WebhooksAction::Back if self.focus == Focus::Deliveries => {
                 self.focus = Focus::Endpoints;
             }
             WebhooksAction::Back => {
-                return Reply {
-                    tab: Some(Tab::Activations),
-                    ..Reply::default()
-                };
+                return Reply::tab(Tab::Activations);
             }
             WebhooksAction::Quit => {
-                return Reply {
-                    quit: true,
-                    ..Reply::default()
-                };
+                return Reply::quit();
             }
         }
         Reply::default()

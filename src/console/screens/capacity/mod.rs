@@ -153,28 +153,16 @@ impl CapacityScreen {
             }
             CapacityAction::Emergency => return self.open_emergency(ctx),
             CapacityAction::Help => {
-                return Reply {
-                    help: true,
-                    ..Reply::default()
-                };
+                return Reply::help();
             }
             CapacityAction::Palette => {
-                return Reply {
-                    palette: true,
-                    ..Reply::default()
-                };
+                return Reply::palette();
             }
             CapacityAction::Back => {
-                return Reply {
-                    tab: Some(Tab::Activations),
-                    ..Reply::default()
-                };
+                return Reply::tab(Tab::Activations);
             }
             CapacityAction::Quit => {
-                return Reply {
-                    quit: true,
-                    ..Reply::default()
-                };
+                return Reply::quit();
             }
             // The emergency modal's own actions.
             CapacityAction::More

@@ -249,16 +249,10 @@ impl KeysScreen {
             KeysAction::NextField => self.form.focus = self.form.focus.next(),
             KeysAction::PrevField => self.form.focus = self.form.focus.prev(),
             KeysAction::Help => {
-                return Reply {
-                    help: true,
-                    ..Reply::default()
-                };
+                return Reply::help();
             }
             KeysAction::Back => {
-                return Reply {
-                    tab: Some(Tab::Activations),
-                    ..Reply::default()
-                };
+                return Reply::tab(Tab::Activations);
             }
             KeysAction::Submit if self.section == Section::Online => return self.activate(ctx),
             KeysAction::Submit if self.section == Section::Import && self.path_focused => {

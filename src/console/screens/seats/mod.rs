@@ -320,10 +320,7 @@ impl SeatsScreen {
                 };
             }
             SeatsAction::Help => {
-                return Reply {
-                    help: true,
-                    ..Reply::default()
-                };
+                return Reply::help();
             }
             SeatsAction::Columns => {
                 return Reply {
@@ -332,27 +329,18 @@ impl SeatsScreen {
                 };
             }
             SeatsAction::Palette => {
-                return Reply {
-                    palette: true,
-                    ..Reply::default()
-                };
+                return Reply::palette();
             }
             SeatsAction::Back => {
                 if self.query.q.is_some() {
                     self.query.q = None;
                     self.refetch_from_first(ids)
                 } else {
-                    return Reply {
-                        tab: Some(super::Tab::Activations),
-                        ..Reply::default()
-                    };
+                    return Reply::tab(super::Tab::Activations);
                 }
             }
             SeatsAction::Quit => {
-                return Reply {
-                    quit: true,
-                    ..Reply::default()
-                };
+                return Reply::quit();
             }
             SeatsAction::Confirm
             | SeatsAction::Close
