@@ -54,19 +54,9 @@ impl Idempotency {
         lifetime: chrono::TimeDelta,
         request: &impl Serialize,
     ) -> Result<Option<Idempotency>, ApiError> {
-        let Some(value) = headers.get(IDEMPOTENCY_HEADER) else {
+        let Some(key) = key_in(headers)? else {
             return Ok(None);
         };
-        let key = value
-            .to_str()
-            .ok()
-            .map(str::trim)
-            .filter(|k| !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_graphic()))
-            .ok_or_else(|| {
-                ApiError::BadRequest(format!(
-                    "{IDEMPOTENCY_HEADER} must be 1 to 255 visible ASCII characters"
-                ))
-            })?;
         let canonical = serde_json::to_vec(request)
             .map_err(|e| ApiError::BadRequest(format!("unserializable request: {e}")))?;
         Ok(Some(Idempotency {
@@ -79,6 +69,25 @@ impl Idempotency {
             lifetime,
         }))
     }
+}
+
+/// The request's `Idempotency-Key`, checked: None without the header, 400 for a key
+/// that is empty, too long or not visible ASCII.
+pub fn key_in(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let Some(value) = headers.get(IDEMPOTENCY_HEADER) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_graphic()))
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "{IDEMPOTENCY_HEADER} must be 1 to 255 visible ASCII characters"
+            ))
+        })
 }
 
 /// The answer of a write under [`write_once`].

@@ -373,12 +373,16 @@ async fn disable_account(
 /// The invitee sets the password with the code (no token: the invitee has none yet).
 async fn accept_invitation(
     State(state): State<AppState>,
+    headers: HeaderMap,
     body: ApiJson<AcceptInvitation>,
-) -> Result<Json<AccountInfo>, ApiError> {
+) -> Result<(HeaderMap, Json<AccountInfo>), ApiError> {
+    super::idempotency::key_in(&headers)?;
     let body = body.0;
     let account =
         super::routes_passwords::set_with_code(&state, body.code, body.password, INVITATION_PREFIX)
             .await?;
-    tracing::info!(account = account.id, "invitation accepted");
-    Ok(Json(account))
+    if let super::idempotency::Once::Fresh(account) = &account {
+        tracing::info!(account = account.id, "invitation accepted");
+    }
+    Ok(account.marked())
 }

@@ -8,11 +8,11 @@ use super::AppState;
 use super::access_rules;
 use super::auth::{self, Action, Caller};
 use super::error::ApiError;
-use super::idempotency::Idempotency;
+use super::idempotency::{self, Idempotency, Once};
 use super::password;
 use super::routes::ApiJson;
 use super::routes_access::{hashing, id_from, managed_account, randomness, self_writer};
-use super::store::{PasswordUpdate, Writer};
+use super::store::{CodeUse, PasswordUpdate, Writer};
 use crate::client::access::{PasswordChange, PasswordReset, RESET_PREFIX, ResetWithCode};
 use crate::client::wire::AccountInfo;
 use crate::secret::Secret;
@@ -151,22 +151,31 @@ pub(super) async fn issue_reset(
 /// `POST /password/reset`: a reset code and the new password (no token needed).
 pub(super) async fn reset_with_code(
     State(state): State<AppState>,
+    headers: HeaderMap,
     body: ApiJson<ResetWithCode>,
-) -> Result<Json<AccountInfo>, ApiError> {
+) -> Result<(HeaderMap, Json<AccountInfo>), ApiError> {
+    idempotency::key_in(&headers)?;
     let body = body.0;
     let account = set_with_code(&state, body.code, body.password, RESET_PREFIX).await?;
-    tracing::info!(account = account.id, "password reset");
-    Ok(Json(account))
+    if let Once::Fresh(account) = &account {
+        tracing::info!(account = account.id, "password reset");
+    }
+    Ok(account.marked())
 }
 
 /// Sets the password of the account a one-time code with `prefix` names (an
 /// invitation's or a reset's), and forgets its tokens, which the store revoked.
+///
+/// The code is the request's idempotency key (there is no token to scope an
+/// `Idempotency-Key` to, and the code is already a secret unique to one write): a
+/// resend of the same code with the same password within the keys' lifetime answers
+/// the account again, marked replayed; another password gets the code's 404.
 pub(super) async fn set_with_code(
     state: &AppState,
     code: Secret,
     new_password: Secret,
     prefix: &str,
-) -> Result<AccountInfo, ApiError> {
+) -> Result<Once<AccountInfo>, ApiError> {
     access_rules::password("password", new_password.expose())?;
     let code = code.expose().trim();
     let unknown = || {
@@ -180,15 +189,36 @@ pub(super) async fn set_with_code(
         return Err(unknown());
     }
     let code_hash = auth::hash_token(code);
-    let password_hash = password::hash(new_password).await.map_err(hashing)?;
-    let account = state
+    let password_hash = password::hash(new_password.clone())
+        .await
+        .map_err(hashing)?;
+    let writer = self_writer(state, "");
+    let replay_since = writer.now - state.idempotency_lifetime;
+    let used = state
         .store
-        .accept_invitation(code_hash, password_hash, self_writer(state, ""))
+        .accept_invitation(code_hash, password_hash, replay_since, writer)
         .await?
         .map_err(|refusal| match refusal {
             ApiError::NotFound(_) => unknown(),
             other => other,
         })?;
-    state.tokens.forget_account(account.id);
-    Ok(account)
+    match used {
+        CodeUse::Set(account) => {
+            state.tokens.forget_account(account.id);
+            Ok(Once::Fresh(account))
+        }
+        CodeUse::Used {
+            account,
+            password_hash,
+        } => {
+            if password::verify(new_password, password_hash)
+                .await
+                .map_err(hashing)?
+            {
+                Ok(Once::Replayed(account))
+            } else {
+                Err(unknown())
+            }
+        }
+    }
 }

@@ -503,7 +503,20 @@ async fn an_invited_account_sets_its_password_once_and_then_logs_in() {
     let token = login(&portal, "new@alster.example").await;
     let (_, me) = get(&portal, &token, "/me").await;
     assert_eq!(me["role"], "support");
-    // Once only.
+    // Once only: the same code and password again is the first answer (a resend after
+    // a lost answer); another password is refused as a used code.
+    let resent = reqwest::Client::new()
+        .post(portal.url("/invitations/accept"))
+        .json(&json!({"code": code_text, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("resend");
+    assert_eq!(resent.status().as_u16(), 200);
+    let replayed = resent.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()).map(str::to_string);
+    assert_eq!(replayed.as_deref(), Some("true"));
+    let again: Value = resent.json().await.expect("json");
+    assert_eq!(again["id"], body["id"]);
+    assert_eq!(get(&portal, &token, "/me").await.0, 200, "the replay revoked nothing");
     let (status, _, body) = accept("another password").await;
     assert_eq!((status, code(&body)), (404, "not_found"), "{body}");
 
@@ -523,6 +536,9 @@ async fn an_invited_account_sets_its_password_once_and_then_logs_in() {
         head.clone()
     };
     assert_eq!(get(&portal, &head_again, "/me").await.0, 200);
+    // A used code is remembered for the idempotency keys' lifetime (24 h), no longer.
+    let (status, _, body) = accept(PASSWORD).await;
+    assert_eq!((status, code(&body)), (404, "not_found"), "{body}");
     let (status, _, _) = call(
         &portal,
         None,

@@ -303,6 +303,21 @@ async fn a_reset_code_sets_a_new_password_once_and_revokes_every_token() {
         Some(json!({"code": code_text, "password": NEW_PASSWORD})), None).await;
     assert_eq!(used.status, 200, "{}", used.body);
     assert_eq!(used.body["email"], "lost@alster.example");
+    assert!(!used.replayed);
+    // The answer was lost: the same code and password again is the same answer, marked
+    // replayed, and nothing is done twice (the session made after it stays).
+    let after = login_with(&portal, "lost@alster.example", NEW_PASSWORD).await;
+    assert_eq!(after.status, 201, "{}", after.body);
+    let after = after.body["token"].as_str().expect("token").to_string();
+    let resent = send(&portal, None, Method::POST, "/password/reset",
+        Some(json!({"code": code_text, "password": NEW_PASSWORD})), None).await;
+    assert_eq!(resent.status, 200, "{}", resent.body);
+    assert_eq!(resent.body, used.body);
+    assert!(resent.replayed, "marked Idempotent-Replayed");
+    assert_eq!(get(&portal, &after, "/me").await.status, 200, "a replay revokes nothing");
+    let bad_key = send(&portal, None, Method::POST, "/password/reset",
+        Some(json!({"code": code_text, "password": NEW_PASSWORD})), Some(" ")).await;
+    assert_eq!(bad_key.status, 400, "{}", bad_key.body);
     let revoked = get(&portal, &old_session, "/me").await;
     assert_eq!((revoked.status, code(&revoked.body)), (401, "token_revoked"));
     assert_eq!(login_with(&portal, "lost@alster.example", NEW_PASSWORD).await.status, 201);

@@ -7,7 +7,7 @@ use super::{
     ok_response, schema_ref,
 };
 use crate::client::access::{ACCESS_DEFAULT_PER_PAGE, ACCESS_MAX_PER_PAGE};
-use crate::client::wire::API_PREFIX;
+use crate::client::wire::{API_PREFIX, IDEMPOTENCY_HEADER};
 use serde_json::{Map, Value, json};
 
 const ROLES: [&str; 4] = ["admin", "support", "viewer", "operator"];
@@ -307,42 +307,53 @@ pub fn paths(paths: &mut Map<String, Value>) {
             ],
         ),
     );
-    paths.insert(
-        path("/invitations/accept"),
-        public_post(
-            "Set the password of an invited account with its invitation code (once, within 7 days)",
-            "AcceptInvitation",
-            (
-                "200",
-                ok_response("The account, now able to log in", schema_ref("AccountInfo")),
-            ),
-            &[
-                (
-                    "400",
-                    "The password is too short, too long or not printable text (`bad_request`)",
-                ),
-                ("404", "The code is unknown, used or expired (`not_found`)"),
-            ],
+    let mut accept = public_post(
+        "Set the password of an invited account with its invitation code (once, within 7 days)",
+        "AcceptInvitation",
+        (
+            "200",
+            ok_response("The account, now able to log in", schema_ref("AccountInfo")),
         ),
-    );
-    paths.insert(
-        path("/password/reset"),
-        public_post(
-            "Set a new password with a reset code (once, within a day); every token of the account is revoked (`account.password_changed`)",
-            "ResetWithCode",
+        &[
             (
-                "200",
-                ok_response("The account, able to log in with the new password", schema_ref("AccountInfo")),
+                "400",
+                "The password is too short, too long or not printable text (`bad_request`)",
             ),
-            &[
-                (
-                    "400",
-                    "The password is too short, too long or not printable text (`bad_request`)",
-                ),
-                ("404", "The code is unknown, used or expired (`not_found`)"),
-            ],
-        ),
+            ("404", "The code is unknown, used or expired (`not_found`)"),
+        ],
     );
+    code_is_the_key(&mut accept);
+    paths.insert(path("/invitations/accept"), accept);
+    let mut reset = public_post(
+        "Set a new password with a reset code (once, within a day); every token of the account is revoked (`account.password_changed`)",
+        "ResetWithCode",
+        (
+            "200",
+            ok_response(
+                "The account, able to log in with the new password",
+                schema_ref("AccountInfo"),
+            ),
+        ),
+        &[
+            (
+                "400",
+                "The password is too short, too long or not printable text (`bad_request`)",
+            ),
+            ("404", "The code is unknown, used or expired (`not_found`)"),
+        ],
+    );
+    code_is_the_key(&mut reset);
+    paths.insert(path("/password/reset"), reset);
+}
+
+/// The writes by one-time code take no token to scope an `Idempotency-Key` to: the
+/// code is their key (`routes_passwords::set_with_code`).
+fn code_is_the_key(operation: &mut Value) {
+    operation["post"]["parameters"] = json!([{
+        "name": IDEMPOTENCY_HEADER, "in": "header", "required": false,
+        "description": "Optional and checked (1 to 255 visible ASCII characters), but the code itself is this write's key: the same code with the same password again within 24 hours (the portal's `--idempotency-hours`) answers the account again, marked `Idempotent-Replayed: true`, and does nothing; another password is the code's 404",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
+    }]);
 }
 
 /// Every query parameter may be given once and not empty (`params::single_values`):

@@ -181,6 +181,32 @@ pub struct NewAccount {
     pub invitation_expires_at: Option<DateTime<Utc>>,
 }
 
+/// What a one-time code (an invitation's or a reset's) did (`accept_invitation`).
+#[derive(Clone)]
+pub enum CodeUse {
+    /// The code was pending: the password is set now.
+    Set(AccountInfo),
+    /// The code was used within the idempotency lifetime: the account and its
+    /// password hash now, for the route to tell a resend from another request.
+    Used {
+        account: AccountInfo,
+        password_hash: Option<String>,
+    },
+}
+
+/// The password hash stays out of logs and test output.
+impl std::fmt::Debug for CodeUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CodeUse::Set(account) => f.debug_tuple("Set").field(account).finish(),
+            CodeUse::Used { account, .. } => f
+                .debug_struct("Used")
+                .field("account", account)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
 /// A password change the route checked: the new hash, or None when the current
 /// password given was wrong (the store then refuses, so an `Idempotency-Key` replays
 /// the first answer of a change that already happened instead of refusing the resend).
@@ -247,13 +273,16 @@ pub trait PortalStore: Send + Sync + 'static {
     /// Sets the password of the account whose pending invitation or reset code has
     /// this hash, once, and revokes its tokens (`account.invitation_accepted` or
     /// `account.password_changed`, the account being the actor: the writer gives the
-    /// time and request); refused (404) for an unknown, used or expired code.
+    /// time and request). A code used since `replay_since` answers `CodeUse::Used`
+    /// (the route replays when the password is the same); refused (404) for an
+    /// unknown, expired or older used code.
     async fn accept_invitation(
         &self,
         invitation_hash: String,
         password_hash: String,
+        replay_since: DateTime<Utc>,
         writer: Writer,
-    ) -> Answer<AccountInfo>;
+    ) -> Answer<CodeUse>;
     /// Disables an account and revokes every token of it (`account.disabled`,
     /// `token.revoked`); None when there is no such account.
     async fn disable_account(

@@ -13,7 +13,9 @@ use crate::portal::rules::organization_not_found;
 use crate::portal::store::access_lists::audit_organization;
 use crate::portal::store::access_rows::{self, AccountRow, TOUCH_EVERY, TokenRow};
 use crate::portal::store::text::{optional, timestamp_from_sql, timestamp_to_sql};
-use crate::portal::store::{Actor, LoginAccount, NewAccount, NewToken, TokenGrant, Writer};
+use crate::portal::store::{
+    Actor, CodeUse, LoginAccount, NewAccount, NewToken, TokenGrant, Writer,
+};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use tokio_postgres::{GenericClient, Transaction};
@@ -369,8 +371,9 @@ pub async fn accept_invitation(
     tx: &Transaction<'_>,
     invitation_hash: &str,
     password_hash: &str,
+    replay_since: DateTime<Utc>,
     writer: &Writer,
-) -> Result<Result<AccountInfo, ApiError>, StoreError> {
+) -> Result<Result<CodeUse, ApiError>, StoreError> {
     let row = tx
         .query_opt(
             "SELECT id, email, password_hash IS NOT NULL FROM accounts
@@ -380,16 +383,31 @@ pub async fn accept_invitation(
         )
         .await?;
     let Some(row) = row else {
-        return Ok(Err(access_rules::invitation_not_found()));
+        let used = tx
+            .query_opt(
+                "SELECT id, password_hash FROM accounts
+                  WHERE used_code_hash = $1 AND used_code_at > $2 AND disabled_at IS NULL",
+                &[&invitation_hash, &timestamp_to_sql(replay_since)],
+            )
+            .await?;
+        return Ok(match used {
+            Some(row) => Ok(CodeUse::Used {
+                account: one(tx, row.try_get(0)?).await?,
+                password_hash: row.try_get(1)?,
+            }),
+            None => Err(access_rules::invitation_not_found()),
+        });
     };
     let id: i64 = row.try_get(0)?;
     let email: String = row.try_get(1)?;
     let had_password: bool = row.try_get(2)?;
+    let now = timestamp_to_sql(writer.now);
     tx.execute(
         "UPDATE accounts SET password_hash = $1, invitation_hash = NULL,
-                             invitation_expires_at = NULL
-          WHERE id = $2",
-        &[&password_hash, &id],
+                             invitation_expires_at = NULL,
+                             used_code_hash = $2, used_code_at = $3
+          WHERE id = $4",
+        &[&password_hash, &invitation_hash, &now, &id],
     )
     .await?;
     let actor = Actor {
@@ -404,7 +422,7 @@ pub async fn accept_invitation(
         "account.invitation_accepted"
     };
     audit_account(tx, writer.now, actor, action, &account).await?;
-    Ok(Ok(account))
+    Ok(Ok(CodeUse::Set(account)))
 }
 
 /// Revokes one token, recording `token.revoked` when it was live.

@@ -586,6 +586,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX webhook_deliveries_object ON webhook_deliveries(endpoint_id, object, id)
         WHERE status = 'pending';
     "#,
+    // 11: a one-time code's use is remembered, as SQLite's migration 14.
+    r#"
+    ALTER TABLE accounts ADD COLUMN used_code_hash TEXT;
+    ALTER TABLE accounts ADD COLUMN used_code_at TEXT COLLATE "C";
+    CREATE INDEX accounts_used_code ON accounts(used_code_hash) WHERE used_code_hash IS NOT NULL;
+    "#,
 ];
 
 /// Brings the database up to the newest schema under the migration lock. The lock is

@@ -20,8 +20,9 @@ use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
 use crate::portal::store::webhooks::{DeliveryOutcome, DueDelivery, NewEndpoint, WebhookScope};
 use crate::portal::store::{
-    AccessQuery, ActivationFilter, Answer, Channel, CreateRequest, Gone, LoginAccount, NewAccount,
-    NewToken, PasswordUpdate, PortalStore, PurchaseRequest, SeatFilter, TokenGrant, Writer,
+    AccessQuery, ActivationFilter, Answer, Channel, CodeUse, CreateRequest, Gone, LoginAccount,
+    NewAccount, NewToken, PasswordUpdate, PortalStore, PurchaseRequest, SeatFilter, TokenGrant,
+    Writer,
 };
 use crate::secret::Secret;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -144,8 +145,9 @@ impl PortalStore for PgStore {
         &self,
         invitation_hash: String,
         password_hash: String,
+        replay_since: DateTime<Utc>,
         writer: Writer,
-    ) -> Answer<AccountInfo> {
+    ) -> Answer<CodeUse> {
         self.run(|client| {
             let (invitation_hash, password_hash, writer) = (
                 invitation_hash.clone(),
@@ -157,6 +159,7 @@ impl PortalStore for PgStore {
                     &tx,
                     &invitation_hash,
                     &password_hash,
+                    replay_since,
                     &writer
                 )
                 .await?)

@@ -9,7 +9,9 @@ use crate::portal::error::ApiError;
 use crate::portal::rules::organization_not_found;
 use crate::portal::store::access_lists::audit_organization;
 use crate::portal::store::access_rows::{self, AccountRow};
-use crate::portal::store::{Actor, LoginAccount, NewAccount, NewToken, PasswordUpdate, Writer};
+use crate::portal::store::{
+    Actor, CodeUse, LoginAccount, NewAccount, NewToken, PasswordUpdate, Writer,
+};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -224,8 +226,9 @@ pub fn accept_invitation(
     conn: &mut Connection,
     invitation_hash: &str,
     password_hash: &str,
+    replay_since: DateTime<Utc>,
     writer: &Writer,
-) -> Result<Result<AccountInfo, ApiError>, StoreError> {
+) -> Result<Result<CodeUse, ApiError>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found: Option<(i64, String, bool)> = tx
         .prepare_cached(
@@ -238,14 +241,36 @@ pub fn accept_invitation(
         )
         .optional()?;
     let Some((id, email, had_password)) = found else {
-        return Ok(Err(rules::invitation_not_found()));
+        let used: Option<(i64, Option<String>)> = tx
+            .prepare_cached(
+                "SELECT id, password_hash FROM accounts
+                  WHERE used_code_hash = ? AND used_code_at > ? AND disabled_at IS NULL",
+            )?
+            .query_row(
+                params![invitation_hash, timestamp_to_sql(replay_since)],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        return Ok(match used {
+            Some((id, password_hash)) => Ok(CodeUse::Used {
+                account: one(&tx, id)?,
+                password_hash,
+            }),
+            None => Err(rules::invitation_not_found()),
+        });
     };
     tx.prepare_cached(
         "UPDATE accounts SET password_hash = ?, invitation_hash = NULL,
-                             invitation_expires_at = NULL
+                             invitation_expires_at = NULL,
+                             used_code_hash = ?, used_code_at = ?
           WHERE id = ?",
     )?
-    .execute(params![password_hash, id])?;
+    .execute(params![
+        password_hash,
+        invitation_hash,
+        timestamp_to_sql(writer.now),
+        id
+    ])?;
     let actor = Actor {
         label: &email,
         request_id: writer.request_id.as_deref(),
@@ -259,7 +284,7 @@ pub fn accept_invitation(
     };
     audit_account(&tx, writer.now, actor, action, &account)?;
     tx.commit()?;
-    Ok(Ok(account))
+    Ok(Ok(CodeUse::Set(account)))
 }
 
 /// Sets the account's new password (inside `write_once`), revoking its tokens but the

@@ -750,6 +750,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX webhook_deliveries_object ON webhook_deliveries(endpoint_id, object, id)
         WHERE status = 'pending';
     "#,
+    // 14: a one-time code's use is remembered for the idempotency lifetime (issue 15;
+    // docs/DESIGN.md §4.5): `POST /invitations/accept` and `/password/reset` carry no
+    // token, so the code is their idempotency key; a resend of the same code and
+    // password answers the account again instead of "unknown code".
+    r#"
+    ALTER TABLE accounts ADD COLUMN used_code_hash TEXT;
+    ALTER TABLE accounts ADD COLUMN used_code_at TEXT;
+    CREATE INDEX accounts_used_code ON accounts(used_code_hash) WHERE used_code_hash IS NOT NULL;
+    "#,
 ];
 
 /// The backfill statements at the end of migration 4, for the test that the store's

@@ -19,9 +19,9 @@ use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
 use crate::portal::store::webhooks::{DeliveryOutcome, DueDelivery, NewEndpoint, WebhookScope};
 use crate::portal::store::{
-    AccessQuery, ActivationFilter, Answer, Channel, CreateRequest, Gone, LoginAccount, NewAccount,
-    NewToken, PasswordUpdate, PortalStore, PurchaseRequest, SeatFilter, StoreError, TokenGrant,
-    Writer,
+    AccessQuery, ActivationFilter, Answer, Channel, CodeUse, CreateRequest, Gone, LoginAccount,
+    NewAccount, NewToken, PasswordUpdate, PortalStore, PurchaseRequest, SeatFilter, StoreError,
+    TokenGrant, Writer,
 };
 use crate::secret::Secret;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -116,10 +116,17 @@ impl PortalStore for SqliteStore {
         &self,
         invitation_hash: String,
         password_hash: String,
+        replay_since: DateTime<Utc>,
         writer: Writer,
-    ) -> Answer<AccountInfo> {
+    ) -> Answer<CodeUse> {
         self.run(move |conn| {
-            accounts::accept_invitation(conn, &invitation_hash, &password_hash, &writer)
+            accounts::accept_invitation(
+                conn,
+                &invitation_hash,
+                &password_hash,
+                replay_since,
+                &writer,
+            )
         })
         .await
     }
