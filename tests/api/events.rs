@@ -95,9 +95,13 @@ async fn a_partner_sees_only_its_organizations_events_and_an_operator_sees_all()
 
     let all = walk(&operator, &EventQuery::default()).await;
     assert!(organizations(&all).is_superset(&BTreeSet::from([1, 2])));
+    // The vendor's own changes (here: the operator's token being made) belong to no
+    // organization, and only an operator sees them.
+    let vendors: Vec<&Event> = all.iter().filter(|e| e.organization.is_none()).collect();
+    assert!(vendors.iter().all(|e| e.object.starts_with("token:") || e.object.starts_with("account:")), "{vendors:?}");
     assert_eq!(
         all.len(),
-        mine.len() + theirs.len() + walk(&operator, &EventQuery { organization: Some(3), ..Default::default() }).await.len()
+        mine.len() + theirs.len() + vendors.len() + walk(&operator, &EventQuery { organization: Some(3), ..Default::default() }).await.len()
     );
 }
 }
@@ -256,4 +260,26 @@ async fn openapi_describes_events_and_the_request_id_on_every_answer() {
         }
     }
     assert!(doc["components"]["schemas"]["ErrorBody"]["properties"]["error"]["properties"]["request_id"].is_object());
+}
+
+crate::both_backends! {
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_made_on_the_portals_machine_is_in_the_log_with_who_made_it() {
+    let portal = TestPortal::start().await;
+    let operator = portal.client(&portal.operator_token());
+    portal.token(Role::Support, &[2], "night shift");
+    let made = walk(&operator, &EventQuery { action: Some("token.created".into()), ..Default::default() }).await;
+    let night = made
+        .iter()
+        .find(|e| e.after.as_ref().is_some_and(|a| a["label"] == "night shift"))
+        .unwrap_or_else(|| panic!("no token.created for the new token in {made:?}"));
+    assert!(night.actor.starts_with("shell"), "{night:?}");
+    assert_eq!(night.organization.as_ref().map(|o| o.id), Some(2));
+    assert_eq!(night.after.as_ref().map(|a| a["role"].clone()), Some(serde_json::json!("support")));
+    // Its organization's partner sees it too; another organization's does not.
+    let second = walk(&portal.client(&portal.token(Role::Admin, &[2], "admin-2")), &EventQuery::default()).await;
+    assert!(second.iter().any(|e| e.id == night.id));
+    let first = walk(&portal.client(&portal.token(Role::Admin, &[1], "admin-1")), &EventQuery::default()).await;
+    assert!(first.iter().all(|e| e.id != night.id));
+}
 }

@@ -121,6 +121,20 @@ impl Actor<'static> {
     };
 }
 
+/// Who made a change through a store command on the portal's machine (`licadm token
+/// create --db`): no request and no token, only the shell's user, as `shell:NAME`.
+pub fn shell_actor_label() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_default();
+    let user: String = user.chars().filter(|c| !c.is_control()).take(64).collect();
+    if user.is_empty() {
+        "shell".to_string()
+    } else {
+        format!("shell:{user}")
+    }
+}
+
 impl CreateRequest {
     pub fn actor(&self) -> Actor<'_> {
         Actor {

@@ -317,7 +317,7 @@ pub(super) async fn audit_account(
     .await
 }
 
-async fn audit_token(
+pub(super) async fn audit_token(
     tx: &impl GenericClient,
     at: DateTime<Utc>,
     actor: Actor<'_>,

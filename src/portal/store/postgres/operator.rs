@@ -4,8 +4,8 @@
 
 use super::{PgStore, StoreError};
 use crate::client::wire::Role;
-use crate::portal::store::StoredKey;
 use crate::portal::store::text::{timestamp_from_sql, timestamp_to_sql};
+use crate::portal::store::{Actor, StoredKey, shell_actor_label};
 use chrono::Utc;
 
 /// Serializes demo fills of N portals started together with `--demo`.
@@ -133,6 +133,7 @@ impl PgStore {
         let mut client = self.client().await?;
         let client: &mut tokio_postgres::Client = &mut client;
         let tx = client.transaction().await?;
+        let now = Utc::now();
         let mut scope: Vec<i64> = if organizations.is_empty() {
             tx.query("SELECT id FROM organizations ORDER BY id", &[])
                 .await?
@@ -159,12 +160,7 @@ impl PgStore {
             .query_one(
                 "INSERT INTO tokens (hash, role, label, created_at) VALUES ($1, $2, $3, $4)
                  RETURNING id",
-                &[
-                    &token_hash,
-                    &role.as_str(),
-                    &label,
-                    &timestamp_to_sql(Utc::now()),
-                ],
+                &[&token_hash, &role.as_str(), &label, &timestamp_to_sql(now)],
             )
             .await?
             .try_get(0)?;
@@ -174,6 +170,19 @@ impl PgStore {
             &[&token_id, &scope],
         )
         .await?;
+        // Recorded like a login's token (`token.created`): see SQLite's operator.rs.
+        if let Some(info) = super::accounts::tokens(&tx, Some(token_id))
+            .await?
+            .into_iter()
+            .next()
+        {
+            let actor_label = shell_actor_label();
+            let actor = Actor {
+                label: &actor_label,
+                request_id: None,
+            };
+            super::accounts::audit_token(&tx, now, actor, "token.created", &info).await?;
+        }
         tx.commit().await?;
         Ok(token_id)
     }

@@ -3,9 +3,10 @@
 //! signing secret, prune the feed, and the demo facts tests and benchmarks read.
 
 use super::demo::{self, facts::DemoFacts};
-use super::{SqliteStore, StoreError, catalog, changes, keys, registry, tokens};
+use super::{SqliteStore, StoreError, accounts, catalog, changes, keys, registry, tokens};
 use crate::client::wire::Role;
 use crate::portal::DemoOptions;
+use crate::portal::store::{Actor, shell_actor_label};
 use chrono::{NaiveDate, Utc};
 
 pub use registry::SerialsByKind;
@@ -48,7 +49,21 @@ impl SqliteStore {
                     )));
                 }
             }
-            tokens::insert(conn, token_hash, role, label, &scope, Utc::now())
+            // Recorded like a login's token (`token.created`), so the activity log
+            // shows every token that can act, however it was made.
+            let now = Utc::now();
+            let tx = conn.transaction()?;
+            let id = tokens::insert_in(&tx, token_hash, role, label, &scope, now, None, None)?;
+            if let Some(info) = tokens::list(&tx, Some(id))?.into_iter().next() {
+                let actor_label = shell_actor_label();
+                let actor = Actor {
+                    label: &actor_label,
+                    request_id: None,
+                };
+                accounts::audit_token(&tx, now, actor, "token.created", &info)?;
+            }
+            tx.commit()?;
+            Ok(id)
         })
     }
 

@@ -23,6 +23,7 @@ pub struct TokenRecord {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+#[cfg(test)]
 pub fn insert(
     conn: &mut Connection,
     hash: &str,
