@@ -74,8 +74,11 @@ async fn error_triage(
     Ok(Json(state.store.error_triage(scope, since).await?))
 }
 
-/// `since`: `24h`, `7d` (hours or days back from now), a date (its first second, UTC)
-/// or an RFC 3339 moment; at most `MAX_DAYS` back. Default: 24 hours.
+/// `since`: `24h`, `7d` (hours or days back from now, at most `MAX_DAYS`), a date (its
+/// first second, UTC) or an RFC 3339 moment, which is brought forward to `MAX_DAYS`
+/// back when older (the answer's `since` says where the period starts: a date is a
+/// well-formed request whatever its age, so it is answered, not refused). Default: 24
+/// hours.
 pub fn parse_since(raw: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
     let bad = |raw: &str| {
         ApiError::BadRequest(format!(
@@ -94,19 +97,25 @@ pub fn parse_since(raw: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc
             .and_then(unit)
             .filter(|d| *d <= TimeDelta::days(MAX_DAYS))
     };
-    let since = if let Some(hours) = raw.strip_suffix('h') {
-        back(hours, TimeDelta::try_hours).map(|d| now - d)
-    } else if let Some(days) = raw.strip_suffix('d') {
-        back(days, TimeDelta::try_days).map(|d| now - d)
-    } else if let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+    if let Some(hours) = raw.strip_suffix('h') {
+        return back(hours, TimeDelta::try_hours)
+            .map(|d| now - d)
+            .ok_or_else(|| bad(raw));
+    }
+    if let Some(days) = raw.strip_suffix('d') {
+        return back(days, TimeDelta::try_days)
+            .map(|d| now - d)
+            .ok_or_else(|| bad(raw));
+    }
+    let moment = if let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
         date.and_hms_opt(0, 0, 0).map(|t| t.and_utc())
     } else {
         DateTime::parse_from_rfc3339(raw)
             .ok()
             .map(|t| t.with_timezone(&Utc))
     };
-    since
-        .filter(|s| *s >= now - TimeDelta::days(MAX_DAYS))
+    moment
+        .map(|s| s.max(now - TimeDelta::days(MAX_DAYS)))
         .ok_or_else(|| bad(raw))
 }
 
@@ -127,9 +136,14 @@ mod tests {
             Some("2026-11-01T00:00:00+00:00")
         );
         assert!(at("2026-11-30T10:00:00+03:00").is_some());
-        for raw in ["0h", "-1d", "100d", "yesterday", "2020-01-01", "h"] {
+        for raw in ["0h", "-1d", "100d", "yesterday", "2026-13-01", "h"] {
             assert_eq!(at(raw), None, "{raw}");
         }
+        // An older date is answered from the limit on.
+        assert_eq!(
+            at("2020-01-01").as_deref(),
+            Some("2026-08-30T12:00:00+00:00")
+        );
         assert_eq!(
             parse_since(None, now).ok(),
             Some(now - TimeDelta::hours(24))

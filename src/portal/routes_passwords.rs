@@ -57,7 +57,8 @@ async fn change_answer(
 ) -> Result<Response, Response> {
     let refuse = |e: ApiError| e.into_response();
     let Some(account_id) = caller.account_id else {
-        return Err(refuse(ApiError::BadRequest(
+        // The request is well formed; this token may not make it (403, as for a role).
+        return Err(refuse(ApiError::Forbidden(
             "this token belongs to no account (it was made on the server): only an account \
              that logs in has a password"
                 .into(),

@@ -249,3 +249,123 @@ async fn the_openapi_document_describes_idempotency_and_key_ids() {
     assert_eq!(signing["key_id"]["pattern"], "^[0-9a-f]{16}$");
     assert!(signing["keys"]["items"].get("$ref").is_some());
 }
+
+/// The document's patterns say what the portal refuses with a 400, no more and no less:
+/// each sample is matched against the pattern the document gives and sent to the
+/// portal, and the two must agree (issue 15; what schemathesis checks by fuzzing,
+/// `benches/schemathesis.sh`).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_documents_patterns_agree_with_what_the_portal_refuses() {
+    let portal = TestPortal::start().await;
+    let operator = portal.token(licadm::client::wire::Role::Operator, &[], "operator@vendor");
+    let doc: Value = portal
+        .raw_get("/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("document");
+    let pattern = |pointer: &str| {
+        let text = doc
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no pattern at {pointer}"));
+        regex::Regex::new(text).expect("a pattern Rust's regex reads")
+    };
+    let param = |path: &str, name: &str| {
+        let parameters = doc["paths"][format!("/api/v1{path}")]["get"]["parameters"]
+            .as_array()
+            .expect("parameters");
+        let index = parameters
+            .iter()
+            .position(|p| p["name"] == name)
+            .expect("the parameter");
+        format!(
+            "/paths/{}/get/parameters/{index}/schema/pattern",
+            format!("/api/v1{path}").replace('/', "~1")
+        )
+    };
+    let status = |path: String| {
+        let portal = &portal;
+        async move { portal.raw_get(&path).await.status().as_u16() }
+    };
+
+    let invoice = pattern(&param("/invoices/{number}", "number"));
+    for (number, valid) in [
+        ("202610-00001", true),
+        ("202613-00001", false),
+        ("202600-00001", false),
+        ("2026-00001", false),
+    ] {
+        assert_eq!(invoice.is_match(number), valid, "{number}");
+        let answered = status(format!("/invoices/{number}")).await;
+        assert_eq!(answered == 400, !valid, "{number}: {answered}");
+    }
+    let since = pattern(&param("/activations/errors", "since"));
+    for (raw, valid) in [
+        ("24h", true),
+        ("2208h", true),
+        ("2209h", false),
+        ("92d", true),
+        ("93d", false),
+        ("0d", false),
+        ("2001-01-01", true),
+        ("2026-11-30T10:00:00+03:00", true),
+        ("yesterday", false),
+    ] {
+        assert_eq!(since.is_match(raw), valid, "{raw}");
+        let answered = status(format!(
+            "/activations/errors?since={}",
+            raw.replace('+', "%2B")
+        ))
+        .await;
+        assert_eq!(answered == 400, !valid, "{raw}: {answered}");
+    }
+    let object = pattern(&param("/audit", "object"));
+    for (raw, valid) in [
+        ("key:DB49-A2C1-0F3E-77B0-1C2D-9E8F", true),
+        ("key:DB49A2C10F3E77B01C2D9E8F", true),
+        ("key:'x", false),
+        ("key:DB49", false),
+        ("activation:1", true),
+        ("device:1", false),
+    ] {
+        assert_eq!(object.is_match(raw), valid, "{raw}");
+        let answered = status(format!("/audit?object={raw}")).await;
+        assert_eq!(answered == 400, !valid, "{raw}: {answered}");
+    }
+    let url = pattern("/components/schemas/NewWebhook/properties/url/pattern");
+    for (raw, valid) in [
+        ("https://hooks.example/licadm?x=1", true),
+        ("https://hooks.example:8443/", true),
+        ("http://127.0.0.1:9/x", true),
+        ("http://hooks.example/x", false),
+        ("ftp://hooks.example/", false),
+        ("", false),
+    ] {
+        assert_eq!(url.is_match(raw), valid, "{raw}");
+        let answer = portal
+            .raw_post(
+                &operator,
+                "/webhooks",
+                &serde_json::json!({"url": raw, "events": ["activation.done"]}),
+            )
+            .await;
+        assert_eq!(
+            answer.status().is_success(),
+            valid,
+            "{raw}: {}",
+            answer.status()
+        );
+    }
+
+    // Every action the log records is one the audit answer's schema allows.
+    let actions = doc["components"]["schemas"]["AuditEntry"]["properties"]["action"]["enum"]
+        .as_array()
+        .expect("enum");
+    for action in licadm::client::events::ACTIONS {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} missing from AuditEntry.action"
+        );
+    }
+}

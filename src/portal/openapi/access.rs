@@ -16,6 +16,7 @@ pub fn schemas() -> Map<String, Value> {
     let date_time = json!({"type": "string", "format": "date-time"});
     let nullable_date_time = json!({"type": "string", "format": "date-time", "nullable": true});
     let email = json!({"type": "string", "minLength": 3, "maxLength": MAX_EMAIL_CHARS, "pattern": super::EMAIL, "description": "Compared trimmed and case-insensitively"});
+    let password_field = json!({"type": "string", "nullable": true, "minLength": MIN_CHARS, "maxLength": MAX_CHARS, "description": "Operator only; without it the answer carries an invitation code"});
     let password = json!({"type": "string", "minLength": MIN_CHARS, "maxLength": MAX_CHARS, "pattern": super::PRINTABLE, "description": "Printable text; stored only as an argon2id hash"});
     let orgs = json!({"type": "array", "items": schema_ref("OrgRef")});
     let schemas = json!({
@@ -42,12 +43,22 @@ pub fn schemas() -> Map<String, Value> {
                 "revoked_at": nullable_date_time.clone(),
                 "current": {"type": "boolean", "description": "The token that asked"}
             }},
-        "NewAccountRequest": {"type": "object", "required": ["email", "role", "organizations"], "properties": {
-            "email": email,
-            "role": {"type": "string", "enum": ROLES, "description": "`operator` only by an operator, with no organizations"},
-            "organizations": {"type": "array", "items": {"type": "integer", "format": "int64", "minimum": 1}, "description": "At least one for a partner role; none for an operator"},
-            "password": {"type": "string", "minLength": MIN_CHARS, "maxLength": MAX_CHARS, "description": "Operator only; without it the answer carries an invitation code"}
-        }},
+        // A partner account names its organizations, an operator's none: one schema
+        // for each, so the document says what `access_rules::new_account` refuses.
+        "NewAccountRequest": {"oneOf": [
+            {"type": "object", "required": ["email", "role", "organizations"], "properties": {
+                "email": email.clone(),
+                "role": {"type": "string", "enum": ["admin", "support", "viewer"]},
+                "organizations": {"type": "array", "minItems": 1, "items": {"type": "integer", "format": "int64", "minimum": 1}, "description": "The partner organizations the account works for"},
+                "password": password_field.clone()
+            }},
+            {"type": "object", "required": ["email", "role", "organizations"], "properties": {
+                "email": email,
+                "role": {"type": "string", "enum": ["operator"], "description": "Only by an operator"},
+                "organizations": {"type": "array", "maxItems": 0, "items": {"type": "integer", "format": "int64", "minimum": 1}, "description": "None: an operator sees every organization"},
+                "password": password_field
+            }}
+        ]},
         "TokenPage": {"type": "object", "required": ["items", "per_page"], "properties": {
             "items": {"type": "array", "items": schema_ref("TokenInfo")},
             "per_page": {"type": "integer"},
@@ -263,7 +274,8 @@ pub fn paths(paths: &mut Map<String, Value>) {
                 ok_response("The account and how many other tokens were revoked", schema_ref("PasswordChanged")),
             )],
             &[
-                ("400", "The new password is too short, too long or not printable, the token belongs to no account (made on the server), or the body is not of the request shape (`bad_request`)"),
+                ("400", "The new password is too short, too long or not printable, or the body is not of the request shape (`bad_request`)"),
+                ("403", "The token belongs to no account: it was made on the server (`forbidden`)"),
                 ("422", "The current password is wrong, or the `Idempotency-Key` was used with another request (`unprocessable`)"),
             ],
         ),

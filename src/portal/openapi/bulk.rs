@@ -9,6 +9,10 @@ use crate::client::wire::API_PREFIX;
 use crate::domain::FailureReason;
 use serde_json::{Map, Value, json};
 
+/// `since`: 1–2208 hours or 1–92 days back, a date, or an RFC 3339 moment
+/// (`routes_bulk::parse_since`).
+const SINCE_PATTERN: &str = r"^(([1-9]|[1-9][0-9]|[1-9][0-9][0-9]|1[0-9]{3}|2[01][0-9]{2}|220[0-8])h|([1-9]|[1-8][0-9]|9[0-2])d|[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])|[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))$";
+
 pub fn schemas() -> Map<String, Value> {
     let id = json!({"type": "integer", "format": "int64"});
     let reasons: Vec<Value> = FailureReason::ALL
@@ -91,8 +95,9 @@ pub fn paths(paths: &mut Map<String, Value>) {
         "Errored activations of a period grouped by error text, with counts and organizations",
         json!([
             {"name": "since", "in": "query", "required": false,
-             "description": "Hours or days back (24h, 7d), a date (its first second UTC) or an RFC 3339 moment; at most 92 days back; default 24h. Counted by the order date",
-             "schema": {"type": "string", "default": "24h", "examples": ["24h", "7d", "2026-11-01"]}},
+             "description": "Hours or days back (24h, 7d; at most 92 days), a date (its first second UTC) or an RFC 3339 moment (an older one counts from 92 days back: the answer's `since` says where the period starts); default 24h. Counted by the order date",
+             "schema": {"type": "string", "default": "24h", "examples": ["24h", "7d", "2026-11-01"],
+                        "pattern": SINCE_PATTERN}},
             {"name": "organization", "in": "query", "required": false,
              "description": "Only this organization (404 outside the token's)",
              "schema": {"type": "integer", "format": "int64"}}

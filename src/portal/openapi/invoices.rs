@@ -80,7 +80,7 @@ pub fn schemas() -> Map<String, Value> {
 
 fn number_parameter() -> Value {
     json!({"name": "number", "in": "path", "required": true,
-           "schema": {"type": "string", "pattern": "^[0-9]{6}-[0-9]{5,12}$"}})
+           "schema": {"type": "string", "pattern": "^[0-9]{4}(0[1-9]|1[0-2])-[0-9]{5,12}$"}})
 }
 
 pub fn paths(paths: &mut Map<String, Value>) {
@@ -94,7 +94,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
                  "description": "Only this organization's (404 outside the token's)"},
                 {"name": "status", "in": "query", "required": false,
                  "schema": {"type": "string", "enum": InvoiceStatus::ALL.map(InvoiceStatus::as_api)}},
-                {"name": "page", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                {"name": "page", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX, "default": 1}},
                 {"name": "per_page", "in": "query", "required": false,
                  "schema": {"type": "integer", "enum": PAGE_SIZES, "default": DEFAULT_PER_PAGE}}
             ]),

@@ -110,9 +110,7 @@ pub fn schemas() -> Map<String, Value> {
         "AuditEntry": object(
             &["id", "at", "actor", "action", "object", "before", "after"],
             json!({"id": {"type": "integer", "format": "int64"}, "at": date_time, "actor": {"type": "string"},
-                   "action": {"type": "string", "enum": ["activation.created", "activation.completed", "activation.failed",
-                       "activation.retried", "seat.bound", "seat.unbound", "emergency.requested", "purchase.recorded",
-                       "key.activated", "offer.accepted"]},
+                   "action": {"type": "string", "enum": crate::client::events::ACTIONS},
                    "object": {"type": "string"},
                    "before": {"type": "object", "nullable": true}, "after": {"type": "object", "nullable": true}}),
         ),
@@ -338,7 +336,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         authed_get(
             "The history of one object, newest first",
             json!([
-                query("object", &format!("kind:id with kind one of {}, e.g. activation:421, seat:17, organization:1, key:DB49-…", AUDIT_KINDS.join(", ")), json!({"type": "string", "pattern": format!("^({}):.+$", AUDIT_KINDS.join("|"))}), true),
+                query("object", &format!("kind:id with kind one of {}, e.g. activation:421, seat:17, organization:1, key:DB49-…", AUDIT_KINDS.join(", ")), json!({"type": "string", "pattern": audit_object_pattern()}), true),
                 page,
                 per_page
             ]),
@@ -349,4 +347,14 @@ pub fn paths(paths: &mut Map<String, Value>) {
             ],
         ),
     );
+}
+
+/// `kind:id`; a product key (`key:`) is 24 hex digits, bare or in six groups of four
+/// (`domain::product_key`), the other kinds any text after the colon.
+fn audit_object_pattern() -> String {
+    let others: Vec<&str> = AUDIT_KINDS.into_iter().filter(|k| *k != "key").collect();
+    format!(
+        "^(({}):.+|key:\\s*([0-9A-Fa-f]{{24}}|[0-9A-Fa-f]{{4}}(-[0-9A-Fa-f]{{4}}){{5}})\\s*)$",
+        others.join("|")
+    )
 }

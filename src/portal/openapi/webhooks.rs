@@ -17,7 +17,7 @@ pub fn schemas() -> Map<String, Value> {
         json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": subscriptions}});
     let schemas = json!({
         "NewWebhook": {"type": "object", "required": ["url", "events"], "properties": {
-            "url": {"type": "string", "maxLength": 2048, "description": "`https://…`; `http://` only to 127.0.0.1, ::1 or localhost (testing). No user name or password"},
+            "url": {"type": "string", "maxLength": 2048, "pattern": WEBHOOK_URL_PATTERN, "description": "`https://…`; `http://` only to 127.0.0.1, ::1 or localhost (testing). No user name or password"},
             "events": events.clone(),
             "organization": {"type": "integer", "format": "int64", "minimum": 1, "description": "Whose events; an admin's only organization by default; an operator's endpoint without it hears every organization"}
         }},
@@ -69,6 +69,10 @@ fn id_parameter() -> Value {
     json!({"name": "id", "in": "path", "required": true, "description": "The endpoint's id",
            "schema": {"type": "integer", "format": "int64", "minimum": 1}})
 }
+
+/// `https://` to a host name or address, or `http://` to the loopback (for testing),
+/// without a user name or password (`routes_webhooks::check_url`).
+const WEBHOOK_URL_PATTERN: &str = r"^(https://[A-Za-z0-9.-]+|https://\[[0-9A-Fa-f:.]+\]|http://(127\.0\.0\.1|localhost|\[::1\]))(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?([/?#][A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?$";
 
 const NOT_YOURS: &str = "No such endpoint the token may manage: another organization's, or (for an admin) an operator's (`not_found`)";
 const ROLE: &str = "Only admins and operators manage webhooks (`forbidden`)";
@@ -159,7 +163,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
             "The endpoint's delivery log, newest first: status, attempts, the receiver's last status and error, the next attempt",
             json!([
                 id_parameter(),
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX, "default": 1}},
                 {"name": "per_page", "in": "query", "schema": {"type": "integer", "enum": PAGE_SIZES, "default": DEFAULT_PER_PAGE}},
             ]),
             ok_response("A page of deliveries", schema_ref("WebhookDeliveryPage")),
