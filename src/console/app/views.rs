@@ -115,9 +115,7 @@ pub(super) fn save_view(state: &mut State, name: String) -> Vec<Command> {
         ViewKind::Seats => {
             SavedView::of_seats(&state.seats.query, visible_keys(&state.seats.columns))
         }
-        ViewKind::Activity => {
-            SavedView::of_activity(&state.activity.query, state.activity.period)
-        }
+        ViewKind::Activity => SavedView::of_activity(&state.activity.query, state.activity.period),
         ViewKind::Renewals => SavedView::of_renewals(&state.renewals.query, state.renewals.window),
         ViewKind::Triage => SavedView::of_triage(
             state

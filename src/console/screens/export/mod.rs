@@ -32,7 +32,10 @@ pub enum ExportList {
     /// Activity: the log's filters (cursor paging, newest first).
     Events { query: EventQuery },
     /// Renewals: the devices of the filters; `today` counts the days left.
-    Devices { query: DeviceQuery, today: NaiveDate },
+    Devices {
+        query: DeviceQuery,
+        today: NaiveDate,
+    },
     /// Invoices: every invoice, newest month first; `today` counts the days left.
     Invoices { today: NaiveDate },
     /// Webhooks: the endpoints.
