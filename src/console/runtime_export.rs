@@ -57,8 +57,9 @@ async fn read(
         }
         ExportList::Events { query } => {
             // The log counts no total (docs/DESIGN.md §4.9): the rows read are shown.
+            // The largest pages unless the view says (a saved page size, a test's).
             let mut query = query.first_page();
-            query.per_page = Some(EVENTS_MAX_PER_PAGE);
+            query.per_page = query.per_page.or(Some(EVENTS_MAX_PER_PAGE));
             let mut rows = Vec::new();
             loop {
                 let page = source.events(&query).await?;
@@ -75,7 +76,7 @@ async fn read(
         }
         ExportList::Devices { query, today } => {
             let mut query = query.first_page();
-            query.per_page = Some(DEVICES_MAX_PER_PAGE);
+            query.per_page = query.per_page.or(Some(DEVICES_MAX_PER_PAGE));
             let total = source.device_totals(&query).await?.count;
             let mut rows = Vec::new();
             loop {
