@@ -55,7 +55,11 @@ async fn activity_exports_every_page_of_its_filters() {
             None => break,
         }
     }
-    assert!(expected.len() > 20, "several pages of 10: {}", expected.len());
+    assert!(
+        expected.len() > 20,
+        "several pages of 10: {}",
+        expected.len()
+    );
     let source = DataSource::Live(admin);
     let (text, progress) = export(&source, ExportList::Events { query }).await;
     let rows = rows(&text);
@@ -93,7 +97,10 @@ async fn renewals_exports_every_device_of_its_filters_with_the_total_as_progress
     let (text, progress) = export(&source, ExportList::Devices { query, today }).await;
     let serials: Vec<String> = rows(&text).into_iter().map(|r| r[0].clone()).collect();
     let wanted: Vec<String> = expected.iter().map(|d| d.serial.clone()).collect();
-    assert_eq!(serials, wanted, "the filter's devices, least time left first");
+    assert_eq!(
+        serials, wanted,
+        "the filter's devices, least time left first"
+    );
     let n = expected.len() as u64;
     assert_eq!(progress.last(), Some(&(n, n)));
     assert!(progress.len() > 1);
