@@ -1,21 +1,73 @@
 //! Saved list views (issue 16 b; docs/DESIGN.md §5.4): the `[views.NAME]` tables of
 //! the config file. `:view save NAME` in the console writes one, `:view NAME` and
-//! `licadm activations list --view NAME` read it. A view is a list's filters, sort,
-//! page size and visible columns, by their API names, so the file reads plainly.
+//! `licadm activations list --view NAME` (`events`, `renewals`, `invoices list`) read
+//! it. A view is a list's filters, sort, page size and visible columns, by their API
+//! names, so the file reads plainly; `list` names the screen it was saved on
+//! ([`ViewKind`]), so a view is only ever opened where its filters mean something.
+//! The other screens' conversions are in `config_views/screens.rs`.
+
+mod screens;
+
+pub use screens::{TRIAGE_PERIODS, period_from};
 
 use crate::client::wire::{ActivationQuery, ActivationSort, SeatQuery, SeatSortKey, SeatStatus};
 use crate::domain::{ActivationStatus, Vendor};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// Which list a view is of.
+/// Which list a view is of (kept as plain strings in the file: `activations` and
+/// `seats` views saved before the other screens had views read as they did).
 pub const ACTIVATIONS: &str = "activations";
 pub const SEATS: &str = "seats";
+
+/// The screen a view was saved on: the value of its `list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewKind {
+    Activations,
+    Seats,
+    Activity,
+    Renewals,
+    Invoices,
+    Webhooks,
+    Access,
+    Triage,
+}
+
+impl ViewKind {
+    pub const ALL: [ViewKind; 8] = [
+        ViewKind::Activations,
+        ViewKind::Seats,
+        ViewKind::Activity,
+        ViewKind::Renewals,
+        ViewKind::Invoices,
+        ViewKind::Webhooks,
+        ViewKind::Access,
+        ViewKind::Triage,
+    ];
+
+    /// As `list = "…"` says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewKind::Activations => ACTIVATIONS,
+            ViewKind::Seats => SEATS,
+            ViewKind::Activity => "activity",
+            ViewKind::Renewals => "renewals",
+            ViewKind::Invoices => "invoices",
+            ViewKind::Webhooks => "webhooks",
+            ViewKind::Access => "access",
+            ViewKind::Triage => "triage",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ViewKind> {
+        ViewKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SavedView {
-    /// `activations` or `seats`.
+    /// The screen it was saved on: one of [`ViewKind`]'s names.
     pub list: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<i64>,
@@ -37,6 +89,20 @@ pub struct SavedView {
     /// The visible columns in order (the console's column names).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
+    /// Activity only: who, which action, which kind of object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_kind: Option<String>,
+    /// Activity and triage: days back from today (1: today; triage 1, 7 or 30), kept
+    /// as days so the view follows the date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<u32>,
+    /// Renewals only: subscriptions ending within this many days (0: every device).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<u32>,
 }
 
 /// A name `[views.NAME]` can hold without quoting: letters, digits, `-`, `_`; 1–40.
@@ -49,6 +115,27 @@ pub fn valid_name(name: &str) -> bool {
 }
 
 impl SavedView {
+    /// The screen it was saved on; a `list` no screen has is named.
+    pub fn kind(&self) -> Result<ViewKind, String> {
+        ViewKind::parse(&self.list).ok_or_else(|| {
+            let known: Vec<&str> = ViewKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("list {:?}: one of {}", self.list, known.join(", "))
+        })
+    }
+
+    /// Ok when the view was saved on `kind`'s screen; else what it is of, plainly.
+    pub fn expect(&self, kind: ViewKind) -> Result<(), String> {
+        if self.kind()? == kind {
+            Ok(())
+        } else {
+            Err(format!(
+                "the view is of the {} list, not the {} list",
+                self.list,
+                kind.as_str()
+            ))
+        }
+    }
+
     pub fn of_activations(query: &ActivationQuery, columns: Vec<String>) -> SavedView {
         SavedView {
             list: ACTIVATIONS.into(),
@@ -79,9 +166,7 @@ impl SavedView {
 
     /// The view as an activation query (page 1); a value the file got wrong is named.
     pub fn activation_query(&self) -> Result<ActivationQuery, String> {
-        if self.list != ACTIVATIONS {
-            return Err(format!("the view is of the {} list", self.list));
-        }
+        self.expect(ViewKind::Activations)?;
         let mut query = ActivationQuery {
             organization: self.organization,
             q: self.q.clone(),
@@ -113,9 +198,7 @@ impl SavedView {
 
     /// The view as a seat query (page 1).
     pub fn seat_query(&self) -> Result<SeatQuery, String> {
-        if self.list != SEATS {
-            return Err(format!("the view is of the {} list", self.list));
-        }
+        self.expect(ViewKind::Seats)?;
         let mut query = SeatQuery {
             organization: self.organization,
             product: self.product.clone(),

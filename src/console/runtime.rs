@@ -19,6 +19,8 @@ use tokio::sync::mpsc;
 
 #[path = "runtime_bulk.rs"]
 mod bulk;
+#[path = "runtime_export.rs"]
+pub mod export;
 
 /// What the loop learned from one message.
 enum Step {

@@ -1,17 +1,16 @@
 //! The runtime's half of many rows at once (issue 16 b; docs/DESIGN.md §5.4): each
 //! command runs in its own task against the data seam and reports back as messages —
 //! a bulk retry's answers per number, a license file or an unbind per row, every
-//! match of a filter (page by page), the triage, an export with its progress, a saved
-//! view.
+//! match of a filter (page by page), the triage, an export with its progress
+//! (`runtime_export.rs`), a saved view.
 
 use super::{Incoming, resolve_user_path, send_when_done};
 use crate::client::bulk::BulkOutcome;
 use crate::client::wire::{ActivationQuery, ActivationSummary, Seat, SeatQuery};
-use crate::console::app::{Command, Msg, SaveError};
+use crate::console::app::{Command, Msg};
 use crate::console::data::{DataError, DataSource, Written};
 use crate::console::screens::bulk_run::StepOutcome;
 use crate::console::screens::error_text;
-use crate::console::screens::export::{ExportList, activations_csv, seats_csv};
 use crate::console::screens::marks::{MARK_ALL_MAX, MatchList, Matching};
 use std::path::PathBuf;
 use tokio::sync::mpsc;
@@ -98,7 +97,14 @@ pub(super) fn execute(
             path,
         } => {
             tokio::spawn(async move {
-                let result = export(&source, *list, &path, request_id, &tx).await;
+                let progress = |done, total| {
+                    let _ = tx.send(Incoming::msg(Msg::ExportProgress {
+                        request_id,
+                        done,
+                        total,
+                    }));
+                };
+                let result = super::export::export_to_file(&source, *list, &path, progress).await;
                 let _ = tx.send(Incoming::msg(Msg::Exported { request_id, result }));
             });
         }
@@ -138,7 +144,7 @@ async fn collect(
     }
 }
 
-async fn all_activations(
+pub(super) async fn all_activations(
     source: &DataSource,
     mut query: ActivationQuery,
     progress: &mut impl FnMut(u64, u64),
@@ -164,7 +170,7 @@ async fn all_activations(
     }
 }
 
-async fn all_seats(
+pub(super) async fn all_seats(
     source: &DataSource,
     mut query: SeatQuery,
     progress: &mut impl FnMut(u64, u64),
@@ -184,46 +190,6 @@ async fn all_seats(
             return Ok((rows, false));
         }
         query.page = query.page.saturating_add(1);
-    }
-}
-
-/// Reads every page of the view (progress as messages), writes the CSV.
-async fn export(
-    source: &DataSource,
-    list: ExportList,
-    path: &std::path::Path,
-    request_id: u64,
-    tx: &mpsc::UnboundedSender<Incoming>,
-) -> Result<(PathBuf, u64), SaveError> {
-    let lang = source.lang();
-    let report = |done, total| {
-        let _ = tx.send(Incoming::msg(Msg::ExportProgress {
-            request_id,
-            done,
-            total,
-        }));
-    };
-    let (text, rows) = match list {
-        ExportList::Activations { query, columns } => {
-            let (rows, _) = all_activations(source, query, &mut { report })
-                .await
-                .map_err(SaveError::Request)?;
-            (activations_csv(&columns, &rows, lang), rows.len())
-        }
-        ExportList::Seats { query, columns } => {
-            let (rows, _) = all_seats(source, query, &mut { report })
-                .await
-                .map_err(SaveError::Request)?;
-            (seats_csv(&columns, &rows, lang), rows.len())
-        }
-    };
-    let path = resolve_user_path(path);
-    match tokio::fs::write(&path, text.as_bytes()).await {
-        Ok(()) => Ok((path, rows as u64)),
-        Err(e) => Err(SaveError::Write {
-            path,
-            error: e.to_string(),
-        }),
     }
 }
 

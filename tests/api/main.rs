@@ -18,6 +18,7 @@ mod contention;
 mod demo;
 mod devices;
 mod events;
+mod exports;
 mod guard;
 mod hostile_text;
 mod idempotency;

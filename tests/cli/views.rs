@@ -95,3 +95,73 @@ async fn a_saved_view_lists_what_its_filters_say_and_flags_win_over_it() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("seats list"), "{}", stderr(&out));
 }
+
+const SCREENS: &str = r#"[views.org2]
+list = "activity"
+organization = 2
+per_page = 100
+
+[views.pp]
+list = "renewals"
+vendor = "pp-electro"
+window = 0
+
+[views.free-seats]
+list = "seats"
+status = "free"
+"#;
+
+/// `licadm events --view NAME` (a view saved on the Activity screen) lists what the
+/// API answers for its filters; a view of another screen is refused, naming it.
+#[tokio::test(flavor = "multi_thread")]
+async fn events_take_an_activity_view_and_refuse_another_screens() {
+    use licadm::client::events::{EventPage, EventQuery};
+    let env = Env::start();
+    let config = env.file("config.toml", SCREENS);
+    let expected = env
+        .client()
+        .events(&EventQuery {
+            organization: Some(2),
+            per_page: Some(100),
+            ..EventQuery::default()
+        })
+        .await
+        .expect("the API's answer");
+    assert!(!expected.items.is_empty());
+    let listed: EventPage =
+        json(&env.run(&["--config", &config, "events", "--view", "org2", "--json"]));
+    let ids = |page: &EventPage| page.items.iter().map(|e| e.id).collect::<Vec<_>>();
+    assert_eq!(ids(&listed), ids(&expected));
+    assert_eq!(listed.per_page, 100);
+
+    // A Renewals view of the window "all": every device of its vendor.
+    let totals = env
+        .client()
+        .device_totals(&licadm::client::devices::DeviceQuery {
+            vendor: Some("pp-electro".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("totals");
+    let renewals: serde_json::Value =
+        json(&env.run(&["--config", &config, "renewals", "--view", "pp", "--json"]));
+    let devices = renewals["devices"].as_array().expect("devices");
+    assert_eq!(devices.len() as u64, totals.count);
+    assert!(
+        devices.iter().all(|d| d["vendor"]["id"] == "pp-electro"),
+        "{renewals}"
+    );
+
+    for (command, view, kind) in [
+        (&["events"][..], "pp", "renewals list"),
+        (&["renewals"][..], "free-seats", "seats list"),
+        (&["invoices", "list"][..], "org2", "activity list"),
+    ] {
+        let mut args = vec!["--config", config.as_str()];
+        args.extend_from_slice(command);
+        args.extend(["--view", view]);
+        let out = env.run(&args);
+        assert_eq!(code(&out), 2, "{args:?}");
+        assert!(stderr(&out).contains(kind), "{args:?}: {}", stderr(&out));
+    }
+}

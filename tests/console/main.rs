@@ -14,6 +14,7 @@ mod capacity;
 mod columns;
 mod copy;
 mod dialogs;
+mod export_views;
 mod invoices;
 mod keys;
 mod keys_config;

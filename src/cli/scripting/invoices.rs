@@ -26,6 +26,10 @@ pub enum InvoicesCommand {
         /// 10, 25, 50 or 100.
         #[arg(long, default_value_t = 25, value_parser = super::parse_per_page)]
         per_page: u32,
+        /// A view saved on the console's Invoices screen (`:view save NAME`; an
+        /// `organization` or `status` written in it fills the flags not given).
+        #[arg(long)]
+        view: Option<String>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -145,6 +149,7 @@ pub async fn invoices(command: InvoicesCommand, client: &ApiClient, lang: Lang) 
             status,
             page,
             per_page,
+            view: _,
             out,
         } => {
             let query = InvoiceQuery {

@@ -13,6 +13,7 @@ mod events;
 mod invoices;
 mod renewals;
 mod seats;
+mod views;
 mod webhooks;
 mod why;
 
@@ -109,15 +110,19 @@ pub enum ScriptCommand {
         /// Up to this date (the whole day) or before this moment.
         #[arg(long)]
         to: Option<String>,
-        /// Events per page, 1–100.
-        #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..=100))]
-        per_page: u32,
+        /// Events per page, 1–100 (default 25).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+        per_page: Option<u32>,
         /// Continue after a page: its `next` cursor.
         #[arg(long, conflicts_with = "all")]
         cursor: Option<String>,
         /// Follow the cursors to the last page.
         #[arg(long)]
         all: bool,
+        /// A view saved on the console's Activity screen (`:view save NAME`): its
+        /// filters and period fill the flags not given.
+        #[arg(long)]
+        view: Option<String>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -125,15 +130,22 @@ pub enum ScriptCommand {
     /// least time left first, with totals per organization and vendor at today's
     /// prices («Ваша цена»).
     Renewals {
-        /// Days from today.
-        #[arg(long, default_value_t = 30)]
-        within: u32,
+        /// Days from today (default 30).
+        #[arg(long)]
+        within: Option<u32>,
         /// Only this organization's devices.
         #[arg(long)]
         organization: Option<i64>,
         /// Only this vendor's devices: `pay-kiosk` or `pp-electro`.
         #[arg(long)]
         vendor: Option<String>,
+        /// Every device, whatever its end (the console's window "all").
+        #[arg(long, conflicts_with = "within")]
+        every: bool,
+        /// A view saved on the console's Renewals screen (`:view save NAME`): its
+        /// organization, vendor and window fill the flags not given.
+        #[arg(long)]
+        view: Option<String>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -320,6 +332,11 @@ pub fn run(command: ScriptCommand, portal: &PortalArgs) -> ExitCode {
                     command: activations::with_view(command, &file.views)?,
                 }
             }
+            other if views::names_view(&other) => {
+                let file =
+                    super::config_file(portal).map_err(|e| Failure::Usage(format!("{e:#}")))?;
+                views::with_view(other, &file.views)?
+            }
             other => other,
         };
         let (client, _embedded) = match connect(portal).await {
@@ -405,6 +422,7 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
             per_page,
             cursor,
             all,
+            view: _,
             out,
         } => {
             let query = licadm::client::events::EventQuery {
@@ -414,7 +432,7 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
                 organization,
                 from,
                 to,
-                per_page: Some(per_page),
+                per_page: Some(per_page.unwrap_or(25)),
                 cursor,
             };
             events::events(client, query, all, out.format()).await
@@ -423,8 +441,13 @@ async fn dispatch(command: ScriptCommand, client: &ApiClient) -> Outcome {
             within,
             organization,
             vendor,
+            every,
+            view: _,
             out,
-        } => renewals::renewals(client, within, organization, vendor, out.format()).await,
+        } => {
+            let within = views::within_days(within, every);
+            renewals::renewals(client, within, organization, vendor, out.format()).await
+        }
         ScriptCommand::Why { serial, json } => {
             let format = if json {
                 OutputFormat::Json

@@ -19,17 +19,22 @@ struct Renewals {
 
 pub async fn renewals(
     client: &ApiClient,
-    within: u32,
+    within: Option<u32>,
     organization: Option<i64>,
     vendor: Option<String>,
     format: OutputFormat,
 ) -> Outcome {
     let today = chrono::Local::now().date_naive();
+    // None: every device (`--every`, or a view of the window "all").
+    let window = match within {
+        Some(days) => DeviceQuery::within(days, today),
+        None => DeviceQuery::default(),
+    };
     let mut query = DeviceQuery {
         organization,
         vendor,
         per_page: Some(DEVICES_MAX_PER_PAGE),
-        ..DeviceQuery::within(within, today)
+        ..window
     };
     let totals = client.device_totals(&query).await?;
     let mut devices = Vec::new();
@@ -99,9 +104,13 @@ fn device_table(
 }
 
 /// «Итого» lines under the table: per organization and vendor, then all.
-fn totals_text(totals: &DeviceTotals, within: u32, ascii: bool) -> String {
+fn totals_text(totals: &DeviceTotals, within: Option<u32>, ascii: bool) -> String {
+    let which = match within {
+        Some(days) => format!("ending within {days} days (or ended)"),
+        None => "in all".to_string(),
+    };
     let mut out = format!(
-        "\n{} devices ending within {within} days (or ended); renewal at today's prices: {}\n",
+        "\n{} devices {which}; renewal at today's prices: {}\n",
         totals.count,
         format_rub(totals.total, ascii)
     );

@@ -179,6 +179,10 @@ impl State {
         if self.bulk.run.is_some() {
             return keymap.hint_entries(bulk_run::RUN_BINDINGS, lang);
         }
+        if self.palette.is_some() && self.bulk.triage.is_some() {
+            // The palette opened over the triage has the keys (input.rs `Owner`).
+            return keymap.hint_entries(crate::console::screens::palette::BINDINGS, lang);
+        }
         if self.bulk.triage.is_some() {
             return keymap.hint_entries(triage::TRIAGE_BINDINGS, lang);
         }

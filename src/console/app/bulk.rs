@@ -1,12 +1,11 @@
 //! Many rows at once in the app (issue 16 b; docs/DESIGN.md §5.4): the marks of the
 //! Activations and Seats lists, the actions on them (one confirmation with the count,
-//! then a run with progress and a result per row), the triage of errors, exports of
-//! the current view and saved views.
+//! then a run with progress and a result per row), the triage of errors. Exports and
+//! saved views are in `views.rs`.
 
-use super::{Command, Front, Msg, SaveError, State};
+use super::{Command, Msg, State};
 use crate::client::wire::{ActivationSummary, Role, Seat, SeatStatus};
-use crate::config_views::{self, SavedView};
-use crate::console::columns::{ColumnId, Columns, SavedColumns};
+use crate::config_views::SavedView;
 use crate::console::data::DataError;
 use crate::console::i18n::{self, bulk as tr};
 use crate::console::screens::activations::ListAction;
@@ -14,11 +13,10 @@ use crate::console::screens::bulk_run::{
     BulkKind, BulkPlan, BulkRun, RUN_BINDINGS, RunKey, StepOutcome,
 };
 use crate::console::screens::dialog::{ConfirmDialog, Confirmed, Dialog};
-use crate::console::screens::export::ExportList;
 use crate::console::screens::marks::{MARK_ALL_MAX, MatchList, Matching};
 use crate::console::screens::seats::SeatsAction;
 use crate::console::screens::triage::{TRIAGE_BINDINGS, TriageOverlay, TriageReply};
-use crate::console::screens::{Reply, Tab, error_text};
+use crate::console::screens::{Reply, error_text};
 use crate::domain::{ActivationStatus, Kopecks, format_rub};
 use crossterm::event::KeyEvent;
 use std::collections::BTreeMap;
@@ -462,6 +460,8 @@ pub(super) fn on_triage_key(state: &mut State, event: &KeyEvent) -> Vec<Command>
             state.bulk.triage = None;
             Vec::new()
         }
+        // Over the triage; `export` and `view save` then take the triage (views.rs).
+        TriageReply::Palette => super::palette::open(state),
         TriageReply::OpenActivation(number) => {
             state.bulk.triage = None;
             super::palette::open_activation(state, number, None)
@@ -485,150 +485,6 @@ pub(super) fn on_triage_key(state: &mut State, event: &KeyEvent) -> Vec<Command>
     }
 }
 
-// ---- exports and views ----
-
-/// `:export FILE`: the list in front, as it is filtered, sorted and shown, every page.
-pub(super) fn export(state: &mut State, path: String) -> Vec<Command> {
-    let lang = state.lang;
-    if state.bulk.export.is_some() {
-        state.set_error(tr::EXPORT_BUSY.get(lang));
-        return Vec::new();
-    }
-    let list = match state.front() {
-        Front::List => {
-            let mut query = state.list.query.clone();
-            query.page = 1;
-            query.cursor = None;
-            query.per_page = 100;
-            ExportList::Activations {
-                query,
-                columns: state.list.columns.visible().collect(),
-            }
-        }
-        Front::Seats => {
-            let mut query = state.seats.query.clone();
-            query.page = 1;
-            query.per_page = 100;
-            ExportList::Seats {
-                query,
-                columns: state.seats.columns.visible().collect(),
-            }
-        }
-        _ => {
-            state.set_error(tr::EXPORT_HERE_ONLY.get(lang));
-            return Vec::new();
-        }
-    };
-    let request_id = state.request_ids.next_id();
-    state.bulk.export = Some(ExportState {
-        request_id,
-        done: 0,
-        total: 0,
-    });
-    vec![Command::Export {
-        request_id,
-        list: Box::new(list),
-        path: PathBuf::from(path),
-    }]
-}
-
-fn visible_keys<C: ColumnId>(columns: &Columns<C>) -> Vec<String> {
-    columns.visible().map(|c| c.key().to_string()).collect()
-}
-
-/// `:view save NAME`: the list in front's filters, sort, page size and columns.
-pub(super) fn save_view(state: &mut State, name: String) -> Vec<Command> {
-    let lang = state.lang;
-    let view = match state.front() {
-        Front::List => {
-            SavedView::of_activations(&state.list.query, visible_keys(&state.list.columns))
-        }
-        Front::Seats => SavedView::of_seats(&state.seats.query, visible_keys(&state.seats.columns)),
-        _ => {
-            state.set_error(tr::VIEWS_HERE_ONLY.get(lang));
-            return Vec::new();
-        }
-    };
-    let Some(path) = state.bulk.config_path.clone() else {
-        state.set_error(tr::NO_CONFIG.get(lang));
-        return Vec::new();
-    };
-    state.bulk.saving = Some((name.clone(), view.clone()));
-    vec![Command::SaveView {
-        path,
-        name,
-        view: Box::new(view),
-    }]
-}
-
-/// Only the named columns, in that order, shown (the rest hidden, after them).
-fn columns_of<C: ColumnId>(keys: &[String]) -> Option<Columns<C>> {
-    if keys.is_empty() {
-        return None;
-    }
-    let hidden = C::ALL
-        .iter()
-        .map(|c| c.key().to_string())
-        .filter(|k| !keys.contains(k))
-        .collect();
-    Some(Columns::from_saved(&SavedColumns {
-        order: keys.to_vec(),
-        hidden,
-    }))
-}
-
-/// `:view NAME`: its list, filtered, sorted and shown as saved, from page 1.
-pub(super) fn open_view(state: &mut State, name: String) -> Vec<Command> {
-    let lang = state.lang;
-    let Some(view) = state.bulk.views.get(&name).cloned() else {
-        let known: Vec<String> = state.bulk.views.keys().cloned().collect();
-        state.set_error(tr::no_view(lang, &name, &known));
-        return Vec::new();
-    };
-    let commands = if view.list == config_views::SEATS {
-        match view.seat_query() {
-            Ok(query) => {
-                let mut commands = super::tabbed::switch_tab(state, Tab::Seats);
-                if let Some(columns) = columns_of(&view.columns) {
-                    state.seats.columns = columns;
-                }
-                commands.extend(
-                    state
-                        .seats
-                        .set_filter(&mut state.request_ids, |q| *q = query),
-                );
-                commands.push(state.seats.summary_command());
-                commands
-            }
-            Err(problem) => {
-                state.set_error(format!("{name}: {problem}"));
-                return Vec::new();
-            }
-        }
-    } else {
-        match view.activation_query() {
-            Ok(query) => {
-                let mut commands = super::tabbed::switch_tab(state, Tab::Activations);
-                if let Some(columns) = columns_of(&view.columns) {
-                    state.list.columns = columns;
-                }
-                commands.extend(
-                    state
-                        .list
-                        .set_filter(&mut state.request_ids, |q| *q = query),
-                );
-                commands
-            }
-            Err(problem) => {
-                state.set_error(format!("{name}: {problem}"));
-                return Vec::new();
-            }
-        }
-    };
-    state.set_notice(tr::view_opened(lang, &name));
-    commands
-}
-
 // ---- answers ----
 
 pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
@@ -650,56 +506,8 @@ pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
-        Msg::ExportProgress {
-            request_id,
-            done,
-            total,
-        } => {
-            if let Some(export) = state
-                .bulk
-                .export
-                .as_mut()
-                .filter(|e| e.request_id == request_id)
-            {
-                export.done = done;
-                export.total = total;
-            }
-            Vec::new()
-        }
-        Msg::Exported { request_id, result } => {
-            if state.bulk.export.map(|e| e.request_id) != Some(request_id) {
-                return Vec::new();
-            }
-            state.bulk.export = None;
-            match result {
-                Ok((path, rows)) => {
-                    state.set_notice(tr::exported(lang, rows, &path.display().to_string()))
-                }
-                Err(SaveError::Request(e)) => state.set_error(error_text(lang, &e)),
-                Err(SaveError::Write { path, error }) => {
-                    state.set_error(format!("{}: {error}", path.display()))
-                }
-            }
-            Vec::new()
-        }
-        Msg::ViewSaved { name, result } => {
-            let saving = state.bulk.saving.take();
-            match result {
-                Ok(()) => {
-                    if let Some((saved_name, view)) = saving.filter(|(n, _)| *n == name) {
-                        state.bulk.views.insert(saved_name, view);
-                    }
-                    let file = state
-                        .bulk
-                        .config_path
-                        .as_ref()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default();
-                    state.set_notice(tr::view_saved(lang, &name, &file));
-                }
-                Err(problem) => state.set_error(problem),
-            }
-            Vec::new()
+        msg @ (Msg::ExportProgress { .. } | Msg::Exported { .. } | Msg::ViewSaved { .. }) => {
+            super::views::on_result(state, msg)
         }
         _ => Vec::new(),
     }

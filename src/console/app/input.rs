@@ -51,12 +51,13 @@ impl State {
             Owner::Help
         } else if self.bulk.run.is_some() {
             Owner::Run
+        } else if self.palette.is_some() {
+            // Before the triage: it opens the palette over itself (`:export FILE`).
+            Owner::Palette
         } else if self.bulk.triage.is_some() {
             Owner::Triage
         } else if self.message_log.is_some() {
             Owner::Messages
-        } else if self.palette.is_some() {
-            Owner::Palette
         } else if self.audit.is_some() {
             Owner::History
         } else if self.column_chooser.is_some() {

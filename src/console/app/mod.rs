@@ -18,6 +18,8 @@ mod pickers;
 mod results;
 mod tabbed;
 mod view;
+// Exports and saved views of every list (issue 16 b).
+mod views;
 
 pub use bulk::BulkState;
 pub use clipboard::{Clipboard, ClipboardCaveat, row_text};

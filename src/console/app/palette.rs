@@ -22,6 +22,11 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
 /// those work (as the help lists them).
 pub(super) fn actions(state: &State) -> Vec<ActionEntry> {
     let keymap = &*state.keymap;
+    if state.bulk.triage.is_some() {
+        // Over the triage only the commands (`export`, `view save`, a screen…): the
+        // screen's actions would act on the list hidden under it.
+        return Vec::new();
+    }
     let mut out = match state.front() {
         Front::List => entries(keymap, activations::BINDINGS, PaletteAction::List),
         Front::Detail => entries(keymap, detail::BINDINGS, PaletteAction::Detail),
@@ -134,12 +139,15 @@ fn run_jump(state: &mut State, jump: Jump) -> Vec<Command> {
     match jump {
         Jump::Quit => super::dialogs::request_quit(state),
         Jump::Messages => super::messages::open(state),
-        Jump::Tab(tab) => super::tabbed::switch_tab(state, tab),
+        Jump::Tab(tab) => {
+            state.bulk.triage = None;
+            super::tabbed::switch_tab(state, tab)
+        }
         Jump::Activation(number) => open_activation(state, number, None),
         Jump::Serial(serial) => find_serial(state, serial),
-        Jump::Export(path) => super::bulk::export(state, path),
-        Jump::ViewSave(name) => super::bulk::save_view(state, name),
-        Jump::ViewOpen(name) => super::bulk::open_view(state, name),
+        Jump::Export(path) => super::views::export(state, path),
+        Jump::ViewSave(name) => super::views::save_view(state, name),
+        Jump::ViewOpen(name) => super::views::open_view(state, name),
         Jump::Errors => {
             state.tab = Tab::Activations;
             state.detail = None;

@@ -205,6 +205,10 @@ pub fn view(state: &State, frame: &mut Frame) {
     {
         outbox::render(overlay, &state.outbox, state.lang, theme, frame);
     }
+    // The triage of errors (issue 16 b), over the screen and under a palette opened on it.
+    if let Some(overlay) = &state.bulk.triage {
+        crate::console::screens::triage::render(overlay, state.lang, theme, frame, body);
+    }
     if let Some(open) = &state.palette {
         // Over the screen it was opened on; the prompt takes the key-hint row.
         let items = state.palette_items();
@@ -214,10 +218,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         }
         return;
     }
-    // Many rows at once (issue 16 b): the triage and a run, over the screen.
-    if let Some(overlay) = &state.bulk.triage {
-        crate::console::screens::triage::render(overlay, state.lang, theme, frame, body);
-    }
+    // Many rows at once (issue 16 b): a run, over the screen.
     if let Some(run) = &state.bulk.run {
         crate::console::screens::bulk_run::render(run, state.lang, theme, frame, body);
     }

@@ -211,8 +211,17 @@ pub fn retry_group_question(lang: Lang, count: usize, error: &str) -> String {
 }
 
 // ---- export and views ----
+/// The status line's progress; `total` 0: not known (the activity log counts no
+/// total), then only the rows read so far.
 pub fn exporting(lang: Lang, done: u64, total: u64, bar: &str) -> String {
+    let unknown = total == 0;
     let (done, total) = (super::group_digits(done), super::group_digits(total));
+    if unknown {
+        return match lang {
+            Lang::Ru => format!("экспорт… строк: {done}"),
+            Lang::En => format!("exporting… {done} rows"),
+        };
+    }
     match lang {
         Lang::Ru => format!("экспорт {bar} {done} из {total}"),
         Lang::En => format!("exporting {bar} {done} of {total}"),
@@ -228,13 +237,21 @@ pub fn exported(lang: Lang, rows: u64, path: &str) -> String {
 }
 
 pub const EXPORT_HERE_ONLY: Tr = Tr::new(
-    "выгрузка — из списков «Активации» и «Подписки»",
-    "export works on the Activations and Seats lists",
+    "выгрузка — из списков: откройте список (1, 2, 5–9) или разбор ошибок",
+    "export works on the lists: open one (1, 2, 5–9) or the error triage",
 );
 pub const VIEWS_HERE_ONLY: Tr = Tr::new(
-    "вид сохраняется со списка «Активации» или «Подписки»",
-    "a view is saved from the Activations or Seats list",
+    "вид сохраняется со списка: откройте список (1, 2, 5–9) или разбор ошибок",
+    "a view is saved from a list: open one (1, 2, 5–9) or the error triage",
 );
+/// The triage's groups as CSV columns.
+pub const TRIAGE_COLUMNS: [Tr; 5] = [
+    Tr::new("Ошибок", "Errors"),
+    Tr::new("Организации", "Organizations"),
+    Tr::new("Повтор", "Retry"),
+    Tr::new("Текст ошибки", "Error text"),
+    Tr::new("Активации", "Activations"),
+];
 pub const EXPORT_BUSY: Tr = Tr::new(
     "выгрузка уже идёт — дождитесь её",
     "an export is under way — wait for it",

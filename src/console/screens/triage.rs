@@ -25,6 +25,8 @@ pub enum TriageKey {
     Retry,
     Period,
     Refresh,
+    /// The `:` palette over the triage: `export FILE`, `view save NAME` of it.
+    Palette,
     Back,
     Help,
 }
@@ -37,6 +39,7 @@ pub const TRIAGE_BINDINGS: &[Binding<TriageKey>] = &[
     bind("triage.retry", &[Char('R')], TriageKey::Retry, Tr::new("повторить все активации группы (если повтор может пройти; с подтверждением)", "retry every activation of the group (when a retry can succeed; confirmed)"), Some(Tr::new("повторить", "retry"))),
     bind("triage.period", &[Char('p')], TriageKey::Period, Tr::new("период: 24 ч / 7 дней / 30 дней", "period: 24 h / 7 days / 30 days"), Some(Tr::new("период", "period"))),
     bind("triage.refresh", &[Char('r')], TriageKey::Refresh, Tr::new("обновить", "refresh"), None),
+    bind("triage.palette", &[Char(':')], TriageKey::Palette, Tr::new("команды: export ФАЙЛ, view save ИМЯ, …", "commands: export FILE, view save NAME, …"), None),
     bind("triage.back", &[Esc], TriageKey::Back, Tr::new("назад: к группам, затем закрыть", "back: to the groups, then close"), Some(Tr::new("назад", "back"))),
     bind("triage.help", &[Char('?')], TriageKey::Help, Tr::new("справка", "help"), None),
 ];
@@ -50,6 +53,24 @@ pub enum Period {
 }
 
 impl Period {
+    /// In days, as a saved view keeps it (issue 16 b).
+    pub fn days(self) -> u32 {
+        match self {
+            Period::Day => 1,
+            Period::Week => 7,
+            Period::Month => 30,
+        }
+    }
+
+    /// The period of `days` (1, 7, 30); another count: the nearest longer one.
+    pub fn of_days(days: u32) -> Period {
+        match days {
+            0..=1 => Period::Day,
+            2..=7 => Period::Week,
+            _ => Period::Month,
+        }
+    }
+
     pub fn param(self) -> &'static str {
         match self {
             Period::Day => "24h",
@@ -96,6 +117,7 @@ pub enum TriageReply {
     Refused,
     Close,
     Help,
+    Palette,
 }
 
 impl TriageOverlay {
@@ -147,6 +169,7 @@ impl TriageOverlay {
             TriageKey::Down => *cursor = (*cursor + 1).min(rows.saturating_sub(1)),
             TriageKey::Up => *cursor = cursor.saturating_sub(1),
             TriageKey::Help => return TriageReply::Help,
+            TriageKey::Palette => return TriageReply::Palette,
             TriageKey::Refresh => return TriageReply::Fetch(self.fetch(ids)),
             TriageKey::Period => {
                 self.period = match self.period {

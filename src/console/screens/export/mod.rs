@@ -1,13 +1,22 @@
 //! The current view to CSV (issue 16 b; `:export FILE`, docs/DESIGN.md §5.4): the
 //! list's filters and sort, its visible columns in their order, every page. The pages
-//! are read by the runtime (reporting progress); the text is made here, pure.
+//! are read by the runtime (reporting progress); the text is made here, pure. The
+//! lists with fixed columns (Activity, Renewals, Invoices, Webhooks, Access, the
+//! triage) are in `lists.rs`.
+
+mod lists;
+
+pub use lists::{devices_csv, events_csv, invoices_csv, tokens_csv, triage_csv, webhooks_csv};
 
 use super::activations_table::ActivationColumn;
 use super::seats::SeatColumn;
+use crate::client::devices::DeviceQuery;
+use crate::client::events::EventQuery;
 use crate::client::wire::{ActivationQuery, ActivationSummary, Seat, SeatQuery};
 use crate::console::columns::ColumnId;
 use crate::console::i18n;
 use crate::domain::{Kopecks, Lang, format_date};
+use chrono::NaiveDate;
 
 /// Which list, with what it shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +29,21 @@ pub enum ExportList {
         query: SeatQuery,
         columns: Vec<SeatColumn>,
     },
+    /// Activity: the log's filters (cursor paging, newest first).
+    Events { query: EventQuery },
+    /// Renewals: the devices of the filters; `today` counts the days left.
+    Devices {
+        query: DeviceQuery,
+        today: NaiveDate,
+    },
+    /// Invoices: every invoice, newest month first; `today` counts the days left.
+    Invoices { today: NaiveDate },
+    /// Webhooks: the endpoints.
+    Webhooks,
+    /// Access: the tokens.
+    Tokens,
+    /// The triage of errors: its groups over `since` (`24h`, `7d`, `30d`).
+    Triage { since: String },
 }
 
 /// A field as CSV wants it: quoted when it holds a separator, a quote or a line
@@ -37,14 +61,14 @@ fn field(text: &str) -> String {
     }
 }
 
-fn line(fields: impl Iterator<Item = String>) -> String {
+pub(super) fn line(fields: impl Iterator<Item = String>) -> String {
     let mut out = fields.map(|f| field(&f)).collect::<Vec<_>>().join(",");
     out.push_str("\r\n");
     out
 }
 
 /// Rubles with a point before kopecks, so a spreadsheet reads a number.
-fn rubles(amount: Kopecks) -> String {
+pub(super) fn rubles(amount: Kopecks) -> String {
     let (rub, kop) = (amount.0 / 100, (amount.0 % 100).abs());
     if kop == 0 {
         rub.to_string()
@@ -53,7 +77,7 @@ fn rubles(amount: Kopecks) -> String {
     }
 }
 
-fn header<C: ColumnId>(columns: &[C], lang: Lang) -> String {
+pub(super) fn header<C: ColumnId>(columns: &[C], lang: Lang) -> String {
     line(columns.iter().map(|c| c.title().get(lang).to_string()))
 }
 
