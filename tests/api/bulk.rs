@@ -3,7 +3,7 @@
 //! `GET /activations/errors` groups exactly the token's errored activations of the
 //! period. Both on SQLite and PostgreSQL.
 
-use crate::support::portal::{TestPortal, status_message, walk_all};
+use crate::support::portal::{TestPortal, status_message, wait_for, walk_all};
 use licadm::client::bulk::{BULK_MAX, BulkOutcome};
 use licadm::client::wire::{ActivationQuery, ActivationSummary, Role};
 use licadm::domain::{ActivationFailure, ActivationStatus};
@@ -141,5 +141,39 @@ async fn the_triage_groups_exactly_the_tokens_errored_activations_of_the_period(
     let (status, message) = status_message(viewer.error_triage("yesterday", None).await);
     assert_eq!(status, 400);
     assert!(message.starts_with("since"), "{message}");
+}
+}
+
+crate::both_backends! {
+#[tokio::test(flavor = "multi_thread")]
+async fn an_old_activation_that_fails_again_today_is_in_todays_triage() {
+    let portal = TestPortal::start_worker(crate::support::portal::fast_worker(0)).await;
+    let support = portal.client(&portal.token(Role::Support, &[ALSTER], "support-1@test"));
+    let week_ago = chrono::Utc::now() - chrono::TimeDelta::days(7);
+    // (The worker fails some old in-progress activations as it starts: those are in
+    // today's triage already, rightly.)
+    let today = support.error_triage("24h", None).await.expect("triage");
+    let in_today = |triage: &licadm::client::bulk::ErrorTriage, number: i64| {
+        triage.groups.iter().any(|g| g.numbers.contains(&number))
+    };
+    let old = with_status(&portal, ALSTER, ActivationStatus::Error)
+        .await
+        .into_iter()
+        .find(|a| a.created_at < week_ago && !in_today(&today, a.number))
+        .expect("the demo has activations that failed more than a week ago");
+    let in_today = |triage: &licadm::client::bulk::ErrorTriage| in_today(triage, old.number);
+
+    let answer = support.retry_many(&[old.number], "again-1").await.expect("retry");
+    assert_eq!(answer.retried(), 1);
+    wait_for("the retry to end", std::time::Duration::from_secs(20), || async {
+        let detail = support.activation(old.number).await.expect("detail");
+        (detail.summary.status != ActivationStatus::InProgress).then_some(())
+    })
+    .await;
+    // The registry refuses it again (the demo's refusals are the registry's answer for
+    // that serial), now: today's triage has it.
+    let now = support.activation(old.number).await.expect("detail");
+    assert_eq!(now.summary.status, ActivationStatus::Error);
+    assert!(in_today(&support.error_triage("24h", None).await.expect("triage")), "failed today: in today's triage");
 }
 }

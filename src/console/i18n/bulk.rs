@@ -175,8 +175,8 @@ pub const PERIOD_DAY: Tr = Tr::new("за 24 ч", "last 24 h");
 pub const PERIOD_WEEK: Tr = Tr::new("за 7 дней", "last 7 days");
 pub const PERIOD_MONTH: Tr = Tr::new("за 30 дней", "last 30 days");
 pub const TRIAGE_EMPTY: Tr = Tr::new(
-    "Ошибок за период нет (считается по дате заказа)",
-    "No errors in the period (counted by order date)",
+    "Ошибок за период нет (ни заказанных, ни упавших в нём)",
+    "No errors in the period (none ordered or failed in it)",
 );
 pub const RETRYABLE: Tr = Tr::new("повтор может пройти", "a retry can succeed");
 pub const FINAL: Tr = Tr::new("отказ навсегда", "refused for good");

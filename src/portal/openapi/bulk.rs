@@ -95,7 +95,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         "Errored activations of a period grouped by error text, with counts and organizations",
         json!([
             {"name": "since", "in": "query", "required": false,
-             "description": "Hours or days back (24h, 7d; at most 92 days), a date (its first second UTC) or an RFC 3339 moment (an older one counts from 92 days back: the answer's `since` says where the period starts); default 24h. Counted by the order date",
+             "description": "Hours or days back (24h, 7d; at most 92 days), a date (its first second UTC) or an RFC 3339 moment (an older one counts from 92 days back: the answer's `since` says where the period starts); default 24h. An activation counts when it was ordered or failed (its `activation.failed` record) in the period",
              "schema": {"type": "string", "default": "24h", "examples": ["24h", "7d", "2026-11-01"],
                         "pattern": SINCE_PATTERN}},
             {"name": "organization", "in": "query", "required": false,

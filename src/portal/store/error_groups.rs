@@ -2,13 +2,14 @@
 //! for both backends: one query for the errored activations ordered since a moment in
 //! the caller's scope, then grouped here by their error text with the serial taken out.
 //!
-//! The query walks `activations_status_created` (status, created_at, …) or, for one
-//! organization, `activations_org_status_created`: only the errored rows of the period
-//! are read, however large the store. The period is the order date: the store keeps no
-//! time of failure (the worker does not stamp one), so an old activation retried and
-//! failing again is outside a recent period.
+//! An activation is in the period when it was ordered in it or failed in it: the
+//! failure's time is its `activation.failed` audit record, so an old activation
+//! retried and failing again today is in today's triage. Two index walks, their
+//! numbers united: `activations_status_created` (status, created_at, …) or, for one
+//! organization, `activations_org_status_created` for the orders, and `audit_action_at`
+//! for the failures; only the rows of the period are read, however large the store.
 
-use super::activation_list::{Builder, Dialect, Query, SUMMARY_COLUMNS};
+use super::activation_list::{Arg, Builder, Dialect, Query, SUMMARY_COLUMNS};
 use super::text::timestamp_to_sql;
 use crate::client::bulk::{ErrorGroup, ErrorTriage, GROUP_NUMBERS_MAX, GroupOrganization};
 use crate::client::wire::{ActivationSummary, OrgRef};
@@ -20,18 +21,32 @@ use std::collections::HashMap;
 /// megabytes and the store's own trouble (the total says how many there are).
 pub const TRIAGE_ROWS_MAX: i64 = 50_000;
 
-/// The errored activations ordered at or after `since` in `scope`, newest first.
+/// The activations in error now, in `scope`, that were ordered or failed at or after
+/// `since`, newest order first. (SQLite's `?` are bound in the order they appear.)
 pub fn errored_since(dialect: Dialect, scope: &[i64], since: DateTime<Utc>) -> Query {
     let mut b = Builder::new(dialect);
-    let since = b.bind(super::activation_list::Arg::Text(timestamp_to_sql(since)));
+    let since = timestamp_to_sql(since);
+    let ordered_since = b.bind(Arg::Text(since.clone()));
+    let ordered_in = b.in_list("organization_id", scope);
+    let failed_since = b.bind(Arg::Text(since));
     let organizations = b.in_list("a.organization_id", scope);
-    let limit = b.bind(super::activation_list::Arg::Int(TRIAGE_ROWS_MAX));
+    let limit = b.bind(Arg::Int(TRIAGE_ROWS_MAX));
     b.finish(format!(
         "SELECT {SUMMARY_COLUMNS} FROM activations a JOIN organizations o ON o.id = a.organization_id
-         WHERE a.status = 'error' AND a.created_at >= {since} AND {organizations}
+         WHERE a.number IN (
+                 SELECT number FROM activations
+                  WHERE status = 'error' AND created_at >= {ordered_since} AND {ordered_in}
+                 UNION
+                 SELECT CAST(substr(object, {NUMBER_AT}) AS BIGINT) FROM audit
+                  WHERE action = 'activation.failed' AND at >= {failed_since}
+                    AND object LIKE 'activation:%')
+           AND a.status = 'error' AND {organizations}
          ORDER BY a.created_at DESC, a.number DESC LIMIT {limit}"
     ))
 }
+
+/// Where the number starts in an audit object `activation:421` (1-based, for `substr`).
+const NUMBER_AT: usize = "activation:".len() + 1;
 
 /// How a group is known: the registry's reason, or the text as it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -592,6 +592,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE accounts ADD COLUMN used_code_at TEXT COLLATE "C";
     CREATE INDEX accounts_used_code ON accounts(used_code_hash) WHERE used_code_hash IS NOT NULL;
     "#,
+    // 12: events by actor and action together, as SQLite's migration 15.
+    r#"
+    CREATE INDEX audit_actor_action_at ON audit(actor, action, at, id);
+    CREATE INDEX audit_organization_actor_action_at ON audit(organization_id, actor, action, at, id);
+    "#,
 ];
 
 /// Brings the database up to the newest schema under the migration lock. The lock is
