@@ -280,15 +280,41 @@ pub fn load_untracked<T>(
 ) -> Result<T, StoreError> {
     let triggers =
         super::bulk::drop_indexes_and_triggers(tx, &[], &["track_", "count_", "owned_"])?;
+    let mut stage = Stage::start();
     let loaded = load()?;
+    stage.done("rows");
     tx.execute_batch(REBUILD_ORGANIZATION_DEVICES)?;
+    stage.done("organizations' devices");
     for (_, sql) in &triggers {
         tx.execute_batch(sql)?;
     }
     tx.execute_batch(RECORD_EVERY_OBJECT)?;
+    stage.done("change feed: objects");
     tx.execute_batch(RECORD_DEVICES_AND_EVENTS)?;
+    stage.done("change feed: devices and events");
     tx.execute_batch(super::replica::RECOUNT_ACTIVATIONS)?;
+    stage.done("counters");
     Ok(loaded)
+}
+
+/// How long each stage of a bulk load took, at debug level (`LICADM_LOG=debug`): where
+/// seeding's time goes (docs/BENCHMARKS.md, issue 13).
+pub struct Stage(std::time::Instant);
+
+impl Stage {
+    pub fn start() -> Stage {
+        Stage(std::time::Instant::now())
+    }
+
+    /// Logs the time since the last stage under `what`, and starts the next.
+    pub fn done(&mut self, what: &str) {
+        tracing::debug!(
+            stage = what,
+            ms = self.0.elapsed().as_millis() as u64,
+            "bulk load"
+        );
+        self.0 = std::time::Instant::now();
+    }
 }
 
 /// Whether the object a `changes` row names still exists, per kind, as SQL over the

@@ -303,6 +303,7 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
             &[],
         )?;
         changes::load_untracked(&tx, || {
+            let mut stage = changes::Stage::start();
             insert_catalog(&tx, &organizations)?;
             let written = insert_activations(&tx, generated);
             // The generator stops when the channel closes, so joining cannot hang
@@ -311,15 +312,23 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
                 .join()
                 .map_err(|_| StoreError::Task("the demo generator panicked".into()))??;
             written?;
+            stage.done("activations");
             // Last: completed activations moved the devices' subscriptions on.
             insert_devices(&tx, &devices)?;
+            stage.done("devices");
             licensing::fill(&tx, today)?;
-            invoices::fill(&tx, today)
+            stage.done("licensing");
+            invoices::fill(&tx, today)?;
+            stage.done("invoices");
+            Ok(())
         })?;
+        let mut stage = changes::Stage::start();
         for (_, sql) in &indexes {
             tx.execute_batch(sql)?;
         }
+        stage.done("indexes");
         tx.commit()?;
+        stage.done("commit");
         if !journal.eq_ignore_ascii_case("wal") {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
@@ -327,7 +336,9 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
         conn.pragma_update(None, "cache_size", -super::CACHE_KIB)?;
         conn.pragma_update(None, "threads", 0)?;
         conn.pragma_update(None, "synchronous", super::SYNCHRONOUS)?;
-        super::refresh_statistics(conn)
+        super::refresh_statistics(conn)?;
+        stage.done("statistics");
+        Ok(())
     })
 }
 
