@@ -6,8 +6,9 @@
 //! - `GET /events` first page at 1 000 000 audit records, any filter: p95 < 20 ms;
 //! - `why SERIAL` from the mirror at 100 000 activations: < 50 ms.
 //!
-//! `cargo bench --bench renewals_events` (SQLite; env `LICADM_BENCH_ACTIVATIONS`,
-//! default 100 000; `LICADM_BENCH_DEVICES`, default 300 000; `LICADM_BENCH_EVENTS`,
+//! `cargo bench --bench renewals_events` (SQLite, or PostgreSQL with
+//! `LICADM_BENCH_DB=postgres://…` on an empty database, e.g. from
+//! `benches/pg_cluster.sh start`; env `LICADM_BENCH_ACTIVATIONS`, default 100 000; `LICADM_BENCH_DEVICES`, default 300 000; `LICADM_BENCH_EVENTS`,
 //! default 1 000 000; `LICADM_BENCH_REQUESTS` per scenario, default 50). The demo data
 //! set of that many activations is topped up with synthetic devices and audit records
 //! by SQL (a rare actor and a rare action among them). The mirror figures read a
@@ -22,7 +23,7 @@ use licadm::client::wire::Role;
 use licadm::portal::list_plan::{Arg, Dialect, Query};
 use licadm::portal::read_plans;
 use licadm::portal::replica::Replica;
-use licadm::portal::{DemoOptions, Portal, create_token};
+use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
 use std::time::{Duration, Instant};
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -55,15 +56,127 @@ fn sqlite_args(args: &[Arg]) -> Vec<rusqlite::types::Value> {
     values
 }
 
-/// Runs a plan's query and counts its rows (the floor: the store's work alone).
-fn floor_rows(conn: &rusqlite::Connection, query: &Query) -> anyhow::Result<usize> {
-    let mut stmt = conn.prepare_cached(&query.sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(sqlite_args(&query.args)))?;
-    let mut n = 0;
-    while rows.next()?.is_some() {
-        n += 1;
+fn pg_args(args: &[Arg]) -> Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> {
+    args.iter()
+        .map(|arg| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
+            match arg {
+                Arg::Int(v) => Box::new(*v),
+                Arg::OptInt(v) => Box::new(*v),
+                Arg::Text(v) => Box::new(v.clone()),
+                Arg::Ints(ids) => Box::new(ids.clone()),
+            }
+        })
+        .collect()
+}
+
+/// The store itself, for the floor: the portal's own plan, run on a connection of ours.
+enum Floor {
+    Sqlite(rusqlite::Connection),
+    Postgres(tokio_postgres::Client),
+}
+
+impl Floor {
+    fn dialect(&self) -> Dialect {
+        match self {
+            Floor::Sqlite(_) => Dialect::Sqlite,
+            Floor::Postgres(_) => Dialect::Postgres,
+        }
     }
-    Ok(n)
+
+    /// Runs a plan's query and counts its rows (the floor: the store's work alone).
+    async fn rows(&self, query: &Query) -> anyhow::Result<usize> {
+        match self {
+            Floor::Sqlite(conn) => {
+                let mut stmt = conn.prepare_cached(&query.sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(sqlite_args(&query.args)))?;
+                let mut n = 0;
+                while rows.next()?.is_some() {
+                    n += 1;
+                }
+                Ok(n)
+            }
+            Floor::Postgres(client) => {
+                let args = pg_args(&query.args);
+                let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+                    args.iter().map(|a| a.as_ref() as _).collect();
+                Ok(client.query(&query.sql, &refs).await?.len())
+            }
+        }
+    }
+
+    /// Serials on activation lines, newest first, for `why`.
+    async fn serials(&self, n: i64) -> anyhow::Result<Vec<String>> {
+        let sql = "SELECT serial FROM activation_lines ORDER BY activation_number DESC LIMIT ";
+        Ok(match self {
+            Floor::Sqlite(conn) => conn
+                .prepare(&format!("{sql}{n}"))?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?,
+            Floor::Postgres(client) => client
+                .query(&format!("{sql}{n}"), &[])
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// [`top_up`] on PostgreSQL, the same rows in its dialect.
+async fn top_up_pg(
+    client: &tokio_postgres::Client,
+    devices: usize,
+    events: usize,
+) -> anyhow::Result<(usize, usize)> {
+    let have: i64 = client
+        .query_one("SELECT COUNT(*) FROM organization_devices", &[])
+        .await?
+        .try_get(0)?;
+    let missing = (devices as i64 - have).max(0);
+    client
+        .execute(
+            "INSERT INTO organization_devices (organization_id, serial, model_id, vendor, current_until)
+             SELECT 1 + floor(random() * 3)::bigint, d.serial, d.model_id, m.vendor,
+                    to_char(current_date - 365 + floor(random() * 730)::int, 'YYYY-MM-DD')
+               FROM devices d JOIN models m ON m.id = d.model_id
+              WHERE NOT EXISTS (SELECT 1 FROM organization_devices o WHERE o.serial = d.serial)
+              LIMIT $1",
+            &[&missing],
+        )
+        .await?;
+    let have_events: i64 = client
+        .query_one("SELECT COUNT(*) FROM audit", &[])
+        .await?
+        .try_get(0)?;
+    let missing_events = (events as i64 - have_events).max(0);
+    client
+        .execute(
+            "INSERT INTO audit (at, actor, action, object, organization_id, before, after, request_id)
+             SELECT to_char((now() AT TIME ZONE 'UTC') - (($1 - i) * 31) * interval '1 second',
+                            'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                    CASE WHEN i % 100000 = 7 THEN 'rare@bench' ELSE 'user' || (i % 200) || '@bench' END,
+                    CASE WHEN i % 100000 = 13 THEN 'organization.unblocked'
+                         ELSE (ARRAY['activation.created', 'activation.completed', 'activation.failed',
+                                     'activation.retried', 'seat.bound', 'seat.unbound',
+                                     'emergency.requested', 'purchase.recorded', 'key.activated',
+                                     'offer.accepted'])[1 + i % 10] END,
+                    CASE i % 4 WHEN 0 THEN 'activation:' || i WHEN 1 THEN 'seat:' || (i % 5000)
+                         WHEN 2 THEN 'organization:' || (1 + i % 3) ELSE 'key:' || i END,
+                    1 + (i % 3), '{\"status\":\"free\"}', '{\"status\":\"bound\"}', 'bench-' || i
+               FROM generate_series(1::bigint, $1) AS i",
+            &[&missing_events],
+        )
+        .await?;
+    client.batch_execute("ANALYZE").await?;
+    let devices: i64 = client
+        .query_one("SELECT COUNT(*) FROM organization_devices", &[])
+        .await?
+        .try_get(0)?;
+    let events: i64 = client
+        .query_one("SELECT COUNT(*) FROM audit", &[])
+        .await?
+        .try_get(0)?;
+    Ok((devices as usize, events as usize))
 }
 
 fn pairs(params: Vec<(&'static str, String)>) -> Vec<(String, String)> {
@@ -147,24 +260,58 @@ fn main() -> anyhow::Result<()> {
     let requests = env_usize("LICADM_BENCH_REQUESTS", 50);
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("bench.sqlite");
-    let started = Instant::now();
-    // The demo first, then the top-up and fresh statistics, then the portal that serves:
-    // its connections plan with statistics of the store as measured.
-    drop(Portal::open(&db, Some(DemoOptions { activations }))?);
-    let (devices, events) = top_up(&db, devices, events)?;
-    let portal = Portal::open(&db, None)?;
-    eprintln!(
-        "seeded {activations} activations, {devices} organizations' devices, {events} audit records in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    let admin = create_token(&db, Role::Admin, &[], "bench")?;
-    let one = create_token(&db, Role::Admin, &[1], "bench-1")?;
-    let operator = create_token(&db, Role::Operator, &[], "bench-operator")?;
-    let floor =
-        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let pg_url = std::env::var("LICADM_BENCH_DB")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let backend = if pg_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let started = Instant::now();
+    // The demo first, then the top-up and fresh statistics, then the portal that serves:
+    // its connections plan with statistics of the store as measured.
+    let (portal, [admin, one, operator], floor, (devices, events)) = match &pg_url {
+        None => {
+            drop(Portal::open(&db, Some(DemoOptions { activations }))?);
+            let counts = top_up(&db, devices, events)?;
+            let portal = Portal::open(&db, None)?;
+            let tokens = [
+                create_token(&db, Role::Admin, &[], "bench")?,
+                create_token(&db, Role::Admin, &[1], "bench-1")?,
+                create_token(&db, Role::Operator, &[], "bench-operator")?,
+            ];
+            let floor = rusqlite::Connection::open_with_flags(
+                &db,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )?;
+            (portal, tokens, Floor::Sqlite(floor), counts)
+        }
+        Some(url) => rt.block_on(async {
+            let options = PortalOptions {
+                run_worker: false,
+                ..PortalOptions::default()
+            };
+            let portal = Portal::connect(url, Some(DemoOptions { activations }), options).await?;
+            let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+            tokio::spawn(connection);
+            let counts = top_up_pg(&client, devices, events).await?;
+            let tokens = [
+                portal.create_token(Role::Admin, &[], "bench").await?,
+                portal.create_token(Role::Admin, &[1], "bench-1").await?,
+                portal.create_token(Role::Operator, &[], "bench-operator").await?,
+            ];
+            anyhow::Ok((portal, tokens, Floor::Postgres(client), counts))
+        })?,
+    };
+    eprintln!(
+        "{backend}: seeded {activations} activations, {devices} organizations' devices, {events} audit records in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let dialect = floor.dialect();
     let (serials, device_cases) = rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
@@ -240,7 +387,7 @@ fn main() -> anyhow::Result<()> {
                 },
             ),
         ];
-        println!("\n#### `GET /devices` at {devices} organizations' devices (SQLite, 25 a page)\n");
+        println!("\n#### `GET /devices` at {devices} organizations' devices ({backend}, 25 a page)\n");
         println!("| scope | filter | page | HTTP p50 | HTTP p95 | floor p95 | ratio |");
         println!("|---|---|---|---:|---:|---:|---:|");
         for (scope_name, client, scope) in &clients {
@@ -263,12 +410,12 @@ fn main() -> anyhow::Result<()> {
                     let filter =
                         read_plans::parse_devices(&pairs(q.to_params()), scope.clone(), &models)
                             .map_err(|e| anyhow::anyhow!("{e}"))?;
-                    let plan = read_plans::devices_page_query(&filter, Dialect::Sqlite)
+                    let plan = read_plans::devices_page_query(&filter, dialect)
                         .ok_or_else(|| anyhow::anyhow!("empty scope"))?;
                     let mut store = Vec::new();
                     for _ in 0..requests {
                         let t = Instant::now();
-                        floor_rows(&floor, &plan)?;
+                        floor.rows(&plan).await?;
                         store.push(t.elapsed());
                     }
                     let (h, f) = (timing(http), timing(store));
@@ -366,7 +513,7 @@ fn main() -> anyhow::Result<()> {
                 },
             ),
         ];
-        println!("\n#### `GET /events` first page at {events} audit records (SQLite, 25 a page)\n");
+        println!("\n#### `GET /events` first page at {events} audit records ({backend}, 25 a page)\n");
         println!("| scope | filter | HTTP p50 | HTTP p95 | floor p95 | ratio |");
         println!("|---|---|---:|---:|---:|---:|");
         for (scope_name, client, scope) in &clients {
@@ -379,12 +526,12 @@ fn main() -> anyhow::Result<()> {
                 }
                 let filter = read_plans::parse_events(&pairs(query.to_params()), scope.clone())
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
-                let plan = read_plans::events_page_query(&filter, Dialect::Sqlite)
+                let plan = read_plans::events_page_query(&filter, dialect)
                     .ok_or_else(|| anyhow::anyhow!("empty scope"))?;
                 let mut store = Vec::new();
                 for _ in 0..requests {
                     let t = Instant::now();
-                    floor_rows(&floor, &plan)?;
+                    floor.rows(&plan).await?;
                     store.push(t.elapsed());
                 }
                 let (h, f) = (timing(http), timing(store));
@@ -398,14 +545,14 @@ fn main() -> anyhow::Result<()> {
             }
         }
         // Serials on activation lines, for `why`.
-        let serials: Vec<String> = floor
-            .prepare(
-                "SELECT serial FROM activation_lines ORDER BY activation_number DESC LIMIT 200",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let serials = floor.serials(200).await?;
         anyhow::Ok((serials, device_cases))
     })?;
+    if pg_url.is_some() {
+        // The mirror is SQLite whatever the portal's store: its figures are the SQLite
+        // run's.
+        return Ok(());
+    }
 
     // The mirror: a replica on a copy of the store, read through the console's code.
     let copy = dir.path().join("mirror.sqlite");
