@@ -497,3 +497,5 @@ impl<W: Write> Write for ThriftyBackend<W> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod replay_tests;
