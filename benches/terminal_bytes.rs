@@ -77,7 +77,12 @@ fn measure(console: &mut PtyConsole, prepare: &str, key: &str, runs: usize) -> V
         // bytes that draw them (vt100's `state_formatted`), for replaying frames
         // through the backend alone (`backend::tests::replay_bench_screens`).
         if let Some(dir) = std::env::var_os("LICADM_BENCH_SCREENS") {
-            save_screens(std::path::Path::new(&dir), key, &screen_before, &console.cells());
+            save_screens(
+                std::path::Path::new(&dir),
+                key,
+                &screen_before,
+                &console.cells(),
+            );
         }
         let overhead = if bytes == 0 {
             0.0

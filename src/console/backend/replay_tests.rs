@@ -122,8 +122,8 @@ fn replay_bench_screens() {
         .filter_map(|n| n.strip_suffix(".before").map(str::to_string))
         .collect();
     names.sort();
-    let mut terminal = Terminal::new(ThriftyBackend::with_size(Vec::new(), false, COLS, ROWS))
-        .expect("terminal");
+    let mut terminal =
+        Terminal::new(ThriftyBackend::with_size(Vec::new(), false, COLS, ROWS)).expect("terminal");
     let mut shown = parse(b"");
     let mut stops = tabs::TabbedParser::default();
     // Per key: (bytes, overhead) of each frame.
@@ -139,7 +139,9 @@ fn replay_bench_screens() {
         // What the prepare keys drew, unmeasured.
         let bytes = draw(&mut terminal, before.screen());
         stops.process(&mut shown, &bytes);
+        let started = std::time::Instant::now();
         let bytes = draw(&mut terminal, after.screen());
+        let took = started.elapsed();
         let screen_before = shown.screen().clone();
         stops.process(&mut shown, &bytes);
         // (A blank written and one never written differ only in `contents`' tail.)
@@ -161,9 +163,10 @@ fn replay_bench_screens() {
         };
         if verbose {
             eprintln!(
-                "{name} {} B text {changed} {:.0}%: {:?}",
+                "{name} {} B text {changed} {:.0}% in {took:?} stops {:?}: {:?}",
                 bytes.len(),
                 overhead * 100.0,
+                terminal.backend().tabs.0,
                 String::from_utf8_lossy(&bytes)
             );
         }
