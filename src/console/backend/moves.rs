@@ -170,6 +170,9 @@ mod tests {
         assert_eq!(go(at(8, 3), 69), "\t\t\t");
         // Not a stop: no tab.
         assert_eq!(go(at(8, 3), 30), "\x1b[22C");
+        // To a stop just past the column and back: `\t\b`, not `CSI 15 C`.
+        assert_eq!(go(at(8, 3), 23), "\t\x08");
+        assert_eq!(go(at(8, 3), 34), "\t\t\x08\x08");
         // From another row: `\r`, down, then the tabs.
         assert_eq!(
             super::shortest(at(70, 2), Cursor { x: 24, y: 3 }, 80, &tabs),

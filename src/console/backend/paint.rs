@@ -335,7 +335,7 @@ fn grouping_pens(canvas: &Canvas, ops: &[Op], own: Vec<Pen>) -> Vec<Pen> {
 /// Pens painted apart from the rest, at most (each is two more paintings to try).
 const MAX_PENS_APART: usize = 6;
 /// A frame of up to this many cells to write is tried in more orders.
-pub const FEW_OPS: usize = 3000;
+pub const FEW_OPS: usize = 1200;
 
 /// `ops` painted in each of `orders`: the shortest painting, and its order.
 pub fn shortest<'o>(
