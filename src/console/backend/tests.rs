@@ -561,11 +561,13 @@ fn blanks_left_by_a_shorter_recolored_word_are_written_with_it() {
         Terminal::new(ThriftyBackend::with_size(Vec::new(), false, 80, 24)).expect("terminal");
     // The status and its padding are apart, as the list draws them: «Ошибка» leaves
     // three blanks of «Выполнена» in the default pen.
+    // Another page of rows, too: the numbers change in the default pen.
     let rows = |status: &str, style: Style| -> Vec<Vec<(String, Style)>> {
         (0..20)
             .map(|i| {
+                let n = if status == "Ошибка" { 400 - i } else { 377 + i };
                 vec![
-                    span(&format!("{:>6} АЛЬСТЕР ООО  ", 400 - i), Style::new()),
+                    span(&format!("{n:>6} АЛЬСТЕР ООО  "), Style::new()),
                     span(status, style),
                     span(&" ".repeat(12 - status.chars().count()), Style::new()),
                     span("Пэй Киоск  1   2 900 ₽", Style::new()),
