@@ -565,7 +565,11 @@ fn blanks_left_by_a_shorter_recolored_word_are_written_with_it() {
     let rows = |status: &str, style: Style| -> Vec<Vec<(String, Style)>> {
         (0..20)
             .map(|i| {
-                let n = if status == "Ошибка" { 400 - i } else { 377 + i };
+                let n = if status == "Ошибка" {
+                    400 - i
+                } else {
+                    377 + i
+                };
                 vec![
                     span(&format!("{n:>6} АЛЬСТЕР ООО  "), Style::new()),
                     span(status, style),
@@ -693,4 +697,29 @@ fn a_change_just_after_a_tab_stop_is_reached_by_the_tab_and_the_cells_before_it(
     // stop (4 bytes), not `\n CSI 10 G` (5).
     assert_eq!(bytes.matches("\n\r\ta1").count(), 3, "{bytes:?}");
     assert_replays(t.backend().writer(), &after, (0, 0));
+}
+
+#[test]
+fn a_reversed_blank_is_alike_only_in_the_same_weight_where_bold_is_bright() {
+    let selection = |fg: Color, modifier: Modifier| Pen {
+        fg,
+        modifier: Modifier::REVERSED | modifier,
+        ..Pen::DEFAULT
+    };
+    // Light blue is bright already: bold does not change the blank's color.
+    let light = selection(Color::LightBlue, Modifier::empty());
+    assert!(sgr::blank_alike(
+        selection(Color::LightBlue, Modifier::BOLD),
+        light
+    ));
+    // Blue in bold is shown bright by many terminals; dim changes any color.
+    let blue = selection(Color::Blue, Modifier::empty());
+    assert!(!sgr::blank_alike(
+        selection(Color::Blue, Modifier::BOLD),
+        blue
+    ));
+    assert!(!sgr::blank_alike(
+        selection(Color::LightBlue, Modifier::DIM),
+        light
+    ));
 }
