@@ -75,7 +75,7 @@ fn measure(console: &mut PtyConsole, prepare: &str, key: &str, runs: usize) -> V
         }
         // `LICADM_BENCH_SCREENS=DIR`: the screens before and after each key, as the
         // bytes that draw them (vt100's `state_formatted`), for replaying frames
-        // through the backend alone (`backend::tests::replay_bench_screens`).
+        // through the backend alone (`backend::tests::replay::replay_bench_screens`).
         if let Some(dir) = std::env::var_os("LICADM_BENCH_SCREENS") {
             save_screens(
                 std::path::Path::new(&dir),

@@ -1,5 +1,5 @@
 //! The terminal backend: what ratatui wants on screen written with as few bytes as the
-//! terminal allows (issue 14, docs/DESIGN.md §5.8). Over SSH on a 56 kbit/s link every
+//! terminal allows (issue 14, docs/DESIGN.md §5.5). Over SSH on a 56 kbit/s link every
 //! byte of a key press is latency, so:
 //!
 //! - the backend keeps what the terminal shows (`shown`) and what ratatui wants
@@ -292,7 +292,7 @@ impl<W: Write> ThriftyBackend<W> {
         }
         // Then one stop fewer or one more than the best set, one at a time: a stop
         // that serves a few rows costs the others a tab each to pass (docs/DESIGN.md
-        // §5.8).
+        // §5.5).
         // (Not on a screen drawn whole: each try is another painting, and a debug build
         // must still answer a key within the bench's quiet period.)
         let rounds = if ops.len() <= paint::FEW_OPS {
@@ -575,7 +575,5 @@ impl<W: Write> Write for ThriftyBackend<W> {
     }
 }
 
-#[cfg(test)]
-mod replay_tests;
 #[cfg(test)]
 mod tests;

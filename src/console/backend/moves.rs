@@ -1,4 +1,4 @@
-//! Cursor moves in the fewest bytes (docs/DESIGN.md §5.8): over a 56 kbit/s link each
+//! Cursor moves in the fewest bytes (docs/DESIGN.md §5.5): over a 56 kbit/s link each
 //! byte is about 0.15 ms, and a frame is mostly moves between the cells that changed.
 
 /// Where the hardware cursor is. `x` may be one past the last column: after a glyph

@@ -5,12 +5,9 @@
 //! bytes and overhead as the bench counts them — seconds per try instead of a minute in
 //! a pty, and every replayed screen checked against the one wanted.
 
+use super::tabs;
 use super::*;
-use ratatui::Terminal;
 use ratatui::style::{Color, Modifier};
-
-#[path = "../../../tests/support/tabs.rs"]
-mod tabs;
 
 const ROWS: u16 = 24;
 const COLS: u16 = 80;
