@@ -11,10 +11,14 @@
 //! - style changes are one SGR sequence holding only the difference from the pen the
 //!   terminal already has, or a reset plus the new style when that is shorter (`sgr.rs`);
 //! - the cursor is tracked and moved by the shortest sequence (`moves.rs`: relative,
-//!   to the column, or absolute); unchanged cells in the same style are written over
-//!   rather than skipped when that is shorter than the skip, by exact byte count;
-//! - a frame is painted row by row and grouped by style, and the shorter is written
-//!   (`paint.rs`): a recolored column costs one style switch, not two per row;
+//!   to the column, by tabs — a tab past the column and `\b` back too — or absolute);
+//!   cells on the way are written over rather than skipped when that is shorter, by
+//!   exact byte count: unchanged cells in the pen the terminal has, and cells this
+//!   painting writes again later, as one-byte placeholders;
+//! - a frame is painted row by row and grouped by style (a blank with the text next
+//!   to it), and the shortest is written, counting the move to where the cursor is
+//!   parked after it (`paint.rs`): a recolored column costs one style switch, not two
+//!   per row;
 //! - tab stops are set at the columns a frame moves to often (a table's columns, the
 //!   digits that change in aligned numbers) when that costs less than it saves in the
 //!   frame; a tab is then a one-byte move. They stay for the frames after; a clear
