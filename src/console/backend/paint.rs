@@ -39,7 +39,7 @@ pub struct Painter {
     pub pen: Pen,
     /// Changed text written (the rest of `out` is overhead).
     pub payload: usize,
-    /// The column of each move of three bytes or more: where tab stops would help.
+    /// The column of each move of two bytes or more: where tab stops would help.
     pub targets: Vec<u16>,
     /// The cells this painting has still to write (row-major, the screen's width):
     /// they may be written over in any pen on the way, as they are written again.
@@ -206,7 +206,8 @@ impl Painter {
             }
         }
         let (to_start, fill, text) = best;
-        if to_start.len() + fill.len() >= 3 && x > 0 {
+        // A column reached for two bytes or more is one a stop could serve for one.
+        if to_start.len() + fill.len() >= 2 && x > 0 {
             self.targets.push(x);
         }
         self.out.extend_from_slice(to_start.as_bytes());
