@@ -73,6 +73,17 @@ fn measure(console: &mut PtyConsole, prepare: &str, key: &str, runs: usize) -> V
                 );
             }
         }
+        // `LICADM_BENCH_SCREENS=DIR`: the screens before and after each key, as the
+        // bytes that draw them (vt100's `state_formatted`), for replaying frames
+        // through the backend alone (`backend::tests::replay::replay_bench_screens`).
+        if let Some(dir) = std::env::var_os("LICADM_BENCH_SCREENS") {
+            save_screens(
+                std::path::Path::new(&dir),
+                key,
+                &screen_before,
+                &console.cells(),
+            );
+        }
         let overhead = if bytes == 0 {
             0.0
         } else {
@@ -81,6 +92,18 @@ fn measure(console: &mut PtyConsole, prepare: &str, key: &str, runs: usize) -> V
         samples.push(Sample { bytes, overhead });
     }
     samples
+}
+
+/// Writes `NNNN-KEY.before` and `.after` into `dir`, numbered in the order measured.
+fn save_screens(dir: &std::path::Path, key: &str, before: &vt100::Screen, after: &vt100::Screen) {
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let name: String = key.bytes().map(|b| format!("{b:02x}")).collect();
+    std::fs::create_dir_all(dir).expect("screens dir");
+    for (suffix, screen) in [("before", before), ("after", after)] {
+        let file = dir.join(format!("{n:04}-{name}.{suffix}"));
+        std::fs::write(file, screen.state_formatted()).expect("write screen");
+    }
 }
 
 fn row(name: &str, samples: &[Sample], less: &str) {

@@ -1,4 +1,4 @@
-//! Cursor moves in the fewest bytes (docs/DESIGN.md §5.8): over a 56 kbit/s link each
+//! Cursor moves in the fewest bytes (docs/DESIGN.md §5.5): over a 56 kbit/s link each
 //! byte is about 0.15 ms, and a frame is mostly moves between the cells that changed.
 
 /// Where the hardware cursor is. `x` may be one past the last column: after a glyph
@@ -84,14 +84,30 @@ fn horizontal(from: u16, to: u16, tabs: &TabStops) -> String {
     let via_start = format!("\r{}", csi_count(to, 'C'));
     let tabbed = tabs.to(from, to);
     let tabbed_from_start = tabs.to(0, to).map(|t| format!("\r{t}"));
+    // To a stop just past the column and back: `\t\b` for `CSI 5 C`.
+    let past = tabs
+        .0
+        .iter()
+        .filter(|&&s| s > to && s - to <= MAX_BACK_FROM_STOP)
+        .flat_map(|&s| {
+            let back = repeat_or_csi(s - to, "\x08", 'D');
+            [
+                tabs.to(from, s).map(|t| format!("{t}{back}")),
+                tabs.to(0, s).map(|t| format!("\r{t}{back}")),
+            ]
+        });
     [Some(column), Some(via_start), tabbed, tabbed_from_start]
         .into_iter()
+        .chain(past)
         .flatten()
         .fold(
             direct,
             |best, s| if s.len() < best.len() { s } else { best },
         )
 }
+
+/// Backspaces after a tab, at most (more cost as much as `CSI n D`).
+const MAX_BACK_FROM_STOP: u16 = 2;
 
 /// `CSI n <final>`, with the count left out when it is 1.
 fn csi_count(n: u16, final_byte: char) -> String {
@@ -154,6 +170,9 @@ mod tests {
         assert_eq!(go(at(8, 3), 69), "\t\t\t");
         // Not a stop: no tab.
         assert_eq!(go(at(8, 3), 30), "\x1b[22C");
+        // To a stop just past the column and back: `\t\b`, not `CSI 15 C`.
+        assert_eq!(go(at(8, 3), 23), "\t\x08");
+        assert_eq!(go(at(8, 3), 34), "\t\t\x08\x08");
         // From another row: `\r`, down, then the tabs.
         assert_eq!(
             super::shortest(at(70, 2), Cursor { x: 24, y: 3 }, 80, &tabs),

@@ -27,6 +27,8 @@ pub struct Canvas<'a> {
     pub shown: &'a Buffer,
     pub no_color: bool,
     pub tabs: &'a TabStops,
+    /// Where the cursor goes after the painting, when known: its move counts.
+    pub park: Option<Cursor>,
 }
 
 /// A painting: its bytes and where it leaves the terminal.
@@ -37,8 +39,12 @@ pub struct Painter {
     pub pen: Pen,
     /// Changed text written (the rest of `out` is overhead).
     pub payload: usize,
-    /// The column of each move of three bytes or more: where tab stops would help.
+    /// The column of each move of two bytes or more: where tab stops would help.
     pub targets: Vec<u16>,
+    /// The cells this painting has still to write (row-major, the screen's width):
+    /// they may be written over in any pen on the way, as they are written again.
+    later: Vec<bool>,
+    width: u16,
 }
 
 impl Painter {
@@ -49,14 +55,29 @@ impl Painter {
             pen,
             payload: 0,
             targets: Vec::new(),
+            later: Vec::new(),
+            width: 0,
         }
     }
 
     /// Paints `ops` in their order.
     pub fn paint(mut self, canvas: &Canvas, ops: &[Op]) -> Painter {
+        let area = canvas.wanted.area;
+        self.width = area.width;
+        self.later = vec![false; usize::from(area.width) * usize::from(area.height)];
+        for op in ops {
+            if let Op::Cell { x, y } = *op {
+                let i = self.index(x, y);
+                self.later[i] = true;
+            }
+        }
         for op in ops {
             match *op {
-                Op::Cell { x, y } => self.cell(canvas, x, y),
+                Op::Cell { x, y } => {
+                    let i = self.index(x, y);
+                    self.later[i] = false;
+                    self.cell(canvas, x, y);
+                }
                 Op::EraseTail { x, y } => {
                     self.advance_to(canvas, x, y);
                     if !sgr::blank_alike(self.pen, Pen::DEFAULT) {
@@ -87,6 +108,15 @@ impl Painter {
         };
     }
 
+    fn index(&self, x: u16, y: u16) -> usize {
+        usize::from(y) * usize::from(self.width) + usize::from(x)
+    }
+
+    /// Whether this painting writes cell (x, y) after the op it is at.
+    fn is_later(&self, x: u16, y: u16) -> bool {
+        self.later.get(self.index(x, y)).copied().unwrap_or(false)
+    }
+
     pub fn move_to(&mut self, canvas: &Canvas, x: u16, y: u16) {
         let target = Cursor { x, y };
         let sequence = moves::shortest(self.cursor, target, canvas.wanted.area.width, canvas.tabs);
@@ -95,70 +125,95 @@ impl Painter {
     }
 
     /// The text of the wanted cells `from..to` of row `y` when each is one column wide,
-    /// unchanged or not yet drawn right, and drawn alike by the current pen: writing
-    /// them moves the cursor over them as a skip would.
-    fn fill(&self, canvas: &Canvas, y: u16, from: u16, to: u16, unchanged: bool) -> Option<String> {
+    /// unchanged or not yet drawn right, and drawn alike by the current pen — or still
+    /// to be written by this painting, in whatever pen (a placeholder of one byte: a
+    /// one-letter key hint in another color costs a byte to pass, not `CSI C`'s
+    /// three): writing them moves the cursor over them as a skip would. With the
+    /// fill, the bytes of it that are wanted text.
+    fn fill(
+        &self,
+        canvas: &Canvas,
+        y: u16,
+        from: u16,
+        to: u16,
+        unchanged: bool,
+    ) -> Option<(String, usize)> {
         let mut fill = String::new();
+        let mut text = 0;
         for gx in from..to {
             let cell = &canvas.wanted[(gx, y)];
-            if unchanged && *cell != canvas.shown[(gx, y)] {
-                return None;
-            }
             let symbol = crate::domain::text::inert(cell.symbol());
-            if symbol.width() != 1 || !self.fits_pen(canvas, cell) {
+            if symbol.width() != 1 {
                 return None;
             }
+            if self.is_later(gx, y) && !self.fits_pen(canvas, cell) {
+                fill.push(match symbol.as_bytes() {
+                    [byte] => char::from(*byte),
+                    _ => ' ',
+                });
+                continue;
+            }
+            if (unchanged && *cell != canvas.shown[(gx, y)]) || !self.fits_pen(canvas, cell) {
+                return None;
+            }
+            text += symbol.len();
             fill.push_str(&symbol);
         }
-        Some(fill)
+        Some((fill, text))
     }
 
-    /// Moves to `(x, y)` for the next changed cell by the fewest bytes: a move, or
-    /// writing the cells on the way when that is shorter (a gap of a cell or two, or
-    /// a row's first cells reached by `\r\n`). A written cell is the wanted one in its
-    /// own pen, so whatever the order of painting, it is right.
+    /// Moves to `(x, y)` for the next changed cell by the fewest bytes: a move, or a
+    /// move to a column before it and writing the cells on the way when that is
+    /// shorter — from the cursor (a gap of a cell or two), from a row's start (`\r\n`
+    /// and a table's first cells) or from a tab stop (`\n\r\t` and the digit before
+    /// the one that changed, rather than `\n CSI 5 G`). A written cell is the wanted one
+    /// in its own pen, or one this painting writes again later, so whatever the order
+    /// of painting, it is right.
     fn advance_to(&mut self, canvas: &Canvas, x: u16, y: u16) {
         let width = canvas.wanted.area.width;
         let direct = moves::shortest(self.cursor, Cursor { x, y }, width, canvas.tabs);
-        let mut best: Option<(String, String)> = None;
-        if let Some(c) = self.cursor
-            && c.y == y
-            && c.x < x
-            && usize::from(x - c.x) < direct.len()
-            && let Some(fill) = self.fill(canvas, y, c.x, x, false)
-        {
-            best = Some((String::new(), fill));
-        }
-        // A change a few cells into a lower row (a table's number column): to the row's
-        // start (`\r\n`) and over its first cells can be shorter than `\n\e[68D`.
-        if best.is_none()
-            && let Some(c) = self.cursor
-            && y > c.y
-            && x > 0
-            && usize::from(x) < direct.len()
-        {
-            let home = moves::shortest(self.cursor, Cursor { x: 0, y }, width, canvas.tabs);
-            if let Some(fill) = self.fill(canvas, y, 0, x, true)
-                && home.len() + fill.len() < direct.len()
+        // (move, fill, the fill's bytes that are wanted text)
+        let mut best: (String, String, usize) = (direct, String::new(), 0);
+        let consider = |start: Cursor, unchanged: bool, best: &mut (String, String, usize)| {
+            let limit = best.0.len() + best.1.len();
+            if usize::from(x - start.x) >= limit {
+                return;
+            }
+            let to_start = moves::shortest(self.cursor, start, width, canvas.tabs);
+            if to_start.len() + usize::from(x - start.x) >= limit {
+                return;
+            }
+            if let Some((fill, text)) = self.fill(canvas, y, start.x, x, unchanged)
+                && to_start.len() + fill.len() < limit
             {
-                best = Some((home, fill));
+                *best = (to_start, fill, text);
             }
-        }
-        match best {
-            Some((home, fill)) if home.len() + fill.len() < direct.len() => {
-                self.out.extend_from_slice(home.as_bytes());
-                self.payload += fill.len();
-                self.out.extend_from_slice(fill.as_bytes());
-                self.cursor = Some(Cursor { x, y });
+        };
+        if let Some(c) = self.cursor {
+            if c.y == y && c.x < x {
+                consider(c, false, &mut best);
             }
-            _ => {
-                if direct.len() >= 3 && x > 0 {
-                    self.targets.push(x);
+            // A change a few cells into a lower row (a table's number column): to the
+            // row's start or a stop before the change, and over the cells up to it.
+            if y > c.y && x > 0 {
+                consider(Cursor { x: 0, y }, true, &mut best);
+            }
+            for &stop in &canvas.tabs.0 {
+                let reachable = (y > c.y || (y == c.y && stop > c.x)) && stop > 0;
+                if reachable && stop < x {
+                    consider(Cursor { x: stop, y }, y > c.y, &mut best);
                 }
-                self.out.extend_from_slice(direct.as_bytes());
-                self.cursor = Some(Cursor { x, y });
             }
         }
+        let (to_start, fill, text) = best;
+        // A column reached for two bytes or more is one a stop could serve for one.
+        if to_start.len() + fill.len() >= 2 && x > 0 {
+            self.targets.push(x);
+        }
+        self.out.extend_from_slice(to_start.as_bytes());
+        self.payload += text;
+        self.out.extend_from_slice(fill.as_bytes());
+        self.cursor = Some(Cursor { x, y });
     }
 
     pub fn set_pen(&mut self, to: Pen) {
@@ -217,7 +272,7 @@ pub fn orders(canvas: &Canvas, ops: &[Op], current: Pen) -> Vec<Vec<Op>> {
         Op::Cell { x, y } => cell_pen(canvas, &canvas.wanted[(x, y)]),
         Op::EraseTail { .. } => Pen::DEFAULT,
     };
-    let pens_of: Vec<Pen> = ops.iter().map(pen_of).collect();
+    let pens_of = grouping_pens(canvas, ops, ops.iter().map(pen_of).collect());
     let mut pens: Vec<Pen> = vec![current];
     for &pen in &pens_of {
         if !pens.contains(&pen) {
@@ -248,10 +303,40 @@ pub fn orders(canvas: &Canvas, ops: &[Op], current: Pen) -> Vec<Vec<Op>> {
     orders
 }
 
+/// The pen each op is grouped under: its own, except that a blank next to a changed
+/// cell on its row joins that cell's group when their pens paint a blank alike
+/// («Ошибка» replacing «Выполнена» leaves three blanks, written in the red run rather
+/// than reached again in the default group). `own` is in `ops`' (row) order.
+fn grouping_pens(canvas: &Canvas, ops: &[Op], own: Vec<Pen>) -> Vec<Pen> {
+    let blank = |op: &Op| matches!(*op, Op::Cell { x, y } if canvas.wanted[(x, y)].symbol() == " ");
+    let next_to = |a: &Op, b: &Op| match (*a, *b) {
+        (Op::Cell { x: xa, y: ya }, Op::Cell { x: xb, y: yb }) => ya == yb && xa + 1 == xb,
+        _ => false,
+    };
+    let mut pens = own.clone();
+    // A blank after a cell takes its pen; then leading blanks take the pen after them.
+    for i in 1..ops.len() {
+        if blank(&ops[i]) && next_to(&ops[i - 1], &ops[i]) && sgr::blank_alike(pens[i - 1], own[i])
+        {
+            pens[i] = pens[i - 1];
+        }
+    }
+    for i in (0..ops.len().saturating_sub(1)).rev() {
+        if blank(&ops[i])
+            && pens[i] == own[i]
+            && next_to(&ops[i], &ops[i + 1])
+            && sgr::blank_alike(pens[i + 1], own[i])
+        {
+            pens[i] = pens[i + 1];
+        }
+    }
+    pens
+}
+
 /// Pens painted apart from the rest, at most (each is two more paintings to try).
 const MAX_PENS_APART: usize = 6;
 /// A frame of up to this many cells to write is tried in more orders.
-pub const FEW_OPS: usize = 300;
+pub const FEW_OPS: usize = 1200;
 
 /// `ops` painted in each of `orders`: the shortest painting, and its order.
 pub fn shortest<'o>(
@@ -262,11 +347,33 @@ pub fn shortest<'o>(
     orders
         .iter()
         .map(|order| (start.clone().paint(canvas, order), order.as_slice()))
-        .min_by_key(|(painted, _)| painted.out.len())
+        .min_by_key(|(painted, _)| cost(canvas, painted))
+}
+
+/// A painting's bytes with the move to where the cursor is parked after it.
+pub fn cost(canvas: &Canvas, painted: &Painter) -> usize {
+    let park = canvas
+        .park
+        .filter(|&p| Some(p) != painted.cursor)
+        .map_or(0, |p| {
+            moves::shortest(painted.cursor, p, canvas.wanted.area.width, canvas.tabs).len()
+        });
+    painted.out.len() + park
 }
 
 /// At most this many stops.
-const MAX_TAB_STOPS: usize = 24;
+pub const MAX_TAB_STOPS: usize = 24;
+
+/// The columns moves went to at least `uses` times, most often first, at most `n`.
+pub fn frequent_targets(targets: &[u16], uses: usize, n: usize) -> Vec<u16> {
+    let mut counts = std::collections::BTreeMap::<u16, usize>::new();
+    for &x in targets {
+        *counts.entry(x).or_default() += 1;
+    }
+    let mut often: Vec<(u16, usize)> = counts.into_iter().filter(|&(_, c)| c >= uses).collect();
+    often.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    often.into_iter().take(n).map(|(x, _)| x).collect()
+}
 
 /// The stop sets worth trying after a painting: the columns its moves went to at
 /// least 2, 3 or 4 times (a stop costs about seven bytes to set, a tab saves two or

@@ -1,4 +1,4 @@
-//! Finding a scroll in a frame (issue 14, docs/DESIGN.md §5.8): when the table moves
+//! Finding a scroll in a frame (issue 14, docs/DESIGN.md §5.5): when the table moves
 //! by a row, most of the screen is the old screen shifted. Scrolling a region of the
 //! terminal (`CSI top;bottom r`, `CSI n S` / `CSI n T`) moves those rows for about
 //! fifteen bytes, and only what is really new is drawn — instead of rewriting every

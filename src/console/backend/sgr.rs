@@ -133,5 +133,29 @@ pub fn blank_alike(a: Pen, b: Pen) -> bool {
     if shown_a.is_empty() {
         return true;
     }
+    // Reversed, the foreground is the blank's color, and dim may change it, and bold
+    // too where it shows the eight basic colors (and the default) bright.
+    if shown_a.contains(Modifier::REVERSED) {
+        let basic = matches!(
+            a.fg,
+            Color::Reset
+                | Color::Black
+                | Color::Red
+                | Color::Green
+                | Color::Yellow
+                | Color::Blue
+                | Color::Magenta
+                | Color::Cyan
+                | Color::Gray
+        );
+        let weight = if basic {
+            Modifier::BOLD.union(Modifier::DIM)
+        } else {
+            Modifier::DIM
+        };
+        if a.modifier & weight != b.modifier & weight {
+            return false;
+        }
+    }
     a.fg == b.fg && (!shown_a.contains(Modifier::UNDERLINED) || a.underline == b.underline)
 }

@@ -13,6 +13,9 @@ use sgr::{sgr_delta, sgr_fresh};
 #[path = "../../../tests/support/tabs.rs"]
 mod tabs;
 
+mod encodings;
+mod replay;
+
 fn terminal(no_color: bool) -> Terminal<ThriftyBackend<Vec<u8>>> {
     Terminal::new(ThriftyBackend::with_size(Vec::new(), no_color, 20, 4)).expect("terminal")
 }
