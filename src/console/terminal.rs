@@ -141,7 +141,7 @@ pub fn restore() {
         let width = crossterm::terminal::size().map_or(80, |(w, _)| w);
         let _ = stdout.write_all(default_tab_stops(width).as_bytes());
     }
-    // The backend keeps its pen between frames (docs/DESIGN.md §5.8): reset it before
+    // The backend keeps its pen between frames (docs/DESIGN.md §5.5): reset it before
     // the shell gets the terminal back.
     let _ = execute!(
         stdout,

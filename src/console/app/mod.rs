@@ -691,7 +691,7 @@ impl State {
     /// A request whose answer the screen waits for is out (a page, a detail, the
     /// seats, the license info, a history, the flow's step): the runtime holds the
     /// frame for a short grace so a quick answer is drawn once, with its data, never
-    /// after a frame with a loading mark (issue 14, docs/DESIGN.md §5.8).
+    /// after a frame with a loading mark (issue 14, docs/DESIGN.md §5.5).
     pub fn awaiting_data(&self) -> bool {
         self.list.loading()
             || self.seats.loading()
