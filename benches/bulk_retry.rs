@@ -9,7 +9,8 @@
 //! `Idempotency-Key` per request, one request after the other (each answer is the
 //! console's progress step). The floor, in the same run: the same number retried one
 //! `POST /activations/{n}/retry` at a time (the only way before). Target: at most one
-//! round trip per 100 and under 3 s.
+//! round trip per 100 and under 3 s. `LICADM_BENCH_DB=postgres://…` runs it on
+//! PostgreSQL.
 
 use licadm::client::wire::{ActivationQuery, ActivationSort, ActivationSortKey, Role};
 use licadm::client::{ApiClient, new_idempotency_key};
@@ -80,12 +81,23 @@ fn main() -> anyhow::Result<()> {
     // 1 000 single retries from one token would be throttled (429, the client waits
     // out Retry-After): the floor is the portal's time, not the limiter's.
     options.limits.rate = RateLimits::off();
-    let portal = Portal::open_with(&db, Some(DemoOptions { activations }), options)?;
-    eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
-    let token = create_token(&db, Role::Support, &[], "bench")?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    // `LICADM_BENCH_DB=postgres://…` (an empty database, e.g. `benches/pg_cluster.sh
+    // start`): the same on PostgreSQL.
+    let (portal, token) = match std::env::var("LICADM_BENCH_DB").ok().filter(|u| !u.is_empty()) {
+        Some(url) => rt.block_on(async {
+            let portal = Portal::connect(&url, Some(DemoOptions { activations }), options).await?;
+            let token = portal.create_token(Role::Support, &[], "bench").await?;
+            anyhow::Ok((portal, token))
+        })?,
+        None => {
+            let portal = Portal::open_with(&db, Some(DemoOptions { activations }), options)?;
+            (portal, create_token(&db, Role::Support, &[], "bench")?)
+        }
+    };
+    eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
