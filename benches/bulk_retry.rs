@@ -86,7 +86,10 @@ fn main() -> anyhow::Result<()> {
         .build()?;
     // `LICADM_BENCH_DB=postgres://…` (an empty database, e.g. `benches/pg_cluster.sh
     // start`): the same on PostgreSQL.
-    let (portal, token) = match std::env::var("LICADM_BENCH_DB").ok().filter(|u| !u.is_empty()) {
+    let (portal, token) = match std::env::var("LICADM_BENCH_DB")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
         Some(url) => rt.block_on(async {
             let portal = Portal::connect(&url, Some(DemoOptions { activations }), options).await?;
             let token = portal.create_token(Role::Support, &[], "bench").await?;

@@ -58,14 +58,16 @@ fn sqlite_args(args: &[Arg]) -> Vec<rusqlite::types::Value> {
 
 fn pg_args(args: &[Arg]) -> Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> {
     args.iter()
-        .map(|arg| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
-            match arg {
-                Arg::Int(v) => Box::new(*v),
-                Arg::OptInt(v) => Box::new(*v),
-                Arg::Text(v) => Box::new(v.clone()),
-                Arg::Ints(ids) => Box::new(ids.clone()),
-            }
-        })
+        .map(
+            |arg| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
+                match arg {
+                    Arg::Int(v) => Box::new(*v),
+                    Arg::OptInt(v) => Box::new(*v),
+                    Arg::Text(v) => Box::new(v.clone()),
+                    Arg::Ints(ids) => Box::new(ids.clone()),
+                }
+            },
+        )
         .collect()
 }
 
@@ -302,7 +304,9 @@ fn main() -> anyhow::Result<()> {
             let tokens = [
                 portal.create_token(Role::Admin, &[], "bench").await?,
                 portal.create_token(Role::Admin, &[1], "bench-1").await?,
-                portal.create_token(Role::Operator, &[], "bench-operator").await?,
+                portal
+                    .create_token(Role::Operator, &[], "bench-operator")
+                    .await?,
             ];
             anyhow::Ok((portal, tokens, Floor::Postgres(client), counts))
         })?,
@@ -387,7 +391,9 @@ fn main() -> anyhow::Result<()> {
                 },
             ),
         ];
-        println!("\n#### `GET /devices` at {devices} organizations' devices ({backend}, 25 a page)\n");
+        println!(
+            "\n#### `GET /devices` at {devices} organizations' devices ({backend}, 25 a page)\n"
+        );
         println!("| scope | filter | page | HTTP p50 | HTTP p95 | floor p95 | ratio |");
         println!("|---|---|---|---:|---:|---:|---:|");
         for (scope_name, client, scope) in &clients {
@@ -513,7 +519,9 @@ fn main() -> anyhow::Result<()> {
                 },
             ),
         ];
-        println!("\n#### `GET /events` first page at {events} audit records ({backend}, 25 a page)\n");
+        println!(
+            "\n#### `GET /events` first page at {events} audit records ({backend}, 25 a page)\n"
+        );
         println!("| scope | filter | HTTP p50 | HTTP p95 | floor p95 | ratio |");
         println!("|---|---|---:|---:|---:|---:|");
         for (scope_name, client, scope) in &clients {
