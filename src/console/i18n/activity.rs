@@ -80,7 +80,7 @@ pub fn action(lang: Lang, action: &str) -> String {
         "account.disabled" => ("учётная запись отключена", "account disabled"),
         "account.password_changed" => ("пароль изменён", "password changed"),
         "account.password_reset" => ("код сброса пароля", "password reset code"),
-        "token.created" => ("вход: новый токен", "login: new token"),
+        "token.created" => ("новый токен", "new token"),
         "token.revoked" => ("токен отозван", "token revoked"),
         "invoice.issued" => ("счёт выставлен", "invoice issued"),
         "invoice.overdue" => ("счёт просрочен", "invoice overdue"),

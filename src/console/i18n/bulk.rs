@@ -182,10 +182,15 @@ pub const RETRYABLE: Tr = Tr::new("повтор может пройти", "a ret
 pub const FINAL: Tr = Tr::new("отказ навсегда", "refused for good");
 
 pub fn triage_summary(lang: Lang, total: u64, groups: usize, period: Tr) -> String {
-    let total = super::group_digits(total);
+    let count = super::group_digits(total);
     match lang {
-        Lang::Ru => format!("{} · ошибок {total} · групп {groups}", period.get(lang)),
-        Lang::En => format!("{} · {total} errors · {groups} groups", period.get(lang)),
+        Lang::Ru => format!("{} · ошибок {count} · групп {groups}", period.get(lang)),
+        Lang::En => format!(
+            "{} · {count} {} · {}",
+            period.get(lang),
+            if total == 1 { "error" } else { "errors" },
+            super::en_plural(groups, "group", "groups")
+        ),
     }
 }
 
