@@ -12,6 +12,7 @@ mod access_manage;
 mod activations;
 mod audit;
 mod bulk;
+mod bulk_unbind;
 mod capacity;
 mod changes;
 mod contention;
