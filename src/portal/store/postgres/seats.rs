@@ -12,9 +12,9 @@ use crate::portal::rules::{
     already_holds, bind_refusal, normalize_email, not_registered, seat_not_found, seat_status,
     unbind_refusal,
 };
-use crate::portal::store::{Actor, bulk_rows};
 use crate::portal::store::SeatFilter;
 use crate::portal::store::text::{date_from_sql, date_to_sql};
+use crate::portal::store::{Actor, bulk_rows};
 use chrono::{DateTime, NaiveDate, Utc};
 use tokio_postgres::{GenericClient, Row, Transaction};
 
