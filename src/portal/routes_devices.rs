@@ -9,7 +9,8 @@ use super::params::{last, organization_param};
 use super::routes::{Pairs, pairs};
 use super::store::devices::{DeviceCursor, DeviceFilter, DeviceSort};
 use crate::client::devices::{
-    DEVICE_SORTS, DEVICES_DEFAULT_PER_PAGE, DEVICES_MAX_PER_PAGE, DevicePage, DeviceTotals,
+    DEVICE_SORTS, DEVICES_DEFAULT_PER_PAGE, DEVICES_MAX_PER_PAGE, DEVICES_PAGE_DEPTH, DevicePage,
+    DeviceTotals,
 };
 use crate::client::wire::{API_PREFIX, Role};
 use crate::domain::Vendor;
@@ -50,7 +51,7 @@ async fn filter_of(
 }
 
 /// The devices the token's organizations activated, by time left (or serial), one
-/// keyset page at a time.
+/// keyset page at a time (or by page number near the start).
 async fn list_devices(
     State(state): State<AppState>,
     caller: Caller,
@@ -182,6 +183,12 @@ pub fn parse(
                 })
         })
         .transpose()?;
+    // A cursor wins over `page` (as on the activation list): it knows its page.
+    let page = match (&cursor, get("page")) {
+        (Some(cursor), _) => cursor.page,
+        (None, None) => 1,
+        (None, Some(raw)) => page_number(raw, per_page)?,
+    };
     Ok(DeviceFilter {
         scope,
         vendor,
@@ -192,8 +199,27 @@ pub fn parse(
         sort,
         descending,
         per_page,
+        page,
         cursor,
     })
+}
+
+/// `page`: a whole number from 1 whose first row lies at most `DEVICES_PAGE_DEPTH`
+/// rows in; a deeper one is a 400 naming the bound and the way there.
+fn page_number(raw: &str, per_page: u32) -> Result<u32, ApiError> {
+    let page = raw.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+        bad(format!(
+            "page must be a whole number from 1 (got {})",
+            shown(raw)
+        ))
+    })?;
+    let skipped = u64::from(page - 1) * u64::from(per_page);
+    if skipped > DEVICES_PAGE_DEPTH {
+        return Err(bad(format!(
+            "page {page} starts {skipped} rows into the list; page numbers reach the first {DEVICES_PAGE_DEPTH} rows: follow the next cursor of GET /devices, or narrow the filters"
+        )));
+    }
+    Ok(page)
 }
 
 /// A rejected value, cut so a huge one cannot flood the message.
@@ -222,9 +248,11 @@ mod tests {
     fn defaults_sort_by_time_left() {
         let f = parsed(&[]).expect("defaults");
         assert_eq!(
-            (f.sort, f.descending, f.per_page),
-            (DeviceSort::Until, false, 25)
+            (f.sort, f.descending, f.per_page, f.page),
+            (DeviceSort::Until, false, 25, 1)
         );
+        let f = parsed(&[("page", "3"), ("per_page", "50")]).expect("page");
+        assert_eq!((f.page, f.offset()), (3, 100));
         let f = parsed(&[("sort", "-serial"), ("model", "aQsi 5")]).expect("sort");
         assert_eq!((f.sort, f.descending), (DeviceSort::Serial, true));
         assert_eq!(f.model.as_deref(), Some("aQsi 5"));
@@ -250,6 +278,9 @@ mod tests {
             ),
             (("per_page", "0"), "per_page must be"),
             (("cursor", "abc"), "cursor abc was not handed out"),
+            (("page", "0"), "page must be a whole number from 1"),
+            (("page", "x"), "page must be a whole number from 1"),
+            (("page", "402"), "page 402 starts 10025 rows into the list; page numbers reach the first 10000 rows: follow the next cursor"),
         ] {
             let error = parsed(&[query]).expect_err("refused");
             assert!(error.contains(named), "{query:?}: {error}");
@@ -264,10 +295,14 @@ mod tests {
             until: "2026-12-01".into(),
             serial: "1520000000000001".into(),
             organization: 1,
+            page: 4,
         }
         .encode();
         let error = parsed(&[("cursor", &cursor)]).expect_err("another sort");
         assert!(error.contains("for this sort"), "{error}");
-        assert!(parsed(&[("cursor", &cursor), ("sort", "serial")]).is_ok());
+        let f = parsed(&[("cursor", &cursor), ("sort", "serial"), ("page", "9")]).expect("cursor");
+        assert_eq!((f.page, f.offset()), (4, 0), "the cursor wins, and knows its page");
+        // The deepest page a number reaches: its first row is the 10 001st.
+        assert!(parsed(&[("page", "401")]).is_ok());
     }
 }

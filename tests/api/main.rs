@@ -17,6 +17,7 @@ mod capacity;
 mod changes;
 mod contention;
 mod demo;
+mod device_pages;
 mod devices;
 mod events;
 mod exports;

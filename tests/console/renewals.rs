@@ -119,6 +119,7 @@ fn renewals_state(lang: Lang) -> State {
             result: Ok(DevicePage {
                 items: devices(),
                 per_page: 25,
+                page: 1,
                 next: Some("p2".into()),
             }),
         }),
@@ -205,6 +206,7 @@ fn marks_across_pages_and_all_matching_then_a_renews_one_organization() {
             result: Ok(DevicePage {
                 items: vec![device("0730809573904095", 2, (2026, 1, 9), 3400)],
                 per_page: 25,
+                page: 1,
                 next: None,
             }),
         }),
