@@ -32,8 +32,13 @@ async fn filter_of(
     state: &AppState,
     caller: &Caller,
     query: Pairs,
+    paged: bool,
 ) -> Result<DeviceFilter, ApiError> {
-    let pairs = pairs(query)?;
+    let mut pairs = pairs(query)?;
+    if !paged {
+        // The totals take the list's filters; a page number means nothing to them.
+        pairs.retain(|(name, _)| name != "page");
+    }
     let organization = organization_param(&pairs)?;
     let scope = match (caller.role, organization) {
         (Role::Operator, None) => None,
@@ -57,7 +62,7 @@ async fn list_devices(
     caller: Caller,
     query: Pairs,
 ) -> Result<Json<DevicePage>, ApiError> {
-    let filter = filter_of(&state, &caller, query).await?;
+    let filter = filter_of(&state, &caller, query, true).await?;
     Ok(Json(state.store.devices(filter).await?))
 }
 
@@ -67,7 +72,7 @@ async fn device_totals(
     caller: Caller,
     query: Pairs,
 ) -> Result<Json<DeviceTotals>, ApiError> {
-    let filter = filter_of(&state, &caller, query).await?;
+    let filter = filter_of(&state, &caller, query, false).await?;
     Ok(Json(state.store.device_totals(filter).await?))
 }
 
@@ -280,7 +285,10 @@ mod tests {
             (("cursor", "abc"), "cursor abc was not handed out"),
             (("page", "0"), "page must be a whole number from 1"),
             (("page", "x"), "page must be a whole number from 1"),
-            (("page", "402"), "page 402 starts 10025 rows into the list; page numbers reach the first 10000 rows: follow the next cursor"),
+            (
+                ("page", "402"),
+                "page 402 starts 10025 rows into the list; page numbers reach the first 10000 rows: follow the next cursor",
+            ),
         ] {
             let error = parsed(&[query]).expect_err("refused");
             assert!(error.contains(named), "{query:?}: {error}");
@@ -301,7 +309,11 @@ mod tests {
         let error = parsed(&[("cursor", &cursor)]).expect_err("another sort");
         assert!(error.contains("for this sort"), "{error}");
         let f = parsed(&[("cursor", &cursor), ("sort", "serial"), ("page", "9")]).expect("cursor");
-        assert_eq!((f.page, f.offset()), (4, 0), "the cursor wins, and knows its page");
+        assert_eq!(
+            (f.page, f.offset()),
+            (4, 0),
+            "the cursor wins, and knows its page"
+        );
         // The deepest page a number reaches: its first row is the 10 001st.
         assert!(parsed(&[("page", "401")]).is_ok());
     }

@@ -50,7 +50,11 @@ async fn numbers_agree_with_the_cursors(client: &ApiClient, query: DeviceQuery, 
             .expect("page by number");
         let from = ((n - 1) * per_page) as usize;
         let to = (from + per_page as usize).min(all.len());
-        let expected = if from < all.len() { &all[from..to] } else { &[][..] };
+        let expected = if from < all.len() {
+            &all[from..to]
+        } else {
+            &[][..]
+        };
         assert_eq!(keys(&page.items), keys(expected), "{query:?} page {n}");
         assert_eq!(page.page, n);
         assert_eq!(page.next.is_some(), n < pages, "{query:?} page {n}: next");

@@ -310,3 +310,37 @@ fn star_marks_every_matching_device_and_a_viewer_cannot_renew() {
     assert!(viewer.new_activation.is_none());
     assert!(matches!(viewer.dialogs.last(), Some(Dialog::Notice(_))));
 }
+
+/// The page counter says "page N of M" from the page's own number and the filters'
+/// totals (issue 16: devices are paged like activations).
+#[test]
+fn the_counter_shows_the_page_of_all_pages_from_the_totals() {
+    let mut state = renewals_state(Lang::Ru);
+    let commands = update(&mut state, key(KeyCode::Right));
+    let (page, _, _) = requests(&commands);
+    let (request_id, query) = page.expect("the next page is asked");
+    assert_eq!(query.cursor.as_deref(), Some("p2"));
+    update(
+        &mut state,
+        Msg::Renewals(RenewalsMsg::Loaded {
+            request_id,
+            result: Ok(DevicePage {
+                items: devices(),
+                per_page: 25,
+                page: 2,
+                next: Some("p3".into()),
+            }),
+        }),
+    );
+    // The totals counted 60 devices: three pages of 25.
+    let mut sixty = totals();
+    sixty.count = 60;
+    state.renewals.totals = Some(sixty);
+    for height in [24, 22] {
+        let text = screen_text(&render(&state, 80, height).0);
+        assert!(
+            text.contains("Стр. 2 из 3 · всего 60"),
+            "80×{height}:\n{text}"
+        );
+    }
+}
