@@ -12,6 +12,7 @@ use crate::console::data::{DataError, DataSource};
 use crate::console::screens::bulk_run::StepOutcome;
 use crate::console::screens::error_text;
 use crate::console::screens::marks::{MARK_ALL_MAX, MatchList, Matching};
+use crate::mirror::OutboxItem;
 use std::path::PathBuf;
 use tokio::sync::mpsc;
 
@@ -67,7 +68,11 @@ pub(super) fn execute(
         }),
         Command::UnbindMarked { run, seats } => {
             tokio::spawn(async move {
-                let outcomes = unbind_marked(&source, &seats, &tx).await;
+                let queued = |item| {
+                    // The outbox shows it, as a single unbind's would.
+                    let _ = tx.send(Incoming::msg(Msg::WriteQueued(item)));
+                };
+                let outcomes = unbind_marked(&source, &seats, queued).await;
                 let _ = tx.send(Incoming::msg(Msg::BulkStep { run, outcomes }));
             });
         }
@@ -117,10 +122,10 @@ pub(super) fn execute(
 /// the outbox), as a single unbind would be: should the lost request have reached the
 /// portal after all, the queued ones are refused later as already free — nothing is
 /// done twice.
-async fn unbind_marked(
+pub async fn unbind_marked(
     source: &DataSource,
     seats: &[i64],
-    tx: &mpsc::UnboundedSender<Incoming>,
+    queued: impl Fn(OutboxItem),
 ) -> Vec<(i64, StepOutcome)> {
     let lang = source.lang();
     let error = match source.unbind_many(seats).await {
@@ -146,7 +151,7 @@ async fn unbind_marked(
         let outcome = if error.is_connection() {
             match source.queue_unbind(seat).await {
                 Ok(Some(item)) => {
-                    let _ = tx.send(Incoming::msg(Msg::WriteQueued(item)));
+                    queued(item);
                     StepOutcome::Queued
                 }
                 Ok(None) => StepOutcome::Failed(text.clone()),

@@ -192,3 +192,88 @@ async fn a_bulk_unbind_is_admin_only_and_takes_1_to_100_seats() {
     assert!(answer.results.iter().all(|r| r.outcome == UnbindOutcome::Refused));
 }
 }
+
+/// The console's run of marked unbinds (`console::runtime::unbind_marked`): with the
+/// portal, one answer per seat from one request; with a mirror whose portal is out of
+/// reach, each seat queued in the outbox as its own unbind, which the next flush sends.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_consoles_marked_unbind_answers_per_seat_and_queues_each_seat_offline() {
+    use licadm::console::data::{DataSource, MirrorSource};
+    use licadm::console::runtime::unbind_marked;
+    use licadm::console::screens::bulk_run::StepOutcome;
+    use licadm::mirror::{Mirror, OutboxAction};
+    use std::sync::Mutex;
+
+    let portal = TestPortal::start().await;
+    let facts = portal.facts();
+    let bound: Vec<i64> = facts
+        .bound(ALSTER, ORANGEUCE)
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    let free = facts.free(ALSTER, ORANGEUCE)[0];
+    let token = portal.token(Role::Admin, &[ALSTER], "admin-1@test");
+    let admin = portal.client(&token);
+
+    let live = DataSource::Live(admin.clone());
+    let outcomes = unbind_marked(&live, &[bound[0], free], |_| panic!("nothing queued")).await;
+    assert_eq!(outcomes[0], (bound[0], StepOutcome::Done(String::new())));
+    assert!(
+        matches!(&outcomes[1], (id, StepOutcome::Failed(m)) if *id == free && m.contains("only a bound seat")),
+        "{outcomes:?}"
+    );
+
+    // A mirror whose portal is gone (nothing listens on the port).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let dead = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let dir = tempfile::tempdir().expect("dir");
+    let mirror = Mirror::open(&dir.path().join("mirror.sqlite")).expect("mirror");
+    let offline = DataSource::Mirror(MirrorSource {
+        client: licadm::client::ApiClient::new(&dead, &token).expect("client"),
+        mirror: mirror.clone(),
+    });
+    let shown = Mutex::new(Vec::new());
+    let outcomes = unbind_marked(&offline, &bound[1..3], |item| {
+        shown.lock().unwrap().push(item)
+    })
+    .await;
+    assert_eq!(
+        outcomes,
+        vec![
+            (bound[1], StepOutcome::Queued),
+            (bound[2], StepOutcome::Queued)
+        ]
+    );
+    let queued: Vec<OutboxAction> = mirror
+        .outbox()
+        .expect("outbox")
+        .into_iter()
+        .map(|i| i.action)
+        .collect();
+    assert_eq!(
+        queued,
+        vec![
+            OutboxAction::Unbind { seat: bound[1] },
+            OutboxAction::Unbind { seat: bound[2] }
+        ]
+    );
+    assert_eq!(
+        shown.lock().unwrap().len(),
+        2,
+        "each queued seat is shown in the outbox"
+    );
+    // Back online: the flush unbinds them, each once.
+    licadm::mirror::sync::flush_outbox(&admin, &mirror)
+        .await
+        .expect("flush");
+    assert!(mirror.outbox().expect("outbox").is_empty());
+    for id in &bound[1..3] {
+        let seat = all_seats(&admin, ALSTER)
+            .await
+            .into_iter()
+            .find(|s| s.id == *id)
+            .expect("seat");
+        assert_eq!(seat.status, SeatStatus::Free);
+    }
+}
