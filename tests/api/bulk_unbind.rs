@@ -277,3 +277,42 @@ async fn the_consoles_marked_unbind_answers_per_seat_and_queues_each_seat_offlin
         assert_eq!(seat.status, SeatStatus::Free);
     }
 }
+
+crate::both_backends! {
+#[tokio::test(flavor = "multi_thread")]
+async fn each_seat_a_bulk_unbind_frees_is_one_seat_unbound_webhook() {
+    use licadm::client::webhooks::NewWebhook;
+    let portal = TestPortal::start().await;
+    let facts = portal.facts();
+    let bound: Vec<i64> = facts.bound(ALSTER, ORANGEUCE).iter().map(|(id, _)| *id).collect();
+    let free = facts.free(ALSTER, ORANGEUCE)[0];
+    let admin = portal.client(&portal.token(Role::Admin, &[ALSTER], "admin-1@test"));
+    // Loopback is allowed; nothing listens on port 9, so the deliveries stay listed.
+    let hook = admin
+        .add_webhook(
+            &NewWebhook {
+                url: "http://127.0.0.1:9/hook".into(),
+                events: vec!["seat.unbound".into()],
+                organization: Some(ALSTER),
+            },
+            "hook-1",
+        )
+        .await
+        .expect("endpoint");
+    admin.unbind_many(&[bound[0], free, bound[1]], "unbind-hooks").await.expect("bulk unbind");
+    admin.unbind_many(&[bound[0], free, bound[1]], "unbind-hooks").await.expect("replay");
+    let deliveries = admin.webhook_deliveries(hook.endpoint.id, 1, 100).await.expect("deliveries");
+    let mut got: Vec<(String, String)> = deliveries
+        .items
+        .iter()
+        .map(|d| (d.event_type.clone(), d.object.clone()))
+        .collect();
+    got.sort();
+    let mut expected = vec![
+        ("seat.unbound".to_string(), format!("seat:{}", bound[0])),
+        ("seat.unbound".to_string(), format!("seat:{}", bound[1])),
+    ];
+    expected.sort();
+    assert_eq!(got, expected, "one per unbound seat, none for the refused one or the replay");
+}
+}
