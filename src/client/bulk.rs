@@ -1,9 +1,10 @@
 //! Many rows at once (issue 16 b; docs/DESIGN.md §4.9): the bulk retry
-//! (`POST /activations/retry`, up to [`BULK_MAX`] numbers, one answer per number) and
+//! (`POST /activations/retry`, up to [`BULK_MAX`] numbers, one answer per number), the
+//! bulk unbind (`POST /seats/unbind`, up to [`BULK_MAX`] seats, one answer per seat) and
 //! the triage of errors (`GET /activations/errors`: errored activations grouped by
 //! their error text with the serial taken out).
 
-use super::wire::{ActivationSummary, ErrorInfo, OrgRef};
+use super::wire::{ActivationSummary, ErrorInfo, OrgRef, Seat};
 use super::{ApiClient, ClientError};
 use crate::domain::FailureReason;
 use chrono::{DateTime, Utc};
@@ -51,6 +52,49 @@ impl BulkRetryResponse {
         self.results
             .iter()
             .filter(|r| r.outcome == BulkOutcome::Retried)
+            .count()
+    }
+}
+
+/// `POST /seats/unbind`: seat ids, each unbound as `POST /seats/{id}/unbind` would.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkUnbindRequest {
+    pub seats: Vec<i64>,
+}
+
+/// What happened to one seat of a bulk unbind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnbindOutcome {
+    /// Free now.
+    Unbound,
+    /// Refused by a rule (not found, not bound); nothing changed for it.
+    Refused,
+}
+
+/// One seat's answer, in the order asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkUnbindResult {
+    pub seat_id: i64,
+    pub outcome: UnbindOutcome,
+    /// The seat as it is now (unbound only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat: Option<Seat>,
+    /// Why it was refused: the error the single unbind would have answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkUnbindResponse {
+    pub results: Vec<BulkUnbindResult>,
+}
+
+impl BulkUnbindResponse {
+    pub fn unbound(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.outcome == UnbindOutcome::Unbound)
             .count()
     }
 }
@@ -107,6 +151,20 @@ impl ApiClient {
             numbers: numbers.to_vec(),
         };
         self.post("/activations/retry", &body, Some(idempotency_key))
+            .await
+    }
+
+    /// Unbinds up to [`BULK_MAX`] seats in one request; the key makes a resend answer
+    /// what the first did.
+    pub async fn unbind_many(
+        &self,
+        seats: &[i64],
+        idempotency_key: &str,
+    ) -> Result<BulkUnbindResponse, ClientError> {
+        let body = BulkUnbindRequest {
+            seats: seats.to_vec(),
+        };
+        self.post("/seats/unbind", &body, Some(idempotency_key))
             .await
     }
 

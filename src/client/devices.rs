@@ -13,6 +13,9 @@ use sha2::{Digest, Sha256};
 /// `per_page` of `GET /devices`: 1 to this many (default [`DEVICES_DEFAULT_PER_PAGE`]).
 pub const DEVICES_MAX_PER_PAGE: u32 = 1000;
 pub const DEVICES_DEFAULT_PER_PAGE: u32 = 25;
+/// `page=N` of `GET /devices` reaches pages starting at most this many rows in; deeper,
+/// follow the `next` cursors (docs/DESIGN.md §4.8).
+pub const DEVICES_PAGE_DEPTH: u64 = 10_000;
 /// The sorts `GET /devices` takes (`-` before one: descending).
 pub const DEVICE_SORTS: [&str; 2] = ["subscription_until", "serial"];
 
@@ -32,11 +35,16 @@ pub struct DeviceItem {
     pub retail_price: Kopecks,
 }
 
-/// A page of devices. No total (see `GET /devices/totals`); `next` says there is more.
+/// A page of devices. No total (`GET /devices/totals` counts: "page N of M"); `next`
+/// says there is more.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DevicePage {
     pub items: Vec<DeviceItem>,
     pub per_page: u32,
+    /// The page's number from 1, whether asked by `page` or reached by cursor (0 from a
+    /// portal that predates page numbers).
+    #[serde(default)]
+    pub page: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
@@ -75,6 +83,9 @@ pub struct DeviceQuery {
     /// One of [`DEVICE_SORTS`], `-` for descending; default `subscription_until`.
     pub sort: Option<String>,
     pub per_page: Option<u32>,
+    /// The page's number from 1 (within `DEVICES_PAGE_DEPTH` rows of the start); a
+    /// cursor wins over it.
+    pub page: Option<u32>,
     pub cursor: Option<String>,
 }
 
@@ -103,6 +114,7 @@ impl DeviceQuery {
         put("q", self.q.clone());
         put("sort", self.sort.clone());
         put("per_page", self.per_page.map(|n| n.to_string()));
+        put("page", self.page.map(|n| n.to_string()));
         put("cursor", self.cursor.clone());
         params
     }
@@ -111,6 +123,7 @@ impl DeviceQuery {
     pub fn first_page(&self) -> DeviceQuery {
         DeviceQuery {
             cursor: None,
+            page: None,
             ..self.clone()
         }
     }

@@ -298,6 +298,33 @@ impl DataSource {
             .await
     }
 
+    /// Up to `BULK_MAX` unbinds in one request (docs/DESIGN.md §4.9): straight to the
+    /// portal, as the bulk retry (with a mirror, the caller syncs after).
+    pub async fn unbind_many(
+        &self,
+        seats: &[i64],
+    ) -> Result<crate::client::bulk::BulkUnbindResponse, DataError> {
+        self.client()
+            .unbind_many(seats, &new_idempotency_key())
+            .await
+    }
+
+    /// With a mirror: one seat's unbind put in the outbox without trying the portal (a
+    /// bulk unbind that could not reach it), sent later with its own key like any queued
+    /// unbind. None without a mirror.
+    pub async fn queue_unbind(&self, seat: i64) -> Result<Option<OutboxItem>, DataError> {
+        let DataSource::Mirror(source) = self else {
+            return Ok(None);
+        };
+        let key = new_idempotency_key();
+        source
+            .mirror
+            .run(move |m| m.enqueue(&OutboxAction::Unbind { seat }, &key, Utc::now()))
+            .await
+            .map(Some)
+            .map_err(|e| ClientError::Local(e.to_string()))
+    }
+
     /// The triage of errors (issue 16 b): the portal's (the mirror has no grouping).
     pub async fn error_triage(
         &self,

@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 
 #[path = "runtime_bulk.rs"]
 mod bulk;
+pub use bulk::unbind_marked;
 #[path = "runtime_export.rs"]
 pub mod export;
 

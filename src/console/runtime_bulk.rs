@@ -1,17 +1,18 @@
 //! The runtime's half of many rows at once (issue 16 b; docs/DESIGN.md §5.4): each
 //! command runs in its own task against the data seam and reports back as messages —
-//! a bulk retry's answers per number, a license file or an unbind per row, every
+//! a bulk retry's or bulk unbind's answers per row, a license file per row, every
 //! match of a filter (page by page), the triage, an export with its progress
 //! (`runtime_export.rs`), a saved view.
 
 use super::{Incoming, resolve_user_path, send_when_done};
-use crate::client::bulk::BulkOutcome;
+use crate::client::bulk::{BulkOutcome, UnbindOutcome};
 use crate::client::wire::{ActivationQuery, ActivationSummary, Seat, SeatQuery};
 use crate::console::app::{Command, Msg};
-use crate::console::data::{DataError, DataSource, Written};
+use crate::console::data::{DataError, DataSource};
 use crate::console::screens::bulk_run::StepOutcome;
 use crate::console::screens::error_text;
 use crate::console::screens::marks::{MARK_ALL_MAX, MatchList, Matching};
+use crate::mirror::OutboxItem;
 use std::path::PathBuf;
 use tokio::sync::mpsc;
 
@@ -65,22 +66,14 @@ pub(super) fn execute(
                 outcomes: vec![(number, outcome)],
             }
         }),
-        Command::UnbindMarked { run, seat } => {
+        Command::UnbindMarked { run, seats } => {
             tokio::spawn(async move {
-                let lang = source.lang();
-                let outcome = match source.unbind_seat(seat).await {
-                    Ok(Written::Done(_)) => StepOutcome::Done(String::new()),
-                    Ok(Written::Queued(item)) => {
-                        // The outbox shows it, as a single unbind's would.
-                        let _ = tx.send(Incoming::msg(Msg::WriteQueued(item)));
-                        StepOutcome::Queued
-                    }
-                    Err(e) => StepOutcome::Failed(error_text(lang, &e)),
+                let queued = |item| {
+                    // The outbox shows it, as a single unbind's would.
+                    let _ = tx.send(Incoming::msg(Msg::WriteQueued(item)));
                 };
-                let _ = tx.send(Incoming::msg(Msg::BulkStep {
-                    run,
-                    outcomes: vec![(seat, outcome)],
-                }));
+                let outcomes = unbind_marked(&source, &seats, queued).await;
+                let _ = tx.send(Incoming::msg(Msg::BulkStep { run, outcomes }));
             });
         }
         Command::CollectMatching { request_id, list } => send_when_done(tx, async move {
@@ -122,6 +115,54 @@ pub(super) fn execute(
         other => return Some(other),
     }
     None
+}
+
+/// One `POST /seats/unbind` for up to 100 marked seats, an outcome per seat. With a
+/// mirror and the portal out of reach each seat is queued as its own unbind (shown in
+/// the outbox), as a single unbind would be: should the lost request have reached the
+/// portal after all, the queued ones are refused later as already free — nothing is
+/// done twice.
+pub async fn unbind_marked(
+    source: &DataSource,
+    seats: &[i64],
+    queued: impl Fn(OutboxItem),
+) -> Vec<(i64, StepOutcome)> {
+    let lang = source.lang();
+    let error = match source.unbind_many(seats).await {
+        Ok(answer) => {
+            return answer
+                .results
+                .into_iter()
+                .map(|r| {
+                    let outcome = match (r.outcome, r.error) {
+                        (UnbindOutcome::Unbound, _) => StepOutcome::Done(String::new()),
+                        (UnbindOutcome::Refused, Some(e)) => StepOutcome::Failed(e.message),
+                        (UnbindOutcome::Refused, None) => StepOutcome::Failed(String::new()),
+                    };
+                    (r.seat_id, outcome)
+                })
+                .collect();
+        }
+        Err(error) => error,
+    };
+    let text = error_text(lang, &error);
+    let mut outcomes = Vec::with_capacity(seats.len());
+    for &seat in seats {
+        let outcome = if error.is_connection() {
+            match source.queue_unbind(seat).await {
+                Ok(Some(item)) => {
+                    queued(item);
+                    StepOutcome::Queued
+                }
+                Ok(None) => StepOutcome::Failed(text.clone()),
+                Err(e) => StepOutcome::Failed(error_text(lang, &e)),
+            }
+        } else {
+            StepOutcome::Failed(text.clone())
+        };
+        outcomes.push((seat, outcome));
+    }
+    outcomes
 }
 
 /// Every page of the list, 100 rows a page, following the cursors (activations) or

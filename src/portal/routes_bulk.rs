@@ -1,6 +1,6 @@
 //! Many rows at once (issue 16 b; docs/DESIGN.md §4.9): `POST /activations/retry`
-//! (up to `BULK_MAX` numbers in one request and one transaction, one answer per number)
-//! and `GET /activations/errors` (the triage: errored activations of a period grouped
+//! (up to `BULK_MAX` numbers in one request and one transaction, one answer per number),
+//! `POST /seats/unbind` (the same for seats) and `GET /activations/errors` (the triage: errored activations of a period grouped
 //! by error). Like `routes`: parse, scope, ask the store, answer.
 
 use super::AppState;
@@ -10,7 +10,10 @@ use super::idempotency::Idempotency;
 use super::params::{last, organization_param, shown};
 use super::routes::{ApiJson, Pairs, pairs};
 use super::store::Writer;
-use crate::client::bulk::{BULK_MAX, BulkRetryRequest, BulkRetryResponse, ErrorTriage};
+use crate::client::bulk::{
+    BULK_MAX, BulkRetryRequest, BulkRetryResponse, BulkUnbindRequest, BulkUnbindResponse,
+    ErrorTriage,
+};
 use crate::client::wire::API_PREFIX;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -26,6 +29,7 @@ pub fn add(router: Router<AppState>) -> Router<AppState> {
     router
         .route(&at("/activations/retry"), post(retry_many))
         .route(&at("/activations/errors"), get(error_triage))
+        .route(&at("/seats/unbind"), post(unbind_many))
 }
 
 /// Retries every number given (1 to `BULK_MAX`, each a whole number from 1): one
@@ -56,6 +60,39 @@ async fn retry_many(
     let answer = state
         .store
         .retry_activations(request.numbers, Writer::of(&state, caller), idempotency)
+        .await??;
+    Ok(answer.marked())
+}
+
+/// Unbinds every seat given (1 to `BULK_MAX` ids, each from 1), admin only as the
+/// single unbind: one transaction, one `Idempotency-Key` for the whole request, one
+/// answer per seat in the order given — `unbound` with the seat, or `refused` with the
+/// error the single unbind would have answered (another organization's seat is
+/// `not_found`, as an unknown one). Only a bad request as a whole is a 4xx.
+async fn unbind_many(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<BulkUnbindRequest>,
+) -> Result<(HeaderMap, Json<BulkUnbindResponse>), ApiError> {
+    caller.may(Action::BindSeats)?;
+    if request.seats.is_empty() || request.seats.len() > BULK_MAX {
+        return Err(ApiError::BadRequest(format!(
+            "seats must list 1 to {BULK_MAX} seat ids (got {}); send more in several requests",
+            request.seats.len()
+        )));
+    }
+    if let Some(bad) = request.seats.iter().find(|id| **id < 1) {
+        return Err(ApiError::BadRequest(format!(
+            "seats must be seat ids from 1 (got {bad})"
+        )));
+    }
+    let same = serde_json::json!({"op": "seat.unbind-many", "seats": request.seats});
+    let idempotency =
+        Idempotency::from_headers(&headers, caller.token_id, state.idempotency_lifetime, &same)?;
+    let answer = state
+        .store
+        .unbind_seats(request.seats, Writer::of(&state, caller), idempotency)
         .await??;
     Ok(answer.marked())
 }

@@ -9,7 +9,8 @@ use super::params::{last, organization_param};
 use super::routes::{Pairs, pairs};
 use super::store::devices::{DeviceCursor, DeviceFilter, DeviceSort};
 use crate::client::devices::{
-    DEVICE_SORTS, DEVICES_DEFAULT_PER_PAGE, DEVICES_MAX_PER_PAGE, DevicePage, DeviceTotals,
+    DEVICE_SORTS, DEVICES_DEFAULT_PER_PAGE, DEVICES_MAX_PER_PAGE, DEVICES_PAGE_DEPTH, DevicePage,
+    DeviceTotals,
 };
 use crate::client::wire::{API_PREFIX, Role};
 use crate::domain::Vendor;
@@ -31,8 +32,13 @@ async fn filter_of(
     state: &AppState,
     caller: &Caller,
     query: Pairs,
+    paged: bool,
 ) -> Result<DeviceFilter, ApiError> {
-    let pairs = pairs(query)?;
+    let mut pairs = pairs(query)?;
+    if !paged {
+        // The totals take the list's filters; a page number means nothing to them.
+        pairs.retain(|(name, _)| name != "page");
+    }
     let organization = organization_param(&pairs)?;
     let scope = match (caller.role, organization) {
         (Role::Operator, None) => None,
@@ -50,13 +56,13 @@ async fn filter_of(
 }
 
 /// The devices the token's organizations activated, by time left (or serial), one
-/// keyset page at a time.
+/// keyset page at a time (or by page number near the start).
 async fn list_devices(
     State(state): State<AppState>,
     caller: Caller,
     query: Pairs,
 ) -> Result<Json<DevicePage>, ApiError> {
-    let filter = filter_of(&state, &caller, query).await?;
+    let filter = filter_of(&state, &caller, query, true).await?;
     Ok(Json(state.store.devices(filter).await?))
 }
 
@@ -66,7 +72,7 @@ async fn device_totals(
     caller: Caller,
     query: Pairs,
 ) -> Result<Json<DeviceTotals>, ApiError> {
-    let filter = filter_of(&state, &caller, query).await?;
+    let filter = filter_of(&state, &caller, query, false).await?;
     Ok(Json(state.store.device_totals(filter).await?))
 }
 
@@ -182,6 +188,12 @@ pub fn parse(
                 })
         })
         .transpose()?;
+    // A cursor wins over `page` (as on the activation list): it knows its page.
+    let page = match (&cursor, get("page")) {
+        (Some(cursor), _) => cursor.page,
+        (None, None) => 1,
+        (None, Some(raw)) => page_number(raw, per_page)?,
+    };
     Ok(DeviceFilter {
         scope,
         vendor,
@@ -192,8 +204,27 @@ pub fn parse(
         sort,
         descending,
         per_page,
+        page,
         cursor,
     })
+}
+
+/// `page`: a whole number from 1 whose first row lies at most `DEVICES_PAGE_DEPTH`
+/// rows in; a deeper one is a 400 naming the bound and the way there.
+fn page_number(raw: &str, per_page: u32) -> Result<u32, ApiError> {
+    let page = raw.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+        bad(format!(
+            "page must be a whole number from 1 (got {})",
+            shown(raw)
+        ))
+    })?;
+    let skipped = u64::from(page - 1) * u64::from(per_page);
+    if skipped > DEVICES_PAGE_DEPTH {
+        return Err(bad(format!(
+            "page {page} starts {skipped} rows into the list; page numbers reach the first {DEVICES_PAGE_DEPTH} rows: follow the next cursor of GET /devices, or narrow the filters"
+        )));
+    }
+    Ok(page)
 }
 
 /// A rejected value, cut so a huge one cannot flood the message.
@@ -222,9 +253,11 @@ mod tests {
     fn defaults_sort_by_time_left() {
         let f = parsed(&[]).expect("defaults");
         assert_eq!(
-            (f.sort, f.descending, f.per_page),
-            (DeviceSort::Until, false, 25)
+            (f.sort, f.descending, f.per_page, f.page),
+            (DeviceSort::Until, false, 25, 1)
         );
+        let f = parsed(&[("page", "3"), ("per_page", "50")]).expect("page");
+        assert_eq!((f.page, f.offset()), (3, 100));
         let f = parsed(&[("sort", "-serial"), ("model", "aQsi 5")]).expect("sort");
         assert_eq!((f.sort, f.descending), (DeviceSort::Serial, true));
         assert_eq!(f.model.as_deref(), Some("aQsi 5"));
@@ -250,6 +283,12 @@ mod tests {
             ),
             (("per_page", "0"), "per_page must be"),
             (("cursor", "abc"), "cursor abc was not handed out"),
+            (("page", "0"), "page must be a whole number from 1"),
+            (("page", "x"), "page must be a whole number from 1"),
+            (
+                ("page", "402"),
+                "page 402 starts 10025 rows into the list; page numbers reach the first 10000 rows: follow the next cursor",
+            ),
         ] {
             let error = parsed(&[query]).expect_err("refused");
             assert!(error.contains(named), "{query:?}: {error}");
@@ -264,10 +303,18 @@ mod tests {
             until: "2026-12-01".into(),
             serial: "1520000000000001".into(),
             organization: 1,
+            page: 4,
         }
         .encode();
         let error = parsed(&[("cursor", &cursor)]).expect_err("another sort");
         assert!(error.contains("for this sort"), "{error}");
-        assert!(parsed(&[("cursor", &cursor), ("sort", "serial")]).is_ok());
+        let f = parsed(&[("cursor", &cursor), ("sort", "serial"), ("page", "9")]).expect("cursor");
+        assert_eq!(
+            (f.page, f.offset()),
+            (4, 0),
+            "the cursor wins, and knows its page"
+        );
+        // The deepest page a number reaches: its first row is the 10 001st.
+        assert!(parsed(&[("page", "401")]).is_ok());
     }
 }

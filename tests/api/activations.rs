@@ -677,6 +677,8 @@ async fn openapi_describes_every_route_truthfully() {
         "/api/v1/seats/summary",
         "/api/v1/seats/{id}/bind",
         "/api/v1/seats/{id}/unbind",
+        // Bulk unbind (issue 16).
+        "/api/v1/seats/unbind",
         "/api/v1/users",
         "/api/v1/license-info",
         "/api/v1/emergency-license",
@@ -790,6 +792,7 @@ async fn openapi_describes_every_route_truthfully() {
             "/api/v1/seats/{id}/unbind",
             &["200", "403", "404", "409"][..],
         ),
+        ("/api/v1/seats/unbind", &["200", "400", "403", "422"][..]),
         (
             "/api/v1/emergency-license",
             &["200", "400", "403", "404", "422"][..],

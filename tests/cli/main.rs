@@ -14,6 +14,7 @@ mod login;
 mod offline;
 mod renewals;
 mod scripting;
+mod seats_unbind;
 mod sync;
 mod truthful;
 mod verify;

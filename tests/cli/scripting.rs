@@ -34,6 +34,11 @@ impl Env {
         }
     }
 
+    /// The portal's store (for the demo's facts).
+    pub(crate) fn portal_db(&self) -> std::path::PathBuf {
+        self.portal.db.clone()
+    }
+
     pub(crate) fn client(&self) -> ApiClient {
         ApiClient::new(&self.portal.url, &self.token).expect("client")
     }

@@ -262,7 +262,7 @@ fn marked_license_files_go_into_one_folder_and_numbers_are_copied() {
 }
 
 #[test]
-fn marked_seats_unbind_one_by_one_after_one_confirmation() {
+fn marked_seats_unbind_after_one_confirmation_in_one_request() {
     let mut state = seats_state(Lang::Ru);
     let commands = update(&mut state, ch('*'));
     let (request_id, query) = match commands.as_slice() {
@@ -300,21 +300,21 @@ fn marked_seats_unbind_one_by_one_after_one_confirmation() {
         dialog.lines
     );
     let commands = confirm(&mut state);
-    let [Command::UnbindMarked { run, seat }] = commands.as_slice() else {
+    let [Command::UnbindMarked { run, seats }] = commands.as_slice() else {
         panic!("{commands:?}");
     };
-    assert_eq!(*seat, bound[0]);
+    assert_eq!(seats, &bound, "only the bound ones, in one request");
     let run = *run;
-    let mut last = Vec::new();
-    for seat in &bound {
-        last = update(
-            &mut state,
-            Msg::BulkStep {
-                run,
-                outcomes: vec![(*seat, StepOutcome::Done(String::new()))],
-            },
-        );
-    }
+    let last = update(
+        &mut state,
+        Msg::BulkStep {
+            run,
+            outcomes: bound
+                .iter()
+                .map(|seat| (*seat, StepOutcome::Done(String::new())))
+                .collect(),
+        },
+    );
     assert!(
         last.iter().any(|c| matches!(c, Command::FetchSeats { .. })),
         "{last:?}"
@@ -327,6 +327,94 @@ fn marked_seats_unbind_one_by_one_after_one_confirmation() {
     update(&mut viewer_state, ch(' '));
     update(&mut viewer_state, ch('u'));
     assert!(open_confirmation(&viewer_state).is_none());
+}
+
+/// 250 bound seats, marked across pages: one confirmation with the count, then three
+/// requests (100, 100, 50), each sent once the one before has answered, the progress in
+/// the window's title, a result per seat at the end.
+#[test]
+fn two_hundred_fifty_marked_seats_unbind_in_three_requests() {
+    let mut state = seats_state(Lang::Ru);
+    let commands = update(&mut state, ch('*'));
+    let [Command::CollectMatching { request_id, .. }] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    let rows: Vec<licadm::client::wire::Seat> = (1..=250)
+        .map(|id| {
+            seat(
+                1000 + id,
+                SeatStatus::Bound,
+                Some(&format!("user{id}@techbiz.ru")),
+            )
+        })
+        .collect();
+    update(
+        &mut state,
+        Msg::MatchingCollected {
+            request_id: *request_id,
+            result: Ok(Matching::Seats {
+                rows,
+                capped: false,
+            }),
+        },
+    );
+    assert_eq!(state.seats.marks.len(), 250);
+    update(&mut state, ch('u'));
+    let dialog = open_confirmation(&state).expect("a confirmation");
+    assert!(
+        dialog.lines[0].starts_with("Отвязать 250 мест?"),
+        "{:?}",
+        dialog.lines
+    );
+    let mut commands = confirm(&mut state);
+    let mut requests: Vec<Vec<i64>> = Vec::new();
+    while let [Command::UnbindMarked { run, seats }] = commands.as_slice() {
+        let (run, seats) = (*run, seats.clone());
+        requests.push(seats.clone());
+        // Nothing more goes while this one is out.
+        assert!(screen(&state).contains(&format!(
+            "Отвязка мест — {} из 250",
+            (requests.len() - 1) * 100
+        )));
+        let outcomes = seats
+            .iter()
+            .map(|id| {
+                let outcome = if *id == 1001 {
+                    StepOutcome::Failed(
+                        "seat 1001 is free; only a bound seat can be unbound".into(),
+                    )
+                } else {
+                    StepOutcome::Done(String::new())
+                };
+                (*id, outcome)
+            })
+            .collect();
+        commands = update(&mut state, Msg::BulkStep { run, outcomes });
+    }
+    let sizes: Vec<usize> = requests.iter().map(Vec::len).collect();
+    assert_eq!(sizes, vec![100, 100, 50], "one request per hundred");
+    let all: Vec<i64> = requests.concat();
+    assert_eq!(
+        all,
+        (1001..=1250).collect::<Vec<i64>>(),
+        "each seat once, in order"
+    );
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::FetchSeats { .. })),
+        "the list is read again: {commands:?}"
+    );
+    assert_eq!(
+        state.last_error.as_deref(),
+        Some("Готово: успешно 249, в очереди 0, не удалось 1")
+    );
+    assert!(
+        screen(&state).contains("only a bound seat"),
+        "{}",
+        screen(&state)
+    );
+    assert_eq!(state.seats.marks.len(), 1, "the refused one stays marked");
 }
 
 fn triage() -> ErrorTriage {

@@ -119,6 +119,7 @@ fn renewals_state(lang: Lang) -> State {
             result: Ok(DevicePage {
                 items: devices(),
                 per_page: 25,
+                page: 1,
                 next: Some("p2".into()),
             }),
         }),
@@ -205,6 +206,7 @@ fn marks_across_pages_and_all_matching_then_a_renews_one_organization() {
             result: Ok(DevicePage {
                 items: vec![device("0730809573904095", 2, (2026, 1, 9), 3400)],
                 per_page: 25,
+                page: 1,
                 next: None,
             }),
         }),
@@ -307,4 +309,38 @@ fn star_marks_every_matching_device_and_a_viewer_cannot_renew() {
     update(&mut viewer, ch('a'));
     assert!(viewer.new_activation.is_none());
     assert!(matches!(viewer.dialogs.last(), Some(Dialog::Notice(_))));
+}
+
+/// The page counter says "page N of M" from the page's own number and the filters'
+/// totals (issue 16: devices are paged like activations).
+#[test]
+fn the_counter_shows_the_page_of_all_pages_from_the_totals() {
+    let mut state = renewals_state(Lang::Ru);
+    let commands = update(&mut state, key(KeyCode::Right));
+    let (page, _, _) = requests(&commands);
+    let (request_id, query) = page.expect("the next page is asked");
+    assert_eq!(query.cursor.as_deref(), Some("p2"));
+    update(
+        &mut state,
+        Msg::Renewals(RenewalsMsg::Loaded {
+            request_id,
+            result: Ok(DevicePage {
+                items: devices(),
+                per_page: 25,
+                page: 2,
+                next: Some("p3".into()),
+            }),
+        }),
+    );
+    // The totals counted 60 devices: three pages of 25.
+    let mut sixty = totals();
+    sixty.count = 60;
+    state.renewals.totals = Some(sixty);
+    for height in [24, 22] {
+        let text = screen_text(&render(&state, 80, height).0);
+        assert!(
+            text.contains("Стр. 2 из 3 · всего 60"),
+            "80×{height}:\n{text}"
+        );
+    }
 }

@@ -1,10 +1,11 @@
 //! `seats list|bind|unbind`, `capacity`.
 
-use super::{Outcome, parse_per_page, resolve_organization};
+use super::{Failure, Outcome, parse_per_page, resolve_organization};
 use crate::cli::output::{OutputArgs, OutputFormat, Table, emit};
 use clap::Subcommand;
-use licadm::client::ApiClient;
+use licadm::client::bulk::{BULK_MAX, BulkUnbindResult, UnbindOutcome};
 use licadm::client::wire::{LicenseInfo, Seat, SeatQuery, SeatSortKey, SeatStatus};
+use licadm::client::{ApiClient, new_idempotency_key};
 use licadm::domain::format_date;
 
 #[derive(Subcommand, Debug)]
@@ -43,10 +44,15 @@ pub enum SeatsCommand {
         #[command(flatten)]
         out: OutputArgs,
     },
-    /// Free a bound seat.
+    /// Free bound seats: one seat is answered as the seat; several go 100 per request
+    /// (`POST /seats/unbind`) and are answered one row per seat (exit 1 if any was
+    /// refused).
     Unbind {
-        seat: i64,
-        /// Repeating a call with the same key answers the same seat without unbinding again.
+        #[arg(required = true, num_args = 1..)]
+        seats: Vec<i64>,
+        /// Repeating a call with the same key answers the same seats without unbinding
+        /// again (with more than 100 seats, request N of the call uses KEY.N from the
+        /// second on).
         #[arg(long)]
         idempotency_key: Option<String>,
         #[command(flatten)]
@@ -109,15 +115,60 @@ pub async fn run(command: SeatsCommand, client: &ApiClient) -> Outcome {
             Ok(())
         }
         SeatsCommand::Unbind {
-            seat,
+            seats,
             idempotency_key,
             out,
         } => {
-            let seat = client.unbind_seat(seat, idempotency_key.as_deref()).await?;
-            print_seat(&seat, out.format());
-            Ok(())
+            if let [seat] = seats.as_slice() {
+                let seat = client
+                    .unbind_seat(*seat, idempotency_key.as_deref())
+                    .await?;
+                print_seat(&seat, out.format());
+                return Ok(());
+            }
+            unbind_many(client, &seats, idempotency_key, out.format()).await
         }
     }
+}
+
+/// Several seats, 100 per request (docs/DESIGN.md §4.9), one row per seat in the order
+/// given; exit 1 when any was refused.
+async fn unbind_many(
+    client: &ApiClient,
+    seats: &[i64],
+    idempotency_key: Option<String>,
+    format: OutputFormat,
+) -> Outcome {
+    let key = idempotency_key.unwrap_or_else(new_idempotency_key);
+    let mut results: Vec<BulkUnbindResult> = Vec::with_capacity(seats.len());
+    for (n, chunk) in seats.chunks(BULK_MAX).enumerate() {
+        let chunk_key = if n == 0 {
+            key.clone()
+        } else {
+            format!("{key}.{}", n + 1)
+        };
+        results.extend(client.unbind_many(chunk, &chunk_key).await?.results);
+    }
+    emit(format, &results, |machine| unbind_table(&results, machine));
+    if results.iter().all(|r| r.outcome == UnbindOutcome::Unbound) {
+        Ok(())
+    } else {
+        Err(Failure::Silent)
+    }
+}
+
+fn unbind_table(results: &[BulkUnbindResult], machine: bool) -> Table {
+    let mut table = Table::new(vec!["SEAT", "RESULT", "DETAIL"]);
+    for r in results {
+        let (result, detail) = match (&r.outcome, &r.error) {
+            (UnbindOutcome::Unbound, _) => ("unbound", String::new()),
+            (UnbindOutcome::Refused, Some(e)) if machine => ("refused", e.code.clone()),
+            (UnbindOutcome::Refused, Some(e)) => ("refused", e.message.clone()),
+            (UnbindOutcome::Refused, None) => ("refused", String::new()),
+        };
+        table.push(vec![r.seat_id.to_string(), result.to_string(), detail]);
+    }
+    table
 }
 
 fn print_seat(seat: &Seat, format: OutputFormat) {

@@ -412,10 +412,16 @@ fn on_step(state: &mut State, run_id: u64, outcomes: Vec<(i64, StepOutcome)>) ->
             for id in settled {
                 state.seats.marks.rows.remove(&id);
             }
-            vec![
+            let mut commands = vec![
                 state.seats.fetch(&mut state.request_ids),
                 state.seats.summary_command(),
-            ]
+            ];
+            // As the bulk retry: the unbinds went to the portal, not through the outbox
+            // (unless queued), so with a mirror sync now to read them back.
+            if state.sync.is_some() {
+                commands.insert(0, Command::SyncNow);
+            }
+            commands
         }
         BulkKind::Retry | BulkKind::SaveLicenses { .. } => {
             for id in settled {

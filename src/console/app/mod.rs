@@ -224,10 +224,11 @@ pub enum Command {
         number: i64,
         folder: String,
     },
-    /// One marked seat's unbind (its own key; queued when offline) → `Msg::BulkStep`.
+    /// Up to 100 marked seats in one `POST /seats/unbind` (one Idempotency-Key; with a
+    /// mirror and no portal, each queued as its own unbind) → `Msg::BulkStep`.
     UnbindMarked {
         run: u64,
-        seat: i64,
+        seats: Vec<i64>,
     },
     /// Every row the list's filter matches, page by page → `Msg::MatchingCollected`.
     CollectMatching {

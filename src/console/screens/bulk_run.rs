@@ -1,8 +1,8 @@
 //! One action on many marked rows (issue 16 b; docs/DESIGN.md §5.4): the rows it was
 //! confirmed for, each waiting, sent or answered; a progress bar while it runs and a
-//! result per row at the end. Retries go 100 numbers per request (the bulk endpoint,
-//! one `Idempotency-Key` each); license files and unbinds one row at a time (each
-//! unbind with its own key, queued in the outbox when offline).
+//! result per row at the end. Retries and unbinds go 100 rows per request (the bulk
+//! endpoints, one `Idempotency-Key` each; an unbind the portal cannot be reached for is
+//! queued in the mirror's outbox seat by seat); license files one row at a time.
 //!
 //! The window owns the keyboard until closed, so nothing typed meanwhile acts on the
 //! list under it.
@@ -177,8 +177,8 @@ impl BulkRun {
             return None;
         }
         let take = match self.kind {
-            BulkKind::Retry => BULK_MAX,
-            BulkKind::SaveLicenses { .. } | BulkKind::Unbind => 1,
+            BulkKind::Retry | BulkKind::Unbind => BULK_MAX,
+            BulkKind::SaveLicenses { .. } => 1,
         };
         let mut ids = Vec::new();
         for row in self
@@ -199,7 +199,7 @@ impl BulkRun {
                 number: first,
                 folder: folder.clone(),
             },
-            BulkKind::Unbind => Command::UnbindMarked { run, seat: first },
+            BulkKind::Unbind => Command::UnbindMarked { run, seats: ids },
         })
     }
 

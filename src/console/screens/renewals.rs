@@ -184,8 +184,21 @@ impl RenewalsScreen {
         self.page.as_ref()?.items.get(self.selected)
     }
 
+    /// The page on screen's number: the portal's (every page says it), else counted
+    /// from the cursors followed (a portal before page numbers).
     pub fn page_number(&self) -> usize {
-        self.earlier.len() + 1
+        match self.page.as_ref().map(|p| p.page) {
+            Some(page) if page > 0 => page as usize,
+            _ => self.earlier.len() + 1,
+        }
+    }
+
+    /// How many pages the filters make, once their totals are in ("page N of M").
+    pub fn page_count(&self) -> Option<(usize, u64)> {
+        let count = self.totals.as_ref()?.count;
+        let per_page = u64::from(self.page.as_ref()?.per_page.max(1));
+        let pages = count.div_ceil(per_page).max(1);
+        Some((usize::try_from(pages).unwrap_or(usize::MAX), count))
     }
 
     pub fn is_marked(&self, device: &DeviceItem) -> bool {

@@ -249,10 +249,18 @@ pub fn view(
         drawn.push(Line::from(spans));
     }
     let more = page.next.is_some();
-    drawn.push(Line::from(Span::styled(
-        i18n::activity::page_line(lang, screen.page_number(), more),
-        theme.muted,
-    )));
+    // "page N of M" once the totals (the same filters' count) are in.
+    let counter = match screen.page_count() {
+        Some((pages, count)) => i18n::paging::page_counter(
+            lang,
+            u32::try_from(screen.page_number()).unwrap_or(u32::MAX),
+            u32::try_from(pages.max(screen.page_number())).unwrap_or(u32::MAX),
+            count,
+            false,
+        ),
+        None => i18n::activity::page_line(lang, screen.page_number(), more),
+    };
+    drawn.push(Line::from(Span::styled(counter, theme.muted)));
     frame.render_widget(
         Paragraph::new(drawn),
         Rect::new(body.x, body.y, body.width, list_height),

@@ -1,5 +1,5 @@
-//! OpenAPI of many rows at once (issue 16 b; docs/DESIGN.md §4.9): the bulk retry and
-//! the triage of errors. Bounds come from the wire module's own constants.
+//! OpenAPI of many rows at once (issue 16 b; docs/DESIGN.md §4.9): the bulk retry, the
+//! bulk unbind and the triage of errors. Bounds come from the wire module's own constants.
 
 use super::{
     BAD_BODY, REPLAYED, authed_get, authed_post, idempotency_header, ok_response, schema_ref,
@@ -35,6 +35,25 @@ pub fn schemas() -> Map<String, Value> {
                     "activation": schema_ref("ActivationSummary"),
                     "error": {"type": "object", "required": ["code", "message"],
                               "description": "Why this number was refused: what the single retry would have answered (not_found, conflict)",
+                              "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
+                }
+            }}}
+        },
+        "BulkUnbindRequest": {
+            "type": "object", "required": ["seats"],
+            "properties": {"seats": {"type": "array", "minItems": 1, "maxItems": BULK_MAX,
+                                     "items": {"type": "integer", "format": "int64", "minimum": 1}}}
+        },
+        "BulkUnbindResponse": {
+            "type": "object", "required": ["results"],
+            "properties": {"results": {"type": "array", "description": "One per seat id, in the order given", "items": {
+                "type": "object", "required": ["seat_id", "outcome"],
+                "properties": {
+                    "seat_id": id,
+                    "outcome": {"type": "string", "enum": ["unbound", "refused"]},
+                    "seat": schema_ref("Seat"),
+                    "error": {"type": "object", "required": ["code", "message"],
+                              "description": "Why this seat was refused: what the single unbind would have answered (not_found for an unknown seat or another organization's, conflict for one not bound)",
                               "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
                 }
             }}}
@@ -84,6 +103,29 @@ pub fn paths(paths: &mut Map<String, Value>) {
             &[
                 ("400", BAD_BODY),
                 ("403", "The token's role may not retry (`forbidden`)"),
+                (
+                    "422",
+                    "The Idempotency-Key was used with another request (`unprocessable`)",
+                ),
+            ],
+        ),
+    );
+    paths.insert(
+        format!("{API_PREFIX}/seats/unbind"),
+        authed_post(
+            "Free up to 100 bound seats in one request (admin)",
+            json!([idempotency_header(REPLAYED)]),
+            Some("BulkUnbindRequest"),
+            &[(
+                "200",
+                ok_response(
+                    "One answer per seat: unbound (with the seat, free) or refused (with the reason); one transaction, each unbind audited as `seat.unbound`",
+                    schema_ref("BulkUnbindResponse"),
+                ),
+            )],
+            &[
+                ("400", BAD_BODY),
+                ("403", "The token's role may not unbind seats (`forbidden`)"),
                 (
                     "422",
                     "The Idempotency-Key was used with another request (`unprocessable`)",

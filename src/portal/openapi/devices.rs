@@ -1,7 +1,9 @@
 //! OpenAPI of the device list (`GET /devices`, `GET /devices/totals`; issue 16 part A).
 
 use super::{authed_get, ok_response, schema_ref};
-use crate::client::devices::{DEVICE_SORTS, DEVICES_DEFAULT_PER_PAGE, DEVICES_MAX_PER_PAGE};
+use crate::client::devices::{
+    DEVICE_SORTS, DEVICES_DEFAULT_PER_PAGE, DEVICES_MAX_PER_PAGE, DEVICES_PAGE_DEPTH,
+};
 use crate::client::wire::API_PREFIX;
 use serde_json::{Map, Value, json};
 
@@ -29,10 +31,11 @@ pub fn schemas() -> Map<String, Value> {
             }
         },
         "DevicePage": {
-            "type": "object", "required": ["items", "per_page"],
+            "type": "object", "required": ["items", "per_page", "page"],
             "properties": {
                 "items": {"type": "array", "items": schema_ref("DeviceItem")},
                 "per_page": {"type": "integer"},
+                "page": {"type": "integer", "minimum": 1, "description": "The page's number, asked by `page` or reached by cursor; with GET /devices/totals's count: page N of M"},
                 "next": {"type": "string", "description": "Pass as `cursor` for the next page; absent on the last page"}
             }
         },
@@ -108,6 +111,11 @@ fn filters(paged: bool) -> Value {
             json!({"type": "integer", "minimum": 1, "maximum": DEVICES_MAX_PER_PAGE, "default": DEVICES_DEFAULT_PER_PAGE}),
         ));
         list.push(query(
+            "page",
+            &format!("The page's number from 1, for pages starting within the first {DEVICES_PAGE_DEPTH} rows ((page − 1) × per_page ≤ {DEVICES_PAGE_DEPTH}); deeper is a 400: follow `next`. A cursor wins over it"),
+            json!({"type": "integer", "minimum": 1, "maximum": DEVICES_PAGE_DEPTH + 1, "default": 1}),
+        ));
+        list.push(query(
             "cursor",
             "The `next` of the previous page (of the same sort)",
             json!({"type": "string"}),
@@ -120,7 +128,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
     let errors: &[(&str, &str)] = &[
         (
             "400",
-            "A filter, sort, per_page or cursor is not one the portal accepts; the message names it (`bad_request`)",
+            "A filter, sort, per_page, page or cursor is not one the portal accepts (a page deeper than page numbers reach names the bound); the message names it (`bad_request`)",
         ),
         (
             "404",
@@ -134,7 +142,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         errors,
     );
     list["get"]["description"] = json!(
-        "Scoped to the token's organizations (a device is an organization's once one of its activations completed it); an operator sees every organization's. Keyset-paged: follow `next`; the count is GET /devices/totals."
+        "Scoped to the token's organizations (a device is an organization's once one of its activations completed it); an operator sees every organization's. Keyset-paged: follow `next`, or ask a page by number near the start (`page`); every page says its number; the count is GET /devices/totals."
     );
     paths.insert(format!("{API_PREFIX}/devices"), list);
     paths.insert(

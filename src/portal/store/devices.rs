@@ -1,7 +1,7 @@
 //! `GET /devices` and `GET /devices/totals` as SQL written once for both backends
 //! (issue 16; docs/DESIGN.md §4.8): `organization_devices` (migration 11 / PostgreSQL
 //! 8), the devices each organization's completed activations hold, one keyset page at
-//! a time.
+//! a time; `page=N` reaches pages within `DEVICES_PAGE_DEPTH` rows of the start.
 //!
 //! A page never sorts the table: it walks an index from its cursor — one per filter ×
 //! sort (organization, vendor or model, then the subscription end, serial,
@@ -20,6 +20,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// Scopes up to this size are merged branches; wider ones one filtered walk.
 const MERGED_SCOPE_MAX: usize = 16;
+
+// `page=N` reaches pages starting at most `DEVICES_PAGE_DEPTH` rows in (the activation
+// list's depth): the rows before the page are skipped on the index, so a page number
+// costs what it skips; deeper, the cursors go (docs/DESIGN.md §4.8).
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceSort {
@@ -46,7 +50,20 @@ pub struct DeviceFilter {
     pub sort: DeviceSort,
     pub descending: bool,
     pub per_page: u32,
+    /// The page's number from 1 (`page=N`; with a cursor, the cursor's page).
+    pub page: u32,
     pub cursor: Option<DeviceCursor>,
+}
+
+impl DeviceFilter {
+    /// Rows skipped before the page: none after a cursor (it is where the page starts).
+    pub fn offset(&self) -> u64 {
+        if self.cursor.is_some() {
+            0
+        } else {
+            u64::from(self.page.max(1) - 1) * u64::from(self.per_page)
+        }
+    }
 }
 
 /// Where the next page starts: just after this row in the page's order.
@@ -58,10 +75,12 @@ pub struct DeviceCursor {
     pub until: String,
     pub serial: String,
     pub organization: i64,
+    /// The number of the page it leads to (so a page read by cursor knows its number).
+    pub page: u32,
 }
 
 impl DeviceCursor {
-    /// Opaque to clients: URL-safe base64 of `d~sort~until~serial~organization`.
+    /// Opaque to clients: URL-safe base64 of `d~sort~until~serial~organization~page`.
     pub fn encode(&self) -> String {
         let sort = match (self.sort, self.descending) {
             (DeviceSort::Until, false) => "u",
@@ -70,8 +89,8 @@ impl DeviceCursor {
             (DeviceSort::Serial, true) => "-s",
         };
         URL_SAFE_NO_PAD.encode(format!(
-            "d~{sort}~{}~{}~{}",
-            self.until, self.serial, self.organization
+            "d~{sort}~{}~{}~{}~{}",
+            self.until, self.serial, self.organization, self.page
         ))
     }
 
@@ -79,7 +98,7 @@ impl DeviceCursor {
     pub fn decode(encoded: &str) -> Option<DeviceCursor> {
         let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(encoded).ok()?).ok()?;
         let parts: Vec<&str> = raw.split('~').collect();
-        let [tag, sort, until, serial, organization] = parts.as_slice() else {
+        let [tag, sort, until, serial, organization, page] = parts.as_slice() else {
             return None;
         };
         if *tag != "d" {
@@ -97,12 +116,14 @@ impl DeviceCursor {
             return None;
         }
         let organization = organization.parse::<i64>().ok().filter(|id| *id >= 1)?;
+        let page = page.parse::<u32>().ok().filter(|p| *p >= 2)?;
         Some(DeviceCursor {
             sort,
             descending,
             until: until.to_string(),
             serial: serial.to_string(),
             organization,
+            page,
         })
     }
 }
@@ -199,7 +220,8 @@ fn branch(
         .collect();
     conds.extend(conditions(filter, b));
     conds.extend(after_cursor(filter, b));
-    let limit = b.bind(Arg::Int(i64::from(filter.per_page) + 1));
+    // Each branch reads as far as the page's end, so the merge can skip to its start.
+    let limit = b.bind(Arg::Int(page_end(filter)));
     let clause = if conds.is_empty() {
         String::new()
     } else {
@@ -226,6 +248,11 @@ fn scope_branches(scope: &Option<Vec<i64>>) -> Option<Vec<Option<Organizations<'
     })
 }
 
+/// Rows up to the page's end and one more (to know whether there is a next page).
+fn page_end(filter: &DeviceFilter) -> i64 {
+    i64::try_from(filter.offset() + u64::from(filter.per_page) + 1).unwrap_or(i64::MAX)
+}
+
 pub const DEVICE_COLUMNS: &str = "d.organization_id, o.name, d.serial, d.vendor, m.name,
      d.current_until, m.price_kopecks, m.retail_kopecks";
 
@@ -241,13 +268,14 @@ pub fn page_query(filter: &DeviceFilter, dialect: Dialect) -> Option<Query> {
             .collect()
     };
     let limit = b.bind(Arg::Int(i64::from(filter.per_page) + 1));
+    let offset = b.bind(Arg::Int(i64::try_from(filter.offset()).unwrap_or(i64::MAX)));
     let sql = format!(
         "SELECT {DEVICE_COLUMNS} FROM ({}) AS page
          JOIN organization_devices d
            ON d.organization_id = page.organization_id AND d.serial = page.serial
          JOIN models m ON m.id = d.model_id
          JOIN organizations o ON o.id = d.organization_id
-         ORDER BY {} LIMIT {limit}",
+         ORDER BY {} LIMIT {limit} OFFSET {offset}",
         branches.join(" UNION ALL "),
         order_by(filter, "page.")
     );
@@ -342,6 +370,7 @@ pub fn finish(filter: &DeviceFilter, mut rows: Vec<RawDevice>) -> Result<DeviceP
                 until: last.current_until.clone(),
                 serial: last.serial.clone(),
                 organization: last.organization_id,
+                page: filter.page.saturating_add(1),
             }
             .encode(),
         ),
@@ -353,6 +382,7 @@ pub fn finish(filter: &DeviceFilter, mut rows: Vec<RawDevice>) -> Result<DeviceP
             .map(RawDevice::into_item)
             .collect::<Result<_, _>>()?,
         per_page: filter.per_page,
+        page: filter.page,
         next,
     })
 }
@@ -403,6 +433,7 @@ mod tests {
             sort: DeviceSort::Until,
             descending: false,
             per_page: 25,
+            page: 1,
             cursor: None,
         }
     }
@@ -415,14 +446,18 @@ mod tests {
             until: "2026-12-01".into(),
             serial: "1520000000000001".into(),
             organization: 3,
+            page: 7,
         };
         assert_eq!(DeviceCursor::decode(&cursor.encode()), Some(cursor));
         for bad in [
             "",
             "abc",
-            &URL_SAFE_NO_PAD.encode("d~u~2026-12-01~15~1"),
-            &URL_SAFE_NO_PAD.encode("d~x~2026-12-01~1520000000000001~1"),
-            &URL_SAFE_NO_PAD.encode("e~u~2026-12-01~1520000000000001~1"),
+            &URL_SAFE_NO_PAD.encode("d~u~2026-12-01~15~1~2"),
+            &URL_SAFE_NO_PAD.encode("d~x~2026-12-01~1520000000000001~1~2"),
+            &URL_SAFE_NO_PAD.encode("e~u~2026-12-01~1520000000000001~1~2"),
+            // A cursor always leads to page 2 or later; one without a page is not ours.
+            &URL_SAFE_NO_PAD.encode("d~u~2026-12-01~1520000000000001~1~1"),
+            &URL_SAFE_NO_PAD.encode("d~u~2026-12-01~1520000000000001~1"),
         ] {
             assert_eq!(DeviceCursor::decode(bad), None, "{bad}");
         }
@@ -441,6 +476,7 @@ mod tests {
             until: "2026-12-01".into(),
             serial: "1520000000000001".into(),
             organization: 3,
+            page: 2,
         });
         let query = page_query(&f, Dialect::Sqlite).expect("query");
         // Merged branches: each branch's organization, then its limit.
@@ -457,7 +493,28 @@ mod tests {
                 &Arg::Int(26),
                 &Arg::Int(2),
                 &Arg::Int(26),
-                &Arg::Int(26)
+                &Arg::Int(26),
+                &Arg::Int(0)
+            ]
+        );
+        // Page 3 of 25: each branch reads to the page's end, the merge skips 50.
+        let mut third = filter(Some(vec![1, 2]));
+        third.page = 3;
+        let merged = page_query(&third, Dialect::Sqlite).expect("query");
+        let ints: Vec<&Arg> = merged
+            .args
+            .iter()
+            .filter(|a| matches!(a, Arg::Int(_)))
+            .collect();
+        assert_eq!(
+            ints,
+            [
+                &Arg::Int(1),
+                &Arg::Int(76),
+                &Arg::Int(2),
+                &Arg::Int(76),
+                &Arg::Int(26),
+                &Arg::Int(50)
             ]
         );
         assert_eq!(

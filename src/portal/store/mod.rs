@@ -634,4 +634,16 @@ pub trait PortalStore: Send + Sync + 'static {
         &self,
         filter: devices::DeviceFilter,
     ) -> Result<crate::client::devices::DeviceTotals, StoreError>;
+
+    // ---- bulk unbind (issue 16; docs/DESIGN.md §4.9) ----
+    /// Unbinds each seat (at most `client::bulk::BULK_MAX`) in one transaction under
+    /// one idempotency key, each exactly as `unbind_seat` does (its audit record
+    /// `seat.unbound`, its feed row): a refusal of one seat (not in the scope, not
+    /// bound) is its row's answer and changes nothing for it.
+    async fn unbind_seats(
+        &self,
+        seats: Vec<i64>,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::bulk::BulkUnbindResponse>>;
 }

@@ -907,4 +907,23 @@ impl PortalStore for PgStore {
     ) -> Result<crate::client::devices::DeviceTotals, StoreError> {
         self.devices_totals(filter).await
     }
+
+    // ---- bulk unbind (issue 16) ----
+    async fn unbind_seats(
+        &self,
+        seats: Vec<i64>,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::bulk::BulkUnbindResponse>> {
+        self.run(|client| {
+            let (ids, writer, idempotency) = (seats.clone(), writer.clone(), idempotency.clone());
+            Box::pin(async move {
+                write_once(client, idempotency.as_ref(), writer.now, move |tx| {
+                    Box::pin(async move { seats::unbind_many(tx, &ids, &writer).await })
+                })
+                .await
+            })
+        })
+        .await
+    }
 }

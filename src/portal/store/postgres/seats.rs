@@ -3,6 +3,7 @@
 
 use super::reads::Param;
 use super::{StoreError, count, lock_feed};
+use crate::client::bulk::BulkUnbindResponse;
 use crate::client::wire::{
     OrgRef, Page, ProductRef, Seat, SeatSortKey, SeatStatus, SeatSummary, User,
 };
@@ -11,9 +12,9 @@ use crate::portal::rules::{
     already_holds, bind_refusal, normalize_email, not_registered, seat_not_found, seat_status,
     unbind_refusal,
 };
-use crate::portal::store::Actor;
 use crate::portal::store::SeatFilter;
 use crate::portal::store::text::{date_from_sql, date_to_sql};
+use crate::portal::store::{Actor, bulk_rows};
 use chrono::{DateTime, NaiveDate, Utc};
 use tokio_postgres::{GenericClient, Row, Transaction};
 
@@ -305,6 +306,34 @@ pub async fn unbind(
     now: DateTime<Utc>,
 ) -> Result<Result<Seat, ApiError>, StoreError> {
     lock_feed(tx).await?;
+    unbind_locked(tx, id, scope, actor, now).await
+}
+
+/// Many unbinds in the caller's transaction (`POST /seats/unbind`, docs/DESIGN.md
+/// §4.9): the feed lock once, then each seat as [`unbind`] does it; a refusal is its
+/// row's answer (it changed nothing before refusing).
+pub async fn unbind_many(
+    tx: &Transaction<'_>,
+    ids: &[i64],
+    writer: &crate::portal::store::Writer,
+) -> Result<Result<BulkUnbindResponse, ApiError>, StoreError> {
+    lock_feed(tx).await?;
+    let mut results = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let answer = unbind_locked(tx, id, &writer.scope, writer.actor(), writer.now).await?;
+        results.push(bulk_rows::unbind_row(id, answer));
+    }
+    Ok(Ok(BulkUnbindResponse { results }))
+}
+
+/// Unbind under the feed lock the caller holds: the seat row locked, checked, freed.
+async fn unbind_locked(
+    tx: &Transaction<'_>,
+    id: i64,
+    scope: &[i64],
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+) -> Result<Result<Seat, ApiError>, StoreError> {
     let seat = match find(tx, id, scope, now.date_naive()).await? {
         Ok(seat) => seat,
         Err(e) => return Ok(Err(e)),

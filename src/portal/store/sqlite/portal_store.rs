@@ -695,4 +695,19 @@ impl PortalStore for SqliteStore {
         self.run(move |conn| super::devices::totals(conn, &filter))
             .await
     }
+
+    // ---- bulk unbind (issue 16) ----
+    async fn unbind_seats(
+        &self,
+        seats: Vec<i64>,
+        writer: Writer,
+        idempotency: Option<Idempotency>,
+    ) -> Answer<Once<crate::client::bulk::BulkUnbindResponse>> {
+        self.run(move |conn| {
+            once::write_once(conn, idempotency.as_ref(), writer.now, |tx| {
+                seat_writes::unbind_many(tx, &seats, &writer)
+            })
+        })
+        .await
+    }
 }

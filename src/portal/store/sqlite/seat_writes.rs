@@ -1,4 +1,4 @@
-//! Seat rules (docs/DESIGN.md §3.6): bind and unbind. Each runs inside the caller's
+//! Seat rules (docs/DESIGN.md §3.6): bind and unbind (one, or many: §4.9). Each runs inside the caller's
 //! IMMEDIATE transaction (`idempotency::write_once`), so two binds of the same seat are
 //! serialized and exactly one wins. Refusals come back as `ApiError`s in the inner
 //! result, like `activate`.
@@ -10,12 +10,13 @@
 
 use super::audit::{self, Record};
 use super::{StoreError, seats};
+use crate::client::bulk::BulkUnbindResponse;
 use crate::client::wire::Seat;
 use crate::portal::error::ApiError;
 use crate::portal::rules::{
     already_holds, bind_refusal, normalize_email, not_registered, seat_not_found, unbind_refusal,
 };
-use crate::portal::store::Actor;
+use crate::portal::store::{Actor, bulk_rows};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction};
 
@@ -106,6 +107,21 @@ pub fn unbind(
     }
     let after = set_email_recorded(tx, &seat, id, None, "seat.unbound", actor, now)?;
     Ok(Ok(after))
+}
+
+/// Many unbinds in the caller's transaction (`POST /seats/unbind`): each seat as
+/// [`unbind`] does it, a refusal its row's answer (it changed nothing before refusing).
+pub fn unbind_many(
+    tx: &Transaction<'_>,
+    ids: &[i64],
+    writer: &crate::portal::store::Writer,
+) -> Result<Result<BulkUnbindResponse, ApiError>, StoreError> {
+    let mut results = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let answer = unbind(tx, id, &writer.scope, writer.actor(), writer.now)?;
+        results.push(bulk_rows::unbind_row(id, answer));
+    }
+    Ok(Ok(BulkUnbindResponse { results }))
 }
 
 #[cfg(test)]
