@@ -230,3 +230,47 @@ fn a_view_of_each_screen_records_it_and_opens_there_with_its_filters() {
         state.last_error
     );
 }
+
+/// An export that stopped at its row limit says so, and how to get the rest: a file
+/// that silently holds only part of the list would be taken for all of it.
+#[test]
+fn an_export_cut_at_its_limit_says_the_list_may_hold_more() {
+    let mut state = loaded_state(Lang::En);
+    update(&mut state, ch('6'));
+    let commands = palette(&mut state, "export all.csv");
+    let [Command::Export { request_id, .. }] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    let limit = licadm::console::runtime::export::EXPORT_MAX as u64;
+    update(
+        &mut state,
+        Msg::Exported {
+            request_id: *request_id,
+            result: Ok(("/d/all.csv".into(), limit)),
+        },
+    );
+    let said = state.last_error.clone().unwrap_or_default();
+    assert!(
+        said.contains("the export's limit") && said.contains("narrow the filters"),
+        "{said}"
+    );
+
+    let commands = palette(&mut state, "export some.csv");
+    let [Command::Export { request_id, .. }] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    update(
+        &mut state,
+        Msg::Exported {
+            request_id: *request_id,
+            result: Ok(("/d/some.csv".into(), limit - 1)),
+        },
+    );
+    assert!(
+        !state
+            .last_error
+            .clone()
+            .unwrap_or_default()
+            .contains("limit")
+    );
+}

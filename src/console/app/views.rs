@@ -277,7 +277,12 @@ pub(super) fn on_result(state: &mut State, msg: Msg) -> Vec<Command> {
             state.bulk.export = None;
             match result {
                 Ok((path, rows)) => {
-                    state.set_notice(tr::exported(lang, rows, &path.display().to_string()))
+                    let path = path.display().to_string();
+                    if rows >= crate::console::screens::marks::MARK_ALL_MAX as u64 {
+                        state.set_error(tr::exported_to_the_limit(lang, rows, &path))
+                    } else {
+                        state.set_notice(tr::exported(lang, rows, &path))
+                    }
                 }
                 Err(SaveError::Request(e)) => state.set_error(error_text(lang, &e)),
                 Err(SaveError::Write { path, error }) => {

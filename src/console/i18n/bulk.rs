@@ -241,6 +241,19 @@ pub fn exported(lang: Lang, rows: u64, path: &str) -> String {
     }
 }
 
+/// An export that reached its row limit: the list may hold more than the file.
+pub fn exported_to_the_limit(lang: Lang, rows: u64, path: &str) -> String {
+    let rows = super::group_digits(rows);
+    match lang {
+        Lang::Ru => format!(
+            "выгружены первые {rows} строк — это предел выгрузки, в списке может быть больше; сузьте фильтры → {path}"
+        ),
+        Lang::En => format!(
+            "exported the first {rows} rows, the export's limit: the list may hold more; narrow the filters → {path}"
+        ),
+    }
+}
+
 pub const EXPORT_HERE_ONLY: Tr = Tr::new(
     "выгрузка — из списков: откройте список (1, 2, 5–9) или разбор ошибок",
     "export works on the lists: open one (1, 2, 5–9) or the error triage",
