@@ -15,7 +15,11 @@ use licadm::portal::list_plan::{
     ActivationFilter, Arg, Dialect, ListPlan, PageCursor, Query, SortValue, TextSearch,
 };
 use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+#[path = "common/floor.rs"]
+mod floor;
+use floor::{env_usize, ms, percentile, pg_args, sqlite_args};
 
 /// A filter scenario: its name and the organization, status and vendor it sets.
 type FilterCase = (
@@ -24,22 +28,6 @@ type FilterCase = (
     Option<ActivationStatus>,
     Option<Vendor>,
 );
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 /// The store itself, for the floor: the portal's own plan, run on a connection of ours.
 enum Floor {
@@ -141,35 +129,6 @@ impl Floor {
         self.commit().await?;
         Ok(rows)
     }
-}
-
-fn sqlite_args(args: &[Arg]) -> Vec<rusqlite::types::Value> {
-    use rusqlite::types::Value;
-    let mut values = Vec::new();
-    for arg in args {
-        match arg {
-            Arg::Int(v) => values.push(Value::Integer(*v)),
-            Arg::OptInt(v) => values.push(v.map_or(Value::Null, Value::Integer)),
-            Arg::Text(v) => values.push(Value::Text(v.clone())),
-            Arg::Ints(ids) => values.extend(ids.iter().map(|id| Value::Integer(*id))),
-        }
-    }
-    values
-}
-
-fn pg_args(args: &[Arg]) -> Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> {
-    args.iter()
-        .map(
-            |arg| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
-                match arg {
-                    Arg::Int(v) => Box::new(*v),
-                    Arg::OptInt(v) => Box::new(*v),
-                    Arg::Text(v) => Box::new(v.clone()),
-                    Arg::Ints(ids) => Box::new(ids.clone()),
-                }
-            },
-        )
-        .collect()
 }
 
 struct Scenario {

@@ -20,56 +20,15 @@ use licadm::client::ApiClient;
 use licadm::client::devices::DeviceQuery;
 use licadm::client::events::EventQuery;
 use licadm::client::wire::Role;
-use licadm::portal::list_plan::{Arg, Dialect, Query};
+use licadm::portal::list_plan::{Dialect, Query};
 use licadm::portal::read_plans;
 use licadm::portal::replica::Replica;
 use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token};
 use std::time::{Duration, Instant};
 
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn sqlite_args(args: &[Arg]) -> Vec<rusqlite::types::Value> {
-    use rusqlite::types::Value;
-    let mut values = Vec::new();
-    for arg in args {
-        match arg {
-            Arg::Int(v) => values.push(Value::Integer(*v)),
-            Arg::OptInt(v) => values.push(v.map_or(Value::Null, Value::Integer)),
-            Arg::Text(v) => values.push(Value::Text(v.clone())),
-            Arg::Ints(ids) => values.extend(ids.iter().map(|id| Value::Integer(*id))),
-        }
-    }
-    values
-}
-
-fn pg_args(args: &[Arg]) -> Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> {
-    args.iter()
-        .map(
-            |arg| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
-                match arg {
-                    Arg::Int(v) => Box::new(*v),
-                    Arg::OptInt(v) => Box::new(*v),
-                    Arg::Text(v) => Box::new(v.clone()),
-                    Arg::Ints(ids) => Box::new(ids.clone()),
-                }
-            },
-        )
-        .collect()
-}
+#[path = "common/floor.rs"]
+mod floor;
+use floor::{env_usize, ms, percentile, pg_args, sqlite_args};
 
 /// The store itself, for the floor: the portal's own plan, run on a connection of ours.
 enum Floor {

@@ -376,11 +376,15 @@ async fn accept_invitation(
     headers: HeaderMap,
     body: ApiJson<AcceptInvitation>,
 ) -> Result<(HeaderMap, Json<AccountInfo>), ApiError> {
-    super::idempotency::key_in(&headers)?;
     let body = body.0;
-    let account =
-        super::routes_passwords::set_with_code(&state, body.code, body.password, INVITATION_PREFIX)
-            .await?;
+    let account = super::routes_passwords::set_with_code(
+        &state,
+        &headers,
+        body.code,
+        body.password,
+        INVITATION_PREFIX,
+    )
+    .await?;
     if let super::idempotency::Once::Fresh(account) = &account {
         tracing::info!(account = account.id, "invitation accepted");
     }

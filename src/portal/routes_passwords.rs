@@ -155,9 +155,8 @@ pub(super) async fn reset_with_code(
     headers: HeaderMap,
     body: ApiJson<ResetWithCode>,
 ) -> Result<(HeaderMap, Json<AccountInfo>), ApiError> {
-    idempotency::key_in(&headers)?;
     let body = body.0;
-    let account = set_with_code(&state, body.code, body.password, RESET_PREFIX).await?;
+    let account = set_with_code(&state, &headers, body.code, body.password, RESET_PREFIX).await?;
     if let Once::Fresh(account) = &account {
         tracing::info!(account = account.id, "password reset");
     }
@@ -173,10 +172,12 @@ pub(super) async fn reset_with_code(
 /// the account again, marked replayed; another password gets the code's 404.
 pub(super) async fn set_with_code(
     state: &AppState,
+    headers: &HeaderMap,
     code: Secret,
     new_password: Secret,
     prefix: &str,
 ) -> Result<Once<AccountInfo>, ApiError> {
+    idempotency::key_in(headers)?;
     access_rules::password("password", new_password.expose())?;
     let code = code.expose().trim();
     let unknown = || {
