@@ -171,11 +171,15 @@ async fn done(client: &ApiClient, number: i64) {
 crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_completed_activation_adds_its_devices_and_a_renewal_elsewhere_moves_them_in_every_list() {
-    let portal = TestPortal::start_worker(fast_worker(0)).await;
+    // No worker yet, so the activation is surely still in progress when first listed.
+    let mut portal = TestPortal::start().await;
     let known = demo_serials(&portal.db, 5).expect("demo serials");
     let serial = known.ok.get(Vendor::PayKiosk.id()).expect("ok serials")[0].clone();
-    let first = portal.client(&portal.token(Role::Admin, &[ALSTER], "admin-1@test"));
-    let second = portal.client(&portal.token(Role::Admin, &[TECHBUSINESS], "admin-2@test"));
+    let tokens = [
+        portal.token(Role::Admin, &[ALSTER], "admin-1@test"),
+        portal.token(Role::Admin, &[TECHBUSINESS], "admin-2@test"),
+    ];
+    let first = portal.client(&tokens[0]);
     let find = |devices: Vec<DeviceItem>| devices.into_iter().find(|d| d.serial == serial);
     let by_serial = DeviceQuery { q: Some(serial.clone()), ..Default::default() };
     let before_first = find(walk(&first, &by_serial).await);
@@ -184,6 +188,9 @@ async fn a_completed_activation_adds_its_devices_and_a_renewal_elsewhere_moves_t
     let number = created.activations[0].number;
     // In progress: not renewed yet, so nothing moved.
     assert_eq!(find(walk(&first, &by_serial).await), before_first);
+    // The same store with its worker: the restarted portal has a new address.
+    portal.restart(fast_worker(0)).await;
+    let (first, second) = (portal.client(&tokens[0]), portal.client(&tokens[1]));
     done(&first, number).await;
     let line = first.activation(number).await.expect("detail").lines.remove(0);
     let listed = find(walk(&first, &by_serial).await).expect("the device is organization 1's now");

@@ -563,7 +563,8 @@ async fn roles_decide_who_may_write() {
 crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_worker_completes_activations_and_refuses_what_the_registry_refuses() {
-    let portal = TestPortal::start_worker(fast_worker(1_000)).await;
+    // No worker until the first check: the activations are surely untouched then.
+    let mut portal = TestPortal::start().await;
     let admin = portal.admin();
     let known = serials(&portal);
     let pk = kind(&known.ok, Vendor::PayKiosk);
@@ -583,11 +584,14 @@ async fn the_worker_completes_activations_and_refuses_what_the_registry_refuses(
         .expect("created")
         .activations[0]
         .clone();
-    // Not instant: right after creation (well within the 1 s delay) nothing was touched.
+    // Not instant: queued, nothing touched yet.
     assert_eq!(
         status_of(&admin, created[0].number).await,
         ActivationStatus::InProgress
     );
+    // The same store with its worker (a new address; tokens stay valid).
+    portal.restart(fast_worker(50)).await;
+    let admin = portal.admin();
 
     for activation in &created {
         let done = wait_status(&admin, activation.number, ActivationStatus::Done).await;
@@ -633,7 +637,7 @@ async fn the_worker_completes_activations_and_refuses_what_the_registry_refuses(
 crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
 async fn retry_gets_past_a_transient_refusal_and_only_errors_can_be_retried() {
-    let portal = TestPortal::start_worker(fast_worker(1_000)).await;
+    let mut portal = TestPortal::start().await;
     let admin = portal.admin();
     let known = serials(&portal);
     let flaky = kind(&known.refused_once, Vendor::PayKiosk)[0].clone();
@@ -644,10 +648,12 @@ async fn retry_gets_past_a_transient_refusal_and_only_errors_can_be_retried() {
         .expect("created")
         .activations[0]
         .clone();
-    // Still within the worker's 1 s delay: in progress.
+    // No worker yet: in progress, and that cannot be retried.
     let (status, message) = api_status(admin.retry(created.number, None).await);
     assert_eq!(status, 409, "in progress cannot be retried");
     assert!(message.contains("in_progress"), "{message}");
+    portal.restart(fast_worker(50)).await;
+    let admin = portal.admin();
 
     let failed = wait_status(&admin, created.number, ActivationStatus::Error).await;
     let text = failed.error.expect("error text");
