@@ -9,12 +9,13 @@
 //! `LICADM_BENCH_SECONDS` per step, default 5; `LICADM_BENCH_DB=postgres://…` for
 //! PostgreSQL, see `benches/pg_cluster.sh`). The portal's rate limits are off (this
 //! measures what it can serve, from one address and one token);
-//! `LICADM_BENCH_RATE_LIMITS=on` keeps its defaults, to see what they cost.
+//! `LICADM_BENCH_RATE_LIMITS=on` keeps its defaults, to see what they cost;
+//! `LICADM_BENCH_ONLY=precheck` runs only the prechecks and their floor.
 
 use licadm::client::ApiClient;
 use licadm::client::wire::{ActivationQuery, Role};
 use licadm::portal::rate_limit::RateLimits;
-use licadm::portal::{DemoOptions, Portal, PortalOptions, StoreFloor, create_token, demo_serials};
+use licadm::portal::{DemoOptions, Portal, PortalOptions, create_token, demo_serials};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -86,6 +87,33 @@ async fn hammer(
     Ok(all)
 }
 
+/// 5 000 serials of each vendor that the registry accepts and no open activation holds,
+/// in serial order: what `demo_serials` picks from a SQLite store.
+async fn pg_serials(url: &str) -> anyhow::Result<Vec<String>> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    let driver = tokio::spawn(connection);
+    let mut serials = Vec::new();
+    for vendor in ["pay-kiosk", "pp-electro"] {
+        let rows = client
+            .query(
+                "SELECT d.serial FROM devices d JOIN models m ON m.id = d.model_id
+                  WHERE m.vendor = $1 AND d.registry_refuses = 0 AND NOT EXISTS (
+                        SELECT 1 FROM activation_lines l JOIN activations a
+                            ON a.number = l.activation_number
+                         WHERE l.serial = d.serial AND a.status IN ('in_progress', 'error'))
+                  ORDER BY d.serial LIMIT 5000",
+                &[&vendor],
+            )
+            .await?;
+        for row in rows {
+            serials.push(row.try_get(0)?);
+        }
+    }
+    drop(client);
+    driver.await??;
+    Ok(serials)
+}
+
 fn main() -> anyhow::Result<()> {
     if !std::env::args().any(|a| a == "--bench") {
         return Ok(());
@@ -106,6 +134,7 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .filter(|u| !u.is_empty());
     let limits_on = std::env::var("LICADM_BENCH_RATE_LIMITS").is_ok_and(|v| v == "on");
+    let precheck_only = std::env::var("LICADM_BENCH_ONLY").is_ok_and(|v| v == "precheck");
     let mut options = PortalOptions {
         run_worker: false,
         ..PortalOptions::default()
@@ -136,17 +165,18 @@ fn main() -> anyhow::Result<()> {
     );
     // Serials for the precheck: the demo's own registry (the SQLite store, or the SQLite
     // twin the PostgreSQL demo was generated in).
-    let serials: Arc<Vec<String>> = Arc::new(if pg_url.is_none() {
-        let found = demo_serials(&db, 5_000)?;
-        found.ok.values().flatten().take(10_000).cloned().collect()
-    } else {
-        Vec::new()
+    let serials: Arc<Vec<String>> = Arc::new(match &pg_url {
+        None => {
+            let found = demo_serials(&db, 5_000)?;
+            found.ok.values().flatten().take(10_000).cloned().collect()
+        }
+        Some(url) => rt.block_on(pg_serials(url))?,
     });
 
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let url = format!("http://{}", listener.local_addr()?);
-        tokio::spawn(portal.serve(listener));
+        tokio::spawn(portal.clone().serve(listener));
         let limits = if limits_on { "on" } else { "off" };
         let size = if reuse {
             format!("the store {}", db.display())
@@ -157,10 +187,15 @@ fn main() -> anyhow::Result<()> {
         println!();
         println!("| request | clients | requests/s | p50 ms | p99 ms | RSS MiB |");
         println!("|---|---:|---:|---:|---:|---:|");
-        for (name, work) in [
-            ("GET /me", Work::Me),
-            ("GET /activations (first page)", Work::FirstPage),
-        ] {
+        let steps: &[(&str, Work)] = if precheck_only {
+            &[]
+        } else {
+            &[
+                ("GET /me", Work::Me),
+                ("GET /activations (first page)", Work::FirstPage),
+            ]
+        };
+        for &(name, work) in steps {
             for clients in [1, 8, 64] {
                 let times = hammer(&url, &token, work, clients, seconds).await?;
                 println!(
@@ -175,11 +210,10 @@ fn main() -> anyhow::Result<()> {
         if serials.len() == 10_000 {
             // The floor: the store's half of one precheck, straight on the store file.
             let today = chrono::Utc::now().date_naive();
-            let store = StoreFloor::open(&db)?;
             let mut floor = Vec::new();
             for _ in 0..20 {
                 let t = Instant::now();
-                store.precheck(&serials, today)?;
+                portal.precheck_in_store(&serials, today).await?;
                 floor.push(t.elapsed());
             }
             floor.sort();

@@ -536,6 +536,17 @@ impl Portal {
         Ok(invoicing::run_once(&self.state.store, &self.calendar, now).await?)
     }
 
+    /// The store's half of a precheck of `serials` (the floor benchmarks measure HTTP
+    /// against), on either backend; answers how many rows it checked.
+    pub async fn precheck_in_store(
+        &self,
+        serials: &[String],
+        today: chrono::NaiveDate,
+    ) -> Result<usize, PortalError> {
+        let rows = self.state.store.precheck(serials.to_vec(), today).await?;
+        Ok(rows.len())
+    }
+
     /// The full router: every /api/v1 route, gzip compression, body limit, tracing.
     pub fn router(&self) -> axum::Router {
         routes::router(self.state.clone())
@@ -755,25 +766,6 @@ pub fn demo_serials(db: &Path, per_kind: usize) -> Result<DemoSerials, PortalErr
         pending: found.pending,
         refused: found.refused,
     })
-}
-
-/// A SQLite store opened once, for benchmarks' floors: the store's half of a precheck
-/// as the portal runs it, on a connection that stays warm between calls.
-pub struct StoreFloor(SqliteStore);
-
-impl StoreFloor {
-    pub fn open(db: &Path) -> Result<StoreFloor, PortalError> {
-        Ok(StoreFloor(open_store(db)?))
-    }
-
-    /// Checks `serials` in one read transaction; answers how many rows it checked.
-    pub fn precheck(
-        &self,
-        serials: &[String],
-        today: chrono::NaiveDate,
-    ) -> Result<usize, PortalError> {
-        Ok(self.0.precheck_blocking(serials, today)?)
-    }
 }
 
 /// Seats, users and keys of a (demo) store as they are on `today` (see [`DemoFacts`]).

@@ -321,15 +321,23 @@ async fn precheck(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(request): ApiJson<SerialsRequest>,
-) -> Result<Json<PrecheckResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.organization(request.organization)?;
     rules::check_count(request.serials.len())?;
     let checked = state
         .store
         .precheck(request.serials, Utc::now().date_naive())
         .await?;
-    let rows = checked.iter().map(rules::row).collect();
-    Ok(Json(PrecheckResponse { rows }))
+    let rows: Vec<_> = checked.into_iter().map(rules::row).collect();
+    // ~250 bytes a row: a 10 000-row answer is written into one buffer of about its
+    // size instead of one doubling from 128 bytes (2.5 MB copied again on the way).
+    let mut body = Vec::with_capacity(rows.len() * 256 + 16);
+    serde_json::to_writer(&mut body, &PrecheckResponse { rows }).map_err(|e| {
+        ApiError::Internal(super::store::StoreError::Task(format!(
+            "writing the precheck: {e}"
+        )))
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn create_activations(

@@ -48,24 +48,22 @@ pub fn check_count(count: usize) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub fn row(checked: &Checked) -> PrecheckRow {
-    let device = checked.device.as_ref();
+/// The wire row of a checked serial; takes it whole, so a 10 000-row answer moves its
+/// strings rather than copying them.
+pub fn row(checked: Checked) -> PrecheckRow {
+    let ok = checked.outcome == PrecheckOutcome::Ok;
+    let device = checked.device;
     PrecheckRow {
-        serial: checked.input.clone(),
+        serial: checked.input,
         outcome: checked.outcome,
-        message: (checked.outcome != PrecheckOutcome::Ok)
-            .then(|| checked.outcome.message(Lang::Ru).to_string()),
-        model: device.map(|d| d.model.clone()),
-        vendor: device.map(|d| VendorRef::from(d.vendor)),
-        current_until: device.and_then(|d| d.current_until),
+        message: (!ok).then(|| checked.outcome.message(Lang::Ru).to_string()),
+        vendor: device.as_ref().map(|d| VendorRef::from(d.vendor)),
+        current_until: device.as_ref().and_then(|d| d.current_until),
         new_until: checked.new_until,
         // A refused row names its device but has nothing to pay for.
-        price: device
-            .filter(|_| checked.outcome == PrecheckOutcome::Ok)
-            .map(|d| d.price),
-        retail_price: device
-            .filter(|_| checked.outcome == PrecheckOutcome::Ok)
-            .map(|d| d.retail_price),
+        price: device.as_ref().filter(|_| ok).map(|d| d.price),
+        retail_price: device.as_ref().filter(|_| ok).map(|d| d.retail_price),
+        model: device.map(|d| d.model),
     }
 }
 
@@ -161,7 +159,7 @@ pub fn rejection(rows: &[Checked]) -> Option<ApiError> {
     let rejected: Vec<PrecheckRow> = rows
         .iter()
         .filter(|r| r.outcome != PrecheckOutcome::Ok)
-        .map(row)
+        .map(|r| row(r.clone()))
         .collect();
     if rejected.is_empty() {
         return None;

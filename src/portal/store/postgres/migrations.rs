@@ -597,6 +597,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_actor_action_at ON audit(actor, action, at, id);
     CREATE INDEX audit_organization_actor_action_at ON audit(organization_id, actor, action, at, id);
     "#,
+    // 13: the open activations alone, for precheck's lines, as SQLite's migration 16.
+    r#"
+    CREATE INDEX activations_open ON activations(number) WHERE status IN ('in_progress', 'error');
+    "#,
 ];
 
 /// Brings the database up to the newest schema under the migration lock. The lock is

@@ -285,7 +285,19 @@ impl PortalStore for PgStore {
     ) -> Result<Vec<Checked>, StoreError> {
         self.run(|client| {
             let serials = serials.clone();
-            Box::pin(async move { reads::precheck_rows(pg(client), &serials, today).await })
+            Box::pin(async move {
+                let client: &mut tokio_postgres::Client = client;
+                // One snapshot for the registry and the open lines, as on SQLite.
+                let tx = client
+                    .build_transaction()
+                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()
+                    .await?;
+                let rows = reads::precheck_rows(&tx, &serials, today).await?;
+                tx.commit().await?;
+                Ok(rows)
+            })
         })
         .await
     }

@@ -299,7 +299,8 @@ pub async fn precheck_rows(
     Ok(precheck(
         inputs,
         today,
-        |serial| devices.get(serial.as_str()).cloned(),
+        // Looked up once per serial (a repeat is a duplicate first): taken, not copied.
+        |serial| devices.remove(serial.as_str()),
         |serial| refused.contains(serial.as_str()),
         |serial| pending.contains(serial.as_str()),
     ))

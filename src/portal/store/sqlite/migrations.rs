@@ -767,6 +767,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_actor_action_at ON audit(actor, action, at, id);
     CREATE INDEX audit_organization_actor_action_at ON audit(organization_id, actor, action, at, id);
     "#,
+    // 16: the open activations (in progress or in error) alone, for precheck (issue 13;
+    // docs/DESIGN.md §4.3): whether a serial's line is open is one probe of this small
+    // index (~5% of the activations, always cached) instead of two into the status
+    // index's ranges; 13 → 5 ms for 10 000 serials at 1 000 000 activations.
+    r#"
+    CREATE INDEX activations_open ON activations(number) WHERE status IN ('in_progress', 'error');
+    "#,
 ];
 
 /// The backfill statements at the end of migration 4, for the test that the store's

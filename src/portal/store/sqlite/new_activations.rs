@@ -27,7 +27,7 @@ pub fn check(
     inputs: &[String],
     today: NaiveDate,
 ) -> Result<Vec<Checked>, StoreError> {
-    let devices = registry::devices(conn, inputs)?;
+    let mut devices = registry::devices(conn, inputs)?;
     let mut serials: Vec<&str> = devices.keys().map(Serial::as_str).collect();
     serials.sort_unstable();
     let lines = registry::open_lines(conn, &serials)?;
@@ -39,7 +39,9 @@ pub fn check(
     Ok(precheck(
         inputs,
         today,
-        |serial| devices.get(serial).cloned(),
+        // Each serial is looked up once (a repeat is a duplicate before its lookup),
+        // so the entry can be taken rather than copied.
+        |serial| devices.remove(serial),
         |serial| refused.contains(serial.as_str()),
         |serial| pending.contains(serial.as_str()),
     ))

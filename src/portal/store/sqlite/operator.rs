@@ -75,21 +75,6 @@ impl SqliteStore {
         self.blocking(move |conn| registry::serials_by_kind(conn, per_kind))
     }
 
-    /// The store's half of a precheck, as the portal runs it (one read transaction),
-    /// on the calling thread: the floor a precheck bench measures HTTP against.
-    pub fn precheck_blocking(
-        &self,
-        serials: &[String],
-        today: chrono::NaiveDate,
-    ) -> Result<usize, StoreError> {
-        self.blocking(|conn| {
-            let tx = conn.transaction()?;
-            let checked = super::new_activations::check(&tx, serials, today)?;
-            tx.commit()?;
-            Ok(checked.len())
-        })
-    }
-
     /// Every row of `table` as JSON objects (column name → value), `batch` rows at a
     /// time, in rowid/key order: how the PostgreSQL store copies the demo data set this
     /// generator made. `table` must be one of the store's own table names.

@@ -43,9 +43,11 @@ impl Refusal {
     }
 }
 
-/// Registry entries of every well-formed serial among `inputs` that exists: one point
-/// lookup on the devices key each; the few models are read once. (A join per lookup
-/// let the planner seek the model index once per model: 13 µs instead of ~3 µs.)
+/// Registry entries of every well-formed serial among `inputs` that exists, in one
+/// statement: the serials go in as one JSON array and are probed on the devices key in
+/// serial order (neighbouring lookups share the key's pages). One statement for 10 000
+/// serials is 5 ms at 3 000 000 devices where a statement a serial cost 12 ms, the
+/// difference being the statements' own overhead. The few models are read once.
 pub fn devices(
     conn: &Connection,
     inputs: &[String],
@@ -68,73 +70,86 @@ pub fn devices(
             models.insert(id, (name, parse_vendor(&vendor)?, price, retail));
         }
     }
-    let mut stmt =
-        conn.prepare_cached("SELECT model_id, current_until FROM devices WHERE serial = ?")?;
-    let mut found = HashMap::with_capacity(inputs.len());
-    // In serial order: neighbouring lookups share the registry's index pages.
     let mut serials: Vec<Serial> = inputs
         .iter()
         .filter_map(|input| Serial::parse(input).ok())
         .collect();
     serials.sort_unstable();
     serials.dedup();
-    for serial in serials {
-        let row = stmt
-            .query_row([serial.as_str()], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
-            })
-            .optional()?;
-        if let Some((model_id, current)) = row {
-            let (model, vendor, price, retail) =
-                models.get(&model_id).ok_or_else(|| StoreError::BadValue {
-                    column: "devices.model_id",
-                    value: model_id.to_string(),
-                })?;
-            let info = DeviceInfo {
-                model: model.clone(),
-                vendor: *vendor,
-                current_until: optional(current, |v| date_from_sql("current_until", v))?,
-                price: Kopecks(*price),
-                retail_price: Kopecks(*retail),
-            };
-            found.insert(serial, info);
-        }
+    let mut found = HashMap::with_capacity(serials.len());
+    if serials.is_empty() {
+        return Ok(found);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT x.key, d.model_id, d.current_until
+           FROM json_each(?1) AS x CROSS JOIN devices d ON d.serial = x.value",
+    )?;
+    let rows = stmt.query_map([json_array(serials.iter().map(Serial::as_str))?], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (index, model_id, current) = row?;
+        let serial = usize::try_from(index)
+            .ok()
+            .and_then(|index| serials.get(index))
+            .ok_or_else(|| StoreError::BadValue {
+                column: "json_each.key",
+                value: index.to_string(),
+            })?;
+        let (model, vendor, price, retail) =
+            models.get(&model_id).ok_or_else(|| StoreError::BadValue {
+                column: "devices.model_id",
+                value: model_id.to_string(),
+            })?;
+        let info = DeviceInfo {
+            model: model.clone(),
+            vendor: *vendor,
+            current_until: optional(current, |v| date_from_sql("current_until", v))?,
+            price: Kopecks(*price),
+            retail_price: Kopecks(*retail),
+        };
+        found.insert(serial.clone(), info);
     }
     Ok(found)
 }
 
 /// The lines of in-progress and errored activations carrying `serials`, as
-/// `(serial, status, error)` for `rules::pending_and_refused`: one probe of the
-/// line-serial index per serial, in the caller's read transaction.
+/// `(serial, status, error)` for `rules::pending_and_refused`: one statement in the
+/// caller's read transaction, a probe of the line-serial index per serial.
 pub fn open_lines(
     conn: &Connection,
     serials: &[&str],
 ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
-    // Whether a line's activation is open is asked of the status index, whose in-progress
-    // and errored part is small and stays in the cache; joining each line to its
+    if serials.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Whether a line's activation is open is asked of the small index of open
+    // activations (migration 16), which stays in the cache; joining each line to its
     // activation row read a random page of a table as large as the store (430 ms for
     // 10 000 serials at 1 000 000 activations). The row is read only for the open few.
-    let mut open = conn.prepare_cached(
-        "SELECT l.activation_number FROM activation_lines l
-         WHERE l.serial = ? AND EXISTS (
-             SELECT 1 FROM activations a INDEXED BY activations_status_number
-              WHERE a.status IN ('in_progress', 'error') AND a.number = l.activation_number)",
+    let mut stmt = conn.prepare_cached(
+        "SELECT x.value, a.status, a.error
+           FROM json_each(?1) AS x
+           CROSS JOIN activation_lines l ON l.serial = x.value
+           CROSS JOIN activations a ON a.number = l.activation_number
+          WHERE EXISTS (
+                SELECT 1 FROM activations o INDEXED BY activations_open
+                 WHERE o.status IN ('in_progress', 'error') AND o.number = l.activation_number)",
     )?;
-    let mut activation =
-        conn.prepare_cached("SELECT status, error FROM activations WHERE number = ?")?;
-    let mut rows = Vec::new();
-    for serial in serials {
-        let numbers = open
-            .query_map([serial], |row| row.get::<_, i64>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        for number in numbers {
-            let (status, error) = activation.query_row([number], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?))
-            })?;
-            rows.push((serial.to_string(), status, error));
-        }
-    }
-    Ok(rows)
+    let rows = stmt.query_map([json_array(serials.iter().copied())?], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The serials as one JSON array, for `json_each`.
+fn json_array<'a>(serials: impl Iterator<Item = &'a str>) -> Result<String, StoreError> {
+    serde_json::to_string(&serials.collect::<Vec<_>>())
+        .map_err(|e| StoreError::Invalid(format!("serials as JSON: {e}")))
 }
 
 pub fn refusal(conn: &Connection, serial: &str) -> Result<Refusal, StoreError> {
