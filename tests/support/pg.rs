@@ -247,10 +247,40 @@ impl Cluster {
         assert!(started.success() && self.wait_ready(Duration::from_secs(30)));
     }
 
-    /// Stops the cluster and removes its directory once this process has exited.
+    /// The signing-key files portals of this cluster leave in the user's data directory
+    /// (`<data dir>/signing-keys/127.0.0.1-<port>-<database>.key`, docs/DESIGN.md §3.5):
+    /// the directory and the names' prefix.
+    fn key_files(&self) -> Option<(PathBuf, String)> {
+        let dir = directories::ProjectDirs::from("", "", "licadm")?
+            .data_dir()
+            .join("signing-keys");
+        Some((dir, format!("127.0.0.1-{}-", self.port)))
+    }
+
+    /// Removes this cluster's key files (its databases are gone with it).
+    fn remove_key_files(&self) {
+        let Some((dir, prefix)) = self.key_files() else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Stops the cluster and removes its directory, and the key files its portals
+    /// wrote, once this process has exited.
     fn watch_for_exit(&self) {
+        let keys = self
+            .key_files()
+            .map(|(dir, prefix)| format!("; rm -f '{}'/{prefix}*", dir.display()))
+            .unwrap_or_default();
         let stop = format!(
-            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {runuser}{pg_ctl} stop -m fast -D {data} >/dev/null 2>&1; rm -rf {dir}",
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {runuser}{pg_ctl} stop -m fast -D {data} >/dev/null 2>&1; rm -rf {dir}{keys}",
             pid = std::process::id(),
             runuser = self
                 .run_as
@@ -278,6 +308,7 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
+        self.remove_key_files();
     }
 }
 
