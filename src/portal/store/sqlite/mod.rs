@@ -20,6 +20,7 @@ pub mod capacity;
 pub mod capacity_writes;
 pub mod catalog;
 pub mod changes;
+mod checkpoint;
 pub mod demo;
 pub mod devices;
 pub mod events;
@@ -102,6 +103,9 @@ struct Inner {
     size: usize,
     /// Woken after work that wrote webhook deliveries (docs/DESIGN.md §4.10).
     deliveries_written: Arc<tokio::sync::Notify>,
+    /// WAL checkpoints on a thread of their own, started with the first async work
+    /// (`checkpoint.rs`); None when it could not start (commits then checkpoint).
+    checkpointer: std::sync::OnceLock<Option<checkpoint::Checkpointer>>,
 }
 
 impl Drop for Inner {
@@ -130,6 +134,7 @@ impl SqliteStore {
                 workers: workers::Workers::new(pool_size()),
                 size: pool_size(),
                 deliveries_written: Arc::new(tokio::sync::Notify::new()),
+                checkpointer: std::sync::OnceLock::new(),
             }),
         })
     }
@@ -182,6 +187,11 @@ impl SqliteStore {
         T: Send + 'static,
         F: FnMut(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
+        self.inner.checkpointer.get_or_init(|| {
+            checkpoint::start(&self.inner.path, self.inner.busy_timeout)
+                .inspect_err(|e| tracing::warn!(error = %e, "commits will checkpoint the WAL"))
+                .ok()
+        });
         let store = self.clone();
         let (answer, answered) = tokio::sync::oneshot::channel();
         self.inner.workers.submit(Box::new(move || {
@@ -215,6 +225,7 @@ fn connect_with(path: &Path, busy_timeout: Duration) -> Result<Connection, Store
     conn.pragma_update(None, "synchronous", SYNCHRONOUS)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+    conn.pragma_update(None, "wal_autocheckpoint", checkpoint::AUTOCHECKPOINT_PAGES)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
