@@ -257,14 +257,39 @@ pub async fn precheck_rows(
         .collect();
     serials.sort();
     serials.dedup();
+    // The three statements are sent at once and run back to back on the server while
+    // the registry's rows are decoded here. The lines are asked for every serial, not
+    // only those the registry knows: an unknown serial is `not_found` before its lines
+    // are looked at, and waiting for the registry first cost its decoding time.
     // The models apart: joined per serial they cost a probe each (a fifth of the
     // registry lookup at 10 000 serials); there are a dozen of them.
-    let models = db
-        .query(
+    // The lines' activation numbers are matched against the partial `activations_open`
+    // as a set (a hash of its ~5% of numbers, both sides index-only), and only the
+    // matches read their activation: joined, the planner read every open activation's
+    // row, 40-50 ms at 1 000 000 activations (docs/DESIGN.md §3.4).
+    let by_serial: [Param; 1] = [&serials];
+    let (models, rows, lines) = tokio::try_join!(
+        db.query(
             "SELECT id, name, vendor, price_kopecks, retail_kopecks FROM models",
             &[],
-        )
-        .await?;
+        ),
+        db.query(
+            "SELECT serial, current_until, model_id FROM devices WHERE serial = ANY($1)",
+            &by_serial,
+        ),
+        db.query(
+            "WITH open AS MATERIALIZED (
+                 SELECT l.serial, l.activation_number FROM activation_lines l
+                  WHERE l.serial = ANY($1)
+                    AND l.activation_number IN (
+                        SELECT number FROM activations
+                         WHERE status IN ('in_progress', 'error')))
+             SELECT o.serial, a.status, a.error FROM open o
+               JOIN activations a ON a.number = o.activation_number
+              WHERE a.status IN ('in_progress', 'error')",
+            &by_serial,
+        ),
+    )?;
     let mut model_of = HashMap::with_capacity(models.len());
     for row in &models {
         let id: i64 = row.try_get(0)?;
@@ -273,12 +298,6 @@ pub async fn precheck_rows(
         let prices = (Kopecks(row.try_get(3)?), Kopecks(row.try_get(4)?));
         model_of.insert(id, (name, vendor, prices));
     }
-    let rows = db
-        .query(
-            "SELECT serial, current_until, model_id FROM devices WHERE serial = ANY($1)",
-            &[&serials],
-        )
-        .await?;
     let mut devices = HashMap::with_capacity(rows.len());
     for row in &rows {
         let serial: String = row.try_get(0)?;
@@ -301,29 +320,6 @@ pub async fn precheck_rows(
             },
         );
     }
-    // Only serials the registry knows can be pending or refused.
-    let known: Vec<&String> = serials
-        .iter()
-        .filter(|s| devices.contains_key(*s))
-        .collect();
-    // The lines' activation numbers are matched against the partial `activations_open`
-    // as a set (a hash of its ~5% of numbers, both sides index-only), and only the
-    // matches read their activation: joined, the planner read every open activation's
-    // row, 40-50 ms at 1 000 000 activations (docs/DESIGN.md §3.4).
-    let lines = db
-        .query(
-            "WITH open AS MATERIALIZED (
-                 SELECT l.serial, l.activation_number FROM activation_lines l
-                  WHERE l.serial = ANY($1)
-                    AND l.activation_number IN (
-                        SELECT number FROM activations
-                         WHERE status IN ('in_progress', 'error')))
-             SELECT o.serial, a.status, a.error FROM open o
-               JOIN activations a ON a.number = o.activation_number
-              WHERE a.status IN ('in_progress', 'error')",
-            &[&known],
-        )
-        .await?;
     let lines = lines
         .iter()
         .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
