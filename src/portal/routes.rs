@@ -366,7 +366,17 @@ async fn create_activations(
     let now = state.now();
     let created = state.store.create_activations(create, now).await??;
     Ok(match created {
-        Once::Fresh(body) => (StatusCode::CREATED, HeaderMap::new(), Json(body)),
+        Once::Fresh(body) => {
+            let mut headers = HeaderMap::new();
+            // The first created (the lowest number): the body lists them all.
+            if let Some(first) = body.activations.first() {
+                let location = format!("{API_PREFIX}/activations/{}", first.number);
+                if let Ok(value) = HeaderValue::from_str(&location) {
+                    headers.insert(header::LOCATION, value);
+                }
+            }
+            (StatusCode::CREATED, headers, Json(body))
+        }
         // Marked, so a client can tell the answer it missed from a new one.
         Once::Replayed(body) => {
             let (headers, body) = Once::Replayed(body).marked();

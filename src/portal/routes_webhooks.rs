@@ -183,7 +183,15 @@ async fn create(
 
 fn answer_created(created: Once<CreatedWebhook>) -> Response {
     match created {
-        Once::Fresh(body) => (StatusCode::CREATED, Json(body)).into_response(),
+        Once::Fresh(body) => {
+            let location = format!("{API_PREFIX}/webhooks/{}", body.endpoint.id);
+            (
+                StatusCode::CREATED,
+                [(axum::http::header::LOCATION, location)],
+                Json(body),
+            )
+                .into_response()
+        }
         replayed => replayed.marked().into_response(),
     }
 }

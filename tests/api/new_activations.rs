@@ -4,7 +4,8 @@
 
 use crate::support::portal::{TestPortal, fast_worker, wait_for};
 use licadm::client::wire::{
-    ActivationQuery, ActivationSummary, ErrorBody, PrecheckRow, Role, SerialsRequest,
+    ActivationDetail, ActivationQuery, ActivationSummary, CreatedActivations, ErrorBody,
+    PrecheckRow, Role, SerialsRequest,
 };
 use licadm::client::{ApiClient, ClientError};
 use licadm::domain::license::{decode_public_key, verify};
@@ -436,8 +437,26 @@ async fn an_idempotency_key_returns_the_same_activations_and_refuses_another_bod
         organization: ALSTER,
         serials: vec![pk[1].clone()],
     };
-    assert_eq!(send("raw-key", &body).await.expect("send").status(), 201);
-    assert_eq!(send("raw-key", &body).await.expect("send").status(), 200);
+    let created = send("raw-key", &body).await.expect("send");
+    assert_eq!(created.status(), 201);
+    // The 201 names the activation created; a GET of that address answers it.
+    let location = created.headers()["location"].to_str().expect("ASCII").to_string();
+    let created: CreatedActivations = created.json().await.expect("JSON");
+    assert_eq!(location, format!("/api/v1/activations/{}", created.activations[0].number));
+    let fetched: ActivationDetail = raw
+        .get(format!("{}{location}", portal.base))
+        .bearer_auth(&portal.admin_token)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("JSON");
+    // (By number: a worker may have moved its status on since.)
+    assert_eq!(fetched.summary.number, created.activations[0].number);
+    let replayed = send("raw-key", &body).await.expect("send");
+    assert_eq!(replayed.status(), 200);
+    assert!(replayed.headers().get("location").is_none(), "a replay creates nothing");
 
     let (status, message) = api_status(
         admin

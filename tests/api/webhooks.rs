@@ -302,6 +302,25 @@ async fn endpoints_must_be_https_or_loopback_and_name_known_events() {
     assert_eq!(status, 201);
     let (status, _) = post(serde_json::json!({"url": "http://127.0.0.1:9/x", "events": ["seat.bound"]})).await;
     assert_eq!(status, 201, "loopback http is for testing");
+    // The 201 names the new endpoint, and a GET of that address answers it.
+    let created = portal
+        .raw_post(&token, "/webhooks", &serde_json::json!({"url": "https://hooks.example.com/loc", "events": ["seat.bound"]}))
+        .await;
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"].to_str().expect("ASCII").to_string();
+    let body: serde_json::Value = created.json().await.expect("JSON");
+    let id = body["endpoint"]["id"].as_i64().expect("an id");
+    assert_eq!(location, format!("/api/v1/webhooks/{id}"));
+    let fetched: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}{location}", portal.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(fetched["url"], "https://hooks.example.com/loc", "{fetched}");
 }
 }
 

@@ -61,6 +61,16 @@ fn ok_response(description: &str, schema: Value) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": schema}}})
 }
 
+/// A 201 whose `Location` header names the created resource, which a GET answers.
+fn created_response(description: &str, schema: Value, location: &str) -> Value {
+    let mut response = ok_response(description, schema);
+    response["headers"]["Location"] = json!({
+        "description": location,
+        "schema": {"type": "string", "format": "uri-reference"}
+    });
+    response
+}
+
 fn schema_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
@@ -494,7 +504,7 @@ pub fn document() -> Value {
         )]),
         Some("SerialsRequest"),
         &[
-            ("201", ok_response("Created, in_progress, numbered sequentially in vendor order", schema_ref("CreatedActivations"))),
+            ("201", created_response("Created, in_progress, numbered sequentially in vendor order", schema_ref("CreatedActivations"), &format!("`{API_PREFIX}/activations/{{number}}` of the first activation created (the lowest number); the body lists them all"))),
             ("200", ok_response("A repeat with the same Idempotency-Key: the activations created the first time", schema_ref("CreatedActivations"))),
         ],
         &[

@@ -1,8 +1,8 @@
 //! OpenAPI paths and schemas of webhooks (issue 17; docs/DESIGN.md §4.10).
 
 use super::{
-    BAD_BODY, REPLAYED, array_of, authed_get, authed_post, common_errors, error_response,
-    idempotency_header, ok_response, schema_ref,
+    BAD_BODY, REPLAYED, array_of, authed_get, authed_post, common_errors, created_response,
+    error_response, idempotency_header, ok_response, schema_ref,
 };
 use crate::client::wire::{API_PREFIX, DEFAULT_PER_PAGE, PAGE_SIZES};
 use crate::domain::webhook::{EMERGENCY_ANY, EVENT_TYPES};
@@ -93,7 +93,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
         json!([idempotency_header(REPLAYED)]),
         Some("NewWebhook"),
         &[
-            ("201", ok_response("The endpoint and its secret", schema_ref("CreatedWebhook"))),
+            ("201", created_response("The endpoint and its secret", schema_ref("CreatedWebhook"), &format!("`{API_PREFIX}/webhooks/{{id}}` of the new endpoint"))),
             ("200", ok_response("A replay under the same Idempotency-Key", schema_ref("CreatedWebhook"))),
         ],
         &[
