@@ -2,24 +2,28 @@
 //! portal only through this.
 
 pub mod access;
+mod accounts;
+mod activations;
 pub mod bulk;
 pub mod devices;
 pub mod events;
 pub mod feed;
 pub mod invoices;
+mod licenses;
+mod seats;
 pub mod serials;
+mod transport;
 pub mod webhooks;
 pub mod wire;
+
+pub use transport::BUSY_RESENDS;
+use transport::{decode, map_transport, send};
 
 use crate::domain::Lang;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
-use wire::{
-    ActivationDetail, ActivationQuery, ActivationSummary, CreatedActivations, ErrorBody, Health,
-    IDEMPOTENCY_HEADER, LicenseFile, Me, Organization, Page, PrecheckResponse, Price,
-    SerialsRequest, SigningKeyInfo,
-};
+use wire::{Health, IDEMPOTENCY_HEADER, Me, Organization, Page, Price};
 
 /// Why a request failed, worded for the status line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -98,45 +102,6 @@ impl ClientError {
             ClientError::Busy { .. } => Some(503),
             ClientError::Rejected { .. } => Some(422),
             _ => None,
-        }
-    }
-}
-
-/// How many times a request answered 503 with `Retry-After` is sent again, waiting as
-/// asked (capped at [`MAX_RETRY_AFTER`]), before the caller hears [`ClientError::Busy`].
-pub const BUSY_RESENDS: u32 = 3;
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
-
-/// The `Retry-After` of a 503 in whole seconds (the delta form; an HTTP date is rare
-/// enough from a portal to be read as "1 s").
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    // 429 too: a rate limit that ran out refills by Retry-After, nothing was done.
-    if response.status() != StatusCode::SERVICE_UNAVAILABLE
-        && response.status() != StatusCode::TOO_MANY_REQUESTS
-    {
-        return None;
-    }
-    let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
-    let seconds = value.to_str().ok()?.trim().parse::<u64>().unwrap_or(1);
-    Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER))
-}
-
-/// Sends `request`, and sends it again while the portal answers 503 with `Retry-After`
-/// (it changed nothing then, so a write is safe to resend).
-async fn send(request: reqwest::RequestBuilder) -> Result<reqwest::Response, ClientError> {
-    let mut resends = 0;
-    loop {
-        let Some(attempt) = request.try_clone() else {
-            // A streamed body cannot be sent twice; none of ours is.
-            return request.send().await.map_err(map_transport);
-        };
-        let response = attempt.send().await.map_err(map_transport)?;
-        match retry_after(&response) {
-            Some(wait) if resends < BUSY_RESENDS => {
-                resends += 1;
-                tokio::time::sleep(wait).await;
-            }
-            _ => return Ok(response),
         }
     }
 }
@@ -306,17 +271,6 @@ impl ApiClient {
         self.get("/prices", &[]).await
     }
 
-    pub async fn activations(
-        &self,
-        query: &ActivationQuery,
-    ) -> Result<Page<ActivationSummary>, ClientError> {
-        self.get("/activations", &query.to_params()).await
-    }
-
-    pub async fn activation(&self, number: i64) -> Result<ActivationDetail, ClientError> {
-        self.get(&format!("/activations/{number}"), &[]).await
-    }
-
     async fn post<B: serde::Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
@@ -347,158 +301,6 @@ impl ApiClient {
         .await
     }
 
-    /// One row per input serial, in input order. Changes nothing.
-    pub async fn precheck(
-        &self,
-        organization: i64,
-        serials: &[String],
-    ) -> Result<PrecheckResponse, ClientError> {
-        let body = SerialsRequest {
-            organization,
-            serials: serials.to_vec(),
-        };
-        self.post("/precheck", &body, None).await
-    }
-
-    /// Creates one activation per vendor. Repeating the call with the same
-    /// `idempotency_key` returns the same activations instead of creating new ones.
-    pub async fn create_activations(
-        &self,
-        organization: i64,
-        serials: &[String],
-        idempotency_key: &str,
-    ) -> Result<CreatedActivations, ClientError> {
-        let body = SerialsRequest {
-            organization,
-            serials: serials.to_vec(),
-        };
-        self.post("/activations", &body, Some(idempotency_key))
-            .await
-    }
-
-    /// Queues an errored activation again. With an `idempotency_key` a resend (say, from
-    /// an offline outbox) answers what the first request did without retrying twice.
-    pub async fn retry(
-        &self,
-        number: i64,
-        idempotency_key: Option<&str>,
-    ) -> Result<ActivationSummary, ClientError> {
-        self.post(
-            &format!("/activations/{number}/retry"),
-            &serde_json::json!({}),
-            idempotency_key,
-        )
-        .await
-    }
-
-    /// The signed `license-<number>.lic` of a done activation.
-    pub async fn license_file(&self, number: i64) -> Result<LicenseFile, ClientError> {
-        let url = self.url(&format!("/activations/{number}/license-file"))?;
-        let response = send(self.request(reqwest::Method::GET, url)).await?;
-        if !response.status().is_success() {
-            return Err(decode::<serde_json::Value>(response)
-                .await
-                .err()
-                .unwrap_or_else(|| {
-                    ClientError::Decode("an error status with a success body".into())
-                }));
-        }
-        let file_name = response
-            .headers()
-            .get(reqwest::header::CONTENT_DISPOSITION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split("filename=").nth(1))
-            .map(|name| name.trim_matches('"').to_string())
-            .filter(|name| {
-                !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.')
-            })
-            .unwrap_or_else(|| format!("license-{number}.lic"));
-        let contents = response.text().await.map_err(map_transport)?;
-        Ok(LicenseFile {
-            file_name,
-            contents,
-        })
-    }
-
-    pub async fn signing_key(&self) -> Result<SigningKeyInfo, ClientError> {
-        self.get("/signing-key", &[]).await
-    }
-
-    pub async fn seats(&self, query: &wire::SeatQuery) -> Result<Page<wire::Seat>, ClientError> {
-        self.get("/seats", &query.to_params()).await
-    }
-
-    /// Free/bound/expired per product; `organization` None = every organization the
-    /// token sees.
-    pub async fn seat_summary(
-        &self,
-        organization: Option<i64>,
-    ) -> Result<Vec<wire::SeatSummary>, ClientError> {
-        let query: Vec<(&str, String)> = organization
-            .map(|o| ("organization", o.to_string()))
-            .into_iter()
-            .collect();
-        self.get("/seats/summary", &query).await
-    }
-
-    /// Binds a free seat to a registered user; `idempotency_key` as for [`Self::retry`].
-    pub async fn bind_seat(
-        &self,
-        seat: i64,
-        email: &str,
-        idempotency_key: Option<&str>,
-    ) -> Result<wire::Seat, ClientError> {
-        let body = wire::BindRequest {
-            email: email.to_string(),
-        };
-        self.post(&format!("/seats/{seat}/bind"), &body, idempotency_key)
-            .await
-    }
-
-    /// Frees a bound seat; `idempotency_key` as for [`Self::retry`].
-    pub async fn unbind_seat(
-        &self,
-        seat: i64,
-        idempotency_key: Option<&str>,
-    ) -> Result<wire::Seat, ClientError> {
-        self.post(
-            &format!("/seats/{seat}/unbind"),
-            &serde_json::json!({}),
-            idempotency_key,
-        )
-        .await
-    }
-
-    /// Registered users whose e-mail or name contains `q` (bind suggestions).
-    pub async fn users(&self, organization: i64, q: &str) -> Result<Vec<wire::User>, ClientError> {
-        self.get(
-            "/users",
-            &[("organization", organization.to_string())]
-                .into_iter()
-                .chain((!q.trim().is_empty()).then(|| ("q", q.trim().to_string())))
-                .collect::<Vec<_>>(),
-        )
-        .await
-    }
-
-    pub async fn license_info(&self, organization: i64) -> Result<wire::LicenseInfo, ClientError> {
-        self.get(
-            "/license-info",
-            &[("organization", organization.to_string())],
-        )
-        .await
-    }
-
-    /// Requests an emergency license; `idempotency_key` as for [`Self::retry`].
-    pub async fn request_emergency_license(
-        &self,
-        request: &wire::EmergencyRequest,
-        idempotency_key: Option<&str>,
-    ) -> Result<wire::ProductCapacity, ClientError> {
-        self.post("/emergency-license", request, idempotency_key)
-            .await
-    }
-
     /// One page of the change feed after `since` (0: everything).
     /// A page of the change feed; with a window, only the activations in it
     /// (docs/DESIGN.md §6.5).
@@ -523,24 +325,6 @@ impl ApiClient {
         self.get("/changes", &query).await
     }
 
-    pub async fn activate_key(
-        &self,
-        request: &wire::KeyActivationRequest,
-    ) -> Result<wire::ServerLicense, ClientError> {
-        self.post("/keys/activate", request, None).await
-    }
-
-    /// Turns an offline request text into the signed response text.
-    pub async fn offline_response(
-        &self,
-        request_text: &str,
-    ) -> Result<wire::OfflineResponse, ClientError> {
-        let body = wire::OfflineResponseRequest {
-            request: request_text.to_string(),
-        };
-        self.post("/offline/response", &body, None).await
-    }
-
     /// The history of one object (`activation:421`, `seat:17`, …), newest first.
     pub async fn audit(
         &self,
@@ -560,72 +344,6 @@ impl ApiClient {
     }
 }
 
-/// Accounts, login and tokens (issue 15).
-impl ApiClient {
-    /// A client without a token, for [`Self::login`] and [`Self::accept_invitation`].
-    pub fn anonymous(portal: &str) -> Result<ApiClient, ClientError> {
-        ApiClient::new(portal, "")
-    }
-
-    /// A new token for the account. Sent once: a throttled login (429) is reported
-    /// with its wait, not waited out here, so the person at the prompt is told.
-    pub async fn login(
-        &self,
-        email: &str,
-        password: &crate::secret::Secret,
-        label: Option<&str>,
-    ) -> Result<wire::LoginResponse, ClientError> {
-        let body = wire::LoginRequest {
-            email: email.to_string(),
-            password: password.clone(),
-            label: label.map(str::to_string),
-        };
-        let request = self
-            .request(reqwest::Method::POST, self.url("/login")?)
-            .json(&body);
-        decode(request.send().await.map_err(map_transport)?).await
-    }
-
-    /// Revokes this client's own token.
-    pub async fn logout(&self) -> Result<wire::TokenInfo, ClientError> {
-        self.post("/logout", &serde_json::json!({}), None).await
-    }
-
-    pub async fn revoke_token(&self, id: i64) -> Result<wire::TokenInfo, ClientError> {
-        let url = self.url(&format!("/tokens/{id}"))?;
-        decode(send(self.request(reqwest::Method::DELETE, url)).await?).await
-    }
-
-    /// Creates an account; without a password the answer carries an invitation code.
-    pub async fn create_account(
-        &self,
-        request: &wire::NewAccountRequest,
-    ) -> Result<wire::CreatedAccount, ClientError> {
-        // Under a key of its own: a resend after a lost answer is one account.
-        self.post("/accounts", request, Some(&new_idempotency_key()))
-            .await
-    }
-
-    /// Disables an account and revokes its tokens.
-    pub async fn disable_account(&self, id: i64) -> Result<wire::AccountInfo, ClientError> {
-        let url = self.url(&format!("/accounts/{id}"))?;
-        decode(send(self.request(reqwest::Method::DELETE, url)).await?).await
-    }
-
-    /// Sets the password of an invited account (no token needed).
-    pub async fn accept_invitation(
-        &self,
-        code: &crate::secret::Secret,
-        password: &crate::secret::Secret,
-    ) -> Result<wire::AccountInfo, ClientError> {
-        let body = wire::AcceptInvitation {
-            code: code.clone(),
-            password: password.clone(),
-        };
-        self.post("/invitations/accept", &body, None).await
-    }
-}
-
 /// A fresh random idempotency key (128 bits, hex).
 pub fn new_idempotency_key() -> String {
     let mut bytes = [0u8; 16];
@@ -639,78 +357,4 @@ pub fn new_idempotency_key() -> String {
         bytes = nanos.to_le_bytes();
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn map_transport(e: reqwest::Error) -> ClientError {
-    if e.is_timeout() {
-        ClientError::Timeout
-    } else if e.is_connect() || e.is_request() {
-        // Strip reqwest's URL-heavy chain down to the root cause for the status line.
-        let mut cause: &dyn std::error::Error = &e;
-        while let Some(next) = cause.source() {
-            cause = next;
-        }
-        ClientError::Unreachable(cause.to_string())
-    } else if e.is_body() {
-        // The link dropped mid-answer: as unreachable as a refused connection.
-        ClientError::Unreachable(format!("the connection dropped mid-answer: {e}"))
-    } else if e.is_decode() {
-        ClientError::Decode(e.to_string())
-    } else {
-        ClientError::Unreachable(e.to_string())
-    }
-}
-
-async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
-    let status = response.status();
-    let busy_for = retry_after(&response);
-    let header_id = response
-        .headers()
-        .get(wire::REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let bytes = response.bytes().await.map_err(map_transport)?;
-    if status.is_success() {
-        return serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()));
-    }
-    match serde_json::from_slice::<ErrorBody>(&bytes) {
-        Ok(body)
-            if status == StatusCode::UNPROCESSABLE_ENTITY && !body.error.rejected.is_empty() =>
-        {
-            Err(ClientError::Rejected {
-                message: body.error.message,
-                rejected: body.error.rejected,
-                request_id: body.error.request_id.or(header_id),
-            })
-        }
-        Ok(body) if busy_for.is_some() => Err(ClientError::Busy {
-            message: body.error.message,
-            retry_after_secs: busy_for.map_or(1, |d| d.as_secs()),
-            request_id: body.error.request_id.or(header_id),
-        }),
-        Ok(body) => Err(ClientError::Api {
-            status: status.as_u16(),
-            code: body.error.code,
-            message: body.error.message,
-            request_id: body.error.request_id.or(header_id),
-        }),
-        Err(_) => Err(ClientError::Api {
-            status: status.as_u16(),
-            code: status
-                .canonical_reason()
-                .unwrap_or("error")
-                .to_lowercase()
-                .replace(' ', "_"),
-            message: fallback_message(status),
-            request_id: header_id,
-        }),
-    }
-}
-
-fn fallback_message(status: StatusCode) -> String {
-    match status {
-        StatusCode::UNAUTHORIZED => "the token was not accepted".into(),
-        StatusCode::NOT_FOUND => "not found".into(),
-        s => format!("the portal answered {s}"),
-    }
 }

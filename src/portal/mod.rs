@@ -17,7 +17,9 @@ mod key_file;
 mod key_ring;
 mod live_key;
 mod messages;
+mod open;
 mod openapi;
+mod options;
 mod params;
 pub mod password;
 pub mod rate_limit;
@@ -35,6 +37,7 @@ mod rules;
 pub mod serve;
 pub mod signing_key;
 mod store;
+mod store_commands;
 pub mod tls;
 mod token_cache;
 mod webhook_send;
@@ -63,10 +66,8 @@ pub mod replica {
 
 use crate::client::wire::Role;
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 use store::{PgStore, SqliteStore, Store, StoreError};
 
 pub use auth::TOKEN_PREFIX;
@@ -77,11 +78,19 @@ pub use key_ring::{
     signing_public_key_in,
 };
 pub use messages::{localize as localize_text, localize_value};
+pub use open::is_postgres_url;
+pub use options::{AccessOptions, Clock, DemoOptions, PortalOptions};
 pub use signing_key::{SigningKeyFileError, SigningSecret, read_signing_key_file};
 pub use store::PurchaseRequest;
 pub use store::StoredKey;
 pub use store::sqlite::demo::facts::{DemoFacts, DemoKey};
+pub use store_commands::{
+    DemoSerials, create_token, create_token_in, demo_facts, demo_serials, prune_deleted_changes,
+    prune_deleted_changes_in,
+};
 pub use webhooks::WebhookOptions;
+
+use open::{blocking, connect_postgres, fresh_secret, open_store, redact};
 
 /// Why the portal could not start or do an operator's command.
 #[derive(Debug, thiserror::Error)]
@@ -149,124 +158,6 @@ pub enum PortalError {
     Store(#[from] StoreError),
 }
 
-/// Opens the store at `db`, naming the file when it cannot.
-fn open_store(db: &Path) -> Result<SqliteStore, PortalError> {
-    SqliteStore::open(db).map_err(|source| PortalError::Open {
-        path: db.to_path_buf(),
-        source,
-    })
-}
-
-/// Size of the demo data set filled into an empty store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DemoOptions {
-    /// Number of activations; devices = max(5 000, 3 × activations).
-    pub activations: usize,
-}
-
-impl Default for DemoOptions {
-    fn default() -> Self {
-        DemoOptions { activations: 420 }
-    }
-}
-
-/// How the portal runs besides its store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PortalOptions {
-    /// Run the activation worker while serving.
-    pub run_worker: bool,
-    /// How long a queued activation waits before the worker takes it (the vendor
-    /// registry is not instant).
-    pub worker_delay: Duration,
-    /// How often the worker looks for due activations.
-    pub worker_tick: Duration,
-    /// How long a write waits for another writer's lock before the request is answered
-    /// 503 busy (after the store's own retries).
-    pub busy_timeout: Duration,
-    /// PostgreSQL: how long a worker's claim on an activation lasts; the claims of a
-    /// portal that died pass to another portal's worker this long after they were taken.
-    pub worker_lease: Duration,
-    /// Timeouts and the connection cap of the HTTP server (`serve.rs`).
-    pub limits: serve::Limits,
-    /// How long login tokens and invitations last.
-    pub access: AccessOptions,
-    /// How long an `Idempotency-Key` is remembered (`serve --idempotency-hours`).
-    pub idempotency_lifetime: chrono::TimeDelta,
-    /// The webhook sender (docs/DESIGN.md §4.10).
-    pub webhooks: webhooks::WebhookOptions,
-}
-
-/// Lifetimes of what accounts get (issue 15).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AccessOptions {
-    /// A login token's life (`serve --token-days`; default 30 days).
-    pub token_lifetime: chrono::TimeDelta,
-    /// An invitation code's life (7 days).
-    pub invitation_lifetime: chrono::TimeDelta,
-    /// A password-reset code's life (1 day).
-    pub reset_lifetime: chrono::TimeDelta,
-}
-
-impl Default for AccessOptions {
-    fn default() -> Self {
-        AccessOptions {
-            token_lifetime: chrono::TimeDelta::days(30),
-            invitation_lifetime: chrono::TimeDelta::days(7),
-            reset_lifetime: chrono::TimeDelta::days(1),
-        }
-    }
-}
-
-impl Default for PortalOptions {
-    fn default() -> Self {
-        PortalOptions {
-            run_worker: true,
-            worker_delay: Duration::from_millis(2_500),
-            worker_tick: Duration::from_millis(250),
-            busy_timeout: store::sqlite::DEFAULT_BUSY_TIMEOUT,
-            worker_lease: store::postgres::LEASE,
-            limits: serve::Limits::default(),
-            access: AccessOptions::default(),
-            idempotency_lifetime: idempotency::KEY_LIFETIME,
-            webhooks: webhooks::WebhookOptions::default(),
-        }
-    }
-}
-
-/// Where the portal reads "now" (and so "today") for seats, capacity, keys and the
-/// audit log. The system clock in production; tests inject one that can move forward
-/// to see an emergency license lapse or a seat expire. (The activation worker's queue
-/// timing stays on the system clock.)
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
-
-impl Clock {
-    pub fn system() -> Clock {
-        Clock(Arc::new(Utc::now))
-    }
-
-    /// A clock answering whatever `now` returns.
-    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
-        Clock(Arc::new(now))
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        (self.0)()
-    }
-}
-
-impl Default for Clock {
-    fn default() -> Self {
-        Clock::system()
-    }
-}
-
-impl std::fmt::Debug for Clock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Clock({})", self.now())
-    }
-}
-
 /// State shared by every handler.
 #[derive(Clone)]
 pub(crate) struct AppState {
@@ -310,170 +201,7 @@ enum Backend {
     Sqlite(SqliteStore),
     Postgres(PgStore),
 }
-
-/// True when `db` names a PostgreSQL database (`postgres://…` or `postgresql://…`)
-/// rather than a SQLite file.
-pub fn is_postgres_url(db: &str) -> bool {
-    db.starts_with("postgres://") || db.starts_with("postgresql://")
-}
-
-/// Connects to the PostgreSQL store at `url`, naming it (without a password) when it cannot.
-async fn connect_postgres(url: &str, options: PortalOptions) -> Result<PgStore, PortalError> {
-    PgStore::connect(url, options.busy_timeout, options.worker_lease)
-        .await
-        .map_err(|source| PortalError::Connect {
-            url: redact(url),
-            source,
-        })
-}
-
-/// The URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let user_info = &url[scheme + 3..at];
-            match user_info.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
-
 impl Portal {
-    /// Opens/creates the SQLite store, applies numbered migrations, and when `demo` is
-    /// Some and the store has no organizations yet, fills it with the deterministic demo
-    /// data set. Blocking: call it before serving (or from `spawn_blocking`).
-    pub fn open(db: &Path, demo: Option<DemoOptions>) -> Result<Portal, PortalError> {
-        Portal::open_with(db, demo, PortalOptions::default())
-    }
-
-    /// [`Portal::open`] with explicit worker options.
-    pub fn open_with(
-        db: &Path,
-        demo: Option<DemoOptions>,
-        options: PortalOptions,
-    ) -> Result<Portal, PortalError> {
-        Portal::open_keyed(db, demo, options, None)
-    }
-
-    /// [`Portal::open_with`] signing with the key in `key_file` (`--signing-key FILE`)
-    /// instead of the file beside the store; refused when the store signs with another.
-    pub fn open_keyed(
-        db: &Path,
-        demo: Option<DemoOptions>,
-        options: PortalOptions,
-        key_file: Option<PathBuf>,
-    ) -> Result<Portal, PortalError> {
-        let store = SqliteStore::open_with(db, options.busy_timeout).map_err(|source| {
-            PortalError::Open {
-                path: db.to_path_buf(),
-                source,
-            }
-        })?;
-        let demo_filled = match demo {
-            Some(options) => store
-                .fill_demo_if_empty(options)
-                .map_err(PortalError::Demo)?,
-            None => false,
-        };
-        let (key, key_file) = key_ring::load_sqlite(db, &store, key_file.as_deref())?;
-        let backend = Backend::Sqlite(store.clone());
-        let store: Store = Arc::new(store);
-        Ok(Portal {
-            state: AppState {
-                store,
-                key: Arc::new(live_key::LiveKey::new(key, Some(key_file))),
-                clock: Clock::system(),
-                limiter: rate_limit::Limiter::new(options.limits.rate),
-                tokens: token_cache::TokenCache::default(),
-                access: options.access,
-                idempotency_lifetime: options.idempotency_lifetime,
-            },
-            demo_filled,
-            options,
-            backend,
-            tls: None,
-            calendar: Arc::new(crate::domain::HolidayCalendar::russian()),
-        })
-    }
-
-    /// Opens the store `db` names: a PostgreSQL URL (`postgres://user@host/db`) or a
-    /// SQLite file. `demo` fills an empty store with the demo data set.
-    pub async fn connect(
-        db: &str,
-        demo: Option<DemoOptions>,
-        options: PortalOptions,
-    ) -> Result<Portal, PortalError> {
-        Portal::connect_keyed(db, demo, options, None).await
-    }
-
-    /// [`Portal::connect`] signing with the key in `key_file` (`--signing-key FILE`):
-    /// listed when the store has no key yet, refused when it signs with another, so
-    /// every portal of a deployment signs with the one key (`key_ring.rs`).
-    pub async fn connect_keyed(
-        db: &str,
-        demo: Option<DemoOptions>,
-        options: PortalOptions,
-        key_file: Option<PathBuf>,
-    ) -> Result<Portal, PortalError> {
-        if !is_postgres_url(db) {
-            let path = PathBuf::from(db);
-            return tokio::task::spawn_blocking(move || {
-                Portal::open_keyed(&path, demo, options, key_file)
-            })
-            .await
-            .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
-        }
-        let store = connect_postgres(db, options).await?;
-        let demo_filled = match demo {
-            Some(demo) => fill_postgres_demo(&store, demo, None).await?,
-            None => false,
-        };
-        Portal::on_postgres(db, store, demo_filled, options, key_file.as_deref()).await
-    }
-
-    /// A portal on the PostgreSQL store `url` whose demo data (if it is empty) is copied
-    /// from the SQLite demo store `source` (tests keep that file to read demo facts).
-    pub async fn connect_postgres_from(
-        url: &str,
-        source: &Path,
-        options: PortalOptions,
-    ) -> Result<Portal, PortalError> {
-        let store = connect_postgres(url, options).await?;
-        let demo_filled =
-            fill_postgres_demo(&store, DemoOptions::default(), Some(source.to_path_buf())).await?;
-        Portal::on_postgres(url, store, demo_filled, options, None).await
-    }
-
-    async fn on_postgres(
-        url: &str,
-        store: PgStore,
-        demo_filled: bool,
-        options: PortalOptions,
-        key_file: Option<&Path>,
-    ) -> Result<Portal, PortalError> {
-        let (key, key_file) = key_ring::load_postgres(url, &store, key_file).await?;
-        let backend = Backend::Postgres(store.clone());
-        Ok(Portal {
-            state: AppState {
-                store: Arc::new(store),
-                key: Arc::new(live_key::LiveKey::new(key, Some(key_file))),
-                clock: Clock::system(),
-                limiter: rate_limit::Limiter::new(options.limits.rate),
-                tokens: token_cache::TokenCache::default(),
-                access: options.access,
-                idempotency_lifetime: options.idempotency_lifetime,
-            },
-            demo_filled,
-            options,
-            backend,
-            tls: None,
-            calendar: Arc::new(crate::domain::HolidayCalendar::russian()),
-        })
-    }
-
     /// Creates a bearer token in this portal's store (see [`create_token`]).
     pub async fn create_token(
         &self,
@@ -598,178 +326,4 @@ impl Portal {
     pub fn demo_filled(&self) -> bool {
         self.demo_filled
     }
-}
-
-/// [`create_token`] for a store named like `--db`: a PostgreSQL URL or a SQLite file.
-pub async fn create_token_in(
-    db: &str,
-    role: Role,
-    organizations: &[i64],
-    label: &str,
-) -> Result<String, PortalError> {
-    if !is_postgres_url(db) {
-        let (path, organizations, label) =
-            (PathBuf::from(db), organizations.to_vec(), label.to_string());
-        return tokio::task::spawn_blocking(move || {
-            create_token(&path, role, &organizations, &label)
-        })
-        .await
-        .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
-    }
-    let store = connect_postgres(db, PortalOptions::default()).await?;
-    let token = auth::generate_token().map_err(|e| PortalError::Randomness {
-        what: "a token",
-        reason: e.to_string(),
-    })?;
-    store
-        .create_token(&auth::hash_token(&token), role, organizations, label)
-        .await?;
-    Ok(token)
-}
-
-/// Creates a bearer token, stores only its SHA-256 hash, returns the plain token (print
-/// it once; it cannot be recovered). Empty `organizations` = every organization the
-/// store has now (a snapshot: organizations added later need a new token). Errors if
-/// an organization id does not exist.
-pub fn create_token(
-    db: &Path,
-    role: Role,
-    organizations: &[i64],
-    label: &str,
-) -> Result<String, PortalError> {
-    let store = open_store(db)?;
-    let token = auth::generate_token().map_err(|e| PortalError::Randomness {
-        what: "a token",
-        reason: e.to_string(),
-    })?;
-    let hash = auth::hash_token(&token);
-    store.create_token_blocking(&hash, role, organizations, label)?;
-    Ok(token)
-}
-
-/// A fresh signing secret, stored only if the store has none yet.
-fn fresh_secret() -> Result<[u8; 32], PortalError> {
-    let mut fresh = [0u8; 32];
-    getrandom::fill(&mut fresh).map_err(|e| PortalError::Randomness {
-        what: "a key",
-        reason: e.to_string(),
-    })?;
-    Ok(fresh)
-}
-
-/// Runs blocking store work (a SQLite file) off the async runtime.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, PortalError> + Send + 'static,
-) -> Result<T, PortalError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?
-}
-
-/// Fills an empty PostgreSQL store with the demo data set of the one generator: into
-/// `source` (a SQLite file; a temporary one when None), then copied table by table.
-async fn fill_postgres_demo(
-    store: &PgStore,
-    demo: DemoOptions,
-    source: Option<PathBuf>,
-) -> Result<bool, PortalError> {
-    if store.has_organizations().await? {
-        return Ok(false);
-    }
-    let (path, temporary) = match source {
-        Some(path) => (path, false),
-        None => {
-            let mut tag = [0u8; 8];
-            getrandom::fill(&mut tag).map_err(|e| PortalError::Randomness {
-                what: "a file name",
-                reason: e.to_string(),
-            })?;
-            let tag: String = tag.iter().map(|b| format!("{b:02x}")).collect();
-            (
-                std::env::temp_dir().join(format!("licadm-demo-{tag}.sqlite")),
-                true,
-            )
-        }
-    };
-    let open_path = path.clone();
-    let filled = async {
-        let sqlite = tokio::task::spawn_blocking(move || {
-            let sqlite = open_store(&open_path)?;
-            sqlite.fill_demo_if_empty(demo).map_err(PortalError::Demo)?;
-            Ok::<_, PortalError>(sqlite)
-        })
-        .await
-        .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))??;
-        store
-            .fill_demo_from(&sqlite)
-            .await
-            .map_err(PortalError::Demo)
-    }
-    .await;
-    if temporary {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut name = path.clone().into_os_string();
-            name.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(name));
-        }
-    }
-    filled
-}
-
-/// Forgets deleted objects in the change feed of the store `db` (see
-/// `store::changes::prune_deleted`): mirrors whose cursor is older than the last
-/// deletion pruned get 410 `cursor_gone` and sync again from scratch. Returns how many
-/// deletions were forgotten.
-pub fn prune_deleted_changes(db: &Path) -> Result<usize, PortalError> {
-    let store = open_store(db)?;
-    Ok(store.prune_deleted_blocking()?)
-}
-
-/// [`prune_deleted_changes`] for a store named like `--db` (a SQLite file or a
-/// PostgreSQL URL).
-pub async fn prune_deleted_changes_in(db: &str) -> Result<usize, PortalError> {
-    if !is_postgres_url(db) {
-        let path = PathBuf::from(db);
-        return tokio::task::spawn_blocking(move || prune_deleted_changes(&path))
-            .await
-            .map_err(|e| PortalError::Store(StoreError::Task(e.to_string())))?;
-    }
-    let store = connect_postgres(db, PortalOptions::default()).await?;
-    Ok(store.prune_deleted().await?)
-}
-
-/// Serials of a (demo) store by kind, for tests and benchmarks, so they never hard-code
-/// serials that could drift from the generator. Vendor keys are `Vendor::id()`.
-#[derive(Debug, Clone, Default)]
-pub struct DemoSerials {
-    /// Accepted by the registry and not pending: precheck says `ok`.
-    pub ok: HashMap<String, Vec<String>>,
-    /// The worker's activation fails every time («снято с учёта»).
-    pub refused_permanently: HashMap<String, Vec<String>>,
-    /// The worker's first attempt fails («временно недоступен»), a retry succeeds.
-    pub refused_once: HashMap<String, Vec<String>>,
-    /// On a line of an in-progress activation: precheck says `pending`.
-    pub pending: Vec<String>,
-    /// Named by the final failure of an activation still in error: precheck says
-    /// `refused` (whatever the registry would answer now).
-    pub refused: Vec<String>,
-}
-
-/// Up to `per_kind` serials of each kind (and vendor) as the store holds them now.
-pub fn demo_serials(db: &Path, per_kind: usize) -> Result<DemoSerials, PortalError> {
-    let store = open_store(db)?;
-    let found = store.serials_by_kind_blocking(per_kind)?;
-    Ok(DemoSerials {
-        ok: found.ok,
-        refused_permanently: found.refused_permanently,
-        refused_once: found.refused_once,
-        pending: found.pending,
-        refused: found.refused,
-    })
-}
-
-/// Seats, users and keys of a (demo) store as they are on `today` (see [`DemoFacts`]).
-pub fn demo_facts(db: &Path, today: chrono::NaiveDate) -> Result<DemoFacts, PortalError> {
-    let store = open_store(db)?;
-    Ok(store.demo_facts_blocking(today)?)
 }

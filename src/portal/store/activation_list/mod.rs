@@ -7,11 +7,18 @@
 //! lines match, counted up to a cap), [`ListPlan::total_query`], [`ListPlan::page_query`],
 //! then [`ListPlan::finish`] turns the rows into a page with its cursors.
 
-use super::text::timestamp_to_sql;
 use crate::client::wire::{ActivationSort, ActivationSortKey, ActivationSummary, Page};
 use crate::domain::{ActivationStatus, Vendor};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+mod cursor;
+mod select;
+mod sql;
+
+pub use cursor::{PageCursor, SortValue};
+pub use select::SUMMARY_COLUMNS;
+pub(crate) use sql::Builder;
+use sql::where_sql;
+pub use sql::{Arg, Dialect, Query};
 
 /// Page numbers reach this many rows from either end of the list; further in, pages
 /// are reached by their cursors (an OFFSET walks every row it skips).
@@ -51,189 +58,6 @@ pub struct ActivationFilter {
     /// A cursor handed out with an earlier page; wins over `page`.
     pub cursor: Option<PageCursor>,
 }
-
-/// The value of the sort key of one row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SortValue {
-    Int(i64),
-    Text(String),
-}
-
-/// Where a page starts: just after (forward) or just before (backward) one row of the
-/// list in one sort order, and the number of the page it leads to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageCursor {
-    pub page: u32,
-    pub forward: bool,
-    pub sort: ActivationSort,
-    pub value: SortValue,
-    pub number: i64,
-}
-
-impl PageCursor {
-    /// Opaque to clients: URL-safe base64 of `page~f|b~sort~i|t value~number`.
-    pub fn encode(&self) -> String {
-        let (kind, value) = match &self.value {
-            SortValue::Int(v) => ('i', v.to_string()),
-            SortValue::Text(v) => ('t', v.clone()),
-        };
-        let direction = if self.forward { 'f' } else { 'b' };
-        let raw = format!(
-            "{}~{direction}~{}~{kind}{value}~{}",
-            self.page,
-            self.sort.to_param(),
-            self.number
-        );
-        URL_SAFE_NO_PAD.encode(raw)
-    }
-
-    /// None for anything this portal did not hand out.
-    pub fn decode(encoded: &str) -> Option<PageCursor> {
-        let bytes = URL_SAFE_NO_PAD.decode(encoded).ok()?;
-        let raw = String::from_utf8(bytes).ok()?;
-        let mut parts = raw.split('~');
-        let page = parts.next()?.parse::<u32>().ok().filter(|p| *p >= 1)?;
-        let forward = match parts.next()? {
-            "f" => true,
-            "b" => false,
-            _ => return None,
-        };
-        let sort = ActivationSort::parse(parts.next()?)?;
-        let value = parts.next()?;
-        let value = match (value.get(..1)?, value.get(1..)?) {
-            ("i", v) => SortValue::Int(v.parse().ok()?),
-            ("t", v) if sort.key == ActivationSortKey::CreatedAt => SortValue::Text(v.to_string()),
-            _ => return None,
-        };
-        if matches!(value, SortValue::Int(_)) == (sort.key == ActivationSortKey::CreatedAt) {
-            return None;
-        }
-        let number = parts.next()?.parse::<i64>().ok()?;
-        if parts.next().is_some() {
-            return None;
-        }
-        Some(PageCursor {
-            page,
-            forward,
-            sort,
-            value,
-            number,
-        })
-    }
-
-    fn at(row: &ActivationSummary, sort: ActivationSort, page: u32, forward: bool) -> PageCursor {
-        let value = match sort.key {
-            ActivationSortKey::Number => SortValue::Int(row.number),
-            ActivationSortKey::TotalCost => SortValue::Int(row.total_cost.0),
-            ActivationSortKey::CreatedAt => SortValue::Text(timestamp_to_sql(row.created_at)),
-        };
-        PageCursor {
-            page: page.max(1),
-            forward,
-            sort,
-            value,
-            number: row.number,
-        }
-    }
-}
-
-/// A bound value; each backend turns it into its driver's type.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Arg {
-    Int(i64),
-    OptInt(Option<i64>),
-    Text(String),
-    /// A list of ids: SQLite binds one `?` per id, PostgreSQL one array.
-    Ints(Vec<i64>),
-}
-
-/// SQL text with its arguments, in the backend's placeholder style.
-#[derive(Debug, Clone)]
-pub struct Query {
-    pub sql: String,
-    pub args: Vec<Arg>,
-}
-
-/// Which placeholders the backend's driver takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    /// `?`, lists as `IN (?, ?, …)`.
-    Sqlite,
-    /// `$1`, lists as `= ANY($n)`.
-    Postgres,
-}
-
-pub(crate) struct Builder {
-    dialect: Dialect,
-    args: Vec<Arg>,
-}
-
-impl Builder {
-    pub(crate) fn new(dialect: Dialect) -> Builder {
-        Builder {
-            dialect,
-            args: Vec::new(),
-        }
-    }
-
-    pub(crate) fn bind(&mut self, arg: Arg) -> String {
-        self.args.push(arg);
-        match self.dialect {
-            Dialect::Sqlite => "?".into(),
-            Dialect::Postgres => format!("${}", self.args.len()),
-        }
-    }
-
-    pub(crate) fn in_list(&mut self, column: &str, ids: &[i64]) -> String {
-        match self.dialect {
-            Dialect::Sqlite => {
-                let marks = ids
-                    .iter()
-                    .map(|id| self.bind(Arg::Int(*id)))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("{column} IN ({marks})")
-            }
-            Dialect::Postgres => {
-                let mark = self.bind(Arg::Ints(ids.to_vec()));
-                format!("{column} = ANY({mark})")
-            }
-        }
-    }
-
-    pub(crate) fn finish(self, sql: String) -> Query {
-        Query {
-            sql,
-            args: self.args,
-        }
-    }
-}
-
-pub const SUMMARY_COLUMNS: &str =
-    "a.number, a.organization_id, o.name, o.inn, a.status, a.vendor, a.license_count,
-     a.total_cost, a.created_at, a.completed_at, a.error";
-
-/// The columns a merged branch carries out of its subquery.
-const ROW_COLUMNS: &str = "a.number, a.organization_id, a.status, a.vendor, a.license_count,
-     a.total_cost, a.created_at, a.completed_at, a.error";
-
-fn sort_column(key: ActivationSortKey) -> &'static str {
-    match key {
-        ActivationSortKey::Number => "a.number",
-        ActivationSortKey::TotalCost => "a.total_cost",
-        ActivationSortKey::CreatedAt => "a.created_at",
-    }
-}
-
-fn order_by(sort: ActivationSort) -> String {
-    // Fixed strings only: user input never reaches the SQL text.
-    let direction = if sort.descending { "DESC" } else { "ASC" };
-    match sort.key {
-        ActivationSortKey::Number => format!("a.number {direction}"),
-        key => format!("{} {direction}, a.number {direction}", sort_column(key)),
-    }
-}
-
 /// How a serial search is answered (see [`SMALL_SEARCH_LINES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SearchPlan {
@@ -491,75 +315,6 @@ impl ListPlan {
             beyond_start: skip > 0,
         }))
     }
-
-    /// `SELECT … ORDER BY sort LIMIT limit OFFSET skip`, merged per organization when
-    /// the scope is a handful of organizations (one ordered index range each).
-    fn select(
-        &self,
-        b: &mut Builder,
-        sort: ActivationSort,
-        cursor: Option<&PageCursor>,
-        limit: u64,
-        skip: u64,
-    ) -> String {
-        let order = order_by(sort);
-        let scope = &self.filter.organizations;
-        let merged = !self.every_organization && scope.len() > 1 && scope.len() <= MERGED_SCOPE_MAX;
-        let branch_scopes: Vec<Option<i64>> = if merged {
-            scope.iter().map(|id| Some(*id)).collect()
-        } else {
-            vec![None]
-        };
-        // A keyset on (key, number) is two ranges: the rest of the cursor's key value
-        // by number, then the keys beyond it. As one row-value comparison SQLite seeks
-        // on the key alone and walks every row sharing it (costs repeat: 8 ms at 1M).
-        let parts: Vec<Option<KeysetPart>> = match cursor {
-            Some(_) if sort.key != ActivationSortKey::Number => {
-                vec![Some(KeysetPart::SameKey), Some(KeysetPart::BeyondKey)]
-            }
-            Some(_) => vec![Some(KeysetPart::Number)],
-            None => vec![None],
-        };
-        let mut branches = Vec::new();
-        for organization in &branch_scopes {
-            for part in &parts {
-                let mut conditions = self.conditions(b, *organization);
-                if let (Some(cursor), Some(part)) = (cursor, part) {
-                    conditions.push(keyset(b, cursor, sort, *part));
-                }
-                branches.push(where_sql(&conditions));
-            }
-        }
-        // The page is chosen from activations alone and joined to its organizations
-        // after: with the join inside, SQLite's planner may start from the three
-        // organizations and sort a million rows (110 ms for a first page at 1M).
-        let page = if let [only] = branches.as_slice() {
-            format!(
-                "SELECT {ROW_COLUMNS} FROM activations a WHERE {only}
-                 ORDER BY {order} LIMIT {limit} OFFSET {skip}"
-            )
-        } else {
-            // One ordered range per organization (and keyset part), merged.
-            let branch_limit = limit + skip;
-            let union = branches
-                .iter()
-                .enumerate()
-                .map(|(i, conditions)| {
-                    format!(
-                        "SELECT * FROM (SELECT {ROW_COLUMNS} FROM activations a WHERE {conditions}
-                          ORDER BY {order} LIMIT {branch_limit}) b{i}"
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" UNION ALL ");
-            format!("SELECT * FROM ({union}) a ORDER BY {order} LIMIT {limit} OFFSET {skip}")
-        };
-        format!(
-            "SELECT {SUMMARY_COLUMNS} FROM ({page}) a JOIN organizations o ON o.id = a.organization_id
-             ORDER BY {order}"
-        )
-    }
-
     /// The page, with cursors to its neighbours.
     pub fn finish(
         &self,
@@ -611,85 +366,9 @@ impl ListPlan {
     }
 }
 
-/// Rows strictly after (or before) the cursor's row in `sort` — the order being read.
-/// Which range of a keyset a branch reads (see `select`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeysetPart {
-    /// Sorted by number: one range.
-    Number,
-    /// Rows with the cursor's key value, beyond its number.
-    SameKey,
-    /// Rows with a key beyond the cursor's.
-    BeyondKey,
-}
-
-/// Rows strictly after (or before) the cursor's row in `sort` — the order being read.
-fn keyset(b: &mut Builder, cursor: &PageCursor, sort: ActivationSort, part: KeysetPart) -> String {
-    let op = if sort.descending { "<" } else { ">" };
-    let mut value = || {
-        b.bind(match &cursor.value {
-            SortValue::Int(v) => Arg::Int(*v),
-            SortValue::Text(v) => Arg::Text(v.clone()),
-        })
-    };
-    let column = sort_column(sort.key);
-    // Bound in the order the marks appear: SQLite's `?` are positional.
-    match part {
-        KeysetPart::BeyondKey => format!("{column} {op} {}", value()),
-        KeysetPart::SameKey => {
-            let value = value();
-            let number = b.bind(Arg::Int(cursor.number));
-            format!("{column} = {value} AND a.number {op} {number}")
-        }
-        KeysetPart::Number => {
-            let number = b.bind(Arg::Int(cursor.number));
-            format!("a.number {op} {number}")
-        }
-    }
-}
-
-fn where_sql(conditions: &[String]) -> String {
-    if conditions.is_empty() {
-        "1 = 1".to_string()
-    } else {
-        conditions.join(" AND ")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_refuse_what_was_not_handed_out() {
-        for (key, value) in [
-            (ActivationSortKey::Number, SortValue::Int(7)),
-            (ActivationSortKey::TotalCost, SortValue::Int(290_000)),
-            (
-                ActivationSortKey::CreatedAt,
-                SortValue::Text("2026-11-23T10:15:00Z".into()),
-            ),
-        ] {
-            let cursor = PageCursor {
-                page: 3,
-                forward: false,
-                sort: ActivationSort {
-                    key,
-                    descending: true,
-                },
-                value,
-                number: 42,
-            };
-            assert_eq!(PageCursor::decode(&cursor.encode()), Some(cursor));
-        }
-        let forged = URL_SAFE_NO_PAD.encode("1~f~-created_at~i5~1");
-        assert_eq!(PageCursor::decode(&forged), None);
-        assert_eq!(PageCursor::decode("not a cursor"), None);
-        assert_eq!(
-            PageCursor::decode(&URL_SAFE_NO_PAD.encode("0~f~number~i5~1")),
-            None
-        );
-    }
 
     fn filter(page: u32) -> ActivationFilter {
         ActivationFilter {
