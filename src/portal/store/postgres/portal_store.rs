@@ -250,8 +250,8 @@ impl PortalStore for PgStore {
         self.run(|client| {
             let filter = filter.clone();
             Box::pin(async move {
-                let client: &mut tokio_postgres::Client = client;
-                // One snapshot for the count and the page.
+                // One snapshot for the count and the page; deadpool's transaction, whose
+                // connection keeps the list's statements prepared.
                 let tx = client
                     .build_transaction()
                     .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)

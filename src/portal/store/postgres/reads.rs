@@ -141,20 +141,20 @@ pub(super) fn summary_of(row: &Row) -> Result<ActivationSummary, StoreError> {
 /// `GET /activations`, planned by `store::activation_list` exactly as on SQLite; run in
 /// the caller's read-only snapshot.
 pub async fn list_activations(
-    db: &impl GenericClient,
+    db: &deadpool_postgres::Transaction<'_>,
     filter: &ActivationFilter,
 ) -> Result<Result<Page<ActivationSummary>, ApiError>, StoreError> {
     let mut plan = ListPlan::new(filter.clone(), Dialect::Postgres);
     if plan.is_empty() {
         return Ok(Ok(plan.finish(None, Vec::new(), 0)));
     }
-    let every: bool = query_one(db, &plan.scope_query()).await?.try_get(0)?;
+    let every: bool = cached_one(db, &plan.scope_query()).await?.try_get(0)?;
     plan.set_every_organization(every);
     if let Some(lines) = plan.lines_query() {
-        let lines: i64 = query_one(db, &lines).await?.try_get(0)?;
+        let lines: i64 = cached_one(db, &lines).await?.try_get(0)?;
         plan.set_matching_lines(lines);
     }
-    let total: i64 = query_one(db, &plan.total_query()).await?.try_get(0)?;
+    let total: i64 = cached_one(db, &plan.total_query()).await?.try_get(0)?;
     let page_query = match plan.page_query(total) {
         Ok(query) => query,
         Err(too_deep) => return Ok(Err(rules::page_too_deep(&too_deep))),
@@ -163,7 +163,9 @@ pub async fn list_activations(
     if let Some(query) = &page_query {
         let args = sql_args(&query.query.args);
         let refs: Vec<Param<'_>> = args.iter().map(|a| a.as_ref() as Param<'_>).collect();
-        let rows = db.query(&query.query.sql, &refs).await?;
+        let rows = db
+            .query(&cached(db, &query.query.sql).await?, &refs)
+            .await?;
         items = rows.iter().map(summary_of).collect::<Result<Vec<_>, _>>()?;
     }
     Ok(Ok(plan.finish(page_query.as_ref(), items, total)))
@@ -182,10 +184,31 @@ pub(super) fn sql_args(args: &[Arg]) -> Vec<Box<dyn ToSql + Sync + Send>> {
         .collect()
 }
 
-async fn query_one(db: &impl GenericClient, query: &Query) -> Result<Row, StoreError> {
+/// Statements a connection keeps prepared, at most: the list's SQL varies with its
+/// filters, sort and page (the offset is in the text), so the cache starts over rather
+/// than grow without end.
+const STATEMENTS_KEPT: usize = 256;
+
+/// `sql` prepared once per connection: a list request's three statements then cost a
+/// round trip each instead of two (parse and describe, then bind and execute), and
+/// the server does not parse them again (docs/DESIGN.md §7.2).
+async fn cached(
+    db: &deadpool_postgres::Transaction<'_>,
+    sql: &str,
+) -> Result<tokio_postgres::Statement, StoreError> {
+    if db.statement_cache.size() >= STATEMENTS_KEPT {
+        db.statement_cache.clear();
+    }
+    Ok(db.prepare_cached(sql).await?)
+}
+
+async fn cached_one(
+    db: &deadpool_postgres::Transaction<'_>,
+    query: &Query,
+) -> Result<Row, StoreError> {
     let args = sql_args(&query.args);
     let refs: Vec<Param<'_>> = args.iter().map(|a| a.as_ref() as Param<'_>).collect();
-    Ok(db.query_one(&query.sql, &refs).await?)
+    Ok(db.query_one(&cached(db, &query.sql).await?, &refs).await?)
 }
 
 /// One activation's summary, unscoped (the caller checks the scope).
