@@ -71,7 +71,7 @@ pub fn jump_error(lang: Lang, error: JumpError) -> &'static str {
             "a serial number is 16 digits: sn 0239110138900130, why 0239110138900130",
         ),
         JumpError::NeedsFile => super::bulk::NEEDS_FILE,
-        JumpError::BadViewName => super::bulk::NEEDS_NAME,
+        JumpError::NeedsViewName | JumpError::BadViewName => super::bulk::NEEDS_NAME,
     };
     tr.get(lang)
 }

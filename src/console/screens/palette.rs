@@ -126,6 +126,8 @@ pub enum JumpError {
     NeedsSerial,
     BadSerial,
     NeedsFile,
+    /// `view` alone: the saved views and `view save NAME` are listed to choose from.
+    NeedsViewName,
     BadViewName,
 }
 
@@ -169,6 +171,7 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
         "errors" | "ошибки" => alone(Jump::Errors),
         "export" | "выгрузка" if rest.is_empty() => Some(Err(JumpError::NeedsFile)),
         "export" | "выгрузка" => Some(Ok(Jump::Export(rest.to_string()))),
+        "view" | "вид" if rest.is_empty() => Some(Err(JumpError::NeedsViewName)),
         "view" | "вид" => {
             let (first, name) = match rest.split_once(char::is_whitespace) {
                 Some((first, name)) => (first, name.trim()),
@@ -454,6 +457,8 @@ mod tests {
             parse_jump("view save a b"),
             Some(Err(JumpError::BadViewName))
         );
+        assert_eq!(parse_jump("вид"), Some(Err(JumpError::NeedsViewName)));
+        assert_eq!(parse_jump("view save"), Some(Err(JumpError::BadViewName)));
         assert_eq!(parse_jump("errors"), Some(Ok(Jump::Errors)));
     }
 }
