@@ -1,6 +1,7 @@
 //! The `:` command palette.
 
 use super::Tr;
+use crate::config_views::ViewKind;
 use crate::console::screens::Tab;
 use crate::console::screens::palette::{Jump, JumpError};
 use crate::domain::Lang;
@@ -49,6 +50,29 @@ pub fn jump(lang: Lang, jump: &Jump) -> String {
         (Jump::ViewOpen(name), Lang::En) => format!("open the view “{name}”"),
         (Jump::Errors, _) => super::bulk::CMD_ERRORS.get(lang).to_string(),
         (Jump::Messages, _) => CMD_MESSAGES.get(lang).to_string(),
+    }
+}
+
+pub const SAVED_VIEW: Tr = Tr::new("Вид", "View");
+
+/// A saved view in the match list: «Вид: NAME (Продления)», the list by the name the
+/// tab line gives it.
+pub fn saved_view(lang: Lang, name: &str, kind: Option<ViewKind>) -> String {
+    let list = match kind {
+        Some(ViewKind::Activations) => Some(Tab::Activations.short()),
+        Some(ViewKind::Seats) => Some(Tab::Seats.short()),
+        Some(ViewKind::Activity) => Some(Tab::Activity.short()),
+        Some(ViewKind::Renewals) => Some(Tab::Renewals.short()),
+        Some(ViewKind::Invoices) => Some(Tab::Invoices.short()),
+        Some(ViewKind::Webhooks) => Some(Tab::Webhooks.short()),
+        Some(ViewKind::Access) => Some(Tab::Access.short()),
+        Some(ViewKind::Triage) => Some(super::bulk::TRIAGE_TITLE),
+        None => None,
+    };
+    let word = SAVED_VIEW.get(lang);
+    match list {
+        Some(list) => format!("{word}: {name} ({})", list.get(lang)),
+        None => format!("{word}: {name}"),
     }
 }
 
