@@ -296,3 +296,88 @@ fn the_prompt_and_matches_are_drawn_at_the_bottom_with_the_cursor_in_the_prompt(
     assert!(screen_text(&lines).contains("Команды"));
     assert!(lines[22].contains("Enter выполнить"), "{}", lines[22]);
 }
+
+/// Two saved views, as the config's `[views]` gives them at start.
+fn with_saved_views(state: &mut State) {
+    use licadm::config_views::SavedView;
+    state.bulk.views.insert(
+        "pp90".into(),
+        SavedView {
+            list: "renewals".into(),
+            vendor: Some("pp-electro".into()),
+            window: Some(90),
+            ..SavedView::default()
+        },
+    );
+    state.bulk.views.insert(
+        "binds".into(),
+        SavedView {
+            list: "activity".into(),
+            action: Some("seat.bound".into()),
+            period: Some(7),
+            ..SavedView::default()
+        },
+    );
+}
+
+/// The saved views are entries of the palette, with the list each is of, filtered by
+/// what is typed like any entry; choosing one does exactly what `:view NAME` does.
+#[test]
+fn saved_views_are_listed_and_choosing_one_opens_it_as_view_name_does() {
+    use licadm::console::screens::renewals::RenewalsCommand;
+    let mut state = loaded_state(Lang::En);
+    with_saved_views(&mut state);
+    update(&mut state, ch(':'));
+    let all = state.palette_items();
+    let text_of = |name: &str| all.iter().find(|i| i.name == name).map(|i| i.text.clone());
+    assert_eq!(
+        text_of("view pp90").as_deref(),
+        Some("View: pp90 (Renewals)"),
+        "{all:?}"
+    );
+    assert_eq!(
+        text_of("view binds").as_deref(),
+        Some("View: binds (Activity)")
+    );
+
+    // Typing filters them like the rest.
+    type_text(&mut state, "pp9");
+    let names: Vec<String> = state.palette_items().into_iter().map(|i| i.name).collect();
+    assert_eq!(
+        names.first().map(String::as_str),
+        Some("view pp90"),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"view binds".to_string()), "{names:?}");
+    let chosen = update(&mut state, key(KeyCode::Enter));
+
+    // The same as `:view pp90` typed in full.
+    let mut typed = loaded_state(Lang::En);
+    with_saved_views(&mut typed);
+    update(&mut typed, ch(':'));
+    type_text(&mut typed, "view pp90");
+    let expected = update(&mut typed, key(KeyCode::Enter));
+    assert_eq!(chosen, expected);
+    assert!(
+        chosen.iter().any(|c| matches!(
+            c,
+            Command::Renewals(RenewalsCommand::Fetch { query, .. })
+                if query.vendor.as_deref() == Some("pp-electro")
+        )),
+        "{chosen:?}"
+    );
+    assert!(state.palette.is_none(), "running closes it");
+    assert_eq!((state.tab, state.renewals.window), (Tab::Renewals, 90));
+    assert_eq!(state.renewals.query, typed.renewals.query);
+    assert_eq!(state.notice, typed.notice);
+    assert_eq!(state.notice.as_deref(), Some("opened view “pp90”"));
+
+    // In Russian, drawn in the match list.
+    let mut ru = loaded_state(Lang::Ru);
+    with_saved_views(&mut ru);
+    update(&mut ru, ch(':'));
+    type_text(&mut ru, "вид");
+    let text = screen_text(&render(&ru, 80, 24).0);
+    assert!(text.contains("Вид: pp90 (Продления)"), "{text}");
+    assert!(text.contains("Вид: binds (Журнал)"), "{text}");
+}

@@ -344,3 +344,88 @@ fn the_counter_shows_the_page_of_all_pages_from_the_totals() {
         );
     }
 }
+
+fn loaded(state: &mut State, request_id: u64, page: u32, next: Option<&str>) {
+    update(
+        state,
+        Msg::Renewals(RenewalsMsg::Loaded {
+            request_id,
+            result: Ok(DevicePage {
+                items: devices(),
+                per_page: 25,
+                page,
+                next: next.map(Into::into),
+            }),
+        }),
+    );
+}
+
+/// End goes to the last page by its number, as on the Activations list (the pages
+/// from the totals' count), `>` too; ← from there asks the page before by number; End
+/// on the last page asks nothing; Home goes back to the first page.
+#[test]
+fn end_opens_the_last_page_by_number_and_home_the_first() {
+    let mut state = renewals_state(Lang::En);
+    // 60 devices, 25 a page: three pages.
+    let mut sixty = totals();
+    sixty.count = 60;
+    state.renewals.totals = Some(sixty);
+    update(&mut state, ch('j'));
+
+    let (page, _, _) = requests(&update(&mut state, key(KeyCode::End)));
+    let (request_id, query) = page.expect("the last page is asked");
+    assert_eq!((query.page, query.cursor.as_deref()), (Some(3), None));
+    loaded(&mut state, request_id, 3, None);
+    assert_eq!(state.renewals.selected, 0, "a new page starts on top");
+    let text = screen_text(&render(&state, 80, 24).0);
+    assert!(text.contains("Page 3 of 3 · 60 total"), "{text}");
+
+    // ← from a page reached by number: the one before, by number.
+    let (page, _, _) = requests(&update(&mut state, key(KeyCode::Left)));
+    let (request_id, query) = page.expect("the page before is asked");
+    assert_eq!((query.page, query.cursor.as_deref()), (Some(2), None));
+    loaded(&mut state, request_id, 2, Some("p3"));
+
+    // `>` is End too; on the last page, End has nothing to ask.
+    let (page, _, _) = requests(&update(&mut state, ch('>')));
+    let (request_id, query) = page.expect("the last page is asked");
+    assert_eq!((query.page, query.cursor.as_deref()), (Some(3), None));
+    loaded(&mut state, request_id, 3, None);
+    assert!(update(&mut state, key(KeyCode::End)).is_empty());
+
+    // Home: the first page, neither by number nor by cursor, and its totals.
+    let (page, totals_id, _) = requests(&update(&mut state, key(KeyCode::Home)));
+    let (_, query) = page.expect("the first page is asked");
+    assert_eq!((query.page, query.cursor.as_deref()), (None, None));
+    assert!(totals_id.is_some());
+    assert_eq!(state.renewals.selected, 0);
+}
+
+/// `GET /devices` opens pages by number only within the first 10 000 rows: a last
+/// page deeper than that is not asked; End goes to the last row read and the status
+/// line says why and how to get further.
+#[test]
+fn end_beyond_page_numbers_goes_to_the_last_row_and_says_so() {
+    let mut state = renewals_state(Lang::En);
+    let mut many = totals();
+    many.count = 20_000;
+    state.renewals.totals = Some(many);
+    let commands = update(&mut state, key(KeyCode::End));
+    assert_eq!(requests(&commands).0, None, "{commands:?}");
+    assert_eq!(state.renewals.selected, 2, "the last row read");
+    let said = state.notice.clone().unwrap_or_default();
+    assert!(
+        said.starts_with("Last page 800 lies past the first 10 000 rows") && said.contains("PgDn"),
+        "{said}"
+    );
+    let text = screen_text(&render(&state, 80, 24).0);
+    assert!(text.contains("Last page 800 lies past the first"), "{text}");
+
+    // Before the totals are in: the last row too, and why.
+    let mut state = renewals_state(Lang::Ru);
+    state.renewals.totals = None;
+    assert_eq!(requests(&update(&mut state, key(KeyCode::End))).0, None);
+    assert_eq!(state.renewals.selected, 2);
+    let said = state.notice.clone().unwrap_or_default();
+    assert!(said.contains("ещё не известно"), "{said}");
+}

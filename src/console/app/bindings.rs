@@ -5,7 +5,7 @@
 use super::{Front, State, mirror, palette};
 use crate::console::i18n::{self, Tr};
 use crate::console::roles;
-use crate::console::screens::palette::{ActionEntry, Item};
+use crate::console::screens::palette::{ActionEntry, Item, ViewEntry};
 use crate::console::screens::{
     activations, bulk_run, column_chooser, detail, messages, tabs, triage,
 };
@@ -159,12 +159,25 @@ impl State {
         palette::actions(self)
     }
 
+    /// The saved views the palette offers (the config's `[views]`, by name).
+    pub fn palette_views(&self) -> Vec<ViewEntry> {
+        self.bulk
+            .views
+            .iter()
+            .map(|(name, view)| ViewEntry {
+                name: name.clone(),
+                kind: view.kind().ok(),
+            })
+            .collect()
+    }
+
     /// The palette's matches for what is typed in it (none when it is closed).
     pub fn palette_items(&self) -> Vec<Item> {
         match &self.palette {
             Some(p) => crate::console::screens::palette::items(
                 &p.input,
                 &self.palette_actions(),
+                &self.palette_views(),
                 self.lang,
             ),
             None => Vec::new(),

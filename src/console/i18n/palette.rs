@@ -1,6 +1,7 @@
 //! The `:` command palette.
 
 use super::Tr;
+use crate::config_views::ViewKind;
 use crate::console::screens::Tab;
 use crate::console::screens::palette::{Jump, JumpError};
 use crate::domain::Lang;
@@ -52,6 +53,29 @@ pub fn jump(lang: Lang, jump: &Jump) -> String {
     }
 }
 
+pub const SAVED_VIEW: Tr = Tr::new("Вид", "View");
+
+/// A saved view in the match list: «Вид: NAME (Продления)», the list by the name the
+/// tab line gives it.
+pub fn saved_view(lang: Lang, name: &str, kind: Option<ViewKind>) -> String {
+    let list = match kind {
+        Some(ViewKind::Activations) => Some(Tab::Activations.short()),
+        Some(ViewKind::Seats) => Some(Tab::Seats.short()),
+        Some(ViewKind::Activity) => Some(Tab::Activity.short()),
+        Some(ViewKind::Renewals) => Some(Tab::Renewals.short()),
+        Some(ViewKind::Invoices) => Some(Tab::Invoices.short()),
+        Some(ViewKind::Webhooks) => Some(Tab::Webhooks.short()),
+        Some(ViewKind::Access) => Some(Tab::Access.short()),
+        Some(ViewKind::Triage) => Some(super::bulk::TRIAGE_TITLE),
+        None => None,
+    };
+    let word = SAVED_VIEW.get(lang);
+    match list {
+        Some(list) => format!("{word}: {name} ({})", list.get(lang)),
+        None => format!("{word}: {name}"),
+    }
+}
+
 fn tab_title(lang: Lang, tab: Tab) -> String {
     match lang {
         Lang::Ru => format!("экран «{}»", tab.title().get(lang)),
@@ -71,7 +95,7 @@ pub fn jump_error(lang: Lang, error: JumpError) -> &'static str {
             "a serial number is 16 digits: sn 0239110138900130, why 0239110138900130",
         ),
         JumpError::NeedsFile => super::bulk::NEEDS_FILE,
-        JumpError::BadViewName => super::bulk::NEEDS_NAME,
+        JumpError::NeedsViewName | JumpError::BadViewName => super::bulk::NEEDS_NAME,
     };
     tr.get(lang)
 }

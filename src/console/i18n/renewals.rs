@@ -85,3 +85,24 @@ pub fn too_many(lang: Lang, count: usize, max: usize) -> String {
         }
     }
 }
+
+/// End before the filters' count is in (or from a portal without page numbers): the
+/// last row read instead of the last page.
+pub const LAST_PAGE_UNKNOWN: Tr = Tr::new(
+    "Сколько всего страниц, ещё не известно: курсор на последней строке этой страницы. Дальше — → (PgDn).",
+    "How many pages there are is not known yet: the cursor is on this page's last row. Step on with → (PgDn).",
+);
+
+/// End when the last page starts deeper than page numbers reach (`GET /devices` opens
+/// pages by number only within the first 10 000 rows, and not from the end).
+pub fn last_page_beyond_reach(lang: Lang, pages: usize) -> String {
+    let depth = super::group_digits(crate::client::devices::DEVICES_PAGE_DEPTH);
+    match lang {
+        Lang::Ru => format!(
+            "Последняя стр. {pages} дальше первых {depth} строк — по номеру её не открыть: курсор на последней строке этой страницы; дальше — → (PgDn) или сузьте фильтры"
+        ),
+        Lang::En => format!(
+            "Last page {pages} lies past the first {depth} rows, beyond page numbers: the cursor is on this page's last row; step on with → (PgDn), or narrow the filters"
+        ),
+    }
+}

@@ -11,6 +11,7 @@ use super::capacity::CapacityAction;
 use super::detail::DetailAction;
 use super::outbox::MirrorKey;
 use super::seats::SeatsAction;
+use crate::config_views::ViewKind;
 use crate::console::fuzzy;
 use crate::console::i18n::{Tr, palette as tr};
 use crate::console::keymap::Key::{Down, Enter, Esc, Tab as TabKey, Up};
@@ -93,6 +94,15 @@ pub fn entries<A: Copy>(
         .collect()
 }
 
+/// A saved view (the config's `[views.NAME]`) as the palette offers it: choosing it
+/// runs `:view NAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewEntry {
+    pub name: String,
+    /// The list it was saved on (`None`: a `list` no screen has; opening it says so).
+    pub kind: Option<ViewKind>,
+}
+
 /// Somewhere to go, typed as a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Jump {
@@ -126,6 +136,8 @@ pub enum JumpError {
     NeedsSerial,
     BadSerial,
     NeedsFile,
+    /// `view` alone: the saved views and `view save NAME` are listed to choose from.
+    NeedsViewName,
     BadViewName,
 }
 
@@ -169,6 +181,7 @@ pub fn parse_jump(input: &str) -> Option<Result<Jump, JumpError>> {
         "errors" | "ошибки" => alone(Jump::Errors),
         "export" | "выгрузка" if rest.is_empty() => Some(Err(JumpError::NeedsFile)),
         "export" | "выгрузка" => Some(Ok(Jump::Export(rest.to_string()))),
+        "view" | "вид" if rest.is_empty() => Some(Err(JumpError::NeedsViewName)),
         "view" | "вид" => {
             let (first, name) = match rest.split_once(char::is_whitespace) {
                 Some((first, name)) => (first, name.trim()),
@@ -274,10 +287,21 @@ fn command_items(lang: Lang) -> Vec<Item> {
     ]
 }
 
+/// The saved views, each opened as `:view NAME` would open it.
+fn view_items(views: &[ViewEntry], lang: Lang) -> impl Iterator<Item = Item> {
+    views.iter().map(move |view| Item {
+        name: format!("view {}", view.name),
+        text: tr::saved_view(lang, &view.name, view.kind),
+        keys: String::new(),
+        run: Run::Jump(Jump::ViewOpen(view.name.clone())),
+        completion: format!("view {}", view.name),
+    })
+}
+
 /// The matches for `input`: a command on its own when the text is one, else the
-/// commands and actions that match it fuzzily, best first (in declared order when
-/// nothing is typed).
-pub fn items(input: &str, actions: &[ActionEntry], lang: Lang) -> Vec<Item> {
+/// commands, saved views and actions that match it fuzzily, best first (in that
+/// declared order when nothing is typed).
+pub fn items(input: &str, actions: &[ActionEntry], views: &[ViewEntry], lang: Lang) -> Vec<Item> {
     match parse_jump(input) {
         Some(Ok(jump)) => {
             return vec![Item {
@@ -304,6 +328,7 @@ pub fn items(input: &str, actions: &[ActionEntry], lang: Lang) -> Vec<Item> {
     let query = input.trim();
     let candidates = command_items(lang)
         .into_iter()
+        .chain(view_items(views, lang))
         .chain(actions.iter().map(|a| Item {
             name: a.name.to_string(),
             text: a.help.get(lang).to_string(),
@@ -454,6 +479,8 @@ mod tests {
             parse_jump("view save a b"),
             Some(Err(JumpError::BadViewName))
         );
+        assert_eq!(parse_jump("вид"), Some(Err(JumpError::NeedsViewName)));
+        assert_eq!(parse_jump("view save"), Some(Err(JumpError::BadViewName)));
         assert_eq!(parse_jump("errors"), Some(Ok(Jump::Errors)));
     }
 }

@@ -12,11 +12,13 @@
 
 use super::dialog::{PickTarget, PickValue};
 use super::{Ctx, Reply, Tab, error_text};
-use crate::client::devices::{DeviceItem, DevicePage, DeviceQuery, DeviceTotals};
+use crate::client::devices::{
+    DEVICES_PAGE_DEPTH, DeviceItem, DevicePage, DeviceQuery, DeviceTotals,
+};
 use crate::console::app::{Command, Msg, RequestIds};
 use crate::console::data::{DataError, DataSource};
 use crate::console::i18n::{Tr, renewals as tr};
-use crate::console::keymap::Key::{Char, Down, Esc, Home, Left, PageDown, PageUp, Right, Up};
+use crate::console::keymap::Key::{Char, Down, End, Esc, Home, Left, PageDown, PageUp, Right, Up};
 use crate::console::keymap::{Binding, bind};
 use crate::domain::{Kopecks, Lang, MAX_SERIALS, Vendor};
 use chrono::NaiveDate;
@@ -31,6 +33,7 @@ pub enum RenewalsAction {
     NextPage,
     PrevPage,
     FirstPage,
+    LastPage,
     Mark,
     MarkAll,
     ClearMarks,
@@ -53,6 +56,7 @@ pub const BINDINGS: &[Binding<RenewalsAction>] = &[
     bind("renewals.next_page", &[Right, PageDown, Char(']')], RenewalsAction::NextPage, Tr::new("следующая страница", "next page"), None),
     bind("renewals.prev_page", &[Left, PageUp, Char('[')], RenewalsAction::PrevPage, Tr::new("предыдущая страница", "previous page"), None),
     bind("renewals.first_page", &[Home, Char('<')], RenewalsAction::FirstPage, Tr::new("первая страница", "first page"), None),
+    bind("renewals.last_page", &[End, Char('>')], RenewalsAction::LastPage, Tr::new("последняя страница", "last page"), None),
     bind("renewals.mark", &[Char(' ')], RenewalsAction::Mark, Tr::new("отметить устройство (или снять отметку)", "mark the device (or unmark it)"), Some(Tr::new("отметить", "mark"))),
     bind("renewals.mark_all", &[Char('*')], RenewalsAction::MarkAll, Tr::new("отметить все подходящие под фильтр (все страницы)", "mark every device matching the filters (all pages)"), Some(Tr::new("все", "all"))),
     bind("renewals.clear_marks", &[Char('c')], RenewalsAction::ClearMarks, Tr::new("снять все отметки", "clear the marks"), None),
@@ -118,6 +122,14 @@ pub async fn run(command: RenewalsCommand, source: DataSource) -> Msg {
     })
 }
 
+/// Where a page of the list is read from: its cursor, or its number (End, and the
+/// pages before it, are asked by number); neither is the first page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageAt {
+    pub cursor: Option<String>,
+    pub page: Option<u32>,
+}
+
 /// A marked device: what the renewal needs of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Marked {
@@ -147,8 +159,8 @@ pub struct RenewalsScreen {
     pub all_pending: Option<u64>,
     pub selected: usize,
     pub error: Option<String>,
-    /// The cursors of the earlier pages, for ← (None: the first page).
-    pub earlier: Vec<Option<String>>,
+    /// Where the earlier pages were read from, for ← (the last one is the page before).
+    pub earlier: Vec<PageAt>,
     /// Marked devices by (organization, serial): kept across pages and filters.
     pub marks: BTreeMap<(i64, String), Marked>,
 }
@@ -220,9 +232,22 @@ impl RenewalsScreen {
         })
     }
 
+    /// Where the page asked for (or on screen) is read from.
+    fn at(&self) -> PageAt {
+        PageAt {
+            cursor: self.query.cursor.clone(),
+            page: self.query.page,
+        }
+    }
+
+    fn go(&mut self, at: PageAt) {
+        self.query.cursor = at.cursor;
+        self.query.page = at.page;
+    }
+
     /// The first page of the filters in force, and their totals.
     fn first_page(&mut self, ids: &mut RequestIds) -> Vec<Command> {
-        self.query.cursor = None;
+        self.go(PageAt::default());
         self.earlier.clear();
         self.selected = 0;
         let totals_id = ids.next_id();
@@ -246,8 +271,7 @@ impl RenewalsScreen {
     /// Coming to the screen: read again each time (a renewal may have moved devices).
     pub fn enter(&mut self, ctx: &Ctx, ids: &mut RequestIds) -> Vec<Command> {
         self.apply_window(ctx.today);
-        let cursor = self.query.cursor.clone();
-        if self.page.is_some() && cursor.is_some() {
+        if self.page.is_some() && self.at() != PageAt::default() {
             // Stay on the page the user left; the totals are read again.
             let mut commands = vec![self.fetch(ids)];
             let totals_id = ids.next_id();
@@ -352,6 +376,44 @@ impl RenewalsScreen {
         }
     }
 
+    /// End: the last page by its number, as the Activations list jumps (the count is
+    /// the totals'; on the last page already, nothing to do). Page numbers of
+    /// `GET /devices` reach only the first `DEVICES_PAGE_DEPTH` rows and nothing reads
+    /// from the other end, so when the last page lies deeper (or the count is not in
+    /// yet, or the portal predates page numbers) the cursor goes to the last row read
+    /// and the status line says why.
+    fn last_page(&mut self, lang: Lang, ids: &mut RequestIds) -> Reply {
+        let Some(shown) = self.page.as_ref() else {
+            return Reply::default();
+        };
+        let last_row = shown.items.len().saturating_sub(1);
+        let per_page = u64::from(shown.per_page.max(1));
+        let numbered = shown.page > 0;
+        let Some((pages, _)) = self.page_count().filter(|_| numbered) else {
+            self.selected = last_row;
+            return Reply::notice(tr::LAST_PAGE_UNKNOWN.get(lang));
+        };
+        if pages <= self.page_number() {
+            return Reply::default();
+        }
+        let starts_at = (pages as u64 - 1).saturating_mul(per_page);
+        match u32::try_from(pages) {
+            Ok(page) if starts_at <= DEVICES_PAGE_DEPTH => {
+                self.earlier.clear();
+                self.go(PageAt {
+                    cursor: None,
+                    page: Some(page),
+                });
+                self.selected = 0;
+                Reply::command(self.fetch(ids))
+            }
+            _ => {
+                self.selected = last_row;
+                Reply::notice(tr::last_page_beyond_reach(lang, pages))
+            }
+        }
+    }
+
     /// Runs one of the screen's actions (from its key or the `:` palette).
     pub fn apply(&mut self, action: RenewalsAction, ctx: &Ctx, ids: &mut RequestIds) -> Reply {
         let rows = self.page.as_ref().map_or(0, |p| p.items.len());
@@ -363,21 +425,35 @@ impl RenewalsScreen {
             RenewalsAction::NextPage => {
                 let next = self.page.as_ref().and_then(|p| p.next.clone());
                 if let (Some(next), None) = (next, self.pending) {
-                    self.earlier.push(self.query.cursor.take());
-                    self.query.cursor = Some(next);
+                    self.earlier.push(self.at());
+                    self.go(PageAt {
+                        cursor: Some(next),
+                        page: None,
+                    });
                     self.selected = 0;
                     return Reply::command(self.fetch(ids));
                 }
             }
             RenewalsAction::PrevPage => {
-                if self.pending.is_none()
-                    && let Some(cursor) = self.earlier.pop()
-                {
-                    self.query.cursor = cursor;
+                if self.pending.is_some() {
+                    return Reply::default();
+                }
+                // A page reached by number (End) has no cursors behind it: the page
+                // before it is asked by number too (nearer the start, so within reach).
+                let number = self.page_number();
+                let before = self.earlier.pop().or_else(|| {
+                    (number > 1).then(|| PageAt {
+                        cursor: None,
+                        page: u32::try_from(number - 1).ok().filter(|n| *n > 1),
+                    })
+                });
+                if let Some(at) = before {
+                    self.go(at);
                     self.selected = 0;
                     return Reply::command(self.fetch(ids));
                 }
             }
+            RenewalsAction::LastPage => return self.last_page(ctx.lang, ids),
             RenewalsAction::FirstPage | RenewalsAction::Refresh => {
                 self.apply_window(ctx.today);
                 return Reply::commands(self.first_page(ids));
