@@ -6,6 +6,9 @@
 #   LICADM_BENCH_DB=$url cargo bench --bench list_latency
 #   benches/pg_cluster.sh stop              # stops it and removes the directory
 #
+# LICADM_BENCH_PG_OPTIONS adds server settings, e.g. "-c shared_buffers=4GB" so a store
+# of a million activations fits the server's own cache, as on a real server.
+#
 # Uses the machine's server binaries (the `postgresql` package). As root the server runs
 # as the `postgres` user, as the tests do (tests/support/pg.rs). fsync is off: these are
 # throwaway clusters, and the figures say so.
@@ -20,7 +23,7 @@ start)
     as_pg "$bin/initdb" -A trust -U postgres -E UTF8 --no-sync -D "$dir/data" >/dev/null
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     as_pg "$bin/pg_ctl" start -w -D "$dir/data" -l "$dir/postgres.log" \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" >/dev/null
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 ${LICADM_BENCH_PG_OPTIONS:-}" >/dev/null
     "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres bench
     echo "postgres://postgres@127.0.0.1:$port/bench"
     ;;
