@@ -280,18 +280,14 @@ pub async fn precheck_rows(
         .collect();
     serials.sort();
     serials.dedup();
-    // The three statements are sent at once and run back to back on the server while
-    // the registry's rows are decoded here. The lines are asked for every serial, not
-    // only those the registry knows: an unknown serial is `not_found` before its lines
-    // are looked at, and waiting for the registry first cost its decoding time.
-    // The models apart: joined per serial they cost a probe each (a fifth of the
-    // registry lookup at 10 000 serials); there are a dozen of them.
-    // The lines' activation numbers are matched against the partial `activations_open`
-    // as a set (a hash of its ~5% of numbers, both sides index-only), and only the
-    // matches read their activation: joined, the planner read every open activation's
-    // row, 40-50 ms at 1 000 000 activations (docs/DESIGN.md §3.4).
+    // Three statements sent at once (docs/DESIGN.md §3.4): the server runs them back
+    // to back while the registry's rows are decoded here. The lines are asked for
+    // every serial, not only those the registry knows: an unknown serial is
+    // `not_found` before its lines are looked at.
     let by_serial: [Param; 1] = [&serials];
     let (models, rows, lines) = tokio::try_join!(
+        // The models apart: joined, each serial cost a probe of them (a fifth of the
+        // registry lookup at 10 000 serials), and there are only a handful.
         db.query(
             "SELECT id, name, vendor, price_kopecks, retail_kopecks FROM models",
             &[],
@@ -300,6 +296,10 @@ pub async fn precheck_rows(
             "SELECT serial, current_until, model_id FROM devices WHERE serial = ANY($1)",
             &by_serial,
         ),
+        // The lines' activation numbers are matched against the partial
+        // `activations_open` as a set (a hash of its ~5% of numbers, both sides
+        // index-only), and only the matches read their activation: joined, the planner
+        // read every open activation's row, 40-50 ms at 1 000 000 activations.
         db.query(
             "WITH open AS MATERIALIZED (
                  SELECT l.serial, l.activation_number FROM activation_lines l
