@@ -1,7 +1,9 @@
 //! Known tokens remembered for a second, so an authenticated request makes one trip to
 //! the store (its query), not two (the token, then the query). A revoked or changed
 //! token is seen within [`TOKEN_TTL`]; unknown tokens are never remembered, so a wrong
-//! token always reaches the store's answer. docs/DESIGN.md §4.2.
+//! token always reaches the store's answer. Requests that miss together wait for the
+//! one that asks the store, so a busy token's expiry is one lookup, not one per request
+//! in flight. docs/DESIGN.md §4.2.
 
 use super::store::{StoreError, TokenGrant};
 use std::collections::HashMap;
@@ -20,6 +22,8 @@ pub struct TokenCache {
     entries: Arc<Mutex<HashMap<String, (Instant, TokenGrant)>>>,
     /// When this portal last wrote each token's last use (by token id).
     touched: Arc<Mutex<HashMap<i64, Instant>>>,
+    /// Lookups under way, by hash: one request asks the store, the others wait here.
+    asking: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 impl TokenCache {
@@ -34,13 +38,48 @@ impl TokenCache {
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = Result<Option<TokenGrant>, StoreError>>,
     {
-        let now = Instant::now();
-        if let Some((at, grant)) = self.lock().get(&hash)
-            && now.duration_since(*at) < TOKEN_TTL
-        {
-            return Ok(Some(grant.clone()));
+        if let Some(grant) = self.fresh(&hash) {
+            return Ok(Some(grant));
         }
+        let turn = {
+            let mut asking = self.asking();
+            Arc::clone(asking.entry(hash.clone()).or_default())
+        };
+        let answer = {
+            let _mine = turn.lock().await;
+            // Asked by the request this one waited for.
+            match self.fresh(&hash) {
+                Some(grant) => Ok(Some(grant)),
+                None => self.fetch_and_keep(hash.clone(), fetch).await,
+            }
+        };
+        drop(turn);
+        // A gate only the map holds has nobody waiting at it (a request takes its
+        // handle under this lock before it waits).
+        self.asking().retain(|_, gate| Arc::strong_count(gate) > 1);
+        answer
+    }
+
+    /// The grant of `hash` if looked up less than [`TOKEN_TTL`] ago.
+    fn fresh(&self, hash: &str) -> Option<TokenGrant> {
+        let now = Instant::now();
+        self.lock()
+            .get(hash)
+            .filter(|(at, _)| now.duration_since(*at) < TOKEN_TTL)
+            .map(|(_, grant)| grant.clone())
+    }
+
+    async fn fetch_and_keep<F, Fut>(
+        &self,
+        hash: String,
+        fetch: F,
+    ) -> Result<Option<TokenGrant>, StoreError>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = Result<Option<TokenGrant>, StoreError>>,
+    {
         let grant = fetch(hash.clone()).await?;
+        let now = Instant::now();
         let mut entries = self.lock();
         match &grant {
             Some(grant) => {
@@ -107,6 +146,12 @@ impl TokenCache {
         true
     }
 
+    fn asking(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<tokio::sync::Mutex<()>>>> {
+        self.asking
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, TokenGrant)>> {
         // A panic while holding the lock cannot leave the map half-updated.
         self.entries
@@ -160,6 +205,42 @@ mod tests {
             assert!(got.is_none());
         }
         assert_eq!(asked.load(Ordering::SeqCst), 4);
+    }
+
+    /// 64 requests of one token whose second is over: one asks the store, the others
+    /// wait for its answer (before, each asked: a pile-up at every expiry).
+    #[tokio::test]
+    async fn requests_that_miss_together_ask_the_store_once() {
+        let cache = TokenCache::default();
+        let asked = Arc::new(AtomicUsize::new(0));
+        let answer = Arc::new(tokio::sync::Notify::new());
+        let requests: Vec<_> = (0..64)
+            .map(|_| {
+                let (cache, asked, answer) = (cache.clone(), asked.clone(), answer.clone());
+                tokio::spawn(async move {
+                    cache
+                        .grant("busy".into(), |_| async move {
+                            asked.fetch_add(1, Ordering::SeqCst);
+                            answer.notified().await;
+                            Ok(Some(grant()))
+                        })
+                        .await
+                })
+            })
+            .collect();
+        // On this one-thread runtime the spawned requests run until they wait before
+        // this task runs again; a few turns, so all 64 are surely in the cache.
+        for _ in 0..4 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(asked.load(Ordering::SeqCst), 1, "one lookup in flight");
+        answer.notify_one();
+        for request in requests {
+            let got = request.await.expect("joined").expect("granted");
+            assert!(got.is_some());
+        }
+        assert_eq!(asked.load(Ordering::SeqCst), 1);
+        assert!(cache.asking().is_empty(), "nothing left waiting");
     }
 
     #[test]
