@@ -87,23 +87,13 @@ impl Portal {
         };
         let (key, key_file) = key_ring::load_sqlite(db, &store, key_file.as_deref())?;
         let backend = Backend::Sqlite(store.clone());
-        let store: Store = Arc::new(store);
-        Ok(Portal {
-            state: AppState {
-                store,
-                key: Arc::new(live_key::LiveKey::new(key, Some(key_file))),
-                clock: Clock::system(),
-                limiter: rate_limit::Limiter::new(options.limits.rate),
-                tokens: token_cache::TokenCache::default(),
-                access: options.access,
-                idempotency_lifetime: options.idempotency_lifetime,
-            },
+        Ok(Portal::assemble(
+            Arc::new(store),
+            backend,
+            (key, key_file),
             demo_filled,
             options,
-            backend,
-            tls: None,
-            calendar: Arc::new(crate::domain::HolidayCalendar::russian()),
-        })
+        ))
     }
 
     /// Opens the store `db` names: a PostgreSQL URL (`postgres://user@host/db`) or a
@@ -163,9 +153,26 @@ impl Portal {
     ) -> Result<Portal, PortalError> {
         let (key, key_file) = key_ring::load_postgres(url, &store, key_file).await?;
         let backend = Backend::Postgres(store.clone());
-        Ok(Portal {
+        Ok(Portal::assemble(
+            Arc::new(store),
+            backend,
+            (key, key_file),
+            demo_filled,
+            options,
+        ))
+    }
+
+    /// The portal over an opened store and its signing key, whichever the backend.
+    fn assemble(
+        store: Store,
+        backend: Backend,
+        (key, key_file): (crate::domain::signing::PortalKey, PathBuf),
+        demo_filled: bool,
+        options: PortalOptions,
+    ) -> Portal {
+        Portal {
             state: AppState {
-                store: Arc::new(store),
+                store,
                 key: Arc::new(live_key::LiveKey::new(key, Some(key_file))),
                 clock: Clock::system(),
                 limiter: rate_limit::Limiter::new(options.limits.rate),
@@ -178,7 +185,7 @@ impl Portal {
             backend,
             tls: None,
             calendar: Arc::new(crate::domain::HolidayCalendar::russian()),
-        })
+        }
     }
 }
 

@@ -50,7 +50,9 @@ impl TokenCache {
             // Asked by the request this one waited for.
             match self.fresh(&hash) {
                 Some(grant) => Ok(Some(grant)),
-                None => self.fetch_and_keep(hash.clone(), fetch).await,
+                None => fetch(hash.clone())
+                    .await
+                    .map(|grant| self.keep(hash.clone(), grant)),
             }
         };
         drop(turn);
@@ -69,16 +71,8 @@ impl TokenCache {
             .map(|(_, grant)| grant.clone())
     }
 
-    async fn fetch_and_keep<F, Fut>(
-        &self,
-        hash: String,
-        fetch: F,
-    ) -> Result<Option<TokenGrant>, StoreError>
-    where
-        F: FnOnce(String) -> Fut,
-        Fut: Future<Output = Result<Option<TokenGrant>, StoreError>>,
-    {
-        let grant = fetch(hash.clone()).await?;
+    /// Remembers the store's answer for `hash` (a known token), or forgets `hash`.
+    fn keep(&self, hash: String, grant: Option<TokenGrant>) -> Option<TokenGrant> {
         let now = Instant::now();
         let mut entries = self.lock();
         match &grant {
@@ -95,7 +89,7 @@ impl TokenCache {
                 entries.remove(&hash);
             }
         }
-        Ok(grant)
+        grant
     }
 
     /// Forgets a token this portal just revoked, so its next request here is refused at

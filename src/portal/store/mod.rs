@@ -40,6 +40,14 @@ use crate::domain::signing::PortalKey;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
+/// The connections a portal keeps open to its store, on either backend: two per core
+/// (a request waits on I/O now and then), at least 4, at most 16. More connections
+/// than that only take turns on the cores (docs/BENCHMARKS.md, issue 13).
+pub(crate) fn pool_size() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    (cores * 2).clamp(4, 16)
+}
+
 pub use super::rules::PurchaseRequest;
 pub use access_lists::{AccessCursor, AccessQuery, Visibility};
 pub use activation_list::{ActivationFilter, PageCursor, TextSearch};

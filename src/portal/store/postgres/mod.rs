@@ -80,15 +80,12 @@ const BUSY_ATTEMPTS: u32 = 4;
 /// How long a worker's claim on an activation lasts by default; a portal killed
 /// mid-work loses its claims this long after it took them.
 pub const LEASE: Duration = Duration::from_secs(30);
-/// The pooled connections per portal, sized to the machine as SQLite's pool is: two
-/// per core, at least 4, at most 16. At 1M activations on 2 cores, 4 connections
-/// served the first page as fast as 16 at 8 and 64 clients, with 16 concurrent
-/// prechecks' p99 at 438-476 ms against 501-507 and a third less memory
-/// (docs/BENCHMARKS.md, issue 13): more backends than cores only take turns.
-fn pool_size() -> usize {
-    let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    (cores * 2).clamp(4, 16)
-}
+// The pooled connections per portal: [`super::pool_size`], as SQLite's. At 1M
+// activations on 2 cores, 4 connections served the first page as fast as 16 at 8 and
+// 64 clients, with 16 concurrent prechecks' p99 at 438-476 ms against 501-507 and a
+// third less memory (docs/BENCHMARKS.md, issue 13): more backends than cores only
+// take turns.
+use super::pool_size;
 
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> StoreError {

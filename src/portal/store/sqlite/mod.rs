@@ -69,14 +69,11 @@ impl From<rusqlite::Error> for StoreError {
 /// Attempts of one unit of work that found the store busy, before the caller hears so.
 const BUSY_ATTEMPTS: u32 = 3;
 
-/// The connections the portal keeps open: two per core (a request waits on I/O now and
-/// then), at least 4, at most 16. A fixed pool: under load requests queue for a
-/// connection instead of opening one each (a fresh connection parses the schema and
-/// starts with a cold cache), and memory stays bounded by [`CACHE_KIB`] per connection.
-fn pool_size() -> usize {
-    let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    (cores * 2).clamp(4, 16)
-}
+// The connections the portal keeps open: `super::pool_size`. A fixed pool: under
+// load requests queue for a connection instead of opening one each (a fresh connection
+// parses the schema and starts with a cold cache), and memory stays bounded by
+// `CACHE_KIB` per connection.
+use super::pool_size;
 
 /// FULL: a commit is on disk before the 201 goes out, so a power loss cannot drop an
 /// activation already answered (NORMAL may lose the last commits of the WAL). Cost in
