@@ -83,6 +83,13 @@ pub(crate) const SYNCHRONOUS: &str = "FULL";
 /// Page cache per connection (SQLite's default is 2 MiB): the indexes a list walks stay
 /// in memory between requests.
 pub(crate) const CACHE_KIB: i64 = 16 * 1024;
+/// The store file read through a memory map, up to SQLite's own cap (2 GiB on Linux).
+/// A precheck of serials scattered over a 1 000 000-activation store touches ~20 000
+/// pages, more than a connection's cache holds: read through the map they are the
+/// kernel's page cache, shared by every connection, instead of a `pread` copy each
+/// (the store's half 49 -> 32 ms at 1M; docs/BENCHMARKS.md, issue 13). Only the
+/// portal's connections: the console's mirror keeps its RSS small.
+const MMAP_BYTES: i64 = 0x7fff_0000;
 /// Prepared statements kept per connection: every list shape, precheck and write.
 const STATEMENT_CACHE: usize = 256;
 
@@ -210,11 +217,19 @@ impl SqliteStore {
 /// How long a connection waits for another writer's lock by default.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A connection for the mirror's reader: no memory map (see [`MMAP_BYTES`]).
 pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
-    connect_with(path, DEFAULT_BUSY_TIMEOUT)
+    connect_unmapped(path, DEFAULT_BUSY_TIMEOUT)
 }
 
+/// A connection of the portal's pool (and its checkpointer).
 fn connect_with(path: &Path, busy_timeout: Duration) -> Result<Connection, StoreError> {
+    let conn = connect_unmapped(path, busy_timeout)?;
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+    Ok(conn)
+}
+
+fn connect_unmapped(path: &Path, busy_timeout: Duration) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(busy_timeout)?;
     // WAL: readers never wait for the writer (the worker) and vice versa.
@@ -243,4 +258,27 @@ pub use super::text::{
 /// `?, ?, ?` for an `IN (...)` list of `count` parameters.
 fn placeholders(count: usize) -> String {
     vec!["?"; count].join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MMAP_BYTES, SqliteStore, replica_reader::Replica};
+
+    fn mmap_size(conn: &rusqlite::Connection) -> i64 {
+        conn.query_row("PRAGMA mmap_size", [], |row| row.get(0))
+            .expect("PRAGMA mmap_size answers")
+    }
+
+    /// The portal's connections read the store through the map (scattered prechecks
+    /// at 1M, docs/BENCHMARKS.md issue 13); the console's mirror does not, to keep its
+    /// RSS small.
+    #[test]
+    fn the_portals_connections_map_the_store_and_the_mirrors_does_not() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let store = SqliteStore::open(&dir.path().join("portal.sqlite")).expect("opens");
+        let mapped = store.blocking(|conn| Ok(mmap_size(conn))).expect("asks");
+        assert_eq!(mapped, MMAP_BYTES);
+        let mut replica = Replica::open(&dir.path().join("mirror.sqlite")).expect("opens");
+        assert_eq!(mmap_size(replica.connection()), 0);
+    }
 }
