@@ -2,7 +2,7 @@
 //! all-or-nothing creation split by vendor, idempotency, offer/blocked refusals, roles,
 //! the worker (done, error, retry, restart) and signed license files.
 
-use crate::support::portal::{TestPortal, fast_worker, wait_for};
+use crate::support::portal::{TestPortal, fast_worker, no_worker, wait_for};
 use licadm::client::wire::{
     ActivationDetail, ActivationQuery, ActivationSummary, CreatedActivations, ErrorBody,
     PrecheckRow, Role, SerialsRequest,
@@ -660,10 +660,44 @@ async fn retry_gets_past_a_transient_refusal_and_only_errors_can_be_retried() {
         .expect("created")
         .activations[0]
         .clone();
+    // What precheck says of both serials: it reads the open activations' lines, which
+    // the store keeps apart (migration 17 / 14) as activations are created, fail, are
+    // retried and complete.
+    let both = [ok.clone(), flaky.clone()];
+    let outcomes = async |admin: &ApiClient| -> Vec<PrecheckOutcome> {
+        let rows = admin.precheck(TECHBUSINESS, &both).await.expect("precheck").rows;
+        rows.into_iter().map(|row| row.outcome).collect()
+    };
+    // And the store's set of open lines is exactly its definition, every time.
+    let kept_lines = format!(
+        "SELECT COUNT(*) FROM open_lines WHERE activation_number = {}",
+        created.number
+    );
+    let exact = async |portal: &TestPortal, expected: i64| {
+        assert_eq!(portal.count_behind(&kept_lines).await, expected);
+        let apart = portal
+            .count_behind(
+                "SELECT (SELECT COUNT(*) FROM (
+                           SELECT serial, activation_number FROM open_lines
+                           EXCEPT SELECT l.serial, l.activation_number FROM activation_lines l
+                             JOIN activations a ON a.number = l.activation_number
+                            WHERE a.status IN ('in_progress', 'error')) AS extra)
+                      + (SELECT COUNT(*) FROM (
+                           SELECT l.serial, l.activation_number FROM activation_lines l
+                             JOIN activations a ON a.number = l.activation_number
+                            WHERE a.status IN ('in_progress', 'error')
+                           EXCEPT SELECT serial, activation_number FROM open_lines) AS missing)",
+            )
+            .await;
+        assert_eq!(apart, 0, "open_lines differs from the open activations' lines");
+    };
+    use PrecheckOutcome::{Ok as Free, Pending};
     // No worker yet: in progress, and that cannot be retried.
     let (status, message) = api_status(admin.retry(created.number, None).await);
     assert_eq!(status, 409, "in progress cannot be retried");
     assert!(message.contains("in_progress"), "{message}");
+    assert_eq!(outcomes(&admin).await, [Pending, Pending], "in progress");
+    exact(&portal, 2).await;
     portal.restart(fast_worker(50)).await;
     let admin = portal.admin();
 
@@ -673,13 +707,25 @@ async fn retry_gets_past_a_transient_refusal_and_only_errors_can_be_retried() {
         text.contains("временно недоступен") && text.contains(&flaky),
         "{text}"
     );
+    // A transient failure refuses nothing for good: both may go into a new activation.
+    assert_eq!(outcomes(&admin).await, [Free, Free], "in error, transient");
+    exact(&portal, 2).await;
+    // Retried with the worker stopped, so the activation surely is in progress again.
+    portal.restart(no_worker()).await;
+    let admin = portal.admin();
     let retried = admin.retry(created.number, None).await.expect("retry");
     assert_eq!(
         (retried.status, retried.error.as_deref()),
         (ActivationStatus::InProgress, None)
     );
+    assert_eq!(outcomes(&admin).await, [Pending, Pending], "retried");
+    exact(&portal, 2).await;
+    portal.restart(fast_worker(50)).await;
+    let admin = portal.admin();
     let done = wait_status(&admin, created.number, ActivationStatus::Done).await;
     assert!(done.error.is_none());
+    assert_eq!(outcomes(&admin).await, [Free, Free], "done");
+    exact(&portal, 0).await;
     let (status, message) = api_status(admin.retry(created.number, None).await);
     assert_eq!(status, 409, "done cannot be retried");
     assert!(message.contains("done"), "{message}");

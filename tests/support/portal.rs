@@ -195,6 +195,27 @@ impl TestPortal {
         }
     }
 
+    /// One count read from the store behind the portal's back (SQL both backends
+    /// read alike, without parameters).
+    pub async fn count_behind(&self, sql: &str) -> i64 {
+        match &self.pg_url {
+            None => {
+                let db = rusqlite::Connection::open(&self.db).expect("store file");
+                db.query_row(sql, [], |row| row.get(0)).expect("count")
+            }
+            Some(url) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .expect("connect");
+                let driver = tokio::spawn(connection);
+                let count = client.query_one(sql, &[]).await.expect("count").get(0);
+                drop(client);
+                let _ = driver.await;
+                count
+            }
+        }
+    }
+
     /// Runs the monthly invoice job once as of `now` (issue 17), with the portal's
     /// holiday calendar, or `calendar` when given.
     pub async fn run_invoices(

@@ -601,6 +601,52 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX activations_open ON activations(number) WHERE status IN ('in_progress', 'error');
     "#,
+    // 14: the lines of open activations as a table of their own, as SQLite's migration
+    // 17. Lines arrive by the thousand in one statement, so the trigger that adds them
+    // runs once per statement over its transition table, not once per line.
+    r#"
+    CREATE TABLE open_lines (
+        serial            TEXT COLLATE "C" NOT NULL,
+        activation_number BIGINT NOT NULL,
+        PRIMARY KEY (serial, activation_number)
+    );
+    CREATE INDEX open_lines_activation ON open_lines(activation_number);
+    INSERT INTO open_lines (serial, activation_number)
+        SELECT l.serial, l.activation_number FROM activation_lines l
+          JOIN activations a ON a.number = l.activation_number
+         WHERE a.status IN ('in_progress', 'error');
+
+    CREATE FUNCTION owned_open_lines_added() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO open_lines (serial, activation_number)
+            SELECT n.serial, n.activation_number FROM added n
+              JOIN activations a ON a.number = n.activation_number
+             WHERE a.status IN ('in_progress', 'error');
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER owned_open_lines_added AFTER INSERT ON activation_lines
+        REFERENCING NEW TABLE AS added FOR EACH STATEMENT
+        EXECUTE FUNCTION owned_open_lines_added();
+
+    CREATE FUNCTION owned_open_lines_removed() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM open_lines o USING removed r
+         WHERE o.serial = r.serial AND o.activation_number = r.activation_number;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER owned_open_lines_removed AFTER DELETE ON activation_lines
+        REFERENCING OLD TABLE AS removed FOR EACH STATEMENT
+        EXECUTE FUNCTION owned_open_lines_removed();
+
+    CREATE FUNCTION owned_open_lines_closed() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM open_lines WHERE activation_number = NEW.number;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER owned_open_lines_closed AFTER UPDATE OF status ON activations
+        FOR EACH ROW WHEN (NEW.status NOT IN ('in_progress', 'error'))
+        EXECUTE FUNCTION owned_open_lines_closed();
+    "#,
 ];
 
 /// Brings the database up to the newest schema under the migration lock. The lock is

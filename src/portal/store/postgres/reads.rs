@@ -296,20 +296,13 @@ pub async fn precheck_rows(
             "SELECT serial, current_until, model_id FROM devices WHERE serial = ANY($1)",
             &by_serial,
         ),
-        // The lines' activation numbers are matched against the partial
-        // `activations_open` as a set (a hash of its ~5% of numbers, both sides
-        // index-only), and only the matches read their activation: joined, the planner
-        // read every open activation's row, 40-50 ms at 1 000 000 activations.
+        // The lines of open activations are a table of their own (migration 14): ~90 000
+        // keys at 1 000 000 activations instead of the 2.3 M of every line's serial
+        // index, 37 → 10 ms for 10 000 scattered serials.
         db.query(
-            "WITH open AS MATERIALIZED (
-                 SELECT l.serial, l.activation_number FROM activation_lines l
-                  WHERE l.serial = ANY($1)
-                    AND l.activation_number IN (
-                        SELECT number FROM activations
-                         WHERE status IN ('in_progress', 'error')))
-             SELECT o.serial, a.status, a.error FROM open o
+            "SELECT o.serial, a.status, a.error FROM open_lines o
                JOIN activations a ON a.number = o.activation_number
-              WHERE a.status IN ('in_progress', 'error')",
+              WHERE o.serial = ANY($1) AND a.status IN ('in_progress', 'error')",
             &by_serial,
         ),
     )?;

@@ -119,7 +119,7 @@ pub fn devices(
 
 /// The lines of in-progress and errored activations carrying `serials`, as
 /// `(serial, status, error)` for `rules::pending_and_refused`: one statement in the
-/// caller's read transaction, a probe of the line-serial index per serial.
+/// caller's read transaction, a probe of `open_lines` per serial.
 pub fn open_lines(
     conn: &Connection,
     serials: &[&str],
@@ -127,18 +127,16 @@ pub fn open_lines(
     if serials.is_empty() {
         return Ok(Vec::new());
     }
-    // Whether a line's activation is open is asked of the small index of open
-    // activations (migration 16), which stays in the cache; joining each line to its
-    // activation row read a random page of a table as large as the store (430 ms for
-    // 10 000 serials at 1 000 000 activations). The row is read only for the open few.
+    // The lines of open activations are a table of their own (migration 17), ~90 000
+    // keys at 1 000 000 activations: probing every line's serial index (2.3 M keys)
+    // cost a page read per serial when the serials are scattered (13 → 3 ms for 10 000).
+    // The status is asked again: the rows are the activation's own.
     let mut stmt = conn.prepare_cached(
         "SELECT x.value, a.status, a.error
            FROM json_each(?1) AS x
-           CROSS JOIN activation_lines l ON l.serial = x.value
-           CROSS JOIN activations a ON a.number = l.activation_number
-          WHERE EXISTS (
-                SELECT 1 FROM activations o INDEXED BY activations_open
-                 WHERE o.status IN ('in_progress', 'error') AND o.number = l.activation_number)",
+           CROSS JOIN open_lines o ON o.serial = x.value
+           CROSS JOIN activations a ON a.number = o.activation_number
+          WHERE a.status IN ('in_progress', 'error')",
     )?;
     let rows = stmt.query_map([json_array(serials.iter().copied())?], |row| {
         Ok((row.get(0)?, row.get(1)?, row.get(2)?))
