@@ -52,6 +52,7 @@ mod once;
 mod operator;
 mod passwords;
 mod portal_store;
+mod precheck;
 mod queue;
 mod reads;
 mod seats;
@@ -230,6 +231,16 @@ impl PgStore {
 
     async fn client(&self) -> Result<Client, StoreError> {
         Ok(self.inner.pool.get().await?)
+    }
+
+    /// A pooled connection if one is free now, without waiting: for work that can use
+    /// a second connection but must not hold one while queueing for another.
+    async fn idle_client(&self) -> Option<Client> {
+        let now = deadpool_postgres::Timeouts {
+            wait: Some(Duration::ZERO),
+            ..deadpool_postgres::Timeouts::default()
+        };
+        self.inner.pool.timeout_get(&now).await.ok()
     }
 
     fn worker_id(&self) -> &str {

@@ -3,8 +3,8 @@
 
 use super::once::write_once;
 use super::{
-    PgStore, StoreError, access_pages, accounts, feed, licensing, passwords, queue, reads, seats,
-    writes,
+    PgStore, StoreError, access_pages, accounts, feed, licensing, passwords, precheck, queue,
+    reads, seats, writes,
 };
 use crate::client::access::{CursorPage, PasswordChanged};
 use crate::client::feed::{ChangeFeed, FeedWindow};
@@ -283,28 +283,21 @@ impl PortalStore for PgStore {
         serials: Vec<String>,
         today: NaiveDate,
     ) -> Result<Vec<Checked>, StoreError> {
-        self.run(|client| {
-            let serials = serials.clone();
-            Box::pin(async move {
-                let client: &mut tokio_postgres::Client = client;
-                // One snapshot for the registry and the open lines, as on SQLite.
-                let tx = client
-                    .build_transaction()
-                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-                    .read_only(true)
-                    .start()
-                    .await?;
-                // Planned without the serials: a custom plan weighs each of 10 000
-                // array elements (4-5 ms) and then, expecting hundreds of open lines,
-                // may join every open activation's row (49 ms against 15 at 1M).
-                tx.batch_execute("SET LOCAL plan_cache_mode = force_generic_plan")
-                    .await?;
-                let rows = reads::precheck_rows(&tx, &serials, today).await?;
-                tx.commit().await?;
-                Ok(rows)
-            })
-        })
-        .await
+        // Read-only in one REPEATABLE READ snapshot: nothing to retry for contention.
+        let mut primary = self.client().await?;
+        let primary: &mut tokio_postgres::Client = &mut primary;
+        let tx = precheck::snapshot(primary).await?;
+        // A second connection only when one is free: taking one while others queue
+        // would hold a connection they wait for (and with every precheck holding one,
+        // none would get its second).
+        let rows = match self.idle_client().await {
+            Some(mut helper) => {
+                precheck::precheck_on_two(&tx, &mut helper, &serials, today).await?
+            }
+            None => precheck::precheck_rows(&tx, &serials, today).await?,
+        };
+        tx.commit().await?;
+        Ok(rows)
     }
 
     async fn create_activations(

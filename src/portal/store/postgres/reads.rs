@@ -1,5 +1,5 @@
-//! Reads on PostgreSQL: tokens, the catalog, the activation list and detail, the
-//! precheck's registry lookups and the audit log. The SQL mirrors SQLite's
+//! Reads on PostgreSQL: tokens, the catalog, the activation list and detail and the
+//! audit log (the precheck's lookups are in `precheck.rs`). The SQL mirrors SQLite's
 //! (`sqlite/activations.rs`, `catalog.rs`, `registry.rs`, `audit.rs`) statement by
 //! statement, so pages, orders and totals are the same.
 
@@ -8,16 +8,12 @@ use crate::client::wire::{
     ActivationDetail, ActivationLine, ActivationSummary, AuditEntry, OrgRef, Organization, Page,
     Price, VendorRef,
 };
-use crate::domain::{
-    ActivationFailure, ActivationStatus, Checked, DeviceInfo, Kopecks, Serial, Vendor, precheck,
-};
+use crate::domain::{ActivationFailure, ActivationStatus, Kopecks, Vendor};
 use crate::portal::error::ApiError;
 use crate::portal::rules;
 use crate::portal::store::ActivationFilter;
 use crate::portal::store::activation_list::{Arg, Dialect, ListPlan, Query, SUMMARY_COLUMNS};
 use crate::portal::store::text::{date_from_sql, optional, timestamp_from_sql};
-use chrono::NaiveDate;
-use std::collections::HashMap;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
@@ -265,90 +261,6 @@ pub async fn activation(
     }
     let lines = lines(db, number).await?;
     Ok(Some(ActivationDetail { summary, lines }))
-}
-
-/// The domain precheck over the registry and the in-progress serials.
-pub async fn precheck_rows(
-    db: &impl GenericClient,
-    inputs: &[String],
-    today: NaiveDate,
-) -> Result<Vec<Checked>, StoreError> {
-    let mut serials: Vec<String> = inputs
-        .iter()
-        .filter_map(|input| Serial::parse(input).ok())
-        .map(|serial| serial.as_str().to_string())
-        .collect();
-    serials.sort();
-    serials.dedup();
-    // Three statements sent at once (docs/DESIGN.md §3.4): the server runs them back
-    // to back while the registry's rows are decoded here. The lines are asked for
-    // every serial, not only those the registry knows: an unknown serial is
-    // `not_found` before its lines are looked at.
-    let by_serial: [Param; 1] = [&serials];
-    let (models, rows, lines) = tokio::try_join!(
-        // The models apart: joined, each serial cost a probe of them (a fifth of the
-        // registry lookup at 10 000 serials), and there are only a handful.
-        db.query(
-            "SELECT id, name, vendor, price_kopecks, retail_kopecks FROM models",
-            &[],
-        ),
-        db.query(
-            "SELECT serial, current_until, model_id FROM devices WHERE serial = ANY($1)",
-            &by_serial,
-        ),
-        // The lines of open activations are a table of their own (migration 14): ~90 000
-        // keys at 1 000 000 activations instead of the 2.3 M of every line's serial
-        // index, 37 → 10 ms for 10 000 scattered serials.
-        db.query(
-            "SELECT o.serial, a.status, a.error FROM open_lines o
-               JOIN activations a ON a.number = o.activation_number
-              WHERE o.serial = ANY($1) AND a.status IN ('in_progress', 'error')",
-            &by_serial,
-        ),
-    )?;
-    let mut model_of = HashMap::with_capacity(models.len());
-    for row in &models {
-        let id: i64 = row.try_get(0)?;
-        let name: String = row.try_get(1)?;
-        let vendor = parse_vendor(row.try_get(2)?)?;
-        let prices = (Kopecks(row.try_get(3)?), Kopecks(row.try_get(4)?));
-        model_of.insert(id, (name, vendor, prices));
-    }
-    let mut devices = HashMap::with_capacity(rows.len());
-    for row in &rows {
-        let serial: String = row.try_get(0)?;
-        let model_id: i64 = row.try_get(2)?;
-        let (model, vendor, (price, retail_price)) =
-            model_of
-                .get(&model_id)
-                .ok_or_else(|| StoreError::BadValue {
-                    column: "model_id",
-                    value: model_id.to_string(),
-                })?;
-        devices.insert(
-            serial,
-            DeviceInfo {
-                model: model.clone(),
-                vendor: *vendor,
-                current_until: optional(row.try_get(1)?, |v| date_from_sql("current_until", v))?,
-                price: *price,
-                retail_price: *retail_price,
-            },
-        );
-    }
-    let lines = lines
-        .iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
-        .collect::<Result<Vec<(&str, &str, Option<&str>)>, tokio_postgres::Error>>()?;
-    let (pending, refused) = rules::pending_and_refused(lines);
-    Ok(precheck(
-        inputs,
-        today,
-        // Looked up once per serial (a repeat is a duplicate first): taken, not copied.
-        |serial| devices.remove(serial.as_str()),
-        |serial| refused.contains(serial.as_str()),
-        |serial| pending.contains(serial.as_str()),
-    ))
 }
 
 /// The organization an audited object belongs to, None when there is no such object.

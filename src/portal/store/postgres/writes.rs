@@ -92,7 +92,7 @@ pub async fn create(
     if let Some(refusal) = create_refusal(&org, &request.serials) {
         return Ok(Err(refusal));
     }
-    let rows = reads::precheck_rows(tx, &request.serials, now.date_naive()).await?;
+    let rows = super::precheck::precheck_rows(tx, &request.serials, now.date_naive()).await?;
     if let Some(refusal) = rejection(&rows) {
         return Ok(Err(refusal));
     }
