@@ -161,6 +161,35 @@ async fn precheck_gives_each_serial_exactly_one_outcome_in_order_and_changes_not
 
 crate::both_backends! {
 #[tokio::test(flavor = "multi_thread")]
+async fn a_long_list_read_in_two_halves_answers_as_the_short_one() {
+    // From 2 000 serials an idle store reads half of them on each of two connections
+    // (docs/DESIGN.md §3.4). Unknown serials below and above the demo's range put the
+    // demo's own serials of every outcome in both halves.
+    let portal = TestPortal::start().await;
+    let admin = portal.admin();
+    let known = serials(&portal);
+    let mut mixed: Vec<String> = known.ok.values().flatten().cloned().collect();
+    mixed.extend(known.pending.iter().cloned());
+    mixed.extend(known.refused.iter().cloned());
+    mixed.sort();
+    let short = admin.precheck(ALSTER, &mixed).await.expect("short").rows;
+    use PrecheckOutcome::*;
+    for outcome in [Ok, Pending, Refused] {
+        assert!(short.iter().any(|row| row.outcome == outcome), "{outcome:?} in the demo");
+    }
+    let below = (0..1_200).map(|i| format!("00000000{i:08}"));
+    let above = (0..1_200).map(|i| format!("99999999{i:08}"));
+    let long: Vec<String> = below.chain(mixed.iter().cloned()).chain(above).collect();
+    let rows = admin.precheck(ALSTER, &long).await.expect("long").rows;
+    assert_eq!(rows.len(), long.len());
+    assert_eq!(&rows[1_200..1_200 + mixed.len()], short.as_slice());
+    let unknown = rows[..1_200].iter().chain(&rows[1_200 + mixed.len()..]);
+    assert!(unknown.into_iter().all(|row| row.outcome == NotFound));
+}
+}
+
+crate::both_backends! {
+#[tokio::test(flavor = "multi_thread")]
 async fn more_than_ten_thousand_serials_is_413_and_bad_bodies_are_json_400s() {
     let portal = TestPortal::start().await;
     let admin = portal.admin();

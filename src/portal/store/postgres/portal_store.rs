@@ -290,7 +290,12 @@ impl PortalStore for PgStore {
         // A second connection only when one is free: taking one while others queue
         // would hold a connection they wait for (and with every precheck holding one,
         // none would get its second).
-        let rows = match self.idle_client().await {
+        let helper = if serials.len() >= precheck::SPLIT_FROM {
+            self.idle_client().await
+        } else {
+            None
+        };
+        let rows = match helper {
             Some(mut helper) => {
                 precheck::precheck_on_two(&tx, &mut helper, &serials, today).await?
             }

@@ -13,6 +13,10 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use tokio_postgres::{GenericClient, IsolationLevel, Row, Transaction};
 
+/// Prechecks of at least this many serials (inputs) may take a second connection: below
+/// it the lookups take a few milliseconds, less than the snapshot's hand-over is worth.
+pub const SPLIT_FROM: usize = 2_000;
+
 /// A read-only snapshot for the precheck, planned without the serials: a custom plan
 /// weighs each of 10 000 array elements (4-5 ms) and then, expecting hundreds of open
 /// lines, may join every open activation's row.

@@ -8,7 +8,7 @@ use super::once::write_once;
 use super::{StoreError, catalog, registry};
 use crate::client::wire::{ActivationSummary, CreatedActivations, Organization};
 use crate::domain::signing::PortalKey;
-use crate::domain::{ActivationStatus, Checked, Serial, precheck, split_by_vendor};
+use crate::domain::{ActivationStatus, Checked, DeviceInfo, Serial, precheck, split_by_vendor};
 use crate::portal::error::ApiError;
 use crate::portal::idempotency::Once;
 use crate::portal::rules;
@@ -20,6 +20,7 @@ use crate::portal::store::Actor;
 use crate::portal::store::CreateRequest;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction};
+use std::collections::HashMap;
 
 /// The domain precheck over the store's registry and in-progress serials.
 pub fn check(
@@ -27,16 +28,39 @@ pub fn check(
     inputs: &[String],
     today: NaiveDate,
 ) -> Result<Vec<Checked>, StoreError> {
-    let mut devices = registry::devices(conn, inputs)?;
-    let mut serials: Vec<&str> = devices.keys().map(Serial::as_str).collect();
-    serials.sort_unstable();
-    let lines = registry::open_lines(conn, &serials)?;
+    let (devices, lines) = lookups(conn, inputs)?;
+    Ok(verdicts(inputs, today, devices, &lines))
+}
+
+/// What the precheck reads for `serials`: their registry entries, and the lines of open
+/// activations among those found, as `(serial, status, error)`.
+pub type Lookups = (
+    HashMap<Serial, DeviceInfo>,
+    Vec<(String, String, Option<String>)>,
+);
+
+/// [`Lookups`] for the well-formed serials among `serials`, in the caller's transaction.
+pub fn lookups(conn: &Connection, serials: &[String]) -> Result<Lookups, StoreError> {
+    let devices = registry::devices(conn, serials)?;
+    let mut found: Vec<&str> = devices.keys().map(Serial::as_str).collect();
+    found.sort_unstable();
+    let lines = registry::open_lines(conn, &found)?;
+    Ok((devices, lines))
+}
+
+/// The domain precheck of `inputs` over what [`lookups`] read.
+pub fn verdicts(
+    inputs: &[String],
+    today: NaiveDate,
+    mut devices: HashMap<Serial, DeviceInfo>,
+    lines: &[(String, String, Option<String>)],
+) -> Vec<Checked> {
     let (pending, refused) = rules::pending_and_refused(
         lines
             .iter()
             .map(|(serial, status, error)| (serial.as_str(), status.as_str(), error.as_deref())),
     );
-    Ok(precheck(
+    precheck(
         inputs,
         today,
         // Each serial is looked up once (a repeat is a duplicate before its lookup),
@@ -44,7 +68,7 @@ pub fn check(
         |serial| devices.remove(serial),
         |serial| refused.contains(serial.as_str()),
         |serial| pending.contains(serial.as_str()),
-    ))
+    )
 }
 
 fn invalid(e: impl std::fmt::Display) -> StoreError {

@@ -97,6 +97,15 @@ impl Workers {
         }
     }
 
+    /// Whether `jobs` more jobs would each start at once: nothing queued, and that many
+    /// threads idle or still to be started.
+    pub(super) fn has_room_for(&self, jobs: usize) -> bool {
+        let queue = self.lock();
+        !queue.closed
+            && queue.jobs.is_empty()
+            && queue.idle + self.size.saturating_sub(queue.threads) >= jobs
+    }
+
     /// Lets the threads finish the queued jobs and exit.
     pub(super) fn close(&self) {
         self.lock().closed = true;
@@ -136,5 +145,27 @@ mod tests {
         assert!(workers.lock().threads <= 2);
         workers.close();
         assert!(workers.submit(Box::new(|| {})).is_err(), "closed");
+    }
+
+    #[test]
+    fn room_counts_idle_threads_and_threads_not_started() {
+        let workers = Workers::new(2);
+        assert!(workers.has_room_for(2), "no thread started yet");
+        assert!(!workers.has_room_for(3));
+        // One job holds a thread until told to finish.
+        let (finish, wait) = mpsc::channel::<()>();
+        let (started, running) = mpsc::channel();
+        workers
+            .submit(Box::new(move || {
+                let _ = started.send(());
+                let _ = wait.recv();
+            }))
+            .expect("queued");
+        running.recv().expect("the job started");
+        assert!(workers.has_room_for(1));
+        assert!(!workers.has_room_for(2), "one of two threads is busy");
+        drop(finish);
+        workers.close();
+        assert!(!workers.has_room_for(1), "closed");
     }
 }
