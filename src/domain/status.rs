@@ -29,6 +29,12 @@ impl ActivationStatus {
         }
     }
 
+    /// In progress or in error: its serials are not free for a new activation (the
+    /// precheck says `pending` or `refused`), and it may still change.
+    pub fn is_open(self) -> bool {
+        matches!(self, ActivationStatus::InProgress | ActivationStatus::Error)
+    }
+
     pub fn label(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (ActivationStatus::Done, Lang::Ru) => "Выполнена",

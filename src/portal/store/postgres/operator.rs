@@ -298,6 +298,15 @@ impl PgStore {
                 .await
                 .map_err(|e| StoreError::Task(e.to_string()))??;
         }
+        // The precheck's open lines (migration 14) from the copied rows: the create
+        // adds them as it writes lines, and this copy is not a create.
+        tx.batch_execute(
+            "INSERT INTO open_lines (serial, activation_number)
+                 SELECT l.serial, l.activation_number FROM activation_lines l
+                   JOIN activations a ON a.number = l.activation_number
+                  WHERE a.status IN ('in_progress', 'error')",
+        )
+        .await?;
         for (sequence, table, column) in SEQUENCES {
             tx.execute(
                 &format!(

@@ -117,7 +117,8 @@ pub async fn create(
             .await?
             .try_get(0)?;
         // Every line in one statement (arrays, unnested): one round trip, not one per
-        // line — 10 000 lines are a request's worth.
+        // line — 10 000 lines are a request's worth. The same statement adds them to
+        // the precheck's open lines (migration 14): the activation is in progress.
         let serials: Vec<&str> = lines.iter().map(|l| l.serial.as_str()).collect();
         let models: Vec<&str> = lines.iter().map(|l| l.model.as_str()).collect();
         let current: Vec<Option<String>> = lines
@@ -127,9 +128,12 @@ pub async fn create(
         let new_until: Vec<String> = lines.iter().map(|l| date_to_sql(l.new_until)).collect();
         let prices: Vec<i64> = lines.iter().map(|l| l.price.0).collect();
         tx.execute(
-            "INSERT INTO activation_lines
-                 (activation_number, serial, model, current_until, new_until, price)
-             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])",
+            "WITH added AS (
+                 INSERT INTO activation_lines
+                     (activation_number, serial, model, current_until, new_until, price)
+                 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+                 RETURNING serial)
+             INSERT INTO open_lines (serial, activation_number) SELECT serial, $1 FROM added",
             &[&number, &serials, &models, &current, &new_until, &prices],
         )
         .await?;
