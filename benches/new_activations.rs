@@ -42,26 +42,43 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(20);
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("bench.sqlite");
+    let pg_url = std::env::var("LICADM_BENCH_DB")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let started = Instant::now();
-    let portal = Portal::open_with(
-        &db,
-        Some(DemoOptions {
-            activations: 33_334,
-        }),
-        PortalOptions {
-            run_worker: false,
-            ..PortalOptions::default()
-        },
-    )?;
-    eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
-    let token = create_token(&db, Role::Admin, &[], "bench")?;
+    let demo = Some(DemoOptions {
+        activations: 33_334,
+    });
+    let options = PortalOptions {
+        run_worker: false,
+        ..PortalOptions::default()
+    };
     const CREATES: usize = 5;
     const SMALL_CREATES: usize = 50;
-    let known = demo_serials(&db, 5_000 * (CREATES + 1) + SMALL_CREATES)?;
-    let pk = &known.ok["pay-kiosk"];
-    let pp = &known.ok["pp-electro"];
+    let wanted = 5_000 * (CREATES + 1) + SMALL_CREATES;
+    let (portal, token, pk, pp) = match &pg_url {
+        None => {
+            let portal = Portal::open_with(&db, demo, options)?;
+            let token = create_token(&db, Role::Admin, &[], "bench")?;
+            let mut known = demo_serials(&db, wanted)?;
+            let pk = known.ok.remove("pay-kiosk").unwrap_or_default();
+            let pp = known.ok.remove("pp-electro").unwrap_or_default();
+            (portal, token, pk, pp)
+        }
+        Some(url) => rt.block_on(async {
+            let portal = Portal::connect(url, demo, options).await?;
+            let token = portal.create_token(Role::Admin, &[], "bench").await?;
+            let pk = pg_ok_serials(url, "pay-kiosk", wanted).await?;
+            let pp = pg_ok_serials(url, "pp-electro", wanted).await?;
+            anyhow::Ok((portal, token, pk, pp))
+        })?,
+    };
+    eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
     anyhow::ensure!(
-        pk.len() >= 5_000 * (CREATES + 1) + SMALL_CREATES && pp.len() >= 5_000 * (CREATES + 1),
+        pk.len() >= wanted && pp.len() >= 5_000 * (CREATES + 1),
         "not enough ok serials: {} / {}",
         pk.len(),
         pp.len()
@@ -75,9 +92,6 @@ fn main() -> anyhow::Result<()> {
             .collect()
     };
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
@@ -154,7 +168,33 @@ fn main() -> anyhow::Result<()> {
         report("create from 1 ok serial", times);
         anyhow::Ok(())
     })?;
-    commit_cost(&db)
+    match pg_url {
+        None => commit_cost(&db),
+        Some(_) => Ok(()),
+    }
+}
+
+/// `count` serials of `vendor` that PostgreSQL's registry accepts and no open activation
+/// holds, in serial order: what `demo_serials` picks from a SQLite store.
+async fn pg_ok_serials(url: &str, vendor: &str, count: usize) -> anyhow::Result<Vec<String>> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    let driver = tokio::spawn(connection);
+    let rows = client
+        .query(
+            "SELECT d.serial FROM devices d JOIN models m ON m.id = d.model_id
+              WHERE m.vendor = $1 AND d.registry_refuses = 0
+                AND NOT EXISTS (SELECT 1 FROM open_lines o WHERE o.serial = d.serial)
+              ORDER BY d.serial LIMIT $2",
+            &[&vendor, &(count as i64)],
+        )
+        .await?;
+    let serials = rows
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    drop(client);
+    driver.await??;
+    Ok(serials)
 }
 
 /// What synchronous=FULL costs a commit on this disk, beside NORMAL, measured the same
