@@ -174,11 +174,12 @@ impl PgStore {
             .map_err(|e| StoreError::Invalid(format!("bad PostgreSQL URL: {e}")))?;
         // No JIT: the portal's statements are short, and compiling one costs more
         // (20+ ms for a 10 000-serial precheck's line lookup) than running it.
-        // Custom plans for statements kept prepared (the list's, `reads::cached`):
-        // each is planned with its values, as an unnamed one was, so keeping them
-        // saves round trips without changing a plan; the precheck asks for generic.
+        // The plan cache in its default mode: the list's kept-prepared statements ask
+        // for custom plans in their own transaction (`reads::list_activations`). Set
+        // here for every statement, it made the server plan again the key check of
+        // every line a create writes (docs/BENCHMARKS.md, issue 13).
         config.options(format!(
-            "-c lock_timeout={} -c statement_timeout=60000 -c jit=off -c plan_cache_mode=force_custom_plan",
+            "-c lock_timeout={} -c statement_timeout=60000 -c jit=off",
             lock_timeout.as_millis().max(1)
         ));
         if config.get_connect_timeout().is_none() {

@@ -144,7 +144,17 @@ pub async fn list_activations(
     if plan.is_empty() {
         return Ok(Ok(plan.finish(None, Vec::new(), 0)));
     }
-    let every: bool = cached_one(db, &plan.scope_query()).await?.try_get(0)?;
+    // The statements stay prepared on the connection (`cached`) but are planned with
+    // their values, as unnamed ones were: a generic plan fits no filter well. Sent
+    // ahead of the first statement on the same connection, so no round trip of its own.
+    let custom_plans = async {
+        db.batch_execute("SET LOCAL plan_cache_mode = force_custom_plan")
+            .await
+            .map_err(StoreError::from)
+    };
+    let scope_query = plan.scope_query();
+    let ((), scope) = tokio::try_join!(custom_plans, cached_one(db, &scope_query))?;
+    let every: bool = scope.try_get(0)?;
     plan.set_every_organization(every);
     if let Some(lines) = plan.lines_query() {
         let lines: i64 = cached_one(db, &lines).await?.try_get(0)?;
