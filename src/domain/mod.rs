@@ -31,7 +31,9 @@ pub use invoice::{InvoiceNumber, InvoiceStatus, Period};
 pub use lang::Lang;
 pub use money::{Kopecks, format_rub};
 pub use organization::ActivationRefusal;
-pub use precheck::{Checked, DeviceInfo, MAX_SERIALS, PrecheckOutcome, precheck, split_by_vendor};
+pub use precheck::{
+    Checked, DeviceInfo, MAX_SERIALS, PrecheckOutcome, distinct_serials, precheck, split_by_vendor,
+};
 pub use product_key::{ProductKey, ProductKeyError};
 pub use serial::{Serial, SerialError, SerialList, SerialListError, parse_serial_list};
 pub use status::ActivationStatus;

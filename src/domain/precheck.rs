@@ -127,6 +127,19 @@ pub fn precheck(
         .collect()
 }
 
+/// The well-formed serials among `inputs`, each once, in key order: what a store looks
+/// up for a precheck (neighbouring keys share pages, and halves of the list are ranges).
+pub fn distinct_serials(inputs: &[String]) -> Vec<String> {
+    let mut serials: Vec<String> = inputs
+        .iter()
+        .filter_map(|input| Serial::parse(input).ok())
+        .map(|serial| serial.as_str().to_string())
+        .collect();
+    serials.sort_unstable();
+    serials.dedup();
+    serials
+}
+
 /// One activation per vendor (docs/DESIGN.md §3.5): the ok rows grouped by vendor, each
 /// group in input order, vendors in a fixed order so numbering is deterministic.
 pub fn split_by_vendor(rows: &[Checked]) -> BTreeMap<Vendor, Vec<&Checked>> {

@@ -23,7 +23,7 @@ use crate::domain::Kopecks;
 use crate::portal::store::Gone;
 use crate::portal::store::text::{date_from_sql, optional, timestamp_from_sql, timestamp_to_sql};
 use std::collections::{HashMap, HashSet};
-use tokio_postgres::{GenericClient, IsolationLevel};
+use tokio_postgres::GenericClient;
 
 const KINDS: [ObjectKind; 9] = [
     ObjectKind::Organization,
@@ -66,12 +66,7 @@ pub async fn feed(
     window: Option<FeedWindow>,
 ) -> Result<Result<ChangeFeed, Gone>, StoreError> {
     let client: &mut tokio_postgres::Client = client;
-    let tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
+    let tx = super::read_snapshot(client).await?;
     let floor_text = meta(&tx, "changes_floor").await?;
     let floor: i64 = floor_text.parse().map_err(|_| StoreError::BadValue {
         column: "store_meta.changes_floor",

@@ -277,6 +277,19 @@ impl PgStore {
     }
 }
 
+/// A read-only REPEATABLE READ transaction: one snapshot for every statement of a read
+/// that must agree with itself (a page and its count, a precheck's lookups).
+pub async fn read_snapshot(
+    client: &mut tokio_postgres::Client,
+) -> Result<tokio_postgres::Transaction<'_>, StoreError> {
+    Ok(client
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?)
+}
+
 /// Takes the change-feed lock for the rest of the transaction (see the module comment).
 pub async fn lock_feed(tx: &tokio_postgres::Transaction<'_>) -> Result<(), StoreError> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])

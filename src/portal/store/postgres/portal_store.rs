@@ -763,12 +763,7 @@ impl PortalStore for PgStore {
             Box::pin(async move {
                 let client: &mut tokio_postgres::Client = client;
                 // One snapshot for the count and the page.
-                let tx = client
-                    .build_transaction()
-                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-                    .read_only(true)
-                    .start()
-                    .await?;
+                let tx = super::read_snapshot(client).await?;
                 let page = super::invoices::list(&tx, &filter).await?;
                 tx.commit().await?;
                 Ok(page)
@@ -786,12 +781,7 @@ impl PortalStore for PgStore {
             let (number, scope) = (number.clone(), scope.clone());
             Box::pin(async move {
                 let client: &mut tokio_postgres::Client = client;
-                let tx = client
-                    .build_transaction()
-                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-                    .read_only(true)
-                    .start()
-                    .await?;
+                let tx = super::read_snapshot(client).await?;
                 let detail = super::invoices::detail(&tx, &number, scope.as_deref()).await?;
                 tx.commit().await?;
                 Ok(detail)

@@ -6,12 +6,12 @@
 
 use super::StoreError;
 use super::reads::{Param, parse_vendor};
-use crate::domain::{Checked, DeviceInfo, Kopecks, Serial, precheck};
+use crate::domain::{Checked, DeviceInfo, Kopecks, distinct_serials, precheck};
 use crate::portal::rules;
 use crate::portal::store::text::{date_from_sql, optional};
 use chrono::NaiveDate;
 use std::collections::HashMap;
-use tokio_postgres::{GenericClient, IsolationLevel, Row, Transaction};
+use tokio_postgres::{GenericClient, Row, Transaction};
 
 /// Prechecks of at least this many serials (inputs) may take a second connection: below
 /// it the lookups take a few milliseconds, less than the snapshot's hand-over is worth.
@@ -21,12 +21,7 @@ pub const SPLIT_FROM: usize = 2_000;
 /// weighs each of 10 000 array elements (4-5 ms) and then, expecting hundreds of open
 /// lines, may join every open activation's row.
 pub async fn snapshot(client: &mut tokio_postgres::Client) -> Result<Transaction<'_>, StoreError> {
-    let tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
+    let tx = super::read_snapshot(client).await?;
     tx.batch_execute("SET LOCAL plan_cache_mode = force_generic_plan")
         .await?;
     Ok(tx)
@@ -40,7 +35,7 @@ pub async fn precheck_rows(
     inputs: &[String],
     today: NaiveDate,
 ) -> Result<Vec<Checked>, StoreError> {
-    let serials = wanted(inputs);
+    let serials = distinct_serials(inputs);
     let (models, devices, lines) =
         tokio::try_join!(models(db), registry(db, &serials), open_lines(db, &serials))?;
     verdicts(inputs, today, &models, devices, lines)
@@ -56,7 +51,7 @@ pub async fn precheck_on_two(
     inputs: &[String],
     today: NaiveDate,
 ) -> Result<Vec<Checked>, StoreError> {
-    let serials = wanted(inputs);
+    let serials = distinct_serials(inputs);
     let (first, second) = serials.split_at(serials.len() / 2);
     let id: String = primary
         .query_one("SELECT pg_export_snapshot()", &[])
@@ -78,12 +73,7 @@ pub async fn precheck_on_two(
         )
     };
     let on_helper = async {
-        let tx = helper
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .await?;
+        let tx = super::read_snapshot(helper).await?;
         tx.batch_execute(&format!(
             "SET TRANSACTION SNAPSHOT '{id}'; SET LOCAL plan_cache_mode = force_generic_plan"
         ))
@@ -97,18 +87,6 @@ pub async fn precheck_on_two(
     devices.extend(more_devices);
     lines.extend(more_lines);
     verdicts(inputs, today, &models, devices, lines)
-}
-
-/// The well-formed serials, each once, in order: what the statements look up.
-fn wanted(inputs: &[String]) -> Vec<String> {
-    let mut serials: Vec<String> = inputs
-        .iter()
-        .filter_map(|input| Serial::parse(input).ok())
-        .map(|serial| serial.as_str().to_string())
-        .collect();
-    serials.sort();
-    serials.dedup();
-    serials
 }
 
 /// The models: a handful, read whole. Joined, each serial cost a probe of them (a

@@ -81,12 +81,7 @@ impl PgStore {
             let (serial, scope) = (serial.clone(), scope.clone());
             Box::pin(async move {
                 let client: &mut tokio_postgres::Client = client;
-                let tx = client
-                    .build_transaction()
-                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-                    .read_only(true)
-                    .start()
-                    .await?;
+                let tx = super::read_snapshot(client).await?;
                 let found = story(&tx, &serial, scope.as_deref()).await?;
                 tx.commit().await?;
                 Ok(found)

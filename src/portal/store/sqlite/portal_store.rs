@@ -14,7 +14,7 @@ use crate::client::wire::{
 };
 use crate::domain::offline::ActivationRequest;
 use crate::domain::signing::PortalKey;
-use crate::domain::{ActivationStatus, Checked, Serial};
+use crate::domain::{ActivationStatus, Checked, distinct_serials};
 use crate::portal::idempotency::{Idempotency, Once};
 use crate::portal::rules;
 use crate::portal::store::webhooks::{DeliveryOutcome, DueDelivery, NewEndpoint, WebhookScope};
@@ -208,13 +208,7 @@ impl PortalStore for SqliteStore {
         serials: Vec<String>,
         today: NaiveDate,
     ) -> Result<Vec<Checked>, StoreError> {
-        let mut wanted: Vec<String> = serials
-            .iter()
-            .filter_map(|input| Serial::parse(input).ok())
-            .map(|serial| serial.as_str().to_string())
-            .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
+        let mut wanted = distinct_serials(&serials);
         // A large list is read on two of the store's threads when both are free now,
         // half of the serials each (in key order), so the lookups run on two cores.
         // Each half reads in one transaction: a serial's registry entry and its open
