@@ -18,7 +18,7 @@ const ALSTER: i64 = 1;
 const UNKNOWN_SERIAL: &str = "9999000000000001";
 
 pub(crate) struct Env {
-    portal: PortalProcess,
+    pub(crate) portal: PortalProcess,
     token: String,
     dir: tempfile::TempDir,
 }

@@ -117,6 +117,8 @@ status = "free"
 async fn events_take_an_activity_view_and_refuse_another_screens() {
     use licadm::client::events::{EventPage, EventQuery};
     let env = Env::start();
+    // The log must hold still between the two reads compared below.
+    env.portal.wait_until_the_queue_is_done();
     let config = env.file("config.toml", SCREENS);
     let expected = env
         .client()

@@ -73,33 +73,6 @@ fn audit(db: &Path) -> (i64, Vec<String>) {
     (count, newest)
 }
 
-/// Waits until no activation is in progress. The demo's queued activations are days
-/// old, so due at once even with the hour-long worker delay: the worker completes them
-/// right after the portal starts, and the log must not be compared while it does.
-fn wait_until_the_queue_is_done(db: &Path) {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let conn =
-            rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .expect("open the portal's store");
-        let queued: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM activations WHERE status = 'in_progress'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count the queue");
-        if queued == 0 {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{queued} activations still in progress after {WAIT:?}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 /// The table rows of the seats list.
 fn seat_rows(screen: &str) -> Vec<&str> {
     screen
@@ -463,7 +436,7 @@ fn random_typing_on_every_screen_and_dialog_changes_nothing_on_the_portal() {
                 .expect("accept the offer");
         }
     }
-    wait_until_the_queue_is_done(&portal.db);
+    portal.wait_until_the_queue_is_done();
     let before = audit(&portal.db);
     let mut rng = Lcg(SEED);
     for (name, steps) in targets(&good, "1111222233334444") {

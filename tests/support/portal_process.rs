@@ -14,6 +14,37 @@ pub struct PortalProcess {
 }
 
 impl PortalProcess {
+    /// Waits until no activation is in progress. The demo's queued activations are days
+    /// old, so due at once even with an hour-long worker delay: the worker completes them
+    /// right after the portal starts, and a test comparing two reads of the portal (or
+    /// its audit log) must not race with it.
+    pub fn wait_until_the_queue_is_done(&self) {
+        let wait = std::time::Duration::from_secs(20);
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            let conn = rusqlite::Connection::open_with_flags(
+                &self.db,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .expect("open the portal's store");
+            let queued: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM activations WHERE status = 'in_progress'",
+                    [],
+                    |r| r.get(0),
+                )
+                .expect("count the queue");
+            if queued == 0 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{queued} activations still in progress after {wait:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// Starts a demo portal on a free port and waits until it prints its address.
     pub fn start_demo(extra_args: &[&str]) -> PortalProcess {
         let dir = tempfile::tempdir().expect("temp dir for the portal store");
