@@ -237,7 +237,15 @@ async fn fill_postgres_demo(
     let filled = async {
         let sqlite = tokio::task::spawn_blocking(move || {
             let sqlite = open_store(&open_path)?;
-            sqlite.fill_demo_if_empty(demo).map_err(PortalError::Demo)?;
+            // A temporary source is only read by the copy; a kept one (tests read
+            // demo facts from it) is a whole store.
+            if temporary {
+                sqlite
+                    .fill_demo_copy_source(demo)
+                    .map_err(PortalError::Demo)?;
+            } else {
+                sqlite.fill_demo_if_empty(demo).map_err(PortalError::Demo)?;
+            }
             Ok::<_, PortalError>(sqlite)
         })
         .await

@@ -36,6 +36,7 @@ mod mirror_window;
 mod new_activations;
 mod operator;
 mod postgres;
+mod postgres_demo_copy;
 mod postgres_keys;
 mod postgres_ops;
 mod postgres_process;

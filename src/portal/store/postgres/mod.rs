@@ -42,6 +42,7 @@
 mod access;
 mod access_pages;
 mod accounts;
+mod demo_copy;
 mod devices;
 mod events;
 mod feed;

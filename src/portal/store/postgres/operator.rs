@@ -1,44 +1,12 @@
 //! What start-up and the operator's commands do on a PostgreSQL store: the signing key
-//! (created once for the whole deployment), tokens, and the demo data — made by the one
-//! demo generator (SQLite's, into a temporary file) and copied table by table.
+//! (created once for the whole deployment), tokens and the feed's pruning. The demo data
+//! is `demo_copy.rs`.
 
 use super::{PgStore, StoreError};
 use crate::client::wire::Role;
 use crate::portal::store::text::{timestamp_from_sql, timestamp_to_sql};
 use crate::portal::store::{Actor, StoredKey, shell_actor_label};
 use chrono::Utc;
-
-/// Serializes demo fills of N portals started together with `--demo`.
-const DEMO_LOCK: i64 = 0x6c69_6361_646d_0003;
-
-/// The tables of the demo data set, referenced ones first, and the sequences that must
-/// continue after the copied ids.
-const DEMO_TABLES: [&str; 17] = [
-    "organizations",
-    "models",
-    "devices",
-    "products",
-    "users",
-    "activations",
-    "activation_lines",
-    "organization_devices",
-    "seats",
-    "capacity",
-    "emergency_licenses",
-    "product_keys",
-    "invoices",
-    "invoice_lines",
-    "invoice_runs",
-    "audit",
-    "changes",
-];
-const SEQUENCES: [(&str, &str, &str); 5] = [
-    ("activation_numbers", "activations", "number"),
-    ("seats_id_seq", "seats", "id"),
-    ("emergency_licenses_id_seq", "emergency_licenses", "id"),
-    ("audit_id_seq", "audit", "id"),
-    ("changes_seq", "changes", "seq"),
-];
 
 impl PgStore {
     /// The secret a database from before key files holds (migration 1's table), until
@@ -228,98 +196,5 @@ impl PgStore {
         .await?;
         tx.commit().await?;
         Ok(usize::try_from(removed).unwrap_or(usize::MAX))
-    }
-
-    /// Whether the store has any organization (a demo fill is due when not).
-    pub async fn has_organizations(&self) -> Result<bool, StoreError> {
-        let client = self.client().await?;
-        Ok(client
-            .query_one("SELECT EXISTS (SELECT 1 FROM organizations)", &[])
-            .await?
-            .try_get(0)?)
-    }
-
-    /// Fills the demo data set when the store has no organizations; true if it did.
-    /// `source` holds the demo data set (a SQLite store the generator filled). Portals
-    /// starting together take turns (an advisory lock): only the first one fills.
-    pub async fn fill_demo_from(
-        &self,
-        source: &crate::portal::store::SqliteStore,
-    ) -> Result<bool, StoreError> {
-        let mut client = self.client().await?;
-        client
-            .execute("SELECT pg_advisory_lock($1)", &[&DEMO_LOCK])
-            .await?;
-        let filled = self.fill_locked(&mut client, source).await;
-        let unlocked = client
-            .execute("SELECT pg_advisory_unlock($1)", &[&DEMO_LOCK])
-            .await;
-        let filled = filled?;
-        unlocked?;
-        Ok(filled)
-    }
-
-    async fn fill_locked(
-        &self,
-        client: &mut super::Client,
-        source: &crate::portal::store::SqliteStore,
-    ) -> Result<bool, StoreError> {
-        let client: &mut tokio_postgres::Client = client;
-        let organizations: i64 = client
-            .query_one("SELECT COUNT(*) FROM organizations", &[])
-            .await?
-            .try_get(0)?;
-        if organizations > 0 {
-            return Ok(false);
-        }
-        let tx = client.transaction().await?;
-        // The copied `changes` rows are the feed; the triggers must not add their own.
-        tx.batch_execute("SET LOCAL licadm.untracked = 'on'")
-            .await?;
-        for table in DEMO_TABLES {
-            let (batches, mut received) = tokio::sync::mpsc::channel(2);
-            let reader = source.clone();
-            let export = tokio::task::spawn_blocking(move || {
-                reader.export_table(table, 2_000, |rows| {
-                    batches
-                        .blocking_send(rows)
-                        .map_err(|_| StoreError::Task("the copy stopped".into()))
-                })
-            });
-            let sql = format!(
-                "INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, $1::text::json)"
-            );
-            let statement = tx.prepare(&sql).await?;
-            while let Some(rows) = received.recv().await {
-                let json = serde_json::Value::Array(rows).to_string();
-                tx.execute(&statement, &[&json]).await?;
-            }
-            export
-                .await
-                .map_err(|e| StoreError::Task(e.to_string()))??;
-        }
-        // The precheck's open lines (migration 14) from the copied rows: the create
-        // adds them as it writes lines, and this copy is not a create.
-        tx.batch_execute(
-            "INSERT INTO open_lines (serial, activation_number)
-                 SELECT l.serial, l.activation_number FROM activation_lines l
-                   JOIN activations a ON a.number = l.activation_number
-                  WHERE a.status IN ('in_progress', 'error')",
-        )
-        .await?;
-        for (sequence, table, column) in SEQUENCES {
-            tx.execute(
-                &format!(
-                    "SELECT setval('{sequence}', COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL)
-                     FROM {table}"
-                ),
-                &[],
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        // Planner statistics and the visibility map (index-only scans) after a bulk load.
-        client.batch_execute("VACUUM ANALYZE").await?;
-        Ok(true)
     }
 }

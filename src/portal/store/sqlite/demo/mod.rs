@@ -245,8 +245,19 @@ fn error_text(reason: FailureReason, serial: &str) -> String {
     .text(Lang::Ru)
 }
 
-/// Generates and inserts everything in one transaction, then refreshes planner stats.
-pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
+/// What a demo store is filled for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A store to serve: indexes and planner statistics too.
+    Serve,
+    /// Only the source of a copy into PostgreSQL, read table by table in key order:
+    /// the secondary indexes, which it never uses, are left out.
+    CopySource,
+}
+
+/// Generates and inserts everything in one transaction, then (to serve) builds the
+/// indexes and refreshes planner stats.
+pub fn fill(store: &Store, options: DemoOptions, purpose: Purpose) -> Result<(), StoreError> {
     let mut rng = SplitMix64(SEED);
     let today = NaiveDate::from_ymd_opt(DEMO_TODAY.0, DEMO_TODAY.1, DEMO_TODAY.2)
         .ok_or_else(|| StoreError::Invalid("bad demo date".into()))?;
@@ -323,10 +334,12 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
             Ok(())
         })?;
         let mut stage = changes::Stage::start();
-        for (_, sql) in &indexes {
-            tx.execute_batch(sql)?;
+        if purpose == Purpose::Serve {
+            for (_, sql) in &indexes {
+                tx.execute_batch(sql)?;
+            }
+            stage.done("indexes");
         }
-        stage.done("indexes");
         tx.commit()?;
         stage.done("commit");
         if !journal.eq_ignore_ascii_case("wal") {
@@ -336,8 +349,10 @@ pub fn fill(store: &Store, options: DemoOptions) -> Result<(), StoreError> {
         conn.pragma_update(None, "cache_size", -super::CACHE_KIB)?;
         conn.pragma_update(None, "threads", 0)?;
         conn.pragma_update(None, "synchronous", super::SYNCHRONOUS)?;
-        super::refresh_statistics(conn)?;
-        stage.done("statistics");
+        if purpose == Purpose::Serve {
+            super::refresh_statistics(conn)?;
+            stage.done("statistics");
+        }
         Ok(())
     })
 }
@@ -595,7 +610,7 @@ mod tests {
     fn a_filled_store_satisfies_every_reference_and_is_back_in_wal_mode() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(&dir.path().join("demo.sqlite")).expect("store");
-        fill(&store, DemoOptions { activations: 3_000 }).expect("fill");
+        fill(&store, DemoOptions { activations: 3_000 }, Purpose::Serve).expect("fill");
         store
             .blocking(|conn| {
                 let broken: Vec<String> = conn
@@ -616,5 +631,41 @@ mod tests {
                 Ok(())
             })
             .expect("checks");
+    }
+
+    /// A copy source has the same rows as a store to serve, without the list indexes
+    /// the copy into PostgreSQL never reads.
+    #[test]
+    fn a_copy_source_holds_the_same_rows_without_the_list_indexes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut seen = Vec::new();
+        for (name, purpose) in [("serve", Purpose::Serve), ("copy", Purpose::CopySource)] {
+            let store = Store::open(&dir.path().join(format!("{name}.sqlite"))).expect("store");
+            fill(&store, DemoOptions { activations: 500 }, purpose).expect("fill");
+            seen.push(
+                store
+                    .blocking(|conn| {
+                        let mut counts = Vec::new();
+                        for table in ["activations", "activation_lines", "devices", "changes"] {
+                            counts.push(conn.query_row(
+                                &format!("SELECT count(*) FROM {table}"),
+                                [],
+                                |r| r.get::<_, i64>(0),
+                            )?);
+                        }
+                        let indexes: i64 = conn.query_row(
+                            "SELECT count(*) FROM sqlite_master
+                              WHERE type = 'index' AND tbl_name = 'activations' AND sql IS NOT NULL",
+                            [],
+                            |r| r.get(0),
+                        )?;
+                        Ok((counts, indexes))
+                    })
+                    .expect("counts"),
+            );
+        }
+        assert_eq!(seen[0].0, seen[1].0, "the same rows");
+        assert!(seen[0].1 >= 18, "a store to serve has its list indexes");
+        assert_eq!(seen[1].1, 0, "a copy source has none");
     }
 }
