@@ -22,6 +22,7 @@ pub mod invoice_rows;
 pub mod postgres;
 pub mod serials;
 pub mod sqlite;
+pub mod stage;
 mod text;
 pub mod webhooks;
 

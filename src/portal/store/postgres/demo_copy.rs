@@ -6,7 +6,7 @@
 //! leaves the store as it was (docs/BENCHMARKS.md, seeding).
 
 use super::{PgStore, StoreError};
-use crate::portal::store::sqlite::changes::Stage;
+use crate::portal::store::stage::Stage;
 use futures_util::SinkExt;
 use tokio_postgres::Transaction;
 

@@ -20,6 +20,7 @@ mod tests;
 
 use super::{StoreError, placeholders, timestamp_to_sql};
 use crate::client::feed::{ChangeFeed, FeedWindow, ObjectKind};
+pub use crate::portal::store::stage::Stage;
 use rusqlite::types::Value;
 use rusqlite::{
     Connection, OptionalExtension, Transaction, TransactionBehavior, params, params_from_iter,
@@ -310,26 +311,6 @@ pub fn load_untracked<T>(
     tx.execute_batch(super::replica::RECOUNT_ACTIVATIONS)?;
     stage.done("counters");
     Ok(loaded)
-}
-
-/// How long each stage of a bulk load took, at debug level (`LICADM_LOG=debug`): where
-/// seeding's time goes (docs/BENCHMARKS.md, issue 13).
-pub struct Stage(std::time::Instant);
-
-impl Stage {
-    pub fn start() -> Stage {
-        Stage(std::time::Instant::now())
-    }
-
-    /// Logs the time since the last stage under `what`, and starts the next.
-    pub fn done(&mut self, what: &str) {
-        tracing::debug!(
-            stage = what,
-            ms = self.0.elapsed().as_millis() as u64,
-            "bulk load"
-        );
-        self.0 = std::time::Instant::now();
-    }
 }
 
 /// Whether the object a `changes` row names still exists, per kind, as SQL over the
