@@ -184,6 +184,37 @@ async fn the_copy_brings_every_row_as_it_was_and_puts_the_schema_back() {
     .await
 }
 
+/// Every demo table empty and the schema as `expected` says.
+async fn assert_untouched(url: &str, expected_schema: &[String]) {
+    let (client, driver) = connect(url).await;
+    for table in DEMO_TABLES {
+        let rows: i64 = client
+            .query_one(&format!("SELECT COUNT(*) FROM {table}"), &[])
+            .await
+            .expect("count")
+            .get(0);
+        assert_eq!(rows, 0, "{table} after the failed copy");
+    }
+    drop(client);
+    let _ = driver.await;
+    assert_same_schema(&schema(url).await, expected_schema);
+}
+
+/// The source's own foreign-key checks off, to break it on purpose.
+fn unchecked(source: &Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(source).expect("source");
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .expect("the source's own check off");
+    conn
+}
+
+async fn copy_error(url: &str, source: &Path) -> String {
+    match Portal::connect_postgres_from(url, source, no_worker()).await {
+        Ok(_) => panic!("a broken source must not be copied"),
+        Err(e) => e.to_string(),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_copy_that_fails_leaves_the_database_as_it_was_and_the_next_start_fills_it() {
     on_backend(Backend::Postgres, async {
@@ -191,55 +222,61 @@ async fn a_copy_that_fails_leaves_the_database_as_it_was_and_the_next_start_fill
         let expected_schema = migrated_only(cluster).await;
         let dir = tempfile::tempdir().expect("dir");
         let source = demo_source(dir.path()).await;
+        let url = cluster.create_database();
+
+        // An activation whose cost is not a number: the COPY itself refuses it, after
+        // the schema was set aside and the tables before it were copied.
+        let (number, cost): (i64, i64) = unchecked(&source)
+            .query_row(
+                "SELECT number, total_cost FROM activations ORDER BY number DESC LIMIT 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .expect("an activation");
+        unchecked(&source)
+            .execute(
+                "UPDATE activations SET total_cost = 'not a number' WHERE number = ?1",
+                [number],
+            )
+            .expect("bad cost");
+        let message = copy_error(&url, &source).await;
+        assert!(message.contains("not a number"), "{message}");
+        assert_untouched(&url, &expected_schema).await;
+        unchecked(&source)
+            .execute(
+                "UPDATE activations SET total_cost = ?1 WHERE number = ?2",
+                [cost, number],
+            )
+            .expect("cost back");
+
         // A line of an activation that does not exist: only the foreign key, added
         // back after every row and index is in, refuses it.
-        let restore = "UPDATE activation_lines SET activation_number = ?1
-                        WHERE activation_number = 999999999";
-        let owner: i64 = {
-            let conn = rusqlite::Connection::open(&source).expect("source");
-            conn.pragma_update(None, "foreign_keys", "OFF")
-                .expect("the source's own check off");
-            let (owner, serial): (i64, String) = conn
-                .query_row(
-                    "SELECT activation_number, serial FROM activation_lines
-                      ORDER BY activation_number, serial LIMIT 1",
-                    [],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .expect("owner");
-            conn.execute(
+        let (owner, serial): (i64, String) = unchecked(&source)
+            .query_row(
+                "SELECT activation_number, serial FROM activation_lines
+                  ORDER BY activation_number, serial LIMIT 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .expect("a line");
+        unchecked(&source)
+            .execute(
                 "UPDATE activation_lines SET activation_number = 999999999
                   WHERE activation_number = ?1 AND serial = ?2",
                 rusqlite::params![owner, serial],
             )
             .expect("orphan line");
-            owner
-        };
-        let url = cluster.create_database();
-        let failed = Portal::connect_postgres_from(&url, &source, no_worker()).await;
-        let message = match failed {
-            Ok(_) => panic!("a copy with an orphan line must fail"),
-            Err(e) => e.to_string(),
-        };
+        let message = copy_error(&url, &source).await;
         assert!(message.contains("activation"), "{message}");
-        let (client, driver) = connect(&url).await;
-        for table in DEMO_TABLES {
-            let rows: i64 = client
-                .query_one(&format!("SELECT COUNT(*) FROM {table}"), &[])
-                .await
-                .expect("count")
-                .get(0);
-            assert_eq!(rows, 0, "{table} after the failed copy");
-        }
-        drop(client);
-        let _ = driver.await;
-        assert_same_schema(&schema(&url).await, &expected_schema);
+        assert_untouched(&url, &expected_schema).await;
+        unchecked(&source)
+            .execute(
+                "UPDATE activation_lines SET activation_number = ?1
+                  WHERE activation_number = 999999999",
+                [owner],
+            )
+            .expect("line back");
 
-        let conn = rusqlite::Connection::open(&source).expect("source");
-        conn.pragma_update(None, "foreign_keys", "OFF")
-            .expect("the source's own check off");
-        conn.execute(restore, [owner]).expect("line back");
-        drop(conn);
         let portal = Portal::connect_postgres_from(&url, &source, no_worker())
             .await
             .expect("the next start fills");
