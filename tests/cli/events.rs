@@ -8,6 +8,9 @@ use licadm::client::events::{EventPage, EventQuery};
 #[tokio::test(flavor = "multi_thread")]
 async fn events_json_csv_and_table_follow_the_api_and_errors_name_the_request() {
     let env = Env::start();
+    // The log must hold still between the API's read and the CLI's: the demo's queued
+    // activations complete on the portal's worker, each an event.
+    env.portal.wait_until_the_queue_is_done();
     let client = env.client();
 
     // --all follows every cursor: the same events, in the same order, as the API.
