@@ -3,6 +3,7 @@
 //! keys and triggers the copy sets aside are all back afterwards; and a copy that fails
 //! leaves the database as it was, ready for the next start to fill.
 
+use super::postgres_support::connect;
 use crate::support::pg;
 use crate::support::portal::{Backend, no_worker, on_backend};
 use licadm::portal::{DemoOptions, Portal};
@@ -51,16 +52,6 @@ const SCHEMA: &str = "
      WHERE c.relnamespace = 'public'::regnamespace AND t.tgisinternal
      GROUP BY tgrelid
     ORDER BY 1";
-
-async fn connect(url: &str) -> (tokio_postgres::Client, tokio::task::JoinHandle<()>) {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .expect("connect");
-    let driver = tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    (client, driver)
-}
 
 /// What `schema` lacks of `expected`, and what it has that `expected` does not.
 fn assert_same_schema(schema: &[String], expected: &[String]) {

@@ -8,7 +8,7 @@
 //! also keeps the SQLite demo source the tests read serials and seats from; no request
 //! of these tests reaches it.
 
-use super::postgres_support::{ORANGEUCE, status};
+use super::postgres_support::{ORANGEUCE, connect, status};
 use crate::support::portal::{Backend, TestPortal, no_worker, on_backend, wait_for};
 use crate::support::portal_process::PortalProcess;
 use licadm::client::ApiClient;
@@ -59,17 +59,6 @@ async fn start_process(url: &str, args: &[&str]) -> PortalProcess {
     })
     .await
     .expect("start licadm serve")
-}
-
-/// A connection of the test's own to the database (to look at claims, hold locks).
-async fn connect(url: &str) -> (tokio_postgres::Client, tokio::task::JoinHandle<()>) {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .expect("connect to the test database");
-    let driver = tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    (client, driver)
 }
 
 /// No worker does anything within a test's time.

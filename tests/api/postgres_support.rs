@@ -56,3 +56,14 @@ pub fn status(result: &Result<impl std::fmt::Debug, licadm::client::ClientError>
         Err(other) => panic!("expected an API answer, got {other}"),
     }
 }
+
+/// A connection of the test's own to the database (to look at claims, hold locks, read the catalog).
+pub async fn connect(url: &str) -> (tokio_postgres::Client, tokio::task::JoinHandle<()>) {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .expect("connect to the test database");
+    let driver = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    (client, driver)
+}

@@ -34,28 +34,9 @@ const DEMO_TABLES: [&str; 17] = [
     "changes",
 ];
 
-/// The tables the fill writes: the demo tables and the precheck's open lines, derived
-/// from them after the copy.
-const FILLED_TABLES: [&str; 18] = [
-    "organizations",
-    "models",
-    "devices",
-    "products",
-    "users",
-    "activations",
-    "activation_lines",
-    "organization_devices",
-    "seats",
-    "capacity",
-    "emergency_licenses",
-    "product_keys",
-    "invoices",
-    "invoice_lines",
-    "invoice_runs",
-    "audit",
-    "changes",
-    "open_lines",
-];
+/// The table the fill derives from the copied ones (the precheck's open lines): with
+/// [`DEMO_TABLES`], the tables whose indexes, keys and triggers the fill sets aside.
+const DERIVED_TABLE: &str = "open_lines";
 
 /// The sequences that must continue after the copied ids.
 const SEQUENCES: [(&str, &str, &str); 5] = [
@@ -221,7 +202,7 @@ impl SetAside {
     /// primary keys, unique constraints and other indexes, and disables their feed
     /// triggers (`track_…`); all within `tx`.
     async fn take(tx: &Transaction<'_>) -> Result<SetAside, StoreError> {
-        let tables: Vec<&str> = FILLED_TABLES.to_vec();
+        let tables: Vec<&str> = DEMO_TABLES.iter().copied().chain([DERIVED_TABLE]).collect();
         const FILLED: &str = "(SELECT to_regclass(t) FROM unnest($1::text[]) t)";
         let foreign_keys = tx
             .query(
