@@ -273,8 +273,7 @@ pub fn fill(store: &Store, options: DemoOptions, purpose: Purpose) -> Result<(),
         .map_err(|e| StoreError::Task(format!("cannot start the demo generator: {e}")))?;
 
     store.blocking(move |conn| {
-        // A big cache for the load (the index builds sort in it), the pool's after;
-        // the index builds' sorts on every core.
+        // A big cache for the rows; the index builds' sorts on every core.
         conn.pragma_update(None, "cache_size", -256 * 1024)?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         conn.pragma_update(None, "threads", cores.min(8) as i64)?;
@@ -335,6 +334,12 @@ pub fn fill(store: &Store, options: DemoOptions, purpose: Purpose) -> Result<(),
         })?;
         let mut stage = changes::Stage::start();
         if purpose == Purpose::Serve {
+            // The pool's cache for the index builds: SQLite's sorter writes runs the
+            // size of the cache, each sorted on a thread of its own while this one
+            // reads on, then merged. With 256 MiB every key fit one run, sorted here
+            // alone: 28.7–29.7 s of index builds at 1 000 000 activations, 21.6–25.4
+            // with 16 MiB (docs/BENCHMARKS.md).
+            tx.pragma_update(None, "cache_size", -super::CACHE_KIB)?;
             for (_, sql) in &indexes {
                 tx.execute_batch(sql)?;
             }
