@@ -220,7 +220,7 @@ pub fn offer_confirm(lang: Lang, accept: &str, back: &str) -> String {
 }
 pub const SENDING: Tr = Tr::new("отправка…", "sending…");
 pub const SERIALS_PLACEHOLDER: Tr = Tr::new(
-    "Вставьте или введите серийные номера: по одному в строке, или через запятую, пробел, ;",
+    "Вставьте серийные номера: по одному в строке или через запятую, пробел, ;",
     "Paste or type serial numbers: one per line, or separated by commas, spaces, ;",
 );
 pub const IMPORT_PROMPT: Tr = Tr::new("Текстовый файл:", "File .txt:");
@@ -270,13 +270,18 @@ pub const DISCARDED: Tr = Tr::new("новая активация отменен�
 
 /// «3 лицензии», «12 лицензий» — Russian plural by the last digits.
 pub fn ru_plural(n: usize, one: &str, few: &str, many: &str) -> String {
-    let form = match (n % 10, n % 100) {
+    format!("{n} {}", ru_form(n, one, few, many))
+}
+
+/// The form of a word agreeing with `n`: «лицензия» for 1 and 21, «лицензии» for 2–4
+/// and 22, «лицензий» for 5–20 and 11–14.
+pub fn ru_form<'a>(n: usize, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    match (n % 10, n % 100) {
         (_, 11..=14) => many,
         (1, _) => one,
         (2..=4, _) => few,
         _ => many,
-    };
-    format!("{n} {form}")
+    }
 }
 
 /// «1 device», «2 devices».
@@ -379,12 +384,19 @@ pub fn precheck_summary(
     }
 }
 
-/// First line of the confirmation: «Активировать 12 лицензий? Будет создано 2 активации:».
+/// First line of the confirmation: «Активировать 12 лицензий? Будут созданы 2 активации:»
+/// (the verb agrees with the count: «Будет создана 1 активация», «Будет создано 5 …»).
 pub fn confirm_question(lang: Lang, licenses_n: usize, activations_n: usize) -> String {
     match lang {
         Lang::Ru => format!(
-            "Активировать {}? Будет создано {}:",
+            "Активировать {}? {} {}:",
             licenses(lang, licenses_n),
+            ru_form(
+                activations_n,
+                "Будет создана",
+                "Будут созданы",
+                "Будет создано"
+            ),
             activations_count(lang, activations_n)
         ),
         Lang::En => format!(
@@ -567,6 +579,26 @@ mod tests {
                 out.push((path.display().to_string(), text));
             }
         }
+    }
+
+    /// The confirmation's verb agrees with the number of activations, as the noun does.
+    #[test]
+    fn the_confirmation_verb_agrees_with_the_count() {
+        use super::{Lang, confirm_question};
+        let cases = [
+            (1, "Активировать 3 лицензии? Будет создана 1 активация:"),
+            (2, "Активировать 3 лицензии? Будут созданы 2 активации:"),
+            (5, "Активировать 3 лицензии? Будет создано 5 активаций:"),
+            (11, "Активировать 3 лицензии? Будет создано 11 активаций:"),
+            (21, "Активировать 3 лицензии? Будет создана 21 активация:"),
+        ];
+        for (n, expected) in cases {
+            assert_eq!(confirm_question(Lang::Ru, 3, n), expected);
+        }
+        assert_eq!(
+            confirm_question(Lang::En, 1, 1),
+            "Activate 1 license? 1 activation will be created:"
+        );
     }
 
     /// Every `Tr::new("…", "…")` in the console: both texts there, and no Cyrillic in
