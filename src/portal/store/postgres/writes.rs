@@ -92,6 +92,8 @@ pub async fn create(
     if let Some(refusal) = create_refusal(&org, &request.serials) {
         return Ok(Err(refusal));
     }
+    // Generic plans, as a precheck's own: also for the lines' key checks, one plan each.
+    super::precheck::plan_generic(tx).await?;
     let rows = super::precheck::precheck_rows(tx, &request.serials, now.date_naive()).await?;
     if let Some(refusal) = rejection(&rows) {
         return Ok(Err(refusal));
