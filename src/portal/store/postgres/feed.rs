@@ -130,6 +130,8 @@ pub async fn feed(
     } else {
         last
     };
+    // The objects are read by key, thousands to a statement.
+    super::plan_generic(&tx).await?;
     let changes = current(&tx, &positions).await?;
     tx.commit().await?;
     Ok(Ok(ChangeFeed {

@@ -291,6 +291,15 @@ pub async fn read_snapshot(
         .await?)
 }
 
+/// The rest of `tx` planned without the values bound, for statements given arrays of
+/// thousands of keys: a custom plan weighs every element (binding a create's lookup of
+/// 10 000 serials took 34–56 ms, a sync page's lines 11–28 ms; docs/BENCHMARKS.md).
+pub async fn plan_generic(tx: &tokio_postgres::Transaction<'_>) -> Result<(), StoreError> {
+    tx.batch_execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        .await?;
+    Ok(())
+}
+
 /// Takes the change-feed lock for the rest of the transaction (see the module comment).
 pub async fn lock_feed(tx: &tokio_postgres::Transaction<'_>) -> Result<(), StoreError> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])

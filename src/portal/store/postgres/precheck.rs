@@ -17,20 +17,13 @@ use tokio_postgres::{GenericClient, Row, Transaction};
 /// it the lookups take a few milliseconds, less than the snapshot's hand-over is worth.
 pub const SPLIT_FROM: usize = 2_000;
 
-/// A read-only snapshot for the precheck, planned without the serials ([`plan_generic`]).
+/// A read-only snapshot for the precheck, planned without the serials
+/// ([`super::plan_generic`]): a custom plan, expecting hundreds of open lines, may also
+/// join every open activation's row.
 pub async fn snapshot(client: &mut tokio_postgres::Client) -> Result<Transaction<'_>, StoreError> {
     let tx = super::read_snapshot(client).await?;
-    plan_generic(&tx).await?;
+    super::plan_generic(&tx).await?;
     Ok(tx)
-}
-
-/// The rest of `tx` planned without the values bound: a custom plan weighs each of
-/// 10 000 array elements (binding the open lines' lookup took 34–56 ms in a create)
-/// and then, expecting hundreds of open lines, may join every open activation's row.
-pub async fn plan_generic(tx: &Transaction<'_>) -> Result<(), StoreError> {
-    tx.batch_execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        .await?;
-    Ok(())
 }
 
 /// The precheck on one connection (also inside the create's own transaction). The

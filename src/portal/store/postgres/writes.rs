@@ -93,7 +93,7 @@ pub async fn create(
         return Ok(Err(refusal));
     }
     // Generic plans, as a precheck's own: also for the lines' key checks, one plan each.
-    super::precheck::plan_generic(tx).await?;
+    super::plan_generic(tx).await?;
     let rows = super::precheck::precheck_rows(tx, &request.serials, now.date_naive()).await?;
     if let Some(refusal) = rejection(&rows) {
         return Ok(Err(refusal));
