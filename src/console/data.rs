@@ -52,6 +52,24 @@ impl MirrorSource {
         .transpose()
     }
 
+    /// The mirror's answer once it has synced and holds every object `read` reads,
+    /// else the portal's: a windowed mirror leaves the device lists and the invoices
+    /// to the portal (docs/DESIGN.md §6.5), so offline they are not there.
+    async fn whole_or_portal<T>(
+        &self,
+        read: impl FnOnce(&Mirror) -> Result<T, MirrorError> + Send + 'static,
+        portal: impl std::future::Future<Output = Result<T, DataError>>,
+    ) -> Result<T, DataError>
+    where
+        T: Send + 'static + serde::Serialize + serde::de::DeserializeOwned,
+    {
+        match self.local(move |m| m.if_whole(read)).await {
+            Some(Ok(Some(answer))) => Ok(answer),
+            Some(Err(error)) => Err(error),
+            None | Some(Ok(None)) => portal.await,
+        }
+    }
+
     async fn read<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Mirror) -> Result<T, MirrorError> + Send + 'static,
@@ -477,8 +495,9 @@ impl DataSource {
         }
     }
 
-    /// A page of the device list (Renewals): from the mirror once it is synced (it
-    /// holds every device of its organizations), else from the portal.
+    /// A page of the device list (Renewals): from the mirror once it is synced and
+    /// holds every device of its organizations, else from the portal — a windowed
+    /// mirror's lists too, and offline they are not there (docs/DESIGN.md §6.5).
     pub async fn devices(
         &self,
         query: &crate::client::devices::DeviceQuery,
@@ -487,10 +506,9 @@ impl DataSource {
             DataSource::Live(client) => client.devices(query).await,
             DataSource::Mirror(source) => {
                 let owned = query.clone();
-                match source.local(move |m| m.devices(&owned)).await {
-                    Some(answer) => answer,
-                    None => source.client.devices(query).await,
-                }
+                source
+                    .whole_or_portal(move |m| m.devices(&owned), source.client.devices(query))
+                    .await
             }
         }
     }
@@ -504,10 +522,12 @@ impl DataSource {
             DataSource::Live(client) => client.device_totals(query).await,
             DataSource::Mirror(source) => {
                 let owned = query.clone();
-                match source.local(move |m| m.device_totals(&owned)).await {
-                    Some(answer) => answer,
-                    None => source.client.device_totals(query).await,
-                }
+                source
+                    .whole_or_portal(
+                        move |m| m.device_totals(&owned),
+                        source.client.device_totals(query),
+                    )
+                    .await
             }
         }
     }
@@ -568,7 +588,8 @@ impl DataSource {
         self.client().tokens_page(cursor).await
     }
 
-    /// Invoices (issue 17): from the mirror once it has synced, else the portal.
+    /// Invoices (issue 17): from the mirror once it has synced and holds them all,
+    /// else the portal — a windowed mirror's too (docs/DESIGN.md §6.5).
     pub async fn invoices(
         &self,
         query: &crate::client::invoices::InvoiceQuery,
@@ -577,10 +598,9 @@ impl DataSource {
             DataSource::Live(client) => client.invoices(query).await,
             DataSource::Mirror(source) => {
                 let local = query.clone();
-                match source.local(move |m| m.invoices(&local)).await {
-                    Some(answer) => answer,
-                    None => source.client.invoices(query).await,
-                }
+                source
+                    .whole_or_portal(move |m| m.invoices(&local), source.client.invoices(query))
+                    .await
             }
         }
     }
@@ -593,10 +613,9 @@ impl DataSource {
             DataSource::Live(client) => client.invoice(number).await,
             DataSource::Mirror(source) => {
                 let local = number.to_string();
-                match source.local(move |m| m.invoice(&local)).await {
-                    Some(answer) => answer,
-                    None => source.client.invoice(number).await,
-                }
+                source
+                    .whole_or_portal(move |m| m.invoice(&local), source.client.invoice(number))
+                    .await
             }
         }
     }

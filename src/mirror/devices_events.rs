@@ -6,8 +6,8 @@ use crate::client::devices::{DevicePage, DeviceQuery, DeviceTotals};
 use crate::client::events::{EventPage, EventQuery};
 
 impl Mirror {
-    /// A page of the device list; the mirror holds every device of its organizations
-    /// (devices are never windowed).
+    /// A page of the device list as the mirror holds it: every device of its
+    /// organizations, unless it holds a window (see [`Mirror::if_whole`]).
     pub fn devices(&self, query: &DeviceQuery) -> Result<DevicePage, MirrorError> {
         let scope = self.scope()?;
         Ok(self.lock().devices(&scope, query)?)

@@ -484,6 +484,19 @@ impl Mirror {
         self.activations(query).map(Some)
     }
 
+    /// `read`'s answer when the mirror holds every object of its kind: `None` in a
+    /// windowed mirror, whose full sync leaves the device lists and the invoices to
+    /// the portal and which holds only those changed since (docs/DESIGN.md §6.5).
+    pub fn if_whole<T>(
+        &self,
+        read: impl FnOnce(&Mirror) -> Result<T, MirrorError>,
+    ) -> Result<Option<T>, MirrorError> {
+        if self.state()?.window_from.is_some() {
+            return Ok(None);
+        }
+        read(self).map(Some)
+    }
+
     /// The activation, or `None` when the mirror holds a window and not this one (it
     /// may exist outside the window: ask the portal). Without a window the mirror's
     /// "not found" is the answer.

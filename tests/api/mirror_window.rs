@@ -115,11 +115,37 @@ async fn a_windowed_feed_holds_the_window_and_every_change_made_while_it_ran() {
     assert!(expected_events.len() < events(&everything).len(), "some events are older");
     assert!(!expected_events.is_empty(), "some are in the window");
     assert_eq!(events(&windowed), expected_events);
-    // Everything that is not an activation or an event comes whole (devices too).
+    // The device lists are the portal's: none of their rows up to the head (issue 13).
+    let devices = |changes: &[Change]| -> Vec<(i64, String)> {
+        changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Device(d) => Some((d.organization, d.serial.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(!devices(&everything).is_empty(), "the whole feed has device rows");
+    assert_eq!(devices(&windowed), Vec::new());
+    // And the invoices (at 1 000 000 activations a month's is 60 000 lines).
+    let invoices = |changes: &[Change]| -> usize {
+        changes
+            .iter()
+            .filter(|c| matches!(c, Change::Invoice(_)))
+            .count()
+    };
+    assert!(invoices(&everything) > 0, "the whole feed has invoices");
+    assert_eq!(invoices(&windowed), 0);
+    // Everything else comes whole.
     let rest = |changes: &[Change]| -> Vec<String> {
         changes
             .iter()
-            .filter(|c| !matches!(c, Change::Activation(_) | Change::Event(_)))
+            .filter(|c| {
+                !matches!(
+                    c,
+                    Change::Activation(_) | Change::Event(_) | Change::Device(_) | Change::Invoice(_)
+                )
+            })
             .map(|c| format!("{c:?}"))
             .collect()
     };
@@ -134,6 +160,9 @@ async fn a_windowed_feed_holds_the_window_and_every_change_made_while_it_ran() {
         .map(|a| a.number)
         .max()
         .expect("an old errored activation");
+    // A device's subscription renewed while the sync runs comes too: it changed after
+    // the head.
+    let (renewed_org, renewed_serial) = devices(&everything)[0].clone();
     let windowed = windowed_sync(&admin, october(), 37, async |page_index| {
         if page_index == 0 {
             portal
@@ -145,9 +174,47 @@ async fn a_windowed_feed_holds_the_window_and_every_change_made_while_it_ran() {
                     old_errored,
                 )
                 .await;
+            portal
+                .execute_behind(
+                    &format!(
+                        "UPDATE organization_devices SET current_until = '2031-01-31'
+                          WHERE organization_id = ? AND serial = '{renewed_serial}'"
+                    ),
+                    &format!(
+                        "UPDATE organization_devices SET current_until = '2031-01-31'
+                          WHERE organization_id = $1 AND serial = '{renewed_serial}'"
+                    ),
+                    renewed_org,
+                )
+                .await;
         }
     })
     .await;
+    // The devices that come are those changed after the head: the renewed one, and
+    // the completed activation's, whose device list moved with it.
+    let completed_serials: BTreeSet<String> = all
+        .iter()
+        .find(|a| a.number == old_errored)
+        .map(|a| a.lines.iter().map(|l| l.serial.clone()).collect())
+        .unwrap_or_default();
+    let came: Vec<_> = windowed
+        .iter()
+        .filter_map(|c| match c {
+            Change::Device(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    for device in &came {
+        assert!(
+            device.serial == renewed_serial || completed_serials.contains(&device.serial),
+            "a device that did not change after the head: {device:?}"
+        );
+    }
+    let renewed = came
+        .iter()
+        .find(|d| d.organization == renewed_org && d.serial == renewed_serial)
+        .expect("the renewed device comes");
+    assert_eq!(renewed.subscription_until.to_string(), "2031-01-31");
     let last_of_it = activations_of(&windowed)
         .into_iter()
         .rev()
@@ -259,6 +326,48 @@ async fn a_mirror_over_the_threshold_holds_a_window_and_asks_for_the_rest() {
     let portal_page = admin.activations(&query).await.expect("portal");
     assert_eq!(source.activations(&query).await.expect("list"), portal_page);
 
+    // The device lists are the portal's in a windowed mirror, and offline not there
+    // (the portal's connection error, as for any list only the portal has).
+    let device_query = licadm::client::devices::DeviceQuery {
+        per_page: Some(50),
+        ..Default::default()
+    };
+    assert_eq!(mirror.if_whole(|m| m.devices(&device_query)).expect("read"), None);
+    assert_eq!(
+        mirror.if_whole(|m| m.device_totals(&device_query)).expect("read"),
+        None
+    );
+    let portal_devices = admin.devices(&device_query).await.expect("portal");
+    assert!(!portal_devices.items.is_empty());
+    assert_eq!(
+        source.devices(&device_query).await.expect("devices"),
+        portal_devices
+    );
+    assert_eq!(
+        source.device_totals(&device_query).await.expect("totals"),
+        admin.device_totals(&device_query).await.expect("portal")
+    );
+    let invoice_query = licadm::client::invoices::InvoiceQuery::default();
+    let portal_invoices = admin.invoices(&invoice_query).await.expect("portal");
+    let first_invoice = portal_invoices.items.first().expect("an invoice").number.clone();
+    assert_eq!(mirror.if_whole(|m| m.invoices(&invoice_query)).expect("read"), None);
+    assert_eq!(
+        source.invoices(&invoice_query).await.expect("invoices"),
+        portal_invoices
+    );
+    assert_eq!(
+        source.invoice(&first_invoice).await.expect("invoice"),
+        admin.invoice(&first_invoice).await.expect("portal")
+    );
+    // The whole mirror answers them itself, as the portal does.
+    assert_eq!(
+        whole
+            .if_whole(|m| m.devices(&device_query))
+            .expect("read")
+            .expect("whole"),
+        portal_devices
+    );
+
     // An old done activation is opened: from the portal, then kept.
     let old = all
         .iter()
@@ -281,6 +390,14 @@ async fn a_mirror_over_the_threshold_holds_a_window_and_asks_for_the_rest() {
     assert!(!partial.items.is_empty());
     assert!(numbers(&partial.items).iter().all(|n| held.contains(n)));
     assert_eq!(offline.activation(old).await.expect("kept"), opened);
+    match offline.devices(&device_query).await {
+        Err(error) if error.is_connection() => {}
+        other => panic!("a windowed mirror's device list needs the portal: {other:?}"),
+    }
+    match offline.invoices(&invoice_query).await {
+        Err(error) if error.is_connection() => {}
+        other => panic!("a windowed mirror's invoices need the portal: {other:?}"),
+    }
     let other_old = all
         .iter()
         .find(|a| !in_window(a.status, a.created_at, from) && a.number != old)

@@ -99,7 +99,9 @@ pub async fn feed(
             .await?
         }
         // A done activation created before the window is left out unless it changed
-        // after the head; one primary-key probe per activation row.
+        // after the head; one primary-key probe per activation row. Events the same
+        // by their time; device lists' rows and invoices up to the head all (as
+        // SQLite's `OUTSIDE_WINDOW`).
         Some((from, head)) => {
             tx.query(
                 "SELECT seq, kind, key FROM changes c
@@ -112,6 +114,7 @@ pub async fn feed(
                         SELECT 1 FROM audit e
                          WHERE e.id = CASE WHEN c.kind = 'event' THEN c.key::bigint END
                            AND e.at < $5))
+                   AND (kind NOT IN ('device', 'invoice') OR seq > $4)
                  ORDER BY seq LIMIT $3",
                 &[&since, &scope, &fetch, head, from],
             )
