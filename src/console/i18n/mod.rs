@@ -601,6 +601,17 @@ mod tests {
         );
     }
 
+    /// A device count in the thousands reads as the activations' totals do.
+    #[test]
+    fn the_renewal_total_groups_its_digits() {
+        use super::Lang;
+        use crate::domain::Kopecks;
+        assert_eq!(
+            super::renewals::total(Lang::Ru, 1_829_204, Kopecks(290_000), false),
+            "Итого по фильтру: 1 829 204 устр. · 2 900 ₽"
+        );
+    }
+
     /// Every `Tr::new("…", "…")` in the console: both texts there, and no Cyrillic in
     /// the English one (a Russian text pasted into both places).
     #[test]

@@ -61,6 +61,7 @@ pub fn marked(lang: Lang, count: usize, total: Kopecks, ascii: bool) -> String {
 /// «Итого: 12 устройств · 34 800 ₽».
 pub fn total(lang: Lang, count: u64, total: Kopecks, ascii: bool) -> String {
     let total = format_rub(total, ascii);
+    let count = super::group_digits(count);
     match lang {
         Lang::Ru => format!("Итого по фильтру: {count} устр. · {total}"),
         Lang::En => format!("Filter total: {count} devices · {total}"),

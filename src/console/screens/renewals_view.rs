@@ -156,7 +156,7 @@ pub fn summary_lines(screen: &RenewalsScreen, ctx: &ViewContext) -> Vec<String> 
                     "  {} · {}: {} × → {}",
                     group.organization.name,
                     group.vendor.id.name(lang),
-                    group.count,
+                    crate::console::i18n::group_digits(group.count),
                     format_rub(group.total, ascii)
                 ))
                 .into_owned(),
