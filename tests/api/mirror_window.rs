@@ -127,7 +127,7 @@ async fn a_windowed_feed_holds_the_window_and_every_change_made_while_it_ran() {
     };
     assert!(!devices(&everything).is_empty(), "the whole feed has device rows");
     assert_eq!(devices(&windowed), Vec::new());
-    // And the invoices (at 1 000 000 activations a month's is 60 000 lines).
+    // And the invoices (at 1 000 000 activations an organization's month is up to 43 520 lines).
     let invoices = |changes: &[Change]| -> usize {
         changes
             .iter()

@@ -215,7 +215,7 @@ fn page(
 /// (the same months: the log offline reaches as far back as the activations); and
 /// every device list's row and invoice up to the head (a windowed mirror asks the
 /// portal for those: at 1 000 000 activations 1.8 M device rows, and invoices of
-/// 60 000 lines, 145 MB of JSON; docs/DESIGN.md §6.5). One primary-key probe per
+/// up to 43 520 lines, 145 MB of JSON a page; docs/DESIGN.md §6.5). One primary-key probe per
 /// activation or event row.
 const OUTSIDE_WINDOW: &str = "AND (kind <> 'activation' OR seq > ? OR NOT EXISTS (
         SELECT 1 FROM activations a WHERE a.number = CAST(changes.key AS INTEGER)
