@@ -83,6 +83,7 @@ pub use options::{AccessOptions, Clock, DemoOptions, PortalOptions};
 pub use signing_key::{SigningKeyFileError, SigningSecret, read_signing_key_file};
 pub use store::PurchaseRequest;
 pub use store::StoredKey;
+pub use store::postgres::DEMO_TABLES;
 pub use store::sqlite::demo::facts::{DemoFacts, DemoKey};
 pub use store_commands::{
     DemoSerials, create_token, create_token_in, demo_facts, demo_serials, prune_deleted_changes,

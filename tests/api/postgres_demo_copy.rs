@@ -6,29 +6,8 @@
 use super::postgres_support::connect;
 use crate::support::pg;
 use crate::support::portal::{Backend, no_worker, on_backend};
-use licadm::portal::{DemoOptions, Portal};
+use licadm::portal::{DEMO_TABLES, DemoOptions, Portal};
 use std::path::Path;
-
-/// The tables the demo data set fills.
-const DEMO_TABLES: [&str; 17] = [
-    "organizations",
-    "models",
-    "devices",
-    "products",
-    "users",
-    "activations",
-    "activation_lines",
-    "organization_devices",
-    "seats",
-    "capacity",
-    "emergency_licenses",
-    "product_keys",
-    "invoices",
-    "invoice_lines",
-    "invoice_runs",
-    "audit",
-    "changes",
-];
 
 /// A name with each of the bytes COPY's text format escapes, and a quote and Cyrillic.
 const HOSTILE_NAME: &str = "ООО «Тест»\tвкладка\\обратная\nстрока\r\"кавычки\" \\N";

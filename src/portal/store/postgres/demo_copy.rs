@@ -13,8 +13,8 @@ use tokio_postgres::Transaction;
 /// Serializes demo fills of N portals started together with `--demo`.
 const DEMO_LOCK: i64 = 0x6c69_6361_646d_0003;
 
-/// The tables of the demo data set, referenced ones first.
-const DEMO_TABLES: [&str; 17] = [
+/// The tables of the demo data set, referenced ones first (the order the copy fills them).
+pub const DEMO_TABLES: [&str; 17] = [
     "organizations",
     "models",
     "devices",
@@ -204,24 +204,16 @@ impl SetAside {
     async fn take(tx: &Transaction<'_>) -> Result<SetAside, StoreError> {
         let tables: Vec<&str> = DEMO_TABLES.iter().copied().chain([DERIVED_TABLE]).collect();
         const FILLED: &str = "(SELECT to_regclass(t) FROM unnest($1::text[]) t)";
-        let foreign_keys = tx
+        // Foreign keys first: they depend on the keys' indexes.
+        let constraints = tx
             .query(
                 &format!(
-                    "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
+                    "SELECT contype = 'f', conrelid::regclass::text, quote_ident(conname),
+                            pg_get_constraintdef(oid)
                        FROM pg_constraint
-                      WHERE contype = 'f' AND (conrelid IN {FILLED} OR confrelid IN {FILLED})
-                      ORDER BY 1, 2"
-                ),
-                &[&tables],
-            )
-            .await?;
-        let keys = tx
-            .query(
-                &format!(
-                    "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
-                       FROM pg_constraint
-                      WHERE contype IN ('p', 'u') AND conrelid IN {FILLED}
-                      ORDER BY 1, 2"
+                      WHERE (contype = 'f' AND (conrelid IN {FILLED} OR confrelid IN {FILLED}))
+                         OR (contype IN ('p', 'u') AND conrelid IN {FILLED})
+                      ORDER BY 1 DESC, 2, 3"
                 ),
                 &[&tables],
             )
@@ -257,18 +249,22 @@ impl SetAside {
             foreign_keys: Vec::new(),
             triggers: Vec::new(),
         };
-        for (rows, put_back) in [
-            (&foreign_keys, &mut aside.foreign_keys),
-            (&keys, &mut aside.keys),
-        ] {
-            for row in rows {
-                let (table, name, definition): (String, String, String) =
-                    (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-                drop.push_str(&format!("ALTER TABLE {table} DROP CONSTRAINT {name};\n"));
-                put_back.push(format!(
-                    "ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
-                ));
-            }
+        for row in &constraints {
+            let (foreign, table, name, definition): (bool, String, String, String) = (
+                row.try_get(0)?,
+                row.try_get(1)?,
+                row.try_get(2)?,
+                row.try_get(3)?,
+            );
+            drop.push_str(&format!("ALTER TABLE {table} DROP CONSTRAINT {name};\n"));
+            let put_back = if foreign {
+                &mut aside.foreign_keys
+            } else {
+                &mut aside.keys
+            };
+            put_back.push(format!(
+                "ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+            ));
         }
         for row in &indexes {
             let (name, definition): (String, String) = (row.try_get(0)?, row.try_get(1)?);

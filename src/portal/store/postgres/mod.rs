@@ -43,6 +43,7 @@ mod access;
 mod access_pages;
 mod accounts;
 mod demo_copy;
+pub use demo_copy::DEMO_TABLES;
 mod devices;
 mod events;
 mod feed;
